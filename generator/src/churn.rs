@@ -306,3 +306,109 @@ fn retype_first_integer(doc: &mut Value) {
         }
     }
 }
+
+/// The spec with `percent`% more operations, for the compile budget's headroom
+/// (`cargo xtask bench --compile --grow`). Whole path items, picked evenly through the file so
+/// every category grows alike, are copied under `/rest/v9.0/...` with new operation ids, and
+/// every property of their schemas is renamed (`name` -> `name_v9`): their types are new shapes,
+/// not merged with the originals, as a new Procore release's would be.
+pub fn grow(spec: &Value, percent: u32) -> Value {
+    let mut doc = spec.clone();
+    let all = operations(spec).len();
+    let target = all * percent as usize / 100;
+    let Some(paths) = spec["paths"].as_object() else {
+        return doc;
+    };
+    let mut added = 0;
+    // Two path items in five gives 36% of a file like Procore's in one pass.
+    for (i, (path, item)) in paths.iter().enumerate() {
+        let methods = operations(&json!({ "paths": { path: item } })).len();
+        if i % 5 % 2 != 0 || methods == 0 || added + methods > target {
+            continue;
+        }
+        let tail = path.strip_prefix("/rest/").and_then(|p| p.split_once('/'));
+        let new_path = match tail {
+            Some((_, rest)) => format!("/rest/v9.0/{rest}"),
+            None => format!("/v9{path}"),
+        };
+        if doc["paths"].get(&new_path).is_some() {
+            continue;
+        }
+        let mut copy = item.clone();
+        rename_properties(&mut copy);
+        for op in copy
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|o| o.values_mut())
+        {
+            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                op["operationId"] = json!(format!("{id}V9"));
+            }
+        }
+        doc["paths"][&new_path] = copy;
+        added += methods;
+    }
+    doc
+}
+
+/// Renames every schema property (and its `required` entry) with a `_v9` suffix.
+fn rename_properties(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Object(props)) = m.get_mut("properties") {
+                let renamed: Map<String, Value> = std::mem::take(props)
+                    .into_iter()
+                    .map(|(k, v)| (format!("{k}_v9"), v))
+                    .collect();
+                *props = renamed;
+            }
+            if let Some(Value::Array(req)) = m.get_mut("required") {
+                for r in req.iter_mut() {
+                    if let Some(s) = r.as_str() {
+                        *r = json!(format!("{s}_v9"));
+                    }
+                }
+            }
+            m.values_mut().for_each(rename_properties);
+        }
+        Value::Array(items) => items.iter_mut().for_each(rename_properties),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(n: usize) -> Value {
+        let mut paths = Map::new();
+        for i in 0..n {
+            paths.insert(
+                format!("/rest/v1.0/things_{i}"),
+                json!({"get": {"operationId": format!("Get{i}"), "responses": {"200": {
+                    "description": "ok", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["id"],
+                        "properties": {"id": {"type": "integer"}}}}}}}}}),
+            );
+        }
+        json!({ "paths": paths })
+    }
+
+    #[test]
+    fn growing_adds_that_share_of_operations_with_new_shapes() {
+        let before = spec(50);
+        let after = grow(&before, 36);
+        assert_eq!(operations(&before).len(), 50);
+        assert_eq!(operations(&after).len(), 50 + 18);
+        let copy = &after["paths"]["/rest/v9.0/things_0"]["get"];
+        assert_eq!(copy["operationId"], "Get0V9");
+        let schema = &copy["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(schema["required"], json!(["id_v9"]));
+        assert!(schema["properties"]["id_v9"].is_object());
+        // The originals are untouched.
+        assert_eq!(
+            after["paths"]["/rest/v1.0/things_0"],
+            before["paths"]["/rest/v1.0/things_0"]
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! `bench`: times full generation (load to files on disk) and reports the median and peak RSS.
-//! Figures go into BENCHMARKS.md; nothing here asserts a time.
+//! Figures go into BENCHMARKS.md; nothing here asserts a time. `--diff` and `--compile` time
+//! the diff and the generated crate's cold check instead (`bench_compile`).
 
 use anyhow::{Context, Result};
 use procore_generator::{load, Generator, Settings};
@@ -17,6 +18,17 @@ pub struct BenchArgs {
     /// Time the diff of the two specs instead (beyond loading them, which is timed apart).
     #[arg(long)]
     pub diff: bool,
+    /// Time cold `cargo check` of the generated crate instead (`core`, then all features; each
+    /// run in a fresh target directory, dependencies included; about 2 minutes a run here).
+    #[arg(long)]
+    pub compile: bool,
+    /// With --compile: generate from the pinned spec with this many percent more operations.
+    #[arg(long, value_name = "PERCENT", requires = "compile")]
+    pub grow: Option<u32>,
+    /// With --compile: build incrementally, as a workspace member is (the default measures the
+    /// crate as a dependency is built, which is never incremental).
+    #[arg(long, requires = "compile")]
+    pub incremental: bool,
 }
 
 fn peak_rss_mb() -> Option<f64> {
@@ -75,6 +87,9 @@ fn bench_diff(args: &BenchArgs) -> Result<()> {
 pub fn bench(args: &BenchArgs) -> Result<()> {
     if args.diff {
         return bench_diff(args);
+    }
+    if args.compile {
+        return crate::bench_compile::bench_compile(args);
     }
     let specs = if args.specs.is_empty() {
         ["procore-2024-10.json", "procore-2026-04.json"]

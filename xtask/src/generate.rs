@@ -291,7 +291,7 @@ fn stale_files(dir: &Path, files: &BTreeMap<String, String>) -> Result<Vec<Strin
 }
 
 /// Copies the hand-written runtime (and examples) next to a crate generated elsewhere.
-fn copy_runtime(from: &Path, to: &Path) -> Result<()> {
+pub(crate) fn copy_runtime(from: &Path, to: &Path) -> Result<()> {
     for sub in ["src/runtime", "examples"] {
         let src = from.join(sub);
         let Ok(entries) = std::fs::read_dir(&src) else {

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's automation. Run `cargo xtask --help` for the verbs.
 
 mod bench;
+mod bench_compile;
 mod bless;
 mod churn;
 mod ci;

@@ -48,12 +48,12 @@ impl<'de> serde::Deserialize<'de> for Company {
 impl serde::Serialize for Company {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("logo_url", &self.logo_url)?;
-        w.put("pcn_business_experience", &self.pcn_business_experience)?;
-        w.put("my_company", &self.my_company)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("is_active", &self.is_active);
+        w.put("logo_url", &self.logo_url);
+        w.put("pcn_business_experience", &self.pcn_business_experience);
+        w.put("my_company", &self.my_company);
         w.end()
     }
 }
@@ -93,8 +93,8 @@ impl CompanyConcierge {
 impl serde::Serialize for CompanyConcierge {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("estimated_initial_projects", &self.estimated_initial_projects)?;
-        w.optional("estimated_initial_users", &self.estimated_initial_users)?;
+        w.optional("estimated_initial_projects", &self.estimated_initial_projects);
+        w.optional("estimated_initial_users", &self.estimated_initial_users);
         w.end()
     }
 }
@@ -136,13 +136,13 @@ impl<'de> serde::Deserialize<'de> for CompanyConciergeResult {
 impl serde::Serialize for CompanyConciergeResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.put(
             "implementation_manager_origin_id",
             &self.implementation_manager_origin_id,
-        )?;
-        w.put("estimated_initial_projects", &self.estimated_initial_projects)?;
-        w.put("estimated_initial_users", &self.estimated_initial_users)?;
+        );
+        w.put("estimated_initial_projects", &self.estimated_initial_projects);
+        w.put("estimated_initial_users", &self.estimated_initial_users);
         w.end()
     }
 }
@@ -200,9 +200,9 @@ impl ConfigurableFieldSetField1 {
 impl serde::Serialize for ConfigurableFieldSetField1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("visible", &self.visible)?;
-        w.optional("required", &self.required)?;
+        w.field("name", &self.name);
+        w.field("visible", &self.visible);
+        w.optional("required", &self.required);
         w.end()
     }
 }
@@ -234,7 +234,7 @@ impl NewConfigurableFieldSetFields {
 impl serde::Serialize for NewConfigurableFieldSetFields {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("field_1", &self.field_1)?;
+        w.optional("field_1", &self.field_1);
         w.end()
     }
 }
@@ -391,19 +391,19 @@ impl NewConfigurableFieldSet {
 impl serde::Serialize for NewConfigurableFieldSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("class_name", &self.class_name)?;
-        w.field("fields", &self.fields)?;
-        w.optional("project_ids", &self.project_ids)?;
-        w.optional("category", &self.category)?;
-        w.optional("action_plan_type_id", &self.action_plan_type_id)?;
-        w.optional("inspection_type_id", &self.inspection_type_id)?;
-        w.optional("generic_tool_id", &self.generic_tool_id)?;
-        w.optional("company_default", &self.company_default)?;
+        w.field("name", &self.name);
+        w.field("class_name", &self.class_name);
+        w.field("fields", &self.fields);
+        w.optional("project_ids", &self.project_ids);
+        w.optional("category", &self.category);
+        w.optional("action_plan_type_id", &self.action_plan_type_id);
+        w.optional("inspection_type_id", &self.inspection_type_id);
+        w.optional("generic_tool_id", &self.generic_tool_id);
+        w.optional("company_default", &self.company_default);
         w.optional(
             "company_configurable_field_set_default_column_name",
             &self.company_configurable_field_set_default_column_name,
-        )?;
+        );
         w.end()
     }
 }
@@ -486,23 +486,23 @@ impl<'de> serde::Deserialize<'de> for ConfigurableFieldSetFieldsCustomField1 {
 impl serde::Serialize for ConfigurableFieldSetFieldsCustomField1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("label", &self.label)?;
-        w.put("description", &self.description)?;
-        w.put("custom_field_definition_id", &self.custom_field_definition_id)?;
-        w.put("data_type", &self.data_type)?;
-        w.put("variant", &self.variant)?;
-        w.put("custom_fields_section_id", &self.custom_fields_section_id)?;
-        w.put("default_value", &self.default_value)?;
-        w.put("host_type", &self.host_type)?;
-        w.put("position", &self.position)?;
-        w.put("required", &self.required)?;
-        w.put("visible", &self.visible)?;
-        w.put("row", &self.row)?;
-        w.put("column", &self.column)?;
-        w.put("column_width", &self.column_width)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("company_id", &self.company_id);
+        w.put("label", &self.label);
+        w.put("description", &self.description);
+        w.put("custom_field_definition_id", &self.custom_field_definition_id);
+        w.put("data_type", &self.data_type);
+        w.put("variant", &self.variant);
+        w.put("custom_fields_section_id", &self.custom_fields_section_id);
+        w.put("default_value", &self.default_value);
+        w.put("host_type", &self.host_type);
+        w.put("position", &self.position);
+        w.put("required", &self.required);
+        w.put("visible", &self.visible);
+        w.put("row", &self.row);
+        w.put("column", &self.column);
+        w.put("column_width", &self.column_width);
         w.end()
     }
 }
@@ -540,8 +540,8 @@ impl<'de> serde::Deserialize<'de> for ConfigurableFieldSetFields {
 impl serde::Serialize for ConfigurableFieldSetFields {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("field_1", &self.field_1)?;
-        w.put("custom_field_1", &self.custom_field_1)?;
+        w.put("field_1", &self.field_1);
+        w.put("custom_field_1", &self.custom_field_1);
         w.end()
     }
 }
@@ -617,21 +617,21 @@ impl<'de> serde::Deserialize<'de> for ConfigurableFieldSet {
 impl serde::Serialize for ConfigurableFieldSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("category", &self.category)?;
-        w.put("class_name", &self.class_name)?;
-        w.put("fields", &self.fields)?;
-        w.put("sections", &self.sections)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("updated_by", &self.updated_by)?;
-        w.put("inspection_type_id", &self.inspection_type_id)?;
-        w.put("generic_tool_id", &self.generic_tool_id)?;
-        w.put("action_plan_type_id", &self.action_plan_type_id)?;
-        w.put("observations_category_id", &self.observations_category_id)?;
-        w.put("projects", &self.projects)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("category", &self.category);
+        w.put("class_name", &self.class_name);
+        w.put("fields", &self.fields);
+        w.put("sections", &self.sections);
+        w.put("deletable", &self.deletable);
+        w.put("updated_at", &self.updated_at);
+        w.put("updated_by", &self.updated_by);
+        w.put("inspection_type_id", &self.inspection_type_id);
+        w.put("generic_tool_id", &self.generic_tool_id);
+        w.put("action_plan_type_id", &self.action_plan_type_id);
+        w.put("observations_category_id", &self.observations_category_id);
+        w.put("projects", &self.projects);
         w.end()
     }
 }
@@ -790,18 +790,18 @@ impl ConfigurableFieldSetUpdateFieldsCustomField1 {
 impl serde::Serialize for ConfigurableFieldSetUpdateFieldsCustomField1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("name", &self.name)?;
-        w.optional("label", &self.label)?;
-        w.optional("description", &self.description)?;
-        w.optional("custom_field_definition_id", &self.custom_field_definition_id)?;
-        w.optional("data_type", &self.data_type)?;
-        w.optional("position", &self.position)?;
-        w.optional("required", &self.required)?;
-        w.optional("visible", &self.visible)?;
-        w.optional("row", &self.row)?;
-        w.optional("column", &self.column)?;
-        w.optional("column_width", &self.column_width)?;
+        w.optional("id", &self.id);
+        w.optional("name", &self.name);
+        w.optional("label", &self.label);
+        w.optional("description", &self.description);
+        w.optional("custom_field_definition_id", &self.custom_field_definition_id);
+        w.optional("data_type", &self.data_type);
+        w.optional("position", &self.position);
+        w.optional("required", &self.required);
+        w.optional("visible", &self.visible);
+        w.optional("row", &self.row);
+        w.optional("column", &self.column);
+        w.optional("column_width", &self.column_width);
         w.end()
     }
 }
@@ -845,8 +845,8 @@ impl ConfigurableFieldSetUpdateFields {
 impl serde::Serialize for ConfigurableFieldSetUpdateFields {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("field_1", &self.field_1)?;
-        w.optional("custom_field_1", &self.custom_field_1)?;
+        w.optional("field_1", &self.field_1);
+        w.optional("custom_field_1", &self.custom_field_1);
         w.end()
     }
 }
@@ -911,12 +911,12 @@ impl ConfigurableFieldSetUpdate {
 impl serde::Serialize for ConfigurableFieldSetUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("fields", &self.fields)?;
-        w.optional("project_ids", &self.project_ids)?;
-        w.optional("category", &self.category)?;
-        w.optional("observations_category_id", &self.observations_category_id)?;
-        w.optional("include_all_projects", &self.include_all_projects)?;
+        w.field("name", &self.name);
+        w.field("fields", &self.fields);
+        w.optional("project_ids", &self.project_ids);
+        w.optional("category", &self.category);
+        w.optional("observations_category_id", &self.observations_category_id);
+        w.optional("include_all_projects", &self.include_all_projects);
         w.end()
     }
 }
@@ -959,10 +959,10 @@ impl<'de> serde::Deserialize<'de> for ProjectOption {
 impl serde::Serialize for ProjectOption {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("assigned", &self.assigned)?;
-        w.put("configurable_field_set_name", &self.configurable_field_set_name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("assigned", &self.assigned);
+        w.put("configurable_field_set_name", &self.configurable_field_set_name);
         w.end()
     }
 }
@@ -1021,10 +1021,10 @@ impl NewValidation {
 impl serde::Serialize for NewValidation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("custom_field_47393", &self.custom_field_47393)?;
-        w.optional("custom_field_58238", &self.custom_field_58238)?;
-        w.optional("title", &self.title)?;
-        w.optional("number", &self.number)?;
+        w.optional("custom_field_47393", &self.custom_field_47393);
+        w.optional("custom_field_58238", &self.custom_field_58238);
+        w.optional("title", &self.title);
+        w.optional("number", &self.number);
         w.end()
     }
 }
@@ -1065,9 +1065,9 @@ impl<'de> serde::Deserialize<'de> for ValidationErrors {
 impl serde::Serialize for ValidationErrors {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("custom_field_47393", &self.custom_field_47393)?;
-        w.put("custom_field_58238", &self.custom_field_58238)?;
-        w.put("number", &self.number)?;
+        w.put("custom_field_47393", &self.custom_field_47393);
+        w.put("custom_field_58238", &self.custom_field_58238);
+        w.put("number", &self.number);
         w.end()
     }
 }
@@ -1104,8 +1104,8 @@ impl<'de> serde::Deserialize<'de> for Validation {
 impl serde::Serialize for Validation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("valid", &self.valid)?;
-        w.put("errors", &self.errors)?;
+        w.put("valid", &self.valid);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -1134,7 +1134,7 @@ impl NewUrgentError {
 impl serde::Serialize for NewUrgentError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("message", &self.message)?;
+        w.optional("message", &self.message);
         w.end()
     }
 }
@@ -1177,10 +1177,10 @@ impl<'de> serde::Deserialize<'de> for FilterDetailFilter {
 impl serde::Serialize for FilterDetailFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("index", &self.index)?;
-        w.put("key", &self.key)?;
-        w.put("endpoint", &self.endpoint)?;
-        w.put("value", &self.value)?;
+        w.put("index", &self.index);
+        w.put("key", &self.key);
+        w.put("endpoint", &self.endpoint);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -1215,8 +1215,8 @@ impl<'de> serde::Deserialize<'de> for FilterDetail {
 impl serde::Serialize for FilterDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("filters", &self.filters)?;
-        w.put("saved_filters", &self.saved_filters)?;
+        w.put("filters", &self.filters);
+        w.put("saved_filters", &self.saved_filters);
         w.end()
     }
 }
@@ -1288,11 +1288,11 @@ impl<'de> serde::Deserialize<'de> for GenericTool {
 impl serde::Serialize for GenericTool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("domain_id", &self.domain_id)?;
-        w.put("title", &self.title)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("private_by_default", &self.private_by_default)?;
+        w.put("id", &self.id);
+        w.put("domain_id", &self.domain_id);
+        w.put("title", &self.title);
+        w.put("abbreviation", &self.abbreviation);
+        w.put("private_by_default", &self.private_by_default);
         w.end()
     }
 }
@@ -1353,11 +1353,11 @@ impl NewGenericTool {
 impl serde::Serialize for NewGenericTool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.optional("abbreviation", &self.abbreviation)?;
-        w.optional("private_by_default", &self.private_by_default)?;
-        w.optional("new_project_default", &self.new_project_default)?;
-        w.optional("send_overdue_notifications", &self.send_overdue_notifications)?;
+        w.field("title", &self.title);
+        w.optional("abbreviation", &self.abbreviation);
+        w.optional("private_by_default", &self.private_by_default);
+        w.optional("new_project_default", &self.new_project_default);
+        w.optional("send_overdue_notifications", &self.send_overdue_notifications);
         w.end()
     }
 }
@@ -1400,10 +1400,10 @@ impl<'de> serde::Deserialize<'de> for GenericToolDetail {
 impl serde::Serialize for GenericToolDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("domain_id", &self.domain_id)?;
-        w.put("title", &self.title)?;
+        w.put("id", &self.id);
+        w.put("abbreviation", &self.abbreviation);
+        w.put("domain_id", &self.domain_id);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -1446,10 +1446,10 @@ impl<'de> serde::Deserialize<'de> for GenericToolStatus {
 impl serde::Serialize for GenericToolStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("status_name", &self.status_name)?;
-        w.put("status", &self.status)?;
-        w.put("is_used", &self.is_used)?;
+        w.put("id", &self.id);
+        w.put("status_name", &self.status_name);
+        w.put("status", &self.status);
+        w.put("is_used", &self.is_used);
         w.end()
     }
 }
@@ -1477,8 +1477,8 @@ impl NewStatus {
 impl serde::Serialize for NewStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("status_name", &self.status_name)?;
-        w.field("status", &self.status)?;
+        w.field("status_name", &self.status_name);
+        w.field("status", &self.status);
         w.end()
     }
 }
@@ -1537,15 +1537,15 @@ impl<'de> serde::Deserialize<'de> for Program {
 impl serde::Serialize for Program {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("address_freeform", &self.address_freeform)?;
-        w.put("website", &self.website)?;
-        w.put("photo_prostore_file_id", &self.photo_prostore_file_id)?;
-        w.put("logo_prostore_file_id", &self.logo_prostore_file_id)?;
-        w.put("photo_prostore_file_url", &self.photo_prostore_file_url)?;
-        w.put("logo_prostore_file_url", &self.logo_prostore_file_url)?;
-        w.put("project_count", &self.project_count)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("address_freeform", &self.address_freeform);
+        w.put("website", &self.website);
+        w.put("photo_prostore_file_id", &self.photo_prostore_file_id);
+        w.put("logo_prostore_file_id", &self.logo_prostore_file_id);
+        w.put("photo_prostore_file_url", &self.photo_prostore_file_url);
+        w.put("logo_prostore_file_url", &self.logo_prostore_file_url);
+        w.put("project_count", &self.project_count);
         w.end()
     }
 }
@@ -1604,10 +1604,10 @@ impl NewProgram {
 impl serde::Serialize for NewProgram {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("address_freeform", &self.address_freeform)?;
-        w.optional("website", &self.website)?;
-        w.optional("zip", &self.zip)?;
+        w.optional("name", &self.name);
+        w.optional("address_freeform", &self.address_freeform);
+        w.optional("website", &self.website);
+        w.optional("zip", &self.zip);
         w.end()
     }
 }
@@ -1647,9 +1647,9 @@ impl<'de> serde::Deserialize<'de> for ProgramDetailProject {
 impl serde::Serialize for ProgramDetailProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("project_number", &self.project_number)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("project_number", &self.project_number);
         w.end()
     }
 }
@@ -1704,14 +1704,14 @@ impl<'de> serde::Deserialize<'de> for ProgramDetail {
 impl serde::Serialize for ProgramDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("address_freeform", &self.address_freeform)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
-        w.put("longitude", &self.longitude)?;
-        w.put("latitude", &self.latitude)?;
-        w.put("projects", &self.projects)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("address_freeform", &self.address_freeform);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
+        w.put("longitude", &self.longitude);
+        w.put("latitude", &self.latitude);
+        w.put("projects", &self.projects);
         w.end()
     }
 }
@@ -1770,15 +1770,15 @@ impl<'de> serde::Deserialize<'de> for ProjectStage {
 impl serde::Serialize for ProjectStage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("is_bidding_stage", &self.is_bidding_stage)?;
-        w.put("category", &self.category)?;
-        w.put("readonly", &self.readonly)?;
-        w.put("default_stage", &self.default_stage)?;
-        w.put("hideable", &self.hideable)?;
-        w.put("has_rfi_prefixes", &self.has_rfi_prefixes)?;
-        w.put("project_stage_has_children", &self.project_stage_has_children)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("is_bidding_stage", &self.is_bidding_stage);
+        w.put("category", &self.category);
+        w.put("readonly", &self.readonly);
+        w.put("default_stage", &self.default_stage);
+        w.put("hideable", &self.hideable);
+        w.put("has_rfi_prefixes", &self.has_rfi_prefixes);
+        w.put("project_stage_has_children", &self.project_stage_has_children);
         w.end()
     }
 }
@@ -1855,9 +1855,9 @@ impl NewProjectStage {
 impl serde::Serialize for NewProjectStage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("is_bidding_stage", &self.is_bidding_stage)?;
-        w.optional("name", &self.name)?;
-        w.optional("category", &self.category)?;
+        w.optional("is_bidding_stage", &self.is_bidding_stage);
+        w.optional("name", &self.name);
+        w.optional("category", &self.category);
         w.end()
     }
 }
@@ -1904,11 +1904,11 @@ impl<'de> serde::Deserialize<'de> for Address {
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("street", &self.street)?;
-        w.put("city", &self.city)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("country_code", &self.country_code)?;
+        w.put("street", &self.street);
+        w.put("city", &self.city);
+        w.put("state_code", &self.state_code);
+        w.put("zip", &self.zip);
+        w.put("country_code", &self.country_code);
         w.end()
     }
 }
@@ -1948,10 +1948,10 @@ impl<'de> serde::Deserialize<'de> for OpenItem {
 impl serde::Serialize for OpenItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("details", &self.details)?;
-        w.put("host", &self.host)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("details", &self.details);
+        w.put("host", &self.host);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -1988,8 +1988,8 @@ impl<'de> serde::Deserialize<'de> for CompanyProjectCreatedBy {
 impl serde::Serialize for CompanyProjectCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("email", &self.email)?;
+        w.put("id", &self.id);
+        w.put("email", &self.email);
         w.end()
     }
 }
@@ -2043,14 +2043,14 @@ impl<'de> serde::Deserialize<'de> for CompanyProject {
 impl serde::Serialize for CompanyProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("address", &self.address)?;
-        w.put("stage_name", &self.stage_name)?;
-        w.put("status_name", &self.status_name)?;
-        w.put("type_name", &self.type_name)?;
-        w.put("open_items", &self.open_items)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("address", &self.address);
+        w.put("stage_name", &self.stage_name);
+        w.put("status_name", &self.status_name);
+        w.put("type_name", &self.type_name);
+        w.put("open_items", &self.open_items);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -2090,9 +2090,9 @@ impl<'de> serde::Deserialize<'de> for ResourceDetailResource {
 impl serde::Serialize for ResourceDetailResource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("source_uid", &self.source_uid)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("source_uid", &self.source_uid);
         w.end()
     }
 }
@@ -2127,7 +2127,7 @@ impl<'de> serde::Deserialize<'de> for ResourceDetail {
 impl serde::Serialize for ResourceDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("resources", &self.resources)?;
+        w.put("resources", &self.resources);
         w.end()
     }
 }
@@ -2193,10 +2193,10 @@ impl<'de> serde::Deserialize<'de> for SummaryProject {
 impl serde::Serialize for SummaryProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("tasks_count", &self.tasks_count)?;
-        w.put("calendar_items_count", &self.calendar_items_count)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("tasks_count", &self.tasks_count);
+        w.put("calendar_items_count", &self.calendar_items_count);
         w.end()
     }
 }
@@ -2236,9 +2236,9 @@ impl<'de> serde::Deserialize<'de> for Summary {
 impl serde::Serialize for Summary {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("date", &self.date)?;
-        w.put("projects_count", &self.projects_count)?;
-        w.put("projects", &self.projects)?;
+        w.put("date", &self.date);
+        w.put("projects_count", &self.projects_count);
+        w.put("projects", &self.projects);
         w.end()
     }
 }
@@ -2272,7 +2272,7 @@ impl<'de> serde::Deserialize<'de> for SummaryList {
 impl serde::Serialize for SummaryList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -2327,8 +2327,8 @@ impl LogoUpdateWithFilename {
 impl serde::Serialize for LogoUpdateWithFilename {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("filename", &self.filename)?;
-        w.optional("base64_image_data", &self.base64_image_data)?;
+        w.optional("filename", &self.filename);
+        w.optional("base64_image_data", &self.base64_image_data);
         w.end()
     }
 }
@@ -2384,9 +2384,9 @@ impl<'de> serde::Deserialize<'de> for Logo {
 impl serde::Serialize for Logo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("value", &self.value)?;
-        w.put("is_user_flag", &self.is_user_flag)?;
+        w.put("name", &self.name);
+        w.put("value", &self.value);
+        w.put("is_user_flag", &self.is_user_flag);
         w.end()
     }
 }
@@ -2420,7 +2420,7 @@ impl<'de> serde::Deserialize<'de> for Avatar {
 impl serde::Serialize for Avatar {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("url", &self.url)?;
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -2503,16 +2503,16 @@ impl<'de> serde::Deserialize<'de> for WorkClassification {
 impl serde::Serialize for WorkClassification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("company_visible", &self.company_visible)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("project_ids", &self.project_ids)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviation", &self.abbreviation);
+        w.put("company_id", &self.company_id);
+        w.put("deletable", &self.deletable);
+        w.put("company_visible", &self.company_visible);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("project_ids", &self.project_ids);
         w.end()
     }
 }
@@ -2553,8 +2553,8 @@ impl NewCompanyWorkClassification {
 impl serde::Serialize for NewCompanyWorkClassification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("abbreviation", &self.abbreviation)?;
+        w.optional("name", &self.name);
+        w.optional("abbreviation", &self.abbreviation);
         w.end()
     }
 }
@@ -2591,8 +2591,8 @@ impl<'de> serde::Deserialize<'de> for CompanyConfigurationRoundingConfiguration 
 impl serde::Serialize for CompanyConfigurationRoundingConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("rule", &self.rule)?;
-        w.put("time_increment", &self.time_increment)?;
+        w.put("rule", &self.rule);
+        w.put("time_increment", &self.time_increment);
         w.end()
     }
 }
@@ -2632,10 +2632,10 @@ impl<'de> serde::Deserialize<'de> for TimeAndMaterialsCompanyConfig {
 impl serde::Serialize for TimeAndMaterialsCompanyConfig {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("materials_enabled", &self.materials_enabled)?;
-        w.put("labor_enabled", &self.labor_enabled)?;
-        w.put("equipment_enabled", &self.equipment_enabled)?;
-        w.put("subcontractors_enabled", &self.subcontractors_enabled)?;
+        w.put("materials_enabled", &self.materials_enabled);
+        w.put("labor_enabled", &self.labor_enabled);
+        w.put("equipment_enabled", &self.equipment_enabled);
+        w.put("subcontractors_enabled", &self.subcontractors_enabled);
         w.end()
     }
 }
@@ -2672,8 +2672,8 @@ impl<'de> serde::Deserialize<'de> for ProjectsTimecardDefaultLunchTime {
 impl serde::Serialize for ProjectsTimecardDefaultLunchTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("timecard_default_lunch_time", &self.timecard_default_lunch_time)?;
+        w.put("project_id", &self.project_id);
+        w.put("timecard_default_lunch_time", &self.timecard_default_lunch_time);
         w.end()
     }
 }
@@ -2710,8 +2710,8 @@ impl<'de> serde::Deserialize<'de> for ProjectsTimecardDefaultStartTime {
 impl serde::Serialize for ProjectsTimecardDefaultStartTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("timecard_default_start_time", &self.timecard_default_start_time)?;
+        w.put("project_id", &self.project_id);
+        w.put("timecard_default_start_time", &self.timecard_default_start_time);
         w.end()
     }
 }
@@ -2748,8 +2748,8 @@ impl<'de> serde::Deserialize<'de> for ProjectsTimecardDefaultStopTime {
 impl serde::Serialize for ProjectsTimecardDefaultStopTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("timecard_default_stop_time", &self.timecard_default_stop_time)?;
+        w.put("project_id", &self.project_id);
+        w.put("timecard_default_stop_time", &self.timecard_default_stop_time);
         w.end()
     }
 }
@@ -2786,8 +2786,8 @@ impl<'de> serde::Deserialize<'de> for ProjectsTimecardLunchTimeTracking {
 impl serde::Serialize for ProjectsTimecardLunchTimeTracking {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("timecard_lunch_time_tracking", &self.timecard_lunch_time_tracking)?;
+        w.put("project_id", &self.project_id);
+        w.put("timecard_lunch_time_tracking", &self.timecard_lunch_time_tracking);
         w.end()
     }
 }
@@ -2920,73 +2920,73 @@ impl<'de> serde::Deserialize<'de> for CompanyConfiguration {
 impl serde::Serialize for CompanyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("strict_file_uploading", &self.strict_file_uploading)?;
+        w.put("strict_file_uploading", &self.strict_file_uploading);
         w.put(
             "enable_image_real_time_as_builts",
             &self.enable_image_real_time_as_builts,
-        )?;
-        w.put("currency_symbol", &self.currency_symbol)?;
-        w.put("currency_display", &self.currency_display)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
+        );
+        w.put("currency_symbol", &self.currency_symbol);
+        w.put("currency_display", &self.currency_display);
+        w.put("currency_iso_code", &self.currency_iso_code);
         w.put(
             "timecard_employees_see_all_projects",
             &self.timecard_employees_see_all_projects,
-        )?;
-        w.put("timesheet_enabled_cost_type", &self.timesheet_enabled_cost_type)?;
-        w.put("timesheet_type", &self.timesheet_type)?;
-        w.put("enable_sd_storage", &self.enable_sd_storage)?;
+        );
+        w.put("timesheet_enabled_cost_type", &self.timesheet_enabled_cost_type);
+        w.put("timesheet_type", &self.timesheet_type);
+        w.put("enable_sd_storage", &self.enable_sd_storage);
         w.put(
             "timesheets_custom_signature_text",
             &self.timesheets_custom_signature_text,
-        )?;
-        w.put("timesheets_week_start_day", &self.timesheets_week_start_day)?;
-        w.put("use_24_hour_mode", &self.use_24_hour_mode)?;
-        w.put("timesheets_tab_enabled", &self.timesheets_tab_enabled)?;
-        w.put("timecard_should_track_location", &self.timecard_should_track_location)?;
+        );
+        w.put("timesheets_week_start_day", &self.timesheets_week_start_day);
+        w.put("use_24_hour_mode", &self.use_24_hour_mode);
+        w.put("timesheets_tab_enabled", &self.timesheets_tab_enabled);
+        w.put("timecard_should_track_location", &self.timecard_should_track_location);
         w.put(
             "projects_timecard_in_out_enabled",
             &self.projects_timecard_in_out_enabled,
-        )?;
-        w.put("rounding_configuration", &self.rounding_configuration)?;
+        );
+        w.put("rounding_configuration", &self.rounding_configuration);
         w.put(
             "time_and_materials_company_config",
             &self.time_and_materials_company_config,
-        )?;
+        );
         w.put(
             "projects_timecard_default_lunch_time",
             &self.projects_timecard_default_lunch_time,
-        )?;
+        );
         w.put(
             "projects_timecard_default_start_time",
             &self.projects_timecard_default_start_time,
-        )?;
+        );
         w.put(
             "projects_timecard_default_stop_time",
             &self.projects_timecard_default_stop_time,
-        )?;
+        );
         w.put(
             "projects_timecard_lunch_time_tracking",
             &self.projects_timecard_lunch_time_tracking,
-        )?;
-        w.put("task_codes_enabled", &self.task_codes_enabled)?;
+        );
+        w.put("task_codes_enabled", &self.task_codes_enabled);
         w.put(
             "timecard_employees_can_select_non_budgeted_items",
             &self.timecard_employees_can_select_non_budgeted_items,
-        )?;
-        w.put("timecards_private", &self.timecards_private)?;
-        w.put("timesheet_default_cost_type_id", &self.timesheet_default_cost_type_id)?;
+        );
+        w.put("timecards_private", &self.timecards_private);
+        w.put("timesheet_default_cost_type_id", &self.timesheet_default_cost_type_id);
         w.put(
             "timesheet_erp_default_cost_type_id",
             &self.timesheet_erp_default_cost_type_id,
-        )?;
+        );
         w.put(
             "timesheet_equipment_default_cost_type_id",
             &self.timesheet_equipment_default_cost_type_id,
-        )?;
+        );
         w.put(
             "timesheet_equipment_erp_default_cost_type_id",
             &self.timesheet_equipment_erp_default_cost_type_id,
-        )?;
+        );
         w.end()
     }
 }
@@ -3086,10 +3086,10 @@ impl<'de> serde::Deserialize<'de> for CustomFieldLovEntry {
 impl serde::Serialize for CustomFieldLovEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("label", &self.label)?;
-        w.put("position", &self.position)?;
-        w.put("active", &self.active)?;
+        w.put("id", &self.id);
+        w.put("label", &self.label);
+        w.put("position", &self.position);
+        w.put("active", &self.active);
         w.end()
     }
 }
@@ -3150,16 +3150,16 @@ impl<'de> serde::Deserialize<'de> for CustomFieldDefinition {
 impl serde::Serialize for CustomFieldDefinition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("label", &self.label)?;
-        w.put("active", &self.active)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("data_type", &self.data_type)?;
-        w.put("variant", &self.variant)?;
-        w.put("description", &self.description)?;
-        w.put("default_value", &self.default_value)?;
-        w.put("configurable_field_sets_count", &self.configurable_field_sets_count)?;
-        w.put("custom_field_lov_entries", &self.custom_field_lov_entries)?;
+        w.put("id", &self.id);
+        w.put("label", &self.label);
+        w.put("active", &self.active);
+        w.put("company_id", &self.company_id);
+        w.put("data_type", &self.data_type);
+        w.put("variant", &self.variant);
+        w.put("description", &self.description);
+        w.put("default_value", &self.default_value);
+        w.put("configurable_field_sets_count", &self.configurable_field_sets_count);
+        w.put("custom_field_lov_entries", &self.custom_field_lov_entries);
         w.end()
     }
 }
@@ -3290,7 +3290,7 @@ impl CustomFieldLovEntryBulkCreateCustomFieldLovEntry {
 impl serde::Serialize for CustomFieldLovEntryBulkCreateCustomFieldLovEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("label", &self.label)?;
+        w.field("label", &self.label);
         w.end()
     }
 }
@@ -3315,7 +3315,7 @@ impl CustomFieldLovEntryBulkCreate {
 impl serde::Serialize for CustomFieldLovEntryBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("custom_field_lov_entries", &self.custom_field_lov_entries)?;
+        w.field("custom_field_lov_entries", &self.custom_field_lov_entries);
         w.end()
     }
 }
@@ -3400,24 +3400,24 @@ impl<'de> serde::Deserialize<'de> for CustomFieldMetadata {
 impl serde::Serialize for CustomFieldMetadata {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("custom_field_definition_id", &self.custom_field_definition_id)?;
-        w.put("position", &self.position)?;
-        w.put("required", &self.required)?;
-        w.put("visible", &self.visible)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("host_type", &self.host_type)?;
-        w.put("source_type", &self.source_type)?;
-        w.put("source_id", &self.source_id)?;
-        w.put("label", &self.label)?;
-        w.put("data_type", &self.data_type)?;
-        w.put("variant", &self.variant)?;
-        w.put("default_value", &self.default_value)?;
-        w.put("row", &self.row)?;
-        w.put("column", &self.column)?;
-        w.put("column_width", &self.column_width)?;
-        w.put("custom_fields_section_id", &self.custom_fields_section_id)?;
-        w.put("lov_entries", &self.lov_entries)?;
+        w.put("id", &self.id);
+        w.put("custom_field_definition_id", &self.custom_field_definition_id);
+        w.put("position", &self.position);
+        w.put("required", &self.required);
+        w.put("visible", &self.visible);
+        w.put("company_id", &self.company_id);
+        w.put("host_type", &self.host_type);
+        w.put("source_type", &self.source_type);
+        w.put("source_id", &self.source_id);
+        w.put("label", &self.label);
+        w.put("data_type", &self.data_type);
+        w.put("variant", &self.variant);
+        w.put("default_value", &self.default_value);
+        w.put("row", &self.row);
+        w.put("column", &self.column);
+        w.put("column_width", &self.column_width);
+        w.put("custom_fields_section_id", &self.custom_fields_section_id);
+        w.put("lov_entries", &self.lov_entries);
         w.end()
     }
 }
@@ -3458,9 +3458,9 @@ impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItemSubJob {
 impl serde::Serialize for CorrespondenceTypeItemSubJob {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("Code", &self.code)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("Code", &self.code);
         w.end()
     }
 }
@@ -3503,10 +3503,10 @@ impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItemTask {
 impl serde::Serialize for CorrespondenceTypeItemTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("task_name", &self.task_name)?;
-        w.put("key", &self.key)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("task_name", &self.task_name);
+        w.put("key", &self.key);
         w.end()
     }
 }
@@ -3616,35 +3616,35 @@ impl<'de> serde::Deserialize<'de> for GenericToolItem {
 impl serde::Serialize for GenericToolItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("issued_at", &self.issued_at)?;
-        w.put("origin_generic_tool_item_id", &self.origin_generic_tool_item_id)?;
-        w.put("origin_rfi_id", &self.origin_rfi_id)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("cost_impact", &self.cost_impact)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("location", &self.location)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("tasks", &self.tasks)?;
-        w.put("trade", &self.trade)?;
-        w.put("trades", &self.trades)?;
-        w.put("generic_tool", &self.generic_tool)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("closed_at", &self.closed_at);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("issued_at", &self.issued_at);
+        w.put("origin_generic_tool_item_id", &self.origin_generic_tool_item_id);
+        w.put("origin_rfi_id", &self.origin_rfi_id);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("updated_at", &self.updated_at);
+        w.put("cost_impact", &self.cost_impact);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("created_by", &self.created_by);
+        w.put("received_from", &self.received_from);
+        w.put("location", &self.location);
+        w.put("cost_code", &self.cost_code);
+        w.put("specification_section", &self.specification_section);
+        w.put("sub_job", &self.sub_job);
+        w.put("tasks", &self.tasks);
+        w.put("trade", &self.trade);
+        w.put("trades", &self.trades);
+        w.put("generic_tool", &self.generic_tool);
+        w.put("attachments", &self.attachments);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("assignees", &self.assignees);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -3671,8 +3671,8 @@ impl NewLink {
 impl serde::Serialize for NewLink {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.field("url", &self.url)?;
+        w.field("title", &self.title);
+        w.field("url", &self.url);
         w.end()
     }
 }
@@ -3720,12 +3720,12 @@ impl<'de> serde::Deserialize<'de> for LinkDetail {
 impl serde::Serialize for LinkDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("url", &self.url)?;
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
+        w.put("project_id", &self.project_id);
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -3768,10 +3768,10 @@ impl<'de> serde::Deserialize<'de> for RecycleBin {
 impl serde::Serialize for RecycleBin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("url", &self.url)?;
+        w.put("deleted_at", &self.deleted_at);
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -3835,17 +3835,17 @@ impl<'de> serde::Deserialize<'de> for Office {
 impl serde::Serialize for Office {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("address", &self.address)?;
-        w.put("city", &self.city)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("phone", &self.phone)?;
-        w.put("fax", &self.fax)?;
-        w.put("division", &self.division)?;
-        w.put("logo", &self.logo)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("address", &self.address);
+        w.put("city", &self.city);
+        w.put("state_code", &self.state_code);
+        w.put("country_code", &self.country_code);
+        w.put("zip", &self.zip);
+        w.put("phone", &self.phone);
+        w.put("fax", &self.fax);
+        w.put("division", &self.division);
+        w.put("logo", &self.logo);
         w.end()
     }
 }
@@ -3951,16 +3951,16 @@ impl OfficeInput {
 impl serde::Serialize for OfficeInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("phone", &self.phone)?;
-        w.optional("fax", &self.fax)?;
-        w.optional("division", &self.division)?;
-        w.optional("logo_prostore_file_id", &self.logo_prostore_file_id)?;
+        w.field("name", &self.name);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("state_code", &self.state_code);
+        w.optional("country_code", &self.country_code);
+        w.optional("zip", &self.zip);
+        w.optional("phone", &self.phone);
+        w.optional("fax", &self.fax);
+        w.optional("division", &self.division);
+        w.optional("logo_prostore_file_id", &self.logo_prostore_file_id);
         w.end()
     }
 }
@@ -3985,8 +3985,8 @@ impl NewOffice {
 impl serde::Serialize for NewOffice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("office", &self.office)?;
+        w.field("company_id", &self.company_id);
+        w.field("office", &self.office);
         w.end()
     }
 }
@@ -4188,11 +4188,11 @@ impl<'de> serde::Deserialize<'de> for All {
 impl serde::Serialize for All {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("count", &self.count)?;
-        w.put("open_count", &self.open_count)?;
-        w.put("upcoming_count", &self.upcoming_count)?;
-        w.put("overdue_count", &self.overdue_count)?;
-        w.put("last_activity", &self.last_activity)?;
+        w.put("count", &self.count);
+        w.put("open_count", &self.open_count);
+        w.put("upcoming_count", &self.upcoming_count);
+        w.put("overdue_count", &self.overdue_count);
+        w.put("last_activity", &self.last_activity);
         w.end()
     }
 }
@@ -4429,40 +4429,40 @@ impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItem {
 impl serde::Serialize for CorrespondenceTypeItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("issued_at", &self.issued_at)?;
-        w.put("origin_generic_tool_item_id", &self.origin_generic_tool_item_id)?;
-        w.put("origin_rfi_id", &self.origin_rfi_id)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("cost_impact", &self.cost_impact)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("status", &self.status)?;
-        w.put("status_type", &self.status_type)?;
-        w.put("title", &self.title)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("location", &self.location)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("trade", &self.trade)?;
-        w.put("trades", &self.trades)?;
-        w.put("tasks", &self.tasks)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("generic_tool", &self.generic_tool)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("closed_at", &self.closed_at);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("issued_at", &self.issued_at);
+        w.put("origin_generic_tool_item_id", &self.origin_generic_tool_item_id);
+        w.put("origin_rfi_id", &self.origin_rfi_id);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("cost_impact", &self.cost_impact);
+        w.put("updated_at", &self.updated_at);
+        w.put("status", &self.status);
+        w.put("status_type", &self.status_type);
+        w.put("title", &self.title);
+        w.put("created_by", &self.created_by);
+        w.put("received_from", &self.received_from);
+        w.put("location", &self.location);
+        w.put("cost_code", &self.cost_code);
+        w.put("specification_section", &self.specification_section);
+        w.put("trade", &self.trade);
+        w.put("trades", &self.trades);
+        w.put("tasks", &self.tasks);
+        w.put("sub_job", &self.sub_job);
+        w.put("generic_tool", &self.generic_tool);
+        w.put("attachments", &self.attachments);
         w.put(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        );
+        w.put("distribution_members", &self.distribution_members);
+        w.put("assignees", &self.assignees);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -4600,20 +4600,20 @@ impl CorrespondenceTypeItemUpdateGenericToolItem {
 impl serde::Serialize for CorrespondenceTypeItemUpdateGenericToolItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("private", &self.private)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("status", &self.status)?;
-        w.optional("assignee_ids", &self.assignee_ids)?;
-        w.optional("received_from_id", &self.received_from_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("trade_ids", &self.trade_ids)?;
-        w.optional("task_ids", &self.task_ids)?;
+        w.field("id", &self.id);
+        w.optional("due_date", &self.due_date);
+        w.optional("private", &self.private);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("status", &self.status);
+        w.optional("assignee_ids", &self.assignee_ids);
+        w.optional("received_from_id", &self.received_from_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("trade_ids", &self.trade_ids);
+        w.optional("task_ids", &self.task_ids);
         w.end()
     }
 }
@@ -4638,7 +4638,7 @@ impl CorrespondenceTypeItemUpdate {
 impl serde::Serialize for CorrespondenceTypeItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("generic_tool_items", &self.generic_tool_items)?;
+        w.field("generic_tool_items", &self.generic_tool_items);
         w.end()
     }
 }
@@ -4673,8 +4673,8 @@ impl<'de> serde::Deserialize<'de> for CorrespondenceTypeDefaultStatus {
 impl serde::Serialize for CorrespondenceTypeDefaultStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
+        w.put("name", &self.name);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -4730,20 +4730,20 @@ impl<'de> serde::Deserialize<'de> for CorrespondenceTypeDefault {
 impl serde::Serialize for CorrespondenceTypeDefault {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("correspondence_type_id", &self.correspondence_type_id)?;
-        w.put("description", &self.description)?;
-        w.put("due_days", &self.due_days)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("available_statuses", &self.available_statuses)?;
-        w.put("statuses", &self.statuses)?;
-        w.put("private_by_default", &self.private_by_default)?;
-        w.put("workflows_enabled", &self.workflows_enabled)?;
+        w.put("id", &self.id);
+        w.put("correspondence_type_id", &self.correspondence_type_id);
+        w.put("description", &self.description);
+        w.put("due_days", &self.due_days);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("available_statuses", &self.available_statuses);
+        w.put("statuses", &self.statuses);
+        w.put("private_by_default", &self.private_by_default);
+        w.put("workflows_enabled", &self.workflows_enabled);
         w.put(
             "workflow_has_missing_configuration",
             &self.workflow_has_missing_configuration,
-        )?;
-        w.put("workflow_preset_config_url", &self.workflow_preset_config_url)?;
+        );
+        w.put("workflow_preset_config_url", &self.workflow_preset_config_url);
         w.end()
     }
 }
@@ -4783,9 +4783,9 @@ impl<'de> serde::Deserialize<'de> for UserAccessLevel {
 impl serde::Serialize for UserAccessLevel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("permitted_actions", &self.permitted_actions)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("permitted_actions", &self.permitted_actions);
         w.end()
     }
 }
@@ -4824,10 +4824,10 @@ impl<'de> serde::Deserialize<'de> for PermittedAction {
 impl serde::Serialize for PermittedAction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("action_name", &self.action_name)?;
-        w.put("label", &self.label)?;
-        w.put("tool_name", &self.tool_name)?;
+        w.put("id", &self.id);
+        w.put("action_name", &self.action_name);
+        w.put("label", &self.label);
+        w.put("tool_name", &self.tool_name);
         w.end()
     }
 }
@@ -4876,15 +4876,15 @@ impl<'de> serde::Deserialize<'de> for Permission {
 impl serde::Serialize for Permission {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("friendly_name", &self.friendly_name)?;
-        w.put("domain_id", &self.domain_id)?;
-        w.put("tab_group", &self.tab_group)?;
-        w.put("available_for_user", &self.available_for_user)?;
-        w.put("url", &self.url)?;
-        w.put("user_access_level", &self.user_access_level)?;
-        w.put("permitted_actions", &self.permitted_actions)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("friendly_name", &self.friendly_name);
+        w.put("domain_id", &self.domain_id);
+        w.put("tab_group", &self.tab_group);
+        w.put("available_for_user", &self.available_for_user);
+        w.put("url", &self.url);
+        w.put("user_access_level", &self.user_access_level);
+        w.put("permitted_actions", &self.permitted_actions);
         w.end()
     }
 }
@@ -4925,11 +4925,11 @@ impl<'de> serde::Deserialize<'de> for CustomToolUserGenericTool {
 impl serde::Serialize for CustomToolUserGenericTool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("potential_assignee", &self.potential_assignee)?;
-        w.put("potential_received_from", &self.potential_received_from)?;
-        w.put("potential_distribution_member", &self.potential_distribution_member)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("potential_assignee", &self.potential_assignee);
+        w.put("potential_received_from", &self.potential_received_from);
+        w.put("potential_distribution_member", &self.potential_distribution_member);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -4968,10 +4968,10 @@ impl<'de> serde::Deserialize<'de> for CustomToolUser {
 impl serde::Serialize for CustomToolUser {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("company", &self.company)?;
-        w.put("generic_tools", &self.generic_tools)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("company", &self.company);
+        w.put("generic_tools", &self.generic_tools);
         w.end()
     }
 }
@@ -5042,9 +5042,9 @@ impl GenericToolItemAttachment {
 impl serde::Serialize for GenericToolItemAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("url", &self.url)?;
-        w.optional("filename", &self.filename)?;
+        w.optional("id", &self.id);
+        w.optional("url", &self.url);
+        w.optional("filename", &self.filename);
         w.end()
     }
 }
@@ -5298,35 +5298,35 @@ impl NewGenericToolItem {
 impl serde::Serialize for NewGenericToolItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("position", &self.position)?;
-        w.optional("private", &self.private)?;
-        w.optional("skip_emails", &self.skip_emails)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("schedule_impact_value", &self.schedule_impact_value)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("cost_impact_value", &self.cost_impact_value)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("received_from_id", &self.received_from_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("assignee_ids", &self.assignee_ids)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("position", &self.position);
+        w.optional("private", &self.private);
+        w.optional("skip_emails", &self.skip_emails);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("schedule_impact_value", &self.schedule_impact_value);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("cost_impact_value", &self.cost_impact_value);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("received_from_id", &self.received_from_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("trade_id", &self.trade_id);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("assignee_ids", &self.assignee_ids);
+        w.optional("attachments", &self.attachments);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -5512,26 +5512,26 @@ impl GenericToolItemUpdateGenericToolItem {
 impl serde::Serialize for GenericToolItemUpdateGenericToolItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("private", &self.private)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("schedule_impact_value", &self.schedule_impact_value)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("cost_impact_value", &self.cost_impact_value)?;
-        w.optional("status", &self.status)?;
-        w.optional("assignee_ids", &self.assignee_ids)?;
-        w.optional("received_from_id", &self.received_from_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("trade_ids", &self.trade_ids)?;
-        w.optional("task_ids", &self.task_ids)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.entries(&self.additional_properties)?;
+        w.field("id", &self.id);
+        w.optional("due_date", &self.due_date);
+        w.optional("private", &self.private);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("schedule_impact_value", &self.schedule_impact_value);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("cost_impact_value", &self.cost_impact_value);
+        w.optional("status", &self.status);
+        w.optional("assignee_ids", &self.assignee_ids);
+        w.optional("received_from_id", &self.received_from_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("trade_ids", &self.trade_ids);
+        w.optional("task_ids", &self.task_ids);
+        w.optional("quantity", &self.quantity);
+        w.optional("uom", &self.uom);
+        w.optional("trade_id", &self.trade_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -5554,7 +5554,7 @@ impl GenericToolItemUpdate {
 impl serde::Serialize for GenericToolItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("generic_tool_items", &self.generic_tool_items)?;
+        w.field("generic_tool_items", &self.generic_tool_items);
         w.end()
     }
 }
@@ -5653,14 +5653,14 @@ impl<'de> serde::Deserialize<'de> for GenericToolItemResponse {
 impl serde::Serialize for GenericToolItemResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("notes", &self.notes)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("official", &self.official)?;
-        w.put("position", &self.position)?;
-        w.put("status", &self.status)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("notes", &self.notes);
+        w.put("created_at", &self.created_at);
+        w.put("official", &self.official);
+        w.put("position", &self.position);
+        w.put("status", &self.status);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -5683,7 +5683,7 @@ impl NewGenericToolItemResponse {
 impl serde::Serialize for NewGenericToolItemResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("generic_tool_item_response", &self.generic_tool_item_response)?;
+        w.field("generic_tool_item_response", &self.generic_tool_item_response);
         w.end()
     }
 }
@@ -5732,8 +5732,8 @@ impl GenericToolItemUpdateAndSendResponse {
 impl serde::Serialize for GenericToolItemUpdateAndSendResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("generic_tool_item", &self.generic_tool_item)?;
-        w.field("generic_tool_item_response", &self.generic_tool_item_response)?;
+        w.field("generic_tool_item", &self.generic_tool_item);
+        w.field("generic_tool_item_response", &self.generic_tool_item_response);
         w.end()
     }
 }
@@ -5783,9 +5783,9 @@ impl NewWorkClassification {
 impl serde::Serialize for NewWorkClassification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("abbreviation", &self.abbreviation)?;
-        w.optional("is_active", &self.is_active)?;
+        w.optional("name", &self.name);
+        w.optional("abbreviation", &self.abbreviation);
+        w.optional("is_active", &self.is_active);
         w.end()
     }
 }
@@ -5817,7 +5817,7 @@ impl WorkClassificationBulkUpdate {
 impl serde::Serialize for WorkClassificationBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("is_active", &self.is_active)?;
+        w.optional("is_active", &self.is_active);
         w.end()
     }
 }
@@ -5872,18 +5872,18 @@ impl<'de> serde::Deserialize<'de> for PermissionDetailTool {
 impl serde::Serialize for PermissionDetailTool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("friendly_name", &self.friendly_name)?;
-        w.put("domain_id", &self.domain_id)?;
-        w.put("tab_group", &self.tab_group)?;
-        w.put("available_for_user", &self.available_for_user)?;
-        w.put("url", &self.url)?;
-        w.put("user_access_level", &self.user_access_level)?;
-        w.put("permitted_actions", &self.permitted_actions)?;
-        w.put("create_url", &self.create_url)?;
-        w.put("can_create", &self.can_create)?;
-        w.put("trial", &self.trial)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("friendly_name", &self.friendly_name);
+        w.put("domain_id", &self.domain_id);
+        w.put("tab_group", &self.tab_group);
+        w.put("available_for_user", &self.available_for_user);
+        w.put("url", &self.url);
+        w.put("user_access_level", &self.user_access_level);
+        w.put("permitted_actions", &self.permitted_actions);
+        w.put("create_url", &self.create_url);
+        w.put("can_create", &self.can_create);
+        w.put("trial", &self.trial);
         w.end()
     }
 }
@@ -5916,7 +5916,7 @@ impl<'de> serde::Deserialize<'de> for PermissionDetail {
 impl serde::Serialize for PermissionDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("tools", &self.tools)?;
+        w.put("tools", &self.tools);
         w.end()
     }
 }
@@ -6101,16 +6101,16 @@ impl<'de> serde::Deserialize<'de> for CustomField {
 impl serde::Serialize for CustomField {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("can_filter", &self.can_filter)?;
-        w.put("integration_only", &self.integration_only)?;
-        w.put("on_projects", &self.on_projects)?;
-        w.put("on_people", &self.on_people)?;
-        w.put("description", &self.description)?;
-        w.put("values", &self.values)?;
-        w.put("sort_by", &self.sort_by)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("can_filter", &self.can_filter);
+        w.put("integration_only", &self.integration_only);
+        w.put("on_projects", &self.on_projects);
+        w.put("on_people", &self.on_people);
+        w.put("description", &self.description);
+        w.put("values", &self.values);
+        w.put("sort_by", &self.sort_by);
         w.end()
     }
 }
@@ -6253,15 +6253,15 @@ impl NewCustomField {
 impl serde::Serialize for NewCustomField {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("type", &self.type_)?;
-        w.optional("can_filter", &self.can_filter)?;
-        w.optional("integration_only", &self.integration_only)?;
-        w.optional("on_projects", &self.on_projects)?;
-        w.optional("on_people", &self.on_people)?;
-        w.optional("description", &self.description)?;
-        w.optional("values", &self.values)?;
-        w.optional("sort_by", &self.sort_by)?;
+        w.field("name", &self.name);
+        w.field("type", &self.type_);
+        w.optional("can_filter", &self.can_filter);
+        w.optional("integration_only", &self.integration_only);
+        w.optional("on_projects", &self.on_projects);
+        w.optional("on_people", &self.on_people);
+        w.optional("description", &self.description);
+        w.optional("values", &self.values);
+        w.optional("sort_by", &self.sort_by);
         w.end()
     }
 }
@@ -6356,14 +6356,14 @@ impl NewCompanyCustomField {
 impl serde::Serialize for NewCompanyCustomField {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("can_filter", &self.can_filter)?;
-        w.optional("integration_only", &self.integration_only)?;
-        w.optional("on_projects", &self.on_projects)?;
-        w.optional("on_people", &self.on_people)?;
-        w.optional("description", &self.description)?;
-        w.optional("values", &self.values)?;
-        w.optional("sort_by", &self.sort_by)?;
+        w.optional("name", &self.name);
+        w.optional("can_filter", &self.can_filter);
+        w.optional("integration_only", &self.integration_only);
+        w.optional("on_projects", &self.on_projects);
+        w.optional("on_people", &self.on_people);
+        w.optional("description", &self.description);
+        w.optional("values", &self.values);
+        w.optional("sort_by", &self.sort_by);
         w.end()
     }
 }
@@ -6396,7 +6396,7 @@ impl<'de> serde::Deserialize<'de> for CustomFieldDetail {
 impl serde::Serialize for CustomFieldDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("success", &self.success)?;
+        w.put("success", &self.success);
         w.end()
     }
 }
@@ -6419,7 +6419,7 @@ impl NewValue {
 impl serde::Serialize for NewValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("values", &self.values)?;
+        w.field("values", &self.values);
         w.end()
     }
 }
@@ -6478,15 +6478,15 @@ impl<'de> serde::Deserialize<'de> for CustomFieldDefinitionV1_1 {
 impl serde::Serialize for CustomFieldDefinitionV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("label", &self.label)?;
-        w.put("active", &self.active)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("data_type", &self.data_type)?;
-        w.put("variant", &self.variant)?;
-        w.put("description", &self.description)?;
-        w.put("default_value", &self.default_value)?;
-        w.put("configurable_field_sets_count", &self.configurable_field_sets_count)?;
+        w.put("id", &self.id);
+        w.put("label", &self.label);
+        w.put("active", &self.active);
+        w.put("company_id", &self.company_id);
+        w.put("data_type", &self.data_type);
+        w.put("variant", &self.variant);
+        w.put("description", &self.description);
+        w.put("default_value", &self.default_value);
+        w.put("configurable_field_sets_count", &self.configurable_field_sets_count);
         w.end()
     }
 }
@@ -6624,15 +6624,15 @@ impl<'de> serde::Deserialize<'de> for CompanyAsyncOperationV2 {
 impl serde::Serialize for CompanyAsyncOperationV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("operation_type", &self.operation_type)?;
-        w.put("started_at", &self.started_at)?;
-        w.put("completed_at", &self.completed_at)?;
-        w.put("status", &self.status)?;
-        w.put("error", &self.error)?;
-        w.put("result", &self.result)?;
-        w.put("context", &self.context)?;
-        w.put("created_by_id", &self.created_by_id)?;
+        w.put("id", &self.id);
+        w.put("operation_type", &self.operation_type);
+        w.put("started_at", &self.started_at);
+        w.put("completed_at", &self.completed_at);
+        w.put("status", &self.status);
+        w.put("error", &self.error);
+        w.put("result", &self.result);
+        w.put("context", &self.context);
+        w.put("created_by_id", &self.created_by_id);
         w.end()
     }
 }
@@ -6666,7 +6666,7 @@ impl<'de> serde::Deserialize<'de> for AsyncOperationListV2 {
 impl serde::Serialize for AsyncOperationListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -6788,14 +6788,14 @@ impl<'de> serde::Deserialize<'de> for SubOperation {
 impl serde::Serialize for SubOperation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("sub_operation_type", &self.sub_operation_type)?;
-        w.put("started_at", &self.started_at)?;
-        w.put("completed_at", &self.completed_at)?;
-        w.put("status", &self.status)?;
-        w.put("error", &self.error)?;
-        w.put("result", &self.result)?;
-        w.put("context", &self.context)?;
+        w.put("id", &self.id);
+        w.put("sub_operation_type", &self.sub_operation_type);
+        w.put("started_at", &self.started_at);
+        w.put("completed_at", &self.completed_at);
+        w.put("status", &self.status);
+        w.put("error", &self.error);
+        w.put("result", &self.result);
+        w.put("context", &self.context);
         w.end()
     }
 }
@@ -6857,16 +6857,16 @@ impl<'de> serde::Deserialize<'de> for AsyncOperationV2Data {
 impl serde::Serialize for AsyncOperationV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("operation_type", &self.operation_type)?;
-        w.put("started_at", &self.started_at)?;
-        w.put("completed_at", &self.completed_at)?;
-        w.put("status", &self.status)?;
-        w.put("error", &self.error)?;
-        w.put("result", &self.result)?;
-        w.put("context", &self.context)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("sub_operations", &self.sub_operations)?;
+        w.put("id", &self.id);
+        w.put("operation_type", &self.operation_type);
+        w.put("started_at", &self.started_at);
+        w.put("completed_at", &self.completed_at);
+        w.put("status", &self.status);
+        w.put("error", &self.error);
+        w.put("result", &self.result);
+        w.put("context", &self.context);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("sub_operations", &self.sub_operations);
         w.end()
     }
 }
@@ -6900,7 +6900,7 @@ impl<'de> serde::Deserialize<'de> for AsyncOperationV2 {
 impl serde::Serialize for AsyncOperationV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -6949,12 +6949,12 @@ impl<'de> serde::Deserialize<'de> for CompanySecuritySettingsV2Data {
 impl serde::Serialize for CompanySecuritySettingsV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("enable_login_lockout", &self.enable_login_lockout)?;
-        w.put("password_reset_after", &self.password_reset_after)?;
-        w.put("session_timeout", &self.session_timeout)?;
-        w.put("enforce_password_reset_by_email", &self.enforce_password_reset_by_email)?;
-        w.put("is_pin_required_for_jit", &self.is_pin_required_for_jit)?;
-        w.put("password_security_url", &self.password_security_url)?;
+        w.put("enable_login_lockout", &self.enable_login_lockout);
+        w.put("password_reset_after", &self.password_reset_after);
+        w.put("session_timeout", &self.session_timeout);
+        w.put("enforce_password_reset_by_email", &self.enforce_password_reset_by_email);
+        w.put("is_pin_required_for_jit", &self.is_pin_required_for_jit);
+        w.put("password_security_url", &self.password_security_url);
         w.end()
     }
 }
@@ -6987,7 +6987,7 @@ impl<'de> serde::Deserialize<'de> for CompanySecuritySettingsV2 {
 impl serde::Serialize for CompanySecuritySettingsV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -7027,9 +7027,9 @@ impl<'de> serde::Deserialize<'de> for DataTypeV2Data {
 impl serde::Serialize for DataTypeV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("all", &self.all)?;
-        w.put("lov", &self.lov)?;
-        w.put("variants", &self.variants)?;
+        w.put("all", &self.all);
+        w.put("lov", &self.lov);
+        w.put("variants", &self.variants);
         w.end()
     }
 }
@@ -7062,7 +7062,7 @@ impl<'de> serde::Deserialize<'de> for DataTypeV2 {
 impl serde::Serialize for DataTypeV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -7108,11 +7108,11 @@ impl<'de> serde::Deserialize<'de> for DefaultTypeV2 {
 impl serde::Serialize for DefaultTypeV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("allow_admin_view_private_item", &self.allow_admin_view_private_item)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("fields", &self.fields)?;
+        w.put("key", &self.key);
+        w.put("allow_admin_view_private_item", &self.allow_admin_view_private_item);
+        w.put("name", &self.name);
+        w.put("abbreviation", &self.abbreviation);
+        w.put("fields", &self.fields);
         w.end()
     }
 }
@@ -7146,7 +7146,7 @@ impl<'de> serde::Deserialize<'de> for DefaultTypeListV2 {
 impl serde::Serialize for DefaultTypeListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -7195,14 +7195,14 @@ impl<'de> serde::Deserialize<'de> for CompanyRoleV2 {
 impl serde::Serialize for CompanyRoleV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("add_to_project_team", &self.add_to_project_team)?;
-        w.put("archetype", &self.archetype)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("display_on_company_home", &self.display_on_company_home)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("position", &self.position)?;
+        w.put("id", &self.id);
+        w.put("add_to_project_team", &self.add_to_project_team);
+        w.put("archetype", &self.archetype);
+        w.put("deletable", &self.deletable);
+        w.put("display_on_company_home", &self.display_on_company_home);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("position", &self.position);
         w.end()
     }
 }
@@ -7236,7 +7236,7 @@ impl<'de> serde::Deserialize<'de> for RoleListV2 {
 impl serde::Serialize for RoleListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -7308,12 +7308,12 @@ impl NewRoleV2 {
 impl serde::Serialize for NewRoleV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("add_to_project_team", &self.add_to_project_team)?;
-        w.optional("archetype", &self.archetype)?;
-        w.optional("display_on_company_home", &self.display_on_company_home)?;
-        w.optional("name", &self.name)?;
-        w.optional("type", &self.type_)?;
+        w.optional("id", &self.id);
+        w.optional("add_to_project_team", &self.add_to_project_team);
+        w.optional("archetype", &self.archetype);
+        w.optional("display_on_company_home", &self.display_on_company_home);
+        w.optional("name", &self.name);
+        w.optional("type", &self.type_);
         w.end()
     }
 }
@@ -7346,7 +7346,7 @@ impl<'de> serde::Deserialize<'de> for RoleV2 {
 impl serde::Serialize for RoleV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -7368,7 +7368,7 @@ impl RoleReorderV2 {
 impl serde::Serialize for RoleReorderV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("order", &self.order)?;
+        w.field("order", &self.order);
         w.end()
     }
 }
@@ -7408,9 +7408,9 @@ impl<'de> serde::Deserialize<'de> for SupportPinV2Data {
 impl serde::Serialize for SupportPinV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("expires_at", &self.expires_at)?;
-        w.put("pin_plaintext", &self.pin_plaintext)?;
+        w.put("id", &self.id);
+        w.put("expires_at", &self.expires_at);
+        w.put("pin_plaintext", &self.pin_plaintext);
         w.end()
     }
 }
@@ -7444,7 +7444,7 @@ impl<'de> serde::Deserialize<'de> for SupportPinV2 {
 impl serde::Serialize for SupportPinV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -7478,7 +7478,7 @@ impl<'de> serde::Deserialize<'de> for SupportPinDetailV2 {
 impl serde::Serialize for SupportPinDetailV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }

@@ -61,8 +61,8 @@ impl<'de> serde::Deserialize<'de> for BudgetDetailFilter {
 impl serde::Serialize for BudgetDetailFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("label", &self.label)?;
-        w.put("value", &self.value)?;
+        w.put("label", &self.label);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -173,13 +173,13 @@ impl BudgetLineItemInput {
 impl serde::Serialize for BudgetLineItemInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("cost_code_id", &self.cost_code_id)?;
-        w.field("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("original_budget_amount", &self.original_budget_amount)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.field("cost_code_id", &self.cost_code_id);
+        w.field("line_item_type_id", &self.line_item_type_id);
+        w.optional("original_budget_amount", &self.original_budget_amount);
+        w.optional("uom", &self.uom);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("calculation_strategy", &self.calculation_strategy);
         w.end()
     }
 }
@@ -207,8 +207,8 @@ impl NewBudgetLineItem {
 impl serde::Serialize for NewBudgetLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("budget_line_item", &self.budget_line_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("budget_line_item", &self.budget_line_item);
         w.end()
     }
 }
@@ -252,10 +252,10 @@ impl<'de> serde::Deserialize<'de> for BudgetLineItemCostCode {
 impl serde::Serialize for BudgetLineItemCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("code", &self.code)?;
-        w.put("full_code", &self.full_code)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("code", &self.code);
+        w.put("full_code", &self.full_code);
         w.end()
     }
 }
@@ -290,7 +290,7 @@ impl<'de> serde::Deserialize<'de> for RequisitionCurrencyConfiguration {
 impl serde::Serialize for RequisitionCurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
+        w.put("currency_iso_code", &self.currency_iso_code);
         w.end()
     }
 }
@@ -385,27 +385,27 @@ impl<'de> serde::Deserialize<'de> for BudgetLineItem {
 impl serde::Serialize for BudgetLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("original_budget_amount", &self.original_budget_amount)?;
-        w.put("uom", &self.uom)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("calculation_strategy", &self.calculation_strategy)?;
-        w.put("approved_budget_changes", &self.approved_budget_changes)?;
-        w.put("revised_budget", &self.revised_budget)?;
-        w.put("pending_budget_changes", &self.pending_budget_changes)?;
-        w.put("projected_budget", &self.projected_budget)?;
-        w.put("committed_costs", &self.committed_costs)?;
-        w.put("direct_costs", &self.direct_costs)?;
-        w.put("pending_cost_changes", &self.pending_cost_changes)?;
-        w.put("projected_costs", &self.projected_costs)?;
-        w.put("budget_forecast", &self.budget_forecast)?;
-        w.put("estimated_cost_at_completion", &self.estimated_cost_at_completion)?;
-        w.put("projected_over_under", &self.projected_over_under)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("division", &self.division)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("original_budget_amount", &self.original_budget_amount);
+        w.put("uom", &self.uom);
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("calculation_strategy", &self.calculation_strategy);
+        w.put("approved_budget_changes", &self.approved_budget_changes);
+        w.put("revised_budget", &self.revised_budget);
+        w.put("pending_budget_changes", &self.pending_budget_changes);
+        w.put("projected_budget", &self.projected_budget);
+        w.put("committed_costs", &self.committed_costs);
+        w.put("direct_costs", &self.direct_costs);
+        w.put("pending_cost_changes", &self.pending_cost_changes);
+        w.put("projected_costs", &self.projected_costs);
+        w.put("budget_forecast", &self.budget_forecast);
+        w.put("estimated_cost_at_completion", &self.estimated_cost_at_completion);
+        w.put("projected_over_under", &self.projected_over_under);
+        w.put("cost_code", &self.cost_code);
+        w.put("division", &self.division);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -483,13 +483,13 @@ impl BudgetLineItemSyncBudgetLineItem {
 impl serde::Serialize for BudgetLineItemSyncBudgetLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("original_budget_amount", &self.original_budget_amount)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
-        w.optional("id", &self.id)?;
+        w.field("wbs_code_id", &self.wbs_code_id);
+        w.optional("original_budget_amount", &self.original_budget_amount);
+        w.optional("uom", &self.uom);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("calculation_strategy", &self.calculation_strategy);
+        w.optional("id", &self.id);
         w.end()
     }
 }
@@ -519,8 +519,8 @@ impl BudgetLineItemSync {
 impl serde::Serialize for BudgetLineItemSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("budget_line_items", &self.budget_line_items)?;
+        w.field("project_id", &self.project_id);
+        w.field("budget_line_items", &self.budget_line_items);
         w.end()
     }
 }
@@ -560,9 +560,9 @@ impl<'de> serde::Deserialize<'de> for ContractItemWbsCode {
 impl serde::Serialize for ContractItemWbsCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("flat_code", &self.flat_code)?;
-        w.put("description", &self.description)?;
+        w.put("id", &self.id);
+        w.put("flat_code", &self.flat_code);
+        w.put("description", &self.description);
         w.end()
     }
 }
@@ -617,14 +617,14 @@ impl<'de> serde::Deserialize<'de> for BudgetLineItemV1_1 {
 impl serde::Serialize for BudgetLineItemV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("original_budget_amount", &self.original_budget_amount)?;
-        w.put("uom", &self.uom)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("calculation_strategy", &self.calculation_strategy)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("original_budget_amount", &self.original_budget_amount);
+        w.put("uom", &self.uom);
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("calculation_strategy", &self.calculation_strategy);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -719,14 +719,14 @@ impl BudgetLineItemUpdateBudgetLineItem {
 impl serde::Serialize for BudgetLineItemUpdateBudgetLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("original_budget_amount", &self.original_budget_amount)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
-        w.optional("direct_costs", &self.direct_costs)?;
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("original_budget_amount", &self.original_budget_amount);
+        w.optional("uom", &self.uom);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("calculation_strategy", &self.calculation_strategy);
+        w.optional("direct_costs", &self.direct_costs);
         w.end()
     }
 }
@@ -757,8 +757,8 @@ impl BudgetLineItemUpdate {
 impl serde::Serialize for BudgetLineItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("budget_line_item", &self.budget_line_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("budget_line_item", &self.budget_line_item);
         w.end()
     }
 }
@@ -850,8 +850,8 @@ impl<'de> serde::Deserialize<'de> for BudgetViewLinks {
 impl serde::Serialize for BudgetViewLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("detail_rows", &self.detail_rows)?;
-        w.put("summary_rows", &self.summary_rows)?;
+        w.put("detail_rows", &self.detail_rows);
+        w.put("summary_rows", &self.summary_rows);
         w.end()
     }
 }
@@ -902,13 +902,13 @@ impl<'de> serde::Deserialize<'de> for BudgetViewSnapshotShort {
 impl serde::Serialize for BudgetViewSnapshotShort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("budget_view", &self.budget_view)?;
-        w.put("links", &self.links)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("budget_view", &self.budget_view);
+        w.put("links", &self.links);
         w.end()
     }
 }
@@ -1126,14 +1126,14 @@ impl<'de> serde::Deserialize<'de> for BudgetViewSnapshotWithSnapshotTypeStatus {
 impl serde::Serialize for BudgetViewSnapshotWithSnapshotTypeStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("mapped_to_status", &self.mapped_to_status)?;
-        w.put("available", &self.available)?;
-        w.put("initial", &self.initial)?;
-        w.put("standard_type", &self.standard_type)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("mapped_to_status", &self.mapped_to_status);
+        w.put("available", &self.available);
+        w.put("initial", &self.initial);
+        w.put("standard_type", &self.standard_type);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -1193,16 +1193,16 @@ impl<'de> serde::Deserialize<'de> for BudgetViewSnapshotWithSnapshotType {
 impl serde::Serialize for BudgetViewSnapshotWithSnapshotType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("budget_view", &self.budget_view)?;
-        w.put("snapshot_type", &self.snapshot_type)?;
-        w.put("approval_status", &self.approval_status)?;
-        w.put("status", &self.status)?;
-        w.put("links", &self.links)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("budget_view", &self.budget_view);
+        w.put("snapshot_type", &self.snapshot_type);
+        w.put("approval_status", &self.approval_status);
+        w.put("status", &self.status);
+        w.put("links", &self.links);
         w.end()
     }
 }
@@ -1355,14 +1355,14 @@ impl NewBudgetViewSnapshot {
 impl serde::Serialize for NewBudgetViewSnapshot {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("budget_template_id", &self.budget_template_id)?;
-        w.optional("budget_view_id", &self.budget_view_id)?;
-        w.field("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("snapshot_type", &self.snapshot_type)?;
-        w.optional("approval_status", &self.approval_status)?;
-        w.optional("status_id", &self.status_id)?;
+        w.field("project_id", &self.project_id);
+        w.field("budget_template_id", &self.budget_template_id);
+        w.optional("budget_view_id", &self.budget_view_id);
+        w.field("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("snapshot_type", &self.snapshot_type);
+        w.optional("approval_status", &self.approval_status);
+        w.optional("status_id", &self.status_id);
         w.end()
     }
 }
@@ -1396,7 +1396,7 @@ impl<'de> serde::Deserialize<'de> for BudgetViewSnapshotDetail {
 impl serde::Serialize for BudgetViewSnapshotDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -1500,11 +1500,11 @@ impl<'de> serde::Deserialize<'de> for BudgetViewSnapshotResultData {
 impl serde::Serialize for BudgetViewSnapshotResultData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("snapshot_request_id", &self.snapshot_request_id)?;
-        w.put("status", &self.status)?;
-        w.put("budget_template_id", &self.budget_template_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
+        w.put("snapshot_request_id", &self.snapshot_request_id);
+        w.put("status", &self.status);
+        w.put("budget_template_id", &self.budget_template_id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
         w.end()
     }
 }
@@ -1538,7 +1538,7 @@ impl<'de> serde::Deserialize<'de> for BudgetViewSnapshotResult {
 impl serde::Serialize for BudgetViewSnapshotResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -1637,13 +1637,13 @@ impl<'de> serde::Deserialize<'de> for DetailRowBudgetForecast {
 impl serde::Serialize for DetailRowBudgetForecast {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("manual_amount", &self.manual_amount)?;
-        w.put("automatic_amount", &self.automatic_amount)?;
-        w.put("amount", &self.amount)?;
-        w.put("automatically_calculated", &self.automatically_calculated)?;
-        w.put("calculation_strategy", &self.calculation_strategy)?;
-        w.put("notes", &self.notes)?;
+        w.put("id", &self.id);
+        w.put("manual_amount", &self.manual_amount);
+        w.put("automatic_amount", &self.automatic_amount);
+        w.put("amount", &self.amount);
+        w.put("automatically_calculated", &self.automatically_calculated);
+        w.put("calculation_strategy", &self.calculation_strategy);
+        w.put("notes", &self.notes);
         w.end()
     }
 }
@@ -1741,28 +1741,28 @@ impl<'de> serde::Deserialize<'de> for DetailRow {
 impl serde::Serialize for DetailRow {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("company", &self.company)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("biller_id", &self.biller_id)?;
-        w.put("root_cost_code_id", &self.root_cost_code_id)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("cost_code_origin_id", &self.cost_code_origin_id)?;
-        w.put("category_id", &self.category_id)?;
-        w.put("project", &self.project)?;
-        w.put("biller", &self.biller)?;
-        w.put("biller_type", &self.biller_type)?;
-        w.put("root_cost_code", &self.root_cost_code)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("category", &self.category)?;
-        w.put("budget_modifications", &self.budget_modifications)?;
-        w.put("original_budget_amount", &self.original_budget_amount)?;
-        w.put("budget_forecast", &self.budget_forecast)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("unbudgeted_reason", &self.unbudgeted_reason)?;
+        w.put("id", &self.id);
+        w.put("deletable", &self.deletable);
+        w.put("company_id", &self.company_id);
+        w.put("company", &self.company);
+        w.put("project_id", &self.project_id);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("biller_id", &self.biller_id);
+        w.put("root_cost_code_id", &self.root_cost_code_id);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("cost_code_origin_id", &self.cost_code_origin_id);
+        w.put("category_id", &self.category_id);
+        w.put("project", &self.project);
+        w.put("biller", &self.biller);
+        w.put("biller_type", &self.biller_type);
+        w.put("root_cost_code", &self.root_cost_code);
+        w.put("cost_code", &self.cost_code);
+        w.put("category", &self.category);
+        w.put("budget_modifications", &self.budget_modifications);
+        w.put("original_budget_amount", &self.original_budget_amount);
+        w.put("budget_forecast", &self.budget_forecast);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("unbudgeted_reason", &self.unbudgeted_reason);
         w.end()
     }
 }
@@ -1834,10 +1834,10 @@ impl<'de> serde::Deserialize<'de> for BudgetViewSnapshotSummaryRow {
 impl serde::Serialize for BudgetViewSnapshotSummaryRow {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("biller_type", &self.biller_type)?;
-        w.put("budget_line_item_ids", &self.budget_line_item_ids)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("biller_type", &self.biller_type);
+        w.put("budget_line_item_ids", &self.budget_line_item_ids);
         w.end()
     }
 }
@@ -1892,14 +1892,14 @@ impl<'de> serde::Deserialize<'de> for BudgetView {
 impl serde::Serialize for BudgetView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("role", &self.role)?;
-        w.put("links", &self.links)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("role", &self.role);
+        w.put("links", &self.links);
         w.end()
     }
 }
@@ -2003,13 +2003,13 @@ impl<'de> serde::Deserialize<'de> for BudgetDetailColumn {
 impl serde::Serialize for BudgetDetailColumn {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("aggregatable", &self.aggregatable)?;
-        w.put("filterable", &self.filterable)?;
-        w.put("groupable", &self.groupable)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("type", &self.type_)?;
+        w.put("aggregatable", &self.aggregatable);
+        w.put("filterable", &self.filterable);
+        w.put("groupable", &self.groupable);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -2077,9 +2077,9 @@ impl Biller {
 impl serde::Serialize for Biller {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("value", &self.value)?;
-        w.optional("type", &self.type_)?;
-        w.optional("name", &self.name)?;
+        w.optional("value", &self.value);
+        w.optional("type", &self.type_);
+        w.optional("name", &self.name);
         w.end()
     }
 }
@@ -2156,12 +2156,12 @@ impl NewBudgetDetail {
 impl serde::Serialize for NewBudgetDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("biller", &self.biller)?;
-        w.optional("cost_code", &self.cost_code)?;
-        w.optional("root_cost_code", &self.root_cost_code)?;
-        w.optional("cost_type", &self.cost_type)?;
-        w.optional("vendor", &self.vendor)?;
-        w.optional("detail_type", &self.detail_type)?;
+        w.optional("biller", &self.biller);
+        w.optional("cost_code", &self.cost_code);
+        w.optional("root_cost_code", &self.root_cost_code);
+        w.optional("cost_type", &self.cost_type);
+        w.optional("vendor", &self.vendor);
+        w.optional("detail_type", &self.detail_type);
         w.end()
     }
 }
@@ -2197,8 +2197,8 @@ impl<'de> serde::Deserialize<'de> for BudgetDetailContract {
 impl serde::Serialize for BudgetDetailContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -2265,18 +2265,18 @@ impl<'de> serde::Deserialize<'de> for BudgetDetail {
 impl serde::Serialize for BudgetDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("biller", &self.biller)?;
-        w.put("contract", &self.contract)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("cost_type", &self.cost_type)?;
-        w.put("description", &self.description)?;
-        w.put("detail_type", &self.detail_type)?;
-        w.put("id", &self.id)?;
-        w.put("item", &self.item)?;
-        w.put("link", &self.link)?;
-        w.put("root_cost_code", &self.root_cost_code)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("wbs_code", &self.wbs_code)?;
+        w.put("biller", &self.biller);
+        w.put("contract", &self.contract);
+        w.put("cost_code", &self.cost_code);
+        w.put("cost_type", &self.cost_type);
+        w.put("description", &self.description);
+        w.put("detail_type", &self.detail_type);
+        w.put("id", &self.id);
+        w.put("item", &self.item);
+        w.put("link", &self.link);
+        w.put("root_cost_code", &self.root_cost_code);
+        w.put("vendor", &self.vendor);
+        w.put("wbs_code", &self.wbs_code);
         w.end()
     }
 }
@@ -2311,7 +2311,7 @@ impl<'de> serde::Deserialize<'de> for BudgetForecast {
 impl serde::Serialize for BudgetForecast {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
+        w.put("amount", &self.amount);
         w.end()
     }
 }
@@ -2364,13 +2364,13 @@ impl<'de> serde::Deserialize<'de> for SummaryRow {
 impl serde::Serialize for SummaryRow {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("biller_type", &self.biller_type)?;
-        w.put("original_budget_amount", &self.original_budget_amount)?;
-        w.put("budget_modifications", &self.budget_modifications)?;
-        w.put("budget_forecast", &self.budget_forecast)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("biller_type", &self.biller_type);
+        w.put("original_budget_amount", &self.original_budget_amount);
+        w.put("budget_modifications", &self.budget_modifications);
+        w.put("budget_forecast", &self.budget_forecast);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -2470,11 +2470,11 @@ impl<'de> serde::Deserialize<'de> for ChangeEventStatus {
 impl serde::Serialize for ChangeEventStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("default_status", &self.default_status)?;
-        w.put("id", &self.id)?;
-        w.put("mapped_to_status", &self.mapped_to_status)?;
-        w.put("name", &self.name)?;
-        w.put("show_in_select", &self.show_in_select)?;
+        w.put("default_status", &self.default_status);
+        w.put("id", &self.id);
+        w.put("mapped_to_status", &self.mapped_to_status);
+        w.put("name", &self.name);
+        w.put("show_in_select", &self.show_in_select);
         w.end()
     }
 }
@@ -2643,14 +2643,14 @@ impl<'de> serde::Deserialize<'de> for ChangeEventRfi {
 impl serde::Serialize for ChangeEventRfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("number", &self.number)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("full_number_with_revision", &self.full_number_with_revision)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("status", &self.status)?;
-        w.put("revision", &self.revision)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("number", &self.number);
+        w.put("full_number", &self.full_number);
+        w.put("full_number_with_revision", &self.full_number_with_revision);
+        w.put("due_date", &self.due_date);
+        w.put("status", &self.status);
+        w.put("revision", &self.revision);
         w.end()
     }
 }
@@ -2693,10 +2693,10 @@ impl<'de> serde::Deserialize<'de> for ChangeEventChangeEventLineItemBiller {
 impl serde::Serialize for ChangeEventChangeEventLineItemBiller {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("model_name", &self.model_name)?;
-        w.put("guid", &self.guid)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("model_name", &self.model_name);
+        w.put("guid", &self.guid);
         w.end()
     }
 }
@@ -2740,10 +2740,10 @@ impl<'de> serde::Deserialize<'de> for IdFlatCodeDescriptionSegmentItems {
 impl serde::Serialize for IdFlatCodeDescriptionSegmentItems {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("flat_code", &self.flat_code)?;
-        w.put("description", &self.description)?;
-        w.put("segment_items", &self.segment_items)?;
+        w.put("id", &self.id);
+        w.put("flat_code", &self.flat_code);
+        w.put("description", &self.description);
+        w.put("segment_items", &self.segment_items);
         w.end()
     }
 }
@@ -2796,13 +2796,13 @@ impl<'de> serde::Deserialize<'de> for BudgetMod {
 impl serde::Serialize for BudgetMod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("transfer_amount", &self.transfer_amount)?;
-        w.put("notes", &self.notes)?;
-        w.put("from_budget_line_item_id", &self.from_budget_line_item_id)?;
-        w.put("to_budget_line_item_id", &self.to_budget_line_item_id)?;
-        w.put("from_budget_line_item_name", &self.from_budget_line_item_name)?;
-        w.put("to_budget_line_item_name", &self.to_budget_line_item_name)?;
+        w.put("created_at", &self.created_at);
+        w.put("transfer_amount", &self.transfer_amount);
+        w.put("notes", &self.notes);
+        w.put("from_budget_line_item_id", &self.from_budget_line_item_id);
+        w.put("to_budget_line_item_id", &self.to_budget_line_item_id);
+        w.put("from_budget_line_item_name", &self.from_budget_line_item_name);
+        w.put("to_budget_line_item_name", &self.to_budget_line_item_name);
         w.end()
     }
 }
@@ -2845,10 +2845,10 @@ impl<'de> serde::Deserialize<'de> for ChangeEventChangeEventLineItemContract {
 impl serde::Serialize for ChangeEventChangeEventLineItemContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -2937,25 +2937,25 @@ impl<'de> serde::Deserialize<'de> for CostCodeDetail {
 impl serde::Serialize for CostCodeDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("biller", &self.biller)?;
-        w.put("biller_id", &self.biller_id)?;
-        w.put("biller_type", &self.biller_type)?;
-        w.put("budgeted", &self.budgeted)?;
-        w.put("code", &self.code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("full_code", &self.full_code)?;
-        w.put("name", &self.name)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("parent", &self.parent)?;
-        w.put("position", &self.position)?;
-        w.put("sortable_code", &self.sortable_code)?;
-        w.put("standard_cost_code_id", &self.standard_cost_code_id)?;
-        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("line_item_types", &self.line_item_types)?;
+        w.put("id", &self.id);
+        w.put("biller", &self.biller);
+        w.put("biller_id", &self.biller_id);
+        w.put("biller_type", &self.biller_type);
+        w.put("budgeted", &self.budgeted);
+        w.put("code", &self.code);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("full_code", &self.full_code);
+        w.put("name", &self.name);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("parent", &self.parent);
+        w.put("position", &self.position);
+        w.put("sortable_code", &self.sortable_code);
+        w.put("standard_cost_code_id", &self.standard_cost_code_id);
+        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("line_item_types", &self.line_item_types);
         w.end()
     }
 }
@@ -3057,7 +3057,7 @@ impl<'de> serde::Deserialize<'de> for ChangeEventCurrencyConfiguration {
 impl serde::Serialize for ChangeEventCurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
+        w.put("currency_iso_code", &self.currency_iso_code);
         w.end()
     }
 }
@@ -3112,14 +3112,14 @@ impl<'de> serde::Deserialize<'de> for ChangeEventChangeEventLineItemLinks {
 impl serde::Serialize for ChangeEventChangeEventLineItemLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("edit", &self.edit)?;
-        w.put("view", &self.view)?;
-        w.put("contract", &self.contract)?;
-        w.put("commitment_contract_cost", &self.commitment_contract_cost)?;
-        w.put("commitment_pco_cost", &self.commitment_pco_cost)?;
-        w.put("rfq_amount", &self.rfq_amount)?;
-        w.put("rom", &self.rom)?;
-        w.put("prime_pco_cost", &self.prime_pco_cost)?;
+        w.put("edit", &self.edit);
+        w.put("view", &self.view);
+        w.put("contract", &self.contract);
+        w.put("commitment_contract_cost", &self.commitment_contract_cost);
+        w.put("commitment_pco_cost", &self.commitment_pco_cost);
+        w.put("rfq_amount", &self.rfq_amount);
+        w.put("rom", &self.rom);
+        w.put("prime_pco_cost", &self.prime_pco_cost);
         w.end()
     }
 }
@@ -3177,15 +3177,15 @@ impl<'de> serde::Deserialize<'de> for Statuses {
 impl serde::Serialize for Statuses {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contract", &self.contract)?;
-        w.put("commitment_contract_cost", &self.commitment_contract_cost)?;
-        w.put("commitment_contract_tooltip", &self.commitment_contract_tooltip)?;
-        w.put("commitment_pco_cost", &self.commitment_pco_cost)?;
-        w.put("commitment_pco_tooltip", &self.commitment_pco_tooltip)?;
-        w.put("rfq_amount", &self.rfq_amount)?;
-        w.put("rfq_tooltip", &self.rfq_tooltip)?;
-        w.put("prime_pco_cost", &self.prime_pco_cost)?;
-        w.put("prime_pco_tooltip", &self.prime_pco_tooltip)?;
+        w.put("contract", &self.contract);
+        w.put("commitment_contract_cost", &self.commitment_contract_cost);
+        w.put("commitment_contract_tooltip", &self.commitment_contract_tooltip);
+        w.put("commitment_pco_cost", &self.commitment_pco_cost);
+        w.put("commitment_pco_tooltip", &self.commitment_pco_tooltip);
+        w.put("rfq_amount", &self.rfq_amount);
+        w.put("rfq_tooltip", &self.rfq_tooltip);
+        w.put("prime_pco_cost", &self.prime_pco_cost);
+        w.put("prime_pco_tooltip", &self.prime_pco_tooltip);
         w.end()
     }
 }
@@ -3331,49 +3331,49 @@ impl<'de> serde::Deserialize<'de> for ChangeEventChangeEventLineItem {
 impl serde::Serialize for ChangeEventChangeEventLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("biller", &self.biller)?;
-        w.put("biller_guid", &self.biller_guid)?;
-        w.put("budget_code", &self.budget_code)?;
-        w.put("budget_mod", &self.budget_mod)?;
-        w.put("budget_mod_amount", &self.budget_mod_amount)?;
-        w.put("commitment_contract_cost", &self.commitment_contract_cost)?;
-        w.put("commitment_pco_cost", &self.commitment_pco_cost)?;
-        w.put("contract", &self.contract)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("cost_code_biller_name", &self.cost_code_biller_name)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("cost_code_is_budgeted", &self.cost_code_is_budgeted)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("description", &self.description)?;
-        w.put("editable", &self.editable)?;
-        w.put("estimated_cost_amount", &self.estimated_cost_amount)?;
+        w.put("id", &self.id);
+        w.put("biller", &self.biller);
+        w.put("biller_guid", &self.biller_guid);
+        w.put("budget_code", &self.budget_code);
+        w.put("budget_mod", &self.budget_mod);
+        w.put("budget_mod_amount", &self.budget_mod_amount);
+        w.put("commitment_contract_cost", &self.commitment_contract_cost);
+        w.put("commitment_pco_cost", &self.commitment_pco_cost);
+        w.put("contract", &self.contract);
+        w.put("cost_code", &self.cost_code);
+        w.put("cost_code_biller_name", &self.cost_code_biller_name);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("cost_code_is_budgeted", &self.cost_code_is_budgeted);
+        w.put("created_at", &self.created_at);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("deletable", &self.deletable);
+        w.put("description", &self.description);
+        w.put("editable", &self.editable);
+        w.put("estimated_cost_amount", &self.estimated_cost_amount);
         w.put(
             "estimated_cost_calculation_strategy",
             &self.estimated_cost_calculation_strategy,
-        )?;
-        w.put("estimated_cost_quantity", &self.estimated_cost_quantity)?;
-        w.put("estimated_cost_unit_cost", &self.estimated_cost_unit_cost)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
-        w.put("links", &self.links)?;
-        w.put("number", &self.number)?;
-        w.put("prime_pco_cost", &self.prime_pco_cost)?;
-        w.put("proposed_contract_id", &self.proposed_contract_id)?;
-        w.put("proposed_vendor_id", &self.proposed_vendor_id)?;
-        w.put("request_for_quote_id", &self.request_for_quote_id)?;
-        w.put("rfq_amount", &self.rfq_amount)?;
-        w.put("rfq_sent", &self.rfq_sent)?;
-        w.put("rom", &self.rom)?;
-        w.put("status", &self.status)?;
-        w.put("statuses", &self.statuses)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("uom", &self.uom)?;
-        w.put("vendor", &self.vendor)?;
+        );
+        w.put("estimated_cost_quantity", &self.estimated_cost_quantity);
+        w.put("estimated_cost_unit_cost", &self.estimated_cost_unit_cost);
+        w.put("event_id", &self.event_id);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("line_item_type_id", &self.line_item_type_id);
+        w.put("links", &self.links);
+        w.put("number", &self.number);
+        w.put("prime_pco_cost", &self.prime_pco_cost);
+        w.put("proposed_contract_id", &self.proposed_contract_id);
+        w.put("proposed_vendor_id", &self.proposed_vendor_id);
+        w.put("request_for_quote_id", &self.request_for_quote_id);
+        w.put("rfq_amount", &self.rfq_amount);
+        w.put("rfq_sent", &self.rfq_sent);
+        w.put("rom", &self.rom);
+        w.put("status", &self.status);
+        w.put("statuses", &self.statuses);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("uom", &self.uom);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -3416,10 +3416,10 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderChangeReason {
 impl serde::Serialize for ChangeOrderChangeReason {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("change_reason", &self.change_reason)?;
-        w.put("show_in_select", &self.show_in_select)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("change_reason", &self.change_reason);
+        w.put("show_in_select", &self.show_in_select);
         w.end()
     }
 }
@@ -3462,10 +3462,10 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderStatus {
 impl serde::Serialize for ChangeOrderStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("mapped_to_status", &self.mapped_to_status)?;
-        w.put("show_in_select", &self.show_in_select)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("mapped_to_status", &self.mapped_to_status);
+        w.put("show_in_select", &self.show_in_select);
         w.end()
     }
 }
@@ -3620,9 +3620,9 @@ impl<'de> serde::Deserialize<'de> for RfqSpecificationSection {
 impl serde::Serialize for RfqSpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("specification_section_id", &self.specification_section_id)?;
-        w.put("spec_section_description", &self.spec_section_description)?;
-        w.put("spec_section_number", &self.spec_section_number)?;
+        w.put("specification_section_id", &self.specification_section_id);
+        w.put("spec_section_description", &self.spec_section_description);
+        w.put("spec_section_number", &self.spec_section_number);
         w.end()
     }
 }
@@ -3695,20 +3695,20 @@ impl<'de> serde::Deserialize<'de> for RfqQuote {
 impl serde::Serialize for RfqQuote {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("commitment_quote_number", &self.commitment_quote_number)?;
-        w.put("cost", &self.cost)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("description", &self.description)?;
-        w.put("request_for_quote_id", &self.request_for_quote_id)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("import_origin_id", &self.import_origin_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("prostore_file_ids", &self.prostore_file_ids)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("commitment_quote_number", &self.commitment_quote_number);
+        w.put("cost", &self.cost);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("description", &self.description);
+        w.put("request_for_quote_id", &self.request_for_quote_id);
+        w.put("attachments_count", &self.attachments_count);
+        w.put("import_origin_id", &self.import_origin_id);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("prostore_file_ids", &self.prostore_file_ids);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -3760,13 +3760,13 @@ impl<'de> serde::Deserialize<'de> for RfqResponse2 {
 impl serde::Serialize for RfqResponse2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comment", &self.comment)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("prostore_file_ids", &self.prostore_file_ids)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("comment", &self.comment);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("prostore_file_ids", &self.prostore_file_ids);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -3950,39 +3950,39 @@ impl<'de> serde::Deserialize<'de> for PotentialChangeOrders {
 impl serde::Serialize for PotentialChangeOrders {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("title", &self.title)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("change_order_request_id", &self.change_order_request_id)?;
-        w.put("executed", &self.executed)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("change_reason", &self.change_reason)?;
-        w.put("change_order_request_title", &self.change_order_request_title)?;
-        w.put("change_order_package_title", &self.change_order_package_title)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("title", &self.title);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
+        w.put("change_order_request_id", &self.change_order_request_id);
+        w.put("executed", &self.executed);
+        w.put("grand_total", &self.grand_total);
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("change_reason", &self.change_reason);
+        w.put("change_order_request_title", &self.change_order_request_title);
+        w.put("change_order_package_title", &self.change_order_package_title);
         w.put(
             "potential_change_order_acronym_number",
             &self.potential_change_order_acronym_number,
-        )?;
+        );
         w.put(
             "change_order_request_acronym_number",
             &self.change_order_request_acronym_number,
-        )?;
+        );
         w.put(
             "change_order_package_acronym_number",
             &self.change_order_package_acronym_number,
-        )?;
-        w.put("change_order_tiers", &self.change_order_tiers)?;
+        );
+        w.put("change_order_tiers", &self.change_order_tiers);
         w.end()
     }
 }
@@ -4055,20 +4055,20 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderPackages {
 impl serde::Serialize for ChangeOrderPackages {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("title", &self.title)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid_date", &self.paid_date);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("title", &self.title);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -4180,41 +4180,41 @@ impl<'de> serde::Deserialize<'de> for ChangeEventRfq {
 impl serde::Serialize for ChangeEventRfq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("commitment_contract_id", &self.commitment_contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("estimated_amount", &self.estimated_amount)?;
-        w.put("estimated_schedule_impact", &self.estimated_schedule_impact)?;
-        w.put("estimated_status", &self.estimated_status)?;
-        w.put("intent_to_quote", &self.intent_to_quote)?;
-        w.put("number", &self.number)?;
-        w.put("original_quote", &self.original_quote)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("prostore_file_ids", &self.prostore_file_ids)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("quotes", &self.quotes)?;
-        w.put("responses", &self.responses)?;
-        w.put("potential_change_orders", &self.potential_change_orders)?;
-        w.put("change_order_packages", &self.change_order_packages)?;
+        w.put("id", &self.id);
+        w.put("commitment_contract_id", &self.commitment_contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("estimated_amount", &self.estimated_amount);
+        w.put("estimated_schedule_impact", &self.estimated_schedule_impact);
+        w.put("estimated_status", &self.estimated_status);
+        w.put("intent_to_quote", &self.intent_to_quote);
+        w.put("number", &self.number);
+        w.put("original_quote", &self.original_quote);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("prostore_file_ids", &self.prostore_file_ids);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("specification_section", &self.specification_section);
+        w.put("quotes", &self.quotes);
+        w.put("responses", &self.responses);
+        w.put("potential_change_orders", &self.potential_change_orders);
+        w.put("change_order_packages", &self.change_order_packages);
         w.put(
             "commitment_potential_change_orders",
             &self.commitment_potential_change_orders,
-        )?;
+        );
         w.put(
             "commitment_change_order_packages",
             &self.commitment_change_order_packages,
-        )?;
-        w.put("created_by", &self.created_by)?;
-        w.put("assigned", &self.assigned)?;
-        w.put("location", &self.location)?;
-        w.put("cost_code", &self.cost_code)?;
+        );
+        w.put("created_by", &self.created_by);
+        w.put("assigned", &self.assigned);
+        w.put("location", &self.location);
+        w.put("cost_code", &self.cost_code);
         w.end()
     }
 }
@@ -4311,30 +4311,30 @@ impl<'de> serde::Deserialize<'de> for ChangeEvent {
 impl serde::Serialize for ChangeEvent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("alphanumeric_number", &self.alphanumeric_number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("event_type", &self.event_type)?;
-        w.put("event_scope", &self.event_scope)?;
-        w.put("change_event_origin_id", &self.change_event_origin_id)?;
-        w.put("change_event_origin_type", &self.change_event_origin_type)?;
-        w.put("rfi", &self.rfi)?;
-        w.put("change_event_line_items", &self.change_event_line_items)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("change_event_status", &self.change_event_status)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("rfqs", &self.rfqs)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("alphanumeric_number", &self.alphanumeric_number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("project_id", &self.project_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("event_type", &self.event_type);
+        w.put("event_scope", &self.event_scope);
+        w.put("change_event_origin_id", &self.change_event_origin_id);
+        w.put("change_event_origin_type", &self.change_event_origin_type);
+        w.put("rfi", &self.rfi);
+        w.put("change_event_line_items", &self.change_event_line_items);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("change_event_status", &self.change_event_status);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
+        w.put("rfqs", &self.rfqs);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -4541,27 +4541,27 @@ impl ChangeEventLineItemsAttribute {
 impl serde::Serialize for ChangeEventLineItemsAttribute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("budget_code", &self.budget_code)?;
-        w.optional("created_at", &self.created_at)?;
-        w.optional("description", &self.description)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("estimated_cost_amount", &self.estimated_cost_amount)?;
-        w.optional("estimated_cost_quantity", &self.estimated_cost_quantity)?;
-        w.optional("estimated_cost_unit_cost", &self.estimated_cost_unit_cost)?;
+        w.optional("id", &self.id);
+        w.optional("budget_code", &self.budget_code);
+        w.optional("created_at", &self.created_at);
+        w.optional("description", &self.description);
+        w.optional("uom", &self.uom);
+        w.optional("estimated_cost_amount", &self.estimated_cost_amount);
+        w.optional("estimated_cost_quantity", &self.estimated_cost_quantity);
+        w.optional("estimated_cost_unit_cost", &self.estimated_cost_unit_cost);
         w.optional(
             "estimated_cost_calculation_strategy",
             &self.estimated_cost_calculation_strategy,
-        )?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("proposed_vendor_id", &self.proposed_vendor_id)?;
-        w.optional("proposed_contract_id", &self.proposed_contract_id)?;
-        w.optional("updated_at", &self.updated_at)?;
+        );
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("proposed_vendor_id", &self.proposed_vendor_id);
+        w.optional("proposed_contract_id", &self.proposed_contract_id);
+        w.optional("updated_at", &self.updated_at);
         w.optional(
             "commitment_contract_line_item_id",
             &self.commitment_contract_line_item_id,
-        )?;
+        );
         w.end()
     }
 }
@@ -4592,7 +4592,7 @@ impl AttachmentsByUuid {
 impl serde::Serialize for AttachmentsByUuid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("upload_uuid", &self.upload_uuid)?;
+        w.optional("upload_uuid", &self.upload_uuid);
         w.end()
     }
 }
@@ -4744,31 +4744,28 @@ impl ChangeEventInput {
 impl serde::Serialize for ChangeEventInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("number", &self.number)?;
-        w.optional("status", &self.status)?;
-        w.field("change_event_status_id", &self.change_event_status_id)?;
-        w.optional(
-            "change_order_change_reason_id",
-            &self.change_order_change_reason_id,
-        )?;
-        w.field("event_scope", &self.event_scope)?;
-        w.optional("event_type", &self.event_type)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("rfi_id", &self.rfi_id)?;
+        w.optional("title", &self.title);
+        w.optional("number", &self.number);
+        w.optional("status", &self.status);
+        w.field("change_event_status_id", &self.change_event_status_id);
+        w.optional("change_order_change_reason_id", &self.change_order_change_reason_id);
+        w.field("event_scope", &self.event_scope);
+        w.optional("event_type", &self.event_type);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("rfi_id", &self.rfi_id);
         w.optional(
             "change_event_line_items_attributes",
             &self.change_event_line_items_attributes,
-        )?;
+        );
         w.optional(
             "attachments_by_drawing_revision",
             &self.attachments_by_drawing_revision,
-        )?;
-        w.optional("attachments_by_file_version", &self.attachments_by_file_version)?;
-        w.optional("attachments_by_form", &self.attachments_by_form)?;
-        w.optional("attachments_by_image", &self.attachments_by_image)?;
-        w.optional("attachments_by_uuid", &self.attachments_by_uuid)?;
+        );
+        w.optional("attachments_by_file_version", &self.attachments_by_file_version);
+        w.optional("attachments_by_form", &self.attachments_by_form);
+        w.optional("attachments_by_image", &self.attachments_by_image);
+        w.optional("attachments_by_uuid", &self.attachments_by_uuid);
         w.end()
     }
 }
@@ -4827,11 +4824,11 @@ impl NewChangeEvent {
 impl serde::Serialize for NewChangeEvent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("change_event", &self.change_event)?;
-        w.optional("change_event_origin_id", &self.change_event_origin_id)?;
-        w.optional("change_event_origin_type", &self.change_event_origin_type)?;
-        w.optional("origin_global_id", &self.origin_global_id)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("change_event", &self.change_event);
+        w.optional("change_event_origin_id", &self.change_event_origin_id);
+        w.optional("change_event_origin_type", &self.change_event_origin_type);
+        w.optional("origin_global_id", &self.origin_global_id);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -4974,25 +4971,25 @@ impl ChangeEventUpdateChangeEventChangeEventLineItemsAttribute {
 impl serde::Serialize for ChangeEventUpdateChangeEventChangeEventLineItemsAttribute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("estimated_cost_amount", &self.estimated_cost_amount)?;
-        w.optional("estimated_cost_quantity", &self.estimated_cost_quantity)?;
-        w.optional("estimated_cost_unit_cost", &self.estimated_cost_unit_cost)?;
+        w.optional("id", &self.id);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("description", &self.description);
+        w.optional("uom", &self.uom);
+        w.optional("estimated_cost_amount", &self.estimated_cost_amount);
+        w.optional("estimated_cost_quantity", &self.estimated_cost_quantity);
+        w.optional("estimated_cost_unit_cost", &self.estimated_cost_unit_cost);
         w.optional(
             "estimated_cost_calculation_strategy",
             &self.estimated_cost_calculation_strategy,
-        )?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("proposed_vendor_id", &self.proposed_vendor_id)?;
-        w.optional("proposed_contract_id", &self.proposed_contract_id)?;
+        );
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("proposed_vendor_id", &self.proposed_vendor_id);
+        w.optional("proposed_contract_id", &self.proposed_contract_id);
         w.optional(
             "commitment_contract_line_item_id",
             &self.commitment_contract_line_item_id,
-        )?;
+        );
         w.end()
     }
 }
@@ -5159,31 +5156,28 @@ impl ChangeEventUpdateChangeEvent {
 impl serde::Serialize for ChangeEventUpdateChangeEvent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("number", &self.number)?;
-        w.optional("status", &self.status)?;
-        w.optional("change_event_status_id", &self.change_event_status_id)?;
-        w.optional(
-            "change_order_change_reason_id",
-            &self.change_order_change_reason_id,
-        )?;
-        w.optional("event_scope", &self.event_scope)?;
-        w.optional("event_type", &self.event_type)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("rfi_id", &self.rfi_id)?;
+        w.optional("title", &self.title);
+        w.optional("number", &self.number);
+        w.optional("status", &self.status);
+        w.optional("change_event_status_id", &self.change_event_status_id);
+        w.optional("change_order_change_reason_id", &self.change_order_change_reason_id);
+        w.optional("event_scope", &self.event_scope);
+        w.optional("event_type", &self.event_type);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("rfi_id", &self.rfi_id);
         w.optional(
             "change_event_line_items_attributes",
             &self.change_event_line_items_attributes,
-        )?;
+        );
         w.optional(
             "attachments_by_drawing_revision",
             &self.attachments_by_drawing_revision,
-        )?;
-        w.optional("attachments_by_file_version", &self.attachments_by_file_version)?;
-        w.optional("attachments_by_form", &self.attachments_by_form)?;
-        w.optional("attachments_by_image", &self.attachments_by_image)?;
-        w.optional("attachments_by_uuid", &self.attachments_by_uuid)?;
+        );
+        w.optional("attachments_by_file_version", &self.attachments_by_file_version);
+        w.optional("attachments_by_form", &self.attachments_by_form);
+        w.optional("attachments_by_image", &self.attachments_by_image);
+        w.optional("attachments_by_uuid", &self.attachments_by_uuid);
         w.end()
     }
 }
@@ -5245,12 +5239,12 @@ impl ChangeEventUpdate {
 impl serde::Serialize for ChangeEventUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("change_event", &self.change_event)?;
-        w.optional("change_event_origin_id", &self.change_event_origin_id)?;
-        w.optional("change_event_origin_type", &self.change_event_origin_type)?;
-        w.optional("origin_global_id", &self.origin_global_id)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("project_id", &self.project_id);
+        w.field("change_event", &self.change_event);
+        w.optional("change_event_origin_id", &self.change_event_origin_id);
+        w.optional("change_event_origin_type", &self.change_event_origin_type);
+        w.optional("origin_global_id", &self.origin_global_id);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -5287,8 +5281,8 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderPackageCurrencyConfiguration {
 impl serde::Serialize for ChangeOrderPackageCurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("base_currency_iso_code", &self.base_currency_iso_code)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
+        w.put("base_currency_iso_code", &self.base_currency_iso_code);
+        w.put("currency_iso_code", &self.currency_iso_code);
         w.end()
     }
 }
@@ -5386,32 +5380,32 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderPackage {
 impl serde::Serialize for ChangeOrderPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("executed", &self.executed)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("executed", &self.executed);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid_date", &self.paid_date);
+        w.put("reviewed_at", &self.reviewed_at);
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("revision", &self.revision)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        );
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("revision", &self.revision);
+        w.put("grand_total", &self.grand_total);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -5590,22 +5584,22 @@ impl ChangeOrder {
 impl serde::Serialize for ChangeOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("grand_total", &self.grand_total)?;
-        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("paid_date", &self.paid_date)?;
-        w.optional("invoiced_date", &self.invoiced_date)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("executed", &self.executed)?;
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("grand_total", &self.grand_total);
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("paid_date", &self.paid_date);
+        w.optional("invoiced_date", &self.invoiced_date);
+        w.optional("due_date", &self.due_date);
+        w.optional("executed", &self.executed);
         w.optional(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
+        );
         w.end()
     }
 }
@@ -5634,9 +5628,9 @@ impl NewChangeOrderPackage {
 impl serde::Serialize for NewChangeOrderPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.field("change_order", &self.change_order)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_id", &self.contract_id);
+        w.field("change_order", &self.change_order);
         w.end()
     }
 }
@@ -5795,8 +5789,8 @@ impl<'de> serde::Deserialize<'de> for Holder {
 impl serde::Serialize for Holder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("holder_type", &self.holder_type)?;
+        w.put("id", &self.id);
+        w.put("holder_type", &self.holder_type);
         w.end()
     }
 }
@@ -5833,8 +5827,8 @@ impl<'de> serde::Deserialize<'de> for DestinationCostCode {
 impl serde::Serialize for DestinationCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
         w.end()
     }
 }
@@ -5900,21 +5894,21 @@ for ChangeOrderPackageResultLineItemMarkupLineItemMarkup {
 impl serde::Serialize for ChangeOrderPackageResultLineItemMarkupLineItemMarkup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("position", &self.position)?;
-        w.put("markup_set", &self.markup_set)?;
-        w.put("name", &self.name)?;
-        w.put("percentage", &self.percentage)?;
-        w.put("compounds_markups_above", &self.compounds_markups_above)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("destination_cost_code", &self.destination_cost_code)?;
-        w.put("destination_line_item_type", &self.destination_line_item_type)?;
+        w.put("id", &self.id);
+        w.put("position", &self.position);
+        w.put("markup_set", &self.markup_set);
+        w.put("name", &self.name);
+        w.put("percentage", &self.percentage);
+        w.put("compounds_markups_above", &self.compounds_markups_above);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("destination_cost_code", &self.destination_cost_code);
+        w.put("destination_line_item_type", &self.destination_line_item_type);
         w.put(
             "desitination_budget_line_item_id",
             &self.desitination_budget_line_item_id,
-        )?;
-        w.put("destination_sub_job", &self.destination_sub_job)?;
+        );
+        w.put("destination_sub_job", &self.destination_sub_job);
         w.end()
     }
 }
@@ -5961,12 +5955,12 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderPackageResultLineItemMarkupLine
 impl serde::Serialize for ChangeOrderPackageResultLineItemMarkupLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("markup", &self.markup)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("markup", &self.markup);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -6035,20 +6029,20 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderPackageResultLineItem {
 impl serde::Serialize for ChangeOrderPackageResultLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("position", &self.position)?;
-        w.put("description", &self.description)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("uom", &self.uom)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("holder", &self.holder)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("markup_line_items", &self.markup_line_items)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("position", &self.position);
+        w.put("description", &self.description);
+        w.put("quantity", &self.quantity);
+        w.put("uom", &self.uom);
+        w.put("total_amount", &self.total_amount);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("cost_code", &self.cost_code);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("holder", &self.holder);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("markup_line_items", &self.markup_line_items);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -6172,45 +6166,45 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderPackageResult {
 impl serde::Serialize for ChangeOrderPackageResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("executed", &self.executed)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("executed", &self.executed);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid_date", &self.paid_date);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("review_notes", &self.review_notes);
+        w.put("reviewed_at", &self.reviewed_at);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
+        );
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("creator", &self.creator)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("reviewer", &self.reviewer)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("line_items", &self.line_items)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        );
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
+        w.put("creator", &self.creator);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("reviewer", &self.reviewer);
+        w.put("attachments", &self.attachments);
+        w.put("line_items", &self.line_items);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -6279,22 +6273,22 @@ for ChangeOrderPackageDetailLineItemMarkupLineItemMarkup {
 impl serde::Serialize for ChangeOrderPackageDetailLineItemMarkupLineItemMarkup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("position", &self.position)?;
-        w.put("markup_set", &self.markup_set)?;
-        w.put("name", &self.name)?;
-        w.put("percentage", &self.percentage)?;
-        w.put("compounds_markups_above", &self.compounds_markups_above)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("destination_cost_code", &self.destination_cost_code)?;
-        w.put("destination_line_item_type", &self.destination_line_item_type)?;
+        w.put("id", &self.id);
+        w.put("position", &self.position);
+        w.put("markup_set", &self.markup_set);
+        w.put("name", &self.name);
+        w.put("percentage", &self.percentage);
+        w.put("compounds_markups_above", &self.compounds_markups_above);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("destination_cost_code", &self.destination_cost_code);
+        w.put("destination_line_item_type", &self.destination_line_item_type);
         w.put(
             "desitination_budget_line_item_id",
             &self.desitination_budget_line_item_id,
-        )?;
-        w.put("destination_sub_job", &self.destination_sub_job)?;
+        );
+        w.put("destination_sub_job", &self.destination_sub_job);
         w.end()
     }
 }
@@ -6341,12 +6335,12 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderPackageDetailLineItemMarkupLine
 impl serde::Serialize for ChangeOrderPackageDetailLineItemMarkupLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("markup", &self.markup)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("markup", &self.markup);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -6415,20 +6409,20 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderPackageDetailLineItem {
 impl serde::Serialize for ChangeOrderPackageDetailLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("position", &self.position)?;
-        w.put("description", &self.description)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("uom", &self.uom)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("holder", &self.holder)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("markup_line_items", &self.markup_line_items)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("position", &self.position);
+        w.put("description", &self.description);
+        w.put("quantity", &self.quantity);
+        w.put("uom", &self.uom);
+        w.put("total_amount", &self.total_amount);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("cost_code", &self.cost_code);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("holder", &self.holder);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("markup_line_items", &self.markup_line_items);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -6552,45 +6546,45 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderPackageDetail {
 impl serde::Serialize for ChangeOrderPackageDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("executed", &self.executed)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("executed", &self.executed);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid_date", &self.paid_date);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("review_notes", &self.review_notes);
+        w.put("reviewed_at", &self.reviewed_at);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
+        );
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("creator", &self.creator)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("reviewer", &self.reviewer)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("line_items", &self.line_items)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        );
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
+        w.put("creator", &self.creator);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("reviewer", &self.reviewer);
+        w.put("attachments", &self.attachments);
+        w.put("line_items", &self.line_items);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -6625,9 +6619,9 @@ impl ChangeOrderPackageUpdate {
 impl serde::Serialize for ChangeOrderPackageUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("contract_id", &self.contract_id)?;
-        w.field("change_order", &self.change_order)?;
+        w.field("project_id", &self.project_id);
+        w.optional("contract_id", &self.contract_id);
+        w.field("change_order", &self.change_order);
         w.end()
     }
 }
@@ -6705,22 +6699,22 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderRequest {
 impl serde::Serialize for ChangeOrderRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("change_order_package_id", &self.change_order_package_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("revision", &self.revision)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("change_order_package_id", &self.change_order_package_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("revision", &self.revision);
+        w.put("grand_total", &self.grand_total);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -6753,9 +6747,9 @@ impl NewChangeOrderRequest {
 impl serde::Serialize for NewChangeOrderRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.field("change_order", &self.change_order)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_id", &self.contract_id);
+        w.field("change_order", &self.change_order);
         w.end()
     }
 }
@@ -6844,26 +6838,26 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderRequestResult {
 impl serde::Serialize for ChangeOrderRequestResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("creator", &self.creator)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("creator", &self.creator);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid_date", &self.paid_date);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -6993,18 +6987,18 @@ impl ChangeOrderRequestSyncUpdate {
 impl serde::Serialize for ChangeOrderRequestSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("change_order_package_id", &self.change_order_package_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("grand_total", &self.grand_total)?;
-        w.optional("invoiced_date", &self.invoiced_date)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("paid_date", &self.paid_date)?;
-        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
+        w.optional("id", &self.id);
+        w.optional("change_order_package_id", &self.change_order_package_id);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("grand_total", &self.grand_total);
+        w.optional("invoiced_date", &self.invoiced_date);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("paid_date", &self.paid_date);
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
         w.end()
     }
 }
@@ -7026,7 +7020,7 @@ impl ChangeOrderRequestSync {
 impl serde::Serialize for ChangeOrderRequestSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -7076,12 +7070,12 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderRequestDetailContract {
 impl serde::Serialize for ChangeOrderRequestDetailContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
-        w.put("status", &self.status)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("status", &self.status);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -7122,9 +7116,9 @@ impl<'de> serde::Deserialize<'de> for Batch {
 impl serde::Serialize for Batch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("number", &self.number)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("number", &self.number);
         w.end()
     }
 }
@@ -7234,36 +7228,36 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderRequestDetail {
 impl serde::Serialize for ChangeOrderRequestDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("change_order_package_id", &self.change_order_package_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("executed", &self.executed)?;
-        w.put("creator", &self.creator)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
+        w.put("id", &self.id);
+        w.put("change_order_package_id", &self.change_order_package_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("executed", &self.executed);
+        w.put("creator", &self.creator);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid_date", &self.paid_date);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("contract", &self.contract)?;
-        w.put("batch", &self.batch)?;
+        );
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("attachments", &self.attachments);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("contract", &self.contract);
+        w.put("batch", &self.batch);
         w.end()
     }
 }
@@ -7299,8 +7293,8 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderRequestSyncResult {
 impl serde::Serialize for ChangeOrderRequestSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -7346,11 +7340,11 @@ impl<'de> serde::Deserialize<'de> for ChangeType {
 impl serde::Serialize for ChangeType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("change_type", &self.change_type)?;
-        w.put("show_in_select", &self.show_in_select)?;
+        w.put("id", &self.id);
+        w.put("abbreviation", &self.abbreviation);
+        w.put("company_id", &self.company_id);
+        w.put("change_type", &self.change_type);
+        w.put("show_in_select", &self.show_in_select);
         w.end()
     }
 }
@@ -7477,16 +7471,16 @@ impl<'de> serde::Deserialize<'de> for Commitment {
 impl serde::Serialize for Commitment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("description", &self.description)?;
-        w.put("executed", &self.executed)?;
-        w.put("delivery_date", &self.delivery_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("private", &self.private)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("description", &self.description);
+        w.put("executed", &self.executed);
+        w.put("delivery_date", &self.delivery_date);
+        w.put("created_at", &self.created_at);
+        w.put("private", &self.private);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -7641,49 +7635,49 @@ impl<'de> serde::Deserialize<'de> for PrimeContractVendor {
 impl serde::Serialize for PrimeContractVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviated_name", &self.abbreviated_name)?;
-        w.put("address", &self.address)?;
-        w.put("authorized_bidder", &self.authorized_bidder)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("city", &self.city)?;
-        w.put("contact_count", &self.contact_count)?;
-        w.put("company", &self.company)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("labor_union", &self.labor_union)?;
-        w.put("license_number", &self.license_number)?;
-        w.put("logo", &self.logo)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("prequalified", &self.prequalified)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("synced_to_erp", &self.synced_to_erp)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("union_member", &self.union_member)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("vendor_group", &self.vendor_group)?;
-        w.put("primary_contact", &self.primary_contact)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("children_count", &self.children_count)?;
-        w.put("legal_name", &self.legal_name)?;
-        w.put("parent", &self.parent)?;
-        w.put("trades", &self.trades)?;
-        w.put("bidding_distribution", &self.bidding_distribution)?;
-        w.put("bidding", &self.bidding)?;
-        w.put("project_ids", &self.project_ids)?;
-        w.put("standard_cost_codes", &self.standard_cost_codes)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviated_name", &self.abbreviated_name);
+        w.put("address", &self.address);
+        w.put("authorized_bidder", &self.authorized_bidder);
+        w.put("business_phone", &self.business_phone);
+        w.put("city", &self.city);
+        w.put("contact_count", &self.contact_count);
+        w.put("company", &self.company);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_active", &self.is_active);
+        w.put("labor_union", &self.labor_union);
+        w.put("license_number", &self.license_number);
+        w.put("logo", &self.logo);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.put("notes", &self.notes);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_code", &self.origin_code);
+        w.put("prequalified", &self.prequalified);
+        w.put("state_code", &self.state_code);
+        w.put("synced_to_erp", &self.synced_to_erp);
+        w.put("trade_name", &self.trade_name);
+        w.put("union_member", &self.union_member);
+        w.put("updated_at", &self.updated_at);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
+        w.put("business_register", &self.business_register);
+        w.put("vendor_group", &self.vendor_group);
+        w.put("primary_contact", &self.primary_contact);
+        w.put("attachments", &self.attachments);
+        w.put("children_count", &self.children_count);
+        w.put("legal_name", &self.legal_name);
+        w.put("parent", &self.parent);
+        w.put("trades", &self.trades);
+        w.put("bidding_distribution", &self.bidding_distribution);
+        w.put("bidding", &self.bidding);
+        w.put("project_ids", &self.project_ids);
+        w.put("standard_cost_codes", &self.standard_cost_codes);
         w.end()
     }
 }
@@ -7798,17 +7792,17 @@ impl<'de> serde::Deserialize<'de> for CommitmentDetailChangeOrderRequest {
 impl serde::Serialize for CommitmentDetailChangeOrderRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("change_order_package_id", &self.change_order_package_id)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("change_order_package_id", &self.change_order_package_id);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -7908,12 +7902,12 @@ impl<'de> serde::Deserialize<'de> for DirectCostLineItemChangeEventLineItem {
 impl serde::Serialize for DirectCostLineItemChangeEventLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_rom", &self.cost_rom)?;
-        w.put("revenue_rom", &self.revenue_rom)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("line_item_type", &self.line_item_type)?;
+        w.put("id", &self.id);
+        w.put("cost_rom", &self.cost_rom);
+        w.put("revenue_rom", &self.revenue_rom);
+        w.put("event_id", &self.event_id);
+        w.put("cost_code", &self.cost_code);
+        w.put("line_item_type", &self.line_item_type);
         w.end()
     }
 }
@@ -8007,27 +8001,27 @@ impl<'de> serde::Deserialize<'de> for CommitmentDetailLineItem {
 impl serde::Serialize for CommitmentDetailLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("company", &self.company)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("holder", &self.holder)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("position", &self.position)?;
-        w.put("project", &self.project)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("uom", &self.uom)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("change_event_line_item", &self.change_event_line_item)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("company", &self.company);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("extended_type", &self.extended_type);
+        w.put("holder", &self.holder);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("position", &self.position);
+        w.put("project", &self.project);
+        w.put("quantity", &self.quantity);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("total_amount", &self.total_amount);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("uom", &self.uom);
+        w.put("updated_at", &self.updated_at);
+        w.put("change_event_line_item", &self.change_event_line_item);
         w.end()
     }
 }
@@ -8091,17 +8085,17 @@ impl<'de> serde::Deserialize<'de> for CommitmentDetailPotentialChangeOrder {
 impl serde::Serialize for CommitmentDetailPotentialChangeOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("title", &self.title)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("title", &self.title);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -8169,18 +8163,18 @@ impl<'de> serde::Deserialize<'de> for PaymentsIssued {
 impl serde::Serialize for PaymentsIssued {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("check_number", &self.check_number)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("draw_request_number", &self.draw_request_number)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("notes", &self.notes)?;
-        w.put("payment_number", &self.payment_number)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("check_number", &self.check_number);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("draw_request_number", &self.draw_request_number);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("notes", &self.notes);
+        w.put("payment_number", &self.payment_number);
+        w.put("attachments", &self.attachments);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
         w.end()
     }
 }
@@ -8386,69 +8380,69 @@ impl<'de> serde::Deserialize<'de> for CommitmentDetail {
 impl serde::Serialize for CommitmentDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("description", &self.description)?;
-        w.put("executed", &self.executed)?;
-        w.put("delivery_date", &self.delivery_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("private", &self.private)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("actual_completion_date", &self.actual_completion_date)?;
-        w.put("allow_comments", &self.allow_comments)?;
-        w.put("allow_markups", &self.allow_markups)?;
-        w.put("allow_payment_applications", &self.allow_payment_applications)?;
-        w.put("allow_payments", &self.allow_payments)?;
-        w.put("allow_redistributions", &self.allow_redistributions)?;
-        w.put("approved_change_orders", &self.approved_change_orders)?;
-        w.put("bill_to", &self.bill_to)?;
-        w.put("budget_line_item_id", &self.budget_line_item_id)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("description", &self.description);
+        w.put("executed", &self.executed);
+        w.put("delivery_date", &self.delivery_date);
+        w.put("created_at", &self.created_at);
+        w.put("private", &self.private);
+        w.put("vendor", &self.vendor);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("actual_completion_date", &self.actual_completion_date);
+        w.put("allow_comments", &self.allow_comments);
+        w.put("allow_markups", &self.allow_markups);
+        w.put("allow_payment_applications", &self.allow_payment_applications);
+        w.put("allow_payments", &self.allow_payments);
+        w.put("allow_redistributions", &self.allow_redistributions);
+        w.put("approved_change_orders", &self.approved_change_orders);
+        w.put("bill_to", &self.bill_to);
+        w.put("budget_line_item_id", &self.budget_line_item_id);
         w.put(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.put("contract_start_date", &self.contract_start_date)?;
-        w.put("contract_termination_date", &self.contract_termination_date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("display_materials_retainage", &self.display_materials_retainage)?;
-        w.put("display_stored_materials", &self.display_stored_materials)?;
-        w.put("display_work_retainage", &self.display_work_retainage)?;
-        w.put("exclusions", &self.exclusions)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("inclusions", &self.inclusions)?;
-        w.put("line_items_extended_total", &self.line_items_extended_total)?;
-        w.put("line_items_total", &self.line_items_total)?;
-        w.put("payment_terms", &self.payment_terms)?;
-        w.put("pending_change_orders", &self.pending_change_orders)?;
-        w.put("pending_revised_contract", &self.pending_revised_contract)?;
-        w.put("percentage_paid", &self.percentage_paid)?;
-        w.put("position", &self.position)?;
-        w.put("remaining_balance_outstanding", &self.remaining_balance_outstanding)?;
-        w.put("requisition_number", &self.requisition_number)?;
-        w.put("retainage_percent", &self.retainage_percent)?;
-        w.put("revised_contract", &self.revised_contract)?;
-        w.put("ship_to", &self.ship_to)?;
-        w.put("ship_via", &self.ship_via)?;
-        w.put("signed_contract_received_date", &self.signed_contract_received_date)?;
-        w.put("total_payments", &self.total_payments)?;
-        w.put("total_draw_requests_amount", &self.total_draw_requests_amount)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("architect", &self.architect)?;
-        w.put("assigned_to", &self.assigned_to)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("change_order_packages", &self.change_order_packages)?;
-        w.put("change_order_requests", &self.change_order_requests)?;
-        w.put("contractor", &self.contractor)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("line_items", &self.line_items)?;
-        w.put("potential_change_orders", &self.potential_change_orders)?;
-        w.put("payments_issued", &self.payments_issued)?;
-        w.put("received_from", &self.received_from)?;
+        );
+        w.put("contract_start_date", &self.contract_start_date);
+        w.put("contract_termination_date", &self.contract_termination_date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("display_materials_retainage", &self.display_materials_retainage);
+        w.put("display_stored_materials", &self.display_stored_materials);
+        w.put("display_work_retainage", &self.display_work_retainage);
+        w.put("exclusions", &self.exclusions);
+        w.put("grand_total", &self.grand_total);
+        w.put("inclusions", &self.inclusions);
+        w.put("line_items_extended_total", &self.line_items_extended_total);
+        w.put("line_items_total", &self.line_items_total);
+        w.put("payment_terms", &self.payment_terms);
+        w.put("pending_change_orders", &self.pending_change_orders);
+        w.put("pending_revised_contract", &self.pending_revised_contract);
+        w.put("percentage_paid", &self.percentage_paid);
+        w.put("position", &self.position);
+        w.put("remaining_balance_outstanding", &self.remaining_balance_outstanding);
+        w.put("requisition_number", &self.requisition_number);
+        w.put("retainage_percent", &self.retainage_percent);
+        w.put("revised_contract", &self.revised_contract);
+        w.put("ship_to", &self.ship_to);
+        w.put("ship_via", &self.ship_via);
+        w.put("signed_contract_received_date", &self.signed_contract_received_date);
+        w.put("total_payments", &self.total_payments);
+        w.put("total_draw_requests_amount", &self.total_draw_requests_amount);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
+        w.put("architect", &self.architect);
+        w.put("assigned_to", &self.assigned_to);
+        w.put("attachments", &self.attachments);
+        w.put("change_order_packages", &self.change_order_packages);
+        w.put("change_order_requests", &self.change_order_requests);
+        w.put("contractor", &self.contractor);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_by", &self.created_by);
+        w.put("line_items", &self.line_items);
+        w.put("potential_change_orders", &self.potential_change_orders);
+        w.put("payments_issued", &self.payments_issued);
+        w.put("received_from", &self.received_from);
         w.end()
     }
 }
@@ -8550,15 +8544,15 @@ impl<'de> serde::Deserialize<'de> for CurrencyConfiguration {
 impl serde::Serialize for CurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
-        w.put("currency_display", &self.currency_display)?;
-        w.put("multicurrency_enabled", &self.multicurrency_enabled)?;
+        w.put("company_id", &self.company_id);
+        w.put("currency_iso_code", &self.currency_iso_code);
+        w.put("currency_display", &self.currency_display);
+        w.put("multicurrency_enabled", &self.multicurrency_enabled);
         w.put(
             "multicurrency_enabled_effective_date",
             &self.multicurrency_enabled_effective_date,
-        )?;
-        w.put("eligible_for_multicurrency", &self.eligible_for_multicurrency)?;
+        );
+        w.put("eligible_for_multicurrency", &self.eligible_for_multicurrency);
         w.end()
     }
 }
@@ -8606,14 +8600,14 @@ impl<'de> serde::Deserialize<'de> for CompanyCurrencyConfigurationResult {
 impl serde::Serialize for CompanyCurrencyConfigurationResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
-        w.put("currency_display", &self.currency_display)?;
-        w.put("multicurrency_enabled", &self.multicurrency_enabled)?;
+        w.put("company_id", &self.company_id);
+        w.put("currency_iso_code", &self.currency_iso_code);
+        w.put("currency_display", &self.currency_display);
+        w.put("multicurrency_enabled", &self.multicurrency_enabled);
         w.put(
             "multicurrency_enabled_effective_date",
             &self.multicurrency_enabled_effective_date,
-        )?;
+        );
         w.end()
     }
 }
@@ -8685,9 +8679,9 @@ impl CompanyCurrencyConfiguration {
 impl serde::Serialize for CompanyCurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("currency_display", &self.currency_display)?;
-        w.optional("currency_iso_code", &self.currency_iso_code)?;
-        w.optional("multicurrency_enabled", &self.multicurrency_enabled)?;
+        w.optional("currency_display", &self.currency_display);
+        w.optional("currency_iso_code", &self.currency_iso_code);
+        w.optional("multicurrency_enabled", &self.multicurrency_enabled);
         w.end()
     }
 }
@@ -8742,14 +8736,14 @@ impl<'de> serde::Deserialize<'de> for ExchangeRate2 {
 impl serde::Serialize for ExchangeRate2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("base_currency_iso_code", &self.base_currency_iso_code)?;
-        w.put("quote_currency_iso_code", &self.quote_currency_iso_code)?;
-        w.put("exchange_rate", &self.exchange_rate)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("base_currency_iso_code", &self.base_currency_iso_code);
+        w.put("quote_currency_iso_code", &self.quote_currency_iso_code);
+        w.put("exchange_rate", &self.exchange_rate);
+        w.put("is_active", &self.is_active);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -8784,7 +8778,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeRate {
 impl serde::Serialize for ExchangeRate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("exchange_rates", &self.exchange_rates)?;
+        w.put("exchange_rates", &self.exchange_rates);
         w.end()
     }
 }
@@ -8814,8 +8808,8 @@ impl ExchangeRateInput {
 impl serde::Serialize for ExchangeRateInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("quote_currency_iso_code", &self.quote_currency_iso_code)?;
-        w.field("exchange_rate", &self.exchange_rate)?;
+        w.field("quote_currency_iso_code", &self.quote_currency_iso_code);
+        w.field("exchange_rate", &self.exchange_rate);
         w.end()
     }
 }
@@ -8846,8 +8840,8 @@ impl NewExchangeRate {
 impl serde::Serialize for NewExchangeRate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("base_currency_iso_code", &self.base_currency_iso_code)?;
-        w.field("exchange_rates", &self.exchange_rates)?;
+        w.field("base_currency_iso_code", &self.base_currency_iso_code);
+        w.field("exchange_rates", &self.exchange_rates);
         w.end()
     }
 }
@@ -8898,10 +8892,10 @@ impl ExchangeRateUpdateExchangeRate {
 impl serde::Serialize for ExchangeRateUpdateExchangeRate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("quote_currency_iso_code", &self.quote_currency_iso_code)?;
-        w.optional("exchange_rate", &self.exchange_rate)?;
-        w.optional("is_active", &self.is_active)?;
+        w.field("id", &self.id);
+        w.optional("quote_currency_iso_code", &self.quote_currency_iso_code);
+        w.optional("exchange_rate", &self.exchange_rate);
+        w.optional("is_active", &self.is_active);
         w.end()
     }
 }
@@ -8926,7 +8920,7 @@ impl ExchangeRateUpdate {
 impl serde::Serialize for ExchangeRateUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("exchange_rates", &self.exchange_rates)?;
+        w.field("exchange_rates", &self.exchange_rates);
         w.end()
     }
 }
@@ -9036,13 +9030,13 @@ impl<'de> serde::Deserialize<'de> for AsyncJob {
 impl serde::Serialize for AsyncJob {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("status", &self.status)?;
-        w.put("result", &self.result)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("uuid", &self.uuid);
+        w.put("company_id", &self.company_id);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("status", &self.status);
+        w.put("result", &self.result);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -9097,19 +9091,19 @@ impl<'de> serde::Deserialize<'de> for CurrencyConfigurationDetail {
 impl serde::Serialize for CurrencyConfigurationDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
-        w.put("currency_display", &self.currency_display)?;
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("currency_iso_code", &self.currency_iso_code);
+        w.put("currency_display", &self.currency_display);
         w.put(
             "company_currency_exchange_rate_override",
             &self.company_currency_exchange_rate_override,
-        )?;
-        w.put("multicurrency_enabled", &self.multicurrency_enabled)?;
+        );
+        w.put("multicurrency_enabled", &self.multicurrency_enabled);
         w.put(
             "eligible_for_financial_objs_multicurrency",
             &self.eligible_for_financial_objs_multicurrency,
-        )?;
+        );
         w.end()
     }
 }
@@ -9167,13 +9161,13 @@ impl ProjectCurrencyConfiguration {
 impl serde::Serialize for ProjectCurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("currency_iso_code", &self.currency_iso_code)?;
+        w.field("currency_iso_code", &self.currency_iso_code);
         w.optional(
             "company_currency_exchange_rate_override",
             &self.company_currency_exchange_rate_override,
-        )?;
-        w.optional("currency_display", &self.currency_display)?;
-        w.optional("multicurrency_enabled", &self.multicurrency_enabled)?;
+        );
+        w.optional("currency_display", &self.currency_display);
+        w.optional("multicurrency_enabled", &self.multicurrency_enabled);
         w.end()
     }
 }
@@ -9224,15 +9218,15 @@ impl<'de> serde::Deserialize<'de> for ProjectCurrencyConfigurationResult {
 impl serde::Serialize for ProjectCurrencyConfigurationResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
-        w.put("currency_display", &self.currency_display)?;
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("currency_iso_code", &self.currency_iso_code);
+        w.put("currency_display", &self.currency_display);
         w.put(
             "company_currency_exchange_rate_override",
             &self.company_currency_exchange_rate_override,
-        )?;
-        w.put("multicurrency_enabled", &self.multicurrency_enabled)?;
+        );
+        w.put("multicurrency_enabled", &self.multicurrency_enabled);
         w.end()
     }
 }
@@ -9297,13 +9291,13 @@ impl ProjectCurrencyConfigurationRequest {
 impl serde::Serialize for ProjectCurrencyConfigurationRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("currency_iso_code", &self.currency_iso_code)?;
+        w.optional("currency_iso_code", &self.currency_iso_code);
         w.optional(
             "company_currency_exchange_rate_override",
             &self.company_currency_exchange_rate_override,
-        )?;
-        w.optional("currency_display", &self.currency_display)?;
-        w.optional("multicurrency_enabled", &self.multicurrency_enabled)?;
+        );
+        w.optional("currency_display", &self.currency_display);
+        w.optional("multicurrency_enabled", &self.multicurrency_enabled);
         w.end()
     }
 }
@@ -9361,15 +9355,15 @@ impl<'de> serde::Deserialize<'de> for ExchangeRateDetailExchangeRate {
 impl serde::Serialize for ExchangeRateDetailExchangeRate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("base_currency_iso_code", &self.base_currency_iso_code)?;
-        w.put("quote_currency_iso_code", &self.quote_currency_iso_code)?;
-        w.put("exchange_rate", &self.exchange_rate)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("base_currency_iso_code", &self.base_currency_iso_code);
+        w.put("quote_currency_iso_code", &self.quote_currency_iso_code);
+        w.put("exchange_rate", &self.exchange_rate);
+        w.put("is_active", &self.is_active);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -9404,7 +9398,7 @@ impl<'de> serde::Deserialize<'de> for ExchangeRateDetail {
 impl serde::Serialize for ExchangeRateDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("exchange_rates", &self.exchange_rates)?;
+        w.put("exchange_rates", &self.exchange_rates);
         w.end()
     }
 }
@@ -9446,9 +9440,9 @@ impl ExchangeRateInput2 {
 impl serde::Serialize for ExchangeRateInput2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("quote_currency_iso_code", &self.quote_currency_iso_code)?;
-        w.optional("exchange_rate", &self.exchange_rate)?;
-        w.optional("is_active", &self.is_active)?;
+        w.field("quote_currency_iso_code", &self.quote_currency_iso_code);
+        w.optional("exchange_rate", &self.exchange_rate);
+        w.optional("is_active", &self.is_active);
         w.end()
     }
 }
@@ -9479,8 +9473,8 @@ impl NewCurrencyConfigurationExchangeRate {
 impl serde::Serialize for NewCurrencyConfigurationExchangeRate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("base_currency_iso_code", &self.base_currency_iso_code)?;
-        w.field("exchange_rates", &self.exchange_rates)?;
+        w.field("base_currency_iso_code", &self.base_currency_iso_code);
+        w.field("exchange_rates", &self.exchange_rates);
         w.end()
     }
 }
@@ -9517,8 +9511,8 @@ impl<'de> serde::Deserialize<'de> for UomCategory {
 impl serde::Serialize for UomCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -9563,11 +9557,11 @@ impl<'de> serde::Deserialize<'de> for Uom {
 impl serde::Serialize for Uom {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("is_standard", &self.is_standard)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("uom_category", &self.uom_category)?;
+        w.put("id", &self.id);
+        w.put("is_standard", &self.is_standard);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("uom_category", &self.uom_category);
         w.end()
     }
 }
@@ -9595,8 +9589,8 @@ impl NewUom {
 impl serde::Serialize for NewUom {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("uom_category_id", &self.uom_category_id)?;
+        w.field("name", &self.name);
+        w.field("uom_category_id", &self.uom_category_id);
         w.end()
     }
 }
@@ -9646,9 +9640,9 @@ impl UomSyncUpdate {
 impl serde::Serialize for UomSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("name", &self.name)?;
-        w.optional("uom_category_id", &self.uom_category_id)?;
+        w.optional("id", &self.id);
+        w.optional("name", &self.name);
+        w.optional("uom_category_id", &self.uom_category_id);
         w.end()
     }
 }
@@ -9677,8 +9671,8 @@ impl UomSync {
 impl serde::Serialize for UomSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
-        w.optional("deletes", &self.deletes)?;
+        w.field("updates", &self.updates);
+        w.optional("deletes", &self.deletes);
         w.end()
     }
 }
@@ -9714,8 +9708,8 @@ impl<'de> serde::Deserialize<'de> for UomSyncResult {
 impl serde::Serialize for UomSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -9788,25 +9782,25 @@ impl<'de> serde::Deserialize<'de> for WorkBreakdownStructureSegment {
 impl serde::Serialize for WorkBreakdownStructureSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("type", &self.type_)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("segment_items_count", &self.segment_items_count)?;
-        w.put("required", &self.required)?;
-        w.put("delimiter", &self.delimiter)?;
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("segment_items_count", &self.segment_items_count);
+        w.put("required", &self.required);
+        w.put("delimiter", &self.delimiter);
         w.put(
             "project_can_modify_origin_project",
             &self.project_can_modify_origin_project,
-        )?;
+        );
         w.put(
             "project_can_delete_origin_company",
             &self.project_can_delete_origin_company,
-        )?;
-        w.put("structure", &self.structure)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("wbs_pattern_id", &self.wbs_pattern_id)?;
+        );
+        w.put("structure", &self.structure);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("wbs_pattern_id", &self.wbs_pattern_id);
         w.end()
     }
 }
@@ -9853,11 +9847,11 @@ impl<'de> serde::Deserialize<'de> for PatternDetail {
 impl serde::Serialize for PatternDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("segments", &self.segments)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("segments", &self.segments);
         w.end()
     }
 }
@@ -9884,8 +9878,8 @@ impl UpdatedOrder {
 impl serde::Serialize for UpdatedOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("segment_id", &self.segment_id)?;
-        w.field("position", &self.position)?;
+        w.field("segment_id", &self.segment_id);
+        w.field("position", &self.position);
         w.end()
     }
 }
@@ -9910,7 +9904,7 @@ impl PatternUpdateSegmentOrder {
 impl serde::Serialize for PatternUpdateSegmentOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updated_order", &self.updated_order)?;
+        w.field("updated_order", &self.updated_order);
         w.end()
     }
 }
@@ -9975,16 +9969,16 @@ impl NewSegment {
 impl serde::Serialize for NewSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
+        w.field("name", &self.name);
         w.optional(
             "project_can_modify_origin_project",
             &self.project_can_modify_origin_project,
-        )?;
+        );
         w.optional(
             "project_can_delete_origin_company",
             &self.project_can_delete_origin_company,
-        )?;
-        w.field("structure", &self.structure)?;
+        );
+        w.field("structure", &self.structure);
         w.end()
     }
 }
@@ -10066,28 +10060,28 @@ impl<'de> serde::Deserialize<'de> for Segment {
 impl serde::Serialize for Segment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("type", &self.type_)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("segment_items_count", &self.segment_items_count)?;
-        w.put("required", &self.required)?;
-        w.put("delimiter", &self.delimiter)?;
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("segment_items_count", &self.segment_items_count);
+        w.put("required", &self.required);
+        w.put("delimiter", &self.delimiter);
         w.put(
             "project_can_modify_origin_project",
             &self.project_can_modify_origin_project,
-        )?;
+        );
         w.put(
             "project_can_delete_origin_company",
             &self.project_can_delete_origin_company,
-        )?;
-        w.put("structure", &self.structure)?;
-        w.put("selectable_tiers", &self.selectable_tiers)?;
-        w.put("is_included_in_project_pattern", &self.is_included_in_project_pattern)?;
-        w.put("tiered", &self.tiered)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("wbs_pattern_id", &self.wbs_pattern_id)?;
+        );
+        w.put("structure", &self.structure);
+        w.put("selectable_tiers", &self.selectable_tiers);
+        w.put("is_included_in_project_pattern", &self.is_included_in_project_pattern);
+        w.put("tiered", &self.tiered);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("wbs_pattern_id", &self.wbs_pattern_id);
         w.end()
     }
 }
@@ -10137,15 +10131,15 @@ impl SegmentUpdate {
 impl serde::Serialize for SegmentUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
+        w.optional("name", &self.name);
         w.optional(
             "project_can_modify_origin_project",
             &self.project_can_modify_origin_project,
-        )?;
+        );
         w.optional(
             "project_can_delete_origin_company",
             &self.project_can_delete_origin_company,
-        )?;
+        );
         w.end()
     }
 }
@@ -10192,14 +10186,14 @@ impl<'de> serde::Deserialize<'de> for SegmentList {
 impl serde::Serialize for SegmentList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("segment_items_count", &self.segment_items_count)?;
-        w.put("erp_integrated", &self.erp_integrated)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("segment_items_count", &self.segment_items_count);
+        w.put("erp_integrated", &self.erp_integrated);
         w.put(
             "available_to_use_on_new_projects",
             &self.available_to_use_on_new_projects,
-        )?;
+        );
         w.end()
     }
 }
@@ -10244,10 +10238,10 @@ impl NewSegmentSegmentItem {
 impl serde::Serialize for NewSegmentSegmentItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("code", &self.code)?;
-        w.field("name", &self.name)?;
-        w.optional("segment_item_list_id", &self.segment_item_list_id)?;
-        w.optional("parent_id", &self.parent_id)?;
+        w.field("code", &self.code);
+        w.field("name", &self.name);
+        w.optional("segment_item_list_id", &self.segment_item_list_id);
+        w.optional("parent_id", &self.parent_id);
         w.end()
     }
 }
@@ -10271,7 +10265,7 @@ impl SegmentItemBulkDestroy {
 impl serde::Serialize for SegmentItemBulkDestroy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("segment_item_ids", &self.segment_item_ids)?;
+        w.field("segment_item_ids", &self.segment_item_ids);
         w.end()
     }
 }
@@ -10308,8 +10302,8 @@ impl<'de> serde::Deserialize<'de> for Failure {
 impl serde::Serialize for Failure {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("error", &self.error)?;
+        w.put("id", &self.id);
+        w.put("error", &self.error);
         w.end()
     }
 }
@@ -10347,8 +10341,8 @@ impl<'de> serde::Deserialize<'de> for SegmentItemBulkDestroyResult {
 impl serde::Serialize for SegmentItemBulkDestroyResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("successes", &self.successes)?;
-        w.put("failures", &self.failures)?;
+        w.put("successes", &self.successes);
+        w.put("failures", &self.failures);
         w.end()
     }
 }
@@ -10379,7 +10373,7 @@ impl WbsCodeUpdateAllAttributes {
 impl serde::Serialize for WbsCodeUpdateAllAttributes {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("status", &self.status)?;
+        w.optional("status", &self.status);
         w.end()
     }
 }
@@ -10405,8 +10399,8 @@ impl WbsCodeUpdateAll {
 impl serde::Serialize for WbsCodeUpdateAll {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("ids", &self.ids)?;
-        w.field("attributes", &self.attributes)?;
+        w.field("ids", &self.ids);
+        w.field("attributes", &self.attributes);
         w.end()
     }
 }
@@ -10455,9 +10449,9 @@ impl SegmentSegmentItemUpdate {
 impl serde::Serialize for SegmentSegmentItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("code", &self.code)?;
-        w.optional("name", &self.name)?;
-        w.optional("status", &self.status)?;
+        w.optional("code", &self.code);
+        w.optional("name", &self.name);
+        w.optional("status", &self.status);
         w.end()
     }
 }
@@ -10552,27 +10546,27 @@ impl<'de> serde::Deserialize<'de> for ContractPayment {
 impl serde::Serialize for ContractPayment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("check_number", &self.check_number)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("date", &self.date)?;
-        w.put("date_payment_settled", &self.date_payment_settled)?;
-        w.put("date_payment_initiated", &self.date_payment_initiated)?;
-        w.put("draw_request_number", &self.draw_request_number)?;
-        w.put("external_payment_id", &self.external_payment_id)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("notes", &self.notes)?;
-        w.put("payment_number", &self.payment_number)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("requisition_id", &self.requisition_id)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("status", &self.status)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("check_number", &self.check_number);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("date", &self.date);
+        w.put("date_payment_settled", &self.date_payment_settled);
+        w.put("date_payment_initiated", &self.date_payment_initiated);
+        w.put("draw_request_number", &self.draw_request_number);
+        w.put("external_payment_id", &self.external_payment_id);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("notes", &self.notes);
+        w.put("payment_number", &self.payment_number);
+        w.put("attachments", &self.attachments);
+        w.put("project_id", &self.project_id);
+        w.put("requisition_id", &self.requisition_id);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -10733,19 +10727,19 @@ impl ContractPaymentInput {
 impl serde::Serialize for ContractPaymentInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("date", &self.date)?;
-        w.optional("invoice_number", &self.invoice_number)?;
-        w.optional("check_number", &self.check_number)?;
-        w.optional("invoice_date", &self.invoice_date)?;
-        w.optional("draw_request_number", &self.draw_request_number)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("payment_number", &self.payment_number)?;
-        w.optional("payment_method", &self.payment_method)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("requisition_id", &self.requisition_id)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("date", &self.date);
+        w.optional("invoice_number", &self.invoice_number);
+        w.optional("check_number", &self.check_number);
+        w.optional("invoice_date", &self.invoice_date);
+        w.optional("draw_request_number", &self.draw_request_number);
+        w.optional("notes", &self.notes);
+        w.optional("payment_number", &self.payment_number);
+        w.optional("payment_method", &self.payment_method);
+        w.optional("amount", &self.amount);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("requisition_id", &self.requisition_id);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
         w.end()
     }
 }
@@ -10791,10 +10785,10 @@ impl NewContractPayment {
 impl serde::Serialize for NewContractPayment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("contract_payment", &self.contract_payment)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_id", &self.contract_id);
+        w.optional("attachments", &self.attachments);
+        w.optional("contract_payment", &self.contract_payment);
         w.end()
     }
 }
@@ -10885,13 +10879,13 @@ impl CostCodeInput {
 impl serde::Serialize for CostCodeInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("position", &self.position)?;
-        w.field("code", &self.code)?;
-        w.field("name", &self.name)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("standard_cost_code_id", &self.standard_cost_code_id)?;
+        w.optional("position", &self.position);
+        w.field("code", &self.code);
+        w.field("name", &self.name);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("standard_cost_code_id", &self.standard_cost_code_id);
         w.end()
     }
 }
@@ -10928,9 +10922,9 @@ impl NewCostCode {
 impl serde::Serialize for NewCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.field("cost_code", &self.cost_code)?;
+        w.field("project_id", &self.project_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.field("cost_code", &self.cost_code);
         w.end()
     }
 }
@@ -10967,9 +10961,9 @@ impl CostCodeCopyFromStandardList {
 impl serde::Serialize for CostCodeCopyFromStandardList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
+        w.field("project_id", &self.project_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id);
         w.end()
     }
 }
@@ -11012,10 +11006,10 @@ impl CostCodeCopySubsetFromStandardList {
 impl serde::Serialize for CostCodeCopySubsetFromStandardList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
-        w.field("standard_cost_code_ids", &self.standard_cost_code_ids)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.field("project_id", &self.project_id)?;
+        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id);
+        w.field("standard_cost_code_ids", &self.standard_cost_code_ids);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.field("project_id", &self.project_id);
         w.end()
     }
 }
@@ -11052,8 +11046,8 @@ impl<'de> serde::Deserialize<'de> for CostCodeCopySubsetFromStandardListResult {
 impl serde::Serialize for CostCodeCopySubsetFromStandardListResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("successes", &self.successes)?;
-        w.put("failures", &self.failures)?;
+        w.put("successes", &self.successes);
+        w.put("failures", &self.failures);
         w.end()
     }
 }
@@ -11090,8 +11084,8 @@ impl<'de> serde::Deserialize<'de> for CostCodeCopySubsetFromStandardListResult2 
 impl serde::Serialize for CostCodeCopySubsetFromStandardListResult2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("successes", &self.successes)?;
-        w.put("failures", &self.failures)?;
+        w.put("successes", &self.successes);
+        w.put("failures", &self.failures);
         w.end()
     }
 }
@@ -11186,14 +11180,14 @@ impl CostCodeSyncUpdate {
 impl serde::Serialize for CostCodeSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("position", &self.position)?;
-        w.optional("code", &self.code)?;
-        w.optional("name", &self.name)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("standard_cost_code_id", &self.standard_cost_code_id)?;
+        w.optional("id", &self.id);
+        w.optional("position", &self.position);
+        w.optional("code", &self.code);
+        w.optional("name", &self.name);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("standard_cost_code_id", &self.standard_cost_code_id);
         w.end()
     }
 }
@@ -11215,7 +11209,7 @@ impl CostCodeSync {
 impl serde::Serialize for CostCodeSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -11251,8 +11245,8 @@ impl<'de> serde::Deserialize<'de> for CostCodeSyncResult {
 impl serde::Serialize for CostCodeSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -11324,8 +11318,8 @@ impl<'de> serde::Deserialize<'de> for Compound {
 impl serde::Serialize for Compound {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("selections", &self.selections)?;
-        w.put("type", &self.type_)?;
+        w.put("selections", &self.selections);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -11464,8 +11458,8 @@ impl<'de> serde::Deserialize<'de> for MarkupConditionItem {
 impl serde::Serialize for MarkupConditionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("wbs_segment_item_id", &self.wbs_segment_item_id)?;
+        w.put("id", &self.id);
+        w.put("wbs_segment_item_id", &self.wbs_segment_item_id);
         w.end()
     }
 }
@@ -11507,10 +11501,10 @@ impl<'de> serde::Deserialize<'de> for MarkupCondition {
 impl serde::Serialize for MarkupCondition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("match_type", &self.match_type)?;
-        w.put("wbs_segment_id", &self.wbs_segment_id)?;
-        w.put("markup_condition_items", &self.markup_condition_items)?;
+        w.put("id", &self.id);
+        w.put("match_type", &self.match_type);
+        w.put("wbs_segment_id", &self.wbs_segment_id);
+        w.put("markup_condition_items", &self.markup_condition_items);
         w.end()
     }
 }
@@ -11612,13 +11606,13 @@ impl<'de> serde::Deserialize<'de> for MarkupWbsCodeSegmentItem {
 impl serde::Serialize for MarkupWbsCodeSegmentItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("code", &self.code)?;
-        w.put("name", &self.name)?;
-        w.put("path_codes", &self.path_codes)?;
-        w.put("path_ids", &self.path_ids)?;
-        w.put("segment_type", &self.segment_type)?;
-        w.put("segment_id", &self.segment_id)?;
+        w.put("id", &self.id);
+        w.put("code", &self.code);
+        w.put("name", &self.name);
+        w.put("path_codes", &self.path_codes);
+        w.put("path_ids", &self.path_ids);
+        w.put("segment_type", &self.segment_type);
+        w.put("segment_id", &self.segment_id);
         w.end()
     }
 }
@@ -11661,10 +11655,10 @@ impl<'de> serde::Deserialize<'de> for MarkupWbsCode {
 impl serde::Serialize for MarkupWbsCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("flat_code", &self.flat_code)?;
-        w.put("description", &self.description)?;
-        w.put("segment_items", &self.segment_items)?;
+        w.put("id", &self.id);
+        w.put("flat_code", &self.flat_code);
+        w.put("description", &self.description);
+        w.put("segment_items", &self.segment_items);
         w.end()
     }
 }
@@ -11738,20 +11732,20 @@ impl<'de> serde::Deserialize<'de> for Markup {
 impl serde::Serialize for Markup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("applies_to_all", &self.applies_to_all)?;
-        w.put("compound", &self.compound)?;
-        w.put("holder_id", &self.holder_id)?;
-        w.put("holder_type", &self.holder_type)?;
-        w.put("markup_conditions", &self.markup_conditions)?;
-        w.put("markup_set", &self.markup_set)?;
-        w.put("name", &self.name)?;
-        w.put("percentage", &self.percentage)?;
-        w.put("position", &self.position)?;
-        w.put("prime_line_item_id", &self.prime_line_item_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("tax_code_ids", &self.tax_code_ids)?;
-        w.put("wbs_code", &self.wbs_code)?;
+        w.put("id", &self.id);
+        w.put("applies_to_all", &self.applies_to_all);
+        w.put("compound", &self.compound);
+        w.put("holder_id", &self.holder_id);
+        w.put("holder_type", &self.holder_type);
+        w.put("markup_conditions", &self.markup_conditions);
+        w.put("markup_set", &self.markup_set);
+        w.put("name", &self.name);
+        w.put("percentage", &self.percentage);
+        w.put("position", &self.position);
+        w.put("prime_line_item_id", &self.prime_line_item_id);
+        w.put("project_id", &self.project_id);
+        w.put("tax_code_ids", &self.tax_code_ids);
+        w.put("wbs_code", &self.wbs_code);
         w.end()
     }
 }
@@ -11792,8 +11786,8 @@ impl MarkupCompound {
 impl serde::Serialize for MarkupCompound {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("selections", &self.selections)?;
-        w.optional("type", &self.type_)?;
+        w.optional("selections", &self.selections);
+        w.optional("type", &self.type_);
         w.end()
     }
 }
@@ -11843,7 +11837,7 @@ impl MarkupMarkupConditionMarkupConditionItem {
 impl serde::Serialize for MarkupMarkupConditionMarkupConditionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("wbs_segment_item_id", &self.wbs_segment_item_id)?;
+        w.optional("wbs_segment_item_id", &self.wbs_segment_item_id);
         w.end()
     }
 }
@@ -11896,9 +11890,9 @@ impl MarkupMarkupCondition {
 impl serde::Serialize for MarkupMarkupCondition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("match_type", &self.match_type)?;
-        w.optional("wbs_segment_id", &self.wbs_segment_id)?;
-        w.optional("markup_condition_items", &self.markup_condition_items)?;
+        w.optional("match_type", &self.match_type);
+        w.optional("wbs_segment_id", &self.wbs_segment_id);
+        w.optional("markup_condition_items", &self.markup_condition_items);
         w.end()
     }
 }
@@ -12021,16 +12015,16 @@ impl NewMarkup {
 impl serde::Serialize for NewMarkup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("applies_to_all", &self.applies_to_all)?;
-        w.optional("compound", &self.compound)?;
-        w.optional("markup_conditions", &self.markup_conditions)?;
-        w.field("markup_set", &self.markup_set)?;
-        w.field("name", &self.name)?;
-        w.field("percentage", &self.percentage)?;
-        w.optional("position", &self.position)?;
-        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
-        w.optional("tax_code_ids", &self.tax_code_ids)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("applies_to_all", &self.applies_to_all);
+        w.optional("compound", &self.compound);
+        w.optional("markup_conditions", &self.markup_conditions);
+        w.field("markup_set", &self.markup_set);
+        w.field("name", &self.name);
+        w.field("percentage", &self.percentage);
+        w.optional("position", &self.position);
+        w.optional("prime_line_item_id", &self.prime_line_item_id);
+        w.optional("tax_code_ids", &self.tax_code_ids);
+        w.optional("wbs_code_id", &self.wbs_code_id);
         w.end()
     }
 }
@@ -12079,9 +12073,9 @@ impl MarkupUpdateMarkupConditionMarkupConditionItem {
 impl serde::Serialize for MarkupUpdateMarkupConditionMarkupConditionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("_destroy", &self.destroy)?;
-        w.optional("id", &self.id)?;
-        w.optional("wbs_segment_item_id", &self.wbs_segment_item_id)?;
+        w.optional("_destroy", &self.destroy);
+        w.optional("id", &self.id);
+        w.optional("wbs_segment_item_id", &self.wbs_segment_item_id);
         w.end()
     }
 }
@@ -12152,11 +12146,11 @@ impl MarkupUpdateMarkupCondition {
 impl serde::Serialize for MarkupUpdateMarkupCondition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("_destroy", &self.destroy)?;
-        w.optional("id", &self.id)?;
-        w.optional("match_type", &self.match_type)?;
-        w.optional("wbs_segment_id", &self.wbs_segment_id)?;
-        w.optional("markup_condition_items", &self.markup_condition_items)?;
+        w.optional("_destroy", &self.destroy);
+        w.optional("id", &self.id);
+        w.optional("match_type", &self.match_type);
+        w.optional("wbs_segment_id", &self.wbs_segment_id);
+        w.optional("markup_condition_items", &self.markup_condition_items);
         w.end()
     }
 }
@@ -12271,16 +12265,16 @@ impl MarkupUpdate {
 impl serde::Serialize for MarkupUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("applies_to_all", &self.applies_to_all)?;
-        w.optional("compound", &self.compound)?;
-        w.optional("markup_conditions", &self.markup_conditions)?;
-        w.optional("markup_set", &self.markup_set)?;
-        w.optional("name", &self.name)?;
-        w.optional("percentage", &self.percentage)?;
-        w.optional("position", &self.position)?;
-        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
-        w.optional("tax_code_ids", &self.tax_code_ids)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("applies_to_all", &self.applies_to_all);
+        w.optional("compound", &self.compound);
+        w.optional("markup_conditions", &self.markup_conditions);
+        w.optional("markup_set", &self.markup_set);
+        w.optional("name", &self.name);
+        w.optional("percentage", &self.percentage);
+        w.optional("position", &self.position);
+        w.optional("prime_line_item_id", &self.prime_line_item_id);
+        w.optional("tax_code_ids", &self.tax_code_ids);
+        w.optional("wbs_code_id", &self.wbs_code_id);
         w.end()
     }
 }
@@ -12330,12 +12324,12 @@ impl<'de> serde::Deserialize<'de> for LineItemType {
 impl serde::Serialize for LineItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("code", &self.code)?;
-        w.put("base_type", &self.base_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("code", &self.code);
+        w.put("base_type", &self.base_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -12432,11 +12426,11 @@ impl LineItemTypeInput {
 impl serde::Serialize for LineItemTypeInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("csv_import_code", &self.csv_import_code)?;
-        w.optional("base_type", &self.base_type)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        w.optional("name", &self.name);
+        w.optional("csv_import_code", &self.csv_import_code);
+        w.optional("base_type", &self.base_type);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -12464,8 +12458,8 @@ impl NewLineItemType {
 impl serde::Serialize for NewLineItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("line_item_type", &self.line_item_type)?;
+        w.field("company_id", &self.company_id);
+        w.field("line_item_type", &self.line_item_type);
         w.end()
     }
 }
@@ -12568,12 +12562,12 @@ impl LineItemTypeSyncUpdate {
 impl serde::Serialize for LineItemTypeSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("name", &self.name)?;
-        w.optional("csv_import_code", &self.csv_import_code)?;
-        w.optional("base_type", &self.base_type)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        w.optional("id", &self.id);
+        w.optional("name", &self.name);
+        w.optional("csv_import_code", &self.csv_import_code);
+        w.optional("base_type", &self.base_type);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -12600,8 +12594,8 @@ impl LineItemTypeSync {
 impl serde::Serialize for LineItemTypeSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("company_id", &self.company_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -12638,8 +12632,8 @@ impl<'de> serde::Deserialize<'de> for LineItemTypeSyncResult {
 impl serde::Serialize for LineItemTypeSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -12737,9 +12731,9 @@ impl<'de> serde::Deserialize<'de> for PaymentApplicationCurrencyConfiguration {
 impl serde::Serialize for PaymentApplicationCurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
-        w.put("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.put("base_currency_iso_code", &self.base_currency_iso_code)?;
+        w.put("currency_iso_code", &self.currency_iso_code);
+        w.put("currency_exchange_rate", &self.currency_exchange_rate);
+        w.put("base_currency_iso_code", &self.base_currency_iso_code);
         w.end()
     }
 }
@@ -12846,60 +12840,60 @@ impl serde::Serialize for RequisitionSummary {
         w.put(
             "balance_to_finish_including_retainage",
             &self.balance_to_finish_including_retainage,
-        )?;
+        );
         w.put(
             "completed_work_retainage_percent",
             &self.completed_work_retainage_percent,
-        )?;
-        w.put("completed_work_retainage_amount", &self.completed_work_retainage_amount)?;
-        w.put("contract_sum_to_date", &self.contract_sum_to_date)?;
-        w.put("current_payment_due", &self.current_payment_due)?;
-        w.put("formatted_period", &self.formatted_period)?;
+        );
+        w.put("completed_work_retainage_amount", &self.completed_work_retainage_amount);
+        w.put("contract_sum_to_date", &self.contract_sum_to_date);
+        w.put("current_payment_due", &self.current_payment_due);
+        w.put("formatted_period", &self.formatted_period);
         w.put(
             "less_previous_certificates_for_payment",
             &self.less_previous_certificates_for_payment,
-        )?;
+        );
         w.put(
             "negative_change_order_item_total",
             &self.negative_change_order_item_total,
-        )?;
+        );
         w.put(
             "negative_new_change_order_item_total",
             &self.negative_new_change_order_item_total,
-        )?;
+        );
         w.put(
             "negative_previous_change_order_item_total",
             &self.negative_previous_change_order_item_total,
-        )?;
-        w.put("net_change_by_change_orders", &self.net_change_by_change_orders)?;
-        w.put("original_contract_sum", &self.original_contract_sum)?;
+        );
+        w.put("net_change_by_change_orders", &self.net_change_by_change_orders);
+        w.put("original_contract_sum", &self.original_contract_sum);
         w.put(
             "positive_change_order_item_total",
             &self.positive_change_order_item_total,
-        )?;
+        );
         w.put(
             "positive_new_change_order_item_total",
             &self.positive_new_change_order_item_total,
-        )?;
+        );
         w.put(
             "positive_previous_change_order_item_total",
             &self.positive_previous_change_order_item_total,
-        )?;
+        );
         w.put(
             "stored_materials_retainage_amount",
             &self.stored_materials_retainage_amount,
-        )?;
+        );
         w.put(
             "stored_materials_retainage_percent",
             &self.stored_materials_retainage_percent,
-        )?;
-        w.put("tax_applicable_to_this_payment", &self.tax_applicable_to_this_payment)?;
+        );
+        w.put("tax_applicable_to_this_payment", &self.tax_applicable_to_this_payment);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
-        w.put("total_earned_less_retainage", &self.total_earned_less_retainage)?;
-        w.put("total_retainage", &self.total_retainage)?;
+        );
+        w.put("total_earned_less_retainage", &self.total_earned_less_retainage);
+        w.put("total_retainage", &self.total_retainage);
         w.end()
     }
 }
@@ -12937,8 +12931,8 @@ impl<'de> serde::Deserialize<'de> for PaymentApplicationBillingPeriod {
 impl serde::Serialize for PaymentApplicationBillingPeriod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("end_date", &self.end_date)?;
+        w.put("start_date", &self.start_date);
+        w.put("end_date", &self.end_date);
         w.end()
     }
 }
@@ -12979,9 +12973,9 @@ impl<'de> serde::Deserialize<'de> for Contract {
 impl serde::Serialize for Contract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("type", &self.type_)?;
-        w.put("title", &self.title)?;
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -13126,30 +13120,30 @@ impl<'de> serde::Deserialize<'de> for PaymentApplication {
 impl serde::Serialize for PaymentApplication {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("billing_date", &self.billing_date)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("percent_complete", &self.percent_complete)?;
-        w.put("period_start", &self.period_start)?;
-        w.put("period_end", &self.period_end)?;
-        w.put("period_id", &self.period_id)?;
-        w.put("status", &self.status)?;
-        w.put("total_amount_paid", &self.total_amount_paid)?;
-        w.put("number", &self.number)?;
+        w.put("id", &self.id);
+        w.put("billing_date", &self.billing_date);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("percent_complete", &self.percent_complete);
+        w.put("period_start", &self.period_start);
+        w.put("period_end", &self.period_end);
+        w.put("period_id", &self.period_id);
+        w.put("status", &self.status);
+        w.put("total_amount_paid", &self.total_amount_paid);
+        w.put("number", &self.number);
         w.put(
             "total_amount_accrued_this_period",
             &self.total_amount_accrued_this_period,
-        )?;
-        w.put("formatted_contract_company", &self.formatted_contract_company)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("g702", &self.g702)?;
-        w.put("billing_period", &self.billing_period)?;
-        w.put("contract", &self.contract)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("description_type", &self.description_type)?;
+        );
+        w.put("formatted_contract_company", &self.formatted_contract_company);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("g702", &self.g702);
+        w.put("billing_period", &self.billing_period);
+        w.put("contract", &self.contract);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("description_type", &self.description_type);
         w.end()
     }
 }
@@ -13474,96 +13468,96 @@ impl<'de> serde::Deserialize<'de> for G703 {
 impl serde::Serialize for G703 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_type", &self.origin_type)?;
-        w.put("added_from_source", &self.added_from_source)?;
-        w.put("added_from_source_id", &self.added_from_source_id)?;
-        w.put("balance_to_finish", &self.balance_to_finish)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
-        w.put("scheduled_value", &self.scheduled_value)?;
+        w.put("id", &self.id);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_type", &self.origin_type);
+        w.put("added_from_source", &self.added_from_source);
+        w.put("added_from_source_id", &self.added_from_source_id);
+        w.put("balance_to_finish", &self.balance_to_finish);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
+        w.put("scheduled_value", &self.scheduled_value);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("description_override", &self.description_override)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("item_number", &self.item_number)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("scheduled_unit_price", &self.scheduled_unit_price)?;
-        w.put("scheduled_quantity", &self.scheduled_quantity)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("description_override", &self.description_override);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("item_number", &self.item_number);
+        w.put("cost_code", &self.cost_code);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("scheduled_unit_price", &self.scheduled_unit_price);
+        w.put("scheduled_quantity", &self.scheduled_quantity);
         w.put(
             "total_completed_and_stored_to_date_quantity",
             &self.total_completed_and_stored_to_date_quantity,
-        )?;
+        );
         w.put(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
-        )?;
+        );
         w.put(
             "work_completed_retainage_currently_retained",
             &self.work_completed_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_from_previous_application",
             &self.materials_stored_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_released_this_period",
             &self.materials_stored_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_retained_this_period",
             &self.materials_stored_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "total_retainage_currently_retained",
             &self.total_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
-        )?;
-        w.put("type", &self.type_)?;
+        );
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -13656,30 +13650,30 @@ impl<'de> serde::Deserialize<'de> for PaymentApplicationDetail {
 impl serde::Serialize for PaymentApplicationDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("g703", &self.g703)?;
-        w.put("id", &self.id)?;
-        w.put("billing_date", &self.billing_date)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("percent_complete", &self.percent_complete)?;
-        w.put("period_start", &self.period_start)?;
-        w.put("period_end", &self.period_end)?;
-        w.put("period_id", &self.period_id)?;
-        w.put("status", &self.status)?;
-        w.put("total_amount_paid", &self.total_amount_paid)?;
-        w.put("number", &self.number)?;
+        w.put("attachments", &self.attachments);
+        w.put("g703", &self.g703);
+        w.put("id", &self.id);
+        w.put("billing_date", &self.billing_date);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("percent_complete", &self.percent_complete);
+        w.put("period_start", &self.period_start);
+        w.put("period_end", &self.period_end);
+        w.put("period_id", &self.period_id);
+        w.put("status", &self.status);
+        w.put("total_amount_paid", &self.total_amount_paid);
+        w.put("number", &self.number);
         w.put(
             "total_amount_accrued_this_period",
             &self.total_amount_accrued_this_period,
-        )?;
-        w.put("formatted_contract_company", &self.formatted_contract_company)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("description_type", &self.description_type)?;
-        w.put("g702", &self.g702)?;
-        w.put("billing_period", &self.billing_period)?;
-        w.put("contract", &self.contract)?;
+        );
+        w.put("formatted_contract_company", &self.formatted_contract_company);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("description_type", &self.description_type);
+        w.put("g702", &self.g702);
+        w.put("billing_period", &self.billing_period);
+        w.put("contract", &self.contract);
         w.end()
     }
 }
@@ -13792,42 +13786,42 @@ impl<'de> serde::Deserialize<'de> for PotentialChangeOrder {
 impl serde::Serialize for PotentialChangeOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("revision", &self.revision)?;
-        w.put("change_reason", &self.change_reason)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("change_order_request_id", &self.change_order_request_id)?;
-        w.put("executed", &self.executed)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("change_order_request_title", &self.change_order_request_title)?;
-        w.put("change_order_package_title", &self.change_order_package_title)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("revision", &self.revision);
+        w.put("change_reason", &self.change_reason);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("change_order_request_id", &self.change_order_request_id);
+        w.put("executed", &self.executed);
+        w.put("grand_total", &self.grand_total);
+        w.put("change_order_request_title", &self.change_order_request_title);
+        w.put("change_order_package_title", &self.change_order_package_title);
         w.put(
             "potential_change_order_acronym_number",
             &self.potential_change_order_acronym_number,
-        )?;
+        );
         w.put(
             "change_order_request_acronym_number",
             &self.change_order_request_acronym_number,
-        )?;
+        );
         w.put(
             "change_order_package_acronym_number",
             &self.change_order_package_acronym_number,
-        )?;
-        w.put("change_order_tiers", &self.change_order_tiers)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        );
+        w.put("change_order_tiers", &self.change_order_tiers);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -13975,20 +13969,20 @@ impl ChangeOrderInput {
 impl serde::Serialize for ChangeOrderInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("commitment_change_event_id", &self.commitment_change_event_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("grand_total", &self.grand_total)?;
-        w.optional("invoiced_date", &self.invoiced_date)?;
-        w.optional("number", &self.number)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("paid_date", &self.paid_date)?;
-        w.optional("prime_change_event_id", &self.prime_change_event_id)?;
-        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.optional("commitment_change_event_id", &self.commitment_change_event_id);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("grand_total", &self.grand_total);
+        w.optional("invoiced_date", &self.invoiced_date);
+        w.optional("number", &self.number);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("paid_date", &self.paid_date);
+        w.optional("prime_change_event_id", &self.prime_change_event_id);
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate);
         w.end()
     }
 }
@@ -14021,9 +14015,9 @@ impl NewPotentialChangeOrder {
 impl serde::Serialize for NewPotentialChangeOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.field("change_order", &self.change_order)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_id", &self.contract_id);
+        w.field("change_order", &self.change_order);
         w.end()
     }
 }
@@ -14145,38 +14139,38 @@ impl<'de> serde::Deserialize<'de> for PotentialChangeOrderResult {
 impl serde::Serialize for PotentialChangeOrderResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("change_order_request_id", &self.change_order_request_id)?;
-        w.put("commitment_change_event_id", &self.commitment_change_event_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("creator", &self.creator)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("line_items", &self.line_items)?;
-        w.put("line_items_extended_total", &self.line_items_extended_total)?;
-        w.put("line_items_total", &self.line_items_total)?;
-        w.put("number", &self.number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid", &self.paid)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("position", &self.position)?;
-        w.put("prime_change_event_id", &self.prime_change_event_id)?;
-        w.put("private", &self.private)?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("void", &self.void)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("change_order_request_id", &self.change_order_request_id);
+        w.put("commitment_change_event_id", &self.commitment_change_event_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("creator", &self.creator);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("line_items", &self.line_items);
+        w.put("line_items_extended_total", &self.line_items_extended_total);
+        w.put("line_items_total", &self.line_items_total);
+        w.put("number", &self.number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid", &self.paid);
+        w.put("paid_date", &self.paid_date);
+        w.put("position", &self.position);
+        w.put("prime_change_event_id", &self.prime_change_event_id);
+        w.put("private", &self.private);
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("void", &self.void);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -14207,7 +14201,7 @@ impl PotentialChangeOrderSyncUpdateChangeOrderRequest {
 impl serde::Serialize for PotentialChangeOrderSyncUpdateChangeOrderRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("change_order_package_id", &self.change_order_package_id)?;
+        w.optional("change_order_package_id", &self.change_order_package_id);
         w.end()
     }
 }
@@ -14366,21 +14360,21 @@ impl PotentialChangeOrderSyncUpdate {
 impl serde::Serialize for PotentialChangeOrderSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("change_order_request_id", &self.change_order_request_id)?;
-        w.optional("change_order_request", &self.change_order_request)?;
-        w.optional("commitment_change_event_id", &self.commitment_change_event_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("invoiced_date", &self.invoiced_date)?;
-        w.optional("number", &self.number)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("paid_date", &self.paid_date)?;
-        w.optional("prime_change_event_id", &self.prime_change_event_id)?;
-        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
+        w.optional("change_order_request_id", &self.change_order_request_id);
+        w.optional("change_order_request", &self.change_order_request);
+        w.optional("commitment_change_event_id", &self.commitment_change_event_id);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("invoiced_date", &self.invoiced_date);
+        w.optional("number", &self.number);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("paid_date", &self.paid_date);
+        w.optional("prime_change_event_id", &self.prime_change_event_id);
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate);
         w.end()
     }
 }
@@ -14404,7 +14398,7 @@ impl PotentialChangeOrderSync {
 impl serde::Serialize for PotentialChangeOrderSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -14469,21 +14463,21 @@ impl<'de> serde::Deserialize<'de> for MarkupLineItemMarkup {
 impl serde::Serialize for MarkupLineItemMarkup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("position", &self.position)?;
-        w.put("markup_set", &self.markup_set)?;
-        w.put("name", &self.name)?;
-        w.put("percentage", &self.percentage)?;
-        w.put("compounds_markups_above", &self.compounds_markups_above)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("destination_cost_code", &self.destination_cost_code)?;
-        w.put("destination_line_item_type", &self.destination_line_item_type)?;
+        w.put("id", &self.id);
+        w.put("position", &self.position);
+        w.put("markup_set", &self.markup_set);
+        w.put("name", &self.name);
+        w.put("percentage", &self.percentage);
+        w.put("compounds_markups_above", &self.compounds_markups_above);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("destination_cost_code", &self.destination_cost_code);
+        w.put("destination_line_item_type", &self.destination_line_item_type);
         w.put(
             "desitination_budget_line_item_id",
             &self.desitination_budget_line_item_id,
-        )?;
-        w.put("destination_sub_job", &self.destination_sub_job)?;
+        );
+        w.put("destination_sub_job", &self.destination_sub_job);
         w.end()
     }
 }
@@ -14530,12 +14524,12 @@ impl<'de> serde::Deserialize<'de> for MarkupLineItem {
 impl serde::Serialize for MarkupLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("markup", &self.markup)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("markup", &self.markup);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -14605,20 +14599,20 @@ impl<'de> serde::Deserialize<'de> for PotentialChangeOrderDetailLineItem {
 impl serde::Serialize for PotentialChangeOrderDetailLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("position", &self.position)?;
-        w.put("description", &self.description)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("uom", &self.uom)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("markup_line_items", &self.markup_line_items)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("position", &self.position);
+        w.put("description", &self.description);
+        w.put("quantity", &self.quantity);
+        w.put("uom", &self.uom);
+        w.put("total_amount", &self.total_amount);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("cost_code", &self.cost_code);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("markup_line_items", &self.markup_line_items);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -14769,49 +14763,49 @@ impl<'de> serde::Deserialize<'de> for PotentialChangeOrderDetail {
 impl serde::Serialize for PotentialChangeOrderDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("change_order_change_reason_id", &self.change_order_change_reason_id)?;
-        w.put("change_order_request_id", &self.change_order_request_id)?;
-        w.put("commitment_change_event_id", &self.commitment_change_event_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("creator", &self.creator)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("line_items", &self.line_items)?;
-        w.put("line_items_extended_total", &self.line_items_extended_total)?;
-        w.put("line_items_total", &self.line_items_total)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("number", &self.number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid", &self.paid)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("position", &self.position)?;
-        w.put("prime_change_event_id", &self.prime_change_event_id)?;
-        w.put("private", &self.private)?;
-        w.put("reason", &self.reason)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reference", &self.reference)?;
-        w.put("request_for_quote_id", &self.request_for_quote_id)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("reviewer", &self.reviewer)?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("void", &self.void)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("change_order_change_reason_id", &self.change_order_change_reason_id);
+        w.put("change_order_request_id", &self.change_order_request_id);
+        w.put("commitment_change_event_id", &self.commitment_change_event_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("creator", &self.creator);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("due_date", &self.due_date);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("attachments", &self.attachments);
+        w.put("line_items", &self.line_items);
+        w.put("line_items_extended_total", &self.line_items_extended_total);
+        w.put("line_items_total", &self.line_items_total);
+        w.put("location_id", &self.location_id);
+        w.put("number", &self.number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid", &self.paid);
+        w.put("paid_date", &self.paid_date);
+        w.put("position", &self.position);
+        w.put("prime_change_event_id", &self.prime_change_event_id);
+        w.put("private", &self.private);
+        w.put("reason", &self.reason);
+        w.put("received_from", &self.received_from);
+        w.put("reference", &self.reference);
+        w.put("request_for_quote_id", &self.request_for_quote_id);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("reviewer", &self.reviewer);
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("void", &self.void);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -14847,8 +14841,8 @@ impl<'de> serde::Deserialize<'de> for PotentialChangeOrderSyncResult {
 impl serde::Serialize for PotentialChangeOrderSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -14881,9 +14875,9 @@ impl PotentialChangeOrderUpdate {
 impl serde::Serialize for PotentialChangeOrderUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.field("change_order", &self.change_order)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_id", &self.contract_id);
+        w.field("change_order", &self.change_order);
         w.end()
     }
 }
@@ -14934,13 +14928,13 @@ impl<'de> serde::Deserialize<'de> for ChangeEventLineItem {
 impl serde::Serialize for ChangeEventLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_rom", &self.cost_rom)?;
-        w.put("revenue_rom", &self.revenue_rom)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("cost_rom", &self.cost_rom);
+        w.put("revenue_rom", &self.revenue_rom);
+        w.put("event_id", &self.event_id);
+        w.put("cost_code", &self.cost_code);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -15038,29 +15032,29 @@ impl<'de> serde::Deserialize<'de> for LineItem {
 impl serde::Serialize for LineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("company", &self.company)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("holder", &self.holder)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("position", &self.position)?;
-        w.put("project", &self.project)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("uom", &self.uom)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("change_event_line_item", &self.change_event_line_item)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("company", &self.company);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("extended_type", &self.extended_type);
+        w.put("holder", &self.holder);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("position", &self.position);
+        w.put("project", &self.project);
+        w.put("quantity", &self.quantity);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("total_amount", &self.total_amount);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("uom", &self.uom);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("updated_at", &self.updated_at);
+        w.put("change_event_line_item", &self.change_event_line_item);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -15210,18 +15204,18 @@ impl LineItemInput {
 impl serde::Serialize for LineItemInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("extended_type", &self.extended_type)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("amount", &self.amount);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.optional("extended_type", &self.extended_type);
+        w.optional("quantity", &self.quantity);
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("tax_code_id", &self.tax_code_id);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.optional("wbs_code_id", &self.wbs_code_id);
         w.end()
     }
 }
@@ -15249,8 +15243,8 @@ impl NewLineItem {
 impl serde::Serialize for NewLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("line_item", &self.line_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("line_item", &self.line_item);
         w.end()
     }
 }
@@ -15272,7 +15266,7 @@ impl LineItemSync {
 impl serde::Serialize for LineItemSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -15308,8 +15302,8 @@ impl<'de> serde::Deserialize<'de> for PotentialChangeOrderLineItemSyncResult {
 impl serde::Serialize for PotentialChangeOrderLineItemSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -15447,21 +15441,21 @@ impl<'de> serde::Deserialize<'de> for PrimeContractDetailChangeOrderPackage {
 impl serde::Serialize for PrimeContractDetailChangeOrderPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("title", &self.title)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid_date", &self.paid_date);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("title", &self.title);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -15524,17 +15518,17 @@ impl<'de> serde::Deserialize<'de> for PrimeContractDetailChangeOrderRequest {
 impl serde::Serialize for PrimeContractDetailChangeOrderRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -15585,13 +15579,13 @@ impl<'de> serde::Deserialize<'de> for PrimeContractDetailLineItemChangeEventLine
 impl serde::Serialize for PrimeContractDetailLineItemChangeEventLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_rom", &self.cost_rom)?;
-        w.put("revenue_rom", &self.revenue_rom)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("cost_rom", &self.cost_rom);
+        w.put("revenue_rom", &self.revenue_rom);
+        w.put("event_id", &self.event_id);
+        w.put("cost_code", &self.cost_code);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -15689,29 +15683,29 @@ impl<'de> serde::Deserialize<'de> for PrimeContractDetailLineItem {
 impl serde::Serialize for PrimeContractDetailLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("company", &self.company)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("holder", &self.holder)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("position", &self.position)?;
-        w.put("project", &self.project)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("uom", &self.uom)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("change_event_line_item", &self.change_event_line_item)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("company", &self.company);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("extended_type", &self.extended_type);
+        w.put("holder", &self.holder);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("position", &self.position);
+        w.put("project", &self.project);
+        w.put("quantity", &self.quantity);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("total_amount", &self.total_amount);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("uom", &self.uom);
+        w.put("updated_at", &self.updated_at);
+        w.put("change_event_line_item", &self.change_event_line_item);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -15777,18 +15771,18 @@ impl<'de> serde::Deserialize<'de> for PrimeContractDetailPotentialChangeOrder {
 impl serde::Serialize for PrimeContractDetailPotentialChangeOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("title", &self.title)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("title", &self.title);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -15858,19 +15852,19 @@ impl<'de> serde::Deserialize<'de> for PaymentsReceived {
 impl serde::Serialize for PaymentsReceived {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("check_number", &self.check_number)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("draw_request_number", &self.draw_request_number)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("notes", &self.notes)?;
-        w.put("payment_number", &self.payment_number)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("check_number", &self.check_number);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("draw_request_number", &self.draw_request_number);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("notes", &self.notes);
+        w.put("payment_number", &self.payment_number);
+        w.put("attachments", &self.attachments);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -16115,85 +16109,85 @@ impl<'de> serde::Deserialize<'de> for PrimeContractDetail {
 impl serde::Serialize for PrimeContractDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("actual_completion_date", &self.actual_completion_date)?;
-        w.put("allow_comments", &self.allow_comments)?;
-        w.put("allow_markups", &self.allow_markups)?;
-        w.put("allow_payment_applications", &self.allow_payment_applications)?;
-        w.put("allow_payments", &self.allow_payments)?;
-        w.put("allow_redistributions", &self.allow_redistributions)?;
-        w.put("approval_letter_date", &self.approval_letter_date)?;
-        w.put("approved_change_orders", &self.approved_change_orders)?;
-        w.put("bill_to", &self.bill_to)?;
-        w.put("budget_line_item_id", &self.budget_line_item_id)?;
-        w.put("contract_date", &self.contract_date)?;
+        w.put("id", &self.id);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("actual_completion_date", &self.actual_completion_date);
+        w.put("allow_comments", &self.allow_comments);
+        w.put("allow_markups", &self.allow_markups);
+        w.put("allow_payment_applications", &self.allow_payment_applications);
+        w.put("allow_payments", &self.allow_payments);
+        w.put("allow_redistributions", &self.allow_redistributions);
+        w.put("approval_letter_date", &self.approval_letter_date);
+        w.put("approved_change_orders", &self.approved_change_orders);
+        w.put("bill_to", &self.bill_to);
+        w.put("budget_line_item_id", &self.budget_line_item_id);
+        w.put("contract_date", &self.contract_date);
         w.put(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.put("contract_start_date", &self.contract_start_date)?;
-        w.put("contract_termination_date", &self.contract_termination_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("delivery_date", &self.delivery_date)?;
-        w.put("description", &self.description)?;
-        w.put("display_materials_retainage", &self.display_materials_retainage)?;
-        w.put("display_stored_materials", &self.display_stored_materials)?;
-        w.put("display_work_retainage", &self.display_work_retainage)?;
-        w.put("draft_change_orders_amount", &self.draft_change_orders_amount)?;
-        w.put("exclusions", &self.exclusions)?;
-        w.put("executed", &self.executed)?;
-        w.put("execution_date", &self.execution_date)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("inclusions", &self.inclusions)?;
-        w.put("issued_on_date", &self.issued_on_date)?;
-        w.put("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.put("line_items_extended_total", &self.line_items_extended_total)?;
-        w.put("line_items_total", &self.line_items_total)?;
-        w.put("number", &self.number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("outstanding_balance", &self.outstanding_balance)?;
-        w.put("owner_invoices_amount", &self.owner_invoices_amount)?;
-        w.put("payment_terms", &self.payment_terms)?;
-        w.put("pending_change_orders_amount", &self.pending_change_orders_amount)?;
-        w.put("pending_revised_contract_amount", &self.pending_revised_contract_amount)?;
-        w.put("percentage_paid", &self.percentage_paid)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("requisition_number", &self.requisition_number)?;
-        w.put("retainage_percent", &self.retainage_percent)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("revised_contract_amount", &self.revised_contract_amount)?;
-        w.put("ship_to", &self.ship_to)?;
-        w.put("ship_via", &self.ship_via)?;
-        w.put("signed_contract_received_date", &self.signed_contract_received_date)?;
-        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("total_payments", &self.total_payments)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        );
+        w.put("contract_start_date", &self.contract_start_date);
+        w.put("contract_termination_date", &self.contract_termination_date);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("delivery_date", &self.delivery_date);
+        w.put("description", &self.description);
+        w.put("display_materials_retainage", &self.display_materials_retainage);
+        w.put("display_stored_materials", &self.display_stored_materials);
+        w.put("display_work_retainage", &self.display_work_retainage);
+        w.put("draft_change_orders_amount", &self.draft_change_orders_amount);
+        w.put("exclusions", &self.exclusions);
+        w.put("executed", &self.executed);
+        w.put("execution_date", &self.execution_date);
+        w.put("grand_total", &self.grand_total);
+        w.put("inclusions", &self.inclusions);
+        w.put("issued_on_date", &self.issued_on_date);
+        w.put("letter_of_intent_date", &self.letter_of_intent_date);
+        w.put("line_items_extended_total", &self.line_items_extended_total);
+        w.put("line_items_total", &self.line_items_total);
+        w.put("number", &self.number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("outstanding_balance", &self.outstanding_balance);
+        w.put("owner_invoices_amount", &self.owner_invoices_amount);
+        w.put("payment_terms", &self.payment_terms);
+        w.put("pending_change_orders_amount", &self.pending_change_orders_amount);
+        w.put("pending_revised_contract_amount", &self.pending_revised_contract_amount);
+        w.put("percentage_paid", &self.percentage_paid);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("requisition_number", &self.requisition_number);
+        w.put("retainage_percent", &self.retainage_percent);
+        w.put("returned_date", &self.returned_date);
+        w.put("revised_contract_amount", &self.revised_contract_amount);
+        w.put("ship_to", &self.ship_to);
+        w.put("ship_via", &self.ship_via);
+        w.put("signed_contract_received_date", &self.signed_contract_received_date);
+        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("total_payments", &self.total_payments);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.put(
             "original_substantial_completion_date",
             &self.original_substantial_completion_date,
-        )?;
-        w.put("substantial_completion_date", &self.substantial_completion_date)?;
-        w.put("architect", &self.architect)?;
-        w.put("assigned_to", &self.assigned_to)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("change_order_packages", &self.change_order_packages)?;
-        w.put("change_order_requests", &self.change_order_requests)?;
-        w.put("contractor", &self.contractor)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("line_items", &self.line_items)?;
-        w.put("potential_change_orders", &self.potential_change_orders)?;
-        w.put("payments_received", &self.payments_received)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("substantial_completion_date", &self.substantial_completion_date);
+        w.put("architect", &self.architect);
+        w.put("assigned_to", &self.assigned_to);
+        w.put("attachments", &self.attachments);
+        w.put("change_order_packages", &self.change_order_packages);
+        w.put("change_order_requests", &self.change_order_requests);
+        w.put("contractor", &self.contractor);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_by", &self.created_by);
+        w.put("line_items", &self.line_items);
+        w.put("potential_change_orders", &self.potential_change_orders);
+        w.put("payments_received", &self.payments_received);
+        w.put("received_from", &self.received_from);
+        w.put("vendor", &self.vendor);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -16547,44 +16541,41 @@ impl PrimeContractInput {
 impl serde::Serialize for PrimeContractInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("actual_completion_date", &self.actual_completion_date)?;
-        w.optional("approval_letter_date", &self.approval_letter_date)?;
-        w.optional("architect_id", &self.architect_id)?;
-        w.optional("contractor_id", &self.contractor_id)?;
-        w.optional("contract_date", &self.contract_date)?;
+        w.optional("actual_completion_date", &self.actual_completion_date);
+        w.optional("approval_letter_date", &self.approval_letter_date);
+        w.optional("architect_id", &self.architect_id);
+        w.optional("contractor_id", &self.contractor_id);
+        w.optional("contract_date", &self.contract_date);
         w.optional(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.optional("contract_start_date", &self.contract_start_date)?;
-        w.optional("description", &self.description)?;
-        w.optional("exclusions", &self.exclusions)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("execution_date", &self.execution_date)?;
-        w.optional("inclusions", &self.inclusions)?;
-        w.optional("issued_on_date", &self.issued_on_date)?;
-        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.optional("number", &self.number)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("retainage_percent", &self.retainage_percent)?;
-        w.optional("returned_date", &self.returned_date)?;
-        w.optional(
-            "signed_contract_received_date",
-            &self.signed_contract_received_date,
-        )?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("accounting_method", &self.accounting_method)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.optional("currency_iso_code", &self.currency_iso_code)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("contract_start_date", &self.contract_start_date);
+        w.optional("description", &self.description);
+        w.optional("exclusions", &self.exclusions);
+        w.optional("executed", &self.executed);
+        w.optional("execution_date", &self.execution_date);
+        w.optional("inclusions", &self.inclusions);
+        w.optional("issued_on_date", &self.issued_on_date);
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date);
+        w.optional("number", &self.number);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("retainage_percent", &self.retainage_percent);
+        w.optional("returned_date", &self.returned_date);
+        w.optional("signed_contract_received_date", &self.signed_contract_received_date);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("accounting_method", &self.accounting_method);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate);
+        w.optional("currency_iso_code", &self.currency_iso_code);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -16621,9 +16612,9 @@ impl NewPrimeContract {
 impl serde::Serialize for NewPrimeContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("attachments", &self.attachments)?;
-        w.field("prime_contract", &self.prime_contract)?;
+        w.field("project_id", &self.project_id);
+        w.optional("attachments", &self.attachments);
+        w.field("prime_contract", &self.prime_contract);
         w.end()
     }
 }
@@ -16762,46 +16753,46 @@ impl<'de> serde::Deserialize<'de> for PrimeContract {
 impl serde::Serialize for PrimeContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("actual_completion_date", &self.actual_completion_date)?;
-        w.put("approval_letter_date", &self.approval_letter_date)?;
-        w.put("approved_change_orders", &self.approved_change_orders)?;
-        w.put("contract_date", &self.contract_date)?;
+        w.put("id", &self.id);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("actual_completion_date", &self.actual_completion_date);
+        w.put("approval_letter_date", &self.approval_letter_date);
+        w.put("approved_change_orders", &self.approved_change_orders);
+        w.put("contract_date", &self.contract_date);
         w.put(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.put("contract_start_date", &self.contract_start_date)?;
-        w.put("contract_termination_date", &self.contract_termination_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("executed", &self.executed)?;
-        w.put("execution_date", &self.execution_date)?;
-        w.put("exclusions", &self.exclusions)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("inclusions", &self.inclusions)?;
-        w.put("issued_on_date", &self.issued_on_date)?;
-        w.put("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("private", &self.private)?;
-        w.put("retainage_percent", &self.retainage_percent)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("signed_contract_received_date", &self.signed_contract_received_date)?;
-        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("architect", &self.architect)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("contractor", &self.contractor)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("contract_start_date", &self.contract_start_date);
+        w.put("contract_termination_date", &self.contract_termination_date);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("executed", &self.executed);
+        w.put("execution_date", &self.execution_date);
+        w.put("exclusions", &self.exclusions);
+        w.put("grand_total", &self.grand_total);
+        w.put("inclusions", &self.inclusions);
+        w.put("issued_on_date", &self.issued_on_date);
+        w.put("letter_of_intent_date", &self.letter_of_intent_date);
+        w.put("number", &self.number);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("private", &self.private);
+        w.put("retainage_percent", &self.retainage_percent);
+        w.put("returned_date", &self.returned_date);
+        w.put("signed_contract_received_date", &self.signed_contract_received_date);
+        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("architect", &self.architect);
+        w.put("attachments", &self.attachments);
+        w.put("contractor", &self.contractor);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -16941,19 +16932,19 @@ impl LineItemSyncRequest2Update {
 impl serde::Serialize for LineItemSyncRequest2Update {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("extended_type", &self.extended_type)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("id", &self.id);
+        w.optional("amount", &self.amount);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.optional("extended_type", &self.extended_type);
+        w.optional("quantity", &self.quantity);
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("tax_code_id", &self.tax_code_id);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.optional("wbs_code_id", &self.wbs_code_id);
         w.end()
     }
 }
@@ -16975,7 +16966,7 @@ impl LineItemSyncRequest2 {
 impl serde::Serialize for LineItemSyncRequest2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -17073,29 +17064,29 @@ impl<'de> serde::Deserialize<'de> for LineItemSyncResultEntity {
 impl serde::Serialize for LineItemSyncResultEntity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("company", &self.company)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("holder", &self.holder)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("position", &self.position)?;
-        w.put("project", &self.project)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("uom", &self.uom)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("change_event_line_item", &self.change_event_line_item)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("company", &self.company);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("extended_type", &self.extended_type);
+        w.put("holder", &self.holder);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("position", &self.position);
+        w.put("project", &self.project);
+        w.put("quantity", &self.quantity);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("total_amount", &self.total_amount);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("uom", &self.uom);
+        w.put("updated_at", &self.updated_at);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("change_event_line_item", &self.change_event_line_item);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -17131,8 +17122,8 @@ impl<'de> serde::Deserialize<'de> for LineItemSyncResult {
 impl serde::Serialize for LineItemSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -17221,24 +17212,24 @@ impl PaymentApplicationLineItemUpdatePaymentApplicationLineItem {
 impl serde::Serialize for PaymentApplicationLineItemUpdatePaymentApplicationLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
-        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period);
+        w.optional("materials_presently_stored", &self.materials_presently_stored);
         w.optional(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.optional(
             "materials_stored_retainage_retained_this_period",
             &self.materials_stored_retainage_retained_this_period,
-        )?;
+        );
         w.optional(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.optional(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.end()
     }
 }
@@ -17269,8 +17260,8 @@ impl PaymentApplicationLineItemUpdate {
 impl serde::Serialize for PaymentApplicationLineItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("payment_application_line_item", &self.payment_application_line_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("payment_application_line_item", &self.payment_application_line_item);
         w.end()
     }
 }
@@ -17408,90 +17399,90 @@ impl<'de> serde::Deserialize<'de> for PaymentApplicationLineItem {
 impl serde::Serialize for PaymentApplicationLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("balance_to_finish", &self.balance_to_finish)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
-        w.put("scheduled_value", &self.scheduled_value)?;
+        w.put("id", &self.id);
+        w.put("balance_to_finish", &self.balance_to_finish);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
+        w.put("scheduled_value", &self.scheduled_value);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("item_number", &self.item_number)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("scheduled_unit_price", &self.scheduled_unit_price)?;
-        w.put("scheduled_quantity", &self.scheduled_quantity)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("item_number", &self.item_number);
+        w.put("cost_code", &self.cost_code);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("scheduled_unit_price", &self.scheduled_unit_price);
+        w.put("scheduled_quantity", &self.scheduled_quantity);
         w.put(
             "total_completed_and_stored_to_date_quantity",
             &self.total_completed_and_stored_to_date_quantity,
-        )?;
+        );
         w.put(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
-        )?;
+        );
         w.put(
             "work_completed_retainage_currently_retained",
             &self.work_completed_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_from_previous_application",
             &self.materials_stored_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_released_this_period",
             &self.materials_stored_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_retained_this_period",
             &self.materials_stored_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "total_retainage_currently_retained",
             &self.total_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
-        )?;
-        w.put("type", &self.type_)?;
+        );
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -17548,15 +17539,15 @@ impl serde::Serialize
 for PaymentApplicationMarkupLineItemUpdatePaymentApplicationMarkupLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period);
         w.optional(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.optional(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.end()
     }
 }
@@ -17587,11 +17578,11 @@ impl PaymentApplicationMarkupLineItemUpdate {
 impl serde::Serialize for PaymentApplicationMarkupLineItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
+        w.field("project_id", &self.project_id);
         w.field(
             "payment_application_markup_line_item",
             &self.payment_application_markup_line_item,
-        )?;
+        );
         w.end()
     }
 }
@@ -17681,52 +17672,52 @@ impl<'de> serde::Deserialize<'de> for PaymentApplicationMarkupLineItem {
 impl serde::Serialize for PaymentApplicationMarkupLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("balance_to_finish", &self.balance_to_finish)?;
+        w.put("id", &self.id);
+        w.put("balance_to_finish", &self.balance_to_finish);
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("type", &self.type_)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("type", &self.type_);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put(
             "work_completed_retainage_currently_retained",
             &self.work_completed_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "total_retainage_currently_retained",
             &self.total_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
-        )?;
+        );
         w.end()
     }
 }
@@ -17818,29 +17809,29 @@ impl<'de> serde::Deserialize<'de> for PrimeContractPaymentApplication {
 impl serde::Serialize for PrimeContractPaymentApplication {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("billing_date", &self.billing_date)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("percent_complete", &self.percent_complete)?;
-        w.put("period_start", &self.period_start)?;
-        w.put("period_end", &self.period_end)?;
-        w.put("period_id", &self.period_id)?;
-        w.put("status", &self.status)?;
-        w.put("total_amount_paid", &self.total_amount_paid)?;
-        w.put("number", &self.number)?;
+        w.put("id", &self.id);
+        w.put("billing_date", &self.billing_date);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("percent_complete", &self.percent_complete);
+        w.put("period_start", &self.period_start);
+        w.put("period_end", &self.period_end);
+        w.put("period_id", &self.period_id);
+        w.put("status", &self.status);
+        w.put("total_amount_paid", &self.total_amount_paid);
+        w.put("number", &self.number);
         w.put(
             "total_amount_accrued_this_period",
             &self.total_amount_accrued_this_period,
-        )?;
-        w.put("formatted_contract_company", &self.formatted_contract_company)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("g702", &self.g702)?;
-        w.put("billing_period", &self.billing_period)?;
-        w.put("contract", &self.contract)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        );
+        w.put("formatted_contract_company", &self.formatted_contract_company);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("g702", &self.g702);
+        w.put("billing_period", &self.billing_period);
+        w.put("contract", &self.contract);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -17967,15 +17958,15 @@ impl PaymentApplicationInput {
 impl serde::Serialize for PaymentApplicationInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("commitment_billing_period_id", &self.commitment_billing_period_id)?;
-        w.optional("period_start", &self.period_start)?;
-        w.optional("period_end", &self.period_end)?;
-        w.optional("billing_date", &self.billing_date)?;
-        w.optional("invoice_number", &self.invoice_number)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("status", &self.status)?;
-        w.optional("include_attachments", &self.include_attachments)?;
+        w.optional("commitment_billing_period_id", &self.commitment_billing_period_id);
+        w.optional("period_start", &self.period_start);
+        w.optional("period_end", &self.period_end);
+        w.optional("billing_date", &self.billing_date);
+        w.optional("invoice_number", &self.invoice_number);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("status", &self.status);
+        w.optional("include_attachments", &self.include_attachments);
         w.end()
     }
 }
@@ -18018,9 +18009,9 @@ impl NewPaymentApplication {
 impl serde::Serialize for NewPaymentApplication {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("payment_application", &self.payment_application)?;
+        w.field("project_id", &self.project_id);
+        w.optional("attachments", &self.attachments);
+        w.optional("payment_application", &self.payment_application);
         w.end()
     }
 }
@@ -18164,92 +18155,92 @@ impl<'de> serde::Deserialize<'de> for PaymentApplicationResultG703 {
 impl serde::Serialize for PaymentApplicationResultG703 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("balance_to_finish", &self.balance_to_finish)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
-        w.put("scheduled_value", &self.scheduled_value)?;
+        w.put("id", &self.id);
+        w.put("balance_to_finish", &self.balance_to_finish);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
+        w.put("scheduled_value", &self.scheduled_value);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("description_override", &self.description_override)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("item_number", &self.item_number)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("scheduled_unit_price", &self.scheduled_unit_price)?;
-        w.put("scheduled_quantity", &self.scheduled_quantity)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("description_override", &self.description_override);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("item_number", &self.item_number);
+        w.put("cost_code", &self.cost_code);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("scheduled_unit_price", &self.scheduled_unit_price);
+        w.put("scheduled_quantity", &self.scheduled_quantity);
         w.put(
             "total_completed_and_stored_to_date_quantity",
             &self.total_completed_and_stored_to_date_quantity,
-        )?;
+        );
         w.put(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
-        )?;
+        );
         w.put(
             "work_completed_retainage_currently_retained",
             &self.work_completed_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_from_previous_application",
             &self.materials_stored_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_released_this_period",
             &self.materials_stored_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_retained_this_period",
             &self.materials_stored_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "total_retainage_currently_retained",
             &self.total_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
-        )?;
-        w.put("type", &self.type_)?;
+        );
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -18342,30 +18333,30 @@ impl<'de> serde::Deserialize<'de> for PaymentApplicationResult {
 impl serde::Serialize for PaymentApplicationResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("g703", &self.g703)?;
-        w.put("id", &self.id)?;
-        w.put("billing_date", &self.billing_date)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("percent_complete", &self.percent_complete)?;
-        w.put("period_start", &self.period_start)?;
-        w.put("period_end", &self.period_end)?;
-        w.put("period_id", &self.period_id)?;
-        w.put("status", &self.status)?;
-        w.put("total_amount_paid", &self.total_amount_paid)?;
-        w.put("number", &self.number)?;
+        w.put("attachments", &self.attachments);
+        w.put("g703", &self.g703);
+        w.put("id", &self.id);
+        w.put("billing_date", &self.billing_date);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("percent_complete", &self.percent_complete);
+        w.put("period_start", &self.period_start);
+        w.put("period_end", &self.period_end);
+        w.put("period_id", &self.period_id);
+        w.put("status", &self.status);
+        w.put("total_amount_paid", &self.total_amount_paid);
+        w.put("number", &self.number);
         w.put(
             "total_amount_accrued_this_period",
             &self.total_amount_accrued_this_period,
-        )?;
-        w.put("formatted_contract_company", &self.formatted_contract_company)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("description_type", &self.description_type)?;
-        w.put("g702", &self.g702)?;
-        w.put("billing_period", &self.billing_period)?;
-        w.put("contract", &self.contract)?;
+        );
+        w.put("formatted_contract_company", &self.formatted_contract_company);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("description_type", &self.description_type);
+        w.put("g702", &self.g702);
+        w.put("billing_period", &self.billing_period);
+        w.put("contract", &self.contract);
         w.end()
     }
 }
@@ -18460,14 +18451,14 @@ impl PaymentApplicationUpdatePaymentApplication {
 impl serde::Serialize for PaymentApplicationUpdatePaymentApplication {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("commitment_billing_period_id", &self.commitment_billing_period_id)?;
-        w.optional("period_start", &self.period_start)?;
-        w.optional("period_end", &self.period_end)?;
-        w.optional("billing_date", &self.billing_date)?;
-        w.optional("invoice_number", &self.invoice_number)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("status", &self.status)?;
+        w.optional("commitment_billing_period_id", &self.commitment_billing_period_id);
+        w.optional("period_start", &self.period_start);
+        w.optional("period_end", &self.period_end);
+        w.optional("billing_date", &self.billing_date);
+        w.optional("invoice_number", &self.invoice_number);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("status", &self.status);
         w.end()
     }
 }
@@ -18513,9 +18504,9 @@ impl PaymentApplicationUpdate {
 impl serde::Serialize for PaymentApplicationUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("payment_application", &self.payment_application)?;
+        w.field("project_id", &self.project_id);
+        w.optional("attachments", &self.attachments);
+        w.optional("payment_application", &self.payment_application);
         w.end()
     }
 }
@@ -18574,15 +18565,15 @@ impl<'de> serde::Deserialize<'de> for BillingPeriod {
 impl serde::Serialize for BillingPeriod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("end_date", &self.end_date)?;
-        w.put("position", &self.position)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("due_date", &self.due_date);
+        w.put("end_date", &self.end_date);
+        w.put("position", &self.position);
+        w.put("project_id", &self.project_id);
+        w.put("start_date", &self.start_date);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -18621,10 +18612,10 @@ impl NewBillingPeriod {
 impl serde::Serialize for NewBillingPeriod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("due_date", &self.due_date)?;
-        w.field("start_date", &self.start_date)?;
-        w.field("end_date", &self.end_date)?;
-        w.field("status", &self.status)?;
+        w.field("due_date", &self.due_date);
+        w.field("start_date", &self.start_date);
+        w.field("end_date", &self.end_date);
+        w.field("status", &self.status);
         w.end()
     }
 }
@@ -18659,7 +18650,7 @@ impl<'de> serde::Deserialize<'de> for Budget {
 impl serde::Serialize for Budget {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("locked", &self.locked)?;
+        w.put("locked", &self.locked);
         w.end()
     }
 }
@@ -18848,17 +18839,17 @@ impl<'de> serde::Deserialize<'de> for ProjectBudgetChange {
 impl serde::Serialize for ProjectBudgetChange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("erp_status", &self.erp_status)?;
-        w.put("prime_contract_id", &self.prime_contract_id)?;
-        w.put("amount", &self.amount)?;
-        w.put("change_event_line_item_ids", &self.change_event_line_item_ids)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("erp_status", &self.erp_status);
+        w.put("prime_contract_id", &self.prime_contract_id);
+        w.put("amount", &self.amount);
+        w.put("change_event_line_item_ids", &self.change_event_line_item_ids);
+        w.put("created_by", &self.created_by);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -18892,7 +18883,7 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeList {
 impl serde::Serialize for BudgetChangeList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -19065,18 +19056,18 @@ impl AdjustmentLineItem {
 impl serde::Serialize for AdjustmentLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("ref", &self.ref_)?;
-        w.optional("adjustment_number", &self.adjustment_number)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("comment", &self.comment)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("type", &self.type_)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("change_event_line_item_id", &self.change_event_line_item_id)?;
+        w.optional("ref", &self.ref_);
+        w.optional("adjustment_number", &self.adjustment_number);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("description", &self.description);
+        w.optional("comment", &self.comment);
+        w.optional("calculation_strategy", &self.calculation_strategy);
+        w.optional("quantity", &self.quantity);
+        w.optional("type", &self.type_);
+        w.optional("uom", &self.uom);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("amount", &self.amount);
+        w.optional("change_event_line_item_id", &self.change_event_line_item_id);
         w.end()
     }
 }
@@ -19143,16 +19134,16 @@ impl BudgetChangeProductionQuantity {
 impl serde::Serialize for BudgetChangeProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("comment", &self.comment)?;
-        w.field("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.field("quantity", &self.quantity)?;
-        w.optional("ref", &self.ref_)?;
-        w.field("uom", &self.uom)?;
+        w.optional("comment", &self.comment);
+        w.field("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.field("quantity", &self.quantity);
+        w.optional("ref", &self.ref_);
+        w.field("uom", &self.uom);
         w.optional(
             "change_event_production_quantity_id",
             &self.change_event_production_quantity_id,
-        )?;
+        );
         w.end()
     }
 }
@@ -19234,13 +19225,13 @@ impl NewBudgetChange {
 impl serde::Serialize for NewBudgetChange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("number", &self.number)?;
-        w.field("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("adjustment_line_items", &self.adjustment_line_items)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("production_quantities", &self.production_quantities)?;
+        w.optional("number", &self.number);
+        w.field("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("adjustment_line_items", &self.adjustment_line_items);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("production_quantities", &self.production_quantities);
         w.end()
     }
 }
@@ -19280,9 +19271,9 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeDataAttachment {
 impl serde::Serialize for BudgetChangeDataAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("prostore_file_id", &self.prostore_file_id)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
+        w.put("prostore_file_id", &self.prostore_file_id);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -19423,8 +19414,8 @@ for BudgetChangeDataAdjustmentLineItemChangeEventLineItem {
 impl serde::Serialize for BudgetChangeDataAdjustmentLineItemChangeEventLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("event_id", &self.event_id)?;
+        w.put("id", &self.id);
+        w.put("event_id", &self.event_id);
         w.end()
     }
 }
@@ -19501,21 +19492,21 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeDataAdjustmentLineItem {
 impl serde::Serialize for BudgetChangeDataAdjustmentLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("ref", &self.ref_)?;
-        w.put("adjustment_number", &self.adjustment_number)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("description", &self.description)?;
-        w.put("comment", &self.comment)?;
-        w.put("calculation_strategy", &self.calculation_strategy)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("type", &self.type_)?;
-        w.put("uom", &self.uom)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("amount", &self.amount)?;
-        w.put("change_event_line_item_id", &self.change_event_line_item_id)?;
-        w.put("change_event_line_item", &self.change_event_line_item)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("ref", &self.ref_);
+        w.put("adjustment_number", &self.adjustment_number);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("description", &self.description);
+        w.put("comment", &self.comment);
+        w.put("calculation_strategy", &self.calculation_strategy);
+        w.put("quantity", &self.quantity);
+        w.put("type", &self.type_);
+        w.put("uom", &self.uom);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("amount", &self.amount);
+        w.put("change_event_line_item_id", &self.change_event_line_item_id);
+        w.put("change_event_line_item", &self.change_event_line_item);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -19552,8 +19543,8 @@ impl<'de> serde::Deserialize<'de> for IdNumber {
 impl serde::Serialize for IdNumber {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
         w.end()
     }
 }
@@ -19594,9 +19585,9 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeDataProductionQuantityWbsCode 
 impl serde::Serialize for BudgetChangeDataProductionQuantityWbsCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("flat_code", &self.flat_code)?;
-        w.put("description", &self.description)?;
+        w.put("id", &self.id);
+        w.put("flat_code", &self.flat_code);
+        w.put("description", &self.description);
         w.end()
     }
 }
@@ -19634,8 +19625,8 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeDataProductionQuantityCostCode
 impl serde::Serialize for BudgetChangeDataProductionQuantityCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("label", &self.label)?;
+        w.put("id", &self.id);
+        w.put("label", &self.label);
         w.end()
     }
 }
@@ -19673,8 +19664,8 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeDataProductionQuantitySubJob {
 impl serde::Serialize for BudgetChangeDataProductionQuantitySubJob {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("label", &self.label)?;
+        w.put("id", &self.id);
+        w.put("label", &self.label);
         w.end()
     }
 }
@@ -19740,20 +19731,20 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeDataProductionQuantity {
 impl serde::Serialize for BudgetChangeDataProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("budget_change_id", &self.budget_change_id)?;
-        w.put("comment", &self.comment)?;
-        w.put("description", &self.description)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("ref", &self.ref_)?;
-        w.put("uom", &self.uom)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("sub_job", &self.sub_job)?;
+        w.put("id", &self.id);
+        w.put("budget_change_id", &self.budget_change_id);
+        w.put("comment", &self.comment);
+        w.put("description", &self.description);
+        w.put("quantity", &self.quantity);
+        w.put("ref", &self.ref_);
+        w.put("uom", &self.uom);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("cost_code", &self.cost_code);
+        w.put("sub_job", &self.sub_job);
         w.put(
             "change_event_production_quantity_id",
             &self.change_event_production_quantity_id,
-        )?;
+        );
         w.end()
     }
 }
@@ -19814,17 +19805,17 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeDetailData {
 impl serde::Serialize for BudgetChangeDetailData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("erp_status", &self.erp_status)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("adjustment_line_items", &self.adjustment_line_items)?;
-        w.put("created_change_event", &self.created_change_event)?;
-        w.put("production_quantities", &self.production_quantities)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("erp_status", &self.erp_status);
+        w.put("attachments", &self.attachments);
+        w.put("adjustment_line_items", &self.adjustment_line_items);
+        w.put("created_change_event", &self.created_change_event);
+        w.put("production_quantities", &self.production_quantities);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -19857,7 +19848,7 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeDetail {
 impl serde::Serialize for BudgetChangeDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -19898,9 +19889,9 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeDataPrimeContract {
 impl serde::Serialize for BudgetChangeDataPrimeContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -19977,22 +19968,22 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeData {
 impl serde::Serialize for BudgetChangeData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("erp_status", &self.erp_status)?;
-        w.put("amount", &self.amount)?;
-        w.put("prime_contract", &self.prime_contract)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("adjustment_line_items", &self.adjustment_line_items)?;
-        w.put("production_quantities", &self.production_quantities)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("erp_status", &self.erp_status);
+        w.put("amount", &self.amount);
+        w.put("prime_contract", &self.prime_contract);
+        w.put("attachments", &self.attachments);
+        w.put("adjustment_line_items", &self.adjustment_line_items);
+        w.put("production_quantities", &self.production_quantities);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -20025,7 +20016,7 @@ impl<'de> serde::Deserialize<'de> for BudgetChange {
 impl serde::Serialize for BudgetChange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -20174,20 +20165,20 @@ impl BudgetChangeUpdateAdjustmentLineItem {
 impl serde::Serialize for BudgetChangeUpdateAdjustmentLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("type", &self.type_)?;
-        w.optional("ref", &self.ref_)?;
-        w.optional("adjustment_number", &self.adjustment_number)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("comment", &self.comment)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("change_event_line_item_id", &self.change_event_line_item_id)?;
-        w.optional("_delete", &self.delete)?;
+        w.optional("id", &self.id);
+        w.optional("type", &self.type_);
+        w.optional("ref", &self.ref_);
+        w.optional("adjustment_number", &self.adjustment_number);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("description", &self.description);
+        w.optional("comment", &self.comment);
+        w.optional("calculation_strategy", &self.calculation_strategy);
+        w.optional("quantity", &self.quantity);
+        w.optional("uom", &self.uom);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("amount", &self.amount);
+        w.optional("change_event_line_item_id", &self.change_event_line_item_id);
+        w.optional("_delete", &self.delete);
         w.end()
     }
 }
@@ -20272,18 +20263,18 @@ impl BudgetChangeUpdateProductionQuantity {
 impl serde::Serialize for BudgetChangeUpdateProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("comment", &self.comment)?;
-        w.field("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.field("quantity", &self.quantity)?;
-        w.optional("ref", &self.ref_)?;
-        w.field("uom", &self.uom)?;
+        w.optional("id", &self.id);
+        w.optional("comment", &self.comment);
+        w.field("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.field("quantity", &self.quantity);
+        w.optional("ref", &self.ref_);
+        w.field("uom", &self.uom);
         w.optional(
             "change_event_production_quantity_id",
             &self.change_event_production_quantity_id,
-        )?;
-        w.optional("_delete", &self.delete)?;
+        );
+        w.optional("_delete", &self.delete);
         w.end()
     }
 }
@@ -20384,14 +20375,14 @@ impl BudgetChangeUpdate {
 impl serde::Serialize for BudgetChangeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("number", &self.number)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("adjustment_line_items", &self.adjustment_line_items)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("production_quantities", &self.production_quantities)?;
+        w.optional("id", &self.id);
+        w.optional("number", &self.number);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("adjustment_line_items", &self.adjustment_line_items);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("production_quantities", &self.production_quantities);
         w.end()
     }
 }
@@ -20450,15 +20441,15 @@ impl<'de> serde::Deserialize<'de> for BudgetModification {
 impl serde::Serialize for BudgetModification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("from_budget_line_item_id", &self.from_budget_line_item_id)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("to_budget_line_item_id", &self.to_budget_line_item_id)?;
-        w.put("transfer_amount", &self.transfer_amount)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("from_budget_line_item_id", &self.from_budget_line_item_id);
+        w.put("notes", &self.notes);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("to_budget_line_item_id", &self.to_budget_line_item_id);
+        w.put("transfer_amount", &self.transfer_amount);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -20522,12 +20513,12 @@ impl NewBudgetModification {
 impl serde::Serialize for NewBudgetModification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("from_budget_line_item_id", &self.from_budget_line_item_id)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.field("to_budget_line_item_id", &self.to_budget_line_item_id)?;
-        w.field("transfer_amount", &self.transfer_amount)?;
+        w.optional("from_budget_line_item_id", &self.from_budget_line_item_id);
+        w.optional("notes", &self.notes);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.field("to_budget_line_item_id", &self.to_budget_line_item_id);
+        w.field("transfer_amount", &self.transfer_amount);
         w.end()
     }
 }
@@ -20584,15 +20575,15 @@ impl<'de> serde::Deserialize<'de> for BudgetedProductionQuantity {
 impl serde::Serialize for BudgetedProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("unit_of_measure", &self.unit_of_measure)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("unit_of_measure", &self.unit_of_measure);
+        w.put("project_id", &self.project_id);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("cost_code", &self.cost_code);
+        w.put("quantity", &self.quantity);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -20682,11 +20673,11 @@ impl NewBudgetedProductionQuantity {
 impl serde::Serialize for NewBudgetedProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("project_id", &self.project_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.optional("project_id", &self.project_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_of_measure", &self.unit_of_measure);
         w.end()
     }
 }
@@ -20819,11 +20810,11 @@ impl<'de> serde::Deserialize<'de> for ChangeEventProductionQuantity {
 impl serde::Serialize for ChangeEventProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("uom", &self.uom)?;
-        w.put("description", &self.description)?;
+        w.put("id", &self.id);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("quantity", &self.quantity);
+        w.put("uom", &self.uom);
+        w.put("description", &self.description);
         w.end()
     }
 }
@@ -20876,11 +20867,11 @@ impl NewChangeEventProductionQuantity {
 impl serde::Serialize for NewChangeEventProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("cost_code_id", &self.cost_code_id)?;
-        w.field("quantity", &self.quantity)?;
-        w.field("uom", &self.uom)?;
-        w.optional("description", &self.description)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.field("cost_code_id", &self.cost_code_id);
+        w.field("quantity", &self.quantity);
+        w.field("uom", &self.uom);
+        w.optional("description", &self.description);
+        w.optional("wbs_code_id", &self.wbs_code_id);
         w.end()
     }
 }
@@ -20948,11 +20939,11 @@ impl ChangeEventProductionQuantityUpdate {
 impl serde::Serialize for ChangeEventProductionQuantityUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("description", &self.description)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("quantity", &self.quantity);
+        w.optional("uom", &self.uom);
+        w.optional("description", &self.description);
+        w.optional("wbs_code_id", &self.wbs_code_id);
         w.end()
     }
 }
@@ -21006,8 +20997,8 @@ impl<'de> serde::Deserialize<'de> for UserRef11 {
 impl serde::Serialize for UserRef11 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -21047,9 +21038,9 @@ impl<'de> serde::Deserialize<'de> for ProjectPrimeChangeOrderBatchAttachment {
 impl serde::Serialize for ProjectPrimeChangeOrderBatchAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -21164,40 +21155,40 @@ impl<'de> serde::Deserialize<'de> for ProjectPrimeChangeOrderBatch {
 impl serde::Serialize for ProjectPrimeChangeOrderBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("executed", &self.executed)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("private", &self.private)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("executed", &self.executed);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("private", &self.private);
+        w.put("review_notes", &self.review_notes);
+        w.put("reviewed_at", &self.reviewed_at);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("signature_required", &self.signature_required)?;
+        );
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("signature_required", &self.signature_required);
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("attachments", &self.attachments);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -21318,42 +21309,42 @@ impl<'de> serde::Deserialize<'de> for PrimeChangeOrderBatchWithExternalData {
 impl serde::Serialize for PrimeChangeOrderBatchWithExternalData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("external_data", &self.external_data)?;
-        w.put("contract", &self.contract)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("executed", &self.executed)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("private", &self.private)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
+        w.put("external_data", &self.external_data);
+        w.put("contract", &self.contract);
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("executed", &self.executed);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("private", &self.private);
+        w.put("review_notes", &self.review_notes);
+        w.put("reviewed_at", &self.reviewed_at);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("signature_required", &self.signature_required)?;
+        );
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("signature_required", &self.signature_required);
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("attachments", &self.attachments);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -21719,38 +21710,38 @@ impl NewPrimeChangeOrderBatch {
 impl serde::Serialize for NewPrimeChangeOrderBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("invoiced_date", &self.invoiced_date)?;
-        w.optional("number", &self.number)?;
-        w.optional("paid_date", &self.paid_date)?;
-        w.optional("private", &self.private)?;
+        w.field("contract_id", &self.contract_id);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("executed", &self.executed);
+        w.optional("invoiced_date", &self.invoiced_date);
+        w.optional("number", &self.number);
+        w.optional("paid_date", &self.paid_date);
+        w.optional("private", &self.private);
         w.optional(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
-        w.optional("revision", &self.revision)?;
-        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.optional("signature_required", &self.signature_required)?;
+        );
+        w.optional("revision", &self.revision);
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount);
+        w.optional("signature_required", &self.signature_required);
         w.optional(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("designated_reviewer_id", &self.designated_reviewer_id)?;
-        w.optional("change_order_ids", &self.change_order_ids)?;
-        w.optional("legacy_request_ids", &self.legacy_request_ids)?;
-        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("designated_reviewer_id", &self.designated_reviewer_id);
+        w.optional("change_order_ids", &self.change_order_ids);
+        w.optional("legacy_request_ids", &self.legacy_request_ids);
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids);
+        w.optional("attachment_ids", &self.attachment_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -21871,42 +21862,42 @@ impl<'de> serde::Deserialize<'de> for PrimeChangeOrderBatchDetailWithExternalDat
 impl serde::Serialize for PrimeChangeOrderBatchDetailWithExternalData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("external_data", &self.external_data)?;
-        w.put("contract", &self.contract)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("executed", &self.executed)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("private", &self.private)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
+        w.put("external_data", &self.external_data);
+        w.put("contract", &self.contract);
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("executed", &self.executed);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("private", &self.private);
+        w.put("review_notes", &self.review_notes);
+        w.put("reviewed_at", &self.reviewed_at);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
-        w.put("revision", &self.revision)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("signature_required", &self.signature_required)?;
+        );
+        w.put("revision", &self.revision);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("signature_required", &self.signature_required);
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("attachments", &self.attachments);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -22279,38 +22270,38 @@ impl PrimeChangeOrderBatchUpdate {
 impl serde::Serialize for PrimeChangeOrderBatchUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("contract_id", &self.contract_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("invoiced_date", &self.invoiced_date)?;
-        w.optional("number", &self.number)?;
-        w.optional("paid_date", &self.paid_date)?;
-        w.optional("private", &self.private)?;
+        w.optional("contract_id", &self.contract_id);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("executed", &self.executed);
+        w.optional("invoiced_date", &self.invoiced_date);
+        w.optional("number", &self.number);
+        w.optional("paid_date", &self.paid_date);
+        w.optional("private", &self.private);
         w.optional(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
-        w.optional("revision", &self.revision)?;
-        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.optional("signature_required", &self.signature_required)?;
+        );
+        w.optional("revision", &self.revision);
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount);
+        w.optional("signature_required", &self.signature_required);
         w.optional(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("designated_reviewer_id", &self.designated_reviewer_id)?;
-        w.optional("change_order_ids", &self.change_order_ids)?;
-        w.optional("legacy_request_ids", &self.legacy_request_ids)?;
-        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("designated_reviewer_id", &self.designated_reviewer_id);
+        w.optional("change_order_ids", &self.change_order_ids);
+        w.optional("legacy_request_ids", &self.legacy_request_ids);
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids);
+        w.optional("attachment_ids", &self.attachment_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -22514,8 +22505,8 @@ for PrimeChangeOrderDetailShortChangeOrderChangeReason {
 impl serde::Serialize for PrimeChangeOrderDetailShortChangeOrderChangeReason {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("change_reason", &self.change_reason)?;
+        w.put("id", &self.id);
+        w.put("change_reason", &self.change_reason);
         w.end()
     }
 }
@@ -22656,48 +22647,48 @@ impl<'de> serde::Deserialize<'de> for CommitmentChangeOrderDetailShort {
 impl serde::Serialize for CommitmentChangeOrderDetailShort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("batch_id", &self.batch_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("legacy_package_id", &self.legacy_package_id)?;
-        w.put("legacy_request_id", &self.legacy_request_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("description", &self.description)?;
-        w.put("title", &self.title)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("id", &self.id);
+        w.put("batch_id", &self.batch_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("legacy_package_id", &self.legacy_package_id);
+        w.put("legacy_request_id", &self.legacy_request_id);
+        w.put("location_id", &self.location_id);
+        w.put("description", &self.description);
+        w.put("title", &self.title);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("due_date", &self.due_date);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
+        );
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("executed", &self.executed)?;
-        w.put("paid", &self.paid)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("signature_required", &self.signature_required)?;
-        w.put("private", &self.private)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("number", &self.number)?;
-        w.put("type", &self.type_)?;
-        w.put("revision", &self.revision)?;
-        w.put("status", &self.status)?;
-        w.put("reference", &self.reference)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("review_notes", &self.review_notes);
+        w.put("executed", &self.executed);
+        w.put("paid", &self.paid);
+        w.put("paid_date", &self.paid_date);
+        w.put("signature_required", &self.signature_required);
+        w.put("private", &self.private);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("number", &self.number);
+        w.put("type", &self.type_);
+        w.put("revision", &self.revision);
+        w.put("status", &self.status);
+        w.put("reference", &self.reference);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("received_from", &self.received_from);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -22853,53 +22844,53 @@ impl<'de> serde::Deserialize<'de> for CommitmentChangeOrderDetailWithChangeEvent
 impl serde::Serialize for CommitmentChangeOrderDetailWithChangeEvents {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("change_events", &self.change_events)?;
-        w.put("external_data", &self.external_data)?;
-        w.put("contract", &self.contract)?;
-        w.put("change_order_request", &self.change_order_request)?;
-        w.put("batch", &self.batch)?;
-        w.put("id", &self.id)?;
-        w.put("batch_id", &self.batch_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("legacy_package_id", &self.legacy_package_id)?;
-        w.put("legacy_request_id", &self.legacy_request_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("description", &self.description)?;
-        w.put("title", &self.title)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("change_events", &self.change_events);
+        w.put("external_data", &self.external_data);
+        w.put("contract", &self.contract);
+        w.put("change_order_request", &self.change_order_request);
+        w.put("batch", &self.batch);
+        w.put("id", &self.id);
+        w.put("batch_id", &self.batch_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("legacy_package_id", &self.legacy_package_id);
+        w.put("legacy_request_id", &self.legacy_request_id);
+        w.put("location_id", &self.location_id);
+        w.put("description", &self.description);
+        w.put("title", &self.title);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("due_date", &self.due_date);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
+        );
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("executed", &self.executed)?;
-        w.put("paid", &self.paid)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("signature_required", &self.signature_required)?;
-        w.put("private", &self.private)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("number", &self.number)?;
-        w.put("type", &self.type_)?;
-        w.put("revision", &self.revision)?;
-        w.put("status", &self.status)?;
-        w.put("reference", &self.reference)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("review_notes", &self.review_notes);
+        w.put("executed", &self.executed);
+        w.put("paid", &self.paid);
+        w.put("paid_date", &self.paid_date);
+        w.put("signature_required", &self.signature_required);
+        w.put("private", &self.private);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("number", &self.number);
+        w.put("type", &self.type_);
+        w.put("revision", &self.revision);
+        w.put("status", &self.status);
+        w.put("reference", &self.reference);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("received_from", &self.received_from);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -23318,43 +23309,40 @@ impl NewPrimeChangeOrder {
 impl serde::Serialize for NewPrimeChangeOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.optional("batch_id", &self.batch_id)?;
-        w.optional(
-            "change_order_change_reason_id",
-            &self.change_order_change_reason_id,
-        )?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("designated_reviewer_id", &self.designated_reviewer_id)?;
-        w.optional("received_from_id", &self.received_from_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("paid_date", &self.paid_date)?;
-        w.optional("invoiced_date", &self.invoiced_date)?;
-        w.optional("title", &self.title)?;
-        w.optional("status", &self.status)?;
-        w.optional("reference", &self.reference)?;
-        w.optional("number", &self.number)?;
-        w.optional("revision", &self.revision)?;
-        w.optional("field_change", &self.field_change)?;
-        w.optional("signature_required", &self.signature_required)?;
+        w.field("contract_id", &self.contract_id);
+        w.optional("batch_id", &self.batch_id);
+        w.optional("change_order_change_reason_id", &self.change_order_change_reason_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("designated_reviewer_id", &self.designated_reviewer_id);
+        w.optional("received_from_id", &self.received_from_id);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("paid_date", &self.paid_date);
+        w.optional("invoiced_date", &self.invoiced_date);
+        w.optional("title", &self.title);
+        w.optional("status", &self.status);
+        w.optional("reference", &self.reference);
+        w.optional("number", &self.number);
+        w.optional("revision", &self.revision);
+        w.optional("field_change", &self.field_change);
+        w.optional("signature_required", &self.signature_required);
         w.optional(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("private", &self.private)?;
-        w.optional("paid", &self.paid)?;
-        w.optional("reason", &self.reason)?;
-        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount);
+        w.optional("executed", &self.executed);
+        w.optional("private", &self.private);
+        w.optional("paid", &self.paid);
+        w.optional("reason", &self.reason);
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids);
+        w.optional("attachment_ids", &self.attachment_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -23498,49 +23486,49 @@ impl<'de> serde::Deserialize<'de> for CommitmentChangeOrderShort {
 impl serde::Serialize for CommitmentChangeOrderShort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("id", &self.id)?;
-        w.put("batch_id", &self.batch_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("legacy_package_id", &self.legacy_package_id)?;
-        w.put("legacy_request_id", &self.legacy_request_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("description", &self.description)?;
-        w.put("title", &self.title)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("attachments", &self.attachments);
+        w.put("id", &self.id);
+        w.put("batch_id", &self.batch_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("legacy_package_id", &self.legacy_package_id);
+        w.put("legacy_request_id", &self.legacy_request_id);
+        w.put("location_id", &self.location_id);
+        w.put("description", &self.description);
+        w.put("title", &self.title);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("due_date", &self.due_date);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
+        );
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("executed", &self.executed)?;
-        w.put("paid", &self.paid)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("signature_required", &self.signature_required)?;
-        w.put("private", &self.private)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("number", &self.number)?;
-        w.put("type", &self.type_)?;
-        w.put("revision", &self.revision)?;
-        w.put("status", &self.status)?;
-        w.put("reference", &self.reference)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("review_notes", &self.review_notes);
+        w.put("executed", &self.executed);
+        w.put("paid", &self.paid);
+        w.put("paid_date", &self.paid_date);
+        w.put("signature_required", &self.signature_required);
+        w.put("private", &self.private);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("number", &self.number);
+        w.put("type", &self.type_);
+        w.put("revision", &self.revision);
+        w.put("status", &self.status);
+        w.put("reference", &self.reference);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("received_from", &self.received_from);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -23699,54 +23687,54 @@ impl<'de> serde::Deserialize<'de> for CommitmentChangeOrderWithChangeEvents {
 impl serde::Serialize for CommitmentChangeOrderWithChangeEvents {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("change_events", &self.change_events)?;
-        w.put("external_data", &self.external_data)?;
-        w.put("contract", &self.contract)?;
-        w.put("change_order_request", &self.change_order_request)?;
-        w.put("batch", &self.batch)?;
-        w.put("id", &self.id)?;
-        w.put("batch_id", &self.batch_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("legacy_package_id", &self.legacy_package_id)?;
-        w.put("legacy_request_id", &self.legacy_request_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("description", &self.description)?;
-        w.put("title", &self.title)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("attachments", &self.attachments);
+        w.put("change_events", &self.change_events);
+        w.put("external_data", &self.external_data);
+        w.put("contract", &self.contract);
+        w.put("change_order_request", &self.change_order_request);
+        w.put("batch", &self.batch);
+        w.put("id", &self.id);
+        w.put("batch_id", &self.batch_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("legacy_package_id", &self.legacy_package_id);
+        w.put("legacy_request_id", &self.legacy_request_id);
+        w.put("location_id", &self.location_id);
+        w.put("description", &self.description);
+        w.put("title", &self.title);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("due_date", &self.due_date);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
+        );
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("executed", &self.executed)?;
-        w.put("paid", &self.paid)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("signature_required", &self.signature_required)?;
-        w.put("private", &self.private)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("number", &self.number)?;
-        w.put("type", &self.type_)?;
-        w.put("revision", &self.revision)?;
-        w.put("status", &self.status)?;
-        w.put("reference", &self.reference)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("review_notes", &self.review_notes);
+        w.put("executed", &self.executed);
+        w.put("paid", &self.paid);
+        w.put("paid_date", &self.paid_date);
+        w.put("signature_required", &self.signature_required);
+        w.put("private", &self.private);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("number", &self.number);
+        w.put("type", &self.type_);
+        w.put("revision", &self.revision);
+        w.put("status", &self.status);
+        w.put("reference", &self.reference);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("received_from", &self.received_from);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -24174,43 +24162,40 @@ impl PrimeChangeOrderUpdate {
 impl serde::Serialize for PrimeChangeOrderUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("contract_id", &self.contract_id)?;
-        w.optional("batch_id", &self.batch_id)?;
-        w.optional(
-            "change_order_change_reason_id",
-            &self.change_order_change_reason_id,
-        )?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("designated_reviewer_id", &self.designated_reviewer_id)?;
-        w.optional("received_from_id", &self.received_from_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("paid_date", &self.paid_date)?;
-        w.optional("invoiced_date", &self.invoiced_date)?;
-        w.optional("title", &self.title)?;
-        w.optional("status", &self.status)?;
-        w.optional("reference", &self.reference)?;
-        w.optional("number", &self.number)?;
-        w.optional("revision", &self.revision)?;
-        w.optional("field_change", &self.field_change)?;
-        w.optional("signature_required", &self.signature_required)?;
+        w.optional("contract_id", &self.contract_id);
+        w.optional("batch_id", &self.batch_id);
+        w.optional("change_order_change_reason_id", &self.change_order_change_reason_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("designated_reviewer_id", &self.designated_reviewer_id);
+        w.optional("received_from_id", &self.received_from_id);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("paid_date", &self.paid_date);
+        w.optional("invoiced_date", &self.invoiced_date);
+        w.optional("title", &self.title);
+        w.optional("status", &self.status);
+        w.optional("reference", &self.reference);
+        w.optional("number", &self.number);
+        w.optional("revision", &self.revision);
+        w.optional("field_change", &self.field_change);
+        w.optional("signature_required", &self.signature_required);
         w.optional(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.optional("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("private", &self.private)?;
-        w.optional("paid", &self.paid)?;
-        w.optional("reason", &self.reason)?;
-        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("schedule_impact_amount", &self.schedule_impact_amount);
+        w.optional("executed", &self.executed);
+        w.optional("private", &self.private);
+        w.optional("paid", &self.paid);
+        w.optional("reason", &self.reason);
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids);
+        w.optional("attachment_ids", &self.attachment_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -24313,12 +24298,12 @@ impl<'de> serde::Deserialize<'de> for RetainageRule {
 impl serde::Serialize for RetainageRule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("max_retainage", &self.max_retainage)?;
-        w.put("position", &self.position)?;
-        w.put("retainage_percentage", &self.retainage_percentage)?;
-        w.put("rule_type", &self.rule_type)?;
-        w.put("rule_type_upper_limit", &self.rule_type_upper_limit)?;
+        w.put("id", &self.id);
+        w.put("max_retainage", &self.max_retainage);
+        w.put("position", &self.position);
+        w.put("retainage_percentage", &self.retainage_percentage);
+        w.put("rule_type", &self.rule_type);
+        w.put("rule_type_upper_limit", &self.rule_type_upper_limit);
         w.end()
     }
 }
@@ -24361,10 +24346,10 @@ impl<'de> serde::Deserialize<'de> for RetainageRuleSet {
 impl serde::Serialize for RetainageRuleSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("name", &self.name)?;
-        w.put("retainage_rules", &self.retainage_rules)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("name", &self.name);
+        w.put("retainage_rules", &self.retainage_rules);
         w.end()
     }
 }
@@ -24424,21 +24409,21 @@ impl<'de> serde::Deserialize<'de> for InvoiceConfiguration {
 impl serde::Serialize for InvoiceConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.put(
             "separate_billing_for_stored_materials",
             &self.separate_billing_for_stored_materials,
-        )?;
-        w.put("stored_materials_billing_method", &self.stored_materials_billing_method)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("ssr_enabled", &self.ssr_enabled)?;
+        );
+        w.put("stored_materials_billing_method", &self.stored_materials_billing_method);
+        w.put("contract_id", &self.contract_id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("ssr_enabled", &self.ssr_enabled);
         w.put(
             "move_materials_to_previous_work_completed",
             &self.move_materials_to_previous_work_completed,
-        )?;
-        w.put("retainage_rule_set", &self.retainage_rule_set)?;
+        );
+        w.put("retainage_rule_set", &self.retainage_rule_set);
         w.end()
     }
 }
@@ -24502,11 +24487,11 @@ impl serde::Serialize for ContractInvoiceConfiguration {
         w.optional(
             "separate_billing_for_stored_materials",
             &self.separate_billing_for_stored_materials,
-        )?;
+        );
         w.optional(
             "stored_materials_billing_method",
             &self.stored_materials_billing_method,
-        )?;
+        );
         w.end()
     }
 }
@@ -24710,27 +24695,27 @@ impl<'de> serde::Deserialize<'de> for DirectCost {
 impl serde::Serialize for DirectCost {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("direct_cost_type", &self.direct_cost_type)?;
-        w.put("direct_cost_date", &self.direct_cost_date)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("payment_date", &self.payment_date)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("status", &self.status)?;
-        w.put("terms", &self.terms)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("vendor_id", &self.vendor_id)?;
-        w.put("vendor_name", &self.vendor_name)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("employee", &self.employee)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("direct_cost_type", &self.direct_cost_type);
+        w.put("direct_cost_date", &self.direct_cost_date);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("payment_date", &self.payment_date);
+        w.put("received_date", &self.received_date);
+        w.put("status", &self.status);
+        w.put("terms", &self.terms);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("vendor_id", &self.vendor_id);
+        w.put("vendor_name", &self.vendor_name);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("employee", &self.employee);
         w.end()
     }
 }
@@ -24890,18 +24875,18 @@ impl DirectCostItem {
 impl serde::Serialize for DirectCostItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("direct_cost_date", &self.direct_cost_date)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.field("invoice_number", &self.invoice_number)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("payment_date", &self.payment_date)?;
-        w.optional("received_date", &self.received_date)?;
-        w.optional("status", &self.status)?;
-        w.optional("terms", &self.terms)?;
-        w.field("vendor_id", &self.vendor_id)?;
-        w.field("direct_cost_type", &self.direct_cost_type)?;
+        w.optional("description", &self.description);
+        w.optional("direct_cost_date", &self.direct_cost_date);
+        w.optional("employee_id", &self.employee_id);
+        w.field("invoice_number", &self.invoice_number);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("payment_date", &self.payment_date);
+        w.optional("received_date", &self.received_date);
+        w.optional("status", &self.status);
+        w.optional("terms", &self.terms);
+        w.field("vendor_id", &self.vendor_id);
+        w.field("direct_cost_type", &self.direct_cost_type);
         w.end()
     }
 }
@@ -24935,8 +24920,8 @@ impl NewDirectCost {
 impl serde::Serialize for NewDirectCost {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attachments", &self.attachments)?;
-        w.field("item", &self.item)?;
+        w.optional("attachments", &self.attachments);
+        w.field("item", &self.item);
         w.end()
     }
 }
@@ -25035,29 +25020,29 @@ impl<'de> serde::Deserialize<'de> for DirectCostDetail {
 impl serde::Serialize for DirectCostDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("direct_cost_type", &self.direct_cost_type)?;
-        w.put("employee", &self.employee)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("direct_cost_date", &self.direct_cost_date)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("line_items_count", &self.line_items_count)?;
-        w.put("payment_date", &self.payment_date)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("status", &self.status)?;
-        w.put("terms", &self.terms)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("vendor_id", &self.vendor_id)?;
-        w.put("vendor_name", &self.vendor_name)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("attachments", &self.attachments);
+        w.put("attachments_count", &self.attachments_count);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("direct_cost_type", &self.direct_cost_type);
+        w.put("employee", &self.employee);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("direct_cost_date", &self.direct_cost_date);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("grand_total", &self.grand_total);
+        w.put("line_items_count", &self.line_items_count);
+        w.put("payment_date", &self.payment_date);
+        w.put("received_date", &self.received_date);
+        w.put("status", &self.status);
+        w.put("terms", &self.terms);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("vendor_id", &self.vendor_id);
+        w.put("vendor_name", &self.vendor_name);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -25100,10 +25085,10 @@ impl<'de> serde::Deserialize<'de> for LineItemItemCostCode {
 impl serde::Serialize for LineItemItemCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("full_code", &self.full_code)?;
-        w.put("name", &self.name)?;
-        w.put("origin_id", &self.origin_id)?;
+        w.put("id", &self.id);
+        w.put("full_code", &self.full_code);
+        w.put("name", &self.name);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -25153,12 +25138,12 @@ impl<'de> serde::Deserialize<'de> for LineItemItemLineItemType {
 impl serde::Serialize for LineItemItemLineItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("base_type", &self.base_type)?;
-        w.put("code", &self.code)?;
-        w.put("name", &self.name)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
+        w.put("id", &self.id);
+        w.put("base_type", &self.base_type);
+        w.put("code", &self.code);
+        w.put("name", &self.name);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -25247,26 +25232,26 @@ impl<'de> serde::Deserialize<'de> for LineItemItem {
 impl serde::Serialize for LineItemItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("holder", &self.holder)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("position", &self.position)?;
-        w.put("project", &self.project)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("uom", &self.uom)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("extended_type", &self.extended_type);
+        w.put("holder", &self.holder);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("origin_id", &self.origin_id);
+        w.put("position", &self.position);
+        w.put("project", &self.project);
+        w.put("quantity", &self.quantity);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("total_amount", &self.total_amount);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("uom", &self.uom);
+        w.put("updated_at", &self.updated_at);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -25415,20 +25400,20 @@ impl LineItemSyncRequestUpdate {
 impl serde::Serialize for LineItemSyncRequestUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("direct_cost_id", &self.direct_cost_id)?;
-        w.optional("extended_type", &self.extended_type)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("id", &self.id);
+        w.optional("amount", &self.amount);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.optional("direct_cost_id", &self.direct_cost_id);
+        w.optional("extended_type", &self.extended_type);
+        w.optional("quantity", &self.quantity);
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.optional("tax_code_id", &self.tax_code_id);
         w.end()
     }
 }
@@ -25450,7 +25435,7 @@ impl LineItemSyncRequest {
 impl serde::Serialize for LineItemSyncRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -25548,29 +25533,29 @@ impl<'de> serde::Deserialize<'de> for DirectCostLineItem {
 impl serde::Serialize for DirectCostLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("company", &self.company)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("holder", &self.holder)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("position", &self.position)?;
-        w.put("project", &self.project)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("uom", &self.uom)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("change_event_line_item", &self.change_event_line_item)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("company", &self.company);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("extended_type", &self.extended_type);
+        w.put("holder", &self.holder);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("position", &self.position);
+        w.put("project", &self.project);
+        w.put("quantity", &self.quantity);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("total_amount", &self.total_amount);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("uom", &self.uom);
+        w.put("updated_at", &self.updated_at);
+        w.put("change_event_line_item", &self.change_event_line_item);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -25606,8 +25591,8 @@ impl<'de> serde::Deserialize<'de> for DirectCostLineItemSyncResult {
 impl serde::Serialize for DirectCostLineItemSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -25765,21 +25750,21 @@ impl DirectCostSyncUpdate {
 impl serde::Serialize for DirectCostSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("currency_iso_code", &self.currency_iso_code)?;
-        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.optional("description", &self.description)?;
-        w.optional("direct_cost_date", &self.direct_cost_date)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("invoice_number", &self.invoice_number)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("payment_date", &self.payment_date)?;
-        w.optional("received_date", &self.received_date)?;
-        w.optional("status", &self.status)?;
-        w.optional("terms", &self.terms)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("direct_cost_type", &self.direct_cost_type)?;
+        w.optional("id", &self.id);
+        w.optional("currency_iso_code", &self.currency_iso_code);
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate);
+        w.optional("description", &self.description);
+        w.optional("direct_cost_date", &self.direct_cost_date);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("invoice_number", &self.invoice_number);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("payment_date", &self.payment_date);
+        w.optional("received_date", &self.received_date);
+        w.optional("status", &self.status);
+        w.optional("terms", &self.terms);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("direct_cost_type", &self.direct_cost_type);
         w.end()
     }
 }
@@ -25802,7 +25787,7 @@ impl DirectCostSync {
 impl serde::Serialize for DirectCostSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -25838,8 +25823,8 @@ impl<'de> serde::Deserialize<'de> for DirectCostSyncResult {
 impl serde::Serialize for DirectCostSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -25979,19 +25964,19 @@ impl NewDirectCostLineItem {
 impl serde::Serialize for NewDirectCostLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("direct_cost_id", &self.direct_cost_id)?;
-        w.optional("extended_type", &self.extended_type)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("amount", &self.amount);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.optional("direct_cost_id", &self.direct_cost_id);
+        w.optional("extended_type", &self.extended_type);
+        w.optional("quantity", &self.quantity);
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.optional("tax_code_id", &self.tax_code_id);
         w.end()
     }
 }
@@ -26113,17 +26098,17 @@ impl DirectCostUpdateItem {
 impl serde::Serialize for DirectCostUpdateItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("invoice_number", &self.invoice_number)?;
-        w.optional("direct_cost_date", &self.direct_cost_date)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("payment_date", &self.payment_date)?;
-        w.optional("received_date", &self.received_date)?;
-        w.optional("status", &self.status)?;
-        w.optional("terms", &self.terms)?;
-        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("description", &self.description);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("invoice_number", &self.invoice_number);
+        w.optional("direct_cost_date", &self.direct_cost_date);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("payment_date", &self.payment_date);
+        w.optional("received_date", &self.received_date);
+        w.optional("status", &self.status);
+        w.optional("terms", &self.terms);
+        w.optional("vendor_id", &self.vendor_id);
         w.end()
     }
 }
@@ -26164,8 +26149,8 @@ impl DirectCostUpdate {
 impl serde::Serialize for DirectCostUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("item", &self.item)?;
+        w.optional("attachments", &self.attachments);
+        w.optional("item", &self.item);
         w.end()
     }
 }
@@ -26310,8 +26295,8 @@ impl<'de> serde::Deserialize<'de> for Unlocker {
 impl serde::Serialize for Unlocker {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("user_name", &self.user_name)?;
-        w.put("requested_at", &self.requested_at)?;
+        w.put("user_name", &self.user_name);
+        w.put("requested_at", &self.requested_at);
         w.end()
     }
 }
@@ -26377,18 +26362,18 @@ impl<'de> serde::Deserialize<'de> for LienWaiver {
 impl serde::Serialize for LienWaiver {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("invoice_id", &self.invoice_id)?;
-        w.put("status", &self.status)?;
-        w.put("type", &self.type_)?;
-        w.put("locked", &self.locked)?;
-        w.put("last_unlock_request", &self.last_unlock_request)?;
-        w.put("unlocker", &self.unlocker)?;
-        w.put("sign_url", &self.sign_url)?;
-        w.put("iframe_sign_url", &self.iframe_sign_url)?;
-        w.put("pdf_url", &self.pdf_url)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("invoice_id", &self.invoice_id);
+        w.put("status", &self.status);
+        w.put("type", &self.type_);
+        w.put("locked", &self.locked);
+        w.put("last_unlock_request", &self.last_unlock_request);
+        w.put("unlocker", &self.unlocker);
+        w.put("sign_url", &self.sign_url);
+        w.put("iframe_sign_url", &self.iframe_sign_url);
+        w.put("pdf_url", &self.pdf_url);
         w.end()
     }
 }
@@ -26460,20 +26445,20 @@ impl<'de> serde::Deserialize<'de> for ManualForecastLineItem {
 impl serde::Serialize for ManualForecastLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("budget_line_item_id", &self.budget_line_item_id)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("budget_forecast_id", &self.budget_forecast_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("description", &self.description)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("uom", &self.uom)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("amount", &self.amount)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("budget_line_item_id", &self.budget_line_item_id);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("budget_forecast_id", &self.budget_forecast_id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("description", &self.description);
+        w.put("quantity", &self.quantity);
+        w.put("uom", &self.uom);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("amount", &self.amount);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -26558,13 +26543,13 @@ impl NewManualForecastLineItem {
 impl serde::Serialize for NewManualForecastLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("budget_line_item_id", &self.budget_line_item_id)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("amount", &self.amount)?;
+        w.optional("budget_line_item_id", &self.budget_line_item_id);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("description", &self.description);
+        w.optional("quantity", &self.quantity);
+        w.optional("uom", &self.uom);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("amount", &self.amount);
         w.end()
     }
 }
@@ -26597,7 +26582,7 @@ impl<'de> serde::Deserialize<'de> for ManualForecastLineItemDetail {
 impl serde::Serialize for ManualForecastLineItemDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -26637,8 +26622,8 @@ impl ManualForecastLineItemDelete {
 impl serde::Serialize for ManualForecastLineItemDelete {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("budget_line_item_id", &self.budget_line_item_id)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
+        w.optional("budget_line_item_id", &self.budget_line_item_id);
+        w.optional("wbs_code_id", &self.wbs_code_id);
         w.end()
     }
 }
@@ -26758,19 +26743,19 @@ impl<'de> serde::Deserialize<'de> for MonitoringResource {
 impl serde::Serialize for MonitoringResource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("end_date", &self.end_date)?;
-        w.put("unit_of_measure", &self.unit_of_measure)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("units_remaining", &self.units_remaining)?;
-        w.put("forecast_to_complete", &self.forecast_to_complete)?;
-        w.put("planned_total_cost", &self.planned_total_cost)?;
-        w.put("total_units", &self.total_units)?;
-        w.put("utilization", &self.utilization)?;
-        w.put("budget_line_item_id", &self.budget_line_item_id)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("start_date", &self.start_date);
+        w.put("end_date", &self.end_date);
+        w.put("unit_of_measure", &self.unit_of_measure);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("units_remaining", &self.units_remaining);
+        w.put("forecast_to_complete", &self.forecast_to_complete);
+        w.put("planned_total_cost", &self.planned_total_cost);
+        w.put("total_units", &self.total_units);
+        w.put("utilization", &self.utilization);
+        w.put("budget_line_item_id", &self.budget_line_item_id);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -26839,13 +26824,13 @@ impl NewMonitoringResource {
 impl serde::Serialize for NewMonitoringResource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("description", &self.description)?;
-        w.field("start_date", &self.start_date)?;
-        w.field("end_date", &self.end_date)?;
-        w.field("unit_of_measure", &self.unit_of_measure)?;
-        w.field("unit_cost", &self.unit_cost)?;
-        w.field("utilization", &self.utilization)?;
-        w.field("budget_line_item_id", &self.budget_line_item_id)?;
+        w.field("description", &self.description);
+        w.field("start_date", &self.start_date);
+        w.field("end_date", &self.end_date);
+        w.field("unit_of_measure", &self.unit_of_measure);
+        w.field("unit_cost", &self.unit_cost);
+        w.field("utilization", &self.utilization);
+        w.field("budget_line_item_id", &self.budget_line_item_id);
         w.end()
     }
 }
@@ -26921,12 +26906,12 @@ impl MonitoringResourceUpdate {
 impl serde::Serialize for MonitoringResourceUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("start_date", &self.start_date)?;
-        w.optional("end_date", &self.end_date)?;
-        w.optional("unit_of_measure", &self.unit_of_measure)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("utilization", &self.utilization)?;
+        w.optional("description", &self.description);
+        w.optional("start_date", &self.start_date);
+        w.optional("end_date", &self.end_date);
+        w.optional("unit_of_measure", &self.unit_of_measure);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("utilization", &self.utilization);
         w.end()
     }
 }
@@ -26969,10 +26954,10 @@ impl<'de> serde::Deserialize<'de> for RequisitionAttachment {
 impl serde::Serialize for RequisitionAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("content_type", &self.content_type)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("content_type", &self.content_type);
         w.end()
     }
 }
@@ -27046,20 +27031,20 @@ impl<'de> serde::Deserialize<'de> for ManualHold {
 impl serde::Serialize for ManualHold {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("status", &self.status)?;
-        w.put("description", &self.description)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_by", &self.updated_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("invoice_id", &self.invoice_id)?;
-        w.put("hold_type", &self.hold_type)?;
-        w.put("vendor_id", &self.vendor_id)?;
-        w.put("visible_to_vendor", &self.visible_to_vendor)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("description", &self.description);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
+        w.put("updated_by", &self.updated_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("invoice_id", &self.invoice_id);
+        w.put("hold_type", &self.hold_type);
+        w.put("vendor_id", &self.vendor_id);
+        w.put("visible_to_vendor", &self.visible_to_vendor);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -27248,48 +27233,48 @@ impl<'de> serde::Deserialize<'de> for PrimeChangeOrderDetailShort {
 impl serde::Serialize for PrimeChangeOrderDetailShort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("batch_id", &self.batch_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("legacy_package_id", &self.legacy_package_id)?;
-        w.put("legacy_request_id", &self.legacy_request_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("description", &self.description)?;
-        w.put("title", &self.title)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("id", &self.id);
+        w.put("batch_id", &self.batch_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("legacy_package_id", &self.legacy_package_id);
+        w.put("legacy_request_id", &self.legacy_request_id);
+        w.put("location_id", &self.location_id);
+        w.put("description", &self.description);
+        w.put("title", &self.title);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("paid_date", &self.paid_date);
+        w.put("due_date", &self.due_date);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
+        );
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("executed", &self.executed)?;
-        w.put("paid", &self.paid)?;
-        w.put("signature_required", &self.signature_required)?;
-        w.put("private", &self.private)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("number", &self.number)?;
-        w.put("type", &self.type_)?;
-        w.put("revision", &self.revision)?;
-        w.put("status", &self.status)?;
-        w.put("reference", &self.reference)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("review_notes", &self.review_notes);
+        w.put("executed", &self.executed);
+        w.put("paid", &self.paid);
+        w.put("signature_required", &self.signature_required);
+        w.put("private", &self.private);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("number", &self.number);
+        w.put("type", &self.type_);
+        w.put("revision", &self.revision);
+        w.put("status", &self.status);
+        w.put("reference", &self.reference);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("received_from", &self.received_from);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -27445,53 +27430,53 @@ impl<'de> serde::Deserialize<'de> for PrimeChangeOrderDetailWithChangeEvents {
 impl serde::Serialize for PrimeChangeOrderDetailWithChangeEvents {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("change_events", &self.change_events)?;
-        w.put("external_data", &self.external_data)?;
-        w.put("contract", &self.contract)?;
-        w.put("change_order_request", &self.change_order_request)?;
-        w.put("batch", &self.batch)?;
-        w.put("id", &self.id)?;
-        w.put("batch_id", &self.batch_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("legacy_package_id", &self.legacy_package_id)?;
-        w.put("legacy_request_id", &self.legacy_request_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("description", &self.description)?;
-        w.put("title", &self.title)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("change_events", &self.change_events);
+        w.put("external_data", &self.external_data);
+        w.put("contract", &self.contract);
+        w.put("change_order_request", &self.change_order_request);
+        w.put("batch", &self.batch);
+        w.put("id", &self.id);
+        w.put("batch_id", &self.batch_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("legacy_package_id", &self.legacy_package_id);
+        w.put("legacy_request_id", &self.legacy_request_id);
+        w.put("location_id", &self.location_id);
+        w.put("description", &self.description);
+        w.put("title", &self.title);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("paid_date", &self.paid_date);
+        w.put("due_date", &self.due_date);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
+        );
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("executed", &self.executed)?;
-        w.put("paid", &self.paid)?;
-        w.put("signature_required", &self.signature_required)?;
-        w.put("private", &self.private)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("number", &self.number)?;
-        w.put("type", &self.type_)?;
-        w.put("revision", &self.revision)?;
-        w.put("status", &self.status)?;
-        w.put("reference", &self.reference)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("review_notes", &self.review_notes);
+        w.put("executed", &self.executed);
+        w.put("paid", &self.paid);
+        w.put("signature_required", &self.signature_required);
+        w.put("private", &self.private);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("number", &self.number);
+        w.put("type", &self.type_);
+        w.put("revision", &self.revision);
+        w.put("status", &self.status);
+        w.put("reference", &self.reference);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("received_from", &self.received_from);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -27765,49 +27750,49 @@ impl<'de> serde::Deserialize<'de> for PrimeChangeOrderShort {
 impl serde::Serialize for PrimeChangeOrderShort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("id", &self.id)?;
-        w.put("batch_id", &self.batch_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("legacy_package_id", &self.legacy_package_id)?;
-        w.put("legacy_request_id", &self.legacy_request_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("description", &self.description)?;
-        w.put("title", &self.title)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("attachments", &self.attachments);
+        w.put("id", &self.id);
+        w.put("batch_id", &self.batch_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("legacy_package_id", &self.legacy_package_id);
+        w.put("legacy_request_id", &self.legacy_request_id);
+        w.put("location_id", &self.location_id);
+        w.put("description", &self.description);
+        w.put("title", &self.title);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("paid_date", &self.paid_date);
+        w.put("due_date", &self.due_date);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
+        );
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("executed", &self.executed)?;
-        w.put("paid", &self.paid)?;
-        w.put("signature_required", &self.signature_required)?;
-        w.put("private", &self.private)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("number", &self.number)?;
-        w.put("type", &self.type_)?;
-        w.put("revision", &self.revision)?;
-        w.put("status", &self.status)?;
-        w.put("reference", &self.reference)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("review_notes", &self.review_notes);
+        w.put("executed", &self.executed);
+        w.put("paid", &self.paid);
+        w.put("signature_required", &self.signature_required);
+        w.put("private", &self.private);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("number", &self.number);
+        w.put("type", &self.type_);
+        w.put("revision", &self.revision);
+        w.put("status", &self.status);
+        w.put("reference", &self.reference);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("received_from", &self.received_from);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -27966,54 +27951,54 @@ impl<'de> serde::Deserialize<'de> for PrimeChangeOrderWithChangeEvents {
 impl serde::Serialize for PrimeChangeOrderWithChangeEvents {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("change_events", &self.change_events)?;
-        w.put("external_data", &self.external_data)?;
-        w.put("contract", &self.contract)?;
-        w.put("change_order_request", &self.change_order_request)?;
-        w.put("batch", &self.batch)?;
-        w.put("id", &self.id)?;
-        w.put("batch_id", &self.batch_id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("legacy_package_id", &self.legacy_package_id)?;
-        w.put("legacy_request_id", &self.legacy_request_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("description", &self.description)?;
-        w.put("title", &self.title)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("attachments", &self.attachments);
+        w.put("change_events", &self.change_events);
+        w.put("external_data", &self.external_data);
+        w.put("contract", &self.contract);
+        w.put("change_order_request", &self.change_order_request);
+        w.put("batch", &self.batch);
+        w.put("id", &self.id);
+        w.put("batch_id", &self.batch_id);
+        w.put("contract_id", &self.contract_id);
+        w.put("legacy_package_id", &self.legacy_package_id);
+        w.put("legacy_request_id", &self.legacy_request_id);
+        w.put("location_id", &self.location_id);
+        w.put("description", &self.description);
+        w.put("title", &self.title);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("paid_date", &self.paid_date);
+        w.put("due_date", &self.due_date);
         w.put(
             "revised_substantial_completion_date",
             &self.revised_substantial_completion_date,
-        )?;
+        );
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("review_notes", &self.review_notes)?;
-        w.put("executed", &self.executed)?;
-        w.put("paid", &self.paid)?;
-        w.put("signature_required", &self.signature_required)?;
-        w.put("private", &self.private)?;
-        w.put("field_change", &self.field_change)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("schedule_impact_amount", &self.schedule_impact_amount)?;
-        w.put("number", &self.number)?;
-        w.put("type", &self.type_)?;
-        w.put("revision", &self.revision)?;
-        w.put("status", &self.status)?;
-        w.put("reference", &self.reference)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("designated_reviewer", &self.designated_reviewer)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("review_notes", &self.review_notes);
+        w.put("executed", &self.executed);
+        w.put("paid", &self.paid);
+        w.put("signature_required", &self.signature_required);
+        w.put("private", &self.private);
+        w.put("field_change", &self.field_change);
+        w.put("grand_total", &self.grand_total);
+        w.put("schedule_impact_amount", &self.schedule_impact_amount);
+        w.put("number", &self.number);
+        w.put("type", &self.type_);
+        w.put("revision", &self.revision);
+        w.put("status", &self.status);
+        w.put("reference", &self.reference);
+        w.put("created_by", &self.created_by);
+        w.put("designated_reviewer", &self.designated_reviewer);
+        w.put("received_from", &self.received_from);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -28242,10 +28227,10 @@ impl<'de> serde::Deserialize<'de> for ComplianceDocumentAttachment {
 impl serde::Serialize for ComplianceDocumentAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("filename", &self.filename)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("filename", &self.filename);
+        w.put("content_type", &self.content_type);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -28300,14 +28285,14 @@ impl<'de> serde::Deserialize<'de> for InsuranceDocument {
 impl serde::Serialize for InsuranceDocument {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("insurance_type", &self.insurance_type)?;
-        w.put("level", &self.level)?;
-        w.put("status", &self.status)?;
-        w.put("effective_at", &self.effective_at)?;
-        w.put("expires_at", &self.expires_at)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("insurance_type", &self.insurance_type);
+        w.put("level", &self.level);
+        w.put("status", &self.status);
+        w.put("effective_at", &self.effective_at);
+        w.put("expires_at", &self.expires_at);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -28360,16 +28345,16 @@ impl<'de> serde::Deserialize<'de> for ComplianceDocument {
 impl serde::Serialize for ComplianceDocument {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("type", &self.type_)?;
-        w.put("status", &self.status)?;
-        w.put("effective_at", &self.effective_at)?;
-        w.put("expires_at", &self.expires_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("type", &self.type_);
+        w.put("status", &self.status);
+        w.put("effective_at", &self.effective_at);
+        w.put("expires_at", &self.expires_at);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -28412,10 +28397,10 @@ impl<'de> serde::Deserialize<'de> for InsuranceRequirementsNotCreated {
 impl serde::Serialize for InsuranceRequirementsNotCreated {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("level", &self.level)?;
-        w.put("status", &self.status)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("level", &self.level);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -28458,10 +28443,10 @@ impl<'de> serde::Deserialize<'de> for ComplianceRequirementsNotCreated {
 impl serde::Serialize for ComplianceRequirementsNotCreated {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("status", &self.status)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -28532,24 +28517,24 @@ impl<'de> serde::Deserialize<'de> for Compliance {
 impl serde::Serialize for Compliance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("updated_by_id", &self.updated_by_id)?;
-        w.put("compliance_status", &self.compliance_status)?;
-        w.put("compliance_notes", &self.compliance_notes)?;
-        w.put("insurance_status", &self.insurance_status)?;
-        w.put("insurance_notes", &self.insurance_notes)?;
-        w.put("derived_insurance_status", &self.derived_insurance_status)?;
-        w.put("insurance_documents", &self.insurance_documents)?;
-        w.put("derived_compliance_status", &self.derived_compliance_status)?;
-        w.put("compliance_documents", &self.compliance_documents)?;
+        w.put("updated_at", &self.updated_at);
+        w.put("updated_by_id", &self.updated_by_id);
+        w.put("compliance_status", &self.compliance_status);
+        w.put("compliance_notes", &self.compliance_notes);
+        w.put("insurance_status", &self.insurance_status);
+        w.put("insurance_notes", &self.insurance_notes);
+        w.put("derived_insurance_status", &self.derived_insurance_status);
+        w.put("insurance_documents", &self.insurance_documents);
+        w.put("derived_compliance_status", &self.derived_compliance_status);
+        w.put("compliance_documents", &self.compliance_documents);
         w.put(
             "insurance_requirements_not_created",
             &self.insurance_requirements_not_created,
-        )?;
+        );
         w.put(
             "compliance_requirements_not_created",
             &self.compliance_requirements_not_created,
-        )?;
+        );
         w.end()
     }
 }
@@ -28630,10 +28615,10 @@ impl WorkOrderContractCompliance {
 impl serde::Serialize for WorkOrderContractCompliance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("compliance_status", &self.compliance_status)?;
-        w.optional("compliance_notes", &self.compliance_notes)?;
-        w.optional("insurance_status", &self.insurance_status)?;
-        w.optional("insurance_notes", &self.insurance_notes)?;
+        w.optional("compliance_status", &self.compliance_status);
+        w.optional("compliance_notes", &self.compliance_notes);
+        w.optional("insurance_status", &self.insurance_status);
+        w.optional("insurance_notes", &self.insurance_notes);
         w.end()
     }
 }
@@ -28683,12 +28668,12 @@ impl<'de> serde::Deserialize<'de> for WorkOrderContractComplianceResult {
 impl serde::Serialize for WorkOrderContractComplianceResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("updated_by_id", &self.updated_by_id)?;
-        w.put("compliance_status", &self.compliance_status)?;
-        w.put("compliance_notes", &self.compliance_notes)?;
-        w.put("insurance_status", &self.insurance_status)?;
-        w.put("insurance_notes", &self.insurance_notes)?;
+        w.put("updated_at", &self.updated_at);
+        w.put("updated_by_id", &self.updated_by_id);
+        w.put("compliance_status", &self.compliance_status);
+        w.put("compliance_notes", &self.compliance_notes);
+        w.put("insurance_status", &self.insurance_status);
+        w.put("insurance_notes", &self.insurance_notes);
         w.end()
     }
 }
@@ -28866,19 +28851,19 @@ impl NewComplianceDocument {
 impl serde::Serialize for NewComplianceDocument {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("type", &self.type_)?;
-        w.optional("status", &self.status)?;
-        w.optional("effective_at", &self.effective_at)?;
-        w.optional("expires_at", &self.expires_at)?;
-        w.optional("send_expiration_notification", &self.send_expiration_notification)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("name", &self.name);
+        w.optional("notes", &self.notes);
+        w.optional("type", &self.type_);
+        w.optional("status", &self.status);
+        w.optional("effective_at", &self.effective_at);
+        w.optional("expires_at", &self.expires_at);
+        w.optional("send_expiration_notification", &self.send_expiration_notification);
+        w.optional("attachment_ids", &self.attachment_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -28957,27 +28942,27 @@ impl<'de> serde::Deserialize<'de> for PatternSegment {
 impl serde::Serialize for PatternSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("type", &self.type_)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("segment_items_count", &self.segment_items_count)?;
-        w.put("required", &self.required)?;
-        w.put("delimiter", &self.delimiter)?;
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("segment_items_count", &self.segment_items_count);
+        w.put("required", &self.required);
+        w.put("delimiter", &self.delimiter);
         w.put(
             "project_can_modify_origin_project",
             &self.project_can_modify_origin_project,
-        )?;
+        );
         w.put(
             "project_can_delete_origin_company",
             &self.project_can_delete_origin_company,
-        )?;
-        w.put("structure", &self.structure)?;
-        w.put("selectable_tiers", &self.selectable_tiers)?;
-        w.put("is_included_in_project_pattern", &self.is_included_in_project_pattern)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("wbs_pattern_id", &self.wbs_pattern_id)?;
+        );
+        w.put("structure", &self.structure);
+        w.put("selectable_tiers", &self.selectable_tiers);
+        w.put("is_included_in_project_pattern", &self.is_included_in_project_pattern);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("wbs_pattern_id", &self.wbs_pattern_id);
         w.end()
     }
 }
@@ -29027,12 +29012,12 @@ impl<'de> serde::Deserialize<'de> for Pattern {
 impl serde::Serialize for Pattern {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("is_project_level_ordered", &self.is_project_level_ordered)?;
-        w.put("segments", &self.segments)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("is_project_level_ordered", &self.is_project_level_ordered);
+        w.put("segments", &self.segments);
         w.end()
     }
 }
@@ -29054,7 +29039,7 @@ impl PatternAddSegment {
 impl serde::Serialize for PatternAddSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("segment_id", &self.segment_id)?;
+        w.field("segment_id", &self.segment_id);
         w.end()
     }
 }
@@ -29099,10 +29084,10 @@ impl NewSegmentItem {
 impl serde::Serialize for NewSegmentItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("code", &self.code)?;
-        w.field("name", &self.name)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.field("code", &self.code);
+        w.field("name", &self.name);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("sub_job_id", &self.sub_job_id);
         w.end()
     }
 }
@@ -29160,10 +29145,10 @@ impl SegmentItemUpdate {
 impl serde::Serialize for SegmentItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("code", &self.code)?;
-        w.optional("name", &self.name)?;
-        w.optional("status", &self.status)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.optional("code", &self.code);
+        w.optional("name", &self.name);
+        w.optional("status", &self.status);
+        w.optional("sub_job_id", &self.sub_job_id);
         w.end()
     }
 }
@@ -29273,15 +29258,15 @@ impl<'de> serde::Deserialize<'de> for WbsCode {
 impl serde::Serialize for WbsCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("flat_code", &self.flat_code)?;
-        w.put("flat_name", &self.flat_name)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("segment_items", &self.segment_items)?;
-        w.put("wbs_pattern_id", &self.wbs_pattern_id)?;
+        w.put("id", &self.id);
+        w.put("flat_code", &self.flat_code);
+        w.put("flat_name", &self.flat_name);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("segment_items", &self.segment_items);
+        w.put("wbs_pattern_id", &self.wbs_pattern_id);
         w.end()
     }
 }
@@ -29308,8 +29293,8 @@ impl WbsCodeSegmentItem {
 impl serde::Serialize for WbsCodeSegmentItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("segment_id", &self.segment_id)?;
-        w.field("segment_item_id", &self.segment_item_id)?;
+        w.field("segment_id", &self.segment_id);
+        w.field("segment_item_id", &self.segment_item_id);
         w.end()
     }
 }
@@ -29341,8 +29326,8 @@ impl NewWbsCode {
 impl serde::Serialize for NewWbsCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.field("segment_items", &self.segment_items)?;
+        w.optional("description", &self.description);
+        w.field("segment_items", &self.segment_items);
         w.end()
     }
 }
@@ -29381,8 +29366,8 @@ impl Bulk {
 impl serde::Serialize for Bulk {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("segment_items", &self.segment_items)?;
+        w.optional("description", &self.description);
+        w.optional("segment_items", &self.segment_items);
         w.end()
     }
 }
@@ -29404,7 +29389,7 @@ impl WbsCodeBulkCreate {
 impl serde::Serialize for WbsCodeBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bulk", &self.bulk)?;
+        w.field("bulk", &self.bulk);
         w.end()
     }
 }
@@ -29439,8 +29424,8 @@ impl<'de> serde::Deserialize<'de> for WbsCodeBulkCreateResult {
 impl serde::Serialize for WbsCodeBulkCreateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -29480,8 +29465,8 @@ impl WbsCodeUpdate {
 impl serde::Serialize for WbsCodeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("status", &self.status)?;
+        w.optional("description", &self.description);
+        w.optional("status", &self.status);
         w.end()
     }
 }
@@ -29688,8 +29673,8 @@ impl<'de> serde::Deserialize<'de> for PurchaseOrderContractVendor {
 impl serde::Serialize for PurchaseOrderContractVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company", &self.company)?;
+        w.put("id", &self.id);
+        w.put("company", &self.company);
         w.end()
     }
 }
@@ -29856,54 +29841,54 @@ impl<'de> serde::Deserialize<'de> for PurchaseOrderContract {
 impl serde::Serialize for PurchaseOrderContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("approval_letter_date", &self.approval_letter_date)?;
-        w.put("approved_change_orders", &self.approved_change_orders)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("bill_to_address", &self.bill_to_address)?;
+        w.put("accounting_method", &self.accounting_method);
+        w.put("approval_letter_date", &self.approval_letter_date);
+        w.put("approved_change_orders", &self.approved_change_orders);
+        w.put("assignee", &self.assignee);
+        w.put("bill_to_address", &self.bill_to_address);
         w.put(
             "billing_schedule_of_values_status",
             &self.billing_schedule_of_values_status,
-        )?;
-        w.put("contract_date", &self.contract_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("delivery_date", &self.delivery_date)?;
-        w.put("description", &self.description)?;
-        w.put("draft_change_orders_amount", &self.draft_change_orders_amount)?;
-        w.put("executed", &self.executed)?;
-        w.put("execution_date", &self.execution_date)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("id", &self.id)?;
-        w.put("issued_on_date", &self.issued_on_date)?;
-        w.put("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("payment_terms", &self.payment_terms)?;
-        w.put("pending_change_orders", &self.pending_change_orders)?;
-        w.put("pending_revised_contract", &self.pending_revised_contract)?;
-        w.put("percentage_paid", &self.percentage_paid)?;
-        w.put("private", &self.private)?;
-        w.put("project", &self.project)?;
-        w.put("remaining_balance_outstanding", &self.remaining_balance_outstanding)?;
-        w.put("requisitions_are_enabled", &self.requisitions_are_enabled)?;
-        w.put("retainage_percent", &self.retainage_percent)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("revised_contract", &self.revised_contract)?;
-        w.put("ship_to_address", &self.ship_to_address)?;
-        w.put("ship_via", &self.ship_via)?;
-        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins)?;
-        w.put("signed_contract_received_date", &self.signed_contract_received_date)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("total_draw_requests_amount", &self.total_draw_requests_amount)?;
-        w.put("total_payments", &self.total_payments)?;
-        w.put("total_requisitions_amount", &self.total_requisitions_amount)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("contract_date", &self.contract_date);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("delivery_date", &self.delivery_date);
+        w.put("description", &self.description);
+        w.put("draft_change_orders_amount", &self.draft_change_orders_amount);
+        w.put("executed", &self.executed);
+        w.put("execution_date", &self.execution_date);
+        w.put("grand_total", &self.grand_total);
+        w.put("id", &self.id);
+        w.put("issued_on_date", &self.issued_on_date);
+        w.put("letter_of_intent_date", &self.letter_of_intent_date);
+        w.put("number", &self.number);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("payment_terms", &self.payment_terms);
+        w.put("pending_change_orders", &self.pending_change_orders);
+        w.put("pending_revised_contract", &self.pending_revised_contract);
+        w.put("percentage_paid", &self.percentage_paid);
+        w.put("private", &self.private);
+        w.put("project", &self.project);
+        w.put("remaining_balance_outstanding", &self.remaining_balance_outstanding);
+        w.put("requisitions_are_enabled", &self.requisitions_are_enabled);
+        w.put("retainage_percent", &self.retainage_percent);
+        w.put("returned_date", &self.returned_date);
+        w.put("revised_contract", &self.revised_contract);
+        w.put("ship_to_address", &self.ship_to_address);
+        w.put("ship_via", &self.ship_via);
+        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins);
+        w.put("signed_contract_received_date", &self.signed_contract_received_date);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("total_draw_requests_amount", &self.total_draw_requests_amount);
+        w.put("total_payments", &self.total_payments);
+        w.put("total_requisitions_amount", &self.total_requisitions_amount);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -30217,39 +30202,39 @@ impl PurchaseOrderContractInput {
 impl serde::Serialize for PurchaseOrderContractInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("accounting_method", &self.accounting_method)?;
-        w.optional("approval_letter_date", &self.approval_letter_date)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("bill_to_address", &self.bill_to_address)?;
-        w.optional("contract_date", &self.contract_date)?;
-        w.optional("delivery_date", &self.delivery_date)?;
-        w.optional("description", &self.description)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("execution_date", &self.execution_date)?;
-        w.optional("invoice_contact_user_ids", &self.invoice_contact_user_ids)?;
-        w.optional("issued_on_date", &self.issued_on_date)?;
-        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("number", &self.number)?;
-        w.optional("payment_terms", &self.payment_terms)?;
-        w.optional("private", &self.private)?;
-        w.optional("retainage_percent", &self.retainage_percent)?;
-        w.optional("returned_date", &self.returned_date)?;
-        w.optional("ship_to_address", &self.ship_to_address)?;
-        w.optional("ship_via", &self.ship_via)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.optional("currency_iso_code", &self.currency_iso_code)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("accounting_method", &self.accounting_method);
+        w.optional("approval_letter_date", &self.approval_letter_date);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("bill_to_address", &self.bill_to_address);
+        w.optional("contract_date", &self.contract_date);
+        w.optional("delivery_date", &self.delivery_date);
+        w.optional("description", &self.description);
+        w.optional("executed", &self.executed);
+        w.optional("execution_date", &self.execution_date);
+        w.optional("invoice_contact_user_ids", &self.invoice_contact_user_ids);
+        w.optional("issued_on_date", &self.issued_on_date);
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("number", &self.number);
+        w.optional("payment_terms", &self.payment_terms);
+        w.optional("private", &self.private);
+        w.optional("retainage_percent", &self.retainage_percent);
+        w.optional("returned_date", &self.returned_date);
+        w.optional("ship_to_address", &self.ship_to_address);
+        w.optional("ship_via", &self.ship_via);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate);
+        w.optional("currency_iso_code", &self.currency_iso_code);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -30289,9 +30274,9 @@ impl NewPurchaseOrderContract {
 impl serde::Serialize for NewPurchaseOrderContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("attachments", &self.attachments)?;
-        w.field("purchase_order_contract", &self.purchase_order_contract)?;
+        w.field("project_id", &self.project_id);
+        w.optional("attachments", &self.attachments);
+        w.field("purchase_order_contract", &self.purchase_order_contract);
         w.end()
     }
 }
@@ -30373,26 +30358,26 @@ impl<'de> serde::Deserialize<'de> for PurchaseOrderContractDetailChangeOrderPack
 impl serde::Serialize for PurchaseOrderContractDetailChangeOrderPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("paid_date", &self.paid_date);
+        w.put("reviewed_at", &self.reviewed_at);
         w.put(
             "signed_change_order_received_date",
             &self.signed_change_order_received_date,
-        )?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -30445,17 +30430,17 @@ impl<'de> serde::Deserialize<'de> for InvoiceContact {
 impl serde::Serialize for InvoiceContact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("email", &self.email)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("login_information_id", &self.login_information_id)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("vendor_name", &self.vendor_name)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("email", &self.email);
+        w.put("fax_number", &self.fax_number);
+        w.put("job_title", &self.job_title);
+        w.put("login_information_id", &self.login_information_id);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("vendor_name", &self.vendor_name);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -30542,33 +30527,33 @@ impl<'de> serde::Deserialize<'de> for PurchaseOrderContractDetailPotentialChange
 impl serde::Serialize for PurchaseOrderContractDetailPotentialChangeOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("invoiced_date", &self.invoiced_date)?;
-        w.put("number", &self.number)?;
-        w.put("paid_date", &self.paid_date)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("change_order_request_title", &self.change_order_request_title)?;
-        w.put("change_order_package_title", &self.change_order_package_title)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("due_date", &self.due_date);
+        w.put("invoiced_date", &self.invoiced_date);
+        w.put("number", &self.number);
+        w.put("paid_date", &self.paid_date);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("change_order_request_title", &self.change_order_request_title);
+        w.put("change_order_package_title", &self.change_order_package_title);
         w.put(
             "potential_change_order_acronym_number",
             &self.potential_change_order_acronym_number,
-        )?;
+        );
         w.put(
             "change_order_request_acronym_number",
             &self.change_order_request_acronym_number,
-        )?;
+        );
         w.put(
             "change_order_package_acronym_number",
             &self.change_order_package_acronym_number,
-        )?;
-        w.put("change_order_tiers", &self.change_order_tiers)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("change_order_tiers", &self.change_order_tiers);
+        w.put("updated_at", &self.updated_at);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -30612,10 +30597,10 @@ impl<'de> serde::Deserialize<'de> for WorkOrderContractVendor {
 impl serde::Serialize for WorkOrderContractVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company", &self.company)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
+        w.put("id", &self.id);
+        w.put("company", &self.company);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -30803,58 +30788,58 @@ impl<'de> serde::Deserialize<'de> for PurchaseOrderContractDetail {
 impl serde::Serialize for PurchaseOrderContractDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("approval_letter_date", &self.approval_letter_date)?;
-        w.put("approved_change_orders", &self.approved_change_orders)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("bill_to_address", &self.bill_to_address)?;
-        w.put("change_order_packages", &self.change_order_packages)?;
-        w.put("change_order_requests", &self.change_order_requests)?;
-        w.put("contract_date", &self.contract_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("delivery_date", &self.delivery_date)?;
-        w.put("description", &self.description)?;
-        w.put("draft_change_orders_amount", &self.draft_change_orders_amount)?;
-        w.put("executed", &self.executed)?;
-        w.put("execution_date", &self.execution_date)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("invoice_contacts", &self.invoice_contacts)?;
-        w.put("issued_on_date", &self.issued_on_date)?;
-        w.put("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.put("line_items", &self.line_items)?;
-        w.put("number", &self.number)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("payment_terms", &self.payment_terms)?;
-        w.put("payments_issued", &self.payments_issued)?;
-        w.put("pending_change_orders", &self.pending_change_orders)?;
-        w.put("pending_revised_contract", &self.pending_revised_contract)?;
-        w.put("percentage_paid", &self.percentage_paid)?;
-        w.put("potential_change_orders", &self.potential_change_orders)?;
-        w.put("private", &self.private)?;
-        w.put("project", &self.project)?;
-        w.put("remaining_balance_outstanding", &self.remaining_balance_outstanding)?;
-        w.put("requisitions_are_enabled", &self.requisitions_are_enabled)?;
-        w.put("retainage_percent", &self.retainage_percent)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("revised_contract", &self.revised_contract)?;
-        w.put("ship_to_address", &self.ship_to_address)?;
-        w.put("ship_via", &self.ship_via)?;
-        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins)?;
-        w.put("signed_contract_received_date", &self.signed_contract_received_date)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("total_draw_requests_amount", &self.total_draw_requests_amount)?;
-        w.put("total_payments", &self.total_payments)?;
-        w.put("total_requisitions_amount", &self.total_requisitions_amount)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("approval_letter_date", &self.approval_letter_date);
+        w.put("approved_change_orders", &self.approved_change_orders);
+        w.put("assignee", &self.assignee);
+        w.put("attachments", &self.attachments);
+        w.put("bill_to_address", &self.bill_to_address);
+        w.put("change_order_packages", &self.change_order_packages);
+        w.put("change_order_requests", &self.change_order_requests);
+        w.put("contract_date", &self.contract_date);
+        w.put("created_at", &self.created_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("delivery_date", &self.delivery_date);
+        w.put("description", &self.description);
+        w.put("draft_change_orders_amount", &self.draft_change_orders_amount);
+        w.put("executed", &self.executed);
+        w.put("execution_date", &self.execution_date);
+        w.put("grand_total", &self.grand_total);
+        w.put("invoice_contacts", &self.invoice_contacts);
+        w.put("issued_on_date", &self.issued_on_date);
+        w.put("letter_of_intent_date", &self.letter_of_intent_date);
+        w.put("line_items", &self.line_items);
+        w.put("number", &self.number);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("payment_terms", &self.payment_terms);
+        w.put("payments_issued", &self.payments_issued);
+        w.put("pending_change_orders", &self.pending_change_orders);
+        w.put("pending_revised_contract", &self.pending_revised_contract);
+        w.put("percentage_paid", &self.percentage_paid);
+        w.put("potential_change_orders", &self.potential_change_orders);
+        w.put("private", &self.private);
+        w.put("project", &self.project);
+        w.put("remaining_balance_outstanding", &self.remaining_balance_outstanding);
+        w.put("requisitions_are_enabled", &self.requisitions_are_enabled);
+        w.put("retainage_percent", &self.retainage_percent);
+        w.put("returned_date", &self.returned_date);
+        w.put("revised_contract", &self.revised_contract);
+        w.put("ship_to_address", &self.ship_to_address);
+        w.put("ship_via", &self.ship_via);
+        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins);
+        w.put("signed_contract_received_date", &self.signed_contract_received_date);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("total_draw_requests_amount", &self.total_draw_requests_amount);
+        w.put("total_payments", &self.total_payments);
+        w.put("total_requisitions_amount", &self.total_requisitions_amount);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -31093,30 +31078,30 @@ impl PurchaseOrderContractSyncUpdate {
 impl serde::Serialize for PurchaseOrderContractSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("accounting_method", &self.accounting_method)?;
-        w.optional("approval_letter_date", &self.approval_letter_date)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("bill_to_address", &self.bill_to_address)?;
-        w.optional("contract_date", &self.contract_date)?;
-        w.optional("delivery_date", &self.delivery_date)?;
-        w.optional("description", &self.description)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("execution_date", &self.execution_date)?;
-        w.optional("issued_on_date", &self.issued_on_date)?;
-        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("number", &self.number)?;
-        w.optional("payment_terms", &self.payment_terms)?;
-        w.optional("private", &self.private)?;
-        w.optional("retainage_percent", &self.retainage_percent)?;
-        w.optional("returned_date", &self.returned_date)?;
-        w.optional("ship_to_address", &self.ship_to_address)?;
-        w.optional("ship_via", &self.ship_via)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("accounting_method", &self.accounting_method);
+        w.optional("approval_letter_date", &self.approval_letter_date);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("bill_to_address", &self.bill_to_address);
+        w.optional("contract_date", &self.contract_date);
+        w.optional("delivery_date", &self.delivery_date);
+        w.optional("description", &self.description);
+        w.optional("executed", &self.executed);
+        w.optional("execution_date", &self.execution_date);
+        w.optional("issued_on_date", &self.issued_on_date);
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("number", &self.number);
+        w.optional("payment_terms", &self.payment_terms);
+        w.optional("private", &self.private);
+        w.optional("retainage_percent", &self.retainage_percent);
+        w.optional("returned_date", &self.returned_date);
+        w.optional("ship_to_address", &self.ship_to_address);
+        w.optional("ship_via", &self.ship_via);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("vendor_id", &self.vendor_id);
         w.end()
     }
 }
@@ -31144,8 +31129,8 @@ impl PurchaseOrderContractSync {
 impl serde::Serialize for PurchaseOrderContractSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("project_id", &self.project_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -31180,8 +31165,8 @@ impl<'de> serde::Deserialize<'de> for PurchaseOrderContractSyncResult {
 impl serde::Serialize for PurchaseOrderContractSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -31236,14 +31221,14 @@ impl<'de> serde::Deserialize<'de> for LineItemContractDetail {
 impl serde::Serialize for LineItemContractDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("description", &self.description)?;
-        w.put("position", &self.position)?;
-        w.put("line_item_id", &self.line_item_id)?;
-        w.put("billed_to_date", &self.billed_to_date)?;
-        w.put("billed_against", &self.billed_against)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("description", &self.description);
+        w.put("position", &self.position);
+        w.put("line_item_id", &self.line_item_id);
+        w.put("billed_to_date", &self.billed_to_date);
+        w.put("billed_against", &self.billed_against);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -31293,9 +31278,9 @@ impl ContractDetailLineItem {
 impl serde::Serialize for ContractDetailLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("line_item_id", &self.line_item_id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("description", &self.description)?;
+        w.optional("line_item_id", &self.line_item_id);
+        w.optional("amount", &self.amount);
+        w.optional("description", &self.description);
         w.end()
     }
 }
@@ -31326,8 +31311,8 @@ impl NewLineItemContractDetail {
 impl serde::Serialize for NewLineItemContractDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_detail_line_item", &self.contract_detail_line_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_detail_line_item", &self.contract_detail_line_item);
         w.end()
     }
 }
@@ -31387,16 +31372,16 @@ impl<'de> serde::Deserialize<'de> for LineItemContractDetailDetail {
 impl serde::Serialize for LineItemContractDetailDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("description", &self.description)?;
-        w.put("position", &self.position)?;
-        w.put("line_item_id", &self.line_item_id)?;
-        w.put("billed_to_date", &self.billed_to_date)?;
-        w.put("billed_against", &self.billed_against)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("description", &self.description);
+        w.put("position", &self.position);
+        w.put("line_item_id", &self.line_item_id);
+        w.put("billed_to_date", &self.billed_to_date);
+        w.put("billed_against", &self.billed_against);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -31462,12 +31447,12 @@ impl<'de> serde::Deserialize<'de> for WorkOrderContractLineItemShort {
 impl serde::Serialize for WorkOrderContractLineItemShort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("description", &self.description)?;
-        w.put("position", &self.position)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("description", &self.description);
+        w.put("position", &self.position);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -31598,8 +31583,8 @@ impl WorkOrderContractSubcontractorScheduleOfValuesStatus {
 impl serde::Serialize for WorkOrderContractSubcontractorScheduleOfValuesStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("status", &self.status)?;
+        w.field("project_id", &self.project_id);
+        w.field("status", &self.status);
         w.end()
     }
 }
@@ -31635,7 +31620,7 @@ for WorkOrderContractSubcontractorScheduleOfValuesStatusResult {
 impl serde::Serialize for WorkOrderContractSubcontractorScheduleOfValuesStatusResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("status", &self.status)?;
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -31850,38 +31835,38 @@ impl<'de> serde::Deserialize<'de> for Requisition {
 impl serde::Serialize for Requisition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("electronic_signature_id", &self.electronic_signature_id)?;
-        w.put("billing_date", &self.billing_date)?;
-        w.put("commitment_id", &self.commitment_id)?;
-        w.put("commitment_type", &self.commitment_type)?;
-        w.put("contract_name", &self.contract_name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("payment_date", &self.payment_date)?;
-        w.put("period_id", &self.period_id)?;
-        w.put("requisition_start", &self.requisition_start)?;
-        w.put("requisition_end", &self.requisition_end)?;
-        w.put("status", &self.status)?;
-        w.put("erp_status", &self.erp_status)?;
-        w.put("submitted_at", &self.submitted_at)?;
-        w.put("comment", &self.comment)?;
-        w.put("final", &self.final_)?;
-        w.put("number", &self.number)?;
-        w.put("percent_complete", &self.percent_complete)?;
-        w.put("vendor_name", &self.vendor_name)?;
-        w.put("total_claimed_amount", &self.total_claimed_amount)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("summary", &self.summary)?;
-        w.put("action_policy", &self.action_policy)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("electronic_signature_id", &self.electronic_signature_id);
+        w.put("billing_date", &self.billing_date);
+        w.put("commitment_id", &self.commitment_id);
+        w.put("commitment_type", &self.commitment_type);
+        w.put("contract_name", &self.contract_name);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("payment_date", &self.payment_date);
+        w.put("period_id", &self.period_id);
+        w.put("requisition_start", &self.requisition_start);
+        w.put("requisition_end", &self.requisition_end);
+        w.put("status", &self.status);
+        w.put("erp_status", &self.erp_status);
+        w.put("submitted_at", &self.submitted_at);
+        w.put("comment", &self.comment);
+        w.put("final", &self.final_);
+        w.put("number", &self.number);
+        w.put("percent_complete", &self.percent_complete);
+        w.put("vendor_name", &self.vendor_name);
+        w.put("total_claimed_amount", &self.total_claimed_amount);
+        w.put("deletable", &self.deletable);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("attachments", &self.attachments);
+        w.put("summary", &self.summary);
+        w.put("action_policy", &self.action_policy);
         w.end()
     }
 }
@@ -32015,19 +32000,19 @@ impl RequisitionInput {
 impl serde::Serialize for RequisitionInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("period_id", &self.period_id)?;
-        w.optional("requisition_start", &self.requisition_start)?;
-        w.optional("requisition_end", &self.requisition_end)?;
-        w.optional("billing_date", &self.billing_date)?;
-        w.optional("final", &self.final_)?;
-        w.optional("invoice_number", &self.invoice_number)?;
-        w.optional("payment_date", &self.payment_date)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("status", &self.status)?;
-        w.optional("submitted_at", &self.submitted_at)?;
-        w.optional("comment", &self.comment)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("period_id", &self.period_id);
+        w.optional("requisition_start", &self.requisition_start);
+        w.optional("requisition_end", &self.requisition_end);
+        w.optional("billing_date", &self.billing_date);
+        w.optional("final", &self.final_);
+        w.optional("invoice_number", &self.invoice_number);
+        w.optional("payment_date", &self.payment_date);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("status", &self.status);
+        w.optional("submitted_at", &self.submitted_at);
+        w.optional("comment", &self.comment);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -32073,10 +32058,10 @@ impl NewRequisition {
 impl serde::Serialize for NewRequisition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("commitment_id", &self.commitment_id)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("requisition", &self.requisition)?;
+        w.field("project_id", &self.project_id);
+        w.field("commitment_id", &self.commitment_id);
+        w.optional("attachments", &self.attachments);
+        w.optional("requisition", &self.requisition);
         w.end()
     }
 }
@@ -32150,20 +32135,20 @@ impl<'de> serde::Deserialize<'de> for SummaryText {
 impl serde::Serialize for SummaryText {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("to_general_contractor", &self.to_general_contractor)?;
-        w.put("requisition_period_start", &self.requisition_period_start)?;
-        w.put("requisition_period_end", &self.requisition_period_end)?;
-        w.put("subcontractor_name", &self.subcontractor_name)?;
-        w.put("subcontractor_street", &self.subcontractor_street)?;
-        w.put("subcontractor_city", &self.subcontractor_city)?;
-        w.put("subcontractor_state_code", &self.subcontractor_state_code)?;
-        w.put("subcontractor_zip", &self.subcontractor_zip)?;
-        w.put("subcontractor_country_code", &self.subcontractor_country_code)?;
-        w.put("application_number", &self.application_number)?;
-        w.put("contract_for", &self.contract_for)?;
-        w.put("contract_date", &self.contract_date)?;
+        w.put("project_name", &self.project_name);
+        w.put("project_number", &self.project_number);
+        w.put("to_general_contractor", &self.to_general_contractor);
+        w.put("requisition_period_start", &self.requisition_period_start);
+        w.put("requisition_period_end", &self.requisition_period_end);
+        w.put("subcontractor_name", &self.subcontractor_name);
+        w.put("subcontractor_street", &self.subcontractor_street);
+        w.put("subcontractor_city", &self.subcontractor_city);
+        w.put("subcontractor_state_code", &self.subcontractor_state_code);
+        w.put("subcontractor_zip", &self.subcontractor_zip);
+        w.put("subcontractor_country_code", &self.subcontractor_country_code);
+        w.put("application_number", &self.application_number);
+        w.put("contract_for", &self.contract_for);
+        w.put("contract_date", &self.contract_date);
         w.end()
     }
 }
@@ -32282,64 +32267,64 @@ impl serde::Serialize for RequisitionV1_1Summary {
         w.put(
             "balance_to_finish_including_retainage",
             &self.balance_to_finish_including_retainage,
-        )?;
+        );
         w.put(
             "completed_work_retainage_percent",
             &self.completed_work_retainage_percent,
-        )?;
-        w.put("completed_work_retainage_amount", &self.completed_work_retainage_amount)?;
-        w.put("contract_sum_to_date", &self.contract_sum_to_date)?;
-        w.put("current_payment_due", &self.current_payment_due)?;
-        w.put("formatted_period", &self.formatted_period)?;
+        );
+        w.put("completed_work_retainage_amount", &self.completed_work_retainage_amount);
+        w.put("contract_sum_to_date", &self.contract_sum_to_date);
+        w.put("current_payment_due", &self.current_payment_due);
+        w.put("formatted_period", &self.formatted_period);
         w.put(
             "less_previous_certificates_for_payment",
             &self.less_previous_certificates_for_payment,
-        )?;
+        );
         w.put(
             "negative_change_order_item_total",
             &self.negative_change_order_item_total,
-        )?;
+        );
         w.put(
             "negative_new_change_order_item_total",
             &self.negative_new_change_order_item_total,
-        )?;
+        );
         w.put(
             "negative_previous_change_order_item_total",
             &self.negative_previous_change_order_item_total,
-        )?;
-        w.put("net_change_by_change_orders", &self.net_change_by_change_orders)?;
-        w.put("original_contract_sum", &self.original_contract_sum)?;
+        );
+        w.put("net_change_by_change_orders", &self.net_change_by_change_orders);
+        w.put("original_contract_sum", &self.original_contract_sum);
         w.put(
             "positive_change_order_item_total",
             &self.positive_change_order_item_total,
-        )?;
+        );
         w.put(
             "positive_new_change_order_item_total",
             &self.positive_new_change_order_item_total,
-        )?;
+        );
         w.put(
             "positive_previous_change_order_item_total",
             &self.positive_previous_change_order_item_total,
-        )?;
+        );
         w.put(
             "stored_materials_retainage_amount",
             &self.stored_materials_retainage_amount,
-        )?;
+        );
         w.put(
             "stored_materials_retainage_percent",
             &self.stored_materials_retainage_percent,
-        )?;
-        w.put("tax_applicable_to_this_payment", &self.tax_applicable_to_this_payment)?;
+        );
+        w.put("tax_applicable_to_this_payment", &self.tax_applicable_to_this_payment);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
-        w.put("total_earned_less_retainage", &self.total_earned_less_retainage)?;
-        w.put("total_retainage", &self.total_retainage)?;
-        w.put("new_materials", &self.new_materials)?;
-        w.put("new_materials_quantity", &self.new_materials_quantity)?;
-        w.put("stored_materials", &self.stored_materials)?;
-        w.put("stored_materials_quantity", &self.stored_materials_quantity)?;
+        );
+        w.put("total_earned_less_retainage", &self.total_earned_less_retainage);
+        w.put("total_retainage", &self.total_retainage);
+        w.put("new_materials", &self.new_materials);
+        w.put("new_materials_quantity", &self.new_materials_quantity);
+        w.put("stored_materials", &self.stored_materials);
+        w.put("stored_materials_quantity", &self.stored_materials_quantity);
         w.end()
     }
 }
@@ -32380,9 +32365,9 @@ impl<'de> serde::Deserialize<'de> for RequisitionV1_1CurrencyConfiguration {
 impl serde::Serialize for RequisitionV1_1CurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
-        w.put("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.put("base_currency_iso_code", &self.base_currency_iso_code)?;
+        w.put("currency_iso_code", &self.currency_iso_code);
+        w.put("currency_exchange_rate", &self.currency_exchange_rate);
+        w.put("base_currency_iso_code", &self.base_currency_iso_code);
         w.end()
     }
 }
@@ -32434,13 +32419,13 @@ impl<'de> serde::Deserialize<'de> for RequisitionV1_1ItemWbsCodeSegmentItem {
 impl serde::Serialize for RequisitionV1_1ItemWbsCodeSegmentItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("code", &self.code)?;
-        w.put("name", &self.name)?;
-        w.put("path_ids", &self.path_ids)?;
-        w.put("path_codes", &self.path_codes)?;
-        w.put("segment_type", &self.segment_type)?;
-        w.put("segment_id", &self.segment_id)?;
+        w.put("id", &self.id);
+        w.put("code", &self.code);
+        w.put("name", &self.name);
+        w.put("path_ids", &self.path_ids);
+        w.put("path_codes", &self.path_codes);
+        w.put("segment_type", &self.segment_type);
+        w.put("segment_id", &self.segment_id);
         w.end()
     }
 }
@@ -32484,10 +32469,10 @@ impl<'de> serde::Deserialize<'de> for RequisitionV1_1ItemWbsCode {
 impl serde::Serialize for RequisitionV1_1ItemWbsCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("flat_code", &self.flat_code)?;
-        w.put("description", &self.description)?;
-        w.put("segment_items", &self.segment_items)?;
+        w.put("id", &self.id);
+        w.put("flat_code", &self.flat_code);
+        w.put("description", &self.description);
+        w.put("segment_items", &self.segment_items);
         w.end()
     }
 }
@@ -32527,9 +32512,9 @@ impl<'de> serde::Deserialize<'de> for Tax {
 impl serde::Serialize for Tax {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("tax_code_name", &self.tax_code_name)?;
-        w.put("tax_code_rate", &self.tax_code_rate)?;
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("tax_code_name", &self.tax_code_name);
+        w.put("tax_code_rate", &self.tax_code_rate);
         w.end()
     }
 }
@@ -32707,103 +32692,103 @@ impl<'de> serde::Deserialize<'de> for RequisitionV1_1Item {
 impl serde::Serialize for RequisitionV1_1Item {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("line_item_id", &self.line_item_id)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("net_amount", &self.net_amount)?;
-        w.put("gross_amount", &self.gross_amount)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("scheduled_value", &self.scheduled_value)?;
+        w.put("id", &self.id);
+        w.put("item_type", &self.item_type);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("line_item_id", &self.line_item_id);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("net_amount", &self.net_amount);
+        w.put("gross_amount", &self.gross_amount);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("scheduled_value", &self.scheduled_value);
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put(
             "materials_presently_stored_quantity",
             &self.materials_presently_stored_quantity,
-        )?;
+        );
         w.put(
             "materials_presently_stored_from_previous_progress",
             &self.materials_presently_stored_from_previous_progress,
-        )?;
+        );
         w.put(
             "materials_previously_stored_quantity",
             &self.materials_previously_stored_quantity,
-        )?;
-        w.put("materials_moved", &self.materials_moved)?;
+        );
+        w.put("materials_moved", &self.materials_moved);
         w.put(
             "materials_retainage_retained_moved",
             &self.materials_retainage_retained_moved,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_from_previous",
             &self.total_completed_and_stored_to_date_from_previous,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_new_materials",
             &self.materials_stored_retainage_new_materials,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_released_this_period",
             &self.materials_stored_retainage_released_this_period,
-        )?;
-        w.put("scheduled_quantity", &self.scheduled_quantity)?;
-        w.put("scheduled_unit_price", &self.scheduled_unit_price)?;
+        );
+        w.put("scheduled_quantity", &self.scheduled_quantity);
+        w.put("scheduled_unit_price", &self.scheduled_unit_price);
         w.put(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
-        )?;
-        w.put("comment", &self.comment)?;
-        w.put("status", &self.status)?;
-        w.put("position", &self.position)?;
-        w.put("line_number", &self.line_number)?;
-        w.put("ssr_manual_override", &self.ssr_manual_override)?;
-        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
-        w.put("previous_progress_id", &self.previous_progress_id)?;
-        w.put("taxes", &self.taxes)?;
-        w.put("uom", &self.uom)?;
+        );
+        w.put("comment", &self.comment);
+        w.put("status", &self.status);
+        w.put("position", &self.position);
+        w.put("line_number", &self.line_number);
+        w.put("ssr_manual_override", &self.ssr_manual_override);
+        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount);
+        w.put("previous_progress_id", &self.previous_progress_id);
+        w.put("taxes", &self.taxes);
+        w.put("uom", &self.uom);
         w.end()
     }
 }
@@ -32844,9 +32829,9 @@ impl<'de> serde::Deserialize<'de> for ItemPackageBatch {
 impl serde::Serialize for ItemPackageBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("change_order_acronym_number", &self.change_order_acronym_number)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("change_order_acronym_number", &self.change_order_acronym_number);
         w.end()
     }
 }
@@ -32908,16 +32893,16 @@ impl<'de> serde::Deserialize<'de> for ItemPackage {
 impl serde::Serialize for ItemPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("change_order_id", &self.change_order_id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("status", &self.status)?;
-        w.put("position", &self.position)?;
-        w.put("change_order_acronym_number", &self.change_order_acronym_number)?;
-        w.put("change_order_request", &self.change_order_request)?;
-        w.put("batch", &self.batch)?;
+        w.put("id", &self.id);
+        w.put("contract_id", &self.contract_id);
+        w.put("change_order_id", &self.change_order_id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("status", &self.status);
+        w.put("position", &self.position);
+        w.put("change_order_acronym_number", &self.change_order_acronym_number);
+        w.put("change_order_request", &self.change_order_request);
+        w.put("batch", &self.batch);
         w.end()
     }
 }
@@ -33060,46 +33045,46 @@ impl<'de> serde::Deserialize<'de> for RequisitionV1_1 {
 impl serde::Serialize for RequisitionV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("previous_requisition_id", &self.previous_requisition_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("billing_date", &self.billing_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("commitment_id", &self.commitment_id)?;
-        w.put("commitment_type", &self.commitment_type)?;
-        w.put("contract_name", &self.contract_name)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("final", &self.final_)?;
-        w.put("vendor_name", &self.vendor_name)?;
-        w.put("vendor_id", &self.vendor_id)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("invoice_type", &self.invoice_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("payment_date", &self.payment_date)?;
-        w.put("percent_complete", &self.percent_complete)?;
-        w.put("period_id", &self.period_id)?;
-        w.put("requisition_start", &self.requisition_start)?;
-        w.put("requisition_end", &self.requisition_end)?;
-        w.put("status", &self.status)?;
-        w.put("erp_status", &self.erp_status)?;
-        w.put("number", &self.number)?;
-        w.put("submitted_at", &self.submitted_at)?;
-        w.put("total_claimed_amount", &self.total_claimed_amount)?;
-        w.put("electronic_signature_id", &self.electronic_signature_id)?;
+        w.put("id", &self.id);
+        w.put("previous_requisition_id", &self.previous_requisition_id);
+        w.put("project_id", &self.project_id);
+        w.put("billing_date", &self.billing_date);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("commitment_id", &self.commitment_id);
+        w.put("commitment_type", &self.commitment_type);
+        w.put("contract_name", &self.contract_name);
+        w.put("deletable", &self.deletable);
+        w.put("final", &self.final_);
+        w.put("vendor_name", &self.vendor_name);
+        w.put("vendor_id", &self.vendor_id);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("invoice_type", &self.invoice_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("payment_date", &self.payment_date);
+        w.put("percent_complete", &self.percent_complete);
+        w.put("period_id", &self.period_id);
+        w.put("requisition_start", &self.requisition_start);
+        w.put("requisition_end", &self.requisition_end);
+        w.put("status", &self.status);
+        w.put("erp_status", &self.erp_status);
+        w.put("number", &self.number);
+        w.put("submitted_at", &self.submitted_at);
+        w.put("total_claimed_amount", &self.total_claimed_amount);
+        w.put("electronic_signature_id", &self.electronic_signature_id);
         w.put(
             "move_materials_to_previous_work_completed",
             &self.move_materials_to_previous_work_completed,
-        )?;
-        w.put("summary_text", &self.summary_text)?;
-        w.put("summary", &self.summary)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("items", &self.items)?;
-        w.put("item_packages", &self.item_packages)?;
+        );
+        w.put("summary_text", &self.summary_text);
+        w.put("summary", &self.summary);
+        w.put("created_by", &self.created_by);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("attachments", &self.attachments);
+        w.put("items", &self.items);
+        w.put("item_packages", &self.item_packages);
         w.end()
     }
 }
@@ -33233,75 +33218,75 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderItem {
 impl serde::Serialize for ChangeOrderItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("line_item_id", &self.line_item_id)?;
-        w.put("commitment_line_item_id", &self.commitment_line_item_id)?;
-        w.put("commitment_line_item_origin_id", &self.commitment_line_item_origin_id)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("scheduled_value", &self.scheduled_value)?;
+        w.put("id", &self.id);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("line_item_id", &self.line_item_id);
+        w.put("commitment_line_item_id", &self.commitment_line_item_id);
+        w.put("commitment_line_item_origin_id", &self.commitment_line_item_origin_id);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("scheduled_value", &self.scheduled_value);
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_released_this_period",
             &self.materials_stored_retainage_released_this_period,
-        )?;
-        w.put("scheduled_quantity", &self.scheduled_quantity)?;
-        w.put("scheduled_unit_price", &self.scheduled_unit_price)?;
+        );
+        w.put("scheduled_quantity", &self.scheduled_quantity);
+        w.put("scheduled_unit_price", &self.scheduled_unit_price);
         w.put(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
-        )?;
-        w.put("change_order_package_id", &self.change_order_package_id)?;
-        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("position", &self.position)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("materials_moved", &self.materials_moved)?;
+        );
+        w.put("change_order_package_id", &self.change_order_package_id);
+        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("position", &self.position);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("materials_moved", &self.materials_moved);
         w.put(
             "materials_retainage_retained_moved",
             &self.materials_retainage_retained_moved,
-        )?;
+        );
         w.end()
     }
 }
@@ -33476,29 +33461,29 @@ impl RequisitionItem {
 impl serde::Serialize for RequisitionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("item_type", &self.item_type)?;
-        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
-        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional("id", &self.id);
+        w.optional("item_type", &self.item_type);
+        w.optional("work_completed_this_period", &self.work_completed_this_period);
+        w.optional("materials_presently_stored", &self.materials_presently_stored);
         w.optional(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.optional(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.optional(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.optional(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
-        w.optional("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
-        w.optional("status", &self.status)?;
-        w.optional("comment", &self.comment)?;
+        );
+        w.optional("subcontractor_claimed_amount", &self.subcontractor_claimed_amount);
+        w.optional("status", &self.status);
+        w.optional("comment", &self.comment);
         w.end()
     }
 }
@@ -33523,7 +33508,7 @@ impl RequisitionBulkItemUpdate {
 impl serde::Serialize for RequisitionBulkItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("requisition_items", &self.requisition_items)?;
+        w.field("requisition_items", &self.requisition_items);
         w.end()
     }
 }
@@ -33582,15 +33567,15 @@ impl<'de> serde::Deserialize<'de> for RequisitionChangeHistory {
 impl serde::Serialize for RequisitionChangeHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("column", &self.column)?;
-        w.put("old_value", &self.old_value)?;
-        w.put("new_value", &self.new_value)?;
-        w.put("action_by", &self.action_by)?;
-        w.put("action_by_id", &self.action_by_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("ref_id", &self.ref_id)?;
-        w.put("ref_type", &self.ref_type)?;
+        w.put("id", &self.id);
+        w.put("column", &self.column);
+        w.put("old_value", &self.old_value);
+        w.put("new_value", &self.new_value);
+        w.put("action_by", &self.action_by);
+        w.put("action_by_id", &self.action_by_id);
+        w.put("created_at", &self.created_at);
+        w.put("ref_id", &self.ref_id);
+        w.put("ref_type", &self.ref_type);
         w.end()
     }
 }
@@ -33679,24 +33664,24 @@ impl ContractItemUpdate {
 impl serde::Serialize for ContractItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
-        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period);
+        w.optional("materials_presently_stored", &self.materials_presently_stored);
         w.optional(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.optional(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.optional(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.optional(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.end()
     }
 }
@@ -33821,72 +33806,72 @@ impl<'de> serde::Deserialize<'de> for ContractDetailItem {
 impl serde::Serialize for ContractDetailItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("detail_line_item_id", &self.detail_line_item_id)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("scheduled_value", &self.scheduled_value)?;
+        w.put("id", &self.id);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("detail_line_item_id", &self.detail_line_item_id);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("scheduled_value", &self.scheduled_value);
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_released_this_period",
             &self.materials_stored_retainage_released_this_period,
-        )?;
-        w.put("scheduled_quantity", &self.scheduled_quantity)?;
-        w.put("scheduled_unit_price", &self.scheduled_unit_price)?;
+        );
+        w.put("scheduled_quantity", &self.scheduled_quantity);
+        w.put("scheduled_unit_price", &self.scheduled_unit_price);
         w.put(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
-        )?;
-        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("position", &self.position)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("materials_moved", &self.materials_moved)?;
+        );
+        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("position", &self.position);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("materials_moved", &self.materials_moved);
         w.put(
             "materials_retainage_retained_moved",
             &self.materials_retainage_retained_moved,
-        )?;
+        );
         w.end()
     }
 }
@@ -34023,76 +34008,76 @@ impl<'de> serde::Deserialize<'de> for ContractItem {
 impl serde::Serialize for ContractItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("line_item_id", &self.line_item_id)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("scheduled_value", &self.scheduled_value)?;
+        w.put("id", &self.id);
+        w.put("item_type", &self.item_type);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("line_item_id", &self.line_item_id);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("scheduled_value", &self.scheduled_value);
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_released_this_period",
             &self.materials_stored_retainage_released_this_period,
-        )?;
-        w.put("scheduled_quantity", &self.scheduled_quantity)?;
-        w.put("scheduled_unit_price", &self.scheduled_unit_price)?;
+        );
+        w.put("scheduled_quantity", &self.scheduled_quantity);
+        w.put("scheduled_unit_price", &self.scheduled_unit_price);
         w.put(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
-        )?;
-        w.put("comment", &self.comment)?;
-        w.put("status", &self.status)?;
-        w.put("position", &self.position)?;
-        w.put("ssr_manual_override", &self.ssr_manual_override)?;
-        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("materials_moved", &self.materials_moved)?;
+        );
+        w.put("comment", &self.comment);
+        w.put("status", &self.status);
+        w.put("position", &self.position);
+        w.put("ssr_manual_override", &self.ssr_manual_override);
+        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("materials_moved", &self.materials_moved);
         w.put(
             "materials_retainage_retained_moved",
             &self.materials_retainage_retained_moved,
-        )?;
+        );
         w.end()
     }
 }
@@ -34293,94 +34278,94 @@ impl<'de> serde::Deserialize<'de> for Detail {
 impl serde::Serialize for Detail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("balance_to_finish", &self.balance_to_finish)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
-        w.put("scheduled_value", &self.scheduled_value)?;
+        w.put("id", &self.id);
+        w.put("balance_to_finish", &self.balance_to_finish);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
+        w.put("scheduled_value", &self.scheduled_value);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("item_number", &self.item_number)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("scheduled_unit_price", &self.scheduled_unit_price)?;
-        w.put("scheduled_quantity", &self.scheduled_quantity)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("item_number", &self.item_number);
+        w.put("item_type", &self.item_type);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("scheduled_unit_price", &self.scheduled_unit_price);
+        w.put("scheduled_quantity", &self.scheduled_quantity);
         w.put(
             "total_completed_and_stored_to_date_quantity",
             &self.total_completed_and_stored_to_date_quantity,
-        )?;
+        );
         w.put(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
-        )?;
+        );
         w.put(
             "work_completed_retainage_currently_retained",
             &self.work_completed_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_from_previous_application",
             &self.materials_stored_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_released_this_period",
             &self.materials_stored_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_retained_this_period",
             &self.materials_stored_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "total_retainage_currently_retained",
             &self.total_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
-        )?;
-        w.put("materials_moved", &self.materials_moved)?;
+        );
+        w.put("materials_moved", &self.materials_moved);
         w.put(
             "materials_retainage_retained_moved",
             &self.materials_retainage_retained_moved,
-        )?;
+        );
         w.end()
     }
 }
@@ -34417,9 +34402,9 @@ impl SinglePdfCompilerFile {
 impl serde::Serialize for SinglePdfCompilerFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("type", &self.type_)?;
-        w.field("id", &self.id)?;
-        w.optional("url", &self.url)?;
+        w.field("type", &self.type_);
+        w.field("id", &self.id);
+        w.optional("url", &self.url);
         w.end()
     }
 }
@@ -34441,7 +34426,7 @@ impl NewSinglePdfCompiler {
 impl serde::Serialize for NewSinglePdfCompiler {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("files", &self.files)?;
+        w.field("files", &self.files);
         w.end()
     }
 }
@@ -34557,27 +34542,27 @@ impl WholeChangeOrderItemUpdate {
 impl serde::Serialize for WholeChangeOrderItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
-        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional("work_completed_this_period", &self.work_completed_this_period);
+        w.optional("materials_presently_stored", &self.materials_presently_stored);
         w.optional(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.optional(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.optional(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.optional(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
-        w.optional("ssr_manual_override", &self.ssr_manual_override)?;
-        w.optional("comment", &self.comment)?;
-        w.optional("status", &self.status)?;
+        );
+        w.optional("ssr_manual_override", &self.ssr_manual_override);
+        w.optional("comment", &self.comment);
+        w.optional("status", &self.status);
         w.end()
     }
 }
@@ -34717,77 +34702,77 @@ impl<'de> serde::Deserialize<'de> for WholeChangeOrderItem {
 impl serde::Serialize for WholeChangeOrderItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("line_item_id", &self.line_item_id)?;
-        w.put("description_of_work", &self.description_of_work)?;
-        w.put("scheduled_value", &self.scheduled_value)?;
+        w.put("id", &self.id);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("item_type", &self.item_type);
+        w.put("line_item_id", &self.line_item_id);
+        w.put("description_of_work", &self.description_of_work);
+        w.put("scheduled_value", &self.scheduled_value);
         w.put(
             "work_completed_from_previous_application",
             &self.work_completed_from_previous_application,
-        )?;
-        w.put("work_completed_this_period", &self.work_completed_this_period)?;
-        w.put("materials_presently_stored", &self.materials_presently_stored)?;
+        );
+        w.put("work_completed_this_period", &self.work_completed_this_period);
+        w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put(
             "total_completed_and_stored_to_date",
             &self.total_completed_and_stored_to_date,
-        )?;
+        );
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
-        )?;
+        );
         w.put(
             "work_completed_retainage_from_previous_application",
             &self.work_completed_retainage_from_previous_application,
-        )?;
+        );
         w.put(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
-        w.put("ssr_manual_override", &self.ssr_manual_override)?;
+        );
+        w.put("ssr_manual_override", &self.ssr_manual_override);
         w.put(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
+        );
         w.put(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.put(
             "materials_stored_retainage_released_this_period",
             &self.materials_stored_retainage_released_this_period,
-        )?;
-        w.put("scheduled_quantity", &self.scheduled_quantity)?;
-        w.put("scheduled_unit_price", &self.scheduled_unit_price)?;
+        );
+        w.put("scheduled_quantity", &self.scheduled_quantity);
+        w.put("scheduled_unit_price", &self.scheduled_unit_price);
         w.put(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
-        )?;
-        w.put("change_order_package_id", &self.change_order_package_id)?;
-        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
-        w.put("comment", &self.comment)?;
-        w.put("status", &self.status)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("position", &self.position)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("materials_moved", &self.materials_moved)?;
+        );
+        w.put("change_order_package_id", &self.change_order_package_id);
+        w.put("subcontractor_claimed_amount", &self.subcontractor_claimed_amount);
+        w.put("comment", &self.comment);
+        w.put("status", &self.status);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("position", &self.position);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("materials_moved", &self.materials_moved);
         w.put(
             "materials_retainage_retained_moved",
             &self.materials_retainage_retained_moved,
-        )?;
+        );
         w.end()
     }
 }
@@ -34859,11 +34844,11 @@ impl<'de> serde::Deserialize<'de> for RfqChangeEventRfi {
 impl serde::Serialize for RfqChangeEventRfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("number", &self.number)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("status", &self.status)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("number", &self.number);
+        w.put("due_date", &self.due_date);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -34919,14 +34904,14 @@ impl<'de> serde::Deserialize<'de> for RfqChangeEventChangeEventLineItemLinks {
 impl serde::Serialize for RfqChangeEventChangeEventLineItemLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("edit", &self.edit)?;
-        w.put("view", &self.view)?;
-        w.put("contract", &self.contract)?;
-        w.put("prime_pco_cost", &self.prime_pco_cost)?;
-        w.put("commitment_contract_cost", &self.commitment_contract_cost)?;
-        w.put("commitment_pco_cost", &self.commitment_pco_cost)?;
-        w.put("rfq_amount", &self.rfq_amount)?;
-        w.put("rom", &self.rom)?;
+        w.put("edit", &self.edit);
+        w.put("view", &self.view);
+        w.put("contract", &self.contract);
+        w.put("prime_pco_cost", &self.prime_pco_cost);
+        w.put("commitment_contract_cost", &self.commitment_contract_cost);
+        w.put("commitment_pco_cost", &self.commitment_pco_cost);
+        w.put("rfq_amount", &self.rfq_amount);
+        w.put("rom", &self.rom);
         w.end()
     }
 }
@@ -34973,11 +34958,11 @@ impl<'de> serde::Deserialize<'de> for RfqChangeEventChangeEventLineItemStatuses 
 impl serde::Serialize for RfqChangeEventChangeEventLineItemStatuses {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contract", &self.contract)?;
-        w.put("commitment_contract_cost", &self.commitment_contract_cost)?;
-        w.put("commitment_pco_cost", &self.commitment_pco_cost)?;
-        w.put("prime_pco_cost", &self.prime_pco_cost)?;
-        w.put("rfq_amount", &self.rfq_amount)?;
+        w.put("contract", &self.contract);
+        w.put("commitment_contract_cost", &self.commitment_contract_cost);
+        w.put("commitment_pco_cost", &self.commitment_pco_cost);
+        w.put("prime_pco_cost", &self.prime_pco_cost);
+        w.put("rfq_amount", &self.rfq_amount);
         w.end()
     }
 }
@@ -35024,11 +35009,11 @@ impl<'de> serde::Deserialize<'de> for RfqChangeEventChangeEventLineItemBudgetMod
 impl serde::Serialize for RfqChangeEventChangeEventLineItemBudgetMod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("transfer_amount", &self.transfer_amount)?;
-        w.put("notes", &self.notes)?;
-        w.put("from_budget_line_item_id", &self.from_budget_line_item_id)?;
-        w.put("to_budget_line_item_id", &self.to_budget_line_item_id)?;
+        w.put("created_at", &self.created_at);
+        w.put("transfer_amount", &self.transfer_amount);
+        w.put("notes", &self.notes);
+        w.put("from_budget_line_item_id", &self.from_budget_line_item_id);
+        w.put("to_budget_line_item_id", &self.to_budget_line_item_id);
         w.end()
     }
 }
@@ -35123,28 +35108,28 @@ impl<'de> serde::Deserialize<'de> for RfqChangeEventChangeEventLineItem {
 impl serde::Serialize for RfqChangeEventChangeEventLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_code_biller_name", &self.cost_code_biller_name)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("cost_code_is_budgeted", &self.cost_code_is_budgeted)?;
-        w.put("description", &self.description)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("rom", &self.rom)?;
-        w.put("contract", &self.contract)?;
-        w.put("links", &self.links)?;
-        w.put("statuses", &self.statuses)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("commitment_contract_cost", &self.commitment_contract_cost)?;
-        w.put("commitment_pco_cost", &self.commitment_pco_cost)?;
-        w.put("budget_mod_amount", &self.budget_mod_amount)?;
-        w.put("budget_mod", &self.budget_mod)?;
-        w.put("prime_pco_cost", &self.prime_pco_cost)?;
-        w.put("rfq_amount", &self.rfq_amount)?;
-        w.put("rfq_status", &self.rfq_status)?;
+        w.put("id", &self.id);
+        w.put("cost_code_biller_name", &self.cost_code_biller_name);
+        w.put("cost_code", &self.cost_code);
+        w.put("cost_code_is_budgeted", &self.cost_code_is_budgeted);
+        w.put("description", &self.description);
+        w.put("event_id", &self.event_id);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("rom", &self.rom);
+        w.put("contract", &self.contract);
+        w.put("links", &self.links);
+        w.put("statuses", &self.statuses);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("vendor", &self.vendor);
+        w.put("commitment_contract_cost", &self.commitment_contract_cost);
+        w.put("commitment_pco_cost", &self.commitment_pco_cost);
+        w.put("budget_mod_amount", &self.budget_mod_amount);
+        w.put("budget_mod", &self.budget_mod);
+        w.put("prime_pco_cost", &self.prime_pco_cost);
+        w.put("rfq_amount", &self.rfq_amount);
+        w.put("rfq_status", &self.rfq_status);
         w.end()
     }
 }
@@ -35232,27 +35217,27 @@ impl<'de> serde::Deserialize<'de> for RfqChangeEvent {
 impl serde::Serialize for RfqChangeEvent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("alphanumeric_number", &self.alphanumeric_number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("event_type", &self.event_type)?;
-        w.put("event_scope", &self.event_scope)?;
-        w.put("change_event_origin_id", &self.change_event_origin_id)?;
-        w.put("change_event_origin_type", &self.change_event_origin_type)?;
-        w.put("rfi", &self.rfi)?;
-        w.put("change_event_line_items", &self.change_event_line_items)?;
-        w.put("change_order_change_reason", &self.change_order_change_reason)?;
-        w.put("change_event_status", &self.change_event_status)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("alphanumeric_number", &self.alphanumeric_number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("project_id", &self.project_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("event_type", &self.event_type);
+        w.put("event_scope", &self.event_scope);
+        w.put("change_event_origin_id", &self.change_event_origin_id);
+        w.put("change_event_origin_type", &self.change_event_origin_type);
+        w.put("rfi", &self.rfi);
+        w.put("change_event_line_items", &self.change_event_line_items);
+        w.put("change_order_change_reason", &self.change_order_change_reason);
+        w.put("change_event_status", &self.change_event_status);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -35368,43 +35353,43 @@ impl<'de> serde::Deserialize<'de> for Rfq {
 impl serde::Serialize for Rfq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("commitment_contract_id", &self.commitment_contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("estimated_amount", &self.estimated_amount)?;
-        w.put("estimated_schedule_impact", &self.estimated_schedule_impact)?;
-        w.put("estimated_status", &self.estimated_status)?;
-        w.put("intent_to_quote", &self.intent_to_quote)?;
-        w.put("number", &self.number)?;
-        w.put("original_quote", &self.original_quote)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("prostore_file_ids", &self.prostore_file_ids)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("quotes", &self.quotes)?;
-        w.put("responses", &self.responses)?;
-        w.put("potential_change_orders", &self.potential_change_orders)?;
-        w.put("change_order_packages", &self.change_order_packages)?;
+        w.put("id", &self.id);
+        w.put("commitment_contract_id", &self.commitment_contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("estimated_amount", &self.estimated_amount);
+        w.put("estimated_schedule_impact", &self.estimated_schedule_impact);
+        w.put("estimated_status", &self.estimated_status);
+        w.put("intent_to_quote", &self.intent_to_quote);
+        w.put("number", &self.number);
+        w.put("original_quote", &self.original_quote);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("prostore_file_ids", &self.prostore_file_ids);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("specification_section", &self.specification_section);
+        w.put("quotes", &self.quotes);
+        w.put("responses", &self.responses);
+        w.put("potential_change_orders", &self.potential_change_orders);
+        w.put("change_order_packages", &self.change_order_packages);
         w.put(
             "commitment_potential_change_orders",
             &self.commitment_potential_change_orders,
-        )?;
+        );
         w.put(
             "commitment_change_order_packages",
             &self.commitment_change_order_packages,
-        )?;
-        w.put("created_by", &self.created_by)?;
-        w.put("assigned", &self.assigned)?;
-        w.put("location", &self.location)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("change_event", &self.change_event)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("created_by", &self.created_by);
+        w.put("assigned", &self.assigned);
+        w.put("location", &self.location);
+        w.put("cost_code", &self.cost_code);
+        w.put("change_event", &self.change_event);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -35601,24 +35586,24 @@ impl RfqInput {
 impl serde::Serialize for RfqInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("assigned_id", &self.assigned_id)?;
-        w.optional("change_event_event_id", &self.change_event_event_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("estimated_amount", &self.estimated_amount)?;
-        w.optional("estimated_schedule_impact", &self.estimated_schedule_impact)?;
-        w.optional("estimated_status", &self.estimated_status)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("number", &self.number)?;
-        w.optional("original_quote", &self.original_quote)?;
-        w.optional("private", &self.private)?;
-        w.optional("spec_section_description", &self.spec_section_description)?;
-        w.optional("spec_section_number", &self.spec_section_number)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("status", &self.status)?;
-        w.field("title", &self.title)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("assigned_id", &self.assigned_id);
+        w.optional("change_event_event_id", &self.change_event_event_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("estimated_amount", &self.estimated_amount);
+        w.optional("estimated_schedule_impact", &self.estimated_schedule_impact);
+        w.optional("estimated_status", &self.estimated_status);
+        w.optional("location_id", &self.location_id);
+        w.optional("number", &self.number);
+        w.optional("original_quote", &self.original_quote);
+        w.optional("private", &self.private);
+        w.optional("spec_section_description", &self.spec_section_description);
+        w.optional("spec_section_number", &self.spec_section_number);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("status", &self.status);
+        w.field("title", &self.title);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
         w.end()
     }
 }
@@ -35647,9 +35632,9 @@ impl NewRfq {
 impl serde::Serialize for NewRfq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.field("rfq", &self.rfq)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_id", &self.contract_id);
+        w.field("rfq", &self.rfq);
         w.end()
     }
 }
@@ -35745,29 +35730,29 @@ impl<'de> serde::Deserialize<'de> for RfqDetail {
 impl serde::Serialize for RfqDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("commitment_contract_id", &self.commitment_contract_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("estimated_amount", &self.estimated_amount)?;
-        w.put("estimated_schedule_impact", &self.estimated_schedule_impact)?;
-        w.put("estimated_status", &self.estimated_status)?;
-        w.put("intent_to_quote", &self.intent_to_quote)?;
-        w.put("number", &self.number)?;
-        w.put("original_quote", &self.original_quote)?;
-        w.put("position", &self.position)?;
-        w.put("private", &self.private)?;
-        w.put("prostore_file_ids", &self.prostore_file_ids)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("assigned", &self.assigned)?;
-        w.put("location", &self.location)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("id", &self.id);
+        w.put("commitment_contract_id", &self.commitment_contract_id);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("estimated_amount", &self.estimated_amount);
+        w.put("estimated_schedule_impact", &self.estimated_schedule_impact);
+        w.put("estimated_status", &self.estimated_status);
+        w.put("intent_to_quote", &self.intent_to_quote);
+        w.put("number", &self.number);
+        w.put("original_quote", &self.original_quote);
+        w.put("position", &self.position);
+        w.put("private", &self.private);
+        w.put("prostore_file_ids", &self.prostore_file_ids);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("specification_section", &self.specification_section);
+        w.put("created_by", &self.created_by);
+        w.put("assigned", &self.assigned);
+        w.put("location", &self.location);
+        w.put("cost_code", &self.cost_code);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -35952,24 +35937,24 @@ impl RfqUpdateRfq {
 impl serde::Serialize for RfqUpdateRfq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("assigned_id", &self.assigned_id)?;
-        w.optional("change_event_event_id", &self.change_event_event_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("estimated_amount", &self.estimated_amount)?;
-        w.optional("estimated_schedule_impact", &self.estimated_schedule_impact)?;
-        w.optional("estimated_status", &self.estimated_status)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("number", &self.number)?;
-        w.optional("original_quote", &self.original_quote)?;
-        w.optional("private", &self.private)?;
-        w.optional("spec_section_description", &self.spec_section_description)?;
-        w.optional("spec_section_number", &self.spec_section_number)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("assigned_id", &self.assigned_id);
+        w.optional("change_event_event_id", &self.change_event_event_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("estimated_amount", &self.estimated_amount);
+        w.optional("estimated_schedule_impact", &self.estimated_schedule_impact);
+        w.optional("estimated_status", &self.estimated_status);
+        w.optional("location_id", &self.location_id);
+        w.optional("number", &self.number);
+        w.optional("original_quote", &self.original_quote);
+        w.optional("private", &self.private);
+        w.optional("spec_section_description", &self.spec_section_description);
+        w.optional("spec_section_number", &self.spec_section_number);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
         w.end()
     }
 }
@@ -35998,9 +35983,9 @@ impl RfqUpdate {
 impl serde::Serialize for RfqUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.field("rfq", &self.rfq)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_id", &self.contract_id);
+        w.field("rfq", &self.rfq);
         w.end()
     }
 }
@@ -36075,21 +36060,21 @@ impl<'de> serde::Deserialize<'de> for Quote {
 impl serde::Serialize for Quote {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("commitment_quote_number", &self.commitment_quote_number)?;
-        w.put("cost", &self.cost)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("description", &self.description)?;
-        w.put("request_for_quote_id", &self.request_for_quote_id)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("import_origin_id", &self.import_origin_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("prostore_file_ids", &self.prostore_file_ids)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("commitment_quote_number", &self.commitment_quote_number);
+        w.put("cost", &self.cost);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("description", &self.description);
+        w.put("request_for_quote_id", &self.request_for_quote_id);
+        w.put("attachments_count", &self.attachments_count);
+        w.put("import_origin_id", &self.import_origin_id);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("prostore_file_ids", &self.prostore_file_ids);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -36148,10 +36133,10 @@ impl QuoteRfqQuote {
 impl serde::Serialize for QuoteRfqQuote {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("commitment_quote_number", &self.commitment_quote_number)?;
-        w.optional("cost", &self.cost)?;
-        w.optional("description", &self.description)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
+        w.optional("commitment_quote_number", &self.commitment_quote_number);
+        w.optional("cost", &self.cost);
+        w.optional("description", &self.description);
+        w.optional("schedule_impact", &self.schedule_impact);
         w.end()
     }
 }
@@ -36180,9 +36165,9 @@ impl NewQuote {
 impl serde::Serialize for NewQuote {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.field("rfq_quote", &self.rfq_quote)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_id", &self.contract_id);
+        w.field("rfq_quote", &self.rfq_quote);
         w.end()
     }
 }
@@ -36236,14 +36221,14 @@ impl<'de> serde::Deserialize<'de> for RfqResponse {
 impl serde::Serialize for RfqResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comment", &self.comment)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("prostore_file_ids", &self.prostore_file_ids)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("comment", &self.comment);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("prostore_file_ids", &self.prostore_file_ids);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -36284,8 +36269,8 @@ impl ResponseRfqResponse {
 impl serde::Serialize for ResponseRfqResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("comment", &self.comment)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("comment", &self.comment);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
         w.end()
     }
 }
@@ -36318,9 +36303,9 @@ impl NewResponse {
 impl serde::Serialize for NewResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("contract_id", &self.contract_id)?;
-        w.field("rfq_response", &self.rfq_response)?;
+        w.field("project_id", &self.project_id);
+        w.field("contract_id", &self.contract_id);
+        w.field("rfq_response", &self.rfq_response);
         w.end()
     }
 }
@@ -36367,10 +36352,10 @@ impl serde::Serialize for StandardCostCodeList {
         w.put(
             "available_to_use_on_new_projects",
             &self.available_to_use_on_new_projects,
-        )?;
-        w.put("id", &self.id)?;
-        w.put("is_erp_list", &self.is_erp_list)?;
-        w.put("name", &self.name)?;
+        );
+        w.put("id", &self.id);
+        w.put("is_erp_list", &self.is_erp_list);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -36397,8 +36382,8 @@ impl NewStandardCostCodeList {
 impl serde::Serialize for NewStandardCostCodeList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("standard_cost_code_list", &self.standard_cost_code_list)?;
+        w.field("company_id", &self.company_id);
+        w.field("standard_cost_code_list", &self.standard_cost_code_list);
         w.end()
     }
 }
@@ -36442,10 +36427,10 @@ impl<'de> serde::Deserialize<'de> for StandardCostCodeListDetail {
 impl serde::Serialize for StandardCostCodeListDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("is_erp_list", &self.is_erp_list)?;
-        w.put("name", &self.name)?;
-        w.put("company_id", &self.company_id)?;
+        w.put("id", &self.id);
+        w.put("is_erp_list", &self.is_erp_list);
+        w.put("name", &self.name);
+        w.put("company_id", &self.company_id);
         w.end()
     }
 }
@@ -36486,8 +36471,8 @@ impl StandardCostCodeListUpdateStandardCostCodeList {
 impl serde::Serialize for StandardCostCodeListUpdateStandardCostCodeList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("is_erp_list", &self.is_erp_list)?;
+        w.optional("name", &self.name);
+        w.optional("is_erp_list", &self.is_erp_list);
         w.end()
     }
 }
@@ -36518,8 +36503,8 @@ impl StandardCostCodeListUpdate {
 impl serde::Serialize for StandardCostCodeListUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("standard_cost_code_list", &self.standard_cost_code_list)?;
+        w.field("company_id", &self.company_id);
+        w.field("standard_cost_code_list", &self.standard_cost_code_list);
         w.end()
     }
 }
@@ -36607,11 +36592,11 @@ impl StandardCostCodeInput {
 impl serde::Serialize for StandardCostCodeInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("code", &self.code)?;
-        w.optional("name", &self.name)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        w.optional("parent_id", &self.parent_id);
+        w.optional("code", &self.code);
+        w.optional("name", &self.name);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -36645,9 +36630,9 @@ impl NewStandardCostCode {
 impl serde::Serialize for NewStandardCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
-        w.field("standard_cost_code", &self.standard_cost_code)?;
+        w.field("company_id", &self.company_id);
+        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id);
+        w.field("standard_cost_code", &self.standard_cost_code);
         w.end()
     }
 }
@@ -36723,12 +36708,12 @@ impl StandardCostCodeSyncUpdate {
 impl serde::Serialize for StandardCostCodeSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("id", &self.id)?;
-        w.optional("code", &self.code)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
+        w.optional("name", &self.name);
+        w.optional("id", &self.id);
+        w.optional("code", &self.code);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
         w.end()
     }
 }
@@ -36762,9 +36747,9 @@ impl StandardCostCodeSync {
 impl serde::Serialize for StandardCostCodeSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("company_id", &self.company_id);
+        w.field("standard_cost_code_list_id", &self.standard_cost_code_list_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -36801,8 +36786,8 @@ impl<'de> serde::Deserialize<'de> for StandardCostCodeSyncResult {
 impl serde::Serialize for StandardCostCodeSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -36860,10 +36845,10 @@ impl SubJobInput {
 impl serde::Serialize for SubJobInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("code", &self.code)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
+        w.optional("name", &self.name);
+        w.optional("code", &self.code);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
         w.end()
     }
 }
@@ -36887,8 +36872,8 @@ impl NewSubJob {
 impl serde::Serialize for NewSubJob {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("sub_job", &self.sub_job)?;
+        w.field("project_id", &self.project_id);
+        w.field("sub_job", &self.sub_job);
         w.end()
     }
 }
@@ -36955,11 +36940,11 @@ impl SubJobSyncUpdate {
 impl serde::Serialize for SubJobSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("name", &self.name)?;
-        w.optional("code", &self.code)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
+        w.optional("id", &self.id);
+        w.optional("name", &self.name);
+        w.optional("code", &self.code);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
         w.end()
     }
 }
@@ -36983,8 +36968,8 @@ impl SubJobSync {
 impl serde::Serialize for SubJobSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("project_id", &self.project_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -37021,8 +37006,8 @@ impl<'de> serde::Deserialize<'de> for SubJobSyncResult {
 impl serde::Serialize for SubJobSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -37077,14 +37062,14 @@ impl<'de> serde::Deserialize<'de> for TaxCode {
 impl serde::Serialize for TaxCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("code", &self.code)?;
-        w.put("description", &self.description)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("rate1", &self.rate1)?;
-        w.put("archived", &self.archived)?;
-        w.put("default_tax_code", &self.default_tax_code)?;
+        w.put("id", &self.id);
+        w.put("code", &self.code);
+        w.put("description", &self.description);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("rate1", &self.rate1);
+        w.put("archived", &self.archived);
+        w.put("default_tax_code", &self.default_tax_code);
         w.end()
     }
 }
@@ -37162,13 +37147,13 @@ impl NewTaxCode {
 impl serde::Serialize for NewTaxCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("code", &self.code)?;
-        w.optional("description", &self.description)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("rate1", &self.rate1)?;
-        w.optional("archived", &self.archived)?;
-        w.optional("default_tax_code", &self.default_tax_code)?;
+        w.field("code", &self.code);
+        w.optional("description", &self.description);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("rate1", &self.rate1);
+        w.optional("archived", &self.archived);
+        w.optional("default_tax_code", &self.default_tax_code);
         w.end()
     }
 }
@@ -37262,14 +37247,14 @@ impl TaxCodeSyncUpdate {
 impl serde::Serialize for TaxCodeSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("code", &self.code)?;
-        w.optional("description", &self.description)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("rate1", &self.rate1)?;
-        w.optional("archived", &self.archived)?;
-        w.optional("default_tax_code", &self.default_tax_code)?;
+        w.optional("id", &self.id);
+        w.optional("code", &self.code);
+        w.optional("description", &self.description);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("rate1", &self.rate1);
+        w.optional("archived", &self.archived);
+        w.optional("default_tax_code", &self.default_tax_code);
         w.end()
     }
 }
@@ -37293,8 +37278,8 @@ impl TaxCodeSync {
 impl serde::Serialize for TaxCodeSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("company_id", &self.company_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -37329,8 +37314,8 @@ impl<'de> serde::Deserialize<'de> for TaxCodeSyncResult {
 impl serde::Serialize for TaxCodeSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -37415,13 +37400,13 @@ impl TaxCodeUpdate {
 impl serde::Serialize for TaxCodeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("code", &self.code)?;
-        w.optional("description", &self.description)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("rate1", &self.rate1)?;
-        w.optional("archived", &self.archived)?;
-        w.optional("default_tax_code", &self.default_tax_code)?;
+        w.optional("code", &self.code);
+        w.optional("description", &self.description);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("rate1", &self.rate1);
+        w.optional("archived", &self.archived);
+        w.optional("default_tax_code", &self.default_tax_code);
         w.end()
     }
 }
@@ -37467,11 +37452,11 @@ impl<'de> serde::Deserialize<'de> for TaxType {
 impl serde::Serialize for TaxType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("name", &self.name)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("name", &self.name);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -37522,10 +37507,10 @@ impl NewTaxType {
 impl serde::Serialize for NewTaxType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.field("name", &self.name)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        w.optional("description", &self.description);
+        w.field("name", &self.name);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -37592,11 +37577,11 @@ impl TaxTypeSyncUpdate {
 impl serde::Serialize for TaxTypeSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("description", &self.description)?;
-        w.optional("name", &self.name)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        w.optional("id", &self.id);
+        w.optional("description", &self.description);
+        w.optional("name", &self.name);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -37620,8 +37605,8 @@ impl TaxTypeSync {
 impl serde::Serialize for TaxTypeSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("company_id", &self.company_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -37656,8 +37641,8 @@ impl<'de> serde::Deserialize<'de> for TaxTypeSyncResult {
 impl serde::Serialize for TaxTypeSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -37715,10 +37700,10 @@ impl TaxTypeUpdate {
 impl serde::Serialize for TaxTypeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("name", &self.name)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        w.optional("description", &self.description);
+        w.optional("name", &self.name);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -38063,45 +38048,42 @@ impl WorkOrderContractInput {
 impl serde::Serialize for WorkOrderContractInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("accounting_method", &self.accounting_method)?;
-        w.optional("actual_completion_date", &self.actual_completion_date)?;
-        w.optional("approval_letter_date", &self.approval_letter_date)?;
-        w.optional("contract_date", &self.contract_date)?;
+        w.optional("accounting_method", &self.accounting_method);
+        w.optional("actual_completion_date", &self.actual_completion_date);
+        w.optional("approval_letter_date", &self.approval_letter_date);
+        w.optional("contract_date", &self.contract_date);
         w.optional(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.optional("contract_start_date", &self.contract_start_date)?;
-        w.optional("description", &self.description)?;
-        w.optional("exclusions", &self.exclusions)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("execution_date", &self.execution_date)?;
-        w.optional("inclusions", &self.inclusions)?;
-        w.optional("invoice_contact_user_ids", &self.invoice_contact_user_ids)?;
-        w.optional("issued_on_date", &self.issued_on_date)?;
-        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("number", &self.number)?;
-        w.optional("private", &self.private)?;
-        w.optional("retainage_percent", &self.retainage_percent)?;
-        w.optional("returned_date", &self.returned_date)?;
-        w.optional(
-            "signed_contract_received_date",
-            &self.signed_contract_received_date,
-        )?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.optional("currency_iso_code", &self.currency_iso_code)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("contract_start_date", &self.contract_start_date);
+        w.optional("description", &self.description);
+        w.optional("exclusions", &self.exclusions);
+        w.optional("executed", &self.executed);
+        w.optional("execution_date", &self.execution_date);
+        w.optional("inclusions", &self.inclusions);
+        w.optional("invoice_contact_user_ids", &self.invoice_contact_user_ids);
+        w.optional("issued_on_date", &self.issued_on_date);
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("number", &self.number);
+        w.optional("private", &self.private);
+        w.optional("retainage_percent", &self.retainage_percent);
+        w.optional("returned_date", &self.returned_date);
+        w.optional("signed_contract_received_date", &self.signed_contract_received_date);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate);
+        w.optional("currency_iso_code", &self.currency_iso_code);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -38138,9 +38120,9 @@ impl NewWorkOrderContract {
 impl serde::Serialize for NewWorkOrderContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("attachments", &self.attachments)?;
-        w.field("work_order_contract", &self.work_order_contract)?;
+        w.field("project_id", &self.project_id);
+        w.optional("attachments", &self.attachments);
+        w.field("work_order_contract", &self.work_order_contract);
         w.end()
     }
 }
@@ -38325,60 +38307,60 @@ impl<'de> serde::Deserialize<'de> for WorkOrderContract {
 impl serde::Serialize for WorkOrderContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("actual_completion_date", &self.actual_completion_date)?;
-        w.put("approval_letter_date", &self.approval_letter_date)?;
-        w.put("approved_change_orders", &self.approved_change_orders)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("change_order_packages", &self.change_order_packages)?;
-        w.put("change_order_requests", &self.change_order_requests)?;
-        w.put("contract_date", &self.contract_date)?;
-        w.put("contract_start_date", &self.contract_start_date)?;
+        w.put("accounting_method", &self.accounting_method);
+        w.put("actual_completion_date", &self.actual_completion_date);
+        w.put("approval_letter_date", &self.approval_letter_date);
+        w.put("approved_change_orders", &self.approved_change_orders);
+        w.put("attachments", &self.attachments);
+        w.put("change_order_packages", &self.change_order_packages);
+        w.put("change_order_requests", &self.change_order_requests);
+        w.put("contract_date", &self.contract_date);
+        w.put("contract_start_date", &self.contract_start_date);
         w.put(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("draft_change_orders_amount", &self.draft_change_orders_amount)?;
-        w.put("exclusions", &self.exclusions)?;
-        w.put("executed", &self.executed)?;
-        w.put("execution_date", &self.execution_date)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("id", &self.id)?;
-        w.put("inclusions", &self.inclusions)?;
-        w.put("invoice_contacts", &self.invoice_contacts)?;
-        w.put("issued_on_date", &self.issued_on_date)?;
-        w.put("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.put("line_items", &self.line_items)?;
-        w.put("number", &self.number)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("payments_issued", &self.payments_issued)?;
-        w.put("pending_change_orders", &self.pending_change_orders)?;
-        w.put("pending_revised_contract", &self.pending_revised_contract)?;
-        w.put("percentage_paid", &self.percentage_paid)?;
-        w.put("potential_change_orders", &self.potential_change_orders)?;
-        w.put("private", &self.private)?;
-        w.put("project", &self.project)?;
-        w.put("remaining_balance_outstanding", &self.remaining_balance_outstanding)?;
-        w.put("requisitions_are_enabled", &self.requisitions_are_enabled)?;
-        w.put("retainage_percent", &self.retainage_percent)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("revised_contract", &self.revised_contract)?;
-        w.put("signed_contract_received_date", &self.signed_contract_received_date)?;
-        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("total_draw_requests_amount", &self.total_draw_requests_amount)?;
-        w.put("total_payments", &self.total_payments)?;
-        w.put("total_requisitions_amount", &self.total_requisitions_amount)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        );
+        w.put("created_at", &self.created_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("draft_change_orders_amount", &self.draft_change_orders_amount);
+        w.put("exclusions", &self.exclusions);
+        w.put("executed", &self.executed);
+        w.put("execution_date", &self.execution_date);
+        w.put("grand_total", &self.grand_total);
+        w.put("id", &self.id);
+        w.put("inclusions", &self.inclusions);
+        w.put("invoice_contacts", &self.invoice_contacts);
+        w.put("issued_on_date", &self.issued_on_date);
+        w.put("letter_of_intent_date", &self.letter_of_intent_date);
+        w.put("line_items", &self.line_items);
+        w.put("number", &self.number);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_id", &self.origin_id);
+        w.put("payments_issued", &self.payments_issued);
+        w.put("pending_change_orders", &self.pending_change_orders);
+        w.put("pending_revised_contract", &self.pending_revised_contract);
+        w.put("percentage_paid", &self.percentage_paid);
+        w.put("potential_change_orders", &self.potential_change_orders);
+        w.put("private", &self.private);
+        w.put("project", &self.project);
+        w.put("remaining_balance_outstanding", &self.remaining_balance_outstanding);
+        w.put("requisitions_are_enabled", &self.requisitions_are_enabled);
+        w.put("retainage_percent", &self.retainage_percent);
+        w.put("returned_date", &self.returned_date);
+        w.put("revised_contract", &self.revised_contract);
+        w.put("signed_contract_received_date", &self.signed_contract_received_date);
+        w.put("show_line_items_to_non_admins", &self.show_line_items_to_non_admins);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("total_draw_requests_amount", &self.total_draw_requests_amount);
+        w.put("total_payments", &self.total_payments);
+        w.put("total_requisitions_amount", &self.total_requisitions_amount);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -38629,37 +38611,34 @@ impl WorkOrderContractSyncUpdate {
 impl serde::Serialize for WorkOrderContractSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("accounting_method", &self.accounting_method)?;
-        w.optional("actual_completion_date", &self.actual_completion_date)?;
-        w.optional("approval_letter_date", &self.approval_letter_date)?;
-        w.optional("contract_date", &self.contract_date)?;
+        w.optional("id", &self.id);
+        w.optional("accounting_method", &self.accounting_method);
+        w.optional("actual_completion_date", &self.actual_completion_date);
+        w.optional("approval_letter_date", &self.approval_letter_date);
+        w.optional("contract_date", &self.contract_date);
         w.optional(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.optional("contract_start_date", &self.contract_start_date)?;
-        w.optional("description", &self.description)?;
-        w.optional("exclusions", &self.exclusions)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("execution_date", &self.execution_date)?;
-        w.optional("inclusions", &self.inclusions)?;
-        w.optional("issued_on_date", &self.issued_on_date)?;
-        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("number", &self.number)?;
-        w.optional("private", &self.private)?;
-        w.optional("retainage_percent", &self.retainage_percent)?;
-        w.optional("returned_date", &self.returned_date)?;
-        w.optional(
-            "signed_contract_received_date",
-            &self.signed_contract_received_date,
-        )?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("vendor_id", &self.vendor_id)?;
+        );
+        w.optional("contract_start_date", &self.contract_start_date);
+        w.optional("description", &self.description);
+        w.optional("exclusions", &self.exclusions);
+        w.optional("executed", &self.executed);
+        w.optional("execution_date", &self.execution_date);
+        w.optional("inclusions", &self.inclusions);
+        w.optional("issued_on_date", &self.issued_on_date);
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("number", &self.number);
+        w.optional("private", &self.private);
+        w.optional("retainage_percent", &self.retainage_percent);
+        w.optional("returned_date", &self.returned_date);
+        w.optional("signed_contract_received_date", &self.signed_contract_received_date);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("vendor_id", &self.vendor_id);
         w.end()
     }
 }
@@ -38687,8 +38666,8 @@ impl WorkOrderContractSync {
 impl serde::Serialize for WorkOrderContractSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("project_id", &self.project_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -38758,12 +38737,12 @@ impl NewBudgetLineItemV1_1BudgetLineItem {
 impl serde::Serialize for NewBudgetLineItemV1_1BudgetLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("original_budget_amount", &self.original_budget_amount)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.field("wbs_code_id", &self.wbs_code_id);
+        w.optional("original_budget_amount", &self.original_budget_amount);
+        w.optional("uom", &self.uom);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("calculation_strategy", &self.calculation_strategy);
         w.end()
     }
 }
@@ -38794,8 +38773,8 @@ impl NewBudgetLineItemV1_1 {
 impl serde::Serialize for NewBudgetLineItemV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("budget_line_item", &self.budget_line_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("budget_line_item", &self.budget_line_item);
         w.end()
     }
 }
@@ -38872,12 +38851,12 @@ impl BudgetLineItemUpdateV1_1BudgetLineItem {
 impl serde::Serialize for BudgetLineItemUpdateV1_1BudgetLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("original_budget_amount", &self.original_budget_amount)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("original_budget_amount", &self.original_budget_amount);
+        w.optional("uom", &self.uom);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("calculation_strategy", &self.calculation_strategy);
         w.end()
     }
 }
@@ -38908,8 +38887,8 @@ impl BudgetLineItemUpdateV1_1 {
 impl serde::Serialize for BudgetLineItemUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("budget_line_item", &self.budget_line_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("budget_line_item", &self.budget_line_item);
         w.end()
     }
 }
@@ -38964,8 +38943,8 @@ impl IdOperator3 {
 impl serde::Serialize for IdOperator3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39030,8 +39009,8 @@ impl IdOperator {
 impl serde::Serialize for IdOperator {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39106,8 +39085,8 @@ impl BudgetStageStatus {
 impl serde::Serialize for BudgetStageStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39164,8 +39143,8 @@ impl BudgetStage {
 impl serde::Serialize for BudgetStage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39204,8 +39183,8 @@ impl IdOperator2 {
 impl serde::Serialize for IdOperator2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39290,7 +39269,7 @@ impl ChangeEventQueryV1_1CommitmentStatus {
 impl serde::Serialize for ChangeEventQueryV1_1CommitmentStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
+        w.optional("id", &self.id);
         w.end()
     }
 }
@@ -39347,8 +39326,8 @@ impl IdOperator4 {
 impl serde::Serialize for IdOperator4 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39379,7 +39358,7 @@ impl ChangeEventQueryV1_1CreatedBy {
 impl serde::Serialize for ChangeEventQueryV1_1CreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
+        w.optional("id", &self.id);
         w.end()
     }
 }
@@ -39418,8 +39397,8 @@ impl ChangeEventQueryV1_1Contract {
 impl serde::Serialize for ChangeEventQueryV1_1Contract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39492,8 +39471,8 @@ impl CostStageStatus {
 impl serde::Serialize for CostStageStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39556,8 +39535,8 @@ impl CostStage {
 impl serde::Serialize for CostStage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39622,8 +39601,8 @@ impl EventOriginType {
 impl serde::Serialize for EventOriginType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39686,8 +39665,8 @@ impl ChangeEventQueryV1_1ItemType {
 impl serde::Serialize for ChangeEventQueryV1_1ItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39752,7 +39731,7 @@ impl PrimePcoStatus {
 impl serde::Serialize for PrimePcoStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
+        w.optional("id", &self.id);
         w.end()
     }
 }
@@ -39791,8 +39770,8 @@ impl BudgetRomAmountProjectCurrency {
 impl serde::Serialize for BudgetRomAmountProjectCurrency {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39831,8 +39810,8 @@ impl ChangeEventQueryV1_1Rfq {
 impl serde::Serialize for ChangeEventQueryV1_1Rfq {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -39889,7 +39868,7 @@ impl ChangeEventQueryV1_1RfqStatus {
 impl serde::Serialize for ChangeEventQueryV1_1RfqStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
+        w.optional("id", &self.id);
         w.end()
     }
 }
@@ -39918,7 +39897,7 @@ impl RfqTitle {
 impl serde::Serialize for RfqTitle {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
+        w.optional("id", &self.id);
         w.end()
     }
 }
@@ -39957,8 +39936,8 @@ impl ChangeEventQueryV1_1Scope {
 impl serde::Serialize for ChangeEventQueryV1_1Scope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("operator", &self.operator)?;
+        w.optional("id", &self.id);
+        w.optional("operator", &self.operator);
         w.end()
     }
 }
@@ -40416,81 +40395,81 @@ impl ChangeEventQueryV1_1 {
 impl serde::Serialize for ChangeEventQueryV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("budget_change", &self.budget_change)?;
-        w.optional("budget_days_in_stage", &self.budget_days_in_stage)?;
-        w.optional("budget_stage_status", &self.budget_stage_status)?;
-        w.optional("budget_stage", &self.budget_stage)?;
-        w.optional("budget_code", &self.budget_code)?;
-        w.optional("change_event_line_item", &self.change_event_line_item)?;
-        w.optional("change_reason", &self.change_reason)?;
-        w.optional("change_type", &self.change_type)?;
-        w.optional("commitment_status", &self.commitment_status)?;
-        w.optional("commitment", &self.commitment)?;
-        w.optional("custom_field_id", &self.custom_field_id)?;
-        w.optional("created_at", &self.created_at)?;
-        w.optional("cost_in_status_since", &self.cost_in_status_since)?;
-        w.optional("revenue_in_status_since", &self.revenue_in_status_since)?;
-        w.optional("budget_in_status_since", &self.budget_in_status_since)?;
-        w.optional("created_by", &self.created_by)?;
-        w.optional("commitment_title", &self.commitment_title)?;
-        w.optional("contract", &self.contract)?;
-        w.optional("cost_days_in_stage", &self.cost_days_in_stage)?;
-        w.optional("cost_rom_amount", &self.cost_rom_amount)?;
+        w.optional("budget_change", &self.budget_change);
+        w.optional("budget_days_in_stage", &self.budget_days_in_stage);
+        w.optional("budget_stage_status", &self.budget_stage_status);
+        w.optional("budget_stage", &self.budget_stage);
+        w.optional("budget_code", &self.budget_code);
+        w.optional("change_event_line_item", &self.change_event_line_item);
+        w.optional("change_reason", &self.change_reason);
+        w.optional("change_type", &self.change_type);
+        w.optional("commitment_status", &self.commitment_status);
+        w.optional("commitment", &self.commitment);
+        w.optional("custom_field_id", &self.custom_field_id);
+        w.optional("created_at", &self.created_at);
+        w.optional("cost_in_status_since", &self.cost_in_status_since);
+        w.optional("revenue_in_status_since", &self.revenue_in_status_since);
+        w.optional("budget_in_status_since", &self.budget_in_status_since);
+        w.optional("created_by", &self.created_by);
+        w.optional("commitment_title", &self.commitment_title);
+        w.optional("contract", &self.contract);
+        w.optional("cost_days_in_stage", &self.cost_days_in_stage);
+        w.optional("cost_rom_amount", &self.cost_rom_amount);
         w.optional(
             "latest_cost_amount_project_currency",
             &self.latest_cost_amount_project_currency,
-        )?;
+        );
         w.optional(
             "latest_revenue_amount_project_currency",
             &self.latest_revenue_amount_project_currency,
-        )?;
+        );
         w.optional(
             "latest_budget_impact_project_currency",
             &self.latest_budget_impact_project_currency,
-        )?;
+        );
         w.optional(
             "revenue_unit_cost_project_currency",
             &self.revenue_unit_cost_project_currency,
-        )?;
+        );
         w.optional(
             "budget_unit_cost_value_project_currency",
             &self.budget_unit_cost_value_project_currency,
-        )?;
+        );
         w.optional(
             "cost_unit_cost_value_project_currency",
             &self.cost_unit_cost_value_project_currency,
-        )?;
-        w.optional("over_under_project_currency", &self.over_under_project_currency)?;
+        );
+        w.optional("over_under_project_currency", &self.over_under_project_currency);
         w.optional(
             "latest_quote_amount_project_currency",
             &self.latest_quote_amount_project_currency,
-        )?;
-        w.optional("cost_stage_status", &self.cost_stage_status)?;
-        w.optional("cost_stage", &self.cost_stage)?;
-        w.optional("event_origin_type", &self.event_origin_type)?;
-        w.optional("item_type", &self.item_type)?;
-        w.optional("non_commitment", &self.non_commitment)?;
-        w.optional("number", &self.number)?;
-        w.optional("number_title", &self.number_title)?;
-        w.optional("production_quantity", &self.production_quantity)?;
-        w.optional("prime_pco_status", &self.prime_pco_status)?;
-        w.optional("prime_pco", &self.prime_pco)?;
-        w.optional("revenue_days_in_stage", &self.revenue_days_in_stage)?;
+        );
+        w.optional("cost_stage_status", &self.cost_stage_status);
+        w.optional("cost_stage", &self.cost_stage);
+        w.optional("event_origin_type", &self.event_origin_type);
+        w.optional("item_type", &self.item_type);
+        w.optional("non_commitment", &self.non_commitment);
+        w.optional("number", &self.number);
+        w.optional("number_title", &self.number_title);
+        w.optional("production_quantity", &self.production_quantity);
+        w.optional("prime_pco_status", &self.prime_pco_status);
+        w.optional("prime_pco", &self.prime_pco);
+        w.optional("revenue_days_in_stage", &self.revenue_days_in_stage);
         w.optional(
             "revenue_rom_amount_project_currency",
             &self.revenue_rom_amount_project_currency,
-        )?;
+        );
         w.optional(
             "budget_rom_amount_project_currency",
             &self.budget_rom_amount_project_currency,
-        )?;
-        w.optional("rfq", &self.rfq)?;
-        w.optional("rfq_status", &self.rfq_status)?;
-        w.optional("rfq_title", &self.rfq_title)?;
-        w.optional("scope", &self.scope)?;
-        w.optional("status", &self.status)?;
-        w.optional("vendor", &self.vendor)?;
-        w.optional("wbs_segment_id", &self.wbs_segment_id)?;
+        );
+        w.optional("rfq", &self.rfq);
+        w.optional("rfq_status", &self.rfq_status);
+        w.optional("rfq_title", &self.rfq_title);
+        w.optional("scope", &self.scope);
+        w.optional("status", &self.status);
+        w.optional("vendor", &self.vendor);
+        w.optional("wbs_segment_id", &self.wbs_segment_id);
         w.end()
     }
 }
@@ -40530,9 +40509,9 @@ impl<'de> serde::Deserialize<'de> for ChangeEventV1_1Status {
 impl serde::Serialize for ChangeEventV1_1Status {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("mapped_to_status", &self.mapped_to_status)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("mapped_to_status", &self.mapped_to_status);
         w.end()
     }
 }
@@ -40575,10 +40554,10 @@ impl<'de> serde::Deserialize<'de> for EventOrigin {
 impl serde::Serialize for EventOrigin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_type", &self.origin_type)?;
-        w.put("display_name", &self.display_name)?;
-        w.put("web_page_url", &self.web_page_url)?;
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_type", &self.origin_type);
+        w.put("display_name", &self.display_name);
+        w.put("web_page_url", &self.web_page_url);
         w.end()
     }
 }
@@ -40618,9 +40597,9 @@ impl<'de> serde::Deserialize<'de> for ChangeEventV1_1ChangeType {
 impl serde::Serialize for ChangeEventV1_1ChangeType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviation", &self.abbreviation)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviation", &self.abbreviation);
         w.end()
     }
 }
@@ -40657,8 +40636,8 @@ impl<'de> serde::Deserialize<'de> for ChangeReason {
 impl serde::Serialize for ChangeReason {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("change_reason", &self.change_reason)?;
+        w.put("id", &self.id);
+        w.put("change_reason", &self.change_reason);
         w.end()
     }
 }
@@ -40698,9 +40677,9 @@ impl<'de> serde::Deserialize<'de> for PrimeContractForEstimates {
 impl serde::Serialize for PrimeContractForEstimates {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -40740,9 +40719,9 @@ impl<'de> serde::Deserialize<'de> for ChangeEventV1_1Attachment {
 impl serde::Serialize for ChangeEventV1_1Attachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
         w.end()
     }
 }
@@ -40779,8 +40758,8 @@ impl<'de> serde::Deserialize<'de> for ExternalData {
 impl serde::Serialize for ExternalData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
         w.end()
     }
 }
@@ -40820,9 +40799,9 @@ impl<'de> serde::Deserialize<'de> for ChangeEventV1_1CreatedBy {
 impl serde::Serialize for ChangeEventV1_1CreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -40862,9 +40841,9 @@ impl<'de> serde::Deserialize<'de> for BudgetImpactBudgetChangeAdjustmentLineItem
 impl serde::Serialize for BudgetImpactBudgetChangeAdjustmentLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
+        w.put("amount", &self.amount);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
         w.end()
     }
 }
@@ -40972,13 +40951,13 @@ impl<'de> serde::Deserialize<'de> for BudgetImpactBudgetChange {
 impl serde::Serialize for BudgetImpactBudgetChange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("adjustment_line_item", &self.adjustment_line_item)?;
-        w.put("days_in_stage", &self.days_in_stage)?;
-        w.put("id", &self.id)?;
-        w.put("in_status_since", &self.in_status_since)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
+        w.put("adjustment_line_item", &self.adjustment_line_item);
+        w.put("days_in_stage", &self.days_in_stage);
+        w.put("id", &self.id);
+        w.put("in_status_since", &self.in_status_since);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -41024,11 +41003,11 @@ impl<'de> serde::Deserialize<'de> for BudgetImpactBudgetModification {
 impl serde::Serialize for BudgetImpactBudgetModification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("budget_modification_id", &self.budget_modification_id)?;
-        w.put("amount", &self.amount)?;
-        w.put("notes", &self.notes)?;
-        w.put("transfer_from", &self.transfer_from)?;
-        w.put("transfer_to", &self.transfer_to)?;
+        w.put("budget_modification_id", &self.budget_modification_id);
+        w.put("amount", &self.amount);
+        w.put("notes", &self.notes);
+        w.put("transfer_from", &self.transfer_from);
+        w.put("transfer_to", &self.transfer_to);
         w.end()
     }
 }
@@ -41065,8 +41044,8 @@ impl<'de> serde::Deserialize<'de> for Transfer {
 impl serde::Serialize for Transfer {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
-        w.put("from_wbs_code", &self.from_wbs_code)?;
+        w.put("amount", &self.amount);
+        w.put("from_wbs_code", &self.from_wbs_code);
         w.end()
     }
 }
@@ -41120,14 +41099,14 @@ impl<'de> serde::Deserialize<'de> for BudgetImpactEstimate {
 impl serde::Serialize for BudgetImpactEstimate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
-        w.put("amount_project_currency", &self.amount_project_currency)?;
-        w.put("auto_balance", &self.auto_balance)?;
-        w.put("calculation_strategy", &self.calculation_strategy)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("transfer", &self.transfer)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("unit_cost_project_currency", &self.unit_cost_project_currency)?;
+        w.put("amount", &self.amount);
+        w.put("amount_project_currency", &self.amount_project_currency);
+        w.put("auto_balance", &self.auto_balance);
+        w.put("calculation_strategy", &self.calculation_strategy);
+        w.put("quantity", &self.quantity);
+        w.put("transfer", &self.transfer);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("unit_cost_project_currency", &self.unit_cost_project_currency);
         w.end()
     }
 }
@@ -41329,12 +41308,12 @@ impl<'de> serde::Deserialize<'de> for BudgetImpact {
 impl serde::Serialize for BudgetImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("budget_change", &self.budget_change)?;
-        w.put("budget_modification", &self.budget_modification)?;
-        w.put("estimate", &self.estimate)?;
-        w.put("source_of_latest_budget_impact", &self.source_of_latest_budget_impact)?;
-        w.put("source_of_stage", &self.source_of_stage)?;
-        w.put("source_of_budget_rom", &self.source_of_budget_rom)?;
+        w.put("budget_change", &self.budget_change);
+        w.put("budget_modification", &self.budget_modification);
+        w.put("estimate", &self.estimate);
+        w.put("source_of_latest_budget_impact", &self.source_of_latest_budget_impact);
+        w.put("source_of_stage", &self.source_of_stage);
+        w.put("source_of_budget_rom", &self.source_of_budget_rom);
         w.end()
     }
 }
@@ -41425,9 +41404,9 @@ impl<'de> serde::Deserialize<'de> for ChangeItemCostImpactCommitmentLineItem {
 impl serde::Serialize for ChangeItemCostImpactCommitmentLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
-        w.put("amount_project_currency", &self.amount_project_currency)?;
-        w.put("id", &self.id)?;
+        w.put("amount", &self.amount);
+        w.put("amount_project_currency", &self.amount_project_currency);
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -41532,15 +41511,15 @@ impl<'de> serde::Deserialize<'de> for ChangeItemCostImpactChangeOrderPackage {
 impl serde::Serialize for ChangeItemCostImpactChangeOrderPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contract_type", &self.contract_type)?;
-        w.put("days_in_stage", &self.days_in_stage)?;
-        w.put("id", &self.id)?;
-        w.put("in_status_since", &self.in_status_since)?;
-        w.put("line_item", &self.line_item)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
+        w.put("contract_type", &self.contract_type);
+        w.put("days_in_stage", &self.days_in_stage);
+        w.put("id", &self.id);
+        w.put("in_status_since", &self.in_status_since);
+        w.put("line_item", &self.line_item);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -41582,9 +41561,9 @@ for ChangeItemCostImpactCommitmentCurrencyConfiguration {
 impl serde::Serialize for ChangeItemCostImpactCommitmentCurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("base_currency_iso_code", &self.base_currency_iso_code)?;
-        w.put("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
+        w.put("base_currency_iso_code", &self.base_currency_iso_code);
+        w.put("currency_exchange_rate", &self.currency_exchange_rate);
+        w.put("currency_iso_code", &self.currency_iso_code);
         w.end()
     }
 }
@@ -41700,16 +41679,16 @@ impl<'de> serde::Deserialize<'de> for ChangeItemCostImpactCommitment {
 impl serde::Serialize for ChangeItemCostImpactCommitment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contract_type", &self.contract_type)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("days_in_stage", &self.days_in_stage)?;
-        w.put("id", &self.id)?;
-        w.put("in_status_since", &self.in_status_since)?;
-        w.put("line_item", &self.line_item)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
+        w.put("contract_type", &self.contract_type);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("days_in_stage", &self.days_in_stage);
+        w.put("id", &self.id);
+        w.put("in_status_since", &self.in_status_since);
+        w.put("line_item", &self.line_item);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -41756,11 +41735,11 @@ impl<'de> serde::Deserialize<'de> for Proposed {
 impl serde::Serialize for Proposed {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("contract_type", &self.contract_type)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
+        w.put("id", &self.id);
+        w.put("contract_type", &self.contract_type);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -41797,8 +41776,8 @@ impl<'de> serde::Deserialize<'de> for ChangeItemCostImpactContract {
 impl serde::Serialize for ChangeItemCostImpactContract {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("proposed", &self.proposed)?;
-        w.put("confirmed", &self.confirmed)?;
+        w.put("proposed", &self.proposed);
+        w.put("confirmed", &self.confirmed);
         w.end()
     }
 }
@@ -41844,11 +41823,11 @@ impl<'de> serde::Deserialize<'de> for ChangeItemCostImpactEstimate {
 impl serde::Serialize for ChangeItemCostImpactEstimate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
-        w.put("calculation_strategy", &self.calculation_strategy)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("unit_of_measure", &self.unit_of_measure)?;
+        w.put("amount", &self.amount);
+        w.put("calculation_strategy", &self.calculation_strategy);
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("unit_of_measure", &self.unit_of_measure);
         w.end()
     }
 }
@@ -41964,13 +41943,13 @@ impl<'de> serde::Deserialize<'de> for RequestForQuote {
 impl serde::Serialize for RequestForQuote {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("days_in_stage", &self.days_in_stage)?;
-        w.put("id", &self.id)?;
-        w.put("in_status_since", &self.in_status_since)?;
-        w.put("latest_quote_amount", &self.latest_quote_amount)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
+        w.put("days_in_stage", &self.days_in_stage);
+        w.put("id", &self.id);
+        w.put("in_status_since", &self.in_status_since);
+        w.put("latest_quote_amount", &self.latest_quote_amount);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -42124,8 +42103,8 @@ impl<'de> serde::Deserialize<'de> for ChangeItemCostImpactVendor {
 impl serde::Serialize for ChangeItemCostImpactVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("confirmed", &self.confirmed)?;
-        w.put("proposed", &self.proposed)?;
+        w.put("confirmed", &self.confirmed);
+        w.put("proposed", &self.proposed);
         w.end()
     }
 }
@@ -42177,15 +42156,15 @@ impl<'de> serde::Deserialize<'de> for ChangeItemCostImpact {
 impl serde::Serialize for ChangeItemCostImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("change_order_package", &self.change_order_package)?;
-        w.put("commitment", &self.commitment)?;
-        w.put("contract", &self.contract)?;
-        w.put("estimate", &self.estimate)?;
-        w.put("non_commitment", &self.non_commitment)?;
-        w.put("request_for_quote", &self.request_for_quote)?;
-        w.put("source_of_latest_cost", &self.source_of_latest_cost)?;
-        w.put("source_of_stage", &self.source_of_stage)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("change_order_package", &self.change_order_package);
+        w.put("commitment", &self.commitment);
+        w.put("contract", &self.contract);
+        w.put("estimate", &self.estimate);
+        w.put("non_commitment", &self.non_commitment);
+        w.put("request_for_quote", &self.request_for_quote);
+        w.put("source_of_latest_cost", &self.source_of_latest_cost);
+        w.put("source_of_stage", &self.source_of_stage);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -42237,13 +42216,13 @@ impl<'de> serde::Deserialize<'de> for LatestCostValues {
 impl serde::Serialize for LatestCostValues {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
-        w.put("amount_project_currency", &self.amount_project_currency)?;
-        w.put("calculation_strategy", &self.calculation_strategy)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("unit_cost_project_currency", &self.unit_cost_project_currency)?;
-        w.put("unit_of_measure", &self.unit_of_measure)?;
+        w.put("amount", &self.amount);
+        w.put("amount_project_currency", &self.amount_project_currency);
+        w.put("calculation_strategy", &self.calculation_strategy);
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("unit_cost_project_currency", &self.unit_cost_project_currency);
+        w.put("unit_of_measure", &self.unit_of_measure);
         w.end()
     }
 }
@@ -42292,12 +42271,12 @@ impl<'de> serde::Deserialize<'de> for LatestRevenueValues {
 impl serde::Serialize for LatestRevenueValues {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
-        w.put("amount_project_currency", &self.amount_project_currency)?;
-        w.put("calculation_strategy", &self.calculation_strategy)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("unit_cost_project_currency", &self.unit_cost_project_currency)?;
+        w.put("amount", &self.amount);
+        w.put("amount_project_currency", &self.amount_project_currency);
+        w.put("calculation_strategy", &self.calculation_strategy);
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("unit_cost_project_currency", &self.unit_cost_project_currency);
         w.end()
     }
 }
@@ -42346,12 +42325,12 @@ impl<'de> serde::Deserialize<'de> for RevenueImpactEstimate {
 impl serde::Serialize for RevenueImpactEstimate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("unit_cost_project_currency", &self.unit_cost_project_currency)?;
-        w.put("amount", &self.amount)?;
-        w.put("amount_project_currency", &self.amount_project_currency)?;
-        w.put("calculation_strategy", &self.calculation_strategy)?;
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("unit_cost_project_currency", &self.unit_cost_project_currency);
+        w.put("amount", &self.amount);
+        w.put("amount_project_currency", &self.amount_project_currency);
+        w.put("calculation_strategy", &self.calculation_strategy);
         w.end()
     }
 }
@@ -42464,16 +42443,16 @@ impl<'de> serde::Deserialize<'de> for RevenueImpactChangeOrder {
 impl serde::Serialize for RevenueImpactChangeOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("days_in_stage", &self.days_in_stage)?;
-        w.put("id", &self.id)?;
-        w.put("in_status_since", &self.in_status_since)?;
-        w.put("line_item", &self.line_item)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
+        w.put("contract_id", &self.contract_id);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("days_in_stage", &self.days_in_stage);
+        w.put("id", &self.id);
+        w.put("in_status_since", &self.in_status_since);
+        w.put("line_item", &self.line_item);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -42510,8 +42489,8 @@ impl<'de> serde::Deserialize<'de> for RevenueImpactChangeOrderPackageLineItem {
 impl serde::Serialize for RevenueImpactChangeOrderPackageLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
-        w.put("id", &self.id)?;
+        w.put("amount", &self.amount);
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -42568,15 +42547,15 @@ impl<'de> serde::Deserialize<'de> for RevenueImpactChangeOrderPackage {
 impl serde::Serialize for RevenueImpactChangeOrderPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("days_in_stage", &self.days_in_stage)?;
-        w.put("id", &self.id)?;
-        w.put("in_status_since", &self.in_status_since)?;
-        w.put("line_item", &self.line_item)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
+        w.put("contract_id", &self.contract_id);
+        w.put("days_in_stage", &self.days_in_stage);
+        w.put("id", &self.id);
+        w.put("in_status_since", &self.in_status_since);
+        w.put("line_item", &self.line_item);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -42784,12 +42763,12 @@ impl<'de> serde::Deserialize<'de> for RevenueImpact {
 impl serde::Serialize for RevenueImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("estimate", &self.estimate)?;
-        w.put("change_order", &self.change_order)?;
-        w.put("change_order_package", &self.change_order_package)?;
-        w.put("source_of_latest_price", &self.source_of_latest_price)?;
-        w.put("source_of_revenue_rom", &self.source_of_revenue_rom)?;
-        w.put("source_of_stage", &self.source_of_stage)?;
+        w.put("estimate", &self.estimate);
+        w.put("change_order", &self.change_order);
+        w.put("change_order_package", &self.change_order_package);
+        w.put("source_of_latest_price", &self.source_of_latest_price);
+        w.put("source_of_revenue_rom", &self.source_of_revenue_rom);
+        w.put("source_of_stage", &self.source_of_stage);
         w.end()
     }
 }
@@ -42932,27 +42911,27 @@ impl<'de> serde::Deserialize<'de> for ChangeItem {
 impl serde::Serialize for ChangeItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("budget_code", &self.budget_code)?;
-        w.put("budget_impact", &self.budget_impact)?;
-        w.put("cost_impact", &self.cost_impact)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("editable", &self.editable)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("event_number", &self.event_number)?;
-        w.put("event_title", &self.event_title)?;
-        w.put("id", &self.id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("latest_cost_values", &self.latest_cost_values)?;
-        w.put("latest_revenue_values", &self.latest_revenue_values)?;
-        w.put("line_aging", &self.line_aging)?;
-        w.put("notes", &self.notes)?;
-        w.put("revenue_impact", &self.revenue_impact)?;
-        w.put("source", &self.source)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("budget_code", &self.budget_code);
+        w.put("budget_impact", &self.budget_impact);
+        w.put("cost_impact", &self.cost_impact);
+        w.put("created_at", &self.created_at);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("deletable", &self.deletable);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("editable", &self.editable);
+        w.put("event_id", &self.event_id);
+        w.put("event_number", &self.event_number);
+        w.put("event_title", &self.event_title);
+        w.put("id", &self.id);
+        w.put("item_type", &self.item_type);
+        w.put("latest_cost_values", &self.latest_cost_values);
+        w.put("latest_revenue_values", &self.latest_revenue_values);
+        w.put("line_aging", &self.line_aging);
+        w.put("notes", &self.notes);
+        w.put("revenue_impact", &self.revenue_impact);
+        w.put("source", &self.source);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -42993,9 +42972,9 @@ impl<'de> serde::Deserialize<'de> for Revenue {
 impl serde::Serialize for Revenue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("estimate_amount", &self.estimate_amount)?;
-        w.put("change_order_amount", &self.change_order_amount)?;
-        w.put("latest_price_amount", &self.latest_price_amount)?;
+        w.put("estimate_amount", &self.estimate_amount);
+        w.put("change_order_amount", &self.change_order_amount);
+        w.put("latest_price_amount", &self.latest_price_amount);
         w.end()
     }
 }
@@ -43041,11 +43020,11 @@ impl<'de> serde::Deserialize<'de> for MarkupItem {
 impl serde::Serialize for MarkupItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("revenue", &self.revenue)?;
+        w.put("id", &self.id);
+        w.put("event_id", &self.event_id);
+        w.put("item_type", &self.item_type);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("revenue", &self.revenue);
         w.end()
     }
 }
@@ -43083,8 +43062,8 @@ impl<'de> serde::Deserialize<'de> for Estimate {
 impl serde::Serialize for Estimate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_of_measure", &self.unit_of_measure)?;
+        w.put("quantity", &self.quantity);
+        w.put("unit_of_measure", &self.unit_of_measure);
         w.end()
     }
 }
@@ -43122,8 +43101,8 @@ impl<'de> serde::Deserialize<'de> for ProductionCodeCostCode {
 impl serde::Serialize for ProductionCodeCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
         w.end()
     }
 }
@@ -43164,9 +43143,9 @@ impl<'de> serde::Deserialize<'de> for ProductionCode {
 impl serde::Serialize for ProductionCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("wbs_code", &self.wbs_code)?;
+        w.put("cost_code", &self.cost_code);
+        w.put("sub_job", &self.sub_job);
+        w.put("wbs_code", &self.wbs_code);
         w.end()
     }
 }
@@ -43207,9 +43186,9 @@ impl<'de> serde::Deserialize<'de> for ProductionQuantityBudgetChangeProductionQu
 impl serde::Serialize for ProductionQuantityBudgetChangeProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("unit_of_measure", &self.unit_of_measure)?;
-        w.put("quantity", &self.quantity)?;
+        w.put("id", &self.id);
+        w.put("unit_of_measure", &self.unit_of_measure);
+        w.put("quantity", &self.quantity);
         w.end()
     }
 }
@@ -43259,12 +43238,12 @@ impl<'de> serde::Deserialize<'de> for ProductionQuantityBudgetChange {
 impl serde::Serialize for ProductionQuantityBudgetChange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("production_quantity", &self.production_quantity)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("production_quantity", &self.production_quantity);
         w.end()
     }
 }
@@ -43320,14 +43299,14 @@ impl<'de> serde::Deserialize<'de> for ProductionQuantityPrimeChangeOrder {
 impl serde::Serialize for ProductionQuantityPrimeChangeOrder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("type", &self.type_)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("contract_id", &self.contract_id)?;
-        w.put("production_quantity", &self.production_quantity)?;
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("contract_id", &self.contract_id);
+        w.put("production_quantity", &self.production_quantity);
         w.end()
     }
 }
@@ -43382,14 +43361,14 @@ impl<'de> serde::Deserialize<'de> for ProductionQuantity {
 impl serde::Serialize for ProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("estimate", &self.estimate)?;
-        w.put("production_code", &self.production_code)?;
-        w.put("budget_change", &self.budget_change)?;
-        w.put("disabled_fields", &self.disabled_fields)?;
-        w.put("prime_change_order", &self.prime_change_order)?;
+        w.put("id", &self.id);
+        w.put("event_id", &self.event_id);
+        w.put("item_type", &self.item_type);
+        w.put("estimate", &self.estimate);
+        w.put("production_code", &self.production_code);
+        w.put("budget_change", &self.budget_change);
+        w.put("disabled_fields", &self.disabled_fields);
+        w.put("prime_change_order", &self.prime_change_order);
         w.end()
     }
 }
@@ -43540,34 +43519,34 @@ impl<'de> serde::Deserialize<'de> for ChangeEventV1_1 {
 impl serde::Serialize for ChangeEventV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("scope", &self.scope)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("comments_enabled", &self.comments_enabled)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("in_recycle_bin", &self.in_recycle_bin)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("status", &self.status)?;
-        w.put("event_origin", &self.event_origin)?;
-        w.put("change_type", &self.change_type)?;
-        w.put("change_reason", &self.change_reason)?;
-        w.put("prime_contract_for_estimates", &self.prime_contract_for_estimates)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("external_data", &self.external_data)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("change_items", &self.change_items)?;
-        w.put("markup_items", &self.markup_items)?;
-        w.put("production_quantities", &self.production_quantities)?;
-        w.put("notes", &self.notes)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("source", &self.source)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("scope", &self.scope);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("comments_enabled", &self.comments_enabled);
+        w.put("deletable", &self.deletable);
+        w.put("in_recycle_bin", &self.in_recycle_bin);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("status", &self.status);
+        w.put("event_origin", &self.event_origin);
+        w.put("change_type", &self.change_type);
+        w.put("change_reason", &self.change_reason);
+        w.put("prime_contract_for_estimates", &self.prime_contract_for_estimates);
+        w.put("attachments", &self.attachments);
+        w.put("external_data", &self.external_data);
+        w.put("created_by", &self.created_by);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("change_items", &self.change_items);
+        w.put("markup_items", &self.markup_items);
+        w.put("production_quantities", &self.production_quantities);
+        w.put("notes", &self.notes);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("source", &self.source);
         w.end()
     }
 }
@@ -43634,8 +43613,8 @@ impl ChangeEventEventOrigin {
 impl serde::Serialize for ChangeEventEventOrigin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_type", &self.origin_type)?;
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_type", &self.origin_type);
         w.end()
     }
 }
@@ -43717,8 +43696,8 @@ impl ChangeEventExternalData {
 impl serde::Serialize for ChangeEventExternalData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -43758,8 +43737,8 @@ impl ChangeEventChangeItemBudgetImpactEstimateTransfer {
 impl serde::Serialize for ChangeEventChangeItemBudgetImpactEstimateTransfer {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("from_wbs_code_id", &self.from_wbs_code_id)?;
+        w.optional("amount", &self.amount);
+        w.optional("from_wbs_code_id", &self.from_wbs_code_id);
         w.end()
     }
 }
@@ -43846,13 +43825,13 @@ impl ChangeEventChangeItemBudgetImpactEstimate {
 impl serde::Serialize for ChangeEventChangeItemBudgetImpactEstimate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("auto_balance", &self.auto_balance)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("transfer", &self.transfer)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.optional("amount", &self.amount);
+        w.optional("auto_balance", &self.auto_balance);
+        w.optional("calculation_strategy", &self.calculation_strategy);
+        w.optional("quantity", &self.quantity);
+        w.optional("transfer", &self.transfer);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("unit_of_measure", &self.unit_of_measure);
         w.end()
     }
 }
@@ -43917,8 +43896,8 @@ impl ChangeEventChangeItemBudgetImpact {
 impl serde::Serialize for ChangeEventChangeItemBudgetImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("estimate", &self.estimate)?;
-        w.optional("source_of_budget_rom", &self.source_of_budget_rom)?;
+        w.optional("estimate", &self.estimate);
+        w.optional("source_of_budget_rom", &self.source_of_budget_rom);
         w.end()
     }
 }
@@ -43985,11 +43964,11 @@ impl ChangeEventChangeItemCostImpactEstimate {
 impl serde::Serialize for ChangeEventChangeItemCostImpactEstimate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.optional("amount", &self.amount);
+        w.optional("calculation_strategy", &self.calculation_strategy);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("unit_of_measure", &self.unit_of_measure);
         w.end()
     }
 }
@@ -44020,7 +43999,7 @@ impl ChangeEventChangeItemCostImpactVendor {
 impl serde::Serialize for ChangeEventChangeItemCostImpactVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("proposed", &self.proposed)?;
+        w.optional("proposed", &self.proposed);
         w.end()
     }
 }
@@ -44066,9 +44045,9 @@ impl ChangeEventChangeItemCostImpact {
 impl serde::Serialize for ChangeEventChangeItemCostImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("estimate", &self.estimate)?;
-        w.optional("vendor", &self.vendor)?;
-        w.optional("contract", &self.contract)?;
+        w.optional("estimate", &self.estimate);
+        w.optional("vendor", &self.vendor);
+        w.optional("contract", &self.contract);
         w.end()
     }
 }
@@ -44135,11 +44114,11 @@ impl ChangeEventChangeItemRevenueImpactEstimate {
 impl serde::Serialize for ChangeEventChangeItemRevenueImpactEstimate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.optional("amount", &self.amount);
+        w.optional("calculation_strategy", &self.calculation_strategy);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("unit_of_measure", &self.unit_of_measure);
         w.end()
     }
 }
@@ -44204,8 +44183,8 @@ impl ChangeEventChangeItemRevenueImpact {
 impl serde::Serialize for ChangeEventChangeItemRevenueImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("estimate", &self.estimate)?;
-        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom)?;
+        w.optional("estimate", &self.estimate);
+        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom);
         w.end()
     }
 }
@@ -44270,11 +44249,11 @@ impl ChangeEventChangeItem {
 impl serde::Serialize for ChangeEventChangeItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("budget_code", &self.budget_code)?;
-        w.optional("budget_impact", &self.budget_impact)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("description", &self.description)?;
-        w.optional("revenue_impact", &self.revenue_impact)?;
+        w.optional("budget_code", &self.budget_code);
+        w.optional("budget_impact", &self.budget_impact);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("description", &self.description);
+        w.optional("revenue_impact", &self.revenue_impact);
         w.end()
     }
 }
@@ -44401,20 +44380,20 @@ impl NewChangeEventV1_1 {
 impl serde::Serialize for NewChangeEventV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("number", &self.number)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.field("scope", &self.scope)?;
-        w.optional("prime_contract_for_estimates", &self.prime_contract_for_estimates)?;
-        w.optional("event_origin", &self.event_origin)?;
-        w.optional("change_reason", &self.change_reason)?;
-        w.field("status", &self.status)?;
-        w.optional("source", &self.source)?;
-        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom)?;
-        w.optional("change_type", &self.change_type)?;
-        w.optional("external_data", &self.external_data)?;
-        w.optional("change_items", &self.change_items)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("number", &self.number);
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.field("scope", &self.scope);
+        w.optional("prime_contract_for_estimates", &self.prime_contract_for_estimates);
+        w.optional("event_origin", &self.event_origin);
+        w.optional("change_reason", &self.change_reason);
+        w.field("status", &self.status);
+        w.optional("source", &self.source);
+        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom);
+        w.optional("change_type", &self.change_type);
+        w.optional("external_data", &self.external_data);
+        w.optional("change_items", &self.change_items);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -44451,8 +44430,8 @@ impl<'de> serde::Deserialize<'de> for NewV1_1EventOrigin {
 impl serde::Serialize for NewV1_1EventOrigin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_type", &self.origin_type)?;
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_type", &self.origin_type);
         w.end()
     }
 }
@@ -44503,14 +44482,14 @@ impl<'de> serde::Deserialize<'de> for NewV1_1 {
 impl serde::Serialize for NewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("number", &self.number)?;
-        w.put("scope", &self.scope)?;
-        w.put("status", &self.status)?;
-        w.put("event_origin", &self.event_origin)?;
-        w.put("change_type", &self.change_type)?;
-        w.put("prime_contract_for_estimates", &self.prime_contract_for_estimates)?;
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("number", &self.number);
+        w.put("scope", &self.scope);
+        w.put("status", &self.status);
+        w.put("event_origin", &self.event_origin);
+        w.put("change_type", &self.change_type);
+        w.put("prime_contract_for_estimates", &self.prime_contract_for_estimates);
         w.end()
     }
 }
@@ -44559,9 +44538,9 @@ impl ChangeEventUpdateV1_1ChangeItemCostImpact {
 impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemCostImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("contract", &self.contract)?;
-        w.optional("estimate", &self.estimate)?;
-        w.optional("vendor", &self.vendor)?;
+        w.optional("contract", &self.contract);
+        w.optional("estimate", &self.estimate);
+        w.optional("vendor", &self.vendor);
         w.end()
     }
 }
@@ -44603,8 +44582,8 @@ impl ChangeEventUpdateV1_1ChangeItemRevenueImpact {
 impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemRevenueImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("estimate", &self.estimate)?;
-        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom)?;
+        w.optional("estimate", &self.estimate);
+        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom);
         w.end()
     }
 }
@@ -44718,13 +44697,13 @@ impl ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate {
 impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("auto_balance", &self.auto_balance)?;
-        w.optional("calculation_strategy", &self.calculation_strategy)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("unit_of_measure", &self.unit_of_measure)?;
-        w.optional("transfer", &self.transfer)?;
+        w.optional("amount", &self.amount);
+        w.optional("auto_balance", &self.auto_balance);
+        w.optional("calculation_strategy", &self.calculation_strategy);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("unit_of_measure", &self.unit_of_measure);
+        w.optional("transfer", &self.transfer);
         w.end()
     }
 }
@@ -44771,8 +44750,8 @@ impl ChangeEventUpdateV1_1ChangeItemBudgetImpact {
 impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemBudgetImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("estimate", &self.estimate)?;
-        w.optional("source_of_budget_rom", &self.source_of_budget_rom)?;
+        w.optional("estimate", &self.estimate);
+        w.optional("source_of_budget_rom", &self.source_of_budget_rom);
         w.end()
     }
 }
@@ -44864,13 +44843,13 @@ impl ChangeEventUpdateV1_1ChangeItem {
 impl serde::Serialize for ChangeEventUpdateV1_1ChangeItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("budget_code", &self.budget_code)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("deleted", &self.deleted)?;
-        w.optional("description", &self.description)?;
-        w.optional("id", &self.id)?;
-        w.optional("revenue_impact", &self.revenue_impact)?;
-        w.optional("budget_impact", &self.budget_impact)?;
+        w.optional("budget_code", &self.budget_code);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("deleted", &self.deleted);
+        w.optional("description", &self.description);
+        w.optional("id", &self.id);
+        w.optional("revenue_impact", &self.revenue_impact);
+        w.optional("budget_impact", &self.budget_impact);
         w.end()
     }
 }
@@ -44910,8 +44889,8 @@ impl ChangeEventUpdateV1_1EventOrigin {
 impl serde::Serialize for ChangeEventUpdateV1_1EventOrigin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_type", &self.origin_type)?;
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_type", &self.origin_type);
         w.end()
     }
 }
@@ -45126,29 +45105,29 @@ impl ChangeEventUpdateV1_1 {
 impl serde::Serialize for ChangeEventUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attachments", &self.attachments)?;
+        w.optional("attachments", &self.attachments);
         w.optional(
             "attachments_by_drawing_revision",
             &self.attachments_by_drawing_revision,
-        )?;
-        w.optional("attachments_by_file_version", &self.attachments_by_file_version)?;
-        w.optional("attachments_by_form", &self.attachments_by_form)?;
-        w.optional("attachments_by_image", &self.attachments_by_image)?;
-        w.optional("attachments_by_uuid", &self.attachments_by_uuid)?;
-        w.optional("change_items", &self.change_items)?;
-        w.optional("change_reason", &self.change_reason)?;
-        w.optional("change_type", &self.change_type)?;
-        w.optional("custom_fields", &self.custom_fields)?;
-        w.optional("description", &self.description)?;
-        w.optional("event_origin", &self.event_origin)?;
-        w.optional("external_data", &self.external_data)?;
-        w.optional("number", &self.number)?;
-        w.optional("prime_contract_for_estimates", &self.prime_contract_for_estimates)?;
-        w.optional("scope", &self.scope)?;
-        w.optional("source", &self.source)?;
-        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
+        );
+        w.optional("attachments_by_file_version", &self.attachments_by_file_version);
+        w.optional("attachments_by_form", &self.attachments_by_form);
+        w.optional("attachments_by_image", &self.attachments_by_image);
+        w.optional("attachments_by_uuid", &self.attachments_by_uuid);
+        w.optional("change_items", &self.change_items);
+        w.optional("change_reason", &self.change_reason);
+        w.optional("change_type", &self.change_type);
+        w.optional("custom_fields", &self.custom_fields);
+        w.optional("description", &self.description);
+        w.optional("event_origin", &self.event_origin);
+        w.optional("external_data", &self.external_data);
+        w.optional("number", &self.number);
+        w.optional("prime_contract_for_estimates", &self.prime_contract_for_estimates);
+        w.optional("scope", &self.scope);
+        w.optional("source", &self.source);
+        w.optional("source_of_revenue_rom", &self.source_of_revenue_rom);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
         w.end()
     }
 }
@@ -45277,16 +45256,16 @@ impl NewDirectCostV1_1DirectCostLineItem {
 impl serde::Serialize for NewDirectCostV1_1DirectCostLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("manual_amount", &self.manual_amount)?;
-        w.field("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("direct_cost_id", &self.direct_cost_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("ref", &self.ref_)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
+        w.optional("manual_amount", &self.manual_amount);
+        w.field("wbs_code_id", &self.wbs_code_id);
+        w.optional("description", &self.description);
+        w.optional("direct_cost_id", &self.direct_cost_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("quantity", &self.quantity);
+        w.optional("ref", &self.ref_);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
         w.end()
     }
 }
@@ -45414,19 +45393,19 @@ impl NewDirectCostV1_1DirectCost {
 impl serde::Serialize for NewDirectCostV1_1DirectCost {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("direct_cost_date", &self.direct_cost_date)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.field("invoice_number", &self.invoice_number)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("payment_date", &self.payment_date)?;
-        w.optional("received_date", &self.received_date)?;
-        w.optional("status", &self.status)?;
-        w.optional("terms", &self.terms)?;
-        w.field("vendor_id", &self.vendor_id)?;
-        w.field("direct_cost_type", &self.direct_cost_type)?;
-        w.optional("line_items", &self.line_items)?;
+        w.optional("description", &self.description);
+        w.optional("direct_cost_date", &self.direct_cost_date);
+        w.optional("employee_id", &self.employee_id);
+        w.field("invoice_number", &self.invoice_number);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("payment_date", &self.payment_date);
+        w.optional("received_date", &self.received_date);
+        w.optional("status", &self.status);
+        w.optional("terms", &self.terms);
+        w.field("vendor_id", &self.vendor_id);
+        w.field("direct_cost_type", &self.direct_cost_type);
+        w.optional("line_items", &self.line_items);
         w.end()
     }
 }
@@ -45460,8 +45439,8 @@ impl NewDirectCostV1_1 {
 impl serde::Serialize for NewDirectCostV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attachments", &self.attachments)?;
-        w.field("direct_cost", &self.direct_cost)?;
+        w.optional("attachments", &self.attachments);
+        w.field("direct_cost", &self.direct_cost);
         w.end()
     }
 }
@@ -45553,27 +45532,27 @@ impl<'de> serde::Deserialize<'de> for DirectCostV1_1LineItem {
 impl serde::Serialize for DirectCostV1_1LineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("amount", &self.amount)?;
-        w.put("company", &self.company)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("description", &self.description)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("line_item_type", &self.line_item_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("position", &self.position)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("total_amount", &self.total_amount)?;
-        w.put("extended_amount", &self.extended_amount)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("uom", &self.uom)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("ref", &self.ref_)?;
+        w.put("id", &self.id);
+        w.put("amount", &self.amount);
+        w.put("company", &self.company);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_at", &self.created_at);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("description", &self.description);
+        w.put("extended_type", &self.extended_type);
+        w.put("line_item_type", &self.line_item_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("position", &self.position);
+        w.put("quantity", &self.quantity);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("total_amount", &self.total_amount);
+        w.put("extended_amount", &self.extended_amount);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("uom", &self.uom);
+        w.put("updated_at", &self.updated_at);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("ref", &self.ref_);
         w.end()
     }
 }
@@ -45682,32 +45661,32 @@ impl<'de> serde::Deserialize<'de> for DirectCostV1_1 {
 impl serde::Serialize for DirectCostV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("company", &self.company)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("direct_cost_type", &self.direct_cost_type)?;
-        w.put("employee", &self.employee)?;
-        w.put("invoice_number", &self.invoice_number)?;
-        w.put("direct_cost_date", &self.direct_cost_date)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("grand_total", &self.grand_total)?;
-        w.put("line_items_count", &self.line_items_count)?;
-        w.put("payment_date", &self.payment_date)?;
-        w.put("project", &self.project)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("status", &self.status)?;
-        w.put("terms", &self.terms)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("vendor_id", &self.vendor_id)?;
-        w.put("vendor_name", &self.vendor_name)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("line_items", &self.line_items)?;
+        w.put("id", &self.id);
+        w.put("attachments", &self.attachments);
+        w.put("attachments_count", &self.attachments_count);
+        w.put("company", &self.company);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("direct_cost_type", &self.direct_cost_type);
+        w.put("employee", &self.employee);
+        w.put("invoice_number", &self.invoice_number);
+        w.put("direct_cost_date", &self.direct_cost_date);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("grand_total", &self.grand_total);
+        w.put("line_items_count", &self.line_items_count);
+        w.put("payment_date", &self.payment_date);
+        w.put("project", &self.project);
+        w.put("received_date", &self.received_date);
+        w.put("status", &self.status);
+        w.put("terms", &self.terms);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("vendor_id", &self.vendor_id);
+        w.put("vendor_name", &self.vendor_name);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("line_items", &self.line_items);
         w.end()
     }
 }
@@ -45829,17 +45808,17 @@ impl DirectCostUpdateV1_1DirectCostLineItem {
 impl serde::Serialize for DirectCostUpdateV1_1DirectCostLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("manual_amount", &self.manual_amount)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("direct_cost_id", &self.direct_cost_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("ref", &self.ref_)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
+        w.optional("id", &self.id);
+        w.optional("manual_amount", &self.manual_amount);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("description", &self.description);
+        w.optional("direct_cost_id", &self.direct_cost_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("quantity", &self.quantity);
+        w.optional("ref", &self.ref_);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
         w.end()
     }
 }
@@ -45964,17 +45943,17 @@ impl DirectCostUpdateV1_1DirectCost {
 impl serde::Serialize for DirectCostUpdateV1_1DirectCost {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("direct_cost_date", &self.direct_cost_date)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("payment_date", &self.payment_date)?;
-        w.optional("received_date", &self.received_date)?;
-        w.optional("status", &self.status)?;
-        w.optional("terms", &self.terms)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("line_items", &self.line_items)?;
+        w.optional("description", &self.description);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("direct_cost_date", &self.direct_cost_date);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("payment_date", &self.payment_date);
+        w.optional("received_date", &self.received_date);
+        w.optional("status", &self.status);
+        w.optional("terms", &self.terms);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("line_items", &self.line_items);
         w.end()
     }
 }
@@ -46015,8 +45994,8 @@ impl DirectCostUpdateV1_1 {
 impl serde::Serialize for DirectCostUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("direct_cost", &self.direct_cost)?;
+        w.optional("attachments", &self.attachments);
+        w.optional("direct_cost", &self.direct_cost);
         w.end()
     }
 }
@@ -46244,46 +46223,46 @@ impl NewRequisitionV1_1RequisitionItem {
 impl serde::Serialize for NewRequisitionV1_1RequisitionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("line_item_id", &self.line_item_id)?;
-        w.optional("detail_line_item_id", &self.detail_line_item_id)?;
-        w.field("item_type", &self.item_type)?;
-        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
-        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.optional("line_item_id", &self.line_item_id);
+        w.optional("detail_line_item_id", &self.detail_line_item_id);
+        w.field("item_type", &self.item_type);
+        w.optional("work_completed_this_period", &self.work_completed_this_period);
+        w.optional("materials_presently_stored", &self.materials_presently_stored);
         w.optional(
             "materials_presently_stored_from_previous_progress",
             &self.materials_presently_stored_from_previous_progress,
-        )?;
-        w.optional("new_materials", &self.new_materials)?;
-        w.optional("new_materials_quantity", &self.new_materials_quantity)?;
-        w.optional("stored_materials", &self.stored_materials)?;
-        w.optional("stored_materials_quantity", &self.stored_materials_quantity)?;
+        );
+        w.optional("new_materials", &self.new_materials);
+        w.optional("new_materials_quantity", &self.new_materials_quantity);
+        w.optional("stored_materials", &self.stored_materials);
+        w.optional("stored_materials_quantity", &self.stored_materials_quantity);
         w.optional(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.optional(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.optional(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.optional(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.optional(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.optional(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
-        w.optional("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
-        w.optional("status", &self.status)?;
-        w.optional("comment", &self.comment)?;
+        );
+        w.optional("subcontractor_claimed_amount", &self.subcontractor_claimed_amount);
+        w.optional("status", &self.status);
+        w.optional("comment", &self.comment);
         w.end()
     }
 }
@@ -46434,21 +46413,21 @@ impl NewRequisitionV1_1Requisition {
 impl serde::Serialize for NewRequisitionV1_1Requisition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("items", &self.items)?;
-        w.optional("period_id", &self.period_id)?;
-        w.optional("requisition_start", &self.requisition_start)?;
-        w.optional("requisition_end", &self.requisition_end)?;
-        w.optional("billing_date", &self.billing_date)?;
-        w.optional("final", &self.final_)?;
-        w.optional("invoice_number", &self.invoice_number)?;
-        w.optional("payment_date", &self.payment_date)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("status", &self.status)?;
-        w.optional("submitted_at", &self.submitted_at)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("items", &self.items);
+        w.optional("period_id", &self.period_id);
+        w.optional("requisition_start", &self.requisition_start);
+        w.optional("requisition_end", &self.requisition_end);
+        w.optional("billing_date", &self.billing_date);
+        w.optional("final", &self.final_);
+        w.optional("invoice_number", &self.invoice_number);
+        w.optional("payment_date", &self.payment_date);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("status", &self.status);
+        w.optional("submitted_at", &self.submitted_at);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -46485,9 +46464,9 @@ impl NewRequisitionV1_1 {
 impl serde::Serialize for NewRequisitionV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("commitment_id", &self.commitment_id)?;
-        w.optional("requisition", &self.requisition)?;
+        w.field("project_id", &self.project_id);
+        w.field("commitment_id", &self.commitment_id);
+        w.optional("requisition", &self.requisition);
         w.end()
     }
 }
@@ -46697,47 +46676,47 @@ impl RequisitionUpdateV1_1RequisitionItem {
 impl serde::Serialize for RequisitionUpdateV1_1RequisitionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("line_item_id", &self.line_item_id)?;
-        w.optional("detail_line_item_id", &self.detail_line_item_id)?;
-        w.field("item_type", &self.item_type)?;
-        w.optional("work_completed_this_period", &self.work_completed_this_period)?;
-        w.optional("materials_presently_stored", &self.materials_presently_stored)?;
+        w.field("id", &self.id);
+        w.optional("line_item_id", &self.line_item_id);
+        w.optional("detail_line_item_id", &self.detail_line_item_id);
+        w.field("item_type", &self.item_type);
+        w.optional("work_completed_this_period", &self.work_completed_this_period);
+        w.optional("materials_presently_stored", &self.materials_presently_stored);
         w.optional(
             "materials_presently_stored_from_previous_progress",
             &self.materials_presently_stored_from_previous_progress,
-        )?;
-        w.optional("new_materials", &self.new_materials)?;
-        w.optional("new_materials_quantity", &self.new_materials_quantity)?;
-        w.optional("stored_materials", &self.stored_materials)?;
-        w.optional("stored_materials_quantity", &self.stored_materials_quantity)?;
+        );
+        w.optional("new_materials", &self.new_materials);
+        w.optional("new_materials_quantity", &self.new_materials_quantity);
+        w.optional("stored_materials", &self.stored_materials);
+        w.optional("stored_materials_quantity", &self.stored_materials_quantity);
         w.optional(
             "work_completed_retainage_retained_this_period",
             &self.work_completed_retainage_retained_this_period,
-        )?;
+        );
         w.optional(
             "materials_stored_retainage_currently_retained",
             &self.materials_stored_retainage_currently_retained,
-        )?;
+        );
         w.optional(
             "work_completed_retainage_released_this_period",
             &self.work_completed_retainage_released_this_period,
-        )?;
+        );
         w.optional(
             "work_completed_this_period_quantity",
             &self.work_completed_this_period_quantity,
-        )?;
+        );
         w.optional(
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
-        )?;
+        );
         w.optional(
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
-        )?;
-        w.optional("subcontractor_claimed_amount", &self.subcontractor_claimed_amount)?;
-        w.optional("status", &self.status)?;
-        w.optional("comment", &self.comment)?;
+        );
+        w.optional("subcontractor_claimed_amount", &self.subcontractor_claimed_amount);
+        w.optional("status", &self.status);
+        w.optional("comment", &self.comment);
         w.end()
     }
 }
@@ -46888,21 +46867,21 @@ impl RequisitionUpdateV1_1Requisition {
 impl serde::Serialize for RequisitionUpdateV1_1Requisition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("items", &self.items)?;
-        w.optional("period_id", &self.period_id)?;
-        w.optional("requisition_start", &self.requisition_start)?;
-        w.optional("requisition_end", &self.requisition_end)?;
-        w.optional("billing_date", &self.billing_date)?;
-        w.optional("final", &self.final_)?;
-        w.optional("invoice_number", &self.invoice_number)?;
-        w.optional("payment_date", &self.payment_date)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("status", &self.status)?;
-        w.optional("submitted_at", &self.submitted_at)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("items", &self.items);
+        w.optional("period_id", &self.period_id);
+        w.optional("requisition_start", &self.requisition_start);
+        w.optional("requisition_end", &self.requisition_end);
+        w.optional("billing_date", &self.billing_date);
+        w.optional("final", &self.final_);
+        w.optional("invoice_number", &self.invoice_number);
+        w.optional("payment_date", &self.payment_date);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("status", &self.status);
+        w.optional("submitted_at", &self.submitted_at);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -46939,9 +46918,9 @@ impl RequisitionUpdateV1_1 {
 impl serde::Serialize for RequisitionUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("commitment_id", &self.commitment_id)?;
-        w.optional("requisition", &self.requisition)?;
+        w.field("project_id", &self.project_id);
+        w.field("commitment_id", &self.commitment_id);
+        w.optional("requisition", &self.requisition);
         w.end()
     }
 }
@@ -46996,8 +46975,8 @@ impl<'de> serde::Deserialize<'de> for ProjectStatusSnapshotV2CreatedBy {
 impl serde::Serialize for ProjectStatusSnapshotV2CreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("display", &self.display)?;
+        w.put("id", &self.id);
+        w.put("display", &self.display);
         w.end()
     }
 }
@@ -47037,9 +47016,9 @@ impl<'de> serde::Deserialize<'de> for ColumnTotal {
 impl serde::Serialize for ColumnTotal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("total", &self.total)?;
-        w.put("budget_column_id", &self.budget_column_id)?;
+        w.put("id", &self.id);
+        w.put("total", &self.total);
+        w.put("budget_column_id", &self.budget_column_id);
         w.end()
     }
 }
@@ -47097,16 +47076,16 @@ impl<'de> serde::Deserialize<'de> for ProjectStatusSnapshotV2 {
 impl serde::Serialize for ProjectStatusSnapshotV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("approval_status", &self.approval_status)?;
-        w.put("status", &self.status)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("project", &self.project)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("column_totals", &self.column_totals)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("approval_status", &self.approval_status);
+        w.put("status", &self.status);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
+        w.put("project", &self.project);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("column_totals", &self.column_totals);
         w.end()
     }
 }
@@ -47139,7 +47118,7 @@ impl<'de> serde::Deserialize<'de> for ProjectStatusSnapshotListV2 {
 impl serde::Serialize for ProjectStatusSnapshotListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -47176,8 +47155,8 @@ impl<'de> serde::Deserialize<'de> for GrandTotal {
 impl serde::Serialize for GrandTotal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("budget_column_id", &self.budget_column_id)?;
-        w.put("total", &self.total)?;
+        w.put("budget_column_id", &self.budget_column_id);
+        w.put("total", &self.total);
         w.end()
     }
 }
@@ -47217,9 +47196,9 @@ impl<'de> serde::Deserialize<'de> for SummaryDetailV2Data {
 impl serde::Serialize for SummaryDetailV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("grand_total", &self.grand_total)?;
+        w.put("company_id", &self.company_id);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("grand_total", &self.grand_total);
         w.end()
     }
 }
@@ -47252,7 +47231,7 @@ impl<'de> serde::Deserialize<'de> for SummaryDetailV2 {
 impl serde::Serialize for SummaryDetailV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -47302,12 +47281,12 @@ impl<'de> serde::Deserialize<'de> for StatusV2Data {
 impl serde::Serialize for StatusV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("default", &self.default)?;
-        w.put("default_status", &self.default_status)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("name", &self.name)?;
-        w.put("show_in_select", &self.show_in_select)?;
+        w.put("id", &self.id);
+        w.put("default", &self.default);
+        w.put("default_status", &self.default_status);
+        w.put("deletable", &self.deletable);
+        w.put("name", &self.name);
+        w.put("show_in_select", &self.show_in_select);
         w.end()
     }
 }
@@ -47341,7 +47320,7 @@ impl<'de> serde::Deserialize<'de> for StatusV2 {
 impl serde::Serialize for StatusV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -47399,10 +47378,10 @@ impl StatusUpdateV2 {
 impl serde::Serialize for StatusUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("mapped_to_status", &self.mapped_to_status)?;
-        w.optional("show_in_select", &self.show_in_select)?;
-        w.optional("default_status", &self.default_status)?;
+        w.optional("name", &self.name);
+        w.optional("mapped_to_status", &self.mapped_to_status);
+        w.optional("show_in_select", &self.show_in_select);
+        w.optional("default_status", &self.default_status);
         w.end()
     }
 }
@@ -47451,12 +47430,12 @@ impl<'de> serde::Deserialize<'de> for ChangeEventStatusV2Data {
 impl serde::Serialize for ChangeEventStatusV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("show_in_select", &self.show_in_select)?;
-        w.put("default_status", &self.default_status)?;
-        w.put("default", &self.default)?;
-        w.put("deletable", &self.deletable)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("show_in_select", &self.show_in_select);
+        w.put("default_status", &self.default_status);
+        w.put("default", &self.default);
+        w.put("deletable", &self.deletable);
         w.end()
     }
 }
@@ -47489,7 +47468,7 @@ impl<'de> serde::Deserialize<'de> for ChangeEventStatusV2 {
 impl serde::Serialize for ChangeEventStatusV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -47539,12 +47518,12 @@ impl<'de> serde::Deserialize<'de> for TypeV2Data {
 impl serde::Serialize for TypeV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("show_in_select", &self.show_in_select)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("default", &self.default)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("show_in_select", &self.show_in_select);
+        w.put("abbreviation", &self.abbreviation);
+        w.put("deletable", &self.deletable);
+        w.put("default", &self.default);
         w.end()
     }
 }
@@ -47578,7 +47557,7 @@ impl<'de> serde::Deserialize<'de> for TypeV2 {
 impl serde::Serialize for TypeV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -47627,9 +47606,9 @@ impl TypeUpdateV2 {
 impl serde::Serialize for TypeUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("show_in_select", &self.show_in_select)?;
-        w.optional("abbreviation", &self.abbreviation)?;
+        w.optional("name", &self.name);
+        w.optional("show_in_select", &self.show_in_select);
+        w.optional("abbreviation", &self.abbreviation);
         w.end()
     }
 }
@@ -47672,10 +47651,10 @@ impl<'de> serde::Deserialize<'de> for CompanyChangeOrderChangeReasonV2 {
 impl serde::Serialize for CompanyChangeOrderChangeReasonV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("change_reason", &self.change_reason)?;
-        w.put("show_in_select", &self.show_in_select)?;
-        w.put("deletable", &self.deletable)?;
+        w.put("id", &self.id);
+        w.put("change_reason", &self.change_reason);
+        w.put("show_in_select", &self.show_in_select);
+        w.put("deletable", &self.deletable);
         w.end()
     }
 }
@@ -47708,7 +47687,7 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderChangeReasonListV2 {
 impl serde::Serialize for ChangeOrderChangeReasonListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -47748,8 +47727,8 @@ impl NewChangeOrderChangeReasonV2 {
 impl serde::Serialize for NewChangeOrderChangeReasonV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("change_reason", &self.change_reason)?;
-        w.optional("show_in_select", &self.show_in_select)?;
+        w.optional("change_reason", &self.change_reason);
+        w.optional("show_in_select", &self.show_in_select);
         w.end()
     }
 }
@@ -47783,7 +47762,7 @@ impl<'de> serde::Deserialize<'de> for ChangeOrderChangeReasonV2 {
 impl serde::Serialize for ChangeOrderChangeReasonV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -47830,14 +47809,14 @@ impl<'de> serde::Deserialize<'de> for CompanyCurrencyConfigurationResultV2Data {
 impl serde::Serialize for CompanyCurrencyConfigurationResultV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("currency_iso_code", &self.currency_iso_code)?;
-        w.put("currency_display", &self.currency_display)?;
-        w.put("multicurrency_enabled", &self.multicurrency_enabled)?;
+        w.put("company_id", &self.company_id);
+        w.put("currency_iso_code", &self.currency_iso_code);
+        w.put("currency_display", &self.currency_display);
+        w.put("multicurrency_enabled", &self.multicurrency_enabled);
         w.put(
             "multicurrency_enabled_effective_date",
             &self.multicurrency_enabled_effective_date,
-        )?;
+        );
         w.end()
     }
 }
@@ -47871,7 +47850,7 @@ impl<'de> serde::Deserialize<'de> for CompanyCurrencyConfigurationResultV2 {
 impl serde::Serialize for CompanyCurrencyConfigurationResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -47913,10 +47892,10 @@ impl<'de> serde::Deserialize<'de> for BudgetViewV2 {
 impl serde::Serialize for BudgetViewV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -47949,7 +47928,7 @@ impl<'de> serde::Deserialize<'de> for BudgetViewListV2 {
 impl serde::Serialize for BudgetViewListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -48030,10 +48009,10 @@ impl RowValueV2 {
 impl serde::Serialize for RowValueV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("tier", &self.tier)?;
-        w.optional("type", &self.type_)?;
-        w.optional("values", &self.values)?;
+        w.optional("id", &self.id);
+        w.optional("tier", &self.tier);
+        w.optional("type", &self.type_);
+        w.optional("values", &self.values);
         w.end()
     }
 }
@@ -48130,8 +48109,8 @@ impl<'de> serde::Deserialize<'de> for Period {
 impl serde::Serialize for Period {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("period_date", &self.period_date)?;
-        w.put("amount", &self.amount)?;
+        w.put("period_date", &self.period_date);
+        w.put("amount", &self.amount);
         w.end()
     }
 }
@@ -48184,13 +48163,13 @@ impl<'de> serde::Deserialize<'de> for RowV2 {
 impl serde::Serialize for RowV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("budget_line_item_id", &self.budget_line_item_id)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("end_date", &self.end_date)?;
-        w.put("curve", &self.curve)?;
-        w.put("forecast_to_complete", &self.forecast_to_complete)?;
-        w.put("periods", &self.periods)?;
+        w.put("budget_line_item_id", &self.budget_line_item_id);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("start_date", &self.start_date);
+        w.put("end_date", &self.end_date);
+        w.put("curve", &self.curve);
+        w.put("forecast_to_complete", &self.forecast_to_complete);
+        w.put("periods", &self.periods);
         w.end()
     }
 }
@@ -48224,7 +48203,7 @@ impl<'de> serde::Deserialize<'de> for RowListV2 {
 impl serde::Serialize for RowListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -48276,8 +48255,8 @@ impl RowPeriod {
 impl serde::Serialize for RowPeriod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("period_date", &self.period_date)?;
-        w.field("amount", &self.amount)?;
+        w.field("period_date", &self.period_date);
+        w.field("amount", &self.amount);
         w.end()
     }
 }
@@ -48355,13 +48334,13 @@ impl ForecastingRow {
 impl serde::Serialize for ForecastingRow {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("budget_line_item_id", &self.budget_line_item_id)?;
-        w.field("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("start_date", &self.start_date)?;
-        w.optional("end_date", &self.end_date)?;
-        w.optional("curve", &self.curve)?;
-        w.optional("forecast_to_complete", &self.forecast_to_complete)?;
-        w.optional("periods", &self.periods)?;
+        w.optional("budget_line_item_id", &self.budget_line_item_id);
+        w.field("wbs_code_id", &self.wbs_code_id);
+        w.optional("start_date", &self.start_date);
+        w.optional("end_date", &self.end_date);
+        w.optional("curve", &self.curve);
+        w.optional("forecast_to_complete", &self.forecast_to_complete);
+        w.optional("periods", &self.periods);
         w.end()
     }
 }
@@ -48389,7 +48368,7 @@ impl NewRowV2 {
 impl serde::Serialize for NewRowV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("forecasting_rows", &self.forecasting_rows)?;
+        w.optional("forecasting_rows", &self.forecasting_rows);
         w.end()
     }
 }
@@ -48438,9 +48417,9 @@ impl BudgetChangeHistoryQueryV2Segment {
 impl serde::Serialize for BudgetChangeHistoryQueryV2Segment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("tier", &self.tier)?;
-        w.optional("values", &self.values)?;
+        w.optional("id", &self.id);
+        w.optional("tier", &self.tier);
+        w.optional("values", &self.values);
         w.end()
     }
 }
@@ -48472,7 +48451,7 @@ impl BudgetChangeHistoryQueryV2 {
 impl serde::Serialize for BudgetChangeHistoryQueryV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("segments", &self.segments)?;
+        w.optional("segments", &self.segments);
         w.end()
     }
 }
@@ -48527,14 +48506,14 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeHistoryV2Data {
 impl serde::Serialize for BudgetChangeHistoryV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("budget_code", &self.budget_code)?;
-        w.put("description", &self.description)?;
-        w.put("type", &self.type_)?;
-        w.put("column", &self.column)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("new_value", &self.new_value)?;
-        w.put("old_value", &self.old_value)?;
+        w.put("budget_code", &self.budget_code);
+        w.put("description", &self.description);
+        w.put("type", &self.type_);
+        w.put("column", &self.column);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("new_value", &self.new_value);
+        w.put("old_value", &self.old_value);
         w.end()
     }
 }
@@ -48567,7 +48546,7 @@ impl<'de> serde::Deserialize<'de> for BudgetChangeHistoryV2 {
 impl serde::Serialize for BudgetChangeHistoryV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -48686,18 +48665,18 @@ impl<'de> serde::Deserialize<'de> for AdjustmentLineItemV2 {
 impl serde::Serialize for AdjustmentLineItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("adjustment_number", &self.adjustment_number)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("amount", &self.amount)?;
-        w.put("uom", &self.uom)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("description", &self.description)?;
-        w.put("type", &self.type_)?;
-        w.put("budget_change_number", &self.budget_change_number)?;
-        w.put("budget_change_status", &self.budget_change_status)?;
-        w.put("budget_change_name", &self.budget_change_name)?;
-        w.put("budget_change_id", &self.budget_change_id)?;
+        w.put("id", &self.id);
+        w.put("adjustment_number", &self.adjustment_number);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("amount", &self.amount);
+        w.put("uom", &self.uom);
+        w.put("quantity", &self.quantity);
+        w.put("description", &self.description);
+        w.put("type", &self.type_);
+        w.put("budget_change_number", &self.budget_change_number);
+        w.put("budget_change_status", &self.budget_change_status);
+        w.put("budget_change_name", &self.budget_change_name);
+        w.put("budget_change_id", &self.budget_change_id);
         w.end()
     }
 }
@@ -48731,7 +48710,7 @@ impl<'de> serde::Deserialize<'de> for AdjustmentLineItemListV2 {
 impl serde::Serialize for AdjustmentLineItemListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -48772,9 +48751,9 @@ impl<'de> serde::Deserialize<'de> for BudgetNoteV2Data {
 impl serde::Serialize for BudgetNoteV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("note", &self.note)?;
-        w.put("user", &self.user)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("note", &self.note);
+        w.put("user", &self.user);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -48808,7 +48787,7 @@ impl<'de> serde::Deserialize<'de> for BudgetNoteV2 {
 impl serde::Serialize for BudgetNoteV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -48849,8 +48828,8 @@ impl NewBudgetNoteV2 {
 impl serde::Serialize for NewBudgetNoteV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("note", &self.note)?;
-        w.optional("label", &self.label)?;
+        w.optional("note", &self.note);
+        w.optional("label", &self.label);
         w.end()
     }
 }
@@ -48888,8 +48867,8 @@ impl<'de> serde::Deserialize<'de> for Comparison {
 impl serde::Serialize for Comparison {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("value", &self.value)?;
-        w.put("delta", &self.delta)?;
+        w.put("value", &self.value);
+        w.put("delta", &self.delta);
         w.end()
     }
 }
@@ -48932,10 +48911,10 @@ impl<'de> serde::Deserialize<'de> for BudgetViewProjectStatusSnapshotV2ColumnTot
 impl serde::Serialize for BudgetViewProjectStatusSnapshotV2ColumnTotal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("total", &self.total)?;
-        w.put("budget_column_id", &self.budget_column_id)?;
-        w.put("comparison", &self.comparison)?;
+        w.put("id", &self.id);
+        w.put("total", &self.total);
+        w.put("budget_column_id", &self.budget_column_id);
+        w.put("comparison", &self.comparison);
         w.end()
     }
 }
@@ -48991,15 +48970,15 @@ impl<'de> serde::Deserialize<'de> for BudgetViewProjectStatusSnapshotV2 {
 impl serde::Serialize for BudgetViewProjectStatusSnapshotV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("approval_status", &self.approval_status)?;
-        w.put("status", &self.status)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
-        w.put("column_totals", &self.column_totals)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("approval_status", &self.approval_status);
+        w.put("status", &self.status);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
+        w.put("currency_configuration", &self.currency_configuration);
+        w.put("column_totals", &self.column_totals);
         w.end()
     }
 }
@@ -49032,7 +49011,7 @@ impl<'de> serde::Deserialize<'de> for BudgetViewProjectStatusSnapshotListV2 {
 impl serde::Serialize for BudgetViewProjectStatusSnapshotListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -49101,29 +49080,29 @@ impl<'de> serde::Deserialize<'de> for ChangeEventSettingsV2Data {
 impl serde::Serialize for ChangeEventSettingsV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("budget_rom_source_for_in_scope", &self.budget_rom_source_for_in_scope)?;
+        w.put("budget_rom_source_for_in_scope", &self.budget_rom_source_for_in_scope);
         w.put(
             "budget_rom_source_for_out_of_scope",
             &self.budget_rom_source_for_out_of_scope,
-        )?;
-        w.put("budget_rom_source_for_tbd_scope", &self.budget_rom_source_for_tbd_scope)?;
-        w.put("celi_prefill_automation", &self.celi_prefill_automation)?;
-        w.put("change_order_value_source", &self.change_order_value_source)?;
+        );
+        w.put("budget_rom_source_for_tbd_scope", &self.budget_rom_source_for_tbd_scope);
+        w.put("celi_prefill_automation", &self.celi_prefill_automation);
+        w.put("change_order_value_source", &self.change_order_value_source);
         w.put(
             "copy_rfq_attachments_to_commitment_cos",
             &self.copy_rfq_attachments_to_commitment_cos,
-        )?;
+        );
         w.put(
             "copy_rfq_attachments_to_prime_cos",
             &self.copy_rfq_attachments_to_prime_cos,
-        )?;
-        w.put("display_revenue_detail_columns", &self.display_revenue_detail_columns)?;
-        w.put("display_spend_quantity_columns", &self.display_spend_quantity_columns)?;
+        );
+        w.put("display_revenue_detail_columns", &self.display_revenue_detail_columns);
+        w.put("display_spend_quantity_columns", &self.display_spend_quantity_columns);
         w.put(
             "prevent_both_prime_cos_and_budget_changes",
             &self.prevent_both_prime_cos_and_budget_changes,
-        )?;
-        w.put("sync_wbs_code", &self.sync_wbs_code)?;
+        );
+        w.put("sync_wbs_code", &self.sync_wbs_code);
         w.end()
     }
 }
@@ -49157,7 +49136,7 @@ impl<'de> serde::Deserialize<'de> for ChangeEventSettingsV2 {
 impl serde::Serialize for ChangeEventSettingsV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -49285,38 +49264,38 @@ impl serde::Serialize for ProjectChangeEventSettingsV2 {
         w.optional(
             "budget_rom_source_for_in_scope",
             &self.budget_rom_source_for_in_scope,
-        )?;
+        );
         w.optional(
             "budget_rom_source_for_out_of_scope",
             &self.budget_rom_source_for_out_of_scope,
-        )?;
+        );
         w.optional(
             "budget_rom_source_for_tbd_scope",
             &self.budget_rom_source_for_tbd_scope,
-        )?;
-        w.optional("celi_prefill_automation", &self.celi_prefill_automation)?;
-        w.optional("change_order_value_source", &self.change_order_value_source)?;
+        );
+        w.optional("celi_prefill_automation", &self.celi_prefill_automation);
+        w.optional("change_order_value_source", &self.change_order_value_source);
         w.optional(
             "copy_rfq_attachments_to_commitment_cos",
             &self.copy_rfq_attachments_to_commitment_cos,
-        )?;
+        );
         w.optional(
             "copy_rfq_attachments_to_prime_cos",
             &self.copy_rfq_attachments_to_prime_cos,
-        )?;
+        );
         w.optional(
             "display_revenue_detail_columns",
             &self.display_revenue_detail_columns,
-        )?;
+        );
         w.optional(
             "display_spend_quantity_columns",
             &self.display_spend_quantity_columns,
-        )?;
+        );
         w.optional(
             "prevent_both_prime_cos_and_budget_changes",
             &self.prevent_both_prime_cos_and_budget_changes,
-        )?;
-        w.optional("sync_wbs_code", &self.sync_wbs_code)?;
+        );
+        w.optional("sync_wbs_code", &self.sync_wbs_code);
         w.end()
     }
 }
@@ -49353,8 +49332,8 @@ impl<'de> serde::Deserialize<'de> for CsvExportV2Data {
 impl serde::Serialize for CsvExportV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("export_id", &self.export_id)?;
-        w.put("expires_at", &self.expires_at)?;
+        w.put("export_id", &self.export_id);
+        w.put("expires_at", &self.expires_at);
         w.end()
     }
 }
@@ -49387,7 +49366,7 @@ impl<'de> serde::Deserialize<'de> for CsvExportV2 {
 impl serde::Serialize for CsvExportV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -49428,9 +49407,9 @@ impl<'de> serde::Deserialize<'de> for PrimeContractLineItemV2WbsCode {
 impl serde::Serialize for PrimeContractLineItemV2WbsCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("flat_code", &self.flat_code)?;
-        w.put("description", &self.description)?;
+        w.put("id", &self.id);
+        w.put("flat_code", &self.flat_code);
+        w.put("description", &self.description);
         w.end()
     }
 }
@@ -49504,20 +49483,20 @@ impl<'de> serde::Deserialize<'de> for LineItemItemV2 {
 impl serde::Serialize for LineItemItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("prime_line_item_id", &self.prime_line_item_id)?;
-        w.put("commitment_line_item_id", &self.commitment_line_item_id)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("uom", &self.uom)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("amount", &self.amount)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("position", &self.position)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("work_breakdown_structure", &self.work_breakdown_structure)?;
+        w.put("prime_line_item_id", &self.prime_line_item_id);
+        w.put("commitment_line_item_id", &self.commitment_line_item_id);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("uom", &self.uom);
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("amount", &self.amount);
+        w.put("extended_type", &self.extended_type);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("position", &self.position);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("work_breakdown_structure", &self.work_breakdown_structure);
         w.end()
     }
 }
@@ -49551,7 +49530,7 @@ impl<'de> serde::Deserialize<'de> for CommitmentChangeOrderLineItemListV2 {
 impl serde::Serialize for CommitmentChangeOrderLineItemListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -49648,15 +49627,15 @@ impl NewCommitmentChangeOrderLineItemV2 {
 impl serde::Serialize for NewCommitmentChangeOrderLineItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
-        w.optional("commitment_line_item_id", &self.commitment_line_item_id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("description", &self.description)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.field("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id);
+        w.optional("commitment_line_item_id", &self.commitment_line_item_id);
+        w.optional("amount", &self.amount);
+        w.optional("description", &self.description);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.field("wbs_code_id", &self.wbs_code_id);
+        w.optional("tax_code_id", &self.tax_code_id);
         w.end()
     }
 }
@@ -49690,7 +49669,7 @@ impl<'de> serde::Deserialize<'de> for CommitmentChangeOrderLineItemV2 {
 impl serde::Serialize for CommitmentChangeOrderLineItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -49794,15 +49773,15 @@ impl CommitmentChangeOrderLineItemUpdateV2 {
 impl serde::Serialize for CommitmentChangeOrderLineItemUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
-        w.optional("commitment_line_item_id", &self.commitment_line_item_id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("description", &self.description)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id);
+        w.optional("commitment_line_item_id", &self.commitment_line_item_id);
+        w.optional("amount", &self.amount);
+        w.optional("description", &self.description);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("tax_code_id", &self.tax_code_id);
         w.end()
     }
 }
@@ -49871,7 +49850,7 @@ impl<'de> serde::Deserialize<'de> for PrimeContractDetailV2 {
 impl serde::Serialize for PrimeContractDetailV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -50404,71 +50383,65 @@ impl NewCommitmentContractV2 {
 impl serde::Serialize for NewCommitmentContractV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("type", &self.type_)?;
-        w.optional("number", &self.number)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("signature_required", &self.signature_required)?;
+        w.field("type", &self.type_);
+        w.optional("number", &self.number);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("executed", &self.executed);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("signature_required", &self.signature_required);
         w.optional(
             "billing_schedule_of_values_status",
             &self.billing_schedule_of_values_status,
-        )?;
-        w.optional("inclusions", &self.inclusions)?;
-        w.optional("exclusions", &self.exclusions)?;
-        w.optional("bill_to_address", &self.bill_to_address)?;
-        w.optional("ship_to_address", &self.ship_to_address)?;
-        w.optional("ship_via", &self.ship_via)?;
-        w.optional("payment_terms", &self.payment_terms)?;
-        w.optional("retainage_percent", &self.retainage_percent)?;
-        w.optional("accounting_method", &self.accounting_method)?;
-        w.optional("allow_comments", &self.allow_comments)?;
-        w.optional("allow_markups", &self.allow_markups)?;
-        w.optional("change_order_level_of_detail", &self.change_order_level_of_detail)?;
-        w.optional("enable_ssov", &self.enable_ssov)?;
-        w.optional("allow_payment_applications", &self.allow_payment_applications)?;
-        w.optional("allow_payments", &self.allow_payments)?;
-        w.optional("display_materials_retainage", &self.display_materials_retainage)?;
-        w.optional("display_work_retainage", &self.display_work_retainage)?;
-        w.optional("show_cost_code_on_pdf", &self.show_cost_code_on_pdf)?;
-        w.optional("ssr_enabled", &self.ssr_enabled)?;
-        w.optional("bill_recipient_ids", &self.bill_recipient_ids)?;
-        w.optional("private", &self.private)?;
-        w.optional(
-            "show_line_items_to_non_admins",
-            &self.show_line_items_to_non_admins,
-        )?;
-        w.optional("accessor_ids", &self.accessor_ids)?;
-        w.optional("actual_completion_date", &self.actual_completion_date)?;
-        w.optional("approval_letter_date", &self.approval_letter_date)?;
-        w.optional("contract_date", &self.contract_date)?;
+        );
+        w.optional("inclusions", &self.inclusions);
+        w.optional("exclusions", &self.exclusions);
+        w.optional("bill_to_address", &self.bill_to_address);
+        w.optional("ship_to_address", &self.ship_to_address);
+        w.optional("ship_via", &self.ship_via);
+        w.optional("payment_terms", &self.payment_terms);
+        w.optional("retainage_percent", &self.retainage_percent);
+        w.optional("accounting_method", &self.accounting_method);
+        w.optional("allow_comments", &self.allow_comments);
+        w.optional("allow_markups", &self.allow_markups);
+        w.optional("change_order_level_of_detail", &self.change_order_level_of_detail);
+        w.optional("enable_ssov", &self.enable_ssov);
+        w.optional("allow_payment_applications", &self.allow_payment_applications);
+        w.optional("allow_payments", &self.allow_payments);
+        w.optional("display_materials_retainage", &self.display_materials_retainage);
+        w.optional("display_work_retainage", &self.display_work_retainage);
+        w.optional("show_cost_code_on_pdf", &self.show_cost_code_on_pdf);
+        w.optional("ssr_enabled", &self.ssr_enabled);
+        w.optional("bill_recipient_ids", &self.bill_recipient_ids);
+        w.optional("private", &self.private);
+        w.optional("show_line_items_to_non_admins", &self.show_line_items_to_non_admins);
+        w.optional("accessor_ids", &self.accessor_ids);
+        w.optional("actual_completion_date", &self.actual_completion_date);
+        w.optional("approval_letter_date", &self.approval_letter_date);
+        w.optional("contract_date", &self.contract_date);
         w.optional(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.optional("contract_start_date", &self.contract_start_date)?;
-        w.optional("delivery_date", &self.delivery_date)?;
-        w.optional("execution_date", &self.execution_date)?;
-        w.optional("issued_on_date", &self.issued_on_date)?;
-        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.optional("returned_date", &self.returned_date)?;
-        w.optional(
-            "signed_contract_received_date",
-            &self.signed_contract_received_date,
-        )?;
-        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.optional("currency_iso_code", &self.currency_iso_code)?;
-        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("contract_start_date", &self.contract_start_date);
+        w.optional("delivery_date", &self.delivery_date);
+        w.optional("execution_date", &self.execution_date);
+        w.optional("issued_on_date", &self.issued_on_date);
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date);
+        w.optional("returned_date", &self.returned_date);
+        w.optional("signed_contract_received_date", &self.signed_contract_received_date);
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate);
+        w.optional("currency_iso_code", &self.currency_iso_code);
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids);
+        w.optional("attachment_ids", &self.attachment_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -50501,7 +50474,7 @@ impl<'de> serde::Deserialize<'de> for PrimeContractV2 {
 impl serde::Serialize for PrimeContractV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -50990,70 +50963,64 @@ impl CommitmentContractUpdateV2 {
 impl serde::Serialize for CommitmentContractUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("number", &self.number)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("signature_required", &self.signature_required)?;
+        w.optional("number", &self.number);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("executed", &self.executed);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("signature_required", &self.signature_required);
         w.optional(
             "billing_schedule_of_values_status",
             &self.billing_schedule_of_values_status,
-        )?;
-        w.optional("inclusions", &self.inclusions)?;
-        w.optional("exclusions", &self.exclusions)?;
-        w.optional("bill_to_address", &self.bill_to_address)?;
-        w.optional("ship_to_address", &self.ship_to_address)?;
-        w.optional("ship_via", &self.ship_via)?;
-        w.optional("payment_terms", &self.payment_terms)?;
-        w.optional("retainage_percent", &self.retainage_percent)?;
-        w.optional("accounting_method", &self.accounting_method)?;
-        w.optional("allow_comments", &self.allow_comments)?;
-        w.optional("allow_markups", &self.allow_markups)?;
-        w.optional("change_order_level_of_detail", &self.change_order_level_of_detail)?;
-        w.optional("enable_ssov", &self.enable_ssov)?;
-        w.optional("allow_payment_applications", &self.allow_payment_applications)?;
-        w.optional("allow_payments", &self.allow_payments)?;
-        w.optional("display_materials_retainage", &self.display_materials_retainage)?;
-        w.optional("display_work_retainage", &self.display_work_retainage)?;
-        w.optional("show_cost_code_on_pdf", &self.show_cost_code_on_pdf)?;
-        w.optional("ssr_enabled", &self.ssr_enabled)?;
-        w.optional("bill_recipient_ids", &self.bill_recipient_ids)?;
-        w.optional("private", &self.private)?;
-        w.optional(
-            "show_line_items_to_non_admins",
-            &self.show_line_items_to_non_admins,
-        )?;
-        w.optional("accessor_ids", &self.accessor_ids)?;
-        w.optional("actual_completion_date", &self.actual_completion_date)?;
-        w.optional("approval_letter_date", &self.approval_letter_date)?;
-        w.optional("contract_date", &self.contract_date)?;
+        );
+        w.optional("inclusions", &self.inclusions);
+        w.optional("exclusions", &self.exclusions);
+        w.optional("bill_to_address", &self.bill_to_address);
+        w.optional("ship_to_address", &self.ship_to_address);
+        w.optional("ship_via", &self.ship_via);
+        w.optional("payment_terms", &self.payment_terms);
+        w.optional("retainage_percent", &self.retainage_percent);
+        w.optional("accounting_method", &self.accounting_method);
+        w.optional("allow_comments", &self.allow_comments);
+        w.optional("allow_markups", &self.allow_markups);
+        w.optional("change_order_level_of_detail", &self.change_order_level_of_detail);
+        w.optional("enable_ssov", &self.enable_ssov);
+        w.optional("allow_payment_applications", &self.allow_payment_applications);
+        w.optional("allow_payments", &self.allow_payments);
+        w.optional("display_materials_retainage", &self.display_materials_retainage);
+        w.optional("display_work_retainage", &self.display_work_retainage);
+        w.optional("show_cost_code_on_pdf", &self.show_cost_code_on_pdf);
+        w.optional("ssr_enabled", &self.ssr_enabled);
+        w.optional("bill_recipient_ids", &self.bill_recipient_ids);
+        w.optional("private", &self.private);
+        w.optional("show_line_items_to_non_admins", &self.show_line_items_to_non_admins);
+        w.optional("accessor_ids", &self.accessor_ids);
+        w.optional("actual_completion_date", &self.actual_completion_date);
+        w.optional("approval_letter_date", &self.approval_letter_date);
+        w.optional("contract_date", &self.contract_date);
         w.optional(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.optional("contract_start_date", &self.contract_start_date)?;
-        w.optional("delivery_date", &self.delivery_date)?;
-        w.optional("execution_date", &self.execution_date)?;
-        w.optional("issued_on_date", &self.issued_on_date)?;
-        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.optional("returned_date", &self.returned_date)?;
-        w.optional(
-            "signed_contract_received_date",
-            &self.signed_contract_received_date,
-        )?;
-        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.optional("currency_iso_code", &self.currency_iso_code)?;
-        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("contract_start_date", &self.contract_start_date);
+        w.optional("delivery_date", &self.delivery_date);
+        w.optional("execution_date", &self.execution_date);
+        w.optional("issued_on_date", &self.issued_on_date);
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date);
+        w.optional("returned_date", &self.returned_date);
+        w.optional("signed_contract_received_date", &self.signed_contract_received_date);
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate);
+        w.optional("currency_iso_code", &self.currency_iso_code);
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids);
+        w.optional("attachment_ids", &self.attachment_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -51124,19 +51091,19 @@ impl<'de> serde::Deserialize<'de> for PrimeChangeOrderLineItemV2 {
 impl serde::Serialize for PrimeChangeOrderLineItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("prime_line_item_id", &self.prime_line_item_id)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("uom", &self.uom)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("amount", &self.amount)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("position", &self.position)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("work_breakdown_structure", &self.work_breakdown_structure)?;
+        w.put("prime_line_item_id", &self.prime_line_item_id);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("uom", &self.uom);
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("amount", &self.amount);
+        w.put("extended_type", &self.extended_type);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("position", &self.position);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("work_breakdown_structure", &self.work_breakdown_structure);
         w.end()
     }
 }
@@ -51170,7 +51137,7 @@ impl<'de> serde::Deserialize<'de> for LineItemListV2 {
 impl serde::Serialize for LineItemListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -51258,14 +51225,14 @@ impl NewCommitmentContractLineItemV2 {
 impl serde::Serialize for NewCommitmentContractLineItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("description", &self.description)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.field("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id);
+        w.optional("amount", &self.amount);
+        w.optional("description", &self.description);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.field("wbs_code_id", &self.wbs_code_id);
+        w.optional("tax_code_id", &self.tax_code_id);
         w.end()
     }
 }
@@ -51299,7 +51266,7 @@ impl<'de> serde::Deserialize<'de> for LineItemV2 {
 impl serde::Serialize for LineItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -51394,14 +51361,14 @@ impl LineItemUpdateV2 {
 impl serde::Serialize for LineItemUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("prime_line_item_id", &self.prime_line_item_id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("description", &self.description)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("prime_line_item_id", &self.prime_line_item_id);
+        w.optional("amount", &self.amount);
+        w.optional("description", &self.description);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("tax_code_id", &self.tax_code_id);
         w.end()
     }
 }
@@ -51451,12 +51418,12 @@ impl<'de> serde::Deserialize<'de> for SummaryV2Data {
 impl serde::Serialize for SummaryV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("approved_change_total", &self.approved_change_total)?;
-        w.put("pending_revised_change_total", &self.pending_revised_change_total)?;
-        w.put("draft_change_total", &self.draft_change_total)?;
-        w.put("total_invoices_amount", &self.total_invoices_amount)?;
-        w.put("total_payments_amount", &self.total_payments_amount)?;
-        w.put("currency_configuration", &self.currency_configuration)?;
+        w.put("approved_change_total", &self.approved_change_total);
+        w.put("pending_revised_change_total", &self.pending_revised_change_total);
+        w.put("draft_change_total", &self.draft_change_total);
+        w.put("total_invoices_amount", &self.total_invoices_amount);
+        w.put("total_payments_amount", &self.total_payments_amount);
+        w.put("currency_configuration", &self.currency_configuration);
         w.end()
     }
 }
@@ -51490,7 +51457,7 @@ impl<'de> serde::Deserialize<'de> for SummaryV2 {
 impl serde::Serialize for SummaryV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -51537,11 +51504,11 @@ impl<'de> serde::Deserialize<'de> for ProstoreFile {
 impl serde::Serialize for ProstoreFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("prostore_file_id", &self.prostore_file_id)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("url", &self.url)?;
-        w.put("uuid", &self.uuid)?;
+        w.put("prostore_file_id", &self.prostore_file_id);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("url", &self.url);
+        w.put("uuid", &self.uuid);
         w.end()
     }
 }
@@ -51600,15 +51567,15 @@ impl<'de> serde::Deserialize<'de> for ComplianceDocumentProstoreFileData {
 impl serde::Serialize for ComplianceDocumentProstoreFileData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("compliance_document_id", &self.compliance_document_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_by_id", &self.updated_by_id)?;
-        w.put("updated_by", &self.updated_by)?;
-        w.put("prostore_file", &self.prostore_file)?;
+        w.put("id", &self.id);
+        w.put("compliance_document_id", &self.compliance_document_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_by", &self.created_by);
+        w.put("updated_by_id", &self.updated_by_id);
+        w.put("updated_by", &self.updated_by);
+        w.put("prostore_file", &self.prostore_file);
         w.end()
     }
 }
@@ -51643,7 +51610,7 @@ impl<'de> serde::Deserialize<'de> for ComplianceDocumentProstoreFile {
 impl serde::Serialize for ComplianceDocumentProstoreFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -51730,27 +51697,27 @@ impl<'de> serde::Deserialize<'de> for DocumentV2Data {
 impl serde::Serialize for DocumentV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
-        w.put("document_type", &self.document_type)?;
-        w.put("notes", &self.notes)?;
-        w.put("effective_at", &self.effective_at)?;
-        w.put("expires_at", &self.expires_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("reviewed_at", &self.reviewed_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_by_id", &self.updated_by_id)?;
-        w.put("updated_by", &self.updated_by)?;
-        w.put("reviewed_by_id", &self.reviewed_by_id)?;
-        w.put("reviewed_by", &self.reviewed_by)?;
-        w.put("reviewer_notes", &self.reviewer_notes)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
+        w.put("document_type", &self.document_type);
+        w.put("notes", &self.notes);
+        w.put("effective_at", &self.effective_at);
+        w.put("expires_at", &self.expires_at);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("reviewed_at", &self.reviewed_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_by", &self.created_by);
+        w.put("updated_by_id", &self.updated_by_id);
+        w.put("updated_by", &self.updated_by);
+        w.put("reviewed_by_id", &self.reviewed_by_id);
+        w.put("reviewed_by", &self.reviewed_by);
+        w.put("reviewer_notes", &self.reviewer_notes);
         w.put(
             "compliance_document_prostore_files",
             &self.compliance_document_prostore_files,
-        )?;
+        );
         w.end()
     }
 }
@@ -51785,7 +51752,7 @@ impl<'de> serde::Deserialize<'de> for DocumentV2 {
 impl serde::Serialize for DocumentV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -51853,11 +51820,11 @@ impl NewDocumentV2 {
 impl serde::Serialize for NewDocumentV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("document_type", &self.document_type)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("effective_at", &self.effective_at)?;
-        w.optional("expires_at", &self.expires_at)?;
+        w.optional("name", &self.name);
+        w.optional("document_type", &self.document_type);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("effective_at", &self.effective_at);
+        w.optional("expires_at", &self.expires_at);
         w.end()
     }
 }
@@ -51904,11 +51871,11 @@ impl<'de> serde::Deserialize<'de> for AttachmentV2Data {
 impl serde::Serialize for AttachmentV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("content_type", &self.content_type);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -51943,7 +51910,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentV2 {
 impl serde::Serialize for AttachmentV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -51977,7 +51944,7 @@ impl<'de> serde::Deserialize<'de> for AttachmentListV2 {
 impl serde::Serialize for AttachmentListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -52045,11 +52012,11 @@ impl DocumentUpdateV2 {
 impl serde::Serialize for DocumentUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("status", &self.status)?;
-        w.optional("reviewer_notes", &self.reviewer_notes)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("effective_at", &self.effective_at)?;
-        w.optional("expires_at", &self.expires_at)?;
+        w.optional("status", &self.status);
+        w.optional("reviewer_notes", &self.reviewer_notes);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("effective_at", &self.effective_at);
+        w.optional("expires_at", &self.expires_at);
         w.end()
     }
 }
@@ -52128,13 +52095,13 @@ impl NewPrimeChangeOrderLineItemV2 {
 impl serde::Serialize for NewPrimeChangeOrderLineItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("description", &self.description)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.field("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("amount", &self.amount);
+        w.optional("description", &self.description);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.field("wbs_code_id", &self.wbs_code_id);
+        w.optional("tax_code_id", &self.tax_code_id);
         w.end()
     }
 }
@@ -52557,63 +52524,57 @@ impl NewPrimeContractV2 {
 impl serde::Serialize for NewPrimeContractV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("number", &self.number)?;
-        w.optional("status", &self.status)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("executed", &self.executed)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("architect_id", &self.architect_id)?;
-        w.optional("contractor_id", &self.contractor_id)?;
-        w.optional("inclusions", &self.inclusions)?;
-        w.optional("exclusions", &self.exclusions)?;
-        w.optional("accounting_method", &self.accounting_method)?;
-        w.optional("allow_comments", &self.allow_comments)?;
+        w.optional("number", &self.number);
+        w.optional("status", &self.status);
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("executed", &self.executed);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("architect_id", &self.architect_id);
+        w.optional("contractor_id", &self.contractor_id);
+        w.optional("inclusions", &self.inclusions);
+        w.optional("exclusions", &self.exclusions);
+        w.optional("accounting_method", &self.accounting_method);
+        w.optional("allow_comments", &self.allow_comments);
         w.optional(
             "auto_approve_prefilled_requisitions_on_payapp",
             &self.auto_approve_prefilled_requisitions_on_payapp,
-        )?;
-        w.optional("allow_markups", &self.allow_markups)?;
-        w.optional("change_order_level_of_detail", &self.change_order_level_of_detail)?;
-        w.optional("enable_ssov", &self.enable_ssov)?;
-        w.optional("allow_payment_applications", &self.allow_payment_applications)?;
-        w.optional("allow_payments", &self.allow_payments)?;
-        w.optional("display_materials_retainage", &self.display_materials_retainage)?;
-        w.optional("display_work_retainage", &self.display_work_retainage)?;
-        w.optional("show_cost_code_on_pdf", &self.show_cost_code_on_pdf)?;
-        w.optional("accessor_ids", &self.accessor_ids)?;
-        w.optional("private", &self.private)?;
-        w.optional(
-            "show_line_items_to_non_admins",
-            &self.show_line_items_to_non_admins,
-        )?;
-        w.optional("actual_completion_date", &self.actual_completion_date)?;
-        w.optional("approval_letter_date", &self.approval_letter_date)?;
-        w.optional("contract_date", &self.contract_date)?;
+        );
+        w.optional("allow_markups", &self.allow_markups);
+        w.optional("change_order_level_of_detail", &self.change_order_level_of_detail);
+        w.optional("enable_ssov", &self.enable_ssov);
+        w.optional("allow_payment_applications", &self.allow_payment_applications);
+        w.optional("allow_payments", &self.allow_payments);
+        w.optional("display_materials_retainage", &self.display_materials_retainage);
+        w.optional("display_work_retainage", &self.display_work_retainage);
+        w.optional("show_cost_code_on_pdf", &self.show_cost_code_on_pdf);
+        w.optional("accessor_ids", &self.accessor_ids);
+        w.optional("private", &self.private);
+        w.optional("show_line_items_to_non_admins", &self.show_line_items_to_non_admins);
+        w.optional("actual_completion_date", &self.actual_completion_date);
+        w.optional("approval_letter_date", &self.approval_letter_date);
+        w.optional("contract_date", &self.contract_date);
         w.optional(
             "contract_estimated_completion_date",
             &self.contract_estimated_completion_date,
-        )?;
-        w.optional("contract_start_date", &self.contract_start_date)?;
-        w.optional("execution_date", &self.execution_date)?;
-        w.optional("issued_on_date", &self.issued_on_date)?;
-        w.optional("letter_of_intent_date", &self.letter_of_intent_date)?;
-        w.optional("returned_date", &self.returned_date)?;
-        w.optional(
-            "signed_contract_received_date",
-            &self.signed_contract_received_date,
-        )?;
-        w.optional("substantial_completion_date", &self.substantial_completion_date)?;
-        w.optional("currency_exchange_rate", &self.currency_exchange_rate)?;
-        w.optional("currency_iso_code", &self.currency_iso_code)?;
-        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("contract_start_date", &self.contract_start_date);
+        w.optional("execution_date", &self.execution_date);
+        w.optional("issued_on_date", &self.issued_on_date);
+        w.optional("letter_of_intent_date", &self.letter_of_intent_date);
+        w.optional("returned_date", &self.returned_date);
+        w.optional("signed_contract_received_date", &self.signed_contract_received_date);
+        w.optional("substantial_completion_date", &self.substantial_completion_date);
+        w.optional("currency_exchange_rate", &self.currency_exchange_rate);
+        w.optional("currency_iso_code", &self.currency_iso_code);
+        w.optional("change_event_attachment_ids", &self.change_event_attachment_ids);
+        w.optional("attachment_ids", &self.attachment_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -52684,19 +52645,19 @@ impl<'de> serde::Deserialize<'de> for PrimeContractLineItemV2 {
 impl serde::Serialize for PrimeContractLineItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("line_item_group_id", &self.line_item_group_id)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("uom", &self.uom)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("amount", &self.amount)?;
-        w.put("extended_type", &self.extended_type)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("tax_code_id", &self.tax_code_id)?;
-        w.put("position", &self.position)?;
-        w.put("wbs_code", &self.wbs_code)?;
-        w.put("work_breakdown_structure", &self.work_breakdown_structure)?;
+        w.put("line_item_group_id", &self.line_item_group_id);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("uom", &self.uom);
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("amount", &self.amount);
+        w.put("extended_type", &self.extended_type);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("tax_code_id", &self.tax_code_id);
+        w.put("position", &self.position);
+        w.put("wbs_code", &self.wbs_code);
+        w.put("work_breakdown_structure", &self.work_breakdown_structure);
         w.end()
     }
 }
@@ -52730,7 +52691,7 @@ impl<'de> serde::Deserialize<'de> for PrimeContractLineItemListV2 {
 impl serde::Serialize for PrimeContractLineItemListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -52818,14 +52779,14 @@ impl NewLineItemV2 {
 impl serde::Serialize for NewLineItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("line_item_group_id", &self.line_item_group_id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("description", &self.description)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.field("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("line_item_group_id", &self.line_item_group_id);
+        w.optional("amount", &self.amount);
+        w.optional("description", &self.description);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.field("wbs_code_id", &self.wbs_code_id);
+        w.optional("tax_code_id", &self.tax_code_id);
         w.end()
     }
 }
@@ -52859,7 +52820,7 @@ impl<'de> serde::Deserialize<'de> for LineItemDetailV2 {
 impl serde::Serialize for LineItemDetailV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -52954,14 +52915,14 @@ impl PrimeContractLineItemUpdateV2 {
 impl serde::Serialize for PrimeContractLineItemUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("line_item_group_id", &self.line_item_group_id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("description", &self.description)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("tax_code_id", &self.tax_code_id)?;
+        w.optional("line_item_group_id", &self.line_item_group_id);
+        w.optional("amount", &self.amount);
+        w.optional("description", &self.description);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("tax_code_id", &self.tax_code_id);
         w.end()
     }
 }
@@ -52993,7 +52954,7 @@ impl PaymentDetailUpdateV2 {
 impl serde::Serialize for PaymentDetailUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("due_date", &self.due_date)?;
+        w.optional("due_date", &self.due_date);
         w.end()
     }
 }
@@ -53028,7 +52989,7 @@ impl<'de> serde::Deserialize<'de> for PaymentDetailV2Data {
 impl serde::Serialize for PaymentDetailV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("due_date", &self.due_date);
         w.end()
     }
 }
@@ -53061,7 +53022,7 @@ impl<'de> serde::Deserialize<'de> for PaymentDetailV2 {
 impl serde::Serialize for PaymentDetailV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -53102,9 +53063,9 @@ impl<'de> serde::Deserialize<'de> for WbAttributeItemV2 {
 impl serde::Serialize for WbAttributeItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attribute_id", &self.attribute_id)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("attribute_id", &self.attribute_id);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -53138,7 +53099,7 @@ impl<'de> serde::Deserialize<'de> for AttributeItemListV2 {
 impl serde::Serialize for AttributeItemListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -53165,8 +53126,8 @@ impl NewAttributeItemV2 {
 impl serde::Serialize for NewAttributeItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("attribute_id", &self.attribute_id)?;
-        w.field("name", &self.name)?;
+        w.field("attribute_id", &self.attribute_id);
+        w.field("name", &self.name);
         w.end()
     }
 }
@@ -53200,7 +53161,7 @@ impl<'de> serde::Deserialize<'de> for AttributeItemV2 {
 impl serde::Serialize for AttributeItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -53230,7 +53191,7 @@ impl AttributeItemBulkV2 {
 impl serde::Serialize for AttributeItemBulkV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attribute_items", &self.attribute_items)?;
+        w.optional("attribute_items", &self.attribute_items);
         w.end()
     }
 }
@@ -53254,7 +53215,7 @@ impl WbAttributeItemUpdateV2 {
 impl serde::Serialize for WbAttributeItemUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
+        w.field("name", &self.name);
         w.end()
     }
 }
@@ -53316,10 +53277,10 @@ impl<'de> serde::Deserialize<'de> for WbAttributeV2 {
 impl serde::Serialize for WbAttributeV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("segment_id", &self.segment_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("segment_id", &self.segment_id);
         w.end()
     }
 }
@@ -53353,7 +53314,7 @@ impl<'de> serde::Deserialize<'de> for AttributeListV2 {
 impl serde::Serialize for AttributeListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -53380,8 +53341,8 @@ impl NewAttributeV2 {
 impl serde::Serialize for NewAttributeV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("position", &self.position)?;
+        w.field("name", &self.name);
+        w.field("position", &self.position);
         w.end()
     }
 }
@@ -53415,7 +53376,7 @@ impl<'de> serde::Deserialize<'de> for AttributeV2 {
 impl serde::Serialize for AttributeV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -53439,7 +53400,7 @@ impl AttributeUpdateV2 {
 impl serde::Serialize for AttributeUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
+        w.field("name", &self.name);
         w.end()
     }
 }
@@ -53472,8 +53433,8 @@ impl AttributeItemUpdateV2 {
 impl serde::Serialize for AttributeItemUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("attribute_item_ids", &self.attribute_item_ids)?;
-        w.optional("filters", &self.filters)?;
+        w.field("attribute_item_ids", &self.attribute_item_ids);
+        w.optional("filters", &self.filters);
         w.end()
     }
 }
@@ -53508,8 +53469,8 @@ impl<'de> serde::Deserialize<'de> for ConfigurationV2Data {
 impl serde::Serialize for ConfigurationV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("character_limit", &self.character_limit)?;
-        w.put("erp_integration_name", &self.erp_integration_name)?;
+        w.put("character_limit", &self.character_limit);
+        w.put("erp_integration_name", &self.erp_integration_name);
         w.end()
     }
 }
@@ -53542,7 +53503,7 @@ impl<'de> serde::Deserialize<'de> for ConfigurationV2 {
 impl serde::Serialize for ConfigurationV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }

@@ -37,8 +37,8 @@ impl DistributionGroupWithDomainUsers {
 impl serde::Serialize for DistributionGroupWithDomainUsers {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("domain_id", &self.domain_id)?;
-        w.optional("provider_id", &self.provider_id)?;
+        w.optional("domain_id", &self.domain_id);
+        w.optional("provider_id", &self.provider_id);
         w.end()
     }
 }
@@ -76,9 +76,9 @@ impl<'de> serde::Deserialize<'de> for DistributionGroupShort {
 impl serde::Serialize for DistributionGroupShort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -130,13 +130,13 @@ impl<'de> serde::Deserialize<'de> for ProjectDistributionGroupUser {
 impl serde::Serialize for ProjectDistributionGroupUser {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("login", &self.login)?;
-        w.put("imageUrl", &self.image_url)?;
-        w.put("initials", &self.initials)?;
-        w.put("job_title", &self.job_title)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("company_name", &self.company_name);
+        w.put("login", &self.login);
+        w.put("imageUrl", &self.image_url);
+        w.put("initials", &self.initials);
+        w.put("job_title", &self.job_title);
         w.end()
     }
 }
@@ -176,10 +176,10 @@ impl<'de> serde::Deserialize<'de> for ProjectDistributionGroup {
 impl serde::Serialize for ProjectDistributionGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("name", &self.name)?;
-        w.put("users", &self.users)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("name", &self.name);
+        w.put("users", &self.users);
         w.end()
     }
 }
@@ -224,11 +224,11 @@ impl<'de> serde::Deserialize<'de> for DistributionGroupWithDomainUserIdsUser {
 impl serde::Serialize for DistributionGroupWithDomainUserIdsUser {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("login", &self.login)?;
-        w.put("imageUrl", &self.image_url)?;
-        w.put("initials", &self.initials)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("login", &self.login);
+        w.put("imageUrl", &self.image_url);
+        w.put("initials", &self.initials);
         w.end()
     }
 }
@@ -272,11 +272,11 @@ impl<'de> serde::Deserialize<'de> for DistributionGroupWithDomainUserIds {
 impl serde::Serialize for DistributionGroupWithDomainUserIds {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("name", &self.name)?;
-        w.put("users", &self.users)?;
-        w.put("domain_user_ids", &self.domain_user_ids)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("name", &self.name);
+        w.put("users", &self.users);
+        w.put("domain_user_ids", &self.domain_user_ids);
         w.end()
     }
 }
@@ -465,9 +465,9 @@ impl<'de> serde::Deserialize<'de> for PrivateParent {
 impl serde::Serialize for PrivateParent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("name_with_path", &self.name_with_path)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("name_with_path", &self.name_with_path);
         w.end()
     }
 }
@@ -523,15 +523,15 @@ impl<'de> serde::Deserialize<'de> for FileVersion {
 impl serde::Serialize for FileVersion {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("notes", &self.notes)?;
-        w.put("url", &self.url)?;
-        w.put("size", &self.size)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("number", &self.number)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("prostore_file", &self.prostore_file)?;
-        w.put("file_id", &self.file_id)?;
+        w.put("id", &self.id);
+        w.put("notes", &self.notes);
+        w.put("url", &self.url);
+        w.put("size", &self.size);
+        w.put("created_at", &self.created_at);
+        w.put("number", &self.number);
+        w.put("created_by", &self.created_by);
+        w.put("prostore_file", &self.prostore_file);
+        w.put("file_id", &self.file_id);
         w.end()
     }
 }
@@ -576,11 +576,11 @@ impl<'de> serde::Deserialize<'de> for DocumentFile {
 impl serde::Serialize for DocumentFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("checked_out_by", &self.checked_out_by)?;
-        w.put("checked_out_until", &self.checked_out_until)?;
-        w.put("current_version", &self.current_version)?;
-        w.put("description", &self.description)?;
-        w.put("file_type", &self.file_type)?;
+        w.put("checked_out_by", &self.checked_out_by);
+        w.put("checked_out_until", &self.checked_out_until);
+        w.put("current_version", &self.current_version);
+        w.put("description", &self.description);
+        w.put("file_type", &self.file_type);
         w.end()
     }
 }
@@ -621,9 +621,9 @@ impl<'de> serde::Deserialize<'de> for Children {
 impl serde::Serialize for Children {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("has_children", &self.has_children)?;
-        w.put("has_children_files", &self.has_children_files)?;
-        w.put("has_children_folders", &self.has_children_folders)?;
+        w.put("has_children", &self.has_children);
+        w.put("has_children_files", &self.has_children_files);
+        w.put("has_children_folders", &self.has_children_folders);
         w.end()
     }
 }
@@ -705,24 +705,24 @@ impl<'de> serde::Deserialize<'de> for Document {
 impl serde::Serialize for Document {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("name_with_path", &self.name_with_path)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("read_only", &self.read_only)?;
-        w.put("is_deleted", &self.is_deleted)?;
-        w.put("is_recycle_bin", &self.is_recycle_bin)?;
-        w.put("document_type", &self.document_type)?;
-        w.put("is_tracked", &self.is_tracked)?;
-        w.put("private", &self.private)?;
-        w.put("private_parent", &self.private_parent)?;
-        w.put("tracked_folder", &self.tracked_folder)?;
-        w.put("file", &self.file)?;
-        w.put("children", &self.children)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("name_with_path", &self.name_with_path);
+        w.put("parent_id", &self.parent_id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("read_only", &self.read_only);
+        w.put("is_deleted", &self.is_deleted);
+        w.put("is_recycle_bin", &self.is_recycle_bin);
+        w.put("document_type", &self.document_type);
+        w.put("is_tracked", &self.is_tracked);
+        w.put("private", &self.private);
+        w.put("private_parent", &self.private_parent);
+        w.put("tracked_folder", &self.tracked_folder);
+        w.put("file", &self.file);
+        w.put("children", &self.children);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -1014,15 +1014,15 @@ impl<'de> serde::Deserialize<'de> for FileFileVersion {
 impl serde::Serialize for FileFileVersion {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("notes", &self.notes)?;
-        w.put("url", &self.url)?;
-        w.put("size", &self.size)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("number", &self.number)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("prostore_file", &self.prostore_file)?;
-        w.put("file_id", &self.file_id)?;
+        w.put("id", &self.id);
+        w.put("notes", &self.notes);
+        w.put("url", &self.url);
+        w.put("size", &self.size);
+        w.put("created_at", &self.created_at);
+        w.put("number", &self.number);
+        w.put("created_by", &self.created_by);
+        w.put("prostore_file", &self.prostore_file);
+        w.put("file_id", &self.file_id);
         w.end()
     }
 }
@@ -1104,24 +1104,24 @@ impl<'de> serde::Deserialize<'de> for File {
 impl serde::Serialize for File {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("size", &self.size)?;
-        w.put("description", &self.description)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("checked_out_until", &self.checked_out_until)?;
-        w.put("name_with_path", &self.name_with_path)?;
-        w.put("private", &self.private)?;
-        w.put("is_tracked", &self.is_tracked)?;
-        w.put("tracked_folder", &self.tracked_folder)?;
-        w.put("checked_out_by", &self.checked_out_by)?;
-        w.put("file_type", &self.file_type)?;
-        w.put("file_versions", &self.file_versions)?;
-        w.put("legacy_id", &self.legacy_id)?;
-        w.put("is_deleted", &self.is_deleted)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("parent_id", &self.parent_id);
+        w.put("size", &self.size);
+        w.put("description", &self.description);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("checked_out_until", &self.checked_out_until);
+        w.put("name_with_path", &self.name_with_path);
+        w.put("private", &self.private);
+        w.put("is_tracked", &self.is_tracked);
+        w.put("tracked_folder", &self.tracked_folder);
+        w.put("checked_out_by", &self.checked_out_by);
+        w.put("file_type", &self.file_type);
+        w.put("file_versions", &self.file_versions);
+        w.put("legacy_id", &self.legacy_id);
+        w.put("is_deleted", &self.is_deleted);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -1209,14 +1209,14 @@ impl FileUpdate {
 impl serde::Serialize for FileUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("checked_out_until", &self.checked_out_until)?;
-        w.optional("is_tracked", &self.is_tracked)?;
-        w.optional("explicit_permissions", &self.explicit_permissions)?;
-        w.optional("description", &self.description)?;
-        w.optional("upload_uuid", &self.upload_uuid)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("parent_id", &self.parent_id);
+        w.optional("name", &self.name);
+        w.optional("checked_out_until", &self.checked_out_until);
+        w.optional("is_tracked", &self.is_tracked);
+        w.optional("explicit_permissions", &self.explicit_permissions);
+        w.optional("description", &self.description);
+        w.optional("upload_uuid", &self.upload_uuid);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -1403,23 +1403,23 @@ impl<'de> serde::Deserialize<'de> for Folder2 {
 impl serde::Serialize for Folder2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("private", &self.private)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("is_tracked", &self.is_tracked)?;
-        w.put("tracked_folder", &self.tracked_folder)?;
-        w.put("name_with_path", &self.name_with_path)?;
-        w.put("folders", &self.folders)?;
-        w.put("files", &self.files)?;
-        w.put("read_only", &self.read_only)?;
-        w.put("is_deleted", &self.is_deleted)?;
-        w.put("is_recycle_bin", &self.is_recycle_bin)?;
-        w.put("has_children", &self.has_children)?;
-        w.put("has_children_files", &self.has_children_files)?;
-        w.put("has_children_folders", &self.has_children_folders)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("parent_id", &self.parent_id);
+        w.put("private", &self.private);
+        w.put("updated_at", &self.updated_at);
+        w.put("is_tracked", &self.is_tracked);
+        w.put("tracked_folder", &self.tracked_folder);
+        w.put("name_with_path", &self.name_with_path);
+        w.put("folders", &self.folders);
+        w.put("files", &self.files);
+        w.put("read_only", &self.read_only);
+        w.put("is_deleted", &self.is_deleted);
+        w.put("is_recycle_bin", &self.is_recycle_bin);
+        w.put("has_children", &self.has_children);
+        w.put("has_children_files", &self.has_children_files);
+        w.put("has_children_folders", &self.has_children_folders);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -1501,24 +1501,24 @@ impl<'de> serde::Deserialize<'de> for FolderFile {
 impl serde::Serialize for FolderFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("size", &self.size)?;
-        w.put("description", &self.description)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("checked_out_until", &self.checked_out_until)?;
-        w.put("name_with_path", &self.name_with_path)?;
-        w.put("private", &self.private)?;
-        w.put("is_tracked", &self.is_tracked)?;
-        w.put("tracked_folder", &self.tracked_folder)?;
-        w.put("checked_out_by", &self.checked_out_by)?;
-        w.put("file_type", &self.file_type)?;
-        w.put("file_versions", &self.file_versions)?;
-        w.put("legacy_id", &self.legacy_id)?;
-        w.put("is_deleted", &self.is_deleted)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("parent_id", &self.parent_id);
+        w.put("size", &self.size);
+        w.put("description", &self.description);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("checked_out_until", &self.checked_out_until);
+        w.put("name_with_path", &self.name_with_path);
+        w.put("private", &self.private);
+        w.put("is_tracked", &self.is_tracked);
+        w.put("tracked_folder", &self.tracked_folder);
+        w.put("checked_out_by", &self.checked_out_by);
+        w.put("file_type", &self.file_type);
+        w.put("file_versions", &self.file_versions);
+        w.put("legacy_id", &self.legacy_id);
+        w.put("is_deleted", &self.is_deleted);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -1600,23 +1600,23 @@ impl<'de> serde::Deserialize<'de> for Folder {
 impl serde::Serialize for Folder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("private", &self.private)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("is_tracked", &self.is_tracked)?;
-        w.put("tracked_folder", &self.tracked_folder)?;
-        w.put("name_with_path", &self.name_with_path)?;
-        w.put("folders", &self.folders)?;
-        w.put("files", &self.files)?;
-        w.put("read_only", &self.read_only)?;
-        w.put("is_deleted", &self.is_deleted)?;
-        w.put("is_recycle_bin", &self.is_recycle_bin)?;
-        w.put("has_children", &self.has_children)?;
-        w.put("has_children_files", &self.has_children_files)?;
-        w.put("has_children_folders", &self.has_children_folders)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("parent_id", &self.parent_id);
+        w.put("private", &self.private);
+        w.put("updated_at", &self.updated_at);
+        w.put("is_tracked", &self.is_tracked);
+        w.put("tracked_folder", &self.tracked_folder);
+        w.put("name_with_path", &self.name_with_path);
+        w.put("folders", &self.folders);
+        w.put("files", &self.files);
+        w.put("read_only", &self.read_only);
+        w.put("is_deleted", &self.is_deleted);
+        w.put("is_recycle_bin", &self.is_recycle_bin);
+        w.put("has_children", &self.has_children);
+        w.put("has_children_files", &self.has_children_files);
+        w.put("has_children_folders", &self.has_children_folders);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -1670,11 +1670,11 @@ impl NewFolder {
 impl serde::Serialize for NewFolder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.field("name", &self.name)?;
-        w.optional("is_tracked", &self.is_tracked)?;
-        w.optional("explicit_permissions", &self.explicit_permissions)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("parent_id", &self.parent_id);
+        w.field("name", &self.name);
+        w.optional("is_tracked", &self.is_tracked);
+        w.optional("explicit_permissions", &self.explicit_permissions);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -1756,23 +1756,23 @@ impl<'de> serde::Deserialize<'de> for FolderDetail {
 impl serde::Serialize for FolderDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("private", &self.private)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("is_tracked", &self.is_tracked)?;
-        w.put("tracked_folder", &self.tracked_folder)?;
-        w.put("name_with_path", &self.name_with_path)?;
-        w.put("folders", &self.folders)?;
-        w.put("files", &self.files)?;
-        w.put("read_only", &self.read_only)?;
-        w.put("is_deleted", &self.is_deleted)?;
-        w.put("is_recycle_bin", &self.is_recycle_bin)?;
-        w.put("has_children", &self.has_children)?;
-        w.put("has_children_files", &self.has_children_files)?;
-        w.put("has_children_folders", &self.has_children_folders)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("parent_id", &self.parent_id);
+        w.put("private", &self.private);
+        w.put("updated_at", &self.updated_at);
+        w.put("is_tracked", &self.is_tracked);
+        w.put("tracked_folder", &self.tracked_folder);
+        w.put("name_with_path", &self.name_with_path);
+        w.put("folders", &self.folders);
+        w.put("files", &self.files);
+        w.put("read_only", &self.read_only);
+        w.put("is_deleted", &self.is_deleted);
+        w.put("is_recycle_bin", &self.is_recycle_bin);
+        w.put("has_children", &self.has_children);
+        w.put("has_children_files", &self.has_children_files);
+        w.put("has_children_folders", &self.has_children_folders);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -1925,27 +1925,27 @@ impl<'de> serde::Deserialize<'de> for Insurance {
 impl serde::Serialize for Insurance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("effective_date", &self.effective_date)?;
+        w.put("id", &self.id);
+        w.put("effective_date", &self.effective_date);
         w.put(
             "enable_expired_insurance_notifications",
             &self.enable_expired_insurance_notifications,
-        )?;
-        w.put("exempt", &self.exempt)?;
-        w.put("expiration_date", &self.expiration_date)?;
-        w.put("info_received", &self.info_received)?;
-        w.put("insurance_provider", &self.insurance_provider)?;
-        w.put("insurance_type", &self.insurance_type)?;
-        w.put("limit", &self.limit)?;
-        w.put("notes", &self.notes)?;
-        w.put("policy_number", &self.policy_number)?;
-        w.put("status", &self.status)?;
-        w.put("vendor_id", &self.vendor_id)?;
-        w.put("additional_insured", &self.additional_insured)?;
-        w.put("division_template", &self.division_template)?;
-        w.put("insurance_sets", &self.insurance_sets)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
+        );
+        w.put("exempt", &self.exempt);
+        w.put("expiration_date", &self.expiration_date);
+        w.put("info_received", &self.info_received);
+        w.put("insurance_provider", &self.insurance_provider);
+        w.put("insurance_type", &self.insurance_type);
+        w.put("limit", &self.limit);
+        w.put("notes", &self.notes);
+        w.put("policy_number", &self.policy_number);
+        w.put("status", &self.status);
+        w.put("vendor_id", &self.vendor_id);
+        w.put("additional_insured", &self.additional_insured);
+        w.put("division_template", &self.division_template);
+        w.put("insurance_sets", &self.insurance_sets);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -2143,26 +2143,26 @@ impl NewInsurance {
 impl serde::Serialize for NewInsurance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("effective_date", &self.effective_date)?;
+        w.optional("effective_date", &self.effective_date);
         w.optional(
             "enable_expired_insurance_notifications",
             &self.enable_expired_insurance_notifications,
-        )?;
-        w.optional("exempt", &self.exempt)?;
-        w.optional("expiration_date", &self.expiration_date)?;
-        w.optional("info_received", &self.info_received)?;
-        w.optional("insurance_type", &self.insurance_type)?;
-        w.optional("limit", &self.limit)?;
-        w.optional("name", &self.name)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("policy_number", &self.policy_number)?;
-        w.optional("status", &self.status)?;
-        w.field("vendor_id", &self.vendor_id)?;
-        w.optional("additional_insured", &self.additional_insured)?;
-        w.optional("division_template", &self.division_template)?;
-        w.optional("insurance_sets", &self.insurance_sets)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        );
+        w.optional("exempt", &self.exempt);
+        w.optional("expiration_date", &self.expiration_date);
+        w.optional("info_received", &self.info_received);
+        w.optional("insurance_type", &self.insurance_type);
+        w.optional("limit", &self.limit);
+        w.optional("name", &self.name);
+        w.optional("notes", &self.notes);
+        w.optional("policy_number", &self.policy_number);
+        w.optional("status", &self.status);
+        w.field("vendor_id", &self.vendor_id);
+        w.optional("additional_insured", &self.additional_insured);
+        w.optional("division_template", &self.division_template);
+        w.optional("insurance_sets", &self.insurance_sets);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -2347,27 +2347,27 @@ impl InsuranceSyncUpdate {
 impl serde::Serialize for InsuranceSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("effective_date", &self.effective_date)?;
+        w.optional("id", &self.id);
+        w.optional("effective_date", &self.effective_date);
         w.optional(
             "enable_expired_insurance_notifications",
             &self.enable_expired_insurance_notifications,
-        )?;
-        w.optional("exempt", &self.exempt)?;
-        w.optional("expiration_date", &self.expiration_date)?;
-        w.optional("info_received", &self.info_received)?;
-        w.optional("insurance_type", &self.insurance_type)?;
-        w.optional("limit", &self.limit)?;
-        w.optional("name", &self.name)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("policy_number", &self.policy_number)?;
-        w.optional("status", &self.status)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("additional_insured", &self.additional_insured)?;
-        w.optional("division_template", &self.division_template)?;
-        w.optional("insurance_sets", &self.insurance_sets)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        );
+        w.optional("exempt", &self.exempt);
+        w.optional("expiration_date", &self.expiration_date);
+        w.optional("info_received", &self.info_received);
+        w.optional("insurance_type", &self.insurance_type);
+        w.optional("limit", &self.limit);
+        w.optional("name", &self.name);
+        w.optional("notes", &self.notes);
+        w.optional("policy_number", &self.policy_number);
+        w.optional("status", &self.status);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("additional_insured", &self.additional_insured);
+        w.optional("division_template", &self.division_template);
+        w.optional("insurance_sets", &self.insurance_sets);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -2389,7 +2389,7 @@ impl InsuranceSync {
 impl serde::Serialize for InsuranceSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -2425,8 +2425,8 @@ impl<'de> serde::Deserialize<'de> for InsuranceSyncResult {
 impl serde::Serialize for InsuranceSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -2559,40 +2559,40 @@ impl<'de> serde::Deserialize<'de> for Me {
 impl serde::Serialize for Me {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("add_to_new_projects", &self.add_to_new_projects)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("is_insurance_manager", &self.is_insurance_manager)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("default_permission_template_id", &self.default_permission_template_id)?;
-        w.put("company_permission_template_id", &self.company_permission_template_id)?;
+        w.put("address", &self.address);
+        w.put("add_to_new_projects", &self.add_to_new_projects);
+        w.put("avatar", &self.avatar);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("country_code", &self.country_code);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("is_insurance_manager", &self.is_insurance_manager);
+        w.put("job_title", &self.job_title);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("state_code", &self.state_code);
+        w.put("zip", &self.zip);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("default_permission_template_id", &self.default_permission_template_id);
+        w.put("company_permission_template_id", &self.company_permission_template_id);
         w.end()
     }
 }
@@ -2653,13 +2653,13 @@ impl<'de> serde::Deserialize<'de> for PdfConfigOptions {
 impl serde::Serialize for PdfConfigOptions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("collapse_na_sections", &self.collapse_na_sections)?;
-        w.put("show_na_items", &self.show_na_items)?;
-        w.put("show_status_change", &self.show_status_change)?;
-        w.put("show_activity_details", &self.show_activity_details)?;
-        w.put("disclaimer_footer_text", &self.disclaimer_footer_text)?;
-        w.put("attendees_table_format", &self.attendees_table_format)?;
-        w.put("attendees_phone_number_display", &self.attendees_phone_number_display)?;
+        w.put("collapse_na_sections", &self.collapse_na_sections);
+        w.put("show_na_items", &self.show_na_items);
+        w.put("show_status_change", &self.show_status_change);
+        w.put("show_activity_details", &self.show_activity_details);
+        w.put("disclaimer_footer_text", &self.disclaimer_footer_text);
+        w.put("attendees_table_format", &self.attendees_table_format);
+        w.put("attendees_phone_number_display", &self.attendees_phone_number_display);
         w.end()
     }
 }
@@ -2704,11 +2704,11 @@ impl<'de> serde::Deserialize<'de> for PdfTemplateConfig {
 impl serde::Serialize for PdfTemplateConfig {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("template_name", &self.template_name)?;
-        w.put("default_project", &self.default_project)?;
-        w.put("pdf_config_options", &self.pdf_config_options)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("template_name", &self.template_name);
+        w.put("default_project", &self.default_project);
+        w.put("pdf_config_options", &self.pdf_config_options);
         w.end()
     }
 }
@@ -2786,16 +2786,16 @@ impl PdfTemplateConfigPdfConfigOptions {
 impl serde::Serialize for PdfTemplateConfigPdfConfigOptions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("collapse_na_sections", &self.collapse_na_sections)?;
-        w.optional("show_na_items", &self.show_na_items)?;
-        w.optional("show_status_change", &self.show_status_change)?;
-        w.optional("show_activity_details", &self.show_activity_details)?;
-        w.optional("disclaimer_footer_text", &self.disclaimer_footer_text)?;
-        w.optional("attendees_table_format", &self.attendees_table_format)?;
+        w.optional("collapse_na_sections", &self.collapse_na_sections);
+        w.optional("show_na_items", &self.show_na_items);
+        w.optional("show_status_change", &self.show_status_change);
+        w.optional("show_activity_details", &self.show_activity_details);
+        w.optional("disclaimer_footer_text", &self.disclaimer_footer_text);
+        w.optional("attendees_table_format", &self.attendees_table_format);
         w.optional(
             "attendees_phone_number_display",
             &self.attendees_phone_number_display,
-        )?;
+        );
         w.end()
     }
 }
@@ -2856,10 +2856,10 @@ impl NewPdfTemplateConfig {
 impl serde::Serialize for NewPdfTemplateConfig {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("template_name", &self.template_name)?;
-        w.optional("default_project", &self.default_project)?;
-        w.optional("pdf_config_options", &self.pdf_config_options)?;
+        w.optional("description", &self.description);
+        w.optional("template_name", &self.template_name);
+        w.optional("default_project", &self.default_project);
+        w.optional("pdf_config_options", &self.pdf_config_options);
         w.end()
     }
 }
@@ -2897,8 +2897,8 @@ impl<'de> serde::Deserialize<'de> for ProjectPersonContactWithIsActiveContact {
 impl serde::Serialize for ProjectPersonContactWithIsActiveContact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("email", &self.email)?;
+        w.put("is_active", &self.is_active);
+        w.put("email", &self.email);
         w.end()
     }
 }
@@ -2969,19 +2969,19 @@ impl<'de> serde::Deserialize<'de> for PersonWithContact {
 impl serde::Serialize for PersonWithContact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contact", &self.contact)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("user_uuid", &self.user_uuid)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("job_title", &self.job_title)?;
+        w.put("contact", &self.contact);
+        w.put("employee_id", &self.employee_id);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("is_employee", &self.is_employee);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("user_id", &self.user_id);
+        w.put("user_uuid", &self.user_uuid);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("origin_id", &self.origin_id);
+        w.put("contact_id", &self.contact_id);
+        w.put("job_title", &self.job_title);
         w.end()
     }
 }
@@ -3132,14 +3132,14 @@ impl NewCompanyPerson {
 impl serde::Serialize for NewCompanyPerson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("first_name", &self.first_name)?;
-        w.field("last_name", &self.last_name)?;
-        w.optional("is_employee", &self.is_employee)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("active", &self.active)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("job_title", &self.job_title)?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.optional("first_name", &self.first_name);
+        w.field("last_name", &self.last_name);
+        w.optional("is_employee", &self.is_employee);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("active", &self.active);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("job_title", &self.job_title);
+        w.optional("work_classification_id", &self.work_classification_id);
         w.end()
     }
 }
@@ -3290,11 +3290,11 @@ impl<'de> serde::Deserialize<'de> for PermissionTemplate {
 impl serde::Serialize for PermissionTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("project_specific", &self.project_specific)?;
-        w.put("type", &self.type_)?;
-        w.put("category", &self.category)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("project_specific", &self.project_specific);
+        w.put("type", &self.type_);
+        w.put("category", &self.category);
         w.end()
     }
 }
@@ -3425,16 +3425,16 @@ impl NewPermissionTemplate {
 impl serde::Serialize for NewPermissionTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("company_id", &self.company_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("provider_type", &self.provider_type)?;
-        w.optional("type", &self.type_)?;
-        w.optional("provider_id", &self.provider_id)?;
-        w.optional("category", &self.category)?;
-        w.optional("user_access_levels", &self.user_access_levels)?;
-        w.optional("permissions", &self.permissions)?;
-        w.optional("project_id", &self.project_id)?;
+        w.optional("id", &self.id);
+        w.optional("company_id", &self.company_id);
+        w.optional("name", &self.name);
+        w.optional("provider_type", &self.provider_type);
+        w.optional("type", &self.type_);
+        w.optional("provider_id", &self.provider_id);
+        w.optional("category", &self.category);
+        w.optional("user_access_levels", &self.user_access_levels);
+        w.optional("permissions", &self.permissions);
+        w.optional("project_id", &self.project_id);
         w.end()
     }
 }
@@ -3495,16 +3495,16 @@ impl<'de> serde::Deserialize<'de> for PermissionTemplateDetail {
 impl serde::Serialize for PermissionTemplateDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("name", &self.name)?;
-        w.put("provider_type", &self.provider_type)?;
-        w.put("type", &self.type_)?;
-        w.put("provider_id", &self.provider_id)?;
-        w.put("category", &self.category)?;
-        w.put("user_access_levels", &self.user_access_levels)?;
-        w.put("permissions", &self.permissions)?;
-        w.put("project_id", &self.project_id)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("name", &self.name);
+        w.put("provider_type", &self.provider_type);
+        w.put("type", &self.type_);
+        w.put("provider_id", &self.provider_id);
+        w.put("category", &self.category);
+        w.put("user_access_levels", &self.user_access_levels);
+        w.put("permissions", &self.permissions);
+        w.put("project_id", &self.project_id);
         w.end()
     }
 }
@@ -3636,14 +3636,14 @@ impl<'de> serde::Deserialize<'de> for TaskItemComment {
 impl serde::Serialize for TaskItemComment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comment", &self.comment)?;
-        w.put("status", &self.status)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("task_item_id", &self.task_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("comment", &self.comment);
+        w.put("status", &self.status);
+        w.put("attachments", &self.attachments);
+        w.put("created_by", &self.created_by);
+        w.put("task_item_id", &self.task_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -3776,19 +3776,19 @@ impl NewTaskItemComment {
 impl serde::Serialize for NewTaskItemComment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("comment", &self.comment)?;
-        w.optional("status", &self.status)?;
-        w.field("task_item_id", &self.task_item_id)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("comment", &self.comment);
+        w.optional("status", &self.status);
+        w.field("task_item_id", &self.task_item_id);
+        w.optional("attachments", &self.attachments);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -3894,18 +3894,18 @@ impl TaskItemCommentUpdate {
 impl serde::Serialize for TaskItemCommentUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("comment", &self.comment)?;
-        w.optional("status", &self.status)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("comment", &self.comment);
+        w.optional("status", &self.status);
+        w.optional("attachments", &self.attachments);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -4177,38 +4177,38 @@ impl NewUser {
 impl serde::Serialize for NewUser {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("first_name", &self.first_name)?;
-        w.field("last_name", &self.last_name)?;
-        w.optional("job_title", &self.job_title)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("business_phone_extension", &self.business_phone_extension)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.field("email_address", &self.email_address)?;
-        w.optional("email_signature", &self.email_signature)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("is_employee", &self.is_employee)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("initials", &self.initials)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("first_name", &self.first_name);
+        w.field("last_name", &self.last_name);
+        w.optional("job_title", &self.job_title);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("zip", &self.zip);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("business_phone_extension", &self.business_phone_extension);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.optional("fax_number", &self.fax_number);
+        w.field("email_address", &self.email_address);
+        w.optional("email_signature", &self.email_signature);
+        w.optional("is_active", &self.is_active);
+        w.optional("is_employee", &self.is_employee);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("notes", &self.notes);
+        w.optional("country_code", &self.country_code);
+        w.optional("state_code", &self.state_code);
+        w.optional("initials", &self.initials);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("vendor_id", &self.vendor_id);
         w.optional(
             "default_permission_template_id",
             &self.default_permission_template_id,
-        )?;
+        );
         w.optional(
             "company_permission_template_id",
             &self.company_permission_template_id,
-        )?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
-        w.optional("avatar", &self.avatar)?;
+        );
+        w.optional("work_classification_id", &self.work_classification_id);
+        w.optional("avatar", &self.avatar);
         w.end()
     }
 }
@@ -4518,7 +4518,7 @@ impl<'de> serde::Deserialize<'de> for Links {
 impl serde::Serialize for Links {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("reactivate", &self.reactivate)?;
+        w.put("reactivate", &self.reactivate);
         w.end()
     }
 }
@@ -4645,38 +4645,38 @@ impl<'de> serde::Deserialize<'de> for Inactive {
 impl serde::Serialize for Inactive {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
-        w.put("zip", &self.zip)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("_links", &self.links)?;
+        w.put("address", &self.address);
+        w.put("avatar", &self.avatar);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("country_code", &self.country_code);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("job_title", &self.job_title);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("state_code", &self.state_code);
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at);
+        w.put("zip", &self.zip);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("_links", &self.links);
         w.end()
     }
 }
@@ -4941,39 +4941,39 @@ impl Update {
 impl serde::Serialize for Update {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("first_name", &self.first_name)?;
-        w.optional("last_name", &self.last_name)?;
-        w.optional("job_title", &self.job_title)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("business_phone_extension", &self.business_phone_extension)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.optional("email_address", &self.email_address)?;
-        w.optional("email_signature", &self.email_signature)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("is_employee", &self.is_employee)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("initials", &self.initials)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("id", &self.id);
+        w.optional("first_name", &self.first_name);
+        w.optional("last_name", &self.last_name);
+        w.optional("job_title", &self.job_title);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("zip", &self.zip);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("business_phone_extension", &self.business_phone_extension);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.optional("fax_number", &self.fax_number);
+        w.optional("email_address", &self.email_address);
+        w.optional("email_signature", &self.email_signature);
+        w.optional("is_active", &self.is_active);
+        w.optional("is_employee", &self.is_employee);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("notes", &self.notes);
+        w.optional("country_code", &self.country_code);
+        w.optional("state_code", &self.state_code);
+        w.optional("initials", &self.initials);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("vendor_id", &self.vendor_id);
         w.optional(
             "default_permission_template_id",
             &self.default_permission_template_id,
-        )?;
+        );
         w.optional(
             "company_permission_template_id",
             &self.company_permission_template_id,
-        )?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
-        w.optional("avatar", &self.avatar)?;
+        );
+        w.optional("work_classification_id", &self.work_classification_id);
+        w.optional("avatar", &self.avatar);
         w.end()
     }
 }
@@ -4995,7 +4995,7 @@ impl UserSync {
 impl serde::Serialize for UserSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -5445,40 +5445,40 @@ impl<'de> serde::Deserialize<'de> for UserV1_1 {
 impl serde::Serialize for UserV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("is_insurance_manager", &self.is_insurance_manager)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("locale", &self.locale)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("default_permission_template_id", &self.default_permission_template_id)?;
-        w.put("company_permission_template_id", &self.company_permission_template_id)?;
+        w.put("address", &self.address);
+        w.put("avatar", &self.avatar);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("country_code", &self.country_code);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("is_insurance_manager", &self.is_insurance_manager);
+        w.put("job_title", &self.job_title);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("state_code", &self.state_code);
+        w.put("zip", &self.zip);
+        w.put("locale", &self.locale);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("default_permission_template_id", &self.default_permission_template_id);
+        w.put("company_permission_template_id", &self.company_permission_template_id);
         w.end()
     }
 }
@@ -5514,8 +5514,8 @@ impl<'de> serde::Deserialize<'de> for UserSyncResult {
 impl serde::Serialize for UserSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -5768,39 +5768,39 @@ impl UserUpdate {
 impl serde::Serialize for UserUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("first_name", &self.first_name)?;
-        w.field("last_name", &self.last_name)?;
-        w.optional("job_title", &self.job_title)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("business_phone_extension", &self.business_phone_extension)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.field("email_address", &self.email_address)?;
-        w.optional("email_signature", &self.email_signature)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("is_employee", &self.is_employee)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("initials", &self.initials)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("first_name", &self.first_name);
+        w.field("last_name", &self.last_name);
+        w.optional("job_title", &self.job_title);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("zip", &self.zip);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("business_phone_extension", &self.business_phone_extension);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.optional("fax_number", &self.fax_number);
+        w.field("email_address", &self.email_address);
+        w.optional("email_signature", &self.email_signature);
+        w.optional("is_active", &self.is_active);
+        w.optional("is_employee", &self.is_employee);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("notes", &self.notes);
+        w.optional("country_code", &self.country_code);
+        w.optional("state_code", &self.state_code);
+        w.optional("initials", &self.initials);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("vendor_id", &self.vendor_id);
         w.optional(
             "default_permission_template_id",
             &self.default_permission_template_id,
-        )?;
+        );
         w.optional(
             "company_permission_template_id",
             &self.company_permission_template_id,
-        )?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
-        w.optional("avatar", &self.avatar)?;
-        w.optional("add_to_new_projects", &self.add_to_new_projects)?;
+        );
+        w.optional("work_classification_id", &self.work_classification_id);
+        w.optional("avatar", &self.avatar);
+        w.optional("add_to_new_projects", &self.add_to_new_projects);
         w.end()
     }
 }
@@ -6245,18 +6245,18 @@ impl<'de> serde::Deserialize<'de> for ProjectAssignment {
 impl serde::Serialize for ProjectAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("name", &self.name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("address", &self.address)?;
-        w.put("stage", &self.stage)?;
-        w.put("is_assigned", &self.is_assigned)?;
-        w.put("active", &self.active)?;
-        w.put("roles", &self.roles)?;
-        w.put("permission_template_name", &self.permission_template_name)?;
-        w.put("region", &self.region)?;
-        w.put("program", &self.program)?;
-        w.put("project_type", &self.project_type)?;
+        w.put("project_id", &self.project_id);
+        w.put("name", &self.name);
+        w.put("project_number", &self.project_number);
+        w.put("address", &self.address);
+        w.put("stage", &self.stage);
+        w.put("is_assigned", &self.is_assigned);
+        w.put("active", &self.active);
+        w.put("roles", &self.roles);
+        w.put("permission_template_name", &self.permission_template_name);
+        w.put("region", &self.region);
+        w.put("program", &self.program);
+        w.put("project_type", &self.project_type);
         w.end()
     }
 }
@@ -6311,8 +6311,8 @@ impl<'de> serde::Deserialize<'de> for JobTitle {
 impl serde::Serialize for JobTitle {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("filter_value", &self.filter_value)?;
-        w.put("label", &self.label)?;
+        w.put("filter_value", &self.filter_value);
+        w.put("label", &self.label);
         w.end()
     }
 }
@@ -6349,8 +6349,8 @@ impl<'de> serde::Deserialize<'de> for FilterOptionTrade {
 impl serde::Serialize for FilterOptionTrade {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("filter_value", &self.filter_value)?;
-        w.put("label", &self.label)?;
+        w.put("filter_value", &self.filter_value);
+        w.put("label", &self.label);
         w.end()
     }
 }
@@ -6546,54 +6546,54 @@ impl<'de> serde::Deserialize<'de> for InactiveItem {
 impl serde::Serialize for InactiveItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviated_name", &self.abbreviated_name)?;
-        w.put("address", &self.address)?;
-        w.put("authorized_bidder", &self.authorized_bidder)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("city", &self.city)?;
-        w.put("connected_to_company_id", &self.connected_to_company_id)?;
-        w.put("contact_count", &self.contact_count)?;
-        w.put("company", &self.company)?;
-        w.put("company_vendor", &self.company_vendor)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_connected", &self.is_connected)?;
-        w.put("labor_union", &self.labor_union)?;
-        w.put("license_number", &self.license_number)?;
-        w.put("logo", &self.logo)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("prequalified", &self.prequalified)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("synced_to_erp", &self.synced_to_erp)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("union_member", &self.union_member)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("vendor_group", &self.vendor_group)?;
-        w.put("primary_contact", &self.primary_contact)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("children_count", &self.children_count)?;
-        w.put("legal_name", &self.legal_name)?;
-        w.put("parent", &self.parent)?;
-        w.put("trades", &self.trades)?;
-        w.put("bidding_distribution", &self.bidding_distribution)?;
-        w.put("bidding", &self.bidding)?;
-        w.put("project_ids", &self.project_ids)?;
-        w.put("standard_cost_codes", &self.standard_cost_codes)?;
-        w.put("_links", &self.links)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviated_name", &self.abbreviated_name);
+        w.put("address", &self.address);
+        w.put("authorized_bidder", &self.authorized_bidder);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("city", &self.city);
+        w.put("connected_to_company_id", &self.connected_to_company_id);
+        w.put("contact_count", &self.contact_count);
+        w.put("company", &self.company);
+        w.put("company_vendor", &self.company_vendor);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_active", &self.is_active);
+        w.put("is_connected", &self.is_connected);
+        w.put("labor_union", &self.labor_union);
+        w.put("license_number", &self.license_number);
+        w.put("logo", &self.logo);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.put("notes", &self.notes);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_code", &self.origin_code);
+        w.put("prequalified", &self.prequalified);
+        w.put("state_code", &self.state_code);
+        w.put("synced_to_erp", &self.synced_to_erp);
+        w.put("trade_name", &self.trade_name);
+        w.put("union_member", &self.union_member);
+        w.put("updated_at", &self.updated_at);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
+        w.put("business_register", &self.business_register);
+        w.put("vendor_group", &self.vendor_group);
+        w.put("primary_contact", &self.primary_contact);
+        w.put("attachments", &self.attachments);
+        w.put("children_count", &self.children_count);
+        w.put("legal_name", &self.legal_name);
+        w.put("parent", &self.parent);
+        w.put("trades", &self.trades);
+        w.put("bidding_distribution", &self.bidding_distribution);
+        w.put("bidding", &self.bidding);
+        w.put("project_ids", &self.project_ids);
+        w.put("standard_cost_codes", &self.standard_cost_codes);
+        w.put("_links", &self.links);
         w.end()
     }
 }
@@ -6635,10 +6635,10 @@ impl<'de> serde::Deserialize<'de> for CommentCreatedBy {
 impl serde::Serialize for CommentCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("avatar_url", &self.avatar_url)?;
-        w.put("initials", &self.initials)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("avatar_url", &self.avatar_url);
+        w.put("initials", &self.initials);
         w.end()
     }
 }
@@ -6688,12 +6688,12 @@ impl<'de> serde::Deserialize<'de> for Comment {
 impl serde::Serialize for Comment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("body", &self.body)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("rating", &self.rating)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("body", &self.body);
+        w.put("created_at", &self.created_at);
+        w.put("rating", &self.rating);
+        w.put("attachments", &self.attachments);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -6860,25 +6860,25 @@ impl NewVendorInsurance {
 impl serde::Serialize for NewVendorInsurance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("effective_date", &self.effective_date)?;
+        w.optional("effective_date", &self.effective_date);
         w.optional(
             "enable_expired_insurance_notifications",
             &self.enable_expired_insurance_notifications,
-        )?;
-        w.optional("exempt", &self.exempt)?;
-        w.optional("expiration_date", &self.expiration_date)?;
-        w.optional("info_received", &self.info_received)?;
-        w.optional("insurance_type", &self.insurance_type)?;
-        w.optional("limit", &self.limit)?;
-        w.optional("name", &self.name)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("policy_number", &self.policy_number)?;
-        w.optional("status", &self.status)?;
-        w.optional("additional_insured", &self.additional_insured)?;
-        w.optional("division_template", &self.division_template)?;
-        w.optional("insurance_sets", &self.insurance_sets)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        );
+        w.optional("exempt", &self.exempt);
+        w.optional("expiration_date", &self.expiration_date);
+        w.optional("info_received", &self.info_received);
+        w.optional("insurance_type", &self.insurance_type);
+        w.optional("limit", &self.limit);
+        w.optional("name", &self.name);
+        w.optional("notes", &self.notes);
+        w.optional("policy_number", &self.policy_number);
+        w.optional("status", &self.status);
+        w.optional("additional_insured", &self.additional_insured);
+        w.optional("division_template", &self.division_template);
+        w.optional("insurance_sets", &self.insurance_sets);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -7054,26 +7054,26 @@ impl InsuranceSyncRequestUpdate {
 impl serde::Serialize for InsuranceSyncRequestUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("effective_date", &self.effective_date)?;
+        w.optional("id", &self.id);
+        w.optional("effective_date", &self.effective_date);
         w.optional(
             "enable_expired_insurance_notifications",
             &self.enable_expired_insurance_notifications,
-        )?;
-        w.optional("exempt", &self.exempt)?;
-        w.optional("expiration_date", &self.expiration_date)?;
-        w.optional("info_received", &self.info_received)?;
-        w.optional("insurance_type", &self.insurance_type)?;
-        w.optional("limit", &self.limit)?;
-        w.optional("name", &self.name)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("policy_number", &self.policy_number)?;
-        w.optional("status", &self.status)?;
-        w.optional("additional_insured", &self.additional_insured)?;
-        w.optional("division_template", &self.division_template)?;
-        w.optional("insurance_sets", &self.insurance_sets)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        );
+        w.optional("exempt", &self.exempt);
+        w.optional("expiration_date", &self.expiration_date);
+        w.optional("info_received", &self.info_received);
+        w.optional("insurance_type", &self.insurance_type);
+        w.optional("limit", &self.limit);
+        w.optional("name", &self.name);
+        w.optional("notes", &self.notes);
+        w.optional("policy_number", &self.policy_number);
+        w.optional("status", &self.status);
+        w.optional("additional_insured", &self.additional_insured);
+        w.optional("division_template", &self.division_template);
+        w.optional("insurance_sets", &self.insurance_sets);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -7095,7 +7095,7 @@ impl InsuranceSyncRequest {
 impl serde::Serialize for InsuranceSyncRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -7150,14 +7150,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowPermanentLog {
 impl serde::Serialize for WorkflowPermanentLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("activity", &self.activity)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("ball_in_court_duration", &self.ball_in_court_duration)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("performed_by", &self.performed_by)?;
-        w.put("user_role", &self.user_role)?;
+        w.put("id", &self.id);
+        w.put("activity", &self.activity);
+        w.put("attachments", &self.attachments);
+        w.put("ball_in_court_duration", &self.ball_in_court_duration);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("performed_by", &self.performed_by);
+        w.put("user_role", &self.user_role);
         w.end()
     }
 }
@@ -7201,10 +7201,10 @@ impl<'de> serde::Deserialize<'de> for Department {
 impl serde::Serialize for Department {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -7247,9 +7247,9 @@ impl DepartmentInput {
 impl serde::Serialize for DepartmentInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        w.field("name", &self.name);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -7276,8 +7276,8 @@ impl NewDepartment {
 impl serde::Serialize for NewDepartment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("department", &self.department)?;
+        w.field("company_id", &self.company_id);
+        w.field("department", &self.department);
         w.end()
     }
 }
@@ -7326,9 +7326,9 @@ impl NewFileVersion {
 impl serde::Serialize for NewFileVersion {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("upload_uuid", &self.upload_uuid)?;
+        w.optional("name", &self.name);
+        w.optional("notes", &self.notes);
+        w.optional("upload_uuid", &self.upload_uuid);
         w.end()
     }
 }
@@ -7475,14 +7475,14 @@ impl NewFile {
 impl serde::Serialize for NewFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("is_tracked", &self.is_tracked)?;
-        w.optional("explicit_permissions", &self.explicit_permissions)?;
-        w.optional("description", &self.description)?;
-        w.optional("unique_name", &self.unique_name)?;
-        w.optional("upload_uuid", &self.upload_uuid)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("parent_id", &self.parent_id);
+        w.optional("name", &self.name);
+        w.optional("is_tracked", &self.is_tracked);
+        w.optional("explicit_permissions", &self.explicit_permissions);
+        w.optional("description", &self.description);
+        w.optional("unique_name", &self.unique_name);
+        w.optional("upload_uuid", &self.upload_uuid);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -7648,11 +7648,11 @@ impl FolderUpdate {
 impl serde::Serialize for FolderUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("is_tracked", &self.is_tracked)?;
-        w.optional("explicit_permissions", &self.explicit_permissions)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("parent_id", &self.parent_id);
+        w.optional("name", &self.name);
+        w.optional("is_tracked", &self.is_tracked);
+        w.optional("explicit_permissions", &self.explicit_permissions);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -7839,28 +7839,28 @@ impl InsuranceSyncRequest2Update {
 impl serde::Serialize for InsuranceSyncRequest2Update {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.field("company_id", &self.company_id)?;
-        w.optional("effective_date", &self.effective_date)?;
+        w.optional("id", &self.id);
+        w.field("company_id", &self.company_id);
+        w.optional("effective_date", &self.effective_date);
         w.optional(
             "enable_expired_insurance_notifications",
             &self.enable_expired_insurance_notifications,
-        )?;
-        w.optional("exempt", &self.exempt)?;
-        w.optional("expiration_date", &self.expiration_date)?;
-        w.optional("info_received", &self.info_received)?;
-        w.optional("insurance_type", &self.insurance_type)?;
-        w.optional("limit", &self.limit)?;
-        w.optional("name", &self.name)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("policy_number", &self.policy_number)?;
-        w.optional("status", &self.status)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("additional_insured", &self.additional_insured)?;
-        w.optional("division_template", &self.division_template)?;
-        w.optional("insurance_sets", &self.insurance_sets)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_id", &self.origin_id)?;
+        );
+        w.optional("exempt", &self.exempt);
+        w.optional("expiration_date", &self.expiration_date);
+        w.optional("info_received", &self.info_received);
+        w.optional("insurance_type", &self.insurance_type);
+        w.optional("limit", &self.limit);
+        w.optional("name", &self.name);
+        w.optional("notes", &self.notes);
+        w.optional("policy_number", &self.policy_number);
+        w.optional("status", &self.status);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("additional_insured", &self.additional_insured);
+        w.optional("division_template", &self.division_template);
+        w.optional("insurance_sets", &self.insurance_sets);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -7882,7 +7882,7 @@ impl InsuranceSyncRequest2 {
 impl serde::Serialize for InsuranceSyncRequest2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -7932,9 +7932,9 @@ impl NewLocation2Location {
 impl serde::Serialize for NewLocation2Location {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("node_name", &self.node_name)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("path", &self.path)?;
+        w.optional("node_name", &self.node_name);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("path", &self.path);
         w.end()
     }
 }
@@ -7961,8 +7961,8 @@ impl NewLocation2 {
 impl serde::Serialize for NewLocation2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("location", &self.location)?;
+        w.field("project_id", &self.project_id);
+        w.field("location", &self.location);
         w.end()
     }
 }
@@ -8003,8 +8003,8 @@ impl NewLocation {
 impl serde::Serialize for NewLocation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("node_name", &self.node_name)?;
-        w.optional("parent_id", &self.parent_id)?;
+        w.optional("node_name", &self.node_name);
+        w.optional("parent_id", &self.parent_id);
         w.end()
     }
 }
@@ -8031,8 +8031,8 @@ impl LocationUpdate {
 impl serde::Serialize for LocationUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("location", &self.location)?;
+        w.field("project_id", &self.project_id);
+        w.field("location", &self.location);
         w.end()
     }
 }
@@ -8073,9 +8073,9 @@ impl<'de> serde::Deserialize<'de> for ScheduleDates {
 impl serde::Serialize for ScheduleDates {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("substantial_completion_date", &self.substantial_completion_date)?;
-        w.put("finish_variance", &self.finish_variance)?;
-        w.put("percentage_complete", &self.percentage_complete)?;
+        w.put("substantial_completion_date", &self.substantial_completion_date);
+        w.put("finish_variance", &self.finish_variance);
+        w.put("percentage_complete", &self.percentage_complete);
         w.end()
     }
 }
@@ -8124,12 +8124,12 @@ impl<'de> serde::Deserialize<'de> for ProjectDate {
 impl serde::Serialize for ProjectDate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_membership_id", &self.project_membership_id)?;
-        w.put("name", &self.name)?;
-        w.put("date", &self.date)?;
-        w.put("actual_date", &self.actual_date)?;
-        w.put("display_on_timeline", &self.display_on_timeline)?;
+        w.put("id", &self.id);
+        w.put("project_membership_id", &self.project_membership_id);
+        w.put("name", &self.name);
+        w.put("date", &self.date);
+        w.put("actual_date", &self.actual_date);
+        w.put("display_on_timeline", &self.display_on_timeline);
         w.end()
     }
 }
@@ -8165,8 +8165,8 @@ impl<'de> serde::Deserialize<'de> for ProjectDateDetail {
 impl serde::Serialize for ProjectDateDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("schedule_dates", &self.schedule_dates)?;
-        w.put("project_dates", &self.project_dates)?;
+        w.put("schedule_dates", &self.schedule_dates);
+        w.put("project_dates", &self.project_dates);
         w.end()
     }
 }
@@ -8219,13 +8219,13 @@ impl<'de> serde::Deserialize<'de> for ProjectRole {
 impl serde::Serialize for ProjectRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("role", &self.role)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("role", &self.role);
+        w.put("user_id", &self.user_id);
+        w.put("contact_id", &self.contact_id);
+        w.put("is_active", &self.is_active);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -8253,8 +8253,8 @@ impl ProjectRoleInput {
 impl serde::Serialize for ProjectRoleInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("role", &self.role)?;
-        w.field("user_id", &self.user_id)?;
+        w.field("role", &self.role);
+        w.field("user_id", &self.user_id);
         w.end()
     }
 }
@@ -8281,8 +8281,8 @@ impl NewProjectRole {
 impl serde::Serialize for NewProjectRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("project_role", &self.project_role)?;
+        w.field("project_id", &self.project_id);
+        w.field("project_role", &self.project_role);
         w.end()
     }
 }
@@ -9216,55 +9216,55 @@ impl<'de> serde::Deserialize<'de> for ProjectItem {
 impl serde::Serialize for ProjectItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("is_demo", &self.is_demo)?;
-        w.put("parent_job_id", &self.parent_job_id)?;
-        w.put("parent_job", &self.parent_job)?;
-        w.put("display_name", &self.display_name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("address", &self.address)?;
-        w.put("city", &self.city)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("county", &self.county)?;
-        w.put("time_zone", &self.time_zone)?;
-        w.put("latitude", &self.latitude)?;
-        w.put("longitude", &self.longitude)?;
-        w.put("stage", &self.stage)?;
-        w.put("project_stage", &self.project_stage)?;
-        w.put("project_template", &self.project_template)?;
-        w.put("phone", &self.phone)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("active", &self.active)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("owners_project_id", &self.owners_project_id)?;
-        w.put("total_value", &self.total_value)?;
-        w.put("store_number", &self.store_number)?;
-        w.put("accounting_project_number", &self.accounting_project_number)?;
-        w.put("designated_market_area", &self.designated_market_area)?;
-        w.put("project_region_id", &self.project_region_id)?;
-        w.put("project_bid_type_id", &self.project_bid_type_id)?;
-        w.put("project_owner_type_id", &self.project_owner_type_id)?;
-        w.put("photo_id", &self.photo_id)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("completion_date", &self.completion_date)?;
-        w.put("projected_finish_date", &self.projected_finish_date)?;
-        w.put("estimated_value", &self.estimated_value)?;
-        w.put("fax", &self.fax)?;
-        w.put("sector", &self.sector)?;
-        w.put("work_scope", &self.work_scope)?;
-        w.put("delivery_method", &self.delivery_method)?;
-        w.put("estimated_budget", &self.estimated_budget)?;
-        w.put("priority", &self.priority)?;
-        w.put("company", &self.company)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("project_sector_id", &self.project_sector_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("is_demo", &self.is_demo);
+        w.put("parent_job_id", &self.parent_job_id);
+        w.put("parent_job", &self.parent_job);
+        w.put("display_name", &self.display_name);
+        w.put("project_number", &self.project_number);
+        w.put("address", &self.address);
+        w.put("city", &self.city);
+        w.put("state_code", &self.state_code);
+        w.put("country_code", &self.country_code);
+        w.put("zip", &self.zip);
+        w.put("county", &self.county);
+        w.put("time_zone", &self.time_zone);
+        w.put("latitude", &self.latitude);
+        w.put("longitude", &self.longitude);
+        w.put("stage", &self.stage);
+        w.put("project_stage", &self.project_stage);
+        w.put("project_template", &self.project_template);
+        w.put("phone", &self.phone);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("active", &self.active);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_code", &self.origin_code);
+        w.put("owners_project_id", &self.owners_project_id);
+        w.put("total_value", &self.total_value);
+        w.put("store_number", &self.store_number);
+        w.put("accounting_project_number", &self.accounting_project_number);
+        w.put("designated_market_area", &self.designated_market_area);
+        w.put("project_region_id", &self.project_region_id);
+        w.put("project_bid_type_id", &self.project_bid_type_id);
+        w.put("project_owner_type_id", &self.project_owner_type_id);
+        w.put("photo_id", &self.photo_id);
+        w.put("start_date", &self.start_date);
+        w.put("completion_date", &self.completion_date);
+        w.put("projected_finish_date", &self.projected_finish_date);
+        w.put("estimated_value", &self.estimated_value);
+        w.put("fax", &self.fax);
+        w.put("sector", &self.sector);
+        w.put("work_scope", &self.work_scope);
+        w.put("delivery_method", &self.delivery_method);
+        w.put("estimated_budget", &self.estimated_budget);
+        w.put("priority", &self.priority);
+        w.put("company", &self.company);
+        w.put("created_by", &self.created_by);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("project_sector_id", &self.project_sector_id);
         w.end()
     }
 }
@@ -9781,8 +9781,8 @@ impl ProjectInputCurrencyConfiguration {
 impl serde::Serialize for ProjectInputCurrencyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("currency_iso_code", &self.currency_iso_code)?;
-        w.optional("exchange_rate_override", &self.exchange_rate_override)?;
+        w.field("currency_iso_code", &self.currency_iso_code);
+        w.optional("exchange_rate_override", &self.exchange_rate_override);
         w.end()
     }
 }
@@ -10305,65 +10305,65 @@ impl ProjectInput {
 impl serde::Serialize for ProjectInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("active", &self.active)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("code", &self.code)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("description", &self.description)?;
-        w.optional("start_date", &self.start_date)?;
-        w.optional("completion_date", &self.completion_date)?;
-        w.optional("total_value", &self.total_value)?;
-        w.optional("warranty_start_date", &self.warranty_start_date)?;
-        w.optional("warranty_end_date", &self.warranty_end_date)?;
-        w.optional("flag", &self.flag)?;
-        w.optional("image_id", &self.image_id)?;
-        w.optional("locale", &self.locale)?;
-        w.field("name", &self.name)?;
-        w.optional("office_id", &self.office_id)?;
-        w.optional("phone", &self.phone)?;
-        w.optional("project_number", &self.project_number)?;
-        w.optional("public_notes", &self.public_notes)?;
-        w.optional("project_stage_id", &self.project_stage_id)?;
-        w.optional("square_feet", &self.square_feet)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("time_zone", &self.time_zone)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("parent_job_id", &self.parent_job_id)?;
-        w.optional("program_id", &self.program_id)?;
-        w.optional("project_bid_type_id", &self.project_bid_type_id)?;
-        w.optional("project_type_id", &self.project_type_id)?;
-        w.optional("project_owner_type_id", &self.project_owner_type_id)?;
-        w.optional("project_region_id", &self.project_region_id)?;
-        w.optional("project_template_id", &self.project_template_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("override_start_date", &self.override_start_date)?;
-        w.optional("override_start_date_check", &self.override_start_date_check)?;
-        w.optional("override_end_date", &self.override_end_date)?;
-        w.optional("override_end_date_check", &self.override_end_date_check)?;
-        w.optional("department_ids", &self.department_ids)?;
-        w.optional("estimated_value", &self.estimated_value)?;
-        w.optional("estimated_start_date", &self.estimated_start_date)?;
-        w.optional("estimated_completion_date", &self.estimated_completion_date)?;
-        w.optional("store_number", &self.store_number)?;
-        w.optional("accounting_project_number", &self.accounting_project_number)?;
-        w.optional("designated_market_area", &self.designated_market_area)?;
-        w.optional("erp_integrated", &self.erp_integrated)?;
-        w.optional("latitude", &self.latitude)?;
-        w.optional("longitude", &self.longitude)?;
+        w.optional("active", &self.active);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("code", &self.code);
+        w.optional("country_code", &self.country_code);
+        w.optional("description", &self.description);
+        w.optional("start_date", &self.start_date);
+        w.optional("completion_date", &self.completion_date);
+        w.optional("total_value", &self.total_value);
+        w.optional("warranty_start_date", &self.warranty_start_date);
+        w.optional("warranty_end_date", &self.warranty_end_date);
+        w.optional("flag", &self.flag);
+        w.optional("image_id", &self.image_id);
+        w.optional("locale", &self.locale);
+        w.field("name", &self.name);
+        w.optional("office_id", &self.office_id);
+        w.optional("phone", &self.phone);
+        w.optional("project_number", &self.project_number);
+        w.optional("public_notes", &self.public_notes);
+        w.optional("project_stage_id", &self.project_stage_id);
+        w.optional("square_feet", &self.square_feet);
+        w.optional("state_code", &self.state_code);
+        w.optional("time_zone", &self.time_zone);
+        w.optional("zip", &self.zip);
+        w.optional("parent_job_id", &self.parent_job_id);
+        w.optional("program_id", &self.program_id);
+        w.optional("project_bid_type_id", &self.project_bid_type_id);
+        w.optional("project_type_id", &self.project_type_id);
+        w.optional("project_owner_type_id", &self.project_owner_type_id);
+        w.optional("project_region_id", &self.project_region_id);
+        w.optional("project_template_id", &self.project_template_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("override_start_date", &self.override_start_date);
+        w.optional("override_start_date_check", &self.override_start_date_check);
+        w.optional("override_end_date", &self.override_end_date);
+        w.optional("override_end_date_check", &self.override_end_date_check);
+        w.optional("department_ids", &self.department_ids);
+        w.optional("estimated_value", &self.estimated_value);
+        w.optional("estimated_start_date", &self.estimated_start_date);
+        w.optional("estimated_completion_date", &self.estimated_completion_date);
+        w.optional("store_number", &self.store_number);
+        w.optional("accounting_project_number", &self.accounting_project_number);
+        w.optional("designated_market_area", &self.designated_market_area);
+        w.optional("erp_integrated", &self.erp_integrated);
+        w.optional("latitude", &self.latitude);
+        w.optional("longitude", &self.longitude);
         w.optional(
             "enable_copy_of_standard_cost_codes",
             &self.enable_copy_of_standard_cost_codes,
-        )?;
-        w.optional("sector", &self.sector)?;
-        w.optional("work_scope", &self.work_scope)?;
-        w.optional("delivery_method", &self.delivery_method)?;
-        w.optional("estimated_budget", &self.estimated_budget)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("currency_configuration", &self.currency_configuration)?;
-        w.optional("project_sector_id", &self.project_sector_id)?;
+        );
+        w.optional("sector", &self.sector);
+        w.optional("work_scope", &self.work_scope);
+        w.optional("delivery_method", &self.delivery_method);
+        w.optional("estimated_budget", &self.estimated_budget);
+        w.optional("priority", &self.priority);
+        w.optional("currency_configuration", &self.currency_configuration);
+        w.optional("project_sector_id", &self.project_sector_id);
         w.end()
     }
 }
@@ -10387,8 +10387,8 @@ impl NewProject {
 impl serde::Serialize for NewProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("project", &self.project)?;
+        w.field("company_id", &self.company_id);
+        w.field("project", &self.project);
         w.end()
     }
 }
@@ -10594,8 +10594,8 @@ impl<'de> serde::Deserialize<'de> for PersistentMessage {
 impl serde::Serialize for PersistentMessage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("title", &self.title)?;
-        w.put("message", &self.message)?;
+        w.put("title", &self.title);
+        w.put("message", &self.message);
         w.end()
     }
 }
@@ -10659,17 +10659,17 @@ impl<'de> serde::Deserialize<'de> for ProjectDetailOffice {
 impl serde::Serialize for ProjectDetailOffice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("address", &self.address)?;
-        w.put("city", &self.city)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("phone", &self.phone)?;
-        w.put("fax", &self.fax)?;
-        w.put("division", &self.division)?;
-        w.put("logo", &self.logo)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("address", &self.address);
+        w.put("city", &self.city);
+        w.put("state_code", &self.state_code);
+        w.put("country_code", &self.country_code);
+        w.put("zip", &self.zip);
+        w.put("phone", &self.phone);
+        w.put("fax", &self.fax);
+        w.put("division", &self.division);
+        w.put("logo", &self.logo);
         w.end()
     }
 }
@@ -10915,81 +10915,81 @@ impl<'de> serde::Deserialize<'de> for ProjectDetail {
 impl serde::Serialize for ProjectDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("logo_id", &self.logo_id)?;
-        w.put("logo_url", &self.logo_url)?;
-        w.put("name", &self.name)?;
-        w.put("is_demo", &self.is_demo)?;
-        w.put("template", &self.template)?;
-        w.put("display_name", &self.display_name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("address", &self.address)?;
-        w.put("city", &self.city)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("time_zone", &self.time_zone)?;
-        w.put("tz_name", &self.tz_name)?;
-        w.put("latitude", &self.latitude)?;
-        w.put("longitude", &self.longitude)?;
-        w.put("county", &self.county)?;
-        w.put("parent_job_id", &self.parent_job_id)?;
-        w.put("parent_job", &self.parent_job)?;
-        w.put("from_project_template_id", &self.from_project_template_id)?;
-        w.put("description", &self.description)?;
-        w.put("square_feet", &self.square_feet)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("completion_date", &self.completion_date)?;
-        w.put("total_value", &self.total_value)?;
-        w.put("store_number", &self.store_number)?;
-        w.put("accounting_project_number", &self.accounting_project_number)?;
-        w.put("designated_market_area", &self.designated_market_area)?;
-        w.put("warranty_start_date", &self.warranty_start_date)?;
-        w.put("warranty_end_date", &self.warranty_end_date)?;
-        w.put("active", &self.active)?;
-        w.put("flag", &self.flag)?;
-        w.put("locale", &self.locale)?;
-        w.put("phone", &self.phone)?;
-        w.put("public_notes", &self.public_notes)?;
-        w.put("actual_start_date", &self.actual_start_date)?;
-        w.put("projected_finish_date", &self.projected_finish_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
-        w.put("is_erp_integrated", &self.is_erp_integrated)?;
-        w.put("owners_project_id", &self.owners_project_id)?;
-        w.put("photo_id", &self.photo_id)?;
-        w.put("photo_url", &self.photo_url)?;
-        w.put("inbound_email", &self.inbound_email)?;
-        w.put("inbound_email_address", &self.inbound_email_address)?;
-        w.put("estimated_start_date", &self.estimated_start_date)?;
-        w.put("estimated_completion_date", &self.estimated_completion_date)?;
-        w.put("estimated_value", &self.estimated_value)?;
-        w.put("code", &self.code)?;
-        w.put("sector", &self.sector)?;
-        w.put("work_scope", &self.work_scope)?;
-        w.put("delivery_method", &self.delivery_method)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("persistent_message", &self.persistent_message)?;
-        w.put("office", &self.office)?;
-        w.put("project_bid_type_id", &self.project_bid_type_id)?;
-        w.put("project_bid_type", &self.project_bid_type)?;
-        w.put("project_owner_type_id", &self.project_owner_type_id)?;
-        w.put("project_owner_type", &self.project_owner_type)?;
-        w.put("project_region_id", &self.project_region_id)?;
-        w.put("project_region", &self.project_region)?;
-        w.put("project_stage_id", &self.project_stage_id)?;
-        w.put("project_stage", &self.project_stage)?;
-        w.put("project_type", &self.project_type)?;
-        w.put("program", &self.program)?;
-        w.put("departments", &self.departments)?;
-        w.put("company", &self.company)?;
-        w.put("dictionary_type", &self.dictionary_type)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("project_sector_id", &self.project_sector_id)?;
+        w.put("id", &self.id);
+        w.put("logo_id", &self.logo_id);
+        w.put("logo_url", &self.logo_url);
+        w.put("name", &self.name);
+        w.put("is_demo", &self.is_demo);
+        w.put("template", &self.template);
+        w.put("display_name", &self.display_name);
+        w.put("project_number", &self.project_number);
+        w.put("address", &self.address);
+        w.put("city", &self.city);
+        w.put("state_code", &self.state_code);
+        w.put("country_code", &self.country_code);
+        w.put("zip", &self.zip);
+        w.put("time_zone", &self.time_zone);
+        w.put("tz_name", &self.tz_name);
+        w.put("latitude", &self.latitude);
+        w.put("longitude", &self.longitude);
+        w.put("county", &self.county);
+        w.put("parent_job_id", &self.parent_job_id);
+        w.put("parent_job", &self.parent_job);
+        w.put("from_project_template_id", &self.from_project_template_id);
+        w.put("description", &self.description);
+        w.put("square_feet", &self.square_feet);
+        w.put("start_date", &self.start_date);
+        w.put("completion_date", &self.completion_date);
+        w.put("total_value", &self.total_value);
+        w.put("store_number", &self.store_number);
+        w.put("accounting_project_number", &self.accounting_project_number);
+        w.put("designated_market_area", &self.designated_market_area);
+        w.put("warranty_start_date", &self.warranty_start_date);
+        w.put("warranty_end_date", &self.warranty_end_date);
+        w.put("active", &self.active);
+        w.put("flag", &self.flag);
+        w.put("locale", &self.locale);
+        w.put("phone", &self.phone);
+        w.put("public_notes", &self.public_notes);
+        w.put("actual_start_date", &self.actual_start_date);
+        w.put("projected_finish_date", &self.projected_finish_date);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_code", &self.origin_code);
+        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id);
+        w.put("is_erp_integrated", &self.is_erp_integrated);
+        w.put("owners_project_id", &self.owners_project_id);
+        w.put("photo_id", &self.photo_id);
+        w.put("photo_url", &self.photo_url);
+        w.put("inbound_email", &self.inbound_email);
+        w.put("inbound_email_address", &self.inbound_email_address);
+        w.put("estimated_start_date", &self.estimated_start_date);
+        w.put("estimated_completion_date", &self.estimated_completion_date);
+        w.put("estimated_value", &self.estimated_value);
+        w.put("code", &self.code);
+        w.put("sector", &self.sector);
+        w.put("work_scope", &self.work_scope);
+        w.put("delivery_method", &self.delivery_method);
+        w.put("created_by", &self.created_by);
+        w.put("persistent_message", &self.persistent_message);
+        w.put("office", &self.office);
+        w.put("project_bid_type_id", &self.project_bid_type_id);
+        w.put("project_bid_type", &self.project_bid_type);
+        w.put("project_owner_type_id", &self.project_owner_type_id);
+        w.put("project_owner_type", &self.project_owner_type);
+        w.put("project_region_id", &self.project_region_id);
+        w.put("project_region", &self.project_region);
+        w.put("project_stage_id", &self.project_stage_id);
+        w.put("project_stage", &self.project_stage);
+        w.put("project_type", &self.project_type);
+        w.put("program", &self.program);
+        w.put("departments", &self.departments);
+        w.put("company", &self.company);
+        w.put("dictionary_type", &self.dictionary_type);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("project_sector_id", &self.project_sector_id);
         w.end()
     }
 }
@@ -11416,54 +11416,54 @@ impl ProjectSyncUpdate {
 impl serde::Serialize for ProjectSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("active", &self.active)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("description", &self.description)?;
-        w.optional("start_date", &self.start_date)?;
-        w.optional("completion_date", &self.completion_date)?;
-        w.optional("total_value", &self.total_value)?;
-        w.optional("warranty_start_date", &self.warranty_start_date)?;
-        w.optional("warranty_end_date", &self.warranty_end_date)?;
-        w.optional("flag", &self.flag)?;
-        w.optional("image_id", &self.image_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("office_id", &self.office_id)?;
-        w.optional("phone", &self.phone)?;
-        w.optional("project_number", &self.project_number)?;
-        w.optional("public_notes", &self.public_notes)?;
-        w.optional("project_stage_id", &self.project_stage_id)?;
-        w.optional("square_feet", &self.square_feet)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("time_zone", &self.time_zone)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("program_id", &self.program_id)?;
-        w.optional("project_bid_type_id", &self.project_bid_type_id)?;
-        w.optional("project_type_id", &self.project_type_id)?;
-        w.optional("project_owner_type_id", &self.project_owner_type_id)?;
-        w.optional("project_region_id", &self.project_region_id)?;
-        w.optional("project_template_id", &self.project_template_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("department_ids", &self.department_ids)?;
-        w.optional("estimated_value", &self.estimated_value)?;
-        w.optional("estimated_start_date", &self.estimated_start_date)?;
-        w.optional("estimated_completion_date", &self.estimated_completion_date)?;
-        w.optional("store_number", &self.store_number)?;
-        w.optional("accounting_project_number", &self.accounting_project_number)?;
-        w.optional("designated_market_area", &self.designated_market_area)?;
+        w.optional("id", &self.id);
+        w.optional("active", &self.active);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("country_code", &self.country_code);
+        w.optional("description", &self.description);
+        w.optional("start_date", &self.start_date);
+        w.optional("completion_date", &self.completion_date);
+        w.optional("total_value", &self.total_value);
+        w.optional("warranty_start_date", &self.warranty_start_date);
+        w.optional("warranty_end_date", &self.warranty_end_date);
+        w.optional("flag", &self.flag);
+        w.optional("image_id", &self.image_id);
+        w.optional("name", &self.name);
+        w.optional("office_id", &self.office_id);
+        w.optional("phone", &self.phone);
+        w.optional("project_number", &self.project_number);
+        w.optional("public_notes", &self.public_notes);
+        w.optional("project_stage_id", &self.project_stage_id);
+        w.optional("square_feet", &self.square_feet);
+        w.optional("state_code", &self.state_code);
+        w.optional("time_zone", &self.time_zone);
+        w.optional("zip", &self.zip);
+        w.optional("program_id", &self.program_id);
+        w.optional("project_bid_type_id", &self.project_bid_type_id);
+        w.optional("project_type_id", &self.project_type_id);
+        w.optional("project_owner_type_id", &self.project_owner_type_id);
+        w.optional("project_region_id", &self.project_region_id);
+        w.optional("project_template_id", &self.project_template_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("department_ids", &self.department_ids);
+        w.optional("estimated_value", &self.estimated_value);
+        w.optional("estimated_start_date", &self.estimated_start_date);
+        w.optional("estimated_completion_date", &self.estimated_completion_date);
+        w.optional("store_number", &self.store_number);
+        w.optional("accounting_project_number", &self.accounting_project_number);
+        w.optional("designated_market_area", &self.designated_market_area);
         w.optional(
             "enable_copy_of_standard_cost_codes",
             &self.enable_copy_of_standard_cost_codes,
-        )?;
-        w.optional("sector", &self.sector)?;
-        w.optional("work_scope", &self.work_scope)?;
-        w.optional("delivery_method", &self.delivery_method)?;
-        w.optional("estimated_budget", &self.estimated_budget)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("project_sector_id", &self.project_sector_id)?;
+        );
+        w.optional("sector", &self.sector);
+        w.optional("work_scope", &self.work_scope);
+        w.optional("delivery_method", &self.delivery_method);
+        w.optional("estimated_budget", &self.estimated_budget);
+        w.optional("priority", &self.priority);
+        w.optional("project_sector_id", &self.project_sector_id);
         w.end()
     }
 }
@@ -11486,8 +11486,8 @@ impl ProjectSync {
 impl serde::Serialize for ProjectSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("company_id", &self.company_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -11668,57 +11668,57 @@ impl<'de> serde::Deserialize<'de> for ProjectSyncResultEntity {
 impl serde::Serialize for ProjectSyncResultEntity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("logo_url", &self.logo_url)?;
-        w.put("name", &self.name)?;
-        w.put("display_name", &self.display_name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("address", &self.address)?;
-        w.put("city", &self.city)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("time_zone", &self.time_zone)?;
-        w.put("latitude", &self.latitude)?;
-        w.put("longitude", &self.longitude)?;
-        w.put("description", &self.description)?;
-        w.put("square_feet", &self.square_feet)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("completion_date", &self.completion_date)?;
-        w.put("total_value", &self.total_value)?;
-        w.put("store_number", &self.store_number)?;
-        w.put("accounting_project_number", &self.accounting_project_number)?;
-        w.put("designated_market_area", &self.designated_market_area)?;
-        w.put("warranty_start_date", &self.warranty_start_date)?;
-        w.put("warranty_end_date", &self.warranty_end_date)?;
-        w.put("active", &self.active)?;
-        w.put("flag", &self.flag)?;
-        w.put("phone", &self.phone)?;
-        w.put("public_notes", &self.public_notes)?;
-        w.put("actual_start_date", &self.actual_start_date)?;
-        w.put("projected_finish_date", &self.projected_finish_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("estimated_start_date", &self.estimated_start_date)?;
-        w.put("estimated_completion_date", &self.estimated_completion_date)?;
-        w.put("estimated_value", &self.estimated_value)?;
-        w.put("office", &self.office)?;
-        w.put("project_bid_type_id", &self.project_bid_type_id)?;
-        w.put("project_owner_type_id", &self.project_owner_type_id)?;
-        w.put("project_region_id", &self.project_region_id)?;
-        w.put("project_stage", &self.project_stage)?;
-        w.put("project_type", &self.project_type)?;
-        w.put("program", &self.program)?;
-        w.put("departments", &self.departments)?;
-        w.put("sector", &self.sector)?;
-        w.put("work_scope", &self.work_scope)?;
-        w.put("delivery_method", &self.delivery_method)?;
-        w.put("estimated_budget", &self.estimated_budget)?;
-        w.put("priority", &self.priority)?;
-        w.put("project_sector_id", &self.project_sector_id)?;
+        w.put("id", &self.id);
+        w.put("logo_url", &self.logo_url);
+        w.put("name", &self.name);
+        w.put("display_name", &self.display_name);
+        w.put("project_number", &self.project_number);
+        w.put("address", &self.address);
+        w.put("city", &self.city);
+        w.put("state_code", &self.state_code);
+        w.put("country_code", &self.country_code);
+        w.put("zip", &self.zip);
+        w.put("time_zone", &self.time_zone);
+        w.put("latitude", &self.latitude);
+        w.put("longitude", &self.longitude);
+        w.put("description", &self.description);
+        w.put("square_feet", &self.square_feet);
+        w.put("start_date", &self.start_date);
+        w.put("completion_date", &self.completion_date);
+        w.put("total_value", &self.total_value);
+        w.put("store_number", &self.store_number);
+        w.put("accounting_project_number", &self.accounting_project_number);
+        w.put("designated_market_area", &self.designated_market_area);
+        w.put("warranty_start_date", &self.warranty_start_date);
+        w.put("warranty_end_date", &self.warranty_end_date);
+        w.put("active", &self.active);
+        w.put("flag", &self.flag);
+        w.put("phone", &self.phone);
+        w.put("public_notes", &self.public_notes);
+        w.put("actual_start_date", &self.actual_start_date);
+        w.put("projected_finish_date", &self.projected_finish_date);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_code", &self.origin_code);
+        w.put("estimated_start_date", &self.estimated_start_date);
+        w.put("estimated_completion_date", &self.estimated_completion_date);
+        w.put("estimated_value", &self.estimated_value);
+        w.put("office", &self.office);
+        w.put("project_bid_type_id", &self.project_bid_type_id);
+        w.put("project_owner_type_id", &self.project_owner_type_id);
+        w.put("project_region_id", &self.project_region_id);
+        w.put("project_stage", &self.project_stage);
+        w.put("project_type", &self.project_type);
+        w.put("program", &self.program);
+        w.put("departments", &self.departments);
+        w.put("sector", &self.sector);
+        w.put("work_scope", &self.work_scope);
+        w.put("delivery_method", &self.delivery_method);
+        w.put("estimated_budget", &self.estimated_budget);
+        w.put("priority", &self.priority);
+        w.put("project_sector_id", &self.project_sector_id);
         w.end()
     }
 }
@@ -11754,8 +11754,8 @@ impl<'de> serde::Deserialize<'de> for ProjectSyncResult {
 impl serde::Serialize for ProjectSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -12229,55 +12229,55 @@ impl ProjectUpdateProject {
 impl serde::Serialize for ProjectUpdateProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("active", &self.active)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("county", &self.county)?;
-        w.optional("description", &self.description)?;
-        w.optional("erp_integrated", &self.erp_integrated)?;
-        w.optional("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
-        w.optional("start_date", &self.start_date)?;
-        w.optional("completion_date", &self.completion_date)?;
-        w.optional("total_value", &self.total_value)?;
-        w.optional("warranty_start_date", &self.warranty_start_date)?;
-        w.optional("warranty_end_date", &self.warranty_end_date)?;
-        w.optional("fax", &self.fax)?;
-        w.optional("flag", &self.flag)?;
-        w.optional("image_id", &self.image_id)?;
-        w.optional("locale", &self.locale)?;
-        w.optional("name", &self.name)?;
-        w.optional("office_id", &self.office_id)?;
-        w.optional("phone", &self.phone)?;
-        w.optional("project_number", &self.project_number)?;
-        w.optional("public_notes", &self.public_notes)?;
-        w.optional("project_stage_id", &self.project_stage_id)?;
-        w.optional("square_feet", &self.square_feet)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("time_zone", &self.time_zone)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("parent_job_id", &self.parent_job_id)?;
-        w.optional("program_id", &self.program_id)?;
-        w.optional("project_bid_type_id", &self.project_bid_type_id)?;
-        w.optional("project_type_id", &self.project_type_id)?;
-        w.optional("project_owner_type_id", &self.project_owner_type_id)?;
-        w.optional("project_region_id", &self.project_region_id)?;
-        w.optional("project_template_id", &self.project_template_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("department_ids", &self.department_ids)?;
-        w.optional("estimated_value", &self.estimated_value)?;
-        w.optional("estimated_start_date", &self.estimated_start_date)?;
-        w.optional("estimated_completion_date", &self.estimated_completion_date)?;
-        w.optional("store_number", &self.store_number)?;
-        w.optional("accounting_project_number", &self.accounting_project_number)?;
-        w.optional("designated_market_area", &self.designated_market_area)?;
-        w.optional("sector", &self.sector)?;
-        w.optional("work_scope", &self.work_scope)?;
-        w.optional("delivery_method", &self.delivery_method)?;
-        w.optional("project_sector_id", &self.project_sector_id)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("active", &self.active);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("country_code", &self.country_code);
+        w.optional("county", &self.county);
+        w.optional("description", &self.description);
+        w.optional("erp_integrated", &self.erp_integrated);
+        w.optional("standard_cost_code_list_id", &self.standard_cost_code_list_id);
+        w.optional("start_date", &self.start_date);
+        w.optional("completion_date", &self.completion_date);
+        w.optional("total_value", &self.total_value);
+        w.optional("warranty_start_date", &self.warranty_start_date);
+        w.optional("warranty_end_date", &self.warranty_end_date);
+        w.optional("fax", &self.fax);
+        w.optional("flag", &self.flag);
+        w.optional("image_id", &self.image_id);
+        w.optional("locale", &self.locale);
+        w.optional("name", &self.name);
+        w.optional("office_id", &self.office_id);
+        w.optional("phone", &self.phone);
+        w.optional("project_number", &self.project_number);
+        w.optional("public_notes", &self.public_notes);
+        w.optional("project_stage_id", &self.project_stage_id);
+        w.optional("square_feet", &self.square_feet);
+        w.optional("state_code", &self.state_code);
+        w.optional("time_zone", &self.time_zone);
+        w.optional("zip", &self.zip);
+        w.optional("parent_job_id", &self.parent_job_id);
+        w.optional("program_id", &self.program_id);
+        w.optional("project_bid_type_id", &self.project_bid_type_id);
+        w.optional("project_type_id", &self.project_type_id);
+        w.optional("project_owner_type_id", &self.project_owner_type_id);
+        w.optional("project_region_id", &self.project_region_id);
+        w.optional("project_template_id", &self.project_template_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("department_ids", &self.department_ids);
+        w.optional("estimated_value", &self.estimated_value);
+        w.optional("estimated_start_date", &self.estimated_start_date);
+        w.optional("estimated_completion_date", &self.estimated_completion_date);
+        w.optional("store_number", &self.store_number);
+        w.optional("accounting_project_number", &self.accounting_project_number);
+        w.optional("designated_market_area", &self.designated_market_area);
+        w.optional("sector", &self.sector);
+        w.optional("work_scope", &self.work_scope);
+        w.optional("delivery_method", &self.delivery_method);
+        w.optional("project_sector_id", &self.project_sector_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -12304,8 +12304,8 @@ impl ProjectUpdate {
 impl serde::Serialize for ProjectUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("project", &self.project)?;
+        w.field("company_id", &self.company_id);
+        w.field("project", &self.project);
         w.end()
     }
 }
@@ -12371,11 +12371,11 @@ impl<'de> serde::Deserialize<'de> for Filter2 {
 impl serde::Serialize for Filter2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("index", &self.index)?;
-        w.put("key", &self.key)?;
-        w.put("endpoint", &self.endpoint)?;
-        w.put("value", &self.value)?;
-        w.put("type", &self.type_)?;
+        w.put("index", &self.index);
+        w.put("key", &self.key);
+        w.put("endpoint", &self.endpoint);
+        w.put("value", &self.value);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -12410,8 +12410,8 @@ impl<'de> serde::Deserialize<'de> for ProjectFilter {
 impl serde::Serialize for ProjectFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("filters", &self.filters)?;
-        w.put("saved_filters", &self.saved_filters)?;
+        w.put("filters", &self.filters);
+        w.put("saved_filters", &self.saved_filters);
         w.end()
     }
 }
@@ -12451,9 +12451,9 @@ impl<'de> serde::Deserialize<'de> for Filter {
 impl serde::Serialize for Filter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
-        w.put("groupId", &self.group_id)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
+        w.put("groupId", &self.group_id);
         w.end()
     }
 }
@@ -12486,8 +12486,8 @@ impl ProjectLogo {
 impl serde::Serialize for ProjectLogo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("upload_uuid", &self.upload_uuid)?;
-        w.optional("file_name", &self.file_name)?;
+        w.field("upload_uuid", &self.upload_uuid);
+        w.optional("file_name", &self.file_name);
         w.end()
     }
 }
@@ -12524,9 +12524,9 @@ impl<'de> serde::Deserialize<'de> for AssignableUserVendor {
 impl serde::Serialize for AssignableUserVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("doing_business_as", &self.doing_business_as)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("doing_business_as", &self.doing_business_as);
         w.end()
     }
 }
@@ -12583,15 +12583,15 @@ impl<'de> serde::Deserialize<'de> for AssignableUser {
 impl serde::Serialize for AssignableUser {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("project_permission_template_id", &self.project_permission_template_id)?;
-        w.put("project_role_ids", &self.project_role_ids)?;
-        w.put("assigned_to_project", &self.assigned_to_project)?;
+        w.put("id", &self.id);
+        w.put("first_name", &self.first_name);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("job_title", &self.job_title);
+        w.put("vendor", &self.vendor);
+        w.put("project_permission_template_id", &self.project_permission_template_id);
+        w.put("project_role_ids", &self.project_role_ids);
+        w.put("assigned_to_project", &self.assigned_to_project);
         w.end()
     }
 }
@@ -12643,13 +12643,13 @@ impl<'de> serde::Deserialize<'de> for Member {
 impl serde::Serialize for Member {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("is_active", &self.is_active)?;
+        w.put("id", &self.id);
+        w.put("first_name", &self.first_name);
+        w.put("last_name", &self.last_name);
+        w.put("is_employee", &self.is_employee);
+        w.put("employee_id", &self.employee_id);
+        w.put("user_id", &self.user_id);
+        w.put("is_active", &self.is_active);
         w.end()
     }
 }
@@ -12704,17 +12704,17 @@ impl<'de> serde::Deserialize<'de> for Crew {
 impl serde::Serialize for Crew {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("employees", &self.employees)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("lead", &self.lead)?;
-        w.put("lead_party", &self.lead_party)?;
-        w.put("members", &self.members)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("employees", &self.employees);
+        w.put("created_by", &self.created_by);
+        w.put("lead", &self.lead);
+        w.put("lead_party", &self.lead_party);
+        w.put("members", &self.members);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -12771,10 +12771,10 @@ impl NewCrew {
 impl serde::Serialize for NewCrew {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("lead_party_id", &self.lead_party_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("party_ids", &self.party_ids)?;
-        w.optional("equipment_ids", &self.equipment_ids)?;
+        w.optional("lead_party_id", &self.lead_party_id);
+        w.optional("name", &self.name);
+        w.optional("party_ids", &self.party_ids);
+        w.optional("equipment_ids", &self.equipment_ids);
         w.end()
     }
 }
@@ -12817,9 +12817,9 @@ impl NewDistributionGroup {
 impl serde::Serialize for NewDistributionGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("user_ids", &self.user_ids)?;
+        w.field("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("user_ids", &self.user_ids);
         w.end()
     }
 }
@@ -12916,9 +12916,9 @@ impl DistributionGroupUpdate {
 impl serde::Serialize for DistributionGroupUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("user_ids", &self.user_ids)?;
+        w.optional("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("user_ids", &self.user_ids);
         w.end()
     }
 }
@@ -12999,8 +12999,8 @@ impl NewDocumentCustomTag {
 impl serde::Serialize for NewDocumentCustomTag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("document_id", &self.document_id)?;
-        w.field("document_custom_tag", &self.document_custom_tag)?;
+        w.field("document_id", &self.document_id);
+        w.field("document_custom_tag", &self.document_custom_tag);
         w.end()
     }
 }
@@ -13047,7 +13047,7 @@ impl LocationFindOrCreateByPath {
 impl serde::Serialize for LocationFindOrCreateByPath {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("path", &self.path)?;
+        w.field("path", &self.path);
         w.end()
     }
 }
@@ -13160,19 +13160,19 @@ impl<'de> serde::Deserialize<'de> for ProjectPersonContactWithIsActive {
 impl serde::Serialize for ProjectPersonContactWithIsActive {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contact", &self.contact)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("user_uuid", &self.user_uuid)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("job_title", &self.job_title)?;
+        w.put("contact", &self.contact);
+        w.put("contact_id", &self.contact_id);
+        w.put("employee_id", &self.employee_id);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("is_employee", &self.is_employee);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("user_id", &self.user_id);
+        w.put("user_uuid", &self.user_uuid);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("origin_id", &self.origin_id);
+        w.put("job_title", &self.job_title);
         w.end()
     }
 }
@@ -13247,21 +13247,21 @@ impl<'de> serde::Deserialize<'de> for ProjectPersonContactWithIsActive2 {
 impl serde::Serialize for ProjectPersonContactWithIsActive2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contact", &self.contact)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("user_uuid", &self.user_uuid)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("work_classification", &self.work_classification)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("contact", &self.contact);
+        w.put("contact_id", &self.contact_id);
+        w.put("employee_id", &self.employee_id);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("is_employee", &self.is_employee);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("user_id", &self.user_id);
+        w.put("user_uuid", &self.user_uuid);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("origin_id", &self.origin_id);
+        w.put("job_title", &self.job_title);
+        w.put("work_classification", &self.work_classification);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -13389,39 +13389,39 @@ impl<'de> serde::Deserialize<'de> for ProjectPersonWithInitials {
 impl serde::Serialize for ProjectPersonWithInitials {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("work_classification", &self.work_classification)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("contact", &self.contact)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("initials", &self.initials)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("reference_user", &self.reference_user)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("email", &self.email)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("address", &self.address)?;
-        w.put("city", &self.city)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("connected", &self.connected)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
-        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
-        w.put("permission_template", &self.permission_template)?;
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("is_employee", &self.is_employee);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("user_id", &self.user_id);
+        w.put("origin_id", &self.origin_id);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("work_classification", &self.work_classification);
+        w.put("vendor", &self.vendor);
+        w.put("contact", &self.contact);
+        w.put("contact_id", &self.contact_id);
+        w.put("employee_id", &self.employee_id);
+        w.put("initials", &self.initials);
+        w.put("avatar", &self.avatar);
+        w.put("reference_user", &self.reference_user);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("email", &self.email);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("business_phone", &self.business_phone);
+        w.put("job_title", &self.job_title);
+        w.put("fax_number", &self.fax_number);
+        w.put("address", &self.address);
+        w.put("city", &self.city);
+        w.put("country_code", &self.country_code);
+        w.put("state_code", &self.state_code);
+        w.put("zip", &self.zip);
+        w.put("connected", &self.connected);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at);
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant);
+        w.put("permission_template", &self.permission_template);
         w.end()
     }
 }
@@ -13623,13 +13623,13 @@ impl NewPerson {
 impl serde::Serialize for NewPerson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("first_name", &self.first_name)?;
-        w.field("last_name", &self.last_name)?;
-        w.optional("is_employee", &self.is_employee)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("job_title", &self.job_title)?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
+        w.optional("first_name", &self.first_name);
+        w.field("last_name", &self.last_name);
+        w.optional("is_employee", &self.is_employee);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("job_title", &self.job_title);
+        w.optional("work_classification_id", &self.work_classification_id);
         w.end()
     }
 }
@@ -13706,21 +13706,21 @@ impl<'de> serde::Deserialize<'de> for PersonDetailWithWorkClassification {
 impl serde::Serialize for PersonDetailWithWorkClassification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("contact", &self.contact)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("user_uuid", &self.user_uuid)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("work_classification", &self.work_classification)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("contact", &self.contact);
+        w.put("contact_id", &self.contact_id);
+        w.put("employee_id", &self.employee_id);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("is_employee", &self.is_employee);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("user_id", &self.user_id);
+        w.put("user_uuid", &self.user_uuid);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("origin_id", &self.origin_id);
+        w.put("job_title", &self.job_title);
+        w.put("work_classification", &self.work_classification);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -13835,8 +13835,8 @@ impl PermissionTemplateAssignmentUpdate {
 impl serde::Serialize for PermissionTemplateAssignmentUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("user_id", &self.user_id)?;
-        w.field("permission_template_id", &self.permission_template_id)?;
+        w.field("user_id", &self.user_id);
+        w.field("permission_template_id", &self.permission_template_id);
         w.end()
     }
 }
@@ -13873,9 +13873,9 @@ impl<'de> serde::Deserialize<'de> for PermissionTemplateAssignment {
 impl serde::Serialize for PermissionTemplateAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("permission_template_id", &self.permission_template_id)?;
-        w.put("project_id", &self.project_id)?;
+        w.put("user_id", &self.user_id);
+        w.put("permission_template_id", &self.permission_template_id);
+        w.put("project_id", &self.project_id);
         w.end()
     }
 }
@@ -13915,8 +13915,8 @@ impl ProjectDateInput {
 impl serde::Serialize for ProjectDateInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("date", &self.date)?;
+        w.optional("id", &self.id);
+        w.optional("date", &self.date);
         w.end()
     }
 }
@@ -13946,7 +13946,7 @@ impl NewProjectDate {
 impl serde::Serialize for NewProjectDate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("project_dates", &self.project_dates)?;
+        w.optional("project_dates", &self.project_dates);
         w.end()
     }
 }
@@ -13987,9 +13987,9 @@ impl<'de> serde::Deserialize<'de> for ProjectMembership {
 impl serde::Serialize for ProjectMembership {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("party_id", &self.party_id)?;
-        w.put("project_id", &self.project_id)?;
+        w.put("id", &self.id);
+        w.put("party_id", &self.party_id);
+        w.put("project_id", &self.project_id);
         w.end()
     }
 }
@@ -14013,7 +14013,7 @@ impl ProjectMembershipBulkAdd {
 impl serde::Serialize for ProjectMembershipBulkAdd {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("party_ids", &self.party_ids)?;
+        w.field("party_ids", &self.party_ids);
         w.end()
     }
 }
@@ -14062,12 +14062,12 @@ impl<'de> serde::Deserialize<'de> for Tool {
 impl serde::Serialize for Tool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("engine_name", &self.engine_name)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("position", &self.position)?;
-        w.put("required", &self.required)?;
-        w.put("title", &self.title)?;
+        w.put("id", &self.id);
+        w.put("engine_name", &self.engine_name);
+        w.put("is_active", &self.is_active);
+        w.put("position", &self.position);
+        w.put("required", &self.required);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -14116,9 +14116,9 @@ impl ToolUpdateTool {
 impl serde::Serialize for ToolUpdateTool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("position", &self.position)?;
+        w.optional("id", &self.id);
+        w.optional("is_active", &self.is_active);
+        w.optional("position", &self.position);
         w.end()
     }
 }
@@ -14139,7 +14139,7 @@ impl ToolUpdate {
 impl serde::Serialize for ToolUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("tools", &self.tools)?;
+        w.field("tools", &self.tools);
         w.end()
     }
 }
@@ -14162,7 +14162,7 @@ impl UserProjectRoleUpdate {
 impl serde::Serialize for UserProjectRoleUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("user_ids", &self.user_ids)?;
+        w.field("user_ids", &self.user_ids);
         w.end()
     }
 }
@@ -14200,8 +14200,8 @@ impl<'de> serde::Deserialize<'de> for UserProjectRole {
 impl serde::Serialize for UserProjectRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("user_ids", &self.user_ids)?;
+        w.put("id", &self.id);
+        w.put("user_ids", &self.user_ids);
         w.end()
     }
 }
@@ -14270,12 +14270,12 @@ impl<'de> serde::Deserialize<'de> for ProjectUserVendorWithId {
 impl serde::Serialize for ProjectUserVendorWithId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -14410,41 +14410,41 @@ impl<'de> serde::Deserialize<'de> for ProjectUserWithAddress {
 impl serde::Serialize for ProjectUserWithAddress {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
-        w.put("zip", &self.zip)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("permission_template", &self.permission_template)?;
-        w.put("company_permission_template", &self.company_permission_template)?;
+        w.put("address", &self.address);
+        w.put("avatar", &self.avatar);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("country_code", &self.country_code);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("job_title", &self.job_title);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("state_code", &self.state_code);
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at);
+        w.put("zip", &self.zip);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("contact_id", &self.contact_id);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("permission_template", &self.permission_template);
+        w.put("company_permission_template", &self.company_permission_template);
         w.end()
     }
 }
@@ -14739,28 +14739,28 @@ impl NewProjectUser {
 impl serde::Serialize for NewProjectUser {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("address", &self.address)?;
-        w.optional("avatar", &self.avatar)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("business_phone_extension", &self.business_phone_extension)?;
-        w.optional("city", &self.city)?;
-        w.optional("country_code", &self.country_code)?;
-        w.field("email_address", &self.email_address)?;
-        w.optional("email_signature", &self.email_signature)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.optional("first_name", &self.first_name)?;
-        w.optional("initials", &self.initials)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("is_employee", &self.is_employee)?;
-        w.optional("job_title", &self.job_title)?;
-        w.field("last_name", &self.last_name)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("permission_template_id", &self.permission_template_id)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("zip", &self.zip)?;
+        w.optional("address", &self.address);
+        w.optional("avatar", &self.avatar);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("business_phone_extension", &self.business_phone_extension);
+        w.optional("city", &self.city);
+        w.optional("country_code", &self.country_code);
+        w.field("email_address", &self.email_address);
+        w.optional("email_signature", &self.email_signature);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("fax_number", &self.fax_number);
+        w.optional("first_name", &self.first_name);
+        w.optional("initials", &self.initials);
+        w.optional("is_active", &self.is_active);
+        w.optional("is_employee", &self.is_employee);
+        w.optional("job_title", &self.job_title);
+        w.field("last_name", &self.last_name);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.optional("notes", &self.notes);
+        w.optional("permission_template_id", &self.permission_template_id);
+        w.optional("state_code", &self.state_code);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("zip", &self.zip);
         w.end()
     }
 }
@@ -14890,39 +14890,39 @@ impl<'de> serde::Deserialize<'de> for UserDetail {
 impl serde::Serialize for UserDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("name", &self.name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("is_insurance_manager", &self.is_insurance_manager)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("notes", &self.notes)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("default_permission_template_id", &self.default_permission_template_id)?;
-        w.put("company_permission_template_id", &self.company_permission_template_id)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("address", &self.address);
+        w.put("avatar", &self.avatar);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("country_code", &self.country_code);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("name", &self.name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("is_insurance_manager", &self.is_insurance_manager);
+        w.put("job_title", &self.job_title);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("notes", &self.notes);
+        w.put("state_code", &self.state_code);
+        w.put("zip", &self.zip);
+        w.put("default_permission_template_id", &self.default_permission_template_id);
+        w.put("company_permission_template_id", &self.company_permission_template_id);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -14956,7 +14956,7 @@ impl<'de> serde::Deserialize<'de> for UserPdfResult {
 impl serde::Serialize for UserPdfResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("pdf_file_url", &self.pdf_file_url)?;
+        w.put("pdf_file_url", &self.pdf_file_url);
         w.end()
     }
 }
@@ -15168,27 +15168,27 @@ impl ProjectUserUpdate {
 impl serde::Serialize for ProjectUserUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("abbreviated_name", &self.abbreviated_name)?;
-        w.optional("address", &self.address)?;
-        w.optional("avatar", &self.avatar)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("business_phone_extension", &self.business_phone_extension)?;
-        w.optional("city", &self.city)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("email_address", &self.email_address)?;
-        w.optional("email_signature", &self.email_signature)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.optional("first_name", &self.first_name)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("is_employee", &self.is_employee)?;
-        w.optional("job_title", &self.job_title)?;
-        w.optional("last_name", &self.last_name)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("zip", &self.zip)?;
+        w.optional("abbreviated_name", &self.abbreviated_name);
+        w.optional("address", &self.address);
+        w.optional("avatar", &self.avatar);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("business_phone_extension", &self.business_phone_extension);
+        w.optional("city", &self.city);
+        w.optional("country_code", &self.country_code);
+        w.optional("email_address", &self.email_address);
+        w.optional("email_signature", &self.email_signature);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("fax_number", &self.fax_number);
+        w.optional("first_name", &self.first_name);
+        w.optional("is_active", &self.is_active);
+        w.optional("is_employee", &self.is_employee);
+        w.optional("job_title", &self.job_title);
+        w.optional("last_name", &self.last_name);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.optional("notes", &self.notes);
+        w.optional("state_code", &self.state_code);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("zip", &self.zip);
         w.end()
     }
 }
@@ -15219,7 +15219,7 @@ impl ActionAdd {
 impl serde::Serialize for ActionAdd {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("permission_template_id", &self.permission_template_id)?;
+        w.optional("permission_template_id", &self.permission_template_id);
         w.end()
     }
 }
@@ -15244,7 +15244,7 @@ impl VendorProjectRoleUpdate {
 impl serde::Serialize for VendorProjectRoleUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("vendor_ids", &self.vendor_ids)?;
+        w.field("vendor_ids", &self.vendor_ids);
         w.end()
     }
 }
@@ -15282,8 +15282,8 @@ impl<'de> serde::Deserialize<'de> for VendorProjectRole {
 impl serde::Serialize for VendorProjectRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("vendor_ids", &self.vendor_ids)?;
+        w.put("id", &self.id);
+        w.put("vendor_ids", &self.vendor_ids);
         w.end()
     }
 }
@@ -15346,10 +15346,10 @@ impl<'de> serde::Deserialize<'de> for BiddingDistribution {
 impl serde::Serialize for BiddingDistribution {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("login", &self.login)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("login", &self.login);
+        w.put("company_name", &self.company_name);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -15393,10 +15393,10 @@ impl<'de> serde::Deserialize<'de> for BusinessSource {
 impl serde::Serialize for BusinessSource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("source", &self.source)?;
-        w.put("type", &self.type_)?;
-        w.put("record_type", &self.record_type)?;
+        w.put("id", &self.id);
+        w.put("source", &self.source);
+        w.put("type", &self.type_);
+        w.put("record_type", &self.record_type);
         w.end()
     }
 }
@@ -15469,20 +15469,20 @@ impl<'de> serde::Deserialize<'de> for BusinessAddress {
 impl serde::Serialize for BusinessAddress {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("address1", &self.address1)?;
-        w.put("address2", &self.address2)?;
-        w.put("city", &self.city)?;
-        w.put("latitude", &self.latitude)?;
-        w.put("longitude", &self.longitude)?;
-        w.put("province", &self.province)?;
-        w.put("postal_code1", &self.postal_code1)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("phone_number", &self.phone_number)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("primary", &self.primary)?;
-        w.put("address_types", &self.address_types)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("address1", &self.address1);
+        w.put("address2", &self.address2);
+        w.put("city", &self.city);
+        w.put("latitude", &self.latitude);
+        w.put("longitude", &self.longitude);
+        w.put("province", &self.province);
+        w.put("postal_code1", &self.postal_code1);
+        w.put("country_code", &self.country_code);
+        w.put("phone_number", &self.phone_number);
+        w.put("fax_number", &self.fax_number);
+        w.put("primary", &self.primary);
+        w.put("address_types", &self.address_types);
         w.end()
     }
 }
@@ -15525,10 +15525,10 @@ impl<'de> serde::Deserialize<'de> for ProvidedService {
 impl serde::Serialize for ProvidedService {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("key", &self.key)?;
-        w.put("path", &self.path)?;
-        w.put("level", &self.level)?;
+        w.put("id", &self.id);
+        w.put("key", &self.key);
+        w.put("path", &self.path);
+        w.put("level", &self.level);
         w.end()
     }
 }
@@ -15568,9 +15568,9 @@ impl<'de> serde::Deserialize<'de> for Classification {
 impl serde::Serialize for Classification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("key", &self.key)?;
-        w.put("name", &self.name)?;
+        w.put("abbreviation", &self.abbreviation);
+        w.put("key", &self.key);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -15625,14 +15625,14 @@ impl<'de> serde::Deserialize<'de> for CoverageArea {
 impl serde::Serialize for CoverageArea {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("google_place_id", &self.google_place_id)?;
-        w.put("admin1", &self.admin1)?;
-        w.put("admin2", &self.admin2)?;
-        w.put("admin3", &self.admin3)?;
-        w.put("admin4", &self.admin4)?;
-        w.put("locality", &self.locality)?;
-        w.put("selected_level", &self.selected_level)?;
+        w.put("country_code", &self.country_code);
+        w.put("google_place_id", &self.google_place_id);
+        w.put("admin1", &self.admin1);
+        w.put("admin2", &self.admin2);
+        w.put("admin3", &self.admin3);
+        w.put("admin4", &self.admin4);
+        w.put("locality", &self.locality);
+        w.put("selected_level", &self.selected_level);
         w.end()
     }
 }
@@ -15829,9 +15829,9 @@ impl<'de> serde::Deserialize<'de> for Tags {
 impl serde::Serialize for Tags {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("claim_status", &self.claim_status)?;
-        w.put("approval_status", &self.approval_status)?;
-        w.put("publishable", &self.publishable)?;
+        w.put("claim_status", &self.claim_status);
+        w.put("approval_status", &self.approval_status);
+        w.put("publishable", &self.publishable);
         w.end()
     }
 }
@@ -15920,25 +15920,25 @@ impl<'de> serde::Deserialize<'de> for Business {
 impl serde::Serialize for Business {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("dba", &self.dba)?;
-        w.put("website", &self.website)?;
-        w.put("about", &self.about)?;
-        w.put("published", &self.published)?;
-        w.put("primary_slug", &self.primary_slug)?;
-        w.put("logo_url", &self.logo_url)?;
-        w.put("source", &self.source)?;
-        w.put("addresses", &self.addresses)?;
-        w.put("provided_services", &self.provided_services)?;
-        w.put("construction_sectors", &self.construction_sectors)?;
-        w.put("business_types", &self.business_types)?;
-        w.put("project_types", &self.project_types)?;
-        w.put("classifications", &self.classifications)?;
-        w.put("coverage_areas", &self.coverage_areas)?;
-        w.put("claimed", &self.claimed)?;
-        w.put("Tags", &self.tags)?;
-        w.put("start_of_operations", &self.start_of_operations)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("dba", &self.dba);
+        w.put("website", &self.website);
+        w.put("about", &self.about);
+        w.put("published", &self.published);
+        w.put("primary_slug", &self.primary_slug);
+        w.put("logo_url", &self.logo_url);
+        w.put("source", &self.source);
+        w.put("addresses", &self.addresses);
+        w.put("provided_services", &self.provided_services);
+        w.put("construction_sectors", &self.construction_sectors);
+        w.put("business_types", &self.business_types);
+        w.put("project_types", &self.project_types);
+        w.put("classifications", &self.classifications);
+        w.put("coverage_areas", &self.coverage_areas);
+        w.put("claimed", &self.claimed);
+        w.put("Tags", &self.tags);
+        w.put("start_of_operations", &self.start_of_operations);
         w.end()
     }
 }
@@ -16099,51 +16099,51 @@ impl<'de> serde::Deserialize<'de> for Vendor {
 impl serde::Serialize for Vendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("bidding", &self.bidding)?;
-        w.put("bidding_distribution", &self.bidding_distribution)?;
-        w.put("business", &self.business)?;
-        w.put("children_count", &self.children_count)?;
-        w.put("legal_name", &self.legal_name)?;
-        w.put("parent", &self.parent)?;
-        w.put("trades", &self.trades)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviated_name", &self.abbreviated_name)?;
-        w.put("address", &self.address)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("authorized_bidder", &self.authorized_bidder)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("city", &self.city)?;
-        w.put("company", &self.company)?;
-        w.put("company_vendor", &self.company_vendor)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_connected", &self.is_connected)?;
-        w.put("labor_union", &self.labor_union)?;
-        w.put("license_number", &self.license_number)?;
-        w.put("logo", &self.logo)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("prequalified", &self.prequalified)?;
-        w.put("primary_contact", &self.primary_contact)?;
-        w.put("project_ids", &self.project_ids)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("synced_to_erp", &self.synced_to_erp)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("union_member", &self.union_member)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor_group", &self.vendor_group)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
+        w.put("bidding", &self.bidding);
+        w.put("bidding_distribution", &self.bidding_distribution);
+        w.put("business", &self.business);
+        w.put("children_count", &self.children_count);
+        w.put("legal_name", &self.legal_name);
+        w.put("parent", &self.parent);
+        w.put("trades", &self.trades);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviated_name", &self.abbreviated_name);
+        w.put("address", &self.address);
+        w.put("attachments", &self.attachments);
+        w.put("authorized_bidder", &self.authorized_bidder);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_register", &self.business_register);
+        w.put("city", &self.city);
+        w.put("company", &self.company);
+        w.put("company_vendor", &self.company_vendor);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_active", &self.is_active);
+        w.put("is_connected", &self.is_connected);
+        w.put("labor_union", &self.labor_union);
+        w.put("license_number", &self.license_number);
+        w.put("logo", &self.logo);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.put("notes", &self.notes);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("prequalified", &self.prequalified);
+        w.put("primary_contact", &self.primary_contact);
+        w.put("project_ids", &self.project_ids);
+        w.put("state_code", &self.state_code);
+        w.put("synced_to_erp", &self.synced_to_erp);
+        w.put("trade_name", &self.trade_name);
+        w.put("union_member", &self.union_member);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor_group", &self.vendor_group);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
         w.end()
     }
 }
@@ -16393,32 +16393,32 @@ impl NewProjectVendor {
 impl serde::Serialize for NewProjectVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("abbreviated_name", &self.abbreviated_name)?;
-        w.optional("address", &self.address)?;
-        w.optional("authorized_bidder", &self.authorized_bidder)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("city", &self.city)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("email_address", &self.email_address)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("labor_union", &self.labor_union)?;
-        w.optional("license_number", &self.license_number)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.field("name", &self.name)?;
-        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("prequalified", &self.prequalified)?;
-        w.optional("primary_contact_id", &self.primary_contact_id)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("trade_name", &self.trade_name)?;
-        w.optional("union_member", &self.union_member)?;
-        w.optional("website", &self.website)?;
-        w.optional("zip", &self.zip)?;
+        w.optional("abbreviated_name", &self.abbreviated_name);
+        w.optional("address", &self.address);
+        w.optional("authorized_bidder", &self.authorized_bidder);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("city", &self.city);
+        w.optional("country_code", &self.country_code);
+        w.optional("email_address", &self.email_address);
+        w.optional("fax_number", &self.fax_number);
+        w.optional("is_active", &self.is_active);
+        w.optional("labor_union", &self.labor_union);
+        w.optional("license_number", &self.license_number);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.field("name", &self.name);
+        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.optional("notes", &self.notes);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("prequalified", &self.prequalified);
+        w.optional("primary_contact_id", &self.primary_contact_id);
+        w.optional("state_code", &self.state_code);
+        w.optional("trade_name", &self.trade_name);
+        w.optional("union_member", &self.union_member);
+        w.optional("website", &self.website);
+        w.optional("zip", &self.zip);
         w.end()
     }
 }
@@ -16518,11 +16518,11 @@ impl<'de> serde::Deserialize<'de> for VendorBusinessRegisterResult {
 impl serde::Serialize for VendorBusinessRegisterResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("type", &self.type_)?;
-        w.put("identifier", &self.identifier)?;
-        w.put("verified_at", &self.verified_at)?;
-        w.put("verification_status", &self.verification_status)?;
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.put("identifier", &self.identifier);
+        w.put("verified_at", &self.verified_at);
+        w.put("verification_status", &self.verification_status);
         w.end()
     }
 }
@@ -16667,45 +16667,45 @@ impl<'de> serde::Deserialize<'de> for VendorInactive {
 impl serde::Serialize for VendorInactive {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviated_name", &self.abbreviated_name)?;
-        w.put("address", &self.address)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("authorized_bidder", &self.authorized_bidder)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("city", &self.city)?;
-        w.put("company", &self.company)?;
-        w.put("company_vendor", &self.company_vendor)?;
-        w.put("contact_count", &self.contact_count)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_connected", &self.is_connected)?;
-        w.put("labor_union", &self.labor_union)?;
-        w.put("license_number", &self.license_number)?;
-        w.put("logo", &self.logo)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("prequalified", &self.prequalified)?;
-        w.put("primary_contact", &self.primary_contact)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("synced_to_erp", &self.synced_to_erp)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("union_member", &self.union_member)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor_group", &self.vendor_group)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
-        w.put("_links", &self.links)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviated_name", &self.abbreviated_name);
+        w.put("address", &self.address);
+        w.put("attachments", &self.attachments);
+        w.put("authorized_bidder", &self.authorized_bidder);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_register", &self.business_register);
+        w.put("city", &self.city);
+        w.put("company", &self.company);
+        w.put("company_vendor", &self.company_vendor);
+        w.put("contact_count", &self.contact_count);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_active", &self.is_active);
+        w.put("is_connected", &self.is_connected);
+        w.put("labor_union", &self.labor_union);
+        w.put("license_number", &self.license_number);
+        w.put("logo", &self.logo);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.put("notes", &self.notes);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("prequalified", &self.prequalified);
+        w.put("primary_contact", &self.primary_contact);
+        w.put("state_code", &self.state_code);
+        w.put("synced_to_erp", &self.synced_to_erp);
+        w.put("trade_name", &self.trade_name);
+        w.put("union_member", &self.union_member);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor_group", &self.vendor_group);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
+        w.put("_links", &self.links);
         w.end()
     }
 }
@@ -16848,44 +16848,44 @@ impl<'de> serde::Deserialize<'de> for InactiveDetail {
 impl serde::Serialize for InactiveDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviated_name", &self.abbreviated_name)?;
-        w.put("address", &self.address)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("authorized_bidder", &self.authorized_bidder)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("city", &self.city)?;
-        w.put("company", &self.company)?;
-        w.put("company_vendor", &self.company_vendor)?;
-        w.put("contact_count", &self.contact_count)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_connected", &self.is_connected)?;
-        w.put("labor_union", &self.labor_union)?;
-        w.put("license_number", &self.license_number)?;
-        w.put("logo", &self.logo)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("prequalified", &self.prequalified)?;
-        w.put("primary_contact", &self.primary_contact)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("synced_to_erp", &self.synced_to_erp)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("union_member", &self.union_member)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor_group", &self.vendor_group)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviated_name", &self.abbreviated_name);
+        w.put("address", &self.address);
+        w.put("attachments", &self.attachments);
+        w.put("authorized_bidder", &self.authorized_bidder);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_register", &self.business_register);
+        w.put("city", &self.city);
+        w.put("company", &self.company);
+        w.put("company_vendor", &self.company_vendor);
+        w.put("contact_count", &self.contact_count);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_active", &self.is_active);
+        w.put("is_connected", &self.is_connected);
+        w.put("labor_union", &self.labor_union);
+        w.put("license_number", &self.license_number);
+        w.put("logo", &self.logo);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.put("notes", &self.notes);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("prequalified", &self.prequalified);
+        w.put("primary_contact", &self.primary_contact);
+        w.put("state_code", &self.state_code);
+        w.put("synced_to_erp", &self.synced_to_erp);
+        w.put("trade_name", &self.trade_name);
+        w.put("union_member", &self.union_member);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor_group", &self.vendor_group);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
         w.end()
     }
 }
@@ -17012,25 +17012,22 @@ impl VendorUpdateBidding {
 impl serde::Serialize for VendorUpdateBidding {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("affirmative_action", &self.affirmative_action)?;
-        w.optional("small_business", &self.small_business)?;
-        w.optional("african_american_business", &self.african_american_business)?;
-        w.optional("hispanic_business", &self.hispanic_business)?;
-        w.optional("womens_business", &self.womens_business)?;
+        w.optional("affirmative_action", &self.affirmative_action);
+        w.optional("small_business", &self.small_business);
+        w.optional("african_american_business", &self.african_american_business);
+        w.optional("hispanic_business", &self.hispanic_business);
+        w.optional("womens_business", &self.womens_business);
         w.optional(
             "historically_underutilized_business",
             &self.historically_underutilized_business,
-        )?;
-        w.optional("sdvo_business", &self.sdvo_business)?;
-        w.optional(
-            "certified_business_enterprise",
-            &self.certified_business_enterprise,
-        )?;
-        w.optional("asian_american_business", &self.asian_american_business)?;
-        w.optional("native_american_business", &self.native_american_business)?;
-        w.optional("disadvantaged_business", &self.disadvantaged_business)?;
-        w.optional("minority_business_enterprise", &self.minority_business_enterprise)?;
-        w.optional("eight_a_business", &self.eight_a_business)?;
+        );
+        w.optional("sdvo_business", &self.sdvo_business);
+        w.optional("certified_business_enterprise", &self.certified_business_enterprise);
+        w.optional("asian_american_business", &self.asian_american_business);
+        w.optional("native_american_business", &self.native_american_business);
+        w.optional("disadvantaged_business", &self.disadvantaged_business);
+        w.optional("minority_business_enterprise", &self.minority_business_enterprise);
+        w.optional("eight_a_business", &self.eight_a_business);
         w.end()
     }
 }
@@ -17296,33 +17293,33 @@ impl VendorUpdate {
 impl serde::Serialize for VendorUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("abbreviated_name", &self.abbreviated_name)?;
-        w.optional("address", &self.address)?;
-        w.optional("authorized_bidder", &self.authorized_bidder)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("city", &self.city)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("email_address", &self.email_address)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("labor_union", &self.labor_union)?;
-        w.optional("license_number", &self.license_number)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.optional("name", &self.name)?;
-        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("prequalified", &self.prequalified)?;
-        w.optional("primary_contact_id", &self.primary_contact_id)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("trade_name", &self.trade_name)?;
-        w.optional("union_member", &self.union_member)?;
-        w.optional("website", &self.website)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("bidding", &self.bidding)?;
+        w.optional("abbreviated_name", &self.abbreviated_name);
+        w.optional("address", &self.address);
+        w.optional("authorized_bidder", &self.authorized_bidder);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("city", &self.city);
+        w.optional("country_code", &self.country_code);
+        w.optional("email_address", &self.email_address);
+        w.optional("fax_number", &self.fax_number);
+        w.optional("is_active", &self.is_active);
+        w.optional("labor_union", &self.labor_union);
+        w.optional("license_number", &self.license_number);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.optional("name", &self.name);
+        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.optional("notes", &self.notes);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("prequalified", &self.prequalified);
+        w.optional("primary_contact_id", &self.primary_contact_id);
+        w.optional("state_code", &self.state_code);
+        w.optional("trade_name", &self.trade_name);
+        w.optional("union_member", &self.union_member);
+        w.optional("website", &self.website);
+        w.optional("zip", &self.zip);
+        w.optional("bidding", &self.bidding);
         w.end()
     }
 }
@@ -17405,8 +17402,8 @@ impl<'de> serde::Deserialize<'de> for WorkflowInstanceProject {
 impl serde::Serialize for WorkflowInstanceProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("id", &self.id)?;
+        w.put("name", &self.name);
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -17448,10 +17445,10 @@ impl<'de> serde::Deserialize<'de> for TaskItemAssignee {
 impl serde::Serialize for TaskItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("login", &self.login)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("date_notified", &self.date_notified)?;
+        w.put("login", &self.login);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("date_notified", &self.date_notified);
         w.end()
     }
 }
@@ -17514,18 +17511,18 @@ impl<'de> serde::Deserialize<'de> for TaskItem {
 impl serde::Serialize for TaskItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("number", &self.number)?;
-        w.put("date_notified", &self.date_notified)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("status", &self.status)?;
-        w.put("private", &self.private)?;
-        w.put("task_item_category", &self.task_item_category)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
+        w.put("number", &self.number);
+        w.put("date_notified", &self.date_notified);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("status", &self.status);
+        w.put("private", &self.private);
+        w.put("task_item_category", &self.task_item_category);
+        w.put("assignee", &self.assignee);
+        w.put("assignees", &self.assignees);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("id", &self.id);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -17712,27 +17709,27 @@ impl NewTaskItem {
 impl serde::Serialize for NewTaskItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("number", &self.number)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("status", &self.status)?;
-        w.optional("task_item_category_id", &self.task_item_category_id)?;
-        w.optional("private", &self.private)?;
-        w.optional("assigned_id", &self.assigned_id)?;
-        w.optional("assignee_ids", &self.assignee_ids)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("title", &self.title);
+        w.optional("number", &self.number);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("status", &self.status);
+        w.optional("task_item_category_id", &self.task_item_category_id);
+        w.optional("private", &self.private);
+        w.optional("assigned_id", &self.assigned_id);
+        w.optional("assignee_ids", &self.assignee_ids);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("attachments", &self.attachments);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -17805,22 +17802,22 @@ impl<'de> serde::Deserialize<'de> for TaskItemDetail {
 impl serde::Serialize for TaskItemDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("number", &self.number)?;
-        w.put("date_notified", &self.date_notified)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("status", &self.status)?;
-        w.put("private", &self.private)?;
-        w.put("task_item_category", &self.task_item_category)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("attachments", &self.attachments);
+        w.put("number", &self.number);
+        w.put("date_notified", &self.date_notified);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("status", &self.status);
+        w.put("private", &self.private);
+        w.put("task_item_category", &self.task_item_category);
+        w.put("assignee", &self.assignee);
+        w.put("assignees", &self.assignees);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("id", &self.id);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -18112,14 +18109,14 @@ impl<'de> serde::Deserialize<'de> for ToolItem {
 impl serde::Serialize for ToolItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("engine_name", &self.engine_name)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("position", &self.position)?;
-        w.put("required", &self.required)?;
-        w.put("user_access_level", &self.user_access_level)?;
-        w.put("provider_id", &self.provider_id)?;
-        w.put("provider_type", &self.provider_type)?;
+        w.put("id", &self.id);
+        w.put("engine_name", &self.engine_name);
+        w.put("is_active", &self.is_active);
+        w.put("position", &self.position);
+        w.put("required", &self.required);
+        w.put("user_access_level", &self.user_access_level);
+        w.put("provider_id", &self.provider_id);
+        w.put("provider_type", &self.provider_type);
         w.end()
     }
 }
@@ -18411,37 +18408,37 @@ impl VendorInput {
 impl serde::Serialize for VendorInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.optional("email_address", &self.email_address)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("authorized_bidder", &self.authorized_bidder)?;
-        w.optional("prequalified", &self.prequalified)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("labor_union", &self.labor_union)?;
-        w.optional("license_number", &self.license_number)?;
-        w.optional("website", &self.website)?;
-        w.optional("union_member", &self.union_member)?;
-        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.optional("abbreviated_name", &self.abbreviated_name)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("vendor_group_id", &self.vendor_group_id)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("primary_contact_id", &self.primary_contact_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("trade_ids", &self.trade_ids)?;
-        w.optional("bidding_distribution_ids", &self.bidding_distribution_ids)?;
-        w.optional("standard_cost_code_ids", &self.standard_cost_code_ids)?;
-        w.optional("trade_name", &self.trade_name)?;
-        w.optional("bidding", &self.bidding)?;
+        w.field("name", &self.name);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("zip", &self.zip);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.optional("fax_number", &self.fax_number);
+        w.optional("email_address", &self.email_address);
+        w.optional("is_active", &self.is_active);
+        w.optional("state_code", &self.state_code);
+        w.optional("authorized_bidder", &self.authorized_bidder);
+        w.optional("prequalified", &self.prequalified);
+        w.optional("country_code", &self.country_code);
+        w.optional("labor_union", &self.labor_union);
+        w.optional("license_number", &self.license_number);
+        w.optional("website", &self.website);
+        w.optional("union_member", &self.union_member);
+        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.optional("abbreviated_name", &self.abbreviated_name);
+        w.optional("notes", &self.notes);
+        w.optional("vendor_group_id", &self.vendor_group_id);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("primary_contact_id", &self.primary_contact_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("trade_ids", &self.trade_ids);
+        w.optional("bidding_distribution_ids", &self.bidding_distribution_ids);
+        w.optional("standard_cost_code_ids", &self.standard_cost_code_ids);
+        w.optional("trade_name", &self.trade_name);
+        w.optional("bidding", &self.bidding);
         w.end()
     }
 }
@@ -18465,8 +18462,8 @@ impl NewVendor {
 impl serde::Serialize for NewVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("vendor", &self.vendor)?;
+        w.field("company_id", &self.company_id);
+        w.field("vendor", &self.vendor);
         w.end()
     }
 }
@@ -18773,38 +18770,38 @@ impl VendorSyncUpdate {
 impl serde::Serialize for VendorSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("name", &self.name)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.optional("email_address", &self.email_address)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("authorized_bidder", &self.authorized_bidder)?;
-        w.optional("prequalified", &self.prequalified)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("labor_union", &self.labor_union)?;
-        w.optional("license_number", &self.license_number)?;
-        w.optional("website", &self.website)?;
-        w.optional("union_member", &self.union_member)?;
-        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.optional("abbreviated_name", &self.abbreviated_name)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("vendor_group_id", &self.vendor_group_id)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("primary_contact_id", &self.primary_contact_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("origin_code", &self.origin_code)?;
-        w.optional("trade_ids", &self.trade_ids)?;
-        w.optional("bidding_distribution_ids", &self.bidding_distribution_ids)?;
-        w.optional("standard_cost_code_ids", &self.standard_cost_code_ids)?;
-        w.optional("trade_name", &self.trade_name)?;
-        w.optional("bidding", &self.bidding)?;
+        w.optional("id", &self.id);
+        w.optional("name", &self.name);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("zip", &self.zip);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.optional("fax_number", &self.fax_number);
+        w.optional("email_address", &self.email_address);
+        w.optional("is_active", &self.is_active);
+        w.optional("state_code", &self.state_code);
+        w.optional("authorized_bidder", &self.authorized_bidder);
+        w.optional("prequalified", &self.prequalified);
+        w.optional("country_code", &self.country_code);
+        w.optional("labor_union", &self.labor_union);
+        w.optional("license_number", &self.license_number);
+        w.optional("website", &self.website);
+        w.optional("union_member", &self.union_member);
+        w.optional("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.optional("abbreviated_name", &self.abbreviated_name);
+        w.optional("notes", &self.notes);
+        w.optional("vendor_group_id", &self.vendor_group_id);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("primary_contact_id", &self.primary_contact_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("origin_code", &self.origin_code);
+        w.optional("trade_ids", &self.trade_ids);
+        w.optional("bidding_distribution_ids", &self.bidding_distribution_ids);
+        w.optional("standard_cost_code_ids", &self.standard_cost_code_ids);
+        w.optional("trade_name", &self.trade_name);
+        w.optional("bidding", &self.bidding);
         w.end()
     }
 }
@@ -18828,8 +18825,8 @@ impl VendorSync {
 impl serde::Serialize for VendorSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("company_id", &self.company_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -18975,45 +18972,45 @@ impl<'de> serde::Deserialize<'de> for VendorDetailWithConnectedToCompanyId {
 impl serde::Serialize for VendorDetailWithConnectedToCompanyId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviated_name", &self.abbreviated_name)?;
-        w.put("address", &self.address)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("authorized_bidder", &self.authorized_bidder)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("city", &self.city)?;
-        w.put("connected_to_company_id", &self.connected_to_company_id)?;
-        w.put("contact_count", &self.contact_count)?;
-        w.put("company", &self.company)?;
-        w.put("company_vendor", &self.company_vendor)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_connected", &self.is_connected)?;
-        w.put("labor_union", &self.labor_union)?;
-        w.put("license_number", &self.license_number)?;
-        w.put("logo", &self.logo)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("prequalified", &self.prequalified)?;
-        w.put("primary_contact", &self.primary_contact)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("synced_to_erp", &self.synced_to_erp)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("union_member", &self.union_member)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor_group", &self.vendor_group)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviated_name", &self.abbreviated_name);
+        w.put("address", &self.address);
+        w.put("attachments", &self.attachments);
+        w.put("authorized_bidder", &self.authorized_bidder);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_register", &self.business_register);
+        w.put("city", &self.city);
+        w.put("connected_to_company_id", &self.connected_to_company_id);
+        w.put("contact_count", &self.contact_count);
+        w.put("company", &self.company);
+        w.put("company_vendor", &self.company_vendor);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_active", &self.is_active);
+        w.put("is_connected", &self.is_connected);
+        w.put("labor_union", &self.labor_union);
+        w.put("license_number", &self.license_number);
+        w.put("logo", &self.logo);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.put("notes", &self.notes);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("prequalified", &self.prequalified);
+        w.put("primary_contact", &self.primary_contact);
+        w.put("state_code", &self.state_code);
+        w.put("synced_to_erp", &self.synced_to_erp);
+        w.put("trade_name", &self.trade_name);
+        w.put("union_member", &self.union_member);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor_group", &self.vendor_group);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
         w.end()
     }
 }
@@ -19159,45 +19156,45 @@ impl<'de> serde::Deserialize<'de> for VendorDetailWithOriginCustomFields {
 impl serde::Serialize for VendorDetailWithOriginCustomFields {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviated_name", &self.abbreviated_name)?;
-        w.put("address", &self.address)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("authorized_bidder", &self.authorized_bidder)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("city", &self.city)?;
-        w.put("contact_count", &self.contact_count)?;
-        w.put("company", &self.company)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_connected", &self.is_connected)?;
-        w.put("labor_union", &self.labor_union)?;
-        w.put("license_number", &self.license_number)?;
-        w.put("logo", &self.logo)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("prequalified", &self.prequalified)?;
-        w.put("primary_contact", &self.primary_contact)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("synced_to_erp", &self.synced_to_erp)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("union_member", &self.union_member)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor_group", &self.vendor_group)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
-        w.put("origin_custom_fields", &self.origin_custom_fields)?;
-        w.put("erp_custom_fields", &self.erp_custom_fields)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviated_name", &self.abbreviated_name);
+        w.put("address", &self.address);
+        w.put("attachments", &self.attachments);
+        w.put("authorized_bidder", &self.authorized_bidder);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_register", &self.business_register);
+        w.put("city", &self.city);
+        w.put("contact_count", &self.contact_count);
+        w.put("company", &self.company);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_active", &self.is_active);
+        w.put("is_connected", &self.is_connected);
+        w.put("labor_union", &self.labor_union);
+        w.put("license_number", &self.license_number);
+        w.put("logo", &self.logo);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.put("notes", &self.notes);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("prequalified", &self.prequalified);
+        w.put("primary_contact", &self.primary_contact);
+        w.put("state_code", &self.state_code);
+        w.put("synced_to_erp", &self.synced_to_erp);
+        w.put("trade_name", &self.trade_name);
+        w.put("union_member", &self.union_member);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor_group", &self.vendor_group);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
+        w.put("origin_custom_fields", &self.origin_custom_fields);
+        w.put("erp_custom_fields", &self.erp_custom_fields);
         w.end()
     }
 }
@@ -19235,8 +19232,8 @@ impl<'de> serde::Deserialize<'de> for CompanySize {
 impl serde::Serialize for CompanySize {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("start", &self.start)?;
-        w.put("end", &self.end)?;
+        w.put("start", &self.start);
+        w.put("end", &self.end);
         w.end()
     }
 }
@@ -19295,16 +19292,16 @@ impl<'de> serde::Deserialize<'de> for VendorDetailWithBusiness2 {
 impl serde::Serialize for VendorDetailWithBusiness2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("dba", &self.dba)?;
-        w.put("logo_url", &self.logo_url)?;
-        w.put("primary_slug", &self.primary_slug)?;
-        w.put("construction_sectors", &self.construction_sectors)?;
-        w.put("business_types", &self.business_types)?;
-        w.put("provided_services", &self.provided_services)?;
-        w.put("avg_contract_size", &self.avg_contract_size)?;
-        w.put("company_size", &self.company_size)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("dba", &self.dba);
+        w.put("logo_url", &self.logo_url);
+        w.put("primary_slug", &self.primary_slug);
+        w.put("construction_sectors", &self.construction_sectors);
+        w.put("business_types", &self.business_types);
+        w.put("provided_services", &self.provided_services);
+        w.put("avg_contract_size", &self.avg_contract_size);
+        w.put("company_size", &self.company_size);
         w.end()
     }
 }
@@ -19347,12 +19344,12 @@ impl<'de> serde::Deserialize<'de> for ContractSigner {
 impl serde::Serialize for ContractSigner {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("company_name", &self.company_name);
+        w.put("contact_id", &self.contact_id);
+        w.put("is_active", &self.is_active);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -19411,22 +19408,22 @@ impl<'de> serde::Deserialize<'de> for VendorDetailWithBusinessBidding {
 impl serde::Serialize for VendorDetailWithBusinessBidding {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("affirmative_action", &self.affirmative_action)?;
-        w.put("african_american_business", &self.african_american_business)?;
-        w.put("asian_american_business", &self.asian_american_business)?;
-        w.put("certified_business_enterprise", &self.certified_business_enterprise)?;
-        w.put("disadvantaged_business", &self.disadvantaged_business)?;
-        w.put("eight_a_business", &self.eight_a_business)?;
-        w.put("hispanic_business", &self.hispanic_business)?;
+        w.put("affirmative_action", &self.affirmative_action);
+        w.put("african_american_business", &self.african_american_business);
+        w.put("asian_american_business", &self.asian_american_business);
+        w.put("certified_business_enterprise", &self.certified_business_enterprise);
+        w.put("disadvantaged_business", &self.disadvantaged_business);
+        w.put("eight_a_business", &self.eight_a_business);
+        w.put("hispanic_business", &self.hispanic_business);
         w.put(
             "historically_underutilized_business",
             &self.historically_underutilized_business,
-        )?;
-        w.put("minority_business_enterprise", &self.minority_business_enterprise)?;
-        w.put("native_american_business", &self.native_american_business)?;
-        w.put("sdvo_business", &self.sdvo_business)?;
-        w.put("small_business", &self.small_business)?;
-        w.put("womens_business", &self.womens_business)?;
+        );
+        w.put("minority_business_enterprise", &self.minority_business_enterprise);
+        w.put("native_american_business", &self.native_american_business);
+        w.put("sdvo_business", &self.sdvo_business);
+        w.put("small_business", &self.small_business);
+        w.put("womens_business", &self.womens_business);
         w.end()
     }
 }
@@ -19471,12 +19468,12 @@ impl<'de> serde::Deserialize<'de> for VendorDetailWithBusinessBiddingDistributio
 impl serde::Serialize for VendorDetailWithBusinessBiddingDistribution {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("login", &self.login)?;
-        w.put("id", &self.id)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("name", &self.name)?;
+        w.put("company_name", &self.company_name);
+        w.put("contact_id", &self.contact_id);
+        w.put("login", &self.login);
+        w.put("id", &self.id);
+        w.put("is_active", &self.is_active);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -19616,45 +19613,45 @@ impl<'de> serde::Deserialize<'de> for VendorDetailWithBusiness {
 impl serde::Serialize for VendorDetailWithBusiness {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviated_name", &self.abbreviated_name)?;
-        w.put("address", &self.address)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("authorized_bidder", &self.authorized_bidder)?;
-        w.put("business", &self.business)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("city", &self.city)?;
-        w.put("company_vendor", &self.company_vendor)?;
-        w.put("contract_signer", &self.contract_signer)?;
-        w.put("country_name", &self.country_name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_connected", &self.is_connected)?;
-        w.put("labor_union", &self.labor_union)?;
-        w.put("legal_name", &self.legal_name)?;
-        w.put("license_number", &self.license_number)?;
-        w.put("logo", &self.logo)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.put("notes", &self.notes)?;
-        w.put("prequalified", &self.prequalified)?;
-        w.put("primary_contact", &self.primary_contact)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("state_name", &self.state_name)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("union_member", &self.union_member)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
-        w.put("invoice_contacts", &self.invoice_contacts)?;
-        w.put("trades", &self.trades)?;
-        w.put("standard_cost_codes", &self.standard_cost_codes)?;
-        w.put("bidding", &self.bidding)?;
-        w.put("bidding_distribution", &self.bidding_distribution)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviated_name", &self.abbreviated_name);
+        w.put("address", &self.address);
+        w.put("attachments", &self.attachments);
+        w.put("authorized_bidder", &self.authorized_bidder);
+        w.put("business", &self.business);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_register", &self.business_register);
+        w.put("city", &self.city);
+        w.put("company_vendor", &self.company_vendor);
+        w.put("contract_signer", &self.contract_signer);
+        w.put("country_name", &self.country_name);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_connected", &self.is_connected);
+        w.put("labor_union", &self.labor_union);
+        w.put("legal_name", &self.legal_name);
+        w.put("license_number", &self.license_number);
+        w.put("logo", &self.logo);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.put("notes", &self.notes);
+        w.put("prequalified", &self.prequalified);
+        w.put("primary_contact", &self.primary_contact);
+        w.put("state_code", &self.state_code);
+        w.put("state_name", &self.state_name);
+        w.put("trade_name", &self.trade_name);
+        w.put("union_member", &self.union_member);
+        w.put("updated_at", &self.updated_at);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
+        w.put("invoice_contacts", &self.invoice_contacts);
+        w.put("trades", &self.trades);
+        w.put("standard_cost_codes", &self.standard_cost_codes);
+        w.put("bidding", &self.bidding);
+        w.put("bidding_distribution", &self.bidding_distribution);
         w.end()
     }
 }
@@ -19707,16 +19704,16 @@ impl<'de> serde::Deserialize<'de> for VendorDetailWithActiveUsersCount {
 impl serde::Serialize for VendorDetailWithActiveUsersCount {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("active_users_count", &self.active_users_count)?;
-        w.put("bids_count", &self.bids_count)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("company_vendor", &self.company_vendor)?;
-        w.put("is_connected", &self.is_connected)?;
-        w.put("open_bids_count", &self.open_bids_count)?;
-        w.put("projects_count", &self.projects_count)?;
-        w.put("synced_to_erp", &self.synced_to_erp)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("active_users_count", &self.active_users_count);
+        w.put("bids_count", &self.bids_count);
+        w.put("business_id", &self.business_id);
+        w.put("company_vendor", &self.company_vendor);
+        w.put("is_connected", &self.is_connected);
+        w.put("open_bids_count", &self.open_bids_count);
+        w.put("projects_count", &self.projects_count);
+        w.put("synced_to_erp", &self.synced_to_erp);
         w.end()
     }
 }
@@ -19973,8 +19970,8 @@ impl VendorBusinessRegister {
 impl serde::Serialize for VendorBusinessRegister {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("type", &self.type_)?;
-        w.field("identifier", &self.identifier)?;
+        w.field("type", &self.type_);
+        w.field("identifier", &self.identifier);
         w.end()
     }
 }
@@ -20057,23 +20054,23 @@ impl<'de> serde::Deserialize<'de> for WorkflowActivityHistory {
 impl serde::Serialize for WorkflowActivityHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("bic_duration", &self.bic_duration)?;
-        w.put("bic_start", &self.bic_start)?;
-        w.put("bic_end", &self.bic_end)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("performed_by_id", &self.performed_by_id)?;
-        w.put("performed_by_name", &self.performed_by_name)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("workflow_activity_id", &self.workflow_activity_id)?;
-        w.put("workflow_activity_name", &self.workflow_activity_name)?;
-        w.put("workflow_instance_id", &self.workflow_instance_id)?;
-        w.put("workflow_user_role_id", &self.workflow_user_role_id)?;
-        w.put("workflow_user_role_name", &self.workflow_user_role_name)?;
-        w.put("workflow_state_id", &self.workflow_state_id)?;
-        w.put("workflow_state_name", &self.workflow_state_name)?;
+        w.put("id", &self.id);
+        w.put("attachments", &self.attachments);
+        w.put("bic_duration", &self.bic_duration);
+        w.put("bic_start", &self.bic_start);
+        w.put("bic_end", &self.bic_end);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("performed_by_id", &self.performed_by_id);
+        w.put("performed_by_name", &self.performed_by_name);
+        w.put("updated_at", &self.updated_at);
+        w.put("workflow_activity_id", &self.workflow_activity_id);
+        w.put("workflow_activity_name", &self.workflow_activity_name);
+        w.put("workflow_instance_id", &self.workflow_instance_id);
+        w.put("workflow_user_role_id", &self.workflow_user_role_id);
+        w.put("workflow_user_role_name", &self.workflow_user_role_name);
+        w.put("workflow_state_id", &self.workflow_state_id);
+        w.put("workflow_state_name", &self.workflow_state_name);
         w.end()
     }
 }
@@ -20130,12 +20127,12 @@ impl NewWorkflowActivityHistory {
 impl serde::Serialize for NewWorkflowActivityHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("workflow_activity_id", &self.workflow_activity_id)?;
-        w.field("workflow_instance_id", &self.workflow_instance_id)?;
-        w.field("workflow_user_role_id", &self.workflow_user_role_id)?;
-        w.field("performed_by_id", &self.performed_by_id)?;
-        w.optional("comments", &self.comments)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("workflow_activity_id", &self.workflow_activity_id);
+        w.field("workflow_instance_id", &self.workflow_instance_id);
+        w.field("workflow_user_role_id", &self.workflow_user_role_id);
+        w.field("performed_by_id", &self.performed_by_id);
+        w.optional("comments", &self.comments);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -20179,10 +20176,10 @@ impl<'de> serde::Deserialize<'de> for WorkflowUserRoleAssignee {
 impl serde::Serialize for WorkflowUserRoleAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("initials", &self.initials)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("avatar", &self.avatar);
+        w.put("initials", &self.initials);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -20223,9 +20220,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowUserRole {
 impl serde::Serialize for WorkflowUserRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("assignee", &self.assignee)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("assignee", &self.assignee);
         w.end()
     }
 }
@@ -20266,9 +20263,9 @@ impl<'de> serde::Deserialize<'de> for PerformActivityDataWorkflowActivityHistory
 impl serde::Serialize for PerformActivityDataWorkflowActivityHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("workflow_activity_id", &self.workflow_activity_id)?;
-        w.put("workflow_instance_id", &self.workflow_instance_id)?;
-        w.put("workflow_user_role_id", &self.workflow_user_role_id)?;
+        w.put("workflow_activity_id", &self.workflow_activity_id);
+        w.put("workflow_instance_id", &self.workflow_instance_id);
+        w.put("workflow_user_role_id", &self.workflow_user_role_id);
         w.end()
     }
 }
@@ -20303,7 +20300,7 @@ impl<'de> serde::Deserialize<'de> for PerformActivityData {
 impl serde::Serialize for PerformActivityData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("workflow_activity_history", &self.workflow_activity_history)?;
+        w.put("workflow_activity_history", &self.workflow_activity_history);
         w.end()
     }
 }
@@ -20344,9 +20341,9 @@ impl<'de> serde::Deserialize<'de> for PerformActivity {
 impl serde::Serialize for PerformActivity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("url", &self.url)?;
-        w.put("method", &self.method)?;
-        w.put("data", &self.data)?;
+        w.put("url", &self.url);
+        w.put("method", &self.method);
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -20390,10 +20387,10 @@ impl<'de> serde::Deserialize<'de> for CurrentWorkflowActivity {
 impl serde::Serialize for CurrentWorkflowActivity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("workflow_user_role", &self.workflow_user_role)?;
-        w.put("perform_activity", &self.perform_activity)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("workflow_user_role", &self.workflow_user_role);
+        w.put("perform_activity", &self.perform_activity);
         w.end()
     }
 }
@@ -20446,13 +20443,13 @@ impl<'de> serde::Deserialize<'de> for Workflow {
 impl serde::Serialize for Workflow {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("class_name", &self.class_name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("domain", &self.domain)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("class_name", &self.class_name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("domain", &self.domain);
         w.end()
     }
 }
@@ -20509,15 +20506,15 @@ impl<'de> serde::Deserialize<'de> for WorkflowInstance {
 impl serde::Serialize for WorkflowInstance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("becomes_overdue_at", &self.becomes_overdue_at)?;
-        w.put("current_state_set_at", &self.current_state_set_at)?;
-        w.put("workflowed_object_id", &self.workflowed_object_id)?;
-        w.put("workflowed_object_type", &self.workflowed_object_type)?;
-        w.put("project", &self.project)?;
-        w.put("current_workflow_activities", &self.current_workflow_activities)?;
-        w.put("current_workflow_state", &self.current_workflow_state)?;
-        w.put("workflow", &self.workflow)?;
+        w.put("id", &self.id);
+        w.put("becomes_overdue_at", &self.becomes_overdue_at);
+        w.put("current_state_set_at", &self.current_state_set_at);
+        w.put("workflowed_object_id", &self.workflowed_object_id);
+        w.put("workflowed_object_type", &self.workflowed_object_type);
+        w.put("project", &self.project);
+        w.put("current_workflow_activities", &self.current_workflow_activities);
+        w.put("current_workflow_state", &self.current_workflow_state);
+        w.put("workflow", &self.workflow);
         w.end()
     }
 }
@@ -20661,44 +20658,44 @@ impl<'de> serde::Deserialize<'de> for MeV1_1 {
 impl serde::Serialize for MeV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
-        w.put("zip", &self.zip)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("is_insurance_manager", &self.is_insurance_manager)?;
-        w.put("party_id", &self.party_id)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("default_permission_template_id", &self.default_permission_template_id)?;
-        w.put("permission_template", &self.permission_template)?;
-        w.put("company_permission_template_id", &self.company_permission_template_id)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("login_information_uuid", &self.login_information_uuid)?;
+        w.put("address", &self.address);
+        w.put("avatar", &self.avatar);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("country_code", &self.country_code);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("job_title", &self.job_title);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("state_code", &self.state_code);
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at);
+        w.put("zip", &self.zip);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("is_insurance_manager", &self.is_insurance_manager);
+        w.put("party_id", &self.party_id);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("default_permission_template_id", &self.default_permission_template_id);
+        w.put("permission_template", &self.permission_template);
+        w.put("company_permission_template_id", &self.company_permission_template_id);
+        w.put("business_id", &self.business_id);
+        w.put("login_information_uuid", &self.login_information_uuid);
         w.end()
     }
 }
@@ -20747,9 +20744,9 @@ impl UserBulkAddV1_1User {
 impl serde::Serialize for UserBulkAddV1_1User {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("user_id", &self.user_id)?;
-        w.optional("project_id", &self.project_id)?;
-        w.optional("permission_template_id", &self.permission_template_id)?;
+        w.optional("user_id", &self.user_id);
+        w.optional("project_id", &self.project_id);
+        w.optional("permission_template_id", &self.permission_template_id);
         w.end()
     }
 }
@@ -20772,7 +20769,7 @@ impl UserBulkAddV1_1 {
 impl serde::Serialize for UserBulkAddV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("users", &self.users)?;
+        w.field("users", &self.users);
         w.end()
     }
 }
@@ -20807,7 +20804,7 @@ impl<'de> serde::Deserialize<'de> for UserId {
 impl serde::Serialize for UserId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("projectId", &self.project_id)?;
+        w.put("projectId", &self.project_id);
         w.end()
     }
 }
@@ -20842,7 +20839,7 @@ impl<'de> serde::Deserialize<'de> for UserBulkAddResultV1_1 {
 impl serde::Serialize for UserBulkAddResultV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("userId", &self.user_id)?;
+        w.put("userId", &self.user_id);
         w.end()
     }
 }
@@ -20882,8 +20879,8 @@ impl UserBulkRemoveV1_1User {
 impl serde::Serialize for UserBulkRemoveV1_1User {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("user_id", &self.user_id)?;
-        w.optional("project_id", &self.project_id)?;
+        w.optional("user_id", &self.user_id);
+        w.optional("project_id", &self.project_id);
         w.end()
     }
 }
@@ -20906,7 +20903,7 @@ impl UserBulkRemoveV1_1 {
 impl serde::Serialize for UserBulkRemoveV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("users", &self.users)?;
+        w.field("users", &self.users);
         w.end()
     }
 }
@@ -21097,53 +21094,53 @@ impl<'de> serde::Deserialize<'de> for ProjectV1_1WithCreatedBy {
 impl serde::Serialize for ProjectV1_1WithCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("accounting_project_number", &self.accounting_project_number)?;
-        w.put("active", &self.active)?;
-        w.put("actual_start_date", &self.actual_start_date)?;
-        w.put("address", &self.address)?;
-        w.put("city", &self.city)?;
-        w.put("company", &self.company)?;
-        w.put("completion_date", &self.completion_date)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("county", &self.county)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("delivery_method", &self.delivery_method)?;
-        w.put("description", &self.description)?;
-        w.put("designated_market_area", &self.designated_market_area)?;
-        w.put("display_name", &self.display_name)?;
-        w.put("estimated_value", &self.estimated_value)?;
-        w.put("is_demo", &self.is_demo)?;
-        w.put("latitude", &self.latitude)?;
-        w.put("longitude", &self.longitude)?;
-        w.put("name", &self.name)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("owners_project_id", &self.owners_project_id)?;
-        w.put("parent_job_id", &self.parent_job_id)?;
-        w.put("phone", &self.phone)?;
-        w.put("photo_id", &self.photo_id)?;
-        w.put("project_bid_type_id", &self.project_bid_type_id)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("project_owner_type_id", &self.project_owner_type_id)?;
-        w.put("project_region_id", &self.project_region_id)?;
-        w.put("project_stage", &self.project_stage)?;
-        w.put("project_template", &self.project_template)?;
-        w.put("project_type", &self.project_type)?;
-        w.put("projected_finish_date", &self.projected_finish_date)?;
-        w.put("sector", &self.sector)?;
-        w.put("square_feet", &self.square_feet)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("store_number", &self.store_number)?;
-        w.put("time_zone", &self.time_zone)?;
-        w.put("total_value", &self.total_value)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("work_scope", &self.work_scope)?;
-        w.put("zip", &self.zip)?;
+        w.put("id", &self.id);
+        w.put("accounting_project_number", &self.accounting_project_number);
+        w.put("active", &self.active);
+        w.put("actual_start_date", &self.actual_start_date);
+        w.put("address", &self.address);
+        w.put("city", &self.city);
+        w.put("company", &self.company);
+        w.put("completion_date", &self.completion_date);
+        w.put("country_code", &self.country_code);
+        w.put("county", &self.county);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("delivery_method", &self.delivery_method);
+        w.put("description", &self.description);
+        w.put("designated_market_area", &self.designated_market_area);
+        w.put("display_name", &self.display_name);
+        w.put("estimated_value", &self.estimated_value);
+        w.put("is_demo", &self.is_demo);
+        w.put("latitude", &self.latitude);
+        w.put("longitude", &self.longitude);
+        w.put("name", &self.name);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("owners_project_id", &self.owners_project_id);
+        w.put("parent_job_id", &self.parent_job_id);
+        w.put("phone", &self.phone);
+        w.put("photo_id", &self.photo_id);
+        w.put("project_bid_type_id", &self.project_bid_type_id);
+        w.put("project_number", &self.project_number);
+        w.put("project_owner_type_id", &self.project_owner_type_id);
+        w.put("project_region_id", &self.project_region_id);
+        w.put("project_stage", &self.project_stage);
+        w.put("project_template", &self.project_template);
+        w.put("project_type", &self.project_type);
+        w.put("projected_finish_date", &self.projected_finish_date);
+        w.put("sector", &self.sector);
+        w.put("square_feet", &self.square_feet);
+        w.put("start_date", &self.start_date);
+        w.put("state_code", &self.state_code);
+        w.put("store_number", &self.store_number);
+        w.put("time_zone", &self.time_zone);
+        w.put("total_value", &self.total_value);
+        w.put("updated_at", &self.updated_at);
+        w.put("work_scope", &self.work_scope);
+        w.put("zip", &self.zip);
         w.end()
     }
 }
@@ -21238,8 +21235,8 @@ impl<'de> serde::Deserialize<'de> for ProjectV1_1WithDepartmentsPersistentMessag
 impl serde::Serialize for ProjectV1_1WithDepartmentsPersistentMessage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("message", &self.message)?;
-        w.put("title", &self.title)?;
+        w.put("message", &self.message);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -21438,65 +21435,65 @@ impl<'de> serde::Deserialize<'de> for ProjectV1_1WithDepartments {
 impl serde::Serialize for ProjectV1_1WithDepartments {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("accounting_project_number", &self.accounting_project_number)?;
-        w.put("active", &self.active)?;
-        w.put("actual_start_date", &self.actual_start_date)?;
-        w.put("address", &self.address)?;
-        w.put("city", &self.city)?;
-        w.put("company", &self.company)?;
-        w.put("completion_date", &self.completion_date)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("county", &self.county)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("departments", &self.departments)?;
-        w.put("description", &self.description)?;
-        w.put("designated_market_area", &self.designated_market_area)?;
-        w.put("dictionary_type", &self.dictionary_type)?;
-        w.put("display_name", &self.display_name)?;
-        w.put("estimated_completion_date", &self.estimated_completion_date)?;
-        w.put("estimated_start_date", &self.estimated_start_date)?;
-        w.put("estimated_value", &self.estimated_value)?;
-        w.put("flag", &self.flag)?;
-        w.put("inbound_email", &self.inbound_email)?;
-        w.put("latitude", &self.latitude)?;
-        w.put("logo_url", &self.logo_url)?;
-        w.put("longitude", &self.longitude)?;
-        w.put("name", &self.name)?;
-        w.put("office", &self.office)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("owners_project_id", &self.owners_project_id)?;
-        w.put("parent_job_id", &self.parent_job_id)?;
-        w.put("persistent_message", &self.persistent_message)?;
-        w.put("phone", &self.phone)?;
-        w.put("photo_id", &self.photo_id)?;
-        w.put("program", &self.program)?;
-        w.put("project_bid_type", &self.project_bid_type)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("project_owner_type", &self.project_owner_type)?;
-        w.put("project_owner_type_id", &self.project_owner_type_id)?;
-        w.put("project_region", &self.project_region)?;
-        w.put("project_region_id", &self.project_region_id)?;
-        w.put("project_stage", &self.project_stage)?;
-        w.put("project_type", &self.project_type)?;
-        w.put("projected_finish_date", &self.projected_finish_date)?;
-        w.put("public_notes", &self.public_notes)?;
-        w.put("square_feet", &self.square_feet)?;
-        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("store_number", &self.store_number)?;
-        w.put("time_zone", &self.time_zone)?;
-        w.put("total_value", &self.total_value)?;
-        w.put("tz_name", &self.tz_name)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("warranty_end_date", &self.warranty_end_date)?;
-        w.put("warranty_start_date", &self.warranty_start_date)?;
-        w.put("zip", &self.zip)?;
-        w.put("project_sector_id", &self.project_sector_id)?;
+        w.put("id", &self.id);
+        w.put("accounting_project_number", &self.accounting_project_number);
+        w.put("active", &self.active);
+        w.put("actual_start_date", &self.actual_start_date);
+        w.put("address", &self.address);
+        w.put("city", &self.city);
+        w.put("company", &self.company);
+        w.put("completion_date", &self.completion_date);
+        w.put("country_code", &self.country_code);
+        w.put("county", &self.county);
+        w.put("created_at", &self.created_at);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("departments", &self.departments);
+        w.put("description", &self.description);
+        w.put("designated_market_area", &self.designated_market_area);
+        w.put("dictionary_type", &self.dictionary_type);
+        w.put("display_name", &self.display_name);
+        w.put("estimated_completion_date", &self.estimated_completion_date);
+        w.put("estimated_start_date", &self.estimated_start_date);
+        w.put("estimated_value", &self.estimated_value);
+        w.put("flag", &self.flag);
+        w.put("inbound_email", &self.inbound_email);
+        w.put("latitude", &self.latitude);
+        w.put("logo_url", &self.logo_url);
+        w.put("longitude", &self.longitude);
+        w.put("name", &self.name);
+        w.put("office", &self.office);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("owners_project_id", &self.owners_project_id);
+        w.put("parent_job_id", &self.parent_job_id);
+        w.put("persistent_message", &self.persistent_message);
+        w.put("phone", &self.phone);
+        w.put("photo_id", &self.photo_id);
+        w.put("program", &self.program);
+        w.put("project_bid_type", &self.project_bid_type);
+        w.put("project_number", &self.project_number);
+        w.put("project_owner_type", &self.project_owner_type);
+        w.put("project_owner_type_id", &self.project_owner_type_id);
+        w.put("project_region", &self.project_region);
+        w.put("project_region_id", &self.project_region_id);
+        w.put("project_stage", &self.project_stage);
+        w.put("project_type", &self.project_type);
+        w.put("projected_finish_date", &self.projected_finish_date);
+        w.put("public_notes", &self.public_notes);
+        w.put("square_feet", &self.square_feet);
+        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id);
+        w.put("start_date", &self.start_date);
+        w.put("state_code", &self.state_code);
+        w.put("store_number", &self.store_number);
+        w.put("time_zone", &self.time_zone);
+        w.put("total_value", &self.total_value);
+        w.put("tz_name", &self.tz_name);
+        w.put("updated_at", &self.updated_at);
+        w.put("warranty_end_date", &self.warranty_end_date);
+        w.put("warranty_start_date", &self.warranty_start_date);
+        w.put("zip", &self.zip);
+        w.put("project_sector_id", &self.project_sector_id);
         w.end()
     }
 }
@@ -21777,21 +21774,21 @@ impl<'de> serde::Deserialize<'de> for VendorV1_1Choice2 {
 impl serde::Serialize for VendorV1_1Choice2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("city", &self.city)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("logo", &self.logo)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("zip", &self.zip)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("address", &self.address);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_register", &self.business_register);
+        w.put("city", &self.city);
+        w.put("country_code", &self.country_code);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_active", &self.is_active);
+        w.put("logo", &self.logo);
+        w.put("state_code", &self.state_code);
+        w.put("trade_name", &self.trade_name);
+        w.put("zip", &self.zip);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -21832,10 +21829,10 @@ impl<'de> serde::Deserialize<'de> for VendorV1_1Choice3 {
 impl serde::Serialize for VendorV1_1Choice3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("logo", &self.logo)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("logo", &self.logo);
+        w.put("is_active", &self.is_active);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -21977,44 +21974,44 @@ impl<'de> serde::Deserialize<'de> for VendorV1_1Choice {
 impl serde::Serialize for VendorV1_1Choice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviated_name", &self.abbreviated_name)?;
-        w.put("address", &self.address)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("authorized_bidder", &self.authorized_bidder)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_register", &self.business_register)?;
-        w.put("city", &self.city)?;
-        w.put("company", &self.company)?;
-        w.put("company_vendor", &self.company_vendor)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_connected", &self.is_connected)?;
-        w.put("labor_union", &self.labor_union)?;
-        w.put("license_number", &self.license_number)?;
-        w.put("logo", &self.logo)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_code", &self.origin_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("prequalified", &self.prequalified)?;
-        w.put("primary_contact", &self.primary_contact)?;
-        w.put("project_ids", &self.project_ids)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("synced_to_erp", &self.synced_to_erp)?;
-        w.put("trade_name", &self.trade_name)?;
-        w.put("union_member", &self.union_member)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor_group", &self.vendor_group)?;
-        w.put("website", &self.website)?;
-        w.put("zip", &self.zip)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("abbreviated_name", &self.abbreviated_name);
+        w.put("address", &self.address);
+        w.put("attachments", &self.attachments);
+        w.put("authorized_bidder", &self.authorized_bidder);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_register", &self.business_register);
+        w.put("city", &self.city);
+        w.put("company", &self.company);
+        w.put("company_vendor", &self.company_vendor);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("fax_number", &self.fax_number);
+        w.put("is_active", &self.is_active);
+        w.put("is_connected", &self.is_connected);
+        w.put("labor_union", &self.labor_union);
+        w.put("license_number", &self.license_number);
+        w.put("logo", &self.logo);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("non_union_prevailing_wage", &self.non_union_prevailing_wage);
+        w.put("notes", &self.notes);
+        w.put("origin_code", &self.origin_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("prequalified", &self.prequalified);
+        w.put("primary_contact", &self.primary_contact);
+        w.put("project_ids", &self.project_ids);
+        w.put("state_code", &self.state_code);
+        w.put("synced_to_erp", &self.synced_to_erp);
+        w.put("trade_name", &self.trade_name);
+        w.put("union_member", &self.union_member);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor_group", &self.vendor_group);
+        w.put("website", &self.website);
+        w.put("zip", &self.zip);
         w.end()
     }
 }
@@ -22487,41 +22484,41 @@ impl<'de> serde::Deserialize<'de> for UserV1_3Short {
 impl serde::Serialize for UserV1_3Short {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
-        w.put("zip", &self.zip)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("permission_template", &self.permission_template)?;
-        w.put("company_permission_template", &self.company_permission_template)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("address", &self.address);
+        w.put("avatar", &self.avatar);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("contact_id", &self.contact_id);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("job_title", &self.job_title);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("state_code", &self.state_code);
+        w.put("updated_at", &self.updated_at);
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at);
+        w.put("zip", &self.zip);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("permission_template", &self.permission_template);
+        w.put("company_permission_template", &self.company_permission_template);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -22660,43 +22657,43 @@ impl<'de> serde::Deserialize<'de> for UserV1_3WithRole {
 impl serde::Serialize for UserV1_3WithRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
-        w.put("zip", &self.zip)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("permission_template", &self.permission_template)?;
-        w.put("company_permission_template", &self.company_permission_template)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("role", &self.role)?;
-        w.put("verified_employee", &self.verified_employee)?;
+        w.put("address", &self.address);
+        w.put("avatar", &self.avatar);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("contact_id", &self.contact_id);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("job_title", &self.job_title);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("state_code", &self.state_code);
+        w.put("updated_at", &self.updated_at);
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at);
+        w.put("zip", &self.zip);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("permission_template", &self.permission_template);
+        w.put("company_permission_template", &self.company_permission_template);
+        w.put("vendor", &self.vendor);
+        w.put("role", &self.role);
+        w.put("verified_employee", &self.verified_employee);
         w.end()
     }
 }
@@ -23076,39 +23073,39 @@ impl NewUserV1_3 {
 impl serde::Serialize for NewUserV1_3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("first_name", &self.first_name)?;
-        w.field("last_name", &self.last_name)?;
-        w.optional("job_title", &self.job_title)?;
-        w.optional("address", &self.address)?;
-        w.optional("city", &self.city)?;
-        w.optional("zip", &self.zip)?;
-        w.optional("business_phone", &self.business_phone)?;
-        w.optional("business_phone_extension", &self.business_phone_extension)?;
-        w.optional("mobile_phone", &self.mobile_phone)?;
-        w.optional("fax_number", &self.fax_number)?;
-        w.field("email_address", &self.email_address)?;
-        w.optional("email_signature", &self.email_signature)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("is_employee", &self.is_employee)?;
-        w.optional("employee_id", &self.employee_id)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("country_code", &self.country_code)?;
-        w.optional("state_code", &self.state_code)?;
-        w.optional("initials", &self.initials)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("first_name", &self.first_name);
+        w.field("last_name", &self.last_name);
+        w.optional("job_title", &self.job_title);
+        w.optional("address", &self.address);
+        w.optional("city", &self.city);
+        w.optional("zip", &self.zip);
+        w.optional("business_phone", &self.business_phone);
+        w.optional("business_phone_extension", &self.business_phone_extension);
+        w.optional("mobile_phone", &self.mobile_phone);
+        w.optional("fax_number", &self.fax_number);
+        w.field("email_address", &self.email_address);
+        w.optional("email_signature", &self.email_signature);
+        w.optional("is_active", &self.is_active);
+        w.optional("is_employee", &self.is_employee);
+        w.optional("employee_id", &self.employee_id);
+        w.optional("notes", &self.notes);
+        w.optional("country_code", &self.country_code);
+        w.optional("state_code", &self.state_code);
+        w.optional("initials", &self.initials);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("vendor_id", &self.vendor_id);
         w.optional(
             "default_permission_template_id",
             &self.default_permission_template_id,
-        )?;
+        );
         w.optional(
             "company_permission_template_id",
             &self.company_permission_template_id,
-        )?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
-        w.optional("avatar", &self.avatar)?;
-        w.optional("bid_contact", &self.bid_contact)?;
+        );
+        w.optional("work_classification_id", &self.work_classification_id);
+        w.optional("avatar", &self.avatar);
+        w.optional("bid_contact", &self.bid_contact);
         w.end()
     }
 }
@@ -23430,8 +23427,8 @@ impl<'de> serde::Deserialize<'de> for UserError {
 impl serde::Serialize for UserError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("projectId", &self.project_id)?;
-        w.put("message", &self.message)?;
+        w.put("projectId", &self.project_id);
+        w.put("message", &self.message);
         w.end()
     }
 }
@@ -23468,8 +23465,8 @@ impl<'de> serde::Deserialize<'de> for UserBulkAddResultV1_3Entity {
 impl serde::Serialize for UserBulkAddResultV1_3Entity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("userId", &self.user_id)?;
-        w.put("projects", &self.projects)?;
+        w.put("userId", &self.user_id);
+        w.put("projects", &self.projects);
         w.end()
     }
 }
@@ -23504,7 +23501,7 @@ impl<'de> serde::Deserialize<'de> for UserBulkAddResultV1_3 {
 impl serde::Serialize for UserBulkAddResultV1_3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
+        w.put("entities", &self.entities);
         w.end()
     }
 }
@@ -23541,8 +23538,8 @@ impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV1_3Error {
 impl serde::Serialize for CompanyUserBulkAddResultV1_3Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("userId", &self.user_id)?;
-        w.put("errors", &self.errors)?;
+        w.put("userId", &self.user_id);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -23580,8 +23577,8 @@ impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV1_3 {
 impl serde::Serialize for CompanyUserBulkAddResultV1_3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -23719,42 +23716,42 @@ impl<'de> serde::Deserialize<'de> for UserDetailV1_3WithContactId {
 impl serde::Serialize for UserDetailV1_3WithContactId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("is_insurance_manager", &self.is_insurance_manager)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("default_permission_template_id", &self.default_permission_template_id)?;
-        w.put("company_permission_template_id", &self.company_permission_template_id)?;
-        w.put("role", &self.role)?;
-        w.put("verified_employee", &self.verified_employee)?;
+        w.put("address", &self.address);
+        w.put("avatar", &self.avatar);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("contact_id", &self.contact_id);
+        w.put("country_code", &self.country_code);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("is_insurance_manager", &self.is_insurance_manager);
+        w.put("job_title", &self.job_title);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("state_code", &self.state_code);
+        w.put("zip", &self.zip);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("default_permission_template_id", &self.default_permission_template_id);
+        w.put("company_permission_template_id", &self.company_permission_template_id);
+        w.put("role", &self.role);
+        w.put("verified_employee", &self.verified_employee);
         w.end()
     }
 }
@@ -23922,11 +23919,11 @@ impl<'de> serde::Deserialize<'de> for ProjectDocumentV2File {
 impl serde::Serialize for ProjectDocumentV2File {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("checked_out_by", &self.checked_out_by)?;
-        w.put("checked_out_until", &self.checked_out_until)?;
-        w.put("current_version", &self.current_version)?;
-        w.put("description", &self.description)?;
-        w.put("file_type", &self.file_type)?;
+        w.put("checked_out_by", &self.checked_out_by);
+        w.put("checked_out_until", &self.checked_out_until);
+        w.put("current_version", &self.current_version);
+        w.put("description", &self.description);
+        w.put("file_type", &self.file_type);
         w.end()
     }
 }
@@ -24005,23 +24002,23 @@ impl<'de> serde::Deserialize<'de> for ProjectDocumentV2 {
 impl serde::Serialize for ProjectDocumentV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("read_only", &self.read_only)?;
-        w.put("is_deleted", &self.is_deleted)?;
-        w.put("is_recycle_bin", &self.is_recycle_bin)?;
-        w.put("document_type", &self.document_type)?;
-        w.put("is_tracked", &self.is_tracked)?;
-        w.put("private", &self.private)?;
-        w.put("private_parent", &self.private_parent)?;
-        w.put("tracked_folder", &self.tracked_folder)?;
-        w.put("file", &self.file)?;
-        w.put("children", &self.children)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("parent_id", &self.parent_id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("read_only", &self.read_only);
+        w.put("is_deleted", &self.is_deleted);
+        w.put("is_recycle_bin", &self.is_recycle_bin);
+        w.put("document_type", &self.document_type);
+        w.put("is_tracked", &self.is_tracked);
+        w.put("private", &self.private);
+        w.put("private_parent", &self.private_parent);
+        w.put("tracked_folder", &self.tracked_folder);
+        w.put("file", &self.file);
+        w.put("children", &self.children);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -24055,7 +24052,7 @@ impl<'de> serde::Deserialize<'de> for DocumentListV2 {
 impl serde::Serialize for DocumentListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -24088,7 +24085,7 @@ impl<'de> serde::Deserialize<'de> for PersonBulkActivateResultV2 {
 impl serde::Serialize for PersonBulkActivateResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -24137,12 +24134,12 @@ impl<'de> serde::Deserialize<'de> for LinkV2 {
 impl serde::Serialize for LinkV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("url", &self.url)?;
-        w.put("position", &self.position)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("url", &self.url);
+        w.put("position", &self.position);
+        w.put("project_id", &self.project_id);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -24175,7 +24172,7 @@ impl<'de> serde::Deserialize<'de> for LinkListV2 {
 impl serde::Serialize for LinkListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -24211,9 +24208,9 @@ impl LinkBulkUpdateItemV2 {
 impl serde::Serialize for LinkBulkUpdateItemV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.field("title", &self.title)?;
-        w.field("url", &self.url)?;
+        w.optional("id", &self.id);
+        w.field("title", &self.title);
+        w.field("url", &self.url);
         w.end()
     }
 }
@@ -24262,12 +24259,12 @@ impl<'de> serde::Deserialize<'de> for ProjectDateV2 {
 impl serde::Serialize for ProjectDateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_membership_id", &self.project_membership_id)?;
-        w.put("name", &self.name)?;
-        w.put("date", &self.date)?;
-        w.put("actual_date", &self.actual_date)?;
-        w.put("display_on_timeline", &self.display_on_timeline)?;
+        w.put("id", &self.id);
+        w.put("project_membership_id", &self.project_membership_id);
+        w.put("name", &self.name);
+        w.put("date", &self.date);
+        w.put("actual_date", &self.actual_date);
+        w.put("display_on_timeline", &self.display_on_timeline);
         w.end()
     }
 }
@@ -24300,7 +24297,7 @@ impl<'de> serde::Deserialize<'de> for ProjectDateListV2 {
 impl serde::Serialize for ProjectDateListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -24337,8 +24334,8 @@ impl<'de> serde::Deserialize<'de> for ProjectMembershipBulkRemoveResultV2Data {
 impl serde::Serialize for ProjectMembershipBulkRemoveResultV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("processed_ids", &self.processed_ids)?;
-        w.put("skipped_ids", &self.skipped_ids)?;
+        w.put("processed_ids", &self.processed_ids);
+        w.put("skipped_ids", &self.skipped_ids);
         w.end()
     }
 }
@@ -24371,7 +24368,7 @@ impl<'de> serde::Deserialize<'de> for ProjectMembershipBulkRemoveResultV2 {
 impl serde::Serialize for ProjectMembershipBulkRemoveResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -24404,7 +24401,7 @@ impl<'de> serde::Deserialize<'de> for DefaultListV2 {
 impl serde::Serialize for DefaultListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -24459,14 +24456,14 @@ impl<'de> serde::Deserialize<'de> for WorkflowInstanceV2 {
 impl serde::Serialize for WorkflowInstanceV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("tool_subtype", &self.tool_subtype)?;
-        w.put("tool_type", &self.tool_type)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("started_at", &self.started_at)?;
-        w.put("ended_at", &self.ended_at)?;
+        w.put("id", &self.id);
+        w.put("item_id", &self.item_id);
+        w.put("tool_subtype", &self.tool_subtype);
+        w.put("tool_type", &self.tool_type);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("started_at", &self.started_at);
+        w.put("ended_at", &self.ended_at);
         w.end()
     }
 }
@@ -24501,7 +24498,7 @@ impl<'de> serde::Deserialize<'de> for InstanceListV2 {
 impl serde::Serialize for InstanceListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -24553,11 +24550,11 @@ impl NewInstanceV2 {
 impl serde::Serialize for NewInstanceV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("tool_type", &self.tool_type)?;
-        w.field("tool_subtype", &self.tool_subtype)?;
-        w.field("item_id", &self.item_id)?;
-        w.optional("template_id", &self.template_id)?;
-        w.optional("preset_id", &self.preset_id)?;
+        w.field("tool_type", &self.tool_type);
+        w.field("tool_subtype", &self.tool_subtype);
+        w.field("item_id", &self.item_id);
+        w.optional("template_id", &self.template_id);
+        w.optional("preset_id", &self.preset_id);
         w.end()
     }
 }
@@ -24597,9 +24594,9 @@ impl<'de> serde::Deserialize<'de> for StepHistoryDetailField {
 impl serde::Serialize for StepHistoryDetailField {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("label", &self.label)?;
-        w.put("value", &self.value)?;
-        w.put("type", &self.type_)?;
+        w.put("label", &self.label);
+        w.put("value", &self.value);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -24645,11 +24642,11 @@ impl<'de> serde::Deserialize<'de> for StepHistoryDetail {
 impl serde::Serialize for StepHistoryDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("subtitle", &self.subtitle)?;
-        w.put("icon", &self.icon)?;
-        w.put("fields", &self.fields)?;
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("subtitle", &self.subtitle);
+        w.put("icon", &self.icon);
+        w.put("fields", &self.fields);
         w.end()
     }
 }
@@ -24695,11 +24692,11 @@ impl<'de> serde::Deserialize<'de> for StepHistory {
 impl serde::Serialize for StepHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("title", &self.title)?;
-        w.put("subtitle", &self.subtitle)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("icon", &self.icon)?;
-        w.put("details", &self.details)?;
+        w.put("title", &self.title);
+        w.put("subtitle", &self.subtitle);
+        w.put("created_at", &self.created_at);
+        w.put("icon", &self.icon);
+        w.put("details", &self.details);
         w.end()
     }
 }
@@ -24739,9 +24736,9 @@ impl<'de> serde::Deserialize<'de> for AvailableResponseOption {
 impl serde::Serialize for AvailableResponseOption {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("response_type", &self.response_type)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("response_type", &self.response_type);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -24785,10 +24782,10 @@ impl<'de> serde::Deserialize<'de> for AllAssignee {
 impl serde::Serialize for AllAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("login", &self.login)?;
-        w.put("company", &self.company)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("login", &self.login);
+        w.put("company", &self.company);
         w.end()
     }
 }
@@ -24825,8 +24822,8 @@ impl<'de> serde::Deserialize<'de> for ResponseOccurrenceAttachment {
 impl serde::Serialize for ResponseOccurrenceAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
+        w.put("name", &self.name);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -24873,11 +24870,11 @@ impl<'de> serde::Deserialize<'de> for ResponseOccurrenceAssignee {
 impl serde::Serialize for ResponseOccurrenceAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("company", &self.company)?;
-        w.put("required", &self.required)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("company", &self.company);
+        w.put("required", &self.required);
         w.end()
     }
 }
@@ -24923,11 +24920,11 @@ impl<'de> serde::Deserialize<'de> for ResponseOccurrence {
 impl serde::Serialize for ResponseOccurrence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("submitted_at", &self.submitted_at)?;
-        w.put("selected_response_option", &self.selected_response_option)?;
-        w.put("comment", &self.comment)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("assignee", &self.assignee)?;
+        w.put("submitted_at", &self.submitted_at);
+        w.put("selected_response_option", &self.selected_response_option);
+        w.put("comment", &self.comment);
+        w.put("attachments", &self.attachments);
+        w.put("assignee", &self.assignee);
         w.end()
     }
 }
@@ -24986,15 +24983,15 @@ impl<'de> serde::Deserialize<'de> for CurrentStepOccurrence {
 impl serde::Serialize for CurrentStepOccurrence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("step_uuid", &self.step_uuid)?;
-        w.put("name", &self.name)?;
-        w.put("started_at", &self.started_at)?;
-        w.put("overdue_at", &self.overdue_at)?;
-        w.put("step_histories", &self.step_histories)?;
-        w.put("available_response_options", &self.available_response_options)?;
-        w.put("notification_recipients", &self.notification_recipients)?;
-        w.put("response_occurrences", &self.response_occurrences)?;
+        w.put("id", &self.id);
+        w.put("step_uuid", &self.step_uuid);
+        w.put("name", &self.name);
+        w.put("started_at", &self.started_at);
+        w.put("overdue_at", &self.overdue_at);
+        w.put("step_histories", &self.step_histories);
+        w.put("available_response_options", &self.available_response_options);
+        w.put("notification_recipients", &self.notification_recipients);
+        w.put("response_occurrences", &self.response_occurrences);
         w.end()
     }
 }
@@ -25038,10 +25035,10 @@ impl<'de> serde::Deserialize<'de> for WorkflowManager {
 impl serde::Serialize for WorkflowManager {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("company", &self.company)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("company", &self.company);
         w.end()
     }
 }
@@ -25081,9 +25078,9 @@ impl<'de> serde::Deserialize<'de> for InstanceV2DataResponsibleGroupMembershipAs
 impl serde::Serialize for InstanceV2DataResponsibleGroupMembershipAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("login", &self.login)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("login", &self.login);
         w.end()
     }
 }
@@ -25120,8 +25117,8 @@ impl<'de> serde::Deserialize<'de> for InstanceV2DataResponsibleGroupMembership {
 impl serde::Serialize for InstanceV2DataResponsibleGroupMembership {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("responsible_group_uuid", &self.responsible_group_uuid)?;
-        w.put("assignees", &self.assignees)?;
+        w.put("responsible_group_uuid", &self.responsible_group_uuid);
+        w.put("assignees", &self.assignees);
         w.end()
     }
 }
@@ -25194,19 +25191,19 @@ impl<'de> serde::Deserialize<'de> for InstanceV2Data {
 impl serde::Serialize for InstanceV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("tool_type", &self.tool_type)?;
-        w.put("tool_subtype", &self.tool_subtype)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("started_at", &self.started_at)?;
-        w.put("ended_at", &self.ended_at)?;
-        w.put("current_step_occurrence", &self.current_step_occurrence)?;
-        w.put("workflow_manager", &self.workflow_manager)?;
-        w.put("responsible_group_memberships", &self.responsible_group_memberships)?;
-        w.put("all_assignees", &self.all_assignees)?;
-        w.put("template_version_id", &self.template_version_id)?;
+        w.put("id", &self.id);
+        w.put("tool_type", &self.tool_type);
+        w.put("tool_subtype", &self.tool_subtype);
+        w.put("item_id", &self.item_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("started_at", &self.started_at);
+        w.put("ended_at", &self.ended_at);
+        w.put("current_step_occurrence", &self.current_step_occurrence);
+        w.put("workflow_manager", &self.workflow_manager);
+        w.put("responsible_group_memberships", &self.responsible_group_memberships);
+        w.put("all_assignees", &self.all_assignees);
+        w.put("template_version_id", &self.template_version_id);
         w.end()
     }
 }
@@ -25241,7 +25238,7 @@ impl<'de> serde::Deserialize<'de> for InstanceV2 {
 impl serde::Serialize for InstanceV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -25281,8 +25278,8 @@ impl InstanceBulkCreateV2Item {
 impl serde::Serialize for InstanceBulkCreateV2Item {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("item_id", &self.item_id)?;
-        w.optional("preset_id", &self.preset_id)?;
+        w.optional("item_id", &self.item_id);
+        w.optional("preset_id", &self.preset_id);
         w.end()
     }
 }
@@ -25322,9 +25319,9 @@ impl InstanceBulkCreateV2 {
 impl serde::Serialize for InstanceBulkCreateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("tool_type", &self.tool_type)?;
-        w.optional("tool_subtype", &self.tool_subtype)?;
-        w.field("items", &self.items)?;
+        w.field("tool_type", &self.tool_type);
+        w.optional("tool_subtype", &self.tool_subtype);
+        w.field("items", &self.items);
         w.end()
     }
 }
@@ -25362,8 +25359,8 @@ impl<'de> serde::Deserialize<'de> for InstanceBulkCreateResultV2Data {
 impl serde::Serialize for InstanceBulkCreateResultV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("operation_id", &self.operation_id)?;
-        w.put("operation_type", &self.operation_type)?;
+        w.put("operation_id", &self.operation_id);
+        w.put("operation_type", &self.operation_type);
         w.end()
     }
 }
@@ -25398,7 +25395,7 @@ impl<'de> serde::Deserialize<'de> for InstanceBulkCreateResultV2 {
 impl serde::Serialize for InstanceBulkCreateResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -25475,12 +25472,12 @@ impl Attachments {
 impl serde::Serialize for Attachments {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -25524,10 +25521,10 @@ impl NewResponseV2 {
 impl serde::Serialize for NewResponseV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("current_step_occurrence_id", &self.current_step_occurrence_id)?;
-        w.field("selected_response_option_id", &self.selected_response_option_id)?;
-        w.optional("comment", &self.comment)?;
-        w.field("attachments", &self.attachments)?;
+        w.field("current_step_occurrence_id", &self.current_step_occurrence_id);
+        w.field("selected_response_option_id", &self.selected_response_option_id);
+        w.optional("comment", &self.comment);
+        w.field("attachments", &self.attachments);
         w.end()
     }
 }
@@ -25562,7 +25559,7 @@ impl<'de> serde::Deserialize<'de> for WorkflowManagerListV2 {
 impl serde::Serialize for WorkflowManagerListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -25602,9 +25599,9 @@ impl<'de> serde::Deserialize<'de> for Template {
 impl serde::Serialize for Template {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("last_published_version_id", &self.last_published_version_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("last_published_version_id", &self.last_published_version_id);
         w.end()
     }
 }
@@ -25646,10 +25643,10 @@ impl<'de> serde::Deserialize<'de> for WorkflowPresetV2 {
 impl serde::Serialize for WorkflowPresetV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("valid", &self.valid)?;
-        w.put("default", &self.default)?;
-        w.put("template", &self.template)?;
+        w.put("id", &self.id);
+        w.put("valid", &self.valid);
+        w.put("default", &self.default);
+        w.put("template", &self.template);
         w.end()
     }
 }
@@ -25684,7 +25681,7 @@ impl<'de> serde::Deserialize<'de> for PresetListV2 {
 impl serde::Serialize for PresetListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -25721,8 +25718,8 @@ impl<'de> serde::Deserialize<'de> for PresetV2DataTemplate {
 impl serde::Serialize for PresetV2DataTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("last_published_version_id", &self.last_published_version_id)?;
+        w.put("id", &self.id);
+        w.put("last_published_version_id", &self.last_published_version_id);
         w.end()
     }
 }
@@ -25759,8 +25756,8 @@ impl<'de> serde::Deserialize<'de> for PresetV2DataResponsibleGroupMembership {
 impl serde::Serialize for PresetV2DataResponsibleGroupMembership {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("responsible_group_uuid", &self.responsible_group_uuid)?;
-        w.put("assignees", &self.assignees)?;
+        w.put("responsible_group_uuid", &self.responsible_group_uuid);
+        w.put("assignees", &self.assignees);
         w.end()
     }
 }
@@ -25819,15 +25816,15 @@ impl<'de> serde::Deserialize<'de> for PresetV2Data {
 impl serde::Serialize for PresetV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("valid", &self.valid)?;
-        w.put("default", &self.default)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("template", &self.template)?;
-        w.put("workflow_manager", &self.workflow_manager)?;
-        w.put("distribution_list", &self.distribution_list)?;
-        w.put("responsible_group_memberships", &self.responsible_group_memberships)?;
+        w.put("id", &self.id);
+        w.put("valid", &self.valid);
+        w.put("default", &self.default);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("template", &self.template);
+        w.put("workflow_manager", &self.workflow_manager);
+        w.put("distribution_list", &self.distribution_list);
+        w.put("responsible_group_memberships", &self.responsible_group_memberships);
         w.end()
     }
 }
@@ -25862,7 +25859,7 @@ impl<'de> serde::Deserialize<'de> for PresetV2 {
 impl serde::Serialize for PresetV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -25892,7 +25889,7 @@ impl PresetUpdateV2 {
 impl serde::Serialize for PresetUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("default", &self.default)?;
+        w.optional("default", &self.default);
         w.end()
     }
 }
@@ -25932,8 +25929,8 @@ impl ResponsibleGroupMembership {
 impl serde::Serialize for ResponsibleGroupMembership {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("uuid", &self.uuid)?;
-        w.optional("login_ids", &self.login_ids)?;
+        w.optional("uuid", &self.uuid);
+        w.optional("login_ids", &self.login_ids);
         w.end()
     }
 }
@@ -25977,11 +25974,8 @@ impl AssigneeUpdateV2 {
 impl serde::Serialize for AssigneeUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("workflow_manager_id", &self.workflow_manager_id)?;
-        w.optional(
-            "responsible_group_memberships",
-            &self.responsible_group_memberships,
-        )?;
+        w.optional("workflow_manager_id", &self.workflow_manager_id);
+        w.optional("responsible_group_memberships", &self.responsible_group_memberships);
         w.end()
     }
 }
@@ -26018,8 +26012,8 @@ impl<'de> serde::Deserialize<'de> for AssigneeV2DataResponsibleGroupMembership {
 impl serde::Serialize for AssigneeV2DataResponsibleGroupMembership {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("login_ids", &self.login_ids)?;
+        w.put("uuid", &self.uuid);
+        w.put("login_ids", &self.login_ids);
         w.end()
     }
 }
@@ -26059,8 +26053,8 @@ impl<'de> serde::Deserialize<'de> for AssigneeV2Data {
 impl serde::Serialize for AssigneeV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("workflow_manager_id", &self.workflow_manager_id)?;
-        w.put("responsible_group_memberships", &self.responsible_group_memberships)?;
+        w.put("workflow_manager_id", &self.workflow_manager_id);
+        w.put("responsible_group_memberships", &self.responsible_group_memberships);
         w.end()
     }
 }
@@ -26095,7 +26089,7 @@ impl<'de> serde::Deserialize<'de> for AssigneeV2 {
 impl serde::Serialize for AssigneeV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -26139,12 +26133,12 @@ impl<'de> serde::Deserialize<'de> for StatusDetailV2Data {
 impl serde::Serialize for StatusDetailV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("is_complete", &self.is_complete)?;
-        w.put("bid", &self.bid)?;
-        w.put("total", &self.total)?;
-        w.put("pending", &self.pending)?;
-        w.put("description", &self.description)?;
-        w.put("failures", &self.failures)?;
+        w.put("is_complete", &self.is_complete);
+        w.put("bid", &self.bid);
+        w.put("total", &self.total);
+        w.put("pending", &self.pending);
+        w.put("description", &self.description);
+        w.put("failures", &self.failures);
         w.end()
     }
 }
@@ -26177,7 +26171,7 @@ impl<'de> serde::Deserialize<'de> for StatusDetailV2 {
 impl serde::Serialize for StatusDetailV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -26235,10 +26229,10 @@ impl UserBulkAddV2User {
 impl serde::Serialize for UserBulkAddV2User {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("user_id", &self.user_id)?;
-        w.optional("project_id", &self.project_id)?;
-        w.optional("permission_template_id", &self.permission_template_id)?;
-        w.optional("project_role_ids", &self.project_role_ids)?;
+        w.optional("user_id", &self.user_id);
+        w.optional("project_id", &self.project_id);
+        w.optional("permission_template_id", &self.permission_template_id);
+        w.optional("project_role_ids", &self.project_role_ids);
         w.end()
     }
 }
@@ -26261,7 +26255,7 @@ impl UserBulkAddV2 {
 impl serde::Serialize for UserBulkAddV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("users", &self.users)?;
+        w.field("users", &self.users);
         w.end()
     }
 }
@@ -26295,7 +26289,7 @@ impl<'de> serde::Deserialize<'de> for UserBulkAddResultV2 {
 impl serde::Serialize for UserBulkAddResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -26332,8 +26326,8 @@ impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV2Data {
 impl serde::Serialize for CompanyUserBulkAddResultV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("status", &self.status)?;
-        w.put("batch_id", &self.batch_id)?;
+        w.put("status", &self.status);
+        w.put("batch_id", &self.batch_id);
         w.end()
     }
 }
@@ -26366,7 +26360,7 @@ impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV2 {
 impl serde::Serialize for CompanyUserBulkAddResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -26403,8 +26397,8 @@ impl<'de> serde::Deserialize<'de> for CompanyUserBulkAddResultV22 {
 impl serde::Serialize for CompanyUserBulkAddResultV22 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
-        w.put("errors", &self.errors)?;
+        w.put("data", &self.data);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -26444,8 +26438,8 @@ impl UserBulkRemoveV2User {
 impl serde::Serialize for UserBulkRemoveV2User {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("user_id", &self.user_id)?;
-        w.optional("project_id", &self.project_id)?;
+        w.optional("user_id", &self.user_id);
+        w.optional("project_id", &self.project_id);
         w.end()
     }
 }
@@ -26468,7 +26462,7 @@ impl UserBulkRemoveV2 {
 impl serde::Serialize for UserBulkRemoveV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("users", &self.users)?;
+        w.field("users", &self.users);
         w.end()
     }
 }
@@ -26508,7 +26502,7 @@ impl<'de> serde::Deserialize<'de> for UserBulkRemoveResultV2 {
 impl serde::Serialize for UserBulkRemoveResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -26542,7 +26536,7 @@ impl<'de> serde::Deserialize<'de> for BulkRemoveProjectDetailV2 {
 impl serde::Serialize for BulkRemoveProjectDetailV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -26579,8 +26573,8 @@ impl<'de> serde::Deserialize<'de> for BulkUpdateProjectDetailV2DataEntityProject
 impl serde::Serialize for BulkUpdateProjectDetailV2DataEntityProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("projectId", &self.project_id)?;
-        w.put("message", &self.message)?;
+        w.put("projectId", &self.project_id);
+        w.put("message", &self.message);
         w.end()
     }
 }
@@ -26617,8 +26611,8 @@ impl<'de> serde::Deserialize<'de> for BulkUpdateProjectDetailV2DataEntity {
 impl serde::Serialize for BulkUpdateProjectDetailV2DataEntity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("userId", &self.user_id)?;
-        w.put("projects", &self.projects)?;
+        w.put("userId", &self.user_id);
+        w.put("projects", &self.projects);
         w.end()
     }
 }
@@ -26653,7 +26647,7 @@ impl<'de> serde::Deserialize<'de> for BulkUpdateProjectDetailV2Data {
 impl serde::Serialize for BulkUpdateProjectDetailV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
+        w.put("entities", &self.entities);
         w.end()
     }
 }
@@ -26686,7 +26680,7 @@ impl<'de> serde::Deserialize<'de> for BulkUpdateProjectDetailV2 {
 impl serde::Serialize for BulkUpdateProjectDetailV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -26724,8 +26718,8 @@ impl<'de> serde::Deserialize<'de> for Version {
 impl serde::Serialize for Version {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("version", &self.version)?;
+        w.put("id", &self.id);
+        w.put("version", &self.version);
         w.end()
     }
 }
@@ -26785,16 +26779,16 @@ impl<'de> serde::Deserialize<'de> for TemplateV2 {
 impl serde::Serialize for TemplateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("archived_at", &self.archived_at)?;
-        w.put("assigned_projects_count", &self.assigned_projects_count)?;
-        w.put("tool_type", &self.tool_type)?;
-        w.put("tool_subtype", &self.tool_subtype)?;
-        w.put("latest_published_version", &self.latest_published_version)?;
-        w.put("versions", &self.versions)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("archived_at", &self.archived_at);
+        w.put("assigned_projects_count", &self.assigned_projects_count);
+        w.put("tool_type", &self.tool_type);
+        w.put("tool_subtype", &self.tool_subtype);
+        w.put("latest_published_version", &self.latest_published_version);
+        w.put("versions", &self.versions);
         w.end()
     }
 }
@@ -26829,7 +26823,7 @@ impl<'de> serde::Deserialize<'de> for TemplateListV2 {
 impl serde::Serialize for TemplateListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -26866,8 +26860,8 @@ impl<'de> serde::Deserialize<'de> for VersionV2DataStepResponsibleGroup {
 impl serde::Serialize for VersionV2DataStepResponsibleGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("responses_required", &self.responses_required)?;
+        w.put("uuid", &self.uuid);
+        w.put("responses_required", &self.responses_required);
         w.end()
     }
 }
@@ -26910,10 +26904,10 @@ impl<'de> serde::Deserialize<'de> for VersionV2DataStep {
 impl serde::Serialize for VersionV2DataStep {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("responsible_groups", &self.responsible_groups)?;
+        w.put("uuid", &self.uuid);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("responsible_groups", &self.responsible_groups);
         w.end()
     }
 }
@@ -26953,9 +26947,9 @@ impl<'de> serde::Deserialize<'de> for ResponsibleGroup {
 impl serde::Serialize for ResponsibleGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
+        w.put("uuid", &self.uuid);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -26992,8 +26986,8 @@ impl<'de> serde::Deserialize<'de> for Position {
 impl serde::Serialize for Position {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("x", &self.x)?;
-        w.put("y", &self.y)?;
+        w.put("x", &self.x);
+        w.put("y", &self.y);
         w.end()
     }
 }
@@ -27036,10 +27030,10 @@ impl<'de> serde::Deserialize<'de> for Node {
 impl serde::Serialize for Node {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("type", &self.type_)?;
-        w.put("position", &self.position)?;
-        w.put("data", &self.data)?;
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.put("position", &self.position);
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -27089,12 +27083,12 @@ impl<'de> serde::Deserialize<'de> for Edge {
 impl serde::Serialize for Edge {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("source", &self.source)?;
-        w.put("target", &self.target)?;
-        w.put("type", &self.type_)?;
-        w.put("sourceHandle", &self.source_handle)?;
-        w.put("targetHandle", &self.target_handle)?;
+        w.put("id", &self.id);
+        w.put("source", &self.source);
+        w.put("target", &self.target);
+        w.put("type", &self.type_);
+        w.put("sourceHandle", &self.source_handle);
+        w.put("targetHandle", &self.target_handle);
         w.end()
     }
 }
@@ -27132,8 +27126,8 @@ impl<'de> serde::Deserialize<'de> for FlowVisualizerSettings {
 impl serde::Serialize for FlowVisualizerSettings {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("nodes", &self.nodes)?;
-        w.put("edges", &self.edges)?;
+        w.put("nodes", &self.nodes);
+        w.put("edges", &self.edges);
         w.end()
     }
 }
@@ -27191,15 +27185,15 @@ impl<'de> serde::Deserialize<'de> for VersionV2Data {
 impl serde::Serialize for VersionV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("version", &self.version)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("tool_type", &self.tool_type)?;
-        w.put("tool_subtype", &self.tool_subtype)?;
-        w.put("steps", &self.steps)?;
-        w.put("responsible_groups", &self.responsible_groups)?;
-        w.put("flow_visualizer_settings", &self.flow_visualizer_settings)?;
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("tool_type", &self.tool_type);
+        w.put("tool_subtype", &self.tool_subtype);
+        w.put("steps", &self.steps);
+        w.put("responsible_groups", &self.responsible_groups);
+        w.put("flow_visualizer_settings", &self.flow_visualizer_settings);
         w.end()
     }
 }
@@ -27234,7 +27228,7 @@ impl<'de> serde::Deserialize<'de> for VersionV2 {
 impl serde::Serialize for VersionV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -27328,10 +27322,10 @@ impl<'de> serde::Deserialize<'de> for ToolV2 {
 impl serde::Serialize for ToolV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("provider", &self.provider)?;
-        w.put("subtype", &self.subtype)?;
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("provider", &self.provider);
+        w.put("subtype", &self.subtype);
         w.end()
     }
 }
@@ -27365,7 +27359,7 @@ impl<'de> serde::Deserialize<'de> for ToolListV2 {
 impl serde::Serialize for ToolListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }

@@ -49,9 +49,9 @@ impl NewRevoke {
 impl serde::Serialize for NewRevoke {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("token", &self.token)?;
-        w.field("client_id", &self.client_id)?;
-        w.field("client_secret", &self.client_secret)?;
+        w.field("token", &self.token);
+        w.field("client_id", &self.client_id);
+        w.field("client_secret", &self.client_secret);
         w.end()
     }
 }
@@ -133,12 +133,12 @@ impl NewToken {
 impl serde::Serialize for NewToken {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("grant_type", &self.grant_type)?;
-        w.field("client_id", &self.client_id)?;
-        w.field("client_secret", &self.client_secret)?;
-        w.optional("code", &self.code)?;
-        w.optional("redirect_uri", &self.redirect_uri)?;
-        w.optional("refresh_token", &self.refresh_token)?;
+        w.field("grant_type", &self.grant_type);
+        w.field("client_id", &self.client_id);
+        w.field("client_secret", &self.client_secret);
+        w.optional("code", &self.code);
+        w.optional("redirect_uri", &self.redirect_uri);
+        w.optional("refresh_token", &self.refresh_token);
         w.end()
     }
 }
@@ -184,11 +184,11 @@ impl<'de> serde::Deserialize<'de> for Token {
 impl serde::Serialize for Token {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("access_token", &self.access_token)?;
-        w.put("token_type", &self.token_type)?;
-        w.put("expires_in", &self.expires_in)?;
-        w.put("refresh_token", &self.refresh_token)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("access_token", &self.access_token);
+        w.put("token_type", &self.token_type);
+        w.put("expires_in", &self.expires_in);
+        w.put("refresh_token", &self.refresh_token);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -222,7 +222,7 @@ impl<'de> serde::Deserialize<'de> for Application {
 impl serde::Serialize for Application {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("uid", &self.uid)?;
+        w.put("uid", &self.uid);
         w.end()
     }
 }
@@ -268,11 +268,11 @@ impl<'de> serde::Deserialize<'de> for Info {
 impl serde::Serialize for Info {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("resource_owner_id", &self.resource_owner_id)?;
-        w.put("scopes", &self.scopes)?;
-        w.put("expires_in_seconds", &self.expires_in_seconds)?;
-        w.put("application", &self.application)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("resource_owner_id", &self.resource_owner_id);
+        w.put("scopes", &self.scopes);
+        w.put("expires_in_seconds", &self.expires_in_seconds);
+        w.put("application", &self.application);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -365,8 +365,8 @@ impl<'de> serde::Deserialize<'de> for WebsiteLink {
 impl serde::Serialize for WebsiteLink {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("url", &self.url)?;
-        w.put("label", &self.label)?;
+        w.put("url", &self.url);
+        w.put("label", &self.label);
         w.end()
     }
 }
@@ -415,12 +415,12 @@ impl<'de> serde::Deserialize<'de> for Picture {
 impl serde::Serialize for Picture {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("name", &self.name)?;
-        w.put("original_file_name", &self.original_file_name)?;
-        w.put("type", &self.type_)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("name", &self.name);
+        w.put("original_file_name", &self.original_file_name);
+        w.put("type", &self.type_);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -469,12 +469,12 @@ impl<'de> serde::Deserialize<'de> for Video {
 impl serde::Serialize for Video {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("name", &self.name)?;
-        w.put("original_filename", &self.original_filename)?;
-        w.put("type", &self.type_)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("name", &self.name);
+        w.put("original_filename", &self.original_filename);
+        w.put("type", &self.type_);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -568,27 +568,27 @@ impl<'de> serde::Deserialize<'de> for MarketplaceApp {
 impl serde::Serialize for MarketplaceApp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("about", &self.about)?;
-        w.put("approval_state", &self.approval_state)?;
-        w.put("built_by", &self.built_by)?;
-        w.put("costs_money", &self.costs_money)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("feature_bullets", &self.feature_bullets)?;
-        w.put("helpful_links", &self.helpful_links)?;
-        w.put("how_it_works", &self.how_it_works)?;
-        w.put("live", &self.live)?;
-        w.put("pictures", &self.pictures)?;
-        w.put("public_name", &self.public_name)?;
-        w.put("requirements", &self.requirements)?;
-        w.put("small_logo_url", &self.small_logo_url)?;
-        w.put("state", &self.state)?;
-        w.put("support_email", &self.support_email)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("version", &self.version)?;
-        w.put("videos", &self.videos)?;
-        w.put("website_link", &self.website_link)?;
+        w.put("id", &self.id);
+        w.put("about", &self.about);
+        w.put("approval_state", &self.approval_state);
+        w.put("built_by", &self.built_by);
+        w.put("costs_money", &self.costs_money);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("feature_bullets", &self.feature_bullets);
+        w.put("helpful_links", &self.helpful_links);
+        w.put("how_it_works", &self.how_it_works);
+        w.put("live", &self.live);
+        w.put("pictures", &self.pictures);
+        w.put("public_name", &self.public_name);
+        w.put("requirements", &self.requirements);
+        w.put("small_logo_url", &self.small_logo_url);
+        w.put("state", &self.state);
+        w.put("support_email", &self.support_email);
+        w.put("updated_at", &self.updated_at);
+        w.put("version", &self.version);
+        w.put("videos", &self.videos);
+        w.put("website_link", &self.website_link);
         w.end()
     }
 }
@@ -654,18 +654,18 @@ impl<'de> serde::Deserialize<'de> for DeveloperApp {
 impl serde::Serialize for DeveloperApp {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("app_type", &self.app_type)?;
-        w.put("connectable", &self.connectable)?;
-        w.put("description", &self.description)?;
-        w.put("internal", &self.internal)?;
-        w.put("internal_name", &self.internal_name)?;
-        w.put("marketplace_app", &self.marketplace_app)?;
-        w.put("marketplace_app_url", &self.marketplace_app_url)?;
-        w.put("name", &self.name)?;
-        w.put("published_app_version_id", &self.published_app_version_id)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("uid", &self.uid)?;
+        w.put("id", &self.id);
+        w.put("app_type", &self.app_type);
+        w.put("connectable", &self.connectable);
+        w.put("description", &self.description);
+        w.put("internal", &self.internal);
+        w.put("internal_name", &self.internal_name);
+        w.put("marketplace_app", &self.marketplace_app);
+        w.put("marketplace_app_url", &self.marketplace_app_url);
+        w.put("name", &self.name);
+        w.put("published_app_version_id", &self.published_app_version_id);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("uid", &self.uid);
         w.end()
     }
 }
@@ -714,12 +714,12 @@ impl<'de> serde::Deserialize<'de> for Installer {
 impl serde::Serialize for Installer {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("company_name", &self.company_name)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("is_active", &self.is_active);
+        w.put("contact_id", &self.contact_id);
+        w.put("company_name", &self.company_name);
         w.end()
     }
 }
@@ -831,17 +831,17 @@ impl<'de> serde::Deserialize<'de> for AppInstallation {
 impl serde::Serialize for AppInstallation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("app_uid", &self.app_uid)?;
-        w.put("components", &self.components)?;
-        w.put("developer_app", &self.developer_app)?;
-        w.put("installed_at", &self.installed_at)?;
-        w.put("installer", &self.installer)?;
-        w.put("semantic_version", &self.semantic_version)?;
-        w.put("status", &self.status)?;
-        w.put("uninstalled_at", &self.uninstalled_at)?;
-        w.put("uninstaller", &self.uninstaller)?;
-        w.put("updatable_app_version_id", &self.updatable_app_version_id)?;
+        w.put("id", &self.id);
+        w.put("app_uid", &self.app_uid);
+        w.put("components", &self.components);
+        w.put("developer_app", &self.developer_app);
+        w.put("installed_at", &self.installed_at);
+        w.put("installer", &self.installer);
+        w.put("semantic_version", &self.semantic_version);
+        w.put("status", &self.status);
+        w.put("uninstalled_at", &self.uninstalled_at);
+        w.put("uninstaller", &self.uninstaller);
+        w.put("updatable_app_version_id", &self.updatable_app_version_id);
         w.end()
     }
 }
@@ -872,7 +872,7 @@ impl AppInstallationInput {
 impl serde::Serialize for AppInstallationInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("installation_configuration", &self.installation_configuration)?;
+        w.optional("installation_configuration", &self.installation_configuration);
         w.end()
     }
 }
@@ -910,10 +910,10 @@ impl NewAppInstallation {
 impl serde::Serialize for NewAppInstallation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("app_uid", &self.app_uid)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("app_installation", &self.app_installation)?;
+        w.field("app_uid", &self.app_uid);
+        w.field("project_id", &self.project_id);
+        w.field("company_id", &self.company_id);
+        w.field("app_installation", &self.app_installation);
         w.end()
     }
 }
@@ -950,8 +950,8 @@ impl<'de> serde::Deserialize<'de> for AppInstallationDetail {
 impl serde::Serialize for AppInstallationDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("manifest", &self.manifest)?;
-        w.put("post_installation_instruction", &self.post_installation_instruction)?;
+        w.put("manifest", &self.manifest);
+        w.put("post_installation_instruction", &self.post_installation_instruction);
         w.end()
     }
 }
@@ -1003,8 +1003,8 @@ impl AppInstallationUpdateAppInstallation {
 impl serde::Serialize for AppInstallationUpdateAppInstallation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("status", &self.status)?;
-        w.optional("installation_configuration", &self.installation_configuration)?;
+        w.field("status", &self.status);
+        w.optional("installation_configuration", &self.installation_configuration);
         w.end()
     }
 }
@@ -1041,10 +1041,10 @@ impl AppInstallationUpdate {
 impl serde::Serialize for AppInstallationUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("app_uid", &self.app_uid)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("app_installation", &self.app_installation)?;
+        w.field("app_uid", &self.app_uid);
+        w.field("project_id", &self.project_id);
+        w.field("company_id", &self.company_id);
+        w.field("app_installation", &self.app_installation);
         w.end()
     }
 }
@@ -1111,10 +1111,10 @@ impl<'de> serde::Deserialize<'de> for AppConfiguration {
 impl serde::Serialize for AppConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("app_installation_id", &self.app_installation_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("manifest_url", &self.manifest_url)?;
-        w.put("projects", &self.projects)?;
+        w.put("app_installation_id", &self.app_installation_id);
+        w.put("company_id", &self.company_id);
+        w.put("manifest_url", &self.manifest_url);
+        w.put("projects", &self.projects);
         w.end()
     }
 }
@@ -1179,13 +1179,13 @@ impl NewAppConfiguration {
 impl serde::Serialize for NewAppConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("applies_to_all_projects", &self.applies_to_all_projects)?;
-        w.optional("applies_to_company", &self.applies_to_company)?;
-        w.field("app_installation_id", &self.app_installation_id)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("instance_configuration", &self.instance_configuration)?;
-        w.optional("project_ids", &self.project_ids)?;
-        w.field("title", &self.title)?;
+        w.optional("applies_to_all_projects", &self.applies_to_all_projects);
+        w.optional("applies_to_company", &self.applies_to_company);
+        w.field("app_installation_id", &self.app_installation_id);
+        w.field("company_id", &self.company_id);
+        w.field("instance_configuration", &self.instance_configuration);
+        w.optional("project_ids", &self.project_ids);
+        w.field("title", &self.title);
         w.end()
     }
 }
@@ -1234,9 +1234,9 @@ impl AppConfigurationUpdate {
 impl serde::Serialize for AppConfigurationUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("instance_configuration", &self.instance_configuration)?;
-        w.optional("title", &self.title)?;
-        w.optional("project_ids", &self.project_ids)?;
+        w.optional("instance_configuration", &self.instance_configuration);
+        w.optional("title", &self.title);
+        w.optional("project_ids", &self.project_ids);
         w.end()
     }
 }
@@ -1273,8 +1273,8 @@ impl<'de> serde::Deserialize<'de> for CompanyBaseUrl {
 impl serde::Serialize for CompanyBaseUrl {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("zone", &self.zone)?;
-        w.put("web_base_url", &self.web_base_url)?;
+        w.put("zone", &self.zone);
+        w.put("web_base_url", &self.web_base_url);
         w.end()
     }
 }
@@ -1318,10 +1318,10 @@ impl NewInstallationRequest {
 impl serde::Serialize for NewInstallationRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("developer_app_id", &self.developer_app_id)?;
-        w.optional("notes", &self.notes)?;
-        w.field("implicit", &self.implicit)?;
+        w.field("company_id", &self.company_id);
+        w.field("developer_app_id", &self.developer_app_id);
+        w.optional("notes", &self.notes);
+        w.field("implicit", &self.implicit);
         w.end()
     }
 }
@@ -1355,7 +1355,7 @@ impl<'de> serde::Deserialize<'de> for DestinationHeaders {
 impl serde::Serialize for DestinationHeaders {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("Authorization", &self.authorization)?;
+        w.put("Authorization", &self.authorization);
         w.end()
     }
 }
@@ -1410,14 +1410,14 @@ impl<'de> serde::Deserialize<'de> for Hook {
 impl serde::Serialize for Hook {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("api_version", &self.api_version)?;
-        w.put("destination_headers", &self.destination_headers)?;
-        w.put("destination_url", &self.destination_url)?;
-        w.put("owned_by_company_id", &self.owned_by_company_id)?;
-        w.put("owned_by_project_id", &self.owned_by_project_id)?;
-        w.put("owned_by_user_id", &self.owned_by_user_id)?;
-        w.put("namespace", &self.namespace)?;
+        w.put("id", &self.id);
+        w.put("api_version", &self.api_version);
+        w.put("destination_headers", &self.destination_headers);
+        w.put("destination_url", &self.destination_url);
+        w.put("owned_by_company_id", &self.owned_by_company_id);
+        w.put("owned_by_project_id", &self.owned_by_project_id);
+        w.put("owned_by_user_id", &self.owned_by_user_id);
+        w.put("namespace", &self.namespace);
         w.end()
     }
 }
@@ -1448,7 +1448,7 @@ impl HookDestinationHeaders {
 impl serde::Serialize for HookDestinationHeaders {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("Authorization", &self.authorization)?;
+        w.optional("Authorization", &self.authorization);
         w.end()
     }
 }
@@ -1496,10 +1496,10 @@ impl NewHookWithCompanyIdHook {
 impl serde::Serialize for NewHookWithCompanyIdHook {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("api_version", &self.api_version)?;
-        w.optional("namespace", &self.namespace)?;
-        w.field("destination_url", &self.destination_url)?;
-        w.optional("destination_headers", &self.destination_headers)?;
+        w.field("api_version", &self.api_version);
+        w.optional("namespace", &self.namespace);
+        w.field("destination_url", &self.destination_url);
+        w.optional("destination_headers", &self.destination_headers);
         w.end()
     }
 }
@@ -1527,8 +1527,8 @@ impl NewHookWithCompanyId {
 impl serde::Serialize for NewHookWithCompanyId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("hook", &self.hook)?;
+        w.field("company_id", &self.company_id);
+        w.field("hook", &self.hook);
         w.end()
     }
 }
@@ -1556,8 +1556,8 @@ impl NewHookWithProjectId {
 impl serde::Serialize for NewHookWithProjectId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("hook", &self.hook)?;
+        w.field("project_id", &self.project_id);
+        w.field("hook", &self.hook);
         w.end()
     }
 }
@@ -1620,11 +1620,11 @@ impl<'de> serde::Deserialize<'de> for EventMetadata {
 impl serde::Serialize for EventMetadata {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("source_user_id", &self.source_user_id)?;
-        w.put("source_company_id", &self.source_company_id)?;
-        w.put("source_project_id", &self.source_project_id)?;
-        w.put("source_application_id", &self.source_application_id)?;
-        w.put("source_operation_id", &self.source_operation_id)?;
+        w.put("source_user_id", &self.source_user_id);
+        w.put("source_company_id", &self.source_company_id);
+        w.put("source_project_id", &self.source_project_id);
+        w.put("source_application_id", &self.source_application_id);
+        w.put("source_operation_id", &self.source_operation_id);
         w.end()
     }
 }
@@ -1689,17 +1689,17 @@ impl<'de> serde::Deserialize<'de> for Event {
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("timestamp", &self.timestamp)?;
-        w.put("resource_name", &self.resource_name)?;
-        w.put("resource_id", &self.resource_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("id", &self.id)?;
-        w.put("ulid", &self.ulid)?;
-        w.put("event_type", &self.event_type)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("api_version", &self.api_version)?;
-        w.put("metadata", &self.metadata)?;
+        w.put("user_id", &self.user_id);
+        w.put("timestamp", &self.timestamp);
+        w.put("resource_name", &self.resource_name);
+        w.put("resource_id", &self.resource_id);
+        w.put("project_id", &self.project_id);
+        w.put("id", &self.id);
+        w.put("ulid", &self.ulid);
+        w.put("event_type", &self.event_type);
+        w.put("company_id", &self.company_id);
+        w.put("api_version", &self.api_version);
+        w.put("metadata", &self.metadata);
         w.end()
     }
 }
@@ -1815,15 +1815,15 @@ impl<'de> serde::Deserialize<'de> for Delivery {
 impl serde::Serialize for Delivery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("event", &self.event)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("outcome", &self.outcome)?;
-        w.put("response_body", &self.response_body)?;
-        w.put("response_error", &self.response_error)?;
-        w.put("started_at", &self.started_at)?;
-        w.put("completed_at", &self.completed_at)?;
-        w.put("response_status", &self.response_status)?;
-        w.put("response_headers", &self.response_headers)?;
+        w.put("event", &self.event);
+        w.put("event_id", &self.event_id);
+        w.put("outcome", &self.outcome);
+        w.put("response_body", &self.response_body);
+        w.put("response_error", &self.response_error);
+        w.put("started_at", &self.started_at);
+        w.put("completed_at", &self.completed_at);
+        w.put("response_status", &self.response_status);
+        w.put("response_headers", &self.response_headers);
         w.end()
     }
 }
@@ -1933,14 +1933,14 @@ impl<'de> serde::Deserialize<'de> for Trigger {
 impl serde::Serialize for Trigger {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("webhook_hook_id", &self.webhook_hook_id)?;
-        w.put("resource_name", &self.resource_name)?;
-        w.put("resource_id", &self.resource_id)?;
-        w.put("event_type", &self.event_type)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("user_id", &self.user_id)?;
+        w.put("id", &self.id);
+        w.put("webhook_hook_id", &self.webhook_hook_id);
+        w.put("resource_name", &self.resource_name);
+        w.put("resource_id", &self.resource_id);
+        w.put("event_type", &self.event_type);
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("user_id", &self.user_id);
         w.end()
     }
 }
@@ -1991,8 +1991,8 @@ impl NewTriggerWithCompanyIdTrigger {
 impl serde::Serialize for NewTriggerWithCompanyIdTrigger {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("resource_name", &self.resource_name)?;
-        w.field("event_type", &self.event_type)?;
+        w.field("resource_name", &self.resource_name);
+        w.field("event_type", &self.event_type);
         w.end()
     }
 }
@@ -2026,9 +2026,9 @@ impl NewTriggerWithCompanyId {
 impl serde::Serialize for NewTriggerWithCompanyId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("api_version", &self.api_version)?;
-        w.field("trigger", &self.trigger)?;
+        w.field("company_id", &self.company_id);
+        w.field("api_version", &self.api_version);
+        w.field("trigger", &self.trigger);
         w.end()
     }
 }
@@ -2062,9 +2062,9 @@ impl NewTriggerWithProjectId {
 impl serde::Serialize for NewTriggerWithProjectId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("api_version", &self.api_version)?;
-        w.field("trigger", &self.trigger)?;
+        w.field("project_id", &self.project_id);
+        w.field("api_version", &self.api_version);
+        w.field("trigger", &self.trigger);
         w.end()
     }
 }
@@ -2114,9 +2114,9 @@ impl TriggerBulkWithCompanyId {
 impl serde::Serialize for TriggerBulkWithCompanyId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("api_version", &self.api_version)?;
-        w.field("triggers", &self.triggers)?;
+        w.field("company_id", &self.company_id);
+        w.field("api_version", &self.api_version);
+        w.field("triggers", &self.triggers);
         w.end()
     }
 }
@@ -2150,9 +2150,9 @@ impl TriggerBulkWithProjectId {
 impl serde::Serialize for TriggerBulkWithProjectId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("api_version", &self.api_version)?;
-        w.field("triggers", &self.triggers)?;
+        w.field("project_id", &self.project_id);
+        w.field("api_version", &self.api_version);
+        w.field("triggers", &self.triggers);
         w.end()
     }
 }
@@ -2201,7 +2201,7 @@ impl<'de> serde::Deserialize<'de> for TriggerBulkResult {
 impl serde::Serialize for TriggerBulkResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("success", &self.success)?;
+        w.put("success", &self.success);
         w.end()
     }
 }
@@ -2234,7 +2234,7 @@ impl<'de> serde::Deserialize<'de> for FailedTrigger {
 impl serde::Serialize for FailedTrigger {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("resource_name", &self.resource_name)?;
+        w.put("resource_name", &self.resource_name);
         w.end()
     }
 }
@@ -2267,7 +2267,7 @@ impl<'de> serde::Deserialize<'de> for FailedErrors {
 impl serde::Serialize for FailedErrors {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("event_type", &self.event_type)?;
+        w.put("event_type", &self.event_type);
         w.end()
     }
 }
@@ -2306,10 +2306,10 @@ impl<'de> serde::Deserialize<'de> for Failed {
 impl serde::Serialize for Failed {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("code", &self.code)?;
-        w.put("message", &self.message)?;
-        w.put("trigger", &self.trigger)?;
-        w.put("errors", &self.errors)?;
+        w.put("code", &self.code);
+        w.put("message", &self.message);
+        w.put("trigger", &self.trigger);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -2344,8 +2344,8 @@ impl<'de> serde::Deserialize<'de> for HookTriggerBulkResult {
 impl serde::Serialize for HookTriggerBulkResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("success", &self.success)?;
-        w.put("failed", &self.failed)?;
+        w.put("success", &self.success);
+        w.put("failed", &self.failed);
         w.end()
     }
 }
@@ -2372,8 +2372,8 @@ impl TriggerBulkRequestWithCompanyId {
 impl serde::Serialize for TriggerBulkRequestWithCompanyId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("triggers", &self.triggers)?;
+        w.field("company_id", &self.company_id);
+        w.field("triggers", &self.triggers);
         w.end()
     }
 }
@@ -2400,8 +2400,8 @@ impl TriggerBulkRequestWithProjectId {
 impl serde::Serialize for TriggerBulkRequestWithProjectId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("triggers", &self.triggers)?;
+        w.field("project_id", &self.project_id);
+        w.field("triggers", &self.triggers);
         w.end()
     }
 }
@@ -2450,7 +2450,7 @@ impl<'de> serde::Deserialize<'de> for HookTriggerBulkResult2 {
 impl serde::Serialize for HookTriggerBulkResult2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("success", &self.success)?;
+        w.put("success", &self.success);
         w.end()
     }
 }
@@ -2485,8 +2485,8 @@ impl<'de> serde::Deserialize<'de> for HookTriggerBulkResult3Failed {
 impl serde::Serialize for HookTriggerBulkResult3Failed {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("code", &self.code)?;
-        w.put("trigger", &self.trigger)?;
+        w.put("code", &self.code);
+        w.put("trigger", &self.trigger);
         w.end()
     }
 }
@@ -2521,8 +2521,8 @@ impl<'de> serde::Deserialize<'de> for HookTriggerBulkResult3 {
 impl serde::Serialize for HookTriggerBulkResult3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("success", &self.success)?;
-        w.put("failed", &self.failed)?;
+        w.put("success", &self.success);
+        w.put("failed", &self.failed);
         w.end()
     }
 }
@@ -2580,10 +2580,10 @@ impl HookUpdateWithCompanyIdHook {
 impl serde::Serialize for HookUpdateWithCompanyIdHook {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("api_version", &self.api_version)?;
-        w.optional("namespace", &self.namespace)?;
-        w.optional("destination_url", &self.destination_url)?;
-        w.optional("destination_headers", &self.destination_headers)?;
+        w.optional("api_version", &self.api_version);
+        w.optional("namespace", &self.namespace);
+        w.optional("destination_url", &self.destination_url);
+        w.optional("destination_headers", &self.destination_headers);
         w.end()
     }
 }
@@ -2611,8 +2611,8 @@ impl HookUpdateWithCompanyId {
 impl serde::Serialize for HookUpdateWithCompanyId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("hook", &self.hook)?;
+        w.field("company_id", &self.company_id);
+        w.field("hook", &self.hook);
         w.end()
     }
 }
@@ -2640,8 +2640,8 @@ impl HookUpdateWithProjectId {
 impl serde::Serialize for HookUpdateWithProjectId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("hook", &self.hook)?;
+        w.field("project_id", &self.project_id);
+        w.field("hook", &self.hook);
         w.end()
     }
 }
@@ -2710,13 +2710,13 @@ impl<'de> serde::Deserialize<'de> for WebhookResource {
 impl serde::Serialize for WebhookResource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("api_version", &self.api_version)?;
-        w.put("product_category", &self.product_category)?;
-        w.put("tools", &self.tools)?;
-        w.put("except", &self.except)?;
-        w.put("create", &self.create)?;
-        w.put("update", &self.update)?;
-        w.put("delete", &self.delete)?;
+        w.put("api_version", &self.api_version);
+        w.put("product_category", &self.product_category);
+        w.put("tools", &self.tools);
+        w.put("except", &self.except);
+        w.put("create", &self.create);
+        w.put("update", &self.update);
+        w.put("delete", &self.delete);
         w.end()
     }
 }
@@ -2831,17 +2831,17 @@ impl<'de> serde::Deserialize<'de> for WebhookHookV2 {
 impl serde::Serialize for WebhookHookV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("status", &self.status)?;
-        w.put("payload_version", &self.payload_version)?;
-        w.put("namespace", &self.namespace)?;
-        w.put("destination_headers", &self.destination_headers)?;
-        w.put("destination_url", &self.destination_url)?;
-        w.put("trigger_count", &self.trigger_count)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("payload_version", &self.payload_version);
+        w.put("namespace", &self.namespace);
+        w.put("destination_headers", &self.destination_headers);
+        w.put("destination_url", &self.destination_url);
+        w.put("trigger_count", &self.trigger_count);
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -2875,7 +2875,7 @@ impl<'de> serde::Deserialize<'de> for HookListV2 {
 impl serde::Serialize for HookListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -2917,10 +2917,10 @@ impl NewHookV2 {
 impl serde::Serialize for NewHookV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("payload_version", &self.payload_version)?;
-        w.field("namespace", &self.namespace)?;
-        w.optional("destination_headers", &self.destination_headers)?;
-        w.field("destination_url", &self.destination_url)?;
+        w.field("payload_version", &self.payload_version);
+        w.field("namespace", &self.namespace);
+        w.optional("destination_headers", &self.destination_headers);
+        w.field("destination_url", &self.destination_url);
         w.end()
     }
 }
@@ -2953,7 +2953,7 @@ impl<'de> serde::Deserialize<'de> for HookV2 {
 impl serde::Serialize for HookV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -3084,11 +3084,11 @@ impl<'de> serde::Deserialize<'de> for DeliveryV2PayloadMetadata {
 impl serde::Serialize for DeliveryV2PayloadMetadata {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("source_user_id", &self.source_user_id)?;
-        w.put("source_company_id", &self.source_company_id)?;
-        w.put("source_project_id", &self.source_project_id)?;
-        w.put("source_application_id", &self.source_application_id)?;
-        w.put("source_operation_id", &self.source_operation_id)?;
+        w.put("source_user_id", &self.source_user_id);
+        w.put("source_company_id", &self.source_company_id);
+        w.put("source_project_id", &self.source_project_id);
+        w.put("source_application_id", &self.source_application_id);
+        w.put("source_operation_id", &self.source_operation_id);
         w.end()
     }
 }
@@ -3207,17 +3207,17 @@ impl<'de> serde::Deserialize<'de> for DeliveryV2Payload {
 impl serde::Serialize for DeliveryV2Payload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("ulid", &self.ulid)?;
-        w.put("timestamp", &self.timestamp)?;
-        w.put("metadata", &self.metadata)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("api_version", &self.api_version)?;
-        w.put("event_type", &self.event_type)?;
-        w.put("resource_name", &self.resource_name)?;
-        w.put("resource_id", &self.resource_id)?;
+        w.put("id", &self.id);
+        w.put("ulid", &self.ulid);
+        w.put("timestamp", &self.timestamp);
+        w.put("metadata", &self.metadata);
+        w.put("user_id", &self.user_id);
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("api_version", &self.api_version);
+        w.put("event_type", &self.event_type);
+        w.put("resource_name", &self.resource_name);
+        w.put("resource_id", &self.resource_id);
         w.end()
     }
 }
@@ -3269,13 +3269,13 @@ impl<'de> serde::Deserialize<'de> for DeliveryAttempt {
 impl serde::Serialize for DeliveryAttempt {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("success", &self.success)?;
-        w.put("response_status", &self.response_status)?;
-        w.put("response_body", &self.response_body)?;
-        w.put("response_headers", &self.response_headers)?;
-        w.put("started_at", &self.started_at)?;
-        w.put("completed_at", &self.completed_at)?;
+        w.put("id", &self.id);
+        w.put("success", &self.success);
+        w.put("response_status", &self.response_status);
+        w.put("response_body", &self.response_body);
+        w.put("response_headers", &self.response_headers);
+        w.put("started_at", &self.started_at);
+        w.put("completed_at", &self.completed_at);
         w.end()
     }
 }
@@ -3319,10 +3319,10 @@ impl<'de> serde::Deserialize<'de> for DeliveryV2 {
 impl serde::Serialize for DeliveryV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("status", &self.status)?;
-        w.put("payload", &self.payload)?;
-        w.put("delivery_attempts", &self.delivery_attempts)?;
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("payload", &self.payload);
+        w.put("delivery_attempts", &self.delivery_attempts);
         w.end()
     }
 }
@@ -3356,7 +3356,7 @@ impl<'de> serde::Deserialize<'de> for DeliveryListV2 {
 impl serde::Serialize for DeliveryListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -3406,12 +3406,12 @@ impl<'de> serde::Deserialize<'de> for HookTriggerV2 {
 impl serde::Serialize for HookTriggerV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("webhook_hook_id", &self.webhook_hook_id)?;
-        w.put("resource_name", &self.resource_name)?;
-        w.put("event_type", &self.event_type)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
+        w.put("id", &self.id);
+        w.put("webhook_hook_id", &self.webhook_hook_id);
+        w.put("resource_name", &self.resource_name);
+        w.put("event_type", &self.event_type);
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
         w.end()
     }
 }
@@ -3445,7 +3445,7 @@ impl<'de> serde::Deserialize<'de> for TriggerListV2 {
 impl serde::Serialize for TriggerListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -3472,8 +3472,8 @@ impl NewTriggerV2 {
 impl serde::Serialize for NewTriggerV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("resource_name", &self.resource_name)?;
-        w.field("event_type", &self.event_type)?;
+        w.field("resource_name", &self.resource_name);
+        w.field("event_type", &self.event_type);
         w.end()
     }
 }
@@ -3506,7 +3506,7 @@ impl<'de> serde::Deserialize<'de> for TriggerV2 {
 impl serde::Serialize for TriggerV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -3595,7 +3595,7 @@ impl<'de> serde::Deserialize<'de> for TriggerBulkResultV2 {
 impl serde::Serialize for TriggerBulkResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -3628,7 +3628,7 @@ impl<'de> serde::Deserialize<'de> for HookTriggerBulkResultV2Data {
 impl serde::Serialize for HookTriggerBulkResultV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("succeeded", &self.succeeded)?;
+        w.put("succeeded", &self.succeeded);
         w.end()
     }
 }
@@ -3661,7 +3661,7 @@ impl<'de> serde::Deserialize<'de> for HookTriggerBulkResultV2 {
 impl serde::Serialize for HookTriggerBulkResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -3696,8 +3696,8 @@ impl<'de> serde::Deserialize<'de> for HookTriggerBulkResultV22Data {
 impl serde::Serialize for HookTriggerBulkResultV22Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("succeeded", &self.succeeded)?;
-        w.put("failed", &self.failed)?;
+        w.put("succeeded", &self.succeeded);
+        w.put("failed", &self.failed);
         w.end()
     }
 }
@@ -3730,7 +3730,7 @@ impl<'de> serde::Deserialize<'de> for HookTriggerBulkResultV22 {
 impl serde::Serialize for HookTriggerBulkResultV22 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -3787,10 +3787,10 @@ impl WebhookHookUpdateV2 {
 impl serde::Serialize for WebhookHookUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("payload_version", &self.payload_version)?;
-        w.optional("namespace", &self.namespace)?;
-        w.optional("destination_headers", &self.destination_headers)?;
-        w.optional("destination_url", &self.destination_url)?;
+        w.optional("payload_version", &self.payload_version);
+        w.optional("namespace", &self.namespace);
+        w.optional("destination_headers", &self.destination_headers);
+        w.optional("destination_url", &self.destination_url);
         w.end()
     }
 }
@@ -3891,11 +3891,11 @@ impl<'de> serde::Deserialize<'de> for ResourceV2 {
 impl serde::Serialize for ResourceV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("category", &self.category)?;
-        w.put("tool", &self.tool)?;
-        w.put("name", &self.name)?;
-        w.put("payload_version", &self.payload_version)?;
-        w.put("actions", &self.actions)?;
+        w.put("category", &self.category);
+        w.put("tool", &self.tool);
+        w.put("name", &self.name);
+        w.put("payload_version", &self.payload_version);
+        w.put("actions", &self.actions);
         w.end()
     }
 }
@@ -3929,7 +3929,7 @@ impl<'de> serde::Deserialize<'de> for ResourceListV2 {
 impl serde::Serialize for ResourceListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -4014,11 +4014,11 @@ impl HookUpdateV2 {
 impl serde::Serialize for HookUpdateV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("payload_version", &self.payload_version)?;
-        w.optional("namespace", &self.namespace)?;
-        w.optional("destination_headers", &self.destination_headers)?;
-        w.optional("destination_url", &self.destination_url)?;
-        w.optional("status", &self.status)?;
+        w.optional("payload_version", &self.payload_version);
+        w.optional("namespace", &self.namespace);
+        w.optional("destination_headers", &self.destination_headers);
+        w.optional("destination_url", &self.destination_url);
+        w.optional("status", &self.status);
         w.end()
     }
 }

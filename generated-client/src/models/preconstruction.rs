@@ -56,8 +56,8 @@ impl<'de> serde::Deserialize<'de> for BimFileUploadFileVersion {
 impl serde::Serialize for BimFileUploadFileVersion {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("file_id", &self.file_id)?;
+        w.put("id", &self.id);
+        w.put("file_id", &self.file_id);
         w.end()
     }
 }
@@ -98,11 +98,11 @@ impl<'de> serde::Deserialize<'de> for BimFileUploadAttachment {
 impl serde::Serialize for BimFileUploadAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
-        w.put("size", &self.size)?;
+        w.put("id", &self.id);
+        w.put("content_type", &self.content_type);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
+        w.put("size", &self.size);
         w.end()
     }
 }
@@ -148,11 +148,11 @@ impl<'de> serde::Deserialize<'de> for BimFileUploadCreatedBy {
 impl serde::Serialize for BimFileUploadCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("name", &self.name)?;
-        w.put("locale", &self.locale)?;
-        w.put("login", &self.login)?;
+        w.put("id", &self.id);
+        w.put("company_name", &self.company_name);
+        w.put("name", &self.name);
+        w.put("locale", &self.locale);
+        w.put("login", &self.login);
         w.end()
     }
 }
@@ -193,9 +193,9 @@ impl<'de> serde::Deserialize<'de> for LinkedFile {
 impl serde::Serialize for LinkedFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("saved_path", &self.saved_path)?;
-        w.put("path_type", &self.path_type)?;
+        w.put("name", &self.name);
+        w.put("saved_path", &self.saved_path);
+        w.put("path_type", &self.path_type);
         w.end()
     }
 }
@@ -287,9 +287,9 @@ impl<'de> serde::Deserialize<'de> for BimFileUploadMetadata {
 impl serde::Serialize for BimFileUploadMetadata {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("linked_files", &self.linked_files)?;
-        w.put("drawing_sheets", &self.drawing_sheets)?;
-        w.put("file_type", &self.file_type)?;
+        w.put("linked_files", &self.linked_files);
+        w.put("drawing_sheets", &self.drawing_sheets);
+        w.put("file_type", &self.file_type);
         w.end()
     }
 }
@@ -345,15 +345,15 @@ impl<'de> serde::Deserialize<'de> for BimFileUpload {
 impl serde::Serialize for BimFileUpload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_file_id", &self.bim_file_id)?;
-        w.put("document_upload_id", &self.document_upload_id)?;
-        w.put("file_version", &self.file_version)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("metadata", &self.metadata)?;
+        w.put("id", &self.id);
+        w.put("bim_file_id", &self.bim_file_id);
+        w.put("document_upload_id", &self.document_upload_id);
+        w.put("file_version", &self.file_version);
+        w.put("attachment", &self.attachment);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("metadata", &self.metadata);
         w.end()
     }
 }
@@ -388,7 +388,7 @@ impl<'de> serde::Deserialize<'de> for ExtractionFormatRequest {
 impl serde::Serialize for ExtractionFormatRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("type", &self.type_)?;
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -488,9 +488,9 @@ impl<'de> serde::Deserialize<'de> for Grid {
 impl serde::Serialize for Grid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("filename", &self.filename)?;
-        w.put("coordinate_system", &self.coordinate_system)?;
-        w.put("gridline_file", &self.gridline_file)?;
+        w.put("filename", &self.filename);
+        w.put("coordinate_system", &self.coordinate_system);
+        w.put("gridline_file", &self.gridline_file);
         w.end()
     }
 }
@@ -535,11 +535,11 @@ impl<'de> serde::Deserialize<'de> for CellFile {
 impl serde::Serialize for CellFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("size", &self.size)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("size", &self.size);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -580,11 +580,11 @@ impl<'de> serde::Deserialize<'de> for WebFormat {
 impl serde::Serialize for WebFormat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("cell_file", &self.cell_file)?;
-        w.put("node_file", &self.node_file)?;
-        w.put("mesh_node_file", &self.mesh_node_file)?;
-        w.put("mesh_file", &self.mesh_file)?;
-        w.put("manifest_file", &self.manifest_file)?;
+        w.put("cell_file", &self.cell_file);
+        w.put("node_file", &self.node_file);
+        w.put("mesh_node_file", &self.mesh_node_file);
+        w.put("mesh_file", &self.mesh_file);
+        w.put("manifest_file", &self.manifest_file);
         w.end()
     }
 }
@@ -630,13 +630,13 @@ impl<'de> serde::Deserialize<'de> for Artifact {
 impl serde::Serialize for Artifact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("grid", &self.grid)?;
-        w.put("mobile_format", &self.mobile_format)?;
-        w.put("properties", &self.properties)?;
-        w.put("web_format", &self.web_format)?;
-        w.put("ifc", &self.ifc)?;
-        w.put("object_search", &self.object_search)?;
-        w.put("viewpoint_collection", &self.viewpoint_collection)?;
+        w.put("grid", &self.grid);
+        w.put("mobile_format", &self.mobile_format);
+        w.put("properties", &self.properties);
+        w.put("web_format", &self.web_format);
+        w.put("ifc", &self.ifc);
+        w.put("object_search", &self.object_search);
+        w.put("viewpoint_collection", &self.viewpoint_collection);
         w.end()
     }
 }
@@ -677,9 +677,9 @@ impl<'de> serde::Deserialize<'de> for BimFileExtractionError {
 impl serde::Serialize for BimFileExtractionError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("code", &self.code)?;
-        w.put("type", &self.type_)?;
-        w.put("message", &self.message)?;
+        w.put("code", &self.code);
+        w.put("type", &self.type_);
+        w.put("message", &self.message);
         w.end()
     }
 }
@@ -735,14 +735,14 @@ impl<'de> serde::Deserialize<'de> for ExtractionItem {
 impl serde::Serialize for ExtractionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_file_extraction_id", &self.bim_file_extraction_id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("progress", &self.progress)?;
-        w.put("artifact", &self.artifact)?;
-        w.put("error", &self.error)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("bim_file_extraction_id", &self.bim_file_extraction_id);
+        w.put("item_type", &self.item_type);
+        w.put("progress", &self.progress);
+        w.put("artifact", &self.artifact);
+        w.put("error", &self.error);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -817,21 +817,21 @@ impl<'de> serde::Deserialize<'de> for BimFileExtraction {
 impl serde::Serialize for BimFileExtraction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("parent_bim_file_extraction_id", &self.parent_bim_file_extraction_id)?;
-        w.put("bim_file_upload_id", &self.bim_file_upload_id)?;
-        w.put("bim_file_upload", &self.bim_file_upload)?;
-        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.put("status", &self.status)?;
-        w.put("progress", &self.progress)?;
-        w.put("retry_count", &self.retry_count)?;
-        w.put("viewpoint_id", &self.viewpoint_id)?;
-        w.put("extraction_format_requests", &self.extraction_format_requests)?;
-        w.put("extraction_items", &self.extraction_items)?;
-        w.put("errors", &self.errors)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("parent_bim_file_extraction_id", &self.parent_bim_file_extraction_id);
+        w.put("bim_file_upload_id", &self.bim_file_upload_id);
+        w.put("bim_file_upload", &self.bim_file_upload);
+        w.put("bim_model_revision_id", &self.bim_model_revision_id);
+        w.put("status", &self.status);
+        w.put("progress", &self.progress);
+        w.put("retry_count", &self.retry_count);
+        w.put("viewpoint_id", &self.viewpoint_id);
+        w.put("extraction_format_requests", &self.extraction_format_requests);
+        w.put("extraction_items", &self.extraction_items);
+        w.put("errors", &self.errors);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -883,13 +883,13 @@ impl<'de> serde::Deserialize<'de> for BimFile {
 impl serde::Serialize for BimFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("uuid", &self.uuid);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -917,8 +917,8 @@ impl BimFileInput {
 impl serde::Serialize for BimFileInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("uuid", &self.uuid)?;
+        w.field("name", &self.name);
+        w.field("uuid", &self.uuid);
         w.end()
     }
 }
@@ -943,8 +943,8 @@ impl NewBimFile {
 impl serde::Serialize for NewBimFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_file", &self.bim_file)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_file", &self.bim_file);
         w.end()
     }
 }
@@ -985,8 +985,8 @@ impl BimFileUpdateBimFile {
 impl serde::Serialize for BimFileUpdateBimFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("target_project_id", &self.target_project_id)?;
+        w.optional("name", &self.name);
+        w.optional("target_project_id", &self.target_project_id);
         w.end()
     }
 }
@@ -1014,8 +1014,8 @@ impl BimFileUpdate {
 impl serde::Serialize for BimFileUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_file", &self.bim_file)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_file", &self.bim_file);
         w.end()
     }
 }
@@ -1058,11 +1058,11 @@ impl BimGeometryFileBundleInput {
 impl serde::Serialize for BimGeometryFileBundleInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.field("cell_upload_uuid", &self.cell_upload_uuid)?;
-        w.field("node_upload_uuid", &self.node_upload_uuid)?;
-        w.field("mesh_node_upload_uuid", &self.mesh_node_upload_uuid)?;
-        w.field("mesh_upload_uuid", &self.mesh_upload_uuid)?;
+        w.field("bim_model_revision_id", &self.bim_model_revision_id);
+        w.field("cell_upload_uuid", &self.cell_upload_uuid);
+        w.field("node_upload_uuid", &self.node_upload_uuid);
+        w.field("mesh_node_upload_uuid", &self.mesh_node_upload_uuid);
+        w.field("mesh_upload_uuid", &self.mesh_upload_uuid);
         w.end()
     }
 }
@@ -1102,9 +1102,9 @@ impl NewBimGeometryFileBundle {
 impl serde::Serialize for NewBimGeometryFileBundle {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("view", &self.view)?;
-        w.field("bim_geometry_file_bundle", &self.bim_geometry_file_bundle)?;
+        w.field("project_id", &self.project_id);
+        w.optional("view", &self.view);
+        w.field("bim_geometry_file_bundle", &self.bim_geometry_file_bundle);
         w.end()
     }
 }
@@ -1161,16 +1161,16 @@ impl<'de> serde::Deserialize<'de> for BimGeometryFileBundleDetail {
 impl serde::Serialize for BimGeometryFileBundleDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("cell_file", &self.cell_file)?;
-        w.put("node_file", &self.node_file)?;
-        w.put("mesh_node_file", &self.mesh_node_file)?;
-        w.put("mesh_file", &self.mesh_file)?;
+        w.put("id", &self.id);
+        w.put("bim_model_revision_id", &self.bim_model_revision_id);
+        w.put("project_id", &self.project_id);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("cell_file", &self.cell_file);
+        w.put("node_file", &self.node_file);
+        w.put("mesh_node_file", &self.mesh_node_file);
+        w.put("mesh_file", &self.mesh_file);
         w.end()
     }
 }
@@ -1234,17 +1234,17 @@ impl<'de> serde::Deserialize<'de> for BimGeometryFileBundleWithCellFileId {
 impl serde::Serialize for BimGeometryFileBundleWithCellFileId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.put("cell_file_id", &self.cell_file_id)?;
-        w.put("node_file_id", &self.node_file_id)?;
-        w.put("mesh_node_file_id", &self.mesh_node_file_id)?;
-        w.put("mesh_file_id", &self.mesh_file_id)?;
-        w.put("manifest_file_id", &self.manifest_file_id)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("bim_model_revision_id", &self.bim_model_revision_id);
+        w.put("cell_file_id", &self.cell_file_id);
+        w.put("node_file_id", &self.node_file_id);
+        w.put("mesh_node_file_id", &self.mesh_node_file_id);
+        w.put("mesh_file_id", &self.mesh_file_id);
+        w.put("manifest_file_id", &self.manifest_file_id);
         w.end()
     }
 }
@@ -1389,14 +1389,14 @@ impl<'de> serde::Deserialize<'de> for BimLevelWithBimFileId {
 impl serde::Serialize for BimLevelWithBimFileId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("elevation", &self.elevation)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("bim_file_id", &self.bim_file_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
+        w.put("id", &self.id);
+        w.put("elevation", &self.elevation);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("bim_file_id", &self.bim_file_id);
+        w.put("location_id", &self.location_id);
+        w.put("created_by_id", &self.created_by_id);
         w.end()
     }
 }
@@ -1450,14 +1450,14 @@ impl<'de> serde::Deserialize<'de> for BimLevelWithBimFile {
 impl serde::Serialize for BimLevelWithBimFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("elevation", &self.elevation)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("bim_file", &self.bim_file)?;
-        w.put("location", &self.location)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("elevation", &self.elevation);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("bim_file", &self.bim_file);
+        w.put("location", &self.location);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -1555,9 +1555,9 @@ impl BimLevelInput {
 impl serde::Serialize for BimLevelInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("elevation", &self.elevation)?;
-        w.field("bim_file_id", &self.bim_file_id)?;
-        w.field("location_id", &self.location_id)?;
+        w.field("elevation", &self.elevation);
+        w.field("bim_file_id", &self.bim_file_id);
+        w.field("location_id", &self.location_id);
         w.end()
     }
 }
@@ -1594,9 +1594,9 @@ impl NewBimLevel {
 impl serde::Serialize for NewBimLevel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("view", &self.view)?;
-        w.field("bim_level", &self.bim_level)?;
+        w.field("project_id", &self.project_id);
+        w.optional("view", &self.view);
+        w.field("bim_level", &self.bim_level);
         w.end()
     }
 }
@@ -1633,9 +1633,9 @@ impl BimLevelBatch {
 impl serde::Serialize for BimLevelBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("view", &self.view)?;
-        w.field("bim_levels", &self.bim_levels)?;
+        w.field("project_id", &self.project_id);
+        w.optional("view", &self.view);
+        w.field("bim_levels", &self.bim_levels);
         w.end()
     }
 }
@@ -1671,8 +1671,8 @@ impl<'de> serde::Deserialize<'de> for BimLevelBatchResult {
 impl serde::Serialize for BimLevelBatchResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("bim_levels", &self.bim_levels)?;
-        w.put("errors", &self.errors)?;
+        w.put("bim_levels", &self.bim_levels);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -1713,8 +1713,8 @@ impl BimLevelUpdateBimLevel {
 impl serde::Serialize for BimLevelUpdateBimLevel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("elevation", &self.elevation)?;
-        w.optional("location_id", &self.location_id)?;
+        w.optional("elevation", &self.elevation);
+        w.optional("location_id", &self.location_id);
         w.end()
     }
 }
@@ -1742,8 +1742,8 @@ impl BimLevelUpdate {
 impl serde::Serialize for BimLevelUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_level", &self.bim_level)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_level", &self.bim_level);
         w.end()
     }
 }
@@ -1778,7 +1778,7 @@ impl<'de> serde::Deserialize<'de> for BimMintToken {
 impl serde::Serialize for BimMintToken {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("access_token", &self.access_token)?;
+        w.put("access_token", &self.access_token);
         w.end()
     }
 }
@@ -1827,12 +1827,12 @@ impl<'de> serde::Deserialize<'de> for BimModelRevisionPlanWithBimPlanId {
 impl serde::Serialize for BimModelRevisionPlanWithBimPlanId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("bim_plan_id", &self.bim_plan_id)?;
-        w.put("bim_level_id", &self.bim_level_id)?;
+        w.put("id", &self.id);
+        w.put("bim_model_revision_id", &self.bim_model_revision_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("bim_plan_id", &self.bim_plan_id);
+        w.put("bim_level_id", &self.bim_level_id);
         w.end()
     }
 }
@@ -1880,12 +1880,12 @@ impl<'de> serde::Deserialize<'de> for BimPlanImage {
 impl serde::Serialize for BimPlanImage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("url", &self.url)?;
-        w.put("height", &self.height)?;
-        w.put("width", &self.width)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("url", &self.url);
+        w.put("height", &self.height);
+        w.put("width", &self.width);
         w.end()
     }
 }
@@ -1979,9 +1979,9 @@ impl<'de> serde::Deserialize<'de> for Thumbnail {
 impl serde::Serialize for Thumbnail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("size", &self.size)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("size", &self.size);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -2019,8 +2019,8 @@ impl<'de> serde::Deserialize<'de> for SheetMapEnd {
 impl serde::Serialize for SheetMapEnd {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("x", &self.x)?;
-        w.put("y", &self.y)?;
+        w.put("x", &self.x);
+        w.put("y", &self.y);
         w.end()
     }
 }
@@ -2061,9 +2061,9 @@ impl<'de> serde::Deserialize<'de> for XYZ {
 impl serde::Serialize for XYZ {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("x", &self.x)?;
-        w.put("y", &self.y)?;
-        w.put("z", &self.z)?;
+        w.put("x", &self.x);
+        w.put("y", &self.y);
+        w.put("z", &self.z);
         w.end()
     }
 }
@@ -2128,18 +2128,18 @@ impl<'de> serde::Deserialize<'de> for BimPlan {
 impl serde::Serialize for BimPlan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_level_id", &self.bim_level_id)?;
-        w.put("drawing_id", &self.drawing_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("title", &self.title)?;
-        w.put("image", &self.image)?;
-        w.put("thumbnail", &self.thumbnail)?;
-        w.put("sheet_map_start", &self.sheet_map_start)?;
-        w.put("sheet_map_end", &self.sheet_map_end)?;
-        w.put("model_map_start", &self.model_map_start)?;
-        w.put("model_map_end", &self.model_map_end)?;
+        w.put("id", &self.id);
+        w.put("bim_level_id", &self.bim_level_id);
+        w.put("drawing_id", &self.drawing_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("title", &self.title);
+        w.put("image", &self.image);
+        w.put("thumbnail", &self.thumbnail);
+        w.put("sheet_map_start", &self.sheet_map_start);
+        w.put("sheet_map_end", &self.sheet_map_end);
+        w.put("model_map_start", &self.model_map_start);
+        w.put("model_map_end", &self.model_map_end);
         w.end()
     }
 }
@@ -2187,12 +2187,12 @@ impl<'de> serde::Deserialize<'de> for BimModelRevisionPlanWithBimPlan {
 impl serde::Serialize for BimModelRevisionPlanWithBimPlan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.put("bim_plan", &self.bim_plan)?;
-        w.put("bim_level", &self.bim_level)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("bim_model_revision_id", &self.bim_model_revision_id);
+        w.put("bim_plan", &self.bim_plan);
+        w.put("bim_level", &self.bim_level);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -2283,8 +2283,8 @@ impl BimModelRevisionPlanInput {
 impl serde::Serialize for BimModelRevisionPlanInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.field("bim_plan_id", &self.bim_plan_id)?;
+        w.field("bim_model_revision_id", &self.bim_model_revision_id);
+        w.field("bim_plan_id", &self.bim_plan_id);
         w.end()
     }
 }
@@ -2315,8 +2315,8 @@ impl NewBimModelRevisionPlan {
 impl serde::Serialize for NewBimModelRevisionPlan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_model_revision_plan", &self.bim_model_revision_plan)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_model_revision_plan", &self.bim_model_revision_plan);
         w.end()
     }
 }
@@ -2347,8 +2347,8 @@ impl BimModelRevisionPlanBatch {
 impl serde::Serialize for BimModelRevisionPlanBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_model_revision_plans", &self.bim_model_revision_plans)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_model_revision_plans", &self.bim_model_revision_plans);
         w.end()
     }
 }
@@ -2384,8 +2384,8 @@ impl<'de> serde::Deserialize<'de> for BimModelRevisionPlanBatchResult {
 impl serde::Serialize for BimModelRevisionPlanBatchResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("bim_model_revision_plans", &self.bim_model_revision_plans)?;
-        w.put("errors", &self.errors)?;
+        w.put("bim_model_revision_plans", &self.bim_model_revision_plans);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -2435,12 +2435,12 @@ impl<'de> serde::Deserialize<'de> for BimModelRevisionViewpointWithBimViewpointI
 impl serde::Serialize for BimModelRevisionViewpointWithBimViewpointId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.put("bim_viewpoint_id", &self.bim_viewpoint_id)?;
-        w.put("primary", &self.primary)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("bim_model_revision_id", &self.bim_model_revision_id);
+        w.put("bim_viewpoint_id", &self.bim_viewpoint_id);
+        w.put("primary", &self.primary);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -2489,12 +2489,12 @@ impl<'de> serde::Deserialize<'de> for BimModelRevisionViewpointWithBimViewpoint 
 impl serde::Serialize for BimModelRevisionViewpointWithBimViewpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.put("bim_viewpoint", &self.bim_viewpoint)?;
-        w.put("primary", &self.primary)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("bim_model_revision_id", &self.bim_model_revision_id);
+        w.put("bim_viewpoint", &self.bim_viewpoint);
+        w.put("primary", &self.primary);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -2598,9 +2598,9 @@ impl BimModelRevisionViewpointBatchBimModelRevisionViewpoint {
 impl serde::Serialize for BimModelRevisionViewpointBatchBimModelRevisionViewpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bim_model_revision_id", &self.bim_model_revision_id)?;
-        w.field("bim_viewpoint_id", &self.bim_viewpoint_id)?;
-        w.optional("primary", &self.primary)?;
+        w.field("bim_model_revision_id", &self.bim_model_revision_id);
+        w.field("bim_viewpoint_id", &self.bim_viewpoint_id);
+        w.optional("primary", &self.primary);
         w.end()
     }
 }
@@ -2635,8 +2635,8 @@ impl BimModelRevisionViewpointBatch {
 impl serde::Serialize for BimModelRevisionViewpointBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_model_revision_viewpoints", &self.bim_model_revision_viewpoints)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_model_revision_viewpoints", &self.bim_model_revision_viewpoints);
         w.end()
     }
 }
@@ -2674,8 +2674,8 @@ impl<'de> serde::Deserialize<'de> for BimModelRevisionViewpointBatchResult {
 impl serde::Serialize for BimModelRevisionViewpointBatchResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("bim_model_revision_viewpoints", &self.bim_model_revision_viewpoints)?;
-        w.put("errors", &self.errors)?;
+        w.put("bim_model_revision_viewpoints", &self.bim_model_revision_viewpoints);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -2712,8 +2712,8 @@ impl<'de> serde::Deserialize<'de> for BimModelRevisionViewpointBulkDeleteResult 
 impl serde::Serialize for BimModelRevisionViewpointBulkDeleteResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("deleted_ids", &self.deleted_ids)?;
-        w.put("errors", &self.errors)?;
+        w.put("deleted_ids", &self.deleted_ids);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -2830,23 +2830,23 @@ impl<'de> serde::Deserialize<'de> for BimModelRevisionWithBimFileId {
 impl serde::Serialize for BimModelRevisionWithBimFileId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_file_id", &self.bim_file_id)?;
-        w.put("bim_gridline_id", &self.bim_gridline_id)?;
-        w.put("bim_model_id", &self.bim_model_id)?;
-        w.put("geometry_file_bundle_id", &self.geometry_file_bundle_id)?;
-        w.put("suitability", &self.suitability)?;
-        w.put("publish_status", &self.publish_status)?;
-        w.put("revision", &self.revision)?;
-        w.put("publisher_name", &self.publisher_name)?;
-        w.put("publisher_version", &self.publisher_version)?;
-        w.put("min_boundary", &self.min_boundary)?;
-        w.put("max_boundary", &self.max_boundary)?;
-        w.put("rotation", &self.rotation)?;
-        w.put("viewpoints", &self.viewpoints)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("bim_file_id", &self.bim_file_id);
+        w.put("bim_gridline_id", &self.bim_gridline_id);
+        w.put("bim_model_id", &self.bim_model_id);
+        w.put("geometry_file_bundle_id", &self.geometry_file_bundle_id);
+        w.put("suitability", &self.suitability);
+        w.put("publish_status", &self.publish_status);
+        w.put("revision", &self.revision);
+        w.put("publisher_name", &self.publisher_name);
+        w.put("publisher_version", &self.publisher_version);
+        w.put("min_boundary", &self.min_boundary);
+        w.put("max_boundary", &self.max_boundary);
+        w.put("rotation", &self.rotation);
+        w.put("viewpoints", &self.viewpoints);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -2887,9 +2887,9 @@ impl<'de> serde::Deserialize<'de> for XYZ2 {
 impl serde::Serialize for XYZ2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("x", &self.x)?;
-        w.put("y", &self.y)?;
-        w.put("z", &self.z)?;
+        w.put("x", &self.x);
+        w.put("y", &self.y);
+        w.put("z", &self.z);
         w.end()
     }
 }
@@ -2940,13 +2940,13 @@ impl<'de> serde::Deserialize<'de> for BimGridline {
 impl serde::Serialize for BimGridline {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("filename", &self.filename)?;
-        w.put("coordinate_system", &self.coordinate_system)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("gridline_file", &self.gridline_file)?;
+        w.put("id", &self.id);
+        w.put("filename", &self.filename);
+        w.put("coordinate_system", &self.coordinate_system);
+        w.put("project_id", &self.project_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("gridline_file", &self.gridline_file);
         w.end()
     }
 }
@@ -3032,25 +3032,25 @@ impl<'de> serde::Deserialize<'de> for BimModelRevisionWithBimFile {
 impl serde::Serialize for BimModelRevisionWithBimFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_file", &self.bim_file)?;
-        w.put("bim_model_id", &self.bim_model_id)?;
-        w.put("geometry_file_bundle_id", &self.geometry_file_bundle_id)?;
-        w.put("suitability", &self.suitability)?;
-        w.put("publish_status", &self.publish_status)?;
-        w.put("revision", &self.revision)?;
-        w.put("publisher_name", &self.publisher_name)?;
-        w.put("publisher_version", &self.publisher_version)?;
-        w.put("min_boundary", &self.min_boundary)?;
-        w.put("max_boundary", &self.max_boundary)?;
-        w.put("rotation", &self.rotation)?;
-        w.put("viewpoints", &self.viewpoints)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("bim_gridline", &self.bim_gridline)?;
-        w.put("published_model", &self.published_model)?;
-        w.put("object_definition", &self.object_definition)?;
+        w.put("id", &self.id);
+        w.put("bim_file", &self.bim_file);
+        w.put("bim_model_id", &self.bim_model_id);
+        w.put("geometry_file_bundle_id", &self.geometry_file_bundle_id);
+        w.put("suitability", &self.suitability);
+        w.put("publish_status", &self.publish_status);
+        w.put("revision", &self.revision);
+        w.put("publisher_name", &self.publisher_name);
+        w.put("publisher_version", &self.publisher_version);
+        w.put("min_boundary", &self.min_boundary);
+        w.put("max_boundary", &self.max_boundary);
+        w.put("rotation", &self.rotation);
+        w.put("viewpoints", &self.viewpoints);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("bim_gridline", &self.bim_gridline);
+        w.put("published_model", &self.published_model);
+        w.put("object_definition", &self.object_definition);
         w.end()
     }
 }
@@ -3206,9 +3206,9 @@ impl XYZ4 {
 impl serde::Serialize for XYZ4 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("x", &self.x)?;
-        w.optional("y", &self.y)?;
-        w.optional("z", &self.z)?;
+        w.optional("x", &self.x);
+        w.optional("y", &self.y);
+        w.optional("z", &self.z);
         w.end()
     }
 }
@@ -3296,16 +3296,16 @@ impl BimModelRevisionInputWithGeometryFileBundleId {
 impl serde::Serialize for BimModelRevisionInputWithGeometryFileBundleId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bim_file_id", &self.bim_file_id)?;
-        w.field("bim_model_id", &self.bim_model_id)?;
-        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
-        w.field("suitability", &self.suitability)?;
-        w.optional("publisher_name", &self.publisher_name)?;
-        w.optional("publisher_version", &self.publisher_version)?;
-        w.field("min_boundary", &self.min_boundary)?;
-        w.field("max_boundary", &self.max_boundary)?;
-        w.optional("rotation", &self.rotation)?;
-        w.optional("geometry_file_bundle_id", &self.geometry_file_bundle_id)?;
+        w.field("bim_file_id", &self.bim_file_id);
+        w.field("bim_model_id", &self.bim_model_id);
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id);
+        w.field("suitability", &self.suitability);
+        w.optional("publisher_name", &self.publisher_name);
+        w.optional("publisher_version", &self.publisher_version);
+        w.field("min_boundary", &self.min_boundary);
+        w.field("max_boundary", &self.max_boundary);
+        w.optional("rotation", &self.rotation);
+        w.optional("geometry_file_bundle_id", &self.geometry_file_bundle_id);
         w.end()
     }
 }
@@ -3402,20 +3402,17 @@ impl BimModelRevisionInputWithPublishedModelUploadUuid {
 impl serde::Serialize for BimModelRevisionInputWithPublishedModelUploadUuid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bim_file_id", &self.bim_file_id)?;
-        w.field("bim_model_id", &self.bim_model_id)?;
-        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
-        w.field("suitability", &self.suitability)?;
-        w.optional("publisher_name", &self.publisher_name)?;
-        w.optional("publisher_version", &self.publisher_version)?;
-        w.field("min_boundary", &self.min_boundary)?;
-        w.field("max_boundary", &self.max_boundary)?;
-        w.optional("rotation", &self.rotation)?;
-        w.optional("published_model_upload_uuid", &self.published_model_upload_uuid)?;
-        w.optional(
-            "object_definition_upload_uuid",
-            &self.object_definition_upload_uuid,
-        )?;
+        w.field("bim_file_id", &self.bim_file_id);
+        w.field("bim_model_id", &self.bim_model_id);
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id);
+        w.field("suitability", &self.suitability);
+        w.optional("publisher_name", &self.publisher_name);
+        w.optional("publisher_version", &self.publisher_version);
+        w.field("min_boundary", &self.min_boundary);
+        w.field("max_boundary", &self.max_boundary);
+        w.optional("rotation", &self.rotation);
+        w.optional("published_model_upload_uuid", &self.published_model_upload_uuid);
+        w.optional("object_definition_upload_uuid", &self.object_definition_upload_uuid);
         w.end()
     }
 }
@@ -3512,17 +3509,17 @@ impl BimModelRevisionInputWithGeometryFileId {
 impl serde::Serialize for BimModelRevisionInputWithGeometryFileId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bim_file_id", &self.bim_file_id)?;
-        w.field("bim_model_id", &self.bim_model_id)?;
-        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
-        w.field("suitability", &self.suitability)?;
-        w.optional("publisher_name", &self.publisher_name)?;
-        w.optional("publisher_version", &self.publisher_version)?;
-        w.field("min_boundary", &self.min_boundary)?;
-        w.field("max_boundary", &self.max_boundary)?;
-        w.optional("rotation", &self.rotation)?;
-        w.optional("geometry_file_id", &self.geometry_file_id)?;
-        w.optional("property_file_id", &self.property_file_id)?;
+        w.field("bim_file_id", &self.bim_file_id);
+        w.field("bim_model_id", &self.bim_model_id);
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id);
+        w.field("suitability", &self.suitability);
+        w.optional("publisher_name", &self.publisher_name);
+        w.optional("publisher_version", &self.publisher_version);
+        w.field("min_boundary", &self.min_boundary);
+        w.field("max_boundary", &self.max_boundary);
+        w.optional("rotation", &self.rotation);
+        w.optional("geometry_file_id", &self.geometry_file_id);
+        w.optional("property_file_id", &self.property_file_id);
         w.end()
     }
 }
@@ -3567,8 +3564,8 @@ impl NewBimModelRevision {
 impl serde::Serialize for NewBimModelRevision {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_model_revision", &self.bim_model_revision)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_model_revision", &self.bim_model_revision);
         w.end()
     }
 }
@@ -3614,9 +3611,9 @@ impl XYZ3 {
 impl serde::Serialize for XYZ3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("x", &self.x)?;
-        w.optional("y", &self.y)?;
-        w.optional("z", &self.z)?;
+        w.optional("x", &self.x);
+        w.optional("y", &self.y);
+        w.optional("z", &self.z);
         w.end()
     }
 }
@@ -3712,17 +3709,14 @@ impl serde::Serialize
 for BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
-        w.optional("suitability", &self.suitability)?;
-        w.optional("publish_status", &self.publish_status)?;
-        w.optional("min_boundary", &self.min_boundary)?;
-        w.optional("max_boundary", &self.max_boundary)?;
-        w.optional("rotation", &self.rotation)?;
-        w.optional("published_model_upload_uuid", &self.published_model_upload_uuid)?;
-        w.optional(
-            "object_definition_upload_uuid",
-            &self.object_definition_upload_uuid,
-        )?;
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id);
+        w.optional("suitability", &self.suitability);
+        w.optional("publish_status", &self.publish_status);
+        w.optional("min_boundary", &self.min_boundary);
+        w.optional("max_boundary", &self.max_boundary);
+        w.optional("rotation", &self.rotation);
+        w.optional("published_model_upload_uuid", &self.published_model_upload_uuid);
+        w.optional("object_definition_upload_uuid", &self.object_definition_upload_uuid);
         w.end()
     }
 }
@@ -3826,15 +3820,15 @@ impl BimModelRevisionUpdateBimModelRevisionWithGeometryFileId {
 impl serde::Serialize for BimModelRevisionUpdateBimModelRevisionWithGeometryFileId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("home_viewpoint_id", &self.home_viewpoint_id)?;
-        w.optional("suitability", &self.suitability)?;
-        w.optional("publish_status", &self.publish_status)?;
-        w.optional("min_boundary", &self.min_boundary)?;
-        w.optional("max_boundary", &self.max_boundary)?;
-        w.optional("rotation", &self.rotation)?;
-        w.optional("geometry_file_id", &self.geometry_file_id)?;
-        w.optional("geometry_file_bundle_id", &self.geometry_file_bundle_id)?;
-        w.optional("property_file_id", &self.property_file_id)?;
+        w.optional("home_viewpoint_id", &self.home_viewpoint_id);
+        w.optional("suitability", &self.suitability);
+        w.optional("publish_status", &self.publish_status);
+        w.optional("min_boundary", &self.min_boundary);
+        w.optional("max_boundary", &self.max_boundary);
+        w.optional("rotation", &self.rotation);
+        w.optional("geometry_file_id", &self.geometry_file_id);
+        w.optional("geometry_file_bundle_id", &self.geometry_file_bundle_id);
+        w.optional("property_file_id", &self.property_file_id);
         w.end()
     }
 }
@@ -3882,8 +3876,8 @@ impl BimModelRevisionUpdate {
 impl serde::Serialize for BimModelRevisionUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_model_revision", &self.bim_model_revision)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_model_revision", &self.bim_model_revision);
         w.end()
     }
 }
@@ -3921,8 +3915,8 @@ impl<'de> serde::Deserialize<'de> for Object {
 impl serde::Serialize for Object {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("value", &self.value)?;
+        w.put("id", &self.id);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -3972,12 +3966,12 @@ impl<'de> serde::Deserialize<'de> for PropertyChoice {
 impl serde::Serialize for PropertyChoice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("object_id", &self.object_id)?;
-        w.put("category", &self.category)?;
-        w.put("name", &self.name)?;
-        w.put("typed_value", &self.typed_value)?;
-        w.put("uom", &self.uom)?;
-        w.put("value", &self.value)?;
+        w.put("object_id", &self.object_id);
+        w.put("category", &self.category);
+        w.put("name", &self.name);
+        w.put("typed_value", &self.typed_value);
+        w.put("uom", &self.uom);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -4027,12 +4021,12 @@ impl<'de> serde::Deserialize<'de> for PropertyChoice2 {
 impl serde::Serialize for PropertyChoice2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("object_id", &self.object_id)?;
-        w.put("category", &self.category)?;
-        w.put("name", &self.name)?;
-        w.put("typed_value", &self.typed_value)?;
-        w.put("uom", &self.uom)?;
-        w.put("value", &self.value)?;
+        w.put("object_id", &self.object_id);
+        w.put("category", &self.category);
+        w.put("name", &self.name);
+        w.put("typed_value", &self.typed_value);
+        w.put("uom", &self.uom);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -4162,15 +4156,15 @@ impl<'de> serde::Deserialize<'de> for BimModelWithCurrentRevisionId {
 impl serde::Serialize for BimModelWithCurrentRevisionId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("auto_publish", &self.auto_publish)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("revisions_count", &self.revisions_count)?;
-        w.put("web_url", &self.web_url)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("current_revision_id", &self.current_revision_id)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("auto_publish", &self.auto_publish);
+        w.put("project_id", &self.project_id);
+        w.put("revisions_count", &self.revisions_count);
+        w.put("web_url", &self.web_url);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("current_revision_id", &self.current_revision_id);
         w.end()
     }
 }
@@ -4229,15 +4223,15 @@ impl<'de> serde::Deserialize<'de> for BimModelWithCurrentRevision {
 impl serde::Serialize for BimModelWithCurrentRevision {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("auto_publish", &self.auto_publish)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("revisions_count", &self.revisions_count)?;
-        w.put("web_url", &self.web_url)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("current_revision", &self.current_revision)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("auto_publish", &self.auto_publish);
+        w.put("project_id", &self.project_id);
+        w.put("revisions_count", &self.revisions_count);
+        w.put("web_url", &self.web_url);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("current_revision", &self.current_revision);
         w.end()
     }
 }
@@ -4344,8 +4338,8 @@ impl BimModelInput {
 impl serde::Serialize for BimModelInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.optional("auto_publish", &self.auto_publish)?;
+        w.field("title", &self.title);
+        w.optional("auto_publish", &self.auto_publish);
         w.end()
     }
 }
@@ -4382,9 +4376,9 @@ impl NewBimModel {
 impl serde::Serialize for NewBimModel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("view", &self.view)?;
-        w.field("bim_model", &self.bim_model)?;
+        w.field("project_id", &self.project_id);
+        w.optional("view", &self.view);
+        w.field("bim_model", &self.bim_model);
         w.end()
     }
 }
@@ -4412,8 +4406,8 @@ impl BimModelUpdate {
 impl serde::Serialize for BimModelUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_model", &self.bim_model)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_model", &self.bim_model);
         w.end()
     }
 }
@@ -4454,8 +4448,8 @@ impl BimPlanInputChoiceSheetMapEnd {
 impl serde::Serialize for BimPlanInputChoiceSheetMapEnd {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("x", &self.x)?;
-        w.optional("y", &self.y)?;
+        w.optional("x", &self.x);
+        w.optional("y", &self.y);
         w.end()
     }
 }
@@ -4534,13 +4528,13 @@ impl BimPlanInputChoice {
 impl serde::Serialize for BimPlanInputChoice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bim_level_id", &self.bim_level_id)?;
-        w.optional("drawing_id", &self.drawing_id)?;
-        w.optional("upload_uuid", &self.upload_uuid)?;
-        w.optional("sheet_map_start", &self.sheet_map_start)?;
-        w.optional("sheet_map_end", &self.sheet_map_end)?;
-        w.optional("model_map_start", &self.model_map_start)?;
-        w.optional("model_map_end", &self.model_map_end)?;
+        w.field("bim_level_id", &self.bim_level_id);
+        w.optional("drawing_id", &self.drawing_id);
+        w.optional("upload_uuid", &self.upload_uuid);
+        w.optional("sheet_map_start", &self.sheet_map_start);
+        w.optional("sheet_map_end", &self.sheet_map_end);
+        w.optional("model_map_start", &self.model_map_start);
+        w.optional("model_map_end", &self.model_map_end);
         w.end()
     }
 }
@@ -4592,9 +4586,9 @@ impl NewBimPlan {
 impl serde::Serialize for NewBimPlan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("view", &self.view)?;
-        w.field("bim_plan", &self.bim_plan)?;
+        w.field("project_id", &self.project_id);
+        w.optional("view", &self.view);
+        w.field("bim_plan", &self.bim_plan);
         w.end()
     }
 }
@@ -4631,9 +4625,9 @@ impl BimPlanBatch {
 impl serde::Serialize for BimPlanBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("view", &self.view)?;
-        w.field("bim_plans", &self.bim_plans)?;
+        w.field("project_id", &self.project_id);
+        w.optional("view", &self.view);
+        w.field("bim_plans", &self.bim_plans);
         w.end()
     }
 }
@@ -4669,8 +4663,8 @@ impl<'de> serde::Deserialize<'de> for BimPlanBatchResult {
 impl serde::Serialize for BimPlanBatchResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("bim_plans", &self.bim_plans)?;
-        w.put("errors", &self.errors)?;
+        w.put("bim_plans", &self.bim_plans);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -4731,11 +4725,11 @@ impl BimPlanUpdateBimPlanChoice {
 impl serde::Serialize for BimPlanUpdateBimPlanChoice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bim_level_id", &self.bim_level_id)?;
-        w.optional("sheet_map_start", &self.sheet_map_start)?;
-        w.optional("sheet_map_end", &self.sheet_map_end)?;
-        w.optional("model_map_start", &self.model_map_start)?;
-        w.optional("model_map_end", &self.model_map_end)?;
+        w.field("bim_level_id", &self.bim_level_id);
+        w.optional("sheet_map_start", &self.sheet_map_start);
+        w.optional("sheet_map_end", &self.sheet_map_end);
+        w.optional("model_map_start", &self.model_map_start);
+        w.optional("model_map_end", &self.model_map_end);
         w.end()
     }
 }
@@ -4787,9 +4781,9 @@ impl BimPlanUpdate {
 impl serde::Serialize for BimPlanUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("view", &self.view)?;
-        w.field("bim_plan", &self.bim_plan)?;
+        w.field("project_id", &self.project_id);
+        w.optional("view", &self.view);
+        w.field("bim_plan", &self.bim_plan);
         w.end()
     }
 }
@@ -4844,14 +4838,14 @@ impl<'de> serde::Deserialize<'de> for BimViewFolder {
 impl serde::Serialize for BimViewFolder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("bim_file_id", &self.bim_file_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("parent_id", &self.parent_id);
+        w.put("bim_file_id", &self.bim_file_id);
+        w.put("project_id", &self.project_id);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -4887,9 +4881,9 @@ impl BimViewFolderInput {
 impl serde::Serialize for BimViewFolderInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.field("bim_file_id", &self.bim_file_id)?;
+        w.field("name", &self.name);
+        w.optional("parent_id", &self.parent_id);
+        w.field("bim_file_id", &self.bim_file_id);
         w.end()
     }
 }
@@ -4916,8 +4910,8 @@ impl NewBimViewFolder {
 impl serde::Serialize for NewBimViewFolder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_view_folder", &self.bim_view_folder)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_view_folder", &self.bim_view_folder);
         w.end()
     }
 }
@@ -4944,8 +4938,8 @@ impl NewBimViewpoint {
 impl serde::Serialize for NewBimViewpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_viewpoint", &self.bim_viewpoint)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_viewpoint", &self.bim_viewpoint);
         w.end()
     }
 }
@@ -5126,16 +5120,16 @@ impl BimViewpointBatchBimViewpoint {
 impl serde::Serialize for BimViewpointBatchBimViewpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("bim_file_id", &self.bim_file_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("view_folder_id", &self.view_folder_id)?;
-        w.field("upload_uuid", &self.upload_uuid)?;
-        w.optional("uuid", &self.uuid)?;
-        w.field("camera_data", &self.camera_data)?;
-        w.optional("redlines_data", &self.redlines_data)?;
-        w.optional("sections_data", &self.sections_data)?;
-        w.optional("render_mode", &self.render_mode)?;
-        w.optional("visibility", &self.visibility)?;
+        w.field("bim_file_id", &self.bim_file_id);
+        w.optional("name", &self.name);
+        w.optional("view_folder_id", &self.view_folder_id);
+        w.field("upload_uuid", &self.upload_uuid);
+        w.optional("uuid", &self.uuid);
+        w.field("camera_data", &self.camera_data);
+        w.optional("redlines_data", &self.redlines_data);
+        w.optional("sections_data", &self.sections_data);
+        w.optional("render_mode", &self.render_mode);
+        w.optional("visibility", &self.visibility);
         w.end()
     }
 }
@@ -5166,8 +5160,8 @@ impl BimViewpointBatch {
 impl serde::Serialize for BimViewpointBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_viewpoints", &self.bim_viewpoints)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_viewpoints", &self.bim_viewpoints);
         w.end()
     }
 }
@@ -5203,8 +5197,8 @@ impl<'de> serde::Deserialize<'de> for BimViewpointBatchResult {
 impl serde::Serialize for BimViewpointBatchResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("bim_viewpoints", &self.bim_viewpoints)?;
-        w.put("errors", &self.errors)?;
+        w.put("bim_viewpoints", &self.bim_viewpoints);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -5262,9 +5256,9 @@ impl ProcoreItem {
 impl serde::Serialize for ProcoreItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("item_id", &self.item_id)?;
-        w.field("item_type", &self.item_type)?;
-        w.optional("primary", &self.primary)?;
+        w.field("item_id", &self.item_id);
+        w.field("item_type", &self.item_type);
+        w.optional("primary", &self.primary);
         w.end()
     }
 }
@@ -5298,8 +5292,8 @@ impl NewAssociation {
 impl serde::Serialize for NewAssociation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("procore_item", &self.procore_item)?;
+        w.field("project_id", &self.project_id);
+        w.optional("procore_item", &self.procore_item);
         w.end()
     }
 }
@@ -5459,14 +5453,14 @@ impl<'de> serde::Deserialize<'de> for BidFormItem {
 impl serde::Serialize for BidFormItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("description", &self.description)?;
-        w.put("position", &self.position)?;
-        w.put("subject", &self.subject)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("response_type", &self.response_type)?;
-        w.put("layer_id", &self.layer_id)?;
+        w.put("id", &self.id);
+        w.put("cost_code", &self.cost_code);
+        w.put("description", &self.description);
+        w.put("position", &self.position);
+        w.put("subject", &self.subject);
+        w.put("item_type", &self.item_type);
+        w.put("response_type", &self.response_type);
+        w.put("layer_id", &self.layer_id);
         w.end()
     }
 }
@@ -5509,10 +5503,10 @@ impl<'de> serde::Deserialize<'de> for SubSection {
 impl serde::Serialize for SubSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("position", &self.position)?;
-        w.put("bid_form_items", &self.bid_form_items)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("position", &self.position);
+        w.put("bid_form_items", &self.bid_form_items);
         w.end()
     }
 }
@@ -5560,12 +5554,12 @@ impl<'de> serde::Deserialize<'de> for BaseBid {
 impl serde::Serialize for BaseBid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("position", &self.position)?;
-        w.put("header", &self.header)?;
-        w.put("bid_form_items", &self.bid_form_items)?;
-        w.put("sub_sections", &self.sub_sections)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("position", &self.position);
+        w.put("header", &self.header);
+        w.put("bid_form_items", &self.bid_form_items);
+        w.put("sub_sections", &self.sub_sections);
         w.end()
     }
 }
@@ -5622,15 +5616,15 @@ impl<'de> serde::Deserialize<'de> for BidFormDetail {
 impl serde::Serialize for BidFormDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("proposal_id", &self.proposal_id)?;
-        w.put("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid)?;
-        w.put("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid)?;
-        w.put("lock_unit_fields_alternates", &self.lock_unit_fields_alternates)?;
-        w.put("lock_quantity_fields_alternates", &self.lock_quantity_fields_alternates)?;
-        w.put("base_bid", &self.base_bid)?;
-        w.put("alternates", &self.alternates)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("proposal_id", &self.proposal_id);
+        w.put("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid);
+        w.put("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid);
+        w.put("lock_unit_fields_alternates", &self.lock_unit_fields_alternates);
+        w.put("lock_quantity_fields_alternates", &self.lock_quantity_fields_alternates);
+        w.put("base_bid", &self.base_bid);
+        w.put("alternates", &self.alternates);
         w.end()
     }
 }
@@ -5700,13 +5694,13 @@ impl<'de> serde::Deserialize<'de> for BidPackageDetailBidPackageLinks {
 impl serde::Serialize for BidPackageDetailBidPackageLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("self", &self.self_)?;
-        w.put("bid", &self.bid)?;
-        w.put("bid_pdf", &self.bid_pdf)?;
-        w.put("bid_list", &self.bid_list)?;
-        w.put("emails", &self.emails)?;
-        w.put("addendums", &self.addendums)?;
-        w.put("files", &self.files)?;
+        w.put("self", &self.self_);
+        w.put("bid", &self.bid);
+        w.put("bid_pdf", &self.bid_pdf);
+        w.put("bid_list", &self.bid_list);
+        w.put("emails", &self.emails);
+        w.put("addendums", &self.addendums);
+        w.put("files", &self.files);
         w.end()
     }
 }
@@ -5795,32 +5789,32 @@ impl<'de> serde::Deserialize<'de> for BidPackageDetailBidPackage {
 impl serde::Serialize for BidPackageDetailBidPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("bid_due_date", &self.bid_due_date)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("project_location", &self.project_location)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("formatted_bid_due_date", &self.formatted_bid_due_date)?;
-        w.put("links", &self.links)?;
-        w.put("allow_bidder_sum", &self.allow_bidder_sum)?;
-        w.put("accept_post_due_submissions", &self.accept_post_due_submissions)?;
-        w.put("sealed", &self.sealed)?;
-        w.put("bid_invites_sent_count", &self.bid_invites_sent_count)?;
-        w.put("bids_received_count", &self.bids_received_count)?;
-        w.put("enable_prebid_walkthrough", &self.enable_prebid_walkthrough)?;
-        w.put("enable_prebid_rfi_deadline", &self.enable_prebid_rfi_deadline)?;
-        w.put("pre_bid_rfi_deadline_date", &self.pre_bid_rfi_deadline_date)?;
-        w.put("formatted_bid_web_message", &self.formatted_bid_web_message)?;
-        w.put("formatted_bid_email_message", &self.formatted_bid_email_message)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("bid_due_date", &self.bid_due_date);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("project_name", &self.project_name);
+        w.put("project_location", &self.project_location);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("formatted_bid_due_date", &self.formatted_bid_due_date);
+        w.put("links", &self.links);
+        w.put("allow_bidder_sum", &self.allow_bidder_sum);
+        w.put("accept_post_due_submissions", &self.accept_post_due_submissions);
+        w.put("sealed", &self.sealed);
+        w.put("bid_invites_sent_count", &self.bid_invites_sent_count);
+        w.put("bids_received_count", &self.bids_received_count);
+        w.put("enable_prebid_walkthrough", &self.enable_prebid_walkthrough);
+        w.put("enable_prebid_rfi_deadline", &self.enable_prebid_rfi_deadline);
+        w.put("pre_bid_rfi_deadline_date", &self.pre_bid_rfi_deadline_date);
+        w.put("formatted_bid_web_message", &self.formatted_bid_web_message);
+        w.put("formatted_bid_email_message", &self.formatted_bid_email_message);
         w.put(
             "formatted_pre_bid_walk_through_notes",
             &self.formatted_pre_bid_walk_through_notes,
-        )?;
-        w.put("has_bid_docs", &self.has_bid_docs)?;
-        w.put("user_bid_id", &self.user_bid_id)?;
+        );
+        w.put("has_bid_docs", &self.has_bid_docs);
+        w.put("user_bid_id", &self.user_bid_id);
         w.end()
     }
 }
@@ -5853,7 +5847,7 @@ impl<'de> serde::Deserialize<'de> for BidPackageDetail {
 impl serde::Serialize for BidPackageDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("bidPackages", &self.bid_packages)?;
+        w.put("bidPackages", &self.bid_packages);
         w.end()
     }
 }
@@ -5969,14 +5963,14 @@ impl<'de> serde::Deserialize<'de> for CorrespondenceAttachment {
 impl serde::Serialize for CorrespondenceAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("share_url", &self.share_url)?;
-        w.put("viewable_type", &self.viewable_type)?;
-        w.put("viewable_url", &self.viewable_url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("content_type", &self.content_type);
+        w.put("share_url", &self.share_url);
+        w.put("viewable_type", &self.viewable_type);
+        w.put("viewable_url", &self.viewable_url);
         w.end()
     }
 }
@@ -6032,15 +6026,15 @@ impl<'de> serde::Deserialize<'de> for Correspondence {
 impl serde::Serialize for Correspondence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bid_package_id", &self.bid_package_id)?;
-        w.put("bid_package_title", &self.bid_package_title)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("subject", &self.subject)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("message", &self.message)?;
-        w.put("recipients", &self.recipients)?;
-        w.put("from", &self.from)?;
+        w.put("id", &self.id);
+        w.put("bid_package_id", &self.bid_package_id);
+        w.put("bid_package_title", &self.bid_package_title);
+        w.put("created_at", &self.created_at);
+        w.put("subject", &self.subject);
+        w.put("attachments", &self.attachments);
+        w.put("message", &self.message);
+        w.put("recipients", &self.recipients);
+        w.put("from", &self.from);
         w.end()
     }
 }
@@ -6077,8 +6071,8 @@ impl<'de> serde::Deserialize<'de> for BidDocsManifest {
 impl serde::Serialize for BidDocsManifest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("streaming_url", &self.streaming_url)?;
+        w.put("id", &self.id);
+        w.put("streaming_url", &self.streaming_url);
         w.end()
     }
 }
@@ -6121,10 +6115,10 @@ impl<'de> serde::Deserialize<'de> for UserRef10 {
 impl serde::Serialize for UserRef10 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("email", &self.email)?;
-        w.put("first", &self.first)?;
-        w.put("last", &self.last)?;
-        w.put("numbers", &self.numbers)?;
+        w.put("email", &self.email);
+        w.put("first", &self.first);
+        w.put("last", &self.last);
+        w.put("numbers", &self.numbers);
         w.end()
     }
 }
@@ -6182,19 +6176,19 @@ impl<'de> serde::Deserialize<'de> for BidPackageLinks {
 impl serde::Serialize for BidPackageLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("add_vendor", &self.add_vendor)?;
-        w.put("analyticsEventsPath", &self.analytics_events_path)?;
-        w.put("attach_documents", &self.attach_documents)?;
-        w.put("bid_list", &self.bid_list)?;
-        w.put("bid_packages", &self.bid_packages)?;
-        w.put("bid_packages_by_project", &self.bid_packages_by_project)?;
-        w.put("bulk_create_bids", &self.bulk_create_bids)?;
-        w.put("cost_codes", &self.cost_codes)?;
-        w.put("overview", &self.overview)?;
-        w.put("permission_templates", &self.permission_templates)?;
-        w.put("submit", &self.submit)?;
-        w.put("trades", &self.trades)?;
-        w.put("vendors", &self.vendors)?;
+        w.put("add_vendor", &self.add_vendor);
+        w.put("analyticsEventsPath", &self.analytics_events_path);
+        w.put("attach_documents", &self.attach_documents);
+        w.put("bid_list", &self.bid_list);
+        w.put("bid_packages", &self.bid_packages);
+        w.put("bid_packages_by_project", &self.bid_packages_by_project);
+        w.put("bulk_create_bids", &self.bulk_create_bids);
+        w.put("cost_codes", &self.cost_codes);
+        w.put("overview", &self.overview);
+        w.put("permission_templates", &self.permission_templates);
+        w.put("submit", &self.submit);
+        w.put("trades", &self.trades);
+        w.put("vendors", &self.vendors);
         w.end()
     }
 }
@@ -6245,13 +6239,13 @@ impl<'de> serde::Deserialize<'de> for BidPackageManager {
 impl serde::Serialize for BidPackageManager {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("login_information_id", &self.login_information_id)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("name", &self.name)?;
-        w.put("email", &self.email)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("invited", &self.invited)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("login_information_id", &self.login_information_id);
+        w.put("contact_id", &self.contact_id);
+        w.put("name", &self.name);
+        w.put("email", &self.email);
+        w.put("job_title", &self.job_title);
+        w.put("invited", &self.invited);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -6300,12 +6294,12 @@ impl<'de> serde::Deserialize<'de> for NdaAttachment {
 impl serde::Serialize for NdaAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("prostore_file_id", &self.prostore_file_id)?;
-        w.put("url", &self.url)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("item_type", &self.item_type);
+        w.put("item_id", &self.item_id);
+        w.put("prostore_file_id", &self.prostore_file_id);
+        w.put("url", &self.url);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -6345,9 +6339,9 @@ impl<'de> serde::Deserialize<'de> for TradesAndService {
 impl serde::Serialize for TradesAndService {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("trade_level", &self.trade_level)?;
-        w.put("trade_path", &self.trade_path)?;
-        w.put("trade_key", &self.trade_key)?;
+        w.put("trade_level", &self.trade_level);
+        w.put("trade_path", &self.trade_path);
+        w.put("trade_key", &self.trade_key);
         w.end()
     }
 }
@@ -6387,9 +6381,9 @@ impl<'de> serde::Deserialize<'de> for BusinessClassification {
 impl serde::Serialize for BusinessClassification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("classification_name", &self.classification_name)?;
-        w.put("classification_abbreviation", &self.classification_abbreviation)?;
-        w.put("classification_key", &self.classification_key)?;
+        w.put("classification_name", &self.classification_name);
+        w.put("classification_abbreviation", &self.classification_abbreviation);
+        w.put("classification_key", &self.classification_key);
         w.end()
     }
 }
@@ -6629,88 +6623,88 @@ impl<'de> serde::Deserialize<'de> for BidPackage {
 impl serde::Serialize for BidPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("accept_post_due_submissions", &self.accept_post_due_submissions)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("allow_bidder_sum", &self.allow_bidder_sum)?;
-        w.put("project_currency_iso_code", &self.project_currency_iso_code)?;
-        w.put("project_currency_display", &self.project_currency_display)?;
-        w.put("anticipated_award_date", &self.anticipated_award_date)?;
-        w.put("bidding_countdown_email_days", &self.bidding_countdown_email_days)?;
-        w.put("bid_docs_manifest", &self.bid_docs_manifest)?;
-        w.put("bid_due_date", &self.bid_due_date)?;
-        w.put("bid_email_message", &self.bid_email_message)?;
+        w.put("accept_post_due_submissions", &self.accept_post_due_submissions);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("allow_bidder_sum", &self.allow_bidder_sum);
+        w.put("project_currency_iso_code", &self.project_currency_iso_code);
+        w.put("project_currency_display", &self.project_currency_display);
+        w.put("anticipated_award_date", &self.anticipated_award_date);
+        w.put("bidding_countdown_email_days", &self.bidding_countdown_email_days);
+        w.put("bid_docs_manifest", &self.bid_docs_manifest);
+        w.put("bid_due_date", &self.bid_due_date);
+        w.put("bid_email_message", &self.bid_email_message);
         w.put(
             "bid_emails_include_link_to_bidding_documents",
             &self.bid_emails_include_link_to_bidding_documents,
-        )?;
-        w.put("bid_submission_confirmation", &self.bid_submission_confirmation)?;
-        w.put("bid_web_message", &self.bid_web_message)?;
-        w.put("blind_bidding", &self.blind_bidding)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("display_project_name", &self.display_project_name)?;
-        w.put("bid_form_sections_enabled", &self.bid_form_sections_enabled)?;
-        w.put("flexible_response_types_enabled", &self.flexible_response_types_enabled)?;
-        w.put("distribution_member_ids", &self.distribution_member_ids)?;
-        w.put("enable_countdown_emails", &self.enable_countdown_emails)?;
-        w.put("enable_prebid_rfi_deadline", &self.enable_prebid_rfi_deadline)?;
-        w.put("enable_prebid_walkthrough", &self.enable_prebid_walkthrough)?;
-        w.put("has_any_bid_invited", &self.has_any_bid_invited)?;
-        w.put("has_bids_sent_nda", &self.has_bids_sent_nda)?;
-        w.put("has_no_nda_activity", &self.has_no_nda_activity)?;
+        );
+        w.put("bid_submission_confirmation", &self.bid_submission_confirmation);
+        w.put("bid_web_message", &self.bid_web_message);
+        w.put("blind_bidding", &self.blind_bidding);
+        w.put("created_by", &self.created_by);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("display_project_name", &self.display_project_name);
+        w.put("bid_form_sections_enabled", &self.bid_form_sections_enabled);
+        w.put("flexible_response_types_enabled", &self.flexible_response_types_enabled);
+        w.put("distribution_member_ids", &self.distribution_member_ids);
+        w.put("enable_countdown_emails", &self.enable_countdown_emails);
+        w.put("enable_prebid_rfi_deadline", &self.enable_prebid_rfi_deadline);
+        w.put("enable_prebid_walkthrough", &self.enable_prebid_walkthrough);
+        w.put("has_any_bid_invited", &self.has_any_bid_invited);
+        w.put("has_bids_sent_nda", &self.has_bids_sent_nda);
+        w.put("has_no_nda_activity", &self.has_no_nda_activity);
         w.put(
             "nda_invited_bids_with_activity_count",
             &self.nda_invited_bids_with_activity_count,
-        )?;
-        w.put("attachments_zip_streaming_url", &self.attachments_zip_streaming_url)?;
-        w.put("hidden", &self.hidden)?;
-        w.put("id", &self.id)?;
-        w.put("links", &self.links)?;
-        w.put("lump_sum_bidding", &self.lump_sum_bidding)?;
-        w.put("manager", &self.manager)?;
-        w.put("nda_attachments", &self.nda_attachments)?;
-        w.put("number", &self.number)?;
-        w.put("open", &self.open)?;
-        w.put("point_of_contact", &self.point_of_contact)?;
-        w.put("point_of_contact_login_id", &self.point_of_contact_login_id)?;
-        w.put("pre_bid_rfi_deadline_date", &self.pre_bid_rfi_deadline_date)?;
-        w.put("pre_bid_walk_through_date", &self.pre_bid_walk_through_date)?;
-        w.put("pre_bid_walk_through_notes", &self.pre_bid_walk_through_notes)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("project_image_url", &self.project_image_url)?;
-        w.put("project_latitude", &self.project_latitude)?;
-        w.put("project_location", &self.project_location)?;
-        w.put("project_longitude", &self.project_longitude)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("require_nda", &self.require_nda)?;
-        w.put("sealed", &self.sealed)?;
-        w.put("show_bid_info", &self.show_bid_info)?;
-        w.put("submitted_bids_count", &self.submitted_bids_count)?;
-        w.put("title", &self.title)?;
-        w.put("enable_public_discovery", &self.enable_public_discovery)?;
-        w.put("primary_slug_with_ids", &self.primary_slug_with_ids)?;
-        w.put("pre_bid_meeting_location", &self.pre_bid_meeting_location)?;
-        w.put("pre_bid_meeting_date", &self.pre_bid_meeting_date)?;
-        w.put("pre_bid_meeting_online_link", &self.pre_bid_meeting_online_link)?;
-        w.put("pre_bid_meeting_notes", &self.pre_bid_meeting_notes)?;
-        w.put("public_project_funding_source", &self.public_project_funding_source)?;
-        w.put("show_location_for_nda_projects", &self.show_location_for_nda_projects)?;
-        w.put("public_bid_opening_details_date", &self.public_bid_opening_details_date)?;
+        );
+        w.put("attachments_zip_streaming_url", &self.attachments_zip_streaming_url);
+        w.put("hidden", &self.hidden);
+        w.put("id", &self.id);
+        w.put("links", &self.links);
+        w.put("lump_sum_bidding", &self.lump_sum_bidding);
+        w.put("manager", &self.manager);
+        w.put("nda_attachments", &self.nda_attachments);
+        w.put("number", &self.number);
+        w.put("open", &self.open);
+        w.put("point_of_contact", &self.point_of_contact);
+        w.put("point_of_contact_login_id", &self.point_of_contact_login_id);
+        w.put("pre_bid_rfi_deadline_date", &self.pre_bid_rfi_deadline_date);
+        w.put("pre_bid_walk_through_date", &self.pre_bid_walk_through_date);
+        w.put("pre_bid_walk_through_notes", &self.pre_bid_walk_through_notes);
+        w.put("project_id", &self.project_id);
+        w.put("project_image_url", &self.project_image_url);
+        w.put("project_latitude", &self.project_latitude);
+        w.put("project_location", &self.project_location);
+        w.put("project_longitude", &self.project_longitude);
+        w.put("project_name", &self.project_name);
+        w.put("require_nda", &self.require_nda);
+        w.put("sealed", &self.sealed);
+        w.put("show_bid_info", &self.show_bid_info);
+        w.put("submitted_bids_count", &self.submitted_bids_count);
+        w.put("title", &self.title);
+        w.put("enable_public_discovery", &self.enable_public_discovery);
+        w.put("primary_slug_with_ids", &self.primary_slug_with_ids);
+        w.put("pre_bid_meeting_location", &self.pre_bid_meeting_location);
+        w.put("pre_bid_meeting_date", &self.pre_bid_meeting_date);
+        w.put("pre_bid_meeting_online_link", &self.pre_bid_meeting_online_link);
+        w.put("pre_bid_meeting_notes", &self.pre_bid_meeting_notes);
+        w.put("public_project_funding_source", &self.public_project_funding_source);
+        w.put("show_location_for_nda_projects", &self.show_location_for_nda_projects);
+        w.put("public_bid_opening_details_date", &self.public_bid_opening_details_date);
         w.put(
             "public_bid_opening_details_location",
             &self.public_bid_opening_details_location,
-        )?;
+        );
         w.put(
             "public_bid_opening_details_online_link",
             &self.public_bid_opening_details_online_link,
-        )?;
-        w.put("trades_and_services", &self.trades_and_services)?;
-        w.put("business_classifications", &self.business_classifications)?;
-        w.put("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid)?;
-        w.put("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid)?;
-        w.put("lock_unit_fields_alternates", &self.lock_unit_fields_alternates)?;
-        w.put("lock_quantity_fields_alternates", &self.lock_quantity_fields_alternates)?;
-        w.put("has_pdm_documents", &self.has_pdm_documents)?;
+        );
+        w.put("trades_and_services", &self.trades_and_services);
+        w.put("business_classifications", &self.business_classifications);
+        w.put("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid);
+        w.put("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid);
+        w.put("lock_unit_fields_alternates", &self.lock_unit_fields_alternates);
+        w.put("lock_quantity_fields_alternates", &self.lock_quantity_fields_alternates);
+        w.put("has_pdm_documents", &self.has_pdm_documents);
         w.end()
     }
 }
@@ -6838,18 +6832,18 @@ impl<'de> serde::Deserialize<'de> for BidRequester {
 impl serde::Serialize for BidRequester {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company", &self.company)?;
-        w.put("contact", &self.contact)?;
-        w.put("company_address", &self.company_address)?;
-        w.put("company_phone", &self.company_phone)?;
-        w.put("company_website", &self.company_website)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("vendor_address", &self.vendor_address)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("fax_number", &self.fax_number)?;
+        w.put("company", &self.company);
+        w.put("contact", &self.contact);
+        w.put("company_address", &self.company_address);
+        w.put("company_phone", &self.company_phone);
+        w.put("company_website", &self.company_website);
+        w.put("email_address", &self.email_address);
+        w.put("first_name", &self.first_name);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("vendor_address", &self.vendor_address);
+        w.put("business_phone", &self.business_phone);
+        w.put("fax_number", &self.fax_number);
         w.end()
     }
 }
@@ -6893,10 +6887,10 @@ impl<'de> serde::Deserialize<'de> for BidVendor {
 impl serde::Serialize for BidVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("avatar_url", &self.avatar_url)?;
-        w.put("trades", &self.trades)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("avatar_url", &self.avatar_url);
+        w.put("trades", &self.trades);
         w.end()
     }
 }
@@ -6934,8 +6928,8 @@ impl<'de> serde::Deserialize<'de> for BidProject {
 impl serde::Serialize for BidProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("address", &self.address)?;
+        w.put("name", &self.name);
+        w.put("address", &self.address);
         w.end()
     }
 }
@@ -7027,26 +7021,26 @@ impl<'de> serde::Deserialize<'de> for Bid {
 impl serde::Serialize for Bid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bid_package_id", &self.bid_package_id)?;
-        w.put("bid_package_title", &self.bid_package_title)?;
-        w.put("bid_form_title", &self.bid_form_title)?;
-        w.put("bid_form_id", &self.bid_form_id)?;
-        w.put("bid_status", &self.bid_status)?;
-        w.put("awarded", &self.awarded)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("invitation_last_sent_at", &self.invitation_last_sent_at)?;
-        w.put("is_bidder_committed", &self.is_bidder_committed)?;
-        w.put("lump_sum_amount", &self.lump_sum_amount)?;
-        w.put("lump_sum_enabled", &self.lump_sum_enabled)?;
-        w.put("submitted", &self.submitted)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("bidder_comments", &self.bidder_comments)?;
-        w.put("bid_requester", &self.bid_requester)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("project", &self.project)?;
+        w.put("id", &self.id);
+        w.put("bid_package_id", &self.bid_package_id);
+        w.put("bid_package_title", &self.bid_package_title);
+        w.put("bid_form_title", &self.bid_form_title);
+        w.put("bid_form_id", &self.bid_form_id);
+        w.put("bid_status", &self.bid_status);
+        w.put("awarded", &self.awarded);
+        w.put("company_id", &self.company_id);
+        w.put("invitation_last_sent_at", &self.invitation_last_sent_at);
+        w.put("is_bidder_committed", &self.is_bidder_committed);
+        w.put("lump_sum_amount", &self.lump_sum_amount);
+        w.put("lump_sum_enabled", &self.lump_sum_enabled);
+        w.put("submitted", &self.submitted);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("due_date", &self.due_date);
+        w.put("bidder_comments", &self.bidder_comments);
+        w.put("bid_requester", &self.bid_requester);
+        w.put("vendor", &self.vendor);
+        w.put("project", &self.project);
         w.end()
     }
 }
@@ -7081,7 +7075,7 @@ impl<'de> serde::Deserialize<'de> for UploadLinks {
 impl serde::Serialize for UploadLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("self", &self.self_)?;
+        w.put("self", &self.self_);
         w.end()
     }
 }
@@ -7122,9 +7116,9 @@ impl<'de> serde::Deserialize<'de> for UploadFields {
 impl serde::Serialize for UploadFields {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("filename", &self.filename)?;
-        w.put("policy", &self.policy)?;
+        w.put("key", &self.key);
+        w.put("filename", &self.filename);
+        w.put("policy", &self.policy);
         w.end()
     }
 }
@@ -7180,14 +7174,14 @@ impl<'de> serde::Deserialize<'de> for Upload {
 impl serde::Serialize for Upload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("name", &self.name)?;
-        w.put("expired", &self.expired)?;
-        w.put("links", &self.links)?;
-        w.put("id", &self.id)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("url", &self.url)?;
-        w.put("fields", &self.fields)?;
+        w.put("created_at", &self.created_at);
+        w.put("name", &self.name);
+        w.put("expired", &self.expired);
+        w.put("links", &self.links);
+        w.put("id", &self.id);
+        w.put("uuid", &self.uuid);
+        w.put("url", &self.url);
+        w.put("fields", &self.fields);
         w.end()
     }
 }
@@ -7293,10 +7287,10 @@ impl<'de> serde::Deserialize<'de> for RecipientList {
 impl serde::Serialize for RecipientList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("first", &self.first)?;
-        w.put("last", &self.last)?;
-        w.put("email", &self.email)?;
-        w.put("numbers", &self.numbers)?;
+        w.put("first", &self.first);
+        w.put("last", &self.last);
+        w.put("email", &self.email);
+        w.put("numbers", &self.numbers);
         w.end()
     }
 }
@@ -7335,9 +7329,9 @@ impl<'de> serde::Deserialize<'de> for BidDetailLinks {
 impl serde::Serialize for BidDetailLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("uploads", &self.uploads)?;
-        w.put("cost_codes", &self.cost_codes)?;
-        w.put("bid_pdf", &self.bid_pdf)?;
+        w.put("uploads", &self.uploads);
+        w.put("cost_codes", &self.cost_codes);
+        w.put("bid_pdf", &self.bid_pdf);
         w.end()
     }
 }
@@ -7387,12 +7381,12 @@ impl<'de> serde::Deserialize<'de> for BidDetailVendor {
 impl serde::Serialize for BidDetailVendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("avatar_url", &self.avatar_url)?;
-        w.put("trades", &self.trades)?;
-        w.put("address", &self.address)?;
-        w.put("business_phone", &self.business_phone)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("avatar_url", &self.avatar_url);
+        w.put("trades", &self.trades);
+        w.put("address", &self.address);
+        w.put("business_phone", &self.business_phone);
         w.end()
     }
 }
@@ -7454,16 +7448,16 @@ impl<'de> serde::Deserialize<'de> for BidItem {
 impl serde::Serialize for BidItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
-        w.put("bid_form_item_id", &self.bid_form_item_id)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("cost_code_name", &self.cost_code_name)?;
-        w.put("cost_code_number", &self.cost_code_number)?;
-        w.put("id", &self.id)?;
-        w.put("included", &self.included)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("uom", &self.uom)?;
+        w.put("amount", &self.amount);
+        w.put("bid_form_item_id", &self.bid_form_item_id);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("cost_code_name", &self.cost_code_name);
+        w.put("cost_code_number", &self.cost_code_number);
+        w.put("id", &self.id);
+        w.put("included", &self.included);
+        w.put("quantity", &self.quantity);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("uom", &self.uom);
         w.end()
     }
 }
@@ -7509,11 +7503,11 @@ impl<'de> serde::Deserialize<'de> for BidDetailAttachment {
 impl serde::Serialize for BidDetailAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("prostore_file_id", &self.prostore_file_id)?;
-        w.put("url", &self.url)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("item_type", &self.item_type);
+        w.put("prostore_file_id", &self.prostore_file_id);
+        w.put("url", &self.url);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -7666,52 +7660,52 @@ impl<'de> serde::Deserialize<'de> for BidDetail {
 impl serde::Serialize for BidDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bid_package_id", &self.bid_package_id)?;
-        w.put("bid_package_title", &self.bid_package_title)?;
-        w.put("bid_form_title", &self.bid_form_title)?;
-        w.put("awarded", &self.awarded)?;
-        w.put("bidders_can_add_line_items", &self.bidders_can_add_line_items)?;
-        w.put("bid_status", &self.bid_status)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("invitation_last_sent_at", &self.invitation_last_sent_at)?;
-        w.put("is_bidder_committed", &self.is_bidder_committed)?;
-        w.put("lump_sum_amount", &self.lump_sum_amount)?;
-        w.put("lump_sum_enabled", &self.lump_sum_enabled)?;
-        w.put("submitted", &self.submitted)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("bidder_comments", &self.bidder_comments)?;
-        w.put("show_bid_in_estimating", &self.show_bid_in_estimating)?;
-        w.put("bid_amount", &self.bid_amount)?;
-        w.put("bid_requester", &self.bid_requester)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("bidder_notes", &self.bidder_notes)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("recipient_ids", &self.recipient_ids)?;
-        w.put("recipient_list", &self.recipient_list)?;
+        w.put("id", &self.id);
+        w.put("bid_package_id", &self.bid_package_id);
+        w.put("bid_package_title", &self.bid_package_title);
+        w.put("bid_form_title", &self.bid_form_title);
+        w.put("awarded", &self.awarded);
+        w.put("bidders_can_add_line_items", &self.bidders_can_add_line_items);
+        w.put("bid_status", &self.bid_status);
+        w.put("company_id", &self.company_id);
+        w.put("invitation_last_sent_at", &self.invitation_last_sent_at);
+        w.put("is_bidder_committed", &self.is_bidder_committed);
+        w.put("lump_sum_amount", &self.lump_sum_amount);
+        w.put("lump_sum_enabled", &self.lump_sum_enabled);
+        w.put("submitted", &self.submitted);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("due_date", &self.due_date);
+        w.put("bidder_comments", &self.bidder_comments);
+        w.put("show_bid_in_estimating", &self.show_bid_in_estimating);
+        w.put("bid_amount", &self.bid_amount);
+        w.put("bid_requester", &self.bid_requester);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("bidder_notes", &self.bidder_notes);
+        w.put("attachments_count", &self.attachments_count);
+        w.put("recipient_ids", &self.recipient_ids);
+        w.put("recipient_list", &self.recipient_list);
         w.put(
             "recipient_list_with_email_and_number",
             &self.recipient_list_with_email_and_number,
-        )?;
-        w.put("mailto", &self.mailto)?;
-        w.put("bidder_inclusion", &self.bidder_inclusion)?;
-        w.put("bidder_exclusion", &self.bidder_exclusion)?;
-        w.put("bid_convertible_to_subcontract", &self.bid_convertible_to_subcontract)?;
+        );
+        w.put("mailto", &self.mailto);
+        w.put("bidder_inclusion", &self.bidder_inclusion);
+        w.put("bidder_exclusion", &self.bidder_exclusion);
+        w.put("bid_convertible_to_subcontract", &self.bid_convertible_to_subcontract);
         w.put(
             "bid_convertible_to_purchase_order",
             &self.bid_convertible_to_purchase_order,
-        )?;
-        w.put("contract_button_disabled_reason", &self.contract_button_disabled_reason)?;
-        w.put("po_button_disabled_reason", &self.po_button_disabled_reason)?;
-        w.put("links", &self.links)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("project", &self.project)?;
-        w.put("bid_items", &self.bid_items)?;
-        w.put("cost_codes", &self.cost_codes)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("attachments_zip_streaming_url", &self.attachments_zip_streaming_url)?;
+        );
+        w.put("contract_button_disabled_reason", &self.contract_button_disabled_reason);
+        w.put("po_button_disabled_reason", &self.po_button_disabled_reason);
+        w.put("links", &self.links);
+        w.put("vendor", &self.vendor);
+        w.put("project", &self.project);
+        w.put("bid_items", &self.bid_items);
+        w.put("cost_codes", &self.cost_codes);
+        w.put("attachments", &self.attachments);
+        w.put("attachments_zip_streaming_url", &self.attachments_zip_streaming_url);
         w.end()
     }
 }
@@ -7778,11 +7772,11 @@ impl AttachmentsAttribute {
 impl serde::Serialize for AttachmentsAttribute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("item_type", &self.item_type)?;
-        w.optional("prostore_file_id", &self.prostore_file_id)?;
-        w.optional("item_id", &self.item_id)?;
-        w.optional("_destroy", &self.destroy)?;
+        w.optional("id", &self.id);
+        w.optional("item_type", &self.item_type);
+        w.optional("prostore_file_id", &self.prostore_file_id);
+        w.optional("item_id", &self.item_id);
+        w.optional("_destroy", &self.destroy);
         w.end()
     }
 }
@@ -7876,14 +7870,14 @@ impl BidItemsAttribute {
 impl serde::Serialize for BidItemsAttribute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("amount_in_cents", &self.amount_in_cents)?;
-        w.optional("bid_form_item_id", &self.bid_form_item_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("id", &self.id)?;
-        w.optional("included", &self.included)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("uom", &self.uom)?;
+        w.optional("amount_in_cents", &self.amount_in_cents);
+        w.optional("bid_form_item_id", &self.bid_form_item_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("id", &self.id);
+        w.optional("included", &self.included);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("uom", &self.uom);
         w.end()
     }
 }
@@ -7912,7 +7906,7 @@ impl BidUpdateUpload {
 impl serde::Serialize for BidUpdateUpload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("uuid", &self.uuid)?;
+        w.optional("uuid", &self.uuid);
         w.end()
     }
 }
@@ -8030,17 +8024,17 @@ impl BidUpdate {
 impl serde::Serialize for BidUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attachments_attributes", &self.attachments_attributes)?;
-        w.optional("bidder_comments", &self.bidder_comments)?;
-        w.optional("bidder_exclusion", &self.bidder_exclusion)?;
-        w.optional("bidder_id", &self.bidder_id)?;
-        w.optional("bidder_inclusion", &self.bidder_inclusion)?;
-        w.optional("bid_items_attributes", &self.bid_items_attributes)?;
-        w.optional("is_bidder_committed", &self.is_bidder_committed)?;
-        w.optional("lump_sum_amount", &self.lump_sum_amount)?;
-        w.optional("submitted", &self.submitted)?;
-        w.optional("uploads", &self.uploads)?;
-        w.optional("bid_items_to_delete", &self.bid_items_to_delete)?;
+        w.optional("attachments_attributes", &self.attachments_attributes);
+        w.optional("bidder_comments", &self.bidder_comments);
+        w.optional("bidder_exclusion", &self.bidder_exclusion);
+        w.optional("bidder_id", &self.bidder_id);
+        w.optional("bidder_inclusion", &self.bidder_inclusion);
+        w.optional("bid_items_attributes", &self.bid_items_attributes);
+        w.optional("is_bidder_committed", &self.is_bidder_committed);
+        w.optional("lump_sum_amount", &self.lump_sum_amount);
+        w.optional("submitted", &self.submitted);
+        w.optional("uploads", &self.uploads);
+        w.optional("bid_items_to_delete", &self.bid_items_to_delete);
         w.end()
     }
 }
@@ -8120,14 +8114,14 @@ impl<'de> serde::Deserialize<'de> for DocumentDetailFileDrawing {
 impl serde::Serialize for DocumentDetailFileDrawing {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("dpi", &self.dpi)?;
-        w.put("revision", &self.revision)?;
-        w.put("drawing_set_id", &self.drawing_set_id)?;
-        w.put("drawing_id", &self.drawing_id)?;
-        w.put("width", &self.width)?;
-        w.put("height", &self.height)?;
-        w.put("png_s3_source", &self.png_s3_source)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
+        w.put("dpi", &self.dpi);
+        w.put("revision", &self.revision);
+        w.put("drawing_set_id", &self.drawing_set_id);
+        w.put("drawing_id", &self.drawing_id);
+        w.put("width", &self.width);
+        w.put("height", &self.height);
+        w.put("png_s3_source", &self.png_s3_source);
+        w.put("thumbnail_url", &self.thumbnail_url);
         w.end()
     }
 }
@@ -8162,7 +8156,7 @@ impl<'de> serde::Deserialize<'de> for DocumentRevisionPermissions {
 impl serde::Serialize for DocumentRevisionPermissions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("allowed_actions", &self.allowed_actions)?;
+        w.put("allowed_actions", &self.allowed_actions);
         w.end()
     }
 }
@@ -8248,24 +8242,24 @@ impl<'de> serde::Deserialize<'de> for DocumentRevision {
 impl serde::Serialize for DocumentRevision {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("download_url", &self.download_url)?;
-        w.put("file_locked", &self.file_locked)?;
-        w.put("status", &self.status)?;
-        w.put("description", &self.description)?;
-        w.put("type", &self.type_)?;
-        w.put("revision", &self.revision)?;
-        w.put("format", &self.format)?;
-        w.put("original_filename", &self.original_filename)?;
-        w.put("file_size", &self.file_size)?;
-        w.put("originator", &self.originator)?;
-        w.put("number", &self.number)?;
-        w.put("location", &self.location)?;
-        w.put("discipline", &self.discipline)?;
-        w.put("date_authored", &self.date_authored)?;
-        w.put("version", &self.version)?;
-        w.put("uploaded_at", &self.uploaded_at)?;
-        w.put("permissions", &self.permissions)?;
+        w.put("name", &self.name);
+        w.put("download_url", &self.download_url);
+        w.put("file_locked", &self.file_locked);
+        w.put("status", &self.status);
+        w.put("description", &self.description);
+        w.put("type", &self.type_);
+        w.put("revision", &self.revision);
+        w.put("format", &self.format);
+        w.put("original_filename", &self.original_filename);
+        w.put("file_size", &self.file_size);
+        w.put("originator", &self.originator);
+        w.put("number", &self.number);
+        w.put("location", &self.location);
+        w.put("discipline", &self.discipline);
+        w.put("date_authored", &self.date_authored);
+        w.put("version", &self.version);
+        w.put("uploaded_at", &self.uploaded_at);
+        w.put("permissions", &self.permissions);
         w.end()
     }
 }
@@ -8306,9 +8300,9 @@ impl<'de> serde::Deserialize<'de> for PdmAttachment {
 impl serde::Serialize for PdmAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attached_to_item_id", &self.attached_to_item_id)?;
-        w.put("attached_to_item_type", &self.attached_to_item_type)?;
-        w.put("viewer_url", &self.viewer_url)?;
+        w.put("attached_to_item_id", &self.attached_to_item_id);
+        w.put("attached_to_item_type", &self.attached_to_item_type);
+        w.put("viewer_url", &self.viewer_url);
         w.end()
     }
 }
@@ -8358,12 +8352,12 @@ impl<'de> serde::Deserialize<'de> for Pdm {
 impl serde::Serialize for Pdm {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("document_revision_id", &self.document_revision_id)?;
-        w.put("document_container_id", &self.document_container_id)?;
-        w.put("document_collection_id", &self.document_collection_id)?;
-        w.put("document_revision", &self.document_revision)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("document_revision_id", &self.document_revision_id);
+        w.put("document_container_id", &self.document_container_id);
+        w.put("document_collection_id", &self.document_collection_id);
+        w.put("document_revision", &self.document_revision);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -8412,12 +8406,12 @@ impl<'de> serde::Deserialize<'de> for DocumentDetailFile {
 impl serde::Serialize for DocumentDetailFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("size", &self.size)?;
-        w.put("file_path", &self.file_path)?;
-        w.put("s3_source", &self.s3_source)?;
-        w.put("type", &self.type_)?;
-        w.put("drawing", &self.drawing)?;
-        w.put("pdm", &self.pdm)?;
+        w.put("size", &self.size);
+        w.put("file_path", &self.file_path);
+        w.put("s3_source", &self.s3_source);
+        w.put("type", &self.type_);
+        w.put("drawing", &self.drawing);
+        w.put("pdm", &self.pdm);
         w.end()
     }
 }
@@ -8467,12 +8461,12 @@ impl<'de> serde::Deserialize<'de> for PdmPagination {
 impl serde::Serialize for PdmPagination {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("current_page", &self.current_page)?;
-        w.put("per_page", &self.per_page)?;
-        w.put("total_count", &self.total_count)?;
-        w.put("total_pages", &self.total_pages)?;
-        w.put("has_next_page", &self.has_next_page)?;
-        w.put("has_previous_page", &self.has_previous_page)?;
+        w.put("current_page", &self.current_page);
+        w.put("per_page", &self.per_page);
+        w.put("total_count", &self.total_count);
+        w.put("total_pages", &self.total_pages);
+        w.put("has_next_page", &self.has_next_page);
+        w.put("has_previous_page", &self.has_previous_page);
         w.end()
     }
 }
@@ -8516,10 +8510,10 @@ impl<'de> serde::Deserialize<'de> for DocumentDetail {
 impl serde::Serialize for DocumentDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("files", &self.files)?;
-        w.put("pdm_pagination", &self.pdm_pagination)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("files", &self.files);
+        w.put("pdm_pagination", &self.pdm_pagination);
         w.end()
     }
 }
@@ -8545,8 +8539,8 @@ impl NestedBimViewFolder {
 impl serde::Serialize for NestedBimViewFolder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("path", &self.path)?;
-        w.field("bim_file_id", &self.bim_file_id)?;
+        w.field("path", &self.path);
+        w.field("bim_file_id", &self.bim_file_id);
         w.end()
     }
 }
@@ -8573,8 +8567,8 @@ impl NewNestedBimViewFolder {
 impl serde::Serialize for NewNestedBimViewFolder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("bim_view_folder", &self.bim_view_folder)?;
+        w.field("project_id", &self.project_id);
+        w.field("bim_view_folder", &self.bim_view_folder);
         w.end()
     }
 }
@@ -8611,9 +8605,9 @@ impl NestedBimViewFolderBatch {
 impl serde::Serialize for NestedBimViewFolderBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("view", &self.view)?;
-        w.field("bim_view_folders", &self.bim_view_folders)?;
+        w.field("project_id", &self.project_id);
+        w.optional("view", &self.view);
+        w.field("bim_view_folders", &self.bim_view_folders);
         w.end()
     }
 }
@@ -8649,8 +8643,8 @@ impl<'de> serde::Deserialize<'de> for NestedBimViewFolderBatchResult {
 impl serde::Serialize for NestedBimViewFolderBatchResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("bim_view_folders", &self.bim_view_folders)?;
-        w.put("errors", &self.errors)?;
+        w.put("bim_view_folders", &self.bim_view_folders);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -8699,9 +8693,9 @@ impl BidPackageTradesAndService {
 impl serde::Serialize for BidPackageTradesAndService {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("trade_level", &self.trade_level)?;
-        w.optional("trade_path", &self.trade_path)?;
-        w.optional("trade_key", &self.trade_key)?;
+        w.optional("trade_level", &self.trade_level);
+        w.optional("trade_path", &self.trade_path);
+        w.optional("trade_key", &self.trade_key);
         w.end()
     }
 }
@@ -8750,9 +8744,9 @@ impl BidPackageBusinessClassification {
 impl serde::Serialize for BidPackageBusinessClassification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("classification_name", &self.classification_name)?;
-        w.optional("classification_abbreviation", &self.classification_abbreviation)?;
-        w.optional("classification_key", &self.classification_key)?;
+        w.optional("classification_name", &self.classification_name);
+        w.optional("classification_abbreviation", &self.classification_abbreviation);
+        w.optional("classification_key", &self.classification_key);
         w.end()
     }
 }
@@ -9037,51 +9031,48 @@ impl NewBidPackage {
 impl serde::Serialize for NewBidPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("accept_post_due_submissions", &self.accept_post_due_submissions)?;
-        w.field("bid_due_date", &self.bid_due_date)?;
-        w.field("bid_email_message", &self.bid_email_message)?;
-        w.field("bid_web_message", &self.bid_web_message)?;
-        w.field("title", &self.title)?;
-        w.optional("accounting_method", &self.accounting_method)?;
-        w.optional("bid_submission_confirmation", &self.bid_submission_confirmation)?;
-        w.optional("anticipated_award_date", &self.anticipated_award_date)?;
-        w.optional("number", &self.number)?;
-        w.optional("distribution_ids", &self.distribution_ids)?;
-        w.optional("blind_bidding", &self.blind_bidding)?;
-        w.optional("pre_bid_walk_through_date", &self.pre_bid_walk_through_date)?;
-        w.optional("pre_bid_walk_through_notes", &self.pre_bid_walk_through_notes)?;
-        w.optional("enable_prebid_walkthrough", &self.enable_prebid_walkthrough)?;
-        w.optional("manager_id", &self.manager_id)?;
-        w.optional("require_nda", &self.require_nda)?;
-        w.optional("display_project_name", &self.display_project_name)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("enable_public_discovery", &self.enable_public_discovery)?;
-        w.optional("pre_bid_meeting_location", &self.pre_bid_meeting_location)?;
-        w.optional("pre_bid_meeting_date", &self.pre_bid_meeting_date)?;
-        w.optional("pre_bid_meeting_online_link", &self.pre_bid_meeting_online_link)?;
-        w.optional("pre_bid_meeting_notes", &self.pre_bid_meeting_notes)?;
-        w.optional(
-            "public_project_funding_source",
-            &self.public_project_funding_source,
-        )?;
+        w.optional("accept_post_due_submissions", &self.accept_post_due_submissions);
+        w.field("bid_due_date", &self.bid_due_date);
+        w.field("bid_email_message", &self.bid_email_message);
+        w.field("bid_web_message", &self.bid_web_message);
+        w.field("title", &self.title);
+        w.optional("accounting_method", &self.accounting_method);
+        w.optional("bid_submission_confirmation", &self.bid_submission_confirmation);
+        w.optional("anticipated_award_date", &self.anticipated_award_date);
+        w.optional("number", &self.number);
+        w.optional("distribution_ids", &self.distribution_ids);
+        w.optional("blind_bidding", &self.blind_bidding);
+        w.optional("pre_bid_walk_through_date", &self.pre_bid_walk_through_date);
+        w.optional("pre_bid_walk_through_notes", &self.pre_bid_walk_through_notes);
+        w.optional("enable_prebid_walkthrough", &self.enable_prebid_walkthrough);
+        w.optional("manager_id", &self.manager_id);
+        w.optional("require_nda", &self.require_nda);
+        w.optional("display_project_name", &self.display_project_name);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("enable_public_discovery", &self.enable_public_discovery);
+        w.optional("pre_bid_meeting_location", &self.pre_bid_meeting_location);
+        w.optional("pre_bid_meeting_date", &self.pre_bid_meeting_date);
+        w.optional("pre_bid_meeting_online_link", &self.pre_bid_meeting_online_link);
+        w.optional("pre_bid_meeting_notes", &self.pre_bid_meeting_notes);
+        w.optional("public_project_funding_source", &self.public_project_funding_source);
         w.optional(
             "show_location_for_nda_projects",
             &self.show_location_for_nda_projects,
-        )?;
+        );
         w.optional(
             "public_bid_opening_details_date",
             &self.public_bid_opening_details_date,
-        )?;
+        );
         w.optional(
             "public_bid_opening_details_location",
             &self.public_bid_opening_details_location,
-        )?;
+        );
         w.optional(
             "public_bid_opening_details_online_link",
             &self.public_bid_opening_details_online_link,
-        )?;
-        w.optional("trades_and_services", &self.trades_and_services)?;
-        w.optional("business_classifications", &self.business_classifications)?;
+        );
+        w.optional("trades_and_services", &self.trades_and_services);
+        w.optional("business_classifications", &self.business_classifications);
         w.end()
     }
 }
@@ -9154,9 +9145,9 @@ impl<'de> serde::Deserialize<'de> for BidFormWithId {
 impl serde::Serialize for BidFormWithId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("proposal_id", &self.proposal_id)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("proposal_id", &self.proposal_id);
         w.end()
     }
 }
@@ -9289,11 +9280,11 @@ impl BidFormBaseBidBidFormItem {
 impl serde::Serialize for BidFormBaseBidBidFormItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("position", &self.position)?;
-        w.optional("subject", &self.subject)?;
-        w.optional("item_type", &self.item_type)?;
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.optional("position", &self.position);
+        w.optional("subject", &self.subject);
+        w.optional("item_type", &self.item_type);
         w.end()
     }
 }
@@ -9351,10 +9342,10 @@ impl BidFormBaseBid {
 impl serde::Serialize for BidFormBaseBid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("position", &self.position)?;
-        w.optional("header", &self.header)?;
-        w.optional("bid_form_items", &self.bid_form_items)?;
+        w.optional("title", &self.title);
+        w.optional("position", &self.position);
+        w.optional("header", &self.header);
+        w.optional("bid_form_items", &self.bid_form_items);
         w.end()
     }
 }
@@ -9397,9 +9388,9 @@ impl NewBidForm {
 impl serde::Serialize for NewBidForm {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.optional("base_bid", &self.base_bid)?;
-        w.optional("alternates", &self.alternates)?;
+        w.field("title", &self.title);
+        w.optional("base_bid", &self.base_bid);
+        w.optional("alternates", &self.alternates);
         w.end()
     }
 }
@@ -9459,10 +9450,10 @@ impl<'de> serde::Deserialize<'de> for BaseBidTotal {
 impl serde::Serialize for BaseBidTotal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("bid_id", &self.bid_id)?;
-        w.put("vendor_id", &self.vendor_id)?;
-        w.put("vendor_name", &self.vendor_name)?;
-        w.put("total", &self.total)?;
+        w.put("bid_id", &self.bid_id);
+        w.put("vendor_id", &self.vendor_id);
+        w.put("vendor_name", &self.vendor_name);
+        w.put("total", &self.total);
         w.end()
     }
 }
@@ -9521,15 +9512,15 @@ impl<'de> serde::Deserialize<'de> for BidLevelingWithCompanyIdBaseBidBidItem {
 impl serde::Serialize for BidLevelingWithCompanyIdBaseBidBidItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bid_id", &self.bid_id)?;
-        w.put("bid_item_id", &self.bid_item_id)?;
-        w.put("vendor_id", &self.vendor_id)?;
-        w.put("amount", &self.amount)?;
-        w.put("unit_cost", &self.unit_cost)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("uom", &self.uom)?;
-        w.put("included", &self.included)?;
+        w.put("id", &self.id);
+        w.put("bid_id", &self.bid_id);
+        w.put("bid_item_id", &self.bid_item_id);
+        w.put("vendor_id", &self.vendor_id);
+        w.put("amount", &self.amount);
+        w.put("unit_cost", &self.unit_cost);
+        w.put("quantity", &self.quantity);
+        w.put("uom", &self.uom);
+        w.put("included", &self.included);
         w.end()
     }
 }
@@ -9590,16 +9581,16 @@ impl<'de> serde::Deserialize<'de> for BidLevelingWithCompanyIdBaseBid {
 impl serde::Serialize for BidLevelingWithCompanyIdBaseBid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("full_code", &self.full_code)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("number", &self.number)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("subject", &self.subject)?;
-        w.put("response_type", &self.response_type)?;
-        w.put("bid_items", &self.bid_items)?;
+        w.put("id", &self.id);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("full_code", &self.full_code);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("number", &self.number);
+        w.put("item_type", &self.item_type);
+        w.put("subject", &self.subject);
+        w.put("response_type", &self.response_type);
+        w.put("bid_items", &self.bid_items);
         w.end()
     }
 }
@@ -9657,16 +9648,16 @@ impl<'de> serde::Deserialize<'de> for BidLevelingWithCompanyId {
 impl serde::Serialize for BidLevelingWithCompanyId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("base_bid_totals", &self.base_bid_totals)?;
-        w.put("base_bid", &self.base_bid)?;
-        w.put("alternates", &self.alternates)?;
-        w.put("lump_sum_enabled", &self.lump_sum_enabled)?;
-        w.put("title", &self.title)?;
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("company_name", &self.company_name);
+        w.put("project_name", &self.project_name);
+        w.put("base_bid_totals", &self.base_bid_totals);
+        w.put("base_bid", &self.base_bid);
+        w.put("alternates", &self.alternates);
+        w.put("lump_sum_enabled", &self.lump_sum_enabled);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -9793,12 +9784,12 @@ impl NewBid {
 impl serde::Serialize for NewBid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("vendor_id", &self.vendor_id)?;
-        w.optional("lump_sum_amount", &self.lump_sum_amount)?;
-        w.optional("bidder_comments", &self.bidder_comments)?;
-        w.optional("is_bidder_committed", &self.is_bidder_committed)?;
-        w.optional("submitted", &self.submitted)?;
-        w.optional("recipient_ids", &self.recipient_ids)?;
+        w.field("vendor_id", &self.vendor_id);
+        w.optional("lump_sum_amount", &self.lump_sum_amount);
+        w.optional("bidder_comments", &self.bidder_comments);
+        w.optional("is_bidder_committed", &self.is_bidder_committed);
+        w.optional("submitted", &self.submitted);
+        w.optional("recipient_ids", &self.recipient_ids);
         w.end()
     }
 }
@@ -9883,13 +9874,13 @@ impl BidPackageBidUpdate {
 impl serde::Serialize for BidPackageBidUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("lump_sum_amount", &self.lump_sum_amount)?;
-        w.optional("bidder_comments", &self.bidder_comments)?;
-        w.optional("bidder_inclusion", &self.bidder_inclusion)?;
-        w.optional("bidder_exclusion", &self.bidder_exclusion)?;
-        w.optional("is_bidder_committed", &self.is_bidder_committed)?;
-        w.optional("submitted", &self.submitted)?;
-        w.optional("recipient_ids", &self.recipient_ids)?;
+        w.optional("lump_sum_amount", &self.lump_sum_amount);
+        w.optional("bidder_comments", &self.bidder_comments);
+        w.optional("bidder_inclusion", &self.bidder_inclusion);
+        w.optional("bidder_exclusion", &self.bidder_exclusion);
+        w.optional("is_bidder_committed", &self.is_bidder_committed);
+        w.optional("submitted", &self.submitted);
+        w.optional("recipient_ids", &self.recipient_ids);
         w.end()
     }
 }
@@ -10121,17 +10112,17 @@ impl BidFormBidFormItem {
 impl serde::Serialize for BidFormBidFormItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("position", &self.position)?;
-        w.optional("subject", &self.subject)?;
-        w.optional("item_type", &self.item_type)?;
-        w.optional("response_type", &self.response_type)?;
-        w.optional("estimated_amount", &self.estimated_amount)?;
-        w.optional("estimated_quantity", &self.estimated_quantity)?;
-        w.optional("estimated_unit_of_measure", &self.estimated_unit_of_measure)?;
-        w.optional("estimated_unit_cost", &self.estimated_unit_cost)?;
-        w.optional("layer_id", &self.layer_id)?;
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.optional("position", &self.position);
+        w.optional("subject", &self.subject);
+        w.optional("item_type", &self.item_type);
+        w.optional("response_type", &self.response_type);
+        w.optional("estimated_amount", &self.estimated_amount);
+        w.optional("estimated_quantity", &self.estimated_quantity);
+        w.optional("estimated_unit_of_measure", &self.estimated_unit_of_measure);
+        w.optional("estimated_unit_cost", &self.estimated_unit_cost);
+        w.optional("layer_id", &self.layer_id);
         w.end()
     }
 }
@@ -10171,8 +10162,8 @@ impl BidFormSubSection {
 impl serde::Serialize for BidFormSubSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("bid_form_items", &self.bid_form_items)?;
+        w.optional("title", &self.title);
+        w.optional("bid_form_items", &self.bid_form_items);
         w.end()
     }
 }
@@ -10239,11 +10230,11 @@ impl NewBidFormV1_1BaseBid {
 impl serde::Serialize for NewBidFormV1_1BaseBid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("position", &self.position)?;
-        w.optional("header", &self.header)?;
-        w.optional("bid_form_items", &self.bid_form_items)?;
-        w.optional("sub_sections", &self.sub_sections)?;
+        w.optional("title", &self.title);
+        w.optional("position", &self.position);
+        w.optional("header", &self.header);
+        w.optional("bid_form_items", &self.bid_form_items);
+        w.optional("sub_sections", &self.sub_sections);
         w.end()
     }
 }
@@ -10331,20 +10322,17 @@ impl NewBidFormV1_1 {
 impl serde::Serialize for NewBidFormV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.optional("proposal_id", &self.proposal_id)?;
-        w.optional("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid)?;
-        w.optional(
-            "lock_quantity_fields_base_bid",
-            &self.lock_quantity_fields_base_bid,
-        )?;
-        w.optional("lock_unit_fields_alternates", &self.lock_unit_fields_alternates)?;
+        w.field("title", &self.title);
+        w.optional("proposal_id", &self.proposal_id);
+        w.optional("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid);
+        w.optional("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid);
+        w.optional("lock_unit_fields_alternates", &self.lock_unit_fields_alternates);
         w.optional(
             "lock_quantity_fields_alternates",
             &self.lock_quantity_fields_alternates,
-        )?;
-        w.optional("base_bid", &self.base_bid)?;
-        w.optional("alternates", &self.alternates)?;
+        );
+        w.optional("base_bid", &self.base_bid);
+        w.optional("alternates", &self.alternates);
         w.end()
     }
 }
@@ -10389,11 +10377,11 @@ impl<'de> serde::Deserialize<'de> for BidFormV1_1 {
 impl serde::Serialize for BidFormV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("proposal_id", &self.proposal_id)?;
-        w.put("base_bid", &self.base_bid)?;
-        w.put("alternates", &self.alternates)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("proposal_id", &self.proposal_id);
+        w.put("base_bid", &self.base_bid);
+        w.put("alternates", &self.alternates);
         w.end()
     }
 }
@@ -10514,17 +10502,17 @@ impl BidFormUpdateV1_1BaseBidBidFormItem {
 impl serde::Serialize for BidFormUpdateV1_1BaseBidBidFormItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("position", &self.position)?;
-        w.optional("subject", &self.subject)?;
-        w.optional("item_type", &self.item_type)?;
-        w.optional("response_type", &self.response_type)?;
-        w.optional("estimated_amount", &self.estimated_amount)?;
-        w.optional("estimated_quantity", &self.estimated_quantity)?;
-        w.optional("estimated_unit_of_measure", &self.estimated_unit_of_measure)?;
-        w.optional("estimated_unit_cost", &self.estimated_unit_cost)?;
+        w.optional("id", &self.id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("description", &self.description);
+        w.optional("position", &self.position);
+        w.optional("subject", &self.subject);
+        w.optional("item_type", &self.item_type);
+        w.optional("response_type", &self.response_type);
+        w.optional("estimated_amount", &self.estimated_amount);
+        w.optional("estimated_quantity", &self.estimated_quantity);
+        w.optional("estimated_unit_of_measure", &self.estimated_unit_of_measure);
+        w.optional("estimated_unit_cost", &self.estimated_unit_cost);
         w.end()
     }
 }
@@ -10582,10 +10570,10 @@ impl BidFormUpdateV1_1BaseBidSubSection {
 impl serde::Serialize for BidFormUpdateV1_1BaseBidSubSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("title", &self.title)?;
-        w.optional("position", &self.position)?;
-        w.optional("bid_form_items", &self.bid_form_items)?;
+        w.optional("id", &self.id);
+        w.optional("title", &self.title);
+        w.optional("position", &self.position);
+        w.optional("bid_form_items", &self.bid_form_items);
         w.end()
     }
 }
@@ -10658,11 +10646,11 @@ impl BidFormUpdateV1_1BaseBid {
 impl serde::Serialize for BidFormUpdateV1_1BaseBid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("position", &self.position)?;
-        w.optional("header", &self.header)?;
-        w.optional("bid_form_items", &self.bid_form_items)?;
-        w.optional("sub_sections", &self.sub_sections)?;
+        w.optional("title", &self.title);
+        w.optional("position", &self.position);
+        w.optional("header", &self.header);
+        w.optional("bid_form_items", &self.bid_form_items);
+        w.optional("sub_sections", &self.sub_sections);
         w.end()
     }
 }
@@ -10750,20 +10738,17 @@ impl BidFormUpdateV1_1 {
 impl serde::Serialize for BidFormUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.optional("proposal_id", &self.proposal_id)?;
-        w.optional("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid)?;
-        w.optional(
-            "lock_quantity_fields_base_bid",
-            &self.lock_quantity_fields_base_bid,
-        )?;
-        w.optional("lock_unit_fields_alternates", &self.lock_unit_fields_alternates)?;
+        w.field("title", &self.title);
+        w.optional("proposal_id", &self.proposal_id);
+        w.optional("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid);
+        w.optional("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid);
+        w.optional("lock_unit_fields_alternates", &self.lock_unit_fields_alternates);
         w.optional(
             "lock_quantity_fields_alternates",
             &self.lock_quantity_fields_alternates,
-        )?;
-        w.optional("base_bid", &self.base_bid)?;
-        w.optional("alternates", &self.alternates)?;
+        );
+        w.optional("base_bid", &self.base_bid);
+        w.optional("alternates", &self.alternates);
         w.end()
     }
 }
@@ -10808,11 +10793,11 @@ impl<'de> serde::Deserialize<'de> for BaseBidSectionSubSection {
 impl serde::Serialize for BaseBidSectionSubSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("position", &self.position)?;
-        w.put("section_totals", &self.section_totals)?;
-        w.put("bid_form_items", &self.bid_form_items)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("position", &self.position);
+        w.put("section_totals", &self.section_totals);
+        w.put("bid_form_items", &self.bid_form_items);
         w.end()
     }
 }
@@ -10859,12 +10844,12 @@ impl<'de> serde::Deserialize<'de> for BaseBidSection {
 impl serde::Serialize for BaseBidSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("position", &self.position)?;
-        w.put("section_totals", &self.section_totals)?;
-        w.put("bid_form_items", &self.bid_form_items)?;
-        w.put("sub_sections", &self.sub_sections)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("position", &self.position);
+        w.put("section_totals", &self.section_totals);
+        w.put("bid_form_items", &self.bid_form_items);
+        w.put("sub_sections", &self.sub_sections);
         w.end()
     }
 }
@@ -10922,15 +10907,15 @@ impl<'de> serde::Deserialize<'de> for BidLevelingV1_1WithCompanyId {
 impl serde::Serialize for BidLevelingV1_1WithCompanyId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("accounting_method", &self.accounting_method)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("base_bid_section", &self.base_bid_section)?;
-        w.put("alternates_section", &self.alternates_section)?;
-        w.put("lump_sum_enabled", &self.lump_sum_enabled)?;
-        w.put("title", &self.title)?;
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("accounting_method", &self.accounting_method);
+        w.put("company_name", &self.company_name);
+        w.put("project_name", &self.project_name);
+        w.put("base_bid_section", &self.base_bid_section);
+        w.put("alternates_section", &self.alternates_section);
+        w.put("lump_sum_enabled", &self.lump_sum_enabled);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -11100,13 +11085,13 @@ impl BidUpdateV1_1BidItem {
 impl serde::Serialize for BidUpdateV1_1BidItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("bid_form_item_id", &self.bid_form_item_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("amount", &self.amount)?;
-        w.optional("unit_cost", &self.unit_cost)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("uom", &self.uom)?;
+        w.optional("id", &self.id);
+        w.optional("bid_form_item_id", &self.bid_form_item_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("amount", &self.amount);
+        w.optional("unit_cost", &self.unit_cost);
+        w.optional("quantity", &self.quantity);
+        w.optional("uom", &self.uom);
         w.end()
     }
 }
@@ -11236,18 +11221,18 @@ impl BidUpdateV1_1 {
 impl serde::Serialize for BidUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("lump_sum_amount", &self.lump_sum_amount)?;
-        w.optional("bidder_comments", &self.bidder_comments)?;
-        w.optional("bidder_inclusion", &self.bidder_inclusion)?;
-        w.optional("bidder_exclusion", &self.bidder_exclusion)?;
-        w.optional("bid_status", &self.bid_status)?;
-        w.optional("is_bidder_committed", &self.is_bidder_committed)?;
-        w.optional("submitted", &self.submitted)?;
-        w.optional("show_bid_in_estimating", &self.show_bid_in_estimating)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("recipient_ids", &self.recipient_ids)?;
-        w.optional("bid_items", &self.bid_items)?;
-        w.optional("bid_items_to_delete", &self.bid_items_to_delete)?;
+        w.optional("lump_sum_amount", &self.lump_sum_amount);
+        w.optional("bidder_comments", &self.bidder_comments);
+        w.optional("bidder_inclusion", &self.bidder_inclusion);
+        w.optional("bidder_exclusion", &self.bidder_exclusion);
+        w.optional("bid_status", &self.bid_status);
+        w.optional("is_bidder_committed", &self.is_bidder_committed);
+        w.optional("submitted", &self.submitted);
+        w.optional("show_bid_in_estimating", &self.show_bid_in_estimating);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("recipient_ids", &self.recipient_ids);
+        w.optional("bid_items", &self.bid_items);
+        w.optional("bid_items_to_delete", &self.bid_items_to_delete);
         w.end()
     }
 }

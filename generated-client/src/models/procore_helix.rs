@@ -85,25 +85,25 @@ impl<'de> serde::Deserialize<'de> for FieldProductionReport {
 impl serde::Serialize for FieldProductionReport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("budgeted_hours", &self.budgeted_hours)?;
-        w.put("actual_hours", &self.actual_hours)?;
-        w.put("remaining_hours", &self.remaining_hours)?;
-        w.put("hours_utilization", &self.hours_utilization)?;
-        w.put("projected_hours_at_completion", &self.projected_hours_at_completion)?;
-        w.put("earned_hours", &self.earned_hours)?;
-        w.put("budgeted_quantity", &self.budgeted_quantity)?;
-        w.put("actual_quantity", &self.actual_quantity)?;
-        w.put("remaining_quantities", &self.remaining_quantities)?;
-        w.put("unit_of_measure", &self.unit_of_measure)?;
-        w.put("percent_complete", &self.percent_complete)?;
-        w.put("budgeted_production_rate", &self.budgeted_production_rate)?;
-        w.put("actual_production_rate", &self.actual_production_rate)?;
-        w.put("production_rate_variance", &self.production_rate_variance)?;
-        w.put("is_budgeted", &self.is_budgeted)?;
-        w.put("sub_job_name", &self.sub_job_name)?;
-        w.put("sub_job_id", &self.sub_job_id)?;
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("cost_code", &self.cost_code);
+        w.put("budgeted_hours", &self.budgeted_hours);
+        w.put("actual_hours", &self.actual_hours);
+        w.put("remaining_hours", &self.remaining_hours);
+        w.put("hours_utilization", &self.hours_utilization);
+        w.put("projected_hours_at_completion", &self.projected_hours_at_completion);
+        w.put("earned_hours", &self.earned_hours);
+        w.put("budgeted_quantity", &self.budgeted_quantity);
+        w.put("actual_quantity", &self.actual_quantity);
+        w.put("remaining_quantities", &self.remaining_quantities);
+        w.put("unit_of_measure", &self.unit_of_measure);
+        w.put("percent_complete", &self.percent_complete);
+        w.put("budgeted_production_rate", &self.budgeted_production_rate);
+        w.put("actual_production_rate", &self.actual_production_rate);
+        w.put("production_rate_variance", &self.production_rate_variance);
+        w.put("is_budgeted", &self.is_budgeted);
+        w.put("sub_job_name", &self.sub_job_name);
+        w.put("sub_job_id", &self.sub_job_id);
         w.end()
     }
 }

@@ -130,40 +130,40 @@ impl<'de> serde::Deserialize<'de> for Task {
 impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("task_name", &self.task_name)?;
-        w.put("key", &self.key)?;
-        w.put("start_datetime", &self.start_datetime)?;
-        w.put("finish_datetime", &self.finish_datetime)?;
-        w.put("percentage", &self.percentage)?;
-        w.put("color", &self.color)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("pending", &self.pending)?;
-        w.put("activity_id", &self.activity_id)?;
-        w.put("schedule_activity_id", &self.schedule_activity_id)?;
-        w.put("resource_name", &self.resource_name)?;
-        w.put("critical_path", &self.critical_path)?;
-        w.put("milestone", &self.milestone)?;
-        w.put("actual_start", &self.actual_start)?;
-        w.put("actual_finish", &self.actual_finish)?;
-        w.put("row_number", &self.row_number)?;
-        w.put("has_children", &self.has_children)?;
-        w.put("full_outline_path", &self.full_outline_path)?;
-        w.put("source_uid", &self.source_uid)?;
-        w.put("wbs", &self.wbs)?;
-        w.put("schedule_duration", &self.schedule_duration)?;
-        w.put("resource_ids", &self.resource_ids)?;
-        w.put("notes", &self.notes)?;
-        w.put("baseline_start", &self.baseline_start)?;
-        w.put("baseline_finish", &self.baseline_finish)?;
-        w.put("start_variance", &self.start_variance)?;
-        w.put("finish_variance", &self.finish_variance)?;
-        w.put("manually_edited", &self.manually_edited)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_by", &self.updated_by)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("task_name", &self.task_name);
+        w.put("key", &self.key);
+        w.put("start_datetime", &self.start_datetime);
+        w.put("finish_datetime", &self.finish_datetime);
+        w.put("percentage", &self.percentage);
+        w.put("color", &self.color);
+        w.put("parent_id", &self.parent_id);
+        w.put("pending", &self.pending);
+        w.put("activity_id", &self.activity_id);
+        w.put("schedule_activity_id", &self.schedule_activity_id);
+        w.put("resource_name", &self.resource_name);
+        w.put("critical_path", &self.critical_path);
+        w.put("milestone", &self.milestone);
+        w.put("actual_start", &self.actual_start);
+        w.put("actual_finish", &self.actual_finish);
+        w.put("row_number", &self.row_number);
+        w.put("has_children", &self.has_children);
+        w.put("full_outline_path", &self.full_outline_path);
+        w.put("source_uid", &self.source_uid);
+        w.put("wbs", &self.wbs);
+        w.put("schedule_duration", &self.schedule_duration);
+        w.put("resource_ids", &self.resource_ids);
+        w.put("notes", &self.notes);
+        w.put("baseline_start", &self.baseline_start);
+        w.put("baseline_finish", &self.baseline_finish);
+        w.put("start_variance", &self.start_variance);
+        w.put("finish_variance", &self.finish_variance);
+        w.put("manually_edited", &self.manually_edited);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("updated_by", &self.updated_by);
         w.end()
     }
 }
@@ -235,20 +235,20 @@ impl<'de> serde::Deserialize<'de> for Todo {
 impl serde::Serialize for Todo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("assignment", &self.assignment)?;
-        w.put("color", &self.color)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("description", &self.description)?;
-        w.put("finish_datetime", &self.finish_datetime)?;
-        w.put("full_outline_path", &self.full_outline_path)?;
-        w.put("milestone", &self.milestone)?;
-        w.put("name", &self.name)?;
-        w.put("percentage", &self.percentage)?;
-        w.put("private", &self.private)?;
-        w.put("start_datetime", &self.start_datetime)?;
-        w.put("task_name", &self.task_name)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("assignment", &self.assignment);
+        w.put("color", &self.color);
+        w.put("created_by", &self.created_by);
+        w.put("description", &self.description);
+        w.put("finish_datetime", &self.finish_datetime);
+        w.put("full_outline_path", &self.full_outline_path);
+        w.put("milestone", &self.milestone);
+        w.put("name", &self.name);
+        w.put("percentage", &self.percentage);
+        w.put("private", &self.private);
+        w.put("start_datetime", &self.start_datetime);
+        w.put("task_name", &self.task_name);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -288,9 +288,9 @@ impl<'de> serde::Deserialize<'de> for CalendarEvent {
 impl serde::Serialize for CalendarEvent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("schedule_tasks_last_updated_at", &self.schedule_tasks_last_updated_at)?;
-        w.put("tasks", &self.tasks)?;
-        w.put("todos", &self.todos)?;
+        w.put("schedule_tasks_last_updated_at", &self.schedule_tasks_last_updated_at);
+        w.put("tasks", &self.tasks);
+        w.put("todos", &self.todos);
         w.end()
     }
 }
@@ -331,9 +331,9 @@ impl<'de> serde::Deserialize<'de> for ItemType {
 impl serde::Serialize for ItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("category", &self.category)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("category", &self.category);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -377,10 +377,10 @@ impl<'de> serde::Deserialize<'de> for PunchItemType {
 impl serde::Serialize for PunchItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -421,9 +421,9 @@ impl<'de> serde::Deserialize<'de> for ChecklistListResponseSet {
 impl serde::Serialize for ChecklistListResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("conforming_response", &self.conforming_response)?;
-        w.put("deficient_response", &self.deficient_response)?;
-        w.put("global", &self.global)?;
+        w.put("conforming_response", &self.conforming_response);
+        w.put("deficient_response", &self.deficient_response);
+        w.put("global", &self.global);
         w.end()
     }
 }
@@ -529,12 +529,12 @@ impl<'de> serde::Deserialize<'de> for ListTemplateSectionItem {
 impl serde::Serialize for ListTemplateSectionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("section_position", &self.section_position)?;
-        w.put("position", &self.position)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
+        w.put("section_id", &self.section_id);
+        w.put("section_position", &self.section_position);
+        w.put("position", &self.position);
         w.end()
     }
 }
@@ -577,10 +577,10 @@ impl<'de> serde::Deserialize<'de> for ListTemplateSection {
 impl serde::Serialize for ListTemplateSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("items", &self.items)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("items", &self.items);
         w.end()
     }
 }
@@ -650,20 +650,20 @@ impl<'de> serde::Deserialize<'de> for ListTemplate {
 impl serde::Serialize for ListTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("company_description", &self.company_description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("alternative_response_set_id", &self.alternative_response_set_id)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("location", &self.location)?;
-        w.put("trade", &self.trade)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("sections", &self.sections)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("company_description", &self.company_description);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("alternative_response_set_id", &self.alternative_response_set_id);
+        w.put("response_set", &self.response_set);
+        w.put("location", &self.location);
+        w.put("trade", &self.trade);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
+        w.put("sections", &self.sections);
         w.end()
     }
 }
@@ -711,11 +711,11 @@ for ListTemplateUseAlternativeResponseSetResultSectionItem {
 impl serde::Serialize for ListTemplateUseAlternativeResponseSetResultSectionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("position", &self.position)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
+        w.put("section_id", &self.section_id);
+        w.put("position", &self.position);
         w.end()
     }
 }
@@ -759,10 +759,10 @@ for ListTemplateUseAlternativeResponseSetResultSection {
 impl serde::Serialize for ListTemplateUseAlternativeResponseSetResultSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("items", &self.items)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("items", &self.items);
         w.end()
     }
 }
@@ -832,20 +832,20 @@ impl<'de> serde::Deserialize<'de> for ListTemplateUseAlternativeResponseSetResul
 impl serde::Serialize for ListTemplateUseAlternativeResponseSetResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("company_description", &self.company_description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("alternative_response_set_id", &self.alternative_response_set_id)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("location", &self.location)?;
-        w.put("trade", &self.trade)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("sections", &self.sections)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("company_description", &self.company_description);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("alternative_response_set_id", &self.alternative_response_set_id);
+        w.put("response_set", &self.response_set);
+        w.put("location", &self.location);
+        w.put("trade", &self.trade);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
+        w.put("sections", &self.sections);
         w.end()
     }
 }
@@ -872,8 +872,8 @@ impl ListTemplateUseAlternativeResponseSetRequest {
 impl serde::Serialize for ListTemplateUseAlternativeResponseSetRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("alternative_response_set_id", &self.alternative_response_set_id)?;
+        w.field("project_id", &self.project_id);
+        w.field("alternative_response_set_id", &self.alternative_response_set_id);
         w.end()
     }
 }
@@ -986,11 +986,11 @@ impl<'de> serde::Deserialize<'de> for List2Attachment {
 impl serde::Serialize for List2Attachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("viewable_document_id", &self.viewable_document_id)?;
+        w.put("id", &self.id);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("viewable_document_id", &self.viewable_document_id);
         w.end()
     }
 }
@@ -1034,10 +1034,10 @@ impl<'de> serde::Deserialize<'de> for ListSpecificationSection {
 impl serde::Serialize for ListSpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("section", &self.section)?;
-        w.put("latest_revision_url", &self.latest_revision_url)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("section", &self.section);
+        w.put("latest_revision_url", &self.latest_revision_url);
         w.end()
     }
 }
@@ -1079,10 +1079,10 @@ impl<'de> serde::Deserialize<'de> for List2SignatureRequestSignature {
 impl serde::Serialize for List2SignatureRequestSignature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("captured_by", &self.captured_by)?;
-        w.put("captured_at", &self.captured_at)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("captured_by", &self.captured_by);
+        w.put("captured_at", &self.captured_at);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -1121,9 +1121,9 @@ impl<'de> serde::Deserialize<'de> for List2SignatureRequest {
 impl serde::Serialize for List2SignatureRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("signatory", &self.signatory)?;
-        w.put("signature", &self.signature)?;
+        w.put("id", &self.id);
+        w.put("signatory", &self.signatory);
+        w.put("signature", &self.signature);
         w.end()
     }
 }
@@ -1260,43 +1260,43 @@ impl<'de> serde::Deserialize<'de> for List2 {
 impl serde::Serialize for List2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("list_template_id", &self.list_template_id)?;
-        w.put("name", &self.name)?;
-        w.put("list_template_name", &self.list_template_name)?;
-        w.put("description", &self.description)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("identifier", &self.identifier)?;
-        w.put("inspection_date", &self.inspection_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("item_count", &self.item_count)?;
-        w.put("yes_item_count", &self.yes_item_count)?;
-        w.put("personal", &self.personal)?;
-        w.put("item_total", &self.item_total)?;
-        w.put("conforming_item_count", &self.conforming_item_count)?;
-        w.put("deficient_item_count", &self.deficient_item_count)?;
-        w.put("na_item_count", &self.na_item_count)?;
-        w.put("neutral_item_count", &self.neutral_item_count)?;
-        w.put("not_inspected_item_count", &self.not_inspected_item_count)?;
-        w.put("drawing_ids", &self.drawing_ids)?;
-        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("closed_by", &self.closed_by)?;
-        w.put("location", &self.location)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("signature_requests", &self.signature_requests)?;
-        w.put("trade", &self.trade)?;
-        w.put("inspectors", &self.inspectors)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("responsible_party", &self.responsible_party)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("managed_equipment_id", &self.managed_equipment_id)?;
+        w.put("id", &self.id);
+        w.put("list_template_id", &self.list_template_id);
+        w.put("name", &self.name);
+        w.put("list_template_name", &self.list_template_name);
+        w.put("description", &self.description);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("due_at", &self.due_at);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("identifier", &self.identifier);
+        w.put("inspection_date", &self.inspection_date);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("closed_at", &self.closed_at);
+        w.put("item_count", &self.item_count);
+        w.put("yes_item_count", &self.yes_item_count);
+        w.put("personal", &self.personal);
+        w.put("item_total", &self.item_total);
+        w.put("conforming_item_count", &self.conforming_item_count);
+        w.put("deficient_item_count", &self.deficient_item_count);
+        w.put("na_item_count", &self.na_item_count);
+        w.put("neutral_item_count", &self.neutral_item_count);
+        w.put("not_inspected_item_count", &self.not_inspected_item_count);
+        w.put("drawing_ids", &self.drawing_ids);
+        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids);
+        w.put("attachments", &self.attachments);
+        w.put("created_by", &self.created_by);
+        w.put("closed_by", &self.closed_by);
+        w.put("location", &self.location);
+        w.put("specification_section", &self.specification_section);
+        w.put("signature_requests", &self.signature_requests);
+        w.put("trade", &self.trade);
+        w.put("inspectors", &self.inspectors);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("responsible_party", &self.responsible_party);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("managed_equipment_id", &self.managed_equipment_id);
         w.end()
     }
 }
@@ -1338,10 +1338,10 @@ impl<'de> serde::Deserialize<'de> for ChecklistList {
 impl serde::Serialize for ChecklistList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("template_id", &self.template_id)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("lists", &self.lists)?;
+        w.put("name", &self.name);
+        w.put("template_id", &self.template_id);
+        w.put("response_set", &self.response_set);
+        w.put("lists", &self.lists);
         w.end()
     }
 }
@@ -1381,10 +1381,10 @@ impl NewList {
 impl serde::Serialize for NewList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("template_id", &self.template_id)?;
-        w.field("list", &self.list)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("project_id", &self.project_id);
+        w.field("template_id", &self.template_id);
+        w.field("list", &self.list);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -1442,15 +1442,15 @@ impl<'de> serde::Deserialize<'de> for ListDetailSignatureRequestSignatureAttachm
 impl serde::Serialize for ListDetailSignatureRequestSignatureAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("name", &self.name)?;
-        w.put("viewable_document_id", &self.viewable_document_id)?;
-        w.put("attached_to_item_id", &self.attached_to_item_id)?;
-        w.put("attached_to_item_type", &self.attached_to_item_type)?;
-        w.put("viewer_url", &self.viewer_url)?;
+        w.put("id", &self.id);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("name", &self.name);
+        w.put("viewable_document_id", &self.viewable_document_id);
+        w.put("attached_to_item_id", &self.attached_to_item_id);
+        w.put("attached_to_item_type", &self.attached_to_item_type);
+        w.put("viewer_url", &self.viewer_url);
         w.end()
     }
 }
@@ -1492,10 +1492,10 @@ impl<'de> serde::Deserialize<'de> for ListDetailSignatureRequestSignature {
 impl serde::Serialize for ListDetailSignatureRequestSignature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("captured_by", &self.captured_by)?;
-        w.put("captured_at", &self.captured_at)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("captured_by", &self.captured_by);
+        w.put("captured_at", &self.captured_at);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -1534,9 +1534,9 @@ impl<'de> serde::Deserialize<'de> for ListDetailSignatureRequest {
 impl serde::Serialize for ListDetailSignatureRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("signatory", &self.signatory)?;
-        w.put("signature", &self.signature)?;
+        w.put("id", &self.id);
+        w.put("signatory", &self.signatory);
+        w.put("signature", &self.signature);
         w.end()
     }
 }
@@ -1583,11 +1583,11 @@ impl<'de> serde::Deserialize<'de> for ListDetailResponseSet {
 impl serde::Serialize for ListDetailResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("conforming_response", &self.conforming_response)?;
-        w.put("deficient_response", &self.deficient_response)?;
-        w.put("global", &self.global)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("conforming_response", &self.conforming_response);
+        w.put("deficient_response", &self.deficient_response);
+        w.put("global", &self.global);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -1628,9 +1628,9 @@ impl<'de> serde::Deserialize<'de> for ListDetailSectionItemObservationType {
 impl serde::Serialize for ListDetailSectionItemObservationType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("active", &self.active)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("active", &self.active);
         w.end()
     }
 }
@@ -1683,14 +1683,14 @@ impl<'de> serde::Deserialize<'de> for ListDetailSectionItemObservation {
 impl serde::Serialize for ListDetailSectionItemObservation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("assignee", &self.assignee);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -1733,10 +1733,10 @@ impl<'de> serde::Deserialize<'de> for FormTemplateAttachment {
 impl serde::Serialize for FormTemplateAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -1777,10 +1777,10 @@ impl<'de> serde::Deserialize<'de> for ListDetailSectionItemAttachment {
 impl serde::Serialize for ListDetailSectionItemAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -1827,12 +1827,12 @@ impl<'de> serde::Deserialize<'de> for History {
 impl serde::Serialize for History {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("body", &self.body)?;
-        w.put("status", &self.status)?;
-        w.put("responded_with", &self.responded_with)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("body", &self.body);
+        w.put("status", &self.status);
+        w.put("responded_with", &self.responded_with);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -1874,10 +1874,10 @@ impl<'de> serde::Deserialize<'de> for ItemResponsePayload {
 impl serde::Serialize for ItemResponsePayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("text_value", &self.text_value)?;
-        w.put("number_value", &self.number_value)?;
-        w.put("date_value", &self.date_value)?;
-        w.put("response_option", &self.response_option)?;
+        w.put("text_value", &self.text_value);
+        w.put("number_value", &self.number_value);
+        w.put("date_value", &self.date_value);
+        w.put("response_option", &self.response_option);
         w.end()
     }
 }
@@ -1924,12 +1924,12 @@ impl<'de> serde::Deserialize<'de> for ListItemItemResponse {
 impl serde::Serialize for ListItemItemResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("status", &self.status)?;
-        w.put("responded_at", &self.responded_at)?;
-        w.put("responder", &self.responder)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("payload", &self.payload)?;
+        w.put("item_id", &self.item_id);
+        w.put("status", &self.status);
+        w.put("responded_at", &self.responded_at);
+        w.put("responder", &self.responder);
+        w.put("item_type", &self.item_type);
+        w.put("payload", &self.payload);
         w.end()
     }
 }
@@ -1971,10 +1971,10 @@ impl<'de> serde::Deserialize<'de> for ListItemDetailComment {
 impl serde::Serialize for ListItemDetailComment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("body", &self.body)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("body", &self.body);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -2015,9 +2015,9 @@ impl<'de> serde::Deserialize<'de> for ListItemResponse {
 impl serde::Serialize for ListItemResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("corresponding_status", &self.corresponding_status)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("corresponding_status", &self.corresponding_status);
         w.end()
     }
 }
@@ -2062,11 +2062,11 @@ impl<'de> serde::Deserialize<'de> for ListItemDetailResponseSet {
 impl serde::Serialize for ListItemDetailResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("responses", &self.responses)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("responses", &self.responses);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -2155,26 +2155,26 @@ impl<'de> serde::Deserialize<'de> for ListDetailSectionItem {
 impl serde::Serialize for ListDetailSectionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("details", &self.details)?;
-        w.put("status", &self.status)?;
-        w.put("responded_with", &self.responded_with)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("position", &self.position)?;
-        w.put("observations", &self.observations)?;
-        w.put("attachment_histories", &self.attachment_histories)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("histories", &self.histories)?;
-        w.put("item_response", &self.item_response)?;
-        w.put("comments", &self.comments)?;
-        w.put("response", &self.response)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("type", &self.type_)?;
-        w.put("response_set_id", &self.response_set_id)?;
-        w.put("template_item_id", &self.template_item_id)?;
-        w.put("response_type_id", &self.response_type_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("details", &self.details);
+        w.put("status", &self.status);
+        w.put("responded_with", &self.responded_with);
+        w.put("origin_id", &self.origin_id);
+        w.put("section_id", &self.section_id);
+        w.put("position", &self.position);
+        w.put("observations", &self.observations);
+        w.put("attachment_histories", &self.attachment_histories);
+        w.put("attachments", &self.attachments);
+        w.put("histories", &self.histories);
+        w.put("item_response", &self.item_response);
+        w.put("comments", &self.comments);
+        w.put("response", &self.response);
+        w.put("response_set", &self.response_set);
+        w.put("type", &self.type_);
+        w.put("response_set_id", &self.response_set_id);
+        w.put("template_item_id", &self.template_item_id);
+        w.put("response_type_id", &self.response_type_id);
         w.end()
     }
 }
@@ -2224,12 +2224,12 @@ impl<'de> serde::Deserialize<'de> for ListDetailSection {
 impl serde::Serialize for ListDetailSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("items", &self.items)?;
-        w.put("template_section_id", &self.template_section_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("origin_id", &self.origin_id);
+        w.put("items", &self.items);
+        w.put("template_section_id", &self.template_section_id);
         w.end()
     }
 }
@@ -2388,51 +2388,51 @@ impl<'de> serde::Deserialize<'de> for ListDetail {
 impl serde::Serialize for ListDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("list_template_id", &self.list_template_id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("identifier", &self.identifier)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("inspection_date", &self.inspection_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("item_count", &self.item_count)?;
-        w.put("yes_item_count", &self.yes_item_count)?;
-        w.put("personal", &self.personal)?;
-        w.put("item_total", &self.item_total)?;
-        w.put("conforming_item_count", &self.conforming_item_count)?;
-        w.put("deficient_item_count", &self.deficient_item_count)?;
-        w.put("na_item_count", &self.na_item_count)?;
-        w.put("neutral_item_count", &self.neutral_item_count)?;
-        w.put("not_inspected_item_count", &self.not_inspected_item_count)?;
-        w.put("drawing_ids", &self.drawing_ids)?;
-        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids)?;
-        w.put("location", &self.location)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("trade", &self.trade)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("closed_by", &self.closed_by)?;
-        w.put("inspectors", &self.inspectors)?;
-        w.put("signature_requests", &self.signature_requests)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("responsible_party", &self.responsible_party)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("sections", &self.sections)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("managed_equipment_id", &self.managed_equipment_id)?;
-        w.put("template_id", &self.template_id)?;
-        w.put("list_template_name", &self.list_template_name)?;
-        w.put("trade_id", &self.trade_id)?;
-        w.put("inspection_type_id", &self.inspection_type_id)?;
-        w.put("reinspected_by_id", &self.reinspected_by_id)?;
-        w.put("reinspected_from_id", &self.reinspected_from_id)?;
+        w.put("id", &self.id);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("list_template_id", &self.list_template_id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("due_at", &self.due_at);
+        w.put("identifier", &self.identifier);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("inspection_date", &self.inspection_date);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("closed_at", &self.closed_at);
+        w.put("item_count", &self.item_count);
+        w.put("yes_item_count", &self.yes_item_count);
+        w.put("personal", &self.personal);
+        w.put("item_total", &self.item_total);
+        w.put("conforming_item_count", &self.conforming_item_count);
+        w.put("deficient_item_count", &self.deficient_item_count);
+        w.put("na_item_count", &self.na_item_count);
+        w.put("neutral_item_count", &self.neutral_item_count);
+        w.put("not_inspected_item_count", &self.not_inspected_item_count);
+        w.put("drawing_ids", &self.drawing_ids);
+        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids);
+        w.put("location", &self.location);
+        w.put("specification_section", &self.specification_section);
+        w.put("trade", &self.trade);
+        w.put("created_by", &self.created_by);
+        w.put("closed_by", &self.closed_by);
+        w.put("inspectors", &self.inspectors);
+        w.put("signature_requests", &self.signature_requests);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("responsible_party", &self.responsible_party);
+        w.put("response_set", &self.response_set);
+        w.put("attachments", &self.attachments);
+        w.put("sections", &self.sections);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("managed_equipment_id", &self.managed_equipment_id);
+        w.put("template_id", &self.template_id);
+        w.put("list_template_name", &self.list_template_name);
+        w.put("trade_id", &self.trade_id);
+        w.put("inspection_type_id", &self.inspection_type_id);
+        w.put("reinspected_by_id", &self.reinspected_by_id);
+        w.put("reinspected_from_id", &self.reinspected_from_id);
         w.end()
     }
 }
@@ -2469,9 +2469,9 @@ impl ListUpdate {
 impl serde::Serialize for ListUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("list", &self.list)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("project_id", &self.project_id);
+        w.field("list", &self.list);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -2494,7 +2494,7 @@ impl CommentInput2 {
 impl serde::Serialize for CommentInput2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("body", &self.body)?;
+        w.field("body", &self.body);
         w.end()
     }
 }
@@ -2525,9 +2525,9 @@ impl NewListComment {
 impl serde::Serialize for NewListComment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("item_id", &self.item_id)?;
-        w.field("comment", &self.comment)?;
+        w.field("project_id", &self.project_id);
+        w.field("item_id", &self.item_id);
+        w.field("comment", &self.comment);
         w.end()
     }
 }
@@ -2570,10 +2570,10 @@ impl<'de> serde::Deserialize<'de> for ListItemCommentCreatedBy {
 impl serde::Serialize for ListItemCommentCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("company_name", &self.company_name);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -2622,12 +2622,12 @@ impl<'de> serde::Deserialize<'de> for ListItemComment {
 impl serde::Serialize for ListItemComment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("body", &self.body)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("body", &self.body);
+        w.put("item_id", &self.item_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -2680,14 +2680,14 @@ impl<'de> serde::Deserialize<'de> for Observation {
 impl serde::Serialize for Observation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("assignee", &self.assignee);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -2728,10 +2728,10 @@ impl<'de> serde::Deserialize<'de> for AttachmentHistory {
 impl serde::Serialize for AttachmentHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -2823,27 +2823,27 @@ impl<'de> serde::Deserialize<'de> for ListItemDetail {
 impl serde::Serialize for ListItemDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("details", &self.details)?;
-        w.put("status", &self.status)?;
-        w.put("responded_with", &self.responded_with)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("position", &self.position)?;
-        w.put("observations", &self.observations)?;
-        w.put("attachment_histories", &self.attachment_histories)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("histories", &self.histories)?;
-        w.put("item_response", &self.item_response)?;
-        w.put("comments", &self.comments)?;
-        w.put("response", &self.response)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("response_set_id", &self.response_set_id)?;
-        w.put("type", &self.type_)?;
-        w.put("template_item_id", &self.template_item_id)?;
-        w.put("response_type_id", &self.response_type_id)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("details", &self.details);
+        w.put("status", &self.status);
+        w.put("responded_with", &self.responded_with);
+        w.put("origin_id", &self.origin_id);
+        w.put("section_id", &self.section_id);
+        w.put("position", &self.position);
+        w.put("observations", &self.observations);
+        w.put("attachment_histories", &self.attachment_histories);
+        w.put("attachments", &self.attachments);
+        w.put("histories", &self.histories);
+        w.put("item_response", &self.item_response);
+        w.put("comments", &self.comments);
+        w.put("response", &self.response);
+        w.put("response_set", &self.response_set);
+        w.put("response_set_id", &self.response_set_id);
+        w.put("type", &self.type_);
+        w.put("template_item_id", &self.template_item_id);
+        w.put("response_type_id", &self.response_type_id);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -2924,10 +2924,10 @@ impl ItemAttachmentsAttribute {
 impl serde::Serialize for ItemAttachmentsAttribute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("prostore_file_id", &self.prostore_file_id)?;
-        w.optional("created_by_id", &self.created_by_id)?;
-        w.optional("item_id", &self.item_id)?;
-        w.optional("from_mobile", &self.from_mobile)?;
+        w.optional("prostore_file_id", &self.prostore_file_id);
+        w.optional("created_by_id", &self.created_by_id);
+        w.optional("item_id", &self.item_id);
+        w.optional("from_mobile", &self.from_mobile);
         w.end()
     }
 }
@@ -2998,11 +2998,11 @@ impl ListItemUpdateItem {
 impl serde::Serialize for ListItemUpdateItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("position", &self.position)?;
-        w.optional("status", &self.status)?;
-        w.optional("response_id", &self.response_id)?;
-        w.optional("item_attachments_attributes", &self.item_attachments_attributes)?;
+        w.optional("name", &self.name);
+        w.optional("position", &self.position);
+        w.optional("status", &self.status);
+        w.optional("response_id", &self.response_id);
+        w.optional("item_attachments_attributes", &self.item_attachments_attributes);
         w.end()
     }
 }
@@ -3042,10 +3042,10 @@ impl ListItemUpdate {
 impl serde::Serialize for ListItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("section_id", &self.section_id)?;
-        w.field("item", &self.item)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("project_id", &self.project_id);
+        w.field("section_id", &self.section_id);
+        w.field("item", &self.item);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -3118,10 +3118,10 @@ impl<'de> serde::Deserialize<'de> for ItemAttachment {
 impl serde::Serialize for ItemAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -3157,9 +3157,9 @@ impl ItemsAttribute {
 impl serde::Serialize for ItemsAttribute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("position", &self.position)?;
-        w.optional("status", &self.status)?;
+        w.field("name", &self.name);
+        w.field("position", &self.position);
+        w.optional("status", &self.status);
         w.end()
     }
 }
@@ -3205,10 +3205,10 @@ impl SectionInput {
 impl serde::Serialize for SectionInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("position", &self.position)?;
-        w.optional("not_applicable", &self.not_applicable)?;
-        w.optional("items_attributes", &self.items_attributes)?;
+        w.field("name", &self.name);
+        w.field("position", &self.position);
+        w.optional("not_applicable", &self.not_applicable);
+        w.optional("items_attributes", &self.items_attributes);
         w.end()
     }
 }
@@ -3233,8 +3233,8 @@ impl NewSection {
 impl serde::Serialize for NewSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("section", &self.section)?;
+        w.field("project_id", &self.project_id);
+        w.field("section", &self.section);
         w.end()
     }
 }
@@ -3281,11 +3281,11 @@ impl<'de> serde::Deserialize<'de> for SectionDetail {
 impl serde::Serialize for SectionDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("list_id", &self.list_id)?;
-        w.put("not_applicable", &self.not_applicable)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("list_id", &self.list_id);
+        w.put("not_applicable", &self.not_applicable);
         w.end()
     }
 }
@@ -3312,8 +3312,8 @@ impl SectionToggleNotApplicable {
 impl serde::Serialize for SectionToggleNotApplicable {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("not_applicable", &self.not_applicable)?;
+        w.field("project_id", &self.project_id);
+        w.field("not_applicable", &self.not_applicable);
         w.end()
     }
 }
@@ -3355,10 +3355,10 @@ impl<'de> serde::Deserialize<'de> for SignatureRequestSignature2 {
 impl serde::Serialize for SignatureRequestSignature2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("captured_by", &self.captured_by)?;
-        w.put("captured_at", &self.captured_at)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("captured_by", &self.captured_by);
+        w.put("captured_at", &self.captured_at);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -3397,9 +3397,9 @@ impl<'de> serde::Deserialize<'de> for SignatureRequest {
 impl serde::Serialize for SignatureRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("signatory", &self.signatory)?;
-        w.put("signature", &self.signature)?;
+        w.put("id", &self.id);
+        w.put("signatory", &self.signatory);
+        w.put("signature", &self.signature);
         w.end()
     }
 }
@@ -3424,7 +3424,7 @@ impl NewSignatureRequest {
 impl serde::Serialize for NewSignatureRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("signatory_id", &self.signatory_id)?;
+        w.field("signatory_id", &self.signatory_id);
         w.end()
     }
 }
@@ -3498,8 +3498,8 @@ impl SignatureRequestSignatureJson {
 impl serde::Serialize for SignatureRequestSignatureJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attachment_id", &self.attachment_id)?;
-        w.optional("upload_id", &self.upload_id)?;
+        w.optional("attachment_id", &self.attachment_id);
+        w.optional("upload_id", &self.upload_id);
         w.end()
     }
 }
@@ -3532,7 +3532,7 @@ impl<'de> serde::Deserialize<'de> for PossibleInspector {
 impl serde::Serialize for PossibleInspector {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("people", &self.people)?;
+        w.put("people", &self.people);
         w.end()
     }
 }
@@ -3579,11 +3579,11 @@ impl<'de> serde::Deserialize<'de> for PotentialPointsOfContact {
 impl serde::Serialize for PotentialPointsOfContact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("name_with_vendor", &self.name_with_vendor)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("name_with_vendor", &self.name_with_vendor);
+        w.put("job_title", &self.job_title);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -3654,7 +3654,7 @@ impl NewCommunicationTag {
 impl serde::Serialize for NewCommunicationTag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
+        w.field("title", &self.title);
         w.end()
     }
 }
@@ -3701,12 +3701,12 @@ impl<'de> serde::Deserialize<'de> for Thread {
 impl serde::Serialize for Thread {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("from_external_email", &self.from_external_email)?;
-        w.put("from", &self.from)?;
-        w.put("to", &self.to)?;
-        w.put("id", &self.id)?;
-        w.put("subject", &self.subject)?;
-        w.put("email_sent_at", &self.email_sent_at)?;
+        w.put("from_external_email", &self.from_external_email);
+        w.put("from", &self.from);
+        w.put("to", &self.to);
+        w.put("id", &self.id);
+        w.put("subject", &self.subject);
+        w.put("email_sent_at", &self.email_sent_at);
         w.end()
     }
 }
@@ -3762,16 +3762,16 @@ impl<'de> serde::Deserialize<'de> for ThreadDetail {
 impl serde::Serialize for ThreadDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("body", &self.body)?;
-        w.put("cc", &self.cc)?;
-        w.put("bcc", &self.bcc)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("from_external_email", &self.from_external_email)?;
-        w.put("from", &self.from)?;
-        w.put("to", &self.to)?;
-        w.put("id", &self.id)?;
-        w.put("subject", &self.subject)?;
-        w.put("email_sent_at", &self.email_sent_at)?;
+        w.put("body", &self.body);
+        w.put("cc", &self.cc);
+        w.put("bcc", &self.bcc);
+        w.put("attachments", &self.attachments);
+        w.put("from_external_email", &self.from_external_email);
+        w.put("from", &self.from);
+        w.put("to", &self.to);
+        w.put("id", &self.id);
+        w.put("subject", &self.subject);
+        w.put("email_sent_at", &self.email_sent_at);
         w.end()
     }
 }
@@ -3811,9 +3811,9 @@ impl<'de> serde::Deserialize<'de> for InitialPost {
 impl serde::Serialize for InitialPost {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("subject", &self.subject)?;
-        w.put("email_sent_at", &self.email_sent_at)?;
+        w.put("id", &self.id);
+        w.put("subject", &self.subject);
+        w.put("email_sent_at", &self.email_sent_at);
         w.end()
     }
 }
@@ -3863,13 +3863,13 @@ impl<'de> serde::Deserialize<'de> for Communication {
 impl serde::Serialize for Communication {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("initial_post", &self.initial_post)?;
-        w.put("communication_tags", &self.communication_tags)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("private", &self.private)?;
-        w.put("closed", &self.closed)?;
-        w.put("id", &self.id)?;
-        w.put("subject", &self.subject)?;
+        w.put("initial_post", &self.initial_post);
+        w.put("communication_tags", &self.communication_tags);
+        w.put("created_at", &self.created_at);
+        w.put("private", &self.private);
+        w.put("closed", &self.closed);
+        w.put("id", &self.id);
+        w.put("subject", &self.subject);
         w.end()
     }
 }
@@ -3993,10 +3993,10 @@ impl<'de> serde::Deserialize<'de> for PlanItemAssigneeVerificationMethod {
 impl serde::Serialize for PlanItemAssigneeVerificationMethod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("active", &self.active)?;
-        w.put("name", &self.name)?;
-        w.put("source_key", &self.source_key)?;
+        w.put("id", &self.id);
+        w.put("active", &self.active);
+        w.put("name", &self.name);
+        w.put("source_key", &self.source_key);
         w.end()
     }
 }
@@ -4051,14 +4051,14 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateItemAssignee {
 impl serde::Serialize for PlanTemplateItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("role", &self.role)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("verification_method", &self.verification_method)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("is_holding", &self.is_holding);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("role", &self.role);
+        w.put("updated_at", &self.updated_at);
+        w.put("verification_method", &self.verification_method);
         w.end()
     }
 }
@@ -4130,10 +4130,10 @@ impl NewPlanTemplateItemAssignee {
 impl serde::Serialize for NewPlanTemplateItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_id", &self.plan_template_item_id)?;
-        w.optional("is_holding", &self.is_holding)?;
-        w.field("role", &self.role)?;
-        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id);
+        w.optional("is_holding", &self.is_holding);
+        w.field("role", &self.role);
+        w.optional("verification_method_id", &self.verification_method_id);
         w.end()
     }
 }
@@ -4193,11 +4193,11 @@ impl PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee {
 impl serde::Serialize for PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_id", &self.plan_template_item_id)?;
-        w.optional("is_holding", &self.is_holding)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("role", &self.role)?;
-        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id);
+        w.optional("is_holding", &self.is_holding);
+        w.optional("party_id", &self.party_id);
+        w.optional("role", &self.role);
+        w.optional("verification_method_id", &self.verification_method_id);
         w.end()
     }
 }
@@ -4226,7 +4226,7 @@ impl PlanTemplateItemAssigneeBulkCreate {
 impl serde::Serialize for PlanTemplateItemAssigneeBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_assignees", &self.plan_template_item_assignees)?;
+        w.field("plan_template_item_assignees", &self.plan_template_item_assignees);
         w.end()
     }
 }
@@ -4277,13 +4277,13 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateItemAssigneeBulkCreateResult {
 impl serde::Serialize for PlanTemplateItemAssigneeBulkCreateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("errors", &self.errors)?;
-        w.put("role", &self.role)?;
-        w.put("verification_method_id", &self.verification_method_id)?;
-        w.put("party_id", &self.party_id)?;
-        w.put("status", &self.status)?;
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("is_holding", &self.is_holding);
+        w.put("errors", &self.errors);
+        w.put("role", &self.role);
+        w.put("verification_method_id", &self.verification_method_id);
+        w.put("party_id", &self.party_id);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -4335,10 +4335,10 @@ impl serde::Serialize
 for PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("verification_method_id", &self.verification_method_id)?;
-        w.optional("role", &self.role)?;
+        w.field("id", &self.id);
+        w.optional("party_id", &self.party_id);
+        w.optional("verification_method_id", &self.verification_method_id);
+        w.optional("role", &self.role);
         w.end()
     }
 }
@@ -4367,7 +4367,7 @@ impl PlanTemplateItemAssigneeBulkUpdateRequest {
 impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_assignees", &self.plan_template_item_assignees)?;
+        w.field("plan_template_item_assignees", &self.plan_template_item_assignees);
         w.end()
     }
 }
@@ -4418,13 +4418,13 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateItemAssigneeBulkUpdateResult {
 impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("errors", &self.errors)?;
-        w.put("role", &self.role)?;
-        w.put("verification_method_id", &self.verification_method_id)?;
-        w.put("party_id", &self.party_id)?;
-        w.put("status", &self.status)?;
+        w.put("id", &self.id);
+        w.put("is_holding", &self.is_holding);
+        w.put("errors", &self.errors);
+        w.put("role", &self.role);
+        w.put("verification_method_id", &self.verification_method_id);
+        w.put("party_id", &self.party_id);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -4464,8 +4464,8 @@ impl PlanTemplateItemAssigneeUpdate {
 impl serde::Serialize for PlanTemplateItemAssigneeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("is_holding", &self.is_holding)?;
-        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.optional("is_holding", &self.is_holding);
+        w.optional("verification_method_id", &self.verification_method_id);
         w.end()
     }
 }
@@ -4535,12 +4535,12 @@ for ActionPlanPlanTemplateItemPlanTemplateItemAssignee {
 impl serde::Serialize for ActionPlanPlanTemplateItemPlanTemplateItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("role", &self.role)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("verification_method", &self.verification_method)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("is_holding", &self.is_holding);
+        w.put("role", &self.role);
+        w.put("updated_at", &self.updated_at);
+        w.put("verification_method", &self.verification_method);
         w.end()
     }
 }
@@ -4657,17 +4657,17 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateItem {
 impl serde::Serialize for ActionPlanPlanTemplateItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_assignees", &self.plan_template_item_assignees)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("holding_type", &self.holding_type)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("position", &self.position)?;
-        w.put("plan_template_section_id", &self.plan_template_section_id)?;
-        w.put("title", &self.title)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_assignees", &self.plan_template_item_assignees);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("holding_type", &self.holding_type);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("position", &self.position);
+        w.put("plan_template_section_id", &self.plan_template_section_id);
+        w.put("title", &self.title);
+        w.put("due_at", &self.due_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -4700,8 +4700,8 @@ impl PlanTemplateItemBulkUpdateRequestPlanTemplateItem {
 impl serde::Serialize for PlanTemplateItemBulkUpdateRequestPlanTemplateItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("description", &self.description)?;
+        w.field("id", &self.id);
+        w.optional("description", &self.description);
         w.end()
     }
 }
@@ -4726,7 +4726,7 @@ impl PlanTemplateItemBulkUpdateRequest {
 impl serde::Serialize for PlanTemplateItemBulkUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_items", &self.plan_template_items)?;
+        w.field("plan_template_items", &self.plan_template_items);
         w.end()
     }
 }
@@ -4768,10 +4768,10 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateItemBulkUpdateResult
 impl serde::Serialize for ActionPlanPlanTemplateItemBulkUpdateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("errors", &self.errors)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -4795,7 +4795,7 @@ impl PlanTemplateItemCreateFromItem {
 impl serde::Serialize for PlanTemplateItemCreateFromItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_id", &self.plan_template_item_id)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id);
         w.end()
     }
 }
@@ -4841,11 +4841,11 @@ impl<'de> serde::Deserialize<'de> for PlanReferencePayloadAttachment {
 impl serde::Serialize for PlanReferencePayloadAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
         w.end()
     }
 }
@@ -4879,7 +4879,7 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateReferencePayload {
 impl serde::Serialize for ActionPlanPlanTemplateReferencePayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -4980,13 +4980,13 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateReference {
 impl serde::Serialize for ActionPlanPlanTemplateReference {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("payload", &self.payload);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -5123,7 +5123,7 @@ impl serde::Serialize
 for PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attachment", &self.attachment)?;
+        w.optional("attachment", &self.attachment);
         w.end()
     }
 }
@@ -5157,9 +5157,9 @@ impl PlanTemplateReferenceBulkCreateRequestPlanTemplateReference {
 impl serde::Serialize for PlanTemplateReferenceBulkCreateRequestPlanTemplateReference {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_id", &self.plan_template_item_id)?;
-        w.field("type", &self.type_)?;
-        w.field("payload", &self.payload)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id);
+        w.field("type", &self.type_);
+        w.field("payload", &self.payload);
         w.end()
     }
 }
@@ -5188,7 +5188,7 @@ impl PlanTemplateReferenceBulkCreateRequest {
 impl serde::Serialize for PlanTemplateReferenceBulkCreateRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_references", &self.plan_template_references)?;
+        w.field("plan_template_references", &self.plan_template_references);
         w.end()
     }
 }
@@ -5212,7 +5212,7 @@ impl PlanTemplateSectionCreateFromSection {
 impl serde::Serialize for PlanTemplateSectionCreateFromSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("template_section_id", &self.template_section_id)?;
+        w.field("template_section_id", &self.template_section_id);
         w.end()
     }
 }
@@ -5262,12 +5262,12 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateSection {
 impl serde::Serialize for PlanTemplateSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("position", &self.position)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("position", &self.position);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -5302,7 +5302,7 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateTestRecordRequestPayload {
 impl serde::Serialize for PlanTemplateTestRecordRequestPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("checklist_template_id", &self.checklist_template_id)?;
+        w.put("checklist_template_id", &self.checklist_template_id);
         w.end()
     }
 }
@@ -5409,13 +5409,13 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateTestRecordRequest {
 impl serde::Serialize for PlanTemplateTestRecordRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("payload", &self.payload);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -5467,7 +5467,7 @@ impl NewPlanTemplateTestRecordRequestPayload {
 impl serde::Serialize for NewPlanTemplateTestRecordRequestPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("checklist_template_id", &self.checklist_template_id)?;
+        w.optional("checklist_template_id", &self.checklist_template_id);
         w.end()
     }
 }
@@ -5505,9 +5505,9 @@ impl NewPlanTemplateTestRecordRequest {
 impl serde::Serialize for NewPlanTemplateTestRecordRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_id", &self.plan_template_item_id)?;
-        w.field("type", &self.type_)?;
-        w.optional("payload", &self.payload)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id);
+        w.field("type", &self.type_);
+        w.optional("payload", &self.payload);
         w.end()
     }
 }
@@ -5588,9 +5588,9 @@ impl NewPlanTestRecordRequestPayload {
 impl serde::Serialize for NewPlanTestRecordRequestPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("checklist_template_id", &self.checklist_template_id)?;
-        w.optional("form_template_id", &self.form_template_id)?;
-        w.optional("generic_tool_id", &self.generic_tool_id)?;
+        w.optional("checklist_template_id", &self.checklist_template_id);
+        w.optional("form_template_id", &self.form_template_id);
+        w.optional("generic_tool_id", &self.generic_tool_id);
         w.end()
     }
 }
@@ -5627,9 +5627,9 @@ impl serde::Serialize
 for PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_id", &self.plan_template_item_id)?;
-        w.field("type", &self.type_)?;
-        w.optional("payload", &self.payload)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id);
+        w.field("type", &self.type_);
+        w.optional("payload", &self.payload);
         w.end()
     }
 }
@@ -5661,7 +5661,7 @@ impl serde::Serialize for PlanTemplateTestRecordRequestBulkCreate {
         w.field(
             "plan_template_test_record_requests",
             &self.plan_template_test_record_requests,
-        )?;
+        );
         w.end()
     }
 }
@@ -5772,9 +5772,9 @@ for PlanTemplateTestRecordRequestBulkCreateResultPayload {
 impl serde::Serialize for PlanTemplateTestRecordRequestBulkCreateResultPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("checklist_template_id", &self.checklist_template_id)?;
-        w.put("form_template_id", &self.form_template_id)?;
-        w.put("generic_tool_id", &self.generic_tool_id)?;
+        w.put("checklist_template_id", &self.checklist_template_id);
+        w.put("form_template_id", &self.form_template_id);
+        w.put("generic_tool_id", &self.generic_tool_id);
         w.end()
     }
 }
@@ -5820,11 +5820,11 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateTestRecordRequestBulkCreateRes
 impl serde::Serialize for PlanTemplateTestRecordRequestBulkCreateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("type", &self.type_)?;
-        w.put("payload", &self.payload)?;
-        w.put("status", &self.status)?;
-        w.put("errors", &self.errors)?;
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("type", &self.type_);
+        w.put("payload", &self.payload);
+        w.put("status", &self.status);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -5948,12 +5948,12 @@ impl<'de> serde::Deserialize<'de> for PlanType {
 impl serde::Serialize for PlanType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("active", &self.active)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("name", &self.name)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("source_key", &self.source_key)?;
+        w.put("id", &self.id);
+        w.put("active", &self.active);
+        w.put("created_at", &self.created_at);
+        w.put("name", &self.name);
+        w.put("updated_at", &self.updated_at);
+        w.put("source_key", &self.source_key);
         w.end()
     }
 }
@@ -6011,15 +6011,15 @@ impl<'de> serde::Deserialize<'de> for PlanTemplate {
 impl serde::Serialize for PlanTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("plan_type", &self.plan_type)?;
-        w.put("template_type", &self.template_type)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("plan_type", &self.plan_type);
+        w.put("template_type", &self.template_type);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -6055,9 +6055,9 @@ impl NewPlanTemplate {
 impl serde::Serialize for NewPlanTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.field("plan_type_id", &self.plan_type_id)?;
+        w.field("title", &self.title);
+        w.optional("description", &self.description);
+        w.field("plan_type_id", &self.plan_type_id);
         w.end()
     }
 }
@@ -6106,9 +6106,9 @@ impl PlanTemplateUpdate {
 impl serde::Serialize for PlanTemplateUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("plan_type_id", &self.plan_type_id)?;
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("plan_type_id", &self.plan_type_id);
         w.end()
     }
 }
@@ -6161,8 +6161,8 @@ impl NewPlanType {
 impl serde::Serialize for NewPlanType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("active", &self.active)?;
-        w.field("name", &self.name)?;
+        w.optional("active", &self.active);
+        w.field("name", &self.name);
         w.end()
     }
 }
@@ -6191,7 +6191,7 @@ impl PlanTypeUpdate {
 impl serde::Serialize for PlanTypeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("active", &self.active)?;
+        w.optional("active", &self.active);
         w.end()
     }
 }
@@ -6240,12 +6240,12 @@ impl<'de> serde::Deserialize<'de> for VerificationMethod {
 impl serde::Serialize for VerificationMethod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("active", &self.active)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("name", &self.name)?;
-        w.put("source_key", &self.source_key)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("active", &self.active);
+        w.put("created_at", &self.created_at);
+        w.put("name", &self.name);
+        w.put("source_key", &self.source_key);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -6289,10 +6289,10 @@ impl<'de> serde::Deserialize<'de> for AlternativeResponseSet {
 impl serde::Serialize for AlternativeResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("conforming_response", &self.conforming_response)?;
-        w.put("deficient_response", &self.deficient_response)?;
-        w.put("global", &self.global)?;
+        w.put("id", &self.id);
+        w.put("conforming_response", &self.conforming_response);
+        w.put("deficient_response", &self.deficient_response);
+        w.put("global", &self.global);
         w.end()
     }
 }
@@ -6390,10 +6390,10 @@ impl<'de> serde::Deserialize<'de> for Response {
 impl serde::Serialize for Response {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("item_status_id", &self.item_status_id)?;
-        w.put("name", &self.name)?;
-        w.put("corresponding_status", &self.corresponding_status)?;
+        w.put("id", &self.id);
+        w.put("item_status_id", &self.item_status_id);
+        w.put("name", &self.name);
+        w.put("corresponding_status", &self.corresponding_status);
         w.end()
     }
 }
@@ -6452,15 +6452,15 @@ impl<'de> serde::Deserialize<'de> for ResponseSet {
 impl serde::Serialize for ResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("active", &self.active)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("responses", &self.responses)?;
-        w.put("in_use", &self.in_use)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("procore_standard", &self.procore_standard)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("active", &self.active);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("responses", &self.responses);
+        w.put("in_use", &self.in_use);
+        w.put("deletable", &self.deletable);
+        w.put("procore_standard", &self.procore_standard);
         w.end()
     }
 }
@@ -6512,8 +6512,8 @@ impl NewResponseSetResponse {
 impl serde::Serialize for NewResponseSetResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("corresponding_status", &self.corresponding_status)?;
+        w.field("name", &self.name);
+        w.field("corresponding_status", &self.corresponding_status);
         w.end()
     }
 }
@@ -6544,7 +6544,7 @@ impl MembershipsAttribute {
 impl serde::Serialize for MembershipsAttribute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("response_attributes", &self.response_attributes)?;
+        w.optional("response_attributes", &self.response_attributes);
         w.end()
     }
 }
@@ -6587,9 +6587,9 @@ impl NewResponseSet {
 impl serde::Serialize for NewResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("active", &self.active)?;
-        w.optional("memberships_attributes", &self.memberships_attributes)?;
+        w.field("name", &self.name);
+        w.optional("active", &self.active);
+        w.optional("memberships_attributes", &self.memberships_attributes);
         w.end()
     }
 }
@@ -6685,15 +6685,15 @@ impl<'de> serde::Deserialize<'de> for InspectionType {
 impl serde::Serialize for InspectionType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("audit_transaction_timestamp", &self.audit_transaction_timestamp)?;
-        w.put("source_id", &self.source_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("is_deletable", &self.is_deletable)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("audit_transaction_timestamp", &self.audit_transaction_timestamp);
+        w.put("source_id", &self.source_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("company_id", &self.company_id);
+        w.put("is_deletable", &self.is_deletable);
         w.end()
     }
 }
@@ -6747,14 +6747,14 @@ impl<'de> serde::Deserialize<'de> for ListTemplateItem {
 impl serde::Serialize for ListTemplateItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("trade", &self.trade)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("deletable", &self.deletable)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("trade", &self.trade);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("deletable", &self.deletable);
         w.end()
     }
 }
@@ -6822,11 +6822,11 @@ impl ListTemplateInput {
 impl serde::Serialize for ListTemplateInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("inspection_type_id", &self.inspection_type_id)?;
-        w.optional("alternative_response_set_id", &self.alternative_response_set_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("trade_id", &self.trade_id)?;
+        w.optional("description", &self.description);
+        w.optional("inspection_type_id", &self.inspection_type_id);
+        w.optional("alternative_response_set_id", &self.alternative_response_set_id);
+        w.optional("name", &self.name);
+        w.optional("trade_id", &self.trade_id);
         w.end()
     }
 }
@@ -6860,8 +6860,8 @@ impl NewListTemplate {
 impl serde::Serialize for NewListTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("list_template", &self.list_template)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("list_template", &self.list_template);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -6901,9 +6901,9 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetailSectionItemResp
 impl serde::Serialize for ChecklistListTemplateDetailSectionItemResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("responses", &self.responses)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("responses", &self.responses);
         w.end()
     }
 }
@@ -6948,11 +6948,11 @@ impl<'de> serde::Deserialize<'de> for ListTemplateDetailSectionItem {
 impl serde::Serialize for ListTemplateDetailSectionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("position", &self.position)?;
-        w.put("response_set", &self.response_set)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("section_id", &self.section_id);
+        w.put("position", &self.position);
+        w.put("response_set", &self.response_set);
         w.end()
     }
 }
@@ -6994,10 +6994,10 @@ impl<'de> serde::Deserialize<'de> for ListTemplateDetailSection {
 impl serde::Serialize for ListTemplateDetailSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("items", &self.items)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("items", &self.items);
         w.end()
     }
 }
@@ -7060,18 +7060,18 @@ impl<'de> serde::Deserialize<'de> for ListTemplateDetail {
 impl serde::Serialize for ListTemplateDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("trade", &self.trade)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("alternative_response_set_id", &self.alternative_response_set_id)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("sections", &self.sections)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("trade", &self.trade);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("alternative_response_set_id", &self.alternative_response_set_id);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
+        w.put("response_set", &self.response_set);
+        w.put("sections", &self.sections);
         w.end()
     }
 }
@@ -7095,7 +7095,7 @@ impl ListTemplateUseAlternativeResponseSet {
 impl serde::Serialize for ListTemplateUseAlternativeResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("alternative_response_set_id", &self.alternative_response_set_id)?;
+        w.field("alternative_response_set_id", &self.alternative_response_set_id);
         w.end()
     }
 }
@@ -7136,9 +7136,9 @@ impl<'de> serde::Deserialize<'de> for Section {
 impl serde::Serialize for Section {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
         w.end()
     }
 }
@@ -7179,8 +7179,8 @@ impl SectionUpdate {
 impl serde::Serialize for SectionUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("position", &self.position)?;
+        w.optional("name", &self.name);
+        w.optional("position", &self.position);
         w.end()
     }
 }
@@ -7211,8 +7211,8 @@ impl NewChecklistResponse {
 impl serde::Serialize for NewChecklistResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("corresponding_status", &self.corresponding_status)?;
+        w.field("name", &self.name);
+        w.field("corresponding_status", &self.corresponding_status);
         w.end()
     }
 }
@@ -7253,8 +7253,8 @@ impl ResponseUpdate {
 impl serde::Serialize for ResponseUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("corresponding_status", &self.corresponding_status)?;
+        w.optional("name", &self.name);
+        w.optional("corresponding_status", &self.corresponding_status);
         w.end()
     }
 }
@@ -7304,12 +7304,12 @@ impl<'de> serde::Deserialize<'de> for Hazard {
 impl serde::Serialize for Hazard {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("active", &self.active)?;
-        w.put("global", &self.global)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("active", &self.active);
+        w.put("global", &self.global);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -7343,8 +7343,8 @@ impl NewHazard {
 impl serde::Serialize for NewHazard {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("active", &self.active)?;
+        w.field("name", &self.name);
+        w.optional("active", &self.active);
         w.end()
     }
 }
@@ -7384,8 +7384,8 @@ impl HazardBulkUpdate {
 impl serde::Serialize for HazardBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("ids", &self.ids)?;
-        w.optional("active", &self.active)?;
+        w.optional("ids", &self.ids);
+        w.optional("active", &self.active);
         w.end()
     }
 }
@@ -7416,7 +7416,7 @@ impl CommunicationInput {
 impl serde::Serialize for CommunicationInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("subject", &self.subject)?;
+        w.optional("subject", &self.subject);
         w.end()
     }
 }
@@ -7492,12 +7492,12 @@ impl NewEmail {
 impl serde::Serialize for NewEmail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("body", &self.body)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("distribution_ids", &self.distribution_ids)?;
-        w.optional("cc_distribution_ids", &self.cc_distribution_ids)?;
-        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids)?;
+        w.optional("body", &self.body);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("distribution_ids", &self.distribution_ids);
+        w.optional("cc_distribution_ids", &self.cc_distribution_ids);
+        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids);
         w.end()
     }
 }
@@ -7522,8 +7522,8 @@ impl NewCompanyEmailCommunication {
 impl serde::Serialize for NewCompanyEmailCommunication {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("communication", &self.communication)?;
-        w.field("email", &self.email)?;
+        w.field("communication", &self.communication);
+        w.field("email", &self.email);
         w.end()
     }
 }
@@ -7563,9 +7563,9 @@ impl<'de> serde::Deserialize<'de> for EmailCommunicationEmailAttachment {
 impl serde::Serialize for EmailCommunicationEmailAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -7617,13 +7617,13 @@ impl<'de> serde::Deserialize<'de> for Distribution {
 impl serde::Serialize for Distribution {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("locale", &self.locale)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("initials", &self.initials)?;
+        w.put("id", &self.id);
+        w.put("company_name", &self.company_name);
+        w.put("locale", &self.locale);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("avatar", &self.avatar);
+        w.put("initials", &self.initials);
         w.end()
     }
 }
@@ -7687,17 +7687,17 @@ impl<'de> serde::Deserialize<'de> for EmailCommunicationEmail {
 impl serde::Serialize for EmailCommunicationEmail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("communication_id", &self.communication_id)?;
-        w.put("private", &self.private)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("bcc_distribution", &self.bcc_distribution)?;
-        w.put("body", &self.body)?;
-        w.put("sanitized_body_html", &self.sanitized_body_html)?;
-        w.put("cc_distribution", &self.cc_distribution)?;
-        w.put("distribution", &self.distribution)?;
-        w.put("email_sent_at", &self.email_sent_at)?;
-        w.put("login_information", &self.login_information)?;
+        w.put("id", &self.id);
+        w.put("communication_id", &self.communication_id);
+        w.put("private", &self.private);
+        w.put("attachments", &self.attachments);
+        w.put("bcc_distribution", &self.bcc_distribution);
+        w.put("body", &self.body);
+        w.put("sanitized_body_html", &self.sanitized_body_html);
+        w.put("cc_distribution", &self.cc_distribution);
+        w.put("distribution", &self.distribution);
+        w.put("email_sent_at", &self.email_sent_at);
+        w.put("login_information", &self.login_information);
         w.end()
     }
 }
@@ -7740,10 +7740,10 @@ impl<'de> serde::Deserialize<'de> for EmailCommunication {
 impl serde::Serialize for EmailCommunication {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("private", &self.private)?;
-        w.put("subject", &self.subject)?;
-        w.put("emails", &self.emails)?;
+        w.put("id", &self.id);
+        w.put("private", &self.private);
+        w.put("subject", &self.subject);
+        w.put("emails", &self.emails);
         w.end()
     }
 }
@@ -7810,18 +7810,18 @@ impl<'de> serde::Deserialize<'de> for Email2 {
 impl serde::Serialize for Email2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("communication_id", &self.communication_id)?;
-        w.put("subject", &self.subject)?;
-        w.put("private", &self.private)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("bcc_distribution", &self.bcc_distribution)?;
-        w.put("body", &self.body)?;
-        w.put("sanitized_body_html", &self.sanitized_body_html)?;
-        w.put("cc_distribution", &self.cc_distribution)?;
-        w.put("distribution", &self.distribution)?;
-        w.put("email_sent_at", &self.email_sent_at)?;
-        w.put("login_information", &self.login_information)?;
+        w.put("id", &self.id);
+        w.put("communication_id", &self.communication_id);
+        w.put("subject", &self.subject);
+        w.put("private", &self.private);
+        w.put("attachments", &self.attachments);
+        w.put("bcc_distribution", &self.bcc_distribution);
+        w.put("body", &self.body);
+        w.put("sanitized_body_html", &self.sanitized_body_html);
+        w.put("cc_distribution", &self.cc_distribution);
+        w.put("distribution", &self.distribution);
+        w.put("email_sent_at", &self.email_sent_at);
+        w.put("login_information", &self.login_information);
         w.end()
     }
 }
@@ -7861,9 +7861,9 @@ impl<'de> serde::Deserialize<'de> for EmailDetail {
 impl serde::Serialize for EmailDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("communication_threads", &self.communication_threads)?;
-        w.put("total", &self.total)?;
-        w.put("new_communication_email", &self.new_communication_email)?;
+        w.put("communication_threads", &self.communication_threads);
+        w.put("total", &self.total);
+        w.put("new_communication_email", &self.new_communication_email);
         w.end()
     }
 }
@@ -7897,7 +7897,7 @@ impl<'de> serde::Deserialize<'de> for DownloadAttachment {
 impl serde::Serialize for DownloadAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("download_all_attachments_url", &self.download_all_attachments_url)?;
+        w.put("download_all_attachments_url", &self.download_all_attachments_url);
         w.end()
     }
 }
@@ -7921,7 +7921,7 @@ impl EmailCommunicationUpdate {
 impl serde::Serialize for EmailCommunicationUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("private", &self.private)?;
+        w.field("private", &self.private);
         w.end()
     }
 }
@@ -7955,7 +7955,7 @@ impl<'de> serde::Deserialize<'de> for Export {
 impl serde::Serialize for Export {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("download_url", &self.download_url)?;
+        w.put("download_url", &self.download_url);
         w.end()
     }
 }
@@ -8007,14 +8007,14 @@ impl<'de> serde::Deserialize<'de> for FormTemplate {
 impl serde::Serialize for FormTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("fillable_pdf", &self.fillable_pdf)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("attachment", &self.attachment);
+        w.put("fillable_pdf", &self.fillable_pdf);
         w.end()
     }
 }
@@ -8117,9 +8117,9 @@ impl FormTemplateUpdate {
 impl serde::Serialize for FormTemplateUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("fillable_pdf", &self.fillable_pdf)?;
+        w.optional("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("fillable_pdf", &self.fillable_pdf);
         w.end()
     }
 }
@@ -8180,17 +8180,17 @@ impl<'de> serde::Deserialize<'de> for GpsPosition {
 impl serde::Serialize for GpsPosition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("latitude", &self.latitude)?;
-        w.put("longitude", &self.longitude)?;
-        w.put("altitude", &self.altitude)?;
-        w.put("horizontal_accuracy", &self.horizontal_accuracy)?;
-        w.put("vertical_accuracy", &self.vertical_accuracy)?;
-        w.put("timestamp", &self.timestamp)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("latitude", &self.latitude);
+        w.put("longitude", &self.longitude);
+        w.put("altitude", &self.altitude);
+        w.put("horizontal_accuracy", &self.horizontal_accuracy);
+        w.put("vertical_accuracy", &self.vertical_accuracy);
+        w.put("timestamp", &self.timestamp);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -8248,12 +8248,12 @@ impl NewGpsPosition {
 impl serde::Serialize for NewGpsPosition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("latitude", &self.latitude)?;
-        w.field("longitude", &self.longitude)?;
-        w.optional("altitude", &self.altitude)?;
-        w.optional("horizontal_accuracy", &self.horizontal_accuracy)?;
-        w.optional("vertical_accuracy", &self.vertical_accuracy)?;
-        w.field("timestamp", &self.timestamp)?;
+        w.field("latitude", &self.latitude);
+        w.field("longitude", &self.longitude);
+        w.optional("altitude", &self.altitude);
+        w.optional("horizontal_accuracy", &self.horizontal_accuracy);
+        w.optional("vertical_accuracy", &self.vertical_accuracy);
+        w.field("timestamp", &self.timestamp);
         w.end()
     }
 }
@@ -8291,8 +8291,8 @@ impl<'de> serde::Deserialize<'de> for IncidentStatus {
 impl serde::Serialize for IncidentStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("label", &self.label)?;
-        w.put("value", &self.value)?;
+        w.put("label", &self.label);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -8342,12 +8342,12 @@ impl<'de> serde::Deserialize<'de> for BodyPart {
 impl serde::Serialize for BodyPart {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("selectable", &self.selectable)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("parent_id", &self.parent_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("selectable", &self.selectable);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("parent_id", &self.parent_id);
         w.end()
     }
 }
@@ -8483,15 +8483,15 @@ impl<'de> serde::Deserialize<'de> for SeverityLevel {
 impl serde::Serialize for SeverityLevel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("procore_default_name", &self.procore_default_name)?;
-        w.put("active", &self.active)?;
-        w.put("email_trigger", &self.email_trigger)?;
-        w.put("push_notification_trigger", &self.push_notification_trigger)?;
-        w.put("order", &self.order)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("procore_default_name", &self.procore_default_name);
+        w.put("active", &self.active);
+        w.put("email_trigger", &self.email_trigger);
+        w.put("push_notification_trigger", &self.push_notification_trigger);
+        w.put("order", &self.order);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -8537,11 +8537,11 @@ impl<'de> serde::Deserialize<'de> for InjuryFilingType {
 impl serde::Serialize for InjuryFilingType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("severity_level", &self.severity_level)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("severity_level", &self.severity_level);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -8572,7 +8572,7 @@ impl InjuryFilingTypeUpdate {
 impl serde::Serialize for InjuryFilingTypeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("severity_level_id", &self.severity_level_id)?;
+        w.optional("severity_level_id", &self.severity_level_id);
         w.end()
     }
 }
@@ -8631,10 +8631,10 @@ impl SeverityLevelUpdate {
 impl serde::Serialize for SeverityLevelUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("email_trigger", &self.email_trigger)?;
-        w.optional("push_notification_trigger", &self.push_notification_trigger)?;
-        w.optional("alert_recipient_ids", &self.alert_recipient_ids)?;
+        w.optional("name", &self.name);
+        w.optional("email_trigger", &self.email_trigger);
+        w.optional("push_notification_trigger", &self.push_notification_trigger);
+        w.optional("alert_recipient_ids", &self.alert_recipient_ids);
         w.end()
     }
 }
@@ -8687,13 +8687,13 @@ impl<'de> serde::Deserialize<'de> for ItemReference {
 impl serde::Serialize for ItemReference {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("template_id", &self.template_id)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("payload", &self.payload)?;
-        w.put("type", &self.type_)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("template_id", &self.template_id);
+        w.put("item_id", &self.item_id);
+        w.put("payload", &self.payload);
+        w.put("type", &self.type_);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -8825,10 +8825,10 @@ impl<'de> serde::Deserialize<'de> for ItemResponseSetResponse {
 impl serde::Serialize for ItemResponseSetResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
-        w.put("item_status_id", &self.item_status_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
+        w.put("item_status_id", &self.item_status_id);
         w.end()
     }
 }
@@ -8884,14 +8884,14 @@ impl<'de> serde::Deserialize<'de> for ItemResponseSet {
 impl serde::Serialize for ItemResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("active", &self.active)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("responses", &self.responses)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("procore_standard", &self.procore_standard)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("active", &self.active);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("responses", &self.responses);
+        w.put("deletable", &self.deletable);
+        w.put("procore_standard", &self.procore_standard);
         w.end()
     }
 }
@@ -8932,9 +8932,9 @@ impl<'de> serde::Deserialize<'de> for ItemType2 {
 impl serde::Serialize for ItemType2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("category", &self.category)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("category", &self.category);
         w.end()
     }
 }
@@ -8989,14 +8989,14 @@ impl<'de> serde::Deserialize<'de> for Item {
 impl serde::Serialize for Item {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("details", &self.details)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("details", &self.details);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("section_id", &self.section_id);
+        w.put("response_set", &self.response_set);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -9064,11 +9064,11 @@ impl NewInspectionTemplateItem {
 impl serde::Serialize for NewInspectionTemplateItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("position", &self.position)?;
-        w.optional("section_id", &self.section_id)?;
-        w.optional("type", &self.type_)?;
-        w.optional("response_set_id", &self.response_set_id)?;
+        w.optional("name", &self.name);
+        w.optional("position", &self.position);
+        w.optional("section_id", &self.section_id);
+        w.optional("type", &self.type_);
+        w.optional("response_set_id", &self.response_set_id);
         w.end()
     }
 }
@@ -9118,9 +9118,9 @@ impl InspectionTemplateItemUpdate {
 impl serde::Serialize for InspectionTemplateItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("response_set_id", &self.response_set_id)?;
-        w.optional("type", &self.type_)?;
+        w.optional("name", &self.name);
+        w.optional("response_set_id", &self.response_set_id);
+        w.optional("type", &self.type_);
         w.end()
     }
 }
@@ -9175,14 +9175,14 @@ impl<'de> serde::Deserialize<'de> for ManagedEquipmentMake {
 impl serde::Serialize for ManagedEquipmentMake {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("company_id", &self.company_id);
+        w.put("is_active", &self.is_active);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -9243,16 +9243,16 @@ impl<'de> serde::Deserialize<'de> for ManagedEquipmentType {
 impl serde::Serialize for ManagedEquipmentType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("managed_equipment_category_id", &self.managed_equipment_category_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("managed_equipment_category", &self.managed_equipment_category)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("managed_equipment_category_id", &self.managed_equipment_category_id);
+        w.put("company_id", &self.company_id);
+        w.put("is_active", &self.is_active);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("managed_equipment_category", &self.managed_equipment_category);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -9319,18 +9319,18 @@ impl<'de> serde::Deserialize<'de> for ManagedEquipmentModel {
 impl serde::Serialize for ManagedEquipmentModel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("managed_equipment_make_id", &self.managed_equipment_make_id)?;
-        w.put("managed_equipment_type_id", &self.managed_equipment_type_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("managed_equipment_make", &self.managed_equipment_make)?;
-        w.put("managed_equipment_type", &self.managed_equipment_type)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("managed_equipment_make_id", &self.managed_equipment_make_id);
+        w.put("managed_equipment_type_id", &self.managed_equipment_type_id);
+        w.put("company_id", &self.company_id);
+        w.put("is_active", &self.is_active);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("created_by", &self.created_by);
+        w.put("managed_equipment_make", &self.managed_equipment_make);
+        w.put("managed_equipment_type", &self.managed_equipment_type);
         w.end()
     }
 }
@@ -9430,29 +9430,29 @@ impl<'de> serde::Deserialize<'de> for ManagedEquipment {
 impl serde::Serialize for ManagedEquipment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("current_project_id", &self.current_project_id)?;
-        w.put("company_visible", &self.company_visible)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("serial_number", &self.serial_number)?;
-        w.put("identification_number", &self.identification_number)?;
-        w.put("description", &self.description)?;
-        w.put("managed_equipment_make_id", &self.managed_equipment_make_id)?;
-        w.put("managed_equipment_model_id", &self.managed_equipment_model_id)?;
-        w.put("managed_equipment_type_id", &self.managed_equipment_type_id)?;
-        w.put("managed_equipment_category_id", &self.managed_equipment_category_id)?;
-        w.put("year", &self.year)?;
-        w.put("status", &self.status)?;
-        w.put("ownership", &self.ownership)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("managed_equipment_make", &self.managed_equipment_make)?;
-        w.put("managed_equipment_model", &self.managed_equipment_model)?;
-        w.put("managed_equipment_category", &self.managed_equipment_category)?;
-        w.put("managed_equipment_type", &self.managed_equipment_type)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("company_id", &self.company_id);
+        w.put("current_project_id", &self.current_project_id);
+        w.put("company_visible", &self.company_visible);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("serial_number", &self.serial_number);
+        w.put("identification_number", &self.identification_number);
+        w.put("description", &self.description);
+        w.put("managed_equipment_make_id", &self.managed_equipment_make_id);
+        w.put("managed_equipment_model_id", &self.managed_equipment_model_id);
+        w.put("managed_equipment_type_id", &self.managed_equipment_type_id);
+        w.put("managed_equipment_category_id", &self.managed_equipment_category_id);
+        w.put("year", &self.year);
+        w.put("status", &self.status);
+        w.put("ownership", &self.ownership);
+        w.put("created_by", &self.created_by);
+        w.put("managed_equipment_make", &self.managed_equipment_make);
+        w.put("managed_equipment_model", &self.managed_equipment_model);
+        w.put("managed_equipment_category", &self.managed_equipment_category);
+        w.put("managed_equipment_type", &self.managed_equipment_type);
         w.end()
     }
 }
@@ -9643,23 +9643,20 @@ impl ProjectManagedEquipment {
 impl serde::Serialize for ProjectManagedEquipment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("current_project_id", &self.current_project_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("serial_number", &self.serial_number)?;
-        w.optional("identification_number", &self.identification_number)?;
-        w.optional("description", &self.description)?;
-        w.optional("managed_equipment_make_id", &self.managed_equipment_make_id)?;
-        w.optional("managed_equipment_model_id", &self.managed_equipment_model_id)?;
-        w.optional("managed_equipment_type_id", &self.managed_equipment_type_id)?;
-        w.optional(
-            "managed_equipment_category_id",
-            &self.managed_equipment_category_id,
-        )?;
-        w.optional("company_visible", &self.company_visible)?;
-        w.optional("year", &self.year)?;
-        w.optional("status", &self.status)?;
-        w.optional("ownership", &self.ownership)?;
-        w.optional("upload_uuids", &self.upload_uuids)?;
+        w.optional("current_project_id", &self.current_project_id);
+        w.optional("name", &self.name);
+        w.optional("serial_number", &self.serial_number);
+        w.optional("identification_number", &self.identification_number);
+        w.optional("description", &self.description);
+        w.optional("managed_equipment_make_id", &self.managed_equipment_make_id);
+        w.optional("managed_equipment_model_id", &self.managed_equipment_model_id);
+        w.optional("managed_equipment_type_id", &self.managed_equipment_type_id);
+        w.optional("managed_equipment_category_id", &self.managed_equipment_category_id);
+        w.optional("company_visible", &self.company_visible);
+        w.optional("year", &self.year);
+        w.optional("status", &self.status);
+        w.optional("ownership", &self.ownership);
+        w.optional("upload_uuids", &self.upload_uuids);
         w.end()
     }
 }
@@ -9691,7 +9688,7 @@ impl BulkRestoreUpdate {
 impl serde::Serialize for BulkRestoreUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("managed_equipment_ids", &self.managed_equipment_ids)?;
+        w.optional("managed_equipment_ids", &self.managed_equipment_ids);
         w.end()
     }
 }
@@ -9732,8 +9729,8 @@ impl NewSetupManagedEquipmentDependent {
 impl serde::Serialize for NewSetupManagedEquipmentDependent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("categories", &self.categories)?;
-        w.optional("types", &self.types)?;
+        w.optional("categories", &self.categories);
+        w.optional("types", &self.types);
         w.end()
     }
 }
@@ -9773,9 +9770,9 @@ impl<'de> serde::Deserialize<'de> for UserPermissionPermissionTemplate {
 impl serde::Serialize for UserPermissionPermissionTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("project_specific", &self.project_specific)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("project_specific", &self.project_specific);
         w.end()
     }
 }
@@ -9822,12 +9819,12 @@ impl<'de> serde::Deserialize<'de> for UserPermission {
 impl serde::Serialize for UserPermission {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_directory_admin", &self.company_directory_admin)?;
-        w.put("name", &self.name)?;
-        w.put("user_access_level", &self.user_access_level)?;
-        w.put("permission_template", &self.permission_template)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("company_directory_admin", &self.company_directory_admin);
+        w.put("name", &self.name);
+        w.put("user_access_level", &self.user_access_level);
+        w.put("permission_template", &self.permission_template);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -9868,8 +9865,8 @@ impl UserPermissionUpdate {
 impl serde::Serialize for UserPermissionUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("user_access_level_id", &self.user_access_level_id)?;
+        w.optional("id", &self.id);
+        w.optional("user_access_level_id", &self.user_access_level_id);
         w.end()
     }
 }
@@ -9916,11 +9913,11 @@ impl<'de> serde::Deserialize<'de> for ChangeHistoryDetail {
 impl serde::Serialize for ChangeHistoryDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("column", &self.column)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("new_value", &self.new_value)?;
-        w.put("old_value", &self.old_value)?;
+        w.put("column", &self.column);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("new_value", &self.new_value);
+        w.put("old_value", &self.old_value);
         w.end()
     }
 }
@@ -9961,11 +9958,11 @@ impl ManagedEquipmentAttachmentBulkDestroy {
 impl serde::Serialize for ManagedEquipmentAttachmentBulkDestroy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
         w.optional(
             "managed_equipment_attachment_ids",
             &self.managed_equipment_attachment_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -10006,9 +10003,9 @@ impl<'de> serde::Deserialize<'de> for ManagedEquipmentAttachmentBulkDestroyResul
 impl serde::Serialize for ManagedEquipmentAttachmentBulkDestroyResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("presentation_url", &self.presentation_url)?;
-        w.put("filename", &self.filename)?;
+        w.put("id", &self.id);
+        w.put("presentation_url", &self.presentation_url);
+        w.put("filename", &self.filename);
         w.end()
     }
 }
@@ -10040,7 +10037,7 @@ impl ManagedEquipmentUpdateDeletedEquipmentSerialNumber {
 impl serde::Serialize for ManagedEquipmentUpdateDeletedEquipmentSerialNumber {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("serial_number", &self.serial_number)?;
+        w.optional("serial_number", &self.serial_number);
         w.end()
     }
 }
@@ -10073,8 +10070,8 @@ impl NewManagedEquipmentCategory {
 impl serde::Serialize for NewManagedEquipmentCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("is_active", &self.is_active)?;
+        w.field("name", &self.name);
+        w.optional("is_active", &self.is_active);
         w.end()
     }
 }
@@ -10153,22 +10150,22 @@ impl<'de> serde::Deserialize<'de> for ManagedEquipmentLog {
 impl serde::Serialize for ManagedEquipmentLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("managed_equipment_id", &self.managed_equipment_id)?;
-        w.put("onsite", &self.onsite)?;
-        w.put("offsite", &self.offsite)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("formatted_offsite", &self.formatted_offsite)?;
-        w.put("formatted_onsite", &self.formatted_onsite)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("inspection_date", &self.inspection_date)?;
-        w.put("induction_checklist_list_id", &self.induction_checklist_list_id)?;
-        w.put("induction_number", &self.induction_number)?;
-        w.put("induction_status", &self.induction_status)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("managed_equipment_id", &self.managed_equipment_id);
+        w.put("onsite", &self.onsite);
+        w.put("offsite", &self.offsite);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("created_by", &self.created_by);
+        w.put("formatted_offsite", &self.formatted_offsite);
+        w.put("formatted_onsite", &self.formatted_onsite);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("inspection_date", &self.inspection_date);
+        w.put("induction_checklist_list_id", &self.induction_checklist_list_id);
+        w.put("induction_number", &self.induction_number);
+        w.put("induction_status", &self.induction_status);
         w.end()
     }
 }
@@ -10262,14 +10259,14 @@ impl NewManagedEquipmentLog {
 impl serde::Serialize for NewManagedEquipmentLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("project_id", &self.project_id)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("onsite", &self.onsite)?;
-        w.optional("offsite", &self.offsite)?;
-        w.optional("inspection_date", &self.inspection_date)?;
-        w.optional("induction_checklist_list_id", &self.induction_checklist_list_id)?;
-        w.optional("induction_number", &self.induction_number)?;
-        w.optional("induction_status", &self.induction_status)?;
+        w.optional("project_id", &self.project_id);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("onsite", &self.onsite);
+        w.optional("offsite", &self.offsite);
+        w.optional("inspection_date", &self.inspection_date);
+        w.optional("induction_checklist_list_id", &self.induction_checklist_list_id);
+        w.optional("induction_number", &self.induction_number);
+        w.optional("induction_status", &self.induction_status);
         w.end()
     }
 }
@@ -10327,15 +10324,15 @@ impl<'de> serde::Deserialize<'de> for ManagedEquipmentMaintenanceLog {
 impl serde::Serialize for ManagedEquipmentMaintenanceLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("managed_equipment_id", &self.managed_equipment_id)?;
-        w.put("last_service_date", &self.last_service_date)?;
-        w.put("next_service_date", &self.next_service_date)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("managed_equipment_id", &self.managed_equipment_id);
+        w.put("last_service_date", &self.last_service_date);
+        w.put("next_service_date", &self.next_service_date);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -10393,10 +10390,10 @@ impl NewManagedEquipmentMaintenanceLog {
 impl serde::Serialize for NewManagedEquipmentMaintenanceLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("last_service_date", &self.last_service_date)?;
-        w.optional("next_service_date", &self.next_service_date)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("last_service_date", &self.last_service_date);
+        w.optional("next_service_date", &self.next_service_date);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -10443,11 +10440,11 @@ impl<'de> serde::Deserialize<'de> for Attachment {
 impl serde::Serialize for Attachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("presentation_url", &self.presentation_url)?;
-        w.put("url", &self.url)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("filename", &self.filename)?;
+        w.put("id", &self.id);
+        w.put("presentation_url", &self.presentation_url);
+        w.put("url", &self.url);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("filename", &self.filename);
         w.end()
     }
 }
@@ -10505,10 +10502,10 @@ impl serde::Serialize for NewManagedEquipmentMaintenanceLogAttachment {
         w.optional(
             "managed_equipment_maintenance_logs_id",
             &self.managed_equipment_maintenance_logs_id,
-        )?;
-        w.optional("documents", &self.documents)?;
-        w.optional("folders", &self.folders)?;
-        w.optional("upload_uuids", &self.upload_uuids)?;
+        );
+        w.optional("documents", &self.documents);
+        w.optional("folders", &self.folders);
+        w.optional("upload_uuids", &self.upload_uuids);
         w.end()
     }
 }
@@ -10546,7 +10543,7 @@ impl serde::Serialize for AttachmentBulkDestroy {
         w.optional(
             "managed_equipment_maintenance_logs_attachment_ids",
             &self.managed_equipment_maintenance_logs_attachment_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -10573,8 +10570,8 @@ impl NewManagedEquipmentMake {
 impl serde::Serialize for NewManagedEquipmentMake {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("is_active", &self.is_active)?;
+        w.field("name", &self.name);
+        w.field("is_active", &self.is_active);
         w.end()
     }
 }
@@ -10617,10 +10614,10 @@ impl NewManagedEquipmentModel {
 impl serde::Serialize for NewManagedEquipmentModel {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("managed_equipment_make_id", &self.managed_equipment_make_id)?;
-        w.field("managed_equipment_type_id", &self.managed_equipment_type_id)?;
-        w.optional("is_active", &self.is_active)?;
+        w.field("name", &self.name);
+        w.field("managed_equipment_make_id", &self.managed_equipment_make_id);
+        w.field("managed_equipment_type_id", &self.managed_equipment_type_id);
+        w.optional("is_active", &self.is_active);
         w.end()
     }
 }
@@ -10670,9 +10667,9 @@ impl ManagedEquipmentModelBulkUpdate {
 impl serde::Serialize for ManagedEquipmentModelBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional("managed_equipment_make_id", &self.managed_equipment_make_id)?;
-        w.optional("managed_equipment_type_id", &self.managed_equipment_type_id)?;
+        w.optional("is_active", &self.is_active);
+        w.optional("managed_equipment_make_id", &self.managed_equipment_make_id);
+        w.optional("managed_equipment_type_id", &self.managed_equipment_type_id);
         w.end()
     }
 }
@@ -10708,9 +10705,9 @@ impl NewManagedEquipmentType {
 impl serde::Serialize for NewManagedEquipmentType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("managed_equipment_category_id", &self.managed_equipment_category_id)?;
-        w.optional("is_active", &self.is_active)?;
+        w.field("name", &self.name);
+        w.field("managed_equipment_category_id", &self.managed_equipment_category_id);
+        w.optional("is_active", &self.is_active);
         w.end()
     }
 }
@@ -10751,11 +10748,8 @@ impl ManagedEquipmentTypeBulkUpdate {
 impl serde::Serialize for ManagedEquipmentTypeBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("is_active", &self.is_active)?;
-        w.optional(
-            "managed_equipment_category_id",
-            &self.managed_equipment_category_id,
-        )?;
+        w.optional("is_active", &self.is_active);
+        w.optional("managed_equipment_category_id", &self.managed_equipment_category_id);
         w.end()
     }
 }
@@ -10795,9 +10789,9 @@ impl<'de> serde::Deserialize<'de> for MeetingTemplateAttachment {
 impl serde::Serialize for MeetingTemplateAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -10843,11 +10837,11 @@ impl<'de> serde::Deserialize<'de> for Agenda {
 impl serde::Serialize for Agenda {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("category", &self.category)?;
-        w.put("description", &self.description)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("category", &self.category);
+        w.put("description", &self.description);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -10897,12 +10891,12 @@ impl<'de> serde::Deserialize<'de> for MeetingTemplate {
 impl serde::Serialize for MeetingTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("overview", &self.overview)?;
-        w.put("private", &self.private)?;
-        w.put("agendas", &self.agendas)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("overview", &self.overview);
+        w.put("private", &self.private);
+        w.put("agendas", &self.agendas);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -10934,7 +10928,7 @@ impl ObservationTemplateBulkUpdateRequest {
 impl serde::Serialize for ObservationTemplateBulkUpdateRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("trade_id", &self.trade_id)?;
+        w.optional("trade_id", &self.trade_id);
         w.end()
     }
 }
@@ -11002,18 +10996,18 @@ impl<'de> serde::Deserialize<'de> for CompanyObservationType {
 impl serde::Serialize for CompanyObservationType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("localized_name", &self.localized_name)?;
-        w.put("category", &self.category)?;
-        w.put("category_key", &self.category_key)?;
-        w.put("category_id", &self.category_id)?;
-        w.put("company_active", &self.company_active)?;
-        w.put("active", &self.active)?;
-        w.put("kind", &self.kind)?;
-        w.put("parent_inactive", &self.parent_inactive)?;
-        w.put("in_use", &self.in_use)?;
-        w.put("name_translations", &self.name_translations)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("localized_name", &self.localized_name);
+        w.put("category", &self.category);
+        w.put("category_key", &self.category_key);
+        w.put("category_id", &self.category_id);
+        w.put("company_active", &self.company_active);
+        w.put("active", &self.active);
+        w.put("kind", &self.kind);
+        w.put("parent_inactive", &self.parent_inactive);
+        w.put("in_use", &self.in_use);
+        w.put("name_translations", &self.name_translations);
         w.end()
     }
 }
@@ -11055,10 +11049,10 @@ impl<'de> serde::Deserialize<'de> for CompanyObservationTemplateBulkUpdateResult
 impl serde::Serialize for CompanyObservationTemplateBulkUpdateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("observation_title", &self.observation_title)?;
-        w.put("observation_type", &self.observation_type)?;
-        w.put("trade", &self.trade)?;
+        w.put("id", &self.id);
+        w.put("observation_title", &self.observation_title);
+        w.put("observation_type", &self.observation_type);
+        w.put("trade", &self.trade);
         w.end()
     }
 }
@@ -11141,23 +11135,23 @@ impl<'de> serde::Deserialize<'de> for EquipmentTimecardEntryData {
 impl serde::Serialize for EquipmentTimecardEntryData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("crew_id", &self.crew_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("date", &self.date)?;
-        w.put("equipment_id", &self.equipment_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("party_id", &self.party_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("timesheet_id", &self.timesheet_id)?;
-        w.put("unit_of_measure", &self.unit_of_measure)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("crew_id", &self.crew_id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("date", &self.date);
+        w.put("equipment_id", &self.equipment_id);
+        w.put("location_id", &self.location_id);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("party_id", &self.party_id);
+        w.put("project_id", &self.project_id);
+        w.put("quantity", &self.quantity);
+        w.put("timesheet_id", &self.timesheet_id);
+        w.put("unit_of_measure", &self.unit_of_measure);
+        w.put("updated_at", &self.updated_at);
+        w.put("wbs_code_id", &self.wbs_code_id);
         w.end()
     }
 }
@@ -11190,7 +11184,7 @@ impl<'de> serde::Deserialize<'de> for EquipmentTimecardEntry {
 impl serde::Serialize for EquipmentTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -11311,17 +11305,17 @@ impl EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry {
 impl serde::Serialize for EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("date", &self.date)?;
-        w.optional("equipment_id", &self.equipment_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("date", &self.date);
+        w.optional("equipment_id", &self.equipment_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("party_id", &self.party_id);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_of_measure", &self.unit_of_measure);
         w.end()
     }
 }
@@ -11351,7 +11345,7 @@ impl EquipmentTimecardEntryBulkCreate {
 impl serde::Serialize for EquipmentTimecardEntryBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("equipment_timecard_entries", &self.equipment_timecard_entries)?;
+        w.field("equipment_timecard_entries", &self.equipment_timecard_entries);
         w.end()
     }
 }
@@ -11472,17 +11466,17 @@ impl EquipmentTimecardEntryUpdate {
 impl serde::Serialize for EquipmentTimecardEntryUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("date", &self.date)?;
-        w.optional("equipment_id", &self.equipment_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("unit_of_measure", &self.unit_of_measure)?;
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("date", &self.date);
+        w.optional("equipment_id", &self.equipment_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("party_id", &self.party_id);
+        w.optional("quantity", &self.quantity);
+        w.optional("unit_of_measure", &self.unit_of_measure);
         w.end()
     }
 }
@@ -11540,15 +11534,15 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateItemAssignee {
 impl serde::Serialize for ActionPlanPlanTemplateItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("role", &self.role)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("verification_method", &self.verification_method)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("is_holding", &self.is_holding);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("role", &self.role);
+        w.put("updated_at", &self.updated_at);
+        w.put("verification_method", &self.verification_method);
         w.end()
     }
 }
@@ -11617,18 +11611,18 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateItemItem {
 impl serde::Serialize for PlanTemplateItemItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_assignees", &self.plan_template_item_assignees)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("holding_type", &self.holding_type)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("position", &self.position)?;
-        w.put("plan_template_section_id", &self.plan_template_section_id)?;
-        w.put("title", &self.title)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_assignees", &self.plan_template_item_assignees);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("holding_type", &self.holding_type);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("position", &self.position);
+        w.put("plan_template_section_id", &self.plan_template_section_id);
+        w.put("title", &self.title);
+        w.put("due_at", &self.due_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -11684,14 +11678,14 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateReferenceItem2 {
 impl serde::Serialize for PlanTemplateReferenceItem2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("payload", &self.payload);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -11744,13 +11738,13 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateSection {
 impl serde::Serialize for ActionPlanPlanTemplateSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("position", &self.position)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("position", &self.position);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -11806,14 +11800,14 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateTestRecordRequest {
 impl serde::Serialize for ActionPlanPlanTemplateTestRecordRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("payload", &self.payload);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -11901,17 +11895,17 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplate {
 impl serde::Serialize for ActionPlanPlanTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("deleted_by", &self.deleted_by)?;
-        w.put("description", &self.description)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("plan_type", &self.plan_type)?;
-        w.put("template_type", &self.template_type)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("deleted_by", &self.deleted_by);
+        w.put("description", &self.description);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("plan_type", &self.plan_type);
+        w.put("template_type", &self.template_type);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -11962,13 +11956,13 @@ impl<'de> serde::Deserialize<'de> for ListTemplateItem3 {
 impl serde::Serialize for ListTemplateItem3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("description", &self.description)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("trade", &self.trade)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("description", &self.description);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("trade", &self.trade);
         w.end()
     }
 }
@@ -12012,10 +12006,10 @@ impl<'de> serde::Deserialize<'de> for RoundingConfiguration {
 impl serde::Serialize for RoundingConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("time_increment", &self.time_increment)?;
-        w.put("rule", &self.rule)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("time_increment", &self.time_increment);
+        w.put("rule", &self.rule);
         w.end()
     }
 }
@@ -12055,8 +12049,8 @@ impl CompanyRoundingConfiguration {
 impl serde::Serialize for CompanyRoundingConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("time_increment", &self.time_increment)?;
-        w.optional("rule", &self.rule)?;
+        w.optional("time_increment", &self.time_increment);
+        w.optional("rule", &self.rule);
         w.end()
     }
 }
@@ -12145,14 +12139,14 @@ impl<'de> serde::Deserialize<'de> for TimesheetDetail {
 impl serde::Serialize for TimesheetDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("date", &self.date)?;
-        w.put("number", &self.number)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("date", &self.date);
+        w.put("number", &self.number);
+        w.put("created_by", &self.created_by);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -12192,9 +12186,9 @@ impl<'de> serde::Deserialize<'de> for RfiSubJob {
 impl serde::Serialize for RfiSubJob {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("code", &self.code)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("code", &self.code);
         w.end()
     }
 }
@@ -12241,11 +12235,11 @@ impl<'de> serde::Deserialize<'de> for TimecardEntryTimecardTimeType {
 impl serde::Serialize for TimecardEntryTimecardTimeType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("abbreviated_time_type", &self.abbreviated_time_type)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("global", &self.global)?;
-        w.put("time_type", &self.time_type)?;
+        w.put("id", &self.id);
+        w.put("abbreviated_time_type", &self.abbreviated_time_type);
+        w.put("company_id", &self.company_id);
+        w.put("global", &self.global);
+        w.put("time_type", &self.time_type);
         w.end()
     }
 }
@@ -12297,13 +12291,13 @@ impl<'de> serde::Deserialize<'de> for Signature {
 impl serde::Serialize for Signature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("signature_text", &self.signature_text)?;
-        w.put("file_name", &self.file_name)?;
-        w.put("url", &self.url)?;
-        w.put("medium_thumbnail_url", &self.medium_thumbnail_url)?;
-        w.put("large_thumbnail_url", &self.large_thumbnail_url)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("signature_text", &self.signature_text);
+        w.put("file_name", &self.file_name);
+        w.put("url", &self.url);
+        w.put("medium_thumbnail_url", &self.medium_thumbnail_url);
+        w.put("large_thumbnail_url", &self.large_thumbnail_url);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -12413,36 +12407,36 @@ for CompanyTimecardEntryAutomaticallySplitTimecardEntry {
 impl serde::Serialize for CompanyTimecardEntryAutomaticallySplitTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("billable", &self.billable)?;
-        w.put("in_progress", &self.in_progress)?;
-        w.put("hours", &self.hours)?;
-        w.put("time_in", &self.time_in)?;
-        w.put("time_out", &self.time_out)?;
-        w.put("lunch_time", &self.lunch_time)?;
-        w.put("approval_status", &self.approval_status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("timecard_type", &self.timecard_type)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("timesheet", &self.timesheet)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("timecard_time_type", &self.timecard_time_type)?;
-        w.put("party", &self.party)?;
-        w.put("crew", &self.crew)?;
-        w.put("procore_signature", &self.procore_signature)?;
-        w.put("project", &self.project)?;
-        w.put("clock_in", &self.clock_in)?;
-        w.put("clock_out", &self.clock_out)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("billable", &self.billable);
+        w.put("in_progress", &self.in_progress);
+        w.put("hours", &self.hours);
+        w.put("time_in", &self.time_in);
+        w.put("time_out", &self.time_out);
+        w.put("lunch_time", &self.lunch_time);
+        w.put("approval_status", &self.approval_status);
+        w.put("updated_at", &self.updated_at);
+        w.put("timecard_type", &self.timecard_type);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("timesheet", &self.timesheet);
+        w.put("cost_code", &self.cost_code);
+        w.put("sub_job", &self.sub_job);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
+        w.put("timecard_time_type", &self.timecard_time_type);
+        w.put("party", &self.party);
+        w.put("crew", &self.crew);
+        w.put("procore_signature", &self.procore_signature);
+        w.put("project", &self.project);
+        w.put("clock_in", &self.clock_in);
+        w.put("clock_out", &self.clock_out);
+        w.put("line_item_type_id", &self.line_item_type_id);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -12556,40 +12550,40 @@ impl<'de> serde::Deserialize<'de> for CompanyTimecardEntry {
 impl serde::Serialize for CompanyTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("billable", &self.billable)?;
-        w.put("in_progress", &self.in_progress)?;
-        w.put("hours", &self.hours)?;
-        w.put("time_in", &self.time_in)?;
-        w.put("time_out", &self.time_out)?;
-        w.put("lunch_time", &self.lunch_time)?;
-        w.put("approval_status", &self.approval_status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("timecard_type", &self.timecard_type)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("timesheet", &self.timesheet)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("timecard_time_type", &self.timecard_time_type)?;
-        w.put("party", &self.party)?;
-        w.put("crew", &self.crew)?;
-        w.put("procore_signature", &self.procore_signature)?;
-        w.put("project", &self.project)?;
-        w.put("clock_in", &self.clock_in)?;
-        w.put("clock_out", &self.clock_out)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("billable", &self.billable);
+        w.put("in_progress", &self.in_progress);
+        w.put("hours", &self.hours);
+        w.put("time_in", &self.time_in);
+        w.put("time_out", &self.time_out);
+        w.put("lunch_time", &self.lunch_time);
+        w.put("approval_status", &self.approval_status);
+        w.put("updated_at", &self.updated_at);
+        w.put("timecard_type", &self.timecard_type);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("timesheet", &self.timesheet);
+        w.put("cost_code", &self.cost_code);
+        w.put("sub_job", &self.sub_job);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
+        w.put("timecard_time_type", &self.timecard_time_type);
+        w.put("party", &self.party);
+        w.put("crew", &self.crew);
+        w.put("procore_signature", &self.procore_signature);
+        w.put("project", &self.project);
+        w.put("clock_in", &self.clock_in);
+        w.put("clock_out", &self.clock_out);
+        w.put("line_item_type_id", &self.line_item_type_id);
+        w.put("custom_fields", &self.custom_fields);
         w.put(
             "automatically_split_timecard_entries",
             &self.automatically_split_timecard_entries,
-        )?;
+        );
         w.end()
     }
 }
@@ -12844,33 +12838,33 @@ impl TimecardEntryInput2 {
 impl serde::Serialize for TimecardEntryInput2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("date", &self.date)?;
-        w.optional("hours", &self.hours)?;
-        w.optional("lunch_time", &self.lunch_time)?;
-        w.optional("time_in", &self.time_in)?;
-        w.optional("time_out", &self.time_out)?;
-        w.optional("billable", &self.billable)?;
-        w.optional("description", &self.description)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
+        w.field("date", &self.date);
+        w.optional("hours", &self.hours);
+        w.optional("lunch_time", &self.lunch_time);
+        w.optional("time_in", &self.time_in);
+        w.optional("time_out", &self.time_out);
+        w.optional("billable", &self.billable);
+        w.optional("description", &self.description);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("cost_code_id", &self.cost_code_id);
         w.optional(
             "set_timecard_time_type_automatically",
             &self.set_timecard_time_type_automatically,
-        )?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("procore_signature_id", &self.procore_signature_id)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("clock_in_id", &self.clock_in_id)?;
-        w.optional("clock_out_id", &self.clock_out_id)?;
-        w.optional("clock_in_time", &self.clock_in_time)?;
-        w.optional("clock_out_time", &self.clock_out_time)?;
-        w.optional("approval_status", &self.approval_status)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        );
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("party_id", &self.party_id);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("procore_signature_id", &self.procore_signature_id);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("clock_in_id", &self.clock_in_id);
+        w.optional("clock_out_id", &self.clock_out_id);
+        w.optional("clock_in_time", &self.clock_in_time);
+        w.optional("clock_out_time", &self.clock_out_time);
+        w.optional("approval_status", &self.approval_status);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("line_item_type_id", &self.line_item_type_id);
         w.end()
     }
 }
@@ -12897,8 +12891,8 @@ impl NewCompanyTimecardEntry {
 impl serde::Serialize for NewCompanyTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("timecard_entry", &self.timecard_entry)?;
+        w.field("project_id", &self.project_id);
+        w.field("timecard_entry", &self.timecard_entry);
         w.end()
     }
 }
@@ -12945,11 +12939,11 @@ impl<'de> serde::Deserialize<'de> for TimecardEntryChangeHistory {
 impl serde::Serialize for TimecardEntryChangeHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("column", &self.column)?;
-        w.put("old_value", &self.old_value)?;
-        w.put("new_value", &self.new_value)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("column", &self.column);
+        w.put("old_value", &self.old_value);
+        w.put("new_value", &self.new_value);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -12987,8 +12981,8 @@ impl<'de> serde::Deserialize<'de> for CompanyTimecardTimeType {
 impl serde::Serialize for CompanyTimecardTimeType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("time_type", &self.time_type)?;
+        w.put("id", &self.id);
+        w.put("time_type", &self.time_type);
         w.end()
     }
 }
@@ -13020,7 +13014,7 @@ impl TimecardTimeTypeUpdate {
 impl serde::Serialize for TimecardTimeTypeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("pay_rate", &self.pay_rate)?;
+        w.optional("pay_rate", &self.pay_rate);
         w.end()
     }
 }
@@ -13057,8 +13051,8 @@ impl<'de> serde::Deserialize<'de> for OtherHour {
 impl serde::Serialize for OtherHour {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("hours", &self.hours)?;
-        w.put("project", &self.project)?;
+        w.put("hours", &self.hours);
+        w.put("project", &self.project);
         w.end()
     }
 }
@@ -13102,10 +13096,10 @@ impl<'de> serde::Deserialize<'de> for TimecardTimeType {
 impl serde::Serialize for TimecardTimeType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("time_type", &self.time_type)?;
-        w.put("abbreviated_time_type", &self.abbreviated_time_type)?;
-        w.put("global", &self.global)?;
+        w.put("id", &self.id);
+        w.put("time_type", &self.time_type);
+        w.put("abbreviated_time_type", &self.abbreviated_time_type);
+        w.put("global", &self.global);
         w.end()
     }
 }
@@ -13193,27 +13187,27 @@ impl<'de> serde::Deserialize<'de> for TimesheetStatusTimecardEntry {
 impl serde::Serialize for TimesheetStatusTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("hours", &self.hours)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("time_in", &self.time_in)?;
-        w.put("time_out", &self.time_out)?;
-        w.put("injured", &self.injured)?;
-        w.put("lunch_time", &self.lunch_time)?;
-        w.put("billable", &self.billable)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("crew", &self.crew)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("location", &self.location)?;
-        w.put("timecard_time_type", &self.timecard_time_type)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("hours", &self.hours);
+        w.put("updated_at", &self.updated_at);
+        w.put("time_in", &self.time_in);
+        w.put("time_out", &self.time_out);
+        w.put("injured", &self.injured);
+        w.put("lunch_time", &self.lunch_time);
+        w.put("billable", &self.billable);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("crew", &self.crew);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
+        w.put("location", &self.location);
+        w.put("timecard_time_type", &self.timecard_time_type);
         w.end()
     }
 }
@@ -13270,15 +13264,15 @@ impl<'de> serde::Deserialize<'de> for TimesheetStatus {
 impl serde::Serialize for TimesheetStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("date", &self.date)?;
-        w.put("number", &self.number)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
-        w.put("timecard_entries", &self.timecard_entries)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("date", &self.date);
+        w.put("number", &self.number);
+        w.put("created_by", &self.created_by);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
+        w.put("timecard_entries", &self.timecard_entries);
         w.end()
     }
 }
@@ -13366,25 +13360,25 @@ impl<'de> serde::Deserialize<'de> for TimesheetResult {
 impl serde::Serialize for TimesheetResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("billable", &self.billable)?;
-        w.put("hours", &self.hours)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("timecard_type", &self.timecard_type)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("timesheet_status", &self.timesheet_status)?;
-        w.put("full_cost_code", &self.full_cost_code)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("party", &self.party)?;
-        w.put("timecard_time_type", &self.timecard_time_type)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("billable", &self.billable);
+        w.put("hours", &self.hours);
+        w.put("updated_at", &self.updated_at);
+        w.put("timecard_type", &self.timecard_type);
+        w.put("cost_code", &self.cost_code);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("timesheet_status", &self.timesheet_status);
+        w.put("full_cost_code", &self.full_cost_code);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
+        w.put("party", &self.party);
+        w.put("timecard_time_type", &self.timecard_time_type);
+        w.put("line_item_type_id", &self.line_item_type_id);
         w.end()
     }
 }
@@ -13422,9 +13416,9 @@ impl<'de> serde::Deserialize<'de> for CompanyTimesheet {
 impl serde::Serialize for CompanyTimesheet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("party", &self.party)?;
-        w.put("other_hours", &self.other_hours)?;
-        w.put("timecard_entries", &self.timecard_entries)?;
+        w.put("party", &self.party);
+        w.put("other_hours", &self.other_hours);
+        w.put("timecard_entries", &self.timecard_entries);
         w.end()
     }
 }
@@ -13626,29 +13620,29 @@ impl NewCompanyTimesheetTimecardEntry {
 impl serde::Serialize for NewCompanyTimesheetTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("approval_status", &self.approval_status)?;
-        w.optional("billable", &self.billable)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("date", &self.date)?;
-        w.optional("description", &self.description)?;
-        w.optional("hours", &self.hours)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("project_id", &self.project_id)?;
+        w.optional("approval_status", &self.approval_status);
+        w.optional("billable", &self.billable);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("date", &self.date);
+        w.optional("description", &self.description);
+        w.optional("hours", &self.hours);
+        w.optional("location_id", &self.location_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("party_id", &self.party_id);
+        w.optional("project_id", &self.project_id);
         w.optional(
             "set_timecard_time_type_automatically",
             &self.set_timecard_time_type_automatically,
-        )?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("time_in", &self.time_in)?;
-        w.optional("time_out", &self.time_out)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.optional("user_id", &self.user_id)?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
+        );
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("time_in", &self.time_in);
+        w.optional("time_out", &self.time_out);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.optional("user_id", &self.user_id);
+        w.optional("work_classification_id", &self.work_classification_id);
         w.end()
     }
 }
@@ -13683,7 +13677,7 @@ impl NewCompanyTimesheet {
 impl serde::Serialize for NewCompanyTimesheet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("timecard_entries", &self.timecard_entries)?;
+        w.optional("timecard_entries", &self.timecard_entries);
         w.end()
     }
 }
@@ -13888,30 +13882,30 @@ impl CompanyTimesheetUpdate {
 impl serde::Serialize for CompanyTimesheetUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("approval_status", &self.approval_status)?;
-        w.optional("billable", &self.billable)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("date", &self.date)?;
-        w.optional("description", &self.description)?;
-        w.optional("hours", &self.hours)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("project_id", &self.project_id)?;
+        w.optional("approval_status", &self.approval_status);
+        w.optional("billable", &self.billable);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("date", &self.date);
+        w.optional("description", &self.description);
+        w.optional("hours", &self.hours);
+        w.optional("location_id", &self.location_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("party_id", &self.party_id);
+        w.optional("project_id", &self.project_id);
         w.optional(
             "set_timecard_time_type_automatically",
             &self.set_timecard_time_type_automatically,
-        )?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("time_in", &self.time_in)?;
-        w.optional("time_out", &self.time_out)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.field("updates", &self.updates)?;
-        w.optional("user_id", &self.user_id)?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
+        );
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("time_in", &self.time_in);
+        w.optional("time_out", &self.time_out);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.field("updates", &self.updates);
+        w.optional("user_id", &self.user_id);
+        w.optional("work_classification_id", &self.work_classification_id);
         w.end()
     }
 }
@@ -13945,7 +13939,7 @@ impl<'de> serde::Deserialize<'de> for TimesheetResult2 {
 impl serde::Serialize for TimesheetResult2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("updated_timecard_entries", &self.updated_timecard_entries)?;
+        w.put("updated_timecard_entries", &self.updated_timecard_entries);
         w.end()
     }
 }
@@ -13980,8 +13974,8 @@ impl<'de> serde::Deserialize<'de> for WatcherId {
 impl serde::Serialize for WatcherId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -14026,10 +14020,10 @@ impl NewTimesheetSignature {
 impl serde::Serialize for NewTimesheetSignature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("data", &self.data)?;
-        w.field("user_id", &self.user_id)?;
-        w.optional("signature_text", &self.signature_text)?;
-        w.optional("upload_id", &self.upload_id)?;
+        w.field("data", &self.data);
+        w.field("user_id", &self.user_id);
+        w.optional("signature_text", &self.signature_text);
+        w.optional("upload_id", &self.upload_id);
         w.end()
     }
 }
@@ -14084,19 +14078,19 @@ impl<'de> serde::Deserialize<'de> for TimesheetToBudgetConfiguration {
 impl serde::Serialize for TimesheetToBudgetConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
-        w.put("erp_default_line_item_type_id", &self.erp_default_line_item_type_id)?;
+        w.put("id", &self.id);
+        w.put("line_item_type_id", &self.line_item_type_id);
+        w.put("erp_default_line_item_type_id", &self.erp_default_line_item_type_id);
         w.put(
             "equipment_default_line_item_type_id",
             &self.equipment_default_line_item_type_id,
-        )?;
+        );
         w.put(
             "equipment_erp_default_line_item_type_id",
             &self.equipment_erp_default_line_item_type_id,
-        )?;
-        w.put("company_id", &self.company_id)?;
-        w.put("has_backfilled", &self.has_backfilled)?;
+        );
+        w.put("company_id", &self.company_id);
+        w.put("has_backfilled", &self.has_backfilled);
         w.end()
     }
 }
@@ -14123,8 +14117,8 @@ impl TimesheetTimesheetToBudgetConfiguration {
 impl serde::Serialize for TimesheetTimesheetToBudgetConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("line_item_type_id", &self.line_item_type_id)?;
-        w.field("erp_default_line_item_type_id", &self.erp_default_line_item_type_id)?;
+        w.field("line_item_type_id", &self.line_item_type_id);
+        w.field("erp_default_line_item_type_id", &self.erp_default_line_item_type_id);
         w.end()
     }
 }
@@ -14160,9 +14154,9 @@ impl TimesheetTimesheetToBudgetConfigurationRequest {
 impl serde::Serialize for TimesheetTimesheetToBudgetConfigurationRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("apply_to_existing", &self.apply_to_existing)?;
-        w.field("line_item_type_id", &self.line_item_type_id)?;
-        w.field("erp_default_line_item_type_id", &self.erp_default_line_item_type_id)?;
+        w.optional("apply_to_existing", &self.apply_to_existing);
+        w.field("line_item_type_id", &self.line_item_type_id);
+        w.field("erp_default_line_item_type_id", &self.erp_default_line_item_type_id);
         w.end()
     }
 }
@@ -14209,11 +14203,11 @@ impl<'de> serde::Deserialize<'de> for CoordinationIssueActivity {
 impl serde::Serialize for CoordinationIssueActivity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("type", &self.type_)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("type", &self.type_);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -14259,11 +14253,11 @@ impl<'de> serde::Deserialize<'de> for PunchItemDetailComment {
 impl serde::Serialize for PunchItemDetailComment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("body", &self.body)?;
-        w.put("creator", &self.creator)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("body", &self.body);
+        w.put("creator", &self.creator);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -14306,11 +14300,11 @@ impl<'de> serde::Deserialize<'de> for FeedDetailsWithOldAssigneeDetails {
 impl serde::Serialize for FeedDetailsWithOldAssigneeDetails {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("old_assignee", &self.old_assignee)?;
-        w.put("new_assignee", &self.new_assignee)?;
-        w.put("comment", &self.comment)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("old_assignee", &self.old_assignee);
+        w.put("new_assignee", &self.new_assignee);
+        w.put("comment", &self.comment);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -14359,12 +14353,12 @@ impl<'de> serde::Deserialize<'de> for FeedDetailsWithOldAssignee {
 impl serde::Serialize for FeedDetailsWithOldAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("type", &self.type_)?;
-        w.put("details", &self.details)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("type", &self.type_);
+        w.put("details", &self.details);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -14413,12 +14407,12 @@ impl<'de> serde::Deserialize<'de> for FeedDetailsWithBody {
 impl serde::Serialize for FeedDetailsWithBody {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("type", &self.type_)?;
-        w.put("details", &self.details)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("type", &self.type_);
+        w.put("details", &self.details);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -14457,9 +14451,9 @@ impl<'de> serde::Deserialize<'de> for FeedDetailsWithAssigneeDetails {
 impl serde::Serialize for FeedDetailsWithAssigneeDetails {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("assignee", &self.assignee);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -14508,12 +14502,12 @@ impl<'de> serde::Deserialize<'de> for FeedDetailsWithAssignee {
 impl serde::Serialize for FeedDetailsWithAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("type", &self.type_)?;
-        w.put("details", &self.details)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("type", &self.type_);
+        w.put("details", &self.details);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -14551,9 +14545,9 @@ impl<'de> serde::Deserialize<'de> for ItemData {
 impl serde::Serialize for ItemData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("has_official_response", &self.has_official_response)?;
-        w.put("subject", &self.subject)?;
-        w.put("number", &self.number)?;
+        w.put("has_official_response", &self.has_official_response);
+        w.put("subject", &self.subject);
+        w.put("number", &self.number);
         w.end()
     }
 }
@@ -14602,12 +14596,12 @@ impl<'de> serde::Deserialize<'de> for LinkedProcoreItem {
 impl serde::Serialize for LinkedProcoreItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("item_url", &self.item_url)?;
-        w.put("item_data", &self.item_data)?;
+        w.put("id", &self.id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("item_id", &self.item_id);
+        w.put("item_type", &self.item_type);
+        w.put("item_url", &self.item_url);
+        w.put("item_data", &self.item_data);
         w.end()
     }
 }
@@ -14657,12 +14651,12 @@ impl<'de> serde::Deserialize<'de> for LinkedObservationItem {
 impl serde::Serialize for LinkedObservationItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("personal", &self.personal)?;
-        w.put("title", &self.title)?;
-        w.put("url", &self.url)?;
-        w.put("created_by_id", &self.created_by_id)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("personal", &self.personal);
+        w.put("title", &self.title);
+        w.put("url", &self.url);
+        w.put("created_by_id", &self.created_by_id);
         w.end()
     }
 }
@@ -14719,15 +14713,15 @@ impl<'de> serde::Deserialize<'de> for StatusChange {
 impl serde::Serialize for StatusChange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("old_status", &self.old_status)?;
-        w.put("new_status", &self.new_status)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("linked_rfi", &self.linked_rfi)?;
-        w.put("linked_observation_item", &self.linked_observation_item)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("old_status", &self.old_status);
+        w.put("new_status", &self.new_status);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_by", &self.created_by);
+        w.put("linked_rfi", &self.linked_rfi);
+        w.put("linked_observation_item", &self.linked_observation_item);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -14777,12 +14771,12 @@ impl<'de> serde::Deserialize<'de> for FeedDetailsWithCoordinationIssueId {
 impl serde::Serialize for FeedDetailsWithCoordinationIssueId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("type", &self.type_)?;
-        w.put("details", &self.details)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("type", &self.type_);
+        w.put("details", &self.details);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -15009,10 +15003,10 @@ impl<'de> serde::Deserialize<'de> for Origin {
 impl serde::Serialize for Origin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("title", &self.title)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_type", &self.origin_type)?;
-        w.put("deep_link_url", &self.deep_link_url)?;
+        w.put("title", &self.title);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_type", &self.origin_type);
+        w.put("deep_link_url", &self.deep_link_url);
         w.end()
     }
 }
@@ -15057,11 +15051,11 @@ impl<'de> serde::Deserialize<'de> for CoordinationIssueAttachment {
 impl serde::Serialize for CoordinationIssueAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("url", &self.url)?;
-        w.put("viewable", &self.viewable)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("url", &self.url);
+        w.put("viewable", &self.viewable);
         w.end()
     }
 }
@@ -15105,11 +15099,11 @@ impl<'de> serde::Deserialize<'de> for DrawingMarkupPreviewImage {
 impl serde::Serialize for DrawingMarkupPreviewImage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("drawing_revision_id", &self.drawing_revision_id)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("drawing_revision_id", &self.drawing_revision_id);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -15226,36 +15220,36 @@ impl<'de> serde::Deserialize<'de> for CoordinationIssue {
 impl serde::Serialize for CoordinationIssue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("issue_number", &self.issue_number)?;
-        w.put("creation_source", &self.creation_source)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("coordination_issue_file", &self.coordination_issue_file)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("bim_model_id", &self.bim_model_id)?;
-        w.put("comments_count", &self.comments_count)?;
-        w.put("issue_type", &self.issue_type)?;
-        w.put("priority", &self.priority)?;
-        w.put("drawing_revision", &self.drawing_revision)?;
-        w.put("trade", &self.trade)?;
-        w.put("origin", &self.origin)?;
-        w.put("location", &self.location)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_by", &self.updated_by)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("viewpoints", &self.viewpoints)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("linked_procore_items", &self.linked_procore_items)?;
-        w.put("linked_drawings", &self.linked_drawings)?;
-        w.put("linked_observation_items", &self.linked_observation_items)?;
-        w.put("drawing_markup_preview_images", &self.drawing_markup_preview_images)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("uuid", &self.uuid);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("issue_number", &self.issue_number);
+        w.put("creation_source", &self.creation_source);
+        w.put("due_date", &self.due_date);
+        w.put("coordination_issue_file", &self.coordination_issue_file);
+        w.put("project_id", &self.project_id);
+        w.put("bim_model_id", &self.bim_model_id);
+        w.put("comments_count", &self.comments_count);
+        w.put("issue_type", &self.issue_type);
+        w.put("priority", &self.priority);
+        w.put("drawing_revision", &self.drawing_revision);
+        w.put("trade", &self.trade);
+        w.put("origin", &self.origin);
+        w.put("location", &self.location);
+        w.put("assignee", &self.assignee);
+        w.put("created_by", &self.created_by);
+        w.put("updated_by", &self.updated_by);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("viewpoints", &self.viewpoints);
+        w.put("attachments", &self.attachments);
+        w.put("linked_procore_items", &self.linked_procore_items);
+        w.put("linked_drawings", &self.linked_drawings);
+        w.put("linked_observation_items", &self.linked_observation_items);
+        w.put("drawing_markup_preview_images", &self.drawing_markup_preview_images);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -15321,10 +15315,10 @@ impl CoordinationIssueSyncUpdateOrigin {
 impl serde::Serialize for CoordinationIssueSyncUpdateOrigin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.field("origin_id", &self.origin_id)?;
-        w.field("origin_type", &self.origin_type)?;
-        w.field("deep_link_url", &self.deep_link_url)?;
+        w.field("title", &self.title);
+        w.field("origin_id", &self.origin_id);
+        w.field("origin_type", &self.origin_type);
+        w.field("deep_link_url", &self.deep_link_url);
         w.end()
     }
 }
@@ -15411,14 +15405,14 @@ impl CoordinationIssueSyncUpdateViewpoint {
 impl serde::Serialize for CoordinationIssueSyncUpdateViewpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("view_folder_id", &self.view_folder_id)?;
-        w.field("snapshot_upload_uuid", &self.snapshot_upload_uuid)?;
-        w.field("camera_data", &self.camera_data)?;
-        w.optional("redlines_data", &self.redlines_data)?;
-        w.optional("sections_data", &self.sections_data)?;
-        w.optional("render_mode", &self.render_mode)?;
-        w.optional("visibility", &self.visibility)?;
+        w.optional("name", &self.name);
+        w.optional("view_folder_id", &self.view_folder_id);
+        w.field("snapshot_upload_uuid", &self.snapshot_upload_uuid);
+        w.field("camera_data", &self.camera_data);
+        w.optional("redlines_data", &self.redlines_data);
+        w.optional("sections_data", &self.sections_data);
+        w.optional("render_mode", &self.render_mode);
+        w.optional("visibility", &self.visibility);
         w.end()
     }
 }
@@ -15597,24 +15591,24 @@ impl CoordinationIssueSyncUpdate {
 impl serde::Serialize for CoordinationIssueSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("uuid", &self.uuid)?;
-        w.field("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("status", &self.status)?;
-        w.optional("creation_source", &self.creation_source)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("coordination_issue_file_id", &self.coordination_issue_file_id)?;
-        w.optional("drawing_revision_id", &self.drawing_revision_id)?;
-        w.optional("bim_model_id", &self.bim_model_id)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("issue_type", &self.issue_type)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.optional("origin", &self.origin)?;
-        w.optional("attachment_upload_uuids", &self.attachment_upload_uuids)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("viewpoints", &self.viewpoints)?;
+        w.optional("uuid", &self.uuid);
+        w.field("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("status", &self.status);
+        w.optional("creation_source", &self.creation_source);
+        w.optional("location_id", &self.location_id);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("coordination_issue_file_id", &self.coordination_issue_file_id);
+        w.optional("drawing_revision_id", &self.drawing_revision_id);
+        w.optional("bim_model_id", &self.bim_model_id);
+        w.optional("due_date", &self.due_date);
+        w.optional("issue_type", &self.issue_type);
+        w.optional("priority", &self.priority);
+        w.optional("trade_id", &self.trade_id);
+        w.optional("origin", &self.origin);
+        w.optional("attachment_upload_uuids", &self.attachment_upload_uuids);
+        w.optional("attachments", &self.attachments);
+        w.optional("viewpoints", &self.viewpoints);
         w.end()
     }
 }
@@ -15645,8 +15639,8 @@ impl NewCoordinationIssue {
 impl serde::Serialize for NewCoordinationIssue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("coordination_issue", &self.coordination_issue)?;
+        w.field("project_id", &self.project_id);
+        w.field("coordination_issue", &self.coordination_issue);
         w.end()
     }
 }
@@ -15669,7 +15663,7 @@ impl Delete {
 impl serde::Serialize for Delete {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
+        w.field("id", &self.id);
         w.end()
     }
 }
@@ -15697,8 +15691,8 @@ impl CoordinationIssueBulkDelete {
 impl serde::Serialize for CoordinationIssueBulkDelete {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("deletes", &self.deletes)?;
+        w.field("project_id", &self.project_id);
+        w.field("deletes", &self.deletes);
         w.end()
     }
 }
@@ -15731,7 +15725,7 @@ impl<'de> serde::Deserialize<'de> for CoordinationIssueBulkDeleteResultErrorErro
 impl serde::Serialize for CoordinationIssueBulkDeleteResultErrorErrors {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("field_name", &self.field_name)?;
+        w.put("field_name", &self.field_name);
         w.end()
     }
 }
@@ -15764,7 +15758,7 @@ impl<'de> serde::Deserialize<'de> for CoordinationIssueBulkDeleteResultError {
 impl serde::Serialize for CoordinationIssueBulkDeleteResultError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("errors", &self.errors)?;
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -15800,8 +15794,8 @@ impl<'de> serde::Deserialize<'de> for CoordinationIssueBulkDeleteResult {
 impl serde::Serialize for CoordinationIssueBulkDeleteResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -15825,7 +15819,7 @@ impl ExportColumnState {
 impl serde::Serialize for ExportColumnState {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("field", &self.field)?;
+        w.field("field", &self.field);
         w.end()
     }
 }
@@ -15903,9 +15897,9 @@ impl<'de> serde::Deserialize<'de> for FilterOption {
 impl serde::Serialize for FilterOption {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
-        w.put("endpoint", &self.endpoint)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
+        w.put("endpoint", &self.endpoint);
         w.end()
     }
 }
@@ -15942,8 +15936,8 @@ impl<'de> serde::Deserialize<'de> for Status {
 impl serde::Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -16020,15 +16014,15 @@ impl<'de> serde::Deserialize<'de> for StatusCount {
 impl serde::Serialize for StatusCount {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("group_by", &self.group_by)?;
-        w.put("group_id", &self.group_id)?;
-        w.put("group_label", &self.group_label)?;
-        w.put("open_count", &self.open_count)?;
-        w.put("blocked_count", &self.blocked_count)?;
-        w.put("unblocked_count", &self.unblocked_count)?;
-        w.put("ready_for_review_count", &self.ready_for_review_count)?;
-        w.put("moved_to_observation_count", &self.moved_to_observation_count)?;
-        w.put("closed_count", &self.closed_count)?;
+        w.put("group_by", &self.group_by);
+        w.put("group_id", &self.group_id);
+        w.put("group_label", &self.group_label);
+        w.put("open_count", &self.open_count);
+        w.put("blocked_count", &self.blocked_count);
+        w.put("unblocked_count", &self.unblocked_count);
+        w.put("ready_for_review_count", &self.ready_for_review_count);
+        w.put("moved_to_observation_count", &self.moved_to_observation_count);
+        w.put("closed_count", &self.closed_count);
         w.end()
     }
 }
@@ -16077,12 +16071,12 @@ impl<'de> serde::Deserialize<'de> for StatusTotal {
 impl serde::Serialize for StatusTotal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("open_count", &self.open_count)?;
-        w.put("blocked_count", &self.blocked_count)?;
-        w.put("unblocked_count", &self.unblocked_count)?;
-        w.put("ready_for_review_count", &self.ready_for_review_count)?;
-        w.put("moved_to_observation_count", &self.moved_to_observation_count)?;
-        w.put("closed_count", &self.closed_count)?;
+        w.put("open_count", &self.open_count);
+        w.put("blocked_count", &self.blocked_count);
+        w.put("unblocked_count", &self.unblocked_count);
+        w.put("ready_for_review_count", &self.ready_for_review_count);
+        w.put("moved_to_observation_count", &self.moved_to_observation_count);
+        w.put("closed_count", &self.closed_count);
         w.end()
     }
 }
@@ -16110,8 +16104,8 @@ impl CoordinationIssueSync {
 impl serde::Serialize for CoordinationIssueSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("project_id", &self.project_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -16147,8 +16141,8 @@ impl<'de> serde::Deserialize<'de> for CoordinationIssueSyncResult {
 impl serde::Serialize for CoordinationIssueSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -16172,7 +16166,7 @@ impl CoordinationIssueAssignment {
 impl serde::Serialize for CoordinationIssueAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("assignee_id", &self.assignee_id)?;
+        w.field("assignee_id", &self.assignee_id);
         w.end()
     }
 }
@@ -16201,8 +16195,8 @@ impl NewAssignment {
 impl serde::Serialize for NewAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("coordination_issue_assignment", &self.coordination_issue_assignment)?;
+        w.field("project_id", &self.project_id);
+        w.field("coordination_issue_assignment", &self.coordination_issue_assignment);
         w.end()
     }
 }
@@ -16252,12 +16246,12 @@ impl<'de> serde::Deserialize<'de> for AssignmentDetail {
 impl serde::Serialize for AssignmentDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("old_assignee_id", &self.old_assignee_id)?;
-        w.put("new_assignee_id", &self.new_assignee_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("old_assignee_id", &self.old_assignee_id);
+        w.put("new_assignee_id", &self.new_assignee_id);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -16302,8 +16296,8 @@ impl ProcoreItemAssociationProcoreItem {
 impl serde::Serialize for ProcoreItemAssociationProcoreItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("item_id", &self.item_id)?;
-        w.field("item_type", &self.item_type)?;
+        w.field("item_id", &self.item_id);
+        w.field("item_type", &self.item_type);
         w.end()
     }
 }
@@ -16337,8 +16331,8 @@ impl NewProcoreItemAssociation {
 impl serde::Serialize for NewProcoreItemAssociation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("procore_item", &self.procore_item)?;
+        w.field("project_id", &self.project_id);
+        w.optional("procore_item", &self.procore_item);
         w.end()
     }
 }
@@ -16390,13 +16384,13 @@ impl<'de> serde::Deserialize<'de> for ProcoreItemAssociation {
 impl serde::Serialize for ProcoreItemAssociation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("coordination_issue_number", &self.coordination_issue_number)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("item_url", &self.item_url)?;
-        w.put("item_data", &self.item_data)?;
+        w.put("id", &self.id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("coordination_issue_number", &self.coordination_issue_number);
+        w.put("item_id", &self.item_id);
+        w.put("item_type", &self.item_type);
+        w.put("item_url", &self.item_url);
+        w.put("item_data", &self.item_data);
         w.end()
     }
 }
@@ -16509,16 +16503,16 @@ impl CoordinationIssueUpdateCoordinationIssue {
 impl serde::Serialize for CoordinationIssueUpdateCoordinationIssue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("status", &self.status)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("issue_type", &self.issue_type)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.optional("origin", &self.origin)?;
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("status", &self.status);
+        w.optional("location_id", &self.location_id);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("due_date", &self.due_date);
+        w.optional("issue_type", &self.issue_type);
+        w.optional("priority", &self.priority);
+        w.optional("trade_id", &self.trade_id);
+        w.optional("origin", &self.origin);
         w.end()
     }
 }
@@ -16549,8 +16543,8 @@ impl CoordinationIssueUpdate {
 impl serde::Serialize for CoordinationIssueUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("coordination_issue", &self.coordination_issue)?;
+        w.field("project_id", &self.project_id);
+        w.field("coordination_issue", &self.coordination_issue);
         w.end()
     }
 }
@@ -16602,13 +16596,13 @@ impl<'de> serde::Deserialize<'de> for CoordinationIssueChangeHistory {
 impl serde::Serialize for CoordinationIssueChangeHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("column", &self.column)?;
-        w.put("readable_column", &self.readable_column)?;
-        w.put("old_value", &self.old_value)?;
-        w.put("new_value", &self.new_value)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("column", &self.column);
+        w.put("readable_column", &self.readable_column);
+        w.put("old_value", &self.old_value);
+        w.put("new_value", &self.new_value);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -16644,10 +16638,10 @@ impl DocumentMarkupDownloadablePdfFindOrCreate {
 impl serde::Serialize for DocumentMarkupDownloadablePdfFindOrCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("item_id", &self.item_id)?;
-        w.field("item_type", &self.item_type)?;
-        w.field("attachment_id", &self.attachment_id)?;
+        w.field("project_id", &self.project_id);
+        w.field("item_id", &self.item_id);
+        w.field("item_type", &self.item_type);
+        w.field("attachment_id", &self.attachment_id);
         w.end()
     }
 }
@@ -16688,11 +16682,11 @@ impl<'de> serde::Deserialize<'de> for DocumentMarkupDownloadablePdfFindOrCreateR
 impl serde::Serialize for DocumentMarkupDownloadablePdfFindOrCreateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("error_message", &self.error_message)?;
-        w.put("status", &self.status)?;
-        w.put("url", &self.url)?;
-        w.put("pusher_message_name", &self.pusher_message_name)?;
+        w.put("id", &self.id);
+        w.put("error_message", &self.error_message);
+        w.put("status", &self.status);
+        w.put("url", &self.url);
+        w.put("pusher_message_name", &self.pusher_message_name);
         w.end()
     }
 }
@@ -16731,10 +16725,10 @@ impl<'de> serde::Deserialize<'de> for DocumentMarkupDownloadablePdfFindOrCreateR
 impl serde::Serialize for DocumentMarkupDownloadablePdfFindOrCreateResult2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("error_message", &self.error_message)?;
-        w.put("status", &self.status)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("error_message", &self.error_message);
+        w.put("status", &self.status);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -16799,17 +16793,17 @@ impl<'de> serde::Deserialize<'de> for CurrentRevision {
 impl serde::Serialize for CurrentRevision {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("floorplan", &self.floorplan)?;
-        w.put("has_drawing_sketches", &self.has_drawing_sketches)?;
-        w.put("id", &self.id)?;
-        w.put("pdf_size", &self.pdf_size)?;
-        w.put("pdf_url", &self.pdf_url)?;
-        w.put("png_size", &self.png_size)?;
-        w.put("png_url", &self.png_url)?;
-        w.put("revision_number", &self.revision_number)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("large_thumbnail_url", &self.large_thumbnail_url)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("floorplan", &self.floorplan);
+        w.put("has_drawing_sketches", &self.has_drawing_sketches);
+        w.put("id", &self.id);
+        w.put("pdf_size", &self.pdf_size);
+        w.put("pdf_url", &self.pdf_url);
+        w.put("png_size", &self.png_size);
+        w.put("png_url", &self.png_url);
+        w.put("revision_number", &self.revision_number);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("large_thumbnail_url", &self.large_thumbnail_url);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -16862,13 +16856,13 @@ impl<'de> serde::Deserialize<'de> for Drawing {
 impl serde::Serialize for Drawing {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("discipline", &self.discipline)?;
-        w.put("drawing_discipline_id", &self.drawing_discipline_id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("obsolete", &self.obsolete)?;
-        w.put("current_revision", &self.current_revision)?;
+        w.put("id", &self.id);
+        w.put("discipline", &self.discipline);
+        w.put("drawing_discipline_id", &self.drawing_discipline_id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("obsolete", &self.obsolete);
+        w.put("current_revision", &self.current_revision);
         w.end()
     }
 }
@@ -16936,11 +16930,11 @@ impl DrawingUpdate {
 impl serde::Serialize for DrawingUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("number", &self.number)?;
-        w.optional("title", &self.title)?;
-        w.optional("obsolete", &self.obsolete)?;
-        w.optional("drawing_discipline", &self.drawing_discipline)?;
-        w.optional("ordered_revision_ids", &self.ordered_revision_ids)?;
+        w.optional("number", &self.number);
+        w.optional("title", &self.title);
+        w.optional("obsolete", &self.obsolete);
+        w.optional("drawing_discipline", &self.drawing_discipline);
+        w.optional("ordered_revision_ids", &self.ordered_revision_ids);
         w.end()
     }
 }
@@ -16987,11 +16981,11 @@ impl<'de> serde::Deserialize<'de> for DrawingDetail {
 impl serde::Serialize for DrawingDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("obsolete", &self.obsolete)?;
-        w.put("discipline", &self.discipline)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("obsolete", &self.obsolete);
+        w.put("discipline", &self.discipline);
         w.end()
     }
 }
@@ -17032,9 +17026,9 @@ impl<'de> serde::Deserialize<'de> for ImageCategoryLinks {
 impl serde::Serialize for ImageCategoryLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("show", &self.show)?;
-        w.put("delete", &self.delete)?;
-        w.put("update", &self.update)?;
+        w.put("show", &self.show);
+        w.put("delete", &self.delete);
+        w.put("update", &self.update);
         w.end()
     }
 }
@@ -17093,15 +17087,15 @@ impl<'de> serde::Deserialize<'de> for ImageCategory {
 impl serde::Serialize for ImageCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("count", &self.count)?;
-        w.put("cover_photo", &self.cover_photo)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("links", &self.links)?;
-        w.put("name", &self.name)?;
-        w.put("private", &self.private)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("position", &self.position)?;
+        w.put("id", &self.id);
+        w.put("count", &self.count);
+        w.put("cover_photo", &self.cover_photo);
+        w.put("created_at", &self.created_at);
+        w.put("links", &self.links);
+        w.put("name", &self.name);
+        w.put("private", &self.private);
+        w.put("updated_at", &self.updated_at);
+        w.put("position", &self.position);
         w.end()
     }
 }
@@ -17144,9 +17138,9 @@ impl NewImageCategory {
 impl serde::Serialize for NewImageCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("private", &self.private)?;
-        w.optional("album_cover_id", &self.album_cover_id)?;
+        w.field("name", &self.name);
+        w.optional("private", &self.private);
+        w.optional("album_cover_id", &self.album_cover_id);
         w.end()
     }
 }
@@ -17199,13 +17193,13 @@ impl<'de> serde::Deserialize<'de> for ImageCategoryDetail {
 impl serde::Serialize for ImageCategoryDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("album_cover_id", &self.album_cover_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("private", &self.private)?;
-        w.put("count", &self.count)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("album_cover_id", &self.album_cover_id);
+        w.put("created_at", &self.created_at);
+        w.put("private", &self.private);
+        w.put("count", &self.count);
         w.end()
     }
 }
@@ -17323,12 +17317,12 @@ impl<'de> serde::Deserialize<'de> for ImageLocation {
 impl serde::Serialize for ImageLocation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("node_name", &self.node_name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("node_name", &self.node_name);
+        w.put("parent_id", &self.parent_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -17429,11 +17423,11 @@ impl<'de> serde::Deserialize<'de> for ImageLinks {
 impl serde::Serialize for ImageLinks {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("self", &self.self_)?;
-        w.put("update", &self.update)?;
-        w.put("delete", &self.delete)?;
-        w.put("permanentlyDelete", &self.permanently_delete)?;
-        w.put("retrieve", &self.retrieve)?;
+        w.put("self", &self.self_);
+        w.put("update", &self.update);
+        w.put("delete", &self.delete);
+        w.put("permanentlyDelete", &self.permanently_delete);
+        w.put("retrieve", &self.retrieve);
         w.end()
     }
 }
@@ -17540,34 +17534,34 @@ impl<'de> serde::Deserialize<'de> for Image {
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("size", &self.size)?;
-        w.put("filename", &self.filename)?;
-        w.put("description", &self.description)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("taken_at", &self.taken_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("location", &self.location)?;
-        w.put("image_category_name", &self.image_category_name)?;
-        w.put("image_category_id", &self.image_category_id)?;
-        w.put("permanently_deleted", &self.permanently_deleted)?;
-        w.put("private", &self.private)?;
-        w.put("projection", &self.projection)?;
-        w.put("starred", &self.starred)?;
-        w.put("width", &self.width)?;
-        w.put("height", &self.height)?;
-        w.put("image_category_private", &self.image_category_private)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("daily_log_header_id", &self.daily_log_header_id)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("gps_lat", &self.gps_lat)?;
-        w.put("gps_long", &self.gps_long)?;
-        w.put("uploader", &self.uploader)?;
-        w.put("links", &self.links)?;
-        w.put("trades", &self.trades)?;
-        w.put("comments_count", &self.comments_count)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("size", &self.size);
+        w.put("filename", &self.filename);
+        w.put("description", &self.description);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("taken_at", &self.taken_at);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("location", &self.location);
+        w.put("image_category_name", &self.image_category_name);
+        w.put("image_category_id", &self.image_category_id);
+        w.put("permanently_deleted", &self.permanently_deleted);
+        w.put("private", &self.private);
+        w.put("projection", &self.projection);
+        w.put("starred", &self.starred);
+        w.put("width", &self.width);
+        w.put("height", &self.height);
+        w.put("image_category_private", &self.image_category_private);
+        w.put("origin_id", &self.origin_id);
+        w.put("daily_log_header_id", &self.daily_log_header_id);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("gps_lat", &self.gps_lat);
+        w.put("gps_long", &self.gps_long);
+        w.put("uploader", &self.uploader);
+        w.put("links", &self.links);
+        w.put("trades", &self.trades);
+        w.put("comments_count", &self.comments_count);
         w.end()
     }
 }
@@ -17864,17 +17858,17 @@ impl NewImageJsonImage {
 impl serde::Serialize for NewImageJsonImage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("private", &self.private)?;
-        w.optional("provider_type", &self.provider_type)?;
-        w.optional("provider_id", &self.provider_id)?;
-        w.optional("source", &self.source)?;
-        w.optional("description", &self.description)?;
-        w.optional("image_category_id", &self.image_category_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.optional("mt_location", &self.mt_location)?;
-        w.optional("trade_ids", &self.trade_ids)?;
-        w.optional("log_date", &self.log_date)?;
+        w.optional("private", &self.private);
+        w.optional("provider_type", &self.provider_type);
+        w.optional("provider_id", &self.provider_id);
+        w.optional("source", &self.source);
+        w.optional("description", &self.description);
+        w.optional("image_category_id", &self.image_category_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id);
+        w.optional("mt_location", &self.mt_location);
+        w.optional("trade_ids", &self.trade_ids);
+        w.optional("log_date", &self.log_date);
         w.end()
     }
 }
@@ -17911,9 +17905,9 @@ impl NewImageJson {
 impl serde::Serialize for NewImageJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("upload_uuid", &self.upload_uuid)?;
-        w.field("image_name", &self.image_name)?;
-        w.field("image", &self.image)?;
+        w.optional("upload_uuid", &self.upload_uuid);
+        w.field("image_name", &self.image_name);
+        w.field("image", &self.image);
         w.end()
     }
 }
@@ -18007,14 +18001,14 @@ impl ImageUpdate {
 impl serde::Serialize for ImageUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("private", &self.private)?;
-        w.optional("description", &self.description)?;
-        w.optional("image_category_id", &self.image_category_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.optional("mt_location", &self.mt_location)?;
-        w.optional("trade_ids", &self.trade_ids)?;
-        w.optional("log_date", &self.log_date)?;
+        w.optional("private", &self.private);
+        w.optional("description", &self.description);
+        w.optional("image_category_id", &self.image_category_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id);
+        w.optional("mt_location", &self.mt_location);
+        w.optional("trade_ids", &self.trade_ids);
+        w.optional("log_date", &self.log_date);
         w.end()
     }
 }
@@ -18078,8 +18072,8 @@ impl NewMeetingAttendeeRecord {
 impl serde::Serialize for NewMeetingAttendeeRecord {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("status", &self.status)?;
-        w.optional("login_information_id", &self.login_information_id)?;
+        w.optional("status", &self.status);
+        w.optional("login_information_id", &self.login_information_id);
         w.end()
     }
 }
@@ -18179,10 +18173,10 @@ impl<'de> serde::Deserialize<'de> for MeetingAttendeeRecord {
 impl serde::Serialize for MeetingAttendeeRecord {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("meeting_id", &self.meeting_id)?;
-        w.put("status", &self.status)?;
-        w.put("login_information", &self.login_information)?;
+        w.put("id", &self.id);
+        w.put("meeting_id", &self.meeting_id);
+        w.put("status", &self.status);
+        w.put("login_information", &self.login_information);
         w.end()
     }
 }
@@ -18226,10 +18220,10 @@ impl<'de> serde::Deserialize<'de> for MeetingCategory {
 impl serde::Serialize for MeetingCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("position", &self.position)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("position", &self.position);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -18270,8 +18264,8 @@ impl MeetingCategoryInput {
 impl serde::Serialize for MeetingCategoryInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("position", &self.position)?;
-        w.optional("title", &self.title)?;
+        w.optional("position", &self.position);
+        w.optional("title", &self.title);
         w.end()
     }
 }
@@ -18306,9 +18300,9 @@ impl NewMeetingCategory {
 impl serde::Serialize for NewMeetingCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("meeting_id", &self.meeting_id)?;
-        w.field("meeting_category", &self.meeting_category)?;
+        w.field("project_id", &self.project_id);
+        w.field("meeting_id", &self.meeting_id);
+        w.field("meeting_category", &self.meeting_category);
         w.end()
     }
 }
@@ -18341,7 +18335,7 @@ impl<'de> serde::Deserialize<'de> for MeetingCategoryDetail {
 impl serde::Serialize for MeetingCategoryDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -18532,18 +18526,18 @@ impl MeetingTopicInput {
 impl serde::Serialize for MeetingTopicInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("status", &self.status)?;
-        w.optional("minutes", &self.minutes)?;
-        w.optional("is_private", &self.is_private)?;
-        w.optional("closed_at", &self.closed_at)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("added_under_agenda", &self.added_under_agenda)?;
-        w.optional("meeting_wide_number", &self.meeting_wide_number)?;
-        w.optional("meeting_category_id", &self.meeting_category_id)?;
-        w.optional("assignment_ids", &self.assignment_ids)?;
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("status", &self.status);
+        w.optional("minutes", &self.minutes);
+        w.optional("is_private", &self.is_private);
+        w.optional("closed_at", &self.closed_at);
+        w.optional("priority", &self.priority);
+        w.optional("added_under_agenda", &self.added_under_agenda);
+        w.optional("meeting_wide_number", &self.meeting_wide_number);
+        w.optional("meeting_category_id", &self.meeting_category_id);
+        w.optional("assignment_ids", &self.assignment_ids);
         w.end()
     }
 }
@@ -18587,10 +18581,10 @@ impl NewMeetingTopic {
 impl serde::Serialize for NewMeetingTopic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("meeting_id", &self.meeting_id)?;
-        w.field("meeting_topic", &self.meeting_topic)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("project_id", &self.project_id);
+        w.field("meeting_id", &self.meeting_id);
+        w.field("meeting_topic", &self.meeting_topic);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -18772,19 +18766,19 @@ impl<'de> serde::Deserialize<'de> for MeetingTopic {
 impl serde::Serialize for MeetingTopic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("created_on", &self.created_on)?;
-        w.put("position", &self.position)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("priority", &self.priority)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("minutes", &self.minutes)?;
-        w.put("description", &self.description)?;
-        w.put("meeting_category", &self.meeting_category)?;
-        w.put("assignments", &self.assignments)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("created_on", &self.created_on);
+        w.put("position", &self.position);
+        w.put("due_date", &self.due_date);
+        w.put("priority", &self.priority);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("minutes", &self.minutes);
+        w.put("description", &self.description);
+        w.put("meeting_category", &self.meeting_category);
+        w.put("assignments", &self.assignments);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -18821,9 +18815,9 @@ impl<'de> serde::Deserialize<'de> for ParentMinute {
 impl serde::Serialize for ParentMinute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("created_on", &self.created_on)?;
-        w.put("minutes", &self.minutes)?;
-        w.put("no_minutes", &self.no_minutes)?;
+        w.put("created_on", &self.created_on);
+        w.put("minutes", &self.minutes);
+        w.put("no_minutes", &self.no_minutes);
         w.end()
     }
 }
@@ -18948,20 +18942,20 @@ impl<'de> serde::Deserialize<'de> for Meeting2 {
 impl serde::Serialize for Meeting2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("position", &self.position)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("description", &self.description)?;
-        w.put("mode", &self.mode)?;
-        w.put("meeting_date", &self.meeting_date)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("location", &self.location)?;
-        w.put("meeting_topics_count", &self.meeting_topics_count)?;
-        w.put("occurred", &self.occurred)?;
-        w.put("is_private", &self.is_private)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("position", &self.position);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("description", &self.description);
+        w.put("mode", &self.mode);
+        w.put("meeting_date", &self.meeting_date);
+        w.put("parent_id", &self.parent_id);
+        w.put("location", &self.location);
+        w.put("meeting_topics_count", &self.meeting_topics_count);
+        w.put("occurred", &self.occurred);
+        w.put("is_private", &self.is_private);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -18999,8 +18993,8 @@ impl<'de> serde::Deserialize<'de> for Meeting {
 impl serde::Serialize for Meeting {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("group_title", &self.group_title)?;
-        w.put("meetings", &self.meetings)?;
+        w.put("group_title", &self.group_title);
+        w.put("meetings", &self.meetings);
         w.end()
     }
 }
@@ -19199,29 +19193,29 @@ impl MeetingInput {
 impl serde::Serialize for MeetingInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("position", &self.position)?;
-        w.optional("title", &self.title)?;
-        w.optional("location", &self.location)?;
-        w.optional("minutes", &self.minutes)?;
-        w.optional("meeting_date", &self.meeting_date)?;
-        w.optional("overview", &self.overview)?;
-        w.optional("occurred", &self.occurred)?;
-        w.optional("start_time", &self.start_time)?;
-        w.optional("finish_time", &self.finish_time)?;
-        w.optional("time_zone", &self.time_zone)?;
-        w.optional("is_private", &self.is_private)?;
-        w.optional("conclusion", &self.conclusion)?;
-        w.optional("is_draft", &self.is_draft)?;
-        w.optional("attendees", &self.attendees)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.field("position", &self.position);
+        w.optional("title", &self.title);
+        w.optional("location", &self.location);
+        w.optional("minutes", &self.minutes);
+        w.optional("meeting_date", &self.meeting_date);
+        w.optional("overview", &self.overview);
+        w.optional("occurred", &self.occurred);
+        w.optional("start_time", &self.start_time);
+        w.optional("finish_time", &self.finish_time);
+        w.optional("time_zone", &self.time_zone);
+        w.optional("is_private", &self.is_private);
+        w.optional("conclusion", &self.conclusion);
+        w.optional("is_draft", &self.is_draft);
+        w.optional("attendees", &self.attendees);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -19258,9 +19252,9 @@ impl NewMeeting {
 impl serde::Serialize for NewMeeting {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("meeting", &self.meeting)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("project_id", &self.project_id);
+        w.field("meeting", &self.meeting);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -19299,9 +19293,9 @@ impl<'de> serde::Deserialize<'de> for Attendee {
 impl serde::Serialize for Attendee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("status", &self.status)?;
-        w.put("login_information", &self.login_information)?;
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("login_information", &self.login_information);
         w.end()
     }
 }
@@ -19344,10 +19338,10 @@ impl<'de> serde::Deserialize<'de> for MeetingDetailMeetingCategory {
 impl serde::Serialize for MeetingDetailMeetingCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("position", &self.position)?;
-        w.put("meeting_topic", &self.meeting_topic)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("position", &self.position);
+        w.put("meeting_topic", &self.meeting_topic);
         w.end()
     }
 }
@@ -19439,26 +19433,26 @@ impl<'de> serde::Deserialize<'de> for MeetingDetail {
 impl serde::Serialize for MeetingDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("position", &self.position)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("title", &self.title)?;
-        w.put("location", &self.location)?;
-        w.put("meeting_date", &self.meeting_date)?;
-        w.put("occurred", &self.occurred)?;
-        w.put("start_time", &self.start_time)?;
-        w.put("finish_time", &self.finish_time)?;
-        w.put("time_zone", &self.time_zone)?;
-        w.put("is_private", &self.is_private)?;
-        w.put("is_draft", &self.is_draft)?;
-        w.put("mode", &self.mode)?;
-        w.put("description", &self.description)?;
-        w.put("conclusion", &self.conclusion)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("attendees", &self.attendees)?;
-        w.put("meeting_categories", &self.meeting_categories)?;
+        w.put("id", &self.id);
+        w.put("position", &self.position);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("title", &self.title);
+        w.put("location", &self.location);
+        w.put("meeting_date", &self.meeting_date);
+        w.put("occurred", &self.occurred);
+        w.put("start_time", &self.start_time);
+        w.put("finish_time", &self.finish_time);
+        w.put("time_zone", &self.time_zone);
+        w.put("is_private", &self.is_private);
+        w.put("is_draft", &self.is_draft);
+        w.put("mode", &self.mode);
+        w.put("description", &self.description);
+        w.put("conclusion", &self.conclusion);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("attachments", &self.attachments);
+        w.put("attendees", &self.attendees);
+        w.put("meeting_categories", &self.meeting_categories);
         w.end()
     }
 }
@@ -19504,11 +19498,11 @@ impl<'de> serde::Deserialize<'de> for PdfTemplate {
 impl serde::Serialize for PdfTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("pdf_filename", &self.pdf_filename)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
-        w.put("storage_type", &self.storage_type)?;
+        w.put("uuid", &self.uuid);
+        w.put("pdf_filename", &self.pdf_filename);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
+        w.put("storage_type", &self.storage_type);
         w.end()
     }
 }
@@ -19547,9 +19541,9 @@ impl<'de> serde::Deserialize<'de> for EcrionPdfGenerationDataMeeting {
 impl serde::Serialize for EcrionPdfGenerationDataMeeting {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("xml", &self.xml)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("xml", &self.xml);
         w.end()
     }
 }
@@ -19584,8 +19578,8 @@ impl<'de> serde::Deserialize<'de> for EcrionPdfGenerationData {
 impl serde::Serialize for EcrionPdfGenerationData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("pdf_template", &self.pdf_template)?;
-        w.put("meetings", &self.meetings)?;
+        w.put("pdf_template", &self.pdf_template);
+        w.put("meetings", &self.meetings);
         w.end()
     }
 }
@@ -19782,28 +19776,28 @@ impl MeetingUpdateMeeting {
 impl serde::Serialize for MeetingUpdateMeeting {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("position", &self.position)?;
-        w.optional("title", &self.title)?;
-        w.optional("location", &self.location)?;
-        w.optional("minutes", &self.minutes)?;
-        w.optional("meeting_date", &self.meeting_date)?;
-        w.optional("overview", &self.overview)?;
-        w.optional("occurred", &self.occurred)?;
-        w.optional("start_time", &self.start_time)?;
-        w.optional("finish_time", &self.finish_time)?;
-        w.optional("time_zone", &self.time_zone)?;
-        w.optional("is_private", &self.is_private)?;
-        w.optional("conclusion", &self.conclusion)?;
-        w.optional("is_draft", &self.is_draft)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("position", &self.position);
+        w.optional("title", &self.title);
+        w.optional("location", &self.location);
+        w.optional("minutes", &self.minutes);
+        w.optional("meeting_date", &self.meeting_date);
+        w.optional("overview", &self.overview);
+        w.optional("occurred", &self.occurred);
+        w.optional("start_time", &self.start_time);
+        w.optional("finish_time", &self.finish_time);
+        w.optional("time_zone", &self.time_zone);
+        w.optional("is_private", &self.is_private);
+        w.optional("conclusion", &self.conclusion);
+        w.optional("is_draft", &self.is_draft);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -19840,9 +19834,9 @@ impl MeetingUpdate {
 impl serde::Serialize for MeetingUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("meeting", &self.meeting)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("project_id", &self.project_id);
+        w.field("meeting", &self.meeting);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -19883,9 +19877,9 @@ impl<'de> serde::Deserialize<'de> for Assignee {
 impl serde::Serialize for Assignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -20013,17 +20007,17 @@ impl<'de> serde::Deserialize<'de> for CategoryConfigurableFieldSet2 {
 impl serde::Serialize for CategoryConfigurableFieldSet2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("category", &self.category)?;
-        w.put("class_name", &self.class_name)?;
-        w.put("fields", &self.fields)?;
-        w.put("sections", &self.sections)?;
-        w.put("inspection_type_id", &self.inspection_type_id)?;
-        w.put("generic_tool_id", &self.generic_tool_id)?;
-        w.put("action_plan_type_id", &self.action_plan_type_id)?;
-        w.put("observations_category_id", &self.observations_category_id)?;
-        w.put("type", &self.type_)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("category", &self.category);
+        w.put("class_name", &self.class_name);
+        w.put("fields", &self.fields);
+        w.put("sections", &self.sections);
+        w.put("inspection_type_id", &self.inspection_type_id);
+        w.put("generic_tool_id", &self.generic_tool_id);
+        w.put("action_plan_type_id", &self.action_plan_type_id);
+        w.put("observations_category_id", &self.observations_category_id);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -20069,11 +20063,11 @@ impl<'de> serde::Deserialize<'de> for CategoryConfigurableFieldSet {
 impl serde::Serialize for CategoryConfigurableFieldSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("category", &self.category)?;
-        w.put("category_key", &self.category_key)?;
-        w.put("observations_category_id", &self.observations_category_id)?;
-        w.put("configurable_field_set", &self.configurable_field_set)?;
+        w.put("id", &self.id);
+        w.put("category", &self.category);
+        w.put("category_key", &self.category_key);
+        w.put("observations_category_id", &self.observations_category_id);
+        w.put("configurable_field_set", &self.configurable_field_set);
         w.end()
     }
 }
@@ -20322,14 +20316,14 @@ impl<'de> serde::Deserialize<'de> for ObservationItemOriginPayload {
 impl serde::Serialize for ObservationItemOriginPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("checklist_item_id", &self.checklist_item_id)?;
-        w.put("checklist_list_id", &self.checklist_list_id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("coordination_issue_number", &self.coordination_issue_number)?;
-        w.put("incident_action_id", &self.incident_action_id)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("bim_model_id", &self.bim_model_id)?;
-        w.put("bim_model_name", &self.bim_model_name)?;
+        w.put("checklist_item_id", &self.checklist_item_id);
+        w.put("checklist_list_id", &self.checklist_list_id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("coordination_issue_number", &self.coordination_issue_number);
+        w.put("incident_action_id", &self.incident_action_id);
+        w.put("incident_id", &self.incident_id);
+        w.put("bim_model_id", &self.bim_model_id);
+        w.put("bim_model_name", &self.bim_model_name);
         w.end()
     }
 }
@@ -20367,8 +20361,8 @@ impl<'de> serde::Deserialize<'de> for ObservationItemOrigin {
 impl serde::Serialize for ObservationItemOrigin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("type", &self.type_)?;
-        w.put("payload", &self.payload)?;
+        w.put("type", &self.type_);
+        w.put("payload", &self.payload);
         w.end()
     }
 }
@@ -20409,9 +20403,9 @@ impl<'de> serde::Deserialize<'de> for ObservationItemAssignee {
 impl serde::Serialize for ObservationItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -20455,10 +20449,10 @@ impl<'de> serde::Deserialize<'de> for ObservationItemSpecificationSection {
 impl serde::Serialize for ObservationItemSpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("number", &self.number)?;
-        w.put("latest_revision_url", &self.latest_revision_url)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("number", &self.number);
+        w.put("latest_revision_url", &self.latest_revision_url);
         w.end()
     }
 }
@@ -20562,10 +20556,10 @@ impl<'de> serde::Deserialize<'de> for NameTranslations {
 impl serde::Serialize for NameTranslations {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("en", &self.en)?;
-        w.put("es", &self.es)?;
-        w.put("fr-CA", &self.fr_ca)?;
-        w.put("en-AU", &self.en_au)?;
+        w.put("en", &self.en);
+        w.put("es", &self.es);
+        w.put("fr-CA", &self.fr_ca);
+        w.put("en-AU", &self.en_au);
         w.end()
     }
 }
@@ -20633,18 +20627,18 @@ impl<'de> serde::Deserialize<'de> for Type {
 impl serde::Serialize for Type {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("category", &self.category)?;
-        w.put("category_key", &self.category_key)?;
-        w.put("category_id", &self.category_id)?;
-        w.put("name", &self.name)?;
-        w.put("active", &self.active)?;
-        w.put("company_active", &self.company_active)?;
-        w.put("parent_inactive", &self.parent_inactive)?;
-        w.put("in_use", &self.in_use)?;
-        w.put("kind", &self.kind)?;
-        w.put("name_translations", &self.name_translations)?;
-        w.put("localized_name", &self.localized_name)?;
+        w.put("id", &self.id);
+        w.put("category", &self.category);
+        w.put("category_key", &self.category_key);
+        w.put("category_id", &self.category_id);
+        w.put("name", &self.name);
+        w.put("active", &self.active);
+        w.put("company_active", &self.company_active);
+        w.put("parent_inactive", &self.parent_inactive);
+        w.put("in_use", &self.in_use);
+        w.put("kind", &self.kind);
+        w.put("name_translations", &self.name_translations);
+        w.put("localized_name", &self.localized_name);
         w.end()
     }
 }
@@ -20679,7 +20673,7 @@ impl<'de> serde::Deserialize<'de> for ObservationItemPermissions {
 impl serde::Serialize for ObservationItemPermissions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("can_edit", &self.can_edit)?;
+        w.put("can_edit", &self.can_edit);
         w.end()
     }
 }
@@ -20774,29 +20768,29 @@ impl<'de> serde::Deserialize<'de> for ObservationItem {
 impl serde::Serialize for ObservationItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("number", &self.number)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("description_rich_text", &self.description_rich_text)?;
-        w.put("status", &self.status)?;
-        w.put("priority", &self.priority)?;
-        w.put("date_notified", &self.date_notified)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("personal", &self.personal)?;
-        w.put("origin", &self.origin)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("location", &self.location)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("trade", &self.trade)?;
-        w.put("type", &self.type_)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("permissions", &self.permissions)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("closed_at", &self.closed_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("number", &self.number);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("description_rich_text", &self.description_rich_text);
+        w.put("status", &self.status);
+        w.put("priority", &self.priority);
+        w.put("date_notified", &self.date_notified);
+        w.put("due_date", &self.due_date);
+        w.put("personal", &self.personal);
+        w.put("origin", &self.origin);
+        w.put("assignee", &self.assignee);
+        w.put("created_by", &self.created_by);
+        w.put("location", &self.location);
+        w.put("specification_section", &self.specification_section);
+        w.put("trade", &self.trade);
+        w.put("type", &self.type_);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("permissions", &self.permissions);
         w.end()
     }
 }
@@ -21151,9 +21145,9 @@ impl NewItemJson {
 impl serde::Serialize for NewItemJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("inspection_item_failed", &self.inspection_item_failed)?;
-        w.field("observation", &self.observation)?;
+        w.field("project_id", &self.project_id);
+        w.optional("inspection_item_failed", &self.inspection_item_failed);
+        w.field("observation", &self.observation);
         w.end()
     }
 }
@@ -21212,15 +21206,15 @@ impl<'de> serde::Deserialize<'de> for ItemDetailOriginPayload {
 impl serde::Serialize for ItemDetailOriginPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("checklist_item_id", &self.checklist_item_id)?;
-        w.put("checklist_list_id", &self.checklist_list_id)?;
-        w.put("coordination_issue_id", &self.coordination_issue_id)?;
-        w.put("coordination_issue_number", &self.coordination_issue_number)?;
-        w.put("incident_action_id", &self.incident_action_id)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("bim_model_id", &self.bim_model_id)?;
-        w.put("bim_model_name", &self.bim_model_name)?;
-        w.put("name", &self.name)?;
+        w.put("checklist_item_id", &self.checklist_item_id);
+        w.put("checklist_list_id", &self.checklist_list_id);
+        w.put("coordination_issue_id", &self.coordination_issue_id);
+        w.put("coordination_issue_number", &self.coordination_issue_number);
+        w.put("incident_action_id", &self.incident_action_id);
+        w.put("incident_id", &self.incident_id);
+        w.put("bim_model_id", &self.bim_model_id);
+        w.put("bim_model_name", &self.bim_model_name);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -21258,8 +21252,8 @@ impl<'de> serde::Deserialize<'de> for ItemDetailOrigin {
 impl serde::Serialize for ItemDetailOrigin {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("type", &self.type_)?;
-        w.put("payload", &self.payload)?;
+        w.put("type", &self.type_);
+        w.put("payload", &self.payload);
         w.end()
     }
 }
@@ -21303,10 +21297,10 @@ impl<'de> serde::Deserialize<'de> for ItemDetailCreatedBy {
 impl serde::Serialize for ItemDetailCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("login", &self.login)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("login", &self.login);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -21359,13 +21353,13 @@ impl<'de> serde::Deserialize<'de> for ItemDetailSpecificationSection {
 impl serde::Serialize for ItemDetailSpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("number", &self.number)?;
-        w.put("section", &self.section)?;
-        w.put("latest_revision_url", &self.latest_revision_url)?;
-        w.put("current_revision_id", &self.current_revision_id)?;
-        w.put("viewable_document_id", &self.viewable_document_id)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("number", &self.number);
+        w.put("section", &self.section);
+        w.put("latest_revision_url", &self.latest_revision_url);
+        w.put("current_revision_id", &self.current_revision_id);
+        w.put("viewable_document_id", &self.viewable_document_id);
         w.end()
     }
 }
@@ -21484,38 +21478,38 @@ impl<'de> serde::Deserialize<'de> for ItemDetail {
 impl serde::Serialize for ItemDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("checklist_item", &self.checklist_item)?;
-        w.put("checklist_list", &self.checklist_list)?;
-        w.put("priority", &self.priority)?;
-        w.put("date_notified", &self.date_notified)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description_rich_text", &self.description_rich_text)?;
-        w.put("personal", &self.personal)?;
-        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids)?;
-        w.put("drawing_revisions", &self.drawing_revisions)?;
-        w.put("drawing_ids", &self.drawing_ids)?;
-        w.put("origin", &self.origin)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("location", &self.location)?;
-        w.put("trade", &self.trade)?;
-        w.put("type", &self.type_)?;
-        w.put("contributing_behavior", &self.contributing_behavior)?;
-        w.put("contributing_condition", &self.contributing_condition)?;
-        w.put("hazard", &self.hazard)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("checklist_item", &self.checklist_item);
+        w.put("checklist_list", &self.checklist_list);
+        w.put("priority", &self.priority);
+        w.put("date_notified", &self.date_notified);
+        w.put("due_date", &self.due_date);
+        w.put("closed_at", &self.closed_at);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description_rich_text", &self.description_rich_text);
+        w.put("personal", &self.personal);
+        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids);
+        w.put("drawing_revisions", &self.drawing_revisions);
+        w.put("drawing_ids", &self.drawing_ids);
+        w.put("origin", &self.origin);
+        w.put("attachments", &self.attachments);
+        w.put("assignee", &self.assignee);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("created_by", &self.created_by);
+        w.put("specification_section", &self.specification_section);
+        w.put("location", &self.location);
+        w.put("trade", &self.trade);
+        w.put("type", &self.type_);
+        w.put("contributing_behavior", &self.contributing_behavior);
+        w.put("contributing_condition", &self.contributing_condition);
+        w.put("hazard", &self.hazard);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -21549,7 +21543,7 @@ impl<'de> serde::Deserialize<'de> for NextAvailableNumberDetail {
 impl serde::Serialize for NextAvailableNumberDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("next_available_number", &self.next_available_number)?;
+        w.put("next_available_number", &self.next_available_number);
         w.end()
     }
 }
@@ -21817,8 +21811,8 @@ impl ItemUpdateJson {
 impl serde::Serialize for ItemUpdateJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("observation", &self.observation)?;
+        w.field("project_id", &self.project_id);
+        w.field("observation", &self.observation);
         w.end()
     }
 }
@@ -21859,9 +21853,9 @@ impl<'de> serde::Deserialize<'de> for Pdf {
 impl serde::Serialize for Pdf {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("pdf_url", &self.pdf_url)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("pdf_url", &self.pdf_url);
         w.end()
     }
 }
@@ -21976,15 +21970,15 @@ impl<'de> serde::Deserialize<'de> for ResponseLog {
 impl serde::Serialize for ResponseLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("status", &self.status)?;
-        w.put("comment", &self.comment)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by_name", &self.created_by_name)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("item_id", &self.item_id);
+        w.put("status", &self.status);
+        w.put("comment", &self.comment);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by_name", &self.created_by_name);
+        w.put("attachments", &self.attachments);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -22150,13 +22144,13 @@ impl NewResponseLogJsonResponseLog {
 impl serde::Serialize for NewResponseLogJsonResponseLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("comment", &self.comment)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("comment", &self.comment);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -22216,9 +22210,9 @@ impl NewResponseLogJson {
 impl serde::Serialize for NewResponseLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("response_log", &self.response_log)?;
-        w.optional("status", &self.status)?;
+        w.field("project_id", &self.project_id);
+        w.field("response_log", &self.response_log);
+        w.optional("status", &self.status);
         w.end()
     }
 }
@@ -22253,9 +22247,9 @@ impl ProcoreItemAssociationBulkDestroy {
 impl serde::Serialize for ProcoreItemAssociationBulkDestroy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("item_type", &self.item_type)?;
-        w.field("association_ids", &self.association_ids)?;
+        w.field("project_id", &self.project_id);
+        w.field("item_type", &self.item_type);
+        w.field("association_ids", &self.association_ids);
         w.end()
     }
 }
@@ -22367,16 +22361,16 @@ impl EmailInput {
 impl serde::Serialize for EmailInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("body", &self.body)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("distribution_ids", &self.distribution_ids)?;
-        w.optional("cc_distribution_ids", &self.cc_distribution_ids)?;
-        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids)?;
+        w.optional("body", &self.body);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("distribution_ids", &self.distribution_ids);
+        w.optional("cc_distribution_ids", &self.cc_distribution_ids);
+        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids);
         w.end()
     }
 }
@@ -22401,8 +22395,8 @@ impl NewEmailCommunication {
 impl serde::Serialize for NewEmailCommunication {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("communication", &self.communication)?;
-        w.field("email", &self.email)?;
+        w.field("communication", &self.communication);
+        w.field("email", &self.email);
         w.end()
     }
 }
@@ -22442,9 +22436,9 @@ impl<'de> serde::Deserialize<'de> for Email {
 impl serde::Serialize for Email {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("emails", &self.emails)?;
-        w.put("total", &self.total)?;
-        w.put("new_communication_email", &self.new_communication_email)?;
+        w.put("emails", &self.emails);
+        w.put("total", &self.total);
+        w.put("new_communication_email", &self.new_communication_email);
         w.end()
     }
 }
@@ -22467,7 +22461,7 @@ impl NewEmailCommunicationEmail {
 impl serde::Serialize for NewEmailCommunicationEmail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("email", &self.email)?;
+        w.field("email", &self.email);
         w.end()
     }
 }
@@ -22501,7 +22495,7 @@ impl<'de> serde::Deserialize<'de> for ExportDetail {
 impl serde::Serialize for ExportDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("pdf_url", &self.pdf_url)?;
+        w.put("pdf_url", &self.pdf_url);
         w.end()
     }
 }
@@ -22539,8 +22533,8 @@ impl<'de> serde::Deserialize<'de> for Permissions {
 impl serde::Serialize for Permissions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("can_update", &self.can_update)?;
-        w.put("can_delete", &self.can_delete)?;
+        w.put("can_update", &self.can_update);
+        w.put("can_delete", &self.can_delete);
         w.end()
     }
 }
@@ -22589,14 +22583,14 @@ impl<'de> serde::Deserialize<'de> for CallLogAttachment {
 impl serde::Serialize for CallLogAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("share_url", &self.share_url)?;
-        w.put("viewable_type", &self.viewable_type)?;
-        w.put("viewable_url", &self.viewable_url)?;
+        w.put("id", &self.id);
+        w.put("content_type", &self.content_type);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("share_url", &self.share_url);
+        w.put("viewable_type", &self.viewable_type);
+        w.put("viewable_url", &self.viewable_url);
         w.end()
     }
 }
@@ -22675,23 +22669,23 @@ impl<'de> serde::Deserialize<'de> for AccidentLog {
 impl serde::Serialize for AccidentLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("involved_name", &self.involved_name)?;
-        w.put("permissions", &self.permissions)?;
-        w.put("involved_company", &self.involved_company)?;
-        w.put("position", &self.position)?;
-        w.put("time_hour", &self.time_hour)?;
-        w.put("time_minute", &self.time_minute)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("involved_name", &self.involved_name);
+        w.put("permissions", &self.permissions);
+        w.put("involved_company", &self.involved_company);
+        w.put("position", &self.position);
+        w.put("time_hour", &self.time_hour);
+        w.put("time_minute", &self.time_minute);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -22849,7 +22843,7 @@ impl NewAccidentLogJson {
 impl serde::Serialize for NewAccidentLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("accident_log", &self.accident_log)?;
+        w.field("accident_log", &self.accident_log);
         w.end()
     }
 }
@@ -23071,20 +23065,20 @@ impl<'de> serde::Deserialize<'de> for Party {
 impl serde::Serialize for Party {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("potential_approver", &self.potential_approver)?;
-        w.put("potential_assignee", &self.potential_assignee)?;
-        w.put("potential_manager", &self.potential_manager)?;
-        w.put("potential_receiver", &self.potential_receiver)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("login", &self.login)?;
+        w.put("id", &self.id);
+        w.put("first_name", &self.first_name);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("vendor", &self.vendor);
+        w.put("user_id", &self.user_id);
+        w.put("is_employee", &self.is_employee);
+        w.put("employee_id", &self.employee_id);
+        w.put("potential_approver", &self.potential_approver);
+        w.put("potential_assignee", &self.potential_assignee);
+        w.put("potential_manager", &self.potential_manager);
+        w.put("potential_receiver", &self.potential_receiver);
+        w.put("updated_at", &self.updated_at);
+        w.put("login", &self.login);
         w.end()
     }
 }
@@ -23144,16 +23138,16 @@ impl<'de> serde::Deserialize<'de> for PlanManager {
 impl serde::Serialize for PlanManager {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("login", &self.login)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("first_name", &self.first_name);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("user_id", &self.user_id);
+        w.put("is_employee", &self.is_employee);
+        w.put("employee_id", &self.employee_id);
+        w.put("login", &self.login);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -23196,10 +23190,10 @@ impl<'de> serde::Deserialize<'de> for SignatureDetailAttachment {
 impl serde::Serialize for SignatureDetailAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("content_type", &self.content_type);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -23259,16 +23253,16 @@ impl<'de> serde::Deserialize<'de> for PlanApproverSignature2CapturedBy {
 impl serde::Serialize for PlanApproverSignature2CapturedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("name", &self.name)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("login", &self.login)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("first_name", &self.first_name);
+        w.put("last_name", &self.last_name);
+        w.put("name", &self.name);
+        w.put("user_id", &self.user_id);
+        w.put("is_employee", &self.is_employee);
+        w.put("employee_id", &self.employee_id);
+        w.put("login", &self.login);
+        w.put("vendor", &self.vendor);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -23310,10 +23304,10 @@ impl<'de> serde::Deserialize<'de> for PlanApproverSignature2 {
 impl serde::Serialize for PlanApproverSignature2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("captured_at", &self.captured_at)?;
-        w.put("captured_by", &self.captured_by)?;
+        w.put("id", &self.id);
+        w.put("attachment", &self.attachment);
+        w.put("captured_at", &self.captured_at);
+        w.put("captured_by", &self.captured_by);
         w.end()
     }
 }
@@ -23359,11 +23353,11 @@ impl<'de> serde::Deserialize<'de> for PlanApprover {
 impl serde::Serialize for PlanApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("party", &self.party)?;
-        w.put("signature", &self.signature)?;
+        w.put("id", &self.id);
+        w.put("plan_id", &self.plan_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("party", &self.party);
+        w.put("signature", &self.signature);
         w.end()
     }
 }
@@ -23405,10 +23399,10 @@ impl<'de> serde::Deserialize<'de> for SignatureDetail {
 impl serde::Serialize for SignatureDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("captured_at", &self.captured_at)?;
-        w.put("captured_by", &self.captured_by)?;
+        w.put("id", &self.id);
+        w.put("attachment", &self.attachment);
+        w.put("captured_at", &self.captured_at);
+        w.put("captured_by", &self.captured_by);
         w.end()
     }
 }
@@ -23470,8 +23464,8 @@ impl PlanApproverSignatureJson {
 impl serde::Serialize for PlanApproverSignatureJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("attachment_id", &self.attachment_id)?;
-        w.optional("upload_id", &self.upload_id)?;
+        w.field("attachment_id", &self.attachment_id);
+        w.optional("upload_id", &self.upload_id);
         w.end()
     }
 }
@@ -23543,20 +23537,20 @@ impl<'de> serde::Deserialize<'de> for PlanItemAssignee {
 impl serde::Serialize for PlanItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_item_id", &self.plan_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("is_locked", &self.is_locked)?;
-        w.put("party", &self.party)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("role", &self.role)?;
-        w.put("role_id", &self.role_id)?;
-        w.put("signature", &self.signature)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("verification_method", &self.verification_method)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
+        w.put("id", &self.id);
+        w.put("plan_item_id", &self.plan_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("is_holding", &self.is_holding);
+        w.put("is_locked", &self.is_locked);
+        w.put("party", &self.party);
+        w.put("plan_id", &self.plan_id);
+        w.put("role", &self.role);
+        w.put("role_id", &self.role_id);
+        w.put("signature", &self.signature);
+        w.put("updated_at", &self.updated_at);
+        w.put("verification_method", &self.verification_method);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("plan_template_id", &self.plan_template_id);
         w.end()
     }
 }
@@ -23616,11 +23610,11 @@ impl NewPlanItemAssignee {
 impl serde::Serialize for NewPlanItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_item_id", &self.plan_item_id)?;
-        w.optional("is_holding", &self.is_holding)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("role", &self.role)?;
-        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.field("plan_item_id", &self.plan_item_id);
+        w.optional("is_holding", &self.is_holding);
+        w.optional("party_id", &self.party_id);
+        w.optional("role", &self.role);
+        w.optional("verification_method_id", &self.verification_method_id);
         w.end()
     }
 }
@@ -23643,7 +23637,7 @@ impl PlanItemAssigneeBulkCreate {
 impl serde::Serialize for PlanItemAssigneeBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_item_assignees", &self.plan_item_assignees)?;
+        w.field("plan_item_assignees", &self.plan_item_assignees);
         w.end()
     }
 }
@@ -23685,9 +23679,9 @@ impl PlanItemAssigneeBulkUpdatePlanItemAssignee {
 impl serde::Serialize for PlanItemAssigneeBulkUpdatePlanItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.field("id", &self.id);
+        w.optional("party_id", &self.party_id);
+        w.optional("verification_method_id", &self.verification_method_id);
         w.end()
     }
 }
@@ -23712,7 +23706,7 @@ impl PlanItemAssigneeBulkUpdate {
 impl serde::Serialize for PlanItemAssigneeBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_item_assignees", &self.plan_item_assignees)?;
+        w.field("plan_item_assignees", &self.plan_item_assignees);
         w.end()
     }
 }
@@ -23761,9 +23755,9 @@ impl PlanItemAssigneeUpdate {
 impl serde::Serialize for PlanItemAssigneeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("is_holding", &self.is_holding)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.optional("is_holding", &self.is_holding);
+        w.optional("party_id", &self.party_id);
+        w.optional("verification_method_id", &self.verification_method_id);
         w.end()
     }
 }
@@ -23915,16 +23909,16 @@ impl<'de> serde::Deserialize<'de> for PlanItemPlanItemAssignee {
 impl serde::Serialize for PlanItemPlanItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("is_locked", &self.is_locked)?;
-        w.put("party", &self.party)?;
-        w.put("role", &self.role)?;
-        w.put("role_id", &self.role_id)?;
-        w.put("signature", &self.signature)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("verification_method", &self.verification_method)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("is_holding", &self.is_holding);
+        w.put("is_locked", &self.is_locked);
+        w.put("party", &self.party);
+        w.put("role", &self.role);
+        w.put("role_id", &self.role_id);
+        w.put("signature", &self.signature);
+        w.put("updated_at", &self.updated_at);
+        w.put("verification_method", &self.verification_method);
         w.end()
     }
 }
@@ -24002,22 +23996,22 @@ impl<'de> serde::Deserialize<'de> for PlanItem {
 impl serde::Serialize for PlanItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_item_assignees", &self.plan_item_assignees)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("holding_type", &self.holding_type)?;
-        w.put("is_blocked", &self.is_blocked)?;
-        w.put("is_blocking", &self.is_blocking)?;
-        w.put("notes", &self.notes)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("position", &self.position)?;
-        w.put("plan_section_id", &self.plan_section_id)?;
-        w.put("title", &self.title)?;
-        w.put("status", &self.status)?;
-        w.put("template_item_id", &self.template_item_id)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_item_assignees", &self.plan_item_assignees);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("due_at", &self.due_at);
+        w.put("holding_type", &self.holding_type);
+        w.put("is_blocked", &self.is_blocked);
+        w.put("is_blocking", &self.is_blocking);
+        w.put("notes", &self.notes);
+        w.put("plan_id", &self.plan_id);
+        w.put("position", &self.position);
+        w.put("plan_section_id", &self.plan_section_id);
+        w.put("title", &self.title);
+        w.put("status", &self.status);
+        w.put("template_item_id", &self.template_item_id);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -24099,12 +24093,12 @@ impl NewPlanItem {
 impl serde::Serialize for NewPlanItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_section_id", &self.plan_section_id)?;
-        w.field("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("due_at", &self.due_at)?;
-        w.optional("holding_type", &self.holding_type)?;
+        w.field("plan_section_id", &self.plan_section_id);
+        w.field("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("notes", &self.notes);
+        w.optional("due_at", &self.due_at);
+        w.optional("holding_type", &self.holding_type);
         w.end()
     }
 }
@@ -24173,12 +24167,12 @@ impl PlanItemBulkUpdatePlanItem {
 impl serde::Serialize for PlanItemBulkUpdatePlanItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("due_at", &self.due_at)?;
-        w.optional("status_id", &self.status_id)?;
+        w.field("id", &self.id);
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("notes", &self.notes);
+        w.optional("due_at", &self.due_at);
+        w.optional("status_id", &self.status_id);
         w.end()
     }
 }
@@ -24199,7 +24193,7 @@ impl PlanItemBulkUpdate {
 impl serde::Serialize for PlanItemBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_items", &self.plan_items)?;
+        w.field("plan_items", &self.plan_items);
         w.end()
     }
 }
@@ -24223,7 +24217,7 @@ impl PlanItemCreateFromItem {
 impl serde::Serialize for PlanItemCreateFromItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_item_id", &self.plan_item_id)?;
+        w.field("plan_item_id", &self.plan_item_id);
         w.end()
     }
 }
@@ -24299,12 +24293,12 @@ impl PlanItemUpdate {
 impl serde::Serialize for PlanItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("due_at", &self.due_at)?;
-        w.optional("holding_type", &self.holding_type)?;
-        w.optional("status_id", &self.status_id)?;
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("notes", &self.notes);
+        w.optional("due_at", &self.due_at);
+        w.optional("holding_type", &self.holding_type);
+        w.optional("status_id", &self.status_id);
         w.end()
     }
 }
@@ -24372,21 +24366,21 @@ impl<'de> serde::Deserialize<'de> for PlanReferencePayload {
 impl serde::Serialize for PlanReferencePayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("drawing_id", &self.drawing_id)?;
-        w.put("drawing_revision_id", &self.drawing_revision_id)?;
-        w.put("file_version_id", &self.file_version_id)?;
-        w.put("folder_id", &self.folder_id)?;
-        w.put("specification_section_id", &self.specification_section_id)?;
+        w.put("attachment", &self.attachment);
+        w.put("drawing_id", &self.drawing_id);
+        w.put("drawing_revision_id", &self.drawing_revision_id);
+        w.put("file_version_id", &self.file_version_id);
+        w.put("folder_id", &self.folder_id);
+        w.put("specification_section_id", &self.specification_section_id);
         w.put(
             "specification_section_current_revision_id",
             &self.specification_section_current_revision_id,
-        )?;
-        w.put("submittal_log_id", &self.submittal_log_id)?;
-        w.put("generic_tool_item_id", &self.generic_tool_item_id)?;
-        w.put("form_id", &self.form_id)?;
-        w.put("meeting_id", &self.meeting_id)?;
-        w.put("observation_item_id", &self.observation_item_id)?;
+        );
+        w.put("submittal_log_id", &self.submittal_log_id);
+        w.put("generic_tool_item_id", &self.generic_tool_item_id);
+        w.put("form_id", &self.form_id);
+        w.put("meeting_id", &self.meeting_id);
+        w.put("observation_item_id", &self.observation_item_id);
         w.end()
     }
 }
@@ -24514,14 +24508,14 @@ impl<'de> serde::Deserialize<'de> for PlanReference {
 impl serde::Serialize for PlanReference {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_item_id", &self.plan_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
+        w.put("id", &self.id);
+        w.put("plan_item_id", &self.plan_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("payload", &self.payload);
+        w.put("plan_id", &self.plan_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
+        w.put("deleted_at", &self.deleted_at);
         w.end()
     }
 }
@@ -24832,14 +24826,14 @@ impl NewPlanReferencePayload {
 impl serde::Serialize for NewPlanReferencePayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("drawing_revision_id", &self.drawing_revision_id)?;
-        w.optional("file_version_id", &self.file_version_id)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("submittal_log_id", &self.submittal_log_id)?;
-        w.optional("generic_tool_item_id", &self.generic_tool_item_id)?;
-        w.optional("form_id", &self.form_id)?;
-        w.optional("meeting_id", &self.meeting_id)?;
-        w.optional("observation_item_id", &self.observation_item_id)?;
+        w.optional("drawing_revision_id", &self.drawing_revision_id);
+        w.optional("file_version_id", &self.file_version_id);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("submittal_log_id", &self.submittal_log_id);
+        w.optional("generic_tool_item_id", &self.generic_tool_item_id);
+        w.optional("form_id", &self.form_id);
+        w.optional("meeting_id", &self.meeting_id);
+        w.optional("observation_item_id", &self.observation_item_id);
         w.end()
     }
 }
@@ -24873,9 +24867,9 @@ impl PlanReferenceBulkCreatePlanReference {
 impl serde::Serialize for PlanReferenceBulkCreatePlanReference {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_item_id", &self.plan_item_id)?;
-        w.field("type", &self.type_)?;
-        w.field("payload", &self.payload)?;
+        w.field("plan_item_id", &self.plan_item_id);
+        w.field("type", &self.type_);
+        w.field("payload", &self.payload);
         w.end()
     }
 }
@@ -24898,7 +24892,7 @@ impl PlanReferenceBulkCreate {
 impl serde::Serialize for PlanReferenceBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_references", &self.plan_references)?;
+        w.field("plan_references", &self.plan_references);
         w.end()
     }
 }
@@ -24945,8 +24939,8 @@ impl NewPlanSection {
 impl serde::Serialize for NewPlanSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_id", &self.plan_id)?;
-        w.field("title", &self.title)?;
+        w.field("plan_id", &self.plan_id);
+        w.field("title", &self.title);
         w.end()
     }
 }
@@ -24996,12 +24990,12 @@ impl<'de> serde::Deserialize<'de> for PlanSectionDetailShort {
 impl serde::Serialize for PlanSectionDetailShort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("position", &self.position)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("plan_id", &self.plan_id);
+        w.put("position", &self.position);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -25054,13 +25048,13 @@ impl<'de> serde::Deserialize<'de> for PlanSectionDetailWithPlanItems {
 impl serde::Serialize for PlanSectionDetailWithPlanItems {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("position", &self.position)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("plan_items", &self.plan_items)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("plan_id", &self.plan_id);
+        w.put("position", &self.position);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("plan_items", &self.plan_items);
         w.end()
     }
 }
@@ -25141,7 +25135,7 @@ impl PlanSectionCreateFromSection {
 impl serde::Serialize for PlanSectionCreateFromSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_section_id", &self.plan_section_id)?;
+        w.field("plan_section_id", &self.plan_section_id);
         w.end()
     }
 }
@@ -25170,7 +25164,7 @@ impl PlanSectionUpdate {
 impl serde::Serialize for PlanSectionUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
+        w.optional("title", &self.title);
         w.end()
     }
 }
@@ -25213,10 +25207,10 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateApprover {
 impl serde::Serialize for PlanTemplateApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("party", &self.party)?;
+        w.put("id", &self.id);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("party", &self.party);
         w.end()
     }
 }
@@ -25243,8 +25237,8 @@ impl NewPlanTemplateApprover {
 impl serde::Serialize for NewPlanTemplateApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_id", &self.plan_template_id)?;
-        w.field("party_id", &self.party_id)?;
+        w.field("plan_template_id", &self.plan_template_id);
+        w.field("party_id", &self.party_id);
         w.end()
     }
 }
@@ -25271,8 +25265,8 @@ impl PlanTemplateApproverBulkCreate {
 impl serde::Serialize for PlanTemplateApproverBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_id", &self.plan_template_id)?;
-        w.field("party_ids", &self.party_ids)?;
+        w.field("plan_template_id", &self.plan_template_id);
+        w.field("party_ids", &self.party_ids);
         w.end()
     }
 }
@@ -25299,8 +25293,8 @@ impl PlanTemplateApproverBulkDestroy {
 impl serde::Serialize for PlanTemplateApproverBulkDestroy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_id", &self.plan_template_id)?;
-        w.field("ids", &self.ids)?;
+        w.field("plan_template_id", &self.plan_template_id);
+        w.field("ids", &self.ids);
         w.end()
     }
 }
@@ -25357,15 +25351,15 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateItemAssigneeItem {
 impl serde::Serialize for PlanTemplateItemAssigneeItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("party", &self.party)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("role", &self.role)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("verification_method", &self.verification_method)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("is_holding", &self.is_holding);
+        w.put("party", &self.party);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("role", &self.role);
+        w.put("updated_at", &self.updated_at);
+        w.put("verification_method", &self.verification_method);
         w.end()
     }
 }
@@ -25425,11 +25419,11 @@ impl PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee {
 impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("is_holding", &self.is_holding)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("role", &self.role)?;
-        w.optional("verification_method_id", &self.verification_method_id)?;
+        w.field("id", &self.id);
+        w.optional("is_holding", &self.is_holding);
+        w.optional("party_id", &self.party_id);
+        w.optional("role", &self.role);
+        w.optional("verification_method_id", &self.verification_method_id);
         w.end()
     }
 }
@@ -25458,7 +25452,7 @@ impl PlanTemplateItemAssigneeBulkUpdate {
 impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_assignees", &self.plan_template_item_assignees)?;
+        w.field("plan_template_item_assignees", &self.plan_template_item_assignees);
         w.end()
     }
 }
@@ -25509,13 +25503,13 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateItemPlanTemplateItemAssignee {
 impl serde::Serialize for PlanTemplateItemPlanTemplateItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("party", &self.party)?;
-        w.put("role", &self.role)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("verification_method", &self.verification_method)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("is_holding", &self.is_holding);
+        w.put("party", &self.party);
+        w.put("role", &self.role);
+        w.put("updated_at", &self.updated_at);
+        w.put("verification_method", &self.verification_method);
         w.end()
     }
 }
@@ -25581,17 +25575,17 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateItem {
 impl serde::Serialize for PlanTemplateItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_assignees", &self.plan_template_item_assignees)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("description", &self.description)?;
-        w.put("holding_type", &self.holding_type)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("position", &self.position)?;
-        w.put("plan_template_section_id", &self.plan_template_section_id)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_assignees", &self.plan_template_item_assignees);
+        w.put("created_at", &self.created_at);
+        w.put("due_at", &self.due_at);
+        w.put("description", &self.description);
+        w.put("holding_type", &self.holding_type);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("position", &self.position);
+        w.put("plan_template_section_id", &self.plan_template_section_id);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -25633,9 +25627,9 @@ impl PlanTemplateItemBulkUpdatePlanTemplateItem {
 impl serde::Serialize for PlanTemplateItemBulkUpdatePlanTemplateItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_at", &self.due_at)?;
+        w.field("id", &self.id);
+        w.optional("description", &self.description);
+        w.optional("due_at", &self.due_at);
         w.end()
     }
 }
@@ -25660,7 +25654,7 @@ impl PlanTemplateItemBulkUpdate {
 impl serde::Serialize for PlanTemplateItemBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_items", &self.plan_template_items)?;
+        w.field("plan_template_items", &self.plan_template_items);
         w.end()
     }
 }
@@ -25705,11 +25699,11 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateItemBulkUpdateResult {
 impl serde::Serialize for PlanTemplateItemBulkUpdateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("status", &self.status)?;
-        w.put("errors", &self.errors)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("due_at", &self.due_at);
+        w.put("status", &self.status);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -25756,11 +25750,11 @@ impl<'de> serde::Deserialize<'de> for DocumentManagementDocumentReference {
 impl serde::Serialize for DocumentManagementDocumentReference {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("collection_id", &self.collection_id)?;
-        w.put("container_id", &self.container_id)?;
-        w.put("document_revision_id", &self.document_revision_id)?;
-        w.put("document_name", &self.document_name)?;
-        w.put("viewer_url", &self.viewer_url)?;
+        w.put("collection_id", &self.collection_id);
+        w.put("container_id", &self.container_id);
+        w.put("document_revision_id", &self.document_revision_id);
+        w.put("document_name", &self.document_name);
+        w.put("viewer_url", &self.viewer_url);
         w.end()
     }
 }
@@ -25834,25 +25828,25 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateReferencePayload {
 impl serde::Serialize for PlanTemplateReferencePayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("drawing_id", &self.drawing_id)?;
-        w.put("drawing_revision_id", &self.drawing_revision_id)?;
-        w.put("file_version_id", &self.file_version_id)?;
-        w.put("folder_id", &self.folder_id)?;
-        w.put("specification_section_id", &self.specification_section_id)?;
+        w.put("attachment", &self.attachment);
+        w.put("drawing_id", &self.drawing_id);
+        w.put("drawing_revision_id", &self.drawing_revision_id);
+        w.put("file_version_id", &self.file_version_id);
+        w.put("folder_id", &self.folder_id);
+        w.put("specification_section_id", &self.specification_section_id);
         w.put(
             "specification_section_current_revision_id",
             &self.specification_section_current_revision_id,
-        )?;
-        w.put("generic_tool_item_id", &self.generic_tool_item_id)?;
-        w.put("form_id", &self.form_id)?;
-        w.put("image_id", &self.image_id)?;
-        w.put("meeting_id", &self.meeting_id)?;
-        w.put("observation_item_id", &self.observation_item_id)?;
+        );
+        w.put("generic_tool_item_id", &self.generic_tool_item_id);
+        w.put("form_id", &self.form_id);
+        w.put("image_id", &self.image_id);
+        w.put("meeting_id", &self.meeting_id);
+        w.put("observation_item_id", &self.observation_item_id);
         w.put(
             "document_management_document_reference",
             &self.document_management_document_reference,
-        )?;
+        );
         w.end()
     }
 }
@@ -25984,13 +25978,13 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateReference {
 impl serde::Serialize for PlanTemplateReference {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("payload", &self.payload);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -26315,8 +26309,8 @@ impl PlanTemplateReferenceDocumentManagementDocumentReference {
 impl serde::Serialize for PlanTemplateReferenceDocumentManagementDocumentReference {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("collection_id", &self.collection_id)?;
-        w.optional("container_id", &self.container_id)?;
+        w.optional("collection_id", &self.collection_id);
+        w.optional("container_id", &self.container_id);
         w.end()
     }
 }
@@ -26425,18 +26419,18 @@ impl NewPlanTemplateReferenceJsonPayload {
 impl serde::Serialize for NewPlanTemplateReferenceJsonPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("drawing_revision_id", &self.drawing_revision_id)?;
-        w.optional("file_version_id", &self.file_version_id)?;
+        w.optional("drawing_revision_id", &self.drawing_revision_id);
+        w.optional("file_version_id", &self.file_version_id);
         w.optional(
             "document_management_document_reference",
             &self.document_management_document_reference,
-        )?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("generic_tool_item_id", &self.generic_tool_item_id)?;
-        w.optional("form_id", &self.form_id)?;
-        w.optional("image_id", &self.image_id)?;
-        w.optional("meeting_id", &self.meeting_id)?;
-        w.optional("observation_item_id", &self.observation_item_id)?;
+        );
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("generic_tool_item_id", &self.generic_tool_item_id);
+        w.optional("form_id", &self.form_id);
+        w.optional("image_id", &self.image_id);
+        w.optional("meeting_id", &self.meeting_id);
+        w.optional("observation_item_id", &self.observation_item_id);
         w.end()
     }
 }
@@ -26470,9 +26464,9 @@ impl NewPlanTemplateReferenceJson {
 impl serde::Serialize for NewPlanTemplateReferenceJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_id", &self.plan_template_item_id)?;
-        w.field("type", &self.type_)?;
-        w.field("payload", &self.payload)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id);
+        w.field("type", &self.type_);
+        w.field("payload", &self.payload);
         w.end()
     }
 }
@@ -26629,19 +26623,19 @@ impl PlanTemplateReferenceBulkCreatePlanTemplateReferencePayload {
 impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReferencePayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("drawing_revision_id", &self.drawing_revision_id)?;
-        w.optional("file_version_id", &self.file_version_id)?;
+        w.optional("drawing_revision_id", &self.drawing_revision_id);
+        w.optional("file_version_id", &self.file_version_id);
         w.optional(
             "document_management_document_reference",
             &self.document_management_document_reference,
-        )?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("submittal_log_id", &self.submittal_log_id)?;
-        w.optional("generic_tool_item_id", &self.generic_tool_item_id)?;
-        w.optional("form_id", &self.form_id)?;
-        w.optional("image_id", &self.image_id)?;
-        w.optional("meeting_id", &self.meeting_id)?;
-        w.optional("observation_item_id", &self.observation_item_id)?;
+        );
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("submittal_log_id", &self.submittal_log_id);
+        w.optional("generic_tool_item_id", &self.generic_tool_item_id);
+        w.optional("form_id", &self.form_id);
+        w.optional("image_id", &self.image_id);
+        w.optional("meeting_id", &self.meeting_id);
+        w.optional("observation_item_id", &self.observation_item_id);
         w.end()
     }
 }
@@ -26675,9 +26669,9 @@ impl PlanTemplateReferenceBulkCreatePlanTemplateReference {
 impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReference {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_item_id", &self.plan_template_item_id)?;
-        w.field("type", &self.type_)?;
-        w.field("payload", &self.payload)?;
+        w.field("plan_template_item_id", &self.plan_template_item_id);
+        w.field("type", &self.type_);
+        w.field("payload", &self.payload);
         w.end()
     }
 }
@@ -26706,7 +26700,7 @@ impl PlanTemplateReferenceBulkCreate {
 impl serde::Serialize for PlanTemplateReferenceBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_template_references", &self.plan_template_references)?;
+        w.field("plan_template_references", &self.plan_template_references);
         w.end()
     }
 }
@@ -26813,18 +26807,18 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateItem2 {
 impl serde::Serialize for PlanTemplateItem2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("location", &self.location)?;
-        w.put("manager", &self.manager)?;
-        w.put("status", &self.status)?;
-        w.put("private", &self.private)?;
-        w.put("title", &self.title)?;
-        w.put("plan_type", &self.plan_type)?;
-        w.put("provider_type", &self.provider_type)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("location", &self.location);
+        w.put("manager", &self.manager);
+        w.put("status", &self.status);
+        w.put("private", &self.private);
+        w.put("title", &self.title);
+        w.put("plan_type", &self.plan_type);
+        w.put("provider_type", &self.provider_type);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -26865,9 +26859,9 @@ impl<'de> serde::Deserialize<'de> for PlanTestRecordRequestPayload {
 impl serde::Serialize for PlanTestRecordRequestPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("checklist_template_id", &self.checklist_template_id)?;
-        w.put("form_template_id", &self.form_template_id)?;
-        w.put("generic_tool_id", &self.generic_tool_id)?;
+        w.put("checklist_template_id", &self.checklist_template_id);
+        w.put("form_template_id", &self.form_template_id);
+        w.put("generic_tool_id", &self.generic_tool_id);
         w.end()
     }
 }
@@ -26926,15 +26920,15 @@ impl<'de> serde::Deserialize<'de> for PlanTestRecordRequest {
 impl serde::Serialize for PlanTestRecordRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_item_id", &self.plan_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("plan_test_records_count", &self.plan_test_records_count)?;
-        w.put("type", &self.type_)?;
-        w.put("type_id", &self.type_id)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_item_id", &self.plan_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("payload", &self.payload);
+        w.put("plan_id", &self.plan_id);
+        w.put("plan_test_records_count", &self.plan_test_records_count);
+        w.put("type", &self.type_);
+        w.put("type_id", &self.type_id);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -26970,9 +26964,9 @@ impl NewPlanTestRecordRequest {
 impl serde::Serialize for NewPlanTestRecordRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_item_id", &self.plan_item_id)?;
-        w.field("type", &self.type_)?;
-        w.optional("payload", &self.payload)?;
+        w.field("plan_item_id", &self.plan_item_id);
+        w.field("type", &self.type_);
+        w.optional("payload", &self.payload);
         w.end()
     }
 }
@@ -26995,7 +26989,7 @@ impl PlanTestRecordRequestBulkCreate {
 impl serde::Serialize for PlanTestRecordRequestBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_test_record_requests", &self.plan_test_record_requests)?;
+        w.field("plan_test_record_requests", &self.plan_test_record_requests);
         w.end()
     }
 }
@@ -27056,16 +27050,16 @@ impl<'de> serde::Deserialize<'de> for PlanTestRecordPayload {
 impl serde::Serialize for PlanTestRecordPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("checklist_id", &self.checklist_id)?;
-        w.put("checklist_template_id", &self.checklist_template_id)?;
-        w.put("form_id", &self.form_id)?;
-        w.put("form_template_id", &self.form_template_id)?;
-        w.put("generic_tool_id", &self.generic_tool_id)?;
-        w.put("generic_tool_item_id", &self.generic_tool_item_id)?;
-        w.put("meeting_id", &self.meeting_id)?;
-        w.put("submittal_log_id", &self.submittal_log_id)?;
-        w.put("observation_item_id", &self.observation_item_id)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("checklist_id", &self.checklist_id);
+        w.put("checklist_template_id", &self.checklist_template_id);
+        w.put("form_id", &self.form_id);
+        w.put("form_template_id", &self.form_template_id);
+        w.put("generic_tool_id", &self.generic_tool_id);
+        w.put("generic_tool_item_id", &self.generic_tool_item_id);
+        w.put("meeting_id", &self.meeting_id);
+        w.put("submittal_log_id", &self.submittal_log_id);
+        w.put("observation_item_id", &self.observation_item_id);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -27190,14 +27184,14 @@ impl<'de> serde::Deserialize<'de> for PlanTestRecord {
 impl serde::Serialize for PlanTestRecord {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_item_id", &self.plan_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("plan_test_record_request_id", &self.plan_test_record_request_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_item_id", &self.plan_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("payload", &self.payload);
+        w.put("plan_id", &self.plan_id);
+        w.put("plan_test_record_request_id", &self.plan_test_record_request_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -27334,10 +27328,10 @@ impl NewPlanTestRecordJson {
 impl serde::Serialize for NewPlanTestRecordJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_item_id", &self.plan_item_id)?;
-        w.field("plan_test_record_request_id", &self.plan_test_record_request_id)?;
-        w.field("type", &self.type_)?;
-        w.field("payload", &self.payload)?;
+        w.field("plan_item_id", &self.plan_item_id);
+        w.field("plan_test_record_request_id", &self.plan_test_record_request_id);
+        w.field("type", &self.type_);
+        w.field("payload", &self.payload);
         w.end()
     }
 }
@@ -27414,12 +27408,12 @@ impl<'de> serde::Deserialize<'de> for PlanPlanStatus {
 impl serde::Serialize for PlanPlanStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("global", &self.global)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("global", &self.global);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -27558,25 +27552,25 @@ impl<'de> serde::Deserialize<'de> for Plan {
 impl serde::Serialize for Plan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("closed_item_count", &self.closed_item_count)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("description", &self.description)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("location", &self.location)?;
-        w.put("manager", &self.manager)?;
-        w.put("number", &self.number)?;
-        w.put("plan_type", &self.plan_type)?;
-        w.put("plan_status", &self.plan_status)?;
-        w.put("plan_approvers", &self.plan_approvers)?;
-        w.put("plan_receivers", &self.plan_receivers)?;
-        w.put("private", &self.private)?;
-        w.put("status", &self.status)?;
-        w.put("status_type", &self.status_type)?;
-        w.put("title", &self.title)?;
-        w.put("total_item_count", &self.total_item_count)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("closed_item_count", &self.closed_item_count);
+        w.put("created_at", &self.created_at);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("description", &self.description);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("location", &self.location);
+        w.put("manager", &self.manager);
+        w.put("number", &self.number);
+        w.put("plan_type", &self.plan_type);
+        w.put("plan_status", &self.plan_status);
+        w.put("plan_approvers", &self.plan_approvers);
+        w.put("plan_receivers", &self.plan_receivers);
+        w.put("private", &self.private);
+        w.put("status", &self.status);
+        w.put("status_type", &self.status_type);
+        w.put("title", &self.title);
+        w.put("total_item_count", &self.total_item_count);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -27664,15 +27658,15 @@ impl NewPlan {
 impl serde::Serialize for NewPlan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("private", &self.private)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("manager_id", &self.manager_id)?;
-        w.field("plan_type_id", &self.plan_type_id)?;
-        w.optional("plan_approvers_attributes", &self.plan_approvers_attributes)?;
-        w.optional("plan_receivers_attributes", &self.plan_receivers_attributes)?;
-        w.entries(&self.additional_properties)?;
+        w.field("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("private", &self.private);
+        w.optional("location_id", &self.location_id);
+        w.optional("manager_id", &self.manager_id);
+        w.field("plan_type_id", &self.plan_type_id);
+        w.optional("plan_approvers_attributes", &self.plan_approvers_attributes);
+        w.optional("plan_receivers_attributes", &self.plan_receivers_attributes);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -27782,16 +27776,16 @@ impl PlanUpdate {
 impl serde::Serialize for PlanUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("private", &self.private)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("manager_id", &self.manager_id)?;
-        w.optional("plan_type_id", &self.plan_type_id)?;
-        w.optional("status_id", &self.status_id)?;
-        w.optional("plan_approvers_attributes", &self.plan_approvers_attributes)?;
-        w.optional("plan_receivers_attributes", &self.plan_receivers_attributes)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("private", &self.private);
+        w.optional("location_id", &self.location_id);
+        w.optional("manager_id", &self.manager_id);
+        w.optional("plan_type_id", &self.plan_type_id);
+        w.optional("status_id", &self.status_id);
+        w.optional("plan_approvers_attributes", &self.plan_approvers_attributes);
+        w.optional("plan_receivers_attributes", &self.plan_receivers_attributes);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -27842,15 +27836,15 @@ impl<'de> serde::Deserialize<'de> for TimecardEntryCrew {
 impl serde::Serialize for TimecardEntryCrew {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("employees", &self.employees)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("lead", &self.lead)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("employees", &self.employees);
+        w.put("created_by", &self.created_by);
+        w.put("lead", &self.lead);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -27919,20 +27913,20 @@ impl<'de> serde::Deserialize<'de> for ActualProductionQuantity {
 impl serde::Serialize for ActualProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("unit_of_measure", &self.unit_of_measure)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("timesheet_id", &self.timesheet_id)?;
-        w.put("location", &self.location)?;
-        w.put("crew", &self.crew)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("date", &self.date)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("unit_of_measure", &self.unit_of_measure);
+        w.put("quantity", &self.quantity);
+        w.put("timesheet_id", &self.timesheet_id);
+        w.put("location", &self.location);
+        w.put("crew", &self.crew);
+        w.put("sub_job", &self.sub_job);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("cost_code", &self.cost_code);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("created_by", &self.created_by);
+        w.put("date", &self.date);
         w.end()
     }
 }
@@ -28029,15 +28023,15 @@ impl NewActualProductionQuantity {
 impl serde::Serialize for NewActualProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("quantity", &self.quantity)?;
-        w.optional("description", &self.description)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("date", &self.date)?;
+        w.field("quantity", &self.quantity);
+        w.optional("description", &self.description);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("date", &self.date);
         w.end()
     }
 }
@@ -28119,14 +28113,14 @@ impl ActualProductionQuantityBulkCreateActualProductionQuantity {
 impl serde::Serialize for ActualProductionQuantityBulkCreateActualProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("quantity", &self.quantity)?;
-        w.optional("description", &self.description)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.field("cost_code_id", &self.cost_code_id)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
+        w.field("quantity", &self.quantity);
+        w.optional("description", &self.description);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.field("cost_code_id", &self.cost_code_id);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("sub_job_id", &self.sub_job_id);
         w.end()
     }
 }
@@ -28155,7 +28149,7 @@ impl ActualProductionQuantityBulkCreate {
 impl serde::Serialize for ActualProductionQuantityBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("actual_production_quantities", &self.actual_production_quantities)?;
+        w.field("actual_production_quantities", &self.actual_production_quantities);
         w.end()
     }
 }
@@ -28188,7 +28182,7 @@ impl<'de> serde::Deserialize<'de> for ActualProductionQuantityBulkCreateResult {
 impl serde::Serialize for ActualProductionQuantityBulkCreateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
+        w.put("entities", &self.entities);
         w.end()
     }
 }
@@ -28212,7 +28206,7 @@ impl ActualProductionQuantityBulkDestroy {
 impl serde::Serialize for ActualProductionQuantityBulkDestroy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("actual_production_quantity_ids", &self.actual_production_quantity_ids)?;
+        w.field("actual_production_quantity_ids", &self.actual_production_quantity_ids);
         w.end()
     }
 }
@@ -28273,11 +28267,11 @@ impl ActualProductionQuantityBulkUpdateActualProductionQuantity {
 impl serde::Serialize for ActualProductionQuantityBulkUpdateActualProductionQuantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.optional("description", &self.description)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("location_id", &self.location_id)?;
+        w.field("id", &self.id);
+        w.optional("description", &self.description);
+        w.optional("quantity", &self.quantity);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("location_id", &self.location_id);
         w.end()
     }
 }
@@ -28306,7 +28300,7 @@ impl ActualProductionQuantityBulkUpdate {
 impl serde::Serialize for ActualProductionQuantityBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("actual_production_quantities", &self.actual_production_quantities)?;
+        w.field("actual_production_quantities", &self.actual_production_quantities);
         w.end()
     }
 }
@@ -28357,10 +28351,10 @@ impl ActualProductionQuantityQuery {
 impl serde::Serialize for ActualProductionQuantityQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.field("quantity", &self.quantity)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("location_id", &self.location_id)?;
+        w.optional("description", &self.description);
+        w.field("quantity", &self.quantity);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("location_id", &self.location_id);
         w.end()
     }
 }
@@ -28445,25 +28439,25 @@ impl<'de> serde::Deserialize<'de> for CallLog {
 impl serde::Serialize for CallLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("subject_to", &self.subject_to)?;
-        w.put("subject_from", &self.subject_from)?;
-        w.put("description", &self.description)?;
-        w.put("start_hour", &self.start_hour)?;
-        w.put("start_minute", &self.start_minute)?;
-        w.put("end_hour", &self.end_hour)?;
-        w.put("end_minute", &self.end_minute)?;
-        w.put("permissions", &self.permissions)?;
-        w.put("position", &self.position)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("subject_to", &self.subject_to);
+        w.put("subject_from", &self.subject_from);
+        w.put("description", &self.description);
+        w.put("start_hour", &self.start_hour);
+        w.put("start_minute", &self.start_minute);
+        w.put("end_hour", &self.end_hour);
+        w.put("end_minute", &self.end_minute);
+        w.put("permissions", &self.permissions);
+        w.put("position", &self.position);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -28654,7 +28648,7 @@ impl NewCallLogJson {
 impl serde::Serialize for NewCallLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("call_log", &self.call_log)?;
+        w.field("call_log", &self.call_log);
         w.end()
     }
 }
@@ -28702,12 +28696,12 @@ impl<'de> serde::Deserialize<'de> for ItemResponse {
 impl serde::Serialize for ItemResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("status", &self.status)?;
-        w.put("responded_at", &self.responded_at)?;
-        w.put("responder", &self.responder)?;
-        w.put("item_type", &self.item_type)?;
-        w.put("payload", &self.payload)?;
+        w.put("item_id", &self.item_id);
+        w.put("status", &self.status);
+        w.put("responded_at", &self.responded_at);
+        w.put("responder", &self.responder);
+        w.put("item_type", &self.item_type);
+        w.put("payload", &self.payload);
         w.end()
     }
 }
@@ -28775,11 +28769,11 @@ impl ItemItemResponse {
 impl serde::Serialize for ItemItemResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("status", &self.status)?;
-        w.optional("response_option_id", &self.response_option_id)?;
-        w.optional("text_value", &self.text_value)?;
-        w.optional("number_value", &self.number_value)?;
-        w.optional("date_value", &self.date_value)?;
+        w.optional("status", &self.status);
+        w.optional("response_option_id", &self.response_option_id);
+        w.optional("text_value", &self.text_value);
+        w.optional("number_value", &self.number_value);
+        w.optional("date_value", &self.date_value);
         w.end()
     }
 }
@@ -28839,16 +28833,16 @@ impl<'de> serde::Deserialize<'de> for ListItemAttachment2 {
 impl serde::Serialize for ListItemAttachment2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("viewable_document_id", &self.viewable_document_id)?;
-        w.put("attached_to_item_id", &self.attached_to_item_id)?;
-        w.put("attached_to_item_type", &self.attached_to_item_type)?;
-        w.put("viewer_url", &self.viewer_url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("viewable_document_id", &self.viewable_document_id);
+        w.put("attached_to_item_id", &self.attached_to_item_id);
+        w.put("attached_to_item_type", &self.attached_to_item_type);
+        w.put("viewer_url", &self.viewer_url);
         w.end()
     }
 }
@@ -28893,11 +28887,11 @@ impl<'de> serde::Deserialize<'de> for ListItemAttachment {
 impl serde::Serialize for ListItemAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("item_id", &self.item_id)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("attachment", &self.attachment);
+        w.put("item_id", &self.item_id);
         w.end()
     }
 }
@@ -28925,8 +28919,8 @@ impl ListItemAttachmentBulkCreate {
 impl serde::Serialize for ListItemAttachmentBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("item_id", &self.item_id)?;
-        w.field("prostore_file_ids", &self.prostore_file_ids)?;
+        w.field("item_id", &self.item_id);
+        w.field("prostore_file_ids", &self.prostore_file_ids);
         w.end()
     }
 }
@@ -28976,12 +28970,12 @@ impl<'de> serde::Deserialize<'de> for ListItemObservation {
 impl serde::Serialize for ListItemObservation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("checklist_item_id", &self.checklist_item_id)?;
-        w.put("checklist_list_id", &self.checklist_list_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("checklist_item_id", &self.checklist_item_id);
+        w.put("checklist_list_id", &self.checklist_list_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -29065,10 +29059,10 @@ impl<'de> serde::Deserialize<'de> for ListItemResponseSetResponse {
 impl serde::Serialize for ListItemResponseSetResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("corresponding_status", &self.corresponding_status)?;
-        w.put("item_status_id", &self.item_status_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("corresponding_status", &self.corresponding_status);
+        w.put("item_status_id", &self.item_status_id);
         w.end()
     }
 }
@@ -29113,11 +29107,11 @@ impl<'de> serde::Deserialize<'de> for ListItemResponseSet {
 impl serde::Serialize for ListItemResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("responses", &self.responses)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("responses", &self.responses);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -29191,21 +29185,21 @@ impl<'de> serde::Deserialize<'de> for ListItem {
 impl serde::Serialize for ListItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("details", &self.details)?;
-        w.put("item_response", &self.item_response)?;
-        w.put("list_id", &self.list_id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("responded_with", &self.responded_with)?;
-        w.put("response", &self.response)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("response_type_id", &self.response_type_id)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("status", &self.status)?;
-        w.put("template_item_id", &self.template_item_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("details", &self.details);
+        w.put("item_response", &self.item_response);
+        w.put("list_id", &self.list_id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("responded_with", &self.responded_with);
+        w.put("response", &self.response);
+        w.put("response_set", &self.response_set);
+        w.put("response_type_id", &self.response_type_id);
+        w.put("section_id", &self.section_id);
+        w.put("status", &self.status);
+        w.put("template_item_id", &self.template_item_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -29268,11 +29262,11 @@ impl<'de> serde::Deserialize<'de> for ListSection {
 impl serde::Serialize for ListSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("template_section_id", &self.template_section_id)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("template_section_id", &self.template_section_id);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -29322,12 +29316,12 @@ impl<'de> serde::Deserialize<'de> for DisplayCondition {
 impl serde::Serialize for DisplayCondition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("child_item_id", &self.child_item_id)?;
-        w.put("status_ids", &self.status_ids)?;
-        w.put("response_option_ids", &self.response_option_ids)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("child_item_id", &self.child_item_id);
+        w.put("status_ids", &self.status_ids);
+        w.put("response_option_ids", &self.response_option_ids);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -29364,8 +29358,8 @@ impl<'de> serde::Deserialize<'de> for SyncedTo {
 impl serde::Serialize for SyncedTo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("list_template_id", &self.list_template_id)?;
+        w.put("company_id", &self.company_id);
+        w.put("list_template_id", &self.list_template_id);
         w.end()
     }
 }
@@ -29433,19 +29427,19 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplate {
 impl serde::Serialize for ChecklistListTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("company_description", &self.company_description)?;
-        w.put("description", &self.description)?;
-        w.put("parent_inspection_item_id", &self.parent_inspection_item_id)?;
-        w.put("number", &self.number)?;
-        w.put("relative_position", &self.relative_position)?;
-        w.put("display_conditions", &self.display_conditions)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("trade", &self.trade)?;
-        w.put("synced_to", &self.synced_to)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("company_description", &self.company_description);
+        w.put("description", &self.description);
+        w.put("parent_inspection_item_id", &self.parent_inspection_item_id);
+        w.put("number", &self.number);
+        w.put("relative_position", &self.relative_position);
+        w.put("display_conditions", &self.display_conditions);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("trade", &self.trade);
+        w.put("synced_to", &self.synced_to);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -29482,8 +29476,8 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetailSectionItemSync
 impl serde::Serialize for ChecklistListTemplateDetailSectionItemSyncedTo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("item_id", &self.item_id)?;
+        w.put("company_id", &self.company_id);
+        w.put("item_id", &self.item_id);
         w.end()
     }
 }
@@ -29533,13 +29527,13 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetailSectionItem {
 impl serde::Serialize for ChecklistListTemplateDetailSectionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("position", &self.position)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("details", &self.details)?;
-        w.put("synced_to", &self.synced_to)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("section_id", &self.section_id);
+        w.put("position", &self.position);
+        w.put("response_set", &self.response_set);
+        w.put("details", &self.details);
+        w.put("synced_to", &self.synced_to);
         w.end()
     }
 }
@@ -29576,8 +29570,8 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetailSectionSyncedTo
 impl serde::Serialize for ChecklistListTemplateDetailSectionSyncedTo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("section_id", &self.section_id)?;
+        w.put("company_id", &self.company_id);
+        w.put("section_id", &self.section_id);
         w.end()
     }
 }
@@ -29621,11 +29615,11 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetailSection {
 impl serde::Serialize for ChecklistListTemplateDetailSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("items", &self.items)?;
-        w.put("synced_to", &self.synced_to)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("items", &self.items);
+        w.put("synced_to", &self.synced_to);
         w.end()
     }
 }
@@ -29707,25 +29701,25 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetail {
 impl serde::Serialize for ChecklistListTemplateDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("company_description", &self.company_description)?;
-        w.put("description", &self.description)?;
-        w.put("parent_inspection_item_id", &self.parent_inspection_item_id)?;
-        w.put("number", &self.number)?;
-        w.put("relative_position", &self.relative_position)?;
-        w.put("display_conditions", &self.display_conditions)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("trade", &self.trade)?;
-        w.put("synced_to", &self.synced_to)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("alternative_response_set_id", &self.alternative_response_set_id)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("sections", &self.sections)?;
-        w.put("company_attachments", &self.company_attachments)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("company_description", &self.company_description);
+        w.put("description", &self.description);
+        w.put("parent_inspection_item_id", &self.parent_inspection_item_id);
+        w.put("number", &self.number);
+        w.put("relative_position", &self.relative_position);
+        w.put("display_conditions", &self.display_conditions);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("trade", &self.trade);
+        w.put("synced_to", &self.synced_to);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("alternative_response_set_id", &self.alternative_response_set_id);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
+        w.put("response_set", &self.response_set);
+        w.put("sections", &self.sections);
+        w.put("company_attachments", &self.company_attachments);
         w.end()
     }
 }
@@ -29749,7 +29743,7 @@ impl ListTemplateCreateFromCompanyTemplate {
 impl serde::Serialize for ListTemplateCreateFromCompanyTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("source_template_id", &self.source_template_id)?;
+        w.field("source_template_id", &self.source_template_id);
         w.end()
     }
 }
@@ -29821,21 +29815,21 @@ for ChecklistListTemplateUseAlternativeResponseSetResult {
 impl serde::Serialize for ChecklistListTemplateUseAlternativeResponseSetResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("company_description", &self.company_description)?;
-        w.put("description", &self.description)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("trade", &self.trade)?;
-        w.put("synced_to", &self.synced_to)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("alternative_response_set_id", &self.alternative_response_set_id)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("sections", &self.sections)?;
-        w.put("company_attachments", &self.company_attachments)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("company_description", &self.company_description);
+        w.put("description", &self.description);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("trade", &self.trade);
+        w.put("synced_to", &self.synced_to);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("alternative_response_set_id", &self.alternative_response_set_id);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
+        w.put("response_set", &self.response_set);
+        w.put("sections", &self.sections);
+        w.put("company_attachments", &self.company_attachments);
         w.end()
     }
 }
@@ -29968,13 +29962,13 @@ impl<'de> serde::Deserialize<'de> for ListLocation {
 impl serde::Serialize for ListLocation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("code", &self.code)?;
-        w.put("node_name", &self.node_name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("code", &self.code);
+        w.put("node_name", &self.node_name);
+        w.put("parent_id", &self.parent_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -30026,13 +30020,13 @@ impl<'de> serde::Deserialize<'de> for ListAttachment2 {
 impl serde::Serialize for ListAttachment2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("name", &self.name)?;
-        w.put("filename", &self.filename)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("viewable_document_id", &self.viewable_document_id)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("name", &self.name);
+        w.put("filename", &self.filename);
+        w.put("content_type", &self.content_type);
+        w.put("viewable_document_id", &self.viewable_document_id);
         w.end()
     }
 }
@@ -30180,47 +30174,47 @@ impl<'de> serde::Deserialize<'de> for List {
 impl serde::Serialize for List {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("list_template_id", &self.list_template_id)?;
-        w.put("list_template_name", &self.list_template_name)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("location", &self.location)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("drawing_ids", &self.drawing_ids)?;
-        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids)?;
-        w.put("default_response_phrasing", &self.default_response_phrasing)?;
-        w.put("description", &self.description)?;
-        w.put("deleted", &self.deleted)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("inspection_date", &self.inspection_date)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("private", &self.private)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("closed_by", &self.closed_by)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("point_of_contact", &self.point_of_contact)?;
-        w.put("trade", &self.trade)?;
-        w.put("inspectors", &self.inspectors)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("signature_requests", &self.signature_requests)?;
-        w.put("managed_equipment_id", &self.managed_equipment_id)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("conforming_item_count", &self.conforming_item_count)?;
-        w.put("deficient_item_count", &self.deficient_item_count)?;
-        w.put("not_applicable_item_count", &self.not_applicable_item_count)?;
-        w.put("neutral_item_count", &self.neutral_item_count)?;
-        w.put("inspected_item_count", &self.inspected_item_count)?;
-        w.put("observations_count", &self.observations_count)?;
-        w.put("closed_observations_count", &self.closed_observations_count)?;
-        w.put("item_count", &self.item_count)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("template_id", &self.template_id)?;
-        w.put("overdue", &self.overdue)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("list_template_id", &self.list_template_id);
+        w.put("list_template_name", &self.list_template_name);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("location", &self.location);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("closed_at", &self.closed_at);
+        w.put("drawing_ids", &self.drawing_ids);
+        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids);
+        w.put("default_response_phrasing", &self.default_response_phrasing);
+        w.put("description", &self.description);
+        w.put("deleted", &self.deleted);
+        w.put("due_at", &self.due_at);
+        w.put("inspection_date", &self.inspection_date);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("private", &self.private);
+        w.put("created_by", &self.created_by);
+        w.put("closed_by", &self.closed_by);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("point_of_contact", &self.point_of_contact);
+        w.put("trade", &self.trade);
+        w.put("inspectors", &self.inspectors);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("signature_requests", &self.signature_requests);
+        w.put("managed_equipment_id", &self.managed_equipment_id);
+        w.put("specification_section", &self.specification_section);
+        w.put("attachments", &self.attachments);
+        w.put("conforming_item_count", &self.conforming_item_count);
+        w.put("deficient_item_count", &self.deficient_item_count);
+        w.put("not_applicable_item_count", &self.not_applicable_item_count);
+        w.put("neutral_item_count", &self.neutral_item_count);
+        w.put("inspected_item_count", &self.inspected_item_count);
+        w.put("observations_count", &self.observations_count);
+        w.put("closed_observations_count", &self.closed_observations_count);
+        w.put("item_count", &self.item_count);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("template_id", &self.template_id);
+        w.put("overdue", &self.overdue);
         w.end()
     }
 }
@@ -30410,23 +30404,23 @@ impl ListInput {
 impl serde::Serialize for ListInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_at", &self.due_at)?;
-        w.optional("inspection_date", &self.inspection_date)?;
-        w.optional("inspection_type_id", &self.inspection_type_id)?;
-        w.optional("number", &self.number)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("point_of_contact_id", &self.point_of_contact_id)?;
-        w.optional("inspector_ids", &self.inspector_ids)?;
-        w.optional("private", &self.private)?;
-        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.optional("spec_section_id", &self.spec_section_id)?;
-        w.optional("status", &self.status)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("description", &self.description);
+        w.optional("due_at", &self.due_at);
+        w.optional("inspection_date", &self.inspection_date);
+        w.optional("inspection_type_id", &self.inspection_type_id);
+        w.optional("number", &self.number);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("point_of_contact_id", &self.point_of_contact_id);
+        w.optional("inspector_ids", &self.inspector_ids);
+        w.optional("private", &self.private);
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id);
+        w.optional("spec_section_id", &self.spec_section_id);
+        w.optional("status", &self.status);
+        w.optional("trade_id", &self.trade_id);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("location_id", &self.location_id);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -30452,8 +30446,8 @@ impl NewChecklistList {
 impl serde::Serialize for NewChecklistList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("list_template_id", &self.list_template_id)?;
-        w.field("list", &self.list)?;
+        w.field("list_template_id", &self.list_template_id);
+        w.field("list", &self.list);
         w.end()
     }
 }
@@ -30624,45 +30618,45 @@ impl<'de> serde::Deserialize<'de> for ListGroupedIndex {
 impl serde::Serialize for ListGroupedIndex {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("list_template_id", &self.list_template_id)?;
-        w.put("list_template_name", &self.list_template_name)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("location", &self.location)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("default_response_phrasing", &self.default_response_phrasing)?;
-        w.put("description", &self.description)?;
-        w.put("deleted", &self.deleted)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("inspection_date", &self.inspection_date)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("private", &self.private)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("closed_by", &self.closed_by)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("point_of_contact", &self.point_of_contact)?;
-        w.put("trade", &self.trade)?;
-        w.put("inspectors", &self.inspectors)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("signature_requests", &self.signature_requests)?;
-        w.put("managed_equipment_id", &self.managed_equipment_id)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("permissions", &self.permissions)?;
-        w.put("conforming_item_count", &self.conforming_item_count)?;
-        w.put("deficient_item_count", &self.deficient_item_count)?;
-        w.put("not_applicable_item_count", &self.not_applicable_item_count)?;
-        w.put("neutral_item_count", &self.neutral_item_count)?;
-        w.put("inspected_item_count", &self.inspected_item_count)?;
-        w.put("observations_count", &self.observations_count)?;
-        w.put("closed_observations_count", &self.closed_observations_count)?;
-        w.put("item_count", &self.item_count)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("template_id", &self.template_id)?;
-        w.put("overdue", &self.overdue)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("list_template_id", &self.list_template_id);
+        w.put("list_template_name", &self.list_template_name);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("location", &self.location);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("closed_at", &self.closed_at);
+        w.put("default_response_phrasing", &self.default_response_phrasing);
+        w.put("description", &self.description);
+        w.put("deleted", &self.deleted);
+        w.put("due_at", &self.due_at);
+        w.put("inspection_date", &self.inspection_date);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("private", &self.private);
+        w.put("created_by", &self.created_by);
+        w.put("closed_by", &self.closed_by);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("point_of_contact", &self.point_of_contact);
+        w.put("trade", &self.trade);
+        w.put("inspectors", &self.inspectors);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("signature_requests", &self.signature_requests);
+        w.put("managed_equipment_id", &self.managed_equipment_id);
+        w.put("specification_section", &self.specification_section);
+        w.put("permissions", &self.permissions);
+        w.put("conforming_item_count", &self.conforming_item_count);
+        w.put("deficient_item_count", &self.deficient_item_count);
+        w.put("not_applicable_item_count", &self.not_applicable_item_count);
+        w.put("neutral_item_count", &self.neutral_item_count);
+        w.put("inspected_item_count", &self.inspected_item_count);
+        w.put("observations_count", &self.observations_count);
+        w.put("closed_observations_count", &self.closed_observations_count);
+        w.put("item_count", &self.item_count);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("template_id", &self.template_id);
+        w.put("overdue", &self.overdue);
         w.end()
     }
 }
@@ -30700,8 +30694,8 @@ impl<'de> serde::Deserialize<'de> for GroupedIndex {
 impl serde::Serialize for GroupedIndex {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("header", &self.header)?;
-        w.put("data", &self.data)?;
+        w.put("header", &self.header);
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -30861,22 +30855,22 @@ impl ChecklistListUpdate {
 impl serde::Serialize for ChecklistListUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_at", &self.due_at)?;
-        w.optional("inspection_date", &self.inspection_date)?;
-        w.optional("inspection_type_id", &self.inspection_type_id)?;
-        w.optional("number", &self.number)?;
-        w.optional("point_of_contact_id", &self.point_of_contact_id)?;
-        w.optional("inspector_ids", &self.inspector_ids)?;
-        w.optional("private", &self.private)?;
-        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.optional("spec_section_id", &self.spec_section_id)?;
-        w.optional("status", &self.status)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("location_id", &self.location_id)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("due_at", &self.due_at);
+        w.optional("inspection_date", &self.inspection_date);
+        w.optional("inspection_type_id", &self.inspection_type_id);
+        w.optional("number", &self.number);
+        w.optional("point_of_contact_id", &self.point_of_contact_id);
+        w.optional("inspector_ids", &self.inspector_ids);
+        w.optional("private", &self.private);
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id);
+        w.optional("spec_section_id", &self.spec_section_id);
+        w.optional("status", &self.status);
+        w.optional("trade_id", &self.trade_id);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("location_id", &self.location_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -30922,7 +30916,7 @@ impl NewAttachmentJson {
 impl serde::Serialize for NewAttachmentJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("upload_id", &self.upload_id)?;
+        w.field("upload_id", &self.upload_id);
         w.end()
     }
 }
@@ -30971,12 +30965,12 @@ impl<'de> serde::Deserialize<'de> for ListAttachment {
 impl serde::Serialize for ListAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("name", &self.name)?;
-        w.put("filename", &self.filename)?;
-        w.put("content_type", &self.content_type)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("name", &self.name);
+        w.put("filename", &self.filename);
+        w.put("content_type", &self.content_type);
         w.end()
     }
 }
@@ -31058,12 +31052,12 @@ impl<'de> serde::Deserialize<'de> for InspectionTemplate {
 impl serde::Serialize for InspectionTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachment_ids", &self.attachment_ids)?;
-        w.put("description", &self.description)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("name", &self.name)?;
-        w.put("trade_id", &self.trade_id)?;
+        w.put("id", &self.id);
+        w.put("attachment_ids", &self.attachment_ids);
+        w.put("description", &self.description);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("name", &self.name);
+        w.put("trade_id", &self.trade_id);
         w.end()
     }
 }
@@ -31141,22 +31135,22 @@ impl<'de> serde::Deserialize<'de> for Schedule {
 impl serde::Serialize for Schedule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("first_inspection_due_at", &self.first_inspection_due_at)?;
-        w.put("ends_at", &self.ends_at)?;
-        w.put("next_due_at", &self.next_due_at)?;
-        w.put("frequency", &self.frequency)?;
-        w.put("inspections_created", &self.inspections_created)?;
-        w.put("total_inspections_scheduled", &self.total_inspections_scheduled)?;
-        w.put("inspection_template", &self.inspection_template)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("assignee_ids", &self.assignee_ids)?;
-        w.put("point_of_contact_id", &self.point_of_contact_id)?;
-        w.put("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("equipment_id", &self.equipment_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("first_inspection_due_at", &self.first_inspection_due_at);
+        w.put("ends_at", &self.ends_at);
+        w.put("next_due_at", &self.next_due_at);
+        w.put("frequency", &self.frequency);
+        w.put("inspections_created", &self.inspections_created);
+        w.put("total_inspections_scheduled", &self.total_inspections_scheduled);
+        w.put("inspection_template", &self.inspection_template);
+        w.put("location_id", &self.location_id);
+        w.put("assignee_ids", &self.assignee_ids);
+        w.put("point_of_contact_id", &self.point_of_contact_id);
+        w.put("responsible_contractor_id", &self.responsible_contractor_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("equipment_id", &self.equipment_id);
         w.end()
     }
 }
@@ -31325,19 +31319,19 @@ impl NewSchedule {
 impl serde::Serialize for NewSchedule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("days_created_before_due_date", &self.days_created_before_due_date)?;
-        w.optional("inspection_template_id", &self.inspection_template_id)?;
-        w.optional("first_inspection_due_at", &self.first_inspection_due_at)?;
-        w.optional("ends_at", &self.ends_at)?;
-        w.optional("frequency", &self.frequency)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("point_of_contact_id", &self.point_of_contact_id)?;
-        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("assignee_ids", &self.assignee_ids)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("equipment_id", &self.equipment_id)?;
+        w.optional("name", &self.name);
+        w.optional("days_created_before_due_date", &self.days_created_before_due_date);
+        w.optional("inspection_template_id", &self.inspection_template_id);
+        w.optional("first_inspection_due_at", &self.first_inspection_due_at);
+        w.optional("ends_at", &self.ends_at);
+        w.optional("frequency", &self.frequency);
+        w.optional("location_id", &self.location_id);
+        w.optional("point_of_contact_id", &self.point_of_contact_id);
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("assignee_ids", &self.assignee_ids);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("equipment_id", &self.equipment_id);
         w.end()
     }
 }
@@ -31402,10 +31396,10 @@ impl CalculateFirstInspectionCreatedAtQuery {
 impl serde::Serialize for CalculateFirstInspectionCreatedAtQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("starts_at", &self.starts_at)?;
-        w.field("ends_at", &self.ends_at)?;
-        w.field("frequency", &self.frequency)?;
-        w.field("days_created_before_due_date", &self.days_created_before_due_date)?;
+        w.field("starts_at", &self.starts_at);
+        w.field("ends_at", &self.ends_at);
+        w.field("frequency", &self.frequency);
+        w.field("days_created_before_due_date", &self.days_created_before_due_date);
         w.end()
     }
 }
@@ -31439,7 +31433,7 @@ impl<'de> serde::Deserialize<'de> for CalculateFirstInspectionCreatedAt {
 impl serde::Serialize for CalculateFirstInspectionCreatedAt {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("first_inspection_created_at", &self.first_inspection_created_at)?;
+        w.put("first_inspection_created_at", &self.first_inspection_created_at);
         w.end()
     }
 }
@@ -31473,9 +31467,9 @@ impl CalculateTotalInspectionsCountQuery {
 impl serde::Serialize for CalculateTotalInspectionsCountQuery {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("starts_at", &self.starts_at)?;
-        w.field("ends_at", &self.ends_at)?;
-        w.field("frequency", &self.frequency)?;
+        w.field("starts_at", &self.starts_at);
+        w.field("ends_at", &self.ends_at);
+        w.field("frequency", &self.frequency);
         w.end()
     }
 }
@@ -31510,7 +31504,7 @@ impl<'de> serde::Deserialize<'de> for CalculateTotalInspectionsCount {
 impl serde::Serialize for CalculateTotalInspectionsCount {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("total_in_schedule", &self.total_in_schedule)?;
+        w.put("total_in_schedule", &self.total_in_schedule);
         w.end()
     }
 }
@@ -31548,8 +31542,8 @@ impl<'de> serde::Deserialize<'de> for FilterOptionType {
 impl serde::Serialize for FilterOptionType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("label", &self.label)?;
+        w.put("id", &self.id);
+        w.put("label", &self.label);
         w.end()
     }
 }
@@ -31696,17 +31690,17 @@ impl ScheduleUpdate {
 impl serde::Serialize for ScheduleUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("first_inspection_due_at", &self.first_inspection_due_at)?;
-        w.optional("ends_at", &self.ends_at)?;
-        w.optional("frequency", &self.frequency)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("point_of_contact_id", &self.point_of_contact_id)?;
-        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("assignee_ids", &self.assignee_ids)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("equipment_id", &self.equipment_id)?;
+        w.optional("name", &self.name);
+        w.optional("first_inspection_due_at", &self.first_inspection_due_at);
+        w.optional("ends_at", &self.ends_at);
+        w.optional("frequency", &self.frequency);
+        w.optional("location_id", &self.location_id);
+        w.optional("point_of_contact_id", &self.point_of_contact_id);
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("assignee_ids", &self.assignee_ids);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("equipment_id", &self.equipment_id);
         w.end()
     }
 }
@@ -31762,13 +31756,13 @@ impl<'de> serde::Deserialize<'de> for Attachment2 {
 impl serde::Serialize for Attachment2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("viewable_document_id", &self.viewable_document_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("viewable_document_id", &self.viewable_document_id);
         w.end()
     }
 }
@@ -31811,10 +31805,10 @@ impl<'de> serde::Deserialize<'de> for ScheduleAttachment {
 impl serde::Serialize for ScheduleAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("schedule_id", &self.schedule_id)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("schedule_id", &self.schedule_id);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -31864,12 +31858,12 @@ impl<'de> serde::Deserialize<'de> for ScheduleChangeHistory {
 impl serde::Serialize for ScheduleChangeHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("column", &self.column)?;
-        w.put("old_value", &self.old_value)?;
-        w.put("new_value", &self.new_value)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("column", &self.column);
+        w.put("old_value", &self.old_value);
+        w.put("new_value", &self.new_value);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -31982,35 +31976,35 @@ impl<'de> serde::Deserialize<'de> for DailyConstructionReportLog {
 impl serde::Serialize for DailyConstructionReportLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("apprentice_hours", &self.apprentice_hours)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("first_year_hours", &self.first_year_hours)?;
-        w.put("foreman_hours", &self.foreman_hours)?;
-        w.put("journeyman_hours", &self.journeyman_hours)?;
-        w.put("local_city_hours", &self.local_city_hours)?;
-        w.put("local_county_hours", &self.local_county_hours)?;
-        w.put("minority_hours", &self.minority_hours)?;
-        w.put("notes", &self.notes)?;
-        w.put("number_of_apprentice_workers", &self.number_of_apprentice_workers)?;
-        w.put("number_of_foreman_workers", &self.number_of_foreman_workers)?;
-        w.put("number_of_journeyman_workers", &self.number_of_journeyman_workers)?;
-        w.put("number_of_other_workers", &self.number_of_other_workers)?;
-        w.put("other_hours", &self.other_hours)?;
-        w.put("position", &self.position)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("veteran_hours", &self.veteran_hours)?;
-        w.put("women_hours", &self.women_hours)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("trade", &self.trade)?;
-        w.put("permissions", &self.permissions)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("location", &self.location)?;
+        w.put("id", &self.id);
+        w.put("apprentice_hours", &self.apprentice_hours);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("first_year_hours", &self.first_year_hours);
+        w.put("foreman_hours", &self.foreman_hours);
+        w.put("journeyman_hours", &self.journeyman_hours);
+        w.put("local_city_hours", &self.local_city_hours);
+        w.put("local_county_hours", &self.local_county_hours);
+        w.put("minority_hours", &self.minority_hours);
+        w.put("notes", &self.notes);
+        w.put("number_of_apprentice_workers", &self.number_of_apprentice_workers);
+        w.put("number_of_foreman_workers", &self.number_of_foreman_workers);
+        w.put("number_of_journeyman_workers", &self.number_of_journeyman_workers);
+        w.put("number_of_other_workers", &self.number_of_other_workers);
+        w.put("other_hours", &self.other_hours);
+        w.put("position", &self.position);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
+        w.put("veteran_hours", &self.veteran_hours);
+        w.put("women_hours", &self.women_hours);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("trade", &self.trade);
+        w.put("permissions", &self.permissions);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("attachments", &self.attachments);
+        w.put("location", &self.location);
         w.end()
     }
 }
@@ -32298,7 +32292,7 @@ impl NewDailyConstructionReportLogJson {
 impl serde::Serialize for NewDailyConstructionReportLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("daily_construction_report_log", &self.daily_construction_report_log)?;
+        w.field("daily_construction_report_log", &self.daily_construction_report_log);
         w.end()
     }
 }
@@ -32652,17 +32646,17 @@ impl<'de> serde::Deserialize<'de> for Index {
 impl serde::Serialize for Index {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("log_date", &self.log_date)?;
-        w.put("log_datetime", &self.log_datetime)?;
-        w.put("completed", &self.completed)?;
-        w.put("completed_by", &self.completed_by)?;
-        w.put("completed_at", &self.completed_at)?;
-        w.put("completable", &self.completable)?;
-        w.put("distributed", &self.distributed)?;
-        w.put("distributed_by", &self.distributed_by)?;
-        w.put("distributed_at", &self.distributed_at)?;
-        w.put("distributable", &self.distributable)?;
+        w.put("id", &self.id);
+        w.put("log_date", &self.log_date);
+        w.put("log_datetime", &self.log_datetime);
+        w.put("completed", &self.completed);
+        w.put("completed_by", &self.completed_by);
+        w.put("completed_at", &self.completed_at);
+        w.put("completable", &self.completable);
+        w.put("distributed", &self.distributed);
+        w.put("distributed_by", &self.distributed_by);
+        w.put("distributed_at", &self.distributed_at);
+        w.put("distributable", &self.distributable);
         w.end()
     }
 }
@@ -32689,8 +32683,8 @@ impl DailyLogHeaderUpdate {
 impl serde::Serialize for DailyLogHeaderUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("completed", &self.completed)?;
-        w.field("distributed", &self.distributed)?;
+        w.field("completed", &self.completed);
+        w.field("distributed", &self.distributed);
         w.end()
     }
 }
@@ -32735,8 +32729,8 @@ impl IdStatus {
 impl serde::Serialize for IdStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("id", &self.id)?;
-        w.field("status", &self.status)?;
+        w.field("id", &self.id);
+        w.field("status", &self.status);
         w.end()
     }
 }
@@ -32920,27 +32914,24 @@ impl BulkUpdateBulkUpdate {
 impl serde::Serialize for BulkUpdateBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("accident_log", &self.accident_log)?;
-        w.optional("call_log", &self.call_log)?;
-        w.optional("delay_log", &self.delay_log)?;
-        w.optional("delivery_log", &self.delivery_log)?;
-        w.optional("dumpster_log", &self.dumpster_log)?;
-        w.optional("equipment_log", &self.equipment_log)?;
-        w.optional("inspection_log", &self.inspection_log)?;
-        w.optional("manpower_log", &self.manpower_log)?;
-        w.optional(
-            "daily_construction_report_log",
-            &self.daily_construction_report_log,
-        )?;
-        w.optional("notes_log", &self.notes_log)?;
-        w.optional("plan_revision_log", &self.plan_revision_log)?;
-        w.optional("productivity_log", &self.productivity_log)?;
-        w.optional("quantity_log", &self.quantity_log)?;
-        w.optional("safety_violation_log", &self.safety_violation_log)?;
-        w.optional("timecard_entry", &self.timecard_entry)?;
-        w.optional("visitor_log", &self.visitor_log)?;
-        w.optional("waste_log", &self.waste_log)?;
-        w.optional("work_log", &self.work_log)?;
+        w.optional("accident_log", &self.accident_log);
+        w.optional("call_log", &self.call_log);
+        w.optional("delay_log", &self.delay_log);
+        w.optional("delivery_log", &self.delivery_log);
+        w.optional("dumpster_log", &self.dumpster_log);
+        w.optional("equipment_log", &self.equipment_log);
+        w.optional("inspection_log", &self.inspection_log);
+        w.optional("manpower_log", &self.manpower_log);
+        w.optional("daily_construction_report_log", &self.daily_construction_report_log);
+        w.optional("notes_log", &self.notes_log);
+        w.optional("plan_revision_log", &self.plan_revision_log);
+        w.optional("productivity_log", &self.productivity_log);
+        w.optional("quantity_log", &self.quantity_log);
+        w.optional("safety_violation_log", &self.safety_violation_log);
+        w.optional("timecard_entry", &self.timecard_entry);
+        w.optional("visitor_log", &self.visitor_log);
+        w.optional("waste_log", &self.waste_log);
+        w.optional("work_log", &self.work_log);
         w.end()
     }
 }
@@ -33037,10 +33028,10 @@ impl<'de> serde::Deserialize<'de> for IdStatusSuccessError {
 impl serde::Serialize for IdStatusSuccessError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("status", &self.status)?;
-        w.put("success", &self.success)?;
-        w.put("error", &self.error)?;
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("success", &self.success);
+        w.put("error", &self.error);
         w.end()
     }
 }
@@ -33125,24 +33116,24 @@ impl<'de> serde::Deserialize<'de> for BulkUpdateBulkUpdateResult {
 impl serde::Serialize for BulkUpdateBulkUpdateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("accident_log", &self.accident_log)?;
-        w.put("call_log", &self.call_log)?;
-        w.put("delay_log", &self.delay_log)?;
-        w.put("delivery_log", &self.delivery_log)?;
-        w.put("dumpster_log", &self.dumpster_log)?;
-        w.put("equipment_log", &self.equipment_log)?;
-        w.put("inspection_log", &self.inspection_log)?;
-        w.put("manpower_log", &self.manpower_log)?;
-        w.put("daily_construction_report_log", &self.daily_construction_report_log)?;
-        w.put("notes_log", &self.notes_log)?;
-        w.put("plan_revision_log", &self.plan_revision_log)?;
-        w.put("productivity_log", &self.productivity_log)?;
-        w.put("quantity_log", &self.quantity_log)?;
-        w.put("safety_violation_log", &self.safety_violation_log)?;
-        w.put("timecard_entry", &self.timecard_entry)?;
-        w.put("visitor_log", &self.visitor_log)?;
-        w.put("waste_log", &self.waste_log)?;
-        w.put("work_log", &self.work_log)?;
+        w.put("accident_log", &self.accident_log);
+        w.put("call_log", &self.call_log);
+        w.put("delay_log", &self.delay_log);
+        w.put("delivery_log", &self.delivery_log);
+        w.put("dumpster_log", &self.dumpster_log);
+        w.put("equipment_log", &self.equipment_log);
+        w.put("inspection_log", &self.inspection_log);
+        w.put("manpower_log", &self.manpower_log);
+        w.put("daily_construction_report_log", &self.daily_construction_report_log);
+        w.put("notes_log", &self.notes_log);
+        w.put("plan_revision_log", &self.plan_revision_log);
+        w.put("productivity_log", &self.productivity_log);
+        w.put("quantity_log", &self.quantity_log);
+        w.put("safety_violation_log", &self.safety_violation_log);
+        w.put("timecard_entry", &self.timecard_entry);
+        w.put("visitor_log", &self.visitor_log);
+        w.put("waste_log", &self.waste_log);
+        w.put("work_log", &self.work_log);
         w.end()
     }
 }
@@ -33237,10 +33228,10 @@ impl NewClone {
 impl serde::Serialize for NewClone {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("from_date", &self.from_date)?;
-        w.field("to_date", &self.to_date)?;
-        w.field("log_types", &self.log_types)?;
-        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.field("from_date", &self.from_date);
+        w.field("to_date", &self.to_date);
+        w.field("log_types", &self.log_types);
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id);
         w.end()
     }
 }
@@ -33275,8 +33266,8 @@ impl<'de> serde::Deserialize<'de> for CloneNotesLogPermissions {
 impl serde::Serialize for CloneNotesLogPermissions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("can_update", &self.can_update)?;
-        w.put("can_delete", &self.can_delete)?;
+        w.put("can_update", &self.can_update);
+        w.put("can_delete", &self.can_delete);
         w.end()
     }
 }
@@ -33313,9 +33304,9 @@ impl<'de> serde::Deserialize<'de> for CloneNotesLogCreatedBy {
 impl serde::Serialize for CloneNotesLogCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -33380,23 +33371,23 @@ impl<'de> serde::Deserialize<'de> for CloneNotesLog {
 impl serde::Serialize for CloneNotesLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comment", &self.comment)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_collaborator", &self.created_by_collaborator)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("daily_log_header_id", &self.daily_log_header_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("is_issue_day", &self.is_issue_day)?;
-        w.put("permissions", &self.permissions)?;
-        w.put("position", &self.position)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("status", &self.status)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("location", &self.location)?;
+        w.put("id", &self.id);
+        w.put("comment", &self.comment);
+        w.put("created_at", &self.created_at);
+        w.put("created_by_collaborator", &self.created_by_collaborator);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("daily_log_header_id", &self.daily_log_header_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("is_issue_day", &self.is_issue_day);
+        w.put("permissions", &self.permissions);
+        w.put("position", &self.position);
+        w.put("updated_at", &self.updated_at);
+        w.put("status", &self.status);
+        w.put("attachments", &self.attachments);
+        w.put("created_by", &self.created_by);
+        w.put("location", &self.location);
         w.end()
     }
 }
@@ -33430,7 +33421,7 @@ impl<'de> serde::Deserialize<'de> for Clone {
 impl serde::Serialize for Clone {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("notes_log", &self.notes_log)?;
+        w.put("notes_log", &self.notes_log);
         w.end()
     }
 }
@@ -33471,9 +33462,9 @@ impl<'de> serde::Deserialize<'de> for Count {
 impl serde::Serialize for Count {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("module_name", &self.module_name)?;
-        w.put("count", &self.count)?;
-        w.put("position", &self.position)?;
+        w.put("module_name", &self.module_name);
+        w.put("count", &self.count);
+        w.put("position", &self.position);
         w.end()
     }
 }
@@ -33542,12 +33533,12 @@ impl<'de> serde::Deserialize<'de> for DelayLogType {
 impl serde::Serialize for DelayLogType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("display_name", &self.display_name)?;
-        w.put("translation_key", &self.translation_key)?;
-        w.put("visible", &self.visible)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("display_name", &self.display_name);
+        w.put("translation_key", &self.translation_key);
+        w.put("visible", &self.visible);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -33580,8 +33571,8 @@ impl NewDelayLogType {
 impl serde::Serialize for NewDelayLogType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("display_name", &self.display_name)?;
-        w.optional("visible", &self.visible)?;
+        w.field("display_name", &self.display_name);
+        w.optional("visible", &self.visible);
         w.end()
     }
 }
@@ -33612,7 +33603,7 @@ impl DelayLogTypeUpdate {
 impl serde::Serialize for DelayLogTypeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("visible", &self.visible)?;
+        w.optional("visible", &self.visible);
         w.end()
     }
 }
@@ -33721,8 +33712,8 @@ impl<'de> serde::Deserialize<'de> for Sky {
 impl serde::Serialize for Sky {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -33831,8 +33822,8 @@ impl<'de> serde::Deserialize<'de> for Ground {
 impl serde::Serialize for Ground {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -33938,8 +33929,8 @@ impl<'de> serde::Deserialize<'de> for Calamity {
 impl serde::Serialize for Calamity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -34030,8 +34021,8 @@ impl<'de> serde::Deserialize<'de> for Wind {
 impl serde::Serialize for Wind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -34128,8 +34119,8 @@ impl<'de> serde::Deserialize<'de> for Temperature {
 impl serde::Serialize for Temperature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -34171,11 +34162,11 @@ impl<'de> serde::Deserialize<'de> for WeatherCondition {
 impl serde::Serialize for WeatherCondition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("sky", &self.sky)?;
-        w.put("ground", &self.ground)?;
-        w.put("calamity", &self.calamity)?;
-        w.put("wind", &self.wind)?;
-        w.put("temperature", &self.temperature)?;
+        w.put("sky", &self.sky);
+        w.put("ground", &self.ground);
+        w.put("calamity", &self.calamity);
+        w.put("wind", &self.wind);
+        w.put("temperature", &self.temperature);
         w.end()
     }
 }
@@ -34263,26 +34254,26 @@ impl<'de> serde::Deserialize<'de> for DelayLog {
 impl serde::Serialize for DelayLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("delay_type", &self.delay_type)?;
-        w.put("duration", &self.duration)?;
-        w.put("end_time", &self.end_time)?;
-        w.put("end_time_hour", &self.end_time_hour)?;
-        w.put("end_time_minute", &self.end_time_minute)?;
-        w.put("position", &self.position)?;
-        w.put("status", &self.status)?;
-        w.put("start_time_hour", &self.start_time_hour)?;
-        w.put("start_time_minute", &self.start_time_minute)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("location", &self.location)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("delay_type", &self.delay_type);
+        w.put("duration", &self.duration);
+        w.put("end_time", &self.end_time);
+        w.put("end_time_hour", &self.end_time_hour);
+        w.put("end_time_minute", &self.end_time_minute);
+        w.put("position", &self.position);
+        w.put("status", &self.status);
+        w.put("start_time_hour", &self.start_time_hour);
+        w.put("start_time_minute", &self.start_time_minute);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("location", &self.location);
+        w.put("attachments", &self.attachments);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -34639,21 +34630,21 @@ impl NewDelayLogJson {
 impl serde::Serialize for NewDelayLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("comments", &self.comments)?;
-        w.optional("date", &self.date)?;
-        w.optional("datetime", &self.datetime)?;
-        w.optional("daily_log_header_id", &self.daily_log_header_id)?;
-        w.optional("delay_type", &self.delay_type)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.optional("mt_location", &self.mt_location)?;
-        w.optional("start_time", &self.start_time)?;
-        w.optional("start_time_hour", &self.start_time_hour)?;
-        w.optional("start_time_minute", &self.start_time_minute)?;
-        w.optional("end_time", &self.end_time)?;
-        w.optional("end_time_hour", &self.end_time_hour)?;
-        w.optional("end_time_minute", &self.end_time_minute)?;
-        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("comments", &self.comments);
+        w.optional("date", &self.date);
+        w.optional("datetime", &self.datetime);
+        w.optional("daily_log_header_id", &self.daily_log_header_id);
+        w.optional("delay_type", &self.delay_type);
+        w.optional("location_id", &self.location_id);
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id);
+        w.optional("mt_location", &self.mt_location);
+        w.optional("start_time", &self.start_time);
+        w.optional("start_time_hour", &self.start_time_hour);
+        w.optional("start_time_minute", &self.start_time_minute);
+        w.optional("end_time", &self.end_time);
+        w.optional("end_time_hour", &self.end_time_hour);
+        w.optional("end_time_minute", &self.end_time_minute);
+        w.optional("vendor_id", &self.vendor_id);
         w.end()
     }
 }
@@ -34735,24 +34726,24 @@ impl<'de> serde::Deserialize<'de> for DeliveryLog {
 impl serde::Serialize for DeliveryLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("comments", &self.comments)?;
-        w.put("contents", &self.contents)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("delivery_from", &self.delivery_from)?;
-        w.put("position", &self.position)?;
-        w.put("status", &self.status)?;
-        w.put("time_hour", &self.time_hour)?;
-        w.put("time_minute", &self.time_minute)?;
-        w.put("tracking_number", &self.tracking_number)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("comments", &self.comments);
+        w.put("contents", &self.contents);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("delivery_from", &self.delivery_from);
+        w.put("position", &self.position);
+        w.put("status", &self.status);
+        w.put("time_hour", &self.time_hour);
+        w.put("time_minute", &self.time_minute);
+        w.put("tracking_number", &self.tracking_number);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -34920,7 +34911,7 @@ impl NewDeliveryLogJson {
 impl serde::Serialize for NewDeliveryLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("delivery_log", &self.delivery_log)?;
+        w.field("delivery_log", &self.delivery_log);
         w.end()
     }
 }
@@ -35146,14 +35137,14 @@ impl<'de> serde::Deserialize<'de> for DrawingAreaDrawingSet {
 impl serde::Serialize for DrawingAreaDrawingSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("date", &self.date)?;
-        w.put("position", &self.position)?;
-        w.put("drawing_revisions_count", &self.drawing_revisions_count)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("date", &self.date);
+        w.put("position", &self.position);
+        w.put("drawing_revisions_count", &self.drawing_revisions_count);
         w.end()
     }
 }
@@ -35212,15 +35203,15 @@ impl<'de> serde::Deserialize<'de> for DrawingArea {
 impl serde::Serialize for DrawingArea {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("drawings_count", &self.drawings_count)?;
-        w.put("description", &self.description)?;
-        w.put("drawing_sets", &self.drawing_sets)?;
-        w.put("drawing_disciplines", &self.drawing_disciplines)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("area_deletable", &self.area_deletable)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("drawings_count", &self.drawings_count);
+        w.put("description", &self.description);
+        w.put("drawing_sets", &self.drawing_sets);
+        w.put("drawing_disciplines", &self.drawing_disciplines);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("area_deletable", &self.area_deletable);
         w.end()
     }
 }
@@ -35254,8 +35245,8 @@ impl NewDrawingArea {
 impl serde::Serialize for NewDrawingArea {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("description", &self.description)?;
+        w.field("name", &self.name);
+        w.optional("description", &self.description);
         w.end()
     }
 }
@@ -35296,9 +35287,9 @@ impl<'de> serde::Deserialize<'de> for DrawingAreaDetail {
 impl serde::Serialize for DrawingAreaDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
         w.end()
     }
 }
@@ -35336,8 +35327,8 @@ impl<'de> serde::Deserialize<'de> for ProjectDrawingArea {
 impl serde::Serialize for ProjectDrawingArea {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("success", &self.success)?;
+        w.put("id", &self.id);
+        w.put("success", &self.success);
         w.end()
     }
 }
@@ -35378,8 +35369,8 @@ impl DrawingAreaUpdate {
 impl serde::Serialize for DrawingAreaUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("description", &self.description)?;
+        w.optional("name", &self.name);
+        w.optional("description", &self.description);
         w.end()
     }
 }
@@ -35422,10 +35413,10 @@ impl<'de> serde::Deserialize<'de> for DrawingDiscipline {
 impl serde::Serialize for DrawingDiscipline {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("abbreviations", &self.abbreviations)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("abbreviations", &self.abbreviations);
         w.end()
     }
 }
@@ -35466,9 +35457,9 @@ impl<'de> serde::Deserialize<'de> for DrawingDisciplineDetail {
 impl serde::Serialize for DrawingDisciplineDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
         w.end()
     }
 }
@@ -35525,11 +35516,11 @@ impl DrawingRevisionEmailSendEmail {
 impl serde::Serialize for DrawingRevisionEmailSendEmail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("subject", &self.subject)?;
-        w.optional("body", &self.body)?;
-        w.field("distribution_ids", &self.distribution_ids)?;
-        w.optional("cc_distribution_ids", &self.cc_distribution_ids)?;
-        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids)?;
+        w.optional("subject", &self.subject);
+        w.optional("body", &self.body);
+        w.field("distribution_ids", &self.distribution_ids);
+        w.optional("cc_distribution_ids", &self.cc_distribution_ids);
+        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids);
         w.end()
     }
 }
@@ -35570,11 +35561,11 @@ impl<'de> serde::Deserialize<'de> for Term {
 impl serde::Serialize for Term {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("x", &self.x)?;
-        w.put("y", &self.y)?;
-        w.put("width", &self.width)?;
-        w.put("height", &self.height)?;
-        w.put("index", &self.index)?;
+        w.put("x", &self.x);
+        w.put("y", &self.y);
+        w.put("width", &self.width);
+        w.put("height", &self.height);
+        w.put("index", &self.index);
         w.end()
     }
 }
@@ -35614,9 +35605,9 @@ impl<'de> serde::Deserialize<'de> for DrawingRevisionTerm {
 impl serde::Serialize for DrawingRevisionTerm {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("drawing_revision_id", &self.drawing_revision_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("terms", &self.terms)?;
+        w.put("drawing_revision_id", &self.drawing_revision_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("terms", &self.terms);
         w.end()
     }
 }
@@ -35791,41 +35782,41 @@ impl<'de> serde::Deserialize<'de> for DrawingRevision {
 impl serde::Serialize for DrawingRevision {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("drawing_date", &self.drawing_date)?;
-        w.put("drawing_id", &self.drawing_id)?;
-        w.put("drawing_sketches_count", &self.drawing_sketches_count)?;
-        w.put("height", &self.height)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("pdf_size", &self.pdf_size)?;
-        w.put("pdf_url", &self.pdf_url)?;
-        w.put("png_size", &self.png_size)?;
-        w.put("png_url", &self.png_url)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("width", &self.width)?;
+        w.put("drawing_date", &self.drawing_date);
+        w.put("drawing_id", &self.drawing_id);
+        w.put("drawing_sketches_count", &self.drawing_sketches_count);
+        w.put("height", &self.height);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("pdf_size", &self.pdf_size);
+        w.put("pdf_url", &self.pdf_url);
+        w.put("png_size", &self.png_size);
+        w.put("png_url", &self.png_url);
+        w.put("received_date", &self.received_date);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("width", &self.width);
         w.put(
             "has_public_markup_layer_elements",
             &self.has_public_markup_layer_elements,
-        )?;
-        w.put("has_drawing_sketches", &self.has_drawing_sketches)?;
-        w.put("current", &self.current)?;
-        w.put("floorplan", &self.floorplan)?;
-        w.put("revision_number", &self.revision_number)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("large_thumbnail_url", &self.large_thumbnail_url)?;
-        w.put("activity_stream_last_viewed_at", &self.activity_stream_last_viewed_at)?;
-        w.put("position", &self.position)?;
-        w.put("zip_url", &self.zip_url)?;
-        w.put("obsolete", &self.obsolete)?;
-        w.put("connectability_outdated", &self.connectability_outdated)?;
-        w.put("drawing_set", &self.drawing_set)?;
-        w.put("drawing_area", &self.drawing_area)?;
-        w.put("discipline", &self.discipline)?;
-        w.put("status", &self.status)?;
-        w.put("order_in_drawing", &self.order_in_drawing)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        );
+        w.put("has_drawing_sketches", &self.has_drawing_sketches);
+        w.put("current", &self.current);
+        w.put("floorplan", &self.floorplan);
+        w.put("revision_number", &self.revision_number);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("large_thumbnail_url", &self.large_thumbnail_url);
+        w.put("activity_stream_last_viewed_at", &self.activity_stream_last_viewed_at);
+        w.put("position", &self.position);
+        w.put("zip_url", &self.zip_url);
+        w.put("obsolete", &self.obsolete);
+        w.put("connectability_outdated", &self.connectability_outdated);
+        w.put("drawing_set", &self.drawing_set);
+        w.put("drawing_area", &self.drawing_area);
+        w.put("discipline", &self.discipline);
+        w.put("status", &self.status);
+        w.put("order_in_drawing", &self.order_in_drawing);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -35872,11 +35863,11 @@ impl<'de> serde::Deserialize<'de> for Tile {
 impl serde::Serialize for Tile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("x", &self.x)?;
-        w.put("y", &self.y)?;
-        w.put("z", &self.z)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("x", &self.x);
+        w.put("y", &self.y);
+        w.put("z", &self.z);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -35919,10 +35910,10 @@ impl<'de> serde::Deserialize<'de> for DrawingTile {
 impl serde::Serialize for DrawingTile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("max_zoom_level", &self.max_zoom_level)?;
-        w.put("tile_size", &self.tile_size)?;
-        w.put("zip_url", &self.zip_url)?;
-        w.put("tiles", &self.tiles)?;
+        w.put("max_zoom_level", &self.max_zoom_level);
+        w.put("tile_size", &self.tile_size);
+        w.put("zip_url", &self.zip_url);
+        w.put("tiles", &self.tiles);
         w.end()
     }
 }
@@ -36002,13 +35993,13 @@ impl DrawingRevisionUpdate {
 impl serde::Serialize for DrawingRevisionUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("drawing_date", &self.drawing_date)?;
-        w.optional("received_date", &self.received_date)?;
-        w.optional("revision_number", &self.revision_number)?;
-        w.optional("floorplan", &self.floorplan)?;
-        w.optional("drawing_set_id", &self.drawing_set_id)?;
-        w.optional("drawing_id", &self.drawing_id)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("drawing_date", &self.drawing_date);
+        w.optional("received_date", &self.received_date);
+        w.optional("revision_number", &self.revision_number);
+        w.optional("floorplan", &self.floorplan);
+        w.optional("drawing_set_id", &self.drawing_set_id);
+        w.optional("drawing_id", &self.drawing_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -36069,16 +36060,16 @@ impl<'de> serde::Deserialize<'de> for DrawingRevisionDetail {
 impl serde::Serialize for DrawingRevisionDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("drawing_date", &self.drawing_date)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("revision_number", &self.revision_number)?;
-        w.put("floorplan", &self.floorplan)?;
-        w.put("current", &self.current)?;
-        w.put("drawing_id", &self.drawing_id)?;
-        w.put("drawing_set", &self.drawing_set)?;
-        w.put("ordered_revision_ids", &self.ordered_revision_ids)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("drawing_date", &self.drawing_date);
+        w.put("received_date", &self.received_date);
+        w.put("revision_number", &self.revision_number);
+        w.put("floorplan", &self.floorplan);
+        w.put("current", &self.current);
+        w.put("drawing_id", &self.drawing_id);
+        w.put("drawing_set", &self.drawing_set);
+        w.put("ordered_revision_ids", &self.ordered_revision_ids);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -36146,18 +36137,18 @@ impl<'de> serde::Deserialize<'de> for DrawingSet {
 impl serde::Serialize for DrawingSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("date", &self.date)?;
-        w.put("position", &self.position)?;
-        w.put("connected", &self.connected)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("published_drawings_count", &self.published_drawings_count)?;
-        w.put("unpublished_drawings_count", &self.unpublished_drawings_count)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("date", &self.date);
+        w.put("position", &self.position);
+        w.put("connected", &self.connected);
+        w.put("deletable", &self.deletable);
+        w.put("published_drawings_count", &self.published_drawings_count);
+        w.put("unpublished_drawings_count", &self.unpublished_drawings_count);
         w.end()
     }
 }
@@ -36190,8 +36181,8 @@ impl NewDrawingSet {
 impl serde::Serialize for NewDrawingSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("date", &self.date)?;
+        w.field("name", &self.name);
+        w.optional("date", &self.date);
         w.end()
     }
 }
@@ -36232,8 +36223,8 @@ impl DrawingSetUpdate {
 impl serde::Serialize for DrawingSetUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("date", &self.date)?;
+        w.optional("name", &self.name);
+        w.optional("date", &self.date);
         w.end()
     }
 }
@@ -36374,25 +36365,25 @@ impl<'de> serde::Deserialize<'de> for DrawingUpload {
 impl serde::Serialize for DrawingUpload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("error_email_sent", &self.error_email_sent)?;
-        w.put("notify_on_success", &self.notify_on_success)?;
-        w.put("deletion_in_progress", &self.deletion_in_progress)?;
-        w.put("success_email_sent", &self.success_email_sent)?;
-        w.put("drawing_area_id", &self.drawing_area_id)?;
-        w.put("status", &self.status)?;
-        w.put("pre_adaptive_complete", &self.pre_adaptive_complete)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("error_email_sent", &self.error_email_sent);
+        w.put("notify_on_success", &self.notify_on_success);
+        w.put("deletion_in_progress", &self.deletion_in_progress);
+        w.put("success_email_sent", &self.success_email_sent);
+        w.put("drawing_area_id", &self.drawing_area_id);
+        w.put("status", &self.status);
+        w.put("pre_adaptive_complete", &self.pre_adaptive_complete);
         w.put(
             "drawing_number_contains_revision",
             &self.drawing_number_contains_revision,
-        )?;
-        w.put("get_info_from_filename", &self.get_info_from_filename)?;
-        w.put("language", &self.language)?;
+        );
+        w.put("get_info_from_filename", &self.get_info_from_filename);
+        w.put("language", &self.language);
         w.end()
     }
 }
@@ -36558,20 +36549,20 @@ impl<'de> serde::Deserialize<'de> for DumpsterLog {
 impl serde::Serialize for DumpsterLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("position", &self.position)?;
-        w.put("quantity_delivered", &self.quantity_delivered)?;
-        w.put("quantity_removed", &self.quantity_removed)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("position", &self.position);
+        w.put("quantity_delivered", &self.quantity_delivered);
+        w.put("quantity_removed", &self.quantity_removed);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -36712,7 +36703,7 @@ impl NewDumpsterLogJson {
 impl serde::Serialize for NewDumpsterLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("dumpster_log", &self.dumpster_log)?;
+        w.field("dumpster_log", &self.dumpster_log);
         w.end()
     }
 }
@@ -36752,10 +36743,10 @@ impl<'de> serde::Deserialize<'de> for Equipment {
 impl serde::Serialize for Equipment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("position", &self.position)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("position", &self.position);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -36844,27 +36835,27 @@ impl<'de> serde::Deserialize<'de> for EquipmentLog {
 impl serde::Serialize for EquipmentLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("hours_idle", &self.hours_idle)?;
-        w.put("hours_operating", &self.hours_operating)?;
-        w.put("inspected", &self.inspected)?;
-        w.put("inspection_hour", &self.inspection_hour)?;
-        w.put("inspection_minute", &self.inspection_minute)?;
-        w.put("notes", &self.notes)?;
-        w.put("position", &self.position)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("location", &self.location)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("equipment", &self.equipment)?;
-        w.put("equipment_register", &self.equipment_register)?;
-        w.put("permissions", &self.permissions)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("hours_idle", &self.hours_idle);
+        w.put("hours_operating", &self.hours_operating);
+        w.put("inspected", &self.inspected);
+        w.put("inspection_hour", &self.inspection_hour);
+        w.put("inspection_minute", &self.inspection_minute);
+        w.put("notes", &self.notes);
+        w.put("position", &self.position);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("location", &self.location);
+        w.put("cost_code", &self.cost_code);
+        w.put("equipment", &self.equipment);
+        w.put("equipment_register", &self.equipment_register);
+        w.put("permissions", &self.permissions);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("attachments", &self.attachments);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -37227,21 +37218,21 @@ impl NewEquipmentLogJson {
 impl serde::Serialize for NewEquipmentLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("date", &self.date)?;
-        w.optional("datetime", &self.datetime)?;
-        w.optional("hours_idle", &self.hours_idle)?;
-        w.optional("hours_operating", &self.hours_operating)?;
-        w.optional("inspected", &self.inspected)?;
-        w.optional("inspection_hour", &self.inspection_hour)?;
-        w.optional("inspection_minute", &self.inspection_minute)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("mt_location", &self.mt_location)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("equipment_id", &self.equipment_id)?;
-        w.optional("equipment_name", &self.equipment_name)?;
-        w.optional("equipment_register_id", &self.equipment_register_id)?;
-        w.optional("vendor_id", &self.vendor_id)?;
+        w.optional("date", &self.date);
+        w.optional("datetime", &self.datetime);
+        w.optional("hours_idle", &self.hours_idle);
+        w.optional("hours_operating", &self.hours_operating);
+        w.optional("inspected", &self.inspected);
+        w.optional("inspection_hour", &self.inspection_hour);
+        w.optional("inspection_minute", &self.inspection_minute);
+        w.optional("notes", &self.notes);
+        w.optional("location_id", &self.location_id);
+        w.optional("mt_location", &self.mt_location);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("equipment_id", &self.equipment_id);
+        w.optional("equipment_name", &self.equipment_name);
+        w.optional("equipment_register_id", &self.equipment_register_id);
+        w.optional("vendor_id", &self.vendor_id);
         w.end()
     }
 }
@@ -37314,12 +37305,12 @@ impl<'de> serde::Deserialize<'de> for FillablePdf {
 impl serde::Serialize for FillablePdf {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("name", &self.name)?;
-        w.put("can_be_viewed", &self.can_be_viewed)?;
-        w.put("viewable", &self.viewable)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("name", &self.name);
+        w.put("can_be_viewed", &self.can_be_viewed);
+        w.put("viewable", &self.viewable);
         w.end()
     }
 }
@@ -37368,12 +37359,12 @@ impl<'de> serde::Deserialize<'de> for FormAttachment {
 impl serde::Serialize for FormAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("can_be_viewed", &self.can_be_viewed)?;
-        w.put("viewable", &self.viewable)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("can_be_viewed", &self.can_be_viewed);
+        w.put("viewable", &self.viewable);
         w.end()
     }
 }
@@ -37454,25 +37445,25 @@ impl<'de> serde::Deserialize<'de> for Form {
 impl serde::Serialize for Form {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("form_template_id", &self.form_template_id)?;
-        w.put("form_template_name", &self.form_template_name)?;
-        w.put("name", &self.name)?;
-        w.put("private", &self.private)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("fillable_pdf", &self.fillable_pdf)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("viewable", &self.viewable)?;
-        w.put("viewable_document_id", &self.viewable_document_id)?;
-        w.put("holder_class", &self.holder_class)?;
-        w.put("download_all_uuid", &self.download_all_uuid)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("permissions", &self.permissions)?;
-        w.put("deleted", &self.deleted)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("form_template_id", &self.form_template_id);
+        w.put("form_template_name", &self.form_template_name);
+        w.put("name", &self.name);
+        w.put("private", &self.private);
+        w.put("created_by", &self.created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("fillable_pdf", &self.fillable_pdf);
+        w.put("attachments", &self.attachments);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("viewable", &self.viewable);
+        w.put("viewable_document_id", &self.viewable_document_id);
+        w.put("holder_class", &self.holder_class);
+        w.put("download_all_uuid", &self.download_all_uuid);
+        w.put("attachment", &self.attachment);
+        w.put("permissions", &self.permissions);
+        w.put("deleted", &self.deleted);
         w.end()
     }
 }
@@ -37607,14 +37598,14 @@ impl NewFormJson {
 impl serde::Serialize for NewFormJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("description", &self.description)?;
-        w.field("form_template_id", &self.form_template_id)?;
-        w.optional("private", &self.private)?;
-        w.field("fillable_pdf_prostore_file_id", &self.fillable_pdf_prostore_file_id)?;
-        w.optional("fillable_pdf_upload_id", &self.fillable_pdf_upload_id)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.field("name", &self.name);
+        w.field("description", &self.description);
+        w.field("form_template_id", &self.form_template_id);
+        w.optional("private", &self.private);
+        w.field("fillable_pdf_prostore_file_id", &self.fillable_pdf_prostore_file_id);
+        w.optional("fillable_pdf_upload_id", &self.fillable_pdf_upload_id);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -37770,16 +37761,13 @@ impl FormUpdateJson {
 impl serde::Serialize for FormUpdateJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("private", &self.private)?;
-        w.optional(
-            "fillable_pdf_prostore_file_id",
-            &self.fillable_pdf_prostore_file_id,
-        )?;
-        w.optional("fillable_pdf_upload_id", &self.fillable_pdf_upload_id)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("private", &self.private);
+        w.optional("fillable_pdf_prostore_file_id", &self.fillable_pdf_prostore_file_id);
+        w.optional("fillable_pdf_upload_id", &self.fillable_pdf_upload_id);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -37908,30 +37896,30 @@ impl<'de> serde::Deserialize<'de> for Incident {
 impl serde::Serialize for Incident {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("event_date", &self.event_date)?;
-        w.put("number", &self.number)?;
-        w.put("private", &self.private)?;
-        w.put("recordable", &self.recordable)?;
-        w.put("records_count", &self.records_count)?;
-        w.put("open_observations_count", &self.open_observations_count)?;
-        w.put("closed_observations_count", &self.closed_observations_count)?;
-        w.put("actions_count", &self.actions_count)?;
-        w.put("witness_statements_count", &self.witness_statements_count)?;
-        w.put("status", &self.status)?;
-        w.put("time_unknown", &self.time_unknown)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("contributing_behavior", &self.contributing_behavior)?;
-        w.put("contributing_condition", &self.contributing_condition)?;
-        w.put("hazard", &self.hazard)?;
-        w.put("location", &self.location)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("event_date", &self.event_date);
+        w.put("number", &self.number);
+        w.put("private", &self.private);
+        w.put("recordable", &self.recordable);
+        w.put("records_count", &self.records_count);
+        w.put("open_observations_count", &self.open_observations_count);
+        w.put("closed_observations_count", &self.closed_observations_count);
+        w.put("actions_count", &self.actions_count);
+        w.put("witness_statements_count", &self.witness_statements_count);
+        w.put("status", &self.status);
+        w.put("time_unknown", &self.time_unknown);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("contributing_behavior", &self.contributing_behavior);
+        w.put("contributing_condition", &self.contributing_condition);
+        w.put("hazard", &self.hazard);
+        w.put("location", &self.location);
+        w.put("attachments_count", &self.attachments_count);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -38085,15 +38073,15 @@ impl EnvironmentalUpdate {
 impl serde::Serialize for EnvironmentalUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("environmental_type_id", &self.environmental_type_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("estimated_cost_impact", &self.estimated_cost_impact)?;
-        w.optional("quantity_value", &self.quantity_value)?;
-        w.optional("quantity_unit_of_measure", &self.quantity_unit_of_measure)?;
-        w.optional("affected_company_id", &self.affected_company_id)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("work_activity_id", &self.work_activity_id)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("environmental_type_id", &self.environmental_type_id);
+        w.optional("description", &self.description);
+        w.optional("estimated_cost_impact", &self.estimated_cost_impact);
+        w.optional("quantity_value", &self.quantity_value);
+        w.optional("quantity_unit_of_measure", &self.quantity_unit_of_measure);
+        w.optional("affected_company_id", &self.affected_company_id);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("work_activity_id", &self.work_activity_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -38653,29 +38641,29 @@ impl InjuryUpdate {
 impl serde::Serialize for InjuryUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("date_of_death", &self.date_of_death)?;
-        w.optional("description", &self.description)?;
-        w.optional("filing_type", &self.filing_type)?;
-        w.optional("hospitalized_overnight", &self.hospitalized_overnight)?;
-        w.optional("recordable", &self.recordable)?;
-        w.optional("treated_in_er", &self.treated_in_er)?;
-        w.optional("treatment_facility_address", &self.treatment_facility_address)?;
-        w.optional("treatment_facility", &self.treatment_facility)?;
-        w.optional("treatment_provider", &self.treatment_provider)?;
-        w.optional("work_days_absent", &self.work_days_absent)?;
-        w.optional("work_days_restricted", &self.work_days_restricted)?;
-        w.optional("work_days_transferred", &self.work_days_transferred)?;
-        w.optional("affliction_type_id", &self.affliction_type_id)?;
-        w.optional("body_diagram_type", &self.body_diagram_type)?;
-        w.optional("affected_body_parts", &self.affected_body_parts)?;
-        w.optional("affected_person_id", &self.affected_person_id)?;
-        w.optional("affected_party_id", &self.affected_party_id)?;
-        w.optional("body_part_ids", &self.body_part_ids)?;
-        w.optional("harm_source_id", &self.harm_source_id)?;
-        w.optional("affected_company_id", &self.affected_company_id)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("work_activity_id", &self.work_activity_id)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("date_of_death", &self.date_of_death);
+        w.optional("description", &self.description);
+        w.optional("filing_type", &self.filing_type);
+        w.optional("hospitalized_overnight", &self.hospitalized_overnight);
+        w.optional("recordable", &self.recordable);
+        w.optional("treated_in_er", &self.treated_in_er);
+        w.optional("treatment_facility_address", &self.treatment_facility_address);
+        w.optional("treatment_facility", &self.treatment_facility);
+        w.optional("treatment_provider", &self.treatment_provider);
+        w.optional("work_days_absent", &self.work_days_absent);
+        w.optional("work_days_restricted", &self.work_days_restricted);
+        w.optional("work_days_transferred", &self.work_days_transferred);
+        w.optional("affliction_type_id", &self.affliction_type_id);
+        w.optional("body_diagram_type", &self.body_diagram_type);
+        w.optional("affected_body_parts", &self.affected_body_parts);
+        w.optional("affected_person_id", &self.affected_person_id);
+        w.optional("affected_party_id", &self.affected_party_id);
+        w.optional("body_part_ids", &self.body_part_ids);
+        w.optional("harm_source_id", &self.harm_source_id);
+        w.optional("affected_company_id", &self.affected_company_id);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("work_activity_id", &self.work_activity_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -38764,14 +38752,14 @@ impl NearMissUpdate {
 impl serde::Serialize for NearMissUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("affected_person_id", &self.affected_person_id)?;
-        w.optional("affected_party_id", &self.affected_party_id)?;
-        w.optional("harm_source_id", &self.harm_source_id)?;
-        w.optional("affected_company_id", &self.affected_company_id)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("work_activity_id", &self.work_activity_id)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("description", &self.description);
+        w.optional("affected_person_id", &self.affected_person_id);
+        w.optional("affected_party_id", &self.affected_party_id);
+        w.optional("harm_source_id", &self.harm_source_id);
+        w.optional("affected_company_id", &self.affected_company_id);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("work_activity_id", &self.work_activity_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -38851,13 +38839,13 @@ impl PropertyDamageUpdate {
 impl serde::Serialize for PropertyDamageUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("estimated_cost_impact", &self.estimated_cost_impact)?;
-        w.optional("affected_company_id", &self.affected_company_id)?;
-        w.optional("responsible_company_id", &self.responsible_company_id)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("work_activity_id", &self.work_activity_id)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("description", &self.description);
+        w.optional("estimated_cost_impact", &self.estimated_cost_impact);
+        w.optional("affected_company_id", &self.affected_company_id);
+        w.optional("responsible_company_id", &self.responsible_company_id);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("work_activity_id", &self.work_activity_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -38910,10 +38898,10 @@ impl WitnessStatementsAttribute {
 impl serde::Serialize for WitnessStatementsAttribute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("statement", &self.statement)?;
-        w.optional("date_received", &self.date_received)?;
-        w.optional("witness_id", &self.witness_id)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("statement", &self.statement);
+        w.optional("date_received", &self.date_received);
+        w.optional("witness_id", &self.witness_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -39139,32 +39127,29 @@ impl NewIncident {
 impl serde::Serialize for NewIncident {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("event_date", &self.event_date)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("private", &self.private)?;
-        w.optional("recordable", &self.recordable)?;
-        w.optional("status", &self.status)?;
-        w.optional("time_unknown", &self.time_unknown)?;
-        w.optional("title", &self.title)?;
-        w.optional("contributing_behavior_id", &self.contributing_behavior_id)?;
-        w.optional("contributing_condition_id", &self.contributing_condition_id)?;
-        w.optional("hazard_id", &self.hazard_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("environmentals", &self.environmentals)?;
-        w.optional("injuries", &self.injuries)?;
-        w.optional("near_misses", &self.near_misses)?;
-        w.optional("property_damages", &self.property_damages)?;
-        w.optional(
-            "witness_statements_attributes",
-            &self.witness_statements_attributes,
-        )?;
-        w.optional("upload_uuids", &self.upload_uuids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("description", &self.description);
+        w.optional("event_date", &self.event_date);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("private", &self.private);
+        w.optional("recordable", &self.recordable);
+        w.optional("status", &self.status);
+        w.optional("time_unknown", &self.time_unknown);
+        w.optional("title", &self.title);
+        w.optional("contributing_behavior_id", &self.contributing_behavior_id);
+        w.optional("contributing_condition_id", &self.contributing_condition_id);
+        w.optional("hazard_id", &self.hazard_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("environmentals", &self.environmentals);
+        w.optional("injuries", &self.injuries);
+        w.optional("near_misses", &self.near_misses);
+        w.optional("property_damages", &self.property_damages);
+        w.optional("witness_statements_attributes", &self.witness_statements_attributes);
+        w.optional("upload_uuids", &self.upload_uuids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -39210,11 +39195,11 @@ impl<'de> serde::Deserialize<'de> for IncidentDetailAttachment {
 impl serde::Serialize for IncidentDetailAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
         w.end()
     }
 }
@@ -39410,29 +39395,29 @@ impl<'de> serde::Deserialize<'de> for Environmental {
 impl serde::Serialize for Environmental {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("type", &self.type_)?;
-        w.put("environmental_type", &self.environmental_type)?;
-        w.put("estimated_cost_impact", &self.estimated_cost_impact)?;
-        w.put("quantity_value", &self.quantity_value)?;
-        w.put("quantity_unit_of_measure", &self.quantity_unit_of_measure)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("recordable", &self.recordable)?;
-        w.put("incident_title", &self.incident_title)?;
-        w.put("incident_private", &self.incident_private)?;
-        w.put("summary", &self.summary)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("description", &self.description)?;
-        w.put("affected_company", &self.affected_company)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("managed_equipment", &self.managed_equipment)?;
-        w.put("incident_created_by", &self.incident_created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("work_activity", &self.work_activity)?;
+        w.put("type", &self.type_);
+        w.put("environmental_type", &self.environmental_type);
+        w.put("estimated_cost_impact", &self.estimated_cost_impact);
+        w.put("quantity_value", &self.quantity_value);
+        w.put("quantity_unit_of_measure", &self.quantity_unit_of_measure);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("full_number", &self.full_number);
+        w.put("incident_id", &self.incident_id);
+        w.put("recordable", &self.recordable);
+        w.put("incident_title", &self.incident_title);
+        w.put("incident_private", &self.incident_private);
+        w.put("summary", &self.summary);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("description", &self.description);
+        w.put("affected_company", &self.affected_company);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("managed_equipment", &self.managed_equipment);
+        w.put("incident_created_by", &self.incident_created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("work_activity", &self.work_activity);
         w.end()
     }
 }
@@ -40048,9 +40033,9 @@ impl<'de> serde::Deserialize<'de> for AlertInjuryAffliction {
 impl serde::Serialize for AlertInjuryAffliction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("affliction_type", &self.affliction_type)?;
-        w.put("affected_body_part", &self.affected_body_part)?;
+        w.put("id", &self.id);
+        w.put("affliction_type", &self.affliction_type);
+        w.put("affected_body_part", &self.affected_body_part);
         w.end()
     }
 }
@@ -40100,12 +40085,12 @@ impl<'de> serde::Deserialize<'de> for AlertInjuryBodyPart {
 impl serde::Serialize for AlertInjuryBodyPart {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("selectable", &self.selectable)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("parent_id", &self.parent_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("selectable", &self.selectable);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("parent_id", &self.parent_id);
         w.end()
     }
 }
@@ -40244,45 +40229,45 @@ impl<'de> serde::Deserialize<'de> for IncidentDetailInjury {
 impl serde::Serialize for IncidentDetailInjury {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("type", &self.type_)?;
-        w.put("date_returned_to_work", &self.date_returned_to_work)?;
-        w.put("affected_party", &self.affected_party)?;
-        w.put("affected_person", &self.affected_person)?;
-        w.put("harm_source", &self.harm_source)?;
-        w.put("date_of_death", &self.date_of_death)?;
-        w.put("filing_type", &self.filing_type)?;
-        w.put("hospitalized_overnight", &self.hospitalized_overnight)?;
-        w.put("treated_in_er", &self.treated_in_er)?;
-        w.put("treatment_facility_address", &self.treatment_facility_address)?;
-        w.put("treatment_facility", &self.treatment_facility)?;
-        w.put("treatment_provider", &self.treatment_provider)?;
-        w.put("work_days_absent", &self.work_days_absent)?;
-        w.put("work_days_restricted", &self.work_days_restricted)?;
-        w.put("work_days_transferred", &self.work_days_transferred)?;
-        w.put("body_diagram_type", &self.body_diagram_type)?;
-        w.put("affliction_type", &self.affliction_type)?;
-        w.put("affected_body_part", &self.affected_body_part)?;
-        w.put("affected_body_parts", &self.affected_body_parts)?;
-        w.put("afflictions", &self.afflictions)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("body_parts", &self.body_parts)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("recordable", &self.recordable)?;
-        w.put("incident_title", &self.incident_title)?;
-        w.put("incident_private", &self.incident_private)?;
-        w.put("summary", &self.summary)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("description", &self.description)?;
-        w.put("affected_company", &self.affected_company)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("managed_equipment", &self.managed_equipment)?;
-        w.put("incident_created_by", &self.incident_created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("work_activity", &self.work_activity)?;
+        w.put("type", &self.type_);
+        w.put("date_returned_to_work", &self.date_returned_to_work);
+        w.put("affected_party", &self.affected_party);
+        w.put("affected_person", &self.affected_person);
+        w.put("harm_source", &self.harm_source);
+        w.put("date_of_death", &self.date_of_death);
+        w.put("filing_type", &self.filing_type);
+        w.put("hospitalized_overnight", &self.hospitalized_overnight);
+        w.put("treated_in_er", &self.treated_in_er);
+        w.put("treatment_facility_address", &self.treatment_facility_address);
+        w.put("treatment_facility", &self.treatment_facility);
+        w.put("treatment_provider", &self.treatment_provider);
+        w.put("work_days_absent", &self.work_days_absent);
+        w.put("work_days_restricted", &self.work_days_restricted);
+        w.put("work_days_transferred", &self.work_days_transferred);
+        w.put("body_diagram_type", &self.body_diagram_type);
+        w.put("affliction_type", &self.affliction_type);
+        w.put("affected_body_part", &self.affected_body_part);
+        w.put("affected_body_parts", &self.affected_body_parts);
+        w.put("afflictions", &self.afflictions);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("body_parts", &self.body_parts);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("full_number", &self.full_number);
+        w.put("incident_id", &self.incident_id);
+        w.put("recordable", &self.recordable);
+        w.put("incident_title", &self.incident_title);
+        w.put("incident_private", &self.incident_private);
+        w.put("summary", &self.summary);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("description", &self.description);
+        w.put("affected_company", &self.affected_company);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("managed_equipment", &self.managed_equipment);
+        w.put("incident_created_by", &self.incident_created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("work_activity", &self.work_activity);
         w.end()
     }
 }
@@ -40371,28 +40356,28 @@ impl<'de> serde::Deserialize<'de> for IncidentDetailNearMiss {
 impl serde::Serialize for IncidentDetailNearMiss {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("recordable", &self.recordable)?;
-        w.put("type", &self.type_)?;
-        w.put("incident_title", &self.incident_title)?;
-        w.put("incident_private", &self.incident_private)?;
-        w.put("summary", &self.summary)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("description", &self.description)?;
-        w.put("affected_company", &self.affected_company)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("managed_equipment", &self.managed_equipment)?;
-        w.put("incident_created_by", &self.incident_created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("work_activity", &self.work_activity)?;
-        w.put("affected_party", &self.affected_party)?;
-        w.put("affected_person", &self.affected_person)?;
-        w.put("harm_source", &self.harm_source)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("full_number", &self.full_number);
+        w.put("incident_id", &self.incident_id);
+        w.put("recordable", &self.recordable);
+        w.put("type", &self.type_);
+        w.put("incident_title", &self.incident_title);
+        w.put("incident_private", &self.incident_private);
+        w.put("summary", &self.summary);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("description", &self.description);
+        w.put("affected_company", &self.affected_company);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("managed_equipment", &self.managed_equipment);
+        w.put("incident_created_by", &self.incident_created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("work_activity", &self.work_activity);
+        w.put("affected_party", &self.affected_party);
+        w.put("affected_person", &self.affected_person);
+        w.put("harm_source", &self.harm_source);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -40477,26 +40462,26 @@ impl<'de> serde::Deserialize<'de> for IncidentDetailPropertyDamage {
 impl serde::Serialize for IncidentDetailPropertyDamage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("type", &self.type_)?;
-        w.put("estimated_cost_impact", &self.estimated_cost_impact)?;
-        w.put("responsible_company", &self.responsible_company)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("incident_title", &self.incident_title)?;
-        w.put("incident_private", &self.incident_private)?;
-        w.put("summary", &self.summary)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("description", &self.description)?;
-        w.put("affected_company", &self.affected_company)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("managed_equipment", &self.managed_equipment)?;
-        w.put("incident_created_by", &self.incident_created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("work_activity", &self.work_activity)?;
+        w.put("type", &self.type_);
+        w.put("estimated_cost_impact", &self.estimated_cost_impact);
+        w.put("responsible_company", &self.responsible_company);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("full_number", &self.full_number);
+        w.put("incident_id", &self.incident_id);
+        w.put("incident_title", &self.incident_title);
+        w.put("incident_private", &self.incident_private);
+        w.put("summary", &self.summary);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("description", &self.description);
+        w.put("affected_company", &self.affected_company);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("managed_equipment", &self.managed_equipment);
+        w.put("incident_created_by", &self.incident_created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("work_activity", &self.work_activity);
         w.end()
     }
 }
@@ -40557,17 +40542,17 @@ impl<'de> serde::Deserialize<'de> for IncidentDetailWitnessStatement {
 impl serde::Serialize for IncidentDetailWitnessStatement {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("statement", &self.statement)?;
-        w.put("statement_plain_text", &self.statement_plain_text)?;
-        w.put("date_received", &self.date_received)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("witness", &self.witness)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("incident_id", &self.incident_id);
+        w.put("attachments", &self.attachments);
+        w.put("statement", &self.statement);
+        w.put("statement_plain_text", &self.statement_plain_text);
+        w.put("date_received", &self.date_received);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("witness", &self.witness);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -40628,17 +40613,17 @@ impl<'de> serde::Deserialize<'de> for IncidentDetailAction {
 impl serde::Serialize for IncidentDetailAction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("action_type", &self.action_type)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("description", &self.description)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("observation_id", &self.observation_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("incident_id", &self.incident_id);
+        w.put("action_type", &self.action_type);
+        w.put("attachments", &self.attachments);
+        w.put("description", &self.description);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("observation_id", &self.observation_id);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -40758,38 +40743,38 @@ impl<'de> serde::Deserialize<'de> for IncidentDetail {
 impl serde::Serialize for IncidentDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("event_date", &self.event_date)?;
-        w.put("number", &self.number)?;
-        w.put("private", &self.private)?;
-        w.put("recordable", &self.recordable)?;
-        w.put("records_count", &self.records_count)?;
-        w.put("open_observations_count", &self.open_observations_count)?;
-        w.put("closed_observations_count", &self.closed_observations_count)?;
-        w.put("actions_count", &self.actions_count)?;
-        w.put("witness_statements_count", &self.witness_statements_count)?;
-        w.put("status", &self.status)?;
-        w.put("time_unknown", &self.time_unknown)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("contributing_behavior", &self.contributing_behavior)?;
-        w.put("contributing_condition", &self.contributing_condition)?;
-        w.put("hazard", &self.hazard)?;
-        w.put("location", &self.location)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("environmentals", &self.environmentals)?;
-        w.put("injuries", &self.injuries)?;
-        w.put("near_misses", &self.near_misses)?;
-        w.put("property_damages", &self.property_damages)?;
-        w.put("witness_statements", &self.witness_statements)?;
-        w.put("actions", &self.actions)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("event_date", &self.event_date);
+        w.put("number", &self.number);
+        w.put("private", &self.private);
+        w.put("recordable", &self.recordable);
+        w.put("records_count", &self.records_count);
+        w.put("open_observations_count", &self.open_observations_count);
+        w.put("closed_observations_count", &self.closed_observations_count);
+        w.put("actions_count", &self.actions_count);
+        w.put("witness_statements_count", &self.witness_statements_count);
+        w.put("status", &self.status);
+        w.put("time_unknown", &self.time_unknown);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("contributing_behavior", &self.contributing_behavior);
+        w.put("contributing_condition", &self.contributing_condition);
+        w.put("hazard", &self.hazard);
+        w.put("location", &self.location);
+        w.put("attachments_count", &self.attachments_count);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("attachments", &self.attachments);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("environmentals", &self.environmentals);
+        w.put("injuries", &self.injuries);
+        w.put("near_misses", &self.near_misses);
+        w.put("property_damages", &self.property_damages);
+        w.put("witness_statements", &self.witness_statements);
+        w.put("actions", &self.actions);
         w.end()
     }
 }
@@ -40859,13 +40844,13 @@ impl<'de> serde::Deserialize<'de> for ActionAttachment {
 impl serde::Serialize for ActionAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("viewable", &self.viewable)?;
-        w.put("can_be_viewed", &self.can_be_viewed)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("viewable", &self.viewable);
+        w.put("can_be_viewed", &self.can_be_viewed);
         w.end()
     }
 }
@@ -40926,17 +40911,17 @@ impl<'de> serde::Deserialize<'de> for Action {
 impl serde::Serialize for Action {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("action_type", &self.action_type)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("description", &self.description)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("observation_id", &self.observation_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("incident_id", &self.incident_id);
+        w.put("action_type", &self.action_type);
+        w.put("attachments", &self.attachments);
+        w.put("description", &self.description);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("observation_id", &self.observation_id);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -41020,15 +41005,15 @@ impl NewAction {
 impl serde::Serialize for NewAction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("incident_id", &self.incident_id)?;
-        w.field("action_type_id", &self.action_type_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.field("incident_id", &self.incident_id);
+        w.field("action_type_id", &self.action_type_id);
+        w.optional("description", &self.description);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -41077,12 +41062,12 @@ impl<'de> serde::Deserialize<'de> for AttachmentDetail {
 impl serde::Serialize for AttachmentDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("viewable_document_id", &self.viewable_document_id)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("viewable_document_id", &self.viewable_document_id);
         w.end()
     }
 }
@@ -41179,15 +41164,15 @@ impl ActionUpdate {
 impl serde::Serialize for ActionUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("incident_id", &self.incident_id)?;
-        w.optional("action_type_id", &self.action_type_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("incident_id", &self.incident_id);
+        w.optional("action_type_id", &self.action_type_id);
+        w.optional("description", &self.description);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -41294,33 +41279,33 @@ impl<'de> serde::Deserialize<'de> for AlertInjury {
 impl serde::Serialize for AlertInjury {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("recordable", &self.recordable)?;
-        w.put("type", &self.type_)?;
-        w.put("date_returned_to_work", &self.date_returned_to_work)?;
-        w.put("affected_party", &self.affected_party)?;
-        w.put("affected_person", &self.affected_person)?;
-        w.put("harm_source", &self.harm_source)?;
-        w.put("date_of_death", &self.date_of_death)?;
-        w.put("filing_type", &self.filing_type)?;
-        w.put("hospitalized_overnight", &self.hospitalized_overnight)?;
-        w.put("treated_in_er", &self.treated_in_er)?;
-        w.put("treatment_facility_address", &self.treatment_facility_address)?;
-        w.put("treatment_facility", &self.treatment_facility)?;
-        w.put("treatment_provider", &self.treatment_provider)?;
-        w.put("work_days_absent", &self.work_days_absent)?;
-        w.put("work_days_restricted", &self.work_days_restricted)?;
-        w.put("work_days_transferred", &self.work_days_transferred)?;
-        w.put("body_diagram_type", &self.body_diagram_type)?;
-        w.put("affliction_type", &self.affliction_type)?;
-        w.put("affected_body_part", &self.affected_body_part)?;
-        w.put("affected_body_parts", &self.affected_body_parts)?;
-        w.put("afflictions", &self.afflictions)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("body_parts", &self.body_parts)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("full_number", &self.full_number);
+        w.put("incident_id", &self.incident_id);
+        w.put("recordable", &self.recordable);
+        w.put("type", &self.type_);
+        w.put("date_returned_to_work", &self.date_returned_to_work);
+        w.put("affected_party", &self.affected_party);
+        w.put("affected_person", &self.affected_person);
+        w.put("harm_source", &self.harm_source);
+        w.put("date_of_death", &self.date_of_death);
+        w.put("filing_type", &self.filing_type);
+        w.put("hospitalized_overnight", &self.hospitalized_overnight);
+        w.put("treated_in_er", &self.treated_in_er);
+        w.put("treatment_facility_address", &self.treatment_facility_address);
+        w.put("treatment_facility", &self.treatment_facility);
+        w.put("treatment_provider", &self.treatment_provider);
+        w.put("work_days_absent", &self.work_days_absent);
+        w.put("work_days_restricted", &self.work_days_restricted);
+        w.put("work_days_transferred", &self.work_days_transferred);
+        w.put("body_diagram_type", &self.body_diagram_type);
+        w.put("affliction_type", &self.affliction_type);
+        w.put("affected_body_part", &self.affected_body_part);
+        w.put("affected_body_parts", &self.affected_body_parts);
+        w.put("afflictions", &self.afflictions);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("body_parts", &self.body_parts);
         w.end()
     }
 }
@@ -41376,16 +41361,16 @@ impl<'de> serde::Deserialize<'de> for Alert {
 impl serde::Serialize for Alert {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("event_id", &self.event_id)?;
-        w.put("emailed_at", &self.emailed_at)?;
-        w.put("filing_type", &self.filing_type)?;
-        w.put("injury", &self.injury)?;
-        w.put("pushed_at", &self.pushed_at)?;
-        w.put("recipient", &self.recipient)?;
-        w.put("severity_level", &self.severity_level)?;
-        w.put("triggered_at", &self.triggered_at)?;
-        w.put("triggered_by", &self.triggered_by)?;
+        w.put("id", &self.id);
+        w.put("event_id", &self.event_id);
+        w.put("emailed_at", &self.emailed_at);
+        w.put("filing_type", &self.filing_type);
+        w.put("injury", &self.injury);
+        w.put("pushed_at", &self.pushed_at);
+        w.put("recipient", &self.recipient);
+        w.put("severity_level", &self.severity_level);
+        w.put("triggered_at", &self.triggered_at);
+        w.put("triggered_by", &self.triggered_by);
         w.end()
     }
 }
@@ -41426,9 +41411,9 @@ impl<'de> serde::Deserialize<'de> for Configuration {
 impl serde::Serialize for Configuration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("private_by_default", &self.private_by_default)?;
-        w.put("default_distribution", &self.default_distribution)?;
+        w.put("project_id", &self.project_id);
+        w.put("private_by_default", &self.private_by_default);
+        w.put("default_distribution", &self.default_distribution);
         w.end()
     }
 }
@@ -41468,8 +41453,8 @@ impl IncidentConfiguration {
 impl serde::Serialize for IncidentConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("private_by_default", &self.private_by_default)?;
-        w.optional("default_distribution_ids", &self.default_distribution_ids)?;
+        w.optional("private_by_default", &self.private_by_default);
+        w.optional("default_distribution_ids", &self.default_distribution_ids);
         w.end()
     }
 }
@@ -41600,16 +41585,16 @@ impl NewEnvironmental {
 impl serde::Serialize for NewEnvironmental {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("incident_id", &self.incident_id)?;
-        w.optional("environmental_type_id", &self.environmental_type_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("estimated_cost_impact", &self.estimated_cost_impact)?;
-        w.optional("quantity_value", &self.quantity_value)?;
-        w.optional("quantity_unit_of_measure", &self.quantity_unit_of_measure)?;
-        w.optional("affected_company_id", &self.affected_company_id)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("work_activity_id", &self.work_activity_id)?;
-        w.entries(&self.additional_properties)?;
+        w.field("incident_id", &self.incident_id);
+        w.optional("environmental_type_id", &self.environmental_type_id);
+        w.optional("description", &self.description);
+        w.optional("estimated_cost_impact", &self.estimated_cost_impact);
+        w.optional("quantity_value", &self.quantity_value);
+        w.optional("quantity_unit_of_measure", &self.quantity_unit_of_measure);
+        w.optional("affected_company_id", &self.affected_company_id);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("work_activity_id", &self.work_activity_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -42197,9 +42182,9 @@ impl<'de> serde::Deserialize<'de> for Affliction {
 impl serde::Serialize for Affliction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("affliction_type", &self.affliction_type)?;
-        w.put("affected_body_part", &self.affected_body_part)?;
+        w.put("id", &self.id);
+        w.put("affliction_type", &self.affliction_type);
+        w.put("affected_body_part", &self.affected_body_part);
         w.end()
     }
 }
@@ -42338,45 +42323,45 @@ impl<'de> serde::Deserialize<'de> for Injury {
 impl serde::Serialize for Injury {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("type", &self.type_)?;
-        w.put("date_returned_to_work", &self.date_returned_to_work)?;
-        w.put("affected_party", &self.affected_party)?;
-        w.put("affected_person", &self.affected_person)?;
-        w.put("harm_source", &self.harm_source)?;
-        w.put("date_of_death", &self.date_of_death)?;
-        w.put("filing_type", &self.filing_type)?;
-        w.put("hospitalized_overnight", &self.hospitalized_overnight)?;
-        w.put("recordable", &self.recordable)?;
-        w.put("treated_in_er", &self.treated_in_er)?;
-        w.put("treatment_facility_address", &self.treatment_facility_address)?;
-        w.put("treatment_facility", &self.treatment_facility)?;
-        w.put("treatment_provider", &self.treatment_provider)?;
-        w.put("work_days_absent", &self.work_days_absent)?;
-        w.put("work_days_restricted", &self.work_days_restricted)?;
-        w.put("work_days_transferred", &self.work_days_transferred)?;
-        w.put("body_diagram_type", &self.body_diagram_type)?;
-        w.put("affliction_type", &self.affliction_type)?;
-        w.put("affected_body_part", &self.affected_body_part)?;
-        w.put("affected_body_parts", &self.affected_body_parts)?;
-        w.put("afflictions", &self.afflictions)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("body_parts", &self.body_parts)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("incident_title", &self.incident_title)?;
-        w.put("incident_private", &self.incident_private)?;
-        w.put("summary", &self.summary)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("description", &self.description)?;
-        w.put("affected_company", &self.affected_company)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("managed_equipment", &self.managed_equipment)?;
-        w.put("incident_created_by", &self.incident_created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("work_activity", &self.work_activity)?;
+        w.put("type", &self.type_);
+        w.put("date_returned_to_work", &self.date_returned_to_work);
+        w.put("affected_party", &self.affected_party);
+        w.put("affected_person", &self.affected_person);
+        w.put("harm_source", &self.harm_source);
+        w.put("date_of_death", &self.date_of_death);
+        w.put("filing_type", &self.filing_type);
+        w.put("hospitalized_overnight", &self.hospitalized_overnight);
+        w.put("recordable", &self.recordable);
+        w.put("treated_in_er", &self.treated_in_er);
+        w.put("treatment_facility_address", &self.treatment_facility_address);
+        w.put("treatment_facility", &self.treatment_facility);
+        w.put("treatment_provider", &self.treatment_provider);
+        w.put("work_days_absent", &self.work_days_absent);
+        w.put("work_days_restricted", &self.work_days_restricted);
+        w.put("work_days_transferred", &self.work_days_transferred);
+        w.put("body_diagram_type", &self.body_diagram_type);
+        w.put("affliction_type", &self.affliction_type);
+        w.put("affected_body_part", &self.affected_body_part);
+        w.put("affected_body_parts", &self.affected_body_parts);
+        w.put("afflictions", &self.afflictions);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("body_parts", &self.body_parts);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("full_number", &self.full_number);
+        w.put("incident_id", &self.incident_id);
+        w.put("incident_title", &self.incident_title);
+        w.put("incident_private", &self.incident_private);
+        w.put("summary", &self.summary);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("description", &self.description);
+        w.put("affected_company", &self.affected_company);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("managed_equipment", &self.managed_equipment);
+        w.put("incident_created_by", &self.incident_created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("work_activity", &self.work_activity);
         w.end()
     }
 }
@@ -42610,31 +42595,31 @@ impl NewInjury {
 impl serde::Serialize for NewInjury {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("incident_id", &self.incident_id)?;
-        w.optional("date_of_death", &self.date_of_death)?;
-        w.optional("description", &self.description)?;
-        w.optional("date_returned_to_work", &self.date_returned_to_work)?;
-        w.optional("filing_type", &self.filing_type)?;
-        w.optional("hospitalized_overnight", &self.hospitalized_overnight)?;
-        w.optional("recordable", &self.recordable)?;
-        w.optional("treated_in_er", &self.treated_in_er)?;
-        w.optional("treatment_facility_address", &self.treatment_facility_address)?;
-        w.optional("treatment_facility", &self.treatment_facility)?;
-        w.optional("treatment_provider", &self.treatment_provider)?;
-        w.optional("work_days_absent", &self.work_days_absent)?;
-        w.optional("work_days_restricted", &self.work_days_restricted)?;
-        w.optional("work_days_transferred", &self.work_days_transferred)?;
-        w.optional("affliction_type_id", &self.affliction_type_id)?;
-        w.optional("body_diagram_type", &self.body_diagram_type)?;
-        w.optional("affected_body_parts", &self.affected_body_parts)?;
-        w.optional("affected_person_id", &self.affected_person_id)?;
-        w.optional("affected_party_id", &self.affected_party_id)?;
-        w.optional("body_part_ids", &self.body_part_ids)?;
-        w.optional("harm_source_id", &self.harm_source_id)?;
-        w.optional("affected_company_id", &self.affected_company_id)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("work_activity_id", &self.work_activity_id)?;
-        w.entries(&self.additional_properties)?;
+        w.field("incident_id", &self.incident_id);
+        w.optional("date_of_death", &self.date_of_death);
+        w.optional("description", &self.description);
+        w.optional("date_returned_to_work", &self.date_returned_to_work);
+        w.optional("filing_type", &self.filing_type);
+        w.optional("hospitalized_overnight", &self.hospitalized_overnight);
+        w.optional("recordable", &self.recordable);
+        w.optional("treated_in_er", &self.treated_in_er);
+        w.optional("treatment_facility_address", &self.treatment_facility_address);
+        w.optional("treatment_facility", &self.treatment_facility);
+        w.optional("treatment_provider", &self.treatment_provider);
+        w.optional("work_days_absent", &self.work_days_absent);
+        w.optional("work_days_restricted", &self.work_days_restricted);
+        w.optional("work_days_transferred", &self.work_days_transferred);
+        w.optional("affliction_type_id", &self.affliction_type_id);
+        w.optional("body_diagram_type", &self.body_diagram_type);
+        w.optional("affected_body_parts", &self.affected_body_parts);
+        w.optional("affected_person_id", &self.affected_person_id);
+        w.optional("affected_party_id", &self.affected_party_id);
+        w.optional("body_part_ids", &self.body_part_ids);
+        w.optional("harm_source_id", &self.harm_source_id);
+        w.optional("affected_company_id", &self.affected_company_id);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("work_activity_id", &self.work_activity_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -42753,28 +42738,28 @@ impl<'de> serde::Deserialize<'de> for NearMiss {
 impl serde::Serialize for NearMiss {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("recordable", &self.recordable)?;
-        w.put("type", &self.type_)?;
-        w.put("incident_title", &self.incident_title)?;
-        w.put("incident_private", &self.incident_private)?;
-        w.put("summary", &self.summary)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("description", &self.description)?;
-        w.put("affected_company", &self.affected_company)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("managed_equipment", &self.managed_equipment)?;
-        w.put("incident_created_by", &self.incident_created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("work_activity", &self.work_activity)?;
-        w.put("affected_party", &self.affected_party)?;
-        w.put("affected_person", &self.affected_person)?;
-        w.put("harm_source", &self.harm_source)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("full_number", &self.full_number);
+        w.put("incident_id", &self.incident_id);
+        w.put("recordable", &self.recordable);
+        w.put("type", &self.type_);
+        w.put("incident_title", &self.incident_title);
+        w.put("incident_private", &self.incident_private);
+        w.put("summary", &self.summary);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("description", &self.description);
+        w.put("affected_company", &self.affected_company);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("managed_equipment", &self.managed_equipment);
+        w.put("incident_created_by", &self.incident_created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("work_activity", &self.work_activity);
+        w.put("affected_party", &self.affected_party);
+        w.put("affected_person", &self.affected_person);
+        w.put("harm_source", &self.harm_source);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -42865,15 +42850,15 @@ impl NewNearMiss {
 impl serde::Serialize for NewNearMiss {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("incident_id", &self.incident_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("affected_person_id", &self.affected_person_id)?;
-        w.optional("affected_party_id", &self.affected_party_id)?;
-        w.optional("harm_source_id", &self.harm_source_id)?;
-        w.optional("affected_company_id", &self.affected_company_id)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("work_activity_id", &self.work_activity_id)?;
-        w.entries(&self.additional_properties)?;
+        w.field("incident_id", &self.incident_id);
+        w.optional("description", &self.description);
+        w.optional("affected_person_id", &self.affected_person_id);
+        w.optional("affected_party_id", &self.affected_party_id);
+        w.optional("harm_source_id", &self.harm_source_id);
+        w.optional("affected_company_id", &self.affected_company_id);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("work_activity_id", &self.work_activity_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -42989,27 +42974,27 @@ impl<'de> serde::Deserialize<'de> for PropertyDamage {
 impl serde::Serialize for PropertyDamage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("type", &self.type_)?;
-        w.put("estimated_cost_impact", &self.estimated_cost_impact)?;
-        w.put("responsible_company", &self.responsible_company)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("recordable", &self.recordable)?;
-        w.put("incident_title", &self.incident_title)?;
-        w.put("incident_private", &self.incident_private)?;
-        w.put("summary", &self.summary)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("description", &self.description)?;
-        w.put("affected_company", &self.affected_company)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("managed_equipment", &self.managed_equipment)?;
-        w.put("incident_created_by", &self.incident_created_by)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("work_activity", &self.work_activity)?;
+        w.put("type", &self.type_);
+        w.put("estimated_cost_impact", &self.estimated_cost_impact);
+        w.put("responsible_company", &self.responsible_company);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("full_number", &self.full_number);
+        w.put("incident_id", &self.incident_id);
+        w.put("recordable", &self.recordable);
+        w.put("incident_title", &self.incident_title);
+        w.put("incident_private", &self.incident_private);
+        w.put("summary", &self.summary);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("description", &self.description);
+        w.put("affected_company", &self.affected_company);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("managed_equipment", &self.managed_equipment);
+        w.put("incident_created_by", &self.incident_created_by);
+        w.put("updated_at", &self.updated_at);
+        w.put("work_activity", &self.work_activity);
         w.end()
     }
 }
@@ -43091,14 +43076,14 @@ impl NewPropertyDamage {
 impl serde::Serialize for NewPropertyDamage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("incident_id", &self.incident_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("estimated_cost_impact", &self.estimated_cost_impact)?;
-        w.optional("affected_company_id", &self.affected_company_id)?;
-        w.optional("responsible_company_id", &self.responsible_company_id)?;
-        w.optional("managed_equipment_id", &self.managed_equipment_id)?;
-        w.optional("work_activity_id", &self.work_activity_id)?;
-        w.entries(&self.additional_properties)?;
+        w.field("incident_id", &self.incident_id);
+        w.optional("description", &self.description);
+        w.optional("estimated_cost_impact", &self.estimated_cost_impact);
+        w.optional("affected_company_id", &self.affected_company_id);
+        w.optional("responsible_company_id", &self.responsible_company_id);
+        w.optional("managed_equipment_id", &self.managed_equipment_id);
+        w.optional("work_activity_id", &self.work_activity_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -43167,12 +43152,12 @@ impl<'de> serde::Deserialize<'de> for RecordingAttachment {
 impl serde::Serialize for RecordingAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("name", &self.name)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("url", &self.url)?;
-        w.put("viewable_document_id", &self.viewable_document_id)?;
+        w.put("id", &self.id);
+        w.put("content_type", &self.content_type);
+        w.put("name", &self.name);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("url", &self.url);
+        w.put("viewable_document_id", &self.viewable_document_id);
         w.end()
     }
 }
@@ -43211,10 +43196,10 @@ impl<'de> serde::Deserialize<'de> for RecordingCapturedBy {
 impl serde::Serialize for RecordingCapturedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("locale", &self.locale)?;
-        w.put("login", &self.login)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("locale", &self.locale);
+        w.put("login", &self.login);
         w.end()
     }
 }
@@ -43258,11 +43243,11 @@ impl<'de> serde::Deserialize<'de> for Recording {
 impl serde::Serialize for Recording {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("witness_statement_id", &self.witness_statement_id)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("captured_by", &self.captured_by)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("witness_statement_id", &self.witness_statement_id);
+        w.put("attachment", &self.attachment);
+        w.put("captured_by", &self.captured_by);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -43325,18 +43310,18 @@ impl<'de> serde::Deserialize<'de> for WitnessStatement {
 impl serde::Serialize for WitnessStatement {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("incident_id", &self.incident_id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("statement", &self.statement)?;
-        w.put("statement_plain_text", &self.statement_plain_text)?;
-        w.put("date_received", &self.date_received)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("witness", &self.witness)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("recording", &self.recording)?;
+        w.put("id", &self.id);
+        w.put("incident_id", &self.incident_id);
+        w.put("attachments", &self.attachments);
+        w.put("statement", &self.statement);
+        w.put("statement_plain_text", &self.statement_plain_text);
+        w.put("date_received", &self.date_received);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("witness", &self.witness);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("recording", &self.recording);
         w.end()
     }
 }
@@ -43367,7 +43352,7 @@ impl WitnessStatementRecording {
 impl serde::Serialize for WitnessStatementRecording {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("upload_id", &self.upload_id)?;
+        w.optional("upload_id", &self.upload_id);
         w.end()
     }
 }
@@ -43469,17 +43454,17 @@ impl NewWitnessStatement {
 impl serde::Serialize for NewWitnessStatement {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("incident_id", &self.incident_id)?;
-        w.optional("statement", &self.statement)?;
-        w.optional("date_received", &self.date_received)?;
-        w.field("witness_id", &self.witness_id)?;
-        w.optional("upload_uuids", &self.upload_uuids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("recording", &self.recording)?;
-        w.entries(&self.additional_properties)?;
+        w.field("incident_id", &self.incident_id);
+        w.optional("statement", &self.statement);
+        w.optional("date_received", &self.date_received);
+        w.field("witness_id", &self.witness_id);
+        w.optional("upload_uuids", &self.upload_uuids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("recording", &self.recording);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -43585,16 +43570,16 @@ impl WitnessStatementUpdate {
 impl serde::Serialize for WitnessStatementUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("statement", &self.statement)?;
-        w.optional("date_received", &self.date_received)?;
-        w.optional("witness_id", &self.witness_id)?;
-        w.optional("upload_uuids", &self.upload_uuids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("recording", &self.recording)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("statement", &self.statement);
+        w.optional("date_received", &self.date_received);
+        w.optional("witness_id", &self.witness_id);
+        w.optional("upload_uuids", &self.upload_uuids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("recording", &self.recording);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -43682,26 +43667,26 @@ impl<'de> serde::Deserialize<'de> for InspectionLog {
 impl serde::Serialize for InspectionLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("area", &self.area)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("end_hour", &self.end_hour)?;
-        w.put("end_minute", &self.end_minute)?;
-        w.put("inspecting_entity", &self.inspecting_entity)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("inspector_name", &self.inspector_name)?;
-        w.put("position", &self.position)?;
-        w.put("start_hour", &self.start_hour)?;
-        w.put("start_minute", &self.start_minute)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("location", &self.location)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.put("id", &self.id);
+        w.put("area", &self.area);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("end_hour", &self.end_hour);
+        w.put("end_minute", &self.end_minute);
+        w.put("inspecting_entity", &self.inspecting_entity);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("inspector_name", &self.inspector_name);
+        w.put("position", &self.position);
+        w.put("start_hour", &self.start_hour);
+        w.put("start_minute", &self.start_minute);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("location", &self.location);
+        w.put("attachments", &self.attachments);
+        w.put("vendor", &self.vendor);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
         w.end()
     }
 }
@@ -43894,7 +43879,7 @@ impl NewInspectionLogJson {
 impl serde::Serialize for NewInspectionLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("inspection_log", &self.inspection_log)?;
+        w.field("inspection_log", &self.inspection_log);
         w.end()
     }
 }
@@ -44269,9 +44254,9 @@ impl<'de> serde::Deserialize<'de> for InstructionType {
 impl serde::Serialize for InstructionType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("prefix", &self.prefix)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("prefix", &self.prefix);
         w.end()
     }
 }
@@ -44362,8 +44347,8 @@ impl<'de> serde::Deserialize<'de> for ScheduleImpact {
 impl serde::Serialize for ScheduleImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("status", &self.status)?;
-        w.put("value", &self.value)?;
+        w.put("status", &self.status);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -44444,25 +44429,25 @@ impl<'de> serde::Deserialize<'de> for Instruction {
 impl serde::Serialize for Instruction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
-        w.put("rich_text_description", &self.rich_text_description)?;
-        w.put("plain_text_description", &self.plain_text_description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date_received", &self.date_received)?;
-        w.put("date_issued", &self.date_issued)?;
-        w.put("status", &self.status)?;
-        w.put("private", &self.private)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("cost_impact", &self.cost_impact)?;
-        w.put("instruction_type", &self.instruction_type)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("instruction_from", &self.instruction_from)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("attentions", &self.attentions)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("trades", &self.trades)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
+        w.put("rich_text_description", &self.rich_text_description);
+        w.put("plain_text_description", &self.plain_text_description);
+        w.put("created_at", &self.created_at);
+        w.put("date_received", &self.date_received);
+        w.put("date_issued", &self.date_issued);
+        w.put("status", &self.status);
+        w.put("private", &self.private);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("cost_impact", &self.cost_impact);
+        w.put("instruction_type", &self.instruction_type);
+        w.put("created_by", &self.created_by);
+        w.put("instruction_from", &self.instruction_from);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("attentions", &self.attentions);
+        w.put("attachments", &self.attachments);
+        w.put("trades", &self.trades);
         w.end()
     }
 }
@@ -44522,8 +44507,8 @@ impl RfiScheduleImpact {
 impl serde::Serialize for RfiScheduleImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("status", &self.status)?;
-        w.optional("value", &self.value)?;
+        w.optional("status", &self.status);
+        w.optional("value", &self.value);
         w.end()
     }
 }
@@ -44564,8 +44549,8 @@ impl NewRfiCostImpact {
 impl serde::Serialize for NewRfiCostImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("status", &self.status)?;
-        w.optional("value", &self.value)?;
+        w.optional("status", &self.status);
+        w.optional("value", &self.value);
         w.end()
     }
 }
@@ -44707,21 +44692,21 @@ impl NewInstruction {
 impl serde::Serialize for NewInstruction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("number", &self.number)?;
-        w.field("title", &self.title)?;
-        w.field("status", &self.status)?;
-        w.field("instruction_type_id", &self.instruction_type_id)?;
-        w.optional("instruction_from_id", &self.instruction_from_id)?;
-        w.optional("date_received", &self.date_received)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("private", &self.private)?;
-        w.optional("description", &self.description)?;
-        w.optional("attention_ids", &self.attention_ids)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("trade_ids", &self.trade_ids)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("number", &self.number);
+        w.field("title", &self.title);
+        w.field("status", &self.status);
+        w.field("instruction_type_id", &self.instruction_type_id);
+        w.optional("instruction_from_id", &self.instruction_from_id);
+        w.optional("date_received", &self.date_received);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("private", &self.private);
+        w.optional("description", &self.description);
+        w.optional("attention_ids", &self.attention_ids);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("trade_ids", &self.trade_ids);
+        w.optional("attachments", &self.attachments);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -44899,21 +44884,21 @@ impl InstructionUpdate {
 impl serde::Serialize for InstructionUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("number", &self.number)?;
-        w.optional("title", &self.title)?;
-        w.optional("status", &self.status)?;
-        w.optional("instruction_type_id", &self.instruction_type_id)?;
-        w.optional("instruction_from_id", &self.instruction_from_id)?;
-        w.optional("date_received", &self.date_received)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("private", &self.private)?;
-        w.optional("description", &self.description)?;
-        w.optional("attention_ids", &self.attention_ids)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("trade_ids", &self.trade_ids)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("number", &self.number);
+        w.optional("title", &self.title);
+        w.optional("status", &self.status);
+        w.optional("instruction_type_id", &self.instruction_type_id);
+        w.optional("instruction_from_id", &self.instruction_from_id);
+        w.optional("date_received", &self.date_received);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("private", &self.private);
+        w.optional("description", &self.description);
+        w.optional("attention_ids", &self.attention_ids);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("trade_ids", &self.trade_ids);
+        w.optional("attachments", &self.attachments);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -44984,16 +44969,16 @@ impl<'de> serde::Deserialize<'de> for Contact {
 impl serde::Serialize for Contact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("email", &self.email)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("login_information_id", &self.login_information_id)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("vendor_name", &self.vendor_name)?;
+        w.put("id", &self.id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("email", &self.email);
+        w.put("fax_number", &self.fax_number);
+        w.put("job_title", &self.job_title);
+        w.put("login_information_id", &self.login_information_id);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("vendor_name", &self.vendor_name);
         w.end()
     }
 }
@@ -45081,27 +45066,27 @@ impl<'de> serde::Deserialize<'de> for ManpowerLog {
 impl serde::Serialize for ManpowerLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("man_hours", &self.man_hours)?;
-        w.put("notes", &self.notes)?;
-        w.put("num_workers", &self.num_workers)?;
-        w.put("num_hours", &self.num_hours)?;
-        w.put("position", &self.position)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("user", &self.user)?;
-        w.put("contact", &self.contact)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("location", &self.location)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("trade", &self.trade)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("permissions", &self.permissions)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("man_hours", &self.man_hours);
+        w.put("notes", &self.notes);
+        w.put("num_workers", &self.num_workers);
+        w.put("num_hours", &self.num_hours);
+        w.put("position", &self.position);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
+        w.put("user", &self.user);
+        w.put("contact", &self.contact);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_by", &self.created_by);
+        w.put("location", &self.location);
+        w.put("attachments", &self.attachments);
+        w.put("trade", &self.trade);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("permissions", &self.permissions);
         w.end()
     }
 }
@@ -45288,7 +45273,7 @@ impl NewManpowerLogJson {
 impl serde::Serialize for NewManpowerLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("manpower_log", &self.manpower_log)?;
+        w.field("manpower_log", &self.manpower_log);
         w.end()
     }
 }
@@ -45323,8 +45308,8 @@ impl<'de> serde::Deserialize<'de> for DailyTotal {
 impl serde::Serialize for DailyTotal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("total_workers", &self.total_workers)?;
-        w.put("total_man_hours", &self.total_man_hours)?;
+        w.put("total_workers", &self.total_workers);
+        w.put("total_man_hours", &self.total_man_hours);
         w.end()
     }
 }
@@ -45564,17 +45549,17 @@ impl<'de> serde::Deserialize<'de> for Material {
 impl serde::Serialize for Material {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("uom", &self.uom)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("time_and_material_entry_id", &self.time_and_material_entry_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("uom", &self.uom);
+        w.put("quantity", &self.quantity);
+        w.put("project_id", &self.project_id);
+        w.put("time_and_material_entry_id", &self.time_and_material_entry_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -45642,11 +45627,11 @@ impl NewMaterial {
 impl serde::Serialize for NewMaterial {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("time_and_material_entry_id", &self.time_and_material_entry_id)?;
-        w.optional("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("quantity", &self.quantity)?;
+        w.optional("time_and_material_entry_id", &self.time_and_material_entry_id);
+        w.optional("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("uom", &self.uom);
+        w.optional("quantity", &self.quantity);
         w.end()
     }
 }
@@ -45671,7 +45656,7 @@ impl MaterialBulkCreate {
 impl serde::Serialize for MaterialBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("time_and_material_materials", &self.time_and_material_materials)?;
+        w.field("time_and_material_materials", &self.time_and_material_materials);
         w.end()
     }
 }
@@ -45706,7 +45691,7 @@ impl serde::Serialize for MaterialBulkDestroy {
         w.optional(
             "time_and_material_materials_ids",
             &self.time_and_material_materials_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -45786,24 +45771,24 @@ impl<'de> serde::Deserialize<'de> for NotesLog {
 impl serde::Serialize for NotesLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comment", &self.comment)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("daily_log_header_id", &self.daily_log_header_id)?;
-        w.put("is_issue_day", &self.is_issue_day)?;
-        w.put("permissions", &self.permissions)?;
-        w.put("position", &self.position)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_by_collaborator", &self.created_by_collaborator)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("comment", &self.comment);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("daily_log_header_id", &self.daily_log_header_id);
+        w.put("is_issue_day", &self.is_issue_day);
+        w.put("permissions", &self.permissions);
+        w.put("position", &self.position);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("created_by_collaborator", &self.created_by_collaborator);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("attachments", &self.attachments);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -45960,7 +45945,7 @@ impl NewNotesLogJson {
 impl serde::Serialize for NewNotesLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("notes_log", &self.notes_log)?;
+        w.field("notes_log", &self.notes_log);
         w.end()
     }
 }
@@ -46156,9 +46141,9 @@ impl ObservationTemplateBulkUpdate {
 impl serde::Serialize for ObservationTemplateBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("active", &self.active)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("trade_id", &self.trade_id)?;
+        w.optional("active", &self.active);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("trade_id", &self.trade_id);
         w.end()
     }
 }
@@ -46226,18 +46211,18 @@ impl<'de> serde::Deserialize<'de> for ObservationType {
 impl serde::Serialize for ObservationType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("localized_name", &self.localized_name)?;
-        w.put("category", &self.category)?;
-        w.put("category_key", &self.category_key)?;
-        w.put("category_id", &self.category_id)?;
-        w.put("name_translations", &self.name_translations)?;
-        w.put("active", &self.active)?;
-        w.put("company_active", &self.company_active)?;
-        w.put("parent_inactive", &self.parent_inactive)?;
-        w.put("in_use", &self.in_use)?;
-        w.put("kind", &self.kind)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("localized_name", &self.localized_name);
+        w.put("category", &self.category);
+        w.put("category_key", &self.category_key);
+        w.put("category_id", &self.category_id);
+        w.put("name_translations", &self.name_translations);
+        w.put("active", &self.active);
+        w.put("company_active", &self.company_active);
+        w.put("parent_inactive", &self.parent_inactive);
+        w.put("in_use", &self.in_use);
+        w.put("kind", &self.kind);
         w.end()
     }
 }
@@ -46290,14 +46275,14 @@ impl<'de> serde::Deserialize<'de> for ObservationTemplateBulkUpdateResult {
 impl serde::Serialize for ObservationTemplateBulkUpdateResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("active", &self.active)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("company_observation_template_id", &self.company_observation_template_id)?;
-        w.put("observation_title", &self.observation_title)?;
-        w.put("observation_type", &self.observation_type)?;
-        w.put("trade", &self.trade)?;
+        w.put("id", &self.id);
+        w.put("active", &self.active);
+        w.put("assignee", &self.assignee);
+        w.put("updated_at", &self.updated_at);
+        w.put("company_observation_template_id", &self.company_observation_template_id);
+        w.put("observation_title", &self.observation_title);
+        w.put("observation_type", &self.observation_type);
+        w.put("trade", &self.trade);
         w.end()
     }
 }
@@ -46365,11 +46350,11 @@ impl NewObservationType {
 impl serde::Serialize for NewObservationType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("category", &self.category)?;
-        w.optional("observations_category_id", &self.observations_category_id)?;
-        w.optional("active", &self.active)?;
-        w.optional("parent_id", &self.parent_id)?;
+        w.optional("name", &self.name);
+        w.optional("category", &self.category);
+        w.optional("observations_category_id", &self.observations_category_id);
+        w.optional("active", &self.active);
+        w.optional("parent_id", &self.parent_id);
         w.end()
     }
 }
@@ -46428,10 +46413,10 @@ impl ObservationTypeUpdate {
 impl serde::Serialize for ObservationTypeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("category", &self.category)?;
-        w.optional("observations_category_id", &self.observations_category_id)?;
-        w.optional("active", &self.active)?;
+        w.optional("name", &self.name);
+        w.optional("category", &self.category);
+        w.optional("observations_category_id", &self.observations_category_id);
+        w.optional("active", &self.active);
         w.end()
     }
 }
@@ -46468,8 +46453,8 @@ impl<'de> serde::Deserialize<'de> for ItemStatus {
 impl serde::Serialize for ItemStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("status", &self.status)?;
-        w.put("label", &self.label)?;
+        w.put("status", &self.status);
+        w.put("label", &self.label);
         w.end()
     }
 }
@@ -46539,20 +46524,20 @@ impl<'de> serde::Deserialize<'de> for PlanRevisionLog {
 impl serde::Serialize for PlanRevisionLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("category", &self.category)?;
-        w.put("comments", &self.comments)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("plan_number", &self.plan_number)?;
-        w.put("position", &self.position)?;
-        w.put("revision", &self.revision)?;
-        w.put("title", &self.title)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("category", &self.category);
+        w.put("comments", &self.comments);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("plan_number", &self.plan_number);
+        w.put("position", &self.position);
+        w.put("revision", &self.revision);
+        w.put("title", &self.title);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -46715,7 +46700,7 @@ impl NewPlanRevisionLogJson {
 impl serde::Serialize for NewPlanRevisionLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("plan_revision_log", &self.plan_revision_log)?;
+        w.field("plan_revision_log", &self.plan_revision_log);
         w.end()
     }
 }
@@ -46759,10 +46744,10 @@ impl<'de> serde::Deserialize<'de> for LineItemHolder {
 impl serde::Serialize for LineItemHolder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("number", &self.number)?;
-        w.put("type", &self.type_)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("number", &self.number);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -46848,25 +46833,25 @@ impl<'de> serde::Deserialize<'de> for ProductivityLog {
 impl serde::Serialize for ProductivityLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company", &self.company)?;
-        w.put("contract", &self.contract)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("line_item_id", &self.line_item_id)?;
-        w.put("line_item_description", &self.line_item_description)?;
-        w.put("line_item_holder", &self.line_item_holder)?;
-        w.put("notes", &self.notes)?;
-        w.put("position", &self.position)?;
-        w.put("previously_delivered", &self.previously_delivered)?;
-        w.put("previously_used", &self.previously_used)?;
-        w.put("quantity_delivered", &self.quantity_delivered)?;
-        w.put("quantity_used", &self.quantity_used)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.put("id", &self.id);
+        w.put("company", &self.company);
+        w.put("contract", &self.contract);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("line_item_id", &self.line_item_id);
+        w.put("line_item_description", &self.line_item_description);
+        w.put("line_item_holder", &self.line_item_holder);
+        w.put("notes", &self.notes);
+        w.put("position", &self.position);
+        w.put("previously_delivered", &self.previously_delivered);
+        w.put("previously_used", &self.previously_used);
+        w.put("quantity_delivered", &self.quantity_delivered);
+        w.put("quantity_used", &self.quantity_used);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
         w.end()
     }
 }
@@ -46889,7 +46874,7 @@ impl NewProductivityLog {
 impl serde::Serialize for NewProductivityLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("productivity_log", &self.productivity_log)?;
+        w.field("productivity_log", &self.productivity_log);
         w.end()
     }
 }
@@ -46959,21 +46944,21 @@ impl<'de> serde::Deserialize<'de> for PunchItemAssignment {
 impl serde::Serialize for PunchItemAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("approved", &self.approved)?;
-        w.put("status", &self.status)?;
-        w.put("name", &self.name)?;
-        w.put("comment", &self.comment)?;
-        w.put("login_information_id", &self.login_information_id)?;
-        w.put("login_information_name", &self.login_information_name)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("notified_at", &self.notified_at)?;
-        w.put("responded_at", &self.responded_at)?;
-        w.put("manager_accepted_at", &self.manager_accepted_at)?;
-        w.put("user_name", &self.user_name)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("approved", &self.approved);
+        w.put("status", &self.status);
+        w.put("name", &self.name);
+        w.put("comment", &self.comment);
+        w.put("login_information_id", &self.login_information_id);
+        w.put("login_information_name", &self.login_information_name);
+        w.put("login_information", &self.login_information);
+        w.put("attachments", &self.attachments);
+        w.put("vendor", &self.vendor);
+        w.put("notified_at", &self.notified_at);
+        w.put("responded_at", &self.responded_at);
+        w.put("manager_accepted_at", &self.manager_accepted_at);
+        w.put("user_name", &self.user_name);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -47161,11 +47146,11 @@ impl PunchItemAssignmentUpdateJsonPunchItemAssignment {
 impl serde::Serialize for PunchItemAssignmentUpdateJsonPunchItemAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("approved", &self.approved)?;
-        w.optional("comment", &self.comment)?;
-        w.optional("login_information_id", &self.login_information_id)?;
-        w.optional("status", &self.status)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("approved", &self.approved);
+        w.optional("comment", &self.comment);
+        w.optional("login_information_id", &self.login_information_id);
+        w.optional("status", &self.status);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -47200,8 +47185,8 @@ impl PunchItemAssignmentUpdateJson {
 impl serde::Serialize for PunchItemAssignmentUpdateJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("send_emails", &self.send_emails)?;
-        w.field("punch_item_assignment", &self.punch_item_assignment)?;
+        w.optional("send_emails", &self.send_emails);
+        w.field("punch_item_assignment", &self.punch_item_assignment);
         w.end()
     }
 }
@@ -47264,17 +47249,17 @@ impl<'de> serde::Deserialize<'de> for PunchItemTemplate {
 impl serde::Serialize for PunchItemTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("active", &self.active)?;
-        w.put("company_punch_item_template_id", &self.company_punch_item_template_id)?;
-        w.put("name", &self.name)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("punch_item_manager", &self.punch_item_manager)?;
-        w.put("final_approver", &self.final_approver)?;
-        w.put("template_category", &self.template_category)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("trade", &self.trade)?;
+        w.put("id", &self.id);
+        w.put("active", &self.active);
+        w.put("company_punch_item_template_id", &self.company_punch_item_template_id);
+        w.put("name", &self.name);
+        w.put("project_id", &self.project_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("punch_item_manager", &self.punch_item_manager);
+        w.put("final_approver", &self.final_approver);
+        w.put("template_category", &self.template_category);
+        w.put("assignee", &self.assignee);
+        w.put("trade", &self.trade);
         w.end()
     }
 }
@@ -47345,21 +47330,21 @@ impl<'de> serde::Deserialize<'de> for QuantityLog {
 impl serde::Serialize for QuantityLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("description", &self.description)?;
-        w.put("position", &self.position)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("unit", &self.unit)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("location", &self.location)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("description", &self.description);
+        w.put("position", &self.position);
+        w.put("quantity", &self.quantity);
+        w.put("unit", &self.unit);
+        w.put("updated_at", &self.updated_at);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_by", &self.created_by);
+        w.put("location", &self.location);
+        w.put("vendor", &self.vendor);
+        w.put("attachments", &self.attachments);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
         w.end()
     }
 }
@@ -47520,7 +47505,7 @@ impl NewQuantityLogJson {
 impl serde::Serialize for NewQuantityLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("quantity_log", &self.quantity_log)?;
+        w.field("quantity_log", &self.quantity_log);
         w.end()
     }
 }
@@ -47586,18 +47571,18 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanItemAssignee {
 impl serde::Serialize for ActionPlanPlanItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_item_id", &self.plan_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("is_holding", &self.is_holding)?;
-        w.put("is_locked", &self.is_locked)?;
-        w.put("party", &self.party)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("role", &self.role)?;
-        w.put("signature", &self.signature)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("verification_method", &self.verification_method)?;
+        w.put("id", &self.id);
+        w.put("plan_item_id", &self.plan_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("is_holding", &self.is_holding);
+        w.put("is_locked", &self.is_locked);
+        w.put("party", &self.party);
+        w.put("plan_id", &self.plan_id);
+        w.put("role", &self.role);
+        w.put("signature", &self.signature);
+        w.put("updated_at", &self.updated_at);
+        w.put("verification_method", &self.verification_method);
         w.end()
     }
 }
@@ -47672,21 +47657,21 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanItem {
 impl serde::Serialize for ActionPlanPlanItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_item_assignees", &self.plan_item_assignees)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("holding_type", &self.holding_type)?;
-        w.put("is_blocked", &self.is_blocked)?;
-        w.put("is_blocking", &self.is_blocking)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("position", &self.position)?;
-        w.put("plan_section_id", &self.plan_section_id)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_item_assignees", &self.plan_item_assignees);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("due_at", &self.due_at);
+        w.put("holding_type", &self.holding_type);
+        w.put("is_blocked", &self.is_blocked);
+        w.put("is_blocking", &self.is_blocking);
+        w.put("plan_id", &self.plan_id);
+        w.put("position", &self.position);
+        w.put("plan_section_id", &self.plan_section_id);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -47739,13 +47724,13 @@ impl<'de> serde::Deserialize<'de> for PlanSection {
 impl serde::Serialize for PlanSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("position", &self.position)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("plan_id", &self.plan_id);
+        w.put("position", &self.position);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -47791,11 +47776,11 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateApprover {
 impl serde::Serialize for ActionPlanPlanTemplateApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("party", &self.party)?;
+        w.put("id", &self.id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("party", &self.party);
         w.end()
     }
 }
@@ -47860,20 +47845,20 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateReferenceItemPayload {
 impl serde::Serialize for PlanTemplateReferenceItemPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachment", &self.attachment)?;
-        w.put("drawing_id", &self.drawing_id)?;
-        w.put("drawing_revision_id", &self.drawing_revision_id)?;
-        w.put("file_version_id", &self.file_version_id)?;
-        w.put("folder_id", &self.folder_id)?;
-        w.put("specification_section_id", &self.specification_section_id)?;
+        w.put("attachment", &self.attachment);
+        w.put("drawing_id", &self.drawing_id);
+        w.put("drawing_revision_id", &self.drawing_revision_id);
+        w.put("file_version_id", &self.file_version_id);
+        w.put("folder_id", &self.folder_id);
+        w.put("specification_section_id", &self.specification_section_id);
         w.put(
             "specification_section_current_revision_id",
             &self.specification_section_current_revision_id,
-        )?;
-        w.put("generic_tool_item_id", &self.generic_tool_item_id)?;
-        w.put("form_id", &self.form_id)?;
-        w.put("meeting_id", &self.meeting_id)?;
-        w.put("observation_item_id", &self.observation_item_id)?;
+        );
+        w.put("generic_tool_item_id", &self.generic_tool_item_id);
+        w.put("form_id", &self.form_id);
+        w.put("meeting_id", &self.meeting_id);
+        w.put("observation_item_id", &self.observation_item_id);
         w.end()
     }
 }
@@ -47998,14 +47983,14 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateReferenceItem {
 impl serde::Serialize for PlanTemplateReferenceItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_template_item_id", &self.plan_template_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_template_id", &self.plan_template_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_template_item_id", &self.plan_template_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("payload", &self.payload);
+        w.put("plan_template_id", &self.plan_template_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -48064,15 +48049,15 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTestRecordRequest {
 impl serde::Serialize for ActionPlanPlanTestRecordRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_item_id", &self.plan_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("plan_test_records_count", &self.plan_test_records_count)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_item_id", &self.plan_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("payload", &self.payload);
+        w.put("plan_id", &self.plan_id);
+        w.put("plan_test_records_count", &self.plan_test_records_count);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -48112,9 +48097,9 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTestRecordPayload {
 impl serde::Serialize for ActionPlanPlanTestRecordPayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("checklist_id", &self.checklist_id)?;
-        w.put("checklist_template_id", &self.checklist_template_id)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("checklist_id", &self.checklist_id);
+        w.put("checklist_template_id", &self.checklist_template_id);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -48173,15 +48158,15 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTestRecord {
 impl serde::Serialize for ActionPlanPlanTestRecord {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_item_id", &self.plan_item_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("payload", &self.payload)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("plan_test_record_request_id", &self.plan_test_record_request_id)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_item_id", &self.plan_item_id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("payload", &self.payload);
+        w.put("plan_id", &self.plan_id);
+        w.put("plan_test_record_request_id", &self.plan_test_record_request_id);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -48341,22 +48326,22 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlan {
 impl serde::Serialize for ActionPlanPlan {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_approvers", &self.plan_approvers)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("deleted_by", &self.deleted_by)?;
-        w.put("description", &self.description)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("location", &self.location)?;
-        w.put("manager", &self.manager)?;
-        w.put("number", &self.number)?;
-        w.put("plan_receivers", &self.plan_receivers)?;
-        w.put("plan_type", &self.plan_type)?;
-        w.put("plan_status", &self.plan_status)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("plan_approvers", &self.plan_approvers);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("deleted_by", &self.deleted_by);
+        w.put("description", &self.description);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("location", &self.location);
+        w.put("manager", &self.manager);
+        w.put("number", &self.number);
+        w.put("plan_receivers", &self.plan_receivers);
+        w.put("plan_type", &self.plan_type);
+        w.put("plan_status", &self.plan_status);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -48413,15 +48398,15 @@ impl<'de> serde::Deserialize<'de> for ListTemplateItem2 {
 impl serde::Serialize for ListTemplateItem2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("synced_to", &self.synced_to)?;
-        w.put("company_description", &self.company_description)?;
-        w.put("description", &self.description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("trade", &self.trade)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("synced_to", &self.synced_to);
+        w.put("company_description", &self.company_description);
+        w.put("description", &self.description);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("trade", &self.trade);
         w.end()
     }
 }
@@ -48469,11 +48454,11 @@ for ChecklistListTemplateDetail2SectionItemResponseSet {
 impl serde::Serialize for ChecklistListTemplateDetail2SectionItemResponseSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("responses", &self.responses)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("responses", &self.responses);
         w.end()
     }
 }
@@ -48528,14 +48513,14 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetail2SectionItem {
 impl serde::Serialize for ChecklistListTemplateDetail2SectionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("details", &self.details)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("response_type_id", &self.response_type_id)?;
-        w.put("type", &self.type_)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("section_id", &self.section_id);
+        w.put("details", &self.details);
+        w.put("response_set", &self.response_set);
+        w.put("response_type_id", &self.response_type_id);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -48582,11 +48567,11 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetail2Section {
 impl serde::Serialize for ChecklistListTemplateDetail2Section {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("items", &self.items)?;
-        w.put("synced_to", &self.synced_to)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("items", &self.items);
+        w.put("synced_to", &self.synced_to);
         w.end()
     }
 }
@@ -48659,21 +48644,21 @@ impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetail2 {
 impl serde::Serialize for ChecklistListTemplateDetail2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("synced_to", &self.synced_to)?;
-        w.put("company_description", &self.company_description)?;
-        w.put("description", &self.description)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("alternative_response_set_id", &self.alternative_response_set_id)?;
-        w.put("sections", &self.sections)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("trade", &self.trade)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("company_attachments", &self.company_attachments)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("response_set", &self.response_set)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("synced_to", &self.synced_to);
+        w.put("company_description", &self.company_description);
+        w.put("description", &self.description);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("alternative_response_set_id", &self.alternative_response_set_id);
+        w.put("sections", &self.sections);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("trade", &self.trade);
+        w.put("created_by", &self.created_by);
+        w.put("company_attachments", &self.company_attachments);
+        w.put("attachments", &self.attachments);
+        w.put("response_set", &self.response_set);
         w.end()
     }
 }
@@ -48752,7 +48737,7 @@ impl<'de> serde::Deserialize<'de> for QuestionError {
 impl serde::Serialize for QuestionError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("errors", &self.errors)?;
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -48792,9 +48777,9 @@ impl<'de> serde::Deserialize<'de> for Question {
 impl serde::Serialize for Question {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("body", &self.body)?;
-        w.put("errors", &self.errors)?;
+        w.put("id", &self.id);
+        w.put("body", &self.body);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -48838,11 +48823,11 @@ impl<'de> serde::Deserialize<'de> for RfiAssignee {
 impl serde::Serialize for RfiAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("login", &self.login)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("locale", &self.locale)?;
-        w.put("response_required", &self.response_required)?;
+        w.put("login", &self.login);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("locale", &self.locale);
+        w.put("response_required", &self.response_required);
         w.end()
     }
 }
@@ -48897,14 +48882,14 @@ impl<'de> serde::Deserialize<'de> for RfiProjectStage {
 impl serde::Serialize for RfiProjectStage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("default_stage", &self.default_stage)?;
-        w.put("dependent_projects", &self.dependent_projects)?;
-        w.put("formatted_name", &self.formatted_name)?;
-        w.put("formatted_parent_name", &self.formatted_parent_name)?;
-        w.put("name", &self.name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("procore_category", &self.procore_category)?;
+        w.put("id", &self.id);
+        w.put("default_stage", &self.default_stage);
+        w.put("dependent_projects", &self.dependent_projects);
+        w.put("formatted_name", &self.formatted_name);
+        w.put("formatted_parent_name", &self.formatted_parent_name);
+        w.put("name", &self.name);
+        w.put("parent_id", &self.parent_id);
+        w.put("procore_category", &self.procore_category);
         w.end()
     }
 }
@@ -49096,45 +49081,45 @@ impl<'de> serde::Deserialize<'de> for Rfi {
 impl serde::Serialize for Rfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("link", &self.link)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("specification_section_id", &self.specification_section_id)?;
-        w.put("questions", &self.questions)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("id", &self.id)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("ball_in_courts", &self.ball_in_courts)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("cost_impact", &self.cost_impact)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted", &self.deleted)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("initiated_at", &self.initiated_at)?;
-        w.put("location", &self.location)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("number", &self.number)?;
-        w.put("prefix", &self.prefix)?;
-        w.put("private", &self.private)?;
-        w.put("project_stage", &self.project_stage)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reference", &self.reference)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("rfi_manager", &self.rfi_manager)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("status", &self.status)?;
-        w.put("translated_status", &self.translated_status)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("subject", &self.subject)?;
-        w.put("revision", &self.revision)?;
-        w.put("current_revision", &self.current_revision)?;
-        w.put("has_revisions", &self.has_revisions)?;
-        w.put("source_rfi_header_id", &self.source_rfi_header_id)?;
-        w.put("time_resolved", &self.time_resolved)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("created_by", &self.created_by);
+        w.put("link", &self.link);
+        w.put("location_id", &self.location_id);
+        w.put("specification_section_id", &self.specification_section_id);
+        w.put("questions", &self.questions);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("id", &self.id);
+        w.put("assignee", &self.assignee);
+        w.put("assignees", &self.assignees);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("ball_in_courts", &self.ball_in_courts);
+        w.put("cost_code", &self.cost_code);
+        w.put("cost_impact", &self.cost_impact);
+        w.put("created_at", &self.created_at);
+        w.put("deleted", &self.deleted);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("initiated_at", &self.initiated_at);
+        w.put("location", &self.location);
+        w.put("full_number", &self.full_number);
+        w.put("number", &self.number);
+        w.put("prefix", &self.prefix);
+        w.put("private", &self.private);
+        w.put("project_stage", &self.project_stage);
+        w.put("received_from", &self.received_from);
+        w.put("reference", &self.reference);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("rfi_manager", &self.rfi_manager);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("status", &self.status);
+        w.put("translated_status", &self.translated_status);
+        w.put("sub_job", &self.sub_job);
+        w.put("subject", &self.subject);
+        w.put("revision", &self.revision);
+        w.put("current_revision", &self.current_revision);
+        w.put("has_revisions", &self.has_revisions);
+        w.put("source_rfi_header_id", &self.source_rfi_header_id);
+        w.put("time_resolved", &self.time_resolved);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -49719,18 +49704,18 @@ impl NewRfiJsonQuestion {
 impl serde::Serialize for NewRfiJsonQuestion {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("body", &self.body)?;
-        w.optional("attachments", &self.attachments)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.field("body", &self.body);
+        w.optional("attachments", &self.attachments);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -49965,35 +49950,35 @@ impl NewRfiJson {
 impl serde::Serialize for NewRfiJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("subject", &self.subject)?;
-        w.optional("reference", &self.reference)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("assignee_ids", &self.assignee_ids)?;
-        w.optional("required_assignee_ids", &self.required_assignee_ids)?;
-        w.optional("draft", &self.draft)?;
-        w.optional("due_date", &self.due_date)?;
+        w.field("subject", &self.subject);
+        w.optional("reference", &self.reference);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("assignee_ids", &self.assignee_ids);
+        w.optional("required_assignee_ids", &self.required_assignee_ids);
+        w.optional("draft", &self.draft);
+        w.optional("due_date", &self.due_date);
         w.optional(
             "received_from_login_information_id",
             &self.received_from_login_information_id,
-        )?;
-        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.optional("distribution_ids", &self.distribution_ids)?;
-        w.optional("number", &self.number)?;
-        w.optional("private", &self.private)?;
-        w.optional("project_stage_id", &self.project_stage_id)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("drawing_number", &self.drawing_number)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.field("rfi_manager_id", &self.rfi_manager_id)?;
-        w.field("question", &self.question)?;
-        w.optional("custom_textfield_1", &self.custom_textfield_1)?;
-        w.optional("custom_textfield_2", &self.custom_textfield_2)?;
-        w.optional("revision", &self.revision)?;
-        w.optional("source_rfi_header_id", &self.source_rfi_header_id)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id);
+        w.optional("distribution_ids", &self.distribution_ids);
+        w.optional("number", &self.number);
+        w.optional("private", &self.private);
+        w.optional("project_stage_id", &self.project_stage_id);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("location_id", &self.location_id);
+        w.optional("drawing_number", &self.drawing_number);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.field("rfi_manager_id", &self.rfi_manager_id);
+        w.field("question", &self.question);
+        w.optional("custom_textfield_1", &self.custom_textfield_1);
+        w.optional("custom_textfield_2", &self.custom_textfield_2);
+        w.optional("revision", &self.revision);
+        w.optional("source_rfi_header_id", &self.source_rfi_header_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -50048,14 +50033,14 @@ impl<'de> serde::Deserialize<'de> for Reply {
 impl serde::Serialize for Reply {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("official", &self.official)?;
-        w.put("answer_date", &self.answer_date)?;
-        w.put("plain_text_body", &self.plain_text_body)?;
-        w.put("rich_text_body", &self.rich_text_body)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("official", &self.official);
+        w.put("answer_date", &self.answer_date);
+        w.put("plain_text_body", &self.plain_text_body);
+        w.put("rich_text_body", &self.rich_text_body);
+        w.put("created_by", &self.created_by);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -50107,13 +50092,13 @@ impl<'de> serde::Deserialize<'de> for RfiDetailQuestion {
 impl serde::Serialize for RfiDetailQuestion {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("question_date", &self.question_date)?;
-        w.put("plain_text_body", &self.plain_text_body)?;
-        w.put("rich_text_body", &self.rich_text_body)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("answers", &self.answers)?;
+        w.put("id", &self.id);
+        w.put("question_date", &self.question_date);
+        w.put("plain_text_body", &self.plain_text_body);
+        w.put("rich_text_body", &self.rich_text_body);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
+        w.put("answers", &self.answers);
         w.end()
     }
 }
@@ -50153,9 +50138,9 @@ impl<'de> serde::Deserialize<'de> for RfiDetailSpecificationSection {
 impl serde::Serialize for RfiDetailSpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("number", &self.number)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("number", &self.number);
         w.end()
     }
 }
@@ -50301,48 +50286,48 @@ impl<'de> serde::Deserialize<'de> for RfiDetail {
 impl serde::Serialize for RfiDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("accepted", &self.accepted)?;
-        w.put("ball_in_court_role", &self.ball_in_court_role)?;
-        w.put("custom_textfield_1", &self.custom_textfield_1)?;
-        w.put("custom_textfield_2", &self.custom_textfield_2)?;
-        w.put("distribution_list", &self.distribution_list)?;
-        w.put("draft", &self.draft)?;
-        w.put("drawing_ids", &self.drawing_ids)?;
-        w.put("drawing_number", &self.drawing_number)?;
-        w.put("questions", &self.questions)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("id", &self.id)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("ball_in_courts", &self.ball_in_courts)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("cost_impact", &self.cost_impact)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted", &self.deleted)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("initiated_at", &self.initiated_at)?;
-        w.put("location", &self.location)?;
-        w.put("full_number", &self.full_number)?;
-        w.put("number", &self.number)?;
-        w.put("prefix", &self.prefix)?;
-        w.put("private", &self.private)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("reference", &self.reference)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("rfi_manager", &self.rfi_manager)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("status", &self.status)?;
-        w.put("translated_status", &self.translated_status)?;
-        w.put("subject", &self.subject)?;
-        w.put("revision", &self.revision)?;
-        w.put("source_rfi_header_id", &self.source_rfi_header_id)?;
-        w.put("current_revision", &self.current_revision)?;
-        w.put("has_revisions", &self.has_revisions)?;
-        w.put("time_resolved", &self.time_resolved)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("accepted", &self.accepted);
+        w.put("ball_in_court_role", &self.ball_in_court_role);
+        w.put("custom_textfield_1", &self.custom_textfield_1);
+        w.put("custom_textfield_2", &self.custom_textfield_2);
+        w.put("distribution_list", &self.distribution_list);
+        w.put("draft", &self.draft);
+        w.put("drawing_ids", &self.drawing_ids);
+        w.put("drawing_number", &self.drawing_number);
+        w.put("questions", &self.questions);
+        w.put("specification_section", &self.specification_section);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("id", &self.id);
+        w.put("assignee", &self.assignee);
+        w.put("assignees", &self.assignees);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("ball_in_courts", &self.ball_in_courts);
+        w.put("cost_code", &self.cost_code);
+        w.put("cost_impact", &self.cost_impact);
+        w.put("created_at", &self.created_at);
+        w.put("deleted", &self.deleted);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("due_date", &self.due_date);
+        w.put("initiated_at", &self.initiated_at);
+        w.put("location", &self.location);
+        w.put("full_number", &self.full_number);
+        w.put("number", &self.number);
+        w.put("prefix", &self.prefix);
+        w.put("private", &self.private);
+        w.put("received_from", &self.received_from);
+        w.put("reference", &self.reference);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("rfi_manager", &self.rfi_manager);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("status", &self.status);
+        w.put("translated_status", &self.translated_status);
+        w.put("subject", &self.subject);
+        w.put("revision", &self.revision);
+        w.put("source_rfi_header_id", &self.source_rfi_header_id);
+        w.put("current_revision", &self.current_revision);
+        w.put("has_revisions", &self.has_revisions);
+        w.put("time_resolved", &self.time_resolved);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -50544,29 +50529,29 @@ impl RfiUpdateData {
 impl serde::Serialize for RfiUpdateData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("add_assignee_ids", &self.add_assignee_ids)?;
-        w.optional("add_required_assignee_ids", &self.add_required_assignee_ids)?;
-        w.optional("remove_assignee_ids", &self.remove_assignee_ids)?;
-        w.optional("add_distribution_ids", &self.add_distribution_ids)?;
-        w.optional("remove_distribution_ids", &self.remove_distribution_ids)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("drawing_number", &self.drawing_number)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("private", &self.private)?;
+        w.optional("id", &self.id);
+        w.optional("add_assignee_ids", &self.add_assignee_ids);
+        w.optional("add_required_assignee_ids", &self.add_required_assignee_ids);
+        w.optional("remove_assignee_ids", &self.remove_assignee_ids);
+        w.optional("add_distribution_ids", &self.add_distribution_ids);
+        w.optional("remove_distribution_ids", &self.remove_distribution_ids);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("drawing_number", &self.drawing_number);
+        w.optional("due_date", &self.due_date);
+        w.optional("location_id", &self.location_id);
+        w.optional("private", &self.private);
         w.optional(
             "received_from_login_information_id",
             &self.received_from_login_information_id,
-        )?;
-        w.optional("reference", &self.reference)?;
-        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.optional("rfi_manager_id", &self.rfi_manager_id)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("subject", &self.subject)?;
+        );
+        w.optional("reference", &self.reference);
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id);
+        w.optional("rfi_manager_id", &self.rfi_manager_id);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("subject", &self.subject);
         w.end()
     }
 }
@@ -50588,7 +50573,7 @@ impl RfiUpdate {
 impl serde::Serialize for RfiUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("data", &self.data)?;
+        w.field("data", &self.data);
         w.end()
     }
 }
@@ -50633,8 +50618,8 @@ impl ColumnState {
 impl serde::Serialize for ColumnState {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("field", &self.field)?;
-        w.field("hidden", &self.hidden)?;
+        w.field("field", &self.field);
+        w.field("hidden", &self.hidden);
         w.end()
     }
 }
@@ -50666,7 +50651,7 @@ impl ExportTableConfigurationForExport {
 impl serde::Serialize for ExportTableConfigurationForExport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("columnState", &self.column_state)?;
+        w.optional("columnState", &self.column_state);
         w.end()
     }
 }
@@ -50700,7 +50685,7 @@ impl<'de> serde::Deserialize<'de> for FilterOptionDetail {
 impl serde::Serialize for FilterOptionDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
+        w.put("key", &self.key);
         w.end()
     }
 }
@@ -51070,17 +51055,17 @@ impl RfiUpdateJsonQuestion {
 impl serde::Serialize for RfiUpdateJsonQuestion {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("body", &self.body)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.field("body", &self.body);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -51330,35 +51315,35 @@ impl RfiUpdateJson {
 impl serde::Serialize for RfiUpdateJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("subject", &self.subject)?;
-        w.optional("reference", &self.reference)?;
-        w.optional("accepted", &self.accepted)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("assignee_ids", &self.assignee_ids)?;
-        w.optional("required_assignee_ids", &self.required_assignee_ids)?;
-        w.optional("ball_in_court_id", &self.ball_in_court_id)?;
-        w.optional("draft", &self.draft)?;
-        w.optional("due_date", &self.due_date)?;
+        w.optional("subject", &self.subject);
+        w.optional("reference", &self.reference);
+        w.optional("accepted", &self.accepted);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("assignee_ids", &self.assignee_ids);
+        w.optional("required_assignee_ids", &self.required_assignee_ids);
+        w.optional("ball_in_court_id", &self.ball_in_court_id);
+        w.optional("draft", &self.draft);
+        w.optional("due_date", &self.due_date);
         w.optional(
             "received_from_login_information_id",
             &self.received_from_login_information_id,
-        )?;
-        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.optional("distribution_ids", &self.distribution_ids)?;
-        w.optional("number", &self.number)?;
-        w.optional("private", &self.private)?;
-        w.optional("project_stage_id", &self.project_stage_id)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("drawing_number", &self.drawing_number)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("rfi_manager_id", &self.rfi_manager_id)?;
-        w.optional("question", &self.question)?;
-        w.optional("custom_textfield_1", &self.custom_textfield_1)?;
-        w.optional("custom_textfield_2", &self.custom_textfield_2)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id);
+        w.optional("distribution_ids", &self.distribution_ids);
+        w.optional("number", &self.number);
+        w.optional("private", &self.private);
+        w.optional("project_stage_id", &self.project_stage_id);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("location_id", &self.location_id);
+        w.optional("drawing_number", &self.drawing_number);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("rfi_manager_id", &self.rfi_manager_id);
+        w.optional("question", &self.question);
+        w.optional("custom_textfield_1", &self.custom_textfield_1);
+        w.optional("custom_textfield_2", &self.custom_textfield_2);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -51443,8 +51428,8 @@ impl<'de> serde::Deserialize<'de> for AdvancedExportOption {
 impl serde::Serialize for AdvancedExportOption {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -51483,10 +51468,10 @@ impl<'de> serde::Deserialize<'de> for AdvancedExport {
 impl serde::Serialize for AdvancedExport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("slug", &self.slug)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("options", &self.options)?;
+        w.put("slug", &self.slug);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("options", &self.options);
         w.end()
     }
 }
@@ -51560,8 +51545,8 @@ impl NewAdvancedExport {
 impl serde::Serialize for NewAdvancedExport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("cover_sheet", &self.cover_sheet)?;
-        w.optional("files", &self.files)?;
+        w.optional("cover_sheet", &self.cover_sheet);
+        w.optional("files", &self.files);
         w.end()
     }
 }
@@ -51592,7 +51577,7 @@ impl RfiForwardForReview {
 impl serde::Serialize for RfiForwardForReview {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("forwardee_ids", &self.forwardee_ids)?;
+        w.optional("forwardee_ids", &self.forwardee_ids);
         w.end()
     }
 }
@@ -51689,17 +51674,17 @@ impl ReplyInput {
 impl serde::Serialize for ReplyInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("body", &self.body)?;
-        w.optional("official", &self.official)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("body", &self.body);
+        w.optional("official", &self.official);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -51731,8 +51716,8 @@ impl NewReply {
 impl serde::Serialize for NewReply {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("reply", &self.reply)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("reply", &self.reply);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -51813,24 +51798,24 @@ impl<'de> serde::Deserialize<'de> for SafetyViolationLog {
 impl serde::Serialize for SafetyViolationLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("comments", &self.comments)?;
-        w.put("compliance_due", &self.compliance_due)?;
-        w.put("issued_to", &self.issued_to)?;
-        w.put("position", &self.position)?;
-        w.put("safety_notice", &self.safety_notice)?;
-        w.put("subject", &self.subject)?;
-        w.put("time_hour", &self.time_hour)?;
-        w.put("time_minute", &self.time_minute)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("comments", &self.comments);
+        w.put("compliance_due", &self.compliance_due);
+        w.put("issued_to", &self.issued_to);
+        w.put("position", &self.position);
+        w.put("safety_notice", &self.safety_notice);
+        w.put("subject", &self.subject);
+        w.put("time_hour", &self.time_hour);
+        w.put("time_minute", &self.time_minute);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -52010,7 +51995,7 @@ impl NewSafetyViolationLogJson {
 impl serde::Serialize for NewSafetyViolationLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("safety_violation_log", &self.safety_violation_log)?;
+        w.field("safety_violation_log", &self.safety_violation_log);
         w.end()
     }
 }
@@ -52225,12 +52210,12 @@ impl<'de> serde::Deserialize<'de> for ActiveFeatures {
 impl serde::Serialize for ActiveFeatures {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("schedule_activity_feed", &self.schedule_activity_feed)?;
-        w.put("schedule_comment_mentions", &self.schedule_comment_mentions)?;
-        w.put("schedule_gantt_crud", &self.schedule_gantt_crud)?;
-        w.put("schedule_task_comments", &self.schedule_task_comments)?;
-        w.put("schedule_task_details", &self.schedule_task_details)?;
-        w.put("schedule_linked_items", &self.schedule_linked_items)?;
+        w.put("schedule_activity_feed", &self.schedule_activity_feed);
+        w.put("schedule_comment_mentions", &self.schedule_comment_mentions);
+        w.put("schedule_gantt_crud", &self.schedule_gantt_crud);
+        w.put("schedule_task_comments", &self.schedule_task_comments);
+        w.put("schedule_task_details", &self.schedule_task_details);
+        w.put("schedule_linked_items", &self.schedule_linked_items);
         w.end()
     }
 }
@@ -52265,8 +52250,8 @@ impl<'de> serde::Deserialize<'de> for ScheduleCrudBetaAgreement {
 impl serde::Serialize for ScheduleCrudBetaAgreement {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("signed", &self.signed)?;
-        w.put("version", &self.version)?;
+        w.put("signed", &self.signed);
+        w.put("version", &self.version);
         w.end()
     }
 }
@@ -52360,8 +52345,8 @@ impl<'de> serde::Deserialize<'de> for ScheduleDetailType {
 impl serde::Serialize for ScheduleDetailType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("p6_id", &self.p6_id)?;
+        w.put("key", &self.key);
+        w.put("p6_id", &self.p6_id);
         w.end()
     }
 }
@@ -52425,17 +52410,17 @@ impl<'de> serde::Deserialize<'de> for ScheduleDetailOffice {
 impl serde::Serialize for ScheduleDetailOffice {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("address", &self.address)?;
-        w.put("city", &self.city)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("zip", &self.zip)?;
-        w.put("phone", &self.phone)?;
-        w.put("fax", &self.fax)?;
-        w.put("division", &self.division)?;
-        w.put("logo", &self.logo)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("address", &self.address);
+        w.put("city", &self.city);
+        w.put("state_code", &self.state_code);
+        w.put("country_code", &self.country_code);
+        w.put("zip", &self.zip);
+        w.put("phone", &self.phone);
+        w.put("fax", &self.fax);
+        w.put("division", &self.division);
+        w.put("logo", &self.logo);
         w.end()
     }
 }
@@ -52509,20 +52494,20 @@ impl<'de> serde::Deserialize<'de> for ScheduleDetailProject {
 impl serde::Serialize for ScheduleDetailProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("country_name", &self.country_name)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("state_name", &self.state_name)?;
-        w.put("county", &self.county)?;
-        w.put("city", &self.city)?;
-        w.put("address", &self.address)?;
-        w.put("zip", &self.zip)?;
-        w.put("phone", &self.phone)?;
-        w.put("fax", &self.fax)?;
-        w.put("time_zone", &self.time_zone)?;
-        w.put("time_zone_name", &self.time_zone_name)?;
-        w.put("logo_url", &self.logo_url)?;
+        w.put("id", &self.id);
+        w.put("country_code", &self.country_code);
+        w.put("country_name", &self.country_name);
+        w.put("state_code", &self.state_code);
+        w.put("state_name", &self.state_name);
+        w.put("county", &self.county);
+        w.put("city", &self.city);
+        w.put("address", &self.address);
+        w.put("zip", &self.zip);
+        w.put("phone", &self.phone);
+        w.put("fax", &self.fax);
+        w.put("time_zone", &self.time_zone);
+        w.put("time_zone_name", &self.time_zone_name);
+        w.put("logo_url", &self.logo_url);
         w.end()
     }
 }
@@ -52589,23 +52574,23 @@ impl<'de> serde::Deserialize<'de> for ScheduleDetail {
 impl serde::Serialize for ScheduleDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("active_features", &self.active_features)?;
-        w.put("last_calendar_view", &self.last_calendar_view)?;
-        w.put("schedule_present", &self.schedule_present)?;
-        w.put("schedule_processing", &self.schedule_processing)?;
-        w.put("schedule_crud_beta_agreement", &self.schedule_crud_beta_agreement)?;
-        w.put("schedule_tasks_last_updated_at", &self.schedule_tasks_last_updated_at)?;
-        w.put("schedule_tasks_edited_manually", &self.schedule_tasks_edited_manually)?;
-        w.put("type", &self.type_)?;
-        w.put("data_date", &self.data_date)?;
-        w.put("lookahead_data_date", &self.lookahead_data_date)?;
+        w.put("active_features", &self.active_features);
+        w.put("last_calendar_view", &self.last_calendar_view);
+        w.put("schedule_present", &self.schedule_present);
+        w.put("schedule_processing", &self.schedule_processing);
+        w.put("schedule_crud_beta_agreement", &self.schedule_crud_beta_agreement);
+        w.put("schedule_tasks_last_updated_at", &self.schedule_tasks_last_updated_at);
+        w.put("schedule_tasks_edited_manually", &self.schedule_tasks_edited_manually);
+        w.put("type", &self.type_);
+        w.put("data_date", &self.data_date);
+        w.put("lookahead_data_date", &self.lookahead_data_date);
         w.put(
             "number_of_pending_requested_changes",
             &self.number_of_pending_requested_changes,
-        )?;
-        w.put("uploaded_at", &self.uploaded_at)?;
-        w.put("office", &self.office)?;
-        w.put("project", &self.project)?;
+        );
+        w.put("uploaded_at", &self.uploaded_at);
+        w.put("office", &self.office);
+        w.put("project", &self.project);
         w.end()
     }
 }
@@ -52669,8 +52654,8 @@ impl ProjectScheduleType {
 impl serde::Serialize for ProjectScheduleType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("key", &self.key)?;
-        w.optional("p6_id", &self.p6_id)?;
+        w.optional("key", &self.key);
+        w.optional("p6_id", &self.p6_id);
         w.end()
     }
 }
@@ -52698,8 +52683,8 @@ impl ProjectSchedule {
 impl serde::Serialize for ProjectSchedule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("type", &self.type_)?;
+        w.field("project_id", &self.project_id);
+        w.field("type", &self.type_);
         w.end()
     }
 }
@@ -52813,20 +52798,20 @@ impl<'de> serde::Deserialize<'de> for CalendarItem {
 impl serde::Serialize for CalendarItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("assigned", &self.assigned)?;
-        w.put("color", &self.color)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("description", &self.description)?;
-        w.put("finish", &self.finish)?;
-        w.put("full_outline_path", &self.full_outline_path)?;
-        w.put("milestone", &self.milestone)?;
-        w.put("name", &self.name)?;
-        w.put("percentage", &self.percentage)?;
-        w.put("private", &self.private)?;
-        w.put("start", &self.start)?;
-        w.put("task_name", &self.task_name)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("assigned", &self.assigned);
+        w.put("color", &self.color);
+        w.put("created_by", &self.created_by);
+        w.put("description", &self.description);
+        w.put("finish", &self.finish);
+        w.put("full_outline_path", &self.full_outline_path);
+        w.put("milestone", &self.milestone);
+        w.put("name", &self.name);
+        w.put("percentage", &self.percentage);
+        w.put("private", &self.private);
+        w.put("start", &self.start);
+        w.put("task_name", &self.task_name);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -52920,14 +52905,14 @@ impl NewCalendarItem {
 impl serde::Serialize for NewCalendarItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("assigned_id", &self.assigned_id)?;
-        w.optional("color", &self.color)?;
-        w.optional("description", &self.description)?;
-        w.optional("finish", &self.finish)?;
-        w.optional("name", &self.name)?;
-        w.optional("percentage", &self.percentage)?;
-        w.optional("private", &self.private)?;
-        w.optional("start", &self.start)?;
+        w.optional("assigned_id", &self.assigned_id);
+        w.optional("color", &self.color);
+        w.optional("description", &self.description);
+        w.optional("finish", &self.finish);
+        w.optional("name", &self.name);
+        w.optional("percentage", &self.percentage);
+        w.optional("private", &self.private);
+        w.optional("start", &self.start);
         w.end()
     }
 }
@@ -53030,15 +53015,15 @@ impl CalendarItemSyncUpdate {
 impl serde::Serialize for CalendarItemSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("assigned_id", &self.assigned_id)?;
-        w.optional("color", &self.color)?;
-        w.optional("description", &self.description)?;
-        w.optional("finish", &self.finish)?;
-        w.optional("name", &self.name)?;
-        w.optional("percentage", &self.percentage)?;
-        w.optional("private", &self.private)?;
-        w.optional("start", &self.start)?;
+        w.optional("id", &self.id);
+        w.optional("assigned_id", &self.assigned_id);
+        w.optional("color", &self.color);
+        w.optional("description", &self.description);
+        w.optional("finish", &self.finish);
+        w.optional("name", &self.name);
+        w.optional("percentage", &self.percentage);
+        w.optional("private", &self.private);
+        w.optional("start", &self.start);
         w.end()
     }
 }
@@ -53060,7 +53045,7 @@ impl CalendarItemSync {
 impl serde::Serialize for CalendarItemSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -53095,8 +53080,8 @@ impl<'de> serde::Deserialize<'de> for CalendarItemSyncResult {
 impl serde::Serialize for CalendarItemSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -53136,9 +53121,9 @@ impl<'de> serde::Deserialize<'de> for ProcessingStatus {
 impl serde::Serialize for ProcessingStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("schedule_processing_status", &self.schedule_processing_status)?;
-        w.put("import_file", &self.import_file)?;
-        w.put("schedule_uploaded", &self.schedule_uploaded)?;
+        w.put("schedule_processing_status", &self.schedule_processing_status);
+        w.put("import_file", &self.import_file);
+        w.put("schedule_uploaded", &self.schedule_uploaded);
         w.end()
     }
 }
@@ -53186,8 +53171,8 @@ impl NewLookaheadTaskSegment {
 impl serde::Serialize for NewLookaheadTaskSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("date", &self.date)?;
-        w.field("status", &self.status)?;
+        w.field("date", &self.date);
+        w.field("status", &self.status);
         w.end()
     }
 }
@@ -53280,16 +53265,16 @@ impl NewLookaheadTask {
 impl serde::Serialize for NewLookaheadTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("lookahead_id", &self.lookahead_id)?;
-        w.field("parent_id", &self.parent_id)?;
-        w.field("name", &self.name)?;
-        w.optional("start_date", &self.start_date)?;
-        w.optional("end_date", &self.end_date)?;
-        w.optional("resource_ids", &self.resource_ids)?;
-        w.optional("comment", &self.comment)?;
-        w.optional("segments", &self.segments)?;
-        w.optional("assignee_ids", &self.assignee_ids)?;
-        w.optional("vendor_ids", &self.vendor_ids)?;
+        w.field("lookahead_id", &self.lookahead_id);
+        w.field("parent_id", &self.parent_id);
+        w.field("name", &self.name);
+        w.optional("start_date", &self.start_date);
+        w.optional("end_date", &self.end_date);
+        w.optional("resource_ids", &self.resource_ids);
+        w.optional("comment", &self.comment);
+        w.optional("segments", &self.segments);
+        w.optional("assignee_ids", &self.assignee_ids);
+        w.optional("vendor_ids", &self.vendor_ids);
         w.end()
     }
 }
@@ -53380,8 +53365,8 @@ impl<'de> serde::Deserialize<'de> for LookaheadTaskSegment {
 impl serde::Serialize for LookaheadTaskSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("date", &self.date)?;
-        w.put("status", &self.status)?;
+        w.put("date", &self.date);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -53421,9 +53406,9 @@ impl<'de> serde::Deserialize<'de> for LookaheadTaskResource {
 impl serde::Serialize for LookaheadTaskResource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("source_uid", &self.source_uid)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("source_uid", &self.source_uid);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -53518,27 +53503,27 @@ impl<'de> serde::Deserialize<'de> for LookaheadTask {
 impl serde::Serialize for LookaheadTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("lookahead_id", &self.lookahead_id)?;
-        w.put("task_id", &self.task_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("name", &self.name)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("end_date", &self.end_date)?;
-        w.put("row_number", &self.row_number)?;
-        w.put("critical_path", &self.critical_path)?;
-        w.put("comment", &self.comment)?;
-        w.put("activity_id", &self.activity_id)?;
-        w.put("wbs", &self.wbs)?;
-        w.put("assignee_ids", &self.assignee_ids)?;
-        w.put("resource_ids", &self.resource_ids)?;
-        w.put("vendor_ids", &self.vendor_ids)?;
-        w.put("segments", &self.segments)?;
-        w.put("resources", &self.resources)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("lookahead_id", &self.lookahead_id);
+        w.put("task_id", &self.task_id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("parent_id", &self.parent_id);
+        w.put("name", &self.name);
+        w.put("start_date", &self.start_date);
+        w.put("end_date", &self.end_date);
+        w.put("row_number", &self.row_number);
+        w.put("critical_path", &self.critical_path);
+        w.put("comment", &self.comment);
+        w.put("activity_id", &self.activity_id);
+        w.put("wbs", &self.wbs);
+        w.put("assignee_ids", &self.assignee_ids);
+        w.put("resource_ids", &self.resource_ids);
+        w.put("vendor_ids", &self.vendor_ids);
+        w.put("segments", &self.segments);
+        w.put("resources", &self.resources);
         w.end()
     }
 }
@@ -53579,9 +53564,9 @@ impl<'de> serde::Deserialize<'de> for Lookahead {
 impl serde::Serialize for Lookahead {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("end_date", &self.end_date)?;
+        w.put("id", &self.id);
+        w.put("start_date", &self.start_date);
+        w.put("end_date", &self.end_date);
         w.end()
     }
 }
@@ -53618,9 +53603,9 @@ impl NewLookahead {
 impl serde::Serialize for NewLookahead {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("start_date", &self.start_date)?;
-        w.field("end_date", &self.end_date)?;
-        w.optional("copied_from_id", &self.copied_from_id)?;
+        w.field("start_date", &self.start_date);
+        w.field("end_date", &self.end_date);
+        w.optional("copied_from_id", &self.copied_from_id);
         w.end()
     }
 }
@@ -53657,8 +53642,8 @@ impl<'de> serde::Deserialize<'de> for LookaheadDetailLookaheadTaskSegment {
 impl serde::Serialize for LookaheadDetailLookaheadTaskSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("date", &self.date)?;
-        w.put("status", &self.status)?;
+        w.put("date", &self.date);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -53699,11 +53684,11 @@ impl<'de> serde::Deserialize<'de> for LookaheadDetailLookaheadTaskResource {
 impl serde::Serialize for LookaheadDetailLookaheadTaskResource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("source_uid", &self.source_uid)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("project_id", &self.project_id);
+        w.put("source_uid", &self.source_uid);
         w.end()
     }
 }
@@ -53742,10 +53727,10 @@ impl<'de> serde::Deserialize<'de> for LookaheadDetailLookaheadTaskAssignee {
 impl serde::Serialize for LookaheadDetailLookaheadTaskAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("email", &self.email)?;
-        w.put("login_information_id", &self.login_information_id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("email", &self.email);
+        w.put("login_information_id", &self.login_information_id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -53786,9 +53771,9 @@ impl<'de> serde::Deserialize<'de> for LookaheadDetailLookaheadTask2 {
 impl serde::Serialize for LookaheadDetailLookaheadTask2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("finish", &self.finish)?;
-        w.put("start", &self.start)?;
+        w.put("id", &self.id);
+        w.put("finish", &self.finish);
+        w.put("start", &self.start);
         w.end()
     }
 }
@@ -53860,20 +53845,20 @@ impl<'de> serde::Deserialize<'de> for Subtask {
 impl serde::Serialize for Subtask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("name", &self.name)?;
-        w.put("row_number", &self.row_number)?;
-        w.put("critical_path", &self.critical_path)?;
-        w.put("comment", &self.comment)?;
-        w.put("activity_id", &self.activity_id)?;
-        w.put("wbs", &self.wbs)?;
-        w.put("segments", &self.segments)?;
-        w.put("resources", &self.resources)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("vendors", &self.vendors)?;
-        w.put("task", &self.task)?;
-        w.put("subtasks", &self.subtasks)?;
+        w.put("id", &self.id);
+        w.put("parent_id", &self.parent_id);
+        w.put("name", &self.name);
+        w.put("row_number", &self.row_number);
+        w.put("critical_path", &self.critical_path);
+        w.put("comment", &self.comment);
+        w.put("activity_id", &self.activity_id);
+        w.put("wbs", &self.wbs);
+        w.put("segments", &self.segments);
+        w.put("resources", &self.resources);
+        w.put("assignees", &self.assignees);
+        w.put("vendors", &self.vendors);
+        w.put("task", &self.task);
+        w.put("subtasks", &self.subtasks);
         w.end()
     }
 }
@@ -53945,20 +53930,20 @@ impl<'de> serde::Deserialize<'de> for LookaheadDetailLookaheadTask {
 impl serde::Serialize for LookaheadDetailLookaheadTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("name", &self.name)?;
-        w.put("row_number", &self.row_number)?;
-        w.put("critical_path", &self.critical_path)?;
-        w.put("comment", &self.comment)?;
-        w.put("activity_id", &self.activity_id)?;
-        w.put("wbs", &self.wbs)?;
-        w.put("segments", &self.segments)?;
-        w.put("resources", &self.resources)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("vendors", &self.vendors)?;
-        w.put("task", &self.task)?;
-        w.put("subtasks", &self.subtasks)?;
+        w.put("id", &self.id);
+        w.put("parent_id", &self.parent_id);
+        w.put("name", &self.name);
+        w.put("row_number", &self.row_number);
+        w.put("critical_path", &self.critical_path);
+        w.put("comment", &self.comment);
+        w.put("activity_id", &self.activity_id);
+        w.put("wbs", &self.wbs);
+        w.put("segments", &self.segments);
+        w.put("resources", &self.resources);
+        w.put("assignees", &self.assignees);
+        w.put("vendors", &self.vendors);
+        w.put("task", &self.task);
+        w.put("subtasks", &self.subtasks);
         w.end()
     }
 }
@@ -53996,9 +53981,9 @@ impl<'de> serde::Deserialize<'de> for GenerationErrorTask {
 impl serde::Serialize for GenerationErrorTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("row_number", &self.row_number)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("row_number", &self.row_number);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -54035,8 +54020,8 @@ impl<'de> serde::Deserialize<'de> for GenerationError {
 impl serde::Serialize for GenerationError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("task", &self.task)?;
-        w.put("errors", &self.errors)?;
+        w.put("task", &self.task);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -54157,17 +54142,17 @@ impl<'de> serde::Deserialize<'de> for LookaheadDetail {
 impl serde::Serialize for LookaheadDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("end_date", &self.end_date)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("data_date", &self.data_date)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("label", &self.label)?;
-        w.put("lookahead_tasks", &self.lookahead_tasks)?;
-        w.put("generation_errors", &self.generation_errors)?;
-        w.put("status", &self.status)?;
-        w.put("weeks", &self.weeks)?;
+        w.put("id", &self.id);
+        w.put("start_date", &self.start_date);
+        w.put("end_date", &self.end_date);
+        w.put("created_at", &self.created_at);
+        w.put("data_date", &self.data_date);
+        w.put("created_by", &self.created_by);
+        w.put("label", &self.label);
+        w.put("lookahead_tasks", &self.lookahead_tasks);
+        w.put("generation_errors", &self.generation_errors);
+        w.put("status", &self.status);
+        w.put("weeks", &self.weeks);
         w.end()
     }
 }
@@ -54257,24 +54242,24 @@ impl serde::Serialize for EmailSettings {
         w.put(
             "project_schedule_email_setting_id",
             &self.project_schedule_email_setting_id,
-        )?;
-        w.put("send_weekly", &self.send_weekly)?;
-        w.put("day_of_week", &self.day_of_week)?;
-        w.put("hour_to_send", &self.hour_to_send)?;
-        w.put("weeks_to_show", &self.weeks_to_show)?;
-        w.put("last_sent_at", &self.last_sent_at)?;
-        w.put("next_scheduled_at", &self.next_scheduled_at)?;
-        w.put("lookahead_send_weekly", &self.lookahead_send_weekly)?;
-        w.put("lookahead_day_of_week", &self.lookahead_day_of_week)?;
-        w.put("lookahead_hour_to_send", &self.lookahead_hour_to_send)?;
-        w.put("lookahead_last_sent_at", &self.lookahead_last_sent_at)?;
-        w.put("lookahead_next_scheduled_at", &self.lookahead_next_scheduled_at)?;
-        w.put("resource_send_weekly", &self.resource_send_weekly)?;
-        w.put("resource_day_of_week", &self.resource_day_of_week)?;
-        w.put("resource_hour_to_send", &self.resource_hour_to_send)?;
-        w.put("resource_weeks_to_show", &self.resource_weeks_to_show)?;
-        w.put("resource_last_sent_at", &self.resource_last_sent_at)?;
-        w.put("resource_next_scheduled_at", &self.resource_next_scheduled_at)?;
+        );
+        w.put("send_weekly", &self.send_weekly);
+        w.put("day_of_week", &self.day_of_week);
+        w.put("hour_to_send", &self.hour_to_send);
+        w.put("weeks_to_show", &self.weeks_to_show);
+        w.put("last_sent_at", &self.last_sent_at);
+        w.put("next_scheduled_at", &self.next_scheduled_at);
+        w.put("lookahead_send_weekly", &self.lookahead_send_weekly);
+        w.put("lookahead_day_of_week", &self.lookahead_day_of_week);
+        w.put("lookahead_hour_to_send", &self.lookahead_hour_to_send);
+        w.put("lookahead_last_sent_at", &self.lookahead_last_sent_at);
+        w.put("lookahead_next_scheduled_at", &self.lookahead_next_scheduled_at);
+        w.put("resource_send_weekly", &self.resource_send_weekly);
+        w.put("resource_day_of_week", &self.resource_day_of_week);
+        w.put("resource_hour_to_send", &self.resource_hour_to_send);
+        w.put("resource_weeks_to_show", &self.resource_weeks_to_show);
+        w.put("resource_last_sent_at", &self.resource_last_sent_at);
+        w.put("resource_next_scheduled_at", &self.resource_next_scheduled_at);
         w.end()
     }
 }
@@ -54351,29 +54336,29 @@ impl<'de> serde::Deserialize<'de> for Settings {
 impl serde::Serialize for Settings {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("primavera_schedule_id", &self.primavera_schedule_id)?;
-        w.put("schedule_type", &self.schedule_type)?;
-        w.put("schedule_file_pattern", &self.schedule_file_pattern)?;
-        w.put("project_integration", &self.project_integration)?;
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("primavera_schedule_id", &self.primavera_schedule_id);
+        w.put("schedule_type", &self.schedule_type);
+        w.put("schedule_file_pattern", &self.schedule_file_pattern);
+        w.put("project_integration", &self.project_integration);
         w.put(
             "display_task_names_with_full_outline_path",
             &self.display_task_names_with_full_outline_path,
-        )?;
+        );
         w.put(
             "schedule_show_resources_on_calendar",
             &self.schedule_show_resources_on_calendar,
-        )?;
-        w.put("schedule_allow_task_updates", &self.schedule_allow_task_updates)?;
-        w.put("schedule_task_auto_formatting", &self.schedule_task_auto_formatting)?;
-        w.put("create_calendar_item_enabled", &self.create_calendar_item_enabled)?;
-        w.put("calendar_people_filters_enabled", &self.calendar_people_filters_enabled)?;
+        );
+        w.put("schedule_allow_task_updates", &self.schedule_allow_task_updates);
+        w.put("schedule_task_auto_formatting", &self.schedule_task_auto_formatting);
+        w.put("create_calendar_item_enabled", &self.create_calendar_item_enabled);
+        w.put("calendar_people_filters_enabled", &self.calendar_people_filters_enabled);
         w.put(
             "schedule_use_project_admin_working_days",
             &self.schedule_use_project_admin_working_days,
-        )?;
-        w.put("email_settings", &self.email_settings)?;
+        );
+        w.put("email_settings", &self.email_settings);
         w.end()
     }
 }
@@ -54410,8 +54395,8 @@ impl<'de> serde::Deserialize<'de> for SpecificationSectionTerm2 {
 impl serde::Serialize for SpecificationSectionTerm2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("page_number", &self.page_number)?;
-        w.put("text", &self.text)?;
+        w.put("page_number", &self.page_number);
+        w.put("text", &self.text);
         w.end()
     }
 }
@@ -54452,9 +54437,9 @@ impl<'de> serde::Deserialize<'de> for SpecificationSectionTerm {
 impl serde::Serialize for SpecificationSectionTerm {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("specification_section_id", &self.specification_section_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("terms", &self.terms)?;
+        w.put("specification_section_id", &self.specification_section_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("terms", &self.terms);
         w.end()
     }
 }
@@ -54503,15 +54488,15 @@ impl<'de> serde::Deserialize<'de> for SpecificationSet {
 impl serde::Serialize for SpecificationSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("date", &self.date)?;
-        w.put("position", &self.position)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("date", &self.date);
+        w.put("position", &self.position);
         w.end()
     }
 }
@@ -54557,13 +54542,13 @@ impl<'de> serde::Deserialize<'de> for SpecificationUpload {
 impl serde::Serialize for SpecificationUpload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("issued_date", &self.issued_date)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("status", &self.status)?;
-        w.put("spec_format", &self.spec_format)?;
-        w.put("specification_set_id", &self.specification_set_id)?;
-        w.put("locale", &self.locale)?;
+        w.put("id", &self.id);
+        w.put("issued_date", &self.issued_date);
+        w.put("received_date", &self.received_date);
+        w.put("status", &self.status);
+        w.put("spec_format", &self.spec_format);
+        w.put("specification_set_id", &self.specification_set_id);
+        w.put("locale", &self.locale);
         w.end()
     }
 }
@@ -54674,15 +54659,15 @@ impl NewSpecificationUpload {
 impl serde::Serialize for NewSpecificationUpload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("specification_set_id", &self.specification_set_id)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("default_revision", &self.default_revision)?;
-        w.optional("files", &self.files)?;
-        w.optional("upload_uuids", &self.upload_uuids)?;
-        w.optional("issued_date", &self.issued_date)?;
-        w.optional("received_date", &self.received_date)?;
-        w.optional("ignore_number", &self.ignore_number)?;
-        w.field("spec_format", &self.spec_format)?;
+        w.field("specification_set_id", &self.specification_set_id);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("default_revision", &self.default_revision);
+        w.optional("files", &self.files);
+        w.optional("upload_uuids", &self.upload_uuids);
+        w.optional("issued_date", &self.issued_date);
+        w.optional("received_date", &self.received_date);
+        w.optional("ignore_number", &self.ignore_number);
+        w.field("spec_format", &self.spec_format);
         w.end()
     }
 }
@@ -54729,9 +54714,9 @@ impl SelectedApprover {
 impl serde::Serialize for SelectedApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("include_comment", &self.include_comment)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
+        w.optional("id", &self.id);
+        w.optional("include_comment", &self.include_comment);
+        w.optional("attachment_ids", &self.attachment_ids);
         w.end()
     }
 }
@@ -54801,12 +54786,12 @@ impl SubmittalLogCloseAndDistribute {
 impl serde::Serialize for SubmittalLogCloseAndDistribute {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("submittal_log_status_id", &self.submittal_log_status_id)?;
-        w.optional("submittal_description", &self.submittal_description)?;
-        w.optional("message", &self.message)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("recipient_ids", &self.recipient_ids)?;
-        w.optional("selected_approvers", &self.selected_approvers)?;
+        w.optional("submittal_log_status_id", &self.submittal_log_status_id);
+        w.optional("submittal_description", &self.submittal_description);
+        w.optional("message", &self.message);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("recipient_ids", &self.recipient_ids);
+        w.optional("selected_approvers", &self.selected_approvers);
         w.end()
     }
 }
@@ -54846,9 +54831,9 @@ impl<'de> serde::Deserialize<'de> for SubmittalResponse {
 impl serde::Serialize for SubmittalResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("considered", &self.considered)?;
-        w.put("id", &self.id)?;
+        w.put("name", &self.name);
+        w.put("considered", &self.considered);
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -54897,15 +54882,15 @@ impl<'de> serde::Deserialize<'de> for DistributedResponse {
 impl serde::Serialize for DistributedResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comment", &self.comment)?;
-        w.put("distributed_attachments", &self.distributed_attachments)?;
-        w.put("response_name", &self.response_name)?;
-        w.put("submittal_response", &self.submittal_response)?;
-        w.put("submittal_response_id", &self.submittal_response_id)?;
-        w.put("submittal_approver_id", &self.submittal_approver_id)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("user", &self.user)?;
+        w.put("id", &self.id);
+        w.put("comment", &self.comment);
+        w.put("distributed_attachments", &self.distributed_attachments);
+        w.put("response_name", &self.response_name);
+        w.put("submittal_response", &self.submittal_response);
+        w.put("submittal_response_id", &self.submittal_response_id);
+        w.put("submittal_approver_id", &self.submittal_approver_id);
+        w.put("user_id", &self.user_id);
+        w.put("user", &self.user);
         w.end()
     }
 }
@@ -54966,28 +54951,28 @@ impl<'de> serde::Deserialize<'de> for SubmittalLogCloseAndDistributeResult {
 impl serde::Serialize for SubmittalLogCloseAndDistributeResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("message", &self.message)?;
-        w.put("submittal_description", &self.submittal_description)?;
-        w.put("sent_at", &self.sent_at)?;
-        w.put("distributed_by", &self.distributed_by)?;
-        w.put("distributed_to", &self.distributed_to)?;
-        w.put("distributed_attachments", &self.distributed_attachments)?;
-        w.put("download_all_attachments_url", &self.download_all_attachments_url)?;
+        w.put("id", &self.id);
+        w.put("message", &self.message);
+        w.put("submittal_description", &self.submittal_description);
+        w.put("sent_at", &self.sent_at);
+        w.put("distributed_by", &self.distributed_by);
+        w.put("distributed_to", &self.distributed_to);
+        w.put("distributed_attachments", &self.distributed_attachments);
+        w.put("download_all_attachments_url", &self.download_all_attachments_url);
         w.put(
             "submittal_distributed_attachments",
             &self.submittal_distributed_attachments,
-        )?;
+        );
         w.put(
             "download_all_submittal_distributed_attachments_url",
             &self.download_all_submittal_distributed_attachments_url,
-        )?;
-        w.put("message_distributed_attachments", &self.message_distributed_attachments)?;
+        );
+        w.put("message_distributed_attachments", &self.message_distributed_attachments);
         w.put(
             "download_all_message_distributed_attachments_url",
             &self.download_all_message_distributed_attachments_url,
-        )?;
-        w.put("distributed_responses", &self.distributed_responses)?;
+        );
+        w.put("distributed_responses", &self.distributed_responses);
         w.end()
     }
 }
@@ -55034,14 +55019,14 @@ impl<'de> serde::Deserialize<'de> for SubmittalPackage {
 impl serde::Serialize for SubmittalPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("description", &self.description)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("submittal_ids", &self.submittal_ids)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("title", &self.title)?;
+        w.put("attachments_count", &self.attachments_count);
+        w.put("created_by", &self.created_by);
+        w.put("description", &self.description);
+        w.put("attachments", &self.attachments);
+        w.put("submittal_ids", &self.submittal_ids);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -55101,8 +55086,8 @@ impl NewSubmittalResponse {
 impl serde::Serialize for NewSubmittalResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("considered", &self.considered)?;
+        w.field("name", &self.name);
+        w.field("considered", &self.considered);
         w.end()
     }
 }
@@ -55230,21 +55215,21 @@ impl<'de> serde::Deserialize<'de> for SubmittalApprover2 {
 impl serde::Serialize for SubmittalApprover2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("approver_type", &self.approver_type)?;
-        w.put("comment", &self.comment)?;
-        w.put("distributed", &self.distributed)?;
-        w.put("response", &self.response)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("sent_date", &self.sent_date)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("response_required", &self.response_required)?;
-        w.put("user", &self.user)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("approver_type", &self.approver_type);
+        w.put("comment", &self.comment);
+        w.put("distributed", &self.distributed);
+        w.put("response", &self.response);
+        w.put("returned_date", &self.returned_date);
+        w.put("sent_date", &self.sent_date);
+        w.put("due_date", &self.due_date);
+        w.put("response_required", &self.response_required);
+        w.put("user", &self.user);
+        w.put("attachments", &self.attachments);
         w.put(
             "submittal_associated_attachment_ids",
             &self.submittal_associated_attachment_ids,
-        )?;
-        w.put("id", &self.id)?;
+        );
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -55343,39 +55328,39 @@ impl<'de> serde::Deserialize<'de> for Submittal {
 impl serde::Serialize for Submittal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("approvers", &self.approvers)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("buffer_time", &self.buffer_time)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("current_revision", &self.current_revision)?;
-        w.put("distributed_at", &self.distributed_at)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("for_record_only", &self.for_record_only)?;
-        w.put("formatted_number", &self.formatted_number)?;
-        w.put("issue_date", &self.issue_date)?;
-        w.put("private", &self.private)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("submit_by", &self.submit_by)?;
-        w.put("status", &self.status)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("submittal_manager", &self.submittal_manager)?;
-        w.put("submittal_package", &self.submittal_package)?;
-        w.put("location", &self.location)?;
-        w.put("open_date", &self.open_date)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("scheduled_task", &self.scheduled_task)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("revision", &self.revision)?;
-        w.put("title", &self.title)?;
+        w.put("approvers", &self.approvers);
+        w.put("attachments_count", &self.attachments_count);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("buffer_time", &self.buffer_time);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("current_revision", &self.current_revision);
+        w.put("distributed_at", &self.distributed_at);
+        w.put("closed_at", &self.closed_at);
+        w.put("due_date", &self.due_date);
+        w.put("for_record_only", &self.for_record_only);
+        w.put("formatted_number", &self.formatted_number);
+        w.put("issue_date", &self.issue_date);
+        w.put("private", &self.private);
+        w.put("received_date", &self.received_date);
+        w.put("received_from", &self.received_from);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("specification_section", &self.specification_section);
+        w.put("sub_job", &self.sub_job);
+        w.put("submit_by", &self.submit_by);
+        w.put("status", &self.status);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
+        w.put("submittal_manager", &self.submittal_manager);
+        w.put("submittal_package", &self.submittal_package);
+        w.put("location", &self.location);
+        w.put("open_date", &self.open_date);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("scheduled_task", &self.scheduled_task);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("revision", &self.revision);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -55663,37 +55648,37 @@ impl NewSubmittal {
 impl serde::Serialize for NewSubmittal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("actual_delivery_date", &self.actual_delivery_date)?;
-        w.optional("confirmed_delivery_date", &self.confirmed_delivery_date)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("custom_textarea_1", &self.custom_textarea_1)?;
-        w.optional("custom_textfield_1", &self.custom_textfield_1)?;
-        w.optional("description", &self.description)?;
-        w.optional("design_team_review_time", &self.design_team_review_time)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("internal_review_time", &self.internal_review_time)?;
-        w.optional("issue_date", &self.issue_date)?;
-        w.optional("lead_time", &self.lead_time)?;
-        w.optional("location_id", &self.location_id)?;
-        w.field("number", &self.number)?;
-        w.optional("private", &self.private)?;
-        w.optional("received_date", &self.received_date)?;
-        w.optional("received_from_id", &self.received_from_id)?;
-        w.optional("required_on_site_date", &self.required_on_site_date)?;
-        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.optional("revision", &self.revision)?;
-        w.optional("scheduled_task_key", &self.scheduled_task_key)?;
-        w.optional("scheduled_task_id", &self.scheduled_task_id)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("status_id", &self.status_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("submit_by", &self.submit_by)?;
-        w.optional("submittal_manager_id", &self.submittal_manager_id)?;
-        w.optional("submittal_package_id", &self.submittal_package_id)?;
-        w.optional("title", &self.title)?;
-        w.optional("type", &self.type_)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("actual_delivery_date", &self.actual_delivery_date);
+        w.optional("confirmed_delivery_date", &self.confirmed_delivery_date);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("custom_textarea_1", &self.custom_textarea_1);
+        w.optional("custom_textfield_1", &self.custom_textfield_1);
+        w.optional("description", &self.description);
+        w.optional("design_team_review_time", &self.design_team_review_time);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("due_date", &self.due_date);
+        w.optional("internal_review_time", &self.internal_review_time);
+        w.optional("issue_date", &self.issue_date);
+        w.optional("lead_time", &self.lead_time);
+        w.optional("location_id", &self.location_id);
+        w.field("number", &self.number);
+        w.optional("private", &self.private);
+        w.optional("received_date", &self.received_date);
+        w.optional("received_from_id", &self.received_from_id);
+        w.optional("required_on_site_date", &self.required_on_site_date);
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id);
+        w.optional("revision", &self.revision);
+        w.optional("scheduled_task_key", &self.scheduled_task_key);
+        w.optional("scheduled_task_id", &self.scheduled_task_id);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("status_id", &self.status_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("submit_by", &self.submit_by);
+        w.optional("submittal_manager_id", &self.submittal_manager_id);
+        w.optional("submittal_package_id", &self.submittal_package_id);
+        w.optional("title", &self.title);
+        w.optional("type", &self.type_);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -55734,9 +55719,9 @@ impl<'de> serde::Deserialize<'de> for SubmittalDetailScheduledTask {
 impl serde::Serialize for SubmittalDetailScheduledTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("key", &self.key)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("key", &self.key);
         w.end()
     }
 }
@@ -55782,13 +55767,13 @@ impl<'de> serde::Deserialize<'de> for DistributedSubmittal {
 impl serde::Serialize for DistributedSubmittal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("message", &self.message)?;
-        w.put("sent_at", &self.sent_at)?;
-        w.put("distributed_by", &self.distributed_by)?;
-        w.put("distributed_to", &self.distributed_to)?;
-        w.put("final_attachments", &self.final_attachments)?;
-        w.put("selected_approver_ids", &self.selected_approver_ids)?;
+        w.put("id", &self.id);
+        w.put("message", &self.message);
+        w.put("sent_at", &self.sent_at);
+        w.put("distributed_by", &self.distributed_by);
+        w.put("distributed_to", &self.distributed_to);
+        w.put("final_attachments", &self.final_attachments);
+        w.put("selected_approver_ids", &self.selected_approver_ids);
         w.end()
     }
 }
@@ -55854,22 +55839,22 @@ impl<'de> serde::Deserialize<'de> for SubmittalDetailApprover {
 impl serde::Serialize for SubmittalDetailApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("approver_type", &self.approver_type)?;
-        w.put("comment", &self.comment)?;
-        w.put("distributed", &self.distributed)?;
-        w.put("response", &self.response)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("sent_date", &self.sent_date)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("response_required", &self.response_required)?;
-        w.put("user", &self.user)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("approver_type", &self.approver_type);
+        w.put("comment", &self.comment);
+        w.put("distributed", &self.distributed);
+        w.put("response", &self.response);
+        w.put("returned_date", &self.returned_date);
+        w.put("sent_date", &self.sent_date);
+        w.put("due_date", &self.due_date);
+        w.put("response_required", &self.response_required);
+        w.put("user", &self.user);
+        w.put("attachments", &self.attachments);
         w.put(
             "submittal_associated_attachment_ids",
             &self.submittal_associated_attachment_ids,
-        )?;
-        w.put("workflow_group_number", &self.workflow_group_number)?;
-        w.put("id", &self.id)?;
+        );
+        w.put("workflow_group_number", &self.workflow_group_number);
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -55999,54 +55984,54 @@ impl<'de> serde::Deserialize<'de> for SubmittalDetail {
 impl serde::Serialize for SubmittalDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("actual_delivery_date", &self.actual_delivery_date)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("confirmed_delivery_date", &self.confirmed_delivery_date)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("custom_textarea_1", &self.custom_textarea_1)?;
-        w.put("custom_textfield_1", &self.custom_textfield_1)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("design_team_review_time", &self.design_team_review_time)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("internal_review_time", &self.internal_review_time)?;
-        w.put("lead_time", &self.lead_time)?;
-        w.put("required_on_site_date", &self.required_on_site_date)?;
-        w.put("scheduled_task", &self.scheduled_task)?;
-        w.put("source_submittal_log_id", &self.source_submittal_log_id)?;
-        w.put("distributed_submittals", &self.distributed_submittals)?;
-        w.put("approvers", &self.approvers)?;
-        w.put("attachments_count", &self.attachments_count)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("buffer_time", &self.buffer_time)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("current_revision", &self.current_revision)?;
-        w.put("distributed_at", &self.distributed_at)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("for_record_only", &self.for_record_only)?;
-        w.put("formatted_number", &self.formatted_number)?;
-        w.put("issue_date", &self.issue_date)?;
-        w.put("private", &self.private)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("submit_by", &self.submit_by)?;
-        w.put("status", &self.status)?;
-        w.put("type", &self.type_)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("submittal_manager", &self.submittal_manager)?;
-        w.put("submittal_package", &self.submittal_package)?;
-        w.put("location", &self.location)?;
-        w.put("open_date", &self.open_date)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("revision", &self.revision)?;
-        w.put("title", &self.title)?;
+        w.put("actual_delivery_date", &self.actual_delivery_date);
+        w.put("attachments", &self.attachments);
+        w.put("confirmed_delivery_date", &self.confirmed_delivery_date);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_at", &self.created_at);
+        w.put("custom_textarea_1", &self.custom_textarea_1);
+        w.put("custom_textfield_1", &self.custom_textfield_1);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("design_team_review_time", &self.design_team_review_time);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("internal_review_time", &self.internal_review_time);
+        w.put("lead_time", &self.lead_time);
+        w.put("required_on_site_date", &self.required_on_site_date);
+        w.put("scheduled_task", &self.scheduled_task);
+        w.put("source_submittal_log_id", &self.source_submittal_log_id);
+        w.put("distributed_submittals", &self.distributed_submittals);
+        w.put("approvers", &self.approvers);
+        w.put("attachments_count", &self.attachments_count);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("buffer_time", &self.buffer_time);
+        w.put("created_by", &self.created_by);
+        w.put("current_revision", &self.current_revision);
+        w.put("distributed_at", &self.distributed_at);
+        w.put("closed_at", &self.closed_at);
+        w.put("due_date", &self.due_date);
+        w.put("for_record_only", &self.for_record_only);
+        w.put("formatted_number", &self.formatted_number);
+        w.put("issue_date", &self.issue_date);
+        w.put("private", &self.private);
+        w.put("received_date", &self.received_date);
+        w.put("received_from", &self.received_from);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("specification_section", &self.specification_section);
+        w.put("sub_job", &self.sub_job);
+        w.put("submit_by", &self.submit_by);
+        w.put("status", &self.status);
+        w.put("type", &self.type_);
+        w.put("updated_at", &self.updated_at);
+        w.put("submittal_manager", &self.submittal_manager);
+        w.put("submittal_package", &self.submittal_package);
+        w.put("location", &self.location);
+        w.put("open_date", &self.open_date);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("revision", &self.revision);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -56083,8 +56068,8 @@ impl<'de> serde::Deserialize<'de> for Private {
 impl serde::Serialize for Private {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -56121,8 +56106,8 @@ impl<'de> serde::Deserialize<'de> for LeadTime {
 impl serde::Serialize for LeadTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("value", &self.value)?;
+        w.put("key", &self.key);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -56155,7 +56140,7 @@ impl<'de> serde::Deserialize<'de> for NextAvailableNumber {
 impl serde::Serialize for NextAvailableNumber {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("next_number", &self.next_number)?;
+        w.put("next_number", &self.next_number);
         w.end()
     }
 }
@@ -56943,42 +56928,42 @@ impl SubmittalUpdateJson {
 impl serde::Serialize for SubmittalUpdateJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("actual_delivery_date", &self.actual_delivery_date)?;
-        w.optional("confirmed_delivery_date", &self.confirmed_delivery_date)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("buffer_time", &self.buffer_time)?;
-        w.optional("custom_textarea_1", &self.custom_textarea_1)?;
-        w.optional("custom_textfield_1", &self.custom_textfield_1)?;
-        w.optional("description", &self.description)?;
-        w.optional("design_team_review_time", &self.design_team_review_time)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("for_record_only", &self.for_record_only)?;
-        w.optional("internal_review_time", &self.internal_review_time)?;
-        w.optional("issue_date", &self.issue_date)?;
-        w.optional("lead_time", &self.lead_time)?;
-        w.optional("location_id", &self.location_id)?;
-        w.field("number", &self.number)?;
-        w.optional("private", &self.private)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.optional("received_date", &self.received_date)?;
-        w.optional("received_from_id", &self.received_from_id)?;
-        w.optional("required_on_site_date", &self.required_on_site_date)?;
-        w.optional("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.optional("revision", &self.revision)?;
-        w.optional("scheduled_task_key", &self.scheduled_task_key)?;
-        w.optional("scheduled_task_id", &self.scheduled_task_id)?;
-        w.optional("source_submittal_log_id", &self.source_submittal_log_id)?;
-        w.optional("source_submittal_revision_id", &self.source_submittal_revision_id)?;
-        w.optional("specification_section_id", &self.specification_section_id)?;
-        w.optional("status_id", &self.status_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("submit_by", &self.submit_by)?;
-        w.optional("submittal_manager_id", &self.submittal_manager_id)?;
-        w.optional("submittal_package_id", &self.submittal_package_id)?;
-        w.optional("title", &self.title)?;
-        w.optional("type", &self.type_)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("actual_delivery_date", &self.actual_delivery_date);
+        w.optional("confirmed_delivery_date", &self.confirmed_delivery_date);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("buffer_time", &self.buffer_time);
+        w.optional("custom_textarea_1", &self.custom_textarea_1);
+        w.optional("custom_textfield_1", &self.custom_textfield_1);
+        w.optional("description", &self.description);
+        w.optional("design_team_review_time", &self.design_team_review_time);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("due_date", &self.due_date);
+        w.optional("for_record_only", &self.for_record_only);
+        w.optional("internal_review_time", &self.internal_review_time);
+        w.optional("issue_date", &self.issue_date);
+        w.optional("lead_time", &self.lead_time);
+        w.optional("location_id", &self.location_id);
+        w.field("number", &self.number);
+        w.optional("private", &self.private);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.optional("received_date", &self.received_date);
+        w.optional("received_from_id", &self.received_from_id);
+        w.optional("required_on_site_date", &self.required_on_site_date);
+        w.optional("responsible_contractor_id", &self.responsible_contractor_id);
+        w.optional("revision", &self.revision);
+        w.optional("scheduled_task_key", &self.scheduled_task_key);
+        w.optional("scheduled_task_id", &self.scheduled_task_id);
+        w.optional("source_submittal_log_id", &self.source_submittal_log_id);
+        w.optional("source_submittal_revision_id", &self.source_submittal_revision_id);
+        w.optional("specification_section_id", &self.specification_section_id);
+        w.optional("status_id", &self.status_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("submit_by", &self.submit_by);
+        w.optional("submittal_manager_id", &self.submittal_manager_id);
+        w.optional("submittal_package_id", &self.submittal_package_id);
+        w.optional("title", &self.title);
+        w.optional("type", &self.type_);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -57015,9 +57000,9 @@ impl<'de> serde::Deserialize<'de> for Step {
 impl serde::Serialize for Step {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("approver_ids", &self.approver_ids)?;
-        w.put("number", &self.number)?;
+        w.put("id", &self.id);
+        w.put("approver_ids", &self.approver_ids);
+        w.put("number", &self.number);
         w.end()
     }
 }
@@ -57060,12 +57045,12 @@ impl<'de> serde::Deserialize<'de> for WorkflowDataApprover {
 impl serde::Serialize for WorkflowDataApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachment_ids", &self.attachment_ids)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("name", &self.name)?;
-        w.put("days_to_respond", &self.days_to_respond)?;
-        w.put("response_required", &self.response_required)?;
+        w.put("id", &self.id);
+        w.put("attachment_ids", &self.attachment_ids);
+        w.put("company_name", &self.company_name);
+        w.put("name", &self.name);
+        w.put("days_to_respond", &self.days_to_respond);
+        w.put("response_required", &self.response_required);
         w.end()
     }
 }
@@ -57122,19 +57107,19 @@ impl<'de> serde::Deserialize<'de> for WorkflowDataAttachment {
 impl serde::Serialize for WorkflowDataAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("approver_id", &self.approver_id)?;
-        w.put("approver_marked_up_at", &self.approver_marked_up_at)?;
-        w.put("can_carry_forward", &self.can_carry_forward)?;
-        w.put("download_url", &self.download_url)?;
-        w.put("has_failed", &self.has_failed)?;
-        w.put("is_originating_attachment", &self.is_originating_attachment)?;
-        w.put("is_processing", &self.is_processing)?;
-        w.put("last_marked_up_at", &self.last_marked_up_at)?;
-        w.put("last_marked_up_by", &self.last_marked_up_by)?;
-        w.put("name", &self.name)?;
-        w.put("viewer_type", &self.viewer_type)?;
-        w.put("viewer_url", &self.viewer_url)?;
+        w.put("id", &self.id);
+        w.put("approver_id", &self.approver_id);
+        w.put("approver_marked_up_at", &self.approver_marked_up_at);
+        w.put("can_carry_forward", &self.can_carry_forward);
+        w.put("download_url", &self.download_url);
+        w.put("has_failed", &self.has_failed);
+        w.put("is_originating_attachment", &self.is_originating_attachment);
+        w.put("is_processing", &self.is_processing);
+        w.put("last_marked_up_at", &self.last_marked_up_at);
+        w.put("last_marked_up_by", &self.last_marked_up_by);
+        w.put("name", &self.name);
+        w.put("viewer_type", &self.viewer_type);
+        w.put("viewer_url", &self.viewer_url);
         w.end()
     }
 }
@@ -57171,9 +57156,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowData {
 impl serde::Serialize for WorkflowData {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("steps", &self.steps)?;
-        w.put("approvers", &self.approvers)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("steps", &self.steps);
+        w.put("approvers", &self.approvers);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -57244,9 +57229,9 @@ impl TaskCodeValue {
 impl serde::Serialize for TaskCodeValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("updated_at", &self.updated_at)?;
-        w.optional("budgeted", &self.budgeted)?;
+        w.optional("id", &self.id);
+        w.optional("updated_at", &self.updated_at);
+        w.optional("budgeted", &self.budgeted);
         w.end()
     }
 }
@@ -57281,7 +57266,7 @@ impl<'de> serde::Deserialize<'de> for TaskCodeCostCodeParent {
 impl serde::Serialize for TaskCodeCostCodeParent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -57331,12 +57316,12 @@ impl<'de> serde::Deserialize<'de> for TaskCodeCostCodeLineItemType {
 impl serde::Serialize for TaskCodeCostCodeLineItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("code", &self.code)?;
-        w.put("base_type", &self.base_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("code", &self.code);
+        w.put("base_type", &self.base_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -57425,25 +57410,25 @@ impl<'de> serde::Deserialize<'de> for TaskCodeCostCode {
 impl serde::Serialize for TaskCodeCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("biller", &self.biller)?;
-        w.put("biller_id", &self.biller_id)?;
-        w.put("biller_type", &self.biller_type)?;
-        w.put("biller_origin_id", &self.biller_origin_id)?;
-        w.put("budgeted", &self.budgeted)?;
-        w.put("code", &self.code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("full_code", &self.full_code)?;
-        w.put("name", &self.name)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("parent", &self.parent)?;
-        w.put("position", &self.position)?;
-        w.put("sortable_code", &self.sortable_code)?;
-        w.put("standard_cost_code_id", &self.standard_cost_code_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("line_item_types", &self.line_item_types)?;
+        w.put("id", &self.id);
+        w.put("biller", &self.biller);
+        w.put("biller_id", &self.biller_id);
+        w.put("biller_type", &self.biller_type);
+        w.put("biller_origin_id", &self.biller_origin_id);
+        w.put("budgeted", &self.budgeted);
+        w.put("code", &self.code);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("full_code", &self.full_code);
+        w.put("name", &self.name);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("parent", &self.parent);
+        w.put("position", &self.position);
+        w.put("sortable_code", &self.sortable_code);
+        w.put("standard_cost_code_id", &self.standard_cost_code_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("line_item_types", &self.line_item_types);
         w.end()
     }
 }
@@ -57497,14 +57482,14 @@ impl<'de> serde::Deserialize<'de> for TaskCode {
 impl serde::Serialize for TaskCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("budgeted", &self.budgeted)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("description", &self.description)?;
-        w.put("flat_code", &self.flat_code)?;
-        w.put("flat_name", &self.flat_name)?;
-        w.put("production_quantity_code_id", &self.production_quantity_code_id)?;
-        w.put("segment_items", &self.segment_items)?;
+        w.put("id", &self.id);
+        w.put("budgeted", &self.budgeted);
+        w.put("cost_code", &self.cost_code);
+        w.put("description", &self.description);
+        w.put("flat_code", &self.flat_code);
+        w.put("flat_name", &self.flat_name);
+        w.put("production_quantity_code_id", &self.production_quantity_code_id);
+        w.put("segment_items", &self.segment_items);
         w.end()
     }
 }
@@ -57556,13 +57541,13 @@ impl<'de> serde::Deserialize<'de> for CompanySigneeParty {
 impl serde::Serialize for CompanySigneeParty {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("user_id", &self.user_id)?;
-        w.put("work_classification", &self.work_classification)?;
+        w.put("employee_id", &self.employee_id);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("is_employee", &self.is_employee);
+        w.put("last_name", &self.last_name);
+        w.put("user_id", &self.user_id);
+        w.put("work_classification", &self.work_classification);
         w.end()
     }
 }
@@ -57617,14 +57602,14 @@ impl<'de> serde::Deserialize<'de> for TimeAndMaterialEntrySignature {
 impl serde::Serialize for TimeAndMaterialEntrySignature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("signature_text", &self.signature_text)?;
-        w.put("file_name", &self.file_name)?;
-        w.put("url", &self.url)?;
-        w.put("medium_thumbnail_url", &self.medium_thumbnail_url)?;
-        w.put("large_thumbnail_url", &self.large_thumbnail_url)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("signature_text", &self.signature_text);
+        w.put("file_name", &self.file_name);
+        w.put("url", &self.url);
+        w.put("medium_thumbnail_url", &self.medium_thumbnail_url);
+        w.put("large_thumbnail_url", &self.large_thumbnail_url);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -57677,13 +57662,13 @@ impl<'de> serde::Deserialize<'de> for TimeAndMaterialEntryAttachment {
 impl serde::Serialize for TimeAndMaterialEntryAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachment_id", &self.attachment_id)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("presentation_url", &self.presentation_url)?;
-        w.put("url", &self.url)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("filename", &self.filename)?;
+        w.put("id", &self.id);
+        w.put("attachment_id", &self.attachment_id);
+        w.put("content_type", &self.content_type);
+        w.put("presentation_url", &self.presentation_url);
+        w.put("url", &self.url);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("filename", &self.filename);
         w.end()
     }
 }
@@ -57778,30 +57763,30 @@ impl<'de> serde::Deserialize<'de> for TimeAndMaterialEntry {
 impl serde::Serialize for TimeAndMaterialEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("reference_number", &self.reference_number)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("private", &self.private)?;
-        w.put("number", &self.number)?;
-        w.put("company_signee_party", &self.company_signee_party)?;
-        w.put("company_signature", &self.company_signature)?;
-        w.put("customer_signature", &self.customer_signature)?;
-        w.put("customer_signee_party", &self.customer_signee_party)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("customer_id", &self.customer_id)?;
-        w.put("work_performed_on_date", &self.work_performed_on_date)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("created_by_id", &self.created_by_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("reference_number", &self.reference_number);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("private", &self.private);
+        w.put("number", &self.number);
+        w.put("company_signee_party", &self.company_signee_party);
+        w.put("company_signature", &self.company_signature);
+        w.put("customer_signature", &self.customer_signature);
+        w.put("customer_signee_party", &self.customer_signee_party);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("location_id", &self.location_id);
+        w.put("customer_id", &self.customer_id);
+        w.put("work_performed_on_date", &self.work_performed_on_date);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("created_by_id", &self.created_by_id);
         w.put(
             "time_and_material_entry_attachments",
             &self.time_and_material_entry_attachments,
-        )?;
+        );
         w.end()
     }
 }
@@ -57968,22 +57953,22 @@ impl NewTimeAndMaterialEntry {
 impl serde::Serialize for NewTimeAndMaterialEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("reference_number", &self.reference_number)?;
-        w.optional("description", &self.description)?;
-        w.optional("status", &self.status)?;
-        w.optional("private", &self.private)?;
-        w.optional("number", &self.number)?;
-        w.optional("customer_signature_id", &self.customer_signature_id)?;
-        w.optional("company_signature_id", &self.company_signature_id)?;
-        w.optional("company_signee_party_id", &self.company_signee_party_id)?;
-        w.optional("customer_signee_party_id", &self.customer_signee_party_id)?;
-        w.optional("work_performed_on_date", &self.work_performed_on_date)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("name", &self.name);
+        w.optional("reference_number", &self.reference_number);
+        w.optional("description", &self.description);
+        w.optional("status", &self.status);
+        w.optional("private", &self.private);
+        w.optional("number", &self.number);
+        w.optional("customer_signature_id", &self.customer_signature_id);
+        w.optional("company_signature_id", &self.company_signature_id);
+        w.optional("company_signee_party_id", &self.company_signee_party_id);
+        w.optional("customer_signee_party_id", &self.customer_signee_party_id);
+        w.optional("work_performed_on_date", &self.work_performed_on_date);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -58033,12 +58018,12 @@ impl TimeAndMaterialEntryBulkUpdate {
 impl serde::Serialize for TimeAndMaterialEntryBulkUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("time_and_material_entry_ids", &self.time_and_material_entry_ids)?;
-        w.optional("change_event_id", &self.change_event_id)?;
+        w.optional("time_and_material_entry_ids", &self.time_and_material_entry_ids);
+        w.optional("change_event_id", &self.change_event_id);
         w.optional(
             "update_change_event_attachment",
             &self.update_change_event_attachment,
-        )?;
+        );
         w.end()
     }
 }
@@ -58070,7 +58055,7 @@ impl TimeAndMaterialEntryCreateEquipment {
 impl serde::Serialize for TimeAndMaterialEntryCreateEquipment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("equipment_name", &self.equipment_name)?;
+        w.optional("equipment_name", &self.equipment_name);
         w.end()
     }
 }
@@ -58121,10 +58106,10 @@ impl NewTimeAndMaterialEntrySignature {
 impl serde::Serialize for NewTimeAndMaterialEntrySignature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("data", &self.data)?;
-        w.field("party_id", &self.party_id)?;
-        w.optional("signature_text", &self.signature_text)?;
-        w.optional("upload_id", &self.upload_id)?;
+        w.optional("data", &self.data);
+        w.field("party_id", &self.party_id);
+        w.optional("signature_text", &self.signature_text);
+        w.optional("upload_id", &self.upload_id);
         w.end()
     }
 }
@@ -58158,7 +58143,7 @@ impl serde::Serialize for SignatureBulkDestroy {
         w.optional(
             "time_and_material_signature_ids",
             &self.time_and_material_signature_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -58204,9 +58189,9 @@ impl TimeAndMaterialEntryAttachmentInput {
 impl serde::Serialize for TimeAndMaterialEntryAttachmentInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("documents", &self.documents)?;
-        w.optional("folders", &self.folders)?;
-        w.optional("upload_uuids", &self.upload_uuids)?;
+        w.optional("documents", &self.documents);
+        w.optional("folders", &self.folders);
+        w.optional("upload_uuids", &self.upload_uuids);
         w.end()
     }
 }
@@ -58235,11 +58220,11 @@ impl NewTimeAndMaterialEntryAttachment {
 impl serde::Serialize for NewTimeAndMaterialEntryAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("time_and_material_entry_id", &self.time_and_material_entry_id)?;
+        w.field("time_and_material_entry_id", &self.time_and_material_entry_id);
         w.field(
             "time_and_material_entry_attachment",
             &self.time_and_material_entry_attachment,
-        )?;
+        );
         w.end()
     }
 }
@@ -58274,7 +58259,7 @@ impl serde::Serialize for TimeAndMaterialEntryAttachmentBulkDestroy {
         w.optional(
             "time_and_material_entry_attachment_ids",
             &self.time_and_material_entry_attachment_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -58335,16 +58320,16 @@ impl<'de> serde::Deserialize<'de> for TimeAndMaterialEquipmentLog {
 impl serde::Serialize for TimeAndMaterialEquipmentLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("uom", &self.uom)?;
-        w.put("quantity", &self.quantity)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("time_and_material_entry_id", &self.time_and_material_entry_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("created_by", &self.created_by)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("uom", &self.uom);
+        w.put("quantity", &self.quantity);
+        w.put("project_id", &self.project_id);
+        w.put("time_and_material_entry_id", &self.time_and_material_entry_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("created_by", &self.created_by);
         w.end()
     }
 }
@@ -58403,10 +58388,10 @@ impl NewTimeAndMaterialEquipmentLog {
 impl serde::Serialize for NewTimeAndMaterialEquipmentLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("time_and_material_entry_id", &self.time_and_material_entry_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("uom", &self.uom)?;
-        w.optional("quantity", &self.quantity)?;
+        w.optional("time_and_material_entry_id", &self.time_and_material_entry_id);
+        w.optional("description", &self.description);
+        w.optional("uom", &self.uom);
+        w.optional("quantity", &self.quantity);
         w.end()
     }
 }
@@ -58436,7 +58421,7 @@ impl serde::Serialize for TimeAndMaterialEquipmentLogBulkCreate {
         w.field(
             "time_and_material_equipment_logs",
             &self.time_and_material_equipment_logs,
-        )?;
+        );
         w.end()
     }
 }
@@ -58471,7 +58456,7 @@ impl serde::Serialize for TimeAndMaterialEquipmentLogBulkDestroy {
         w.optional(
             "time_and_material_equipment_logs_ids",
             &self.time_and_material_equipment_logs_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -58540,21 +58525,21 @@ impl<'de> serde::Deserialize<'de> for TimeAndMaterialNotification {
 impl serde::Serialize for TimeAndMaterialNotification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("creation", &self.creation)?;
-        w.put("customer_signed", &self.customer_signed)?;
-        w.put("company_signed", &self.company_signed)?;
-        w.put("closed", &self.closed)?;
-        w.put("group_equipment_totals_by", &self.group_equipment_totals_by)?;
-        w.put("group_labor_totals_by", &self.group_labor_totals_by)?;
-        w.put("notify_dl_on_customer_signed", &self.notify_dl_on_customer_signed)?;
-        w.put("notify_dl_on_company_signed", &self.notify_dl_on_company_signed)?;
-        w.put("notify_dl_on_creation", &self.notify_dl_on_creation)?;
-        w.put("notify_dl_on_closed", &self.notify_dl_on_closed)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("creation", &self.creation);
+        w.put("customer_signed", &self.customer_signed);
+        w.put("company_signed", &self.company_signed);
+        w.put("closed", &self.closed);
+        w.put("group_equipment_totals_by", &self.group_equipment_totals_by);
+        w.put("group_labor_totals_by", &self.group_labor_totals_by);
+        w.put("notify_dl_on_customer_signed", &self.notify_dl_on_customer_signed);
+        w.put("notify_dl_on_company_signed", &self.notify_dl_on_company_signed);
+        w.put("notify_dl_on_creation", &self.notify_dl_on_creation);
+        w.put("notify_dl_on_closed", &self.notify_dl_on_closed);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -58659,16 +58644,16 @@ impl NewTimeAndMaterialNotification {
 impl serde::Serialize for NewTimeAndMaterialNotification {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("creation", &self.creation)?;
-        w.optional("customer_signed", &self.customer_signed)?;
-        w.optional("company_signed", &self.company_signed)?;
-        w.optional("closed", &self.closed)?;
-        w.optional("group_equipment_totals_by", &self.group_equipment_totals_by)?;
-        w.optional("notify_dl_on_customer_signed", &self.notify_dl_on_customer_signed)?;
-        w.optional("notify_dl_on_company_signed", &self.notify_dl_on_company_signed)?;
-        w.optional("notify_dl_on_creation", &self.notify_dl_on_creation)?;
-        w.optional("notify_dl_on_closed", &self.notify_dl_on_closed)?;
-        w.optional("group_labor_totals_by", &self.group_labor_totals_by)?;
+        w.optional("creation", &self.creation);
+        w.optional("customer_signed", &self.customer_signed);
+        w.optional("company_signed", &self.company_signed);
+        w.optional("closed", &self.closed);
+        w.optional("group_equipment_totals_by", &self.group_equipment_totals_by);
+        w.optional("notify_dl_on_customer_signed", &self.notify_dl_on_customer_signed);
+        w.optional("notify_dl_on_company_signed", &self.notify_dl_on_company_signed);
+        w.optional("notify_dl_on_creation", &self.notify_dl_on_creation);
+        w.optional("notify_dl_on_closed", &self.notify_dl_on_closed);
+        w.optional("group_labor_totals_by", &self.group_labor_totals_by);
         w.end()
     }
 }
@@ -58734,18 +58719,18 @@ impl<'de> serde::Deserialize<'de> for TimeAndMaterialTimecard {
 impl serde::Serialize for TimeAndMaterialTimecard {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("hours_worked", &self.hours_worked)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("time_and_material_entry_id", &self.time_and_material_entry_id)?;
-        w.put("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
+        w.put("id", &self.id);
+        w.put("hours_worked", &self.hours_worked);
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("time_and_material_entry_id", &self.time_and_material_entry_id);
+        w.put("timecard_time_type_id", &self.timecard_time_type_id);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
         w.end()
     }
 }
@@ -58813,11 +58798,11 @@ impl NewTimeAndMaterialTimecard {
 impl serde::Serialize for NewTimeAndMaterialTimecard {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("time_and_material_entry_id", &self.time_and_material_entry_id)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.optional("login_information_id", &self.login_information_id)?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
-        w.optional("hours_worked", &self.hours_worked)?;
+        w.optional("time_and_material_entry_id", &self.time_and_material_entry_id);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.optional("login_information_id", &self.login_information_id);
+        w.optional("work_classification_id", &self.work_classification_id);
+        w.optional("hours_worked", &self.hours_worked);
         w.end()
     }
 }
@@ -58842,7 +58827,7 @@ impl TimeAndMaterialTimecardBulkCreate {
 impl serde::Serialize for TimeAndMaterialTimecardBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("time_and_material_timecards", &self.time_and_material_timecards)?;
+        w.field("time_and_material_timecards", &self.time_and_material_timecards);
         w.end()
     }
 }
@@ -58877,7 +58862,7 @@ impl serde::Serialize for TimeAndMaterialTimecardBulkDestroy {
         w.optional(
             "time_and_material_timecards_ids",
             &self.time_and_material_timecards_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -58988,36 +58973,36 @@ impl<'de> serde::Deserialize<'de> for AutomaticallySplitTimecardEntry {
 impl serde::Serialize for AutomaticallySplitTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("billable", &self.billable)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("hours", &self.hours)?;
-        w.put("timesheet_status", &self.timesheet_status)?;
-        w.put("approval_status", &self.approval_status)?;
-        w.put("lunch_time", &self.lunch_time)?;
-        w.put("time_in", &self.time_in)?;
-        w.put("time_out", &self.time_out)?;
-        w.put("injured", &self.injured)?;
-        w.put("signed", &self.signed)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("timesheet", &self.timesheet)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("crew", &self.crew)?;
-        w.put("location", &self.location)?;
-        w.put("party", &self.party)?;
-        w.put("procore_signature", &self.procore_signature)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("timecard_time_type", &self.timecard_time_type)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("billable", &self.billable);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("hours", &self.hours);
+        w.put("timesheet_status", &self.timesheet_status);
+        w.put("approval_status", &self.approval_status);
+        w.put("lunch_time", &self.lunch_time);
+        w.put("time_in", &self.time_in);
+        w.put("time_out", &self.time_out);
+        w.put("injured", &self.injured);
+        w.put("signed", &self.signed);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("timesheet", &self.timesheet);
+        w.put("updated_at", &self.updated_at);
+        w.put("cost_code", &self.cost_code);
+        w.put("crew", &self.crew);
+        w.put("location", &self.location);
+        w.put("party", &self.party);
+        w.put("procore_signature", &self.procore_signature);
+        w.put("sub_job", &self.sub_job);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
+        w.put("timecard_time_type", &self.timecard_time_type);
+        w.put("line_item_type_id", &self.line_item_type_id);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -59136,41 +59121,41 @@ impl<'de> serde::Deserialize<'de> for TimecardEntry {
 impl serde::Serialize for TimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("billable", &self.billable)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("hours", &self.hours)?;
-        w.put("timesheet_status", &self.timesheet_status)?;
-        w.put("approval_status", &self.approval_status)?;
-        w.put("lunch_time", &self.lunch_time)?;
-        w.put("time_in", &self.time_in)?;
-        w.put("time_out", &self.time_out)?;
-        w.put("injured", &self.injured)?;
-        w.put("signed", &self.signed)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("timesheet", &self.timesheet)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("crew", &self.crew)?;
-        w.put("location", &self.location)?;
-        w.put("party", &self.party)?;
-        w.put("procore_signature", &self.procore_signature)?;
-        w.put("sub_job", &self.sub_job)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("timecard_time_type", &self.timecard_time_type)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("billable", &self.billable);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("hours", &self.hours);
+        w.put("timesheet_status", &self.timesheet_status);
+        w.put("approval_status", &self.approval_status);
+        w.put("lunch_time", &self.lunch_time);
+        w.put("time_in", &self.time_in);
+        w.put("time_out", &self.time_out);
+        w.put("injured", &self.injured);
+        w.put("signed", &self.signed);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("timesheet", &self.timesheet);
+        w.put("updated_at", &self.updated_at);
+        w.put("cost_code", &self.cost_code);
+        w.put("crew", &self.crew);
+        w.put("location", &self.location);
+        w.put("party", &self.party);
+        w.put("procore_signature", &self.procore_signature);
+        w.put("sub_job", &self.sub_job);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
+        w.put("timecard_time_type", &self.timecard_time_type);
+        w.put("line_item_type_id", &self.line_item_type_id);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("custom_fields", &self.custom_fields);
         w.put(
             "automatically_split_timecard_entries",
             &self.automatically_split_timecard_entries,
-        )?;
+        );
         w.end()
     }
 }
@@ -59344,25 +59329,25 @@ impl NewProjectTimecardEntry {
 impl serde::Serialize for NewProjectTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("hours", &self.hours)?;
-        w.field("lunch_time", &self.lunch_time)?;
-        w.optional("party_id", &self.party_id)?;
-        w.field("time_in", &self.time_in)?;
-        w.field("time_out", &self.time_out)?;
-        w.optional("billable", &self.billable)?;
-        w.optional("date", &self.date)?;
-        w.optional("datetime", &self.datetime)?;
-        w.optional("description", &self.description)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.optional("login_information_id", &self.login_information_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.field("hours", &self.hours);
+        w.field("lunch_time", &self.lunch_time);
+        w.optional("party_id", &self.party_id);
+        w.field("time_in", &self.time_in);
+        w.field("time_out", &self.time_out);
+        w.optional("billable", &self.billable);
+        w.optional("date", &self.date);
+        w.optional("datetime", &self.datetime);
+        w.optional("description", &self.description);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id);
+        w.optional("login_information_id", &self.login_information_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("line_item_type_id", &self.line_item_type_id);
         w.end()
     }
 }
@@ -59556,25 +59541,25 @@ impl TimecardEntryUpdate {
 impl serde::Serialize for TimecardEntryUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("hours", &self.hours)?;
-        w.optional("lunch_time", &self.lunch_time)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("time_in", &self.time_in)?;
-        w.optional("time_out", &self.time_out)?;
-        w.optional("billable", &self.billable)?;
-        w.optional("date", &self.date)?;
-        w.optional("datetime", &self.datetime)?;
-        w.optional("description", &self.description)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("login_information_id", &self.login_information_id)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.optional("clock_in_id", &self.clock_in_id)?;
-        w.optional("clock_out_id", &self.clock_out_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
+        w.optional("hours", &self.hours);
+        w.optional("lunch_time", &self.lunch_time);
+        w.optional("party_id", &self.party_id);
+        w.optional("time_in", &self.time_in);
+        w.optional("time_out", &self.time_out);
+        w.optional("billable", &self.billable);
+        w.optional("date", &self.date);
+        w.optional("datetime", &self.datetime);
+        w.optional("description", &self.description);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("login_information_id", &self.login_information_id);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("daily_log_segment_id", &self.daily_log_segment_id);
+        w.optional("clock_in_id", &self.clock_in_id);
+        w.optional("clock_out_id", &self.clock_out_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("line_item_type_id", &self.line_item_type_id);
         w.end()
     }
 }
@@ -59596,7 +59581,7 @@ impl TimecardEntrySign {
 impl serde::Serialize for TimecardEntrySign {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("signature_id", &self.signature_id)?;
+        w.field("signature_id", &self.signature_id);
         w.end()
     }
 }
@@ -59687,28 +59672,28 @@ impl<'de> serde::Deserialize<'de> for TimesheetTimecardEntry {
 impl serde::Serialize for TimesheetTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("hours", &self.hours)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("time_in", &self.time_in)?;
-        w.put("time_out", &self.time_out)?;
-        w.put("injured", &self.injured)?;
-        w.put("lunch_time", &self.lunch_time)?;
-        w.put("billable", &self.billable)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("crew", &self.crew)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("location", &self.location)?;
-        w.put("timecard_time_type", &self.timecard_time_type)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("hours", &self.hours);
+        w.put("updated_at", &self.updated_at);
+        w.put("time_in", &self.time_in);
+        w.put("time_out", &self.time_out);
+        w.put("injured", &self.injured);
+        w.put("lunch_time", &self.lunch_time);
+        w.put("billable", &self.billable);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("crew", &self.crew);
+        w.put("cost_code", &self.cost_code);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
+        w.put("location", &self.location);
+        w.put("timecard_time_type", &self.timecard_time_type);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -59765,15 +59750,15 @@ impl<'de> serde::Deserialize<'de> for Timesheet {
 impl serde::Serialize for Timesheet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("date", &self.date)?;
-        w.put("number", &self.number)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
-        w.put("timecard_entries", &self.timecard_entries)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("date", &self.date);
+        w.put("number", &self.number);
+        w.put("created_by", &self.created_by);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
+        w.put("timecard_entries", &self.timecard_entries);
         w.end()
     }
 }
@@ -59795,7 +59780,7 @@ impl NewTimesheet {
 impl serde::Serialize for NewTimesheet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("date", &self.date)?;
+        w.field("date", &self.date);
         w.end()
     }
 }
@@ -59824,7 +59809,7 @@ impl TimesheetDelete {
 impl serde::Serialize for TimesheetDelete {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("ids", &self.ids)?;
+        w.optional("ids", &self.ids);
         w.end()
     }
 }
@@ -59853,7 +59838,7 @@ impl TimesheetUpdate {
 impl serde::Serialize for TimesheetUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("date", &self.date)?;
+        w.optional("date", &self.date);
         w.end()
     }
 }
@@ -59886,8 +59871,8 @@ impl ProjectTimesheetUpdate {
 impl serde::Serialize for ProjectTimesheetUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.field("timecard_entries", &self.timecard_entries)?;
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.field("timecard_entries", &self.timecard_entries);
         w.end()
     }
 }
@@ -59938,13 +59923,13 @@ impl<'de> serde::Deserialize<'de> for TimesheetChangeHistory {
 impl serde::Serialize for TimesheetChangeHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("ref_id", &self.ref_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("column", &self.column)?;
-        w.put("old_value", &self.old_value)?;
-        w.put("new_value", &self.new_value)?;
+        w.put("id", &self.id);
+        w.put("ref_id", &self.ref_id);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("column", &self.column);
+        w.put("old_value", &self.old_value);
+        w.put("new_value", &self.new_value);
         w.end()
     }
 }
@@ -59980,9 +59965,9 @@ impl NewSignature {
 impl serde::Serialize for NewSignature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("data", &self.data)?;
-        w.field("user_id", &self.user_id)?;
-        w.optional("signature_text", &self.signature_text)?;
+        w.field("data", &self.data);
+        w.field("user_id", &self.user_id);
+        w.optional("signature_text", &self.signature_text);
         w.end()
     }
 }
@@ -60022,8 +60007,8 @@ impl TimesheetUpdateApprovalTimesheet {
 impl serde::Serialize for TimesheetUpdateApprovalTimesheet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("status", &self.status)?;
+        w.optional("id", &self.id);
+        w.optional("status", &self.status);
         w.end()
     }
 }
@@ -60047,7 +60032,7 @@ impl TimesheetUpdateApproval {
 impl serde::Serialize for TimesheetUpdateApproval {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("timesheets", &self.timesheets)?;
+        w.field("timesheets", &self.timesheets);
         w.end()
     }
 }
@@ -60126,24 +60111,24 @@ impl<'de> serde::Deserialize<'de> for VisitorLog {
 impl serde::Serialize for VisitorLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("begin_hour", &self.begin_hour)?;
-        w.put("begin_minute", &self.begin_minute)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("details", &self.details)?;
-        w.put("end_hour", &self.end_hour)?;
-        w.put("end_minute", &self.end_minute)?;
-        w.put("position", &self.position)?;
-        w.put("status", &self.status)?;
-        w.put("subject", &self.subject)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("location", &self.location)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("permissions", &self.permissions)?;
+        w.put("id", &self.id);
+        w.put("begin_hour", &self.begin_hour);
+        w.put("begin_minute", &self.begin_minute);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("details", &self.details);
+        w.put("end_hour", &self.end_hour);
+        w.put("end_minute", &self.end_minute);
+        w.put("position", &self.position);
+        w.put("status", &self.status);
+        w.put("subject", &self.subject);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("location", &self.location);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("permissions", &self.permissions);
         w.end()
     }
 }
@@ -60164,7 +60149,7 @@ impl NewVisitorLog {
 impl serde::Serialize for NewVisitorLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("visitor_log", &self.visitor_log)?;
+        w.field("visitor_log", &self.visitor_log);
         w.end()
     }
 }
@@ -60247,25 +60232,25 @@ impl<'de> serde::Deserialize<'de> for WasteLog {
 impl serde::Serialize for WasteLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("approximate_quantity", &self.approximate_quantity)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("description", &self.description)?;
-        w.put("disposal_location", &self.disposal_location)?;
-        w.put("material", &self.material)?;
-        w.put("method_of_disposal", &self.method_of_disposal)?;
-        w.put("position", &self.position)?;
-        w.put("time_hour", &self.time_hour)?;
-        w.put("time_minute", &self.time_minute)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("contact", &self.contact)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("approximate_quantity", &self.approximate_quantity);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("description", &self.description);
+        w.put("disposal_location", &self.disposal_location);
+        w.put("material", &self.material);
+        w.put("method_of_disposal", &self.method_of_disposal);
+        w.put("position", &self.position);
+        w.put("time_hour", &self.time_hour);
+        w.put("time_minute", &self.time_minute);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("contact", &self.contact);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -60453,7 +60438,7 @@ impl NewWasteLogJson {
 impl serde::Serialize for NewWasteLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("waste_log", &self.waste_log)?;
+        w.field("waste_log", &self.waste_log);
         w.end()
     }
 }
@@ -60723,27 +60708,27 @@ impl<'de> serde::Deserialize<'de> for WeatherLog {
 impl serde::Serialize for WeatherLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("average", &self.average)?;
-        w.put("calamity", &self.calamity)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("is_weather_delay", &self.is_weather_delay)?;
-        w.put("ground", &self.ground)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("position", &self.position)?;
-        w.put("precipitation", &self.precipitation)?;
-        w.put("sky", &self.sky)?;
-        w.put("temperature", &self.temperature)?;
-        w.put("time", &self.time)?;
-        w.put("wind", &self.wind)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("attachments", &self.attachments);
+        w.put("average", &self.average);
+        w.put("calamity", &self.calamity);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("is_weather_delay", &self.is_weather_delay);
+        w.put("ground", &self.ground);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("position", &self.position);
+        w.put("precipitation", &self.precipitation);
+        w.put("sky", &self.sky);
+        w.put("temperature", &self.temperature);
+        w.put("time", &self.time);
+        w.put("wind", &self.wind);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -61048,19 +61033,19 @@ impl NewWeatherLogJson {
 impl serde::Serialize for NewWeatherLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("date", &self.date)?;
-        w.optional("is_weather_delay", &self.is_weather_delay)?;
-        w.optional("sky", &self.sky)?;
-        w.optional("temperature", &self.temperature)?;
-        w.optional("average", &self.average)?;
-        w.optional("wind", &self.wind)?;
-        w.optional("ground", &self.ground)?;
-        w.optional("calamity", &self.calamity)?;
-        w.optional("precipitation", &self.precipitation)?;
-        w.optional("comments", &self.comments)?;
-        w.optional("time", &self.time)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("location_id", &self.location_id)?;
+        w.field("date", &self.date);
+        w.optional("is_weather_delay", &self.is_weather_delay);
+        w.optional("sky", &self.sky);
+        w.optional("temperature", &self.temperature);
+        w.optional("average", &self.average);
+        w.optional("wind", &self.wind);
+        w.optional("ground", &self.ground);
+        w.optional("calamity", &self.calamity);
+        w.optional("precipitation", &self.precipitation);
+        w.optional("comments", &self.comments);
+        w.optional("time", &self.time);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("location_id", &self.location_id);
         w.end()
     }
 }
@@ -61101,11 +61086,11 @@ impl<'de> serde::Deserialize<'de> for Condition {
 impl serde::Serialize for Condition {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("sky", &self.sky)?;
-        w.put("ground", &self.ground)?;
-        w.put("calamity", &self.calamity)?;
-        w.put("wind", &self.wind)?;
-        w.put("temperature", &self.temperature)?;
+        w.put("sky", &self.sky);
+        w.put("ground", &self.ground);
+        w.put("calamity", &self.calamity);
+        w.put("wind", &self.wind);
+        w.put("temperature", &self.temperature);
         w.end()
     }
 }
@@ -61148,12 +61133,12 @@ impl<'de> serde::Deserialize<'de> for ScheduledTask {
 impl serde::Serialize for ScheduledTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("work_log_id", &self.work_log_id)?;
-        w.put("task_name", &self.task_name)?;
-        w.put("task_percentage", &self.task_percentage)?;
-        w.put("task_id", &self.task_id)?;
-        w.put("task_row_number", &self.task_row_number)?;
+        w.put("id", &self.id);
+        w.put("work_log_id", &self.work_log_id);
+        w.put("task_name", &self.task_name);
+        w.put("task_percentage", &self.task_percentage);
+        w.put("task_id", &self.task_id);
+        w.put("task_row_number", &self.task_row_number);
         w.end()
     }
 }
@@ -61236,25 +61221,25 @@ impl<'de> serde::Deserialize<'de> for WorkLog {
 impl serde::Serialize for WorkLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("hourly_rate", &self.hourly_rate)?;
-        w.put("hours", &self.hours)?;
-        w.put("position", &self.position)?;
-        w.put("reimbursable", &self.reimbursable)?;
-        w.put("resource_name", &self.resource_name)?;
-        w.put("showed", &self.showed)?;
-        w.put("workers", &self.workers)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("scheduled_tasks", &self.scheduled_tasks)?;
+        w.put("id", &self.id);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("hourly_rate", &self.hourly_rate);
+        w.put("hours", &self.hours);
+        w.put("position", &self.position);
+        w.put("reimbursable", &self.reimbursable);
+        w.put("resource_name", &self.resource_name);
+        w.put("showed", &self.showed);
+        w.put("workers", &self.workers);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("vendor", &self.vendor);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("attachments", &self.attachments);
+        w.put("scheduled_tasks", &self.scheduled_tasks);
         w.end()
     }
 }
@@ -61435,7 +61420,7 @@ impl NewWorkLogJson {
 impl serde::Serialize for NewWorkLogJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("work_log", &self.work_log)?;
+        w.field("work_log", &self.work_log);
         w.end()
     }
 }
@@ -61462,8 +61447,8 @@ impl NewPunchItemType {
 impl serde::Serialize for NewPunchItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("punch_item_type", &self.punch_item_type)?;
+        w.field("project_id", &self.project_id);
+        w.field("punch_item_type", &self.punch_item_type);
         w.end()
     }
 }
@@ -61524,9 +61509,9 @@ impl<'de> serde::Deserialize<'de> for UserRef8 {
 impl serde::Serialize for UserRef8 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("locale", &self.locale)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("locale", &self.locale);
         w.end()
     }
 }
@@ -61706,20 +61691,20 @@ impl<'de> serde::Deserialize<'de> for PunchItemAssignment2 {
 impl serde::Serialize for PunchItemAssignment2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("approved", &self.approved)?;
-        w.put("comment", &self.comment)?;
-        w.put("login_information_id", &self.login_information_id)?;
-        w.put("login_information_name", &self.login_information_name)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("notified_at", &self.notified_at)?;
-        w.put("responded_at", &self.responded_at)?;
-        w.put("status", &self.status)?;
-        w.put("manager_accepted_at", &self.manager_accepted_at)?;
-        w.put("user_name", &self.user_name)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("approved", &self.approved);
+        w.put("comment", &self.comment);
+        w.put("login_information_id", &self.login_information_id);
+        w.put("login_information_name", &self.login_information_name);
+        w.put("login_information", &self.login_information);
+        w.put("attachments", &self.attachments);
+        w.put("vendor", &self.vendor);
+        w.put("notified_at", &self.notified_at);
+        w.put("responded_at", &self.responded_at);
+        w.put("status", &self.status);
+        w.put("manager_accepted_at", &self.manager_accepted_at);
+        w.put("user_name", &self.user_name);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -61938,46 +61923,46 @@ impl<'de> serde::Deserialize<'de> for PunchItem {
 impl serde::Serialize for PunchItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("cost_impact", &self.cost_impact)?;
-        w.put("cost_impact_amount", &self.cost_impact_amount)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("name", &self.name)?;
-        w.put("reference", &self.reference)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("schedule_impact_days", &self.schedule_impact_days)?;
-        w.put("schedule_risk", &self.schedule_risk)?;
-        w.put("schedule_risk_reason", &self.schedule_risk_reason)?;
-        w.put("schedule_risk_confidence", &self.schedule_risk_confidence)?;
-        w.put("schedule_risk_probability", &self.schedule_risk_probability)?;
-        w.put("position", &self.position)?;
-        w.put("priority", &self.priority)?;
-        w.put("private", &self.private)?;
-        w.put("status", &self.status)?;
-        w.put("has_resolved_responses", &self.has_resolved_responses)?;
-        w.put("has_unresolved_responses", &self.has_unresolved_responses)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("location", &self.location)?;
-        w.put("trade", &self.trade)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("punch_item_manager", &self.punch_item_manager)?;
-        w.put("final_approver", &self.final_approver)?;
-        w.put("punch_item_type", &self.punch_item_type)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("assignments", &self.assignments)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("latitude", &self.latitude)?;
-        w.put("longitude", &self.longitude)?;
-        w.put("horizontal_accuracy", &self.horizontal_accuracy)?;
-        w.put("vertical_accuracy", &self.vertical_accuracy)?;
-        w.put("altitude", &self.altitude)?;
-        w.put("workflow_status", &self.workflow_status)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("closed_at", &self.closed_at);
+        w.put("cost_impact", &self.cost_impact);
+        w.put("cost_impact_amount", &self.cost_impact_amount);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("name", &self.name);
+        w.put("reference", &self.reference);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("schedule_impact_days", &self.schedule_impact_days);
+        w.put("schedule_risk", &self.schedule_risk);
+        w.put("schedule_risk_reason", &self.schedule_risk_reason);
+        w.put("schedule_risk_confidence", &self.schedule_risk_confidence);
+        w.put("schedule_risk_probability", &self.schedule_risk_probability);
+        w.put("position", &self.position);
+        w.put("priority", &self.priority);
+        w.put("private", &self.private);
+        w.put("status", &self.status);
+        w.put("has_resolved_responses", &self.has_resolved_responses);
+        w.put("has_unresolved_responses", &self.has_unresolved_responses);
+        w.put("updated_at", &self.updated_at);
+        w.put("location", &self.location);
+        w.put("trade", &self.trade);
+        w.put("created_by", &self.created_by);
+        w.put("punch_item_manager", &self.punch_item_manager);
+        w.put("final_approver", &self.final_approver);
+        w.put("punch_item_type", &self.punch_item_type);
+        w.put("cost_code", &self.cost_code);
+        w.put("assignments", &self.assignments);
+        w.put("assignees", &self.assignees);
+        w.put("latitude", &self.latitude);
+        w.put("longitude", &self.longitude);
+        w.put("horizontal_accuracy", &self.horizontal_accuracy);
+        w.put("vertical_accuracy", &self.vertical_accuracy);
+        w.put("altitude", &self.altitude);
+        w.put("workflow_status", &self.workflow_status);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -62784,36 +62769,36 @@ impl NewPunchItemJsonPunchItem {
 impl serde::Serialize for NewPunchItemJsonPunchItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("due", &self.due)?;
-        w.field("name", &self.name)?;
-        w.optional("schedule_risk", &self.schedule_risk)?;
-        w.optional("position", &self.position)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("private", &self.private)?;
-        w.optional("status", &self.status)?;
-        w.optional("date_initiated", &self.date_initiated)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("schedule_impact_days", &self.schedule_impact_days)?;
-        w.optional("reference", &self.reference)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("cost_impact_amount", &self.cost_impact_amount)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.optional("punch_item_type_id", &self.punch_item_type_id)?;
-        w.optional("login_information_ids", &self.login_information_ids)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("punch_item_manager_id", &self.punch_item_manager_id)?;
-        w.optional("final_approver_id", &self.final_approver_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("mt_location", &self.mt_location)?;
-        w.optional("workflow_status", &self.workflow_status)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("description", &self.description);
+        w.optional("due", &self.due);
+        w.field("name", &self.name);
+        w.optional("schedule_risk", &self.schedule_risk);
+        w.optional("position", &self.position);
+        w.optional("priority", &self.priority);
+        w.optional("private", &self.private);
+        w.optional("status", &self.status);
+        w.optional("date_initiated", &self.date_initiated);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("schedule_impact_days", &self.schedule_impact_days);
+        w.optional("reference", &self.reference);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("cost_impact_amount", &self.cost_impact_amount);
+        w.optional("trade_id", &self.trade_id);
+        w.optional("punch_item_type_id", &self.punch_item_type_id);
+        w.optional("login_information_ids", &self.login_information_ids);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("punch_item_manager_id", &self.punch_item_manager_id);
+        w.optional("final_approver_id", &self.final_approver_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("mt_location", &self.mt_location);
+        w.optional("workflow_status", &self.workflow_status);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -62840,8 +62825,8 @@ impl NewPunchItemJson {
 impl serde::Serialize for NewPunchItemJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("punch_item", &self.punch_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("punch_item", &self.punch_item);
         w.end()
     }
 }
@@ -62884,10 +62869,10 @@ impl<'de> serde::Deserialize<'de> for PunchItemDetailAssignmentLoginInformation 
 impl serde::Serialize for PunchItemDetailAssignmentLoginInformation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("active", &self.active)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("active", &self.active);
         w.end()
     }
 }
@@ -62931,11 +62916,11 @@ impl<'de> serde::Deserialize<'de> for PunchItemDetailAssignmentAttachment {
 impl serde::Serialize for PunchItemDetailAssignmentAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("viewable", &self.viewable)?;
-        w.put("can_be_viewed", &self.can_be_viewed)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("viewable", &self.viewable);
+        w.put("can_be_viewed", &self.can_be_viewed);
         w.end()
     }
 }
@@ -62994,16 +62979,16 @@ impl<'de> serde::Deserialize<'de> for PunchItemDetailAssignment {
 impl serde::Serialize for PunchItemDetailAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("approved", &self.approved)?;
-        w.put("comment", &self.comment)?;
-        w.put("notified_at", &self.notified_at)?;
-        w.put("ready_for_review_at", &self.ready_for_review_at)?;
-        w.put("work_not_accepted_at", &self.work_not_accepted_at)?;
-        w.put("formatted_status", &self.formatted_status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("approved", &self.approved);
+        w.put("comment", &self.comment);
+        w.put("notified_at", &self.notified_at);
+        w.put("ready_for_review_at", &self.ready_for_review_at);
+        w.put("work_not_accepted_at", &self.work_not_accepted_at);
+        w.put("formatted_status", &self.formatted_status);
+        w.put("updated_at", &self.updated_at);
+        w.put("login_information", &self.login_information);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -63156,48 +63141,48 @@ impl<'de> serde::Deserialize<'de> for PunchItemDetail {
 impl serde::Serialize for PunchItemDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("name", &self.name)?;
-        w.put("schedule_risk", &self.schedule_risk)?;
-        w.put("schedule_risk_reason", &self.schedule_risk_reason)?;
-        w.put("position", &self.position)?;
-        w.put("priority", &self.priority)?;
-        w.put("private", &self.private)?;
-        w.put("status", &self.status)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("date_initiated", &self.date_initiated)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("schedule_impact_days", &self.schedule_impact_days)?;
-        w.put("reference", &self.reference)?;
-        w.put("cost_impact", &self.cost_impact)?;
-        w.put("cost_impact_amount", &self.cost_impact_amount)?;
-        w.put("can_email", &self.can_email)?;
-        w.put("drawing_ids", &self.drawing_ids)?;
-        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("location", &self.location)?;
-        w.put("trade", &self.trade)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("closed_by", &self.closed_by)?;
-        w.put("punch_item_manager", &self.punch_item_manager)?;
-        w.put("final_approver", &self.final_approver)?;
-        w.put("punch_item_type", &self.punch_item_type)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("assignments", &self.assignments)?;
-        w.put("rich_text_description", &self.rich_text_description)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("images", &self.images)?;
-        w.put("web_images", &self.web_images)?;
-        w.put("workflow_status", &self.workflow_status)?;
-        w.put("download_all_attachments_uuid", &self.download_all_attachments_uuid)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("closed_at", &self.closed_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("name", &self.name);
+        w.put("schedule_risk", &self.schedule_risk);
+        w.put("schedule_risk_reason", &self.schedule_risk_reason);
+        w.put("position", &self.position);
+        w.put("priority", &self.priority);
+        w.put("private", &self.private);
+        w.put("status", &self.status);
+        w.put("updated_at", &self.updated_at);
+        w.put("date_initiated", &self.date_initiated);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("schedule_impact_days", &self.schedule_impact_days);
+        w.put("reference", &self.reference);
+        w.put("cost_impact", &self.cost_impact);
+        w.put("cost_impact_amount", &self.cost_impact_amount);
+        w.put("can_email", &self.can_email);
+        w.put("drawing_ids", &self.drawing_ids);
+        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("location", &self.location);
+        w.put("trade", &self.trade);
+        w.put("created_by", &self.created_by);
+        w.put("closed_by", &self.closed_by);
+        w.put("punch_item_manager", &self.punch_item_manager);
+        w.put("final_approver", &self.final_approver);
+        w.put("punch_item_type", &self.punch_item_type);
+        w.put("cost_code", &self.cost_code);
+        w.put("assignments", &self.assignments);
+        w.put("rich_text_description", &self.rich_text_description);
+        w.put("attachments", &self.attachments);
+        w.put("images", &self.images);
+        w.put("web_images", &self.web_images);
+        w.put("workflow_status", &self.workflow_status);
+        w.put("download_all_attachments_uuid", &self.download_all_attachments_uuid);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -63286,8 +63271,8 @@ impl PunchItemSendAllUnsent {
 impl serde::Serialize for PunchItemSendAllUnsent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("punch_ids", &self.punch_ids)?;
-        w.optional("recipient", &self.recipient)?;
+        w.optional("punch_ids", &self.punch_ids);
+        w.optional("recipient", &self.recipient);
         w.end()
     }
 }
@@ -63903,35 +63888,35 @@ impl PunchItemUpdateJsonPunchItem {
 impl serde::Serialize for PunchItemUpdateJsonPunchItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("due", &self.due)?;
-        w.field("name", &self.name)?;
-        w.optional("schedule_risk", &self.schedule_risk)?;
-        w.optional("position", &self.position)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("private", &self.private)?;
-        w.optional("status", &self.status)?;
-        w.optional("date_initiated", &self.date_initiated)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("schedule_impact_days", &self.schedule_impact_days)?;
-        w.optional("reference", &self.reference)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("cost_impact_amount", &self.cost_impact_amount)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.optional("punch_item_type_id", &self.punch_item_type_id)?;
-        w.optional("login_information_ids", &self.login_information_ids)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("punch_item_manager_id", &self.punch_item_manager_id)?;
-        w.optional("final_approver_id", &self.final_approver_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("mt_location", &self.mt_location)?;
-        w.optional("workflow_status", &self.workflow_status)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("description", &self.description);
+        w.optional("due", &self.due);
+        w.field("name", &self.name);
+        w.optional("schedule_risk", &self.schedule_risk);
+        w.optional("position", &self.position);
+        w.optional("priority", &self.priority);
+        w.optional("private", &self.private);
+        w.optional("status", &self.status);
+        w.optional("date_initiated", &self.date_initiated);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("schedule_impact_days", &self.schedule_impact_days);
+        w.optional("reference", &self.reference);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("cost_impact_amount", &self.cost_impact_amount);
+        w.optional("trade_id", &self.trade_id);
+        w.optional("punch_item_type_id", &self.punch_item_type_id);
+        w.optional("login_information_ids", &self.login_information_ids);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("punch_item_manager_id", &self.punch_item_manager_id);
+        w.optional("final_approver_id", &self.final_approver_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("mt_location", &self.mt_location);
+        w.optional("workflow_status", &self.workflow_status);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -63958,8 +63943,8 @@ impl PunchItemUpdateJson {
 impl serde::Serialize for PunchItemUpdateJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("punch_item", &self.punch_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("punch_item", &self.punch_item);
         w.end()
     }
 }
@@ -63993,8 +63978,8 @@ impl CommentInput {
 impl serde::Serialize for CommentInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("body", &self.body)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.field("body", &self.body);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
         w.end()
     }
 }
@@ -64027,8 +64012,8 @@ impl NewComment {
 impl serde::Serialize for NewComment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("comment", &self.comment)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("comment", &self.comment);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -64072,11 +64057,11 @@ impl<'de> serde::Deserialize<'de> for CommentDetailAttachment {
 impl serde::Serialize for CommentDetailAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("thumbnail_url", &self.thumbnail_url);
         w.end()
     }
 }
@@ -64125,12 +64110,12 @@ impl<'de> serde::Deserialize<'de> for CommentDetail {
 impl serde::Serialize for CommentDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("body", &self.body)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("type", &self.type_)?;
+        w.put("id", &self.id);
+        w.put("attachments", &self.attachments);
+        w.put("body", &self.body);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -64290,13 +64275,13 @@ impl<'de> serde::Deserialize<'de> for RequestedChangeReviewResult {
 impl serde::Serialize for RequestedChangeReviewResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("requested_by", &self.requested_by)?;
-        w.put("change_requested", &self.change_requested)?;
-        w.put("reason", &self.reason)?;
-        w.put("status", &self.status)?;
-        w.put("status_not_localized", &self.status_not_localized)?;
-        w.put("notes", &self.notes)?;
+        w.put("id", &self.id);
+        w.put("requested_by", &self.requested_by);
+        w.put("change_requested", &self.change_requested);
+        w.put("reason", &self.reason);
+        w.put("status", &self.status);
+        w.put("status_not_localized", &self.status_not_localized);
+        w.put("notes", &self.notes);
         w.end()
     }
 }
@@ -64329,7 +64314,7 @@ impl<'de> serde::Deserialize<'de> for RequestedChange {
 impl serde::Serialize for RequestedChange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("requested_changes", &self.requested_changes)?;
+        w.put("requested_changes", &self.requested_changes);
         w.end()
     }
 }
@@ -64378,9 +64363,9 @@ impl RequestedChangeTask {
 impl serde::Serialize for RequestedChangeTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("start", &self.start)?;
-        w.optional("finish", &self.finish)?;
-        w.optional("percentage", &self.percentage)?;
+        w.optional("start", &self.start);
+        w.optional("finish", &self.finish);
+        w.optional("percentage", &self.percentage);
         w.end()
     }
 }
@@ -64436,10 +64421,10 @@ impl NewRequestedChange {
 impl serde::Serialize for NewRequestedChange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("change_reason", &self.change_reason)?;
-        w.optional("other_change", &self.other_change)?;
-        w.optional("task", &self.task)?;
-        w.optional("notes", &self.notes)?;
+        w.optional("change_reason", &self.change_reason);
+        w.optional("other_change", &self.other_change);
+        w.optional("task", &self.task);
+        w.optional("notes", &self.notes);
         w.end()
     }
 }
@@ -64514,21 +64499,21 @@ impl<'de> serde::Deserialize<'de> for RequestedChangeV1_1 {
 impl serde::Serialize for RequestedChangeV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("change_requested", &self.change_requested)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("new_finish", &self.new_finish)?;
-        w.put("new_start", &self.new_start)?;
-        w.put("new_percentage", &self.new_percentage)?;
-        w.put("old_finish", &self.old_finish)?;
-        w.put("old_start", &self.old_start)?;
-        w.put("old_percentage", &self.old_percentage)?;
-        w.put("other_change", &self.other_change)?;
-        w.put("reason", &self.reason)?;
-        w.put("status", &self.status)?;
-        w.put("status_not_localized", &self.status_not_localized)?;
-        w.put("notes", &self.notes)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("change_requested", &self.change_requested);
+        w.put("created_by", &self.created_by);
+        w.put("new_finish", &self.new_finish);
+        w.put("new_start", &self.new_start);
+        w.put("new_percentage", &self.new_percentage);
+        w.put("old_finish", &self.old_finish);
+        w.put("old_start", &self.old_start);
+        w.put("old_percentage", &self.old_percentage);
+        w.put("other_change", &self.other_change);
+        w.put("reason", &self.reason);
+        w.put("status", &self.status);
+        w.put("status_not_localized", &self.status_not_localized);
+        w.put("notes", &self.notes);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -64577,9 +64562,9 @@ impl RequestedChangeReviewRequestedChange {
 impl serde::Serialize for RequestedChangeReviewRequestedChange {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("approved", &self.approved)?;
-        w.optional("disposition_reason", &self.disposition_reason)?;
+        w.optional("id", &self.id);
+        w.optional("approved", &self.approved);
+        w.optional("disposition_reason", &self.disposition_reason);
         w.end()
     }
 }
@@ -64612,7 +64597,7 @@ impl RequestedChangeReview {
 impl serde::Serialize for RequestedChangeReview {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("requested_changes", &self.requested_changes)?;
+        w.optional("requested_changes", &self.requested_changes);
         w.end()
     }
 }
@@ -64653,9 +64638,9 @@ impl<'de> serde::Deserialize<'de> for Resource {
 impl serde::Serialize for Resource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("source_uid", &self.source_uid)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("source_uid", &self.source_uid);
         w.end()
     }
 }
@@ -64696,8 +64681,8 @@ impl ResourceInput {
 impl serde::Serialize for ResourceInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("source_uid", &self.source_uid)?;
+        w.optional("name", &self.name);
+        w.optional("source_uid", &self.source_uid);
         w.end()
     }
 }
@@ -64725,8 +64710,8 @@ impl NewResource {
 impl serde::Serialize for NewResource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("resource", &self.resource)?;
+        w.field("project_id", &self.project_id);
+        w.field("resource", &self.resource);
         w.end()
     }
 }
@@ -64836,14 +64821,14 @@ impl<'de> serde::Deserialize<'de> for ScheduleIntegration {
 impl serde::Serialize for ScheduleIntegration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("message", &self.message)?;
-        w.put("processed_at", &self.processed_at)?;
-        w.put("success", &self.success)?;
-        w.put("uploaded_at", &self.uploaded_at)?;
-        w.put("schedule_source", &self.schedule_source)?;
-        w.put("uploaded_by", &self.uploaded_by)?;
-        w.put("file", &self.file)?;
+        w.put("id", &self.id);
+        w.put("message", &self.message);
+        w.put("processed_at", &self.processed_at);
+        w.put("success", &self.success);
+        w.put("uploaded_at", &self.uploaded_at);
+        w.put("schedule_source", &self.schedule_source);
+        w.put("uploaded_by", &self.uploaded_by);
+        w.put("file", &self.file);
         w.end()
     }
 }
@@ -64884,8 +64869,8 @@ impl ScheduleIntegrationUpdate {
 impl serde::Serialize for ScheduleIntegrationUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("file_id", &self.file_id)?;
-        w.optional("upload_id", &self.upload_id)?;
+        w.optional("file_id", &self.file_id);
+        w.optional("upload_id", &self.upload_id);
         w.end()
     }
 }
@@ -64945,8 +64930,8 @@ impl<'de> serde::Deserialize<'de> for ScheduleType {
 impl serde::Serialize for ScheduleType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("key", &self.key)?;
-        w.put("p6_id", &self.p6_id)?;
+        w.put("key", &self.key);
+        w.put("p6_id", &self.p6_id);
         w.end()
     }
 }
@@ -64980,8 +64965,8 @@ impl ScheduleTypeUpdateScheduleType {
 impl serde::Serialize for ScheduleTypeUpdateScheduleType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("key", &self.key)?;
-        w.optional("p6_id", &self.p6_id)?;
+        w.field("key", &self.key);
+        w.optional("p6_id", &self.p6_id);
         w.end()
     }
 }
@@ -65009,8 +64994,8 @@ impl ScheduleTypeUpdate {
 impl serde::Serialize for ScheduleTypeUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("schedule_type", &self.schedule_type)?;
+        w.field("project_id", &self.project_id);
+        w.field("schedule_type", &self.schedule_type);
         w.end()
     }
 }
@@ -65051,10 +65036,10 @@ impl<'de> serde::Deserialize<'de> for SpecificationSectionDivision {
 impl serde::Serialize for SpecificationSectionDivision {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("description", &self.description)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("description", &self.description);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -65080,8 +65065,8 @@ impl NewSpecificationSectionDivision {
 impl serde::Serialize for NewSpecificationSectionDivision {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("number", &self.number)?;
-        w.field("description", &self.description)?;
+        w.field("number", &self.number);
+        w.field("description", &self.description);
         w.end()
     }
 }
@@ -65147,21 +65132,21 @@ impl<'de> serde::Deserialize<'de> for SpecificationSectionRevision {
 impl serde::Serialize for SpecificationSectionRevision {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("specification_section_id", &self.specification_section_id)?;
+        w.put("id", &self.id);
+        w.put("specification_section_id", &self.specification_section_id);
         w.put(
             "specification_section_division_id",
             &self.specification_section_division_id,
-        )?;
-        w.put("specification_set_id", &self.specification_set_id)?;
-        w.put("number", &self.number)?;
-        w.put("description", &self.description)?;
-        w.put("url", &self.url)?;
-        w.put("revision", &self.revision)?;
-        w.put("issued_date", &self.issued_date)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        );
+        w.put("specification_set_id", &self.specification_set_id);
+        w.put("number", &self.number);
+        w.put("description", &self.description);
+        w.put("url", &self.url);
+        w.put("revision", &self.revision);
+        w.put("issued_date", &self.issued_date);
+        w.put("received_date", &self.received_date);
+        w.put("updated_at", &self.updated_at);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -65210,15 +65195,15 @@ impl<'de> serde::Deserialize<'de> for SpecificationSectionRevisionDetail {
 impl serde::Serialize for SpecificationSectionRevisionDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("source_id", &self.source_id)?;
-        w.put("name", &self.name)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("section_name", &self.section_name)?;
-        w.put("source_create_time", &self.source_create_time)?;
-        w.put("source_update_time", &self.source_update_time)?;
-        w.put("url", &self.url)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("source_id", &self.source_id);
+        w.put("name", &self.name);
+        w.put("section_id", &self.section_id);
+        w.put("section_name", &self.section_name);
+        w.put("source_create_time", &self.source_create_time);
+        w.put("source_update_time", &self.source_update_time);
+        w.put("url", &self.url);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -65271,12 +65256,12 @@ impl NewSpecificationSection {
 impl serde::Serialize for NewSpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("number", &self.number)?;
-        w.optional("description", &self.description)?;
+        w.field("number", &self.number);
+        w.optional("description", &self.description);
         w.field(
             "specification_section_division_id",
             &self.specification_section_division_id,
-        )?;
+        );
         w.end()
     }
 }
@@ -65310,8 +65295,8 @@ impl ForwardTo {
 impl serde::Serialize for ForwardTo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("user_id", &self.user_id)?;
-        w.optional("due_date", &self.due_date)?;
+        w.field("user_id", &self.user_id);
+        w.optional("due_date", &self.due_date);
         w.end()
     }
 }
@@ -65345,9 +65330,9 @@ impl SubmittalApproverUpdateAssociatedAttachment {
 impl serde::Serialize for SubmittalApproverUpdateAssociatedAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("attachment_id", &self.attachment_id)?;
-        w.field("attachment_source_id", &self.attachment_source_id)?;
-        w.field("attachment_source_type", &self.attachment_source_type)?;
+        w.field("attachment_id", &self.attachment_id);
+        w.field("attachment_source_id", &self.attachment_source_id);
+        w.field("attachment_source_type", &self.attachment_source_type);
         w.end()
     }
 }
@@ -65444,15 +65429,15 @@ impl SubmittalApproverUpdate {
 impl serde::Serialize for SubmittalApproverUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("attachments_to_upload", &self.attachments_to_upload)?;
-        w.optional("attachment_ids", &self.attachment_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("comment", &self.comment)?;
-        w.field("submittal_response_id", &self.submittal_response_id)?;
-        w.optional("sent_date", &self.sent_date)?;
-        w.optional("returned_date", &self.returned_date)?;
-        w.optional("forward_to", &self.forward_to)?;
-        w.optional("associated_attachments", &self.associated_attachments)?;
+        w.optional("attachments_to_upload", &self.attachments_to_upload);
+        w.optional("attachment_ids", &self.attachment_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("comment", &self.comment);
+        w.field("submittal_response_id", &self.submittal_response_id);
+        w.optional("sent_date", &self.sent_date);
+        w.optional("returned_date", &self.returned_date);
+        w.optional("forward_to", &self.forward_to);
+        w.optional("associated_attachments", &self.associated_attachments);
         w.end()
     }
 }
@@ -65503,13 +65488,13 @@ impl<'de> serde::Deserialize<'de> for SubmittalApprover {
 impl serde::Serialize for SubmittalApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("comment", &self.comment)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("sent_date", &self.sent_date)?;
-        w.put("days_to_respond", &self.days_to_respond)?;
-        w.put("submittal_response_id", &self.submittal_response_id)?;
+        w.put("id", &self.id);
+        w.put("attachments", &self.attachments);
+        w.put("comment", &self.comment);
+        w.put("returned_date", &self.returned_date);
+        w.put("sent_date", &self.sent_date);
+        w.put("days_to_respond", &self.days_to_respond);
+        w.put("submittal_response_id", &self.submittal_response_id);
         w.end()
     }
 }
@@ -65574,15 +65559,15 @@ impl<'de> serde::Deserialize<'de> for SubmittalAssociatedAttachment {
 impl serde::Serialize for SubmittalAssociatedAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("filename", &self.filename)?;
-        w.put("document_markup_layer_id", &self.document_markup_layer_id)?;
-        w.put("attachment_id", &self.attachment_id)?;
-        w.put("state", &self.state)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("url", &self.url)?;
-        w.put("version_timestamp", &self.version_timestamp)?;
-        w.put("id", &self.id)?;
+        w.put("content_type", &self.content_type);
+        w.put("filename", &self.filename);
+        w.put("document_markup_layer_id", &self.document_markup_layer_id);
+        w.put("attachment_id", &self.attachment_id);
+        w.put("state", &self.state);
+        w.put("updated_at", &self.updated_at);
+        w.put("url", &self.url);
+        w.put("version_timestamp", &self.version_timestamp);
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -65619,9 +65604,9 @@ impl<'de> serde::Deserialize<'de> for SubmittalLogSpecificationSection {
 impl serde::Serialize for SubmittalLogSpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("description", &self.description)?;
-        w.put("section", &self.section)?;
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("section", &self.section);
         w.end()
     }
 }
@@ -65656,8 +65641,8 @@ impl<'de> serde::Deserialize<'de> for Package {
 impl serde::Serialize for Package {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -65690,7 +65675,7 @@ impl<'de> serde::Deserialize<'de> for SubmittalLogResponse {
 impl serde::Serialize for SubmittalLogResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("response", &self.response)?;
+        w.put("response", &self.response);
         w.end()
     }
 }
@@ -65747,19 +65732,19 @@ impl<'de> serde::Deserialize<'de> for SubmittalLog {
 impl serde::Serialize for SubmittalLog {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("number", &self.number)?;
-        w.put("revision", &self.revision)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("attachment_count", &self.attachment_count)?;
-        w.put("status", &self.status)?;
-        w.put("closed", &self.closed)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("package", &self.package)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("responses", &self.responses)?;
-        w.put("location", &self.location)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("number", &self.number);
+        w.put("revision", &self.revision);
+        w.put("due_date", &self.due_date);
+        w.put("attachment_count", &self.attachment_count);
+        w.put("status", &self.status);
+        w.put("closed", &self.closed);
+        w.put("specification_section", &self.specification_section);
+        w.put("package", &self.package);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("responses", &self.responses);
+        w.put("location", &self.location);
         w.end()
     }
 }
@@ -65796,9 +65781,9 @@ impl<'de> serde::Deserialize<'de> for SubmittalLogDetailCreatedBy {
 impl serde::Serialize for SubmittalLogDetailCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("login", &self.login)?;
-        w.put("login_id", &self.login_id)?;
+        w.put("name", &self.name);
+        w.put("login", &self.login);
+        w.put("login_id", &self.login_id);
         w.end()
     }
 }
@@ -65849,16 +65834,16 @@ impl<'de> serde::Deserialize<'de> for SubmittalLogDetailApprover {
 impl serde::Serialize for SubmittalLogDetailApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("id", &self.id)?;
-        w.put("response", &self.response)?;
-        w.put("sent_date", &self.sent_date)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("days_to_respond", &self.days_to_respond)?;
-        w.put("comment", &self.comment)?;
-        w.put("distributed", &self.distributed)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("login_information", &self.login_information);
+        w.put("id", &self.id);
+        w.put("response", &self.response);
+        w.put("sent_date", &self.sent_date);
+        w.put("returned_date", &self.returned_date);
+        w.put("due_date", &self.due_date);
+        w.put("days_to_respond", &self.days_to_respond);
+        w.put("comment", &self.comment);
+        w.put("distributed", &self.distributed);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -65901,12 +65886,12 @@ impl<'de> serde::Deserialize<'de> for DistributionInfo {
 impl serde::Serialize for DistributionInfo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("message", &self.message)?;
-        w.put("distributed_date", &self.distributed_date)?;
-        w.put("distributed_by", &self.distributed_by)?;
-        w.put("distributed_to", &self.distributed_to)?;
-        w.put("final_attachments", &self.final_attachments)?;
+        w.put("id", &self.id);
+        w.put("message", &self.message);
+        w.put("distributed_date", &self.distributed_date);
+        w.put("distributed_by", &self.distributed_by);
+        w.put("distributed_to", &self.distributed_to);
+        w.put("final_attachments", &self.final_attachments);
         w.end()
     }
 }
@@ -65947,11 +65932,11 @@ impl<'de> serde::Deserialize<'de> for SubmittalLogDetailSubmittalPackage {
 impl serde::Serialize for SubmittalLogDetailSubmittalPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("description", &self.description)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("created_by", &self.created_by);
+        w.put("description", &self.description);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -66030,30 +66015,30 @@ impl<'de> serde::Deserialize<'de> for SubmittalLogDetail {
 impl serde::Serialize for SubmittalLogDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("number", &self.number)?;
-        w.put("formatted_number", &self.formatted_number)?;
-        w.put("revision", &self.revision)?;
-        w.put("private", &self.private)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("issue_date", &self.issue_date)?;
-        w.put("submit_by", &self.submit_by)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("type", &self.type_)?;
-        w.put("description", &self.description)?;
-        w.put("status", &self.status)?;
-        w.put("closed", &self.closed)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("approvers", &self.approvers)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("location", &self.location)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("distribution_info", &self.distribution_info)?;
-        w.put("submittal_package", &self.submittal_package)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("number", &self.number);
+        w.put("formatted_number", &self.formatted_number);
+        w.put("revision", &self.revision);
+        w.put("private", &self.private);
+        w.put("received_date", &self.received_date);
+        w.put("issue_date", &self.issue_date);
+        w.put("submit_by", &self.submit_by);
+        w.put("due_date", &self.due_date);
+        w.put("type", &self.type_);
+        w.put("description", &self.description);
+        w.put("status", &self.status);
+        w.put("closed", &self.closed);
+        w.put("created_by", &self.created_by);
+        w.put("received_from", &self.received_from);
+        w.put("approvers", &self.approvers);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("location", &self.location);
+        w.put("specification_section", &self.specification_section);
+        w.put("attachments", &self.attachments);
+        w.put("distribution_info", &self.distribution_info);
+        w.put("submittal_package", &self.submittal_package);
         w.end()
     }
 }
@@ -66283,29 +66268,29 @@ impl TaskInput {
 impl serde::Serialize for TaskInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("start", &self.start)?;
-        w.optional("finish", &self.finish)?;
-        w.optional("actual_start", &self.actual_start)?;
-        w.optional("actual_finish", &self.actual_finish)?;
-        w.optional("percentage", &self.percentage)?;
-        w.optional("critical_path", &self.critical_path)?;
-        w.optional("milestone", &self.milestone)?;
-        w.optional("row_number", &self.row_number)?;
-        w.optional("has_children", &self.has_children)?;
-        w.optional("source_uid", &self.source_uid)?;
-        w.optional("parent_id", &self.parent_id)?;
-        w.optional("full_outline_path", &self.full_outline_path)?;
-        w.optional("activity_id", &self.activity_id)?;
-        w.optional("wbs", &self.wbs)?;
-        w.optional("schedule_duration", &self.schedule_duration)?;
-        w.optional("resource_ids", &self.resource_ids)?;
-        w.optional("notes", &self.notes)?;
-        w.optional("baseline_start", &self.baseline_start)?;
-        w.optional("baseline_finish", &self.baseline_finish)?;
-        w.optional("start_variance", &self.start_variance)?;
-        w.optional("finish_variance", &self.finish_variance)?;
-        w.optional("manually_edited", &self.manually_edited)?;
+        w.optional("name", &self.name);
+        w.optional("start", &self.start);
+        w.optional("finish", &self.finish);
+        w.optional("actual_start", &self.actual_start);
+        w.optional("actual_finish", &self.actual_finish);
+        w.optional("percentage", &self.percentage);
+        w.optional("critical_path", &self.critical_path);
+        w.optional("milestone", &self.milestone);
+        w.optional("row_number", &self.row_number);
+        w.optional("has_children", &self.has_children);
+        w.optional("source_uid", &self.source_uid);
+        w.optional("parent_id", &self.parent_id);
+        w.optional("full_outline_path", &self.full_outline_path);
+        w.optional("activity_id", &self.activity_id);
+        w.optional("wbs", &self.wbs);
+        w.optional("schedule_duration", &self.schedule_duration);
+        w.optional("resource_ids", &self.resource_ids);
+        w.optional("notes", &self.notes);
+        w.optional("baseline_start", &self.baseline_start);
+        w.optional("baseline_finish", &self.baseline_finish);
+        w.optional("start_variance", &self.start_variance);
+        w.optional("finish_variance", &self.finish_variance);
+        w.optional("manually_edited", &self.manually_edited);
         w.end()
     }
 }
@@ -66330,8 +66315,8 @@ impl NewTask {
 impl serde::Serialize for NewTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("task", &self.task)?;
+        w.field("project_id", &self.project_id);
+        w.field("task", &self.task);
         w.end()
     }
 }
@@ -66354,8 +66339,8 @@ impl TaskSync {
 impl serde::Serialize for TaskSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("updates", &self.updates)?;
+        w.field("project_id", &self.project_id);
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -66391,8 +66376,8 @@ impl<'de> serde::Deserialize<'de> for TaskSyncResult {
 impl serde::Serialize for TaskSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -66453,16 +66438,16 @@ impl<'de> serde::Deserialize<'de> for TimecardEntryItemAutomaticallySplitTimecar
 impl serde::Serialize for TimecardEntryItemAutomaticallySplitTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("hours", &self.hours)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("hours", &self.hours);
+        w.put("login_information", &self.login_information);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -66528,20 +66513,20 @@ impl<'de> serde::Deserialize<'de> for TimecardEntryItem {
 impl serde::Serialize for TimecardEntryItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("hours", &self.hours)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("hours", &self.hours);
+        w.put("login_information", &self.login_information);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("updated_at", &self.updated_at);
         w.put(
             "automatically_split_timecard_entries",
             &self.automatically_split_timecard_entries,
-        )?;
+        );
         w.end()
     }
 }
@@ -66668,19 +66653,19 @@ impl TimecardEntryInput {
 impl serde::Serialize for TimecardEntryInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("party_id", &self.party_id)?;
-        w.field("hours", &self.hours)?;
-        w.optional("billable", &self.billable)?;
-        w.field("date", &self.date)?;
-        w.optional("description", &self.description)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("login_information_id", &self.login_information_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("clock_in_time", &self.clock_in_time)?;
-        w.optional("clock_out_time", &self.clock_out_time)?;
+        w.optional("party_id", &self.party_id);
+        w.field("hours", &self.hours);
+        w.optional("billable", &self.billable);
+        w.field("date", &self.date);
+        w.optional("description", &self.description);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("login_information_id", &self.login_information_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("clock_in_time", &self.clock_in_time);
+        w.optional("clock_out_time", &self.clock_out_time);
         w.end()
     }
 }
@@ -66707,8 +66692,8 @@ impl NewTimecardEntry {
 impl serde::Serialize for NewTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("timecard_entry", &self.timecard_entry)?;
+        w.field("project_id", &self.project_id);
+        w.field("timecard_entry", &self.timecard_entry);
         w.end()
     }
 }
@@ -66793,25 +66778,25 @@ for TimecardEntryDetailAutomaticallySplitTimecardEntry {
 impl serde::Serialize for TimecardEntryDetailAutomaticallySplitTimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("billable", &self.billable)?;
-        w.put("hours", &self.hours)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("timecard_type", &self.timecard_type)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("timesheet_status", &self.timesheet_status)?;
-        w.put("full_cost_code", &self.full_cost_code)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("timecard_time_type", &self.timecard_time_type)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("billable", &self.billable);
+        w.put("hours", &self.hours);
+        w.put("updated_at", &self.updated_at);
+        w.put("timecard_type", &self.timecard_type);
+        w.put("cost_code", &self.cost_code);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("timesheet_status", &self.timesheet_status);
+        w.put("full_cost_code", &self.full_cost_code);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
+        w.put("timecard_time_type", &self.timecard_time_type);
+        w.put("line_item_type_id", &self.line_item_type_id);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -66903,30 +66888,30 @@ impl<'de> serde::Deserialize<'de> for TimecardEntryDetail {
 impl serde::Serialize for TimecardEntryDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("date", &self.date)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("billable", &self.billable)?;
-        w.put("hours", &self.hours)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("timecard_type", &self.timecard_type)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("timesheet_status", &self.timesheet_status)?;
-        w.put("full_cost_code", &self.full_cost_code)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("timecard_time_type", &self.timecard_time_type)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("date", &self.date);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("billable", &self.billable);
+        w.put("hours", &self.hours);
+        w.put("updated_at", &self.updated_at);
+        w.put("timecard_type", &self.timecard_type);
+        w.put("cost_code", &self.cost_code);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("timesheet_status", &self.timesheet_status);
+        w.put("full_cost_code", &self.full_cost_code);
+        w.put("created_by", &self.created_by);
+        w.put("login_information", &self.login_information);
+        w.put("timecard_time_type", &self.timecard_time_type);
+        w.put("line_item_type_id", &self.line_item_type_id);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("custom_fields", &self.custom_fields);
         w.put(
             "automatically_split_timecard_entries",
             &self.automatically_split_timecard_entries,
-        )?;
+        );
         w.end()
     }
 }
@@ -67006,14 +66991,14 @@ impl TodoInput {
 impl serde::Serialize for TodoInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("assignment_id", &self.assignment_id)?;
-        w.optional("color", &self.color)?;
-        w.field("finish_datetime", &self.finish_datetime)?;
-        w.field("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("percentage", &self.percentage)?;
-        w.optional("private", &self.private)?;
-        w.field("start_datetime", &self.start_datetime)?;
+        w.optional("assignment_id", &self.assignment_id);
+        w.optional("color", &self.color);
+        w.field("finish_datetime", &self.finish_datetime);
+        w.field("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("percentage", &self.percentage);
+        w.optional("private", &self.private);
+        w.field("start_datetime", &self.start_datetime);
         w.end()
     }
 }
@@ -67038,8 +67023,8 @@ impl NewTodo {
 impl serde::Serialize for NewTodo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("todo", &self.todo)?;
+        w.field("project_id", &self.project_id);
+        w.field("todo", &self.todo);
         w.end()
     }
 }
@@ -67142,15 +67127,15 @@ impl TodoSyncUpdate {
 impl serde::Serialize for TodoSyncUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.optional("assignment_id", &self.assignment_id)?;
-        w.optional("color", &self.color)?;
-        w.optional("finish_datetime", &self.finish_datetime)?;
-        w.optional("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("percentage", &self.percentage)?;
-        w.optional("private", &self.private)?;
-        w.optional("start_datetime", &self.start_datetime)?;
+        w.optional("id", &self.id);
+        w.optional("assignment_id", &self.assignment_id);
+        w.optional("color", &self.color);
+        w.optional("finish_datetime", &self.finish_datetime);
+        w.optional("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("percentage", &self.percentage);
+        w.optional("private", &self.private);
+        w.optional("start_datetime", &self.start_datetime);
         w.end()
     }
 }
@@ -67171,7 +67156,7 @@ impl TodoSync {
 impl serde::Serialize for TodoSync {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("updates", &self.updates)?;
+        w.field("updates", &self.updates);
         w.end()
     }
 }
@@ -67207,8 +67192,8 @@ impl<'de> serde::Deserialize<'de> for TodoSyncResult {
 impl serde::Serialize for TodoSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -67303,14 +67288,14 @@ impl TodoUpdateTodo {
 impl serde::Serialize for TodoUpdateTodo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("assignment_id", &self.assignment_id)?;
-        w.optional("color", &self.color)?;
-        w.optional("finish_datetime", &self.finish_datetime)?;
-        w.optional("name", &self.name)?;
-        w.optional("description", &self.description)?;
-        w.optional("percentage", &self.percentage)?;
-        w.optional("private", &self.private)?;
-        w.optional("start_datetime", &self.start_datetime)?;
+        w.optional("assignment_id", &self.assignment_id);
+        w.optional("color", &self.color);
+        w.optional("finish_datetime", &self.finish_datetime);
+        w.optional("name", &self.name);
+        w.optional("description", &self.description);
+        w.optional("percentage", &self.percentage);
+        w.optional("private", &self.private);
+        w.optional("start_datetime", &self.start_datetime);
         w.end()
     }
 }
@@ -67335,8 +67320,8 @@ impl TodoUpdate {
 impl serde::Serialize for TodoUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("todo", &self.todo)?;
+        w.field("project_id", &self.project_id);
+        w.field("todo", &self.todo);
         w.end()
     }
 }
@@ -67397,16 +67382,16 @@ impl<'de> serde::Deserialize<'de> for PlanTemplateV1_1 {
 impl serde::Serialize for PlanTemplateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("status", &self.status)?;
-        w.put("private", &self.private)?;
-        w.put("title", &self.title)?;
-        w.put("plan_type", &self.plan_type)?;
-        w.put("provider_type", &self.provider_type)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("status", &self.status);
+        w.put("private", &self.private);
+        w.put("title", &self.title);
+        w.put("plan_type", &self.plan_type);
+        w.put("provider_type", &self.provider_type);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -67451,10 +67436,10 @@ impl NewPlanTemplateV1_1 {
 impl serde::Serialize for NewPlanTemplateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("private", &self.private)?;
-        w.field("plan_type_id", &self.plan_type_id)?;
+        w.field("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("private", &self.private);
+        w.field("plan_type_id", &self.plan_type_id);
         w.end()
     }
 }
@@ -67512,10 +67497,10 @@ impl PlanTemplateUpdateV1_1 {
 impl serde::Serialize for PlanTemplateUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("private", &self.private)?;
-        w.optional("plan_type_id", &self.plan_type_id)?;
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("private", &self.private);
+        w.optional("plan_type_id", &self.plan_type_id);
         w.end()
     }
 }
@@ -67579,17 +67564,17 @@ impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateV1_1 {
 impl serde::Serialize for ActionPlanPlanTemplateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("deleted_by", &self.deleted_by)?;
-        w.put("description", &self.description)?;
-        w.put("description_plain_text", &self.description_plain_text)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("plan_type", &self.plan_type)?;
-        w.put("provider_type", &self.provider_type)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("deleted_by", &self.deleted_by);
+        w.put("description", &self.description);
+        w.put("description_plain_text", &self.description_plain_text);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("plan_type", &self.plan_type);
+        w.put("provider_type", &self.provider_type);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -67646,9 +67631,9 @@ impl NewDrawingV1_1 {
 impl serde::Serialize for NewDrawingV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("number", &self.number)?;
-        w.optional("title", &self.title)?;
-        w.field("drawing_discipline", &self.drawing_discipline)?;
+        w.field("number", &self.number);
+        w.optional("title", &self.title);
+        w.field("drawing_discipline", &self.drawing_discipline);
         w.end()
     }
 }
@@ -67734,25 +67719,25 @@ impl<'de> serde::Deserialize<'de> for ListItemV1_1 {
 impl serde::Serialize for ListItemV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("details", &self.details)?;
-        w.put("company_template_item_details", &self.company_template_item_details)?;
-        w.put("item_response", &self.item_response)?;
-        w.put("list_id", &self.list_id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("number", &self.number)?;
-        w.put("relative_position", &self.relative_position)?;
-        w.put("parent_item_id", &self.parent_item_id)?;
-        w.put("responded_with", &self.responded_with)?;
-        w.put("response", &self.response)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("status", &self.status)?;
-        w.put("template_item_id", &self.template_item_id)?;
-        w.put("type", &self.type_)?;
-        w.put("display_conditions", &self.display_conditions)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("details", &self.details);
+        w.put("company_template_item_details", &self.company_template_item_details);
+        w.put("item_response", &self.item_response);
+        w.put("list_id", &self.list_id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("number", &self.number);
+        w.put("relative_position", &self.relative_position);
+        w.put("parent_item_id", &self.parent_item_id);
+        w.put("responded_with", &self.responded_with);
+        w.put("response", &self.response);
+        w.put("response_set", &self.response_set);
+        w.put("section_id", &self.section_id);
+        w.put("status", &self.status);
+        w.put("template_item_id", &self.template_item_id);
+        w.put("type", &self.type_);
+        w.put("display_conditions", &self.display_conditions);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -67821,19 +67806,19 @@ impl<'de> serde::Deserialize<'de> for ListTemplateV1_1 {
 impl serde::Serialize for ListTemplateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("company_description", &self.company_description)?;
-        w.put("description", &self.description)?;
-        w.put("parent_inspection_item_id", &self.parent_inspection_item_id)?;
-        w.put("number", &self.number)?;
-        w.put("relative_position", &self.relative_position)?;
-        w.put("display_conditions", &self.display_conditions)?;
-        w.put("trade", &self.trade)?;
-        w.put("synced_to", &self.synced_to)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("deletable", &self.deletable);
+        w.put("company_description", &self.company_description);
+        w.put("description", &self.description);
+        w.put("parent_inspection_item_id", &self.parent_inspection_item_id);
+        w.put("number", &self.number);
+        w.put("relative_position", &self.relative_position);
+        w.put("display_conditions", &self.display_conditions);
+        w.put("trade", &self.trade);
+        w.put("synced_to", &self.synced_to);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -67886,14 +67871,14 @@ impl<'de> serde::Deserialize<'de> for ListTemplateDetailV1_1SectionItem {
 impl serde::Serialize for ListTemplateDetailV1_1SectionItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("section_id", &self.section_id)?;
-        w.put("position", &self.position)?;
-        w.put("response_set", &self.response_set)?;
-        w.put("details", &self.details)?;
-        w.put("company_template_item_details", &self.company_template_item_details)?;
-        w.put("synced_to", &self.synced_to)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("section_id", &self.section_id);
+        w.put("position", &self.position);
+        w.put("response_set", &self.response_set);
+        w.put("details", &self.details);
+        w.put("company_template_item_details", &self.company_template_item_details);
+        w.put("synced_to", &self.synced_to);
         w.end()
     }
 }
@@ -67937,11 +67922,11 @@ impl<'de> serde::Deserialize<'de> for ListTemplateDetailV1_1Section {
 impl serde::Serialize for ListTemplateDetailV1_1Section {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("position", &self.position)?;
-        w.put("items", &self.items)?;
-        w.put("synced_to", &self.synced_to)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("items", &self.items);
+        w.put("synced_to", &self.synced_to);
         w.end()
     }
 }
@@ -68020,23 +68005,23 @@ impl<'de> serde::Deserialize<'de> for ListTemplateDetailV1_1 {
 impl serde::Serialize for ListTemplateDetailV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("deletable", &self.deletable)?;
-        w.put("company_description", &self.company_description)?;
-        w.put("description", &self.description)?;
-        w.put("parent_inspection_item_id", &self.parent_inspection_item_id)?;
-        w.put("number", &self.number)?;
-        w.put("relative_position", &self.relative_position)?;
-        w.put("display_conditions", &self.display_conditions)?;
-        w.put("trade", &self.trade)?;
-        w.put("synced_to", &self.synced_to)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("company_attachments", &self.company_attachments)?;
-        w.put("sections", &self.sections)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("deletable", &self.deletable);
+        w.put("company_description", &self.company_description);
+        w.put("description", &self.description);
+        w.put("parent_inspection_item_id", &self.parent_inspection_item_id);
+        w.put("number", &self.number);
+        w.put("relative_position", &self.relative_position);
+        w.put("display_conditions", &self.display_conditions);
+        w.put("trade", &self.trade);
+        w.put("synced_to", &self.synced_to);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("created_by", &self.created_by);
+        w.put("attachments", &self.attachments);
+        w.put("company_attachments", &self.company_attachments);
+        w.put("sections", &self.sections);
         w.end()
     }
 }
@@ -68062,8 +68047,8 @@ impl NewListV1_1 {
 impl serde::Serialize for NewListV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("list_template_id", &self.list_template_id)?;
-        w.field("list", &self.list)?;
+        w.field("list_template_id", &self.list_template_id);
+        w.field("list", &self.list);
         w.end()
     }
 }
@@ -68115,13 +68100,13 @@ impl<'de> serde::Deserialize<'de> for ListV1_1SignatureRequestSignatureAttachmen
 impl serde::Serialize for ListV1_1SignatureRequestSignatureAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("name", &self.name)?;
-        w.put("attached_to_item_id", &self.attached_to_item_id)?;
-        w.put("attached_to_item_type", &self.attached_to_item_type)?;
-        w.put("viewer_url", &self.viewer_url)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("name", &self.name);
+        w.put("attached_to_item_id", &self.attached_to_item_id);
+        w.put("attached_to_item_type", &self.attached_to_item_type);
+        w.put("viewer_url", &self.viewer_url);
         w.end()
     }
 }
@@ -68163,10 +68148,10 @@ impl<'de> serde::Deserialize<'de> for ListV1_1SignatureRequestSignature {
 impl serde::Serialize for ListV1_1SignatureRequestSignature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("captured_by", &self.captured_by)?;
-        w.put("captured_at", &self.captured_at)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("captured_by", &self.captured_by);
+        w.put("captured_at", &self.captured_at);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -68205,9 +68190,9 @@ impl<'de> serde::Deserialize<'de> for ListV1_1SignatureRequest {
 impl serde::Serialize for ListV1_1SignatureRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("signatory", &self.signatory)?;
-        w.put("signature", &self.signature)?;
+        w.put("id", &self.id);
+        w.put("signatory", &self.signatory);
+        w.put("signature", &self.signature);
         w.end()
     }
 }
@@ -68254,11 +68239,11 @@ impl<'de> serde::Deserialize<'de> for ListV1_1SpecificationSection {
 impl serde::Serialize for ListV1_1SpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("current_revision_id", &self.current_revision_id)?;
-        w.put("description", &self.description)?;
-        w.put("section", &self.section)?;
-        w.put("latest_revision_url", &self.latest_revision_url)?;
+        w.put("id", &self.id);
+        w.put("current_revision_id", &self.current_revision_id);
+        w.put("description", &self.description);
+        w.put("section", &self.section);
+        w.put("latest_revision_url", &self.latest_revision_url);
         w.end()
     }
 }
@@ -68415,50 +68400,50 @@ impl<'de> serde::Deserialize<'de> for ListV1_1 {
 impl serde::Serialize for ListV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("list_template_id", &self.list_template_id)?;
-        w.put("list_template_name", &self.list_template_name)?;
-        w.put("number", &self.number)?;
-        w.put("status", &self.status)?;
-        w.put("location", &self.location)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("drawing_ids", &self.drawing_ids)?;
-        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids)?;
-        w.put("description", &self.description)?;
-        w.put("deleted", &self.deleted)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("identifier", &self.identifier)?;
-        w.put("inspection_date", &self.inspection_date)?;
-        w.put("inspection_type", &self.inspection_type)?;
-        w.put("private", &self.private)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("closed_by", &self.closed_by)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("point_of_contact", &self.point_of_contact)?;
-        w.put("trade", &self.trade)?;
-        w.put("inspectors", &self.inspectors)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("signature_requests", &self.signature_requests)?;
-        w.put("managed_equipment_id", &self.managed_equipment_id)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("conforming_item_count", &self.conforming_item_count)?;
-        w.put("deficient_item_count", &self.deficient_item_count)?;
-        w.put("not_applicable_item_count", &self.not_applicable_item_count)?;
-        w.put("neutral_item_count", &self.neutral_item_count)?;
-        w.put("inspected_item_count", &self.inspected_item_count)?;
-        w.put("observations_count", &self.observations_count)?;
-        w.put("closed_observations_count", &self.closed_observations_count)?;
-        w.put("item_count", &self.item_count)?;
-        w.put("respondable_item_count", &self.respondable_item_count)?;
-        w.put("custom_fields", &self.custom_fields)?;
-        w.put("template_id", &self.template_id)?;
-        w.put("overdue", &self.overdue)?;
-        w.put("reinspected_by_id", &self.reinspected_by_id)?;
-        w.put("reinspected_from_id", &self.reinspected_from_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("list_template_id", &self.list_template_id);
+        w.put("list_template_name", &self.list_template_name);
+        w.put("number", &self.number);
+        w.put("status", &self.status);
+        w.put("location", &self.location);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("closed_at", &self.closed_at);
+        w.put("drawing_ids", &self.drawing_ids);
+        w.put("current_drawing_revision_ids", &self.current_drawing_revision_ids);
+        w.put("description", &self.description);
+        w.put("deleted", &self.deleted);
+        w.put("due_at", &self.due_at);
+        w.put("identifier", &self.identifier);
+        w.put("inspection_date", &self.inspection_date);
+        w.put("inspection_type", &self.inspection_type);
+        w.put("private", &self.private);
+        w.put("created_by", &self.created_by);
+        w.put("closed_by", &self.closed_by);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("point_of_contact", &self.point_of_contact);
+        w.put("trade", &self.trade);
+        w.put("inspectors", &self.inspectors);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("signature_requests", &self.signature_requests);
+        w.put("managed_equipment_id", &self.managed_equipment_id);
+        w.put("specification_section", &self.specification_section);
+        w.put("attachments", &self.attachments);
+        w.put("conforming_item_count", &self.conforming_item_count);
+        w.put("deficient_item_count", &self.deficient_item_count);
+        w.put("not_applicable_item_count", &self.not_applicable_item_count);
+        w.put("neutral_item_count", &self.neutral_item_count);
+        w.put("inspected_item_count", &self.inspected_item_count);
+        w.put("observations_count", &self.observations_count);
+        w.put("closed_observations_count", &self.closed_observations_count);
+        w.put("item_count", &self.item_count);
+        w.put("respondable_item_count", &self.respondable_item_count);
+        w.put("custom_fields", &self.custom_fields);
+        w.put("template_id", &self.template_id);
+        w.put("overdue", &self.overdue);
+        w.put("reinspected_by_id", &self.reinspected_by_id);
+        w.put("reinspected_from_id", &self.reinspected_from_id);
         w.end()
     }
 }
@@ -68479,7 +68464,7 @@ impl ListUpdateV1_1 {
 impl serde::Serialize for ListUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("list", &self.list)?;
+        w.field("list", &self.list);
         w.end()
     }
 }
@@ -68536,15 +68521,15 @@ impl<'de> serde::Deserialize<'de> for ChecklistUserV1_1 {
 impl serde::Serialize for ChecklistUserV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("potential_assignee", &self.potential_assignee)?;
-        w.put("potential_point_of_contact", &self.potential_point_of_contact)?;
-        w.put("potential_distribution_member", &self.potential_distribution_member)?;
-        w.put("default_distribution_member", &self.default_distribution_member)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("vendor", &self.vendor);
+        w.put("potential_assignee", &self.potential_assignee);
+        w.put("potential_point_of_contact", &self.potential_point_of_contact);
+        w.put("potential_distribution_member", &self.potential_distribution_member);
+        w.put("default_distribution_member", &self.default_distribution_member);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -68657,28 +68642,28 @@ impl<'de> serde::Deserialize<'de> for WeatherLogV1_1 {
 impl serde::Serialize for WeatherLogV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("average", &self.average)?;
-        w.put("calamity", &self.calamity)?;
-        w.put("comments", &self.comments)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("date", &self.date)?;
-        w.put("datetime", &self.datetime)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("is_weather_delay", &self.is_weather_delay)?;
-        w.put("ground", &self.ground)?;
-        w.put("location", &self.location)?;
-        w.put("daily_log_segment_id", &self.daily_log_segment_id)?;
-        w.put("position", &self.position)?;
-        w.put("precipitation", &self.precipitation)?;
-        w.put("sky", &self.sky)?;
-        w.put("temperature", &self.temperature)?;
-        w.put("time", &self.time)?;
-        w.put("wind", &self.wind)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("attachments", &self.attachments);
+        w.put("average", &self.average);
+        w.put("calamity", &self.calamity);
+        w.put("comments", &self.comments);
+        w.put("created_at", &self.created_at);
+        w.put("created_by", &self.created_by);
+        w.put("date", &self.date);
+        w.put("datetime", &self.datetime);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("is_weather_delay", &self.is_weather_delay);
+        w.put("ground", &self.ground);
+        w.put("location", &self.location);
+        w.put("daily_log_segment_id", &self.daily_log_segment_id);
+        w.put("position", &self.position);
+        w.put("precipitation", &self.precipitation);
+        w.put("sky", &self.sky);
+        w.put("temperature", &self.temperature);
+        w.put("time", &self.time);
+        w.put("wind", &self.wind);
+        w.put("updated_at", &self.updated_at);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -69419,28 +69404,28 @@ impl NewWeatherLogV1_1Json {
 impl serde::Serialize for NewWeatherLogV1_1Json {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("date", &self.date)?;
-        w.optional("is_weather_delay", &self.is_weather_delay)?;
-        w.optional("calamity", &self.calamity)?;
-        w.optional("ground", &self.ground)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("sky", &self.sky)?;
-        w.optional("temperature", &self.temperature)?;
-        w.optional("wind", &self.wind)?;
-        w.optional("average", &self.average)?;
-        w.optional("precipitation", &self.precipitation)?;
-        w.optional("comments", &self.comments)?;
-        w.optional("time", &self.time)?;
-        w.optional("vendor_id", &self.vendor_id)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.field("date", &self.date);
+        w.optional("is_weather_delay", &self.is_weather_delay);
+        w.optional("calamity", &self.calamity);
+        w.optional("ground", &self.ground);
+        w.optional("location_id", &self.location_id);
+        w.optional("sky", &self.sky);
+        w.optional("temperature", &self.temperature);
+        w.optional("wind", &self.wind);
+        w.optional("average", &self.average);
+        w.optional("precipitation", &self.precipitation);
+        w.optional("comments", &self.comments);
+        w.optional("time", &self.time);
+        w.optional("vendor_id", &self.vendor_id);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.optional(
             "document_management_document_revision_ids",
             &self.document_management_document_revision_ids,
-        )?;
+        );
         w.end()
     }
 }
@@ -69506,10 +69491,10 @@ impl<'de> serde::Deserialize<'de> for DrawingAreaV1_1 {
 impl serde::Serialize for DrawingAreaV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("drawings_count", &self.drawings_count)?;
-        w.put("description", &self.description)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("drawings_count", &self.drawings_count);
+        w.put("description", &self.description);
         w.end()
     }
 }
@@ -69598,14 +69583,14 @@ impl<'de> serde::Deserialize<'de> for DrawingLogImport {
 impl serde::Serialize for DrawingLogImport {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("filename", &self.filename)?;
-        w.put("drawing_set_id", &self.drawing_set_id)?;
-        w.put("drawing_date", &self.drawing_date)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("default_revision", &self.default_revision)?;
-        w.put("drawing_id", &self.drawing_id)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("filename", &self.filename);
+        w.put("drawing_set_id", &self.drawing_set_id);
+        w.put("drawing_date", &self.drawing_date);
+        w.put("received_date", &self.received_date);
+        w.put("default_revision", &self.default_revision);
+        w.put("drawing_id", &self.drawing_id);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -69687,26 +69672,26 @@ impl<'de> serde::Deserialize<'de> for DrawingUploadV1_1 {
 impl serde::Serialize for DrawingUploadV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("error_email_sent", &self.error_email_sent)?;
-        w.put("notify_on_success", &self.notify_on_success)?;
-        w.put("deletion_in_progress", &self.deletion_in_progress)?;
-        w.put("success_email_sent", &self.success_email_sent)?;
-        w.put("drawing_area_id", &self.drawing_area_id)?;
-        w.put("status", &self.status)?;
-        w.put("pre_adaptive_complete", &self.pre_adaptive_complete)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("error_email_sent", &self.error_email_sent);
+        w.put("notify_on_success", &self.notify_on_success);
+        w.put("deletion_in_progress", &self.deletion_in_progress);
+        w.put("success_email_sent", &self.success_email_sent);
+        w.put("drawing_area_id", &self.drawing_area_id);
+        w.put("status", &self.status);
+        w.put("pre_adaptive_complete", &self.pre_adaptive_complete);
         w.put(
             "drawing_number_contains_revision",
             &self.drawing_number_contains_revision,
-        )?;
-        w.put("get_info_from_filename", &self.get_info_from_filename)?;
-        w.put("language", &self.language)?;
-        w.put("drawing_log_imports", &self.drawing_log_imports)?;
+        );
+        w.put("get_info_from_filename", &self.get_info_from_filename);
+        w.put("language", &self.language);
+        w.put("drawing_log_imports", &self.drawing_log_imports);
         w.end()
     }
 }
@@ -69991,19 +69976,19 @@ impl NewMeetingTopicV1_1MeetingTopic {
 impl serde::Serialize for NewMeetingTopicV1_1MeetingTopic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("title", &self.title)?;
-        w.optional("description", &self.description)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("status", &self.status)?;
-        w.optional("minutes", &self.minutes)?;
-        w.optional("is_private", &self.is_private)?;
-        w.optional("closed_at", &self.closed_at)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("added_under_agenda", &self.added_under_agenda)?;
-        w.optional("meeting_wide_number", &self.meeting_wide_number)?;
-        w.optional("meeting_category_id", &self.meeting_category_id)?;
-        w.optional("assignment_ids", &self.assignment_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
+        w.optional("title", &self.title);
+        w.optional("description", &self.description);
+        w.optional("due_date", &self.due_date);
+        w.optional("status", &self.status);
+        w.optional("minutes", &self.minutes);
+        w.optional("is_private", &self.is_private);
+        w.optional("closed_at", &self.closed_at);
+        w.optional("priority", &self.priority);
+        w.optional("added_under_agenda", &self.added_under_agenda);
+        w.optional("meeting_wide_number", &self.meeting_wide_number);
+        w.optional("meeting_category_id", &self.meeting_category_id);
+        w.optional("assignment_ids", &self.assignment_ids);
+        w.optional("upload_ids", &self.upload_ids);
         w.end()
     }
 }
@@ -70040,9 +70025,9 @@ impl NewMeetingTopicV1_1 {
 impl serde::Serialize for NewMeetingTopicV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("meeting_id", &self.meeting_id)?;
-        w.field("meeting_topic", &self.meeting_topic)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("meeting_id", &self.meeting_id);
+        w.field("meeting_topic", &self.meeting_topic);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -70113,19 +70098,19 @@ impl<'de> serde::Deserialize<'de> for MeetingTopicV1_1 {
 impl serde::Serialize for MeetingTopicV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("created_on", &self.created_on)?;
-        w.put("position", &self.position)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("priority", &self.priority)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("minutes", &self.minutes)?;
-        w.put("description", &self.description)?;
-        w.put("meeting_category", &self.meeting_category)?;
-        w.put("assignments", &self.assignments)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("created_on", &self.created_on);
+        w.put("position", &self.position);
+        w.put("due_date", &self.due_date);
+        w.put("priority", &self.priority);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("minutes", &self.minutes);
+        w.put("description", &self.description);
+        w.put("meeting_category", &self.meeting_category);
+        w.put("assignments", &self.assignments);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -70170,13 +70155,13 @@ impl<'de> serde::Deserialize<'de> for ParentMinuteV1_1 {
 impl serde::Serialize for ParentMinuteV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("meeting_id", &self.meeting_id)?;
-        w.put("created_on", &self.created_on)?;
-        w.put("minutes", &self.minutes)?;
-        w.put("no_minutes", &self.no_minutes)?;
-        w.put("marked", &self.marked)?;
-        w.put("meeting_position", &self.meeting_position)?;
+        w.put("id", &self.id);
+        w.put("meeting_id", &self.meeting_id);
+        w.put("created_on", &self.created_on);
+        w.put("minutes", &self.minutes);
+        w.put("no_minutes", &self.no_minutes);
+        w.put("marked", &self.marked);
+        w.put("meeting_position", &self.meeting_position);
         w.end()
     }
 }
@@ -70256,22 +70241,22 @@ impl<'de> serde::Deserialize<'de> for MeetingDetailV1_1WithMeetingsMeeting {
 impl serde::Serialize for MeetingDetailV1_1WithMeetingsMeeting {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("meeting_template_id", &self.meeting_template_id)?;
-        w.put("title", &self.title)?;
-        w.put("position", &self.position)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("description", &self.description)?;
-        w.put("mode", &self.mode)?;
-        w.put("starts_at", &self.starts_at)?;
-        w.put("ends_at", &self.ends_at)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("location", &self.location)?;
-        w.put("meeting_topics_count", &self.meeting_topics_count)?;
-        w.put("occurred", &self.occurred)?;
-        w.put("is_private", &self.is_private)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("meeting_template_id", &self.meeting_template_id);
+        w.put("title", &self.title);
+        w.put("position", &self.position);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("description", &self.description);
+        w.put("mode", &self.mode);
+        w.put("starts_at", &self.starts_at);
+        w.put("ends_at", &self.ends_at);
+        w.put("parent_id", &self.parent_id);
+        w.put("location", &self.location);
+        w.put("meeting_topics_count", &self.meeting_topics_count);
+        w.put("occurred", &self.occurred);
+        w.put("is_private", &self.is_private);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -70309,8 +70294,8 @@ impl<'de> serde::Deserialize<'de> for MeetingDetailV1_1Item {
 impl serde::Serialize for MeetingDetailV1_1Item {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("group_title", &self.group_title)?;
-        w.put("meetings", &self.meetings)?;
+        w.put("group_title", &self.group_title);
+        w.put("meetings", &self.meetings);
         w.end()
     }
 }
@@ -70344,7 +70329,7 @@ impl<'de> serde::Deserialize<'de> for MeetingDetailV1_1WithMeetings {
 impl serde::Serialize for MeetingDetailV1_1WithMeetings {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("meetings", &self.meetings)?;
+        w.put("meetings", &self.meetings);
         w.end()
     }
 }
@@ -70570,25 +70555,25 @@ impl NewMeetingV1_1Meeting {
 impl serde::Serialize for NewMeetingV1_1Meeting {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("position", &self.position)?;
-        w.optional("title", &self.title)?;
-        w.optional("location", &self.location)?;
-        w.optional("minutes", &self.minutes)?;
-        w.optional("overview", &self.overview)?;
-        w.optional("occurred", &self.occurred)?;
-        w.field("starts_at", &self.starts_at)?;
-        w.field("ends_at", &self.ends_at)?;
-        w.optional("time_zone", &self.time_zone)?;
-        w.optional("is_private", &self.is_private)?;
-        w.optional("conclusion", &self.conclusion)?;
-        w.optional("is_draft", &self.is_draft)?;
-        w.optional("attendees", &self.attendees)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.field("position", &self.position);
+        w.optional("title", &self.title);
+        w.optional("location", &self.location);
+        w.optional("minutes", &self.minutes);
+        w.optional("overview", &self.overview);
+        w.optional("occurred", &self.occurred);
+        w.field("starts_at", &self.starts_at);
+        w.field("ends_at", &self.ends_at);
+        w.optional("time_zone", &self.time_zone);
+        w.optional("is_private", &self.is_private);
+        w.optional("conclusion", &self.conclusion);
+        w.optional("is_draft", &self.is_draft);
+        w.optional("attendees", &self.attendees);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
         w.end()
     }
 }
@@ -70625,9 +70610,9 @@ impl NewMeetingV1_1 {
 impl serde::Serialize for NewMeetingV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("meeting", &self.meeting)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("project_id", &self.project_id);
+        w.field("meeting", &self.meeting);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -70666,9 +70651,9 @@ impl<'de> serde::Deserialize<'de> for MeetingV1_1Attendee {
 impl serde::Serialize for MeetingV1_1Attendee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("status", &self.status)?;
-        w.put("login_information", &self.login_information)?;
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("login_information", &self.login_information);
         w.end()
     }
 }
@@ -70742,20 +70727,20 @@ impl<'de> serde::Deserialize<'de> for MeetingV1_1MeetingCategoryMeetingTopic {
 impl serde::Serialize for MeetingV1_1MeetingCategoryMeetingTopic {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("created_on", &self.created_on)?;
-        w.put("position", &self.position)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("priority", &self.priority)?;
-        w.put("status", &self.status)?;
-        w.put("title", &self.title)?;
-        w.put("minutes", &self.minutes)?;
-        w.put("description", &self.description)?;
-        w.put("meeting_category", &self.meeting_category)?;
-        w.put("assignments", &self.assignments)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("download_all_url", &self.download_all_url)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("created_on", &self.created_on);
+        w.put("position", &self.position);
+        w.put("due_date", &self.due_date);
+        w.put("priority", &self.priority);
+        w.put("status", &self.status);
+        w.put("title", &self.title);
+        w.put("minutes", &self.minutes);
+        w.put("description", &self.description);
+        w.put("meeting_category", &self.meeting_category);
+        w.put("assignments", &self.assignments);
+        w.put("attachments", &self.attachments);
+        w.put("download_all_url", &self.download_all_url);
         w.end()
     }
 }
@@ -70798,10 +70783,10 @@ impl<'de> serde::Deserialize<'de> for MeetingV1_1MeetingCategory {
 impl serde::Serialize for MeetingV1_1MeetingCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("position", &self.position)?;
-        w.put("meeting_topic", &self.meeting_topic)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("position", &self.position);
+        w.put("meeting_topic", &self.meeting_topic);
         w.end()
     }
 }
@@ -70896,27 +70881,27 @@ impl<'de> serde::Deserialize<'de> for MeetingV1_1 {
 impl serde::Serialize for MeetingV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("meeting_template_id", &self.meeting_template_id)?;
-        w.put("position", &self.position)?;
-        w.put("created_by_id", &self.created_by_id)?;
-        w.put("title", &self.title)?;
-        w.put("location", &self.location)?;
-        w.put("occurred", &self.occurred)?;
-        w.put("starts_at", &self.starts_at)?;
-        w.put("ends_at", &self.ends_at)?;
-        w.put("time_zone", &self.time_zone)?;
-        w.put("is_private", &self.is_private)?;
-        w.put("is_draft", &self.is_draft)?;
-        w.put("mode", &self.mode)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("description", &self.description)?;
-        w.put("conclusion", &self.conclusion)?;
-        w.put("remote_meeting_url", &self.remote_meeting_url)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("attendees", &self.attendees)?;
-        w.put("meeting_categories", &self.meeting_categories)?;
+        w.put("id", &self.id);
+        w.put("meeting_template_id", &self.meeting_template_id);
+        w.put("position", &self.position);
+        w.put("created_by_id", &self.created_by_id);
+        w.put("title", &self.title);
+        w.put("location", &self.location);
+        w.put("occurred", &self.occurred);
+        w.put("starts_at", &self.starts_at);
+        w.put("ends_at", &self.ends_at);
+        w.put("time_zone", &self.time_zone);
+        w.put("is_private", &self.is_private);
+        w.put("is_draft", &self.is_draft);
+        w.put("mode", &self.mode);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("description", &self.description);
+        w.put("conclusion", &self.conclusion);
+        w.put("remote_meeting_url", &self.remote_meeting_url);
+        w.put("attachments", &self.attachments);
+        w.put("attendees", &self.attendees);
+        w.put("meeting_categories", &self.meeting_categories);
         w.end()
     }
 }
@@ -71119,24 +71104,24 @@ impl MeetingUpdateV1_1Meeting {
 impl serde::Serialize for MeetingUpdateV1_1Meeting {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("position", &self.position)?;
-        w.optional("title", &self.title)?;
-        w.optional("location", &self.location)?;
-        w.optional("minutes", &self.minutes)?;
-        w.optional("overview", &self.overview)?;
-        w.optional("occurred", &self.occurred)?;
-        w.optional("starts_at", &self.starts_at)?;
-        w.optional("ends_at", &self.ends_at)?;
-        w.optional("time_zone", &self.time_zone)?;
-        w.optional("is_private", &self.is_private)?;
-        w.optional("conclusion", &self.conclusion)?;
-        w.optional("is_draft", &self.is_draft)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
+        w.optional("position", &self.position);
+        w.optional("title", &self.title);
+        w.optional("location", &self.location);
+        w.optional("minutes", &self.minutes);
+        w.optional("overview", &self.overview);
+        w.optional("occurred", &self.occurred);
+        w.optional("starts_at", &self.starts_at);
+        w.optional("ends_at", &self.ends_at);
+        w.optional("time_zone", &self.time_zone);
+        w.optional("is_private", &self.is_private);
+        w.optional("conclusion", &self.conclusion);
+        w.optional("is_draft", &self.is_draft);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
         w.end()
     }
 }
@@ -71173,9 +71158,9 @@ impl MeetingUpdateV1_1 {
 impl serde::Serialize for MeetingUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("meeting", &self.meeting)?;
-        w.optional("attachments", &self.attachments)?;
+        w.field("project_id", &self.project_id);
+        w.field("meeting", &self.meeting);
+        w.optional("attachments", &self.attachments);
         w.end()
     }
 }
@@ -71353,24 +71338,24 @@ impl NewProjectTimecardEntryV1_1 {
 impl serde::Serialize for NewProjectTimecardEntryV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("hours", &self.hours)?;
-        w.optional("lunch_time", &self.lunch_time)?;
-        w.optional("time_in", &self.time_in)?;
-        w.optional("time_out", &self.time_out)?;
-        w.optional("billable", &self.billable)?;
-        w.optional("date", &self.date)?;
-        w.optional("description", &self.description)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("login_information_id", &self.login_information_id)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("hours", &self.hours);
+        w.optional("lunch_time", &self.lunch_time);
+        w.optional("time_in", &self.time_in);
+        w.optional("time_out", &self.time_out);
+        w.optional("billable", &self.billable);
+        w.optional("date", &self.date);
+        w.optional("description", &self.description);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("login_information_id", &self.login_information_id);
+        w.optional("party_id", &self.party_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -71775,50 +71760,50 @@ impl ProjectTimecardEntryBulkCreateV1_1TimecardEntry {
 impl serde::Serialize for ProjectTimecardEntryBulkCreateV1_1TimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
-        w.field("project_id", &self.project_id)?;
-        w.optional("company_id", &self.company_id)?;
-        w.optional("date", &self.date)?;
-        w.optional("hours", &self.hours)?;
-        w.optional("time_in", &self.time_in)?;
-        w.optional("time_out", &self.time_out)?;
-        w.optional("clock_in_time", &self.clock_in_time)?;
-        w.optional("clock_out_time", &self.clock_out_time)?;
-        w.optional("clock_in_id", &self.clock_in_id)?;
-        w.optional("clock_out_id", &self.clock_out_id)?;
-        w.optional("lunch_time", &self.lunch_time)?;
-        w.optional("lunch_start_time", &self.lunch_start_time)?;
-        w.optional("lunch_stop_time", &self.lunch_stop_time)?;
-        w.optional("lunch_clock_in_id", &self.lunch_clock_in_id)?;
-        w.optional("lunch_clock_out_id", &self.lunch_clock_out_id)?;
-        w.optional("description", &self.description)?;
-        w.optional("billable", &self.billable)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("work_classification_id", &self.work_classification_id)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("crew_id", &self.crew_id)?;
-        w.optional("approval_status", &self.approval_status)?;
-        w.optional("approval_date", &self.approval_date)?;
-        w.optional("approved_by_id", &self.approved_by_id)?;
+        w.optional("id", &self.id);
+        w.field("project_id", &self.project_id);
+        w.optional("company_id", &self.company_id);
+        w.optional("date", &self.date);
+        w.optional("hours", &self.hours);
+        w.optional("time_in", &self.time_in);
+        w.optional("time_out", &self.time_out);
+        w.optional("clock_in_time", &self.clock_in_time);
+        w.optional("clock_out_time", &self.clock_out_time);
+        w.optional("clock_in_id", &self.clock_in_id);
+        w.optional("clock_out_id", &self.clock_out_id);
+        w.optional("lunch_time", &self.lunch_time);
+        w.optional("lunch_start_time", &self.lunch_start_time);
+        w.optional("lunch_stop_time", &self.lunch_stop_time);
+        w.optional("lunch_clock_in_id", &self.lunch_clock_in_id);
+        w.optional("lunch_clock_out_id", &self.lunch_clock_out_id);
+        w.optional("description", &self.description);
+        w.optional("billable", &self.billable);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("work_classification_id", &self.work_classification_id);
+        w.optional("party_id", &self.party_id);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("crew_id", &self.crew_id);
+        w.optional("approval_status", &self.approval_status);
+        w.optional("approval_date", &self.approval_date);
+        w.optional("approved_by_id", &self.approved_by_id);
         w.optional(
             "set_timecard_time_type_automatically",
             &self.set_timecard_time_type_automatically,
-        )?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("signed", &self.signed)?;
-        w.optional("in_progress", &self.in_progress)?;
-        w.optional("split_parent_id", &self.split_parent_id)?;
-        w.optional("created_at", &self.created_at)?;
-        w.optional("updated_at", &self.updated_at)?;
-        w.optional("deleted_at", &self.deleted_at)?;
-        w.entries(&self.additional_properties)?;
+        );
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("signed", &self.signed);
+        w.optional("in_progress", &self.in_progress);
+        w.optional("split_parent_id", &self.split_parent_id);
+        w.optional("created_at", &self.created_at);
+        w.optional("updated_at", &self.updated_at);
+        w.optional("deleted_at", &self.deleted_at);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -71844,7 +71829,7 @@ impl ProjectTimecardEntryBulkCreateV1_1 {
 impl serde::Serialize for ProjectTimecardEntryBulkCreateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("timecard_entries", &self.timecard_entries)?;
+        w.field("timecard_entries", &self.timecard_entries);
         w.end()
     }
 }
@@ -72063,50 +72048,50 @@ for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntry {
 impl serde::Serialize for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("date", &self.date)?;
-        w.put("hours", &self.hours)?;
-        w.put("time_in", &self.time_in)?;
-        w.put("time_out", &self.time_out)?;
-        w.put("clock_in_time", &self.clock_in_time)?;
-        w.put("clock_out_time", &self.clock_out_time)?;
-        w.put("clock_in_id", &self.clock_in_id)?;
-        w.put("clock_out_id", &self.clock_out_id)?;
-        w.put("lunch_time", &self.lunch_time)?;
-        w.put("lunch_start_time", &self.lunch_start_time)?;
-        w.put("lunch_stop_time", &self.lunch_stop_time)?;
-        w.put("lunch_clock_in_id", &self.lunch_clock_in_id)?;
-        w.put("lunch_clock_out_id", &self.lunch_clock_out_id)?;
-        w.put("description", &self.description)?;
-        w.put("billable", &self.billable)?;
-        w.put("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("wbs_code_id", &self.wbs_code_id)?;
-        w.put("line_item_type_id", &self.line_item_type_id)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("party_id", &self.party_id)?;
-        w.put("timesheet_id", &self.timesheet_id)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("crew_id", &self.crew_id)?;
-        w.put("approval_status", &self.approval_status)?;
-        w.put("approval_date", &self.approval_date)?;
-        w.put("approved_by_id", &self.approved_by_id)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("company_id", &self.company_id);
+        w.put("date", &self.date);
+        w.put("hours", &self.hours);
+        w.put("time_in", &self.time_in);
+        w.put("time_out", &self.time_out);
+        w.put("clock_in_time", &self.clock_in_time);
+        w.put("clock_out_time", &self.clock_out_time);
+        w.put("clock_in_id", &self.clock_in_id);
+        w.put("clock_out_id", &self.clock_out_id);
+        w.put("lunch_time", &self.lunch_time);
+        w.put("lunch_start_time", &self.lunch_start_time);
+        w.put("lunch_stop_time", &self.lunch_stop_time);
+        w.put("lunch_clock_in_id", &self.lunch_clock_in_id);
+        w.put("lunch_clock_out_id", &self.lunch_clock_out_id);
+        w.put("description", &self.description);
+        w.put("billable", &self.billable);
+        w.put("timecard_time_type_id", &self.timecard_time_type_id);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("wbs_code_id", &self.wbs_code_id);
+        w.put("line_item_type_id", &self.line_item_type_id);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("party_id", &self.party_id);
+        w.put("timesheet_id", &self.timesheet_id);
+        w.put("location_id", &self.location_id);
+        w.put("crew_id", &self.crew_id);
+        w.put("approval_status", &self.approval_status);
+        w.put("approval_date", &self.approval_date);
+        w.put("approved_by_id", &self.approved_by_id);
         w.put(
             "set_timecard_time_type_automatically",
             &self.set_timecard_time_type_automatically,
-        )?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("sub_job_id", &self.sub_job_id)?;
-        w.put("signed", &self.signed)?;
-        w.put("in_progress", &self.in_progress)?;
-        w.put("split_parent_id", &self.split_parent_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put_all(&self.additional_properties)?;
+        );
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("sub_job_id", &self.sub_job_id);
+        w.put("signed", &self.signed);
+        w.put("in_progress", &self.in_progress);
+        w.put("split_parent_id", &self.split_parent_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put_all(&self.additional_properties);
         w.end()
     }
 }
@@ -72142,7 +72127,7 @@ impl<'de> serde::Deserialize<'de> for ProjectTimecardEntryBulkCreateResultV1_1 {
 impl serde::Serialize for ProjectTimecardEntryBulkCreateResultV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("timecard_entries", &self.timecard_entries)?;
+        w.put("timecard_entries", &self.timecard_entries);
         w.end()
     }
 }
@@ -72310,25 +72295,25 @@ impl ProjectTimesheetTimecardEntryDraftCreateV1_1TimecardEntry {
 impl serde::Serialize for ProjectTimesheetTimecardEntryDraftCreateV1_1TimecardEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("hours", &self.hours)?;
-        w.field("lunch_time", &self.lunch_time)?;
-        w.field("time_in", &self.time_in)?;
-        w.field("time_out", &self.time_out)?;
-        w.optional("billable", &self.billable)?;
-        w.optional("date", &self.date)?;
-        w.optional("description", &self.description)?;
-        w.optional("timecard_time_type_id", &self.timecard_time_type_id)?;
-        w.optional("timesheet_id", &self.timesheet_id)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("sub_job_id", &self.sub_job_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("login_information_id", &self.login_information_id)?;
-        w.optional("party_id", &self.party_id)?;
-        w.optional("origin_id", &self.origin_id)?;
-        w.optional("origin_data", &self.origin_data)?;
-        w.optional("line_item_type_id", &self.line_item_type_id)?;
-        w.optional("wbs_code_id", &self.wbs_code_id)?;
-        w.entries(&self.additional_properties)?;
+        w.field("hours", &self.hours);
+        w.field("lunch_time", &self.lunch_time);
+        w.field("time_in", &self.time_in);
+        w.field("time_out", &self.time_out);
+        w.optional("billable", &self.billable);
+        w.optional("date", &self.date);
+        w.optional("description", &self.description);
+        w.optional("timecard_time_type_id", &self.timecard_time_type_id);
+        w.optional("timesheet_id", &self.timesheet_id);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("sub_job_id", &self.sub_job_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("login_information_id", &self.login_information_id);
+        w.optional("party_id", &self.party_id);
+        w.optional("origin_id", &self.origin_id);
+        w.optional("origin_data", &self.origin_data);
+        w.optional("line_item_type_id", &self.line_item_type_id);
+        w.optional("wbs_code_id", &self.wbs_code_id);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -72373,8 +72358,8 @@ impl ProjectTimesheetTimecardEntryDraftCreateV1_1 {
 impl serde::Serialize for ProjectTimesheetTimecardEntryDraftCreateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("date", &self.date)?;
-        w.optional("timecard_entries", &self.timecard_entries)?;
+        w.optional("date", &self.date);
+        w.optional("timecard_entries", &self.timecard_entries);
         w.end()
     }
 }
@@ -72418,10 +72403,10 @@ impl<'de> serde::Deserialize<'de> for ResourceAssignmentV1_1 {
 impl serde::Serialize for ResourceAssignmentV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("task_id", &self.task_id)?;
-        w.put("resource_id", &self.resource_id)?;
-        w.put("schedule_attributes", &self.schedule_attributes)?;
+        w.put("id", &self.id);
+        w.put("task_id", &self.task_id);
+        w.put("resource_id", &self.resource_id);
+        w.put("schedule_attributes", &self.schedule_attributes);
         w.end()
     }
 }
@@ -72474,13 +72459,13 @@ impl<'de> serde::Deserialize<'de> for ResourceV1_1 {
 impl serde::Serialize for ResourceV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("name", &self.name)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("schedule_attributes", &self.schedule_attributes)?;
-        w.put("source_uid", &self.source_uid)?;
+        w.put("id", &self.id);
+        w.put("company_id", &self.company_id);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("name", &self.name);
+        w.put("project_id", &self.project_id);
+        w.put("schedule_attributes", &self.schedule_attributes);
+        w.put("source_uid", &self.source_uid);
         w.end()
     }
 }
@@ -72521,10 +72506,10 @@ impl<'de> serde::Deserialize<'de> for SubmittalV1_1BallInCourt {
 impl serde::Serialize for SubmittalV1_1BallInCourt {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("initials", &self.initials)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("initials", &self.initials);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -72579,18 +72564,18 @@ impl<'de> serde::Deserialize<'de> for AssociatedAttachment {
 impl serde::Serialize for AssociatedAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("additional_page_count", &self.additional_page_count)?;
-        w.put("attachment_id", &self.attachment_id)?;
-        w.put("attached_at", &self.attached_at)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("document_markup_layer_id", &self.document_markup_layer_id)?;
-        w.put("filename", &self.filename)?;
-        w.put("markup_updated_at", &self.markup_updated_at)?;
-        w.put("state", &self.state)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("url", &self.url)?;
-        w.put("version_timestamp", &self.version_timestamp)?;
+        w.put("id", &self.id);
+        w.put("additional_page_count", &self.additional_page_count);
+        w.put("attachment_id", &self.attachment_id);
+        w.put("attached_at", &self.attached_at);
+        w.put("content_type", &self.content_type);
+        w.put("document_markup_layer_id", &self.document_markup_layer_id);
+        w.put("filename", &self.filename);
+        w.put("markup_updated_at", &self.markup_updated_at);
+        w.put("state", &self.state);
+        w.put("updated_at", &self.updated_at);
+        w.put("url", &self.url);
+        w.put("version_timestamp", &self.version_timestamp);
         w.end()
     }
 }
@@ -72630,9 +72615,9 @@ impl<'de> serde::Deserialize<'de> for SubmittalV1_1ApproverResponse {
 impl serde::Serialize for SubmittalV1_1ApproverResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("considered", &self.considered)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("considered", &self.considered);
         w.end()
     }
 }
@@ -72690,19 +72675,19 @@ impl<'de> serde::Deserialize<'de> for SubmittalV1_1Approver {
 impl serde::Serialize for SubmittalV1_1Approver {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("approver_type", &self.approver_type)?;
-        w.put("associated_attachments", &self.associated_attachments)?;
-        w.put("comment", &self.comment)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("response_required", &self.response_required)?;
-        w.put("response", &self.response)?;
-        w.put("returned_date", &self.returned_date)?;
-        w.put("sent_date", &self.sent_date)?;
-        w.put("days_to_respond", &self.days_to_respond)?;
-        w.put("user", &self.user)?;
-        w.put("variance", &self.variance)?;
-        w.put("workflow_group_number", &self.workflow_group_number)?;
+        w.put("id", &self.id);
+        w.put("approver_type", &self.approver_type);
+        w.put("associated_attachments", &self.associated_attachments);
+        w.put("comment", &self.comment);
+        w.put("due_date", &self.due_date);
+        w.put("response_required", &self.response_required);
+        w.put("response", &self.response);
+        w.put("returned_date", &self.returned_date);
+        w.put("sent_date", &self.sent_date);
+        w.put("days_to_respond", &self.days_to_respond);
+        w.put("user", &self.user);
+        w.put("variance", &self.variance);
+        w.put("workflow_group_number", &self.workflow_group_number);
         w.end()
     }
 }
@@ -72747,13 +72732,13 @@ impl<'de> serde::Deserialize<'de> for LastDistributedSubmittalDistributedRespons
 impl serde::Serialize for LastDistributedSubmittalDistributedResponse {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("comment", &self.comment)?;
-        w.put("distributed_attachments", &self.distributed_attachments)?;
-        w.put("submittal_response", &self.submittal_response)?;
-        w.put("submittal_response_id", &self.submittal_response_id)?;
-        w.put("submittal_approver_id", &self.submittal_approver_id)?;
-        w.put("user_id", &self.user_id)?;
+        w.put("id", &self.id);
+        w.put("comment", &self.comment);
+        w.put("distributed_attachments", &self.distributed_attachments);
+        w.put("submittal_response", &self.submittal_response);
+        w.put("submittal_response_id", &self.submittal_response_id);
+        w.put("submittal_approver_id", &self.submittal_approver_id);
+        w.put("user_id", &self.user_id);
         w.end()
     }
 }
@@ -72798,13 +72783,13 @@ impl<'de> serde::Deserialize<'de> for LastDistributedSubmittal {
 impl serde::Serialize for LastDistributedSubmittal {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("distributed_attachments", &self.distributed_attachments)?;
-        w.put("distributed_responses", &self.distributed_responses)?;
-        w.put("distributed_by", &self.distributed_by)?;
-        w.put("distributed_to", &self.distributed_to)?;
-        w.put("message", &self.message)?;
-        w.put("sent_at", &self.sent_at)?;
+        w.put("id", &self.id);
+        w.put("distributed_attachments", &self.distributed_attachments);
+        w.put("distributed_responses", &self.distributed_responses);
+        w.put("distributed_by", &self.distributed_by);
+        w.put("distributed_to", &self.distributed_to);
+        w.put("message", &self.message);
+        w.put("sent_at", &self.sent_at);
         w.end()
     }
 }
@@ -72853,15 +72838,15 @@ impl<'de> serde::Deserialize<'de> for SubmittalV1_1SubmittalPackage {
 impl serde::Serialize for SubmittalV1_1SubmittalPackage {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("description", &self.description)?;
-        w.put("number", &self.number)?;
-        w.put("specification_section_id", &self.specification_section_id)?;
-        w.put("submittal_ids", &self.submittal_ids)?;
-        w.put("title", &self.title)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("attachments", &self.attachments);
+        w.put("created_by", &self.created_by);
+        w.put("description", &self.description);
+        w.put("number", &self.number);
+        w.put("specification_section_id", &self.specification_section_id);
+        w.put("submittal_ids", &self.submittal_ids);
+        w.put("title", &self.title);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -72914,13 +72899,13 @@ impl<'de> serde::Deserialize<'de> for SubmittalV1_1ScheduledTask {
 impl serde::Serialize for SubmittalV1_1ScheduledTask {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("task_name", &self.task_name)?;
-        w.put("formatted_name", &self.formatted_name)?;
-        w.put("key", &self.key)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("finish_date", &self.finish_date)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("task_name", &self.task_name);
+        w.put("formatted_name", &self.formatted_name);
+        w.put("key", &self.key);
+        w.put("start_date", &self.start_date);
+        w.put("finish_date", &self.finish_date);
         w.end()
     }
 }
@@ -73037,50 +73022,50 @@ impl<'de> serde::Deserialize<'de> for SubmittalV1_1 {
 impl serde::Serialize for SubmittalV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("formatted_number", &self.formatted_number)?;
-        w.put("title", &self.title)?;
-        w.put("description", &self.description)?;
-        w.put("revision", &self.revision)?;
-        w.put("current_revision", &self.current_revision)?;
-        w.put("private", &self.private)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("issue_date", &self.issue_date)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("submit_by", &self.submit_by)?;
-        w.put("actual_delivery_date", &self.actual_delivery_date)?;
-        w.put("required_on_site_date", &self.required_on_site_date)?;
-        w.put("distributed_at", &self.distributed_at)?;
-        w.put("closed_at", &self.closed_at)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("formatted_number", &self.formatted_number);
+        w.put("title", &self.title);
+        w.put("description", &self.description);
+        w.put("revision", &self.revision);
+        w.put("current_revision", &self.current_revision);
+        w.put("private", &self.private);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("due_date", &self.due_date);
+        w.put("issue_date", &self.issue_date);
+        w.put("received_date", &self.received_date);
+        w.put("submit_by", &self.submit_by);
+        w.put("actual_delivery_date", &self.actual_delivery_date);
+        w.put("required_on_site_date", &self.required_on_site_date);
+        w.put("distributed_at", &self.distributed_at);
+        w.put("closed_at", &self.closed_at);
         w.put(
             "submittal_workflow_template_applied_at",
             &self.submittal_workflow_template_applied_at,
-        )?;
-        w.put("lead_time", &self.lead_time)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("sub_job_id", &self.sub_job_id)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("received_from", &self.received_from)?;
-        w.put("submittal_manager", &self.submittal_manager)?;
-        w.put("responsible_contractor", &self.responsible_contractor)?;
-        w.put("distribution_members", &self.distribution_members)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("status", &self.status)?;
-        w.put("type", &self.type_)?;
-        w.put("specification_section", &self.specification_section)?;
-        w.put("submittal_workflow_template", &self.submittal_workflow_template)?;
-        w.put("drawing_ids", &self.drawing_ids)?;
-        w.put("linked_drawing_ids", &self.linked_drawing_ids)?;
-        w.put("associated_attachments", &self.associated_attachments)?;
-        w.put("approvers", &self.approvers)?;
-        w.put("last_distributed_submittal", &self.last_distributed_submittal)?;
-        w.put("submittal_package", &self.submittal_package)?;
-        w.put("scheduled_task", &self.scheduled_task)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        );
+        w.put("lead_time", &self.lead_time);
+        w.put("location_id", &self.location_id);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("sub_job_id", &self.sub_job_id);
+        w.put("created_by", &self.created_by);
+        w.put("received_from", &self.received_from);
+        w.put("submittal_manager", &self.submittal_manager);
+        w.put("responsible_contractor", &self.responsible_contractor);
+        w.put("distribution_members", &self.distribution_members);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("status", &self.status);
+        w.put("type", &self.type_);
+        w.put("specification_section", &self.specification_section);
+        w.put("submittal_workflow_template", &self.submittal_workflow_template);
+        w.put("drawing_ids", &self.drawing_ids);
+        w.put("linked_drawing_ids", &self.linked_drawing_ids);
+        w.put("associated_attachments", &self.associated_attachments);
+        w.put("approvers", &self.approvers);
+        w.put("last_distributed_submittal", &self.last_distributed_submittal);
+        w.put("submittal_package", &self.submittal_package);
+        w.put("scheduled_task", &self.scheduled_task);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -73121,11 +73106,11 @@ impl<'de> serde::Deserialize<'de> for AttachmentsWithMarkupV1_1 {
 impl serde::Serialize for AttachmentsWithMarkupV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("polling_url", &self.polling_url)?;
-        w.put("original_url", &self.original_url)?;
-        w.put("submittal_id", &self.submittal_id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("polling_url", &self.polling_url);
+        w.put("original_url", &self.original_url);
+        w.put("submittal_id", &self.submittal_id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -73162,9 +73147,9 @@ impl<'de> serde::Deserialize<'de> for CheckNumberV1_1 {
 impl serde::Serialize for CheckNumberV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("next_number", &self.next_number)?;
-        w.put("number_available", &self.number_available)?;
-        w.put("current_number", &self.current_number)?;
+        w.put("next_number", &self.next_number);
+        w.put("number_available", &self.number_available);
+        w.put("current_number", &self.current_number);
         w.end()
     }
 }
@@ -73232,20 +73217,20 @@ impl<'de> serde::Deserialize<'de> for PunchItemV1_1Assignment {
 impl serde::Serialize for PunchItemV1_1Assignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("approved", &self.approved)?;
-        w.put("comment", &self.comment)?;
-        w.put("login_information_id", &self.login_information_id)?;
-        w.put("login_information_name", &self.login_information_name)?;
-        w.put("login_information", &self.login_information)?;
-        w.put("attachments", &self.attachments)?;
-        w.put("vendor", &self.vendor)?;
-        w.put("notified_at", &self.notified_at)?;
-        w.put("responded_at", &self.responded_at)?;
-        w.put("status", &self.status)?;
-        w.put("manager_accepted_at", &self.manager_accepted_at)?;
-        w.put("user_name", &self.user_name)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("approved", &self.approved);
+        w.put("comment", &self.comment);
+        w.put("login_information_id", &self.login_information_id);
+        w.put("login_information_name", &self.login_information_name);
+        w.put("login_information", &self.login_information);
+        w.put("attachments", &self.attachments);
+        w.put("vendor", &self.vendor);
+        w.put("notified_at", &self.notified_at);
+        w.put("responded_at", &self.responded_at);
+        w.put("status", &self.status);
+        w.put("manager_accepted_at", &self.manager_accepted_at);
+        w.put("user_name", &self.user_name);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -73376,41 +73361,41 @@ impl<'de> serde::Deserialize<'de> for PunchItemV1_1 {
 impl serde::Serialize for PunchItemV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("ball_in_court", &self.ball_in_court)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("cost_impact", &self.cost_impact)?;
-        w.put("cost_impact_amount", &self.cost_impact_amount)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("description", &self.description)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("name", &self.name)?;
-        w.put("reference", &self.reference)?;
-        w.put("schedule_impact", &self.schedule_impact)?;
-        w.put("schedule_impact_days", &self.schedule_impact_days)?;
-        w.put("schedule_risk", &self.schedule_risk)?;
-        w.put("schedule_risk_reason", &self.schedule_risk_reason)?;
-        w.put("schedule_risk_confidence", &self.schedule_risk_confidence)?;
-        w.put("schedule_risk_probability", &self.schedule_risk_probability)?;
-        w.put("position", &self.position)?;
-        w.put("priority", &self.priority)?;
-        w.put("private", &self.private)?;
-        w.put("status", &self.status)?;
-        w.put("has_resolved_responses", &self.has_resolved_responses)?;
-        w.put("has_unresolved_responses", &self.has_unresolved_responses)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("location", &self.location)?;
-        w.put("trade", &self.trade)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("punch_item_manager", &self.punch_item_manager)?;
-        w.put("final_approver", &self.final_approver)?;
-        w.put("punch_item_type", &self.punch_item_type)?;
-        w.put("cost_code", &self.cost_code)?;
-        w.put("assignments", &self.assignments)?;
-        w.put("assignees", &self.assignees)?;
-        w.put("workflow_status", &self.workflow_status)?;
-        w.put("custom_fields", &self.custom_fields)?;
+        w.put("id", &self.id);
+        w.put("ball_in_court", &self.ball_in_court);
+        w.put("closed_at", &self.closed_at);
+        w.put("cost_impact", &self.cost_impact);
+        w.put("cost_impact_amount", &self.cost_impact_amount);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("description", &self.description);
+        w.put("due_date", &self.due_date);
+        w.put("name", &self.name);
+        w.put("reference", &self.reference);
+        w.put("schedule_impact", &self.schedule_impact);
+        w.put("schedule_impact_days", &self.schedule_impact_days);
+        w.put("schedule_risk", &self.schedule_risk);
+        w.put("schedule_risk_reason", &self.schedule_risk_reason);
+        w.put("schedule_risk_confidence", &self.schedule_risk_confidence);
+        w.put("schedule_risk_probability", &self.schedule_risk_probability);
+        w.put("position", &self.position);
+        w.put("priority", &self.priority);
+        w.put("private", &self.private);
+        w.put("status", &self.status);
+        w.put("has_resolved_responses", &self.has_resolved_responses);
+        w.put("has_unresolved_responses", &self.has_unresolved_responses);
+        w.put("updated_at", &self.updated_at);
+        w.put("location", &self.location);
+        w.put("trade", &self.trade);
+        w.put("created_by", &self.created_by);
+        w.put("punch_item_manager", &self.punch_item_manager);
+        w.put("final_approver", &self.final_approver);
+        w.put("punch_item_type", &self.punch_item_type);
+        w.put("cost_code", &self.cost_code);
+        w.put("assignments", &self.assignments);
+        w.put("assignees", &self.assignees);
+        w.put("workflow_status", &self.workflow_status);
+        w.put("custom_fields", &self.custom_fields);
         w.end()
     }
 }
@@ -74079,37 +74064,37 @@ impl NewPunchItemV1_1JsonPunchItem {
 impl serde::Serialize for NewPunchItemV1_1JsonPunchItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("due", &self.due)?;
-        w.field("name", &self.name)?;
-        w.optional("schedule_risk", &self.schedule_risk)?;
-        w.optional("position", &self.position)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("private", &self.private)?;
-        w.optional("status", &self.status)?;
-        w.optional("date_initiated", &self.date_initiated)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("schedule_impact_days", &self.schedule_impact_days)?;
-        w.optional("reference", &self.reference)?;
-        w.optional("cost_code_id", &self.cost_code_id)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("cost_impact_amount", &self.cost_impact_amount)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.optional("punch_item_type_id", &self.punch_item_type_id)?;
-        w.optional("login_information_ids", &self.login_information_ids)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("punch_item_manager_id", &self.punch_item_manager_id)?;
-        w.optional("final_approver_id", &self.final_approver_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("mt_location", &self.mt_location)?;
-        w.optional("workflow_status", &self.workflow_status)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("description", &self.description);
+        w.optional("due", &self.due);
+        w.field("name", &self.name);
+        w.optional("schedule_risk", &self.schedule_risk);
+        w.optional("position", &self.position);
+        w.optional("priority", &self.priority);
+        w.optional("private", &self.private);
+        w.optional("status", &self.status);
+        w.optional("date_initiated", &self.date_initiated);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("schedule_impact_days", &self.schedule_impact_days);
+        w.optional("reference", &self.reference);
+        w.optional("cost_code_id", &self.cost_code_id);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("cost_impact_amount", &self.cost_impact_amount);
+        w.optional("trade_id", &self.trade_id);
+        w.optional("punch_item_type_id", &self.punch_item_type_id);
+        w.optional("login_information_ids", &self.login_information_ids);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("punch_item_manager_id", &self.punch_item_manager_id);
+        w.optional("final_approver_id", &self.final_approver_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("mt_location", &self.mt_location);
+        w.optional("workflow_status", &self.workflow_status);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -74136,8 +74121,8 @@ impl NewPunchItemV1_1Json {
 impl serde::Serialize for NewPunchItemV1_1Json {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("punch_item", &self.punch_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("punch_item", &self.punch_item);
         w.end()
     }
 }
@@ -74762,36 +74747,36 @@ impl PunchItemUpdateV1_1JsonPunchItem {
 impl serde::Serialize for PunchItemUpdateV1_1JsonPunchItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("description", &self.description)?;
-        w.optional("due", &self.due)?;
-        w.field("name", &self.name)?;
-        w.optional("schedule_risk", &self.schedule_risk)?;
-        w.optional("position", &self.position)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("private", &self.private)?;
-        w.optional("status", &self.status)?;
-        w.optional("date_initiated", &self.date_initiated)?;
-        w.optional("schedule_impact", &self.schedule_impact)?;
-        w.optional("schedule_impact_days", &self.schedule_impact_days)?;
-        w.optional("reference", &self.reference)?;
-        w.optional("cost_impact", &self.cost_impact)?;
-        w.optional("cost_impact_amount", &self.cost_impact_amount)?;
-        w.optional("trade_id", &self.trade_id)?;
-        w.optional("punch_item_type_id", &self.punch_item_type_id)?;
-        w.optional("login_information_ids", &self.login_information_ids)?;
-        w.optional("distribution_member_ids", &self.distribution_member_ids)?;
-        w.optional("punch_item_manager_id", &self.punch_item_manager_id)?;
-        w.optional("final_approver_id", &self.final_approver_id)?;
-        w.optional("location_id", &self.location_id)?;
-        w.optional("mt_location", &self.mt_location)?;
-        w.optional("workflow_status", &self.workflow_status)?;
-        w.optional("drawing_revision_ids", &self.drawing_revision_ids)?;
-        w.optional("file_version_ids", &self.file_version_ids)?;
-        w.optional("form_ids", &self.form_ids)?;
-        w.optional("image_ids", &self.image_ids)?;
-        w.optional("upload_ids", &self.upload_ids)?;
-        w.optional("prostore_file_ids", &self.prostore_file_ids)?;
-        w.entries(&self.additional_properties)?;
+        w.optional("description", &self.description);
+        w.optional("due", &self.due);
+        w.field("name", &self.name);
+        w.optional("schedule_risk", &self.schedule_risk);
+        w.optional("position", &self.position);
+        w.optional("priority", &self.priority);
+        w.optional("private", &self.private);
+        w.optional("status", &self.status);
+        w.optional("date_initiated", &self.date_initiated);
+        w.optional("schedule_impact", &self.schedule_impact);
+        w.optional("schedule_impact_days", &self.schedule_impact_days);
+        w.optional("reference", &self.reference);
+        w.optional("cost_impact", &self.cost_impact);
+        w.optional("cost_impact_amount", &self.cost_impact_amount);
+        w.optional("trade_id", &self.trade_id);
+        w.optional("punch_item_type_id", &self.punch_item_type_id);
+        w.optional("login_information_ids", &self.login_information_ids);
+        w.optional("distribution_member_ids", &self.distribution_member_ids);
+        w.optional("punch_item_manager_id", &self.punch_item_manager_id);
+        w.optional("final_approver_id", &self.final_approver_id);
+        w.optional("location_id", &self.location_id);
+        w.optional("mt_location", &self.mt_location);
+        w.optional("workflow_status", &self.workflow_status);
+        w.optional("drawing_revision_ids", &self.drawing_revision_ids);
+        w.optional("file_version_ids", &self.file_version_ids);
+        w.optional("form_ids", &self.form_ids);
+        w.optional("image_ids", &self.image_ids);
+        w.optional("upload_ids", &self.upload_ids);
+        w.optional("prostore_file_ids", &self.prostore_file_ids);
+        w.entries(&self.additional_properties);
         w.end()
     }
 }
@@ -74818,8 +74803,8 @@ impl PunchItemUpdateV1_1Json {
 impl serde::Serialize for PunchItemUpdateV1_1Json {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
-        w.field("punch_item", &self.punch_item)?;
+        w.field("project_id", &self.project_id);
+        w.field("punch_item", &self.punch_item);
         w.end()
     }
 }
@@ -74856,8 +74841,8 @@ impl<'de> serde::Deserialize<'de> for InspectionItemEvidenceConfigurationV2Photo
 impl serde::Serialize for InspectionItemEvidenceConfigurationV2Photo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("status_ids", &self.status_ids)?;
-        w.put("response_option_ids", &self.response_option_ids)?;
+        w.put("status_ids", &self.status_ids);
+        w.put("response_option_ids", &self.response_option_ids);
         w.end()
     }
 }
@@ -74901,11 +74886,11 @@ impl<'de> serde::Deserialize<'de> for InspectionItemEvidenceConfigurationV2 {
 impl serde::Serialize for InspectionItemEvidenceConfigurationV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("photo", &self.photo)?;
-        w.put("observation", &self.observation)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("item_id", &self.item_id);
+        w.put("photo", &self.photo);
+        w.put("observation", &self.observation);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -74938,7 +74923,7 @@ impl<'de> serde::Deserialize<'de> for EvidenceConfigurationV2 {
 impl serde::Serialize for EvidenceConfigurationV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -74978,8 +74963,8 @@ impl Photo {
 impl serde::Serialize for Photo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("status_ids", &self.status_ids)?;
-        w.optional("response_option_ids", &self.response_option_ids)?;
+        w.optional("status_ids", &self.status_ids);
+        w.optional("response_option_ids", &self.response_option_ids);
         w.end()
     }
 }
@@ -75017,8 +75002,8 @@ impl InspectionTemplateItemEvidenceConfigurationV2 {
 impl serde::Serialize for InspectionTemplateItemEvidenceConfigurationV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("observation", &self.observation)?;
-        w.optional("photo", &self.photo)?;
+        w.optional("observation", &self.observation);
+        w.optional("photo", &self.photo);
         w.end()
     }
 }
@@ -75067,12 +75052,12 @@ impl<'de> serde::Deserialize<'de> for ChangeHistoryEventV2 {
 impl serde::Serialize for ChangeHistoryEventV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("plan_id", &self.plan_id)?;
-        w.put("event_type", &self.event_type)?;
-        w.put("event_data", &self.event_data)?;
-        w.put("user", &self.user)?;
-        w.put("timestamp", &self.timestamp)?;
+        w.put("id", &self.id);
+        w.put("plan_id", &self.plan_id);
+        w.put("event_type", &self.event_type);
+        w.put("event_data", &self.event_data);
+        w.put("user", &self.user);
+        w.put("timestamp", &self.timestamp);
         w.end()
     }
 }
@@ -75105,7 +75090,7 @@ impl<'de> serde::Deserialize<'de> for ChangeHistoryEventListV2 {
 impl serde::Serialize for ChangeHistoryEventListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -75139,7 +75124,7 @@ impl<'de> serde::Deserialize<'de> for EvidenceConfigurationListV2 {
 impl serde::Serialize for EvidenceConfigurationListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -75182,10 +75167,10 @@ impl<'de> serde::Deserialize<'de> for Signatory {
 impl serde::Serialize for Signatory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("company_name", &self.company_name)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("company_name", &self.company_name);
         w.end()
     }
 }
@@ -75228,10 +75213,10 @@ impl<'de> serde::Deserialize<'de> for SignatureRequestSignatureResultV2DataAttac
 impl serde::Serialize for SignatureRequestSignatureResultV2DataAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -75273,10 +75258,10 @@ impl<'de> serde::Deserialize<'de> for SignatureRequestSignatureResultV2Data {
 impl serde::Serialize for SignatureRequestSignatureResultV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("captured_by", &self.captured_by)?;
-        w.put("captured_at", &self.captured_at)?;
-        w.put("attachment", &self.attachment)?;
+        w.put("id", &self.id);
+        w.put("captured_by", &self.captured_by);
+        w.put("captured_at", &self.captured_at);
+        w.put("attachment", &self.attachment);
         w.end()
     }
 }
@@ -75317,10 +75302,10 @@ impl<'de> serde::Deserialize<'de> for InspectionItemSignatureRequestV2 {
 impl serde::Serialize for InspectionItemSignatureRequestV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("requested_by_id", &self.requested_by_id)?;
-        w.put("signatory", &self.signatory)?;
-        w.put("signature", &self.signature)?;
+        w.put("id", &self.id);
+        w.put("requested_by_id", &self.requested_by_id);
+        w.put("signatory", &self.signatory);
+        w.put("signature", &self.signature);
         w.end()
     }
 }
@@ -75354,7 +75339,7 @@ impl<'de> serde::Deserialize<'de> for SignatureRequestListV2 {
 impl serde::Serialize for SignatureRequestListV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -75378,7 +75363,7 @@ impl NewSignatureRequestV2 {
 impl serde::Serialize for NewSignatureRequestV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("signatory_id", &self.signatory_id)?;
+        w.field("signatory_id", &self.signatory_id);
         w.end()
     }
 }
@@ -75411,7 +75396,7 @@ impl<'de> serde::Deserialize<'de> for SignatureRequestV2 {
 impl serde::Serialize for SignatureRequestV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -75435,7 +75420,7 @@ impl SignatureRequestSignatureV2WithAttachmentString {
 impl serde::Serialize for SignatureRequestSignatureV2WithAttachmentString {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("attachment_string", &self.attachment_string)?;
+        w.field("attachment_string", &self.attachment_string);
         w.end()
     }
 }
@@ -75459,7 +75444,7 @@ impl SignatureRequestSignatureV2WithAttachmentId {
 impl serde::Serialize for SignatureRequestSignatureV2WithAttachmentId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("attachment_id", &self.attachment_id)?;
+        w.field("attachment_id", &self.attachment_id);
         w.end()
     }
 }
@@ -75508,7 +75493,7 @@ impl<'de> serde::Deserialize<'de> for SignatureRequestSignatureResultV2 {
 impl serde::Serialize for SignatureRequestSignatureResultV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -75555,12 +75540,12 @@ impl<'de> serde::Deserialize<'de> for EvidenceConfigurationDetailV2Data {
 impl serde::Serialize for EvidenceConfigurationDetailV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("item_id", &self.item_id)?;
-        w.put("photo", &self.photo)?;
-        w.put("observation", &self.observation)?;
-        w.put("is_editable", &self.is_editable)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("item_id", &self.item_id);
+        w.put("photo", &self.photo);
+        w.put("observation", &self.observation);
+        w.put("is_editable", &self.is_editable);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -75593,7 +75578,7 @@ impl<'de> serde::Deserialize<'de> for EvidenceConfigurationDetailV2 {
 impl serde::Serialize for EvidenceConfigurationDetailV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -75695,12 +75680,12 @@ impl<'de> serde::Deserialize<'de> for ActiveReinspectionV2DataAttachment {
 impl serde::Serialize for ActiveReinspectionV2DataAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("filename", &self.filename)?;
-        w.put("name", &self.name)?;
-        w.put("thumbnail_url", &self.thumbnail_url)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("content_type", &self.content_type);
+        w.put("filename", &self.filename);
+        w.put("name", &self.name);
+        w.put("thumbnail_url", &self.thumbnail_url);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -75788,25 +75773,25 @@ impl<'de> serde::Deserialize<'de> for ActiveReinspectionV2Data {
 impl serde::Serialize for ActiveReinspectionV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("due_at", &self.due_at)?;
-        w.put("identifier", &self.identifier)?;
-        w.put("inspection_template_id", &self.inspection_template_id)?;
-        w.put("inspection_date", &self.inspection_date)?;
-        w.put("inspection_type_id", &self.inspection_type_id)?;
-        w.put("inspector_ids", &self.inspector_ids)?;
-        w.put("private", &self.private)?;
-        w.put("spec_section_id", &self.spec_section_id)?;
-        w.put("status", &self.status)?;
-        w.put("trade_id", &self.trade_id)?;
-        w.put("distribution_member_ids", &self.distribution_member_ids)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("equipment_id", &self.equipment_id)?;
-        w.put("reinspected_by_id", &self.reinspected_by_id)?;
-        w.put("reinspected_from_id", &self.reinspected_from_id)?;
-        w.put("attachments", &self.attachments)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("due_at", &self.due_at);
+        w.put("identifier", &self.identifier);
+        w.put("inspection_template_id", &self.inspection_template_id);
+        w.put("inspection_date", &self.inspection_date);
+        w.put("inspection_type_id", &self.inspection_type_id);
+        w.put("inspector_ids", &self.inspector_ids);
+        w.put("private", &self.private);
+        w.put("spec_section_id", &self.spec_section_id);
+        w.put("status", &self.status);
+        w.put("trade_id", &self.trade_id);
+        w.put("distribution_member_ids", &self.distribution_member_ids);
+        w.put("location_id", &self.location_id);
+        w.put("equipment_id", &self.equipment_id);
+        w.put("reinspected_by_id", &self.reinspected_by_id);
+        w.put("reinspected_from_id", &self.reinspected_from_id);
+        w.put("attachments", &self.attachments);
         w.end()
     }
 }
@@ -75840,7 +75825,7 @@ impl<'de> serde::Deserialize<'de> for ActiveReinspectionV2 {
 impl serde::Serialize for ActiveReinspectionV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -75880,9 +75865,9 @@ impl<'de> serde::Deserialize<'de> for SpecificationConfigurationV2Data {
 impl serde::Serialize for SpecificationConfigurationV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("spec_by_area", &self.spec_by_area)?;
+        w.put("company_id", &self.company_id);
+        w.put("project_id", &self.project_id);
+        w.put("spec_by_area", &self.spec_by_area);
         w.end()
     }
 }
@@ -75915,7 +75900,7 @@ impl<'de> serde::Deserialize<'de> for SpecificationConfigurationV2 {
 impl serde::Serialize for SpecificationConfigurationV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -75955,9 +75940,9 @@ impl<'de> serde::Deserialize<'de> for CurrentStepApprover {
 impl serde::Serialize for CurrentStepApprover {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("response_required", &self.response_required)?;
-        w.put("user", &self.user)?;
+        w.put("id", &self.id);
+        w.put("response_required", &self.response_required);
+        w.put("user", &self.user);
         w.end()
     }
 }
@@ -75998,9 +75983,9 @@ impl<'de> serde::Deserialize<'de> for WorkflowStep {
 impl serde::Serialize for WorkflowStep {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("current_step", &self.current_step)?;
-        w.put("total_steps", &self.total_steps)?;
-        w.put("days_late", &self.days_late)?;
+        w.put("current_step", &self.current_step);
+        w.put("total_steps", &self.total_steps);
+        w.put("days_late", &self.days_late);
         w.end()
     }
 }
@@ -76148,44 +76133,44 @@ impl<'de> serde::Deserialize<'de> for SubmittalV2Data {
 impl serde::Serialize for SubmittalV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("actual_delivery_date", &self.actual_delivery_date)?;
-        w.put("bic_due_date", &self.bic_due_date)?;
-        w.put("confirmed_delivery_date", &self.confirmed_delivery_date)?;
-        w.put("closed_at", &self.closed_at)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("current_step_approvers", &self.current_step_approvers)?;
-        w.put("current_step_returned_date", &self.current_step_returned_date)?;
-        w.put("current_step_sent_date", &self.current_step_sent_date)?;
-        w.put("custom_textarea_1", &self.custom_textarea_1)?;
-        w.put("custom_textfield_1", &self.custom_textfield_1)?;
-        w.put("description", &self.description)?;
-        w.put("design_team_review_time", &self.design_team_review_time)?;
-        w.put("distribution_member_ids", &self.distribution_member_ids)?;
-        w.put("due_date", &self.due_date)?;
-        w.put("internal_review_time", &self.internal_review_time)?;
-        w.put("issue_date", &self.issue_date)?;
-        w.put("lead_time", &self.lead_time)?;
-        w.put("location_id", &self.location_id)?;
-        w.put("number", &self.number)?;
-        w.put("private", &self.private)?;
-        w.put("received_date", &self.received_date)?;
-        w.put("received_from_id", &self.received_from_id)?;
-        w.put("required_on_site_date", &self.required_on_site_date)?;
-        w.put("responsible_contractor_id", &self.responsible_contractor_id)?;
-        w.put("revision", &self.revision)?;
-        w.put("scheduled_task_key", &self.scheduled_task_key)?;
-        w.put("scheduled_task_id", &self.scheduled_task_id)?;
-        w.put("specification_section_id", &self.specification_section_id)?;
-        w.put("status_id", &self.status_id)?;
-        w.put("sub_job_id", &self.sub_job_id)?;
-        w.put("submit_by", &self.submit_by)?;
-        w.put("submittal_manager_id", &self.submittal_manager_id)?;
-        w.put("submittal_package_id", &self.submittal_package_id)?;
-        w.put("title", &self.title)?;
-        w.put("type", &self.type_)?;
-        w.put("workflow_step", &self.workflow_step)?;
-        w.put_all(&self.additional_properties)?;
+        w.put("id", &self.id);
+        w.put("actual_delivery_date", &self.actual_delivery_date);
+        w.put("bic_due_date", &self.bic_due_date);
+        w.put("confirmed_delivery_date", &self.confirmed_delivery_date);
+        w.put("closed_at", &self.closed_at);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("current_step_approvers", &self.current_step_approvers);
+        w.put("current_step_returned_date", &self.current_step_returned_date);
+        w.put("current_step_sent_date", &self.current_step_sent_date);
+        w.put("custom_textarea_1", &self.custom_textarea_1);
+        w.put("custom_textfield_1", &self.custom_textfield_1);
+        w.put("description", &self.description);
+        w.put("design_team_review_time", &self.design_team_review_time);
+        w.put("distribution_member_ids", &self.distribution_member_ids);
+        w.put("due_date", &self.due_date);
+        w.put("internal_review_time", &self.internal_review_time);
+        w.put("issue_date", &self.issue_date);
+        w.put("lead_time", &self.lead_time);
+        w.put("location_id", &self.location_id);
+        w.put("number", &self.number);
+        w.put("private", &self.private);
+        w.put("received_date", &self.received_date);
+        w.put("received_from_id", &self.received_from_id);
+        w.put("required_on_site_date", &self.required_on_site_date);
+        w.put("responsible_contractor_id", &self.responsible_contractor_id);
+        w.put("revision", &self.revision);
+        w.put("scheduled_task_key", &self.scheduled_task_key);
+        w.put("scheduled_task_id", &self.scheduled_task_id);
+        w.put("specification_section_id", &self.specification_section_id);
+        w.put("status_id", &self.status_id);
+        w.put("sub_job_id", &self.sub_job_id);
+        w.put("submit_by", &self.submit_by);
+        w.put("submittal_manager_id", &self.submittal_manager_id);
+        w.put("submittal_package_id", &self.submittal_package_id);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("workflow_step", &self.workflow_step);
+        w.put_all(&self.additional_properties);
         w.end()
     }
 }
@@ -76220,7 +76205,7 @@ impl<'de> serde::Deserialize<'de> for SubmittalV2 {
 impl serde::Serialize for SubmittalV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -76273,13 +76258,13 @@ impl<'de> serde::Deserialize<'de> for ProjectSpecificationAreaV2_1 {
 impl serde::Serialize for ProjectSpecificationAreaV2_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("description", &self.description)?;
-        w.put("divisions_count", &self.divisions_count)?;
-        w.put("name", &self.name)?;
-        w.put("sections_count", &self.sections_count)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("description", &self.description);
+        w.put("divisions_count", &self.divisions_count);
+        w.put("name", &self.name);
+        w.put("sections_count", &self.sections_count);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -76314,7 +76299,7 @@ impl<'de> serde::Deserialize<'de> for SpecificationAreaListV2_1 {
 impl serde::Serialize for SpecificationAreaListV2_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -76348,7 +76333,7 @@ impl<'de> serde::Deserialize<'de> for SpecificationAreaV2_1 {
 impl serde::Serialize for SpecificationAreaV2_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -76389,7 +76374,7 @@ impl SpecificationSubscribers {
 impl serde::Serialize for SpecificationSubscribers {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("user_ids", &self.user_ids)?;
+        w.field("user_ids", &self.user_ids);
         w.end()
     }
 }
@@ -76423,9 +76408,9 @@ impl serde::Serialize for SpecificationConfigurationSpecificationConfigurationV2
         w.field(
             "specification_section_revisions_ordered_by_letter_first",
             &self.specification_section_revisions_ordered_by_letter_first,
-        )?;
-        w.field("specification_by_area", &self.specification_by_area)?;
-        w.field("specification_subscribers", &self.specification_subscribers)?;
+        );
+        w.field("specification_by_area", &self.specification_by_area);
+        w.field("specification_subscribers", &self.specification_subscribers);
         w.end()
     }
 }
@@ -76469,9 +76454,9 @@ impl serde::Serialize for SpecificationConfigurationV2_1DataSettings {
         w.put(
             "specification_revisions_ordered_by_letter_first",
             &self.specification_revisions_ordered_by_letter_first,
-        )?;
-        w.put("specification_by_area_enabled", &self.specification_by_area_enabled)?;
-        w.put("specification_by_area_editable", &self.specification_by_area_editable)?;
+        );
+        w.put("specification_by_area_enabled", &self.specification_by_area_enabled);
+        w.put("specification_by_area_editable", &self.specification_by_area_editable);
         w.end()
     }
 }
@@ -76517,11 +76502,11 @@ impl<'de> serde::Deserialize<'de> for PotentialDistributionMemberV2_1 {
 impl serde::Serialize for PotentialDistributionMemberV2_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("locale", &self.locale)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("company_name", &self.company_name);
+        w.put("locale", &self.locale);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -76556,7 +76541,7 @@ for SpecificationConfigurationV2_1DataSpecificationSubscribers {
 impl serde::Serialize for SpecificationConfigurationV2_1DataSpecificationSubscribers {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("users", &self.users)?;
+        w.put("users", &self.users);
         w.end()
     }
 }
@@ -76593,8 +76578,8 @@ impl<'de> serde::Deserialize<'de> for SpecificationConfigurationV2_1Data {
 impl serde::Serialize for SpecificationConfigurationV2_1Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("settings", &self.settings)?;
-        w.put("specification_subscribers", &self.specification_subscribers)?;
+        w.put("settings", &self.settings);
+        w.put("specification_subscribers", &self.specification_subscribers);
         w.end()
     }
 }
@@ -76627,7 +76612,7 @@ impl<'de> serde::Deserialize<'de> for SpecificationConfigurationV2_1 {
 impl serde::Serialize for SpecificationConfigurationV2_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -76669,10 +76654,10 @@ impl<'de> serde::Deserialize<'de> for DistributionGroupV2_1 {
 impl serde::Serialize for DistributionGroupV2_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("users", &self.users)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("users", &self.users);
         w.end()
     }
 }
@@ -76705,7 +76690,7 @@ impl<'de> serde::Deserialize<'de> for DistributionGroupListV2_1 {
 impl serde::Serialize for DistributionGroupListV2_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -76738,7 +76723,7 @@ impl<'de> serde::Deserialize<'de> for PotentialDistributionMemberListV2_1 {
 impl serde::Serialize for PotentialDistributionMemberListV2_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }

@@ -42,10 +42,10 @@ impl<'de> serde::Deserialize<'de> for State {
 impl serde::Serialize for State {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("color", &self.color)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("abbreviation", &self.abbreviation);
+        w.put("color", &self.color);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -91,13 +91,13 @@ impl<'de> serde::Deserialize<'de> for WorkDays {
 impl serde::Serialize for WorkDays {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("0", &self._0)?;
-        w.put("1", &self._1)?;
-        w.put("2", &self._2)?;
-        w.put("3", &self._3)?;
-        w.put("4", &self._4)?;
-        w.put("5", &self._5)?;
-        w.put("6", &self._6)?;
+        w.put("0", &self._0);
+        w.put("1", &self._1);
+        w.put("2", &self._2);
+        w.put("3", &self._3);
+        w.put("4", &self._4);
+        w.put("5", &self._5);
+        w.put("6", &self._6);
         w.end()
     }
 }
@@ -179,23 +179,23 @@ impl<'de> serde::Deserialize<'de> for Assignment2 {
 impl serde::Serialize for Assignment2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("assignment_status", &self.assignment_status)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("end_day", &self.end_day)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("procore_project_id", &self.procore_project_id)?;
-        w.put("category_name", &self.category_name)?;
-        w.put("category_id", &self.category_id)?;
-        w.put("subcategory_name", &self.subcategory_name)?;
-        w.put("subcategory_id", &self.subcategory_id)?;
-        w.put("start_time", &self.start_time)?;
-        w.put("end_time", &self.end_time)?;
-        w.put("work_days", &self.work_days)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("assignment_status", &self.assignment_status);
+        w.put("start_day", &self.start_day);
+        w.put("end_day", &self.end_day);
+        w.put("project_name", &self.project_name);
+        w.put("project_number", &self.project_number);
+        w.put("project_id", &self.project_id);
+        w.put("procore_project_id", &self.procore_project_id);
+        w.put("category_name", &self.category_name);
+        w.put("category_id", &self.category_id);
+        w.put("subcategory_name", &self.subcategory_name);
+        w.put("subcategory_id", &self.subcategory_id);
+        w.put("start_time", &self.start_time);
+        w.put("end_time", &self.end_time);
+        w.put("work_days", &self.work_days);
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -247,13 +247,13 @@ impl<'de> serde::Deserialize<'de> for Timeoff {
 impl serde::Serialize for Timeoff {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("reason", &self.reason)?;
-        w.put("is_paid", &self.is_paid)?;
-        w.put("repeat", &self.repeat)?;
-        w.put("start_time", &self.start_time)?;
-        w.put("end_time", &self.end_time)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("end_day", &self.end_day)?;
+        w.put("reason", &self.reason);
+        w.put("is_paid", &self.is_paid);
+        w.put("repeat", &self.repeat);
+        w.put("start_time", &self.start_time);
+        w.put("end_time", &self.end_time);
+        w.put("start_day", &self.start_day);
+        w.put("end_day", &self.end_day);
         w.end()
     }
 }
@@ -308,14 +308,14 @@ impl<'de> serde::Deserialize<'de> for CompanyAssignment {
 impl serde::Serialize for CompanyAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("person_id", &self.person_id)?;
-        w.put("person_name", &self.person_name)?;
-        w.put("employee_number", &self.employee_number)?;
-        w.put("job_title_name", &self.job_title_name)?;
-        w.put("job_title_id", &self.job_title_id)?;
-        w.put("job_title_color", &self.job_title_color)?;
-        w.put("assignments", &self.assignments)?;
-        w.put("timeoff", &self.timeoff)?;
+        w.put("person_id", &self.person_id);
+        w.put("person_name", &self.person_name);
+        w.put("employee_number", &self.employee_number);
+        w.put("job_title_name", &self.job_title_name);
+        w.put("job_title_id", &self.job_title_id);
+        w.put("job_title_color", &self.job_title_color);
+        w.put("assignments", &self.assignments);
+        w.put("timeoff", &self.timeoff);
         w.end()
     }
 }
@@ -356,9 +356,9 @@ impl<'de> serde::Deserialize<'de> for Assignment {
 impl serde::Serialize for Assignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("possible_pages", &self.possible_pages)?;
-        w.put("current_page", &self.current_page)?;
-        w.put("data", &self.data)?;
+        w.put("possible_pages", &self.possible_pages);
+        w.put("current_page", &self.current_page);
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -429,19 +429,19 @@ impl<'de> serde::Deserialize<'de> for Group {
 impl serde::Serialize for Group {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("timezone", &self.timezone)?;
-        w.put("color", &self.color)?;
-        w.put("address_1", &self.address_1)?;
-        w.put("address_2", &self.address_2)?;
-        w.put("city_town", &self.city_town)?;
-        w.put("state_province", &self.state_province)?;
-        w.put("zipcode", &self.zipcode)?;
-        w.put("country", &self.country)?;
-        w.put("contact_name", &self.contact_name)?;
-        w.put("contact_number", &self.contact_number)?;
-        w.put("contact_email", &self.contact_email)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("timezone", &self.timezone);
+        w.put("color", &self.color);
+        w.put("address_1", &self.address_1);
+        w.put("address_2", &self.address_2);
+        w.put("city_town", &self.city_town);
+        w.put("state_province", &self.state_province);
+        w.put("zipcode", &self.zipcode);
+        w.put("country", &self.country);
+        w.put("contact_name", &self.contact_name);
+        w.put("contact_number", &self.contact_number);
+        w.put("contact_email", &self.contact_email);
         w.end()
     }
 }
@@ -559,18 +559,18 @@ impl NewCompanyGroup {
 impl serde::Serialize for NewCompanyGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("timezone", &self.timezone)?;
-        w.optional("color", &self.color)?;
-        w.optional("address_1", &self.address_1)?;
-        w.optional("address_2", &self.address_2)?;
-        w.optional("city_town", &self.city_town)?;
-        w.optional("state_province", &self.state_province)?;
-        w.optional("zipcode", &self.zipcode)?;
-        w.optional("country", &self.country)?;
-        w.optional("contact_name", &self.contact_name)?;
-        w.optional("contact_phone", &self.contact_phone)?;
-        w.optional("contact_email", &self.contact_email)?;
+        w.field("name", &self.name);
+        w.field("timezone", &self.timezone);
+        w.optional("color", &self.color);
+        w.optional("address_1", &self.address_1);
+        w.optional("address_2", &self.address_2);
+        w.optional("city_town", &self.city_town);
+        w.optional("state_province", &self.state_province);
+        w.optional("zipcode", &self.zipcode);
+        w.optional("country", &self.country);
+        w.optional("contact_name", &self.contact_name);
+        w.optional("contact_phone", &self.contact_phone);
+        w.optional("contact_email", &self.contact_email);
         w.end()
     }
 }
@@ -661,9 +661,9 @@ impl<'de> serde::Deserialize<'de> for TagInstance {
 impl serde::Serialize for TagInstance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("tag_id", &self.tag_id)?;
-        w.put("expr_date", &self.expr_date)?;
+        w.put("id", &self.id);
+        w.put("tag_id", &self.tag_id);
+        w.put("expr_date", &self.expr_date);
         w.end()
     }
 }
@@ -785,36 +785,36 @@ impl<'de> serde::Deserialize<'de> for CompanyPerson {
 impl serde::Serialize for CompanyPerson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("is_user", &self.is_user)?;
-        w.put("is_assignable", &self.is_assignable)?;
-        w.put("status", &self.status)?;
-        w.put("email", &self.email)?;
-        w.put("phone", &self.phone)?;
-        w.put("can_recieve_email", &self.can_recieve_email)?;
-        w.put("can_recieve_sms", &self.can_recieve_sms)?;
-        w.put("group_ids", &self.group_ids)?;
-        w.put("job_title_id", &self.job_title_id)?;
-        w.put("hourly_wage", &self.hourly_wage)?;
-        w.put("employee_number", &self.employee_number)?;
-        w.put("hired_date", &self.hired_date)?;
-        w.put("dob", &self.dob)?;
-        w.put("is_male", &self.is_male)?;
-        w.put("address_1", &self.address_1)?;
-        w.put("address_2", &self.address_2)?;
-        w.put("city_town", &self.city_town)?;
-        w.put("state_province", &self.state_province)?;
-        w.put("zipcode", &self.zipcode)?;
-        w.put("country", &self.country)?;
-        w.put("emergency_contact_name", &self.emergency_contact_name)?;
-        w.put("emergency_contact_number", &self.emergency_contact_number)?;
-        w.put("emergency_contact_email", &self.emergency_contact_email)?;
-        w.put("emergency_contact_relation", &self.emergency_contact_relation)?;
-        w.put("tag_instances", &self.tag_instances)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("company_id", &self.company_id);
+        w.put("is_user", &self.is_user);
+        w.put("is_assignable", &self.is_assignable);
+        w.put("status", &self.status);
+        w.put("email", &self.email);
+        w.put("phone", &self.phone);
+        w.put("can_recieve_email", &self.can_recieve_email);
+        w.put("can_recieve_sms", &self.can_recieve_sms);
+        w.put("group_ids", &self.group_ids);
+        w.put("job_title_id", &self.job_title_id);
+        w.put("hourly_wage", &self.hourly_wage);
+        w.put("employee_number", &self.employee_number);
+        w.put("hired_date", &self.hired_date);
+        w.put("dob", &self.dob);
+        w.put("is_male", &self.is_male);
+        w.put("address_1", &self.address_1);
+        w.put("address_2", &self.address_2);
+        w.put("city_town", &self.city_town);
+        w.put("state_province", &self.state_province);
+        w.put("zipcode", &self.zipcode);
+        w.put("country", &self.country);
+        w.put("emergency_contact_name", &self.emergency_contact_name);
+        w.put("emergency_contact_number", &self.emergency_contact_number);
+        w.put("emergency_contact_email", &self.emergency_contact_email);
+        w.put("emergency_contact_relation", &self.emergency_contact_relation);
+        w.put("tag_instances", &self.tag_instances);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -918,13 +918,13 @@ impl<'de> serde::Deserialize<'de> for CompanyJobTitle {
 impl serde::Serialize for CompanyJobTitle {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("group_ids", &self.group_ids)?;
-        w.put("globally_accessible", &self.globally_accessible)?;
-        w.put("color", &self.color)?;
-        w.put("type", &self.type_)?;
-        w.put("hourly_rate", &self.hourly_rate)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("group_ids", &self.group_ids);
+        w.put("globally_accessible", &self.globally_accessible);
+        w.put("color", &self.color);
+        w.put("type", &self.type_);
+        w.put("hourly_rate", &self.hourly_rate);
         w.end()
     }
 }
@@ -1015,8 +1015,8 @@ impl<'de> serde::Deserialize<'de> for ProjectRole2 {
 impl serde::Serialize for ProjectRole2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("person_id", &self.person_id)?;
-        w.put("job_title_id", &self.job_title_id)?;
+        w.put("person_id", &self.person_id);
+        w.put("job_title_id", &self.job_title_id);
         w.end()
     }
 }
@@ -1053,8 +1053,8 @@ impl<'de> serde::Deserialize<'de> for ProjectCategory {
 impl serde::Serialize for ProjectCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("subcategories", &self.subcategories)?;
+        w.put("name", &self.name);
+        w.put("subcategories", &self.subcategories);
         w.end()
     }
 }
@@ -1088,7 +1088,7 @@ impl<'de> serde::Deserialize<'de> for ProjectTagInstance {
 impl serde::Serialize for ProjectTagInstance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("tag_id", &self.tag_id)?;
+        w.put("tag_id", &self.tag_id);
         w.end()
     }
 }
@@ -1125,8 +1125,8 @@ impl<'de> serde::Deserialize<'de> for WageOverride {
 impl serde::Serialize for WageOverride {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("job_title_id", &self.job_title_id)?;
-        w.put("rate", &self.rate)?;
+        w.put("job_title_id", &self.job_title_id);
+        w.put("rate", &self.rate);
         w.end()
     }
 }
@@ -1248,36 +1248,36 @@ impl<'de> serde::Deserialize<'de> for Project {
 impl serde::Serialize for Project {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("status", &self.status)?;
-        w.put("start_date", &self.start_date)?;
-        w.put("est_end_date", &self.est_end_date)?;
-        w.put("closed_date", &self.closed_date)?;
-        w.put("timezone", &self.timezone)?;
-        w.put("color", &self.color)?;
-        w.put("daily_start_time", &self.daily_start_time)?;
-        w.put("daily_end_time", &self.daily_end_time)?;
-        w.put("bid_rate", &self.bid_rate)?;
-        w.put("percent_complete", &self.percent_complete)?;
-        w.put("customer_name", &self.customer_name)?;
-        w.put("project_type", &self.project_type)?;
-        w.put("address_1", &self.address_1)?;
-        w.put("address_2", &self.address_2)?;
-        w.put("city_town", &self.city_town)?;
-        w.put("state_province", &self.state_province)?;
-        w.put("zipcode", &self.zipcode)?;
-        w.put("country", &self.country)?;
-        w.put("stage", &self.stage)?;
-        w.put("stage_id", &self.stage_id)?;
-        w.put("group_ids", &self.group_ids)?;
-        w.put("roles", &self.roles)?;
-        w.put("categories", &self.categories)?;
-        w.put("tag_instances", &self.tag_instances)?;
-        w.put("wage_overrides", &self.wage_overrides)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("project_number", &self.project_number);
+        w.put("status", &self.status);
+        w.put("start_date", &self.start_date);
+        w.put("est_end_date", &self.est_end_date);
+        w.put("closed_date", &self.closed_date);
+        w.put("timezone", &self.timezone);
+        w.put("color", &self.color);
+        w.put("daily_start_time", &self.daily_start_time);
+        w.put("daily_end_time", &self.daily_end_time);
+        w.put("bid_rate", &self.bid_rate);
+        w.put("percent_complete", &self.percent_complete);
+        w.put("customer_name", &self.customer_name);
+        w.put("project_type", &self.project_type);
+        w.put("address_1", &self.address_1);
+        w.put("address_2", &self.address_2);
+        w.put("city_town", &self.city_town);
+        w.put("state_province", &self.state_province);
+        w.put("zipcode", &self.zipcode);
+        w.put("country", &self.country);
+        w.put("stage", &self.stage);
+        w.put("stage_id", &self.stage_id);
+        w.put("group_ids", &self.group_ids);
+        w.put("roles", &self.roles);
+        w.put("categories", &self.categories);
+        w.put("tag_instances", &self.tag_instances);
+        w.put("wage_overrides", &self.wage_overrides);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -1323,11 +1323,11 @@ impl<'de> serde::Deserialize<'de> for LookAheadAssignment {
 impl serde::Serialize for LookAheadAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("end_day", &self.end_day)?;
-        w.put("duration", &self.duration)?;
+        w.put("project_name", &self.project_name);
+        w.put("project_number", &self.project_number);
+        w.put("start_day", &self.start_day);
+        w.put("end_day", &self.end_day);
+        w.put("duration", &self.duration);
         w.end()
     }
 }
@@ -1377,12 +1377,12 @@ impl<'de> serde::Deserialize<'de> for LookAhead {
 impl serde::Serialize for LookAhead {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("available_after", &self.available_after)?;
-        w.put("employee_number", &self.employee_number)?;
-        w.put("name", &self.name)?;
-        w.put("job_title_id", &self.job_title_id)?;
-        w.put("job_title_name", &self.job_title_name)?;
-        w.put("assignments", &self.assignments)?;
+        w.put("available_after", &self.available_after);
+        w.put("employee_number", &self.employee_number);
+        w.put("name", &self.name);
+        w.put("job_title_id", &self.job_title_id);
+        w.put("job_title_name", &self.job_title_name);
+        w.put("assignments", &self.assignments);
         w.end()
     }
 }
@@ -1423,9 +1423,9 @@ impl<'de> serde::Deserialize<'de> for TagActionTag {
 impl serde::Serialize for TagActionTag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("expr_date", &self.expr_date)?;
+        w.put("name", &self.name);
+        w.put("abbreviation", &self.abbreviation);
+        w.put("expr_date", &self.expr_date);
         w.end()
     }
 }
@@ -1468,10 +1468,10 @@ impl<'de> serde::Deserialize<'de> for TagAction {
 impl serde::Serialize for TagAction {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("person_name", &self.person_name)?;
-        w.put("employee_number", &self.employee_number)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("tag", &self.tag)?;
+        w.put("person_name", &self.person_name);
+        w.put("employee_number", &self.employee_number);
+        w.put("job_title", &self.job_title);
+        w.put("tag", &self.tag);
         w.end()
     }
 }
@@ -1547,21 +1547,21 @@ impl<'de> serde::Deserialize<'de> for CompanyResourceRequest {
 impl serde::Serialize for CompanyResourceRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("creator_id", &self.creator_id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("end_day", &self.end_day)?;
-        w.put("start_time", &self.start_time)?;
-        w.put("end_time", &self.end_time)?;
-        w.put("percent_allocated", &self.percent_allocated)?;
-        w.put("job_title_id", &self.job_title_id)?;
-        w.put("category_id", &self.category_id)?;
-        w.put("subcategory_id", &self.subcategory_id)?;
-        w.put("state_id", &self.state_id)?;
-        w.put("work_scope_text", &self.work_scope_text)?;
-        w.put("instruction_text", &self.instruction_text)?;
-        w.put("work_days", &self.work_days)?;
+        w.put("id", &self.id);
+        w.put("creator_id", &self.creator_id);
+        w.put("project_id", &self.project_id);
+        w.put("start_day", &self.start_day);
+        w.put("end_day", &self.end_day);
+        w.put("start_time", &self.start_time);
+        w.put("end_time", &self.end_time);
+        w.put("percent_allocated", &self.percent_allocated);
+        w.put("job_title_id", &self.job_title_id);
+        w.put("category_id", &self.category_id);
+        w.put("subcategory_id", &self.subcategory_id);
+        w.put("state_id", &self.state_id);
+        w.put("work_scope_text", &self.work_scope_text);
+        w.put("instruction_text", &self.instruction_text);
+        w.put("work_days", &self.work_days);
         w.end()
     }
 }
@@ -1602,9 +1602,9 @@ impl<'de> serde::Deserialize<'de> for ResourceRequestList {
 impl serde::Serialize for ResourceRequestList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("possible_pages", &self.possible_pages)?;
-        w.put("current_page", &self.current_page)?;
-        w.put("data", &self.data)?;
+        w.put("possible_pages", &self.possible_pages);
+        w.put("current_page", &self.current_page);
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -1663,15 +1663,15 @@ impl<'de> serde::Deserialize<'de> for Tag {
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("group_ids", &self.group_ids)?;
-        w.put("globally_accessible", &self.globally_accessible)?;
-        w.put("abbreviation", &self.abbreviation)?;
-        w.put("require_expr_date", &self.require_expr_date)?;
-        w.put("expr_days_warning", &self.expr_days_warning)?;
-        w.put("color", &self.color)?;
-        w.put("categories", &self.categories)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("group_ids", &self.group_ids);
+        w.put("globally_accessible", &self.globally_accessible);
+        w.put("abbreviation", &self.abbreviation);
+        w.put("require_expr_date", &self.require_expr_date);
+        w.put("expr_days_warning", &self.expr_days_warning);
+        w.put("color", &self.color);
+        w.put("categories", &self.categories);
         w.end()
     }
 }
@@ -1752,12 +1752,12 @@ impl NewJobTitle {
 impl serde::Serialize for NewJobTitle {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("group_ids", &self.group_ids)?;
-        w.field("globally_accessible", &self.globally_accessible)?;
-        w.optional("color", &self.color)?;
-        w.optional("type", &self.type_)?;
-        w.optional("hourly_rate", &self.hourly_rate)?;
+        w.field("name", &self.name);
+        w.field("group_ids", &self.group_ids);
+        w.field("globally_accessible", &self.globally_accessible);
+        w.optional("color", &self.color);
+        w.optional("type", &self.type_);
+        w.optional("hourly_rate", &self.hourly_rate);
         w.end()
     }
 }
@@ -1831,11 +1831,11 @@ impl NewCompanyJobTitle {
 impl serde::Serialize for NewCompanyJobTitle {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("globally_accessible", &self.globally_accessible)?;
-        w.optional("color", &self.color)?;
-        w.field("type", &self.type_)?;
-        w.optional("hourly_rate", &self.hourly_rate)?;
+        w.field("name", &self.name);
+        w.optional("globally_accessible", &self.globally_accessible);
+        w.optional("color", &self.color);
+        w.field("type", &self.type_);
+        w.optional("hourly_rate", &self.hourly_rate);
         w.end()
     }
 }
@@ -1860,7 +1860,7 @@ impl NewGroup {
 impl serde::Serialize for NewGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("group_id", &self.group_id)?;
+        w.field("group_id", &self.group_id);
         w.end()
     }
 }
@@ -1895,7 +1895,7 @@ impl<'de> serde::Deserialize<'de> for TagGroup {
 impl serde::Serialize for TagGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("group_ids", &self.group_ids)?;
+        w.put("group_ids", &self.group_ids);
         w.end()
     }
 }
@@ -1952,8 +1952,8 @@ impl PersonTagInstance {
 impl serde::Serialize for PersonTagInstance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("tag_id", &self.tag_id)?;
-        w.optional("expr_date", &self.expr_date)?;
+        w.optional("tag_id", &self.tag_id);
+        w.optional("expr_date", &self.expr_date);
         w.end()
     }
 }
@@ -2243,39 +2243,39 @@ impl NewCompanyPerson2 {
 impl serde::Serialize for NewCompanyPerson2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("first_name", &self.first_name)?;
-        w.field("last_name", &self.last_name)?;
-        w.field("is_user", &self.is_user)?;
-        w.field("is_assignable", &self.is_assignable)?;
-        w.field("status", &self.status)?;
-        w.field("group_ids", &self.group_ids)?;
-        w.optional("email", &self.email)?;
-        w.optional("permission_level_id", &self.permission_level_id)?;
-        w.optional("no_invite", &self.no_invite)?;
-        w.optional("password", &self.password)?;
-        w.optional("notification_profile_id", &self.notification_profile_id)?;
-        w.optional("phone", &self.phone)?;
-        w.optional("can_receive_sms", &self.can_receive_sms)?;
-        w.optional("can_receive_email", &self.can_receive_email)?;
-        w.optional("can_receive_mobile", &self.can_receive_mobile)?;
-        w.optional("address_1", &self.address_1)?;
-        w.optional("address_2", &self.address_2)?;
-        w.optional("city_town", &self.city_town)?;
-        w.optional("state_province", &self.state_province)?;
-        w.optional("zipcode", &self.zipcode)?;
-        w.optional("country", &self.country)?;
-        w.optional("job_title_id", &self.job_title_id)?;
-        w.optional("hourly_wage", &self.hourly_wage)?;
-        w.optional("employee_number", &self.employee_number)?;
-        w.optional("emergency_contact_name", &self.emergency_contact_name)?;
-        w.optional("emergency_contact_number", &self.emergency_contact_number)?;
-        w.optional("emergency_contact_email", &self.emergency_contact_email)?;
-        w.optional("emergency_contact_relation", &self.emergency_contact_relation)?;
-        w.optional("dob", &self.dob)?;
-        w.optional("hired_date", &self.hired_date)?;
-        w.optional("is_male", &self.is_male)?;
-        w.optional("language", &self.language)?;
-        w.optional("tag_instances", &self.tag_instances)?;
+        w.field("first_name", &self.first_name);
+        w.field("last_name", &self.last_name);
+        w.field("is_user", &self.is_user);
+        w.field("is_assignable", &self.is_assignable);
+        w.field("status", &self.status);
+        w.field("group_ids", &self.group_ids);
+        w.optional("email", &self.email);
+        w.optional("permission_level_id", &self.permission_level_id);
+        w.optional("no_invite", &self.no_invite);
+        w.optional("password", &self.password);
+        w.optional("notification_profile_id", &self.notification_profile_id);
+        w.optional("phone", &self.phone);
+        w.optional("can_receive_sms", &self.can_receive_sms);
+        w.optional("can_receive_email", &self.can_receive_email);
+        w.optional("can_receive_mobile", &self.can_receive_mobile);
+        w.optional("address_1", &self.address_1);
+        w.optional("address_2", &self.address_2);
+        w.optional("city_town", &self.city_town);
+        w.optional("state_province", &self.state_province);
+        w.optional("zipcode", &self.zipcode);
+        w.optional("country", &self.country);
+        w.optional("job_title_id", &self.job_title_id);
+        w.optional("hourly_wage", &self.hourly_wage);
+        w.optional("employee_number", &self.employee_number);
+        w.optional("emergency_contact_name", &self.emergency_contact_name);
+        w.optional("emergency_contact_number", &self.emergency_contact_number);
+        w.optional("emergency_contact_email", &self.emergency_contact_email);
+        w.optional("emergency_contact_relation", &self.emergency_contact_relation);
+        w.optional("dob", &self.dob);
+        w.optional("hired_date", &self.hired_date);
+        w.optional("is_male", &self.is_male);
+        w.optional("language", &self.language);
+        w.optional("tag_instances", &self.tag_instances);
         w.end()
     }
 }
@@ -2559,35 +2559,35 @@ impl NewCompanyPerson3 {
 impl serde::Serialize for NewCompanyPerson3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("first_name", &self.first_name)?;
-        w.optional("last_name", &self.last_name)?;
-        w.optional("is_assignable", &self.is_assignable)?;
-        w.optional("status", &self.status)?;
-        w.optional("group_ids", &self.group_ids)?;
-        w.optional("email", &self.email)?;
-        w.optional("permission_level_id", &self.permission_level_id)?;
-        w.optional("notification_profile_id", &self.notification_profile_id)?;
-        w.optional("phone", &self.phone)?;
-        w.optional("can_receive_sms", &self.can_receive_sms)?;
-        w.optional("can_receive_email", &self.can_receive_email)?;
-        w.optional("can_receive_mobile", &self.can_receive_mobile)?;
-        w.optional("address_1", &self.address_1)?;
-        w.optional("address_2", &self.address_2)?;
-        w.optional("city_town", &self.city_town)?;
-        w.optional("state_province", &self.state_province)?;
-        w.optional("zipcode", &self.zipcode)?;
-        w.optional("country", &self.country)?;
-        w.optional("job_title_id", &self.job_title_id)?;
-        w.optional("hourly_wage", &self.hourly_wage)?;
-        w.optional("employee_number", &self.employee_number)?;
-        w.optional("emergency_contact_name", &self.emergency_contact_name)?;
-        w.optional("emergency_contact_number", &self.emergency_contact_number)?;
-        w.optional("emergency_contact_email", &self.emergency_contact_email)?;
-        w.optional("emergency_contact_relation", &self.emergency_contact_relation)?;
-        w.optional("dob", &self.dob)?;
-        w.optional("hired_date", &self.hired_date)?;
-        w.optional("is_male", &self.is_male)?;
-        w.optional("language", &self.language)?;
+        w.optional("first_name", &self.first_name);
+        w.optional("last_name", &self.last_name);
+        w.optional("is_assignable", &self.is_assignable);
+        w.optional("status", &self.status);
+        w.optional("group_ids", &self.group_ids);
+        w.optional("email", &self.email);
+        w.optional("permission_level_id", &self.permission_level_id);
+        w.optional("notification_profile_id", &self.notification_profile_id);
+        w.optional("phone", &self.phone);
+        w.optional("can_receive_sms", &self.can_receive_sms);
+        w.optional("can_receive_email", &self.can_receive_email);
+        w.optional("can_receive_mobile", &self.can_receive_mobile);
+        w.optional("address_1", &self.address_1);
+        w.optional("address_2", &self.address_2);
+        w.optional("city_town", &self.city_town);
+        w.optional("state_province", &self.state_province);
+        w.optional("zipcode", &self.zipcode);
+        w.optional("country", &self.country);
+        w.optional("job_title_id", &self.job_title_id);
+        w.optional("hourly_wage", &self.hourly_wage);
+        w.optional("employee_number", &self.employee_number);
+        w.optional("emergency_contact_name", &self.emergency_contact_name);
+        w.optional("emergency_contact_number", &self.emergency_contact_number);
+        w.optional("emergency_contact_email", &self.emergency_contact_email);
+        w.optional("emergency_contact_relation", &self.emergency_contact_relation);
+        w.optional("dob", &self.dob);
+        w.optional("hired_date", &self.hired_date);
+        w.optional("is_male", &self.is_male);
+        w.optional("language", &self.language);
         w.end()
     }
 }
@@ -2675,25 +2675,25 @@ impl<'de> serde::Deserialize<'de> for AssignmentItem2 {
 impl serde::Serialize for AssignmentItem2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("start_time", &self.start_time)?;
-        w.put("end_day", &self.end_day)?;
-        w.put("end_time", &self.end_time)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("state", &self.state)?;
-        w.put("person_id", &self.person_id)?;
-        w.put("person_name", &self.person_name)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("project_color", &self.project_color)?;
-        w.put("job_number", &self.job_number)?;
-        w.put("category_name", &self.category_name)?;
-        w.put("category_id", &self.category_id)?;
-        w.put("subcategory_name", &self.subcategory_name)?;
-        w.put("subcategory_id", &self.subcategory_id)?;
-        w.put("work_days", &self.work_days)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("start_day", &self.start_day);
+        w.put("start_time", &self.start_time);
+        w.put("end_day", &self.end_day);
+        w.put("end_time", &self.end_time);
+        w.put("updated_at", &self.updated_at);
+        w.put("state", &self.state);
+        w.put("person_id", &self.person_id);
+        w.put("person_name", &self.person_name);
+        w.put("project_id", &self.project_id);
+        w.put("project_name", &self.project_name);
+        w.put("project_color", &self.project_color);
+        w.put("job_number", &self.job_number);
+        w.put("category_name", &self.category_name);
+        w.put("category_id", &self.category_id);
+        w.put("subcategory_name", &self.subcategory_name);
+        w.put("subcategory_id", &self.subcategory_id);
+        w.put("work_days", &self.work_days);
         w.end()
     }
 }
@@ -2728,7 +2728,7 @@ impl<'de> serde::Deserialize<'de> for PersonAssignment {
 impl serde::Serialize for PersonAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -2802,20 +2802,20 @@ impl<'de> serde::Deserialize<'de> for AssignmentHistory {
 impl serde::Serialize for AssignmentHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("person_name", &self.person_name)?;
-        w.put("employee_number", &self.employee_number)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("end_day", &self.end_day)?;
-        w.put("start_time", &self.start_time)?;
-        w.put("end_time", &self.end_time)?;
-        w.put("cost_code_name", &self.cost_code_name)?;
-        w.put("cost_code_id", &self.cost_code_id)?;
-        w.put("label_name", &self.label_name)?;
-        w.put("label_id", &self.label_id)?;
-        w.put("duration", &self.duration)?;
+        w.put("person_name", &self.person_name);
+        w.put("employee_number", &self.employee_number);
+        w.put("job_title", &self.job_title);
+        w.put("project_name", &self.project_name);
+        w.put("project_number", &self.project_number);
+        w.put("start_day", &self.start_day);
+        w.put("end_day", &self.end_day);
+        w.put("start_time", &self.start_time);
+        w.put("end_time", &self.end_time);
+        w.put("cost_code_name", &self.cost_code_name);
+        w.put("cost_code_id", &self.cost_code_id);
+        w.put("label_name", &self.label_name);
+        w.put("label_id", &self.label_id);
+        w.put("duration", &self.duration);
         w.end()
     }
 }
@@ -2849,8 +2849,8 @@ impl NewPersonTag {
 impl serde::Serialize for NewPersonTag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("tag_id", &self.tag_id)?;
-        w.optional("expr_date", &self.expr_date)?;
+        w.field("tag_id", &self.tag_id);
+        w.optional("expr_date", &self.expr_date);
         w.end()
     }
 }
@@ -2947,9 +2947,9 @@ impl<'de> serde::Deserialize<'de> for Instance {
 impl serde::Serialize for Instance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("end_day", &self.end_day)?;
+        w.put("id", &self.id);
+        w.put("start_day", &self.start_day);
+        w.put("end_day", &self.end_day);
         w.end()
     }
 }
@@ -3026,21 +3026,21 @@ impl<'de> serde::Deserialize<'de> for TimeOff {
 impl serde::Serialize for TimeOff {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("person_id", &self.person_id)?;
-        w.put("company_id", &self.company_id)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("end_day", &self.end_day)?;
-        w.put("is_paid", &self.is_paid)?;
-        w.put("reason", &self.reason)?;
-        w.put("repeat", &self.repeat)?;
-        w.put("repeat_end_day", &self.repeat_end_day)?;
-        w.put("cadence", &self.cadence)?;
-        w.put("apply_to_saturday", &self.apply_to_saturday)?;
-        w.put("apply_to_sunday", &self.apply_to_sunday)?;
-        w.put("batch_start_time", &self.batch_start_time)?;
-        w.put("batch_end_time", &self.batch_end_time)?;
-        w.put("instances", &self.instances)?;
+        w.put("id", &self.id);
+        w.put("person_id", &self.person_id);
+        w.put("company_id", &self.company_id);
+        w.put("start_day", &self.start_day);
+        w.put("end_day", &self.end_day);
+        w.put("is_paid", &self.is_paid);
+        w.put("reason", &self.reason);
+        w.put("repeat", &self.repeat);
+        w.put("repeat_end_day", &self.repeat_end_day);
+        w.put("cadence", &self.cadence);
+        w.put("apply_to_saturday", &self.apply_to_saturday);
+        w.put("apply_to_sunday", &self.apply_to_sunday);
+        w.put("batch_start_time", &self.batch_start_time);
+        w.put("batch_end_time", &self.batch_end_time);
+        w.put("instances", &self.instances);
         w.end()
     }
 }
@@ -3084,10 +3084,10 @@ impl<'de> serde::Deserialize<'de> for Pagination {
 impl serde::Serialize for Pagination {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("limit", &self.limit)?;
-        w.put("next_starting_after", &self.next_starting_after)?;
-        w.put("previous_starting_before", &self.previous_starting_before)?;
-        w.put("total_possible", &self.total_possible)?;
+        w.put("limit", &self.limit);
+        w.put("next_starting_after", &self.next_starting_after);
+        w.put("previous_starting_before", &self.previous_starting_before);
+        w.put("total_possible", &self.total_possible);
         w.end()
     }
 }
@@ -3125,8 +3125,8 @@ impl<'de> serde::Deserialize<'de> for TimeOffList {
 impl serde::Serialize for TimeOffList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
-        w.put("pagination", &self.pagination)?;
+        w.put("data", &self.data);
+        w.put("pagination", &self.pagination);
         w.end()
     }
 }
@@ -3258,17 +3258,17 @@ impl PersonTimeOff {
 impl serde::Serialize for PersonTimeOff {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("start_day", &self.start_day)?;
-        w.field("end_day", &self.end_day)?;
-        w.optional("apply_to_saturday", &self.apply_to_saturday)?;
-        w.optional("apply_to_sunday", &self.apply_to_sunday)?;
-        w.optional("is_paid", &self.is_paid)?;
-        w.optional("reason", &self.reason)?;
-        w.optional("repeat", &self.repeat)?;
-        w.optional("batch_start_time", &self.batch_start_time)?;
-        w.optional("batch_end_time", &self.batch_end_time)?;
-        w.optional("cadence", &self.cadence)?;
-        w.optional("repeat_end_day", &self.repeat_end_day)?;
+        w.field("start_day", &self.start_day);
+        w.field("end_day", &self.end_day);
+        w.optional("apply_to_saturday", &self.apply_to_saturday);
+        w.optional("apply_to_sunday", &self.apply_to_sunday);
+        w.optional("is_paid", &self.is_paid);
+        w.optional("reason", &self.reason);
+        w.optional("repeat", &self.repeat);
+        w.optional("batch_start_time", &self.batch_start_time);
+        w.optional("batch_end_time", &self.batch_end_time);
+        w.optional("cadence", &self.cadence);
+        w.optional("repeat_end_day", &self.repeat_end_day);
         w.end()
     }
 }
@@ -3302,7 +3302,7 @@ impl<'de> serde::Deserialize<'de> for TimeOffDetail {
 impl serde::Serialize for TimeOffDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -3397,14 +3397,14 @@ impl TimeOffUpdate {
 impl serde::Serialize for TimeOffUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("start_day", &self.start_day)?;
-        w.optional("end_day", &self.end_day)?;
-        w.optional("apply_to_saturday", &self.apply_to_saturday)?;
-        w.optional("apply_to_sunday", &self.apply_to_sunday)?;
-        w.optional("is_paid", &self.is_paid)?;
-        w.optional("reason", &self.reason)?;
-        w.optional("batch_start_time", &self.batch_start_time)?;
-        w.optional("batch_end_time", &self.batch_end_time)?;
+        w.optional("start_day", &self.start_day);
+        w.optional("end_day", &self.end_day);
+        w.optional("apply_to_saturday", &self.apply_to_saturday);
+        w.optional("apply_to_sunday", &self.apply_to_sunday);
+        w.optional("is_paid", &self.is_paid);
+        w.optional("reason", &self.reason);
+        w.optional("batch_start_time", &self.batch_start_time);
+        w.optional("batch_end_time", &self.batch_end_time);
         w.end()
     }
 }
@@ -3456,10 +3456,10 @@ impl PersonUser {
 impl serde::Serialize for PersonUser {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("permission_level_id", &self.permission_level_id)?;
-        w.optional("email", &self.email)?;
-        w.optional("password", &self.password)?;
-        w.optional("no_invite", &self.no_invite)?;
+        w.field("permission_level_id", &self.permission_level_id);
+        w.optional("email", &self.email);
+        w.optional("password", &self.password);
+        w.optional("no_invite", &self.no_invite);
         w.end()
     }
 }
@@ -3511,7 +3511,7 @@ impl NewCompanyProjectTagInstance {
 impl serde::Serialize for NewCompanyProjectTagInstance {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("tag_id", &self.tag_id)?;
+        w.optional("tag_id", &self.tag_id);
         w.end()
     }
 }
@@ -3551,8 +3551,8 @@ impl NewCompanyProjectCategory {
 impl serde::Serialize for NewCompanyProjectCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("subcategories", &self.subcategories)?;
+        w.optional("name", &self.name);
+        w.optional("subcategories", &self.subcategories);
         w.end()
     }
 }
@@ -3592,8 +3592,8 @@ impl ProjectWageOverride {
 impl serde::Serialize for ProjectWageOverride {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("job_title_id", &self.job_title_id)?;
-        w.optional("rate", &self.rate)?;
+        w.optional("job_title_id", &self.job_title_id);
+        w.optional("rate", &self.rate);
         w.end()
     }
 }
@@ -3633,8 +3633,8 @@ impl NewCompanyProjectRole {
 impl serde::Serialize for NewCompanyProjectRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("person_id", &self.person_id)?;
-        w.optional("job_title_id", &self.job_title_id)?;
+        w.optional("person_id", &self.person_id);
+        w.optional("job_title_id", &self.job_title_id);
         w.end()
     }
 }
@@ -3867,31 +3867,31 @@ impl NewCompanyProject {
 impl serde::Serialize for NewCompanyProject {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("status", &self.status)?;
-        w.field("group_ids", &self.group_ids)?;
-        w.optional("start_date", &self.start_date)?;
-        w.optional("timezone", &self.timezone)?;
-        w.optional("color", &self.color)?;
-        w.optional("daily_start_time", &self.daily_start_time)?;
-        w.optional("daily_end_time", &self.daily_end_time)?;
-        w.optional("project_number", &self.project_number)?;
-        w.optional("est_end_date", &self.est_end_date)?;
-        w.optional("closed_date", &self.closed_date)?;
-        w.optional("address_1", &self.address_1)?;
-        w.optional("address_2", &self.address_2)?;
-        w.optional("city_town", &self.city_town)?;
-        w.optional("state_province", &self.state_province)?;
-        w.optional("zipcode", &self.zipcode)?;
-        w.optional("country", &self.country)?;
-        w.optional("bid_rate", &self.bid_rate)?;
-        w.optional("percent_complete", &self.percent_complete)?;
-        w.optional("customer_name", &self.customer_name)?;
-        w.optional("project_type", &self.project_type)?;
-        w.optional("tag_instances", &self.tag_instances)?;
-        w.optional("categories", &self.categories)?;
-        w.optional("wage_overrides", &self.wage_overrides)?;
-        w.optional("roles", &self.roles)?;
+        w.field("name", &self.name);
+        w.field("status", &self.status);
+        w.field("group_ids", &self.group_ids);
+        w.optional("start_date", &self.start_date);
+        w.optional("timezone", &self.timezone);
+        w.optional("color", &self.color);
+        w.optional("daily_start_time", &self.daily_start_time);
+        w.optional("daily_end_time", &self.daily_end_time);
+        w.optional("project_number", &self.project_number);
+        w.optional("est_end_date", &self.est_end_date);
+        w.optional("closed_date", &self.closed_date);
+        w.optional("address_1", &self.address_1);
+        w.optional("address_2", &self.address_2);
+        w.optional("city_town", &self.city_town);
+        w.optional("state_province", &self.state_province);
+        w.optional("zipcode", &self.zipcode);
+        w.optional("country", &self.country);
+        w.optional("bid_rate", &self.bid_rate);
+        w.optional("percent_complete", &self.percent_complete);
+        w.optional("customer_name", &self.customer_name);
+        w.optional("project_type", &self.project_type);
+        w.optional("tag_instances", &self.tag_instances);
+        w.optional("categories", &self.categories);
+        w.optional("wage_overrides", &self.wage_overrides);
+        w.optional("roles", &self.roles);
         w.end()
     }
 }
@@ -3973,14 +3973,14 @@ impl NewCompanyProject2 {
 impl serde::Serialize for NewCompanyProject2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.field("status", &self.status)?;
-        w.optional("start_date", &self.start_date)?;
-        w.optional("timezone", &self.timezone)?;
-        w.optional("color", &self.color)?;
-        w.optional("daily_start_time", &self.daily_start_time)?;
-        w.optional("daily_end_time", &self.daily_end_time)?;
-        w.optional("job_title_id", &self.job_title_id)?;
+        w.field("name", &self.name);
+        w.field("status", &self.status);
+        w.optional("start_date", &self.start_date);
+        w.optional("timezone", &self.timezone);
+        w.optional("color", &self.color);
+        w.optional("daily_start_time", &self.daily_start_time);
+        w.optional("daily_end_time", &self.daily_end_time);
+        w.optional("job_title_id", &self.job_title_id);
         w.end()
     }
 }
@@ -4065,24 +4065,24 @@ impl<'de> serde::Deserialize<'de> for AssignmentItem3 {
 impl serde::Serialize for AssignmentItem3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("start_time", &self.start_time)?;
-        w.put("end_day", &self.end_day)?;
-        w.put("end_time", &self.end_time)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("state", &self.state)?;
-        w.put("person_id", &self.person_id)?;
-        w.put("person_name", &self.person_name)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("project_name", &self.project_name)?;
-        w.put("project_number", &self.project_number)?;
-        w.put("category_name", &self.category_name)?;
-        w.put("category_id", &self.category_id)?;
-        w.put("subcategory_name", &self.subcategory_name)?;
-        w.put("subcategory_id", &self.subcategory_id)?;
-        w.put("work_days", &self.work_days)?;
+        w.put("id", &self.id);
+        w.put("created_at", &self.created_at);
+        w.put("start_day", &self.start_day);
+        w.put("start_time", &self.start_time);
+        w.put("end_day", &self.end_day);
+        w.put("end_time", &self.end_time);
+        w.put("updated_at", &self.updated_at);
+        w.put("state", &self.state);
+        w.put("person_id", &self.person_id);
+        w.put("person_name", &self.person_name);
+        w.put("project_id", &self.project_id);
+        w.put("project_name", &self.project_name);
+        w.put("project_number", &self.project_number);
+        w.put("category_name", &self.category_name);
+        w.put("category_id", &self.category_id);
+        w.put("subcategory_name", &self.subcategory_name);
+        w.put("subcategory_id", &self.subcategory_id);
+        w.put("work_days", &self.work_days);
         w.end()
     }
 }
@@ -4117,7 +4117,7 @@ impl<'de> serde::Deserialize<'de> for AssignmentItem {
 impl serde::Serialize for AssignmentItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
+        w.put("data", &self.data);
         w.end()
     }
 }
@@ -4151,8 +4151,8 @@ impl NewCategory {
 impl serde::Serialize for NewCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
-        w.optional("subcategories", &self.subcategories)?;
+        w.field("name", &self.name);
+        w.optional("subcategories", &self.subcategories);
         w.end()
     }
 }
@@ -4192,9 +4192,9 @@ impl<'de> serde::Deserialize<'de> for Category2 {
 impl serde::Serialize for Category2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("subcategories", &self.subcategories)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("subcategories", &self.subcategories);
         w.end()
     }
 }
@@ -4229,7 +4229,7 @@ impl<'de> serde::Deserialize<'de> for Category {
 impl serde::Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("categories", &self.categories)?;
+        w.put("categories", &self.categories);
         w.end()
     }
 }
@@ -4308,13 +4308,13 @@ impl ResourceRequestWorkDays {
 impl serde::Serialize for ResourceRequestWorkDays {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("0", &self._0)?;
-        w.optional("1", &self._1)?;
-        w.optional("2", &self._2)?;
-        w.optional("3", &self._3)?;
-        w.optional("4", &self._4)?;
-        w.optional("5", &self._5)?;
-        w.optional("6", &self._6)?;
+        w.optional("0", &self._0);
+        w.optional("1", &self._1);
+        w.optional("2", &self._2);
+        w.optional("3", &self._3);
+        w.optional("4", &self._4);
+        w.optional("5", &self._5);
+        w.optional("6", &self._6);
         w.end()
     }
 }
@@ -4450,20 +4450,20 @@ impl NewProjectResourceRequest {
 impl serde::Serialize for NewProjectResourceRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("start_day", &self.start_day)?;
-        w.field("end_day", &self.end_day)?;
-        w.optional("start_time", &self.start_time)?;
-        w.optional("end_time", &self.end_time)?;
-        w.optional("percent_allocated", &self.percent_allocated)?;
-        w.optional("quantity", &self.quantity)?;
-        w.optional("job_title_id", &self.job_title_id)?;
-        w.optional("category_id", &self.category_id)?;
-        w.optional("subcategory_id", &self.subcategory_id)?;
-        w.optional("state_id", &self.state_id)?;
-        w.optional("work_scope_text", &self.work_scope_text)?;
-        w.optional("instruction_text", &self.instruction_text)?;
-        w.optional("tag_ids", &self.tag_ids)?;
-        w.optional("work_days", &self.work_days)?;
+        w.field("start_day", &self.start_day);
+        w.field("end_day", &self.end_day);
+        w.optional("start_time", &self.start_time);
+        w.optional("end_time", &self.end_time);
+        w.optional("percent_allocated", &self.percent_allocated);
+        w.optional("quantity", &self.quantity);
+        w.optional("job_title_id", &self.job_title_id);
+        w.optional("category_id", &self.category_id);
+        w.optional("subcategory_id", &self.subcategory_id);
+        w.optional("state_id", &self.state_id);
+        w.optional("work_scope_text", &self.work_scope_text);
+        w.optional("instruction_text", &self.instruction_text);
+        w.optional("tag_ids", &self.tag_ids);
+        w.optional("work_days", &self.work_days);
         w.end()
     }
 }
@@ -4534,19 +4534,19 @@ impl<'de> serde::Deserialize<'de> for ResourceRequest {
 impl serde::Serialize for ResourceRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("project_id", &self.project_id)?;
-        w.put("start_day", &self.start_day)?;
-        w.put("end_day", &self.end_day)?;
-        w.put("start_time", &self.start_time)?;
-        w.put("end_time", &self.end_time)?;
-        w.put("percent_allocated", &self.percent_allocated)?;
-        w.put("work_days", &self.work_days)?;
-        w.put("job_title_id", &self.job_title_id)?;
-        w.put("category_id", &self.category_id)?;
-        w.put("subcategory_id", &self.subcategory_id)?;
-        w.put("work_scope_text", &self.work_scope_text)?;
-        w.put("instruction_text", &self.instruction_text)?;
+        w.put("id", &self.id);
+        w.put("project_id", &self.project_id);
+        w.put("start_day", &self.start_day);
+        w.put("end_day", &self.end_day);
+        w.put("start_time", &self.start_time);
+        w.put("end_time", &self.end_time);
+        w.put("percent_allocated", &self.percent_allocated);
+        w.put("work_days", &self.work_days);
+        w.put("job_title_id", &self.job_title_id);
+        w.put("category_id", &self.category_id);
+        w.put("subcategory_id", &self.subcategory_id);
+        w.put("work_scope_text", &self.work_scope_text);
+        w.put("instruction_text", &self.instruction_text);
         w.end()
     }
 }
@@ -4580,8 +4580,8 @@ impl NewRole {
 impl serde::Serialize for NewRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("person_id", &self.person_id)?;
-        w.optional("job_title_id", &self.job_title_id)?;
+        w.field("person_id", &self.person_id);
+        w.optional("job_title_id", &self.job_title_id);
         w.end()
     }
 }
@@ -4606,7 +4606,7 @@ impl NewProjectTag {
 impl serde::Serialize for NewProjectTag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("tag_id", &self.tag_id)?;
+        w.field("tag_id", &self.tag_id);
         w.end()
     }
 }
@@ -4634,8 +4634,8 @@ impl NewWageOverride {
 impl serde::Serialize for NewWageOverride {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("job_title_id", &self.job_title_id)?;
-        w.field("rate", &self.rate)?;
+        w.field("job_title_id", &self.job_title_id);
+        w.field("rate", &self.rate);
         w.end()
     }
 }
@@ -4766,18 +4766,18 @@ impl NewResourceRequest {
 impl serde::Serialize for NewResourceRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("start_day", &self.start_day)?;
-        w.optional("end_day", &self.end_day)?;
-        w.optional("start_time", &self.start_time)?;
-        w.optional("end_time", &self.end_time)?;
-        w.optional("percent_allocated", &self.percent_allocated)?;
-        w.optional("job_title_id", &self.job_title_id)?;
-        w.optional("category_id", &self.category_id)?;
-        w.optional("subcategory_id", &self.subcategory_id)?;
-        w.optional("state_id", &self.state_id)?;
-        w.optional("work_scope_text", &self.work_scope_text)?;
-        w.optional("instruction_text", &self.instruction_text)?;
-        w.optional("work_days", &self.work_days)?;
+        w.optional("start_day", &self.start_day);
+        w.optional("end_day", &self.end_day);
+        w.optional("start_time", &self.start_time);
+        w.optional("end_time", &self.end_time);
+        w.optional("percent_allocated", &self.percent_allocated);
+        w.optional("job_title_id", &self.job_title_id);
+        w.optional("category_id", &self.category_id);
+        w.optional("subcategory_id", &self.subcategory_id);
+        w.optional("state_id", &self.state_id);
+        w.optional("work_scope_text", &self.work_scope_text);
+        w.optional("instruction_text", &self.instruction_text);
+        w.optional("work_days", &self.work_days);
         w.end()
     }
 }
@@ -4861,15 +4861,15 @@ impl NewTag {
 impl serde::Serialize for NewTag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("company_id", &self.company_id)?;
-        w.field("name", &self.name)?;
-        w.optional("abbreviation", &self.abbreviation)?;
-        w.optional("categories", &self.categories)?;
-        w.optional("color", &self.color)?;
-        w.optional("expr_days_warning", &self.expr_days_warning)?;
-        w.field("globally_accessible", &self.globally_accessible)?;
-        w.field("group_ids", &self.group_ids)?;
-        w.optional("require_expr_date", &self.require_expr_date)?;
+        w.field("company_id", &self.company_id);
+        w.field("name", &self.name);
+        w.optional("abbreviation", &self.abbreviation);
+        w.optional("categories", &self.categories);
+        w.optional("color", &self.color);
+        w.optional("expr_days_warning", &self.expr_days_warning);
+        w.field("globally_accessible", &self.globally_accessible);
+        w.field("group_ids", &self.group_ids);
+        w.optional("require_expr_date", &self.require_expr_date);
         w.end()
     }
 }
@@ -4892,7 +4892,7 @@ impl NewTagGroup {
 impl serde::Serialize for NewTagGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("group_ids", &self.group_ids)?;
+        w.field("group_ids", &self.group_ids);
         w.end()
     }
 }

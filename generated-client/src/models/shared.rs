@@ -67,7 +67,7 @@ impl<'de> serde::Deserialize<'de> for Name {
 impl serde::Serialize for Name {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -136,9 +136,9 @@ impl<'de> serde::Deserialize<'de> for IdNameUrl {
 impl serde::Serialize for IdNameUrl {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -175,7 +175,7 @@ impl<'de> serde::Deserialize<'de> for PersonBulkActivateResultV2Data {
 impl serde::Serialize for PersonBulkActivateResultV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("ids", &self.ids)?;
+        w.put("ids", &self.ids);
         w.end()
     }
 }
@@ -213,7 +213,7 @@ impl<'de> serde::Deserialize<'de> for BimFileExtractionCreatedBy {
 impl serde::Serialize for BimFileExtractionCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("company_name", &self.company_name)?;
+        w.put("company_name", &self.company_name);
         w.end()
     }
 }
@@ -289,10 +289,10 @@ impl<'de> serde::Deserialize<'de> for IdNameContentTypeUrl {
 impl serde::Serialize for IdNameContentTypeUrl {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -337,9 +337,9 @@ impl<'de> serde::Deserialize<'de> for CoordinationIssueFile {
 impl serde::Serialize for CoordinationIssueFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("uuid", &self.uuid)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("uuid", &self.uuid);
         w.end()
     }
 }
@@ -424,13 +424,13 @@ impl<'de> serde::Deserialize<'de> for Location {
 impl serde::Serialize for Location {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("node_name", &self.node_name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("code", &self.code)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("node_name", &self.node_name);
+        w.put("parent_id", &self.parent_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("code", &self.code);
         w.end()
     }
 }
@@ -481,11 +481,11 @@ impl<'de> serde::Deserialize<'de> for UserRef4 {
 impl serde::Serialize for UserRef4 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("login", &self.login)?;
-        w.put("company_name", &self.company_name)?;
-        w.put("locale", &self.locale)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("login", &self.login);
+        w.put("company_name", &self.company_name);
+        w.put("locale", &self.locale);
         w.end()
     }
 }
@@ -511,7 +511,7 @@ impl NewBimMintToken {
 impl serde::Serialize for NewBimMintToken {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("project_id", &self.project_id)?;
+        w.field("project_id", &self.project_id);
         w.end()
     }
 }
@@ -629,8 +629,8 @@ impl<'de> serde::Deserialize<'de> for Exceptions {
 impl serde::Serialize for Exceptions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("object_ids", &self.object_ids)?;
-        w.put("object_ranges", &self.object_ranges)?;
+        w.put("object_ids", &self.object_ids);
+        w.put("object_ranges", &self.object_ranges);
         w.end()
     }
 }
@@ -671,8 +671,8 @@ impl<'de> serde::Deserialize<'de> for Visibility {
 impl serde::Serialize for Visibility {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("default_visibility", &self.default_visibility)?;
-        w.put("exceptions", &self.exceptions)?;
+        w.put("default_visibility", &self.default_visibility);
+        w.put("exceptions", &self.exceptions);
         w.end()
     }
 }
@@ -742,18 +742,18 @@ impl<'de> serde::Deserialize<'de> for Viewpoint {
 impl serde::Serialize for Viewpoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("bim_file_id", &self.bim_file_id)?;
-        w.put("view_folder_id", &self.view_folder_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("snapshot", &self.snapshot)?;
-        w.put("name", &self.name)?;
-        w.put("render_mode", &self.render_mode)?;
-        w.put("visibility", &self.visibility)?;
-        w.put("camera_data", &self.camera_data)?;
-        w.put("redlines_data", &self.redlines_data)?;
-        w.put("sections_data", &self.sections_data)?;
+        w.put("id", &self.id);
+        w.put("bim_file_id", &self.bim_file_id);
+        w.put("view_folder_id", &self.view_folder_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("snapshot", &self.snapshot);
+        w.put("name", &self.name);
+        w.put("render_mode", &self.render_mode);
+        w.put("visibility", &self.visibility);
+        w.put("camera_data", &self.camera_data);
+        w.put("redlines_data", &self.redlines_data);
+        w.put("sections_data", &self.sections_data);
         w.end()
     }
 }
@@ -799,10 +799,10 @@ impl<'de> serde::Deserialize<'de> for IdNameContentTypeUrl2 {
 impl serde::Serialize for IdNameContentTypeUrl2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("content_type", &self.content_type)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("content_type", &self.content_type);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -852,11 +852,11 @@ impl<'de> serde::Deserialize<'de> for ChangeHistoryCreatedBy {
 impl serde::Serialize for ChangeHistoryCreatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("locale", &self.locale)?;
-        w.put("company_name", &self.company_name)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("locale", &self.locale);
+        w.put("company_name", &self.company_name);
         w.end()
     }
 }
@@ -915,14 +915,14 @@ impl<'de> serde::Deserialize<'de> for ChangeHistory {
 impl serde::Serialize for ChangeHistory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("column", &self.column)?;
-        w.put("readable_column", &self.readable_column)?;
-        w.put("formatted_column", &self.formatted_column)?;
-        w.put("old_value", &self.old_value)?;
-        w.put("new_value", &self.new_value)?;
-        w.put("created_by", &self.created_by)?;
-        w.put("created_at", &self.created_at)?;
+        w.put("id", &self.id);
+        w.put("column", &self.column);
+        w.put("readable_column", &self.readable_column);
+        w.put("formatted_column", &self.formatted_column);
+        w.put("old_value", &self.old_value);
+        w.put("new_value", &self.new_value);
+        w.put("created_by", &self.created_by);
+        w.put("created_at", &self.created_at);
         w.end()
     }
 }
@@ -987,8 +987,8 @@ impl BimViewpointBatchBimViewpointVisibilityExceptions {
 impl serde::Serialize for BimViewpointBatchBimViewpointVisibilityExceptions {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("object_ids", &self.object_ids)?;
-        w.optional("object_ranges", &self.object_ranges)?;
+        w.optional("object_ids", &self.object_ids);
+        w.optional("object_ranges", &self.object_ranges);
         w.end()
     }
 }
@@ -1034,8 +1034,8 @@ impl BimViewpointBatchBimViewpointVisibility {
 impl serde::Serialize for BimViewpointBatchBimViewpointVisibility {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("default_visibility", &self.default_visibility)?;
-        w.optional("exceptions", &self.exceptions)?;
+        w.optional("default_visibility", &self.default_visibility);
+        w.optional("exceptions", &self.exceptions);
         w.end()
     }
 }
@@ -1080,9 +1080,9 @@ impl<'de> serde::Deserialize<'de> for Division {
 impl serde::Serialize for Division {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("full_code", &self.full_code)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("full_code", &self.full_code);
         w.end()
     }
 }
@@ -1156,8 +1156,8 @@ impl<'de> serde::Deserialize<'de> for IdName {
 impl serde::Serialize for IdName {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -1225,9 +1225,9 @@ impl<'de> serde::Deserialize<'de> for UserRef5 {
 impl serde::Serialize for UserRef5 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("login", &self.login)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("login", &self.login);
         w.end()
     }
 }
@@ -1293,7 +1293,7 @@ impl<'de> serde::Deserialize<'de> for Id {
 impl serde::Serialize for Id {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -1419,8 +1419,8 @@ impl<'de> serde::Deserialize<'de> for IdName3 {
 impl serde::Serialize for IdName3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -1488,8 +1488,8 @@ impl<'de> serde::Deserialize<'de> for IdName2 {
 impl serde::Serialize for IdName2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -1565,9 +1565,9 @@ impl<'de> serde::Deserialize<'de> for UserRef {
 impl serde::Serialize for UserRef {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -1709,25 +1709,25 @@ impl<'de> serde::Deserialize<'de> for SegmentItemSegment {
 impl serde::Serialize for SegmentItemSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("position", &self.position)?;
-        w.put("delimiter", &self.delimiter)?;
-        w.put("required", &self.required)?;
-        w.put("segment_items_count", &self.segment_items_count)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("position", &self.position);
+        w.put("delimiter", &self.delimiter);
+        w.put("required", &self.required);
+        w.put("segment_items_count", &self.segment_items_count);
         w.put(
             "project_can_modify_origin_project",
             &self.project_can_modify_origin_project,
-        )?;
+        );
         w.put(
             "project_can_delete_origin_company",
             &self.project_can_delete_origin_company,
-        )?;
-        w.put("structure", &self.structure)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("wbs_pattern_id", &self.wbs_pattern_id)?;
+        );
+        w.put("structure", &self.structure);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("wbs_pattern_id", &self.wbs_pattern_id);
         w.end()
     }
 }
@@ -1803,20 +1803,20 @@ impl<'de> serde::Deserialize<'de> for SegmentItem {
 impl serde::Serialize for SegmentItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("code", &self.code)?;
-        w.put("name", &self.name)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("path_ids", &self.path_ids)?;
-        w.put("path_code", &self.path_code)?;
-        w.put("is_parent", &self.is_parent)?;
-        w.put("path_codes", &self.path_codes)?;
-        w.put("path_names", &self.path_names)?;
-        w.put("in_use", &self.in_use)?;
-        w.put("segment", &self.segment)?;
-        w.put("status", &self.status)?;
+        w.put("id", &self.id);
+        w.put("code", &self.code);
+        w.put("name", &self.name);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("parent_id", &self.parent_id);
+        w.put("path_ids", &self.path_ids);
+        w.put("path_code", &self.path_code);
+        w.put("is_parent", &self.is_parent);
+        w.put("path_codes", &self.path_codes);
+        w.put("path_names", &self.path_names);
+        w.put("in_use", &self.in_use);
+        w.put("segment", &self.segment);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -1861,9 +1861,9 @@ impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItemCostCode {
 impl serde::Serialize for CorrespondenceTypeItemCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("full_code", &self.full_code)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("full_code", &self.full_code);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -1985,12 +1985,12 @@ impl<'de> serde::Deserialize<'de> for LineItemLineItemType {
 impl serde::Serialize for LineItemLineItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("code", &self.code)?;
-        w.put("base_type", &self.base_type)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("code", &self.code);
+        w.put("base_type", &self.base_type);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -2062,9 +2062,9 @@ impl<'de> serde::Deserialize<'de> for IdUrlFilename {
 impl serde::Serialize for IdUrlFilename {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
         w.end()
     }
 }
@@ -2142,12 +2142,12 @@ impl<'de> serde::Deserialize<'de> for RfqLocation {
 impl serde::Serialize for RfqLocation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("node_name", &self.node_name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("node_name", &self.node_name);
+        w.put("parent_id", &self.parent_id);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -2201,7 +2201,7 @@ impl Id2 {
 impl serde::Serialize for Id2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("id", &self.id)?;
+        w.optional("id", &self.id);
         w.end()
     }
 }
@@ -2278,10 +2278,10 @@ impl<'de> serde::Deserialize<'de> for IdNameUrlFilename {
 impl serde::Serialize for IdNameUrlFilename {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("url", &self.url)?;
-        w.put("filename", &self.filename)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("url", &self.url);
+        w.put("filename", &self.filename);
         w.end()
     }
 }
@@ -2379,7 +2379,7 @@ impl<'de> serde::Deserialize<'de> for Parent {
 impl serde::Serialize for Parent {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -2471,25 +2471,25 @@ impl<'de> serde::Deserialize<'de> for CostCodeWithBiller {
 impl serde::Serialize for CostCodeWithBiller {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("biller", &self.biller)?;
-        w.put("biller_id", &self.biller_id)?;
-        w.put("biller_type", &self.biller_type)?;
-        w.put("biller_origin_id", &self.biller_origin_id)?;
-        w.put("budgeted", &self.budgeted)?;
-        w.put("code", &self.code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("full_code", &self.full_code)?;
-        w.put("name", &self.name)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("parent", &self.parent)?;
-        w.put("position", &self.position)?;
-        w.put("sortable_code", &self.sortable_code)?;
-        w.put("standard_cost_code_id", &self.standard_cost_code_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("line_item_types", &self.line_item_types)?;
+        w.put("id", &self.id);
+        w.put("biller", &self.biller);
+        w.put("biller_id", &self.biller_id);
+        w.put("biller_type", &self.biller_type);
+        w.put("biller_origin_id", &self.biller_origin_id);
+        w.put("budgeted", &self.budgeted);
+        w.put("code", &self.code);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("full_code", &self.full_code);
+        w.put("name", &self.name);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("parent", &self.parent);
+        w.put("position", &self.position);
+        w.put("sortable_code", &self.sortable_code);
+        w.put("standard_cost_code_id", &self.standard_cost_code_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("line_item_types", &self.line_item_types);
         w.end()
     }
 }
@@ -2545,13 +2545,13 @@ impl<'de> serde::Deserialize<'de> for SubJob {
 impl serde::Serialize for SubJob {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("code", &self.code)?;
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("code", &self.code);
         w.end()
     }
 }
@@ -2627,10 +2627,10 @@ impl<'de> serde::Deserialize<'de> for Trade {
 impl serde::Serialize for Trade {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("active", &self.active)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("active", &self.active);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -2677,10 +2677,10 @@ impl<'de> serde::Deserialize<'de> for UserRef3 {
 impl serde::Serialize for UserRef3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("company_name", &self.company_name)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("company_name", &self.company_name);
         w.end()
     }
 }
@@ -2727,10 +2727,10 @@ impl<'de> serde::Deserialize<'de> for VendorAttachment {
 impl serde::Serialize for VendorAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("url", &self.url)?;
-        w.put("name", &self.name)?;
-        w.put("filename", &self.filename)?;
+        w.put("id", &self.id);
+        w.put("url", &self.url);
+        w.put("name", &self.name);
+        w.put("filename", &self.filename);
         w.end()
     }
 }
@@ -2778,10 +2778,10 @@ impl<'de> serde::Deserialize<'de> for UserRef7 {
 impl serde::Serialize for UserRef7 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
-        w.put("company", &self.company)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
+        w.put("company", &self.company);
         w.end()
     }
 }
@@ -2893,11 +2893,11 @@ impl<'de> serde::Deserialize<'de> for BusinessRegister {
 impl serde::Serialize for BusinessRegister {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("type", &self.type_)?;
-        w.put("identifier", &self.identifier)?;
-        w.put("verified_at", &self.verified_at)?;
-        w.put("verification_status", &self.verification_status)?;
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.put("identifier", &self.identifier);
+        w.put("verified_at", &self.verified_at);
+        w.put("verification_status", &self.verification_status);
         w.end()
     }
 }
@@ -2936,8 +2936,8 @@ impl<'de> serde::Deserialize<'de> for VendorGroup {
 impl serde::Serialize for VendorGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -3003,16 +3003,16 @@ impl<'de> serde::Deserialize<'de> for PrimaryContact {
 impl serde::Serialize for PrimaryContact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("first_name", &self.first_name);
+        w.put("last_name", &self.last_name);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("fax_number", &self.fax_number);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("email_address", &self.email_address);
+        w.put("created_at", &self.created_at);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -3082,9 +3082,9 @@ impl<'de> serde::Deserialize<'de> for UserRef2 {
 impl serde::Serialize for UserRef2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("login", &self.login)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("login", &self.login);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -3147,22 +3147,22 @@ impl<'de> serde::Deserialize<'de> for Bidding {
 impl serde::Serialize for Bidding {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("affirmative_action", &self.affirmative_action)?;
-        w.put("small_business", &self.small_business)?;
-        w.put("african_american_business", &self.african_american_business)?;
-        w.put("hispanic_business", &self.hispanic_business)?;
-        w.put("womens_business", &self.womens_business)?;
+        w.put("affirmative_action", &self.affirmative_action);
+        w.put("small_business", &self.small_business);
+        w.put("african_american_business", &self.african_american_business);
+        w.put("hispanic_business", &self.hispanic_business);
+        w.put("womens_business", &self.womens_business);
         w.put(
             "historically_underutilized_business",
             &self.historically_underutilized_business,
-        )?;
-        w.put("sdvo_business", &self.sdvo_business)?;
-        w.put("certified_business_enterprise", &self.certified_business_enterprise)?;
-        w.put("asian_american_business", &self.asian_american_business)?;
-        w.put("native_american_business", &self.native_american_business)?;
-        w.put("disadvantaged_business", &self.disadvantaged_business)?;
-        w.put("minority_business_enterprise", &self.minority_business_enterprise)?;
-        w.put("eight_a_business", &self.eight_a_business)?;
+        );
+        w.put("sdvo_business", &self.sdvo_business);
+        w.put("certified_business_enterprise", &self.certified_business_enterprise);
+        w.put("asian_american_business", &self.asian_american_business);
+        w.put("native_american_business", &self.native_american_business);
+        w.put("disadvantaged_business", &self.disadvantaged_business);
+        w.put("minority_business_enterprise", &self.minority_business_enterprise);
+        w.put("eight_a_business", &self.eight_a_business);
         w.end()
     }
 }
@@ -3222,14 +3222,14 @@ impl<'de> serde::Deserialize<'de> for StandardCostCode {
 impl serde::Serialize for StandardCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("code", &self.code)?;
-        w.put("full_code", &self.full_code)?;
-        w.put("name", &self.name)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
+        w.put("id", &self.id);
+        w.put("standard_cost_code_list_id", &self.standard_cost_code_list_id);
+        w.put("parent_id", &self.parent_id);
+        w.put("code", &self.code);
+        w.put("full_code", &self.full_code);
+        w.put("name", &self.name);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
         w.end()
     }
 }
@@ -3422,9 +3422,9 @@ impl<'de> serde::Deserialize<'de> for CorrespondenceTypeItemDetail {
 impl serde::Serialize for CorrespondenceTypeItemDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("status", &self.status)?;
-        w.put("errors", &self.errors)?;
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -3522,8 +3522,8 @@ impl<'de> serde::Deserialize<'de> for FirstLast {
 impl serde::Serialize for FirstLast {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("first", &self.first)?;
-        w.put("last", &self.last)?;
+        w.put("first", &self.first);
+        w.put("last", &self.last);
         w.end()
     }
 }
@@ -3597,8 +3597,8 @@ impl NewTrade {
 impl serde::Serialize for NewTrade {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
-        w.optional("active", &self.active)?;
+        w.optional("name", &self.name);
+        w.optional("active", &self.active);
         w.end()
     }
 }
@@ -3643,9 +3643,9 @@ impl<'de> serde::Deserialize<'de> for Field1 {
 impl serde::Serialize for Field1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("visible", &self.visible)?;
-        w.put("required", &self.required)?;
+        w.put("name", &self.name);
+        w.put("visible", &self.visible);
+        w.put("required", &self.required);
         w.end()
     }
 }
@@ -3838,19 +3838,19 @@ impl<'de> serde::Deserialize<'de> for CustomField1 {
 impl serde::Serialize for CustomField1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("label", &self.label)?;
-        w.put("description", &self.description)?;
-        w.put("custom_field_definition_id", &self.custom_field_definition_id)?;
-        w.put("data_type", &self.data_type)?;
-        w.put("variant", &self.variant)?;
-        w.put("position", &self.position)?;
-        w.put("required", &self.required)?;
-        w.put("visible", &self.visible)?;
-        w.put("row", &self.row)?;
-        w.put("column", &self.column)?;
-        w.put("column_width", &self.column_width)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("label", &self.label);
+        w.put("description", &self.description);
+        w.put("custom_field_definition_id", &self.custom_field_definition_id);
+        w.put("data_type", &self.data_type);
+        w.put("variant", &self.variant);
+        w.put("position", &self.position);
+        w.put("required", &self.required);
+        w.put("visible", &self.visible);
+        w.put("row", &self.row);
+        w.put("column", &self.column);
+        w.put("column_width", &self.column_width);
         w.end()
     }
 }
@@ -3892,8 +3892,8 @@ impl<'de> serde::Deserialize<'de> for ProjectConfigurableFieldSetFields {
 impl serde::Serialize for ProjectConfigurableFieldSetFields {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("field_1", &self.field_1)?;
-        w.put("custom_field_1", &self.custom_field_1)?;
+        w.put("field_1", &self.field_1);
+        w.put("custom_field_1", &self.custom_field_1);
         w.end()
     }
 }
@@ -3943,11 +3943,11 @@ impl<'de> serde::Deserialize<'de> for CustomFieldsSection {
 impl serde::Serialize for CustomFieldsSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("description", &self.description)?;
-        w.put("position", &self.position)?;
-        w.put("from_v1_custom_fields", &self.from_v1_custom_fields)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("position", &self.position);
+        w.put("from_v1_custom_fields", &self.from_v1_custom_fields);
         w.end()
     }
 }
@@ -3992,9 +3992,9 @@ impl<'de> serde::Deserialize<'de> for ProjectConfigurableFieldSetUpdatedBy {
 impl serde::Serialize for ProjectConfigurableFieldSetUpdatedBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("email", &self.email)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("email", &self.email);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -4069,19 +4069,19 @@ impl<'de> serde::Deserialize<'de> for ProjectConfigurableFieldSet {
 impl serde::Serialize for ProjectConfigurableFieldSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("type", &self.type_)?;
-        w.put("category", &self.category)?;
-        w.put("class_name", &self.class_name)?;
-        w.put("fields", &self.fields)?;
-        w.put("sections", &self.sections)?;
-        w.put("inspection_type_id", &self.inspection_type_id)?;
-        w.put("generic_tool_id", &self.generic_tool_id)?;
-        w.put("action_plan_type_id", &self.action_plan_type_id)?;
-        w.put("observations_category_id", &self.observations_category_id)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("updated_by", &self.updated_by)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("category", &self.category);
+        w.put("class_name", &self.class_name);
+        w.put("fields", &self.fields);
+        w.put("sections", &self.sections);
+        w.put("inspection_type_id", &self.inspection_type_id);
+        w.put("generic_tool_id", &self.generic_tool_id);
+        w.put("action_plan_type_id", &self.action_plan_type_id);
+        w.put("observations_category_id", &self.observations_category_id);
+        w.put("updated_at", &self.updated_at);
+        w.put("updated_by", &self.updated_by);
         w.end()
     }
 }
@@ -4227,11 +4227,11 @@ impl PunchItemSendEmail {
 impl serde::Serialize for PunchItemSendEmail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("subject", &self.subject)?;
-        w.optional("body", &self.body)?;
-        w.optional("distribution_ids", &self.distribution_ids)?;
-        w.optional("cc_distribution_ids", &self.cc_distribution_ids)?;
-        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids)?;
+        w.optional("subject", &self.subject);
+        w.optional("body", &self.body);
+        w.optional("distribution_ids", &self.distribution_ids);
+        w.optional("cc_distribution_ids", &self.cc_distribution_ids);
+        w.optional("bcc_distribution_ids", &self.bcc_distribution_ids);
         w.end()
     }
 }
@@ -4322,7 +4322,7 @@ impl Name3 {
 impl serde::Serialize for Name3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("name", &self.name)?;
+        w.optional("name", &self.name);
         w.end()
     }
 }
@@ -4403,7 +4403,7 @@ impl Name2 {
 impl serde::Serialize for Name2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
+        w.field("name", &self.name);
         w.end()
     }
 }
@@ -4447,9 +4447,9 @@ impl<'de> serde::Deserialize<'de> for SubmittalStatus {
 impl serde::Serialize for SubmittalStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("status", &self.status)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -4493,9 +4493,9 @@ impl<'de> serde::Deserialize<'de> for SubmittalType {
 impl serde::Serialize for SubmittalType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("translated_name", &self.translated_name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("translated_name", &self.translated_name);
         w.end()
     }
 }
@@ -4544,10 +4544,10 @@ impl UploadSegment {
 impl serde::Serialize for UploadSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("size", &self.size)?;
-        w.field("sha256", &self.sha256)?;
-        w.optional("md5", &self.md5)?;
-        w.optional("etag", &self.etag)?;
+        w.field("size", &self.size);
+        w.field("sha256", &self.sha256);
+        w.optional("md5", &self.md5);
+        w.optional("etag", &self.etag);
         w.end()
     }
 }
@@ -4618,14 +4618,14 @@ impl NewUpload {
 impl serde::Serialize for NewUpload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("response_filename", &self.response_filename)?;
-        w.optional("response_content_type", &self.response_content_type)?;
+        w.optional("response_filename", &self.response_filename);
+        w.optional("response_content_type", &self.response_content_type);
         w.optional(
             "attachment_content_disposition",
             &self.attachment_content_disposition,
-        )?;
-        w.optional("size", &self.size)?;
-        w.optional("segments", &self.segments)?;
+        );
+        w.optional("size", &self.size);
+        w.optional("segments", &self.segments);
         w.end()
     }
 }
@@ -4906,8 +4906,8 @@ impl<'de> serde::Deserialize<'de> for Headers {
 impl serde::Serialize for Headers {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("x-amz-content-sha256", &self.x_amz_content_sha256)?;
-        w.put("content-length", &self.content_length)?;
+        w.put("x-amz-content-sha256", &self.x_amz_content_sha256);
+        w.put("content-length", &self.content_length);
         w.end()
     }
 }
@@ -4957,11 +4957,11 @@ impl<'de> serde::Deserialize<'de> for UploadDetailWithUuidSegment {
 impl serde::Serialize for UploadDetailWithUuidSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("etag", &self.etag)?;
-        w.put("sha256", &self.sha256)?;
-        w.put("size", &self.size)?;
-        w.put("url", &self.url)?;
-        w.put("headers", &self.headers)?;
+        w.put("etag", &self.etag);
+        w.put("sha256", &self.sha256);
+        w.put("size", &self.size);
+        w.put("url", &self.url);
+        w.put("headers", &self.headers);
         w.end()
     }
 }
@@ -5006,9 +5006,9 @@ impl<'de> serde::Deserialize<'de> for UploadDetailWithUuid {
 impl serde::Serialize for UploadDetailWithUuid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("status", &self.status)?;
-        w.put("segments", &self.segments)?;
+        w.put("uuid", &self.uuid);
+        w.put("status", &self.status);
+        w.put("segments", &self.segments);
         w.end()
     }
 }
@@ -5092,7 +5092,7 @@ impl UploadUpdate {
 impl serde::Serialize for UploadUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("segments", &self.segments)?;
+        w.optional("segments", &self.segments);
         w.end()
     }
 }
@@ -5198,10 +5198,10 @@ impl<'de> serde::Deserialize<'de> for UserPermissionTemplate {
 impl serde::Serialize for UserPermissionTemplate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("project_specific", &self.project_specific)?;
-        w.put("type", &self.type_)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("project_specific", &self.project_specific);
+        w.put("type", &self.type_);
         w.end()
     }
 }
@@ -5342,42 +5342,42 @@ impl<'de> serde::Deserialize<'de> for User {
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("address", &self.address)?;
-        w.put("avatar", &self.avatar)?;
-        w.put("business_id", &self.business_id)?;
-        w.put("business_phone", &self.business_phone)?;
-        w.put("business_phone_extension", &self.business_phone_extension)?;
-        w.put("city", &self.city)?;
-        w.put("contact_id", &self.contact_id)?;
-        w.put("country_code", &self.country_code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("email_address", &self.email_address)?;
-        w.put("email_signature", &self.email_signature)?;
-        w.put("employee_id", &self.employee_id)?;
-        w.put("erp_integrated_accountant", &self.erp_integrated_accountant)?;
-        w.put("fax_number", &self.fax_number)?;
-        w.put("first_name", &self.first_name)?;
-        w.put("id", &self.id)?;
-        w.put("initials", &self.initials)?;
-        w.put("is_active", &self.is_active)?;
-        w.put("is_employee", &self.is_employee)?;
-        w.put("job_title", &self.job_title)?;
-        w.put("last_activated_at", &self.last_activated_at)?;
-        w.put("last_login_at", &self.last_login_at)?;
-        w.put("last_name", &self.last_name)?;
-        w.put("mobile_phone", &self.mobile_phone)?;
-        w.put("name", &self.name)?;
-        w.put("notes", &self.notes)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("state_code", &self.state_code)?;
-        w.put("updated_at", &self.updated_at)?;
-        w.put("welcome_email_sent_at", &self.welcome_email_sent_at)?;
-        w.put("zip", &self.zip)?;
-        w.put("work_classification_id", &self.work_classification_id)?;
-        w.put("permission_template", &self.permission_template)?;
-        w.put("company_permission_template", &self.company_permission_template)?;
-        w.put("vendor", &self.vendor)?;
+        w.put("address", &self.address);
+        w.put("avatar", &self.avatar);
+        w.put("business_id", &self.business_id);
+        w.put("business_phone", &self.business_phone);
+        w.put("business_phone_extension", &self.business_phone_extension);
+        w.put("city", &self.city);
+        w.put("contact_id", &self.contact_id);
+        w.put("country_code", &self.country_code);
+        w.put("created_at", &self.created_at);
+        w.put("email_address", &self.email_address);
+        w.put("email_signature", &self.email_signature);
+        w.put("employee_id", &self.employee_id);
+        w.put("erp_integrated_accountant", &self.erp_integrated_accountant);
+        w.put("fax_number", &self.fax_number);
+        w.put("first_name", &self.first_name);
+        w.put("id", &self.id);
+        w.put("initials", &self.initials);
+        w.put("is_active", &self.is_active);
+        w.put("is_employee", &self.is_employee);
+        w.put("job_title", &self.job_title);
+        w.put("last_activated_at", &self.last_activated_at);
+        w.put("last_login_at", &self.last_login_at);
+        w.put("last_name", &self.last_name);
+        w.put("mobile_phone", &self.mobile_phone);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("origin_id", &self.origin_id);
+        w.put("origin_data", &self.origin_data);
+        w.put("state_code", &self.state_code);
+        w.put("updated_at", &self.updated_at);
+        w.put("welcome_email_sent_at", &self.welcome_email_sent_at);
+        w.put("zip", &self.zip);
+        w.put("work_classification_id", &self.work_classification_id);
+        w.put("permission_template", &self.permission_template);
+        w.put("company_permission_template", &self.company_permission_template);
+        w.put("vendor", &self.vendor);
         w.end()
     }
 }
@@ -5439,8 +5439,8 @@ impl<'de> serde::Deserialize<'de> for IdTitle {
 impl serde::Serialize for IdTitle {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
         w.end()
     }
 }
@@ -5485,9 +5485,9 @@ impl<'de> serde::Deserialize<'de> for Link {
 impl serde::Serialize for Link {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("title", &self.title)?;
-        w.put("url", &self.url)?;
+        w.put("id", &self.id);
+        w.put("title", &self.title);
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -5541,12 +5541,12 @@ impl<'de> serde::Deserialize<'de> for CostCodeShort {
 impl serde::Serialize for CostCodeShort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("full_code", &self.full_code)?;
-        w.put("origin_data", &self.origin_data)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("standard_cost_code_id", &self.standard_cost_code_id)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("full_code", &self.full_code);
+        w.put("origin_data", &self.origin_data);
+        w.put("origin_id", &self.origin_id);
+        w.put("standard_cost_code_id", &self.standard_cost_code_id);
         w.end()
     }
 }
@@ -5676,11 +5676,11 @@ impl<'de> serde::Deserialize<'de> for SubmittalSpecificationSection {
 impl serde::Serialize for SubmittalSpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("description", &self.description)?;
-        w.put("label", &self.label)?;
-        w.put("current_revision_id", &self.current_revision_id)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("description", &self.description);
+        w.put("label", &self.label);
+        w.put("current_revision_id", &self.current_revision_id);
         w.end()
     }
 }
@@ -5840,7 +5840,7 @@ impl NewProjectMembership {
 impl serde::Serialize for NewProjectMembership {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("party_id", &self.party_id)?;
+        w.field("party_id", &self.party_id);
         w.end()
     }
 }
@@ -5911,18 +5911,18 @@ impl<'de> serde::Deserialize<'de> for ActualProductionQuantityCostCode {
 impl serde::Serialize for ActualProductionQuantityCostCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("biller_id", &self.biller_id)?;
-        w.put("biller_type", &self.biller_type)?;
-        w.put("code", &self.code)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("deleted_at", &self.deleted_at)?;
-        w.put("full_code", &self.full_code)?;
-        w.put("name", &self.name)?;
-        w.put("parent_id", &self.parent_id)?;
-        w.put("sortable_code", &self.sortable_code)?;
-        w.put("standard_cost_code_id", &self.standard_cost_code_id)?;
-        w.put("updated_at", &self.updated_at)?;
+        w.put("id", &self.id);
+        w.put("biller_id", &self.biller_id);
+        w.put("biller_type", &self.biller_type);
+        w.put("code", &self.code);
+        w.put("created_at", &self.created_at);
+        w.put("deleted_at", &self.deleted_at);
+        w.put("full_code", &self.full_code);
+        w.put("name", &self.name);
+        w.put("parent_id", &self.parent_id);
+        w.put("sortable_code", &self.sortable_code);
+        w.put("standard_cost_code_id", &self.standard_cost_code_id);
+        w.put("updated_at", &self.updated_at);
         w.end()
     }
 }
@@ -6050,10 +6050,10 @@ impl<'de> serde::Deserialize<'de> for UserRef6 {
 impl serde::Serialize for UserRef6 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("login", &self.login)?;
-        w.put("company_name", &self.company_name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("login", &self.login);
+        w.put("company_name", &self.company_name);
         w.end()
     }
 }
@@ -6179,8 +6179,8 @@ impl<'de> serde::Deserialize<'de> for RfiCostImpact {
 impl serde::Serialize for RfiCostImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("status", &self.status)?;
-        w.put("value", &self.value)?;
+        w.put("status", &self.status);
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -6230,11 +6230,11 @@ impl<'de> serde::Deserialize<'de> for SpecificationSection {
 impl serde::Serialize for SpecificationSection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("number", &self.number)?;
-        w.put("description", &self.description)?;
-        w.put("label", &self.label)?;
-        w.put("current_revision_id", &self.current_revision_id)?;
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("description", &self.description);
+        w.put("label", &self.label);
+        w.put("current_revision_id", &self.current_revision_id);
         w.end()
     }
 }
@@ -6294,7 +6294,7 @@ impl ReplyUpdate {
 impl serde::Serialize for ReplyUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("official", &self.official)?;
+        w.optional("official", &self.official);
         w.end()
     }
 }
@@ -6331,7 +6331,7 @@ impl<'de> serde::Deserialize<'de> for AdvancedExportDetail {
 impl serde::Serialize for AdvancedExportDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("message", &self.message)?;
+        w.put("message", &self.message);
         w.end()
     }
 }
@@ -6359,7 +6359,7 @@ impl TimesheetChangeHistoryRequest {
 impl serde::Serialize for TimesheetChangeHistoryRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("ids", &self.ids)?;
+        w.field("ids", &self.ids);
         w.end()
     }
 }
@@ -6419,8 +6419,8 @@ impl<'de> serde::Deserialize<'de> for VendorSyncResult {
 impl serde::Serialize for VendorSyncResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("entities", &self.entities)?;
-        w.put("errors", &self.errors)?;
+        w.put("entities", &self.entities);
+        w.put("errors", &self.errors);
         w.end()
     }
 }
@@ -6459,7 +6459,7 @@ impl<'de> serde::Deserialize<'de> for GroupDetail {
 impl serde::Serialize for GroupDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -6523,14 +6523,14 @@ impl NewUploadV1_1 {
 impl serde::Serialize for NewUploadV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("response_filename", &self.response_filename)?;
-        w.optional("response_content_type", &self.response_content_type)?;
+        w.field("response_filename", &self.response_filename);
+        w.optional("response_content_type", &self.response_content_type);
         w.optional(
             "attachment_content_disposition",
             &self.attachment_content_disposition,
-        )?;
-        w.optional("size", &self.size)?;
-        w.optional("segments", &self.segments)?;
+        );
+        w.optional("size", &self.size);
+        w.optional("segments", &self.segments);
         w.end()
     }
 }
@@ -6644,9 +6644,9 @@ impl<'de> serde::Deserialize<'de> for UserRef9 {
 impl serde::Serialize for UserRef9 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
+        w.put("name", &self.name);
         w.end()
     }
 }

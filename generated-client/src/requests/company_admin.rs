@@ -2,6 +2,7 @@
 //! Request builders of the Company Admin operations (feature `company-admin`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::list_companies`](crate::Client::list_companies).
 #[derive(Debug)]
@@ -67,13 +68,17 @@ impl ListCompanies {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Company>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Company>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Company>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Company>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -127,8 +132,10 @@ impl UpdateCompanyConcierge {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyConciergeResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyConciergeResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -231,17 +238,21 @@ impl ListCompanyConfigurableFieldSets {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -312,8 +323,10 @@ impl CreateCompanyConfigurableFieldSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ConfigurableFieldSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ConfigurableFieldSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -429,8 +442,10 @@ impl GetCompanyConfigurableFieldSetsFindByIndex {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ConfigurableFieldSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ConfigurableFieldSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -477,8 +492,10 @@ impl GetCompanyConfigurableFieldSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ConfigurableFieldSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ConfigurableFieldSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -525,8 +542,8 @@ impl DeleteCompanyConfigurableFieldSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -580,8 +597,10 @@ impl UpdateCompanyConfigurableFieldSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ConfigurableFieldSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ConfigurableFieldSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -644,10 +663,12 @@ impl CreateCompanyConfigurableFieldSetDuplicate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectConfigurableFieldSet, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectConfigurableFieldSet, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -727,15 +748,17 @@ impl ListCompanyConfigurableFieldSetProjectOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectOption>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectOption>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectOption>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ProjectOption>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -807,8 +830,8 @@ impl CreateCompanyConfigurableFieldSetValidation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Validation, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Validation, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -863,8 +886,8 @@ impl CreateCompanyConstructionVolumeUrgentError {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -912,8 +935,10 @@ impl ListCompanyCustomFieldDefinitionConfigurableFieldSets {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ConfigurableFieldSet>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ConfigurableFieldSet>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -958,8 +983,10 @@ impl GetCompanyFilters {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FilterDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FilterDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1006,8 +1033,10 @@ impl GetCompanyFilter {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FilterDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FilterDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1081,15 +1110,17 @@ impl ListCompanyGenericTools {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::GenericTool>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::GenericTool>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::GenericTool>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::GenericTool>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1143,8 +1174,10 @@ impl CreateCompanyGenericTool {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GenericTool, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GenericTool, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1194,8 +1227,10 @@ impl UpdateCompanyGenericTool {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GenericToolDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GenericToolDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1259,15 +1294,19 @@ impl ListCompanyGenericToolStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::GenericToolStatus>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::GenericToolStatus>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::GenericToolStatus>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::GenericToolStatus>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1328,8 +1367,10 @@ impl CreateCompanyGenericToolStatus {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GenericToolStatus, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GenericToolStatus, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1379,8 +1420,8 @@ impl DeleteCompanyGenericToolStatus {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1441,13 +1482,17 @@ impl ListCompanyPrograms {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Program>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Program>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Program>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Program>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1501,8 +1546,10 @@ impl CreateCompanyProgram {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProgramDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProgramDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1549,8 +1596,10 @@ impl GetCompanyProgram {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProgramDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProgramDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1597,8 +1646,8 @@ impl DeleteCompanyProgram {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1648,8 +1697,10 @@ impl UpdateCompanyProgram {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProgramDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProgramDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1710,13 +1761,17 @@ impl ListCompanyProjectBidTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1771,8 +1826,8 @@ impl CreateCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1819,8 +1874,8 @@ impl GetCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1867,8 +1922,8 @@ impl DeleteCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1919,8 +1974,8 @@ impl UpdateCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1981,13 +2036,17 @@ impl ListCompanyProjectOwnerTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2042,8 +2101,8 @@ impl CreateCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2090,8 +2149,8 @@ impl GetCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2138,8 +2197,8 @@ impl DeleteCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -2190,8 +2249,8 @@ impl UpdateCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2252,13 +2311,17 @@ impl ListCompanyProjectRegions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2312,8 +2375,8 @@ impl CreateCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2360,8 +2423,8 @@ impl GetCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2408,8 +2471,8 @@ impl DeleteCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2459,8 +2522,8 @@ impl UpdateCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2529,15 +2592,17 @@ impl ListCompanyProjectStages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectStage>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectStage>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectStage>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ProjectStage>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2591,8 +2656,10 @@ impl CreateCompanyProjectStage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectStage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectStage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2639,8 +2706,10 @@ impl GetCompanyProjectStage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectStage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectStage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2687,8 +2756,8 @@ impl DeleteCompanyProjectStage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -2738,8 +2807,10 @@ impl UpdateCompanyProjectStage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectStage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectStage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2800,13 +2871,17 @@ impl ListCompanyProjectTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2860,8 +2935,8 @@ impl CreateCompanyProjectType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2908,8 +2983,8 @@ impl GetCompanyProjectType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2956,8 +3031,8 @@ impl DeleteCompanyProjectType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3007,8 +3082,8 @@ impl UpdateCompanyProjectType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3053,8 +3128,10 @@ impl ListCompanyProjects {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CompanyProject>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CompanyProject>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3112,8 +3189,10 @@ impl ListCompanyRoles {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3182,8 +3261,10 @@ impl GetCompanyScheduleResources {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3358,8 +3439,10 @@ impl ListCompanyScheduleSummary {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SummaryList, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SummaryList, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3422,8 +3505,8 @@ impl UpdateCompanySettingsLogo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Logo>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Logo>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3468,8 +3551,8 @@ impl DeleteCompanySettingsLogo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Logo>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Logo>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3514,8 +3597,8 @@ impl GetCompanySettingsMyAvatar {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Avatar, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Avatar, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3570,8 +3653,8 @@ impl UpdateCompanySettingsMyAvatar {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Avatar, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Avatar, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3632,15 +3715,19 @@ impl ListCompanySubmittalStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SubmittalStatus>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SubmittalStatus>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SubmittalStatus>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::SubmittalStatus>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3691,8 +3778,10 @@ impl ListCompanySubmittalTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SubmittalType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SubmittalType>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3783,13 +3872,15 @@ impl ListCompanyTrades {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Trade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Trade>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Trade>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Trade>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3850,8 +3941,8 @@ impl CreateCompanyTrade {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Trade, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Trade, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3898,8 +3989,8 @@ impl GetCompanyTrade {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Trade, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Trade, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3964,8 +4055,10 @@ impl CreateCompanyUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4012,8 +4105,10 @@ impl GetCompanyUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4070,8 +4165,10 @@ impl UpdateCompanyUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4144,15 +4241,19 @@ impl ListCompanyWorkClassifications {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WorkClassification>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WorkClassification>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WorkClassification>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WorkClassification>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4210,8 +4311,10 @@ impl CreateCompanyWorkClassification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkClassification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4258,8 +4361,10 @@ impl GetCompanyWorkClassification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkClassification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4306,8 +4411,10 @@ impl DeleteCompanyWorkClassification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkClassification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4361,8 +4468,10 @@ impl UpdateCompanyWorkClassification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkClassification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4403,8 +4512,10 @@ impl GetCompanyConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4581,10 +4692,12 @@ impl GetCustomFieldDefinitions {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CustomFieldDefinitionDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CustomFieldDefinitionDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -4690,8 +4803,10 @@ impl GetCustomFieldDefinitionCustomFieldLovEntries {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomFieldLovEntryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomFieldLovEntryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4746,8 +4861,10 @@ impl CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CustomFieldLovEntry>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CustomFieldLovEntry>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4796,8 +4913,10 @@ impl GetCustomFieldDefinitionCustomFieldLovEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomFieldLovEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomFieldLovEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4861,8 +4980,10 @@ impl GetCustomFieldDefinition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomFieldDefinition, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomFieldDefinition, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4980,15 +5101,19 @@ impl ListCustomFieldMetadata {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CustomFieldMetadata>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CustomFieldMetadata>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CustomFieldMetadata>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CustomFieldMetadata>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5045,8 +5170,10 @@ impl GetCustomFieldMetadata {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomFieldMetadata, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomFieldMetadata, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5103,15 +5230,19 @@ impl ListCustomFieldsSections {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CustomFieldsSection>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CustomFieldsSection>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CustomFieldsSection>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CustomFieldsSection>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5160,8 +5291,10 @@ impl GetCustomFieldsSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomFieldsSection, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomFieldsSection, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5204,8 +5337,10 @@ impl GetGenericToolItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GenericToolItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GenericToolItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5263,13 +5398,15 @@ impl ListLinks {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Link>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Link>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Link>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Link>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5320,8 +5457,8 @@ impl CreateLink {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LinkDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LinkDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5378,15 +5515,17 @@ impl ListLinksRecycleBin {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::RecycleBin>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::RecycleBin>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::RecycleBin>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::RecycleBin>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5434,8 +5573,8 @@ impl GetLink {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LinkDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LinkDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5478,8 +5617,8 @@ impl DeleteLink {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -5525,8 +5664,8 @@ impl UpdateLink {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LinkDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LinkDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5569,8 +5708,8 @@ impl UpdateLinkRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LinkDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LinkDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5635,13 +5774,17 @@ impl ListOffices {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Office>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Office>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Office>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Office>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5692,8 +5835,8 @@ impl CreateOffice {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Office, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Office, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5743,8 +5886,8 @@ impl GetOffice {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Office, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Office, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5786,8 +5929,8 @@ impl DeleteOffice {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -5833,8 +5976,8 @@ impl UpdateOffice {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Office, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Office, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5883,8 +6026,8 @@ impl GetOpenItemsAll {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::All, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::All, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5933,8 +6076,8 @@ impl GetOpenItemsMine {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::All, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::All, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6085,17 +6228,21 @@ impl ListProjectConfigurableFieldSets {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6371,17 +6518,21 @@ impl ListProjectCorrespondenceTypeItems {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CorrespondenceTypeItem>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6447,10 +6598,12 @@ impl UpdateProjectCorrespondenceTypeItems {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -6524,17 +6677,21 @@ impl ListProjectCorrespondenceTypesDefaults {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CorrespondenceTypeDefault>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::CorrespondenceTypeDefault>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CorrespondenceTypeDefault>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CorrespondenceTypeDefault>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6601,15 +6758,17 @@ impl ListProjectCorrespondenceTypesPermissions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Permission>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Permission>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Permission>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Permission>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6676,15 +6835,19 @@ impl ListProjectCorrespondenceTypesUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CustomToolUser>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CustomToolUser>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CustomToolUser>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CustomToolUser>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6763,13 +6926,17 @@ impl ListProjectCustomFieldUserOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6836,15 +7003,19 @@ impl ListProjectCustomToolsUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CustomToolUser>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CustomToolUser>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CustomToolUser>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CustomToolUser>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7080,17 +7251,21 @@ impl ListProjectGenericToolGenericToolItems {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CorrespondenceTypeItem>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7156,8 +7331,10 @@ impl CreateProjectGenericToolGenericToolItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CorrespondenceTypeItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CorrespondenceTypeItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7241,10 +7418,12 @@ impl UpdateProjectGenericToolGenericToolItems {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -7316,13 +7495,17 @@ impl ListProjectGenericToolGenericToolItemsAvailableReadUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7392,13 +7575,15 @@ impl ListProjectGenericToolGenericToolItemsAvailableStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Name>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Name>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Name>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Name>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7462,8 +7647,10 @@ impl GetProjectGenericToolGenericToolItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CorrespondenceTypeItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CorrespondenceTypeItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7521,8 +7708,8 @@ impl DeleteProjectGenericToolGenericToolItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -7584,8 +7771,10 @@ impl UpdateProjectGenericToolGenericToolItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CorrespondenceTypeItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CorrespondenceTypeItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7652,15 +7841,17 @@ impl ListProjectGenericToolGenericToolItemChangeHistories {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeHistory>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeHistory>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeHistory>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ChangeHistory>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7733,17 +7924,21 @@ impl ListProjectGenericToolGenericToolItemGenericToolItemResponses {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::GenericToolItemResponse>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::GenericToolItemResponse>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::GenericToolItemResponse>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::GenericToolItemResponse>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7809,8 +8004,10 @@ impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GenericToolItemResponse, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GenericToolItemResponse, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7870,8 +8067,10 @@ impl UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GenericToolItemResponse, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GenericToolItemResponse, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7925,8 +8124,10 @@ impl CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CorrespondenceTypeItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CorrespondenceTypeItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7993,13 +8194,17 @@ impl ListProjectGenericToolGenericToolItemUsersWithPermission {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8066,15 +8271,19 @@ impl ListProjectWorkClassifications {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WorkClassification>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WorkClassification>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WorkClassification>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WorkClassification>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8132,8 +8341,10 @@ impl CreateProjectWorkClassification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkClassification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8185,8 +8396,10 @@ impl UpdateProjectWorkClassificationsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkClassification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8231,8 +8444,10 @@ impl CreateProjectWorkClassificationsInitialSetup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WorkClassification>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WorkClassification>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8279,8 +8494,10 @@ impl GetProjectWorkClassification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkClassification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8327,8 +8544,10 @@ impl DeleteProjectWorkClassification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkClassification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8382,8 +8601,10 @@ impl UpdateProjectWorkClassification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkClassification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8451,8 +8672,10 @@ impl GetSettingsPermissions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PermissionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PermissionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8497,8 +8720,10 @@ impl ListWorkforcePlanningV2CompanyCustomFields {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CustomField>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CustomField>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8553,8 +8778,10 @@ impl CreateWorkforcePlanningV2CompanyCustomField {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8601,8 +8828,10 @@ impl GetWorkforcePlanningV2CompanyCustomField {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomField, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomField, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8659,8 +8888,10 @@ impl CreateWorkforcePlanningV2CompanyCustomField2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomFieldDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomFieldDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8707,8 +8938,10 @@ impl DeleteWorkforcePlanningV2CompanyCustomField {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8766,8 +8999,10 @@ impl CreateWorkforcePlanningV2CompanyCustomFieldValue {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomFieldDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomFieldDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8825,8 +9060,10 @@ impl DeleteWorkforcePlanningV2CompanyCustomFieldValues {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomFieldDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomFieldDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8937,17 +9174,21 @@ impl ListCompanyCustomFieldDefinitionsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CustomFieldDefinitionV1_1>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::CustomFieldDefinitionV1_1>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CustomFieldDefinitionV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CustomFieldDefinitionV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9019,8 +9260,10 @@ impl CreateCompanyUploadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9067,8 +9310,10 @@ impl GetCompanyUploadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9125,8 +9370,10 @@ impl UpdateCompanyUploadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9238,17 +9485,21 @@ impl ListCompanyAsyncOperationsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AsyncOperationListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AsyncOperationListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CompanyAsyncOperationV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CompanyAsyncOperationV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9301,8 +9552,10 @@ impl GetCompanyAsyncOperationV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AsyncOperationV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AsyncOperationV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9347,8 +9600,10 @@ impl GetCompanyCompanySecuritySettingsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanySecuritySettingsV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanySecuritySettingsV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9409,8 +9664,8 @@ impl GetCompanyCustomFieldDataTypesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DataTypeV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DataTypeV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9455,8 +9710,10 @@ impl ListCompanyGenericToolsDefaultTypesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DefaultTypeListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DefaultTypeListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9530,17 +9787,17 @@ impl ListCompanyRolesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RoleListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::RoleListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CompanyRoleV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::CompanyRoleV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9602,8 +9859,8 @@ impl CreateCompanyRoleV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RoleV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::RoleV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9658,8 +9915,8 @@ impl CreateCompanyRolesReorderV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -9706,8 +9963,8 @@ impl DeleteCompanyRoleV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -9765,8 +10022,8 @@ impl UpdateCompanyRoleV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RoleV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::RoleV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9811,8 +10068,10 @@ impl GetCompanySupportPinsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SupportPinV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SupportPinV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9857,7 +10116,9 @@ impl CreateCompanySupportPinV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SupportPinDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SupportPinDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -2,6 +2,7 @@
 //! Request builders of the Construction Financials operations (feature `construction-financials`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::list_budget_detail_filters`](crate::Client::list_budget_detail_filters).
 #[derive(Debug)]
@@ -42,8 +43,10 @@ impl ListBudgetDetailFilters {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BudgetDetailFilter>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BudgetDetailFilter>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -85,8 +88,10 @@ impl CreateBudgetLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetLineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetLineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -128,8 +133,10 @@ impl CreateBudgetLineItemsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BudgetLineItemV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BudgetLineItemV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -172,8 +179,10 @@ impl GetBudgetLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetLineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetLineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -217,8 +226,10 @@ impl UpdateBudgetLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetLineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetLineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -345,15 +356,19 @@ impl ListBudgetViewSnapshots {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BudgetViewSnapshot>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BudgetViewSnapshot>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BudgetViewSnapshot>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::BudgetViewSnapshot>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -401,8 +416,10 @@ impl CreateBudgetViewSnapshot {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetViewSnapshotDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetViewSnapshotDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -553,15 +570,17 @@ impl ListBudgetViewSnapshotDetailRows {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DetailRow>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DetailRow>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DetailRow>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DetailRow>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -718,17 +737,21 @@ impl ListBudgetViewSnapshotSummaryRows {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::BudgetViewSnapshotSummaryRow>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::BudgetViewSnapshotSummaryRow>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BudgetViewSnapshotSummaryRow>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::BudgetViewSnapshotSummaryRow>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -805,15 +828,17 @@ impl ListBudgetViews {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BudgetView>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BudgetView>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BudgetView>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::BudgetView>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -866,8 +891,10 @@ impl ListBudgetViewBudgetDetailColumns {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BudgetDetailColumn>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BudgetDetailColumn>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -917,8 +944,10 @@ impl CreateBudgetViewBudgetDetail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BudgetDetail>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BudgetDetail>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1069,15 +1098,17 @@ impl ListBudgetViewDetailRows {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DetailRow>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DetailRow>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DetailRow>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DetailRow>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1234,15 +1265,17 @@ impl ListBudgetViewSummaryRows {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SummaryRow>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SummaryRow>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SummaryRow>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::SummaryRow>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1305,15 +1338,19 @@ impl ListChangeEventStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeEventStatus>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeEventStatus>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeEventStatus>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChangeEventStatus>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1434,15 +1471,17 @@ impl ListChangeEvents {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeEvent>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeEvent>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeEvent>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ChangeEvent>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1492,8 +1531,10 @@ impl CreateChangeEvent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEvent, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEvent, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1535,8 +1576,10 @@ impl GetChangeEvent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEvent, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEvent, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1581,8 +1624,10 @@ impl UpdateChangeEvent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEvent, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEvent, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1639,15 +1684,19 @@ impl ListChangeOrderStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeOrderStatus>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeOrderStatus>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeOrderStatus>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChangeOrderStatus>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1710,17 +1759,21 @@ impl ListChangeOrderChangeReasons {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ChangeOrderChangeReason>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ChangeOrderChangeReason>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeOrderChangeReason>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChangeOrderChangeReason>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1909,15 +1962,19 @@ impl ListChangeOrderPackages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeOrderPackage>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeOrderPackage>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeOrderPackage>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChangeOrderPackage>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1965,8 +2022,10 @@ impl CreateChangeOrderPackage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderPackageResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderPackageResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2017,8 +2076,10 @@ impl GetChangeOrderPackage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderPackageDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderPackageDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2062,8 +2123,10 @@ impl UpdateChangeOrderPackage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderPackageDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderPackageDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2229,15 +2292,19 @@ impl ListChangeOrderRequests {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeOrderRequest>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeOrderRequest>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeOrderRequest>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChangeOrderRequest>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2285,8 +2352,10 @@ impl CreateChangeOrderRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderRequestResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderRequestResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2332,10 +2401,12 @@ impl UpdateChangeOrderRequestsSync {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ChangeOrderRequestSyncResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ChangeOrderRequestSyncResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -2380,8 +2451,10 @@ impl GetChangeOrderRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderRequestDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderRequestDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2425,8 +2498,10 @@ impl UpdateChangeOrderRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderRequestDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderRequestDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2483,15 +2558,17 @@ impl ListChangeTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ChangeType>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2555,15 +2632,17 @@ impl ListCommitments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Commitment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Commitment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Commitment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Commitment>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2612,8 +2691,10 @@ impl GetCommitment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CommitmentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommitmentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2658,8 +2739,10 @@ impl GetCompanyCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CurrencyConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CurrencyConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2704,10 +2787,12 @@ impl DeleteCompanyCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CompanyCurrencyConfigurationResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -2755,10 +2840,12 @@ impl UpdateCompanyCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CompanyCurrencyConfigurationResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -2803,8 +2890,10 @@ impl GetCompanyCurrencyConfigurationExchangeRates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ExchangeRate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ExchangeRate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2852,8 +2941,10 @@ impl CreateCompanyCurrencyConfigurationExchangeRate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ExchangeRate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ExchangeRate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2901,8 +2992,10 @@ impl UpdateCompanyCurrencyConfigurationExchangeRates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ExchangeRate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ExchangeRate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2949,8 +3042,8 @@ impl GetCompanyInvoicesAsyncJob {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AsyncJob, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::AsyncJob, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2998,10 +3091,12 @@ impl GetCompanyProjectCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CurrencyConfigurationDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CurrencyConfigurationDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3052,10 +3147,12 @@ impl CreateCompanyProjectCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectCurrencyConfigurationResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3103,10 +3200,12 @@ impl DeleteCompanyProjectCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectCurrencyConfigurationResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3157,10 +3256,12 @@ impl UpdateCompanyProjectCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectCurrencyConfigurationResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3221,8 +3322,10 @@ impl GetCompanyProjectCurrencyConfigurationExchangeRates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ExchangeRateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ExchangeRateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3273,8 +3376,10 @@ impl CreateCompanyProjectCurrencyConfigurationExchangeRate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ExchangeRateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ExchangeRateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3325,8 +3430,10 @@ impl UpdateCompanyProjectCurrencyConfigurationExchangeRates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ExchangeRateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ExchangeRateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3371,8 +3478,10 @@ impl ListCompanyUomCategories {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3433,13 +3542,15 @@ impl ListCompanyUoms {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Uom>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Uom>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Uom>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Uom>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3493,8 +3604,8 @@ impl CreateCompanyUom {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Uom, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Uom, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3542,8 +3653,10 @@ impl UpdateCompanyUomsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UomSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UomSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3590,8 +3703,8 @@ impl GetCompanyUom {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Uom, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Uom, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3638,8 +3751,8 @@ impl DeleteCompanyUom {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3689,8 +3802,8 @@ impl UpdateCompanyUom {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Uom, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Uom, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3735,8 +3848,10 @@ impl GetCompanyWorkBreakdownStructurePatterns {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PatternDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PatternDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3784,8 +3899,8 @@ impl UpdateCompanyWorkBreakdownStructurePatternsUpdateSegmentOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3830,10 +3945,12 @@ impl ListCompanyWorkBreakdownStructureSegments {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::WorkBreakdownStructureSegment>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::WorkBreakdownStructureSegment>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3881,10 +3998,12 @@ impl CreateCompanyWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::WorkBreakdownStructureSegment, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::WorkBreakdownStructureSegment, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3944,8 +4063,8 @@ impl GetCompanyWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Segment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Segment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4005,8 +4124,8 @@ impl DeleteCompanyWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4069,8 +4188,8 @@ impl UpdateCompanyWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4118,8 +4237,10 @@ impl ListCompanyWorkBreakdownStructureSegmentLists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SegmentList>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SegmentList>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4196,15 +4317,17 @@ impl ListCompanyWorkBreakdownStructureSegmentSegmentItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SegmentItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SegmentItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SegmentItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::SegmentItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4261,8 +4384,10 @@ impl CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SegmentItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4313,10 +4438,12 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SegmentItemBulkDestroyResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -4367,8 +4494,8 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4431,8 +4558,10 @@ impl GetCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SegmentItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4482,8 +4611,8 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4549,8 +4678,10 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SegmentItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4609,15 +4740,19 @@ impl ListContractPayments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ContractPayment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ContractPayment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ContractPayment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ContractPayment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4665,8 +4800,10 @@ impl CreateContractPayment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ContractPayment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ContractPayment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4711,8 +4848,10 @@ impl GetContractPayment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ContractPayment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ContractPayment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4757,8 +4896,8 @@ impl DeleteContractPayment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4802,8 +4941,10 @@ impl UpdateContractPayment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ContractPayment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ContractPayment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4897,13 +5038,17 @@ impl ListCostCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CostCode>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::CostCode>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::CostCode>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4951,8 +5096,10 @@ impl CreateCostCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CostCodeDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CostCodeDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4994,8 +5141,10 @@ impl CreateCostCodesCopyFromStandardList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CostCode>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5044,10 +5193,12 @@ impl CreateCostCodesCopySubsetFromStandardList {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CostCodeCopySubsetFromStandardListResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CostCodeCopySubsetFromStandardListResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -5099,8 +5250,10 @@ impl UpdateCostCodesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CostCodeSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CostCodeSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5150,8 +5303,10 @@ impl GetCostCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CostCodeDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CostCodeDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5194,8 +5349,10 @@ impl UpdateCostCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CostCodeDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CostCodeDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5248,8 +5405,10 @@ impl ListFinancialsMarkups {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Markup>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Markup>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5297,8 +5456,8 @@ impl CreateFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Markup, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Markup, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5345,8 +5504,8 @@ impl GetFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Markup, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Markup, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5393,8 +5552,8 @@ impl DeleteFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -5444,8 +5603,8 @@ impl UpdateFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Markup, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Markup, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5517,15 +5676,17 @@ impl ListLineItemTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::LineItemType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::LineItemType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::LineItemType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::LineItemType>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5573,8 +5734,10 @@ impl CreateLineItemType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5616,8 +5779,10 @@ impl UpdateLineItemTypesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemTypeSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemTypeSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5659,8 +5824,10 @@ impl GetLineItemType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5703,8 +5870,10 @@ impl UpdateLineItemType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5761,15 +5930,19 @@ impl ListPaymentApplications {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PaymentApplication>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PaymentApplication>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PaymentApplication>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PaymentApplication>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5818,8 +5991,10 @@ impl GetPaymentApplication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PaymentApplicationDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaymentApplicationDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5862,8 +6037,8 @@ impl DeletePaymentApplication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -6048,15 +6223,19 @@ impl ListPotentialChangeOrders {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PotentialChangeOrder>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PotentialChangeOrder>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PotentialChangeOrder>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PotentialChangeOrder>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6104,8 +6283,10 @@ impl CreatePotentialChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PotentialChangeOrderResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PotentialChangeOrderResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6151,10 +6332,12 @@ impl UpdatePotentialChangeOrdersSync {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PotentialChangeOrderSyncResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PotentialChangeOrderSyncResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -6199,8 +6382,10 @@ impl GetPotentialChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PotentialChangeOrderDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PotentialChangeOrderDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6244,8 +6429,10 @@ impl UpdatePotentialChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PotentialChangeOrderDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PotentialChangeOrderDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6368,13 +6555,17 @@ impl ListPotentialChangeOrderLineItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::LineItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::LineItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::LineItem>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::LineItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6428,8 +6619,8 @@ impl CreatePotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6479,10 +6670,12 @@ impl UpdatePotentialChangeOrderLineItemsSync {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PotentialChangeOrderLineItemSyncResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PotentialChangeOrderLineItemSyncResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -6531,8 +6724,8 @@ impl GetPotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6581,8 +6774,8 @@ impl DeletePotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -6632,8 +6825,8 @@ impl UpdatePotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6674,8 +6867,10 @@ impl GetPrimeContract {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6730,8 +6925,10 @@ impl CreatePrimeContract {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6773,8 +6970,10 @@ impl GetPrimeContract2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6816,8 +7015,8 @@ impl DeletePrimeContract {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -6873,8 +7072,10 @@ impl UpdatePrimeContract {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6952,15 +7153,17 @@ impl ListPrimeContracts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PrimeContract>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PrimeContract>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PrimeContract>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PrimeContract>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7089,13 +7292,17 @@ impl ListPrimeContractLineItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::LineItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::LineItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::LineItem>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::LineItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7151,8 +7358,8 @@ impl CreatePrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7202,8 +7409,10 @@ impl UpdatePrimeContractLineItemsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7252,8 +7461,8 @@ impl GetPrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7302,8 +7511,8 @@ impl DeletePrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -7355,8 +7564,8 @@ impl UpdatePrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7406,8 +7615,10 @@ impl UpdatePrimeContractPaymentApplicationLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PaymentApplicationLineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaymentApplicationLineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7457,10 +7668,12 @@ impl UpdatePrimeContractPaymentApplicationMarkupLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PaymentApplicationMarkupLineItem, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PaymentApplicationMarkupLineItem, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -7540,17 +7753,24 @@ impl ListPrimeContractPaymentApplications {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PrimeContractPaymentApplication>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::PrimeContractPaymentApplication>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PrimeContractPaymentApplication>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::PrimeContractPaymentApplication>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7604,8 +7824,10 @@ impl CreatePrimeContractPaymentApplication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PaymentApplicationResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaymentApplicationResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7655,8 +7877,10 @@ impl UpdatePrimeContractPaymentApplication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PaymentApplicationResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaymentApplicationResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7760,15 +7984,17 @@ impl ListProjectBillingPeriods {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BillingPeriod>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BillingPeriod>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BillingPeriod>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::BillingPeriod>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7822,8 +8048,10 @@ impl CreateProjectBillingPeriod {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BillingPeriod, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BillingPeriod, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7870,8 +8098,10 @@ impl GetProjectBillingPeriod {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BillingPeriod, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BillingPeriod, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7918,8 +8148,8 @@ impl DeleteProjectBillingPeriod {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -7969,8 +8199,10 @@ impl UpdateProjectBillingPeriod {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BillingPeriod, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BillingPeriod, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8015,8 +8247,8 @@ impl GetProjectBudget {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Budget, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Budget, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8061,8 +8293,8 @@ impl CreateProjectBudgetLock {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Budget, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Budget, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8120,8 +8352,8 @@ impl DeleteProjectBudgetLock {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Budget, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Budget, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8166,8 +8398,10 @@ impl ListProjectBudgetChanges {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetChangeList, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetChangeList, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8215,8 +8449,10 @@ impl CreateProjectBudgetChange {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetChangeDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetChangeDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8263,8 +8499,10 @@ impl GetProjectBudgetChange {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetChange, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetChange, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8311,8 +8549,8 @@ impl DeleteProjectBudgetChange {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -8362,8 +8600,10 @@ impl UpdateProjectBudgetChange {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetChange, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetChange, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8424,15 +8664,19 @@ impl ListProjectBudgetModifications {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BudgetModification>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BudgetModification>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BudgetModification>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::BudgetModification>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8491,8 +8735,10 @@ impl CreateProjectBudgetModification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetModification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetModification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8539,8 +8785,10 @@ impl GetProjectBudgetModification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetModification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetModification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8588,8 +8836,8 @@ impl DeleteProjectBudgetModification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -8644,8 +8892,10 @@ impl UpdateProjectBudgetModification {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetModification, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetModification, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8719,17 +8969,21 @@ impl ListProjectBudgetedProductionQuantities {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::BudgetedProductionQuantity>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::BudgetedProductionQuantity>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BudgetedProductionQuantity>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::BudgetedProductionQuantity>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8787,8 +9041,10 @@ impl CreateProjectBudgetedProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetedProductionQuantity, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetedProductionQuantity, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8862,13 +9118,15 @@ impl ListProjectBudgetedProductionQuantitiesIds {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<i64>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<i64>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8921,8 +9179,10 @@ impl GetProjectBudgetedProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetedProductionQuantity, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetedProductionQuantity, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8976,8 +9236,8 @@ impl DeleteProjectBudgetedProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -9031,8 +9291,10 @@ impl UpdateProjectBudgetedProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetedProductionQuantity, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetedProductionQuantity, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9080,10 +9342,12 @@ impl ListProjectChangeEventChangeEventProductionQuantities {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ChangeEventProductionQuantity>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ChangeEventProductionQuantity>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -9138,10 +9402,12 @@ impl CreateProjectChangeEventChangeEventProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ChangeEventProductionQuantity, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ChangeEventProductionQuantity, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -9191,8 +9457,8 @@ impl DeleteProjectChangeEventChangeEventProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -9249,10 +9515,12 @@ impl UpdateProjectChangeEventChangeEventProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ChangeEventProductionQuantity, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ChangeEventProductionQuantity, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -9373,8 +9641,10 @@ impl GetProjectCommitmentChangeOrderBatches {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeChangeOrderBatch, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeChangeOrderBatch, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9436,10 +9706,12 @@ impl CreateProjectCommitmentChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectPrimeChangeOrderBatch, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -9486,10 +9758,12 @@ impl GetProjectCommitmentChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PrimeChangeOrderBatchDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -9536,8 +9810,8 @@ impl DeleteProjectCommitmentChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -9601,10 +9875,12 @@ impl UpdateProjectCommitmentChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectPrimeChangeOrderBatch, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -9776,10 +10052,12 @@ impl GetProjectCommitmentChangeOrders {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CommitmentChangeOrderDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CommitmentChangeOrderDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -9840,8 +10118,10 @@ impl CreateProjectCommitmentChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CommitmentChangeOrder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommitmentChangeOrder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9896,8 +10176,10 @@ impl GetProjectCommitmentChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CommitmentChangeOrder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommitmentChangeOrder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9944,8 +10226,8 @@ impl DeleteProjectCommitmentChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -10016,8 +10298,10 @@ impl UpdateProjectCommitmentChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CommitmentChangeOrder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommitmentChangeOrder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10065,8 +10349,10 @@ impl GetProjectContractInvoiceConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InvoiceConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InvoiceConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10121,8 +10407,10 @@ impl UpdateProjectContractInvoiceConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InvoiceConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InvoiceConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10269,15 +10557,17 @@ impl ListProjectDirectCosts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DirectCost>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DirectCost>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DirectCost>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DirectCost>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -10331,8 +10621,10 @@ impl CreateProjectDirectCost {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10466,15 +10758,17 @@ impl ListProjectDirectCostsLineItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::LineItemItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::LineItemItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::LineItemItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::LineItemItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -10528,10 +10822,12 @@ impl UpdateProjectDirectCostsLineItemsSync {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DirectCostLineItemSyncResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::DirectCostLineItemSyncResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -10579,8 +10875,10 @@ impl UpdateProjectDirectCostsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10704,15 +11002,19 @@ impl ListProjectDirectCostLineItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DirectCostLineItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DirectCostLineItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DirectCostLineItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::DirectCostLineItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -10769,8 +11071,10 @@ impl CreateProjectDirectCostLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostLineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostLineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10820,8 +11124,10 @@ impl GetProjectDirectCostLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostLineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostLineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10871,8 +11177,8 @@ impl DeleteProjectDirectCostLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -10925,8 +11231,10 @@ impl UpdateProjectDirectCostLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostLineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostLineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10973,8 +11281,10 @@ impl GetProjectDirectCost {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11021,8 +11331,8 @@ impl DeleteProjectDirectCost {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Id, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11072,8 +11382,10 @@ impl UpdateProjectDirectCost {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11120,8 +11432,10 @@ impl ListProjectLienWaivers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::LienWaiver>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::LienWaiver>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11166,10 +11480,12 @@ impl ListProjectManualForecastLineItems {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ManualForecastLineItem>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ManualForecastLineItem>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -11217,10 +11533,12 @@ impl CreateProjectManualForecastLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManualForecastLineItemDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManualForecastLineItemDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -11270,8 +11588,8 @@ impl DeleteProjectManualForecastLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -11321,10 +11639,12 @@ impl UpdateProjectManualForecastLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManualForecastLineItemDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManualForecastLineItemDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -11382,8 +11702,10 @@ impl ListProjectMonitoringResources {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::MonitoringResource>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::MonitoringResource>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11435,8 +11757,10 @@ impl CreateProjectMonitoringResource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MonitoringResource, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MonitoringResource, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11483,8 +11807,8 @@ impl DeleteProjectMonitoringResource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -11538,8 +11862,10 @@ impl UpdateProjectMonitoringResource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MonitoringResource, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MonitoringResource, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11586,8 +11912,10 @@ impl ListProjectPaymentReadinessManualHolds {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManualHold>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManualHold>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11640,8 +11968,8 @@ impl CreateProjectPaymentReadinessManualHold {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManualHold, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ManualHold, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11690,8 +12018,8 @@ impl UpdateProjectPaymentReadinessManualHold {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManualHold, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ManualHold, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11812,8 +12140,10 @@ impl GetProjectPrimeChangeOrderBatches {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeChangeOrderBatch, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeChangeOrderBatch, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11875,10 +12205,12 @@ impl CreateProjectPrimeChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectPrimeChangeOrderBatch, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -11925,10 +12257,12 @@ impl GetProjectPrimeChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PrimeChangeOrderBatchDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -11975,8 +12309,8 @@ impl DeleteProjectPrimeChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -12040,10 +12374,12 @@ impl UpdateProjectPrimeChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectPrimeChangeOrderBatch, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -12215,8 +12551,10 @@ impl GetProjectPrimeChangeOrders {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeChangeOrderDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeChangeOrderDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12277,8 +12615,10 @@ impl CreateProjectPrimeChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeChangeOrder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeChangeOrder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12333,8 +12673,10 @@ impl GetProjectPrimeChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeChangeOrder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeChangeOrder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12381,8 +12723,8 @@ impl DeleteProjectPrimeChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -12453,8 +12795,10 @@ impl UpdateProjectPrimeChangeOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeChangeOrder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeChangeOrder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12502,8 +12846,8 @@ impl GetProjectPurchaseOrderContractCompliance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Compliance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Compliance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12554,10 +12898,12 @@ impl UpdateProjectPurchaseOrderContractCompliance {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::WorkOrderContractComplianceResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::WorkOrderContractComplianceResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -12621,15 +12967,19 @@ impl ListProjectPurchaseOrderContractComplianceDocuments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ComplianceDocument>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ComplianceDocument>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ComplianceDocument>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -12686,8 +13036,10 @@ impl CreateProjectPurchaseOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ComplianceDocument, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12737,8 +13089,10 @@ impl GetProjectPurchaseOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ComplianceDocument, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12788,8 +13142,8 @@ impl DeleteProjectPurchaseOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -12842,8 +13196,10 @@ impl UpdateProjectPurchaseOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ComplianceDocument, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12888,8 +13244,8 @@ impl GetProjectWorkBreakdownStructurePatterns {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Pattern, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Pattern, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12937,8 +13293,8 @@ impl UpdateProjectWorkBreakdownStructurePatternsAddSegment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -12986,8 +13342,8 @@ impl UpdateProjectWorkBreakdownStructurePatternsRemoveSegment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -13035,8 +13391,8 @@ impl UpdateProjectWorkBreakdownStructurePatternsUpdateSegmentOrder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -13081,8 +13437,10 @@ impl ListProjectWorkBreakdownStructureSegments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Segment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Segment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13142,8 +13500,8 @@ impl GetProjectWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Segment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Segment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13298,15 +13656,17 @@ impl ListProjectWorkBreakdownStructureSegmentSegmentItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SegmentItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SegmentItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SegmentItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::SegmentItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13363,8 +13723,10 @@ impl CreateProjectWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SegmentItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13415,10 +13777,12 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SegmentItemBulkDestroyResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -13469,8 +13833,8 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -13528,8 +13892,8 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -13582,8 +13946,10 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SegmentItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13740,13 +14106,17 @@ impl ListProjectWorkBreakdownStructureWbsCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WbsCode>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WbsCode>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::WbsCode>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::WbsCode>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13800,8 +14170,8 @@ impl CreateProjectWorkBreakdownStructureWbsCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WbsCode, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WbsCode, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13849,8 +14219,10 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WbsCodeBulkCreateResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WbsCodeBulkCreateResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13898,8 +14270,8 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesUpdateAll {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -13949,8 +14321,8 @@ impl UpdateProjectWorkBreakdownStructureWbsCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WbsCode, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WbsCode, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13998,8 +14370,8 @@ impl GetProjectWorkOrderContractCompliance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Compliance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Compliance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14050,10 +14422,12 @@ impl UpdateProjectWorkOrderContractCompliance {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::WorkOrderContractComplianceResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::WorkOrderContractComplianceResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14117,15 +14491,19 @@ impl ListProjectWorkOrderContractComplianceDocuments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ComplianceDocument>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ComplianceDocument>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ComplianceDocument>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -14182,8 +14560,10 @@ impl CreateProjectWorkOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ComplianceDocument, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14233,8 +14613,10 @@ impl GetProjectWorkOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ComplianceDocument, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14284,8 +14666,8 @@ impl DeleteProjectWorkOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -14338,8 +14720,10 @@ impl UpdateProjectWorkOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ComplianceDocument, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14479,15 +14863,19 @@ impl ListPurchaseOrderContracts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PurchaseOrderContract>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PurchaseOrderContract>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PurchaseOrderContract>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PurchaseOrderContract>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -14548,10 +14936,12 @@ impl CreatePurchaseOrderContract {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PurchaseOrderContractDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14593,10 +14983,12 @@ impl UpdatePurchaseOrderContractsSync {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PurchaseOrderContractSyncResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PurchaseOrderContractSyncResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14639,10 +15031,12 @@ impl GetPurchaseOrderContract {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PurchaseOrderContractDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14685,8 +15079,8 @@ impl DeletePurchaseOrderContract {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -14743,10 +15137,12 @@ impl UpdatePurchaseOrderContract {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PurchaseOrderContractDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14814,10 +15210,12 @@ impl ListPurchaseOrderContractLineItemContractDetails {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::LineItemContractDetail>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::LineItemContractDetail>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14865,10 +15263,12 @@ impl CreatePurchaseOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::LineItemContractDetailDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14917,10 +15317,12 @@ impl GetPurchaseOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::LineItemContractDetailDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14969,8 +15371,8 @@ impl DeletePurchaseOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -15020,10 +15422,12 @@ impl UpdatePurchaseOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::LineItemContractDetailDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -15154,17 +15558,21 @@ impl ListPurchaseOrderContractLineItems {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::WorkOrderContractLineItem>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -15218,8 +15626,8 @@ impl CreatePurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15269,8 +15677,10 @@ impl UpdatePurchaseOrderContractLineItemsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15327,8 +15737,10 @@ impl GetPurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkOrderContractLineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkOrderContractLineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15377,8 +15789,8 @@ impl DeletePurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -15428,8 +15840,8 @@ impl UpdatePurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15477,13 +15889,15 @@ impl UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
-        crate::Error,
+    ) -> impl Future<
+        Output = Result<
+            models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
+            crate::Error,
+        >,
     > {
-        self.build().send_json().await
+        self.build().send_json()
     }
 }
 
@@ -15622,15 +16036,17 @@ impl ListRequisitions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Requisition>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Requisition>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Requisition>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Requisition>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -15678,8 +16094,10 @@ impl CreateRequisition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RequisitionV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15721,8 +16139,10 @@ impl GetRequisition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Requisition, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Requisition, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15764,8 +16184,8 @@ impl DeleteRequisition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -15808,8 +16228,10 @@ impl UpdateRequisition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RequisitionV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15865,8 +16287,10 @@ impl CreateRequisitionAddChangeOrderPackage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeOrderItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeOrderItem>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15916,8 +16340,8 @@ impl UpdateRequisitionBulkItemUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -15964,10 +16388,12 @@ impl ListRequisitionChangeHistories {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::RequisitionChangeHistory>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::RequisitionChangeHistory>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -16043,15 +16469,19 @@ impl ListRequisitionChangeOrderItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeOrderItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeOrderItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeOrderItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChangeOrderItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16106,8 +16536,10 @@ impl GetRequisitionChangeOrderItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16164,8 +16596,10 @@ impl UpdateRequisitionChangeOrderItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16228,15 +16662,19 @@ impl ListRequisitionContractDetailItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ContractDetailItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ContractDetailItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ContractDetailItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ContractDetailItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16291,8 +16729,10 @@ impl GetRequisitionContractDetailItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ContractDetailItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ContractDetailItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16349,8 +16789,10 @@ impl UpdateRequisitionContractDetailItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ContractDetailItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ContractDetailItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16413,15 +16855,17 @@ impl ListRequisitionContractItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ContractItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ContractItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ContractItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ContractItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16476,8 +16920,10 @@ impl GetRequisitionContractItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ContractItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ContractItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16534,8 +16980,10 @@ impl UpdateRequisitionContractItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ContractItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ContractItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16582,8 +17030,10 @@ impl ListRequisitionDetail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Detail>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Detail>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16639,8 +17089,8 @@ impl DeleteRequisitionRemoveChangeOrderPackage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -16698,8 +17148,8 @@ impl CreateRequisitionSinglePdfCompiler {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16753,8 +17203,10 @@ impl UpdateRequisitionWholeChangeOrderItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WholeChangeOrderItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WholeChangeOrderItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16861,13 +17313,15 @@ impl ListRfqs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Rfq>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfq>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Rfq>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Rfq>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16915,8 +17369,8 @@ impl CreateRfq {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RfqDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::RfqDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16960,8 +17414,8 @@ impl GetRfq {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Rfq, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Rfq, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17005,8 +17459,8 @@ impl DeleteRfq {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -17049,8 +17503,8 @@ impl UpdateRfq {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Rfq, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Rfq, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17111,13 +17565,15 @@ impl ListRfqQuotes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Quote>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Quote>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Quote>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Quote>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -17167,8 +17623,8 @@ impl CreateRfqQuote {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Quote, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Quote, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17219,8 +17675,8 @@ impl GetRfqQuote {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Quote, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Quote, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17270,8 +17726,8 @@ impl UpdateRfqQuote {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Quote, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Quote, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17332,15 +17788,17 @@ impl ListRfqResponses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::RfqResponse>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::RfqResponse>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::RfqResponse>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::RfqResponse>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -17390,8 +17848,10 @@ impl CreateRfqResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RfqResponse, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RfqResponse, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17442,8 +17902,10 @@ impl GetRfqResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RfqResponse, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RfqResponse, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17493,8 +17955,10 @@ impl UpdateRfqResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RfqResponse, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RfqResponse, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17552,15 +18016,19 @@ impl ListStandardCostCodeLists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::StandardCostCodeList>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::StandardCostCodeList>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::StandardCostCodeList>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::StandardCostCodeList>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -17608,8 +18076,10 @@ impl CreateStandardCostCodeList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StandardCostCodeListDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StandardCostCodeListDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17652,8 +18122,10 @@ impl GetStandardCostCodeList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StandardCostCodeListDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StandardCostCodeListDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17697,8 +18169,10 @@ impl UpdateStandardCostCodeList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StandardCostCodeListDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StandardCostCodeListDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17783,15 +18257,19 @@ impl ListStandardCostCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::StandardCostCode>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::StandardCostCode>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::StandardCostCode>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::StandardCostCode>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -17847,8 +18325,10 @@ impl CreateStandardCostCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StandardCostCode, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StandardCostCode, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17898,8 +18378,10 @@ impl UpdateStandardCostCodesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StandardCostCodeSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StandardCostCodeSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17957,8 +18439,10 @@ impl GetStandardCostCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StandardCostCode, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StandardCostCode, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18002,8 +18486,10 @@ impl DeleteStandardCostCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StandardCostCode, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StandardCostCode, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18055,8 +18541,10 @@ impl UpdateStandardCostCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StandardCostCode, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StandardCostCode, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18113,13 +18601,17 @@ impl ListSubJobs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SubJob>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SubJob>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::SubJob>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::SubJob>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -18167,8 +18659,8 @@ impl CreateSubJob {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubJob, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::SubJob, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18212,8 +18704,10 @@ impl UpdateSubJobsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubJobSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubJobSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18255,8 +18749,8 @@ impl GetSubJob {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubJob, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::SubJob, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18299,8 +18793,8 @@ impl DeleteSubJob {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -18343,8 +18837,8 @@ impl UpdateSubJob {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubJob, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::SubJob, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18401,13 +18895,17 @@ impl ListTaxCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TaxCode>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TaxCode>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::TaxCode>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::TaxCode>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -18457,8 +18955,8 @@ impl CreateTaxCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaxCode, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TaxCode, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18500,8 +18998,10 @@ impl UpdateTaxCodesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaxCodeSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TaxCodeSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18543,8 +19043,8 @@ impl GetTaxCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaxCode, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TaxCode, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18589,8 +19089,8 @@ impl UpdateTaxCode {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaxCode, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TaxCode, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18647,13 +19147,17 @@ impl ListTaxTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TaxType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TaxType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::TaxType>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::TaxType>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -18703,8 +19207,8 @@ impl CreateTaxType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaxType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TaxType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18746,8 +19250,10 @@ impl UpdateTaxTypesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaxTypeSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TaxTypeSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18789,8 +19295,8 @@ impl GetTaxType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaxType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TaxType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18832,8 +19338,8 @@ impl DeleteTaxType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -18878,8 +19384,8 @@ impl UpdateTaxType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaxType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TaxType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19019,15 +19525,17 @@ impl ListWorkOrderContracts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<serde_json::Value>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<serde_json::Value>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<serde_json::Value>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -19088,8 +19596,10 @@ impl CreateWorkOrderContract {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkOrderContract, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkOrderContract, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19131,8 +19641,10 @@ impl UpdateWorkOrderContractsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VendorSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VendorSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19175,8 +19687,10 @@ impl GetWorkOrderContract {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkOrderContract, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkOrderContract, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19219,8 +19733,8 @@ impl DeleteWorkOrderContract {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -19277,8 +19791,10 @@ impl UpdateWorkOrderContract {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkOrderContract, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkOrderContract, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19346,10 +19862,12 @@ impl ListWorkOrderContractLineItemContractDetails {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::LineItemContractDetail>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::LineItemContractDetail>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -19397,10 +19915,12 @@ impl CreateWorkOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::LineItemContractDetailDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -19449,10 +19969,12 @@ impl GetWorkOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::LineItemContractDetailDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -19501,8 +20023,8 @@ impl DeleteWorkOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -19552,10 +20074,12 @@ impl UpdateWorkOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::LineItemContractDetailDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -19686,17 +20210,21 @@ impl ListWorkOrderContractLineItems {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::WorkOrderContractLineItem>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -19750,8 +20278,8 @@ impl CreateWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19801,8 +20329,10 @@ impl UpdateWorkOrderContractLineItemsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19859,8 +20389,10 @@ impl GetWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkOrderContractLineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkOrderContractLineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19909,8 +20441,8 @@ impl DeleteWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -19960,8 +20492,8 @@ impl UpdateWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20009,13 +20541,15 @@ impl UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
-        crate::Error,
+    ) -> impl Future<
+        Output = Result<
+            models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
+            crate::Error,
+        >,
     > {
-        self.build().send_json().await
+        self.build().send_json()
     }
 }
 
@@ -20057,8 +20591,10 @@ impl CreateBudgetLineItemV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetLineItemV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetLineItemV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20101,8 +20637,10 @@ impl GetBudgetLineItemV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetLineItemV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetLineItemV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20146,8 +20684,10 @@ impl UpdateBudgetLineItemV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetLineItemV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetLineItemV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20256,15 +20796,19 @@ impl ListChangeEventsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeEventV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeEventV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeEventV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChangeEventV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -20314,8 +20858,10 @@ impl CreateChangeEventV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEventV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20369,8 +20915,8 @@ impl GetChangeEventsNewV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NewV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::NewV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20425,8 +20971,10 @@ impl GetChangeEventV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEventV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20468,8 +21016,8 @@ impl DeleteChangeEventV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -20514,8 +21062,10 @@ impl UpdateChangeEventV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEventV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20558,8 +21108,10 @@ impl CreateChangeEventCloneV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEventV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20602,8 +21154,10 @@ impl UpdateChangeEventRestoreV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEventV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20750,15 +21304,17 @@ impl ListProjectDirectCostsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DirectCost>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DirectCost>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DirectCost>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DirectCost>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -20812,8 +21368,10 @@ impl CreateProjectDirectCostV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20860,8 +21418,10 @@ impl GetProjectDirectCostV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20908,8 +21468,8 @@ impl DeleteProjectDirectCostV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Id, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20959,8 +21519,10 @@ impl UpdateProjectDirectCostV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DirectCostV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectCostV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21116,15 +21678,19 @@ impl ListRequisitionsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::RequisitionV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::RequisitionV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::RequisitionV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::RequisitionV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -21188,8 +21754,10 @@ impl CreateRequisitionV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RequisitionV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21239,8 +21807,10 @@ impl GetRequisitionV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RequisitionV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21282,8 +21852,8 @@ impl DeleteRequisitionV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -21334,8 +21904,10 @@ impl UpdateRequisitionV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RequisitionV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21511,19 +22083,23 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectStatusSnapshotListV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectStatusSnapshotListV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectStatusSnapshotV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProjectStatusSnapshotV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -21681,8 +22257,10 @@ impl GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SummaryDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SummaryDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21743,8 +22321,8 @@ impl GetCompanyChangeEventStatusesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StatusV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::StatusV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21798,8 +22376,10 @@ impl UpdateCompanyChangeEventStatusV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEventStatusV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEventStatusV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21860,8 +22440,8 @@ impl GetCompanyChangeEventTypesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TypeV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TypeV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21911,8 +22491,8 @@ impl UpdateCompanyChangeEventTypeV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TypeV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TypeV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21973,19 +22553,26 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ChangeOrderChangeReasonListV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ChangeOrderChangeReasonListV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CompanyChangeOrderChangeReasonV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::CompanyChangeOrderChangeReasonV2>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -22043,8 +22630,10 @@ impl CreateCompanyChangeOrderChangeReasonV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderChangeReasonV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22091,8 +22680,8 @@ impl DeleteCompanyChangeOrderChangeReasonV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -22146,8 +22735,10 @@ impl UpdateCompanyChangeOrderChangeReasonV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeOrderChangeReasonV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22195,10 +22786,12 @@ impl CreateCompanyCurrencyConfigurationV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CompanyCurrencyConfigurationResultV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CompanyCurrencyConfigurationResultV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -22259,17 +22852,19 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetViewListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetViewListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BudgetViewV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -22355,15 +22950,17 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RowListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::RowListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::RowV2>, crate::Error> {
-        self.build().send_data_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::RowV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -22420,8 +23017,8 @@ impl CreateCompanyProjectAdvancedForecastingsRowV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RowListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::RowListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22495,8 +23092,10 @@ impl GetCompanyProjectBudgetChangeHistoryV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetChangeHistoryV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetChangeHistoryV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22560,17 +23159,21 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AdjustmentLineItemListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AdjustmentLineItemListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::AdjustmentLineItemV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::AdjustmentLineItemV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -22626,8 +23229,8 @@ impl DeleteCompanyProjectBudgetLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -22677,8 +23280,10 @@ impl GetCompanyProjectBudgetNoteV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetNoteV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetNoteV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22731,8 +23336,10 @@ impl CreateCompanyProjectBudgetNoteV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetNoteV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetNoteV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22846,19 +23453,26 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::BudgetViewProjectStatusSnapshotListV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::BudgetViewProjectStatusSnapshotListV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BudgetViewProjectStatusSnapshotV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::BudgetViewProjectStatusSnapshotV2>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -22912,8 +23526,10 @@ impl GetCompanyProjectChangeEventSettingsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEventSettingsV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEventSettingsV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22964,8 +23580,10 @@ impl UpdateCompanyProjectChangeEventSettingsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeEventSettingsV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeEventSettingsV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23016,8 +23634,8 @@ impl GetCompanyProjectCommitmentChangeOrderBatchPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -23068,8 +23686,8 @@ impl CreateCompanyProjectCommitmentChangeOrderBatchPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -23117,8 +23735,10 @@ impl CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CsvExportV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CsvExportV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23168,8 +23788,8 @@ impl GetCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -23236,19 +23856,23 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CommitmentChangeOrderLineItemListV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CommitmentChangeOrderLineItemListV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::LineItemItemV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::LineItemItemV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -23308,10 +23932,12 @@ impl CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CommitmentChangeOrderLineItemV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -23364,10 +23990,12 @@ impl GetCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CommitmentChangeOrderLineItemV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -23420,8 +24048,8 @@ impl DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -23477,10 +24105,12 @@ impl UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CommitmentChangeOrderLineItemV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -23531,8 +24161,8 @@ impl GetCompanyProjectCommitmentChangeOrderPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -23583,8 +24213,8 @@ impl CreateCompanyProjectCommitmentChangeOrderPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -23796,8 +24426,10 @@ impl GetCompanyProjectCommitmentContractsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23856,8 +24488,10 @@ impl CreateCompanyProjectCommitmentContractV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23915,8 +24549,10 @@ impl GetCompanyProjectCommitmentContractV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23966,8 +24602,8 @@ impl DeleteCompanyProjectCommitmentContractV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -24028,8 +24664,10 @@ impl UpdateCompanyProjectCommitmentContractV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24096,17 +24734,21 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -24166,8 +24808,8 @@ impl CreateCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24220,8 +24862,8 @@ impl GetCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24274,8 +24916,8 @@ impl DeleteCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -24331,8 +24973,8 @@ impl UpdateCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24383,8 +25025,8 @@ impl GetCompanyProjectCommitmentContractPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -24435,8 +25077,8 @@ impl CreateCompanyProjectCommitmentContractPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -24487,8 +25129,8 @@ impl GetCompanyProjectCommitmentContractSummaryV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SummaryV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::SummaryV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24555,8 +25197,8 @@ impl GetCompanyProjectComplianceInvoiceDocumentsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DocumentV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DocumentV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24617,8 +25259,8 @@ impl CreateCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DocumentV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DocumentV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24685,17 +25327,19 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttachmentListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttachmentListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::AttachmentV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::AttachmentV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -24754,8 +25398,8 @@ impl GetCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DocumentV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DocumentV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24808,8 +25452,8 @@ impl DeleteCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -24872,8 +25516,8 @@ impl UpdateCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DocumentV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DocumentV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24924,8 +25568,8 @@ impl GetCompanyProjectPrimeChangeOrderBatchPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -24976,8 +25620,8 @@ impl CreateCompanyProjectPrimeChangeOrderBatchPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -25025,8 +25669,10 @@ impl CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CsvExportV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CsvExportV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25076,8 +25722,8 @@ impl GetCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -25144,17 +25790,21 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -25214,8 +25864,8 @@ impl CreateCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25268,8 +25918,8 @@ impl GetCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25322,8 +25972,8 @@ impl DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -25379,8 +26029,8 @@ impl UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25431,8 +26081,8 @@ impl GetCompanyProjectPrimeChangeOrderPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -25483,8 +26133,8 @@ impl CreateCompanyProjectPrimeChangeOrderPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -25695,8 +26345,10 @@ impl GetCompanyProjectPrimeContractsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25755,8 +26407,10 @@ impl CreateCompanyProjectPrimeContractV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25807,8 +26461,8 @@ impl GetCompanyProjectPrimeContractSummaryV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SummaryV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::SummaryV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25866,8 +26520,10 @@ impl GetCompanyProjectPrimeContractV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25917,8 +26573,8 @@ impl DeleteCompanyProjectPrimeContractV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -25979,8 +26635,10 @@ impl UpdateCompanyProjectPrimeContractV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PrimeContractV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26047,19 +26705,23 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PrimeContractLineItemListV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PrimeContractLineItemListV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PrimeContractLineItemV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PrimeContractLineItemV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -26119,8 +26781,10 @@ impl CreateCompanyProjectPrimeContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26173,8 +26837,10 @@ impl GetCompanyProjectPrimeContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26227,8 +26893,8 @@ impl DeleteCompanyProjectPrimeContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -26284,8 +26950,10 @@ impl UpdateCompanyProjectPrimeContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LineItemDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LineItemDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26336,8 +27004,8 @@ impl GetCompanyProjectPrimeContractPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -26388,8 +27056,8 @@ impl CreateCompanyProjectPrimeContractPdfV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -26453,17 +27121,19 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BudgetViewListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BudgetViewListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BudgetViewV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -26523,8 +27193,10 @@ impl UpdateCompanyProjectRequisitionPaymentDetailsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PaymentDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaymentDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26617,17 +27289,21 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttributeItemListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttributeItemListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WbAttributeItemV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WbAttributeItemV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -26684,8 +27360,10 @@ impl CreateCompanyProjectWbsAttributeItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttributeItemV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttributeItemV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26736,8 +27414,8 @@ impl CreateCompanyProjectWbsAttributeItemsBulkV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -26787,8 +27465,10 @@ impl DeleteCompanyProjectWbsAttributeItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttributeItemV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttributeItemV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26841,8 +27521,10 @@ impl UpdateCompanyProjectWbsAttributeItemV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttributeItemV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttributeItemV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26922,17 +27604,19 @@ impl ListCompanyProjectWbsAttributesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttributeListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttributeListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WbAttributeV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WbAttributeV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -26989,8 +27673,10 @@ impl CreateCompanyProjectWbsAttributeV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttributeV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttributeV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27040,8 +27726,10 @@ impl DeleteCompanyProjectWbsAttributeV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttributeV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttributeV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27094,8 +27782,10 @@ impl UpdateCompanyProjectWbsAttributeV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttributeV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttributeV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27177,8 +27867,8 @@ impl DeleteCompanyProjectWbsCodesAttributeItemsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -27237,8 +27927,8 @@ impl UpdateCompanyProjectWbsCodesAttributeItemsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -27283,7 +27973,9 @@ impl GetCompanyUomsConfigurationV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ConfigurationV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ConfigurationV2, crate::Error>> {
+        self.build().send_json()
     }
 }

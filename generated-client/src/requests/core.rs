@@ -2,6 +2,7 @@
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::list_company_distribution_groups`](crate::Client::list_company_distribution_groups).
 #[derive(Debug)]
@@ -101,15 +102,19 @@ impl ListCompanyDistributionGroups {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DistributionGroup>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DistributionGroup>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DistributionGroup>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::DistributionGroup>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -295,13 +300,17 @@ impl ListCompanyDocuments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Document>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Document>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Document>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Document>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -357,8 +366,10 @@ impl CreateCompanyFileVersion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FileVersion, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FileVersion, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -405,8 +416,10 @@ impl GetCompanyFileVersion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FileVersion, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FileVersion, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -454,8 +467,8 @@ impl CreateCompanyFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::File, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -515,8 +528,8 @@ impl GetCompanyFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::File, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -563,8 +576,8 @@ impl DeleteCompanyFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -621,8 +634,8 @@ impl UpdateCompanyFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::File, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -673,8 +686,8 @@ impl CreateCompanyFileSendEmail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -736,8 +749,8 @@ impl GetCompanyFolders {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Folder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -785,8 +798,10 @@ impl CreateCompanyFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FolderDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FolderDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -850,8 +865,8 @@ impl GetCompanyFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Folder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -898,8 +913,8 @@ impl DeleteCompanyFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -949,8 +964,8 @@ impl UpdateCompanyFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Folder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1011,15 +1026,17 @@ impl ListCompanyInsurances {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Insurance>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Insurance>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Insurance>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Insurance>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1073,8 +1090,8 @@ impl CreateCompanyInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1122,8 +1139,10 @@ impl UpdateCompanyInsurancesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InsuranceSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1170,8 +1189,8 @@ impl GetCompanyInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1218,8 +1237,8 @@ impl DeleteCompanyInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1269,8 +1288,8 @@ impl UpdateCompanyInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1311,8 +1330,8 @@ impl GetCompanyMe {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1433,15 +1452,19 @@ impl ListCompanyPdfTemplateConfigs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PdfTemplateConfig>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PdfTemplateConfig>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PdfTemplateConfig>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PdfTemplateConfig>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1499,8 +1522,10 @@ impl CreateCompanyPdfTemplateConfig {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PdfTemplateConfig, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PdfTemplateConfig, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1547,8 +1572,10 @@ impl GetCompanyPdfTemplateConfig {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PdfTemplateConfig, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PdfTemplateConfig, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1595,8 +1622,8 @@ impl DeleteCompanyPdfTemplateConfig {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1650,8 +1677,10 @@ impl UpdateCompanyPdfTemplateConfig {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PdfTemplateConfig, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PdfTemplateConfig, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1706,8 +1735,10 @@ impl UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PdfTemplateConfig, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PdfTemplateConfig, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1885,13 +1916,17 @@ impl ListCompanyPeople {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Person>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Person>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Person>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Person>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1953,8 +1988,8 @@ impl CreateCompanyPerson {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Person, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Person, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2132,13 +2167,17 @@ impl ListCompanyPeopleInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Person>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Person>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Person>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Person>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2202,8 +2241,8 @@ impl UpdateCompanyPerson {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Person, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Person, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2264,8 +2303,10 @@ impl ListCompanyPermissionTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PermissionTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PermissionTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2317,8 +2358,10 @@ impl CreateCompanyPermissionTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PermissionTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PermissionTemplateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2365,8 +2408,10 @@ impl GetCompanyPermissionTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PermissionTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PermissionTemplateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2438,13 +2483,17 @@ impl ListCompanyProjectTaskItemCategories {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2540,15 +2589,19 @@ impl ListCompanyProjectTaskItemComments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TaskItemComment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TaskItemComment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::TaskItemComment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::TaskItemComment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2606,8 +2659,10 @@ impl CreateCompanyProjectTaskItemComment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaskItemComment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TaskItemComment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2657,8 +2712,10 @@ impl DeleteCompanyProjectTaskItemComment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaskItemComment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TaskItemComment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2712,8 +2769,10 @@ impl UpdateCompanyProjectTaskItemComment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaskItemComment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TaskItemComment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2856,13 +2915,15 @@ impl ListCompanyUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::User>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::User>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2936,8 +2997,8 @@ impl CreateCompanyUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3006,13 +3067,17 @@ impl ListCompanyUsersInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Inactive>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Inactive>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Inactive>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Inactive>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3065,8 +3130,8 @@ impl UpdateCompanyUsersInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::User, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3117,8 +3182,10 @@ impl UpdateCompanyUsersSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3165,8 +3232,8 @@ impl GetCompanyUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3236,8 +3303,8 @@ impl UpdateCompanyUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3285,8 +3352,8 @@ impl UpdateCompanyUserInvite {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3500,15 +3567,19 @@ impl ListCompanyUserProjectAssignments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectAssignment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectAssignment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectAssignment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProjectAssignment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3570,8 +3641,10 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsNames {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::JobTitle>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3619,8 +3692,10 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionTrade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3676,8 +3751,10 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionTrade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3733,8 +3810,10 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::JobTitle>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3790,8 +3869,10 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionTrade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3847,8 +3928,10 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRegions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionTrade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3896,8 +3979,10 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRoles {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionTrade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3953,8 +4038,10 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsStages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionTrade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4031,15 +4118,17 @@ impl ListCompanyVendorsInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::InactiveItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::InactiveItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::InactiveItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::InactiveItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4100,8 +4189,8 @@ impl UpdateCompanyVendorsInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4173,13 +4262,17 @@ impl ListCompanyVendorComments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Comment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Comment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Comment>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Comment>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4249,15 +4342,17 @@ impl ListCompanyVendorInsurances {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Insurance>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Insurance>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Insurance>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Insurance>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4314,8 +4409,8 @@ impl CreateCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4366,8 +4461,10 @@ impl UpdateCompanyVendorInsurancesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InsuranceSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4417,8 +4514,8 @@ impl GetCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4468,8 +4565,8 @@ impl DeleteCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4522,8 +4619,8 @@ impl UpdateCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4598,15 +4695,19 @@ impl ListCompanyWorkflowPermanentLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WorkflowPermanentLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WorkflowPermanentLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4669,15 +4770,17 @@ impl ListDepartments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Department>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Department>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Department>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Department>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4725,8 +4828,8 @@ impl CreateDepartment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Department, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Department, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4768,8 +4871,8 @@ impl GetDepartment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Department, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Department, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4811,8 +4914,8 @@ impl DeleteDepartment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4855,8 +4958,8 @@ impl UpdateDepartment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Department, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Department, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4913,13 +5016,17 @@ impl ListEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4982,8 +5089,10 @@ impl CreateFileVersion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FileVersion, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FileVersion, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5025,8 +5134,10 @@ impl GetFileVersion {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FileVersion, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FileVersion, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5077,8 +5188,8 @@ impl CreateFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::File, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5133,8 +5244,8 @@ impl GetFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::File, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5176,8 +5287,8 @@ impl DeleteFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -5229,8 +5340,8 @@ impl UpdateFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::File, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5301,8 +5412,8 @@ impl GetFolders {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Folder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5346,8 +5457,10 @@ impl CreateFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FolderDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FolderDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5419,8 +5532,8 @@ impl GetFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Folder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5462,8 +5575,8 @@ impl DeleteFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -5508,8 +5621,10 @@ impl UpdateFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FolderDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FolderDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5551,8 +5666,10 @@ impl UpdateInsurancesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InsuranceSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5592,8 +5709,8 @@ impl GetLocalFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5651,13 +5768,17 @@ impl ListLocations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Location>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Location>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Location>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Location>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5705,8 +5826,8 @@ impl CreateLocation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Location, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5749,8 +5870,8 @@ impl GetLocation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Location, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5793,8 +5914,8 @@ impl DeleteLocation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -5838,8 +5959,8 @@ impl UpdateLocation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Location, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5897,8 +6018,10 @@ impl GetProjectDates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5941,8 +6064,10 @@ impl GetProjectDate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6025,15 +6150,17 @@ impl ListProjectRoles {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectRole>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectRole>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectRole>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ProjectRole>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6081,8 +6208,10 @@ impl CreateProjectRole {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectRole, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectRole, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6124,8 +6253,8 @@ impl DeleteProjectRole {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -6182,13 +6311,17 @@ impl ListProjectTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6384,15 +6517,17 @@ impl ListProjects {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ProjectItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6453,8 +6588,10 @@ impl CreateProject {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6517,8 +6654,10 @@ impl UpdateProjectsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6568,8 +6707,10 @@ impl GetProject {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6625,8 +6766,10 @@ impl UpdateProject {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6671,8 +6814,10 @@ impl GetProjectFilters {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectFilter, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectFilter, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6723,8 +6868,10 @@ impl ListProjectFilter {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Filter>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Filter>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6768,8 +6915,10 @@ impl CreateProjectLogo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6810,8 +6959,10 @@ impl DeleteProjectLogo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6865,8 +7016,10 @@ impl ListProjectAssignableUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::AssignableUser>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::AssignableUser>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6940,13 +7093,15 @@ impl ListProjectCrews {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Crew>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Crew>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Crew>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Crew>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7000,8 +7155,8 @@ impl CreateProjectCrew {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Crew, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Crew, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7075,13 +7230,15 @@ impl ListProjectCrewsIds {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<i64>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<i64>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7134,8 +7291,8 @@ impl GetProjectCrew {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Crew, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Crew, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7185,8 +7342,8 @@ impl DeleteProjectCrew {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -7236,8 +7393,8 @@ impl UpdateProjectCrew {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Crew, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Crew, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7282,8 +7439,10 @@ impl ListProjectDirectoryFilterOptionsCostCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionTrade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7328,8 +7487,10 @@ impl ListProjectDirectoryFilterOptionsCountryCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::JobTitle>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7374,8 +7535,10 @@ impl ListProjectDirectoryFilterOptionsJobTitles {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::JobTitle>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7420,8 +7583,10 @@ impl ListProjectDirectoryFilterOptionsPermissionTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionTrade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7468,8 +7633,10 @@ impl ListProjectDirectoryFilterOptionsStateCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::JobTitle>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7514,8 +7681,10 @@ impl ListProjectDirectoryFilterOptionsTrades {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionTrade>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7638,15 +7807,19 @@ impl ListProjectDistributionGroups {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DistributionGroup>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DistributionGroup>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DistributionGroup>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::DistributionGroup>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7701,8 +7874,10 @@ impl CreateProjectDistributionGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDistributionGroup, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDistributionGroup, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7794,8 +7969,10 @@ impl GetProjectDistributionGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DistributionGroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DistributionGroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7842,8 +8019,8 @@ impl DeleteProjectDistributionGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -7894,8 +8071,10 @@ impl UpdateProjectDistributionGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDistributionGroup, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDistributionGroup, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8005,17 +8184,24 @@ impl ListProjectDistributionGroupsWithAncestors {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::DistributionGroupsWithAncestor>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::DistributionGroupsWithAncestor>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DistributionGroupsWithAncestor>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::DistributionGroupsWithAncestor>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8100,8 +8286,10 @@ impl GetProjectDistributionGroupsWithAncestor {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DistributionGroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DistributionGroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8175,13 +8363,17 @@ impl ListProjectDocumentCustomTags {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8235,8 +8427,8 @@ impl CreateProjectDocumentCustomTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8285,8 +8477,8 @@ impl DeleteProjectDocumentCustomTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8488,13 +8680,17 @@ impl ListProjectDocuments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Document>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Document>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Document>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Document>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8569,15 +8765,17 @@ impl ListProjectInsurances {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Insurance>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Insurance>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Insurance>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Insurance>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8631,8 +8829,8 @@ impl CreateProjectInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8680,8 +8878,10 @@ impl UpdateProjectInsurancesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InsuranceSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8736,8 +8936,8 @@ impl GetProjectInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8792,8 +8992,8 @@ impl DeleteProjectInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -8851,8 +9051,8 @@ impl UpdateProjectInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9024,13 +9224,17 @@ impl ListProjectLocations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Location>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Location>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Location>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Location>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9084,8 +9288,8 @@ impl CreateProjectLocation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Location, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9133,8 +9337,8 @@ impl CreateProjectLocationsFindOrCreateByPath {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Location, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9181,8 +9385,8 @@ impl GetProjectLocation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Location, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9229,8 +9433,8 @@ impl DeleteProjectLocation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -9280,8 +9484,8 @@ impl UpdateProjectLocation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Location, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9506,15 +9710,17 @@ impl ListProjectPeople {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectPerson>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectPerson>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectPerson>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ProjectPerson>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9576,8 +9782,10 @@ impl CreateProjectPerson {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PersonDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PersonDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9802,15 +10010,17 @@ impl ListProjectPeopleInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectPerson>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectPerson>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectPerson>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ProjectPerson>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9874,8 +10084,10 @@ impl UpdateProjectPerson {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PersonDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PersonDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9927,10 +10139,12 @@ impl UpdateProjectPermissionTemplateAssignments {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PermissionTemplateAssignment, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PermissionTemplateAssignment, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -9988,8 +10202,10 @@ impl ListProjectPermissionTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PermissionTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PermissionTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10050,8 +10266,10 @@ impl GetProjectProjectDates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10106,8 +10324,8 @@ impl CreateProjectProjectDate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -10154,8 +10372,10 @@ impl GetProjectProjectDate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10216,15 +10436,19 @@ impl ListProjectProjectMemberships {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectMembership>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectMembership>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectMembership>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProjectMembership>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -10279,8 +10503,8 @@ impl CreateProjectProjectMembership {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<f64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<f64>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10328,8 +10552,8 @@ impl CreateProjectProjectMembershipsBulkAdd {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10378,8 +10602,8 @@ impl DeleteProjectProjectMembership {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -10440,15 +10664,17 @@ impl ListProjectRecentActivity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<serde_json::Value>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<serde_json::Value>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<serde_json::Value>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -10549,13 +10775,15 @@ impl ListProjectTools {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Tool>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Tool>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Tool>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Tool>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -10616,8 +10844,8 @@ impl UpdateProjectTools {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Tool>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Tool>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10682,8 +10910,10 @@ impl CreateProjectUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10730,8 +10960,10 @@ impl GetProjectUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10788,8 +11020,10 @@ impl UpdateProjectUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10846,8 +11080,10 @@ impl UpdateProjectUserProjectRole {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserProjectRole, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserProjectRole, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11032,15 +11268,17 @@ impl ListProjectUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectUser>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectUser>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectUser>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ProjectUser>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -11107,8 +11345,8 @@ impl CreateProjectUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11177,13 +11415,17 @@ impl ListProjectUsersInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Inactive>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Inactive>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Inactive>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Inactive>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -11236,8 +11478,8 @@ impl UpdateProjectUsersInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11379,8 +11621,10 @@ impl CreateProjectUsersPdf {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserPdfResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserPdfResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11427,8 +11671,8 @@ impl GetProjectUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11491,8 +11735,8 @@ impl UpdateProjectUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11550,8 +11794,8 @@ impl CreateProjectUserActionsAdd {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11599,8 +11843,8 @@ impl DeleteProjectUserActionsRemove {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -11657,8 +11901,10 @@ impl UpdateProjectVendorProjectRole {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VendorProjectRole, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VendorProjectRole, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11804,13 +12050,17 @@ impl ListProjectVendors {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Vendor>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Vendor>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Vendor>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Vendor>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -11885,8 +12135,8 @@ impl CreateProjectVendor {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Vendor, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Vendor, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11963,15 +12213,19 @@ impl ListProjectVendorsInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::VendorInactive>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::VendorInactive>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::VendorInactive>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::VendorInactive>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -12032,8 +12286,10 @@ impl UpdateProjectVendorsInactive {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InactiveDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InactiveDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12088,8 +12344,8 @@ impl GetProjectVendor {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Vendor, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Vendor, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12160,8 +12416,8 @@ impl UpdateProjectVendor {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Vendor, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Vendor, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12217,8 +12473,8 @@ impl CreateProjectVendorActionsAdd {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Vendor, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Vendor, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12266,8 +12522,8 @@ impl DeleteProjectVendorActionsRemove {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -12339,15 +12595,17 @@ impl ListProjectVendorInsurances {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Insurance>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Insurance>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Insurance>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Insurance>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -12404,8 +12662,8 @@ impl CreateProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12456,8 +12714,10 @@ impl UpdateProjectVendorInsurancesSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InsuranceSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12515,8 +12775,8 @@ impl GetProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12574,8 +12834,8 @@ impl DeleteProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -12636,8 +12896,8 @@ impl UpdateProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Insurance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12712,15 +12972,19 @@ impl ListProjectWorkflowPermanentLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WorkflowPermanentLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WorkflowPermanentLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -12880,13 +13144,17 @@ impl ListTaskItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TaskItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TaskItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::TaskItem>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::TaskItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -12936,8 +13204,10 @@ impl CreateTaskItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaskItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TaskItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13003,13 +13273,17 @@ impl ListTaskItemsAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef2>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef2>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef2>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13072,13 +13346,17 @@ impl ListTaskItemsAssigneesCurrent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13125,8 +13403,8 @@ impl CreateTaskItemsSendUnsent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Id>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Id>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13168,8 +13446,10 @@ impl GetTaskItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaskItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TaskItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13211,8 +13491,8 @@ impl DeleteTaskItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -13257,8 +13537,10 @@ impl UpdateTaskItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaskItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TaskItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13316,13 +13598,17 @@ impl ListTools {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ToolItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ToolItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::ToolItem>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::ToolItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13477,13 +13763,15 @@ impl ListUsers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::User>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::User>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13554,8 +13842,8 @@ impl CreateUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::User, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13598,8 +13886,8 @@ impl GetUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13767,15 +14055,17 @@ impl ListVendors {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<serde_json::Value>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<serde_json::Value>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<serde_json::Value>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13844,8 +14134,8 @@ impl CreateVendor {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13900,8 +14190,10 @@ impl UpdateVendorsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VendorSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VendorSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13967,8 +14259,10 @@ impl GetVendor {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VendorDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VendorDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14032,8 +14326,8 @@ impl UpdateVendor {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14084,10 +14378,12 @@ impl CreateVendorBusinessRegister {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::VendorBusinessRegisterResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::VendorBusinessRegisterResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14138,10 +14434,12 @@ impl UpdateVendorBusinessRegister {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::VendorBusinessRegisterResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::VendorBusinessRegisterResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -14205,17 +14503,21 @@ impl ListWorkflowActivityHistories {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::WorkflowActivityHistory>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::WorkflowActivityHistory>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WorkflowActivityHistory>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WorkflowActivityHistory>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -14276,8 +14578,10 @@ impl CreateWorkflowActivityHistory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkflowActivityHistory, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkflowActivityHistory, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14330,8 +14634,10 @@ impl GetWorkflowActivityHistory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkflowActivityHistory, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkflowActivityHistory, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14414,15 +14720,19 @@ impl ListWorkflowInstances {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WorkflowInstance>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WorkflowInstance>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WorkflowInstance>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WorkflowInstance>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -14471,8 +14781,10 @@ impl GetWorkflowInstance {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkflowInstance, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkflowInstance, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14513,8 +14825,8 @@ impl GetCompanyMeV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::MeV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14657,13 +14969,15 @@ impl ListCompanyUsersV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::User>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::User>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -14737,8 +15051,8 @@ impl CreateCompanyUserV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14786,8 +15100,10 @@ impl CreateCompanyUsersBulkAddV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserBulkAddResultV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14835,8 +15151,10 @@ impl CreateCompanyUsersBulkRemoveV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserBulkAddResultV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14887,8 +15205,10 @@ impl UpdateCompanyUsersSyncV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14935,8 +15255,8 @@ impl GetCompanyUserV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15006,8 +15326,8 @@ impl UpdateCompanyUserV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15055,8 +15375,8 @@ impl UpdateCompanyUserInviteV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15391,15 +15711,17 @@ impl ListProjectsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProjectV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProjectV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ProjectV1_1>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -15452,8 +15774,8 @@ impl DeleteProjectLocationV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -15519,8 +15841,10 @@ impl CreateProjectUploadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15567,8 +15891,10 @@ impl GetProjectUploadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15625,8 +15951,10 @@ impl UpdateProjectUploadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UploadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15759,15 +16087,17 @@ impl ListProjectVendorsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::VendorV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::VendorV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::VendorV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::VendorV1_1>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -15842,8 +16172,10 @@ impl CreateProjectVendorV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VendorDetailV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VendorDetailV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15898,8 +16230,10 @@ impl GetProjectVendorV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VendorDetailV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VendorDetailV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15970,8 +16304,10 @@ impl UpdateProjectVendorV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VendorDetailV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VendorDetailV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16027,8 +16363,10 @@ impl CreateProjectVendorActionsAddV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VendorDetailV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VendorDetailV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16076,8 +16414,8 @@ impl DeleteProjectVendorActionsRemoveV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -16226,13 +16564,17 @@ impl ListUsersV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserV1_1>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserV1_1>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16281,8 +16623,8 @@ impl GetUserV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16323,8 +16665,8 @@ impl GetCompanyMeV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::MeV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16467,13 +16809,15 @@ impl ListCompanyUsersV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::User>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::User>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16547,8 +16891,8 @@ impl CreateCompanyUserV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16596,8 +16940,10 @@ impl CreateCompanyUsersBulkAddV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserBulkAddResultV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16645,8 +16991,10 @@ impl CreateCompanyUsersBulkRemoveV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserBulkAddResultV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16697,8 +17045,10 @@ impl UpdateCompanyUsersSyncV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16745,8 +17095,8 @@ impl GetCompanyUserV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16816,8 +17166,8 @@ impl UpdateCompanyUserV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16865,8 +17215,8 @@ impl UpdateCompanyUserInviteV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17015,13 +17365,17 @@ impl ListUsersV12 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserV1_1>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserV1_1>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -17068,8 +17422,8 @@ impl GetCompanyMeV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::MeV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17220,13 +17574,17 @@ impl ListCompanyUsersV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserV1_3>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserV1_3>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserV1_3>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserV1_3>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -17300,8 +17658,8 @@ impl CreateCompanyUserV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17349,8 +17707,10 @@ impl CreateCompanyUsersBulkAddV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserBulkAddResultV1_3, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_3, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17398,8 +17758,10 @@ impl CreateCompanyUsersBulkRemoveV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserBulkAddResultV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17450,8 +17812,10 @@ impl UpdateCompanyUsersSyncV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17498,8 +17862,10 @@ impl GetCompanyUserV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserDetailV1_3, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserDetailV1_3, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17569,8 +17935,8 @@ impl UpdateCompanyUserV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17618,8 +17984,8 @@ impl UpdateCompanyUserInviteV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17768,13 +18134,17 @@ impl ListUsersV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserV1_1>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserV1_1>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -17823,8 +18193,8 @@ impl GetUserV13 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18004,17 +18374,21 @@ impl ListCompanyDocumentsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DocumentListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DocumentListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectDocumentV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -18068,8 +18442,10 @@ impl CreateCompanyPeopleBulkActivateV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PersonBulkActivateResultV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PersonBulkActivateResultV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18117,8 +18493,10 @@ impl CreateCompanyPeopleBulkDeactivateV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PersonBulkActivateResultV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PersonBulkActivateResultV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18182,15 +18560,17 @@ impl ListCompanyProjectLinksV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LinkListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LinkListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::LinkV2>, crate::Error> {
-        self.build().send_data_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::LinkV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -18247,8 +18627,8 @@ impl UpdateCompanyProjectLinksBulkUpdateV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LinkListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::LinkListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18298,8 +18678,8 @@ impl DeleteCompanyProjectLinkV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -18355,8 +18735,10 @@ impl ListCompanyProjectProjectDatesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDateListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDateListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18407,10 +18789,12 @@ impl DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectMembershipBulkRemoveResultV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectMembershipBulkRemoveResultV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -18458,8 +18842,10 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DefaultListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DefaultListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18532,17 +18918,19 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DefaultListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DefaultListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<serde_json::Value>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -18672,8 +19060,10 @@ impl ListCompanyProjectWorkflowsInstancesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstanceListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18724,8 +19114,8 @@ impl CreateCompanyProjectWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18783,8 +19173,10 @@ impl CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceBulkCreateResultV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstanceBulkCreateResultV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18834,8 +19226,8 @@ impl GetCompanyProjectWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18896,8 +19288,8 @@ impl CreateCompanyProjectWorkflowsInstanceResponseV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -18948,8 +19340,8 @@ impl CreateCompanyProjectWorkflowsInstanceRestartV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19000,8 +19392,8 @@ impl CreateCompanyProjectWorkflowsInstanceTerminateV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19075,15 +19467,19 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkflowManagerListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkflowManagerListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef9>, crate::Error> {
-        self.build().send_data_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef9>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -19165,8 +19561,10 @@ impl ListCompanyProjectWorkflowsPresetsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PresetListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PresetListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19216,8 +19614,8 @@ impl GetCompanyProjectWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PresetV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PresetV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19277,8 +19675,8 @@ impl UpdateCompanyProjectWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PresetV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PresetV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19339,8 +19737,8 @@ impl UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AssigneeV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::AssigneeV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19414,15 +19812,19 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkflowManagerListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkflowManagerListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef9>, crate::Error> {
-        self.build().send_data_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef9>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -19475,8 +19877,10 @@ impl GetCompanyUsersBulkStatusV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StatusDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StatusDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19524,8 +19928,10 @@ impl CreateCompanyUsersBulkAddV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserBulkAddResultV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserBulkAddResultV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19573,8 +19979,10 @@ impl CreateCompanyUsersBulkRemoveV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserBulkRemoveResultV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserBulkRemoveResultV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19622,8 +20030,10 @@ impl UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserBulkAddResultV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserBulkAddResultV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19671,8 +20081,10 @@ impl UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BulkUpdateProjectDetailV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BulkUpdateProjectDetailV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19793,8 +20205,10 @@ impl ListCompanyWorkflowsInstancesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstanceListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19842,8 +20256,8 @@ impl CreateCompanyWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19898,8 +20312,10 @@ impl CreateCompanyWorkflowsInstancesBulkCreateV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceBulkCreateResultV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstanceBulkCreateResultV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19946,8 +20362,8 @@ impl GetCompanyWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20005,8 +20421,8 @@ impl CreateCompanyWorkflowsInstanceResponseV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -20054,8 +20470,8 @@ impl CreateCompanyWorkflowsInstanceRestartV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20103,8 +20519,8 @@ impl CreateCompanyWorkflowsInstanceTerminateV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstanceV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20175,15 +20591,19 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkflowManagerListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkflowManagerListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef9>, crate::Error> {
-        self.build().send_data_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef9>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -20262,8 +20682,10 @@ impl ListCompanyWorkflowsPresetsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PresetListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PresetListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20310,8 +20732,8 @@ impl GetCompanyWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PresetV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PresetV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20368,8 +20790,8 @@ impl UpdateCompanyWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PresetV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PresetV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20427,8 +20849,8 @@ impl UpdateCompanyWorkflowsPresetAssigneesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AssigneeV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::AssigneeV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20489,17 +20911,19 @@ impl ListCompanyWorkflowsTemplatesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TemplateListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TemplateListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::TemplateV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::TemplateV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -20552,8 +20976,8 @@ impl GetCompanyWorkflowsTemplatesVersionV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VersionV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::VersionV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20598,8 +21022,8 @@ impl ListCompanyWorkflowsToolsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ToolListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ToolListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20670,15 +21094,19 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkflowManagerListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkflowManagerListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef9>, crate::Error> {
-        self.build().send_data_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef9>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -20886,17 +21314,21 @@ impl ListProjectDocumentsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DocumentListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DocumentListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectDocumentV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most

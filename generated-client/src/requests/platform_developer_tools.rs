@@ -2,6 +2,7 @@
 //! Request builders of the Platform - Developer Tools operations (feature `platform-developer-tools`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_oauth_authorize`](crate::Client::get_oauth_authorize).
 #[derive(Debug)]
@@ -44,8 +45,8 @@ impl GetOauthAuthorize {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -87,8 +88,8 @@ impl CreateOauthRevoke {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -130,8 +131,8 @@ impl CreateOauthToken {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Token, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Token, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -170,8 +171,8 @@ impl GetOauthTokenInfo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Info, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Info, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -230,15 +231,19 @@ impl ListAppInstallations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::AppInstallation>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::AppInstallation>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::AppInstallation>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::AppInstallation>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -286,8 +291,10 @@ impl CreateAppInstallation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AppInstallationDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AppInstallationDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -332,8 +339,10 @@ impl GetAppInstallation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AppInstallationDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AppInstallationDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -377,8 +386,10 @@ impl UpdateAppInstallation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AppInstallation, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AppInstallation, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -473,15 +484,19 @@ impl ListCompanyAppConfigurations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::AppConfiguration>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::AppConfiguration>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::AppConfiguration>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::AppConfiguration>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -543,8 +558,10 @@ impl CreateCompanyAppConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AppConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AppConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -591,8 +608,10 @@ impl GetCompanyAppConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AppConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AppConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -639,8 +658,8 @@ impl DeleteCompanyAppConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -690,8 +709,10 @@ impl UpdateCompanyAppConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AppConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AppConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -730,8 +751,10 @@ impl GetCompanyBaseUrl {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyBaseUrl, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyBaseUrl, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -781,8 +804,8 @@ impl ListInstallationRequests {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Id>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Id>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -824,8 +847,8 @@ impl CreateInstallationRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Id, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -880,8 +903,8 @@ impl GetMe {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserRef, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserRef, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -940,8 +963,8 @@ impl ListWebhooksHooks {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hook>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Hook>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -983,8 +1006,8 @@ impl CreateWebhooksHook {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hook, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hook, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1058,8 +1081,10 @@ impl ListWebhooksHookDeliveries {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Delivery>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Delivery>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1108,8 +1133,10 @@ impl ListWebhooksHookTriggers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Trigger>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Trigger>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1157,8 +1184,8 @@ impl CreateWebhooksHookTrigger {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Trigger, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Trigger, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1206,8 +1233,10 @@ impl CreateWebhooksHookTriggersBulk {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TriggerBulkResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TriggerBulkResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1255,8 +1284,10 @@ impl DeleteWebhooksHookTriggersBulk {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookTriggerBulkResult2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::HookTriggerBulkResult2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1307,8 +1338,8 @@ impl DeleteWebhooksHookTrigger {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1352,8 +1383,8 @@ impl DeleteWebhooksHook {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1396,8 +1427,8 @@ impl UpdateWebhooksHook {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hook, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hook, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1438,8 +1469,10 @@ impl ListWebhooksResources {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WebhookResource>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WebhookResource>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1480,8 +1513,8 @@ impl ListWebhooksResourcesApiVersions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<String>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<String>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1575,17 +1608,17 @@ impl ListCompanyProjectWebhooksHooksV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::HookListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WebhookHookV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1649,8 +1682,8 @@ impl CreateCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1767,17 +1800,19 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DeliveryListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeliveryListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DeliveryV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DeliveryV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1850,17 +1885,19 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TriggerListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TriggerListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::HookTriggerV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1927,8 +1964,8 @@ impl CreateCompanyProjectWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TriggerV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TriggerV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1989,8 +2026,10 @@ impl CreateCompanyProjectWebhooksHookTriggersBulkV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TriggerListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TriggerListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2051,8 +2090,10 @@ impl DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookTriggerBulkResultV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::HookTriggerBulkResultV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2105,8 +2146,8 @@ impl DeleteCompanyProjectWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -2156,8 +2197,8 @@ impl GetCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2207,8 +2248,8 @@ impl DeleteCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -2268,8 +2309,8 @@ impl UpdateCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2336,17 +2377,19 @@ impl ListCompanyProjectWebhooksResourcesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ResourceV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ResourceV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2443,17 +2486,17 @@ impl ListCompanyWebhooksHooksV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::HookListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WebhookHookV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2514,8 +2557,8 @@ impl CreateCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2629,17 +2672,19 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DeliveryListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeliveryListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DeliveryV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DeliveryV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2709,17 +2754,19 @@ impl ListCompanyWebhooksHookTriggersV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TriggerListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TriggerListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::HookTriggerV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2783,8 +2830,8 @@ impl CreateCompanyWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TriggerV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TriggerV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2842,8 +2889,10 @@ impl CreateCompanyWebhooksHookTriggersBulkV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TriggerListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TriggerListV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2901,8 +2950,10 @@ impl DeleteCompanyWebhooksHookTriggersBulkV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookTriggerBulkResultV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::HookTriggerBulkResultV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2952,8 +3003,8 @@ impl DeleteCompanyWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3000,8 +3051,8 @@ impl GetCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3048,8 +3099,8 @@ impl DeleteCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3106,8 +3157,8 @@ impl UpdateCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::HookV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3171,17 +3222,19 @@ impl ListCompanyWebhooksResourcesV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ResourceV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ResourceV2>, crate::Error>> {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most

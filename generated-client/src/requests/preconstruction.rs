@@ -2,6 +2,7 @@
 //! Request builders of the Preconstruction operations (feature `preconstruction`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::list_bim_file_extractions`](crate::Client::list_bim_file_extractions).
 #[derive(Debug)]
@@ -156,15 +157,19 @@ impl ListBimFileExtractions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BimFileExtraction>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BimFileExtraction>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BimFileExtraction>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::BimFileExtraction>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -213,8 +218,10 @@ impl GetBimFileExtraction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimFileExtraction, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimFileExtraction, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -287,13 +294,17 @@ impl ListBimFiles {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BimFile>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BimFile>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::BimFile>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::BimFile>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -341,8 +352,8 @@ impl CreateBimFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimFile, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimFile, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -392,8 +403,8 @@ impl GetBimFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimFile, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimFile, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -435,8 +446,8 @@ impl DeleteBimFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -479,8 +490,8 @@ impl UpdateBimFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimFile, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimFile, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -522,10 +533,12 @@ impl CreateBimGeometryFileBundle {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::BimGeometryFileBundleDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::BimGeometryFileBundleDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -576,8 +589,10 @@ impl GetBimGeometryFileBundle {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimGeometryFileBundle, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimGeometryFileBundle, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -684,13 +699,17 @@ impl ListBimLevels {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BimLevel>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BimLevel>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::BimLevel>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::BimLevel>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -738,8 +757,8 @@ impl CreateBimLevel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimLevel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimLevel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -781,8 +800,10 @@ impl CreateBimLevelsBatch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimLevelBatchResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimLevelBatchResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -832,8 +853,8 @@ impl GetBimLevel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimLevel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimLevel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -875,8 +896,8 @@ impl DeleteBimLevel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -919,8 +940,8 @@ impl UpdateBimLevel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimLevel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimLevel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -962,8 +983,10 @@ impl CreateBimMintToken {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimMintToken, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimMintToken, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1075,15 +1098,19 @@ impl ListBimModelRevisionPlans {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BimModelRevisionPlan>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BimModelRevisionPlan>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BimModelRevisionPlan>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::BimModelRevisionPlan>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1131,8 +1158,10 @@ impl CreateBimModelRevisionPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimModelRevisionPlan, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimModelRevisionPlan, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1174,10 +1203,12 @@ impl CreateBimModelRevisionPlansBatch {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::BimModelRevisionPlanBatchResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::BimModelRevisionPlanBatchResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -1228,8 +1259,10 @@ impl GetBimModelRevisionPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimModelRevisionPlan, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimModelRevisionPlan, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1272,8 +1305,8 @@ impl DeleteBimModelRevisionPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1397,17 +1430,21 @@ impl ListBimModelRevisionViewpoints {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::BimModelRevisionViewpoint>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::BimModelRevisionViewpoint>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BimModelRevisionViewpoint>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::BimModelRevisionViewpoint>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1455,10 +1492,12 @@ impl CreateBimModelRevisionViewpointsBatch {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::BimModelRevisionViewpointBatchResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::BimModelRevisionViewpointBatchResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -1501,10 +1540,12 @@ impl DeleteBimModelRevisionViewpointsBulkDelete {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::BimModelRevisionViewpointBulkDeleteResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::BimModelRevisionViewpointBulkDeleteResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -1550,8 +1591,8 @@ impl DeleteBimModelRevisionViewpoint {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1676,15 +1717,19 @@ impl ListBimModelRevisions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BimModelRevision>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BimModelRevision>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BimModelRevision>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::BimModelRevision>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1732,8 +1777,10 @@ impl CreateBimModelRevision {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimModelRevision, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimModelRevision, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1784,8 +1831,10 @@ impl GetBimModelRevision {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimModelRevision, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimModelRevision, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1828,8 +1877,8 @@ impl DeleteBimModelRevision {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1873,8 +1922,10 @@ impl UpdateBimModelRevision {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimModelRevision, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimModelRevision, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1953,13 +2004,17 @@ impl ListBimModelRevisionObjects {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Object>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Object>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Object>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Object>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2096,13 +2151,17 @@ impl ListBimModelRevisionProperties {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Property>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Property>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Property>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Property>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2224,13 +2283,17 @@ impl ListBimModels {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BimModel>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BimModel>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::BimModel>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::BimModel>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2278,8 +2341,8 @@ impl CreateBimModel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimModel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimModel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2329,8 +2392,8 @@ impl GetBimModel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimModel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimModel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2372,8 +2435,8 @@ impl DeleteBimModel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -2416,8 +2479,8 @@ impl UpdateBimModel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimModel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimModel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2489,15 +2552,17 @@ impl ListBimModelChangeHistory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChangeHistory>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChangeHistory>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeHistory>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ChangeHistory>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2589,13 +2654,17 @@ impl ListBimPlans {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BimPlan>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BimPlan>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::BimPlan>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::BimPlan>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2643,8 +2712,8 @@ impl CreateBimPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimPlan, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimPlan, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2686,8 +2755,10 @@ impl CreateBimPlansBatch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimPlanBatchResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimPlanBatchResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2737,8 +2808,8 @@ impl GetBimPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimPlan, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimPlan, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2780,8 +2851,8 @@ impl DeleteBimPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -2824,8 +2895,8 @@ impl UpdateBimPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimPlan, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BimPlan, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2917,13 +2988,17 @@ impl ListBimPropertyFileObjects {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Object>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Object>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Object>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Object>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3060,13 +3135,17 @@ impl ListBimPropertyFileProperties {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Property>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Property>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Property>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Property>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3163,15 +3242,17 @@ impl ListBimViewFolders {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BimViewFolder>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BimViewFolder>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::BimViewFolder>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::BimViewFolder>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3219,8 +3300,10 @@ impl CreateBimViewFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimViewFolder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimViewFolder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3262,8 +3345,10 @@ impl CreateBimViewpoint {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimViewpoint, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimViewpoint, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3305,8 +3390,10 @@ impl CreateBimViewpointsBatch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimViewpointBatchResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimViewpointBatchResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3354,8 +3441,8 @@ impl CreateBimViewpointAssociation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3406,8 +3493,8 @@ impl DeleteBimViewpointAssociations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3449,8 +3536,10 @@ impl GetBimViewpoint {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimViewpoint, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimViewpoint, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3500,8 +3589,10 @@ impl GetCompanyBidBidForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidFormDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BidFormDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3570,8 +3661,10 @@ impl GetCompanyBidPackages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidPackageDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BidPackageDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3635,15 +3728,19 @@ impl ListCompanyBidPackageCorrespondences {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Correspondence>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Correspondence>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Correspondence>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::Correspondence>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3699,8 +3796,10 @@ impl GetCompanyBidPackageCorrespondence {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Correspondence, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Correspondence, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3747,8 +3846,8 @@ impl GetCompanyBidPackage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidPackage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidPackage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3810,13 +3909,15 @@ impl ListCompanyBids {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Bid>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Bid>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Bid>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Bid>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3870,8 +3971,10 @@ impl ListCompanyBidUploads {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Upload>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Upload>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3918,8 +4021,8 @@ impl GetCompanyBid {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3969,8 +4072,8 @@ impl UpdateCompanyBid {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4058,8 +4161,10 @@ impl GetCompanyPlanroomBidPackageDocuments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DocumentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DocumentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4101,8 +4206,10 @@ impl CreateNestedBimViewFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BimViewFolder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BimViewFolder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4144,10 +4251,12 @@ impl CreateNestedBimViewFoldersBatch {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::NestedBimViewFolderBatchResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::NestedBimViewFolderBatchResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -4290,13 +4399,15 @@ impl ListProjectBidContacts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::User>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::User>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4350,8 +4461,8 @@ impl CreateProjectBidPackage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidPackage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidPackage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4401,8 +4512,8 @@ impl DeleteProjectBidPackageBidFormItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4452,8 +4563,8 @@ impl DeleteProjectBidPackageBidFormSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4554,13 +4665,17 @@ impl ListProjectBidPackageBidForms {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BidForm>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BidForm>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::BidForm>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::BidForm>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4617,8 +4732,10 @@ impl CreateProjectBidPackageBidForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidFormDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BidFormDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4668,8 +4785,10 @@ impl GetProjectBidPackageBidForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidFormDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BidFormDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4719,8 +4838,8 @@ impl DeleteProjectBidPackageBidForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4773,8 +4892,10 @@ impl UpdateProjectBidPackageBidForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidFormDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BidFormDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4833,8 +4954,10 @@ impl GetProjectBidPackageBidFormBidLeveling {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidLeveling, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BidLeveling, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4898,13 +5021,15 @@ impl ListProjectBidPackageBids {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Bid>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Bid>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Bid>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Bid>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4961,8 +5086,8 @@ impl CreateProjectBidPackageBid {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5012,8 +5137,8 @@ impl GetProjectBidPackageBid {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5066,8 +5191,8 @@ impl UpdateProjectBidPackageBid {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5131,15 +5256,19 @@ impl ListProjectBidPackageCorrespondences {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Correspondence>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Correspondence>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Correspondence>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::Correspondence>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5195,8 +5324,10 @@ impl GetProjectBidPackageCorrespondence {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Correspondence, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Correspondence, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5243,8 +5374,8 @@ impl GetProjectBidPackage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidPackage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidPackage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5294,8 +5425,8 @@ impl UpdateProjectBidPackage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidPackage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidPackage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5352,13 +5483,15 @@ impl ListProjectBids {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Bid>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Bid>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Bid>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Bid>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5411,8 +5544,8 @@ impl GetProjectBid {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5505,15 +5638,17 @@ impl ListProjectBidPackagesV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<serde_json::Value>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<serde_json::Value>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<serde_json::Value>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5570,8 +5705,10 @@ impl CreateProjectBidPackageBidFormV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidFormV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BidFormV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5624,8 +5761,10 @@ impl UpdateProjectBidPackageBidFormV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidFormV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BidFormV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5684,8 +5823,10 @@ impl GetProjectBidPackageBidFormBidLevelingV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidLevelingV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BidLevelingV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5738,7 +5879,7 @@ impl UpdateProjectBidPackageBidV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::BidDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+        self.build().send_json()
     }
 }

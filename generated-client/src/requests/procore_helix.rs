@@ -2,6 +2,7 @@
 //! Request builders of the Procore Helix operations (feature `procore-helix`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::list_field_production_report`](crate::Client::list_field_production_report).
 #[derive(Debug)]
@@ -56,15 +57,19 @@ impl ListFieldProductionReport {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FieldProductionReport>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FieldProductionReport>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::FieldProductionReport>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::FieldProductionReport>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most

@@ -2,6 +2,7 @@
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_calendar_events`](crate::Client::get_calendar_events).
 #[derive(Debug)]
@@ -83,8 +84,10 @@ impl GetCalendarEvents {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CalendarEvent, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CalendarEvent, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -150,13 +153,17 @@ impl ListChecklistDefaultDistribution {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -221,13 +228,17 @@ impl ListChecklistItemTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ItemType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ItemType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::ItemType>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::ItemType>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -278,8 +289,8 @@ impl GetChecklistItemType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ItemType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -337,15 +348,17 @@ impl ListChecklistListTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListTemplate>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ListTemplate>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -395,8 +408,10 @@ impl GetChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -445,10 +460,15 @@ impl UpdateChecklistListTemplateRemoveAlternativeResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ListTemplateUseAlternativeResponseSetResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            models::ListTemplateUseAlternativeResponseSetResult,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -497,10 +517,15 @@ impl UpdateChecklistListTemplateUseAlternativeResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ListTemplateUseAlternativeResponseSetResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            models::ListTemplateUseAlternativeResponseSetResult,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -706,8 +731,10 @@ impl ListChecklistLists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChecklistList>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChecklistList>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -763,8 +790,8 @@ impl CreateChecklistList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ListDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -807,8 +834,8 @@ impl GetChecklistList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ListDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -851,8 +878,8 @@ impl DeleteChecklistList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -909,8 +936,8 @@ impl UpdateChecklistList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ListDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -958,8 +985,10 @@ impl CreateChecklistListComment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListItemComment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListItemComment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1008,8 +1037,10 @@ impl GetChecklistListComment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListItemComment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListItemComment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1060,8 +1091,10 @@ impl GetChecklistListItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1112,8 +1145,10 @@ impl UpdateChecklistListItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1164,8 +1199,10 @@ impl CreateChecklistListItemItemAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemAttachment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ItemAttachment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1214,8 +1251,10 @@ impl CreateChecklistListSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SectionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1264,8 +1303,10 @@ impl GetChecklistListSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SectionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1315,8 +1356,8 @@ impl DeleteChecklistListSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1367,8 +1408,10 @@ impl UpdateChecklistListSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SectionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1419,8 +1462,10 @@ impl UpdateChecklistListSectionToggleNotApplicable {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SectionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1471,8 +1516,10 @@ impl UpdateChecklistListSectionToggleNotApplicablePatch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SectionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1519,8 +1566,10 @@ impl ListChecklistListSignatureRequests {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SignatureRequest>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SignatureRequest>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1571,8 +1620,10 @@ impl CreateChecklistListSignatureRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureRequest, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureRequest, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1621,8 +1672,10 @@ impl GetChecklistListSignatureRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureRequest, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureRequest, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1671,8 +1724,8 @@ impl DeleteChecklistListSignatureRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1732,8 +1785,10 @@ impl CreateChecklistListSignatureRequestSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureRequest, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureRequest, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1783,8 +1838,8 @@ impl DeleteChecklistListSignatureRequestSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -1826,8 +1881,10 @@ impl GetChecklistPossibleInspectors {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PossibleInspector, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PossibleInspector, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1877,10 +1934,12 @@ impl ListChecklistPotentialPointsOfContact {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PotentialPointsOfContact>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::PotentialPointsOfContact>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -1953,15 +2012,19 @@ impl ListCommunicationTags {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CommunicationTag>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CommunicationTag>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CommunicationTag>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CommunicationTag>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2012,8 +2075,8 @@ impl CreateCommunicationTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2060,8 +2123,8 @@ impl GetCommunicationThreads {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Thread, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Thread, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2110,8 +2173,10 @@ impl GetCommunicationThread {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ThreadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ThreadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2153,8 +2218,10 @@ impl GetCommunication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Communication, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Communication, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2283,17 +2350,21 @@ impl ListCompanyActionPlansPlanTemplateItemAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateItemAssignee>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::PlanTemplateItemAssignee>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateItemAssignee>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateItemAssignee>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2351,8 +2422,10 @@ impl CreateCompanyActionPlansPlanTemplateItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateItemAssignee, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateItemAssignee, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2412,10 +2485,15 @@ impl CreateCompanyActionPlansPlanTemplateItemAssigneesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateItemAssigneeBulkCreateResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            Vec<models::PlanTemplateItemAssigneeBulkCreateResult>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -2475,10 +2553,15 @@ impl UpdateCompanyActionPlansPlanTemplateItemAssigneesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -2525,8 +2608,10 @@ impl GetCompanyActionPlansPlanTemplateItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateItemAssignee, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateItemAssignee, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2573,8 +2658,8 @@ impl DeleteCompanyActionPlansPlanTemplateItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -2628,8 +2713,10 @@ impl UpdateCompanyActionPlansPlanTemplateItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateItemAssignee, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateItemAssignee, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2758,17 +2845,21 @@ impl ListCompanyActionPlansPlanTemplateItems {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTemplateItem>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTemplateItem>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTemplateItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -2822,13 +2913,15 @@ impl UpdateCompanyActionPlansPlanTemplateItemsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<Vec<models::ActionPlanPlanTemplateItemBulkUpdateResult>>,
-        crate::Error,
+    ) -> impl Future<
+        Output = Result<
+            Vec<Vec<models::ActionPlanPlanTemplateItemBulkUpdateResult>>,
+            crate::Error,
+        >,
     > {
-        self.build().send_json().await
+        self.build().send_json()
     }
 }
 
@@ -2876,8 +2969,10 @@ impl CreateCompanyActionPlansPlanTemplateItemsCreateFromItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActionPlanPlanTemplateItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActionPlanPlanTemplateItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3006,17 +3101,24 @@ impl ListCompanyActionPlansPlanTemplateReferences {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTemplateReference>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTemplateReference>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTemplateReference>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::ActionPlanPlanTemplateReference>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3070,10 +3172,12 @@ impl CreateCompanyActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActionPlanPlanTemplateReference, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActionPlanPlanTemplateReference, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3133,10 +3237,12 @@ impl CreateCompanyActionPlansPlanTemplateReferencesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3183,10 +3289,12 @@ impl GetCompanyActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActionPlanPlanTemplateReference, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActionPlanPlanTemplateReference, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3233,8 +3341,8 @@ impl DeleteCompanyActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3282,8 +3390,10 @@ impl CreateCompanyActionPlansPlanTemplateSectionsCreateFromSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateSection, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateSection, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3420,17 +3530,21 @@ impl ListCompanyActionPlansPlanTemplateTestRecordRequests {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3488,10 +3602,12 @@ impl CreateCompanyActionPlansPlanTemplateTestRecordRequest {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PlanTemplateTestRecordRequest, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PlanTemplateTestRecordRequest, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3551,13 +3667,15 @@ impl CreateCompanyActionPlansPlanTemplateTestRecordRequestsBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        Vec<models::PlanTemplateTestRecordRequestBulkCreateResult>,
-        crate::Error,
+    ) -> impl Future<
+        Output = Result<
+            Vec<models::PlanTemplateTestRecordRequestBulkCreateResult>,
+            crate::Error,
+        >,
     > {
-        self.build().send_json().await
+        self.build().send_json()
     }
 }
 
@@ -3604,10 +3722,12 @@ impl GetCompanyActionPlansPlanTemplateTestRecordRequest {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PlanTemplateTestRecordRequest, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PlanTemplateTestRecordRequest, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -3654,8 +3774,8 @@ impl DeleteCompanyActionPlansPlanTemplateTestRecordRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3771,15 +3891,17 @@ impl ListCompanyActionPlansPlanTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplate>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PlanTemplate>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3833,8 +3955,10 @@ impl CreateCompanyActionPlansPlanTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3881,8 +4005,10 @@ impl GetCompanyActionPlansPlanTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3929,8 +4055,8 @@ impl DeleteCompanyActionPlansPlanTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -3980,8 +4106,10 @@ impl UpdateCompanyActionPlansPlanTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4029,8 +4157,8 @@ impl CreateCompanyActionPlansPlanTemplatePublish {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4078,8 +4206,8 @@ impl CreateCompanyActionPlansPlanTemplateRevise {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4191,13 +4319,17 @@ impl ListCompanyActionPlansPlanTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::PlanType>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::PlanType>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4251,8 +4383,8 @@ impl CreateCompanyActionPlansPlanType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PlanType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4299,8 +4431,8 @@ impl GetCompanyActionPlansPlanType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PlanType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4347,8 +4479,8 @@ impl DeleteCompanyActionPlansPlanType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4398,8 +4530,8 @@ impl UpdateCompanyActionPlansPlanType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PlanType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4511,15 +4643,19 @@ impl ListCompanyActionPlansVerificationMethods {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::VerificationMethod>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::VerificationMethod>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::VerificationMethod>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::VerificationMethod>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4577,8 +4713,10 @@ impl CreateCompanyActionPlansVerificationMethod {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VerificationMethod, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VerificationMethod, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4625,8 +4763,10 @@ impl GetCompanyActionPlansVerificationMethod {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VerificationMethod, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VerificationMethod, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4673,8 +4813,8 @@ impl DeleteCompanyActionPlansVerificationMethod {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -4728,8 +4868,10 @@ impl UpdateCompanyActionPlansVerificationMethod {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VerificationMethod, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VerificationMethod, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4774,10 +4916,12 @@ impl ListCompanyChecklistAlternativeResponseSets {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::AlternativeResponseSet>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::AlternativeResponseSet>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -4824,8 +4968,10 @@ impl GetCompanyChecklistAlternativeResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AlternativeResponseSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AlternativeResponseSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4937,15 +5083,17 @@ impl ListCompanyChecklistItemResponseSets {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ResponseSet>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ResponseSet>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ResponseSet>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ResponseSet>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4999,8 +5147,10 @@ impl CreateCompanyChecklistItemResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResponseSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResponseSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5047,8 +5197,10 @@ impl GetCompanyChecklistItemResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResponseSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResponseSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5095,8 +5247,8 @@ impl DeleteCompanyChecklistItemResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -5146,8 +5298,10 @@ impl UpdateCompanyChecklistItemResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResponseSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResponseSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5221,8 +5375,10 @@ impl ListCompanyChecklistItemResponseSetResponses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Response>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Response>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5273,8 +5429,8 @@ impl CreateCompanyChecklistItemResponseSetResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Response, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5324,8 +5480,8 @@ impl GetCompanyChecklistItemResponseSetResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Response, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5375,8 +5531,8 @@ impl DeleteCompanyChecklistItemResponseSetResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -5426,8 +5582,8 @@ impl UpdateCompanyChecklistItemResponseSetResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Response, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5564,15 +5720,19 @@ impl ListCompanyChecklistListTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListTemplateItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListTemplateItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListTemplateItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ListTemplateItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -5626,8 +5786,10 @@ impl CreateCompanyChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5674,8 +5836,10 @@ impl GetCompanyChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5722,8 +5886,8 @@ impl DeleteCompanyChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -5773,8 +5937,10 @@ impl UpdateCompanyChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5822,8 +5988,10 @@ impl UpdateCompanyChecklistListTemplateRemoveAlternativeResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5874,8 +6042,10 @@ impl UpdateCompanyChecklistListTemplateUseAlternativeResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5923,8 +6093,10 @@ impl ListCompanyChecklistListTemplateSections {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Section>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Section>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -5975,8 +6147,8 @@ impl CreateCompanyChecklistListTemplateSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Section, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Section, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6047,8 +6219,10 @@ impl ListCompanyChecklistResponses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Response>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Response>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6096,8 +6270,8 @@ impl CreateCompanyChecklistResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Response, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6144,8 +6318,8 @@ impl GetCompanyChecklistResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Response, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6192,8 +6366,8 @@ impl DeleteCompanyChecklistResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -6243,8 +6417,8 @@ impl UpdateCompanyChecklistResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Response, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6296,8 +6470,10 @@ impl ListCompanyChecklistSections {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Section>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Section>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6344,8 +6520,8 @@ impl GetCompanyChecklistSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Section, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Section, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6392,8 +6568,8 @@ impl DeleteCompanyChecklistSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -6443,8 +6619,8 @@ impl UpdateCompanyChecklistSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Section, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Section, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6543,13 +6719,17 @@ impl ListCompanyContributingBehaviors {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Hazard>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6607,8 +6787,8 @@ impl CreateCompanyContributingBehavior {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6660,8 +6840,10 @@ impl UpdateCompanyContributingBehaviorsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6708,8 +6890,8 @@ impl GetCompanyContributingBehavior {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6756,8 +6938,8 @@ impl DeleteCompanyContributingBehavior {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -6811,8 +6993,8 @@ impl UpdateCompanyContributingBehavior {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -6911,13 +7093,17 @@ impl ListCompanyContributingConditions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Hazard>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -6975,8 +7161,8 @@ impl CreateCompanyContributingCondition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7028,8 +7214,10 @@ impl UpdateCompanyContributingConditionsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7076,8 +7264,8 @@ impl GetCompanyContributingCondition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7124,8 +7312,8 @@ impl DeleteCompanyContributingCondition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -7179,8 +7367,8 @@ impl UpdateCompanyContributingCondition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7232,8 +7420,10 @@ impl CreateCompanyEmailCommunication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EmailCommunication, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7298,8 +7488,10 @@ impl GetCompanyEmailCommunicationsEmails {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EmailDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EmailDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7354,8 +7546,10 @@ impl CreateCompanyEmailCommunicationEmail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EmailCommunication, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7406,8 +7600,10 @@ impl GetCompanyEmailCommunicationEmailDownloadAttachments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DownloadAttachment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DownloadAttachment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7454,8 +7650,10 @@ impl GetCompanyEmailCommunication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EmailCommunication, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7505,8 +7703,10 @@ impl UpdateCompanyEmailCommunication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EmailCommunication, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7554,8 +7754,8 @@ impl GetCompanyEmailCommunicationExport {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Export, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Export, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7650,15 +7850,17 @@ impl ListCompanyFormTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FormTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FormTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::FormTemplate>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::FormTemplate>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -7712,8 +7914,10 @@ impl CreateCompanyFormTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FormTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7760,8 +7964,10 @@ impl GetCompanyFormTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FormTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7808,8 +8014,8 @@ impl DeleteCompanyFormTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -7859,8 +8065,10 @@ impl UpdateCompanyFormTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FormTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -7955,15 +8163,17 @@ impl ListCompanyGpsPositions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::GpsPosition>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::GpsPosition>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::GpsPosition>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::GpsPosition>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8017,8 +8227,10 @@ impl CreateCompanyGpsPosition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GpsPosition, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GpsPosition, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8065,8 +8277,10 @@ impl GetCompanyGpsPosition {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GpsPosition, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GpsPosition, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8165,13 +8379,17 @@ impl ListCompanyHazards {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Hazard>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8225,8 +8443,8 @@ impl CreateCompanyHazard {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8274,8 +8492,10 @@ impl UpdateCompanyHazardsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8322,8 +8542,8 @@ impl GetCompanyHazard {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8370,8 +8590,8 @@ impl DeleteCompanyHazard {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -8421,8 +8641,8 @@ impl UpdateCompanyHazard {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8521,13 +8741,17 @@ impl ListCompanyIncidentsActionTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Hazard>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8581,8 +8805,8 @@ impl CreateCompanyIncidentsActionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8630,8 +8854,10 @@ impl UpdateCompanyIncidentsActionTypesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8678,8 +8904,8 @@ impl GetCompanyIncidentsActionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8726,8 +8952,8 @@ impl DeleteCompanyIncidentsActionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -8777,8 +9003,8 @@ impl UpdateCompanyIncidentsActionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8823,8 +9049,10 @@ impl ListCompanyIncidentsAffectedBodyParts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IncidentStatus>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IncidentStatus>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -8923,13 +9151,17 @@ impl ListCompanyIncidentsAfflictionTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Hazard>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -8983,8 +9215,8 @@ impl CreateCompanyIncidentsAfflictionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9032,8 +9264,10 @@ impl UpdateCompanyIncidentsAfflictionTypesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9080,8 +9314,8 @@ impl GetCompanyIncidentsAfflictionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9128,8 +9362,8 @@ impl DeleteCompanyIncidentsAfflictionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -9179,8 +9413,8 @@ impl UpdateCompanyIncidentsAfflictionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9283,13 +9517,17 @@ impl ListCompanyIncidentsBodyParts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::BodyPart>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::BodyPart>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::BodyPart>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::BodyPart>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9394,13 +9632,17 @@ impl ListCompanyIncidentsEnvironmentalTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Hazard>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9451,8 +9693,10 @@ impl ListCompanyIncidentsFilingTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IncidentStatus>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IncidentStatus>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9559,13 +9803,17 @@ impl ListCompanyIncidentsHarmSources {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Hazard>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9619,8 +9867,8 @@ impl CreateCompanyIncidentsHarmSource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9668,8 +9916,10 @@ impl UpdateCompanyIncidentsHarmSourcesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9716,8 +9966,8 @@ impl GetCompanyIncidentsHarmSource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9764,8 +10014,8 @@ impl DeleteCompanyIncidentsHarmSource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -9815,8 +10065,8 @@ impl UpdateCompanyIncidentsHarmSource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -9906,15 +10156,19 @@ impl ListCompanyIncidentsInjuryFilingTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::InjuryFilingType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::InjuryFilingType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::InjuryFilingType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::InjuryFilingType>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -9967,8 +10221,10 @@ impl GetCompanyIncidentsInjuryFilingType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InjuryFilingType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InjuryFilingType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10018,8 +10274,10 @@ impl UpdateCompanyIncidentsInjuryFilingType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InjuryFilingType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InjuryFilingType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10138,15 +10396,17 @@ impl ListCompanyIncidentsSeverityLevels {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SeverityLevel>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SeverityLevel>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SeverityLevel>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::SeverityLevel>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -10199,8 +10459,10 @@ impl GetCompanyIncidentsSeverityLevel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SeverityLevel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SeverityLevel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10250,8 +10512,10 @@ impl UpdateCompanyIncidentsSeverityLevel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SeverityLevel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SeverityLevel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10323,13 +10587,17 @@ impl ListCompanyIncidentsSeverityLevelAlertRecipients {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -10385,8 +10653,8 @@ impl GetCompanyIncidentsSeverityLevelAlertRecipient {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserRef, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserRef, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10436,8 +10704,8 @@ impl DeleteCompanyIncidentsSeverityLevelAlertRecipient {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -10487,8 +10755,8 @@ impl UpdateCompanyIncidentsSeverityLevelAlertRecipient {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserRef, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::UserRef, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10533,8 +10801,10 @@ impl ListCompanyIncidentsStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IncidentStatus>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IncidentStatus>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10579,8 +10849,10 @@ impl ListCompanyIncidentsUnitsOfMeasure {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IncidentStatus>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IncidentStatus>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10679,13 +10951,17 @@ impl ListCompanyIncidentsWorkActivities {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Hazard>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -10739,8 +11015,8 @@ impl CreateCompanyIncidentsWorkActivity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10788,8 +11064,10 @@ impl UpdateCompanyIncidentsWorkActivitiesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Hazard>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10836,8 +11114,8 @@ impl GetCompanyIncidentsWorkActivity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -10884,8 +11162,8 @@ impl DeleteCompanyIncidentsWorkActivity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -10935,8 +11213,8 @@ impl UpdateCompanyIncidentsWorkActivity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Hazard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11050,15 +11328,17 @@ impl ListCompanyInspectionTemplateItemReferences {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ItemReference>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ItemReference>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ItemReference>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ItemReference>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -11115,8 +11395,10 @@ impl CreateCompanyInspectionTemplateItemReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemReference, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ItemReference, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11166,8 +11448,10 @@ impl GetCompanyInspectionTemplateItemReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemReference, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ItemReference, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11217,8 +11501,8 @@ impl DeleteCompanyInspectionTemplateItemReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -11282,13 +11566,15 @@ impl ListCompanyInspectionTemplateItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Item>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Item>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Item>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Item>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -11349,8 +11635,8 @@ impl CreateCompanyInspectionTemplateItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Item, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Item, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11400,8 +11686,8 @@ impl GetCompanyInspectionTemplateItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Item, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Item, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11451,8 +11737,8 @@ impl DeleteCompanyInspectionTemplateItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -11509,8 +11795,8 @@ impl UpdateCompanyInspectionTemplateItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Item, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Item, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11571,15 +11857,19 @@ impl ListCompanyInspectionTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::InspectionType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::InspectionType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::InspectionType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::InspectionType>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -11633,8 +11923,10 @@ impl CreateCompanyInspectionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InspectionType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InspectionType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11681,8 +11973,10 @@ impl GetCompanyInspectionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InspectionType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InspectionType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11729,8 +12023,8 @@ impl DeleteCompanyInspectionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -11780,8 +12074,10 @@ impl UpdateCompanyInspectionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InspectionType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InspectionType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -11988,15 +12284,19 @@ impl ListCompanyManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -12051,8 +12351,10 @@ impl CreateCompanyManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12101,8 +12403,10 @@ impl DeleteCompanyManagedEquipmentBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12151,8 +12455,10 @@ impl UpdateCompanyManagedEquipmentBulkRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12367,15 +12673,19 @@ impl CreateCompanyManagedEquipmentQuery {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -12433,8 +12743,8 @@ impl CreateCompanyManagedEquipmentSetupManagedEquipmentDependent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -12495,15 +12805,19 @@ impl ListCompanyManagedEquipmentUserPermissions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserPermission>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserPermission>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::UserPermission>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::UserPermission>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -12557,8 +12871,10 @@ impl UpdateCompanyManagedEquipmentUserPermissions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::UserPermission, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UserPermission, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12605,8 +12921,10 @@ impl GetCompanyManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12653,8 +12971,10 @@ impl DeleteCompanyManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12705,8 +13025,10 @@ impl UpdateCompanyManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12754,8 +13076,10 @@ impl GetCompanyManagedEquipmentChangeHistory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeHistoryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeHistoryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12810,10 +13134,15 @@ impl DeleteCompanyManagedEquipmentManagedEquipmentAttachmentsBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ManagedEquipmentAttachmentBulkDestroyResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            Vec<models::ManagedEquipmentAttachmentBulkDestroyResult>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -12865,8 +13194,10 @@ impl UpdateCompanyManagedEquipmentRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12918,8 +13249,10 @@ impl UpdateCompanyManagedEquipmentUpdateDeletedEquipmentSerialNumber {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -12969,10 +13302,15 @@ impl DeleteCompanyManagedEquipmentManagedEquipmentAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManagedEquipmentAttachmentBulkDestroyResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            models::ManagedEquipmentAttachmentBulkDestroyResult,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -13033,15 +13371,19 @@ impl ListCompanyManagedEquipmentCategories {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipmentMake>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipmentMake>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipmentMake>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13106,8 +13448,10 @@ impl CreateCompanyManagedEquipmentCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentMake, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13154,8 +13498,10 @@ impl GetCompanyManagedEquipmentCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentMake, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13202,8 +13548,10 @@ impl DeleteCompanyManagedEquipmentCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentMake, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13264,8 +13612,10 @@ impl UpdateCompanyManagedEquipmentCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentMake, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13326,15 +13676,19 @@ impl ListCompanyManagedEquipmentLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipmentLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipmentLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipmentLog>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13399,8 +13753,10 @@ impl CreateCompanyManagedEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13447,8 +13803,10 @@ impl GetCompanyManagedEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13509,17 +13867,24 @@ impl ListCompanyManagedEquipmentMaintenanceLogs {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipmentMaintenanceLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::ManagedEquipmentMaintenanceLog>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -13584,10 +13949,12 @@ impl CreateCompanyManagedEquipmentMaintenanceLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManagedEquipmentMaintenanceLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -13634,10 +14001,12 @@ impl GetCompanyManagedEquipmentMaintenanceLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManagedEquipmentMaintenanceLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -13684,10 +14053,12 @@ impl DeleteCompanyManagedEquipmentMaintenanceLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManagedEquipmentMaintenanceLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -13748,10 +14119,12 @@ impl UpdateCompanyManagedEquipmentMaintenanceLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManagedEquipmentMaintenanceLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -13799,8 +14172,10 @@ impl ListCompanyManagedEquipmentMaintenanceLogAttachments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Attachment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Attachment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13858,8 +14233,8 @@ impl CreateCompanyManagedEquipmentMaintenanceLogAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Attachment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Attachment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13917,8 +14292,10 @@ impl DeleteCompanyManagedEquipmentMaintenanceLogAttachmentsBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Attachment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Attachment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -13968,8 +14345,8 @@ impl GetCompanyManagedEquipmentMaintenanceLogAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Attachment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Attachment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14019,8 +14396,8 @@ impl DeleteCompanyManagedEquipmentMaintenanceLogAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Attachment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Attachment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14094,15 +14471,19 @@ impl ListCompanyManagedEquipmentMakes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipmentMake>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipmentMake>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipmentMake>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -14167,8 +14548,10 @@ impl CreateCompanyManagedEquipmentMake {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentMake, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14215,8 +14598,10 @@ impl GetCompanyManagedEquipmentMake {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentMake, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14263,8 +14648,10 @@ impl DeleteCompanyManagedEquipmentMake {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentMake, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14325,8 +14712,10 @@ impl UpdateCompanyManagedEquipmentMake {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentMake, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14400,15 +14789,19 @@ impl ListCompanyManagedEquipmentModels {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipmentModel>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipmentModel>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipmentModel>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -14473,8 +14866,10 @@ impl CreateCompanyManagedEquipmentModel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentModel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentModel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14526,8 +14921,10 @@ impl UpdateCompanyManagedEquipmentModelsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipmentModel>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14574,8 +14971,10 @@ impl GetCompanyManagedEquipmentModel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentModel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentModel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14622,8 +15021,10 @@ impl DeleteCompanyManagedEquipmentModel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentModel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentModel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14684,8 +15085,10 @@ impl UpdateCompanyManagedEquipmentModel {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentModel, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentModel, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14746,15 +15149,19 @@ impl ListCompanyManagedEquipmentTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipmentType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipmentType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipmentType>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -14819,8 +15226,10 @@ impl CreateCompanyManagedEquipmentType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14872,8 +15281,10 @@ impl UpdateCompanyManagedEquipmentTypesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipmentType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14920,8 +15331,10 @@ impl GetCompanyManagedEquipmentType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -14968,8 +15381,10 @@ impl DeleteCompanyManagedEquipmentType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15030,8 +15445,10 @@ impl UpdateCompanyManagedEquipmentType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15092,15 +15509,19 @@ impl ListCompanyMeetingTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::MeetingTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::MeetingTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::MeetingTemplate>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::MeetingTemplate>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -15153,8 +15574,10 @@ impl GetCompanyMeetingTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15219,10 +15642,15 @@ impl UpdateCompanyObservationTemplatesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CompanyObservationTemplateBulkUpdateResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            Vec<models::CompanyObservationTemplateBulkUpdateResult>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -15283,17 +15711,21 @@ impl ListCompanyObservationTypes {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CompanyObservationType>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::CompanyObservationType>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CompanyObservationType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CompanyObservationType>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -15413,8 +15845,10 @@ impl GetCompanyProjectEquipmentTimecardEntries {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EquipmentTimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EquipmentTimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15472,8 +15906,8 @@ impl CreateCompanyProjectEquipmentTimecardEntriesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -15523,8 +15957,10 @@ impl GetCompanyProjectEquipmentTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EquipmentTimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EquipmentTimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15574,8 +16010,8 @@ impl DeleteCompanyProjectEquipmentTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -15628,8 +16064,10 @@ impl UpdateCompanyProjectEquipmentTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EquipmentTimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EquipmentTimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -15758,17 +16196,24 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateItemAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTemplateItemAssignee>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTemplateItemAssignee>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTemplateItemAssignee>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::ActionPlanPlanTemplateItemAssignee>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -15823,10 +16268,12 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActionPlanPlanTemplateItemAssignee, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActionPlanPlanTemplateItemAssignee, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -15947,15 +16394,19 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateItemItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateItemItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateItemItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateItemItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16008,8 +16459,10 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateItemItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateItemItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16138,17 +16591,21 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateReferences {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateReferenceItem2>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::PlanTemplateReferenceItem2>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateReferenceItem2>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateReferenceItem2>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16201,8 +16658,10 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateReferenceItem2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateReferenceItem2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16310,17 +16769,21 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateSections {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTemplateSection>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTemplateSection>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTemplateSection>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateSection>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16373,10 +16836,12 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateSection {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActionPlanPlanTemplateSection, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActionPlanPlanTemplateSection, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -16513,20 +16978,27 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateTestRecordRequests {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTemplateTestRecordRequest>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            Vec<models::ActionPlanPlanTemplateTestRecordRequest>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
-        crate::Page<models::ActionPlanPlanTemplateTestRecordRequest>,
-        crate::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::ActionPlanPlanTemplateTestRecordRequest>,
+            crate::Error,
+        >,
     > {
-        self.build().send_page().await
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16581,10 +17053,12 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateTestRecordRequest {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActionPlanPlanTemplateTestRecordRequest, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActionPlanPlanTemplateTestRecordRequest, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -16721,17 +17195,21 @@ impl ListCompanyRecycleBinActionPlansPlanTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTemplate>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTemplate>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTemplate>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ActionPlanPlanTemplate>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16784,8 +17262,10 @@ impl GetCompanyRecycleBinActionPlansPlanTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActionPlanPlanTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActionPlanPlanTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -16833,8 +17313,8 @@ impl UpdateCompanyRecycleBinActionPlansPlanTemplateRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -16895,15 +17375,19 @@ impl ListCompanyRecycleBinChecklistListTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListTemplateItem3>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListTemplateItem3>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListTemplateItem3>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ListTemplateItem3>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -16956,8 +17440,10 @@ impl GetCompanyRecycleBinChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17005,8 +17491,8 @@ impl UpdateCompanyRecycleBinChecklistListTemplateRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -17101,15 +17587,17 @@ impl ListCompanyRecycleBinFormTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FormTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FormTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::FormTemplate>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::FormTemplate>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -17162,8 +17650,10 @@ impl GetCompanyRecycleBinFormTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FormTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17211,8 +17701,8 @@ impl UpdateCompanyRecycleBinFormTemplateRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -17257,8 +17747,10 @@ impl GetCompanyRoundingConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RoundingConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RoundingConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17310,8 +17802,10 @@ impl CreateCompanyRoundingConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RoundingConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RoundingConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17356,8 +17850,8 @@ impl DeleteCompanyRoundingConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -17409,8 +17903,10 @@ impl UpdateCompanyRoundingConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RoundingConfiguration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RoundingConfiguration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17579,15 +18075,19 @@ impl ListCompanyTimecardEntries {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CompanyTimecardEntry>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CompanyTimecardEntry>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CompanyTimecardEntry>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CompanyTimecardEntry>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -17641,8 +18141,10 @@ impl CreateCompanyTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyTimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyTimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17689,8 +18191,10 @@ impl GetCompanyTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyTimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyTimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17737,8 +18241,10 @@ impl DeleteCompanyTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyTimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyTimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17788,8 +18294,10 @@ impl UpdateCompanyTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyTimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyTimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -17837,10 +18345,12 @@ impl ListCompanyTimecardEntryChangeHistory {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimecardEntryChangeHistory>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimecardEntryChangeHistory>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -17885,10 +18395,12 @@ impl ListCompanyTimecardTimeTypes {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CompanyTimecardTimeType>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::CompanyTimecardTimeType>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -17939,8 +18451,10 @@ impl UpdateCompanyTimecardTimeType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyTimecardTimeType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyTimecardTimeType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18043,15 +18557,19 @@ impl ListCompanyTimesheets {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CompanyTimesheet>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CompanyTimesheet>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CompanyTimesheet>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CompanyTimesheet>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -18112,8 +18630,10 @@ impl CreateCompanyTimesheet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TimesheetResult>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TimesheetResult>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18168,8 +18688,10 @@ impl UpdateCompanyTimesheets {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimesheetResult2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimesheetResult2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18282,8 +18804,8 @@ impl GetCompanyTimesheetsCsvExport {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18328,8 +18850,10 @@ impl ListCompanyTimesheetsFiltersApprovalStatus {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18374,8 +18898,10 @@ impl ListCompanyTimesheetsFiltersBillable {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18420,8 +18946,10 @@ impl ListCompanyTimesheetsFiltersCreatedBy {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18466,8 +18994,10 @@ impl ListCompanyTimesheetsFiltersCrews {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18512,8 +19042,10 @@ impl ListCompanyTimesheetsFiltersDepartments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18558,8 +19090,10 @@ impl ListCompanyTimesheetsFiltersEmployeeIds {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18604,8 +19138,10 @@ impl ListCompanyTimesheetsFiltersEmployees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18650,8 +19186,10 @@ impl ListCompanyTimesheetsFiltersLocations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18696,8 +19234,10 @@ impl ListCompanyTimesheetsFiltersOffices {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18742,8 +19282,10 @@ impl ListCompanyTimesheetsFiltersProjects {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18788,8 +19330,10 @@ impl ListCompanyTimesheetsFiltersRegions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18834,8 +19378,10 @@ impl ListCompanyTimesheetsFiltersSubJob {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18880,8 +19426,10 @@ impl ListCompanyTimesheetsFiltersTimeType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18926,8 +19474,10 @@ impl ListCompanyTimesheetsFiltersWbsCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -18972,8 +19522,10 @@ impl ListCompanyTimesheetsFiltersWorkClassifications {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19021,8 +19573,8 @@ impl CreateCompanyTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Signature, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19069,8 +19621,8 @@ impl GetCompanyTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Signature, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19117,8 +19669,8 @@ impl DeleteCompanyTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Signature, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19163,10 +19715,12 @@ impl GetCompanyTimesheetsTimesheetToBudgetConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimesheetToBudgetConfiguration, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -19214,10 +19768,12 @@ impl CreateCompanyTimesheetsTimesheetToBudgetConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimesheetToBudgetConfiguration, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -19262,8 +19818,8 @@ impl DeleteCompanyTimesheetsTimesheetToBudgetConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -19311,10 +19867,12 @@ impl UpdateCompanyTimesheetsTimesheetToBudgetConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimesheetToBudgetConfiguration, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -19416,17 +19974,21 @@ impl ListCoordinationIssueActivities {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CoordinationIssueActivity>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::CoordinationIssueActivity>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CoordinationIssueActivity>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CoordinationIssueActivity>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -19526,13 +20088,15 @@ impl ListCoordinationIssueActivitiesFeed {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Feed>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Feed>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Feed>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Feed>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -19853,15 +20417,19 @@ impl ListCoordinationIssues {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CoordinationIssue>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CoordinationIssue>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CoordinationIssue>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CoordinationIssue>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -19909,8 +20477,10 @@ impl CreateCoordinationIssue {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CoordinationIssue, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CoordinationIssue, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -19967,13 +20537,17 @@ impl ListCoordinationIssuesAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef4>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef4>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef4>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef4>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -20021,10 +20595,12 @@ impl CreateCoordinationIssuesBulkDelete {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CoordinationIssueBulkDeleteResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CoordinationIssueBulkDeleteResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -20239,8 +20815,8 @@ impl GetCoordinationIssuesExport {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20289,8 +20865,10 @@ impl ListCoordinationIssuesFilterOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOption>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOption>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20354,8 +20932,10 @@ impl ListCoordinationIssuesFilterOptionsAssigneeCompanyId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20417,8 +20997,10 @@ impl ListCoordinationIssuesFilterOptionsAssigneeId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20469,8 +21051,10 @@ impl ListCoordinationIssuesFilterOptionsCoordinationIssueFileId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20534,8 +21118,10 @@ impl ListCoordinationIssuesFilterOptionsCreatedById {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20586,8 +21172,10 @@ impl ListCoordinationIssuesFilterOptionsCreatedFrom {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20649,8 +21237,10 @@ impl ListCoordinationIssuesFilterOptionsLocationId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20712,8 +21302,10 @@ impl ListCoordinationIssuesFilterOptionsStatus {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -20775,8 +21367,10 @@ impl ListCoordinationIssuesFilterOptionsWatcherId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21062,15 +21656,19 @@ impl ListCoordinationIssuesRecycleBin {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CoordinationIssue>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CoordinationIssue>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CoordinationIssue>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CoordinationIssue>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -21130,8 +21728,10 @@ impl GetCoordinationIssuesRecycleBin {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CoordinationIssue, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CoordinationIssue, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21178,8 +21778,8 @@ impl UpdateCoordinationIssuesRecycleBin {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -21249,15 +21849,17 @@ impl ListCoordinationIssuesStatusCount {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::StatusCount>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::StatusCount>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::StatusCount>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::StatusCount>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -21304,8 +21906,10 @@ impl GetCoordinationIssuesStatusTotal {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::StatusTotal, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::StatusTotal, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21347,10 +21951,12 @@ impl UpdateCoordinationIssuesSync {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CoordinationIssueSyncResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CoordinationIssueSyncResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -21398,8 +22004,10 @@ impl CreateCoordinationIssueAssignment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AssignmentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AssignmentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21448,8 +22056,8 @@ impl DeleteCoordinationIssueAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -21497,8 +22105,10 @@ impl CreateCoordinationIssueProcoreItemAssociation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProcoreItemAssociation, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProcoreItemAssociation, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21549,8 +22159,8 @@ impl DeleteCoordinationIssueProcoreItemAssociation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -21617,8 +22227,10 @@ impl GetCoordinationIssue {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CoordinationIssue, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CoordinationIssue, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21661,8 +22273,8 @@ impl DeleteCoordinationIssue {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -21706,8 +22318,10 @@ impl UpdateCoordinationIssue {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CoordinationIssue, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CoordinationIssue, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -21778,17 +22392,24 @@ impl ListCoordinationIssueChangeHistory {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CoordinationIssueChangeHistory>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::CoordinationIssueChangeHistory>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CoordinationIssueChangeHistory>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::CoordinationIssueChangeHistory>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -21865,15 +22486,17 @@ impl ListCoordinationIssueStatusChanges {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::StatusChange>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::StatusChange>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::StatusChange>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::StatusChange>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -21936,10 +22559,15 @@ impl CreateDocumentMarkupDownloadablePdfsFindOrCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DocumentMarkupDownloadablePdfFindOrCreateResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            models::DocumentMarkupDownloadablePdfFindOrCreateResult,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -22008,13 +22636,17 @@ impl ListDrawingAreaDrawings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Drawing>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Drawing>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Drawing>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Drawing>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -22070,8 +22702,10 @@ impl UpdateDrawingAreaDrawing {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22128,15 +22762,17 @@ impl ListImageCategories {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ImageCategory>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ImageCategory>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ImageCategory>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ImageCategory>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -22186,8 +22822,10 @@ impl CreateImageCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ImageCategoryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ImageCategoryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22241,8 +22879,8 @@ impl ListImageCategoriesIdsWithImages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22284,8 +22922,10 @@ impl GetImageCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ImageCategoryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ImageCategoryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22327,8 +22967,8 @@ impl DeleteImageCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -22373,8 +23013,10 @@ impl UpdateImageCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ImageCategoryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ImageCategoryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22612,13 +23254,15 @@ impl ListImages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Image>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Image>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Image>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Image>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -22671,8 +23315,8 @@ impl CreateImage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Image, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Image, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22714,8 +23358,8 @@ impl GetImage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Image, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Image, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22765,8 +23409,8 @@ impl DeleteImage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -22811,8 +23455,8 @@ impl UpdateImage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Image, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Image, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22862,8 +23506,10 @@ impl CreateMeetingAttendeeRecord {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingAttendeeRecord, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingAttendeeRecord, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -22908,8 +23554,8 @@ impl DeleteMeetingAttendeeRecord {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -22961,8 +23607,10 @@ impl UpdateMeetingAttendeeRecord {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingAttendeeRecord, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingAttendeeRecord, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23021,15 +23669,19 @@ impl ListMeetingCategories {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::MeetingCategory>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::MeetingCategory>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::MeetingCategory>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::MeetingCategory>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -23077,8 +23729,10 @@ impl CreateMeetingCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingCategoryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingCategoryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23122,8 +23776,10 @@ impl UpdateMeetingCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingCategoryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingCategoryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23166,8 +23822,10 @@ impl CreateMeetingTopic {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingTopic, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingTopic, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23216,8 +23874,10 @@ impl ListMeetingTopicsParentMinutes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ParentMinute>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ParentMinute>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23261,8 +23921,10 @@ impl UpdateMeetingTopic {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingTopic, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingTopic, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23337,13 +23999,17 @@ impl ListMeetings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Meeting>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Meeting>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Meeting>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Meeting>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -23392,8 +24058,10 @@ impl CreateMeeting {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23451,8 +24119,10 @@ impl GetMeetingsEcrionPdfGenerationData {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EcrionPdfGenerationData, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EcrionPdfGenerationData, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23495,8 +24165,10 @@ impl GetMeeting {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23539,8 +24211,8 @@ impl DeleteMeeting {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -23584,8 +24256,10 @@ impl UpdateMeeting {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -23642,13 +24316,17 @@ impl ListObservationsAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Assignee>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Assignee>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Assignee>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Assignee>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -23711,17 +24389,21 @@ impl ListObservationsCategoryConfigurableFieldSets {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::CategoryConfigurableFieldSet>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::CategoryConfigurableFieldSet>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CategoryConfigurableFieldSet>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CategoryConfigurableFieldSet>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -23784,13 +24466,17 @@ impl ListObservationsDefaultDistribution {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -23999,15 +24685,19 @@ impl ListObservationsItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ObservationItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ObservationItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ObservationItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ObservationItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -24071,8 +24761,8 @@ impl CreateObservationsItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24113,8 +24803,10 @@ impl GetObservationsItemsNextAvailableNumber {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NextAvailableNumberDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NextAvailableNumberDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24156,8 +24848,10 @@ impl CreateObservationsItemsSendUnsent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ObservationItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ObservationItem>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24200,8 +24894,8 @@ impl GetObservationsItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24248,8 +24942,8 @@ impl UpdateObservationsItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24296,8 +24990,8 @@ impl GetObservationsItemPdf {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Pdf, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Pdf, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24347,8 +25041,8 @@ impl CreateObservationsItemSendEmail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -24411,15 +25105,17 @@ impl ListObservationsItemResponseLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ResponseLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ResponseLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ResponseLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ResponseLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -24489,8 +25185,10 @@ impl CreateObservationsItemResponseLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResponseLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResponseLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24556,13 +25254,17 @@ impl ListObservationsPotentialDistributionMembers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -24627,13 +25329,15 @@ impl ListObservationsTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Type>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Type>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Type>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Type>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -24681,8 +25385,8 @@ impl DeleteProcoreItemAssociationsBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -24734,8 +25438,10 @@ impl CreateProjectEmailCommunication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EmailCommunication, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24800,8 +25506,8 @@ impl GetProjectEmailCommunicationsEmails {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Email, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Email, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24856,8 +25562,10 @@ impl CreateProjectEmailCommunicationEmail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EmailCommunication, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24908,8 +25616,10 @@ impl GetProjectEmailCommunicationEmailDownloadAttachments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DownloadAttachment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DownloadAttachment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -24959,8 +25669,10 @@ impl GetProjectEmailCommunicationExport {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ExportDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ExportDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25007,8 +25719,10 @@ impl GetProjectEmailCommunication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EmailCommunication, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25058,8 +25772,10 @@ impl UpdateProjectEmailCommunication {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EmailCommunication, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25183,15 +25899,17 @@ impl ListProjectAccidentLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::AccidentLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::AccidentLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::AccidentLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::AccidentLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -25248,8 +25966,10 @@ impl CreateProjectAccidentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AccidentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AccidentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25296,8 +26016,10 @@ impl GetProjectAccidentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AccidentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AccidentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25344,8 +26066,8 @@ impl DeleteProjectAccidentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -25401,8 +26123,10 @@ impl UpdateProjectAccidentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AccidentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AccidentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25492,13 +26216,15 @@ impl ListProjectActionPlansParties {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Party>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Party>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Party>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Party>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -25594,15 +26320,17 @@ impl ListProjectActionPlansPlanApprovers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanApprover>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanApprover>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanApprover>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PlanApprover>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -25656,8 +26384,10 @@ impl GetProjectActionPlansPlanApproverSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25719,8 +26449,10 @@ impl CreateProjectActionPlansPlanApproverSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -25768,8 +26500,8 @@ impl DeleteProjectActionPlansPlanApproverSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -25893,15 +26625,19 @@ impl ListProjectActionPlansPlanItemAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanItemAssignee>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanItemAssignee>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanItemAssignee>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanItemAssignee>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -25956,8 +26692,10 @@ impl CreateProjectActionPlansPlanItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanItemAssignee, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanItemAssignee, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26017,10 +26755,12 @@ impl CreateProjectActionPlansPlanItemAssigneesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -26080,10 +26820,12 @@ impl UpdateProjectActionPlansPlanItemAssigneesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -26130,8 +26872,10 @@ impl GetProjectActionPlansPlanItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanItemAssignee, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanItemAssignee, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26178,8 +26922,8 @@ impl DeleteProjectActionPlansPlanItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -26230,8 +26974,10 @@ impl UpdateProjectActionPlansPlanItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanItemAssignee, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanItemAssignee, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26279,8 +27025,10 @@ impl GetProjectActionPlansPlanItemAssigneeSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26342,8 +27090,10 @@ impl CreateProjectActionPlansPlanItemAssigneeSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26391,8 +27141,8 @@ impl DeleteProjectActionPlansPlanItemAssigneeSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -26731,13 +27481,17 @@ impl ListProjectActionPlansPlanItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::PlanItem>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::PlanItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -26791,8 +27545,8 @@ impl CreateProjectActionPlansPlanItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PlanItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26840,8 +27594,10 @@ impl UpdateProjectActionPlansPlanItemsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanItem>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26889,8 +27645,8 @@ impl CreateProjectActionPlansPlanItemsCreateFromItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PlanItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26937,8 +27693,8 @@ impl GetProjectActionPlansPlanItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PlanItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -26985,8 +27741,8 @@ impl DeleteProjectActionPlansPlanItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -27036,8 +27792,8 @@ impl UpdateProjectActionPlansPlanItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PlanItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27101,8 +27857,8 @@ impl CreateProjectActionPlansPlanItemMove {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -27192,15 +27948,17 @@ impl ListProjectActionPlansPlanReceivers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanApprover>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanApprover>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanApprover>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PlanApprover>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -27254,8 +28012,10 @@ impl GetProjectActionPlansPlanReceiverSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27317,8 +28077,10 @@ impl CreateProjectActionPlansPlanReceiverSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27366,8 +28128,8 @@ impl DeleteProjectActionPlansPlanReceiverSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -27491,15 +28253,17 @@ impl ListProjectActionPlansPlanReferences {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanReference>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanReference>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanReference>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PlanReference>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -27567,8 +28331,10 @@ impl CreateProjectActionPlansPlanReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanReference, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanReference, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27628,10 +28394,12 @@ impl CreateProjectActionPlansPlanReferencesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -27678,8 +28446,10 @@ impl GetProjectActionPlansPlanReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanReference, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanReference, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27726,8 +28496,8 @@ impl DeleteProjectActionPlansPlanReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -27838,8 +28608,10 @@ impl GetProjectActionPlansPlanSections {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActionPlanPlanSection, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActionPlanPlanSection, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27895,8 +28667,10 @@ impl CreateProjectActionPlansPlanSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanSectionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanSectionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -27952,8 +28726,10 @@ impl CreateProjectActionPlansPlanSectionsCreateFromSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanSectionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanSectionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -28008,8 +28784,10 @@ impl GetProjectActionPlansPlanSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanSectionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanSectionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -28056,8 +28834,8 @@ impl DeleteProjectActionPlansPlanSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -28115,8 +28893,10 @@ impl UpdateProjectActionPlansPlanSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanSectionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanSectionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -28173,8 +28953,8 @@ impl CreateProjectActionPlansPlanSectionMove {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -28256,15 +29036,19 @@ impl ListProjectActionPlansPlanTemplateApprovers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateApprover>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateApprover>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateApprover>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -28322,8 +29106,10 @@ impl CreateProjectActionPlansPlanTemplateApprover {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateApprover, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateApprover, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -28375,8 +29161,10 @@ impl CreateProjectActionPlansPlanTemplateApproversBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateApprover>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -28428,8 +29216,8 @@ impl DeleteProjectActionPlansPlanTemplateApproversBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -28476,8 +29264,10 @@ impl GetProjectActionPlansPlanTemplateApprover {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateApprover, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateApprover, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -28524,8 +29314,8 @@ impl DeleteProjectActionPlansPlanTemplateApprover {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -28654,17 +29444,21 @@ impl ListProjectActionPlansPlanTemplateItemAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateItemAssigneeItem>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::PlanTemplateItemAssigneeItem>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateItemAssigneeItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateItemAssigneeItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -28730,10 +29524,15 @@ impl CreateProjectActionPlansPlanTemplateItemAssigneesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateItemAssigneeBulkCreateResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            Vec<models::PlanTemplateItemAssigneeBulkCreateResult>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -28793,10 +29592,15 @@ impl UpdateProjectActionPlansPlanTemplateItemAssigneesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<
+            Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -28925,15 +29729,19 @@ impl ListProjectActionPlansPlanTemplateItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -28999,10 +29807,12 @@ impl UpdateProjectActionPlansPlanTemplateItemsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::PlanTemplateItemBulkUpdateResult>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::PlanTemplateItemBulkUpdateResult>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -29050,8 +29860,10 @@ impl CreateProjectActionPlansPlanTemplateItemsCreateFromItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -29146,15 +29958,19 @@ impl ListProjectActionPlansPlanTemplateReceivers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateApprover>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateApprover>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateApprover>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -29212,8 +30028,10 @@ impl CreateProjectActionPlansPlanTemplateReceiver {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateApprover, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateApprover, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -29265,8 +30083,10 @@ impl CreateProjectActionPlansPlanTemplateReceiversBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateApprover>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -29318,8 +30138,8 @@ impl DeleteProjectActionPlansPlanTemplateReceiversBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -29366,8 +30186,10 @@ impl GetProjectActionPlansPlanTemplateReceiver {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateApprover, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateApprover, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -29414,8 +30236,8 @@ impl DeleteProjectActionPlansPlanTemplateReceiver {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -29544,15 +30366,19 @@ impl ListProjectActionPlansPlanTemplateReferences {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateReference>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateReference>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateReference>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateReference>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -29621,8 +30447,10 @@ impl CreateProjectActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateReference, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateReference, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -29689,10 +30517,12 @@ impl CreateProjectActionPlansPlanTemplateReferencesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -29739,8 +30569,10 @@ impl GetProjectActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateReference, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateReference, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -29787,8 +30619,8 @@ impl DeleteProjectActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -29904,15 +30736,19 @@ impl ListProjectActionPlansPlanTemplateSections {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateSection>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateSection>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateSection>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateSection>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -29966,8 +30802,10 @@ impl CreateProjectActionPlansPlanTemplateSectionsCreateFromSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateSection, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateSection, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -30104,17 +30942,21 @@ impl ListProjectActionPlansPlanTemplateTestRecordRequests {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -30180,10 +31022,12 @@ impl CreateProjectActionPlansPlanTemplateTestRecordRequestsBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -30312,15 +31156,19 @@ impl ListProjectActionPlansPlanTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateItem2>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateItem2>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateItem2>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateItem2>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -30458,15 +31306,19 @@ impl ListProjectActionPlansPlanTestRecordRequests {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTestRecordRequest>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTestRecordRequest>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTestRecordRequest>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTestRecordRequest>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -30524,8 +31376,10 @@ impl CreateProjectActionPlansPlanTestRecordRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTestRecordRequest, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTestRecordRequest, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -30585,10 +31439,12 @@ impl CreateProjectActionPlansPlanTestRecordRequestsBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -30635,8 +31491,10 @@ impl GetProjectActionPlansPlanTestRecordRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTestRecordRequest, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTestRecordRequest, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -30683,8 +31541,8 @@ impl DeleteProjectActionPlansPlanTestRecordRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -30829,15 +31687,19 @@ impl ListProjectActionPlansPlanTestRecords {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTestRecord>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTestRecord>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTestRecord>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTestRecord>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -30905,8 +31767,10 @@ impl CreateProjectActionPlansPlanTestRecord {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTestRecord, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTestRecord, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -30953,8 +31817,10 @@ impl GetProjectActionPlansPlanTestRecord {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTestRecord, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTestRecord, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -31001,8 +31867,8 @@ impl DeleteProjectActionPlansPlanTestRecord {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -31170,13 +32036,15 @@ impl ListProjectActionPlansPlans {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Plan>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Plan>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Plan>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Plan>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -31230,8 +32098,8 @@ impl CreateProjectActionPlansPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Plan, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Plan, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -31283,8 +32151,8 @@ impl CreateProjectActionPlansPlansCreateFromTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Id, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -31331,8 +32199,8 @@ impl GetProjectActionPlansPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Plan, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Plan, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -31379,8 +32247,8 @@ impl DeleteProjectActionPlansPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -31430,8 +32298,8 @@ impl UpdateProjectActionPlansPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Plan, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Plan, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -31479,8 +32347,8 @@ impl CreateProjectActionPlansPlanPublish {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -31528,8 +32396,8 @@ impl CreateProjectActionPlansPlanRevise {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -31667,17 +32535,21 @@ impl ListProjectActualProductionQuantities {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActualProductionQuantity>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActualProductionQuantity>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActualProductionQuantity>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ActualProductionQuantity>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -31742,8 +32614,10 @@ impl CreateProjectActualProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActualProductionQuantity, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActualProductionQuantity, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -31798,10 +32672,12 @@ impl CreateProjectActualProductionQuantitiesBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActualProductionQuantityBulkCreateResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -31856,10 +32732,12 @@ impl DeleteProjectActualProductionQuantitiesBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActualProductionQuantityBulkCreateResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -31914,10 +32792,12 @@ impl UpdateProjectActualProductionQuantitiesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActualProductionQuantityBulkCreateResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -32047,13 +32927,15 @@ impl ListProjectActualProductionQuantitiesIds {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<i64>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<i64>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -32120,8 +33002,10 @@ impl GetProjectActualProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActualProductionQuantity, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActualProductionQuantity, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -32168,8 +33052,10 @@ impl DeleteProjectActualProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActualProductionQuantity, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActualProductionQuantity, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -32230,8 +33116,10 @@ impl UpdateProjectActualProductionQuantity {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActualProductionQuantity, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActualProductionQuantity, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -32292,13 +33180,17 @@ impl ListProjectAvailablePunchItemManagers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -32415,13 +33307,17 @@ impl ListProjectCallLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CallLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CallLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::CallLog>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::CallLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -32478,8 +33374,8 @@ impl CreateProjectCallLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CallLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::CallLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -32526,8 +33422,8 @@ impl GetProjectCallLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CallLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::CallLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -32574,8 +33470,8 @@ impl DeleteProjectCallLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -32628,8 +33524,8 @@ impl UpdateProjectCallLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CallLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::CallLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -32677,8 +33573,10 @@ impl GetProjectChecklistItemItemResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemResponse, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ItemResponse, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -32729,8 +33627,10 @@ impl CreateProjectChecklistItemItemResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemResponse, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ItemResponse, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -32778,8 +33678,8 @@ impl DeleteProjectChecklistItemItemResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -32869,15 +33769,19 @@ impl ListProjectChecklistListItemAttachments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListItemAttachment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListItemAttachment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListItemAttachment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ListItemAttachment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -32931,8 +33835,10 @@ impl CreateProjectChecklistListItemAttachmentsBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListItemAttachment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListItemAttachment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -32979,8 +33885,8 @@ impl DeleteProjectChecklistListItemAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -33078,15 +33984,19 @@ impl ListProjectChecklistListItemComments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListItemComment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListItemComment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListItemComment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ListItemComment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -33203,15 +34113,19 @@ impl ListProjectChecklistListItemObservations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListItemObservation>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListItemObservation>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListItemObservation>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ListItemObservation>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -33346,13 +34260,17 @@ impl ListProjectChecklistListItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::ListItem>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::ListItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -33456,15 +34374,17 @@ impl ListProjectChecklistListSections {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListSection>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListSection>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListSection>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ListSection>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -33586,15 +34506,19 @@ impl ListProjectChecklistListTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChecklistListTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChecklistListTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChecklistListTemplate>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChecklistListTemplate>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -33648,10 +34572,12 @@ impl CreateProjectChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ChecklistListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -33699,8 +34625,8 @@ impl CreateProjectChecklistListTemplatesCreateFromCompanyTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Id, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -33747,10 +34673,12 @@ impl GetProjectChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ChecklistListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -33797,8 +34725,8 @@ impl DeleteProjectChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -33848,10 +34776,12 @@ impl UpdateProjectChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ChecklistListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -33899,10 +34829,12 @@ impl UpdateProjectChecklistListTemplateRemoveAlternativeResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ChecklistListTemplateDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -33953,13 +34885,15 @@ impl UpdateProjectChecklistListTemplateUseAlternativeResponseSet {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        models::ChecklistListTemplateUseAlternativeResponseSetResult,
-        crate::Error,
+    ) -> impl Future<
+        Output = Result<
+            models::ChecklistListTemplateUseAlternativeResponseSetResult,
+            crate::Error,
+        >,
     > {
-        self.build().send_json().await
+        self.build().send_json()
     }
 }
 
@@ -34244,13 +35178,15 @@ impl ListProjectChecklistLists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::List>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::List>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::List>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::List>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -34317,8 +35253,8 @@ impl CreateProjectChecklistList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::List, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::List, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34363,8 +35299,10 @@ impl ListProjectChecklistListsFilterOptionsClosedByContacts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34409,8 +35347,10 @@ impl ListProjectChecklistListsFilterOptionsEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34455,8 +35395,10 @@ impl ListProjectChecklistListsFilterOptionsInspectors {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34501,8 +35443,10 @@ impl ListProjectChecklistListsFilterOptionsListTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34547,8 +35491,10 @@ impl ListProjectChecklistListsFilterOptionsLocations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34593,8 +35539,10 @@ impl ListProjectChecklistListsFilterOptionsPointsOfContact {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34639,8 +35587,10 @@ impl ListProjectChecklistListsFilterOptionsResponsibleContractors {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34685,8 +35635,10 @@ impl ListProjectChecklistListsFilterOptionsSpecSections {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34731,8 +35683,10 @@ impl ListProjectChecklistListsFilterOptionsStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34777,8 +35731,10 @@ impl ListProjectChecklistListsFilterOptionsTrades {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -34823,8 +35779,10 @@ impl ListProjectChecklistListsFilterOptionsTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -35117,15 +36075,17 @@ impl ListProjectChecklistListsGroupedIndex {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::GroupedIndex>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::GroupedIndex>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::GroupedIndex>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::GroupedIndex>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -35178,8 +36138,8 @@ impl GetProjectChecklistList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::List, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::List, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -35226,8 +36186,8 @@ impl DeleteProjectChecklistList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -35290,8 +36250,8 @@ impl UpdateProjectChecklistList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::List, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::List, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -35342,8 +36302,8 @@ impl CreateProjectChecklistListSendEmail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -35400,8 +36360,10 @@ impl CreateProjectChecklistListAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListAttachment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListAttachment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -35451,8 +36413,8 @@ impl DeleteProjectChecklistListAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -35642,13 +36604,17 @@ impl ListProjectChecklistSchedules {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Schedule>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Schedule>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Schedule>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Schedule>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -35709,8 +36675,8 @@ impl CreateProjectChecklistSchedule {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Schedule, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Schedule, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -35758,10 +36724,12 @@ impl GetProjectChecklistSchedulesCalculateFirstInspectionCreatedAt {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CalculateFirstInspectionCreatedAt, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CalculateFirstInspectionCreatedAt, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -35809,10 +36777,12 @@ impl GetProjectChecklistSchedulesCalculateTotalInspectionsCount {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CalculateTotalInspectionsCount, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::CalculateTotalInspectionsCount, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -35857,8 +36827,10 @@ impl ListProjectChecklistSchedulesFilterOptionsAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -35903,8 +36875,10 @@ impl ListProjectChecklistSchedulesFilterOptionsEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -35949,8 +36923,10 @@ impl ListProjectChecklistSchedulesFilterOptionsInspectionTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -35995,8 +36971,10 @@ impl ListProjectChecklistSchedulesFilterOptionsLocations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -36041,8 +37019,10 @@ impl ListProjectChecklistSchedulesFilterOptionsTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOptionType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -36089,8 +37069,8 @@ impl GetProjectChecklistSchedule {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Schedule, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Schedule, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -36137,8 +37117,8 @@ impl DeleteProjectChecklistSchedule {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -36195,8 +37175,8 @@ impl UpdateProjectChecklistSchedule {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Schedule, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Schedule, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -36260,15 +37240,19 @@ impl ListProjectChecklistScheduleAttachments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ScheduleAttachment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ScheduleAttachment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ScheduleAttachment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ScheduleAttachment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -36325,8 +37309,10 @@ impl CreateProjectChecklistScheduleAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ScheduleAttachment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ScheduleAttachment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -36376,8 +37362,8 @@ impl DeleteProjectChecklistScheduleAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -36441,15 +37427,19 @@ impl ListProjectChecklistScheduleChangeHistory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ScheduleChangeHistory>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ScheduleChangeHistory>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ScheduleChangeHistory>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ScheduleChangeHistory>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -36575,17 +37565,21 @@ impl ListProjectDailyConstructionReportLogs {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::DailyConstructionReportLog>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::DailyConstructionReportLog>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DailyConstructionReportLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::DailyConstructionReportLog>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -36658,8 +37652,10 @@ impl CreateProjectDailyConstructionReportLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DailyConstructionReportLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DailyConstructionReportLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -36704,8 +37700,10 @@ impl ListProjectDailyConstructionReportLogsVendorOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -36752,8 +37750,10 @@ impl GetProjectDailyConstructionReportLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DailyConstructionReportLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DailyConstructionReportLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -36800,8 +37800,8 @@ impl DeleteProjectDailyConstructionReportLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -36870,8 +37870,10 @@ impl UpdateProjectDailyConstructionReportLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DailyConstructionReportLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DailyConstructionReportLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -36932,8 +37934,8 @@ impl GetProjectDailyLogHeaders {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Index, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Index, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -37006,8 +38008,8 @@ impl UpdateProjectDailyLogHeaders {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Index, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Index, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -37084,13 +38086,15 @@ impl ListProjectDailyLogHeadersIndex {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Index>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Index>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Index>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Index>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -37144,10 +38148,12 @@ impl UpdateProjectDailyLogsBulkUpdatesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::BulkUpdateBulkUpdateResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::BulkUpdateBulkUpdateResult>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -37195,8 +38201,8 @@ impl CreateProjectDailyLogsClone {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -37288,8 +38294,8 @@ impl ListProjectDailyLogsCount {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Count>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Count>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -37359,15 +38365,17 @@ impl ListProjectDailyLogsDelayLogTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DelayLogType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DelayLogType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DelayLogType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DelayLogType>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -37421,8 +38429,10 @@ impl CreateProjectDailyLogsDelayLogType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DelayLogType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DelayLogType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -37472,8 +38482,10 @@ impl UpdateProjectDailyLogsDelayLogType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DelayLogType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DelayLogType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -37518,8 +38530,10 @@ impl GetProjectDailyLogsWeatherConditions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WeatherCondition, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WeatherCondition, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -37643,13 +38657,17 @@ impl ListProjectDelayLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DelayLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DelayLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::DelayLog>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::DelayLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -37722,8 +38740,8 @@ impl CreateProjectDelayLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DelayLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DelayLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -37770,8 +38788,8 @@ impl GetProjectDelayLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DelayLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DelayLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -37818,8 +38836,8 @@ impl DeleteProjectDelayLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -37888,8 +38906,8 @@ impl UpdateProjectDelayLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DelayLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DelayLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38009,15 +39027,17 @@ impl ListProjectDeliveryLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DeliveryLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DeliveryLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DeliveryLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DeliveryLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -38074,8 +39094,10 @@ impl CreateProjectDeliveryLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DeliveryLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeliveryLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38122,8 +39144,10 @@ impl GetProjectDeliveryLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DeliveryLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeliveryLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38170,8 +39194,8 @@ impl DeleteProjectDeliveryLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -38227,8 +39251,10 @@ impl UpdateProjectDeliveryLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DeliveryLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeliveryLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38289,15 +39315,17 @@ impl ListProjectDrawingAreas {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingArea>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingArea>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DrawingArea>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DrawingArea>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -38351,8 +39379,10 @@ impl CreateProjectDrawingArea {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingAreaDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingAreaDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38399,8 +39429,10 @@ impl DeleteProjectDrawingArea {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDrawingArea, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDrawingArea, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38450,8 +39482,10 @@ impl UpdateProjectDrawingArea {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingAreaDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingAreaDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38496,8 +39530,10 @@ impl ListProjectDrawingDisciplines {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingDiscipline>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingDiscipline>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38547,8 +39583,10 @@ impl UpdateProjectDrawingDiscipline {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingDisciplineDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingDisciplineDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38605,8 +39643,10 @@ impl UpdateProjectDrawingDisciplinePatch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingDisciplineDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingDisciplineDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38657,8 +39697,8 @@ impl CreateProjectDrawingRevisionEmailSendEmail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -38716,8 +39756,10 @@ impl ListProjectDrawingRevisionTerms {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingRevisionTerm>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -38897,15 +39939,19 @@ impl ListProjectDrawingRevisions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingRevision>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingRevision>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DrawingRevision>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::DrawingRevision>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -38959,8 +40005,10 @@ impl GetProjectDrawingRevisionDrawingTiles {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingTile, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingTile, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -39007,8 +40055,10 @@ impl GetProjectDrawingRevision {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingRevision, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingRevision, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -39059,8 +40109,10 @@ impl UpdateProjectDrawingRevision {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingRevisionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingRevisionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -39156,15 +40208,17 @@ impl ListProjectDrawingSets {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingSet>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingSet>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DrawingSet>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DrawingSet>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -39218,8 +40272,8 @@ impl CreateProjectDrawingSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DrawingSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -39266,8 +40320,8 @@ impl DeleteProjectDrawingSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -39317,8 +40371,8 @@ impl UpdateProjectDrawingSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DrawingSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -39379,15 +40433,17 @@ impl ListProjectDrawingUploads {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingUpload>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingUpload>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DrawingUpload>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DrawingUpload>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -39441,8 +40497,10 @@ impl CreateProjectDrawingUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingUpload, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingUpload, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -39489,8 +40547,8 @@ impl DeleteProjectDrawingUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -39614,15 +40672,17 @@ impl ListProjectDumpsterLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DumpsterLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DumpsterLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DumpsterLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::DumpsterLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -39679,8 +40739,10 @@ impl CreateProjectDumpsterLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DumpsterLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DumpsterLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -39727,8 +40789,10 @@ impl GetProjectDumpsterLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DumpsterLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DumpsterLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -39775,8 +40839,8 @@ impl DeleteProjectDumpsterLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -39829,8 +40893,10 @@ impl UpdateProjectDumpsterLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DumpsterLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DumpsterLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -39941,15 +41007,17 @@ impl ListProjectEquipmentLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::EquipmentLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::EquipmentLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::EquipmentLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::EquipmentLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -40028,8 +41096,10 @@ impl CreateProjectEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EquipmentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EquipmentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -40076,8 +41146,10 @@ impl GetProjectEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EquipmentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EquipmentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -40124,8 +41196,8 @@ impl DeleteProjectEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -40200,8 +41272,10 @@ impl UpdateProjectEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EquipmentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EquipmentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -40296,15 +41370,17 @@ impl ListProjectFormTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FormTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FormTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::FormTemplate>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::FormTemplate>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -40357,8 +41433,10 @@ impl GetProjectFormTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FormTemplate, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -40496,13 +41574,15 @@ impl ListProjectForms {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Form>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Form>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Form>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Form>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -40563,8 +41643,8 @@ impl CreateProjectForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Form, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -40611,8 +41691,8 @@ impl GetProjectForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Form, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -40659,8 +41739,8 @@ impl DeleteProjectForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -40725,8 +41805,8 @@ impl UpdateProjectForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Form, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -40970,13 +42050,17 @@ impl ListProjectIncidents {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Incident>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Incident>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Incident>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Incident>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -41043,8 +42127,10 @@ impl CreateProjectIncident {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IncidentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::IncidentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -41155,13 +42241,17 @@ impl ListProjectIncidentsActions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Action>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Action>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Action>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Action>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -41228,8 +42318,8 @@ impl CreateProjectIncidentsAction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Action, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -41283,8 +42373,10 @@ impl CreateProjectIncidentsActionAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttachmentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttachmentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -41339,8 +42431,8 @@ impl GetProjectIncidentsAction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Action, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -41395,8 +42487,8 @@ impl DeleteProjectIncidentsAction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -41467,8 +42559,8 @@ impl UpdateProjectIncidentsAction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Action, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -41631,13 +42723,15 @@ impl ListProjectIncidentsAlerts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Alert>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Alert>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Alert>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Alert>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -41690,8 +42784,8 @@ impl GetProjectIncidentsAlert {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Alert, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Alert, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -41736,8 +42830,10 @@ impl GetProjectIncidentsConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Configuration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Configuration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -41785,8 +42881,10 @@ impl UpdateProjectIncidentsConfiguration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Configuration, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Configuration, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -41884,15 +42982,17 @@ impl ListProjectIncidentsEnvironmentals {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Environmental>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Environmental>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Environmental>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Environmental>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -41946,8 +43046,10 @@ impl CreateProjectIncidentsEnvironmental {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Environmental, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Environmental, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -41992,8 +43094,10 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsAffectedCompanies {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42038,8 +43142,10 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsEnvironmentalTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42084,8 +43190,10 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42130,8 +43238,10 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsWorkActivities {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42186,8 +43296,10 @@ impl GetProjectIncidentsEnvironmental {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Environmental, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Environmental, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42242,8 +43354,8 @@ impl DeleteProjectIncidentsEnvironmental {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -42301,8 +43413,10 @@ impl UpdateProjectIncidentsEnvironmental {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Environmental, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Environmental, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42347,8 +43461,10 @@ impl ListProjectIncidentsFilterOptionsContributingBehaviors {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42393,8 +43509,10 @@ impl ListProjectIncidentsFilterOptionsContributingConditions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42439,8 +43557,10 @@ impl ListProjectIncidentsFilterOptionsHazards {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42485,8 +43605,10 @@ impl ListProjectIncidentsFilterOptionsLocations {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42531,8 +43653,10 @@ impl ListProjectIncidentsFilterOptionsStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42776,13 +43900,17 @@ impl ListProjectIncidentsInjuries {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Injury>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Injury>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Injury>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Injury>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -42849,8 +43977,8 @@ impl CreateProjectIncidentsInjury {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Injury, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Injury, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42895,8 +44023,10 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedBodyParts {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42941,8 +44071,10 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedCompanies {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -42987,8 +44119,10 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedParties {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43033,8 +44167,10 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedPersons {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43079,8 +44215,10 @@ impl ListProjectIncidentsInjuriesFilterOptionsAfflictionTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43125,8 +44263,10 @@ impl ListProjectIncidentsInjuriesFilterOptionsFilingTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43171,8 +44311,10 @@ impl ListProjectIncidentsInjuriesFilterOptionsHarmSources {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43217,8 +44359,10 @@ impl ListProjectIncidentsInjuriesFilterOptionsManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43263,8 +44407,10 @@ impl ListProjectIncidentsInjuriesFilterOptionsWorkActivities {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43319,8 +44465,8 @@ impl GetProjectIncidentsInjury {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Injury, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Injury, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43375,8 +44521,8 @@ impl DeleteProjectIncidentsInjury {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -43447,8 +44593,8 @@ impl UpdateProjectIncidentsInjury {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Injury, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Injury, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43624,13 +44770,17 @@ impl ListProjectIncidentsNearMisses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::NearMiss>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::NearMiss>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::NearMiss>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::NearMiss>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -43684,8 +44834,8 @@ impl CreateProjectIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NearMiss, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::NearMiss, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43730,8 +44880,10 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedCompanies {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43776,8 +44928,10 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedParties {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43822,8 +44976,10 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedPersons {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43868,8 +45024,10 @@ impl ListProjectIncidentsNearMissesFilterOptionsHarmSources {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43914,8 +45072,10 @@ impl ListProjectIncidentsNearMissesFilterOptionsManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -43960,8 +45120,10 @@ impl ListProjectIncidentsNearMissesFilterOptionsWorkActivities {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44016,8 +45178,8 @@ impl GetProjectIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NearMiss, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::NearMiss, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44072,8 +45234,8 @@ impl DeleteProjectIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -44131,8 +45293,8 @@ impl UpdateProjectIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NearMiss, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::NearMiss, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44230,15 +45392,19 @@ impl ListProjectIncidentsPropertyDamages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PropertyDamage>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PropertyDamage>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PropertyDamage>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PropertyDamage>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -44292,8 +45458,10 @@ impl CreateProjectIncidentsPropertyDamage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PropertyDamage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PropertyDamage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44338,8 +45506,10 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsAffectedCompanies {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44384,8 +45554,10 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44430,8 +45602,10 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsResponsibleCompanies {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44476,8 +45650,10 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsWorkActivities {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44532,8 +45708,10 @@ impl GetProjectIncidentsPropertyDamage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PropertyDamage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PropertyDamage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44588,8 +45766,8 @@ impl DeleteProjectIncidentsPropertyDamage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -44647,8 +45825,10 @@ impl UpdateProjectIncidentsPropertyDamage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PropertyDamage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PropertyDamage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44772,15 +45952,19 @@ impl ListProjectIncidentsWitnessStatements {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WitnessStatement>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WitnessStatement>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WitnessStatement>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WitnessStatement>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -44835,8 +46019,10 @@ impl CreateProjectIncidentsWitnessStatement {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WitnessStatement, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44891,8 +46077,10 @@ impl GetProjectIncidentsWitnessStatement {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WitnessStatement, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -44947,8 +46135,8 @@ impl DeleteProjectIncidentsWitnessStatement {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -45007,8 +46195,10 @@ impl UpdateProjectIncidentsWitnessStatement {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WitnessStatement, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45062,8 +46252,10 @@ impl CreateProjectIncidentsWitnessStatementAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttachmentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttachmentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45110,8 +46302,10 @@ impl GetProjectIncident {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IncidentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::IncidentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45158,8 +46352,8 @@ impl DeleteProjectIncident {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -45222,8 +46416,10 @@ impl UpdateProjectIncident {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IncidentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::IncidentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45290,8 +46486,10 @@ impl CreateProjectIncidentAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AttachmentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AttachmentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45415,15 +46613,17 @@ impl ListProjectInspectionLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::InspectionLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::InspectionLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::InspectionLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::InspectionLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -45483,8 +46683,10 @@ impl CreateProjectInspectionLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InspectionLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InspectionLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45531,8 +46733,10 @@ impl GetProjectInspectionLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InspectionLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InspectionLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45579,8 +46783,8 @@ impl DeleteProjectInspectionLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -45636,8 +46840,10 @@ impl UpdateProjectInspectionLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InspectionLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InspectionLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45751,15 +46957,17 @@ impl ListProjectInspectionTemplateItemReferences {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ItemReference>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ItemReference>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ItemReference>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ItemReference>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -45816,8 +47024,10 @@ impl CreateProjectInspectionTemplateItemReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemReference, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ItemReference, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45867,8 +47077,10 @@ impl GetProjectInspectionTemplateItemReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemReference, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ItemReference, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -45918,8 +47130,8 @@ impl DeleteProjectInspectionTemplateItemReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -45967,8 +47179,10 @@ impl CreateProjectInspectionComment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListItemComment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListItemComment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -46018,8 +47232,8 @@ impl DeleteProjectInspectionItemAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -46133,15 +47347,17 @@ impl ListProjectInspectionItemReferences {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ItemReference>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ItemReference>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ItemReference>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ItemReference>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -46208,15 +47424,19 @@ impl ListProjectInstructionTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::InstructionType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::InstructionType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::InstructionType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::InstructionType>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -46271,8 +47491,10 @@ impl CreateProjectInstructionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstructionType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstructionType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -46319,8 +47541,10 @@ impl GetProjectInstructionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstructionType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstructionType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -46367,8 +47591,8 @@ impl DeleteProjectInstructionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -46419,8 +47643,10 @@ impl UpdateProjectInstructionType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::InstructionType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstructionType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -46481,15 +47707,17 @@ impl ListProjectInstructions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Instruction>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Instruction>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Instruction>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Instruction>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -46543,8 +47771,10 @@ impl CreateProjectInstruction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Instruction, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Instruction, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -46591,8 +47821,10 @@ impl GetProjectInstruction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Instruction, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Instruction, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -46639,8 +47871,8 @@ impl DeleteProjectInstruction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -46698,8 +47930,10 @@ impl UpdateProjectInstruction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Instruction, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Instruction, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -46964,15 +48198,19 @@ impl ListProjectManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -47027,8 +48265,10 @@ impl CreateProjectManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -47102,13 +48342,15 @@ impl ListProjectManagedEquipmentIds {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<i64>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<i64>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -47387,15 +48629,19 @@ impl CreateProjectManagedEquipmentSearch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -47448,8 +48694,10 @@ impl GetProjectManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -47496,8 +48744,10 @@ impl DeleteProjectManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -47548,8 +48798,10 @@ impl UpdateProjectManagedEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -47601,8 +48853,10 @@ impl UpdateProjectManagedEquipmentRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -47663,15 +48917,19 @@ impl ListProjectManagedEquipmentLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManagedEquipmentLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipmentLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ManagedEquipmentLog>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -47736,8 +48994,10 @@ impl CreateProjectManagedEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -47784,8 +49044,10 @@ impl GetProjectManagedEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -47832,8 +49094,10 @@ impl DeleteProjectManagedEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -47894,8 +49158,10 @@ impl UpdateProjectManagedEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManagedEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -47956,17 +49222,24 @@ impl ListProjectManagedEquipmentMaintenanceLogs {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManagedEquipmentMaintenanceLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::ManagedEquipmentMaintenanceLog>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -48031,10 +49304,12 @@ impl CreateProjectManagedEquipmentMaintenanceLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManagedEquipmentMaintenanceLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -48081,10 +49356,12 @@ impl GetProjectManagedEquipmentMaintenanceLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManagedEquipmentMaintenanceLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -48131,10 +49408,12 @@ impl DeleteProjectManagedEquipmentMaintenanceLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManagedEquipmentMaintenanceLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -48195,10 +49474,12 @@ impl UpdateProjectManagedEquipmentMaintenanceLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ManagedEquipmentMaintenanceLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -48353,15 +49634,17 @@ impl ListProjectManpowerLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ManpowerLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ManpowerLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ManpowerLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ManpowerLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -48431,8 +49714,10 @@ impl CreateProjectManpowerLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManpowerLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManpowerLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -48493,13 +49778,17 @@ impl ListProjectManpowerLogsContactOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -48579,8 +49868,8 @@ impl GetProjectManpowerLogsDailyTotals {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DailyTotal, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::DailyTotal, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -48641,13 +49930,17 @@ impl ListProjectManpowerLogsVendorOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -48700,8 +49993,10 @@ impl GetProjectManpowerLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManpowerLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManpowerLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -48748,8 +50043,8 @@ impl DeleteProjectManpowerLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -48818,8 +50113,10 @@ impl UpdateProjectManpowerLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ManpowerLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ManpowerLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -48880,13 +50177,17 @@ impl ListProjectMaterials {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Material>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Material>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Material>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Material>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -48940,8 +50241,8 @@ impl CreateProjectMaterial {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Material, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Material, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -48989,8 +50290,10 @@ impl CreateProjectMaterialsBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Material>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Material>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49042,8 +50345,10 @@ impl DeleteProjectMaterialsBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Material>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Material>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49091,8 +50396,10 @@ impl UpdateProjectMaterialsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Material>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Material>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49139,8 +50446,8 @@ impl GetProjectMaterial {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Material, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Material, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49187,8 +50494,8 @@ impl DeleteProjectMaterial {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Material, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Material, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49238,8 +50545,8 @@ impl UpdateProjectMaterial {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Material, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Material, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49372,13 +50679,17 @@ impl ListProjectNotesLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::NotesLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::NotesLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::NotesLog>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::NotesLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -49448,8 +50759,8 @@ impl CreateProjectNotesLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NotesLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::NotesLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49496,8 +50807,8 @@ impl GetProjectNotesLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NotesLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::NotesLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49544,8 +50855,8 @@ impl DeleteProjectNotesLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -49611,8 +50922,8 @@ impl UpdateProjectNotesLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NotesLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::NotesLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49677,10 +50988,12 @@ impl UpdateProjectObservationTemplatesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ObservationTemplateBulkUpdateResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ObservationTemplateBulkUpdateResult>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -49750,15 +51063,19 @@ impl ListProjectObservationTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ObservationType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ObservationType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ObservationType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ObservationType>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -49813,8 +51130,10 @@ impl CreateProjectObservationType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ObservationType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ObservationType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49861,8 +51180,8 @@ impl DeleteProjectObservationType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -49913,8 +51232,10 @@ impl UpdateProjectObservationType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ObservationType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ObservationType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -49967,8 +51288,10 @@ impl ListProjectObservationsItemsStatuses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ItemStatus>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ItemStatus>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50015,8 +51338,8 @@ impl DeleteProjectObservationsItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -50098,15 +51421,17 @@ impl ListProjectObservationsResponseLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ResponseLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ResponseLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ResponseLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ResponseLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -50207,8 +51532,10 @@ impl ListProjectPlanRevisionLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanRevisionLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanRevisionLog>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50262,8 +51589,10 @@ impl CreateProjectPlanRevisionLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanRevisionLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanRevisionLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50310,8 +51639,10 @@ impl GetProjectPlanRevisionLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanRevisionLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanRevisionLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50358,8 +51689,8 @@ impl DeleteProjectPlanRevisionLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -50415,8 +51746,10 @@ impl UpdateProjectPlanRevisionLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanRevisionLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanRevisionLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50527,15 +51860,19 @@ impl ListProjectProductivityLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ProductivityLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ProductivityLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProductivityLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProductivityLog>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -50589,8 +51926,10 @@ impl CreateProjectProductivityLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProductivityLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProductivityLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50637,8 +51976,10 @@ impl GetProjectProductivityLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProductivityLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProductivityLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50685,8 +52026,8 @@ impl DeleteProjectProductivityLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -50736,8 +52077,10 @@ impl UpdateProjectProductivityLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProductivityLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProductivityLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50784,8 +52127,10 @@ impl GetProjectPunchItemAssignment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemAssignment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemAssignment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50841,8 +52186,10 @@ impl UpdateProjectPunchItemAssignment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemAssignment, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemAssignment, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -50933,15 +52280,19 @@ impl ListProjectPunchItemTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PunchItemTemplate>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PunchItemTemplate>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PunchItemTemplate>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PunchItemTemplate>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -50992,8 +52343,8 @@ impl GetProjectPunchListAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -51054,13 +52405,17 @@ impl ListProjectPunchListAvailableFinalApprovers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -51111,8 +52466,8 @@ impl GetProjectPunchListVendors {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -51173,13 +52528,17 @@ impl ListProjectPunchListAssigneeOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -51255,13 +52614,17 @@ impl ListProjectPunchListReadUserOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -51391,15 +52754,17 @@ impl ListProjectQuantityLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::QuantityLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::QuantityLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::QuantityLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::QuantityLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -51456,8 +52821,10 @@ impl CreateProjectQuantityLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::QuantityLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::QuantityLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -51504,8 +52871,10 @@ impl GetProjectQuantityLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::QuantityLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::QuantityLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -51552,8 +52921,8 @@ impl DeleteProjectQuantityLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -51606,8 +52975,10 @@ impl UpdateProjectQuantityLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::QuantityLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::QuantityLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -51731,17 +53102,21 @@ impl ListProjectRecycleBinActionPlansPlanItemAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanItemAssignee>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanItemAssignee>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanItemAssignee>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ActionPlanPlanItemAssignee>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -51794,8 +53169,10 @@ impl GetProjectRecycleBinActionPlansPlanItemAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActionPlanPlanItemAssignee, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActionPlanPlanItemAssignee, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -51919,15 +53296,19 @@ impl ListProjectRecycleBinActionPlansPlanItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ActionPlanPlanItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ActionPlanPlanItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ActionPlanPlanItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -51980,8 +53361,10 @@ impl GetProjectRecycleBinActionPlansPlanItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActionPlanPlanItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActionPlanPlanItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -52105,15 +53488,17 @@ impl ListProjectRecycleBinActionPlansPlanReferences {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanReference>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanReference>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanReference>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PlanReference>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -52166,8 +53551,10 @@ impl GetProjectRecycleBinActionPlansPlanReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanReference, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanReference, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -52270,15 +53657,17 @@ impl ListProjectRecycleBinActionPlansPlanSections {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanSection>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanSection>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanSection>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PlanSection>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -52331,8 +53720,10 @@ impl GetProjectRecycleBinActionPlansPlanSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanSection, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanSection, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -52427,17 +53818,24 @@ impl ListProjectRecycleBinActionPlansPlanTemplateApprovers {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTemplateApprover>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::ActionPlanPlanTemplateApprover>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -52490,10 +53888,12 @@ impl GetProjectRecycleBinActionPlansPlanTemplateApprover {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActionPlanPlanTemplateApprover, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActionPlanPlanTemplateApprover, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -52588,17 +53988,24 @@ impl ListProjectRecycleBinActionPlansPlanTemplateReceivers {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTemplateApprover>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::ActionPlanPlanTemplateApprover>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -52651,10 +54058,12 @@ impl GetProjectRecycleBinActionPlansPlanTemplateReceiver {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActionPlanPlanTemplateApprover, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActionPlanPlanTemplateApprover, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -52783,17 +54192,21 @@ impl ListProjectRecycleBinActionPlansPlanTemplateReferences {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::PlanTemplateReferenceItem>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::PlanTemplateReferenceItem>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateReferenceItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateReferenceItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -52846,8 +54259,10 @@ impl GetProjectRecycleBinActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateReferenceItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateReferenceItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -52979,17 +54394,24 @@ impl ListProjectRecycleBinActionPlansPlanTestRecordRequests {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTestRecordRequest>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTestRecordRequest>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTestRecordRequest>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::ActionPlanPlanTestRecordRequest>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -53042,10 +54464,12 @@ impl GetProjectRecycleBinActionPlansPlanTestRecordRequest {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ActionPlanPlanTestRecordRequest, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ActionPlanPlanTestRecordRequest, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -53190,17 +54614,21 @@ impl ListProjectRecycleBinActionPlansPlanTestRecords {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTestRecord>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTestRecord>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTestRecord>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ActionPlanPlanTestRecord>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -53253,8 +54681,10 @@ impl GetProjectRecycleBinActionPlansPlanTestRecord {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActionPlanPlanTestRecord, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActionPlanPlanTestRecord, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -53422,15 +54852,19 @@ impl ListProjectRecycleBinActionPlansPlans {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ActionPlanPlan>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ActionPlanPlan>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlan>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ActionPlanPlan>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -53483,8 +54917,10 @@ impl GetProjectRecycleBinActionPlansPlan {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActionPlanPlan, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActionPlanPlan, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -53532,8 +54968,8 @@ impl UpdateProjectRecycleBinActionPlansPlanRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -53623,15 +55059,19 @@ impl ListProjectRecycleBinChecklistListItemAttachments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListItemAttachment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListItemAttachment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListItemAttachment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ListItemAttachment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -53735,15 +55175,19 @@ impl ListProjectRecycleBinChecklistListItemComments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListItemComment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListItemComment>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListItemComment>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ListItemComment>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -53810,15 +55254,19 @@ impl ListProjectRecycleBinChecklistListTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListTemplateItem2>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListTemplateItem2>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListTemplateItem2>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ListTemplateItem2>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -53887,10 +55335,12 @@ impl GetProjectRecycleBinChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ChecklistListTemplateDetail2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ChecklistListTemplateDetail2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -53938,8 +55388,8 @@ impl UpdateProjectRecycleBinChecklistListTemplateRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -54224,13 +55674,15 @@ impl ListProjectRecycleBinChecklistLists {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::List>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::List>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::List>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::List>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -54529,15 +55981,17 @@ impl ListProjectRecycleBinChecklistListsGroupedIndex {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::GroupedIndex>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::GroupedIndex>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::GroupedIndex>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::GroupedIndex>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -54590,8 +56044,8 @@ impl GetProjectRecycleBinChecklistList {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::List, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::List, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -54639,8 +56093,8 @@ impl UpdateProjectRecycleBinChecklistListRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -54735,13 +56189,15 @@ impl ListProjectRecycleBinForms {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Form>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Form>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Form>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Form>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -54794,8 +56250,8 @@ impl GetProjectRecycleBinForm {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Form, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -54843,8 +56299,8 @@ impl UpdateProjectRecycleBinFormRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Form, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -55054,13 +56510,17 @@ impl ListProjectRecycleBinIncidents {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Incident>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Incident>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Incident>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Incident>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -55177,13 +56637,17 @@ impl ListProjectRecycleBinIncidentsActions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Action>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Action>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Action>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Action>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -55244,8 +56708,8 @@ impl GetProjectRecycleBinIncidentsAction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Action, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -55301,8 +56765,8 @@ impl UpdateProjectRecycleBinIncidentsActionRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -55400,15 +56864,17 @@ impl ListProjectRecycleBinIncidentsEnvironmentals {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Environmental>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Environmental>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Environmental>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Environmental>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -55469,8 +56935,10 @@ impl GetProjectRecycleBinIncidentsEnvironmental {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Environmental, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Environmental, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -55526,8 +56994,8 @@ impl UpdateProjectRecycleBinIncidentsEnvironmentalRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -55758,13 +57226,17 @@ impl ListProjectRecycleBinIncidentsInjuries {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Injury>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Injury>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Injury>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Injury>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -55825,8 +57297,8 @@ impl GetProjectRecycleBinIncidentsInjury {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Injury, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Injury, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -55882,8 +57354,8 @@ impl UpdateProjectRecycleBinIncidentsInjuryRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -56059,13 +57531,17 @@ impl ListProjectRecycleBinIncidentsNearMisses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::NearMiss>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::NearMiss>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::NearMiss>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::NearMiss>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -56126,8 +57602,8 @@ impl GetProjectRecycleBinIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NearMiss, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::NearMiss, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -56183,8 +57659,8 @@ impl UpdateProjectRecycleBinIncidentsNearMissRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -56282,15 +57758,19 @@ impl ListProjectRecycleBinIncidentsPropertyDamages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PropertyDamage>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PropertyDamage>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PropertyDamage>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PropertyDamage>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -56351,8 +57831,10 @@ impl GetProjectRecycleBinIncidentsPropertyDamage {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PropertyDamage, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PropertyDamage, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -56408,8 +57890,8 @@ impl UpdateProjectRecycleBinIncidentsPropertyDamageRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -56533,15 +58015,19 @@ impl ListProjectRecycleBinIncidentsWitnessStatements {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WitnessStatement>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WitnessStatement>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WitnessStatement>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WitnessStatement>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -56602,8 +58088,10 @@ impl GetProjectRecycleBinIncidentsWitnessStatement {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WitnessStatement, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -56659,8 +58147,8 @@ impl UpdateProjectRecycleBinIncidentsWitnessStatementRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -56707,8 +58195,10 @@ impl GetProjectRecycleBinIncident {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IncidentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::IncidentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -56756,8 +58246,8 @@ impl UpdateProjectRecycleBinIncidentRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -56905,8 +58395,10 @@ impl ListProjectRecycleBinObservationsItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ObservationItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ObservationItem>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -56953,8 +58445,8 @@ impl GetProjectRecycleBinObservationsItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57002,8 +58494,8 @@ impl UpdateProjectRecycleBinObservationsItemRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57245,13 +58737,15 @@ impl ListProjectRfis {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Rfi>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Rfi>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Rfi>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -57321,8 +58815,8 @@ impl CreateProjectRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RfiDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::RfiDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57379,8 +58873,8 @@ impl UpdateProjectRfis {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -57441,13 +58935,17 @@ impl ListProjectRfisDefaultDistribution {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef3>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef3>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -57532,8 +59030,8 @@ impl GetProjectRfisExport {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57578,8 +59076,10 @@ impl GetProjectRfisFilterOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::FilterOptionDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::FilterOptionDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57624,8 +59124,10 @@ impl ListProjectRfisFilterOptionsAssignedId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57670,8 +59172,10 @@ impl ListProjectRfisFilterOptionsBallInCourtId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57716,8 +59220,10 @@ impl ListProjectRfisFilterOptionsCostCodeId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57762,8 +59268,10 @@ impl ListProjectRfisFilterOptionsLocationId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57808,8 +59316,10 @@ impl ListProjectRfisFilterOptionsPrefixStageId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57854,8 +59364,10 @@ impl ListProjectRfisFilterOptionsPriority {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57900,8 +59412,10 @@ impl ListProjectRfisFilterOptionsReceivedFromLoginInformationId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57946,8 +59460,10 @@ impl ListProjectRfisFilterOptionsResponsibleContractorId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -57992,8 +59508,10 @@ impl ListProjectRfisFilterOptionsRfiManagerId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58038,8 +59556,10 @@ impl ListProjectRfisFilterOptionsStatus {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58084,8 +59604,10 @@ impl ListProjectRfisFilterOptionsSubJobId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58146,13 +59668,17 @@ impl ListProjectRfisPotentialAssignees {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef2>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef2>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef2>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -58219,13 +59745,17 @@ impl ListProjectRfisPotentialRfiManagers {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef2>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef2>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef2>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -58305,13 +59835,15 @@ impl ListProjectRfisRecycleBin {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Rfi>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Rfi>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Rfi>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -58364,8 +59896,8 @@ impl GetProjectRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RfiDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::RfiDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58435,8 +59967,8 @@ impl UpdateProjectRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RfiDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::RfiDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58492,8 +60024,8 @@ impl GetProjectRfisIdPdf {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -58541,8 +60073,8 @@ impl UpdateProjectRfiAdvanceBallInCourt {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58590,8 +60122,10 @@ impl ListProjectRfiAdvancedExports {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::AdvancedExport>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::AdvancedExport>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58644,8 +60178,10 @@ impl CreateProjectRfiAdvancedExport {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::AdvancedExportDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AdvancedExportDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58696,8 +60232,8 @@ impl UpdateProjectRfiForwardForReview {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58745,8 +60281,8 @@ impl UpdateProjectRfiRecycle {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -58794,8 +60330,8 @@ impl UpdateProjectRfiRetrieve {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -58859,13 +60395,15 @@ impl ListProjectRfiReplies {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Reply>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Reply>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Reply>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Reply>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -58922,8 +60460,8 @@ impl CreateProjectRfiReply {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Reply, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Reply, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -58973,8 +60511,8 @@ impl GetProjectRfiReply {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Reply, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Reply, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59024,8 +60562,8 @@ impl DeleteProjectRfiReply {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -59078,8 +60616,8 @@ impl UpdateProjectRfiReply {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Reply, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Reply, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59190,15 +60728,19 @@ impl ListProjectSafetyViolationLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SafetyViolationLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SafetyViolationLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SafetyViolationLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::SafetyViolationLog>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -59258,8 +60800,10 @@ impl CreateProjectSafetyViolationLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SafetyViolationLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SafetyViolationLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59306,8 +60850,10 @@ impl GetProjectSafetyViolationLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SafetyViolationLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SafetyViolationLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59354,8 +60900,8 @@ impl DeleteProjectSafetyViolationLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -59411,8 +60957,10 @@ impl UpdateProjectSafetyViolationLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SafetyViolationLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SafetyViolationLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59457,8 +61005,10 @@ impl GetProjectSchedule {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ScheduleDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ScheduleDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59506,8 +61056,10 @@ impl UpdateProjectSchedule {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ScheduleDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ScheduleDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59642,15 +61194,17 @@ impl ListProjectScheduleCalendarItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CalendarItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CalendarItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CalendarItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::CalendarItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -59704,8 +61258,10 @@ impl CreateProjectScheduleCalendarItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CalendarItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CalendarItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59753,8 +61309,10 @@ impl UpdateProjectScheduleCalendarItemsSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CalendarItemSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CalendarItemSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59801,8 +61359,10 @@ impl GetProjectScheduleCalendarItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CalendarItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CalendarItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59849,8 +61409,8 @@ impl DeleteProjectScheduleCalendarItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -59900,8 +61460,10 @@ impl UpdateProjectScheduleCalendarItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CalendarItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CalendarItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59946,8 +61508,10 @@ impl GetProjectScheduleImportsProcessingStatus {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProcessingStatus, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProcessingStatus, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -59995,8 +61559,10 @@ impl CreateProjectScheduleLookaheadTask {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LookaheadTask, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LookaheadTask, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -60043,8 +61609,8 @@ impl DeleteProjectScheduleLookaheadTask {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -60094,8 +61660,10 @@ impl UpdateProjectScheduleLookaheadTask {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LookaheadTask, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LookaheadTask, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -60140,8 +61708,10 @@ impl ListProjectScheduleLookaheads {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Lookahead>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Lookahead>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -60189,8 +61759,8 @@ impl CreateProjectScheduleLookahead {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Lookahead, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Lookahead, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -60237,8 +61807,10 @@ impl GetProjectScheduleLookahead {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LookaheadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LookaheadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -60285,8 +61857,8 @@ impl DeleteProjectScheduleLookahead {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -60331,8 +61903,8 @@ impl GetProjectScheduleSettings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Settings, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Settings, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -60383,8 +61955,8 @@ impl CreateProjectSpecificationSectionRevisionEmailSendEmail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -60442,10 +62014,12 @@ impl ListProjectSpecificationSectionTerms {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::SpecificationSectionTerm>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::SpecificationSectionTerm>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -60506,15 +62080,19 @@ impl ListProjectSpecificationSets {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SpecificationSet>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SpecificationSet>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SpecificationSet>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::SpecificationSet>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -60568,8 +62146,10 @@ impl CreateProjectSpecificationSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SpecificationSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SpecificationSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -60616,8 +62196,10 @@ impl GetProjectSpecificationSet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SpecificationSet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SpecificationSet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -60700,15 +62282,19 @@ impl ListProjectSpecificationUploads {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SpecificationUpload>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SpecificationUpload>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SpecificationUpload>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::SpecificationUpload>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -60762,8 +62348,10 @@ impl CreateProjectSpecificationUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SpecificationUpload>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SpecificationUpload>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -60821,10 +62409,12 @@ impl UpdateProjectSubmittalLogCloseAndDistribute {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SubmittalLogCloseAndDistributeResult, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::SubmittalLogCloseAndDistributeResult, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -60906,15 +62496,19 @@ impl ListProjectSubmittalPackages {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SubmittalPackage>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SubmittalPackage>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SubmittalPackage>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::SubmittalPackage>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -60981,15 +62575,19 @@ impl ListProjectSubmittalResponses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SubmittalResponse>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SubmittalResponse>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SubmittalResponse>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::SubmittalResponse>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -61054,8 +62652,10 @@ impl CreateProjectSubmittalResponse {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubmittalResponse, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubmittalResponse, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -61450,15 +63050,17 @@ impl ListProjectSubmittals {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Submittal>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Submittal>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -61520,8 +63122,10 @@ impl CreateProjectSubmittal {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubmittalDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -61566,8 +63170,10 @@ impl ListProjectSubmittalsFilterOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::FilterOption>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::FilterOption>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -61628,15 +63234,17 @@ impl ListProjectSubmittalsFilterOptionsApproverId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -61703,13 +63311,17 @@ impl ListProjectSubmittalsFilterOptionsAttachments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Private>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Private>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -61776,15 +63388,17 @@ impl ListProjectSubmittalsFilterOptionsBallInCourtCompanyId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -61851,15 +63465,17 @@ impl ListProjectSubmittalsFilterOptionsBallInCourtId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -61926,15 +63542,17 @@ impl ListProjectSubmittalsFilterOptionsBufferTime {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62001,15 +63619,17 @@ impl ListProjectSubmittalsFilterOptionsCostCodeId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62060,8 +63680,10 @@ impl ListProjectSubmittalsFilterOptionsCreatedById {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -62122,13 +63744,17 @@ impl ListProjectSubmittalsFilterOptionsCreatedVia {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Status>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62195,13 +63821,17 @@ impl ListProjectSubmittalsFilterOptionsCurrentRevision {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Private>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Private>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62268,15 +63898,17 @@ impl ListProjectSubmittalsFilterOptionsDesignTeamReviewTime {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62343,13 +63975,17 @@ impl ListProjectSubmittalsFilterOptionsDivision {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Status>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62416,13 +64052,17 @@ impl ListProjectSubmittalsFilterOptionsForRecordOnly {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Private>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Private>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62489,15 +64129,17 @@ impl ListProjectSubmittalsFilterOptionsInternalReviewTime {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62564,13 +64206,17 @@ impl ListProjectSubmittalsFilterOptionsIsRejected {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Private>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Private>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62637,13 +64283,17 @@ impl ListProjectSubmittalsFilterOptionsLeadTime {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::LeadTime>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::LeadTime>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::LeadTime>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::LeadTime>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62694,8 +64344,10 @@ impl ListProjectSubmittalsFilterOptionsLocationId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -62756,13 +64408,17 @@ impl ListProjectSubmittalsFilterOptionsNumber {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Status>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62829,15 +64485,17 @@ impl ListProjectSubmittalsFilterOptionsPrepareTime {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62904,13 +64562,17 @@ impl ListProjectSubmittalsFilterOptionsPrivate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Private>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Private>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -62977,15 +64639,17 @@ impl ListProjectSubmittalsFilterOptionsReceivedFromId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63052,15 +64716,17 @@ impl ListProjectSubmittalsFilterOptionsResponseId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63127,15 +64793,17 @@ impl ListProjectSubmittalsFilterOptionsResponsibleContractorId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63202,13 +64870,17 @@ impl ListProjectSubmittalsFilterOptionsRevision {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Status>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63275,15 +64947,17 @@ impl ListProjectSubmittalsFilterOptionsSpecificationAreaId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63350,15 +65024,17 @@ impl ListProjectSubmittalsFilterOptionsSpecificationSectionId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63425,15 +65101,17 @@ impl ListProjectSubmittalsFilterOptionsStatusId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63500,15 +65178,17 @@ impl ListProjectSubmittalsFilterOptionsSubJobId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63575,15 +65255,17 @@ impl ListProjectSubmittalsFilterOptionsSubmittalManagerId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63634,8 +65316,10 @@ impl ListProjectSubmittalsFilterOptionsSubmittalPackageId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -63696,15 +65380,17 @@ impl ListProjectSubmittalsFilterOptionsSubmittalWorkflowTemplateId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63771,15 +65457,17 @@ impl ListProjectSubmittalsFilterOptionsTaskId {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WatcherId>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WatcherId>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63846,13 +65534,17 @@ impl ListProjectSubmittalsFilterOptionsType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Status>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Status>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63919,13 +65611,17 @@ impl ListProjectSubmittalsFilterOptionsUnpackaged {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Private>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Private>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -63976,8 +65672,10 @@ impl GetProjectSubmittalsNextAvailableNumber {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NextAvailableNumber, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NextAvailableNumber, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -64024,8 +65722,10 @@ impl GetProjectSubmittalsNextAvailableNumber2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NextAvailableNumber, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NextAvailableNumber, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -64296,15 +65996,17 @@ impl ListProjectSubmittalsRecycleBin {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Submittal>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Submittal>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -64357,8 +66059,10 @@ impl GetProjectSubmittal {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubmittalDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -64427,8 +66131,10 @@ impl UpdateProjectSubmittal {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubmittalDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -64492,15 +66198,17 @@ impl ListProjectSubmittalRevisions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Submittal>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Submittal>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -64554,8 +66262,10 @@ impl GetProjectSubmittalWorkflowData {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkflowData, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkflowData, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -64649,13 +66359,17 @@ impl ListProjectTaskCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TaskCode>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TaskCode>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::TaskCode>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::TaskCode>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -64722,15 +66436,19 @@ impl ListProjectTimeAndMaterialEntries {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TimeAndMaterialEntry>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::TimeAndMaterialEntry>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::TimeAndMaterialEntry>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -64801,8 +66519,10 @@ impl CreateProjectTimeAndMaterialEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeAndMaterialEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -64867,8 +66587,10 @@ impl UpdateProjectTimeAndMaterialEntriesBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TimeAndMaterialEntry>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -64929,17 +66651,21 @@ impl ListProjectTimeAndMaterialEntriesConfigurableFieldSets {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -64997,8 +66723,8 @@ impl CreateProjectTimeAndMaterialEntriesCreateEquipment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdName, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -65051,8 +66777,10 @@ impl CreateProjectTimeAndMaterialEntriesSearch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TimeAndMaterialEntry>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -65113,17 +66841,21 @@ impl ListProjectTimeAndMaterialEntriesSignatures {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::TimeAndMaterialEntrySignature>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::TimeAndMaterialEntrySignature>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -65177,10 +66909,12 @@ impl CreateProjectTimeAndMaterialEntriesSignature {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEntrySignature, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -65232,10 +66966,12 @@ impl DeleteProjectTimeAndMaterialEntriesSignaturesBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -65282,10 +67018,12 @@ impl GetProjectTimeAndMaterialEntriesSignature {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEntrySignature, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -65332,10 +67070,12 @@ impl DeleteProjectTimeAndMaterialEntriesSignature {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEntrySignature, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -65382,8 +67122,10 @@ impl GetProjectTimeAndMaterialEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeAndMaterialEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -65430,8 +67172,10 @@ impl DeleteProjectTimeAndMaterialEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeAndMaterialEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -65498,8 +67242,10 @@ impl UpdateProjectTimeAndMaterialEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeAndMaterialEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -65547,8 +67293,8 @@ impl GetProjectTimeAndMaterialEntryChangeHistory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -65596,8 +67342,8 @@ impl CreateProjectTimeAndMaterialEntryEmailEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -65645,8 +67391,10 @@ impl UpdateProjectTimeAndMaterialEntryRestore {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeAndMaterialEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -65691,10 +67439,12 @@ impl ListProjectTimeAndMaterialEntryAttachments {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -65742,10 +67492,12 @@ impl CreateProjectTimeAndMaterialEntryAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEntryAttachment, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -65797,10 +67549,12 @@ impl DeleteProjectTimeAndMaterialEntryAttachmentsBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -65847,10 +67601,12 @@ impl GetProjectTimeAndMaterialEntryAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEntryAttachment, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -65897,10 +67653,12 @@ impl DeleteProjectTimeAndMaterialEntryAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEntryAttachment, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -65961,17 +67719,21 @@ impl ListProjectTimeAndMaterialEquipmentLogs {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::TimeAndMaterialEquipmentLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -66042,10 +67804,12 @@ impl CreateProjectTimeAndMaterialEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66093,10 +67857,12 @@ impl CreateProjectTimeAndMaterialEquipmentLogsBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66148,10 +67914,12 @@ impl DeleteProjectTimeAndMaterialEquipmentLogsBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66199,10 +67967,12 @@ impl UpdateProjectTimeAndMaterialEquipmentLogsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66249,10 +68019,12 @@ impl GetProjectTimeAndMaterialEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66299,10 +68071,12 @@ impl DeleteProjectTimeAndMaterialEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66369,10 +68143,12 @@ impl UpdateProjectTimeAndMaterialEquipmentLog {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialEquipmentLog, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66417,10 +68193,12 @@ impl GetProjectTimeAndMaterialNotifications {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialNotification, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialNotification, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66485,10 +68263,12 @@ impl CreateProjectTimeAndMaterialNotification {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialNotification, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialNotification, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66533,10 +68313,12 @@ impl DeleteProjectTimeAndMaterialNotifications {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialNotification, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialNotification, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66601,10 +68383,12 @@ impl UpdateProjectTimeAndMaterialNotifications {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::TimeAndMaterialNotification, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::TimeAndMaterialNotification, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66665,17 +68449,21 @@ impl ListProjectTimeAndMaterialTimecards {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialTimecard>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::TimeAndMaterialTimecard>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::TimeAndMaterialTimecard>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -66746,8 +68534,10 @@ impl CreateProjectTimeAndMaterialTimecard {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeAndMaterialTimecard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeAndMaterialTimecard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -66795,10 +68585,12 @@ impl CreateProjectTimeAndMaterialTimecardsBulkCreate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialTimecard>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66850,10 +68642,12 @@ impl DeleteProjectTimeAndMaterialTimecardsBulkDestroy {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialTimecard>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66901,10 +68695,12 @@ impl UpdateProjectTimeAndMaterialTimecardsBulkUpdate {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimeAndMaterialTimecard>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -66951,8 +68747,10 @@ impl GetProjectTimeAndMaterialTimecard {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeAndMaterialTimecard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeAndMaterialTimecard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -66999,8 +68797,10 @@ impl DeleteProjectTimeAndMaterialTimecard {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeAndMaterialTimecard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeAndMaterialTimecard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67067,8 +68867,10 @@ impl UpdateProjectTimeAndMaterialTimecard {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeAndMaterialTimecard, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeAndMaterialTimecard, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67179,15 +68981,17 @@ impl ListProjectTimecardEntries {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TimecardEntry>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TimecardEntry>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::TimecardEntry>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::TimecardEntry>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -67241,8 +69045,10 @@ impl CreateProjectTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67289,8 +69095,10 @@ impl GetProjectTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67337,8 +69145,8 @@ impl DeleteProjectTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -67388,8 +69196,10 @@ impl UpdateProjectTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67437,8 +69247,10 @@ impl UpdateProjectTimecardEntryRemoveSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67489,8 +69301,10 @@ impl UpdateProjectTimecardEntrySign {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntry, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67585,15 +69399,17 @@ impl ListProjectTimesheets {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Timesheet>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Timesheet>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Timesheet>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Timesheet>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -67654,8 +69470,10 @@ impl CreateProjectTimesheet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimesheetDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimesheetDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67703,8 +69521,8 @@ impl DeleteProjectTimesheets {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Timesheet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67759,8 +69577,8 @@ impl UpdateProjectTimesheets {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Timesheet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67815,10 +69633,12 @@ impl ListProjectTimesheetsChangeHistory {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimesheetChangeHistory>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimesheetChangeHistory>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -67866,10 +69686,12 @@ impl CreateProjectTimesheetsChangeHistory {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::TimesheetChangeHistory>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::TimesheetChangeHistory>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -67914,8 +69736,8 @@ impl ListProjectTimesheetsPotentialTimesheetCreatorIds {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -67976,13 +69798,17 @@ impl ListProjectTimesheetsPotentialTimesheetCreators {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::IdName>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -68041,8 +69867,8 @@ impl ListProjectTimesheetsScopedCostCodeIds {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68111,13 +69937,17 @@ impl ListProjectTimesheetsScopedCostCodes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CostCode>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::CostCode>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::CostCode>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -68184,15 +70014,17 @@ impl ListProjectTimesheetsSignatures {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Signature>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Signature>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Signature>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Signature>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -68246,8 +70078,8 @@ impl CreateProjectTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Signature, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68294,8 +70126,8 @@ impl GetProjectTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Signature, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68342,8 +70174,8 @@ impl DeleteProjectTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Signature, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68398,8 +70230,8 @@ impl UpdateProjectTimesheetsUpdateApproval {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Timesheet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68446,8 +70278,8 @@ impl GetProjectTimesheet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Timesheet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68494,8 +70326,8 @@ impl DeleteProjectTimesheet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Timesheet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68552,8 +70384,8 @@ impl UpdateProjectTimesheet {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Timesheet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68664,15 +70496,17 @@ impl ListProjectVisitorLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::VisitorLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::VisitorLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::VisitorLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::VisitorLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -68739,8 +70573,8 @@ impl CreateProjectVisitorLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VisitorLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::VisitorLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68787,8 +70621,8 @@ impl GetProjectVisitorLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VisitorLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::VisitorLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -68835,8 +70669,8 @@ impl DeleteProjectVisitorLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -68899,8 +70733,8 @@ impl UpdateProjectVisitorLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::VisitorLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::VisitorLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69024,13 +70858,17 @@ impl ListProjectWasteLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WasteLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WasteLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::WasteLog>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::WasteLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -69087,8 +70925,8 @@ impl CreateProjectWasteLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WasteLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WasteLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69135,8 +70973,8 @@ impl GetProjectWasteLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WasteLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WasteLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69183,8 +71021,8 @@ impl DeleteProjectWasteLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -69237,8 +71075,8 @@ impl UpdateProjectWasteLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WasteLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WasteLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69337,15 +71175,17 @@ impl ListProjectWeatherLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WeatherLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WeatherLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WeatherLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::WeatherLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -69406,8 +71246,8 @@ impl CreateProjectWeatherLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WeatherLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WeatherLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69453,8 +71293,8 @@ impl GetProjectWeatherLogsConditions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Condition, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Condition, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69510,8 +71350,8 @@ impl GetProjectWeatherLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WeatherLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WeatherLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69559,8 +71399,8 @@ impl DeleteProjectWeatherLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -69617,8 +71457,8 @@ impl UpdateProjectWeatherLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WeatherLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WeatherLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69729,13 +71569,17 @@ impl ListProjectWorkLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WorkLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WorkLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::WorkLog>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::WorkLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -69792,8 +71636,8 @@ impl CreateProjectWorkLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WorkLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69840,8 +71684,8 @@ impl GetProjectWorkLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WorkLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -69888,8 +71732,8 @@ impl DeleteProjectWorkLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -69942,8 +71786,8 @@ impl UpdateProjectWorkLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkLog, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::WorkLog, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70016,15 +71860,17 @@ impl ListPunchItemTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PunchItemType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PunchItemType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PunchItemType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PunchItemType>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -70072,8 +71918,10 @@ impl CreatePunchItemType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70115,8 +71963,10 @@ impl GetPunchItemType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70158,8 +72008,8 @@ impl DeletePunchItemType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -70202,8 +72052,10 @@ impl UpdatePunchItemType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70402,15 +72254,17 @@ impl ListPunchItems {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PunchItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PunchItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PunchItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PunchItem>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -70474,8 +72328,10 @@ impl CreatePunchItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70528,8 +72384,10 @@ impl CreatePunchItemsAddPunchItemAttachment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdNameUrlFilename, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::IdNameUrlFilename, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70570,8 +72428,8 @@ impl GetPunchItemsRecycleBin {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItem, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::PunchItem, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70615,8 +72473,8 @@ impl CreatePunchItemsSendAllUnsent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70658,8 +72516,8 @@ impl CreatePunchItemsSendUnsent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -70710,8 +72568,10 @@ impl GetPunchItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70753,8 +72613,8 @@ impl DeletePunchItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -70816,8 +72676,10 @@ impl UpdatePunchItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70863,8 +72725,10 @@ impl CreatePunchItemComment {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CommentDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommentDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70912,8 +72776,8 @@ impl CreatePunchItemSendEmail {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -70970,13 +72834,17 @@ impl ListPunchListDefaultDistribution {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::UserRef>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::UserRef>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -71056,8 +72924,10 @@ impl GetRequestedChanges {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RequestedChange, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RequestedChange, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -71105,8 +72975,10 @@ impl CreateRequestedChange {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RequestedChangeV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RequestedChangeV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -71151,10 +73023,12 @@ impl UpdateRequestedChangesReview {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::RequestedChangeReviewResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::RequestedChangeReviewResult>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -71211,13 +73085,17 @@ impl ListResources {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Resource>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Resource>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Resource>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Resource>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -71265,8 +73143,8 @@ impl CreateResource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Resource, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Resource, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -71308,8 +73186,8 @@ impl GetResource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Resource, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Resource, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -71351,8 +73229,8 @@ impl DeleteResource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -71395,8 +73273,8 @@ impl UpdateResource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Resource, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Resource, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -71453,15 +73331,19 @@ impl ListScheduleIntegration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ScheduleIntegration>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ScheduleIntegration>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ScheduleIntegration>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ScheduleIntegration>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -71525,8 +73407,8 @@ impl UpdateScheduleIntegration {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -71585,8 +73467,8 @@ impl UpdateScheduleIntegrationPatch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -71627,8 +73509,8 @@ impl GetScheduleIntegrationDownload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -71670,8 +73552,10 @@ impl GetScheduleType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ScheduleType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ScheduleType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -71714,8 +73598,10 @@ impl UpdateScheduleType {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ScheduleType, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ScheduleType, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -71772,17 +73658,21 @@ impl ListSpecificationSectionDivisions {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::SpecificationSectionDivision>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::SpecificationSectionDivision>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SpecificationSectionDivision>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::SpecificationSectionDivision>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -71849,10 +73739,12 @@ impl CreateSpecificationSectionDivision {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SpecificationSectionDivision, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::SpecificationSectionDivision, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -71924,17 +73816,21 @@ impl ListSpecificationSectionRevisions {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::SpecificationSectionRevision>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::SpecificationSectionRevision>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SpecificationSectionRevision>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::SpecificationSectionRevision>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -71986,10 +73882,12 @@ impl GetSpecificationSectionRevision {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SpecificationSectionRevisionDetail, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::SpecificationSectionRevisionDetail, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -72046,8 +73944,10 @@ impl ListSpecificationSections {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SpecificationSection>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SpecificationSection>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -72102,8 +74002,10 @@ impl CreateSpecificationSection {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SpecificationSection, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SpecificationSection, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -72160,8 +74062,10 @@ impl UpdateSubmittalApprover {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SubmittalApprover>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SubmittalApprover>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -72218,10 +74122,12 @@ impl ListSubmittalAssociatedAttachments {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::SubmittalAssociatedAttachment>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::SubmittalAssociatedAttachment>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -72499,15 +74405,17 @@ impl ListSubmittalLogs {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SubmittalLog>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SubmittalLog>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SubmittalLog>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::SubmittalLog>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -72556,8 +74464,10 @@ impl GetSubmittalLog {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubmittalLogDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubmittalLogDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -72614,15 +74524,19 @@ impl ListSubmittalResponses {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SubmittalResponse>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SubmittalResponse>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SubmittalResponse>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::SubmittalResponse>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -72727,13 +74641,15 @@ impl ListTasks {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Task>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Task>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Task>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Task>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -72781,8 +74697,8 @@ impl CreateTask {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Task, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Task, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -72826,8 +74742,10 @@ impl UpdateTasksSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TaskSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TaskSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -72869,8 +74787,8 @@ impl GetTask {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Task, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Task, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -72912,8 +74830,8 @@ impl DeleteTask {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -72956,8 +74874,8 @@ impl UpdateTask {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Task, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Task, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73030,15 +74948,19 @@ impl ListTimecardEntries {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TimecardEntryItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TimecardEntryItem>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::TimecardEntryItem>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::TimecardEntryItem>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -73086,8 +75008,10 @@ impl CreateTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73129,8 +75053,10 @@ impl GetTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73172,8 +75098,8 @@ impl DeleteTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -73216,8 +75142,10 @@ impl UpdateTimecardEntry {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73274,15 +75202,19 @@ impl ListTimecardTimeTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TimecardTimeType>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TimecardTimeType>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::TimecardTimeType>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::TimecardTimeType>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -73331,8 +75263,8 @@ impl CreateTodo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Todo, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Todo, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73377,8 +75309,10 @@ impl UpdateTodosSync {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TodoSyncResult, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TodoSyncResult, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73421,8 +75355,8 @@ impl GetTodo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Todo, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Todo, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73465,8 +75399,8 @@ impl DeleteTodo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -73510,8 +75444,8 @@ impl UpdateTodo {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Todo, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Todo, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73627,15 +75561,19 @@ impl ListCompanyActionPlansPlanTemplatesV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PlanTemplateV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PlanTemplateV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PlanTemplateV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::PlanTemplateV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -73689,8 +75627,10 @@ impl CreateCompanyActionPlansPlanTemplateV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73737,8 +75677,10 @@ impl GetCompanyActionPlansPlanTemplateV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73785,8 +75727,8 @@ impl DeleteCompanyActionPlansPlanTemplateV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -73836,8 +75778,10 @@ impl UpdateCompanyActionPlansPlanTemplateV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PlanTemplateV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PlanTemplateV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -73885,8 +75829,8 @@ impl CreateCompanyActionPlansPlanTemplatePublishV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -73934,8 +75878,8 @@ impl CreateCompanyActionPlansPlanTemplateReviseV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -74072,17 +76016,21 @@ impl ListCompanyRecycleBinActionPlansPlanTemplatesV11 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::ActionPlanPlanTemplateV1_1>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::ActionPlanPlanTemplateV1_1>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ActionPlanPlanTemplateV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -74135,8 +76083,10 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActionPlanPlanTemplateV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActionPlanPlanTemplateV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -74184,8 +76134,8 @@ impl UpdateCompanyRecycleBinActionPlansPlanTemplateRestoreV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -74296,13 +76246,17 @@ impl ListDrawingAreaDrawingsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Drawing>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Drawing>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Drawing>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Drawing>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -74356,8 +76310,10 @@ impl CreateDrawingAreaDrawingV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -74407,8 +76363,10 @@ impl UpdateDrawingAreaDrawingV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -74511,15 +76469,17 @@ impl ListProjectChecklistListItemsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListItemV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListItemV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListItemV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ListItemV1_1>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -74654,15 +76614,19 @@ impl ListProjectChecklistListTemplatesV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListTemplateV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListTemplateV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListTemplateV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ListTemplateV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -74715,8 +76679,10 @@ impl GetProjectChecklistListTemplateV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListTemplateDetailV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListTemplateDetailV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -74777,8 +76743,8 @@ impl CreateProjectChecklistListV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ListV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -74825,8 +76791,8 @@ impl DeleteProjectChecklistListV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -74889,8 +76855,8 @@ impl UpdateProjectChecklistListV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ListV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ListV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -75011,15 +76977,19 @@ impl ListProjectChecklistUsersV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ChecklistUserV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ChecklistUserV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChecklistUserV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChecklistUserV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -75145,13 +77115,15 @@ impl ListProjectDailyLogsCountsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Count>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Count>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Count>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Count>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -75277,15 +77249,19 @@ impl ListProjectDailyLogsWeatherLogsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WeatherLogV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WeatherLogV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WeatherLogV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WeatherLogV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -75361,8 +77337,10 @@ impl CreateProjectDailyLogsWeatherLogV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WeatherLogV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WeatherLogV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -75409,8 +77387,10 @@ impl GetProjectDailyLogsWeatherLogV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WeatherLogV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WeatherLogV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -75457,8 +77437,8 @@ impl DeleteProjectDailyLogsWeatherLogV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -75530,8 +77510,10 @@ impl UpdateProjectDailyLogsWeatherLogV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WeatherLogV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WeatherLogV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -75608,15 +77590,19 @@ impl ListProjectDrawingAreasV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingAreaV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingAreaV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DrawingAreaV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::DrawingAreaV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -75670,8 +77656,10 @@ impl CreateProjectDrawingAreaV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingAreaDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingAreaDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -75718,8 +77706,10 @@ impl DeleteProjectDrawingAreaV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ProjectDrawingArea, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ProjectDrawingArea, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -75769,8 +77759,10 @@ impl UpdateProjectDrawingAreaV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingAreaDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingAreaDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -75847,15 +77839,19 @@ impl ListProjectDrawingDisciplinesV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingDiscipline>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingDiscipline>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DrawingDiscipline>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::DrawingDiscipline>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -75918,8 +77914,10 @@ impl UpdateProjectDrawingDisciplineV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingDisciplineDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingDisciplineDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -75977,8 +77975,10 @@ impl ListProjectDrawingRevisionTermsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingRevisionTerm>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76047,15 +78047,19 @@ impl ListProjectDrawingUploadsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::DrawingUploadV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::DrawingUploadV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DrawingUploadV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::DrawingUploadV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -76109,8 +78113,10 @@ impl CreateProjectDrawingUploadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingUpload, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingUpload, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76165,8 +78171,10 @@ impl GetProjectDrawingUploadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DrawingUploadV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DrawingUploadV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76221,8 +78229,8 @@ impl DeleteProjectDrawingUploadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -76369,13 +78377,15 @@ impl ListProjectFormsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Form>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Form>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Form>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Form>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -76429,8 +78439,10 @@ impl CreateProjectMeetingTopicV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingTopicV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingTopicV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76480,8 +78492,10 @@ impl UpdateProjectMeetingTopicV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingTopicV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingTopicV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76531,8 +78545,10 @@ impl ListProjectMeetingTopicParentMinutesV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ParentMinuteV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ParentMinuteV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76631,8 +78647,10 @@ impl GetProjectMeetingsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingDetailV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingDetailV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76680,8 +78698,10 @@ impl CreateProjectMeetingV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76834,8 +78854,10 @@ impl GetProjectMeetingsEcrionPdfGenerationDataV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EcrionPdfGenerationData, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EcrionPdfGenerationData, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76882,8 +78904,10 @@ impl GetProjectMeetingV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -76930,8 +78954,8 @@ impl DeleteProjectMeetingV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -76981,8 +79005,10 @@ impl UpdateProjectMeetingV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::MeetingV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::MeetingV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -77037,8 +79063,10 @@ impl CreateProjectProjectTimecardEntryV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -77093,10 +79121,12 @@ impl CreateProjectProjectTimecardEntriesBulkCreateV11 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ProjectTimecardEntryBulkCreateResultV1_1, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::ProjectTimecardEntryBulkCreateResultV1_1, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -77153,8 +79183,10 @@ impl UpdateProjectProjectTimecardEntryV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimecardEntryDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -77212,8 +79244,8 @@ impl CreateProjectProjectTimesheetTimecardEntriesDraftCreateV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Timesheet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -77258,8 +79290,8 @@ impl ListProjectProjectTimesheetTimecardEntriesRecentWbsCodeIdsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<i64>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -77316,8 +79348,8 @@ impl UpdateProjectProjectTimesheetTimecardEntryV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Timesheet, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -77415,15 +79447,17 @@ impl ListProjectRecycleBinChecklistListSectionsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ListSection>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ListSection>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ListSection>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ListSection>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -77477,8 +79511,8 @@ impl UpdateProjectRecycleBinChecklistListTemplateRestoreV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -77526,8 +79560,8 @@ impl UpdateProjectRecycleBinChecklistListRestoreV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -77638,13 +79672,17 @@ impl ListProjectRecycleBinIncidentsActionsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Action>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Action>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Action>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Action>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -77705,8 +79743,8 @@ impl GetProjectRecycleBinIncidentsActionV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Action, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -77762,8 +79800,8 @@ impl UpdateProjectRecycleBinIncidentsActionRestoreV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -77887,15 +79925,19 @@ impl ListProjectRecycleBinIncidentsWitnessStatementsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::WitnessStatement>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WitnessStatement>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::WitnessStatement>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::WitnessStatement>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -77956,8 +79998,10 @@ impl GetProjectRecycleBinIncidentsWitnessStatementV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WitnessStatement, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78013,8 +80057,8 @@ impl UpdateProjectRecycleBinIncidentsWitnessStatementRestoreV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -78075,8 +80119,8 @@ impl GetProjectRfisExportV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<String, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78124,8 +80168,8 @@ impl UpdateProjectRfiAdvanceBallInCourtV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78176,8 +80220,8 @@ impl UpdateProjectRfiForwardForReviewV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78222,8 +80266,10 @@ impl ListProjectScheduleLookaheadsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Lookahead>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Lookahead>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78271,8 +80317,8 @@ impl CreateProjectScheduleLookaheadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Lookahead, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Lookahead, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78319,8 +80365,10 @@ impl GetProjectScheduleLookaheadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::LookaheadDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::LookaheadDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78367,8 +80415,8 @@ impl DeleteProjectScheduleLookaheadV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -78445,15 +80493,19 @@ impl ListProjectScheduleRequestedChangesV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::RequestedChangeV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::RequestedChangeV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::RequestedChangeV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::RequestedChangeV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -78507,10 +80559,12 @@ impl UpdateProjectScheduleRequestedChangesReviewV11 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::RequestedChangeReviewResult>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::RequestedChangeReviewResult>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -78557,8 +80611,10 @@ impl GetProjectScheduleResourceAssignmentV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceAssignmentV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceAssignmentV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78627,15 +80683,17 @@ impl ListProjectScheduleResourcesV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::ResourceV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::ResourceV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ResourceV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::ResourceV1_1>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -78689,8 +80747,10 @@ impl CreateProjectScheduleResourceV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78737,8 +80797,10 @@ impl GetProjectScheduleResourceV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78785,8 +80847,8 @@ impl DeleteProjectScheduleResourceV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -78836,8 +80898,10 @@ impl UpdateProjectScheduleResourceV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78889,8 +80953,10 @@ impl CreateProjectScheduleTaskRequestedChangeV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::RequestedChangeV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RequestedChangeV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -78948,10 +81014,12 @@ impl ListProjectSpecificationSectionTermsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::SpecificationSectionTerm>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::SpecificationSectionTerm>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -79277,15 +81345,17 @@ impl ListProjectSubmittalsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::SubmittalV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::SubmittalV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::SubmittalV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::SubmittalV1_1>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -79358,8 +81428,10 @@ impl CreateProjectSubmittalV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubmittalDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -79420,17 +81492,21 @@ impl ListProjectSubmittalsAttachmentsWithMarkupV11 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<models::AttachmentsWithMarkupV1_1>, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<Vec<models::AttachmentsWithMarkupV1_1>, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::AttachmentsWithMarkupV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::AttachmentsWithMarkupV1_1>, crate::Error>,
+    > {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -79481,8 +81557,10 @@ impl GetProjectSubmittalsCheckNumberV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CheckNumberV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CheckNumberV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -79527,8 +81605,10 @@ impl GetProjectSubmittalsNextAvailableNumberV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NextAvailableNumber, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NextAvailableNumber, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -79575,8 +81655,10 @@ impl GetProjectSubmittalsNextAvailableNumberV112 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::NextAvailableNumber, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::NextAvailableNumber, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -79847,15 +81929,17 @@ impl ListProjectSubmittalsRecycleBinV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Submittal>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Submittal>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -79908,8 +81992,10 @@ impl GetProjectSubmittalV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubmittalDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -79956,8 +82042,8 @@ impl DeleteProjectSubmittalV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -80026,8 +82112,10 @@ impl UpdateProjectSubmittalV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubmittalDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80075,8 +82163,8 @@ impl GetProjectSubmittalsIdPdfV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -80140,15 +82228,17 @@ impl ListProjectSubmittalRevisionsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Submittal>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::Submittal>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -80202,8 +82292,10 @@ impl GetProjectSubmittalWorkflowDataV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::WorkflowData, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::WorkflowData, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80402,15 +82494,17 @@ impl ListPunchItemsV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PunchItemV1_1>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PunchItemV1_1>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PunchItemV1_1>, crate::Error> {
-        self.build().send_page().await
+    ) -> impl Future<Output = Result<crate::Page<models::PunchItemV1_1>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -80477,8 +82571,10 @@ impl CreatePunchItemV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80531,8 +82627,10 @@ impl CreatePunchItemsAddPunchItemAttachmentV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::IdNameUrlFilename, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::IdNameUrlFilename, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80573,8 +82671,10 @@ impl GetPunchItemsRecycleBinV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemV1_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemV1_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80618,8 +82718,8 @@ impl CreatePunchItemsSendAllUnsentV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80661,8 +82761,8 @@ impl CreatePunchItemsSendUnsentV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -80713,8 +82813,10 @@ impl GetPunchItemV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80756,8 +82858,8 @@ impl DeletePunchItemV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -80819,8 +82921,10 @@ impl UpdatePunchItemV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::PunchItemDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80868,8 +82972,8 @@ impl CreatePunchItemSendEmailV11 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80917,8 +83021,10 @@ impl GetCompanyInspectionTemplateItemEvidenceConfigurationV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EvidenceConfigurationV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EvidenceConfigurationV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -80983,8 +83089,10 @@ impl UpdateCompanyInspectionTemplateItemEvidenceConfigurationV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::EvidenceConfigurationV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EvidenceConfigurationV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -81059,17 +83167,21 @@ impl ListCompanyProjectActionPlansPlanChangeHistoryEventsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ChangeHistoryEventListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ChangeHistoryEventListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ChangeHistoryEventV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ChangeHistoryEventV2>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -81150,22 +83262,26 @@ impl ListCompanyProjectInspectionItemEvidenceConfigurationV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::EvidenceConfigurationListV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::EvidenceConfigurationListV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<
-        crate::Page<models::InspectionItemEvidenceConfigurationV2>,
-        crate::Error,
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::InspectionItemEvidenceConfigurationV2>,
+            crate::Error,
+        >,
     > {
-        self.build().send_data_page().await
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -81248,17 +83364,24 @@ impl ListCompanyProjectInspectionItemSignatureRequestsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureRequestListV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureRequestListV2, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::InspectionItemSignatureRequestV2>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::InspectionItemSignatureRequestV2>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -81329,8 +83452,10 @@ impl CreateCompanyProjectInspectionItemSignatureRequestV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureRequestV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureRequestV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -81395,8 +83520,10 @@ impl CreateCompanyProjectInspectionItemSignatureRequestsFindOrCreateV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureRequestV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureRequestV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -81449,8 +83576,10 @@ impl GetCompanyProjectInspectionItemSignatureRequestV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SignatureRequestV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SignatureRequestV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -81503,8 +83632,8 @@ impl DeleteCompanyProjectInspectionItemSignatureRequestV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -81579,10 +83708,12 @@ impl CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SignatureRequestSignatureResultV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::SignatureRequestSignatureResultV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -81636,8 +83767,8 @@ impl DeleteCompanyProjectInspectionItemSignatureRequestSignatureV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -81688,10 +83819,12 @@ impl GetCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::EvidenceConfigurationDetailV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::EvidenceConfigurationDetailV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -81759,10 +83892,12 @@ impl UpdateCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::EvidenceConfigurationDetailV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::EvidenceConfigurationDetailV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -81813,8 +83948,10 @@ impl GetCompanyProjectInspectionActiveReinspectionV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActiveReinspectionV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActiveReinspectionV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -81875,8 +84012,10 @@ impl CreateCompanyProjectInspectionReinspectionV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ActiveReinspectionV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ActiveReinspectionV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -81929,8 +84068,8 @@ impl DeleteCompanyProjectMeetingCategoryV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -81978,10 +84117,12 @@ impl GetCompanyProjectSpecificationConfigurationV2 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SpecificationConfigurationV2, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::SpecificationConfigurationV2, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -82357,8 +84498,10 @@ impl GetCompanyProjectSubmittalsV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SubmittalV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SubmittalV2, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -82422,17 +84565,21 @@ impl ListCompanyProjectSpecificationAreasV21 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SpecificationAreaListV2_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SpecificationAreaListV2_1, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::ProjectSpecificationAreaV2_1>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::ProjectSpecificationAreaV2_1>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -82490,8 +84637,10 @@ impl CreateCompanyProjectSpecificationAreaV21 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SpecificationAreaV2_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SpecificationAreaV2_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -82545,8 +84694,10 @@ impl UpdateCompanyProjectSpecificationAreaV21 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::SpecificationAreaV2_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SpecificationAreaV2_1, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -82596,8 +84747,8 @@ impl DeleteCompanyProjectSpecificationAreaV21 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -82652,10 +84803,12 @@ impl GetCompanyProjectSpecificationConfigurationV21 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SpecificationConfigurationV2_1, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::SpecificationConfigurationV2_1, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -82710,10 +84863,12 @@ impl UpdateCompanyProjectSpecificationConfigurationV21 {
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::SpecificationConfigurationV2_1, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::SpecificationConfigurationV2_1, crate::Error>,
+    > {
+        self.build().send_json()
     }
 }
 
@@ -82777,17 +84932,21 @@ impl ListCompanyProjectSpecificationConfigurationDistributionGroupsV21 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::DistributionGroupListV2_1, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DistributionGroupListV2_1, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::DistributionGroupV2_1>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::DistributionGroupV2_1>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -82857,19 +85016,26 @@ impl ListCompanyProjectSpecificationConfigurationPotentialDistributionMembersV21
     }
 
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PotentialDistributionMemberListV2_1, crate::Error> {
-        self.build().send_json().await
+    ) -> impl Future<
+        Output = Result<models::PotentialDistributionMemberListV2_1, crate::Error>,
+    > {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::PotentialDistributionMemberV2_1>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<
+            crate::Page<models::PotentialDistributionMemberV2_1>,
+            crate::Error,
+        >,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most

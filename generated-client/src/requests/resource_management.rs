@@ -2,6 +2,7 @@
 //! Request builders of the Resource Management operations (feature `resource-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::list_workforce_planning_v2_company_assignments`](crate::Client::list_workforce_planning_v2_company_assignments).
 #[derive(Debug)]
@@ -104,8 +105,10 @@ impl ListWorkforcePlanningV2CompanyAssignments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Assignment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Assignment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -158,8 +161,10 @@ impl ListWorkforcePlanningV2CompanyAssignmentsCurrent {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Assignment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Assignment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -204,8 +209,8 @@ impl ListWorkforcePlanningV2CompanyGroups {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Group>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Group>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -260,8 +265,10 @@ impl CreateWorkforcePlanningV2CompanyGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -308,8 +315,8 @@ impl GetWorkforcePlanningV2CompanyGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Group, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Group, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -366,8 +373,8 @@ impl CreateWorkforcePlanningV2CompanyGroup2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Group, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Group, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -414,8 +421,10 @@ impl DeleteWorkforcePlanningV2CompanyGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -475,8 +484,10 @@ impl ListWorkforcePlanningV2CompanyGroupAssignments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Assignment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Assignment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -626,8 +637,10 @@ impl ListWorkforcePlanningV2CompanyGroupGroupsPeople {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CompanyPerson>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CompanyPerson>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -675,8 +688,10 @@ impl ListWorkforcePlanningV2CompanyGroupJobTitles {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CompanyJobTitle>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CompanyJobTitle>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -809,8 +824,10 @@ impl ListWorkforcePlanningV2CompanyGroupProjects {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Project>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Project>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -951,8 +968,10 @@ impl ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::LookAhead>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::LookAhead>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1033,8 +1052,10 @@ impl ListWorkforcePlanningV2CompanyGroupReportsTagAction {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TagAction>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TagAction>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1090,17 +1111,21 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceRequestList, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceRequestList, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CompanyResourceRequest>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -1154,8 +1179,8 @@ impl ListWorkforcePlanningV2CompanyGroupTags {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Tag>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Tag>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1200,8 +1225,10 @@ impl ListWorkforcePlanningV2CompanyJobTitles {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CompanyJobTitle>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CompanyJobTitle>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1256,8 +1283,10 @@ impl CreateWorkforcePlanningV2CompanyJobTitle {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1304,8 +1333,10 @@ impl GetWorkforcePlanningV2CompanyJobTitle {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyJobTitle, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyJobTitle, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1362,8 +1393,10 @@ impl CreateWorkforcePlanningV2CompanyJobTitle2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyJobTitle, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyJobTitle, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1410,8 +1443,10 @@ impl DeleteWorkforcePlanningV2CompanyJobTitle {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1469,8 +1504,8 @@ impl CreateWorkforcePlanningV2CompanyJobTitleGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TagGroup, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TagGroup, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1528,8 +1563,8 @@ impl DeleteWorkforcePlanningV2CompanyJobTitleGroups {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TagGroup, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TagGroup, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1676,8 +1711,10 @@ impl ListWorkforcePlanningV2CompanyPeople {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::CompanyPerson>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::CompanyPerson>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1732,8 +1769,10 @@ impl CreateWorkforcePlanningV2CompanyPerson {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1780,8 +1819,10 @@ impl GetWorkforcePlanningV2CompanyPerson {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyPerson, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyPerson, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1838,8 +1879,10 @@ impl CreateWorkforcePlanningV2CompanyPerson2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CompanyPerson, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CompanyPerson, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1886,8 +1929,10 @@ impl DeleteWorkforcePlanningV2CompanyPerson {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1939,8 +1984,10 @@ impl ListWorkforcePlanningV2CompanyPersonAssignments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::PersonAssignment>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::PersonAssignment>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -1998,8 +2045,8 @@ impl CreateWorkforcePlanningV2CompanyPersonGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TagGroup, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TagGroup, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2049,8 +2096,8 @@ impl DeleteWorkforcePlanningV2CompanyPersonGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TagGroup, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TagGroup, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2171,8 +2218,10 @@ impl ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::AssignmentHistory>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::AssignmentHistory>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2230,8 +2279,10 @@ impl CreateWorkforcePlanningV2CompanyPersonTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2281,8 +2332,10 @@ impl DeleteWorkforcePlanningV2CompanyPersonTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2348,8 +2401,10 @@ impl ListWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeOffList, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeOffList, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2407,8 +2462,8 @@ impl CreateWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeOff, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TimeOff, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2458,8 +2513,8 @@ impl GetWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeOff, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TimeOff, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2509,8 +2564,10 @@ impl DeleteWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeOffDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::TimeOffDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2570,8 +2627,8 @@ impl UpdateWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::TimeOff, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::TimeOff, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2629,8 +2686,10 @@ impl CreateWorkforcePlanningV2CompanyPersonUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2678,8 +2737,10 @@ impl DeleteWorkforcePlanningV2CompanyPersonUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2724,8 +2785,10 @@ impl ListWorkforcePlanningV2CompanyPermissionLevelOptions {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::IdName2>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::IdName2>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2807,8 +2870,10 @@ impl ListWorkforcePlanningV2CompanyProjects {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Project>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::Project>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2863,8 +2928,10 @@ impl CreateWorkforcePlanningV2CompanyProject {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::GroupDetail>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::GroupDetail>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2911,8 +2978,8 @@ impl GetWorkforcePlanningV2CompanyProject {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Project, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Project, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -2969,8 +3036,8 @@ impl CreateWorkforcePlanningV2CompanyProject2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Project, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Project, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3017,8 +3084,10 @@ impl DeleteWorkforcePlanningV2CompanyProject {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3070,8 +3139,10 @@ impl ListWorkforcePlanningV2CompanyProjectAssignments {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::AssignmentItem>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::AssignmentItem>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3129,8 +3200,10 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3190,8 +3263,8 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Category, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Category, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3241,8 +3314,10 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3303,8 +3378,10 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3367,8 +3444,10 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3421,8 +3500,10 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3552,8 +3633,10 @@ impl ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::AssignmentHistory>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::AssignmentHistory>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3609,17 +3692,21 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceRequestList, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceRequestList, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CompanyResourceRequest>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -3683,8 +3770,10 @@ impl CreateWorkforcePlanningV2CompanyProjectResourceRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceRequest, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceRequest, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3742,8 +3831,10 @@ impl CreateWorkforcePlanningV2CompanyProjectRole {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3793,8 +3884,10 @@ impl DeleteWorkforcePlanningV2CompanyProjectRole {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3852,8 +3945,10 @@ impl CreateWorkforcePlanningV2CompanyProjectTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3903,8 +3998,10 @@ impl DeleteWorkforcePlanningV2CompanyProjectTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -3962,8 +4059,10 @@ impl CreateWorkforcePlanningV2CompanyProjectWageOverride {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4013,8 +4112,10 @@ impl DeleteWorkforcePlanningV2CompanyProjectWageOverride {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4067,17 +4168,21 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceRequestList, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceRequestList, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub async fn send_page(
+    pub fn send_page(
         self,
-    ) -> Result<crate::Page<models::CompanyResourceRequest>, crate::Error> {
-        self.build().send_data_page().await
+    ) -> impl Future<
+        Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
+    > {
+        self.build().send_data_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -4140,8 +4245,10 @@ impl CreateWorkforcePlanningV2CompanyResourceRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ResourceRequest, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ResourceRequest, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4188,8 +4295,10 @@ impl DeleteWorkforcePlanningV2CompanyResourceRequest {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GroupDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4234,8 +4343,8 @@ impl ListWorkforcePlanningV2CompanyTags {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Tag>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Tag>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4290,8 +4399,10 @@ impl CreateWorkforcePlanningV2CompanyTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::GroupDetail>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::GroupDetail>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4338,8 +4449,8 @@ impl GetWorkforcePlanningV2CompanyTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Tag, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Tag, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4396,8 +4507,8 @@ impl CreateWorkforcePlanningV2CompanyTag2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Tag, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Tag, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4444,8 +4555,10 @@ impl DeleteWorkforcePlanningV2CompanyTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::GroupDetail>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::GroupDetail>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4503,8 +4616,10 @@ impl CreateWorkforcePlanningV2CompanyTagGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TagGroup>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TagGroup>, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -4556,7 +4671,9 @@ impl DeleteWorkforcePlanningV2CompanyTagGroup {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::TagGroup>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::TagGroup>, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -195,9 +195,14 @@ impl ObjectReader {
 
 /// Writes a response struct as a JSON object: generated `serialize` puts each declared field,
 /// then [`ObjectWriter::end`] writes the unknown ones.
-pub(crate) struct ObjectWriter<'a, M> {
+///
+/// A failed write is kept and returned by `end` (later writes are skipped), so generated code
+/// has no `?` per field: one fewer branch per field in 1,600 impls, a tenth of the crate's
+/// check memory (BENCHMARKS.md, issue 11).
+pub(crate) struct ObjectWriter<'a, M: SerializeMap> {
     map: M,
     extra: &'a Extra,
+    error: Option<M::Error>,
 }
 
 impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
@@ -209,35 +214,47 @@ impl<'a, M: SerializeMap> ObjectWriter<'a, M> {
         Ok(Self {
             map: s.serialize_map(None)?,
             extra,
+            error: None,
         })
+    }
+
+    fn entry<T: Serialize + ?Sized>(&mut self, name: &str, v: &T) {
+        if self.error.is_none() {
+            self.error = self.map.serialize_entry(name, v).err();
+        }
     }
 
     /// Writes the declared field `name`: its value, or when `None` the raw value it had if
     /// that did not fit, or nothing.
-    pub fn put<T: Serialize>(&mut self, name: &str, v: &Option<T>) -> Result<(), M::Error> {
+    pub fn put<T: Serialize>(&mut self, name: &str, v: &Option<T>) {
         match v {
-            Some(v) => self.map.serialize_entry(name, v),
-            None => match self.extra.invalid.get(name) {
-                Some(raw) => self.map.serialize_entry(name, raw),
-                None => Ok(()),
-            },
+            Some(v) => self.entry(name, v),
+            None => {
+                if let Some(raw) = self.extra.invalid.get(name) {
+                    self.entry(name, raw);
+                }
+            }
         }
     }
 
     // Only for structs that declare `additionalProperties`, which not every spec has.
     #[allow(dead_code)]
     /// Writes every entry of `additional_properties`.
-    pub fn put_all(&mut self, map: &BTreeMap<String, Value>) -> Result<(), M::Error> {
-        map.iter()
-            .try_for_each(|(k, v)| self.map.serialize_entry(k, v))
+    pub fn put_all(&mut self, map: &BTreeMap<String, Value>) {
+        for (k, v) in map {
+            self.entry(k, v);
+        }
     }
 
-    /// Writes the unknown fields and ends the object.
+    /// Writes the unknown fields and ends the object; the first failed write, if any.
     pub fn end(mut self) -> Result<M::Ok, M::Error> {
         for (k, v) in &self.extra.unknown {
-            self.map.serialize_entry(k, v)?;
+            self.entry(k, v);
         }
-        self.map.end()
+        match self.error {
+            Some(e) => Err(e),
+            None => self.map.end(),
+        }
     }
 }
 

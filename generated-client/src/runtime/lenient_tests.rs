@@ -1,7 +1,7 @@
 //! The reading rules of `lenient`, value by value (the generated types are tested through the
 //! coverage crate's `tests/lenient.rs`).
 
-use super::lenient::{pick, FromJson, ObjectReader, Shape};
+use super::lenient::{pick, Extra, FromJson, ObjectReader, ObjectWriter, Shape};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -139,4 +139,27 @@ fn unions_pick_by_shape() {
         pick(&json!({"k": 1}), &[Shape::Object(&["id"]), Shape::Other(m)]),
         Some(1)
     );
+}
+
+/// Refuses to be written.
+struct Refused;
+
+impl serde::Serialize for Refused {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("refused"))
+    }
+}
+
+#[test]
+fn the_writer_returns_its_first_failed_write_from_end() {
+    let extra = Extra::default();
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::new(&mut out);
+    let mut w = ObjectWriter::new(&mut ser, &extra).unwrap();
+    w.put("a", &Some(1));
+    w.put("b", &Some(Refused));
+    w.put("c", &Some(3));
+    let err = w.end().expect_err("the refusal");
+    assert!(err.to_string().contains("refused"), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out), r#"{"a":1,"b":"#);
 }

@@ -11,8 +11,12 @@ use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Writes one object, field by field.
-pub(crate) struct FieldWriter<M> {
+///
+/// A failed write is kept and returned by [`FieldWriter::end`] (later writes are skipped), so
+/// generated code has no `?` per field (see `lenient::ObjectWriter`).
+pub(crate) struct FieldWriter<M: SerializeMap> {
     map: M,
+    error: Option<M::Error>,
 }
 
 // Which features (and which specs) have request types decides whether generated code calls it.
@@ -25,33 +29,39 @@ impl<M: SerializeMap> FieldWriter<M> {
     {
         Ok(Self {
             map: s.serialize_map(None)?,
+            error: None,
         })
     }
 
     /// Writes a field that is always sent (required; `None` of a required nullable field is
     /// sent as `null`).
-    pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, v: &T) -> Result<(), M::Error> {
-        self.map.serialize_entry(name, v)
+    pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, v: &T) {
+        if self.error.is_none() {
+            self.error = self.map.serialize_entry(name, v).err();
+        }
     }
 
     /// Writes an optional field when it is set (`Some(None)` of an optional nullable field is
     /// sent as `null`).
-    pub fn optional<T: Serialize>(&mut self, name: &str, v: &Option<T>) -> Result<(), M::Error> {
-        match v {
-            Some(v) => self.map.serialize_entry(name, v),
-            None => Ok(()),
+    pub fn optional<T: Serialize>(&mut self, name: &str, v: &Option<T>) {
+        if let Some(v) = v {
+            self.field(name, v);
         }
     }
 
     /// Writes every entry of `additional_properties` beside the declared fields.
-    pub fn entries<T: Serialize>(&mut self, map: &BTreeMap<String, T>) -> Result<(), M::Error> {
-        map.iter()
-            .try_for_each(|(k, v)| self.map.serialize_entry(k, v))
+    pub fn entries<T: Serialize>(&mut self, map: &BTreeMap<String, T>) {
+        for (k, v) in map {
+            self.field(k, v);
+        }
     }
 
-    /// Ends the object.
+    /// Ends the object; the first failed write, if any.
     pub fn end(self) -> Result<M::Ok, M::Error> {
-        self.map.end()
+        match self.error {
+            Some(e) => Err(e),
+            None => self.map.end(),
+        }
     }
 }
 
@@ -70,10 +80,10 @@ mod tests {
     impl serde::Serialize for Body {
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut w = FieldWriter::new(s)?;
-            w.field("name", &self.name)?;
-            w.optional("note", &self.note)?;
-            w.optional("due_date", &self.due)?;
-            w.entries(&self.more)?;
+            w.field("name", &self.name);
+            w.optional("note", &self.note);
+            w.optional("due_date", &self.due);
+            w.entries(&self.more);
             w.end()
         }
     }
@@ -92,5 +102,27 @@ mod tests {
         b.due = Some("2026-01-01".into());
         let json = serde_json::to_string(&b).unwrap();
         assert_eq!(json, r#"{"name":"RFI","due_date":"2026-01-01","x":1}"#);
+    }
+
+    /// Refuses to be written.
+    struct Refused;
+
+    impl serde::Serialize for Refused {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("refused"))
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_what_end_returns() {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::new(&mut out);
+        let mut w = FieldWriter::new(&mut ser).unwrap();
+        w.field("a", &1);
+        w.field("b", &Refused);
+        w.field("c", &3);
+        let err = w.end().expect_err("the refusal");
+        assert!(err.to_string().contains("refused"), "{err}");
+        assert_eq!(String::from_utf8_lossy(&out), r#"{"a":1,"b":"#);
     }
 }

@@ -113,9 +113,9 @@ pub(crate) fn response_struct(
     let puts = fields.iter().map(|f| {
         let i = ident(&f.ident);
         let wire = &f.name;
-        quote!(w.put(#wire, &self.#i)?;)
+        quote!(w.put(#wire, &self.#i);)
     });
-    let put_all = additional.map(|_| quote!(w.put_all(&self.additional_properties)?;));
+    let put_all = additional.map(|_| quote!(w.put_all(&self.additional_properties);));
     let mut_w = if fields.is_empty() && additional.is_none() {
         TokenStream::new()
     } else {

@@ -257,14 +257,14 @@ fn serialize_body(fields: &[Field], additional: bool) -> TokenStream {
         .map(|f| {
             let (i, wire) = (ident(&f.ident), &f.name);
             if f.required {
-                quote!(w.field(#wire, &self.#i)?;)
+                quote!(w.field(#wire, &self.#i);)
             } else {
-                quote!(w.optional(#wire, &self.#i)?;)
+                quote!(w.optional(#wire, &self.#i);)
             }
         })
         .collect();
     if additional {
-        writes.push(quote!(w.entries(&self.additional_properties)?;));
+        writes.push(quote!(w.entries(&self.additional_properties);));
     }
     if writes.is_empty() {
         return quote!(crate::serialize::FieldWriter::new(s)?.end());

@@ -58,8 +58,8 @@ impl NewRevoke {
 impl serde::Serialize for NewRevoke {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("token", &self.token)?;
-        w.optional("client_id", &self.client_id)?;
+        w.field("token", &self.token);
+        w.optional("client_id", &self.client_id);
         w.end()
     }
 }
@@ -68,6 +68,7 @@ impl serde::Serialize for NewRevoke {
 //! Request builders of the Authentication operations (feature `authentication`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_oauth_revoke`](crate::Client::create_oauth_revoke).
 #[derive(Debug)]
@@ -107,7 +108,7 @@ impl CreateOauthRevoke {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }

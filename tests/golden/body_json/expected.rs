@@ -61,8 +61,8 @@ impl NewRfi {
 impl serde::Serialize for NewRfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("subject", &self.subject)?;
-        w.optional("assignee_id", &self.assignee_id)?;
+        w.field("subject", &self.subject);
+        w.optional("assignee_id", &self.assignee_id);
         w.end()
     }
 }
@@ -95,7 +95,7 @@ impl<'de> serde::Deserialize<'de> for Rfi {
 impl serde::Serialize for Rfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -104,6 +104,7 @@ impl serde::Serialize for Rfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_project_rfi`](crate::Client::create_project_rfi).
 #[derive(Debug)]
@@ -145,7 +146,7 @@ impl CreateProjectRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Rfi, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+        self.build().send_json()
     }
 }

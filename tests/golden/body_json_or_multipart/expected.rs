@@ -89,7 +89,7 @@ impl NewFile {
 impl serde::Serialize for NewFile {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("name", &self.name)?;
+        w.field("name", &self.name);
         w.end()
     }
 }
@@ -185,7 +185,7 @@ impl NewNoteJson {
 impl serde::Serialize for NewNoteJson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("text", &self.text)?;
+        w.optional("text", &self.text);
         w.end()
     }
 }
@@ -194,6 +194,7 @@ impl serde::Serialize for NewNoteJson {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_project_file`](crate::Client::create_project_file).
 #[derive(Debug)]
@@ -246,8 +247,8 @@ impl CreateProjectFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -311,8 +312,8 @@ impl CreateProjectNote {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 // ==== diagnostics and renames ====

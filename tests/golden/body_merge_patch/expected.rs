@@ -61,8 +61,8 @@ impl RfiUpdate {
 impl serde::Serialize for RfiUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("subject", &self.subject)?;
-        w.optional("due_date", &self.due_date)?;
+        w.optional("subject", &self.subject);
+        w.optional("due_date", &self.due_date);
         w.end()
     }
 }
@@ -71,6 +71,7 @@ impl serde::Serialize for RfiUpdate {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::update_rfi`](crate::Client::update_rfi).
 #[derive(Debug)]
@@ -118,7 +119,7 @@ impl UpdateRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }

@@ -131,7 +131,7 @@ impl<'de> serde::Deserialize<'de> for Document {
 impl serde::Serialize for Document {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -140,6 +140,7 @@ impl serde::Serialize for Document {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_project_document`](crate::Client::create_project_document).
 #[derive(Debug)]
@@ -185,7 +186,7 @@ impl CreateProjectDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Document, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Document, crate::Error>> {
+        self.build().send_json()
     }
 }

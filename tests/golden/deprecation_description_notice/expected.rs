@@ -79,8 +79,8 @@ impl<'de> serde::Deserialize<'de> for Template {
 impl serde::Serialize for Template {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("name", &self.name)?;
-        w.put("legacy_flag", &self.legacy_flag)?;
+        w.put("name", &self.name);
+        w.put("legacy_flag", &self.legacy_flag);
         w.end()
     }
 }
@@ -89,6 +89,7 @@ impl serde::Serialize for Template {
 //! Request builders of the Quality & Safety operations (feature `quality-and-safety`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::list_templates`](crate::Client::list_templates).
 #[derive(Debug)]
@@ -126,8 +127,8 @@ impl ListTemplates {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -168,7 +169,7 @@ impl GetTemplate {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Template, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Template, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -75,7 +75,7 @@ impl<'de> serde::Deserialize<'de> for Rfi {
 impl serde::Serialize for Rfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("status", &self.status)?;
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -84,6 +84,7 @@ impl serde::Serialize for Rfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_rfi`](crate::Client::get_rfi).
 #[derive(Debug)]
@@ -121,7 +122,7 @@ impl GetRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Rfi, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+        self.build().send_json()
     }
 }

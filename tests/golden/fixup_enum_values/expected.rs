@@ -165,8 +165,8 @@ impl<'de> serde::Deserialize<'de> for Observation {
 impl serde::Serialize for Observation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("status", &self.status)?;
-        w.put("level", &self.level)?;
+        w.put("status", &self.status);
+        w.put("level", &self.level);
         w.end()
     }
 }
@@ -175,6 +175,7 @@ impl serde::Serialize for Observation {
 //! Request builders of the Quality & Safety operations (feature `quality-and-safety`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_observation`](crate::Client::get_observation).
 #[derive(Debug)]
@@ -212,8 +213,10 @@ impl GetObservation {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Observation, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::Observation, crate::Error>> {
+        self.build().send_json()
     }
 }
 // ==== diagnostics and renames ====

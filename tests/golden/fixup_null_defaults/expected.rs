@@ -81,8 +81,8 @@ impl NewRfi {
 impl serde::Serialize for NewRfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("due_date", &self.due_date)?;
+        w.optional("priority", &self.priority);
+        w.optional("due_date", &self.due_date);
         w.end()
     }
 }
@@ -91,6 +91,7 @@ impl serde::Serialize for NewRfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_rfi`](crate::Client::create_rfi).
 #[derive(Debug)]
@@ -130,8 +131,8 @@ impl CreateRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 // ==== diagnostics and renames ====

@@ -57,8 +57,8 @@ impl<'de> serde::Deserialize<'de> for Budget {
 impl serde::Serialize for Budget {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("values_by_id", &self.values_by_id)?;
-        w.put("mixed", &self.mixed)?;
+        w.put("values_by_id", &self.values_by_id);
+        w.put("mixed", &self.mixed);
         w.end()
     }
 }
@@ -67,6 +67,7 @@ impl serde::Serialize for Budget {
 //! Request builders of the Construction Financials operations (feature `construction-financials`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_budget`](crate::Client::get_budget).
 #[derive(Debug)]
@@ -104,8 +105,8 @@ impl GetBudget {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Budget, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Budget, crate::Error>> {
+        self.build().send_json()
     }
 }
 // ==== diagnostics and renames ====

@@ -63,8 +63,8 @@ impl<'de> serde::Deserialize<'de> for CustomField {
 impl serde::Serialize for CustomField {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put_all(&self.additional_properties)?;
+        w.put("id", &self.id);
+        w.put_all(&self.additional_properties);
         w.end()
     }
 }
@@ -73,6 +73,7 @@ impl serde::Serialize for CustomField {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_company_custom_fields`](crate::Client::get_company_custom_fields).
 #[derive(Debug)]
@@ -115,8 +116,10 @@ impl GetCompanyCustomFields {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomField, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomField, crate::Error>> {
+        self.build().send_json()
     }
 }
 // ==== diagnostics and renames ====

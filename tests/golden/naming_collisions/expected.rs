@@ -92,7 +92,7 @@ impl<'de> serde::Deserialize<'de> for GetMe {
 impl serde::Serialize for GetMe {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -120,7 +120,7 @@ impl UpdateSettingsInput {
 impl serde::Serialize for UpdateSettingsInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("theme", &self.theme)?;
+        w.optional("theme", &self.theme);
         w.end()
     }
 }
@@ -129,6 +129,7 @@ impl serde::Serialize for UpdateSettingsInput {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_me`](crate::Client::get_me).
 #[derive(Debug)]
@@ -165,8 +166,8 @@ impl GetMe {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::GetMe, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::GetMe, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -215,8 +216,8 @@ impl UpdateSettings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -255,8 +256,8 @@ impl UpdateSettingsPatch {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -296,8 +297,8 @@ impl UpdateSettings3 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 // ==== diagnostics and renames ====

@@ -62,10 +62,10 @@ impl<'de> serde::Deserialize<'de> for Item {
 impl serde::Serialize for Item {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("type", &self.type_)?;
-        w.put("self", &self.self_)?;
-        w.put("3d", &self._3d)?;
-        w.put("Content-Type", &self.content_type)?;
+        w.put("type", &self.type_);
+        w.put("self", &self.self_);
+        w.put("3d", &self._3d);
+        w.put("Content-Type", &self.content_type);
         w.end()
     }
 }
@@ -74,6 +74,7 @@ impl serde::Serialize for Item {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_item`](crate::Client::get_item).
 #[derive(Debug)]
@@ -119,7 +120,7 @@ impl GetItem {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Item, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Item, crate::Error>> {
+        self.build().send_json()
     }
 }

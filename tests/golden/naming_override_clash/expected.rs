@@ -70,7 +70,7 @@ impl NewRfi {
 impl serde::Serialize for NewRfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("subject", &self.subject)?;
+        w.optional("subject", &self.subject);
         w.end()
     }
 }
@@ -98,7 +98,7 @@ impl RfiUpdate {
 impl serde::Serialize for RfiUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("due_date", &self.due_date)?;
+        w.optional("due_date", &self.due_date);
         w.end()
     }
 }
@@ -107,6 +107,7 @@ impl serde::Serialize for RfiUpdate {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_rfi`](crate::Client::create_rfi).
 #[derive(Debug)]
@@ -146,8 +147,8 @@ impl CreateRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -190,8 +191,8 @@ impl UpdateRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 // ==== diagnostics and renames ====

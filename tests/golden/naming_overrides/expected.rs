@@ -57,7 +57,7 @@ impl NewRfi {
 impl serde::Serialize for NewRfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("subject", &self.subject)?;
+        w.optional("subject", &self.subject);
         w.end()
     }
 }
@@ -66,6 +66,7 @@ impl serde::Serialize for NewRfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::new_rfi`](crate::Client::new_rfi).
 #[derive(Debug)]
@@ -107,8 +108,8 @@ impl NewRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 // ==== diagnostics and renames ====

@@ -52,6 +52,7 @@ impl serde::Serialize for RfiStatusFilter {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::list_rfis`](crate::Client::list_rfis).
 #[derive(Debug)]
@@ -131,7 +132,7 @@ impl ListRfis {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }

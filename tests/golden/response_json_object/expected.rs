@@ -57,8 +57,8 @@ impl<'de> serde::Deserialize<'de> for Me {
 impl serde::Serialize for Me {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
         w.end()
     }
 }
@@ -67,6 +67,7 @@ impl serde::Serialize for Me {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_me`](crate::Client::get_me).
 #[derive(Debug)]
@@ -103,7 +104,7 @@ impl GetMe {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Me, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -77,8 +77,8 @@ impl<'de> serde::Deserialize<'de> for Rfi {
 impl serde::Serialize for Rfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("subject", &self.subject)?;
+        w.put("id", &self.id);
+        w.put("subject", &self.subject);
         w.end()
     }
 }
@@ -87,6 +87,7 @@ impl serde::Serialize for Rfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::list_project_rfis`](crate::Client::list_project_rfis).
 #[derive(Debug)]
@@ -141,13 +142,15 @@ impl ListProjectRfis {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Rfi>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Rfi>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Rfi>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -198,7 +201,7 @@ impl ListProjectRfiTypes {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<String>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<String>, crate::Error>> {
+        self.build().send_json()
     }
 }

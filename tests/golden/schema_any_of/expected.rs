@@ -63,8 +63,8 @@ impl<'de> serde::Deserialize<'de> for Folder {
 impl serde::Serialize for Folder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -97,7 +97,7 @@ impl<'de> serde::Deserialize<'de> for Source2WithUrl {
 impl serde::Serialize for Source2WithUrl {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("url", &self.url)?;
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -175,7 +175,7 @@ impl<'de> serde::Deserialize<'de> for Source {
 impl serde::Serialize for Source {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("source", &self.source)?;
+        w.put("source", &self.source);
         w.end()
     }
 }
@@ -184,6 +184,7 @@ impl serde::Serialize for Source {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_source`](crate::Client::get_source).
 #[derive(Debug)]
@@ -221,8 +222,8 @@ impl GetSource {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Source, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Source, crate::Error>> {
+        self.build().send_json()
     }
 }
 // ==== diagnostics and renames ====

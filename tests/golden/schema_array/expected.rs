@@ -52,7 +52,7 @@ impl NewTag {
 impl serde::Serialize for NewTag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("names", &self.names)?;
+        w.field("names", &self.names);
         w.end()
     }
 }
@@ -87,8 +87,8 @@ impl<'de> serde::Deserialize<'de> for Tag2 {
 impl serde::Serialize for Tag2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -121,7 +121,7 @@ impl<'de> serde::Deserialize<'de> for Tag {
 impl serde::Serialize for Tag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("tags", &self.tags)?;
+        w.put("tags", &self.tags);
         w.end()
     }
 }
@@ -130,6 +130,7 @@ impl serde::Serialize for Tag {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_project_tag`](crate::Client::create_project_tag).
 #[derive(Debug)]
@@ -171,8 +172,8 @@ impl CreateProjectTag {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Tag, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Tag, crate::Error>> {
+        self.build().send_json()
     }
 }
 // ==== diagnostics and renames ====

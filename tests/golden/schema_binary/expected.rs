@@ -59,9 +59,9 @@ impl<'de> serde::Deserialize<'de> for Blob {
 impl serde::Serialize for Blob {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("data", &self.data)?;
-        w.put("encoded", &self.encoded)?;
-        w.put("parts", &self.parts)?;
+        w.put("data", &self.data);
+        w.put("encoded", &self.encoded);
+        w.put("parts", &self.parts);
         w.end()
     }
 }
@@ -70,6 +70,7 @@ impl serde::Serialize for Blob {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_blob`](crate::Client::get_blob).
 #[derive(Debug)]
@@ -107,7 +108,7 @@ impl GetBlob {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Blob, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Blob, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -133,7 +133,7 @@ impl<'de> serde::Deserialize<'de> for Schedule {
 impl serde::Serialize for Schedule {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("kind", &self.kind)?;
+        w.put("kind", &self.kind);
         w.end()
     }
 }
@@ -142,6 +142,7 @@ impl serde::Serialize for Schedule {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_schedule`](crate::Client::get_schedule).
 #[derive(Debug)]
@@ -179,7 +180,7 @@ impl GetSchedule {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Schedule, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Schedule, crate::Error>> {
+        self.build().send_json()
     }
 }

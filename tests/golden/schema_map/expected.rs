@@ -56,7 +56,7 @@ impl<'de> serde::Deserialize<'de> for Limit {
 impl serde::Serialize for Limit {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("max", &self.max)?;
+        w.put("max", &self.max);
         w.end()
     }
 }
@@ -94,8 +94,8 @@ impl<'de> serde::Deserialize<'de> for Mixed {
 impl serde::Serialize for Mixed {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put_all(&self.additional_properties)?;
+        w.put("id", &self.id);
+        w.put_all(&self.additional_properties);
         w.end()
     }
 }
@@ -134,10 +134,10 @@ impl<'de> serde::Deserialize<'de> for Settings {
 impl serde::Serialize for Settings {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("labels", &self.labels)?;
-        w.put("limits", &self.limits)?;
-        w.put("anything", &self.anything)?;
-        w.put("mixed", &self.mixed)?;
+        w.put("labels", &self.labels);
+        w.put("limits", &self.limits);
+        w.put("anything", &self.anything);
+        w.put("mixed", &self.mixed);
         w.end()
     }
 }
@@ -146,6 +146,7 @@ impl serde::Serialize for Settings {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_settings`](crate::Client::get_settings).
 #[derive(Debug)]
@@ -182,7 +183,7 @@ impl GetSettings {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Settings, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Settings, crate::Error>> {
+        self.build().send_json()
     }
 }

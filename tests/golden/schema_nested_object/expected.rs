@@ -59,8 +59,8 @@ impl<'de> serde::Deserialize<'de> for Geo {
 impl serde::Serialize for Geo {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("lat", &self.lat)?;
-        w.put("lng", &self.lng)?;
+        w.put("lat", &self.lat);
+        w.put("lng", &self.lng);
         w.end()
     }
 }
@@ -95,8 +95,8 @@ impl<'de> serde::Deserialize<'de> for Address {
 impl serde::Serialize for Address {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("city", &self.city)?;
-        w.put("geo", &self.geo)?;
+        w.put("city", &self.city);
+        w.put("geo", &self.geo);
         w.end()
     }
 }
@@ -131,8 +131,8 @@ impl<'de> serde::Deserialize<'de> for Project {
 impl serde::Serialize for Project {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("address", &self.address)?;
+        w.put("id", &self.id);
+        w.put("address", &self.address);
         w.end()
     }
 }
@@ -141,6 +141,7 @@ impl serde::Serialize for Project {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_project`](crate::Client::get_project).
 #[derive(Debug)]
@@ -178,7 +179,7 @@ impl GetProject {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Project, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Project, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -70,9 +70,9 @@ impl RfiUpdate {
 impl serde::Serialize for RfiUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("assignee_id", &self.assignee_id)?;
-        w.optional("due_date", &self.due_date)?;
-        w.optional("subject", &self.subject)?;
+        w.field("assignee_id", &self.assignee_id);
+        w.optional("due_date", &self.due_date);
+        w.optional("subject", &self.subject);
         w.end()
     }
 }
@@ -105,7 +105,7 @@ impl<'de> serde::Deserialize<'de> for UserRef {
 impl serde::Serialize for UserRef {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
+        w.put("id", &self.id);
         w.end()
     }
 }
@@ -140,8 +140,8 @@ impl<'de> serde::Deserialize<'de> for Rfi {
 impl serde::Serialize for Rfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("due_date", &self.due_date)?;
+        w.put("assignee", &self.assignee);
+        w.put("due_date", &self.due_date);
         w.end()
     }
 }
@@ -150,6 +150,7 @@ impl serde::Serialize for Rfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::update_rfi`](crate::Client::update_rfi).
 #[derive(Debug)]
@@ -190,7 +191,7 @@ impl UpdateRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Rfi, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -61,9 +61,9 @@ impl<'de> serde::Deserialize<'de> for Project {
 impl serde::Serialize for Project {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("active", &self.active)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("active", &self.active);
         w.end()
     }
 }
@@ -72,6 +72,7 @@ impl serde::Serialize for Project {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_project`](crate::Client::get_project).
 #[derive(Debug)]
@@ -109,7 +110,7 @@ impl GetProject {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Project, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Project, crate::Error>> {
+        self.build().send_json()
     }
 }

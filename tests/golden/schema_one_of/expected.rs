@@ -58,7 +58,7 @@ impl<'de> serde::Deserialize<'de> for ValueDetailValueWithAmount {
 impl serde::Serialize for ValueDetailValueWithAmount {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
+        w.put("amount", &self.amount);
         w.end()
     }
 }
@@ -140,7 +140,7 @@ impl<'de> serde::Deserialize<'de> for ValueDetail {
 impl serde::Serialize for ValueDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("value", &self.value)?;
+        w.put("value", &self.value);
         w.end()
     }
 }
@@ -149,6 +149,7 @@ impl serde::Serialize for ValueDetail {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_value`](crate::Client::get_value).
 #[derive(Debug)]
@@ -186,7 +187,9 @@ impl GetValue {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ValueDetail, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ValueDetail, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -79,19 +79,19 @@ impl<'de> serde::Deserialize<'de> for Sample {
 impl serde::Serialize for Sample {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("int_plain", &self.int_plain)?;
-        w.put("int32", &self.int32)?;
-        w.put("int64", &self.int64)?;
-        w.put("num_plain", &self.num_plain)?;
-        w.put("float", &self.float)?;
-        w.put("double", &self.double)?;
-        w.put("flag", &self.flag)?;
-        w.put("text", &self.text)?;
-        w.put("date", &self.date)?;
-        w.put("date_time", &self.date_time)?;
-        w.put("uuid", &self.uuid)?;
-        w.put("email", &self.email)?;
-        w.put("untyped", &self.untyped)?;
+        w.put("int_plain", &self.int_plain);
+        w.put("int32", &self.int32);
+        w.put("int64", &self.int64);
+        w.put("num_plain", &self.num_plain);
+        w.put("float", &self.float);
+        w.put("double", &self.double);
+        w.put("flag", &self.flag);
+        w.put("text", &self.text);
+        w.put("date", &self.date);
+        w.put("date_time", &self.date_time);
+        w.put("uuid", &self.uuid);
+        w.put("email", &self.email);
+        w.put("untyped", &self.untyped);
         w.end()
     }
 }
@@ -100,6 +100,7 @@ impl serde::Serialize for Sample {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_sample`](crate::Client::get_sample).
 #[derive(Debug)]
@@ -137,7 +138,7 @@ impl GetSample {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Sample, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Sample, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -62,9 +62,9 @@ impl<'de> serde::Deserialize<'de> for Folder {
 impl serde::Serialize for Folder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("parent", &self.parent)?;
-        w.put("folders", &self.folders)?;
+        w.put("id", &self.id);
+        w.put("parent", &self.parent);
+        w.put("folders", &self.folders);
         w.end()
     }
 }
@@ -73,6 +73,7 @@ impl serde::Serialize for Folder {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_folder`](crate::Client::get_folder).
 #[derive(Debug)]
@@ -110,7 +111,7 @@ impl GetFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Folder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -83,8 +83,8 @@ impl<'de> serde::Deserialize<'de> for User {
 impl serde::Serialize for User {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("login", &self.login)?;
+        w.put("id", &self.id);
+        w.put("login", &self.login);
         w.end()
     }
 }
@@ -93,6 +93,7 @@ impl serde::Serialize for User {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_user`](crate::Client::get_user).
 #[derive(Debug)]
@@ -130,8 +131,8 @@ impl GetUser {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::User, crate::Error>> {
+        self.build().send_json()
     }
 }
 // ==== src/requests/project_management.rs ====
@@ -139,6 +140,7 @@ impl GetUser {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::get_rfi_assignee`](crate::Client::get_rfi_assignee).
 #[derive(Debug)]
@@ -177,7 +179,7 @@ impl GetRfiAssignee {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::User, crate::Error>> {
+        self.build().send_json()
     }
 }

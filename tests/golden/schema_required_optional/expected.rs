@@ -83,10 +83,10 @@ impl NewPerson {
 impl serde::Serialize for NewPerson {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("first_name", &self.first_name)?;
-        w.optional("last_name", &self.last_name)?;
-        w.field("email", &self.email)?;
-        w.optional("age", &self.age)?;
+        w.field("first_name", &self.first_name);
+        w.optional("last_name", &self.last_name);
+        w.field("email", &self.email);
+        w.optional("age", &self.age);
         w.end()
     }
 }
@@ -121,8 +121,8 @@ impl<'de> serde::Deserialize<'de> for Person {
 impl serde::Serialize for Person {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("first_name", &self.first_name)?;
+        w.put("id", &self.id);
+        w.put("first_name", &self.first_name);
         w.end()
     }
 }
@@ -150,7 +150,7 @@ impl PersonUpdate {
 impl serde::Serialize for PersonUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("last_name", &self.last_name)?;
+        w.optional("last_name", &self.last_name);
         w.end()
     }
 }
@@ -159,6 +159,7 @@ impl serde::Serialize for PersonUpdate {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_person`](crate::Client::create_person).
 #[derive(Debug)]
@@ -198,8 +199,8 @@ impl CreatePerson {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Person, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Person, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -249,7 +250,7 @@ impl UpdatePerson {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }

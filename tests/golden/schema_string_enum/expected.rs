@@ -80,7 +80,7 @@ impl RfiUpdate {
 impl serde::Serialize for RfiUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("status", &self.status)?;
+        w.optional("status", &self.status);
         w.end()
     }
 }
@@ -166,7 +166,7 @@ impl<'de> serde::Deserialize<'de> for Rfi {
 impl serde::Serialize for Rfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("status", &self.status)?;
+        w.put("status", &self.status);
         w.end()
     }
 }
@@ -175,6 +175,7 @@ impl serde::Serialize for Rfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::update_rfi`](crate::Client::update_rfi).
 #[derive(Debug)]
@@ -215,7 +216,7 @@ impl UpdateRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Rfi, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+        self.build().send_json()
     }
 }

@@ -116,11 +116,11 @@ impl<'de> serde::Deserialize<'de> for CustomField {
 impl serde::Serialize for CustomField {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra_fields)?;
-        w.put("id", &self.id)?;
-        w.put("values_by_id", &self.values_by_id)?;
-        w.put("settings", &self.settings)?;
-        w.put("extra", &self.extra)?;
-        w.put_all(&self.additional_properties)?;
+        w.put("id", &self.id);
+        w.put("values_by_id", &self.values_by_id);
+        w.put("settings", &self.settings);
+        w.put("extra", &self.extra);
+        w.put_all(&self.additional_properties);
         w.end()
     }
 }

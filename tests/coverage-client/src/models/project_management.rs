@@ -64,10 +64,10 @@ impl NewRfi {
 impl serde::Serialize for NewRfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field("subject", &self.subject)?;
-        w.optional("assignee_id", &self.assignee_id)?;
-        w.optional("priority", &self.priority)?;
-        w.optional("due_date", &self.due_date)?;
+        w.field("subject", &self.subject);
+        w.optional("assignee_id", &self.assignee_id);
+        w.optional("priority", &self.priority);
+        w.optional("due_date", &self.due_date);
         w.end()
     }
 }
@@ -122,18 +122,18 @@ impl<'de> serde::Deserialize<'de> for Rfi {
 impl serde::Serialize for Rfi {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("subject", &self.subject)?;
-        w.put("status", &self.status)?;
-        w.put("assignee", &self.assignee)?;
-        w.put("created_at", &self.created_at)?;
-        w.put("type", &self.type_)?;
-        w.put("rom", &self.rom)?;
-        w.put("cost", &self.cost)?;
-        w.put("location", &self.location)?;
-        w.put("origin_id", &self.origin_id)?;
-        w.put("questions", &self.questions)?;
-        w.put("responsible", &self.responsible)?;
+        w.put("id", &self.id);
+        w.put("subject", &self.subject);
+        w.put("status", &self.status);
+        w.put("assignee", &self.assignee);
+        w.put("created_at", &self.created_at);
+        w.put("type", &self.type_);
+        w.put("rom", &self.rom);
+        w.put("cost", &self.cost);
+        w.put("location", &self.location);
+        w.put("origin_id", &self.origin_id);
+        w.put("questions", &self.questions);
+        w.put("responsible", &self.responsible);
         w.end()
     }
 }
@@ -223,9 +223,9 @@ impl<'de> serde::Deserialize<'de> for Question {
 impl serde::Serialize for Question {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("body", &self.body)?;
-        w.put("cost", &self.cost)?;
+        w.put("id", &self.id);
+        w.put("body", &self.body);
+        w.put("cost", &self.cost);
         w.end()
     }
 }
@@ -262,9 +262,9 @@ impl<'de> serde::Deserialize<'de> for Person {
 impl serde::Serialize for Person {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("login", &self.login)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("login", &self.login);
         w.end()
     }
 }
@@ -301,9 +301,9 @@ impl<'de> serde::Deserialize<'de> for Vendor {
 impl serde::Serialize for Vendor {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("company", &self.company)?;
-        w.put("trade", &self.trade)?;
+        w.put("id", &self.id);
+        w.put("company", &self.company);
+        w.put("trade", &self.trade);
         w.end()
     }
 }
@@ -406,8 +406,8 @@ impl RfiUpdate {
 impl serde::Serialize for RfiUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional("subject", &self.subject)?;
-        w.optional("due_date", &self.due_date)?;
+        w.optional("subject", &self.subject);
+        w.optional("due_date", &self.due_date);
         w.end()
     }
 }
@@ -502,7 +502,7 @@ impl<'de> serde::Deserialize<'de> for ScheduleV2ValueWithAmount {
 impl serde::Serialize for ScheduleV2ValueWithAmount {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("amount", &self.amount)?;
+        w.put("amount", &self.amount);
         w.end()
     }
 }
@@ -584,7 +584,7 @@ impl<'de> serde::Deserialize<'de> for SourceWithUrl {
 impl serde::Serialize for SourceWithUrl {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("url", &self.url)?;
+        w.put("url", &self.url);
         w.end()
     }
 }
@@ -673,10 +673,10 @@ impl<'de> serde::Deserialize<'de> for ScheduleV2 {
 impl serde::Serialize for ScheduleV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("kind", &self.kind)?;
-        w.put("value", &self.value)?;
-        w.put("source", &self.source)?;
-        w.put("legacy_flag", &self.legacy_flag)?;
+        w.put("kind", &self.kind);
+        w.put("value", &self.value);
+        w.put("source", &self.source);
+        w.put("legacy_flag", &self.legacy_flag);
         w.end()
     }
 }

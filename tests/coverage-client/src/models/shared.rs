@@ -35,8 +35,8 @@ impl<'de> serde::Deserialize<'de> for Document {
 impl serde::Serialize for Document {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
         w.end()
     }
 }
@@ -79,10 +79,10 @@ impl<'de> serde::Deserialize<'de> for Folder {
 impl serde::Serialize for Folder {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put("id", &self.id)?;
-        w.put("name", &self.name)?;
-        w.put("parent", &self.parent)?;
-        w.put("folders", &self.folders)?;
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("parent", &self.parent);
+        w.put("folders", &self.folders);
         w.end()
     }
 }

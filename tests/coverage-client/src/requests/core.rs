@@ -2,6 +2,7 @@
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_project_document`](crate::Client::create_project_document).
 #[derive(Debug)]
@@ -47,8 +48,8 @@ impl CreateProjectDocument {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Document, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Document, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -88,8 +89,8 @@ impl GetFolder {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Folder, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -134,8 +135,10 @@ impl GetCompanyCustomFields {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::CustomField, crate::Error> {
-        self.build().send_json().await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CustomField, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -176,7 +179,7 @@ impl GetFileDownload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<crate::Bytes, crate::Error> {
-        self.build().send_bytes().await
+    pub fn send(self) -> impl Future<Output = Result<crate::Bytes, crate::Error>> {
+        self.build().send_bytes()
     }
 }

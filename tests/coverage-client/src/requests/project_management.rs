@@ -2,6 +2,7 @@
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_project_rfi`](crate::Client::create_project_rfi).
 #[derive(Debug)]
@@ -43,8 +44,8 @@ impl CreateProjectRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Rfi, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -136,13 +137,15 @@ impl ListProjectRfis {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<Vec<models::Rfi>, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+        self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub async fn send_page(self) -> Result<crate::Page<models::Rfi>, crate::Error> {
-        self.build().send_page().await
+    pub fn send_page(
+        self,
+    ) -> impl Future<Output = Result<crate::Page<models::Rfi>, crate::Error>> {
+        self.build().send_page()
     }
 
     /// Streams every item of every page, following `Link: rel="next"`. At most
@@ -205,8 +208,8 @@ impl UpdateProjectRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::Rfi, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+        self.build().send_json()
     }
 }
 
@@ -254,8 +257,8 @@ impl DeleteProjectRfi {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 
@@ -300,7 +303,7 @@ impl GetCompanyScheduleV2 {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<models::ScheduleV2, crate::Error> {
-        self.build().send_json().await
+    pub fn send(self) -> impl Future<Output = Result<models::ScheduleV2, crate::Error>> {
+        self.build().send_json()
     }
 }

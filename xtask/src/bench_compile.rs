@@ -1,0 +1,158 @@
+//! `bench --compile`: cold `cargo check` of the generated crate, `core` alone and with every
+//! feature, each run in a fresh target directory (dependencies included), reporting wall time
+//! and the peak RSS of the largest process (rustc on the generated crate). With `--grow N` the
+//! crate is first generated from the pinned spec with N% more operations (`churn::grow`), to
+//! see the headroom the issue-11 budget asks for. Figures go into BENCHMARKS.md.
+
+use crate::bench::BenchArgs;
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// One measured `cargo check`.
+struct Run {
+    wall: Duration,
+    peak_rss_mb: Option<f64>,
+}
+
+/// Runs the compile benchmark.
+pub fn bench_compile(args: &BenchArgs) -> Result<()> {
+    let work = tempfile::tempdir()?;
+    let krate = work.path().join("procore");
+    let ops = prepare_crate(&krate, args.grow)?;
+    let incremental = if args.incremental { "1" } else { "0" };
+    println!(
+        "Generated crate: {ops} operations{}; {}.",
+        match args.grow {
+            Some(p) => format!(" (the pin grown by {p}%)"),
+            None => String::new(),
+        },
+        if args.incremental {
+            "incremental, as a workspace member is built"
+        } else {
+            "not incremental, as a dependency is built"
+        }
+    );
+    println!("| features | runs | median wall (s) | min | max | median peak RSS (MB) |");
+    println!("|---|---|---|---|---|---|");
+    for (label, flags) in [("core", &[][..]), ("all", &["--all-features"][..])] {
+        let mut runs = Vec::new();
+        for _ in 0..args.runs {
+            let target = tempfile::tempdir()?;
+            runs.push(cold_check(&krate, target.path(), flags, incremental)?);
+        }
+        let mut walls: Vec<f64> = runs.iter().map(|r| r.wall.as_secs_f64()).collect();
+        walls.sort_by(f64::total_cmp);
+        let mut rss: Vec<f64> = runs.iter().filter_map(|r| r.peak_rss_mb).collect();
+        rss.sort_by(f64::total_cmp);
+        println!(
+            "| {label} | {} | {:.1} | {:.1} | {:.1} | {} |",
+            runs.len(),
+            walls[walls.len() / 2],
+            walls[0],
+            walls[walls.len() - 1],
+            rss.get(rss.len() / 2)
+                .map_or("n/a".to_string(), |m| format!("{m:.0}"))
+        );
+    }
+    Ok(())
+}
+
+/// Writes the crate to measure into `dir`: the committed one, or one generated from the grown
+/// pin. Returns its operation count.
+fn prepare_crate(dir: &Path, grow: Option<u32>) -> Result<usize> {
+    let root = crate::lock::root();
+    let client = root.join("generated-client");
+    let files = match grow {
+        None => committed_files(&client)?,
+        Some(percent) => {
+            let pin = crate::lock::pinned_spec()?;
+            let doc = procore_generator::load::load_path(&pin)?.doc;
+            let grown = dir.with_extension("json");
+            let text = serde_json::to_vec(&procore_generator::churn::grow(&doc, percent))?;
+            std::fs::write(&grown, text)?;
+            let args = crate::generate::GenArgs {
+                from: Some(grown),
+                fresh: true,
+                ..Default::default()
+            };
+            crate::generate::run_generator(&args, args.from.as_deref(), "procore", None, dir)?
+        }
+    };
+    let ops = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("src/requests/"))
+        .map(|(_, t)| t.matches("\npub struct ").count())
+        .sum();
+    crate::generate::write_crate(dir, &files)?;
+    crate::generate::copy_runtime(&client, dir)?;
+    // The workspace's lock, so that every run resolves the same dependency versions.
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    Ok(ops)
+}
+
+/// The committed crate's generated files (`xtask check` keeps them current).
+fn committed_files(client: &Path) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![client.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).with_context(|| d.display().to_string())? {
+            let p = e?.path();
+            let rel = p.strip_prefix(client)?.to_string_lossy().replace('\\', "/");
+            if p.is_dir() {
+                stack.push(p);
+            } else if procore_generator::emit::is_generated_path(&rel) {
+                files.insert(rel, std::fs::read_to_string(&p)?);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// One cold `cargo check` of the crate in `krate` with its own target directory.
+fn cold_check(krate: &Path, target: &Path, flags: &[&str], incremental: &str) -> Result<Run> {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.arg("check")
+        .arg("--quiet")
+        .arg("--manifest-path")
+        .arg(krate.join("Cargo.toml"))
+        .args(flags)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", incremental);
+    let start = Instant::now();
+    let (ok, peak_rss_mb) = run_measured(&mut cmd)?;
+    let wall = start.elapsed();
+    if !ok {
+        bail!(
+            "cargo check {} failed in {}",
+            flags.join(" "),
+            krate.display()
+        );
+    }
+    Ok(Run { wall, peak_rss_mb })
+}
+
+/// Runs `cmd` to the end; its success and the peak RSS of the largest process in its tree
+/// (`wait4` reports the maximum over the child and the descendants it waited for).
+#[cfg(unix)]
+fn run_measured(cmd: &mut Command) -> Result<(bool, Option<f64>)> {
+    let child = cmd.spawn().context("cannot start cargo")?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is valid, and `wait4` writes only into the two locals.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for (`child` is never waited on).
+    let got = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if got != pid {
+        bail!("waiting for cargo: {}", std::io::Error::last_os_error());
+    }
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    // Linux reports kilobytes.
+    Ok((ok, Some(usage.ru_maxrss as f64 / 1024.0)))
+}
+
+#[cfg(not(unix))]
+fn run_measured(cmd: &mut Command) -> Result<(bool, Option<f64>)> {
+    Ok((cmd.status().context("cannot start cargo")?.success(), None))
+}
