@@ -793,7 +793,7 @@ impl FileFormWithData {
         }
     }
 
-    /// Like `new`, but takes `data` as a file, sent in place of the text (left empty).
+    /// Like `new`, but takes `data` as a file (set as `data_part`, sent in its place).
     pub fn new_with_files(data: crate::FilePart) -> Self {
         FileFormWithData {
             parent_id: None,

@@ -37542,7 +37542,7 @@ impl NewForm {
         }
     }
 
-    /// Like `new`, but takes `fillable_pdf` as a file, sent in place of the text (left empty).
+    /// Like `new`, but takes `fillable_pdf` as a file (set as `fillable_pdf_part`, sent in its place).
     pub fn new_with_files(
         name: impl Into<String>,
         description: impl Into<String>,

@@ -6,7 +6,7 @@
 
 use super::ident;
 use super::types::Ctx;
-use crate::ir::file_twins::twin_type;
+use crate::ir::file_twins::{is_text, twin_type};
 use crate::ir::{Direction, Field, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -17,11 +17,11 @@ fn rust_type(ctx: &Ctx, f: &Field) -> TokenStream {
     ctx.rust_type(&ty, Direction::Form)
 }
 
-/// What the field and its twin are sent as: the `files[]` parts, the `data` part.
+/// What the field and its twin are sent as: `files[]` parts, the `data` part.
 fn parts(f: &Field) -> String {
     match f.ty {
-        TypeRef::Array(_) => format!("the `{}[]` parts", f.name),
-        _ => format!("the `{}` part", f.name),
+        TypeRef::Array(_) => format!("`{}[]` parts", f.name),
+        _ => format!("`{}` part", f.name),
     }
 }
 
@@ -33,11 +33,12 @@ fn as_files(f: &Field) -> &'static str {
     }
 }
 
-/// The deprecation note of a field that has a twin.
+/// The deprecation note of a text field that has a twin (a field Procore has since typed as a
+/// file keeps its twin from the ledger, but nothing to warn about).
 pub(super) fn note(f: &Field) -> Option<String> {
-    let twin = f.file_twin.as_ref()?;
+    let twin = f.file_twin.as_ref().filter(|_| is_text(&f.ty))?;
     Some(format!(
-        "sends {} as text, which uploads no file: set `{twin}` (`FilePart`) instead",
+        "sends the {} as text, which uploads no file: set `{twin}` (`FilePart`) instead",
         parts(f)
     ))
 }
@@ -49,19 +50,12 @@ pub(super) fn decl(ctx: &Ctx, f: &Field) -> TokenStream {
     };
     let (i, t) = (ident(twin), rust_type(ctx, f));
     let doc = format!(
-        " {} as {} (read when the request is sent); sent instead of `{}` when set.",
-        capitalised(&parts(f)),
+        " The {} as {} (read when the request is sent); sent instead of `{}` when set.",
+        parts(f),
         as_files(f),
         f.ident
     );
     quote!(#[doc = #doc] pub #i: Option<#t>,)
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|first| first.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// The twin's initial value in `new`: unset.
@@ -80,7 +74,7 @@ pub(super) fn setter(ctx: &Ctx, f: &Field) -> TokenStream {
     };
     let (i, t) = (ident(twin), rust_type(ctx, f));
     let doc = format!(
-        " Sets {} as {} (see [`FilePart`](crate::FilePart)), sent instead of `{}`.",
+        " Sets the {} as {} (see [`FilePart`](crate::FilePart)), sent instead of `{}`.",
         parts(f),
         as_files(f),
         f.ident
@@ -106,15 +100,25 @@ pub(super) fn push(f: &Field) -> TokenStream {
     }
 }
 
-/// A required field `new_with_files` takes as its twin: one with a twin whose own type has an
-/// empty value to leave behind (a file does not).
+/// A required field `new_with_files` takes through its twin.
 fn replaced(f: &Field) -> bool {
-    f.required && f.file_twin.is_some() && f.ty != TypeRef::Binary
+    f.required && f.file_twin.is_some()
 }
 
-/// `new_with_files`: `new` with each required field that has a twin taken as files, the text
-/// left empty (and not sent). `slots` are `new`'s argument (for a required field) and
-/// initialiser of each field, `extra` initialises `additional_properties`.
+/// What `new_with_files` leaves in a replaced field `i`: nothing for text (it is not sent while
+/// the twin is set); the same files for a field Procore has since typed as files, which the
+/// ledger kept a twin for.
+fn left_behind(f: &Field, i: &proc_macro2::Ident) -> TokenStream {
+    match (is_text(&f.ty), f.nullable) {
+        (true, _) => quote!(Default::default()),
+        (false, true) => quote!(Some(#i.clone())),
+        (false, false) => quote!(#i.clone()),
+    }
+}
+
+/// `new_with_files`: `new` with each required field that has a twin taken as files, through the
+/// twin. `slots` are `new`'s argument (for a required field) and initialiser of each field,
+/// `extra` initialises `additional_properties`.
 pub(super) fn new_with_files(
     ctx: &Ctx,
     fields: &[Field],
@@ -136,15 +140,17 @@ pub(super) fn new_with_files(
             continue;
         }
         let (i, t) = (ident(&f.ident), rust_type(ctx, f));
-        let twin = ident(f.file_twin.as_deref().unwrap_or_default());
+        let twin_name = f.file_twin.as_deref().unwrap_or_default();
+        let (twin, left) = (ident(twin_name), left_behind(f, &i));
         args.push(quote!(#i: #t));
-        inits.push(quote!(#i: Default::default(), #twin: Some(#i),));
-        taken.push(format!("`{}` as {}", f.ident, as_files(f)));
+        inits.push(quote!(#i: #left, #twin: Some(#i),));
+        taken.push(format!(
+            "`{}` as {} (set as `{twin_name}`, sent in its place)",
+            f.ident,
+            as_files(f)
+        ));
     }
-    let doc = format!(
-        " Like `new`, but takes {}, sent in place of the text (left empty).",
-        taken.join(", ")
-    );
+    let doc = format!(" Like `new`, but takes {}.", taken.join(", "));
     let lints = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #[doc = #doc]

@@ -547,7 +547,7 @@ fn setter(ctx: &Ctx, dir: Direction, f: &Field) -> TokenStream {
 /// Deprecated in the spec, or superseded by a file twin: generated code that reads or builds it
 /// allows the lint.
 fn is_deprecated(f: &Field) -> bool {
-    f.deprecated || f.file_twin.is_some()
+    f.deprecated || file_twins::note(f).is_some()
 }
 
 /// The `#[deprecated]` of a field and its setter: the twin's note (the field works, but does not

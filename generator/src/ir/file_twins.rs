@@ -54,7 +54,7 @@ pub(super) fn wanted(
 }
 
 /// A string or an array of strings: what Procore wrote where it meant files.
-fn is_text(ty: &TypeRef) -> bool {
+pub fn is_text(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::String => true,
         TypeRef::Array(inner) => **inner == TypeRef::String,

@@ -521,30 +521,40 @@ impl<'a> SchemaConverter<'a> {
                 file_twin: None,
             });
         }
-        let mut idents: Vec<String> = fields.iter().map(|f| f.ident.clone()).collect();
-        // The name the emitter adds to structs with `additionalProperties` stays free (the
-        // `extra` field of response structs steps aside instead, see `emit::lenient`), and so
-        // do the file twins the ledger named.
-        let mut reserved = vec!["additional_properties".to_string()];
-        reserved.extend(file_twins::kept_names(&twins));
-        idents.extend(reserved.iter().cloned());
-        dedupe_reserved(&mut idents, reserved.len());
-        for (f, i) in fields.iter_mut().zip(idents) {
-            f.ident = i;
-        }
-        file_twins::name_twins(&mut fields, twins, &reserved);
-        for f in &fields {
-            if let Some(twin) = &f.file_twin {
-                let ptr = format!("{}/properties/{}", pos.ptr, escape_token(&f.name));
-                self.twins_made.push((ptr, twin.clone()));
-            }
-        }
+        self.name_fields(&mut fields, twins, pos);
         let additional = match additional {
             None | Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Any),
             Some(AdditionalProperties::Schema(s)) => Some(self.convert(s, &pos.values())?),
         };
         Ok(TypeKind::Struct { fields, additional })
+    }
+
+    /// Gives a struct's fields unique idents, then their file twins (one wish per field) names:
+    /// the name the emitter adds to structs with `additionalProperties` and the twins the ledger
+    /// named stay free (the `extra` field of response structs steps aside instead, see
+    /// `emit::lenient`).
+    fn name_fields(
+        &mut self,
+        fields: &mut [Field],
+        twins: Vec<Option<file_twins::Twin>>,
+        pos: &Pos,
+    ) {
+        let mut reserved = vec!["additional_properties".to_string()];
+        reserved.extend(file_twins::kept_names(&twins));
+        let mut idents: Vec<String> = fields.iter().map(|f| f.ident.clone()).collect();
+        idents.extend(reserved.iter().cloned());
+        dedupe_reserved(&mut idents, reserved.len());
+        for (f, i) in fields.iter_mut().zip(idents) {
+            f.ident = i;
+        }
+        file_twins::name_twins(fields, twins, &reserved);
+        for f in fields.iter() {
+            if let Some(twin) = &f.file_twin {
+                let ptr = format!("{}/properties/{}", pos.ptr, escape_token(&f.name));
+                self.twins_made.push((ptr, twin.clone()));
+            }
+        }
     }
 
     /// Merges the members of an `allOf` into one schema: properties and `required` are united

@@ -102,7 +102,7 @@ impl NewFile {
         }
     }
 
-    /// Like `new`, but takes `data` as a file, sent in place of the text (left empty).
+    /// Like `new`, but takes `data` as a file (set as `data_part`, sent in its place).
     pub fn new_with_files(data: crate::FilePart) -> Self {
         NewFile {
             name: None,
