@@ -113,9 +113,8 @@ pub(super) fn kept_names(twins: &[Option<Twin>]) -> Vec<String> {
 mod tests {
     use super::*;
 
-    const FILES: &str = "One or more files in PDF format.\n*To upload drawings you must upload \
-                         the entire payload as `multipart/form-data` content-type and specify \
-                         each parameter as form-data together with `files[]` as files.";
+    const FILES: &str = "PDF drawings.\n*Send the whole body as `multipart/form-data`, with \
+                         `files[]` as files.";
 
     fn strings() -> TypeRef {
         TypeRef::Array(Box::new(TypeRef::String))
