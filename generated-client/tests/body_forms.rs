@@ -1,10 +1,13 @@
 //! Operations whose body Procore takes as JSON or as `multipart/form-data`, against a loopback
 //! server: what goes over the wire in each form (method, path, query, headers, body, Rails-style
-//! nested names, files streamed from disk) and what the caller gets back.
+//! nested names, files streamed from disk) and what the caller gets back. Also multipart-only
+//! forms whose file fields the spec types as strings, sent through their file twins
+//! (`files_parts`, `data_part`).
 //!
 //! `cargo test -p procore --features project-management --test body_forms`
 #![cfg(all(feature = "core", feature = "project-management"))]
 
+use procore::models::{FileForm, FileFormWithData, NewCompanyFile, NewDrawingUpload};
 use procore::models::{NewFile, NewFileForm, NewRfi, NewRfiJson, NewRfiJsonQuestion, RfiQuestion};
 use procore::models::{NewUploadV1_1, NewUploadV1_1Form};
 use procore::{Client, Environment, Error, FilePart, RetryPolicy};
@@ -300,4 +303,147 @@ async fn procore_errors_come_back_the_same_in_either_form() {
     ] {
         assert_eq!(err.status().map(|s| s.as_u16()), Some(422), "{err:?}");
     }
+}
+
+const DRAWING_UPLOADS: &str = "/rest/v1.0/projects/7/drawing_uploads";
+
+/// Two small PDFs in a temporary directory.
+fn two_pdfs() -> (tempfile::TempDir, [std::path::PathBuf; 2]) {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("A-101.pdf");
+    let b = dir.path().join("A-102.pdf");
+    std::fs::write(&a, b"%PDF-1.7 first sheet").unwrap();
+    std::fs::write(&b, b"%PDF-1.7 second sheet").unwrap();
+    (dir, [a, b])
+}
+
+#[tokio::test]
+async fn a_drawing_upload_sends_its_pdfs_as_files_parts_read_from_disk() {
+    let server = MockServer::start().await;
+    created(&server, DRAWING_UPLOADS, json!({"id": 31})).await;
+    let (_dir, [a, b]) = two_pdfs();
+    let upload = NewDrawingUpload::new(12)
+        .files_parts(vec![
+            FilePart::path(&a).mime("application/pdf"),
+            FilePart::path(&b).mime("application/pdf"),
+        ])
+        .drawing_date("2026-02-01");
+    let answer = client(&server)
+        .create_project_drawing_upload(7, upload)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.id, Some(31));
+
+    let req = only_request(&server).await;
+    assert_eq!(
+        (req.method.as_str(), req.url.path()),
+        ("POST", DRAWING_UPLOADS)
+    );
+    let parts = parts(&req);
+    assert_eq!(
+        names(&parts),
+        ["files[]", "files[]", "drawing_set_id", "drawing_date"]
+    );
+    let files: Vec<(Option<&str>, &str)> = parts[..2]
+        .iter()
+        .map(|p| (p.1.as_deref(), p.2.as_str()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (Some("A-101.pdf"), "%PDF-1.7 first sheet"),
+            (Some("A-102.pdf"), "%PDF-1.7 second sheet")
+        ]
+    );
+    assert_eq!((parts[2].1.as_deref(), parts[2].2.as_str()), (None, "12"));
+    let body = String::from_utf8_lossy(&req.body);
+    assert_eq!(body.matches("Content-Type: application/pdf").count(), 2);
+}
+
+#[tokio::test]
+async fn a_company_file_sends_its_data_as_a_file_part() {
+    let server = MockServer::start().await;
+    let files = "/rest/v1.0/companies/42/files";
+    created(&server, files, json!({"id": 77, "name": "plan.pdf"})).await;
+    let (_dir, [plan, _]) = two_pdfs();
+    let data = FileFormWithData::new_with_files(FilePart::path(&plan))
+        .name("plan.pdf")
+        .parent_id(5);
+    let body = NewCompanyFile::new(FileForm::Data(Box::new(data)));
+    let answer = client(&server)
+        .create_company_file(42, body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.id, Some(77));
+
+    let req = only_request(&server).await;
+    let parts = parts(&req);
+    assert_eq!(
+        names(&parts),
+        ["file[parent_id]", "file[name]", "file[data]"]
+    );
+    // The placeholder text `new_with_files` leaves in `data` is not sent: one part, the file.
+    assert_eq!(parts[2].1.as_deref(), Some("A-101.pdf"));
+    assert_eq!(parts[2].2, "%PDF-1.7 first sheet");
+}
+
+/// Code written against the string fields still builds and sends what it always sent (text
+/// parts, deprecated with a note naming the file twin); a twin, when set, is sent instead.
+#[tokio::test]
+#[allow(deprecated)]
+async fn the_string_setters_still_compile_and_a_twin_replaces_their_text() {
+    let server = MockServer::start().await;
+    created(&server, DRAWING_UPLOADS, json!({"id": 32})).await;
+    created(&server, "/rest/v1.0/companies/42/files", json!({"id": 78})).await;
+    let c = client(&server);
+    let as_text = NewDrawingUpload::new(12).files(vec!["A-101.pdf".into()]);
+    assert_eq!(
+        as_text.files.as_deref(),
+        Some(&["A-101.pdf".to_string()][..])
+    );
+    c.create_project_drawing_upload(7, as_text)
+        .send()
+        .await
+        .unwrap();
+    let (_dir, [a, _]) = two_pdfs();
+    let both = NewDrawingUpload::new(12)
+        .files(vec!["ignored".into()])
+        .files_parts(vec![FilePart::path(&a)]);
+    c.create_project_drawing_upload(7, both)
+        .send()
+        .await
+        .unwrap();
+    let text_data = FileFormWithData::new("plain text");
+    c.create_company_file(42, NewCompanyFile::new(FileForm::Data(Box::new(text_data))))
+        .send()
+        .await
+        .unwrap();
+
+    let reqs = server.received_requests().await.unwrap();
+    let sent: Vec<_> = reqs.iter().map(parts).collect();
+    assert_eq!(
+        sent[0],
+        [
+            ("files[]".to_string(), None, "A-101.pdf".to_string()),
+            drawing_set()
+        ]
+    );
+    assert_eq!(
+        sent[1],
+        [
+            (
+                "files[]".into(),
+                Some("A-101.pdf".into()),
+                "%PDF-1.7 first sheet".into()
+            ),
+            drawing_set()
+        ]
+    );
+    assert_eq!(sent[2], [("file[data]".into(), None, "plain text".into())]);
+}
+
+fn drawing_set() -> (String, Option<String>, String) {
+    ("drawing_set_id".into(), None, "12".into())
 }

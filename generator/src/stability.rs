@@ -6,7 +6,7 @@
 //! method's arguments or a field's type changed; a request type's required fields changed; an
 //! operation moved to another feature. Additive: anything new.
 
-use crate::ir::{Api, Direction, TypeKind, TypeRef};
+use crate::ir::{file_twins, Api, Direction, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One change to the public API.
@@ -118,6 +118,11 @@ fn surface(api: &Api) -> Surface {
                         format!("field {}", f.ident),
                         format!("{mark}{}", render(api, &f.ty)),
                     );
+                    // A file twin is a field (and setter) of its own to the user.
+                    let twin = f.file_twin.as_ref().zip(file_twins::twin_type(&f.ty));
+                    if let Some((twin, ty)) = twin {
+                        members.insert(format!("field {twin}"), render(api, &ty));
+                    }
                 }
             }
             TypeKind::Enum { values } => {

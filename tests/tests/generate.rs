@@ -105,6 +105,51 @@ fn adding_an_unrelated_operation_renames_nothing() {
     );
 }
 
+/// A file twin is public API once generated: the ledger keeps it, under its name, when Procore
+/// rewords the description the rule read, and a property Procore adds under the twin's name
+/// steps aside for it.
+#[test]
+fn file_twins_the_ledger_names_survive_a_reworded_description() {
+    let path = procore_tests::root().join("tests/golden/body_multipart_file_twins/spec.yaml");
+    let base = generate(&path, Settings::default());
+    let ledger = procore_generator::ir::Ledger::of(&base.api, None);
+    let mut doc = serde_yaml_from(&path);
+    let form = doc
+        .pointer_mut("/paths/~1rest~1v1.0~1projects~1{project_id}~1drawing_uploads/post/requestBody/content/multipart~1form-data/schema/properties")
+        .unwrap();
+    form["files"]["description"] = "PDF drawings.".into();
+    form["files_parts"] = serde_json::json!({"type": "integer"});
+    let spec = load::load_bytes("reworded.json", &serde_json::to_vec(&doc).unwrap()).unwrap();
+    let after = Generator::new(Settings::default().ledger(Some(ledger)))
+        .generate(spec)
+        .unwrap();
+
+    let fields = |o: &procore_generator::Output| -> Vec<(String, Option<String>)> {
+        let api = &o.api;
+        let id = api
+            .used_types
+            .iter()
+            .find(|id| api.types.get(**id).name == "NewDrawingUpload");
+        let procore_generator::ir::TypeKind::Struct { fields, .. } =
+            &api.types.get(*id.unwrap()).kind
+        else {
+            panic!("a struct")
+        };
+        fields
+            .iter()
+            .map(|f| (f.ident.clone(), f.file_twin.clone()))
+            .collect()
+    };
+    let twin = |o| fields(o)[0].clone();
+    assert_eq!(twin(&base), ("files".into(), Some("files_parts".into())));
+    assert_eq!(twin(&after), ("files".into(), Some("files_parts".into())));
+    assert_eq!(fields(&after).last().unwrap().0, "files_parts_");
+    let features = std::collections::BTreeSet::new();
+    let changes =
+        procore_generator::stability::compare(&base.api, &after.api, &features, &features);
+    assert!(changes.iter().all(|c| !c.breaking), "{changes:?}");
+}
+
 fn serde_yaml_from(path: &std::path::Path) -> serde_json::Value {
     load::load_path(path).unwrap().doc
 }

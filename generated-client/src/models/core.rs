@@ -751,6 +751,7 @@ impl crate::multipart::ToMultipart for NewCompanyFileVersion {
 /// Data
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(deprecated)]
 pub struct FileFormWithData {
     /// The ID of the parent folder to create the file in. If not set the file will be created under the root folder.
     pub parent_id: Option<i64>,
@@ -763,13 +764,19 @@ pub struct FileFormWithData {
     /// A description of the file
     pub description: Option<String>,
     /// File to use as file data. Note that it's only possible to post a file using a multipart/form-data body (see RFC 2388). Most HTTP libraries will do the right...
+    #[deprecated(
+        note = "sends the `data` part as text, which uploads no file: set `data_part` (`FilePart`) instead"
+    )]
     pub data: String,
+    /// The `data` part as a file (read when the request is sent); sent instead of `data` when set.
+    pub data_part: Option<crate::FilePart>,
     /// Toggles automatic renaming if the file name is already taken in a folder (unique_name = true). Returns a name taken error if a file name is taken in a...
     pub unique_name: Option<bool>,
     /// Keys the spec does not name (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
+#[allow(deprecated)]
 impl FileFormWithData {
     /// A value with the required `data`; set the others with the setters.
     pub fn new(data: impl Into<String>) -> Self {
@@ -780,6 +787,22 @@ impl FileFormWithData {
             explicit_permissions: None,
             description: None,
             data: data.into(),
+            data_part: None,
+            unique_name: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Like `new`, but takes `data` as a file (set as `data_part`, sent in its place).
+    pub fn new_with_files(data: crate::FilePart) -> Self {
+        FileFormWithData {
+            parent_id: None,
+            name: None,
+            is_tracked: None,
+            explicit_permissions: None,
+            description: None,
+            data: Default::default(),
+            data_part: Some(data),
             unique_name: None,
             additional_properties: std::collections::BTreeMap::new(),
         }
@@ -815,6 +838,12 @@ impl FileFormWithData {
         self
     }
 
+    /// Sets the `data` part as a file (see [`FilePart`](crate::FilePart)), sent instead of `data`.
+    pub fn data_part(mut self, value: crate::FilePart) -> Self {
+        self.data_part = Some(value);
+        self
+    }
+
     /// Sets `unique_name`.
     pub fn unique_name(mut self, value: bool) -> Self {
         self.unique_name = Some(value);
@@ -823,13 +852,17 @@ impl FileFormWithData {
 }
 
 impl crate::multipart::ToMultipart for FileFormWithData {
+    #[allow(deprecated)]
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "parent_id", self.parent_id);
         form.field(name, "name", self.name);
         form.field(name, "is_tracked", self.is_tracked);
         form.field(name, "explicit_permissions", self.explicit_permissions);
         form.field(name, "description", self.description);
-        form.field(name, "data", self.data);
+        match self.data_part {
+            Some(parts) => form.field(name, "data", parts),
+            None => form.field(name, "data", self.data),
+        }
         form.field(name, "unique_name", self.unique_name);
         for (k, v) in self.additional_properties {
             form.field(name, &k, v);

@@ -36390,9 +36390,15 @@ impl serde::Serialize for DrawingUpload {
 
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(deprecated)]
 pub struct NewDrawingUpload {
     /// One or more files in PDF format to include in the upload.
+    #[deprecated(
+        note = "sends the `files[]` parts as text, which uploads no file: set `files_parts` (`FilePart`) instead"
+    )]
     pub files: Option<Vec<String>>,
+    /// The `files[]` parts as files (read when the request is sent); sent instead of `files` when set.
+    pub files_parts: Option<Vec<crate::FilePart>>,
     /// Array of uploaded files UUIDs.
     pub upload_uuids: Option<Vec<String>>,
     /// Drawing Set ID
@@ -36409,11 +36415,13 @@ pub struct NewDrawingUpload {
     pub get_info_from_filename: Option<bool>,
 }
 
+#[allow(deprecated)]
 impl NewDrawingUpload {
     /// A value with the required `drawing_set_id`; set the others with the setters.
     pub fn new(drawing_set_id: i64) -> Self {
         NewDrawingUpload {
             files: None,
+            files_parts: None,
             upload_uuids: None,
             drawing_set_id,
             drawing_area_id: None,
@@ -36425,8 +36433,17 @@ impl NewDrawingUpload {
     }
 
     /// Sets `files`.
+    #[deprecated(
+        note = "sends the `files[]` parts as text, which uploads no file: set `files_parts` (`FilePart`) instead"
+    )]
     pub fn files(mut self, value: Vec<String>) -> Self {
         self.files = Some(value);
+        self
+    }
+
+    /// Sets the `files[]` parts as files (see [`FilePart`](crate::FilePart)), sent instead of `files`.
+    pub fn files_parts(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.files_parts = Some(value);
         self
     }
 
@@ -36468,8 +36485,12 @@ impl NewDrawingUpload {
 }
 
 impl crate::multipart::ToMultipart for NewDrawingUpload {
+    #[allow(deprecated)]
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(name, "files", self.files);
+        match self.files_parts {
+            Some(parts) => form.field(name, "files", parts),
+            None => form.field(name, "files", self.files),
+        }
         form.field(name, "upload_uuids", self.upload_uuids);
         form.field(name, "drawing_set_id", self.drawing_set_id);
         form.field(name, "drawing_area_id", self.drawing_area_id);
@@ -37471,6 +37492,7 @@ impl serde::Serialize for Form {
 /// Form
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(deprecated)]
 pub struct NewForm {
     /// The Name of the Form
     pub name: String,
@@ -37481,11 +37503,17 @@ pub struct NewForm {
     /// The Private status of the Form
     pub private: Option<bool>,
     /// Form's Fillable PDF.
+    #[deprecated(
+        note = "sends the `fillable_pdf` part as text, which uploads no file: set `fillable_pdf_part` (`FilePart`) instead"
+    )]
     pub fillable_pdf: String,
+    /// The `fillable_pdf` part as a file (read when the request is sent); sent instead of `fillable_pdf` when set.
+    pub fillable_pdf_part: Option<crate::FilePart>,
     /// Form's Attachments.
     pub attachments: Option<Vec<crate::FilePart>>,
 }
 
+#[allow(deprecated)]
 impl NewForm {
     /// A value with the required `name`, `description`, `form_template_id`, `fillable_pdf`; set the others with the setters.
     pub fn new(
@@ -37500,6 +37528,25 @@ impl NewForm {
             form_template_id,
             private: None,
             fillable_pdf: fillable_pdf.into(),
+            fillable_pdf_part: None,
+            attachments: None,
+        }
+    }
+
+    /// Like `new`, but takes `fillable_pdf` as a file (set as `fillable_pdf_part`, sent in its place).
+    pub fn new_with_files(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        form_template_id: i64,
+        fillable_pdf: crate::FilePart,
+    ) -> Self {
+        NewForm {
+            name: name.into(),
+            description: description.into(),
+            form_template_id,
+            private: None,
+            fillable_pdf: Default::default(),
+            fillable_pdf_part: Some(fillable_pdf),
             attachments: None,
         }
     }
@@ -37507,6 +37554,12 @@ impl NewForm {
     /// Sets `private`.
     pub fn private(mut self, value: bool) -> Self {
         self.private = Some(value);
+        self
+    }
+
+    /// Sets the `fillable_pdf` part as a file (see [`FilePart`](crate::FilePart)), sent instead of `fillable_pdf`.
+    pub fn fillable_pdf_part(mut self, value: crate::FilePart) -> Self {
+        self.fillable_pdf_part = Some(value);
         self
     }
 
@@ -37518,12 +37571,16 @@ impl NewForm {
 }
 
 impl crate::multipart::ToMultipart for NewForm {
+    #[allow(deprecated)]
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "name", self.name);
         form.field(name, "description", self.description);
         form.field(name, "form_template_id", self.form_template_id);
         form.field(name, "private", self.private);
-        form.field(name, "fillable_pdf", self.fillable_pdf);
+        match self.fillable_pdf_part {
+            Some(parts) => form.field(name, "fillable_pdf", parts),
+            None => form.field(name, "fillable_pdf", self.fillable_pdf),
+        }
         form.field(name, "attachments", self.attachments);
     }
 }
@@ -37613,6 +37670,7 @@ impl serde::Serialize for NewFormJson {
 /// Form
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(deprecated)]
 pub struct FormUpdate {
     /// The Name of the Form
     pub name: Option<String>,
@@ -37621,11 +37679,17 @@ pub struct FormUpdate {
     /// The Private status of the Form
     pub private: Option<bool>,
     /// Form's Fillable PDF.
+    #[deprecated(
+        note = "sends the `fillable_pdf` part as text, which uploads no file: set `fillable_pdf_part` (`FilePart`) instead"
+    )]
     pub fillable_pdf: Option<String>,
+    /// The `fillable_pdf` part as a file (read when the request is sent); sent instead of `fillable_pdf` when set.
+    pub fillable_pdf_part: Option<crate::FilePart>,
     /// Form's Attachments.
     pub attachments: Option<Vec<crate::FilePart>>,
 }
 
+#[allow(deprecated)]
 impl FormUpdate {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
@@ -37635,6 +37699,7 @@ impl FormUpdate {
             description: None,
             private: None,
             fillable_pdf: None,
+            fillable_pdf_part: None,
             attachments: None,
         }
     }
@@ -37658,8 +37723,17 @@ impl FormUpdate {
     }
 
     /// Sets `fillable_pdf`.
+    #[deprecated(
+        note = "sends the `fillable_pdf` part as text, which uploads no file: set `fillable_pdf_part` (`FilePart`) instead"
+    )]
     pub fn fillable_pdf(mut self, value: impl Into<String>) -> Self {
         self.fillable_pdf = Some(value.into());
+        self
+    }
+
+    /// Sets the `fillable_pdf` part as a file (see [`FilePart`](crate::FilePart)), sent instead of `fillable_pdf`.
+    pub fn fillable_pdf_part(mut self, value: crate::FilePart) -> Self {
+        self.fillable_pdf_part = Some(value);
         self
     }
 
@@ -37671,11 +37745,15 @@ impl FormUpdate {
 }
 
 impl crate::multipart::ToMultipart for FormUpdate {
+    #[allow(deprecated)]
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "name", self.name);
         form.field(name, "description", self.description);
         form.field(name, "private", self.private);
-        form.field(name, "fillable_pdf", self.fillable_pdf);
+        match self.fillable_pdf_part {
+            Some(parts) => form.field(name, "fillable_pdf", parts),
+            None => form.field(name, "fillable_pdf", self.fillable_pdf),
+        }
         form.field(name, "attachments", self.attachments);
     }
 }
@@ -62065,6 +62143,7 @@ impl crate::multipart::ToMultipart for PunchItemInputWorkflowStatus {
 /// Punch Item
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(deprecated)]
 pub struct PunchItemInput {
     /// Description
     pub description: Option<String>,
@@ -62113,7 +62192,12 @@ pub struct PunchItemInput {
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
     pub mt_location: Option<Vec<String>>,
     /// Punch Item Images. *DEPRECATED. Please use attachments instead
+    #[deprecated(
+        note = "sends the `images[]` parts as text, which uploads no file: set `images_parts` (`FilePart`) instead"
+    )]
     pub images: Option<Vec<String>>,
+    /// The `images[]` parts as files (read when the request is sent); sent instead of `images` when set.
+    pub images_parts: Option<Vec<crate::FilePart>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
     pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
@@ -62130,6 +62214,7 @@ pub struct PunchItemInput {
     pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
+#[allow(deprecated)]
 impl PunchItemInput {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
@@ -62158,6 +62243,7 @@ impl PunchItemInput {
             location_id: None,
             mt_location: None,
             images: None,
+            images_parts: None,
             workflow_status: None,
             drawing_revision_ids: None,
             file_version_ids: None,
@@ -62301,8 +62387,17 @@ impl PunchItemInput {
     }
 
     /// Sets `images`.
+    #[deprecated(
+        note = "sends the `images[]` parts as text, which uploads no file: set `images_parts` (`FilePart`) instead"
+    )]
     pub fn images(mut self, value: Vec<String>) -> Self {
         self.images = Some(value);
+        self
+    }
+
+    /// Sets the `images[]` parts as files (see [`FilePart`](crate::FilePart)), sent instead of `images`.
+    pub fn images_parts(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.images_parts = Some(value);
         self
     }
 
@@ -62344,6 +62439,7 @@ impl PunchItemInput {
 }
 
 impl crate::multipart::ToMultipart for PunchItemInput {
+    #[allow(deprecated)]
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "description", self.description);
         form.field(name, "due", self.due);
@@ -62368,7 +62464,10 @@ impl crate::multipart::ToMultipart for PunchItemInput {
         form.field(name, "final_approver_id", self.final_approver_id);
         form.field(name, "location_id", self.location_id);
         form.field(name, "mt_location", self.mt_location);
-        form.field(name, "images", self.images);
+        match self.images_parts {
+            Some(parts) => form.field(name, "images", parts),
+            None => form.field(name, "images", self.images),
+        }
         form.field(name, "workflow_status", self.workflow_status);
         form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
         form.field(name, "file_version_ids", self.file_version_ids);
@@ -63280,6 +63379,7 @@ impl serde::Serialize for PunchItemSendAllUnsent {
 /// Punch Item
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(deprecated)]
 pub struct PunchItemUpdatePunchItem {
     /// Description
     pub description: Option<String>,
@@ -63326,7 +63426,12 @@ pub struct PunchItemUpdatePunchItem {
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
     pub mt_location: Option<Vec<String>>,
     /// Punch Item Images. *DEPRECATED. Please use attachments instead
+    #[deprecated(
+        note = "sends the `images[]` parts as text, which uploads no file: set `images_parts` (`FilePart`) instead"
+    )]
     pub images: Option<Vec<String>>,
+    /// The `images[]` parts as files (read when the request is sent); sent instead of `images` when set.
+    pub images_parts: Option<Vec<crate::FilePart>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
     pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
@@ -63343,6 +63448,7 @@ pub struct PunchItemUpdatePunchItem {
     pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
+#[allow(deprecated)]
 impl PunchItemUpdatePunchItem {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
@@ -63370,6 +63476,7 @@ impl PunchItemUpdatePunchItem {
             location_id: None,
             mt_location: None,
             images: None,
+            images_parts: None,
             workflow_status: None,
             drawing_revision_ids: None,
             file_version_ids: None,
@@ -63507,8 +63614,17 @@ impl PunchItemUpdatePunchItem {
     }
 
     /// Sets `images`.
+    #[deprecated(
+        note = "sends the `images[]` parts as text, which uploads no file: set `images_parts` (`FilePart`) instead"
+    )]
     pub fn images(mut self, value: Vec<String>) -> Self {
         self.images = Some(value);
+        self
+    }
+
+    /// Sets the `images[]` parts as files (see [`FilePart`](crate::FilePart)), sent instead of `images`.
+    pub fn images_parts(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.images_parts = Some(value);
         self
     }
 
@@ -63550,6 +63666,7 @@ impl PunchItemUpdatePunchItem {
 }
 
 impl crate::multipart::ToMultipart for PunchItemUpdatePunchItem {
+    #[allow(deprecated)]
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "description", self.description);
         form.field(name, "due", self.due);
@@ -63573,7 +63690,10 @@ impl crate::multipart::ToMultipart for PunchItemUpdatePunchItem {
         form.field(name, "final_approver_id", self.final_approver_id);
         form.field(name, "location_id", self.location_id);
         form.field(name, "mt_location", self.mt_location);
-        form.field(name, "images", self.images);
+        match self.images_parts {
+            Some(parts) => form.field(name, "images", parts),
+            None => form.field(name, "images", self.images),
+        }
         form.field(name, "workflow_status", self.workflow_status);
         form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
         form.field(name, "file_version_ids", self.file_version_ids);
@@ -73428,6 +73548,7 @@ impl crate::multipart::ToMultipart for NewPunchItemV1_1PunchItemStatus {
 /// Punch Item
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(deprecated)]
 pub struct NewPunchItemV1_1PunchItem {
     /// Description
     pub description: Option<String>,
@@ -73476,7 +73597,12 @@ pub struct NewPunchItemV1_1PunchItem {
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
     pub mt_location: Option<Vec<String>>,
     /// Punch Item Images. *DEPRECATED. Please use attachments instead
+    #[deprecated(
+        note = "sends the `images[]` parts as text, which uploads no file: set `images_parts` (`FilePart`) instead"
+    )]
     pub images: Option<Vec<String>>,
+    /// The `images[]` parts as files (read when the request is sent); sent instead of `images` when set.
+    pub images_parts: Option<Vec<crate::FilePart>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
     pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
@@ -73493,6 +73619,7 @@ pub struct NewPunchItemV1_1PunchItem {
     pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
+#[allow(deprecated)]
 impl NewPunchItemV1_1PunchItem {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
@@ -73521,6 +73648,7 @@ impl NewPunchItemV1_1PunchItem {
             location_id: None,
             mt_location: None,
             images: None,
+            images_parts: None,
             workflow_status: None,
             drawing_revision_ids: None,
             file_version_ids: None,
@@ -73664,8 +73792,17 @@ impl NewPunchItemV1_1PunchItem {
     }
 
     /// Sets `images`.
+    #[deprecated(
+        note = "sends the `images[]` parts as text, which uploads no file: set `images_parts` (`FilePart`) instead"
+    )]
     pub fn images(mut self, value: Vec<String>) -> Self {
         self.images = Some(value);
+        self
+    }
+
+    /// Sets the `images[]` parts as files (see [`FilePart`](crate::FilePart)), sent instead of `images`.
+    pub fn images_parts(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.images_parts = Some(value);
         self
     }
 
@@ -73707,6 +73844,7 @@ impl NewPunchItemV1_1PunchItem {
 }
 
 impl crate::multipart::ToMultipart for NewPunchItemV1_1PunchItem {
+    #[allow(deprecated)]
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "description", self.description);
         form.field(name, "due", self.due);
@@ -73731,7 +73869,10 @@ impl crate::multipart::ToMultipart for NewPunchItemV1_1PunchItem {
         form.field(name, "final_approver_id", self.final_approver_id);
         form.field(name, "location_id", self.location_id);
         form.field(name, "mt_location", self.mt_location);
-        form.field(name, "images", self.images);
+        match self.images_parts {
+            Some(parts) => form.field(name, "images", parts),
+            None => form.field(name, "images", self.images),
+        }
         form.field(name, "workflow_status", self.workflow_status);
         form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
         form.field(name, "file_version_ids", self.file_version_ids);
@@ -74130,6 +74271,7 @@ impl serde::Serialize for NewPunchItemV1_1Json {
 /// Punch Item
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(deprecated)]
 pub struct PunchItemUpdateV1_1PunchItem {
     /// Description
     pub description: Option<String>,
@@ -74176,7 +74318,12 @@ pub struct PunchItemUpdateV1_1PunchItem {
     /// Use this for creating a new multi-tier or single-tier Location. This will be ignored if `location_id` is provided.
     pub mt_location: Option<Vec<String>>,
     /// Punch Item Images. *DEPRECATED. Please use attachments instead
+    #[deprecated(
+        note = "sends the `images[]` parts as text, which uploads no file: set `images_parts` (`FilePart`) instead"
+    )]
     pub images: Option<Vec<String>>,
+    /// The `images[]` parts as files (read when the request is sent); sent instead of `images` when set.
+    pub images_parts: Option<Vec<crate::FilePart>>,
     /// Workflow status of the Punch Item. These are more granular statuses in the punch item workflow.
     pub workflow_status: Option<PunchItemInputWorkflowStatus>,
     /// Drawing Revisions to attach to the response
@@ -74193,6 +74340,7 @@ pub struct PunchItemUpdateV1_1PunchItem {
     pub additional_properties: std::collections::BTreeMap<String, FileFormWithDataValue>,
 }
 
+#[allow(deprecated)]
 impl PunchItemUpdateV1_1PunchItem {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
@@ -74220,6 +74368,7 @@ impl PunchItemUpdateV1_1PunchItem {
             location_id: None,
             mt_location: None,
             images: None,
+            images_parts: None,
             workflow_status: None,
             drawing_revision_ids: None,
             file_version_ids: None,
@@ -74357,8 +74506,17 @@ impl PunchItemUpdateV1_1PunchItem {
     }
 
     /// Sets `images`.
+    #[deprecated(
+        note = "sends the `images[]` parts as text, which uploads no file: set `images_parts` (`FilePart`) instead"
+    )]
     pub fn images(mut self, value: Vec<String>) -> Self {
         self.images = Some(value);
+        self
+    }
+
+    /// Sets the `images[]` parts as files (see [`FilePart`](crate::FilePart)), sent instead of `images`.
+    pub fn images_parts(mut self, value: Vec<crate::FilePart>) -> Self {
+        self.images_parts = Some(value);
         self
     }
 
@@ -74400,6 +74558,7 @@ impl PunchItemUpdateV1_1PunchItem {
 }
 
 impl crate::multipart::ToMultipart for PunchItemUpdateV1_1PunchItem {
+    #[allow(deprecated)]
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "description", self.description);
         form.field(name, "due", self.due);
@@ -74423,7 +74582,10 @@ impl crate::multipart::ToMultipart for PunchItemUpdateV1_1PunchItem {
         form.field(name, "final_approver_id", self.final_approver_id);
         form.field(name, "location_id", self.location_id);
         form.field(name, "mt_location", self.mt_location);
-        form.field(name, "images", self.images);
+        match self.images_parts {
+            Some(parts) => form.field(name, "images", parts),
+            None => form.field(name, "images", self.images),
+        }
         form.field(name, "workflow_status", self.workflow_status);
         form.field(name, "drawing_revision_ids", self.drawing_revision_ids);
         form.field(name, "file_version_ids", self.file_version_ids);

@@ -7,6 +7,12 @@ use std::path::PathBuf;
 
 /// A file to upload in a `multipart/form-data` body.
 ///
+/// Form fields that take files are typed `FilePart` (or `Vec<FilePart>`). Where Procore's spec
+/// types a file field as a string in a form the crate always sent (a drawing upload's `files[]`,
+/// a company file's `file[data]`), the string field stays, deprecated because it sends text, and
+/// a twin named after it with `_part` (`_parts` for an array: `files_parts`, `data_part`) takes
+/// the files and is sent under the same part name instead.
+///
 /// ```
 /// let photo = procore::FilePart::path("site.jpg").mime("image/jpeg");
 /// let note = procore::FilePart::bytes(&b"hello"[..], "note.txt");

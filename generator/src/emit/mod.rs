@@ -21,6 +21,7 @@
 mod alternative;
 mod crate_files;
 mod doc;
+mod file_twins;
 mod layout;
 mod lenient;
 mod operations;

@@ -9,6 +9,7 @@
 //!   `None`, optional nullable ones are `Option<Option<T>>` (`Some(None)` sends `null`).
 //! - Form (multipart) types implement `ToMultipart` instead of `Serialize`, so files stream.
 
+use super::file_twins;
 use super::ident;
 use crate::ir::{Api, Direction, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
@@ -333,11 +334,7 @@ fn struct_item(
             t = quote!(Box<#t>);
         }
         let doc = doc_attr(f.doc.as_deref());
-        let deprecated = if f.deprecated {
-            quote!(#[deprecated(note = "deprecated in Procore's spec")])
-        } else {
-            TokenStream::new()
-        };
+        let deprecated = deprecation(f);
         // Optional fields are `Option`s, and left out of the body when `None`
         // (`serialize_body`); a nullable one wraps another `Option` for an explicit `null`.
         let ty = match (dir, f.required, f.nullable) {
@@ -347,6 +344,7 @@ fn struct_item(
             (_, false, true) => quote!(Option<Option<#t>>),
         };
         decls.push(quote!(#doc #deprecated pub #i: #ty,));
+        decls.push(file_twins::decl(ctx, f));
     }
     if let Some(a) = additional {
         let t = ctx.rust_type(a, dir);
@@ -355,7 +353,7 @@ fn struct_item(
             pub additional_properties: std::collections::BTreeMap<String, #t>,
         });
     }
-    let any_deprecated = fields.iter().any(|f| f.deprecated);
+    let any_deprecated = fields.iter().any(is_deprecated);
     // Derives and impls read deprecated fields; that is not a use the user should be warned
     // about.
     let allow = if any_deprecated {
@@ -388,11 +386,7 @@ fn struct_item(
             }
         }
         Direction::Form => {
-            let pushes = fields.iter().map(|f| {
-                let i = ident(&f.ident);
-                let wire = &f.name;
-                quote!(form.field(name, #wire, self.#i);)
-            });
+            let pushes = fields.iter().map(file_twins::push);
             let extra = additional.map(|_| {
                 quote!(for (k, v) in self.additional_properties {
                     form.field(name, &k, v);
@@ -432,78 +426,26 @@ fn constructor(
 ) -> TokenStream {
     let def = ctx.api.types.get(id);
     let dir = def.direction;
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
+    let mut slots = Vec::with_capacity(fields.len());
     let mut setters = Vec::new();
-    let mut arg_docs = Vec::new();
     for f in fields {
-        let i = ident(&f.ident);
-        let mut t = ctx.rust_type(&f.ty, dir);
-        if f.boxed {
-            t = quote!(Box<#t>);
-        }
-        let is_string = matches!(f.ty, TypeRef::String) && !f.boxed;
-        let (value_ty, convert) = if is_string {
-            (quote!(impl Into<String>), quote!(value.into()))
+        if f.required {
+            slots.push(required_param(ctx, dir, f));
         } else {
-            (t.clone(), quote!(value))
-        };
-        match (f.required, f.nullable) {
-            (true, false) => {
-                args.push(quote!(#i: #value_ty));
-                inits.push(if is_string {
-                    quote!(#i: #i.into(),)
-                } else {
-                    quote!(#i,)
-                });
-                arg_docs.push(format!("`{}`", f.ident));
-            }
-            (true, true) => {
-                args.push(quote!(#i: Option<#t>));
-                inits.push(quote!(#i,));
-                arg_docs.push(format!("`{}`", f.ident));
-            }
-            (false, nullable) => {
-                inits.push(quote!(#i: None,));
-                let setter = if f.ident == "new" {
-                    ident("set_new")
-                } else {
-                    i.clone()
-                };
-                let doc = format!(
-                    " Sets `{}`{}.",
-                    f.name,
-                    if nullable {
-                        " (`None` sends `null`)"
-                    } else {
-                        ""
-                    }
-                );
-                let deprecated = if f.deprecated {
-                    quote!(#[deprecated(note = "deprecated in Procore's spec")])
-                } else {
-                    TokenStream::new()
-                };
-                setters.push(if nullable {
-                    quote! {
-                        #[doc = #doc]
-                        #deprecated
-                        pub fn #setter(mut self, value: Option<#t>) -> Self { self.#i = Some(value); self }
-                    }
-                } else {
-                    quote! {
-                        #[doc = #doc]
-                        #deprecated
-                        pub fn #setter(mut self, value: #value_ty) -> Self { self.#i = Some(#convert); self }
-                    }
-                });
-            }
+            let i = ident(&f.ident);
+            slots.push((None, quote!(#i: None,)));
+            setters.push(setter(ctx, dir, f));
         }
+        setters.push(file_twins::setter(ctx, f));
     }
-    if additional.is_some() {
-        inits.push(quote!(additional_properties: std::collections::BTreeMap::new(),));
-    }
+    let extra =
+        additional.map(|_| quote!(additional_properties: std::collections::BTreeMap::new(),));
     let name = ident(&def.name);
+    let arg_docs: Vec<String> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| format!("`{}`", f.ident))
+        .collect();
     let new_doc = if arg_docs.is_empty() {
         " A value with no optional field set.".to_string()
     } else {
@@ -512,25 +454,108 @@ fn constructor(
             arg_docs.join(", ")
         )
     };
-    let allow = if fields.iter().any(|f| f.deprecated) {
+    let allow = if fields.iter().any(is_deprecated) {
         quote!(#[allow(deprecated)])
     } else {
         TokenStream::new()
     };
-    let lints = match args.len() {
+    let lints = match arg_docs.len() {
         0 => quote!(#[allow(clippy::new_without_default)]),
         1..=7 => TokenStream::new(),
         _ => quote!(#[allow(clippy::too_many_arguments)]),
     };
+    let with_files = file_twins::new_with_files(ctx, fields, &slots, extra.as_ref(), &name);
+    let args = slots.iter().filter_map(|(arg, _)| arg.as_ref());
+    let inits = fields.iter().zip(&slots).map(|(f, (_, init))| {
+        let twin = file_twins::init(f);
+        quote!(#init #twin)
+    });
     quote! {
         #allow
         impl #name {
             #[doc = #new_doc]
             #lints
             pub fn new(#(#args),*) -> Self {
-                #name { #(#inits)* }
+                #name { #(#inits)* #extra }
             }
+            #with_files
             #(#setters)*
         }
+    }
+}
+
+/// The Rust type of a field, boxed where it breaks a cycle.
+fn field_type(ctx: &Ctx, dir: Direction, f: &Field) -> TokenStream {
+    let t = ctx.rust_type(&f.ty, dir);
+    if f.boxed {
+        quote!(Box<#t>)
+    } else {
+        t
+    }
+}
+
+/// A plain string, which `new` and setters take as `impl Into<String>`.
+fn is_string(f: &Field) -> bool {
+    matches!(f.ty, TypeRef::String) && !f.boxed
+}
+
+/// `new`'s argument and initialiser for a required field.
+fn required_param(ctx: &Ctx, dir: Direction, f: &Field) -> (Option<TokenStream>, TokenStream) {
+    let (i, t) = (ident(&f.ident), field_type(ctx, dir, f));
+    let (arg, init) = match (f.nullable, is_string(f)) {
+        (true, _) => (quote!(#i: Option<#t>), quote!(#i,)),
+        (false, true) => (quote!(#i: impl Into<String>), quote!(#i: #i.into(),)),
+        (false, false) => (quote!(#i: #t), quote!(#i,)),
+    };
+    (Some(arg), init)
+}
+
+/// The setter of an optional field.
+fn setter(ctx: &Ctx, dir: Direction, f: &Field) -> TokenStream {
+    let (i, t) = (ident(&f.ident), field_type(ctx, dir, f));
+    let setter = if f.ident == "new" {
+        ident("set_new")
+    } else {
+        i.clone()
+    };
+    let null = if f.nullable {
+        " (`None` sends `null`)"
+    } else {
+        ""
+    };
+    let doc = format!(" Sets `{}`{null}.", f.name);
+    let deprecated = deprecation(f);
+    if f.nullable {
+        return quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #setter(mut self, value: Option<#t>) -> Self { self.#i = Some(value); self }
+        };
+    }
+    let (value_ty, convert) = if is_string(f) {
+        (quote!(impl Into<String>), quote!(value.into()))
+    } else {
+        (t, quote!(value))
+    };
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #setter(mut self, value: #value_ty) -> Self { self.#i = Some(#convert); self }
+    }
+}
+
+/// Deprecated in the spec, or superseded by a file twin: generated code that reads or builds it
+/// allows the lint.
+fn is_deprecated(f: &Field) -> bool {
+    f.deprecated || file_twins::note(f).is_some()
+}
+
+/// The `#[deprecated]` of a field and its setter: the twin's note (the field works, but does not
+/// do what its description says), else the spec's flag.
+fn deprecation(f: &Field) -> TokenStream {
+    match file_twins::note(f) {
+        Some(note) => quote!(#[deprecated(note = #note)]),
+        None if f.deprecated => quote!(#[deprecated(note = "deprecated in Procore's spec")]),
+        None => TokenStream::new(),
     }
 }

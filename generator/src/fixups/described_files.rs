@@ -9,7 +9,10 @@
 //! Only forms without a typed file are changed: those are the ones no generated method sent
 //! until the builder offered the multipart form next to JSON, so no existing type changes. The
 //! field is marked [`DESCRIBED_FILE`] so that it does not make the multipart form the one the
-//! method sends (that choice is frozen; see `ir::body`).
+//! method sends (that choice is frozen; see `ir::body`). In forms a method already sends
+//! (multipart-only bodies, and dual ones with typed files) the same description gives the
+//! string field a file twin instead (`ir::file_twins`), which adds to the type rather than
+//! retyping it.
 
 use super::{walk::each_operation, Fixup, Pass};
 use crate::diag::{escape_token, Diagnostics};
@@ -115,15 +118,10 @@ fn plain_string(s: &Value) -> bool {
     s.get("type").and_then(Value::as_str) == Some("string") && s.get("format").is_none()
 }
 
-/// Says the field is uploaded as a file in a multipart body.
+/// Says the field is uploaded as a file in a multipart body (the test `ir::file_twins` shares).
 fn is_file_description(d: Option<&Value>) -> bool {
-    let Some(d) = d.and_then(Value::as_str) else {
-        return false;
-    };
-    let d = d.to_ascii_lowercase();
-    d.contains("multipart/form-data")
-        && d.split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| w == "file" || w == "files")
+    d.and_then(Value::as_str)
+        .is_some_and(crate::ir::file_twins::is_file_description)
 }
 
 #[cfg(test)]

@@ -158,6 +158,9 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     let mut builders: Vec<String> = parsed.iter().map(|p| type_name(&p.fn_name)).collect();
     dedupe(&mut builders);
     let mut conv = SchemaConverter::new(doc, opts.full_docs);
+    if let Some(ledger) = &opts.ledger {
+        conv.keep_twins(ledger.twins.clone());
+    }
     let mut operations = Vec::with_capacity(parsed.len());
     for (p, builder) in parsed.iter().zip(builders) {
         let category = placement(p, opts);
@@ -176,6 +179,13 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
         }
     }
     super::body::drop_colliding(&mut operations, diags);
+    for (ptr, twin) in std::mem::take(&mut conv.twins_made) {
+        diags.note(
+            "ir:file-twin",
+            ptr,
+            format!("typed as text, described as a multipart file: file twin `{twin}`"),
+        );
+    }
     let empty = std::collections::HashMap::new();
     let frozen = opts.ledger.as_ref().map_or(&empty, |l| l.type_names());
     let first_sites = super::body::first_sites(&conv.space);

@@ -22,6 +22,10 @@
 //! - `variant`: a union's variant name for a member type (`UNION VARIANT MEMBER`). Variant
 //!   names come from what sets a member apart from the others, so a field Procore adds to one
 //!   member would rename them; the ledger keeps them.
+//! - `twin`: the file twin of a multipart field at each site of its struct (`twin files_parts
+//!   POST /rest/v1.0/projects/{project_id}/drawing_uploads body.files`; see `ir::file_twins`).
+//!   A twin the ledger names stays while its field can hold files, whatever the description
+//!   says later.
 //!
 //! Overrides (`spec/overrides.toml`) still win; `--rehome` recomputes features from Procore's
 //! tags (a major version).
@@ -43,6 +47,8 @@ pub struct Ledger {
     /// (union name, member type name) -> variant names, in variant order (a union may list
     /// one member type twice).
     pub variants: BTreeMap<(String, String), Vec<String>>,
+    /// Field site key (the struct's site key, then `.field`) -> the field's file twin.
+    pub twins: HashMap<String, String>,
 }
 
 /// A ledger line that cannot be read.
@@ -101,6 +107,12 @@ impl Ledger {
                         .ok_or_else(|| err("expected `type NAME SITE`"))?;
                     l.types.insert(key.into(), name.into());
                 }
+                "twin" => {
+                    let (name, key) = rest
+                        .split_once(' ')
+                        .ok_or_else(|| err("expected `twin NAME SITE`"))?;
+                    l.twins.insert(key.into(), name.into());
+                }
                 "variant" => {
                     let mut parts = rest.splitn(3, ' ');
                     let (Some(union), Some(ident), Some(member)) =
@@ -140,6 +152,7 @@ impl Ledger {
             for &s in &def.sites {
                 l.types.insert(api.sites[s].key.clone(), def.name.clone());
             }
+            l.record_twins(api, def);
             if let super::TypeKind::Union { variants } = &def.kind {
                 for v in variants {
                     if let super::TypeRef::Named(m) = v.ty {
@@ -153,6 +166,20 @@ impl Ledger {
             }
         }
         l
+    }
+
+    /// Records the file twins of `def`'s fields at each of its sites.
+    fn record_twins(&mut self, api: &super::Api, def: &super::TypeDef) {
+        let super::TypeKind::Struct { fields, .. } = &def.kind else {
+            return;
+        };
+        for f in fields {
+            let Some(twin) = &f.file_twin else { continue };
+            for &s in &def.sites {
+                let key = format!("{}{}", api.sites[s].key, super::schema::prop_key(&f.name));
+                self.twins.insert(key, twin.clone());
+            }
+        }
     }
 
     /// The text of the ledger: a header, then one sorted line per fact.
@@ -173,6 +200,12 @@ impl Ledger {
             .map(|(key, name)| format!("type {name} {key}\n"))
             .collect();
         types.iter().for_each(|l| out.push_str(l));
+        let twins: BTreeSet<String> = self
+            .twins
+            .iter()
+            .map(|(key, name)| format!("twin {name} {key}\n"))
+            .collect();
+        twins.iter().for_each(|l| out.push_str(l));
         for ((union, member), idents) in &self.variants {
             for ident in idents {
                 out.push_str(&format!("variant {union} {ident} {member}\n"));
@@ -254,7 +287,7 @@ mod tests {
     #[test]
     fn round_trips_and_reports_bad_lines() {
         let text = format!(
-            "{HEADER}feature core Core\nop list_projects core GET /rest/v1.0/projects\ntype Project GET /rest/v1.0/projects 200[]\ntype Weird GET /x 200.\"a b\"\nvariant Project Short IdName\n"
+            "{HEADER}feature core Core\nop list_projects core GET /rest/v1.0/projects\ntype Project GET /rest/v1.0/projects 200[]\ntype Weird GET /x 200.\"a b\"\ntwin files_parts POST /x body.files\nvariant Project Short IdName\n"
         );
         let l = Ledger::parse(&text).unwrap();
         assert_eq!(l.features["core"], "Core");
@@ -264,6 +297,7 @@ mod tests {
         );
         assert_eq!(l.types["GET /x 200.\"a b\""], "Weird");
         assert_eq!(l.variants[&("Project".into(), "IdName".into())], ["Short"]);
+        assert_eq!(l.twins["POST /x body.files"], "files_parts");
         assert_eq!(l.render(), text);
         let e = Ledger::parse("feature core Core\nbogus line\n").unwrap_err();
         assert_eq!(e.line, 2);

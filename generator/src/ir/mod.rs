@@ -16,6 +16,7 @@ pub mod build;
 pub mod category;
 pub mod deprecation;
 pub mod error;
+pub mod file_twins;
 pub mod ledger;
 pub mod merge;
 pub mod naming;

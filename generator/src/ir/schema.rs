@@ -6,6 +6,7 @@
 //! `naming::types`), so no name depends on the order schemas were met in.
 
 use super::error::IrError;
+use super::file_twins;
 use super::naming::{dedupe, snake_ident, variant_name};
 use super::site::{Role, Root, Site, Via};
 use super::types::{
@@ -64,15 +65,10 @@ impl Pos {
     }
 
     fn prop(&self, name: &str) -> Pos {
-        let key = if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            format!(".{name}")
-        } else {
-            format!(".{name:?}")
-        };
         self.step(
             Via::Prop(name.to_string()),
             &format!("properties/{}", escape_token(name)),
-            &key,
+            &prop_key(name),
         )
     }
 
@@ -90,6 +86,15 @@ impl Pos {
     }
 }
 
+/// The step a property adds to a site key: `.name`, or `."odd name"` when it is not a plain word.
+pub(crate) fn prop_key(name: &str) -> String {
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        format!(".{name}")
+    } else {
+        format!(".{name:?}")
+    }
+}
+
 /// Converts schemas into a [`TypeSpace`], recording every site.
 pub struct SchemaConverter<'a> {
     doc: &'a Value,
@@ -103,6 +108,10 @@ pub struct SchemaConverter<'a> {
     dedup: HashMap<(Direction, String), TypeId>,
     components: HashMap<(String, Direction), Result<TypeRef, IrError>>,
     depth: usize,
+    /// Field site key -> the file twin the ledger named there (see `ir::file_twins`).
+    kept_twins: HashMap<String, String>,
+    /// Every file twin given: the pointer of its field and its name, for the notes.
+    pub twins_made: Vec<(String, String)>,
 }
 
 /// Nesting of schemas (inline and through `$ref`s) converted at once; deeper is an error. In a
@@ -122,7 +131,14 @@ impl<'a> SchemaConverter<'a> {
             dedup: HashMap::new(),
             components: HashMap::new(),
             depth: 0,
+            kept_twins: HashMap::new(),
+            twins_made: Vec::new(),
         }
+    }
+
+    /// Keeps the file twins a ledger named (field site key -> name).
+    pub fn keep_twins(&mut self, twins: HashMap<String, String>) {
+        self.kept_twins = twins;
     }
 
     /// One-line (or, with full docs, complete) description text.
@@ -470,13 +486,24 @@ impl<'a> SchemaConverter<'a> {
         pos: &Pos,
     ) -> Result<TypeKind, IrError> {
         let mut fields = Vec::with_capacity(properties.len());
+        let mut twins = Vec::with_capacity(properties.len());
         for (name, prop) in properties {
-            let ty = self.convert(prop, &pos.prop(name))?;
+            let at = pos.prop(name);
+            let ty = self.convert(prop, &at)?;
+            let description = match prop {
+                ReferenceOr::Item(s) => s.schema_data.description.as_deref(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            twins.push(if pos.dir == Direction::Form {
+                file_twins::wanted(&ty, description, self.kept_twins.get(&at.key))
+            } else {
+                None
+            });
             let (nullable, deprecated, doc, constraints) = match prop {
                 ReferenceOr::Item(s) => (
                     s.schema_data.nullable,
                     s.schema_data.deprecated,
-                    short_doc(s.schema_data.description.as_deref(), self.full_docs),
+                    short_doc(description, self.full_docs),
                     Constraints::of(s),
                 ),
                 ReferenceOr::Reference { .. } => (false, false, None, None),
@@ -491,22 +518,43 @@ impl<'a> SchemaConverter<'a> {
                 deprecated,
                 boxed: false,
                 constraints,
+                file_twin: None,
             });
         }
-        let mut idents: Vec<String> = fields.iter().map(|f| f.ident.clone()).collect();
-        // The name the emitter adds to structs with `additionalProperties` stays free (the
-        // `extra` field of response structs steps aside instead, see `emit::lenient`).
-        idents.push("additional_properties".into());
-        dedupe_reserved(&mut idents, 1);
-        for (f, i) in fields.iter_mut().zip(idents) {
-            f.ident = i;
-        }
+        self.name_fields(&mut fields, twins, pos);
         let additional = match additional {
             None | Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Any),
             Some(AdditionalProperties::Schema(s)) => Some(self.convert(s, &pos.values())?),
         };
         Ok(TypeKind::Struct { fields, additional })
+    }
+
+    /// Gives a struct's fields unique idents, then their file twins (one wish per field) names:
+    /// the name the emitter adds to structs with `additionalProperties` and the twins the ledger
+    /// named stay free (the `extra` field of response structs steps aside instead, see
+    /// `emit::lenient`).
+    fn name_fields(
+        &mut self,
+        fields: &mut [Field],
+        twins: Vec<Option<file_twins::Twin>>,
+        pos: &Pos,
+    ) {
+        let mut reserved = vec!["additional_properties".to_string()];
+        reserved.extend(file_twins::kept_names(&twins));
+        let mut idents: Vec<String> = fields.iter().map(|f| f.ident.clone()).collect();
+        idents.extend(reserved.iter().cloned());
+        dedupe_reserved(&mut idents, reserved.len());
+        for (f, i) in fields.iter_mut().zip(idents) {
+            f.ident = i;
+        }
+        file_twins::name_twins(fields, twins, &reserved);
+        for f in fields.iter() {
+            if let Some(twin) = &f.file_twin {
+                let ptr = format!("{}/properties/{}", pos.ptr, escape_token(&f.name));
+                self.twins_made.push((ptr, twin.clone()));
+            }
+        }
     }
 
     /// Merges the members of an `allOf` into one schema: properties and `required` are united
@@ -645,6 +693,9 @@ pub(crate) fn shape_key(kind: &TypeKind) -> String {
                 );
                 if let Some(c) = &f.constraints {
                     let _ = write!(k, ":{c:?}");
+                }
+                if let Some(t) = &f.file_twin {
+                    let _ = write!(k, ":+{t}");
                 }
             }
             let _ = write!(k, "|+{additional:?}");

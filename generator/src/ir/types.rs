@@ -145,6 +145,10 @@ pub struct Field {
     /// Validation keywords of the property schema (none for a `$ref` property), read by the
     /// diff; they do not change the Rust type.
     pub constraints: Option<Box<Constraints>>,
+    /// Rust identifier of the field's file twin: a multipart field Procore types as a string but
+    /// describes as a file also takes `FilePart`s under this name, sent under the same part name
+    /// (see `ir::file_twins`). One HTTP field, two Rust fields.
+    pub file_twin: Option<String>,
 }
 
 #[cfg(test)]
@@ -161,6 +165,7 @@ impl Field {
             deprecated: false,
             boxed: false,
             constraints: None,
+            file_twin: None,
         }
     }
 }
