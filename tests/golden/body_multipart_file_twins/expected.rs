@@ -233,6 +233,7 @@ impl crate::multipart::ToMultipart for NewDrawingUpload {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_company_file`](crate::Client::create_company_file).
 #[derive(Debug)]
@@ -278,8 +279,8 @@ impl CreateCompanyFile {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 // ==== src/requests/project_management.rs ====
@@ -287,6 +288,7 @@ impl CreateCompanyFile {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
+use std::future::Future;
 
 /// Request builder for [`Client::create_project_drawing_upload`](crate::Client::create_project_drawing_upload).
 #[derive(Debug)]
@@ -332,8 +334,8 @@ impl CreateProjectDrawingUpload {
     }
 
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        self.build().send_empty().await
+    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+        self.build().send_empty()
     }
 }
 // ==== diagnostics and renames ====
