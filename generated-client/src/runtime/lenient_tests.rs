@@ -2,6 +2,7 @@
 //! coverage crate's `tests/lenient.rs`).
 
 use super::lenient::{pick, Extra, FromJson, ObjectReader, ObjectWriter, Shape};
+use super::serialize::tests::Refused;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -139,15 +140,6 @@ fn unions_pick_by_shape() {
         pick(&json!({"k": 1}), &[Shape::Object(&["id"]), Shape::Other(m)]),
         Some(1)
     );
-}
-
-/// Refuses to be written.
-struct Refused;
-
-impl serde::Serialize for Refused {
-    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-        Err(serde::ser::Error::custom("refused"))
-    }
 }
 
 #[test]

@@ -66,7 +66,7 @@ impl<M: SerializeMap> FieldWriter<M> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::FieldWriter;
     use std::collections::BTreeMap;
 
@@ -104,8 +104,8 @@ mod tests {
         assert_eq!(json, r#"{"name":"RFI","due_date":"2026-01-01","x":1}"#);
     }
 
-    /// Refuses to be written.
-    struct Refused;
+    /// Refuses to be written (also used by `lenient_tests`).
+    pub(crate) struct Refused;
 
     impl serde::Serialize for Refused {
         fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
