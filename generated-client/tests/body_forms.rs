@@ -2,7 +2,7 @@
 //! server: what goes over the wire in each form (method, path, query, headers, body, Rails-style
 //! nested names, files streamed from disk) and what the caller gets back. Also multipart-only
 //! forms whose file fields the spec types as strings, sent through their file twins
-//! (`files_parts`, `data_part`).
+//! (`files_parts`, `data_part`), and files the spec leaves untyped, through `file_part`.
 //!
 //! `cargo test -p procore --features project-management --test body_forms`
 #![cfg(all(feature = "core", feature = "project-management"))]
@@ -446,4 +446,45 @@ async fn the_string_setters_still_compile_and_a_twin_replaces_their_text() {
 
 fn drawing_set() -> (String, Option<String>, String) {
     ("drawing_set_id".into(), None, "12".into())
+}
+
+#[tokio::test]
+async fn a_file_the_spec_leaves_untyped_goes_as_an_extra_file_part() {
+    // `file_version` is an object the spec gives no properties (only a `oneOf`), so the body
+    // type holds it as JSON; its `data` file goes through `file_part`.
+    let server = MockServer::start().await;
+    let versions = "/rest/v1.0/companies/42/file_versions";
+    created(&server, versions, json!({"id": 9})).await;
+    let (_dir, [plan, _]) = two_pdfs();
+    let body = procore::models::NewCompanyFileVersion::new(json!({"notes": "rev B"}));
+    client(&server)
+        .create_company_file_version(42, 77, body)
+        .file_part("file_version[data]", FilePart::path(&plan))
+        .send()
+        .await
+        .unwrap();
+    let req = only_request(&server).await;
+    assert_eq!(req.url.query(), Some("file_id=77"));
+    let form = parts(&req);
+    assert_eq!(names(&form), ["file_version[notes]", "file_version[data]"]);
+    assert_eq!(form[0].2, "rev B");
+    assert_eq!(form[1].1.as_deref(), Some("A-101.pdf"));
+    assert_eq!(form[1].2, std::fs::read_to_string(&plan).unwrap());
+}
+
+#[tokio::test]
+async fn a_file_part_without_a_multipart_body_fails_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    let err = client(&server)
+        .create_project_upload_v1_1(7)
+        .body(NewUploadV1_1::new("a.pdf"))
+        .file_part("file", FilePart::bytes(&b"%PDF"[..], "a.pdf"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Encode(m) if m.contains("no multipart body")),
+        "{err}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
 }

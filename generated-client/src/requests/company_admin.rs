@@ -4031,6 +4031,14 @@ impl CreateCompanyUpload {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5817,6 +5825,14 @@ impl CreateOffice {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5955,6 +5971,14 @@ impl UpdateOffice {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -7977,6 +8001,14 @@ impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -9233,6 +9265,14 @@ impl CreateCompanyUploadV11 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 

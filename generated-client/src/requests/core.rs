@@ -345,6 +345,14 @@ impl CreateCompanyFileVersion {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -444,6 +452,14 @@ impl CreateCompanyFile {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -603,6 +619,14 @@ impl UpdateCompanyFile {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -2964,6 +2988,14 @@ impl CreateCompanyUser {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3159,6 +3191,14 @@ impl UpdateCompanyUsersSync {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -3266,6 +3306,14 @@ impl UpdateCompanyUser {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -5061,6 +5109,14 @@ impl CreateFileVersion {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -5162,6 +5218,14 @@ impl CreateFile {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -5314,6 +5378,14 @@ impl UpdateFile {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -10886,6 +10958,14 @@ impl CreateProjectUpload {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13521,6 +13601,14 @@ impl UpdateTaskItem {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -13810,6 +13898,14 @@ impl CreateUser {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -15018,6 +15114,14 @@ impl CreateCompanyUserV11 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15182,6 +15286,14 @@ impl UpdateCompanyUsersSyncV11 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -15289,6 +15401,14 @@ impl UpdateCompanyUserV11 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -15814,6 +15934,14 @@ impl CreateProjectUploadV11 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -16858,6 +16986,14 @@ impl CreateCompanyUserV12 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17022,6 +17158,14 @@ impl UpdateCompanyUsersSyncV12 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17129,6 +17273,14 @@ impl UpdateCompanyUserV12 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -17625,6 +17777,14 @@ impl CreateCompanyUserV13 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17789,6 +17949,14 @@ impl UpdateCompanyUsersSyncV13 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -17898,6 +18066,14 @@ impl UpdateCompanyUserV13 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 

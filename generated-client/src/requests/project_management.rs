@@ -1177,6 +1177,14 @@ impl CreateChecklistListItemItemAttachment {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -1756,6 +1764,14 @@ impl CreateChecklistListSignatureRequestSignature {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -3149,6 +3165,14 @@ impl CreateCompanyActionPlansPlanTemplateReference {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -7894,6 +7918,14 @@ impl CreateCompanyFormTemplate {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -11370,6 +11402,14 @@ impl CreateCompanyInspectionTemplateItemReference {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -23296,6 +23336,14 @@ impl CreateImage {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -24737,6 +24785,14 @@ impl CreateObservationsItem {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -24920,6 +24976,14 @@ impl UpdateObservationsItem {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -25153,6 +25217,14 @@ impl CreateObservationsItemResponseLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -25943,6 +26015,14 @@ impl CreateProjectAccidentLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -26096,6 +26176,14 @@ impl UpdateProjectAccidentLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -26416,6 +26504,14 @@ impl CreateProjectActionPlansPlanApproverSignature {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -27057,6 +27153,14 @@ impl CreateProjectActionPlansPlanItemAssigneeSignature {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -28047,6 +28151,14 @@ impl CreateProjectActionPlansPlanReceiverSignature {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -28297,6 +28409,14 @@ impl CreateProjectActionPlansPlanReference {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -30415,6 +30535,14 @@ impl CreateProjectActionPlansPlanTemplateReference {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -31733,6 +31861,14 @@ impl CreateProjectActionPlansPlanTestRecord {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -33351,6 +33487,14 @@ impl CreateProjectCallLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -33497,6 +33641,14 @@ impl UpdateProjectCallLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -36332,6 +36484,14 @@ impl CreateProjectChecklistListAttachment {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -37287,6 +37447,14 @@ impl CreateProjectChecklistScheduleAttachment {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -37623,6 +37791,14 @@ impl CreateProjectDailyConstructionReportLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -37837,6 +38013,14 @@ impl UpdateProjectDailyConstructionReportLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -38708,6 +38892,14 @@ impl CreateProjectDelayLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -38870,6 +39062,14 @@ impl UpdateProjectDelayLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -39071,6 +39271,14 @@ impl CreateProjectDeliveryLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -39224,6 +39432,14 @@ impl UpdateProjectDeliveryLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -40477,6 +40693,14 @@ impl CreateProjectDrawingUpload {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -40716,6 +40940,14 @@ impl CreateProjectDumpsterLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -40866,6 +41098,14 @@ impl UpdateProjectDumpsterLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -41061,6 +41301,14 @@ impl CreateProjectEquipmentLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -41233,6 +41481,14 @@ impl UpdateProjectEquipmentLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -41616,6 +41872,14 @@ impl CreateProjectForm {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -41773,6 +42037,14 @@ impl UpdateProjectForm {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -42345,6 +42617,14 @@ impl CreateProjectIncidentsActionAttachment {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -46227,6 +46507,14 @@ impl CreateProjectIncidentsWitnessStatementAttachment {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -46455,6 +46743,14 @@ impl CreateProjectIncidentAttachment {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -46660,6 +46956,14 @@ impl CreateProjectInspectionLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -46813,6 +47117,14 @@ impl UpdateProjectInspectionLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -46999,6 +47311,14 @@ impl CreateProjectInspectionTemplateItemReference {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -49685,6 +50005,14 @@ impl CreateProjectManpowerLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -50080,6 +50408,14 @@ impl UpdateProjectManpowerLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -50730,6 +51066,14 @@ impl CreateProjectNotesLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -50889,6 +51233,14 @@ impl UpdateProjectNotesLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -51566,6 +51918,14 @@ impl CreateProjectPlanRevisionLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -51719,6 +52079,14 @@ impl UpdateProjectPlanRevisionLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -52159,6 +52527,14 @@ impl UpdateProjectPunchItemAssignment {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -52798,6 +53174,14 @@ impl CreateProjectQuantityLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -52948,6 +53332,14 @@ impl UpdateProjectQuantityLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -58786,6 +59178,14 @@ impl CreateProjectRfi {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -59933,6 +60333,14 @@ impl UpdateProjectRfi {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -60777,6 +61185,14 @@ impl CreateProjectSafetyViolationLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -60930,6 +61346,14 @@ impl UpdateProjectSafetyViolationLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -66101,6 +66525,14 @@ impl UpdateProjectSubmittal {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -70902,6 +71334,14 @@ impl CreateProjectWasteLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -71048,6 +71488,14 @@ impl UpdateProjectWasteLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -71217,6 +71665,14 @@ impl CreateProjectWeatherLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -71430,6 +71886,14 @@ impl UpdateProjectWeatherLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -71613,6 +72077,14 @@ impl CreateProjectWorkLog {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -71759,6 +72231,14 @@ impl UpdateProjectWorkLog {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -72304,6 +72784,14 @@ impl CreatePunchItem {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -72363,6 +72851,14 @@ impl CreatePunchItemsAddPunchItemAttachment {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -72649,6 +73145,14 @@ impl UpdatePunchItem {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -73380,6 +73884,14 @@ impl UpdateScheduleIntegration {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -73437,6 +73949,14 @@ impl UpdateScheduleIntegrationPatch {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -77305,6 +77825,14 @@ impl CreateProjectDailyLogsWeatherLogV11 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -77474,6 +78002,14 @@ impl UpdateProjectDailyLogsWeatherLogV11 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -78090,6 +78626,14 @@ impl CreateProjectDrawingUploadV11 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -81399,6 +81943,14 @@ impl CreateProjectSubmittalV11 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -82082,6 +82634,14 @@ impl UpdateProjectSubmittalV11 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -82547,6 +83107,14 @@ impl CreatePunchItemV11 {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -82606,6 +83174,14 @@ impl CreatePunchItemsAddPunchItemAttachmentV11 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -82894,6 +83470,14 @@ impl UpdatePunchItemV11 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
@@ -83675,6 +84259,14 @@ impl CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 

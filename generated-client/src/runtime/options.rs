@@ -1,7 +1,8 @@
-//! Per-request options every request builder accepts: extra headers and an
-//! `Idempotency-Token`.
+//! Per-request options every request builder accepts: extra headers, an `Idempotency-Token`,
+//! and, on builders that send a multipart body, extra file parts.
 
 use super::error::Error;
+use super::multipart::FilePart;
 use reqwest::header::{HeaderName, HeaderValue};
 use std::fmt;
 
@@ -15,6 +16,7 @@ const RESERVED: [&str; 4] = ["authorization", "content-type", "content-length", 
 #[derive(Clone, Default)]
 pub(crate) struct RequestOptions {
     headers: Vec<(String, String)>,
+    files: Vec<(String, FilePart)>,
 }
 
 impl fmt::Debug for RequestOptions {
@@ -22,6 +24,7 @@ impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
             .entries(self.headers.iter().map(|(k, _)| k))
+            .entries(self.files.iter().map(|(k, _)| k))
             .finish()
     }
 }
@@ -42,6 +45,16 @@ impl RequestOptions {
             .retain(|(k, _)| !k.eq_ignore_ascii_case("idempotency-token"));
         self.headers
             .push(("Idempotency-Token".into(), token.into()));
+    }
+
+    /// Adds a file part under `name` to the multipart body (see [`Self::take_files`]).
+    pub(crate) fn file_part(&mut self, name: impl Into<String>, file: FilePart) {
+        self.files.push((name.into(), file));
+    }
+
+    /// The file parts added with [`Self::file_part`], in order, leaving none.
+    pub(crate) fn take_files(&mut self) -> Vec<(String, FilePart)> {
+        std::mem::take(&mut self.files)
     }
 
     /// The headers, checked: a name or value HTTP cannot carry, or a header the runtime owns,

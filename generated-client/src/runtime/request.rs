@@ -128,10 +128,27 @@ impl Request {
         }
     }
 
-    /// Applies the caller's [`RequestOptions`] (extra headers, `Idempotency-Token`). A header
-    /// set there replaces one of the same name the spec declares; a bad one fails the request
-    /// when it is sent.
-    pub(crate) fn options(&mut self, options: RequestOptions) {
+    /// Applies the caller's [`RequestOptions`] (extra headers, `Idempotency-Token`, file
+    /// parts). A header set there replaces one of the same name the spec declares; a bad one,
+    /// or a file part for a request without a multipart body, fails the request when it is
+    /// sent. Generated builders call this after setting the body.
+    pub(crate) fn options(&mut self, mut options: RequestOptions) {
+        let files = options.take_files();
+        match &mut self.body {
+            Body::Multipart(form) => {
+                for (name, file) in files {
+                    form.file(&name, file);
+                }
+            }
+            _ if files.is_empty() => {}
+            _ => {
+                let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+                self.error.get_or_insert(Error::Encode(format!(
+                    "file parts {names:?}: this request has no multipart body (choose the \
+                     operation's multipart form, `.multipart(..)` or its `_multipart` method)"
+                )));
+            }
+        }
         match options.into_headers() {
             Ok(extra) => {
                 self.headers

@@ -467,13 +467,17 @@ fn operation(
     ];
     let mut idents: Vec<String> = reserved.iter().map(|s| s.to_string()).collect();
     // The builder's setter of the other body form (`.multipart(..)`, `.json(..)`).
-    let reserved_len = match &alternative {
-        Some(alt) => {
-            idents.push(alt_setter(alt.kind).to_string());
-            reserved.len() + 1
-        }
-        None => reserved.len(),
-    };
+    if let Some(alt) = &alternative {
+        idents.push(alt_setter(alt.kind).to_string());
+    }
+    // Builders that can send a multipart body take extra file parts.
+    let multipart = [&body, &alternative]
+        .iter()
+        .any(|b| b.as_ref().is_some_and(|b| b.kind == BodyKind::Multipart));
+    if multipart {
+        idents.push("file_part".to_string());
+    }
+    let reserved_len = idents.len();
     idents.extend(params.iter().map(|p| p.ident.clone()));
     dedupe(&mut idents);
     for (p, ident) in params.iter_mut().zip(idents.into_iter().skip(reserved_len)) {

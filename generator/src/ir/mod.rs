@@ -155,6 +155,14 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// True when the builder can send a `multipart/form-data` body (its own or the other
+    /// form): such builders also take extra file parts (`file_part`).
+    pub fn can_send_multipart(&self) -> bool {
+        [&self.body, &self.alternative]
+            .iter()
+            .any(|b| b.as_ref().is_some_and(|b| b.kind == BodyKind::Multipart))
+    }
+
     /// True for list operations that take `page` and `per_page` and return an array.
     pub fn is_paginated(&self) -> bool {
         let has = |n: &str| {

@@ -259,6 +259,14 @@ impl CreateCompanyFile {
         self
     }
 
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
+        self
+    }
+
     fn build(self) -> crate::Request {
         let mut request = self
             .client
@@ -311,6 +319,14 @@ impl CreateProjectDrawingUpload {
     /// retry.
     pub fn idempotency_token(mut self, token: impl Into<String>) -> Self {
         self.options.idempotency_token(token);
+        self
+    }
+
+    /// Adds a file part under `name` (a Rails-style name such as
+    /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
+    /// file the spec does not type as one. Read from disk when the request is sent.
+    pub fn file_part(mut self, name: impl Into<String>, file: crate::FilePart) -> Self {
+        self.options.file_part(name, file);
         self
     }
 
