@@ -29,6 +29,9 @@ pub struct BenchArgs {
     /// crate as a dependency is built, which is never incremental).
     #[arg(long, requires = "compile")]
     pub incremental: bool,
+    /// With --compile: `core` only (CI's short form of the benchmark).
+    #[arg(long, requires = "compile")]
+    pub core_only: bool,
 }
 
 fn peak_rss_mb() -> Option<f64> {

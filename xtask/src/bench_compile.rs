@@ -36,7 +36,12 @@ pub fn bench_compile(args: &BenchArgs) -> Result<()> {
     );
     println!("| features | runs | median wall (s) | min | max | median peak RSS (MB) |");
     println!("|---|---|---|---|---|---|");
-    for (label, flags) in [("core", &[][..]), ("all", &["--all-features"][..])] {
+    let sets: &[(&str, &[&str])] = if args.core_only {
+        &[("core", &[])]
+    } else {
+        &[("core", &[]), ("all", &["--all-features"])]
+    };
+    for &(label, flags) in sets {
         let mut runs = Vec::new();
         for _ in 0..args.runs {
             let target = tempfile::tempdir()?;
@@ -155,4 +160,22 @@ fn run_measured(cmd: &mut Command) -> Result<(bool, Option<f64>)> {
 #[cfg(not(unix))]
 fn run_measured(cmd: &mut Command) -> Result<(bool, Option<f64>)> {
     Ok((cmd.status().context("cannot start cargo")?.success(), None))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::run_measured;
+    use std::process::Command;
+
+    #[test]
+    fn a_measured_command_reports_its_outcome_and_its_tree_s_peak_memory() {
+        // The shell's child holds 20 MB in a variable: the peak is that grandchild's, as
+        // rustc's is under cargo.
+        let script = r#"sh -c 'x=$(head -c 20000000 /dev/zero | tr "\0" a); exit 0'"#;
+        let (ok, rss) = run_measured(Command::new("sh").args(["-c", script])).unwrap();
+        assert!(ok);
+        assert!(rss.is_some_and(|mb| mb > 15.0), "{rss:?}");
+        let (ok, _) = run_measured(Command::new("sh").args(["-c", "exit 3"])).unwrap();
+        assert!(!ok);
+    }
 }

@@ -92,6 +92,13 @@ pub fn ci() -> Result<()> {
         xtask,
         &["fuzz", "--seconds", "30"],
     )?;
+    // The short form of the compile benchmark: one cold check of `core` (dependencies
+    // included, about two minutes); the full one is `bench --compile [--grow 36] --runs 3`.
+    run(
+        "compile benchmark, short form",
+        xtask,
+        &["bench", "--compile", "--runs", "1", "--core-only"],
+    )?;
     eprintln!("\nci: all checks passed");
     Ok(())
 }
