@@ -1317,3 +1317,21 @@ async fn a_request_header_is_sent_only_to_the_api_host() {
     assert!(header_of(r, "idempotency-token").is_none());
     assert!(header_of(r, "authorization").is_none());
 }
+
+/// The futures `send` and `send_page` return can be spawned: `Send + 'static`, as the `async fn`s
+/// they replaced were (a compile-time check; nothing is sent).
+#[test]
+fn request_futures_are_send_and_static() {
+    fn spawnable<T: std::future::Future + Send + 'static>(_: T) {}
+    let client = Client::builder()
+        .environment(Environment::custom(
+            "http://127.0.0.1:9",
+            "http://127.0.0.1:9",
+        ))
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    spawnable(client.list_companies().send());
+    spawnable(client.list_companies().send_page());
+    spawnable(client.delete_company_file(1, 2).send());
+}

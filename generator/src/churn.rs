@@ -308,8 +308,8 @@ fn retype_first_integer(doc: &mut Value) {
 }
 
 /// The spec with `percent`% more operations, for the compile budget's headroom
-/// (`cargo xtask bench --compile --grow`). Whole path items, picked evenly through the file so
-/// every category grows alike, are copied under `/rest/v9.0/...` with new operation ids, and
+/// (`cargo xtask bench --compile --grow`). Whole path items, picked by a running quota so
+/// that the copies come from the whole file (and so from every category), are copied under `/rest/v9.0/...` with new operation ids, and
 /// every property of their schemas is renamed (`name` -> `name_v9`): their types are new shapes,
 /// not merged with the originals, as a new Procore release's would be.
 pub fn grow(spec: &Value, percent: u32) -> Value {
@@ -319,11 +319,13 @@ pub fn grow(spec: &Value, percent: u32) -> Value {
     let Some(paths) = spec["paths"].as_object() else {
         return doc;
     };
-    let mut added = 0;
-    // Two path items in five gives 36% of a file like Procore's in one pass.
-    for (i, (path, item)) in paths.iter().enumerate() {
+    let (mut seen, mut added) = (0, 0);
+    // A running quota: after `seen` operations of the file, `seen * percent / 100` have been
+    // copied, so the copies are spread through the whole file (and every category) alike.
+    for (path, item) in paths {
         let methods = operations(&json!({ "paths": { path: item } })).len();
-        if i % 5 % 2 != 0 || methods == 0 || added + methods > target {
+        seen += methods;
+        if methods == 0 || added >= seen * percent as usize / 100 || added + methods > target {
             continue;
         }
         let tail = path.strip_prefix("/rest/").and_then(|p| p.split_once('/'));
@@ -400,8 +402,22 @@ mod tests {
         let after = grow(&before, 36);
         assert_eq!(operations(&before).len(), 50);
         assert_eq!(operations(&after).len(), 50 + 18);
-        let copy = &after["paths"]["/rest/v9.0/things_0"]["get"];
-        assert_eq!(copy["operationId"], "Get0V9");
+        let keys: Vec<&String> = before["paths"].as_object().unwrap().keys().collect();
+        let copied: Vec<bool> = keys
+            .iter()
+            .map(|k| {
+                after["paths"]
+                    .get(k.replace("/rest/v1.0/", "/rest/v9.0/"))
+                    .is_some()
+            })
+            .collect();
+        // Spread through the file: as many copies from its second half as from its first.
+        let first = copied[..25].iter().filter(|c| **c).count();
+        assert_eq!((first, copied.iter().filter(|c| **c).count()), (9, 18));
+        let i = copied.iter().position(|c| *c).unwrap();
+        let copy = &after["paths"][keys[i].replace("/rest/v1.0/", "/rest/v9.0/")]["get"];
+        let id = keys[i].trim_start_matches("/rest/v1.0/things_");
+        assert_eq!(copy["operationId"], format!("Get{id}V9"));
         let schema = &copy["responses"]["200"]["content"]["application/json"]["schema"];
         assert_eq!(schema["required"], json!(["id_v9"]));
         assert!(schema["properties"]["id_v9"].is_object());

@@ -32,6 +32,9 @@ pub struct BenchArgs {
     /// With --compile: `core` only (CI's short form of the benchmark).
     #[arg(long, requires = "compile")]
     pub core_only: bool,
+    /// With --compile: fail when a median peak RSS is over this many MB (CI's budget check).
+    #[arg(long, value_name = "MB", requires = "compile")]
+    pub max_rss_mb: Option<f64>,
 }
 
 fn peak_rss_mb() -> Option<f64> {

@@ -18,6 +18,9 @@ struct Run {
 
 /// Runs the compile benchmark.
 pub fn bench_compile(args: &BenchArgs) -> Result<()> {
+    if args.runs == 0 {
+        bail!("--runs must be at least 1");
+    }
     let work = tempfile::tempdir()?;
     let krate = work.path().join("procore");
     let ops = prepare_crate(&krate, args.grow)?;
@@ -51,14 +54,19 @@ pub fn bench_compile(args: &BenchArgs) -> Result<()> {
         walls.sort_by(f64::total_cmp);
         let mut rss: Vec<f64> = runs.iter().filter_map(|r| r.peak_rss_mb).collect();
         rss.sort_by(f64::total_cmp);
+        let median_rss = rss.get(rss.len() / 2).copied();
+        if let (Some(budget), Some(mb)) = (args.max_rss_mb, median_rss) {
+            if mb > budget {
+                bail!("{label}: peak RSS {mb:.0} MB is over the budget of {budget:.0} MB");
+            }
+        }
         println!(
             "| {label} | {} | {:.1} | {:.1} | {:.1} | {} |",
             runs.len(),
             walls[walls.len() / 2],
             walls[0],
             walls[walls.len() - 1],
-            rss.get(rss.len() / 2)
-                .map_or("n/a".to_string(), |m| format!("{m:.0}"))
+            median_rss.map_or("n/a".to_string(), |m| format!("{m:.0}"))
         );
     }
     Ok(())
@@ -139,8 +147,9 @@ fn cold_check(krate: &Path, target: &Path, flags: &[&str], incremental: &str) ->
 }
 
 /// Runs `cmd` to the end; its success and the peak RSS of the largest process in its tree
-/// (`wait4` reports the maximum over the child and the descendants it waited for).
-#[cfg(unix)]
+/// (`wait4` reports the maximum over the child and the descendants it waited for; Linux gives
+/// it in kilobytes, other systems in other units, so only Linux reports it).
+#[cfg(target_os = "linux")]
 fn run_measured(cmd: &mut Command) -> Result<(bool, Option<f64>)> {
     let child = cmd.spawn().context("cannot start cargo")?;
     let pid = child.id() as libc::pid_t;
@@ -153,16 +162,15 @@ fn run_measured(cmd: &mut Command) -> Result<(bool, Option<f64>)> {
         bail!("waiting for cargo: {}", std::io::Error::last_os_error());
     }
     let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    // Linux reports kilobytes.
     Ok((ok, Some(usage.ru_maxrss as f64 / 1024.0)))
 }
 
-#[cfg(not(unix))]
+#[cfg(not(target_os = "linux"))]
 fn run_measured(cmd: &mut Command) -> Result<(bool, Option<f64>)> {
     Ok((cmd.status().context("cannot start cargo")?.success(), None))
 }
 
-#[cfg(all(test, unix))]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::run_measured;
     use std::process::Command;

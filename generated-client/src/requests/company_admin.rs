@@ -2,7 +2,6 @@
 //! Request builders of the Company Admin operations (feature `company-admin`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::list_companies`](crate::Client::list_companies).
 #[derive(Debug)]
@@ -70,14 +69,16 @@ impl ListCompanies {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Company>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Company>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Company>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Company>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -134,7 +135,9 @@ impl UpdateCompanyConcierge {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyConciergeResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyConciergeResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -240,7 +243,7 @@ impl ListCompanyConfigurableFieldSets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_json()
@@ -249,7 +252,7 @@ impl ListCompanyConfigurableFieldSets {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_page()
@@ -325,7 +328,9 @@ impl CreateCompanyConfigurableFieldSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ConfigurableFieldSet, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ConfigurableFieldSet, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -444,7 +449,9 @@ impl GetCompanyConfigurableFieldSetsFindByIndex {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ConfigurableFieldSet, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ConfigurableFieldSet, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -494,7 +501,9 @@ impl GetCompanyConfigurableFieldSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ConfigurableFieldSet, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ConfigurableFieldSet, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -542,7 +551,7 @@ impl DeleteCompanyConfigurableFieldSet {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -599,7 +608,9 @@ impl UpdateCompanyConfigurableFieldSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ConfigurableFieldSet, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ConfigurableFieldSet, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -665,7 +676,7 @@ impl CreateCompanyConfigurableFieldSetDuplicate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectConfigurableFieldSet, crate::Error>,
     > {
         self.build().send_json()
@@ -750,14 +761,18 @@ impl ListCompanyConfigurableFieldSetProjectOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectOption>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectOption>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ProjectOption>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ProjectOption>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -830,7 +845,9 @@ impl CreateCompanyConfigurableFieldSetValidation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Validation, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Validation, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -886,7 +903,9 @@ impl CreateCompanyConstructionVolumeUrgentError {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -937,7 +956,9 @@ impl ListCompanyCustomFieldDefinitionConfigurableFieldSets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ConfigurableFieldSet>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ConfigurableFieldSet>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -985,7 +1006,7 @@ impl GetCompanyFilters {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FilterDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FilterDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1035,7 +1056,7 @@ impl GetCompanyFilter {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FilterDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FilterDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1112,14 +1133,18 @@ impl ListCompanyGenericTools {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::GenericTool>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::GenericTool>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::GenericTool>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::GenericTool>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -1176,7 +1201,7 @@ impl CreateCompanyGenericTool {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GenericTool, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GenericTool, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1229,7 +1254,9 @@ impl UpdateCompanyGenericTool {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GenericToolDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::GenericToolDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1296,14 +1323,16 @@ impl ListCompanyGenericToolStatuses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::GenericToolStatus>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::GenericToolStatus>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::GenericToolStatus>, crate::Error>,
     > {
         self.build().send_page()
@@ -1369,7 +1398,9 @@ impl CreateCompanyGenericToolStatus {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GenericToolStatus, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::GenericToolStatus, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1420,7 +1451,7 @@ impl DeleteCompanyGenericToolStatus {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1484,14 +1515,16 @@ impl ListCompanyPrograms {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Program>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Program>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Program>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Program>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -1548,7 +1581,7 @@ impl CreateCompanyProgram {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProgramDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProgramDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1598,7 +1631,7 @@ impl GetCompanyProgram {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProgramDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProgramDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1646,7 +1679,7 @@ impl DeleteCompanyProgram {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1699,7 +1732,7 @@ impl UpdateCompanyProgram {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProgramDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProgramDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1763,14 +1796,16 @@ impl ListCompanyProjectBidTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -1826,7 +1861,9 @@ impl CreateCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1874,7 +1911,9 @@ impl GetCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1922,7 +1961,7 @@ impl DeleteCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1974,7 +2013,9 @@ impl UpdateCompanyProjectBidType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2038,14 +2079,16 @@ impl ListCompanyProjectOwnerTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2101,7 +2144,9 @@ impl CreateCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2149,7 +2194,9 @@ impl GetCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2197,7 +2244,7 @@ impl DeleteCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -2249,7 +2296,9 @@ impl UpdateCompanyProjectOwnerType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2313,14 +2362,16 @@ impl ListCompanyProjectRegions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2375,7 +2426,9 @@ impl CreateCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2423,7 +2476,9 @@ impl GetCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2471,7 +2526,9 @@ impl DeleteCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2522,7 +2579,9 @@ impl UpdateCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2594,14 +2653,18 @@ impl ListCompanyProjectStages {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectStage>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectStage>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ProjectStage>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ProjectStage>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2658,7 +2721,7 @@ impl CreateCompanyProjectStage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectStage, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectStage, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2708,7 +2771,7 @@ impl GetCompanyProjectStage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectStage, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectStage, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2756,7 +2819,7 @@ impl DeleteCompanyProjectStage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -2809,7 +2872,7 @@ impl UpdateCompanyProjectStage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectStage, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectStage, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2873,14 +2936,16 @@ impl ListCompanyProjectTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2935,7 +3000,9 @@ impl CreateCompanyProjectType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2983,7 +3050,9 @@ impl GetCompanyProjectType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3031,7 +3100,7 @@ impl DeleteCompanyProjectType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -3082,7 +3151,9 @@ impl UpdateCompanyProjectType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3130,7 +3201,9 @@ impl ListCompanyProjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CompanyProject>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CompanyProject>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3191,7 +3264,7 @@ impl ListCompanyRoles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3263,7 +3336,9 @@ impl GetCompanyScheduleResources {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ResourceDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3441,7 +3516,7 @@ impl ListCompanyScheduleSummary {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SummaryList, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SummaryList, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3505,7 +3580,9 @@ impl UpdateCompanySettingsLogo {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Logo>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Logo>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3551,7 +3628,9 @@ impl DeleteCompanySettingsLogo {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Logo>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Logo>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3597,7 +3676,9 @@ impl GetCompanySettingsMyAvatar {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Avatar, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Avatar, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3653,7 +3734,9 @@ impl UpdateCompanySettingsMyAvatar {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Avatar, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Avatar, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3717,14 +3800,16 @@ impl ListCompanySubmittalStatuses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SubmittalStatus>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SubmittalStatus>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::SubmittalStatus>, crate::Error>,
     > {
         self.build().send_page()
@@ -3780,7 +3865,9 @@ impl ListCompanySubmittalTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SubmittalType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SubmittalType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3872,14 +3959,18 @@ impl ListCompanyTrades {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Trade>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Trade>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Trade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Trade>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -3941,7 +4032,9 @@ impl CreateCompanyTrade {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Trade, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Trade, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3989,7 +4082,9 @@ impl GetCompanyTrade {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Trade, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Trade, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4065,7 +4160,7 @@ impl CreateCompanyUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4115,7 +4210,7 @@ impl GetCompanyUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4175,7 +4270,7 @@ impl UpdateCompanyUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4251,14 +4346,16 @@ impl ListCompanyWorkClassifications {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WorkClassification>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WorkClassification>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkClassification>, crate::Error>,
     > {
         self.build().send_page()
@@ -4321,7 +4418,9 @@ impl CreateCompanyWorkClassification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkClassification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4371,7 +4470,9 @@ impl GetCompanyWorkClassification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkClassification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4421,7 +4522,9 @@ impl DeleteCompanyWorkClassification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkClassification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4478,7 +4581,9 @@ impl UpdateCompanyWorkClassification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkClassification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4522,7 +4627,9 @@ impl GetCompanyConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4702,7 +4809,7 @@ impl GetCustomFieldDefinitions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CustomFieldDefinitionDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -4813,7 +4920,9 @@ impl GetCustomFieldDefinitionCustomFieldLovEntries {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomFieldLovEntryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CustomFieldLovEntryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4871,7 +4980,9 @@ impl CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CustomFieldLovEntry>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CustomFieldLovEntry>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4923,7 +5034,9 @@ impl GetCustomFieldDefinitionCustomFieldLovEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomFieldLovEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CustomFieldLovEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4990,7 +5103,9 @@ impl GetCustomFieldDefinition {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomFieldDefinition, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CustomFieldDefinition, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5111,14 +5226,16 @@ impl ListCustomFieldMetadata {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CustomFieldMetadata>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CustomFieldMetadata>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomFieldMetadata>, crate::Error>,
     > {
         self.build().send_page()
@@ -5180,7 +5297,9 @@ impl GetCustomFieldMetadata {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomFieldMetadata, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CustomFieldMetadata, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5240,14 +5359,16 @@ impl ListCustomFieldsSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CustomFieldsSection>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CustomFieldsSection>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomFieldsSection>, crate::Error>,
     > {
         self.build().send_page()
@@ -5301,7 +5422,9 @@ impl GetCustomFieldsSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomFieldsSection, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CustomFieldsSection, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5347,7 +5470,9 @@ impl GetGenericToolItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GenericToolItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::GenericToolItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5406,14 +5531,18 @@ impl ListLinks {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Link>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Link>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Link>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Link>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5465,7 +5594,9 @@ impl CreateLink {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LinkDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LinkDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5525,14 +5656,18 @@ impl ListLinksRecycleBin {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::RecycleBin>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::RecycleBin>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::RecycleBin>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::RecycleBin>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5581,7 +5716,9 @@ impl GetLink {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LinkDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LinkDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5625,7 +5762,7 @@ impl DeleteLink {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -5672,7 +5809,9 @@ impl UpdateLink {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LinkDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LinkDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5716,7 +5855,9 @@ impl UpdateLinkRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LinkDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LinkDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5784,14 +5925,16 @@ impl ListOffices {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Office>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Office>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Office>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Office>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5851,7 +5994,9 @@ impl CreateOffice {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Office, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Office, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5902,7 +6047,9 @@ impl GetOffice {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Office, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Office, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5945,7 +6092,7 @@ impl DeleteOffice {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -6000,7 +6147,9 @@ impl UpdateOffice {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Office, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Office, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6050,7 +6199,9 @@ impl GetOpenItemsAll {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::All, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::All, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6100,7 +6251,9 @@ impl GetOpenItemsMine {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::All, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::All, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6254,7 +6407,7 @@ impl ListProjectConfigurableFieldSets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_json()
@@ -6263,7 +6416,7 @@ impl ListProjectConfigurableFieldSets {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_page()
@@ -6544,7 +6697,7 @@ impl ListProjectCorrespondenceTypeItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -6553,7 +6706,7 @@ impl ListProjectCorrespondenceTypeItems {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -6624,7 +6777,7 @@ impl UpdateProjectCorrespondenceTypeItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -6703,7 +6856,7 @@ impl ListProjectCorrespondenceTypesDefaults {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::CorrespondenceTypeDefault>, crate::Error>,
     > {
         self.build().send_json()
@@ -6712,7 +6865,7 @@ impl ListProjectCorrespondenceTypesDefaults {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CorrespondenceTypeDefault>, crate::Error>,
     > {
         self.build().send_page()
@@ -6784,14 +6937,18 @@ impl ListProjectCorrespondenceTypesPermissions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Permission>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Permission>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Permission>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Permission>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -6861,14 +7018,16 @@ impl ListProjectCorrespondenceTypesUsers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CustomToolUser>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CustomToolUser>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomToolUser>, crate::Error>,
     > {
         self.build().send_page()
@@ -6952,14 +7111,16 @@ impl ListProjectCustomFieldUserOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7029,14 +7190,16 @@ impl ListProjectCustomToolsUsers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CustomToolUser>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CustomToolUser>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomToolUser>, crate::Error>,
     > {
         self.build().send_page()
@@ -7277,7 +7440,7 @@ impl ListProjectGenericToolGenericToolItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -7286,7 +7449,7 @@ impl ListProjectGenericToolGenericToolItems {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -7357,7 +7520,9 @@ impl CreateProjectGenericToolGenericToolItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CorrespondenceTypeItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CorrespondenceTypeItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7444,7 +7609,7 @@ impl UpdateProjectGenericToolGenericToolItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -7521,14 +7686,16 @@ impl ListProjectGenericToolGenericToolItemsAvailableReadUsers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7599,14 +7766,18 @@ impl ListProjectGenericToolGenericToolItemsAvailableStatuses {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Name>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Name>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Name>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Name>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7673,7 +7844,9 @@ impl GetProjectGenericToolGenericToolItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CorrespondenceTypeItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CorrespondenceTypeItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7732,7 +7905,7 @@ impl DeleteProjectGenericToolGenericToolItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -7797,7 +7970,9 @@ impl UpdateProjectGenericToolGenericToolItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CorrespondenceTypeItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CorrespondenceTypeItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7867,14 +8042,18 @@ impl ListProjectGenericToolGenericToolItemChangeHistories {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeHistory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeHistory>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ChangeHistory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ChangeHistory>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7950,7 +8129,7 @@ impl ListProjectGenericToolGenericToolItemGenericToolItemResponses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::GenericToolItemResponse>, crate::Error>,
     > {
         self.build().send_json()
@@ -7959,7 +8138,7 @@ impl ListProjectGenericToolGenericToolItemGenericToolItemResponses {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::GenericToolItemResponse>, crate::Error>,
     > {
         self.build().send_page()
@@ -8038,7 +8217,9 @@ impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GenericToolItemResponse, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::GenericToolItemResponse, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8101,7 +8282,9 @@ impl UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GenericToolItemResponse, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::GenericToolItemResponse, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8158,7 +8341,9 @@ impl CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CorrespondenceTypeItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CorrespondenceTypeItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8228,14 +8413,16 @@ impl ListProjectGenericToolGenericToolItemUsersWithPermission {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -8305,14 +8492,16 @@ impl ListProjectWorkClassifications {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WorkClassification>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WorkClassification>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkClassification>, crate::Error>,
     > {
         self.build().send_page()
@@ -8375,7 +8564,9 @@ impl CreateProjectWorkClassification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkClassification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8430,7 +8621,9 @@ impl UpdateProjectWorkClassificationsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkClassification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8478,7 +8671,9 @@ impl CreateProjectWorkClassificationsInitialSetup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WorkClassification>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WorkClassification>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8528,7 +8723,9 @@ impl GetProjectWorkClassification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkClassification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8578,7 +8775,9 @@ impl DeleteProjectWorkClassification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkClassification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8635,7 +8834,9 @@ impl UpdateProjectWorkClassification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkClassification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkClassification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8706,7 +8907,9 @@ impl GetSettingsPermissions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PermissionDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PermissionDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8754,7 +8957,9 @@ impl ListWorkforcePlanningV2CompanyCustomFields {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CustomField>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CustomField>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8812,7 +9017,7 @@ impl CreateWorkforcePlanningV2CompanyCustomField {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8862,7 +9067,7 @@ impl GetWorkforcePlanningV2CompanyCustomField {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomField, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CustomField, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8922,7 +9127,9 @@ impl CreateWorkforcePlanningV2CompanyCustomField2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomFieldDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CustomFieldDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8972,7 +9179,7 @@ impl DeleteWorkforcePlanningV2CompanyCustomField {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9033,7 +9240,9 @@ impl CreateWorkforcePlanningV2CompanyCustomFieldValue {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomFieldDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CustomFieldDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9094,7 +9303,9 @@ impl DeleteWorkforcePlanningV2CompanyCustomFieldValues {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomFieldDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CustomFieldDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9208,7 +9419,7 @@ impl ListCompanyCustomFieldDefinitionsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::CustomFieldDefinitionV1_1>, crate::Error>,
     > {
         self.build().send_json()
@@ -9217,7 +9428,7 @@ impl ListCompanyCustomFieldDefinitionsV11 {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomFieldDefinitionV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -9302,7 +9513,7 @@ impl CreateCompanyUploadV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9352,7 +9563,7 @@ impl GetCompanyUploadV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9412,7 +9623,7 @@ impl UpdateCompanyUploadV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9527,7 +9738,9 @@ impl ListCompanyAsyncOperationsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AsyncOperationListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AsyncOperationListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -9536,7 +9749,7 @@ impl ListCompanyAsyncOperationsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyAsyncOperationV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -9594,7 +9807,9 @@ impl GetCompanyAsyncOperationV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AsyncOperationV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AsyncOperationV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9642,7 +9857,9 @@ impl GetCompanyCompanySecuritySettingsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanySecuritySettingsV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanySecuritySettingsV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9704,7 +9921,9 @@ impl GetCompanyCustomFieldDataTypesV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DataTypeV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DataTypeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9752,7 +9971,9 @@ impl ListCompanyGenericToolsDefaultTypesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DefaultTypeListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DefaultTypeListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9827,7 +10048,9 @@ impl ListCompanyRolesV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::RoleListV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::RoleListV2, crate::Error>> {
         self.build().send_json()
     }
 
@@ -9836,7 +10059,9 @@ impl ListCompanyRolesV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::CompanyRoleV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::CompanyRoleV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -9899,7 +10124,9 @@ impl CreateCompanyRoleV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::RoleV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::RoleV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9955,7 +10182,7 @@ impl CreateCompanyRolesReorderV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -10003,7 +10230,7 @@ impl DeleteCompanyRoleV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -10062,7 +10289,9 @@ impl UpdateCompanyRoleV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::RoleV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::RoleV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10110,7 +10339,7 @@ impl GetCompanySupportPinsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SupportPinV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SupportPinV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10158,7 +10387,9 @@ impl CreateCompanySupportPinV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SupportPinDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SupportPinDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }

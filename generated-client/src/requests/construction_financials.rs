@@ -2,7 +2,6 @@
 //! Request builders of the Construction Financials operations (feature `construction-financials`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::list_budget_detail_filters`](crate::Client::list_budget_detail_filters).
 #[derive(Debug)]
@@ -45,7 +44,9 @@ impl ListBudgetDetailFilters {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BudgetDetailFilter>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BudgetDetailFilter>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -90,7 +91,9 @@ impl CreateBudgetLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetLineItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetLineItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -135,7 +138,9 @@ impl CreateBudgetLineItemsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BudgetLineItemV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BudgetLineItemV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -181,7 +186,9 @@ impl GetBudgetLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetLineItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetLineItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -228,7 +235,9 @@ impl UpdateBudgetLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetLineItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetLineItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -358,14 +367,16 @@ impl ListBudgetViewSnapshots {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BudgetViewSnapshot>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BudgetViewSnapshot>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetViewSnapshot>, crate::Error>,
     > {
         self.build().send_page()
@@ -418,7 +429,9 @@ impl CreateBudgetViewSnapshot {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetViewSnapshotDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetViewSnapshotDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -572,14 +585,18 @@ impl ListBudgetViewSnapshotDetailRows {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DetailRow>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DetailRow>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DetailRow>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DetailRow>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -739,7 +756,7 @@ impl ListBudgetViewSnapshotSummaryRows {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetViewSnapshotSummaryRow>, crate::Error>,
     > {
         self.build().send_json()
@@ -748,7 +765,7 @@ impl ListBudgetViewSnapshotSummaryRows {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetViewSnapshotSummaryRow>, crate::Error>,
     > {
         self.build().send_page()
@@ -830,14 +847,18 @@ impl ListBudgetViews {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BudgetView>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BudgetView>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BudgetView>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BudgetView>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -893,7 +914,9 @@ impl ListBudgetViewBudgetDetailColumns {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BudgetDetailColumn>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BudgetDetailColumn>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -946,7 +969,9 @@ impl CreateBudgetViewBudgetDetail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BudgetDetail>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BudgetDetail>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1100,14 +1125,18 @@ impl ListBudgetViewDetailRows {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DetailRow>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DetailRow>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DetailRow>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DetailRow>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -1267,14 +1296,18 @@ impl ListBudgetViewSummaryRows {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SummaryRow>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SummaryRow>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::SummaryRow>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::SummaryRow>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -1340,14 +1373,16 @@ impl ListChangeEventStatuses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeEventStatus>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeEventStatus>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeEventStatus>, crate::Error>,
     > {
         self.build().send_page()
@@ -1473,14 +1508,18 @@ impl ListChangeEvents {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeEvent>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeEvent>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ChangeEvent>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ChangeEvent>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -1533,7 +1572,7 @@ impl CreateChangeEvent {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEvent, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ChangeEvent, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1578,7 +1617,7 @@ impl GetChangeEvent {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEvent, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ChangeEvent, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1626,7 +1665,7 @@ impl UpdateChangeEvent {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEvent, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ChangeEvent, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1686,14 +1725,16 @@ impl ListChangeOrderStatuses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeOrderStatus>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeOrderStatus>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderStatus>, crate::Error>,
     > {
         self.build().send_page()
@@ -1761,7 +1802,7 @@ impl ListChangeOrderChangeReasons {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeOrderChangeReason>, crate::Error>,
     > {
         self.build().send_json()
@@ -1770,7 +1811,7 @@ impl ListChangeOrderChangeReasons {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderChangeReason>, crate::Error>,
     > {
         self.build().send_page()
@@ -1964,14 +2005,16 @@ impl ListChangeOrderPackages {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeOrderPackage>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeOrderPackage>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderPackage>, crate::Error>,
     > {
         self.build().send_page()
@@ -2024,7 +2067,9 @@ impl CreateChangeOrderPackage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderPackageResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderPackageResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2078,7 +2123,9 @@ impl GetChangeOrderPackage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderPackageDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderPackageDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2125,7 +2172,9 @@ impl UpdateChangeOrderPackage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderPackageDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderPackageDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2294,14 +2343,16 @@ impl ListChangeOrderRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeOrderRequest>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeOrderRequest>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderRequest>, crate::Error>,
     > {
         self.build().send_page()
@@ -2354,7 +2405,9 @@ impl CreateChangeOrderRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderRequestResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderRequestResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2403,7 +2456,7 @@ impl UpdateChangeOrderRequestsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ChangeOrderRequestSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -2453,7 +2506,9 @@ impl GetChangeOrderRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderRequestDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderRequestDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2500,7 +2555,9 @@ impl UpdateChangeOrderRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderRequestDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderRequestDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2560,14 +2617,18 @@ impl ListChangeTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ChangeType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ChangeType>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2634,14 +2695,18 @@ impl ListCommitments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Commitment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Commitment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Commitment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Commitment>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2693,7 +2758,9 @@ impl GetCommitment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CommitmentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CommitmentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2741,7 +2808,9 @@ impl GetCompanyCurrencyConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CurrencyConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CurrencyConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2789,7 +2858,7 @@ impl DeleteCompanyCurrencyConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -2842,7 +2911,7 @@ impl UpdateCompanyCurrencyConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -2892,7 +2961,7 @@ impl GetCompanyCurrencyConfigurationExchangeRates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ExchangeRate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ExchangeRate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2943,7 +3012,7 @@ impl CreateCompanyCurrencyConfigurationExchangeRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ExchangeRate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ExchangeRate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2994,7 +3063,7 @@ impl UpdateCompanyCurrencyConfigurationExchangeRates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ExchangeRate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ExchangeRate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3042,7 +3111,9 @@ impl GetCompanyInvoicesAsyncJob {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::AsyncJob, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::AsyncJob, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3093,7 +3164,7 @@ impl GetCompanyProjectCurrencyConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CurrencyConfigurationDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -3149,7 +3220,7 @@ impl CreateCompanyProjectCurrencyConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -3202,7 +3273,7 @@ impl DeleteCompanyProjectCurrencyConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -3258,7 +3329,7 @@ impl UpdateCompanyProjectCurrencyConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -3324,7 +3395,9 @@ impl GetCompanyProjectCurrencyConfigurationExchangeRates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ExchangeRateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ExchangeRateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3378,7 +3451,9 @@ impl CreateCompanyProjectCurrencyConfigurationExchangeRate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ExchangeRateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ExchangeRateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3432,7 +3507,9 @@ impl UpdateCompanyProjectCurrencyConfigurationExchangeRates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ExchangeRateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ExchangeRateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3480,7 +3557,7 @@ impl ListCompanyUomCategories {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3542,14 +3619,18 @@ impl ListCompanyUoms {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Uom>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Uom>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Uom>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Uom>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -3604,7 +3685,9 @@ impl CreateCompanyUom {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Uom, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Uom, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3655,7 +3738,7 @@ impl UpdateCompanyUomsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UomSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UomSyncResult, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3703,7 +3786,9 @@ impl GetCompanyUom {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Uom, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Uom, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3751,7 +3836,7 @@ impl DeleteCompanyUom {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -3802,7 +3887,9 @@ impl UpdateCompanyUom {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Uom, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Uom, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3850,7 +3937,7 @@ impl GetCompanyWorkBreakdownStructurePatterns {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PatternDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PatternDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3899,7 +3986,7 @@ impl UpdateCompanyWorkBreakdownStructurePatternsUpdateSegmentOrder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -3947,7 +4034,7 @@ impl ListCompanyWorkBreakdownStructureSegments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::WorkBreakdownStructureSegment>, crate::Error>,
     > {
         self.build().send_json()
@@ -4000,7 +4087,7 @@ impl CreateCompanyWorkBreakdownStructureSegment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::WorkBreakdownStructureSegment, crate::Error>,
     > {
         self.build().send_json()
@@ -4063,7 +4150,9 @@ impl GetCompanyWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Segment, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Segment, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4124,7 +4213,7 @@ impl DeleteCompanyWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4188,7 +4277,7 @@ impl UpdateCompanyWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4239,7 +4328,9 @@ impl ListCompanyWorkBreakdownStructureSegmentLists {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SegmentList>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SegmentList>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4319,14 +4410,18 @@ impl ListCompanyWorkBreakdownStructureSegmentSegmentItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SegmentItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SegmentItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::SegmentItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::SegmentItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -4386,7 +4481,7 @@ impl CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4440,7 +4535,7 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>,
     > {
         self.build().send_json()
@@ -4494,7 +4589,7 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4560,7 +4655,7 @@ impl GetCompanyWorkBreakdownStructureSegmentSegmentItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4611,7 +4706,7 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4680,7 +4775,7 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4742,14 +4837,16 @@ impl ListContractPayments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ContractPayment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ContractPayment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ContractPayment>, crate::Error>,
     > {
         self.build().send_page()
@@ -4802,7 +4899,9 @@ impl CreateContractPayment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContractPayment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ContractPayment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4850,7 +4949,9 @@ impl GetContractPayment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContractPayment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ContractPayment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4896,7 +4997,7 @@ impl DeleteContractPayment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4943,7 +5044,9 @@ impl UpdateContractPayment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContractPayment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ContractPayment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5040,14 +5143,16 @@ impl ListCostCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::CostCode>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::CostCode>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5098,7 +5203,9 @@ impl CreateCostCode {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CostCodeDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CostCodeDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5143,7 +5250,7 @@ impl CreateCostCodesCopyFromStandardList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5195,7 +5302,7 @@ impl CreateCostCodesCopySubsetFromStandardList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CostCodeCopySubsetFromStandardListResult, crate::Error>,
     > {
         self.build().send_json()
@@ -5252,7 +5359,9 @@ impl UpdateCostCodesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CostCodeSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CostCodeSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5305,7 +5414,9 @@ impl GetCostCode {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CostCodeDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CostCodeDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5351,7 +5462,9 @@ impl UpdateCostCode {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CostCodeDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CostCodeDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5407,7 +5520,7 @@ impl ListFinancialsMarkups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Markup>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Markup>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5456,7 +5569,9 @@ impl CreateFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Markup, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Markup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5504,7 +5619,9 @@ impl GetFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Markup, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Markup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5552,7 +5669,7 @@ impl DeleteFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -5603,7 +5720,9 @@ impl UpdateFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Markup, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Markup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5678,14 +5797,18 @@ impl ListLineItemTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::LineItemType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::LineItemType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::LineItemType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::LineItemType>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5736,7 +5859,7 @@ impl CreateLineItemType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::LineItemType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5781,7 +5904,9 @@ impl UpdateLineItemTypesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemTypeSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LineItemTypeSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5826,7 +5951,7 @@ impl GetLineItemType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::LineItemType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5872,7 +5997,7 @@ impl UpdateLineItemType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::LineItemType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5932,14 +6057,16 @@ impl ListPaymentApplications {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PaymentApplication>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PaymentApplication>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PaymentApplication>, crate::Error>,
     > {
         self.build().send_page()
@@ -5993,7 +6120,9 @@ impl GetPaymentApplication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaymentApplicationDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PaymentApplicationDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6037,7 +6166,7 @@ impl DeletePaymentApplication {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -6225,14 +6354,16 @@ impl ListPotentialChangeOrders {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PotentialChangeOrder>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PotentialChangeOrder>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PotentialChangeOrder>, crate::Error>,
     > {
         self.build().send_page()
@@ -6285,7 +6416,9 @@ impl CreatePotentialChangeOrder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PotentialChangeOrderResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PotentialChangeOrderResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6334,7 +6467,7 @@ impl UpdatePotentialChangeOrdersSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PotentialChangeOrderSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -6384,7 +6517,9 @@ impl GetPotentialChangeOrder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PotentialChangeOrderDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PotentialChangeOrderDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6431,7 +6566,9 @@ impl UpdatePotentialChangeOrder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PotentialChangeOrderDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PotentialChangeOrderDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6557,14 +6694,16 @@ impl ListPotentialChangeOrderLineItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::LineItem>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::LineItem>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::LineItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::LineItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -6619,7 +6758,9 @@ impl CreatePotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6672,7 +6813,7 @@ impl UpdatePotentialChangeOrderLineItemsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PotentialChangeOrderLineItemSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -6724,7 +6865,9 @@ impl GetPotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6774,7 +6917,7 @@ impl DeletePotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -6825,7 +6968,9 @@ impl UpdatePotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6869,7 +7014,9 @@ impl GetPrimeContract {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6927,7 +7074,9 @@ impl CreatePrimeContract {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6972,7 +7121,9 @@ impl GetPrimeContract2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7015,7 +7166,7 @@ impl DeletePrimeContract {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -7074,7 +7225,9 @@ impl UpdatePrimeContract {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7155,14 +7308,18 @@ impl ListPrimeContracts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PrimeContract>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PrimeContract>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PrimeContract>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PrimeContract>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7294,14 +7451,16 @@ impl ListPrimeContractLineItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::LineItem>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::LineItem>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::LineItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::LineItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7358,7 +7517,9 @@ impl CreatePrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7411,7 +7572,9 @@ impl UpdatePrimeContractLineItemsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LineItemSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7461,7 +7624,9 @@ impl GetPrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7511,7 +7676,7 @@ impl DeletePrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -7564,7 +7729,9 @@ impl UpdatePrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7617,7 +7784,9 @@ impl UpdatePrimeContractPaymentApplicationLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaymentApplicationLineItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PaymentApplicationLineItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7670,7 +7839,7 @@ impl UpdatePrimeContractPaymentApplicationMarkupLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PaymentApplicationMarkupLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -7755,7 +7924,7 @@ impl ListPrimeContractPaymentApplications {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::PrimeContractPaymentApplication>, crate::Error>,
     > {
         self.build().send_json()
@@ -7764,7 +7933,7 @@ impl ListPrimeContractPaymentApplications {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::PrimeContractPaymentApplication>,
             crate::Error,
@@ -7826,7 +7995,9 @@ impl CreatePrimeContractPaymentApplication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaymentApplicationResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PaymentApplicationResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7879,7 +8050,9 @@ impl UpdatePrimeContractPaymentApplication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaymentApplicationResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PaymentApplicationResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7986,14 +8159,18 @@ impl ListProjectBillingPeriods {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BillingPeriod>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BillingPeriod>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BillingPeriod>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BillingPeriod>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -8050,7 +8227,7 @@ impl CreateProjectBillingPeriod {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BillingPeriod, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BillingPeriod, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8100,7 +8277,7 @@ impl GetProjectBillingPeriod {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BillingPeriod, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BillingPeriod, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8148,7 +8325,7 @@ impl DeleteProjectBillingPeriod {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -8201,7 +8378,7 @@ impl UpdateProjectBillingPeriod {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BillingPeriod, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BillingPeriod, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8247,7 +8424,9 @@ impl GetProjectBudget {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Budget, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8293,7 +8472,9 @@ impl CreateProjectBudgetLock {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Budget, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8352,7 +8533,9 @@ impl DeleteProjectBudgetLock {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Budget, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8400,7 +8583,9 @@ impl ListProjectBudgetChanges {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetChangeList, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetChangeList, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8451,7 +8636,9 @@ impl CreateProjectBudgetChange {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetChangeDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetChangeDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8501,7 +8688,7 @@ impl GetProjectBudgetChange {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetChange, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BudgetChange, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8549,7 +8736,7 @@ impl DeleteProjectBudgetChange {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -8602,7 +8789,7 @@ impl UpdateProjectBudgetChange {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetChange, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BudgetChange, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8666,14 +8853,16 @@ impl ListProjectBudgetModifications {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BudgetModification>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BudgetModification>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetModification>, crate::Error>,
     > {
         self.build().send_page()
@@ -8737,7 +8926,9 @@ impl CreateProjectBudgetModification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetModification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetModification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8787,7 +8978,9 @@ impl GetProjectBudgetModification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetModification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetModification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8836,7 +9029,7 @@ impl DeleteProjectBudgetModification {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -8894,7 +9087,9 @@ impl UpdateProjectBudgetModification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetModification, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetModification, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8971,7 +9166,7 @@ impl ListProjectBudgetedProductionQuantities {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetedProductionQuantity>, crate::Error>,
     > {
         self.build().send_json()
@@ -8980,7 +9175,7 @@ impl ListProjectBudgetedProductionQuantities {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetedProductionQuantity>, crate::Error>,
     > {
         self.build().send_page()
@@ -9043,7 +9238,9 @@ impl CreateProjectBudgetedProductionQuantity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetedProductionQuantity, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetedProductionQuantity, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9118,14 +9315,16 @@ impl ListProjectBudgetedProductionQuantitiesIds {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<i64>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<crate::Page<i64>, crate::Error>> {
         self.build().send_page()
     }
 
@@ -9181,7 +9380,9 @@ impl GetProjectBudgetedProductionQuantity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetedProductionQuantity, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetedProductionQuantity, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9236,7 +9437,7 @@ impl DeleteProjectBudgetedProductionQuantity {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -9293,7 +9494,9 @@ impl UpdateProjectBudgetedProductionQuantity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetedProductionQuantity, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetedProductionQuantity, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9344,7 +9547,7 @@ impl ListProjectChangeEventChangeEventProductionQuantities {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeEventProductionQuantity>, crate::Error>,
     > {
         self.build().send_json()
@@ -9404,7 +9607,7 @@ impl CreateProjectChangeEventChangeEventProductionQuantity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ChangeEventProductionQuantity, crate::Error>,
     > {
         self.build().send_json()
@@ -9457,7 +9660,7 @@ impl DeleteProjectChangeEventChangeEventProductionQuantity {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -9517,7 +9720,7 @@ impl UpdateProjectChangeEventChangeEventProductionQuantity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ChangeEventProductionQuantity, crate::Error>,
     > {
         self.build().send_json()
@@ -9643,7 +9846,9 @@ impl GetProjectCommitmentChangeOrderBatches {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeChangeOrderBatch, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeChangeOrderBatch, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9708,7 +9913,7 @@ impl CreateProjectCommitmentChangeOrderBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -9760,7 +9965,7 @@ impl GetProjectCommitmentChangeOrderBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -9810,7 +10015,7 @@ impl DeleteProjectCommitmentChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -9877,7 +10082,7 @@ impl UpdateProjectCommitmentChangeOrderBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -10054,7 +10259,7 @@ impl GetProjectCommitmentChangeOrders {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -10120,7 +10325,9 @@ impl CreateProjectCommitmentChangeOrder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CommitmentChangeOrder, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CommitmentChangeOrder, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10178,7 +10385,9 @@ impl GetProjectCommitmentChangeOrder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CommitmentChangeOrder, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CommitmentChangeOrder, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10226,7 +10435,7 @@ impl DeleteProjectCommitmentChangeOrder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -10300,7 +10509,9 @@ impl UpdateProjectCommitmentChangeOrder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CommitmentChangeOrder, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CommitmentChangeOrder, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10351,7 +10562,9 @@ impl GetProjectContractInvoiceConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InvoiceConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InvoiceConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10409,7 +10622,9 @@ impl UpdateProjectContractInvoiceConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InvoiceConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InvoiceConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10559,14 +10774,18 @@ impl ListProjectDirectCosts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DirectCost>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DirectCost>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DirectCost>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DirectCost>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -10623,7 +10842,9 @@ impl CreateProjectDirectCost {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10760,14 +10981,18 @@ impl ListProjectDirectCostsLineItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::LineItemItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::LineItemItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::LineItemItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::LineItemItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -10824,7 +11049,7 @@ impl UpdateProjectDirectCostsLineItemsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::DirectCostLineItemSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -10877,7 +11102,9 @@ impl UpdateProjectDirectCostsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11004,14 +11231,16 @@ impl ListProjectDirectCostLineItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DirectCostLineItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DirectCostLineItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::DirectCostLineItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -11073,7 +11302,9 @@ impl CreateProjectDirectCostLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostLineItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostLineItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11126,7 +11357,9 @@ impl GetProjectDirectCostLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostLineItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostLineItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11177,7 +11410,7 @@ impl DeleteProjectDirectCostLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -11233,7 +11466,9 @@ impl UpdateProjectDirectCostLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostLineItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostLineItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11283,7 +11518,9 @@ impl GetProjectDirectCost {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11331,7 +11568,9 @@ impl DeleteProjectDirectCost {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11384,7 +11623,9 @@ impl UpdateProjectDirectCost {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11434,7 +11675,9 @@ impl ListProjectLienWaivers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::LienWaiver>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::LienWaiver>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11482,7 +11725,7 @@ impl ListProjectManualForecastLineItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ManualForecastLineItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -11535,7 +11778,7 @@ impl CreateProjectManualForecastLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManualForecastLineItemDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -11588,7 +11831,7 @@ impl DeleteProjectManualForecastLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -11641,7 +11884,7 @@ impl UpdateProjectManualForecastLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManualForecastLineItemDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -11704,7 +11947,9 @@ impl ListProjectMonitoringResources {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::MonitoringResource>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::MonitoringResource>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11759,7 +12004,9 @@ impl CreateProjectMonitoringResource {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MonitoringResource, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MonitoringResource, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11807,7 +12054,7 @@ impl DeleteProjectMonitoringResource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -11864,7 +12111,9 @@ impl UpdateProjectMonitoringResource {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MonitoringResource, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MonitoringResource, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11914,7 +12163,9 @@ impl ListProjectPaymentReadinessManualHolds {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManualHold>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManualHold>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11968,7 +12219,9 @@ impl CreateProjectPaymentReadinessManualHold {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ManualHold, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ManualHold, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12018,7 +12271,9 @@ impl UpdateProjectPaymentReadinessManualHold {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ManualHold, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ManualHold, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12142,7 +12397,9 @@ impl GetProjectPrimeChangeOrderBatches {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeChangeOrderBatch, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeChangeOrderBatch, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12207,7 +12464,7 @@ impl CreateProjectPrimeChangeOrderBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -12259,7 +12516,7 @@ impl GetProjectPrimeChangeOrderBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -12309,7 +12566,7 @@ impl DeleteProjectPrimeChangeOrderBatch {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -12376,7 +12633,7 @@ impl UpdateProjectPrimeChangeOrderBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -12553,7 +12810,9 @@ impl GetProjectPrimeChangeOrders {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeChangeOrderDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeChangeOrderDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12617,7 +12876,9 @@ impl CreateProjectPrimeChangeOrder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeChangeOrder, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeChangeOrder, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12675,7 +12936,9 @@ impl GetProjectPrimeChangeOrder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeChangeOrder, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeChangeOrder, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12723,7 +12986,7 @@ impl DeleteProjectPrimeChangeOrder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -12797,7 +13060,9 @@ impl UpdateProjectPrimeChangeOrder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeChangeOrder, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeChangeOrder, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12846,7 +13111,9 @@ impl GetProjectPurchaseOrderContractCompliance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Compliance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Compliance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12900,7 +13167,7 @@ impl UpdateProjectPurchaseOrderContractCompliance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::WorkOrderContractComplianceResult, crate::Error>,
     > {
         self.build().send_json()
@@ -12969,14 +13236,16 @@ impl ListProjectPurchaseOrderContractComplianceDocuments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ComplianceDocument>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ComplianceDocument>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>,
     > {
         self.build().send_page()
@@ -13038,7 +13307,9 @@ impl CreateProjectPurchaseOrderContractComplianceDocument {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ComplianceDocument, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13091,7 +13362,9 @@ impl GetProjectPurchaseOrderContractComplianceDocument {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ComplianceDocument, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13142,7 +13415,7 @@ impl DeleteProjectPurchaseOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -13198,7 +13471,9 @@ impl UpdateProjectPurchaseOrderContractComplianceDocument {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ComplianceDocument, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13244,7 +13519,9 @@ impl GetProjectWorkBreakdownStructurePatterns {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Pattern, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Pattern, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13293,7 +13570,7 @@ impl UpdateProjectWorkBreakdownStructurePatternsAddSegment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -13342,7 +13619,7 @@ impl UpdateProjectWorkBreakdownStructurePatternsRemoveSegment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -13391,7 +13668,7 @@ impl UpdateProjectWorkBreakdownStructurePatternsUpdateSegmentOrder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -13439,7 +13716,7 @@ impl ListProjectWorkBreakdownStructureSegments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Segment>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Segment>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13500,7 +13777,9 @@ impl GetProjectWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Segment, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Segment, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13658,14 +13937,18 @@ impl ListProjectWorkBreakdownStructureSegmentSegmentItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SegmentItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SegmentItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::SegmentItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::SegmentItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -13725,7 +14008,7 @@ impl CreateProjectWorkBreakdownStructureSegmentSegmentItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13779,7 +14062,7 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>,
     > {
         self.build().send_json()
@@ -13833,7 +14116,7 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -13892,7 +14175,7 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -13948,7 +14231,7 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SegmentItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14108,14 +14391,16 @@ impl ListProjectWorkBreakdownStructureWbsCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WbsCode>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::WbsCode>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WbsCode>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WbsCode>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -14170,7 +14455,9 @@ impl CreateProjectWorkBreakdownStructureWbsCode {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WbsCode, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WbsCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14221,7 +14508,9 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WbsCodeBulkCreateResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WbsCodeBulkCreateResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14270,7 +14559,7 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesUpdateAll {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -14321,7 +14610,9 @@ impl UpdateProjectWorkBreakdownStructureWbsCode {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WbsCode, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WbsCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14370,7 +14661,9 @@ impl GetProjectWorkOrderContractCompliance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Compliance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Compliance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14424,7 +14717,7 @@ impl UpdateProjectWorkOrderContractCompliance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::WorkOrderContractComplianceResult, crate::Error>,
     > {
         self.build().send_json()
@@ -14493,14 +14786,16 @@ impl ListProjectWorkOrderContractComplianceDocuments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ComplianceDocument>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ComplianceDocument>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>,
     > {
         self.build().send_page()
@@ -14562,7 +14857,9 @@ impl CreateProjectWorkOrderContractComplianceDocument {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ComplianceDocument, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14615,7 +14912,9 @@ impl GetProjectWorkOrderContractComplianceDocument {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ComplianceDocument, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14666,7 +14965,7 @@ impl DeleteProjectWorkOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -14722,7 +15021,9 @@ impl UpdateProjectWorkOrderContractComplianceDocument {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ComplianceDocument, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ComplianceDocument, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14865,14 +15166,16 @@ impl ListPurchaseOrderContracts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PurchaseOrderContract>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PurchaseOrderContract>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PurchaseOrderContract>, crate::Error>,
     > {
         self.build().send_page()
@@ -14938,7 +15241,7 @@ impl CreatePurchaseOrderContract {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -14985,7 +15288,7 @@ impl UpdatePurchaseOrderContractsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PurchaseOrderContractSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -15033,7 +15336,7 @@ impl GetPurchaseOrderContract {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15079,7 +15382,7 @@ impl DeletePurchaseOrderContract {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -15139,7 +15442,7 @@ impl UpdatePurchaseOrderContract {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15212,7 +15515,7 @@ impl ListPurchaseOrderContractLineItemContractDetails {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::LineItemContractDetail>, crate::Error>,
     > {
         self.build().send_json()
@@ -15265,7 +15568,7 @@ impl CreatePurchaseOrderContractLineItemContractDetail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15319,7 +15622,7 @@ impl GetPurchaseOrderContractLineItemContractDetail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15371,7 +15674,7 @@ impl DeletePurchaseOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -15424,7 +15727,7 @@ impl UpdatePurchaseOrderContractLineItemContractDetail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15560,7 +15863,7 @@ impl ListPurchaseOrderContractLineItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -15569,7 +15872,7 @@ impl ListPurchaseOrderContractLineItems {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -15626,7 +15929,9 @@ impl CreatePurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15679,7 +15984,9 @@ impl UpdatePurchaseOrderContractLineItemsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LineItemSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15739,7 +16046,9 @@ impl GetPurchaseOrderContractLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkOrderContractLineItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkOrderContractLineItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15789,7 +16098,7 @@ impl DeletePurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -15840,7 +16149,9 @@ impl UpdatePurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15891,7 +16202,7 @@ impl UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
             crate::Error,
@@ -16038,14 +16349,18 @@ impl ListRequisitions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Requisition>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Requisition>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Requisition>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Requisition>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -16096,7 +16411,9 @@ impl CreateRequisition {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RequisitionV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16141,7 +16458,7 @@ impl GetRequisition {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Requisition, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Requisition, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -16184,7 +16501,7 @@ impl DeleteRequisition {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -16230,7 +16547,9 @@ impl UpdateRequisition {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RequisitionV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16289,7 +16608,9 @@ impl CreateRequisitionAddChangeOrderPackage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeOrderItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeOrderItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16340,7 +16661,7 @@ impl UpdateRequisitionBulkItemUpdate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -16390,7 +16711,7 @@ impl ListRequisitionChangeHistories {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::RequisitionChangeHistory>, crate::Error>,
     > {
         self.build().send_json()
@@ -16471,14 +16792,16 @@ impl ListRequisitionChangeOrderItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeOrderItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeOrderItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -16538,7 +16861,9 @@ impl GetRequisitionChangeOrderItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16598,7 +16923,9 @@ impl UpdateRequisitionChangeOrderItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16664,14 +16991,16 @@ impl ListRequisitionContractDetailItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ContractDetailItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ContractDetailItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ContractDetailItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -16731,7 +17060,9 @@ impl GetRequisitionContractDetailItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContractDetailItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ContractDetailItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16791,7 +17122,9 @@ impl UpdateRequisitionContractDetailItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContractDetailItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ContractDetailItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16857,14 +17190,18 @@ impl ListRequisitionContractItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ContractItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ContractItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ContractItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ContractItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -16922,7 +17259,7 @@ impl GetRequisitionContractItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContractItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ContractItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -16982,7 +17319,7 @@ impl UpdateRequisitionContractItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ContractItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ContractItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17032,7 +17369,7 @@ impl ListRequisitionDetail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Detail>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Detail>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17089,7 +17426,7 @@ impl DeleteRequisitionRemoveChangeOrderPackage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -17148,7 +17485,9 @@ impl CreateRequisitionSinglePdfCompiler {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17205,7 +17544,9 @@ impl UpdateRequisitionWholeChangeOrderItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WholeChangeOrderItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WholeChangeOrderItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17313,14 +17654,18 @@ impl ListRfqs {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfq>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Rfq>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Rfq>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Rfq>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -17369,7 +17714,9 @@ impl CreateRfq {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::RfqDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::RfqDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17414,7 +17761,9 @@ impl GetRfq {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Rfq, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Rfq, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17459,7 +17808,7 @@ impl DeleteRfq {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -17503,7 +17852,9 @@ impl UpdateRfq {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Rfq, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Rfq, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17565,14 +17916,18 @@ impl ListRfqQuotes {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Quote>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Quote>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Quote>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Quote>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -17623,7 +17978,9 @@ impl CreateRfqQuote {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Quote, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Quote, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17675,7 +18032,9 @@ impl GetRfqQuote {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Quote, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Quote, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17726,7 +18085,9 @@ impl UpdateRfqQuote {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Quote, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Quote, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17790,14 +18151,18 @@ impl ListRfqResponses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::RfqResponse>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::RfqResponse>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::RfqResponse>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::RfqResponse>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -17850,7 +18215,7 @@ impl CreateRfqResponse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RfqResponse, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::RfqResponse, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17904,7 +18269,7 @@ impl GetRfqResponse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RfqResponse, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::RfqResponse, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17957,7 +18322,7 @@ impl UpdateRfqResponse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RfqResponse, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::RfqResponse, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18018,14 +18383,16 @@ impl ListStandardCostCodeLists {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::StandardCostCodeList>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::StandardCostCodeList>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::StandardCostCodeList>, crate::Error>,
     > {
         self.build().send_page()
@@ -18078,7 +18445,9 @@ impl CreateStandardCostCodeList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StandardCostCodeListDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::StandardCostCodeListDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18124,7 +18493,9 @@ impl GetStandardCostCodeList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StandardCostCodeListDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::StandardCostCodeListDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18171,7 +18542,9 @@ impl UpdateStandardCostCodeList {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StandardCostCodeListDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::StandardCostCodeListDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18259,14 +18632,16 @@ impl ListStandardCostCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::StandardCostCode>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::StandardCostCode>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::StandardCostCode>, crate::Error>,
     > {
         self.build().send_page()
@@ -18327,7 +18702,9 @@ impl CreateStandardCostCode {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StandardCostCode, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::StandardCostCode, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18380,7 +18757,9 @@ impl UpdateStandardCostCodesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StandardCostCodeSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::StandardCostCodeSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18441,7 +18820,9 @@ impl GetStandardCostCode {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StandardCostCode, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::StandardCostCode, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18488,7 +18869,9 @@ impl DeleteStandardCostCode {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StandardCostCode, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::StandardCostCode, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18543,7 +18926,9 @@ impl UpdateStandardCostCode {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StandardCostCode, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::StandardCostCode, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18603,14 +18988,16 @@ impl ListSubJobs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SubJob>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::SubJob>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::SubJob>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::SubJob>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -18659,7 +19046,9 @@ impl CreateSubJob {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::SubJob, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::SubJob, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18706,7 +19095,9 @@ impl UpdateSubJobsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubJobSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SubJobSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18749,7 +19140,9 @@ impl GetSubJob {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::SubJob, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::SubJob, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18793,7 +19186,7 @@ impl DeleteSubJob {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -18837,7 +19230,9 @@ impl UpdateSubJob {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::SubJob, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::SubJob, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18897,14 +19292,16 @@ impl ListTaxCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TaxCode>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::TaxCode>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::TaxCode>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::TaxCode>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -18955,7 +19352,9 @@ impl CreateTaxCode {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TaxCode, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TaxCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19000,7 +19399,9 @@ impl UpdateTaxCodesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TaxCodeSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TaxCodeSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19043,7 +19444,9 @@ impl GetTaxCode {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TaxCode, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TaxCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19089,7 +19492,9 @@ impl UpdateTaxCode {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TaxCode, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TaxCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19149,14 +19554,16 @@ impl ListTaxTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TaxType>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::TaxType>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::TaxType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::TaxType>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -19207,7 +19614,9 @@ impl CreateTaxType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TaxType, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TaxType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19252,7 +19661,9 @@ impl UpdateTaxTypesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TaxTypeSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TaxTypeSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19295,7 +19706,9 @@ impl GetTaxType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TaxType, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TaxType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19338,7 +19751,7 @@ impl DeleteTaxType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -19384,7 +19797,9 @@ impl UpdateTaxType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TaxType, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TaxType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19527,14 +19942,18 @@ impl ListWorkOrderContracts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<serde_json::Value>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<serde_json::Value>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -19598,7 +20017,9 @@ impl CreateWorkOrderContract {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkOrderContract, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkOrderContract, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19643,7 +20064,9 @@ impl UpdateWorkOrderContractsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VendorSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VendorSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19689,7 +20112,9 @@ impl GetWorkOrderContract {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkOrderContract, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkOrderContract, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19733,7 +20158,7 @@ impl DeleteWorkOrderContract {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -19793,7 +20218,9 @@ impl UpdateWorkOrderContract {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkOrderContract, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkOrderContract, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19864,7 +20291,7 @@ impl ListWorkOrderContractLineItemContractDetails {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::LineItemContractDetail>, crate::Error>,
     > {
         self.build().send_json()
@@ -19917,7 +20344,7 @@ impl CreateWorkOrderContractLineItemContractDetail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -19971,7 +20398,7 @@ impl GetWorkOrderContractLineItemContractDetail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -20023,7 +20450,7 @@ impl DeleteWorkOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -20076,7 +20503,7 @@ impl UpdateWorkOrderContractLineItemContractDetail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -20212,7 +20639,7 @@ impl ListWorkOrderContractLineItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -20221,7 +20648,7 @@ impl ListWorkOrderContractLineItems {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -20278,7 +20705,9 @@ impl CreateWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20331,7 +20760,9 @@ impl UpdateWorkOrderContractLineItemsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LineItemSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20391,7 +20822,9 @@ impl GetWorkOrderContractLineItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkOrderContractLineItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkOrderContractLineItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20441,7 +20874,7 @@ impl DeleteWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -20492,7 +20925,9 @@ impl UpdateWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20543,7 +20978,7 @@ impl UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
             crate::Error,
@@ -20593,7 +21028,9 @@ impl CreateBudgetLineItemV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetLineItemV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetLineItemV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20639,7 +21076,9 @@ impl GetBudgetLineItemV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetLineItemV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetLineItemV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20686,7 +21125,9 @@ impl UpdateBudgetLineItemV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetLineItemV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetLineItemV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20798,14 +21239,16 @@ impl ListChangeEventsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeEventV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeEventV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeEventV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -20860,7 +21303,9 @@ impl CreateChangeEventV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeEventV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20915,7 +21360,9 @@ impl GetChangeEventsNewV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::NewV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::NewV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20973,7 +21420,9 @@ impl GetChangeEventV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeEventV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21016,7 +21465,7 @@ impl DeleteChangeEventV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -21064,7 +21513,9 @@ impl UpdateChangeEventV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeEventV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21110,7 +21561,9 @@ impl CreateChangeEventCloneV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeEventV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21156,7 +21609,9 @@ impl UpdateChangeEventRestoreV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEventV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeEventV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21306,14 +21761,18 @@ impl ListProjectDirectCostsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DirectCost>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DirectCost>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DirectCost>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DirectCost>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -21370,7 +21829,9 @@ impl CreateProjectDirectCostV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21420,7 +21881,9 @@ impl GetProjectDirectCostV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21468,7 +21931,9 @@ impl DeleteProjectDirectCostV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21521,7 +21986,9 @@ impl UpdateProjectDirectCostV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DirectCostV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DirectCostV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21680,14 +22147,16 @@ impl ListRequisitionsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::RequisitionV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::RequisitionV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::RequisitionV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -21756,7 +22225,9 @@ impl CreateRequisitionV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RequisitionV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21809,7 +22280,9 @@ impl GetRequisitionV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RequisitionV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21852,7 +22325,7 @@ impl DeleteRequisitionV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -21906,7 +22379,9 @@ impl UpdateRequisitionV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RequisitionV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RequisitionV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22085,7 +22560,7 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectStatusSnapshotListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -22096,7 +22571,7 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectStatusSnapshotV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -22259,7 +22734,9 @@ impl GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SummaryDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SummaryDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22321,7 +22798,9 @@ impl GetCompanyChangeEventStatusesV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::StatusV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::StatusV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -22378,7 +22857,9 @@ impl UpdateCompanyChangeEventStatusV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEventStatusV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeEventStatusV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22440,7 +22921,9 @@ impl GetCompanyChangeEventTypesV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TypeV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TypeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -22491,7 +22974,9 @@ impl UpdateCompanyChangeEventTypeV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TypeV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TypeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -22555,7 +23040,7 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ChangeOrderChangeReasonListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -22566,7 +23051,7 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::CompanyChangeOrderChangeReasonV2>,
             crate::Error,
@@ -22632,7 +23117,9 @@ impl CreateCompanyChangeOrderChangeReasonV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22680,7 +23167,7 @@ impl DeleteCompanyChangeOrderChangeReasonV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -22737,7 +23224,9 @@ impl UpdateCompanyChangeOrderChangeReasonV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22788,7 +23277,7 @@ impl CreateCompanyCurrencyConfigurationV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CompanyCurrencyConfigurationResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -22854,7 +23343,9 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetViewListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetViewListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -22863,7 +23354,9 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -22950,7 +23443,9 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::RowListV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::RowListV2, crate::Error>> {
         self.build().send_json()
     }
 
@@ -22959,7 +23454,9 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::RowV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::RowV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -23017,7 +23514,9 @@ impl CreateCompanyProjectAdvancedForecastingsRowV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::RowListV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::RowListV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -23094,7 +23593,9 @@ impl GetCompanyProjectBudgetChangeHistoryV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetChangeHistoryV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetChangeHistoryV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23161,7 +23662,9 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AdjustmentLineItemListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AdjustmentLineItemListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -23170,7 +23673,7 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::AdjustmentLineItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -23229,7 +23732,7 @@ impl DeleteCompanyProjectBudgetLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -23282,7 +23785,7 @@ impl GetCompanyProjectBudgetNoteV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetNoteV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BudgetNoteV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -23338,7 +23841,7 @@ impl CreateCompanyProjectBudgetNoteV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetNoteV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BudgetNoteV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -23455,7 +23958,7 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::BudgetViewProjectStatusSnapshotListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23466,7 +23969,7 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::BudgetViewProjectStatusSnapshotV2>,
             crate::Error,
@@ -23528,7 +24031,9 @@ impl GetCompanyProjectChangeEventSettingsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEventSettingsV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeEventSettingsV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23582,7 +24087,9 @@ impl UpdateCompanyProjectChangeEventSettingsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeEventSettingsV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeEventSettingsV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23634,7 +24141,7 @@ impl GetCompanyProjectCommitmentChangeOrderBatchPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -23686,7 +24193,7 @@ impl CreateCompanyProjectCommitmentChangeOrderBatchPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -23737,7 +24244,7 @@ impl CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CsvExportV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CsvExportV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -23788,7 +24295,7 @@ impl GetCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -23858,7 +24365,7 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderLineItemListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23869,7 +24376,7 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::LineItemItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -23934,7 +24441,7 @@ impl CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23992,7 +24499,7 @@ impl GetCompanyProjectCommitmentChangeOrderLineItemV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
     > {
         self.build().send_json()
@@ -24048,7 +24555,7 @@ impl DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -24107,7 +24614,7 @@ impl UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
     > {
         self.build().send_json()
@@ -24161,7 +24668,7 @@ impl GetCompanyProjectCommitmentChangeOrderPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -24213,7 +24720,7 @@ impl CreateCompanyProjectCommitmentChangeOrderPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -24428,7 +24935,9 @@ impl GetCompanyProjectCommitmentContractsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -24490,7 +24999,9 @@ impl CreateCompanyProjectCommitmentContractV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -24551,7 +25062,9 @@ impl GetCompanyProjectCommitmentContractV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -24602,7 +25115,7 @@ impl DeleteCompanyProjectCommitmentContractV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -24666,7 +25179,9 @@ impl UpdateCompanyProjectCommitmentContractV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -24736,7 +25251,9 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LineItemListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -24745,7 +25262,7 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -24808,7 +25325,9 @@ impl CreateCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -24862,7 +25381,9 @@ impl GetCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -24916,7 +25437,7 @@ impl DeleteCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -24973,7 +25494,9 @@ impl UpdateCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25025,7 +25548,7 @@ impl GetCompanyProjectCommitmentContractPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -25077,7 +25600,7 @@ impl CreateCompanyProjectCommitmentContractPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -25129,7 +25652,9 @@ impl GetCompanyProjectCommitmentContractSummaryV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::SummaryV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::SummaryV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25197,7 +25722,9 @@ impl GetCompanyProjectComplianceInvoiceDocumentsV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DocumentV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DocumentV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25259,7 +25786,9 @@ impl CreateCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DocumentV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DocumentV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25329,7 +25858,9 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttachmentListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AttachmentListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -25338,7 +25869,9 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::AttachmentV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::AttachmentV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -25398,7 +25931,9 @@ impl GetCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DocumentV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DocumentV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25452,7 +25987,7 @@ impl DeleteCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -25516,7 +26051,9 @@ impl UpdateCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DocumentV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DocumentV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25568,7 +26105,7 @@ impl GetCompanyProjectPrimeChangeOrderBatchPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -25620,7 +26157,7 @@ impl CreateCompanyProjectPrimeChangeOrderBatchPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -25671,7 +26208,7 @@ impl CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CsvExportV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CsvExportV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25722,7 +26259,7 @@ impl GetCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -25792,7 +26329,9 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LineItemListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -25801,7 +26340,7 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -25864,7 +26403,9 @@ impl CreateCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25918,7 +26459,9 @@ impl GetCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25972,7 +26515,7 @@ impl DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -26029,7 +26572,9 @@ impl UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -26081,7 +26626,7 @@ impl GetCompanyProjectPrimeChangeOrderPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -26133,7 +26678,7 @@ impl CreateCompanyProjectPrimeChangeOrderPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -26347,7 +26892,9 @@ impl GetCompanyProjectPrimeContractsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26409,7 +26956,9 @@ impl CreateCompanyProjectPrimeContractV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26461,7 +27010,9 @@ impl GetCompanyProjectPrimeContractSummaryV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::SummaryV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::SummaryV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -26522,7 +27073,9 @@ impl GetCompanyProjectPrimeContractV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26573,7 +27126,7 @@ impl DeleteCompanyProjectPrimeContractV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -26637,7 +27190,9 @@ impl UpdateCompanyProjectPrimeContractV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PrimeContractV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PrimeContractV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26707,7 +27262,7 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PrimeContractLineItemListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -26718,7 +27273,7 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PrimeContractLineItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -26783,7 +27338,9 @@ impl CreateCompanyProjectPrimeContractLineItemV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LineItemDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26839,7 +27396,9 @@ impl GetCompanyProjectPrimeContractLineItemV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LineItemDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26893,7 +27452,7 @@ impl DeleteCompanyProjectPrimeContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -26952,7 +27511,9 @@ impl UpdateCompanyProjectPrimeContractLineItemV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LineItemDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LineItemDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27004,7 +27565,7 @@ impl GetCompanyProjectPrimeContractPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -27056,7 +27617,7 @@ impl CreateCompanyProjectPrimeContractPdfV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -27123,7 +27684,9 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BudgetViewListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BudgetViewListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -27132,7 +27695,9 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -27195,7 +27760,9 @@ impl UpdateCompanyProjectRequisitionPaymentDetailsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PaymentDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PaymentDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27291,7 +27858,9 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttributeItemListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AttributeItemListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -27300,7 +27869,7 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WbAttributeItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -27362,7 +27931,9 @@ impl CreateCompanyProjectWbsAttributeItemV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttributeItemV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AttributeItemV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27414,7 +27985,7 @@ impl CreateCompanyProjectWbsAttributeItemsBulkV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -27467,7 +28038,9 @@ impl DeleteCompanyProjectWbsAttributeItemV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttributeItemV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AttributeItemV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27523,7 +28096,9 @@ impl UpdateCompanyProjectWbsAttributeItemV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttributeItemV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AttributeItemV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27606,7 +28181,9 @@ impl ListCompanyProjectWbsAttributesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttributeListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AttributeListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -27615,7 +28192,9 @@ impl ListCompanyProjectWbsAttributesV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WbAttributeV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WbAttributeV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -27675,7 +28254,7 @@ impl CreateCompanyProjectWbsAttributeV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttributeV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::AttributeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -27728,7 +28307,7 @@ impl DeleteCompanyProjectWbsAttributeV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttributeV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::AttributeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -27784,7 +28363,7 @@ impl UpdateCompanyProjectWbsAttributeV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttributeV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::AttributeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -27867,7 +28446,7 @@ impl DeleteCompanyProjectWbsCodesAttributeItemsV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -27927,7 +28506,7 @@ impl UpdateCompanyProjectWbsCodesAttributeItemsV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -27975,7 +28554,9 @@ impl GetCompanyUomsConfigurationV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ConfigurationV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ConfigurationV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }

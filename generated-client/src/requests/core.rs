@@ -2,7 +2,6 @@
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::list_company_distribution_groups`](crate::Client::list_company_distribution_groups).
 #[derive(Debug)]
@@ -104,14 +103,16 @@ impl ListCompanyDistributionGroups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DistributionGroup>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DistributionGroup>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::DistributionGroup>, crate::Error>,
     > {
         self.build().send_page()
@@ -302,14 +303,16 @@ impl ListCompanyDocuments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Document>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Document>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Document>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Document>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -376,7 +379,7 @@ impl CreateCompanyFileVersion {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FileVersion, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FileVersion, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -426,7 +429,7 @@ impl GetCompanyFileVersion {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FileVersion, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FileVersion, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -483,7 +486,9 @@ impl CreateCompanyFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -544,7 +549,9 @@ impl GetCompanyFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -592,7 +599,7 @@ impl DeleteCompanyFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -658,7 +665,9 @@ impl UpdateCompanyFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -710,7 +719,7 @@ impl CreateCompanyFileSendEmail {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -773,7 +782,9 @@ impl GetCompanyFolders {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -824,7 +835,7 @@ impl CreateCompanyFolder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FolderDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FolderDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -889,7 +900,9 @@ impl GetCompanyFolder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -937,7 +950,7 @@ impl DeleteCompanyFolder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -988,7 +1001,9 @@ impl UpdateCompanyFolder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1052,14 +1067,18 @@ impl ListCompanyInsurances {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Insurance>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Insurance>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Insurance>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Insurance>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -1114,7 +1133,9 @@ impl CreateCompanyInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1165,7 +1186,9 @@ impl UpdateCompanyInsurancesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InsuranceSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1213,7 +1236,9 @@ impl GetCompanyInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1261,7 +1286,7 @@ impl DeleteCompanyInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1312,7 +1337,9 @@ impl UpdateCompanyInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1354,7 +1381,9 @@ impl GetCompanyMe {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1478,14 +1507,16 @@ impl ListCompanyPdfTemplateConfigs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PdfTemplateConfig>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PdfTemplateConfig>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PdfTemplateConfig>, crate::Error>,
     > {
         self.build().send_page()
@@ -1548,7 +1579,9 @@ impl CreateCompanyPdfTemplateConfig {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PdfTemplateConfig, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PdfTemplateConfig, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1598,7 +1631,9 @@ impl GetCompanyPdfTemplateConfig {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PdfTemplateConfig, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PdfTemplateConfig, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1646,7 +1681,7 @@ impl DeleteCompanyPdfTemplateConfig {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1703,7 +1738,9 @@ impl UpdateCompanyPdfTemplateConfig {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PdfTemplateConfig, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PdfTemplateConfig, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1761,7 +1798,9 @@ impl UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PdfTemplateConfig, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PdfTemplateConfig, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1942,14 +1981,16 @@ impl ListCompanyPeople {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Person>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Person>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Person>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Person>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2012,7 +2053,9 @@ impl CreateCompanyPerson {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Person, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Person, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2193,14 +2236,16 @@ impl ListCompanyPeopleInactive {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Person>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Person>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Person>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Person>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2265,7 +2310,9 @@ impl UpdateCompanyPerson {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Person, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Person, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2329,7 +2376,9 @@ impl ListCompanyPermissionTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PermissionTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PermissionTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2384,7 +2433,9 @@ impl CreateCompanyPermissionTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PermissionTemplateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PermissionTemplateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2434,7 +2485,9 @@ impl GetCompanyPermissionTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PermissionTemplateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PermissionTemplateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2509,14 +2562,16 @@ impl ListCompanyProjectTaskItemCategories {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2615,14 +2670,16 @@ impl ListCompanyProjectTaskItemComments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TaskItemComment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TaskItemComment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::TaskItemComment>, crate::Error>,
     > {
         self.build().send_page()
@@ -2685,7 +2742,9 @@ impl CreateCompanyProjectTaskItemComment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TaskItemComment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TaskItemComment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2738,7 +2797,9 @@ impl DeleteCompanyProjectTaskItemComment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TaskItemComment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TaskItemComment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2795,7 +2856,9 @@ impl UpdateCompanyProjectTaskItemComment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TaskItemComment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TaskItemComment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2939,14 +3002,18 @@ impl ListCompanyUsers {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::User>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -3029,7 +3096,9 @@ impl CreateCompanyUser {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3101,14 +3170,16 @@ impl ListCompanyUsersInactive {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Inactive>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Inactive>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Inactive>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Inactive>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -3162,7 +3233,9 @@ impl UpdateCompanyUsersInactive {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::User, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3224,7 +3297,9 @@ impl UpdateCompanyUsersSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3272,7 +3347,9 @@ impl GetCompanyUser {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3351,7 +3428,9 @@ impl UpdateCompanyUser {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3400,7 +3479,9 @@ impl UpdateCompanyUserInvite {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3617,14 +3698,16 @@ impl ListCompanyUserProjectAssignments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectAssignment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectAssignment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectAssignment>, crate::Error>,
     > {
         self.build().send_page()
@@ -3691,7 +3774,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsNames {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3742,7 +3825,9 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3801,7 +3886,9 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3860,7 +3947,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3919,7 +4006,9 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3978,7 +4067,9 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRegions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4029,7 +4120,9 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRoles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4088,7 +4181,9 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsStages {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4168,14 +4263,18 @@ impl ListCompanyVendorsInactive {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::InactiveItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::InactiveItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::InactiveItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::InactiveItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -4237,7 +4336,9 @@ impl UpdateCompanyVendorsInactive {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4312,14 +4413,16 @@ impl ListCompanyVendorComments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Comment>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Comment>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Comment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Comment>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -4392,14 +4495,18 @@ impl ListCompanyVendorInsurances {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Insurance>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Insurance>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Insurance>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Insurance>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -4457,7 +4564,9 @@ impl CreateCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4511,7 +4620,9 @@ impl UpdateCompanyVendorInsurancesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InsuranceSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4562,7 +4673,9 @@ impl GetCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4613,7 +4726,7 @@ impl DeleteCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4667,7 +4780,9 @@ impl UpdateCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4745,14 +4860,16 @@ impl ListCompanyWorkflowPermanentLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -4820,14 +4937,18 @@ impl ListDepartments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Department>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Department>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Department>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Department>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -4876,7 +4997,9 @@ impl CreateDepartment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Department, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Department, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4919,7 +5042,9 @@ impl GetDepartment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Department, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Department, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4962,7 +5087,7 @@ impl DeleteDepartment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -5006,7 +5131,9 @@ impl UpdateDepartment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Department, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Department, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5066,14 +5193,16 @@ impl ListEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5147,7 +5276,7 @@ impl CreateFileVersion {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FileVersion, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FileVersion, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5192,7 +5321,7 @@ impl GetFileVersion {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FileVersion, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FileVersion, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5252,7 +5381,9 @@ impl CreateFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5308,7 +5439,9 @@ impl GetFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5351,7 +5484,7 @@ impl DeleteFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -5412,7 +5545,9 @@ impl UpdateFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5484,7 +5619,9 @@ impl GetFolders {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5531,7 +5668,7 @@ impl CreateFolder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FolderDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FolderDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5604,7 +5741,9 @@ impl GetFolder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5647,7 +5786,7 @@ impl DeleteFolder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -5695,7 +5834,7 @@ impl UpdateFolder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FolderDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FolderDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5740,7 +5879,9 @@ impl UpdateInsurancesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InsuranceSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5781,7 +5922,9 @@ impl GetLocalFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<String, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5842,14 +5985,16 @@ impl ListLocations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Location>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Location>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Location>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Location>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5898,7 +6043,9 @@ impl CreateLocation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5942,7 +6089,9 @@ impl GetLocation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5986,7 +6135,7 @@ impl DeleteLocation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -6031,7 +6180,9 @@ impl UpdateLocation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6092,7 +6243,9 @@ impl GetProjectDates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProjectDateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6138,7 +6291,7 @@ impl GetProjectDate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectDate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6224,14 +6377,18 @@ impl ListProjectRoles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectRole>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectRole>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ProjectRole>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ProjectRole>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -6282,7 +6439,7 @@ impl CreateProjectRole {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectRole, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectRole, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6325,7 +6482,7 @@ impl DeleteProjectRole {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -6385,14 +6542,16 @@ impl ListProjectTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -6591,14 +6750,18 @@ impl ListProjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ProjectItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ProjectItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -6662,7 +6825,7 @@ impl CreateProject {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6728,7 +6891,9 @@ impl UpdateProjectsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProjectSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6781,7 +6946,7 @@ impl GetProject {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6840,7 +7005,7 @@ impl UpdateProject {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6888,7 +7053,7 @@ impl GetProjectFilters {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectFilter, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectFilter, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6942,7 +7107,7 @@ impl ListProjectFilter {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Filter>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Filter>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6989,7 +7154,7 @@ impl CreateProjectLogo {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7033,7 +7198,7 @@ impl DeleteProjectLogo {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7090,7 +7255,9 @@ impl ListProjectAssignableUsers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::AssignableUser>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::AssignableUser>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7165,14 +7332,18 @@ impl ListProjectCrews {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Crew>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Crew>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Crew>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Crew>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7227,7 +7398,9 @@ impl CreateProjectCrew {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Crew, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Crew, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7302,14 +7475,16 @@ impl ListProjectCrewsIds {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<i64>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<crate::Page<i64>, crate::Error>> {
         self.build().send_page()
     }
 
@@ -7363,7 +7538,9 @@ impl GetProjectCrew {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Crew, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Crew, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7414,7 +7591,7 @@ impl DeleteProjectCrew {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -7465,7 +7642,9 @@ impl UpdateProjectCrew {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Crew, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Crew, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7513,7 +7692,9 @@ impl ListProjectDirectoryFilterOptionsCostCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7561,7 +7742,7 @@ impl ListProjectDirectoryFilterOptionsCountryCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7609,7 +7790,7 @@ impl ListProjectDirectoryFilterOptionsJobTitles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7657,7 +7838,9 @@ impl ListProjectDirectoryFilterOptionsPermissionTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7707,7 +7890,7 @@ impl ListProjectDirectoryFilterOptionsStateCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7755,7 +7938,9 @@ impl ListProjectDirectoryFilterOptionsTrades {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionTrade>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7881,14 +8066,16 @@ impl ListProjectDistributionGroups {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DistributionGroup>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DistributionGroup>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::DistributionGroup>, crate::Error>,
     > {
         self.build().send_page()
@@ -7948,7 +8135,9 @@ impl CreateProjectDistributionGroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDistributionGroup, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProjectDistributionGroup, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8043,7 +8232,9 @@ impl GetProjectDistributionGroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DistributionGroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DistributionGroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8091,7 +8282,7 @@ impl DeleteProjectDistributionGroup {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -8145,7 +8336,9 @@ impl UpdateProjectDistributionGroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDistributionGroup, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProjectDistributionGroup, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8258,7 +8451,7 @@ impl ListProjectDistributionGroupsWithAncestors {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::DistributionGroupsWithAncestor>, crate::Error>,
     > {
         self.build().send_json()
@@ -8267,7 +8460,7 @@ impl ListProjectDistributionGroupsWithAncestors {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::DistributionGroupsWithAncestor>,
             crate::Error,
@@ -8360,7 +8553,9 @@ impl GetProjectDistributionGroupsWithAncestor {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DistributionGroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DistributionGroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8437,14 +8632,16 @@ impl ListProjectDocumentCustomTags {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -8499,7 +8696,9 @@ impl CreateProjectDocumentCustomTag {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8549,7 +8748,9 @@ impl DeleteProjectDocumentCustomTag {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8754,14 +8955,16 @@ impl ListProjectDocuments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Document>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Document>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Document>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Document>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -8839,14 +9042,18 @@ impl ListProjectInsurances {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Insurance>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Insurance>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Insurance>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Insurance>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -8901,7 +9108,9 @@ impl CreateProjectInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8952,7 +9161,9 @@ impl UpdateProjectInsurancesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InsuranceSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9008,7 +9219,9 @@ impl GetProjectInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9064,7 +9277,7 @@ impl DeleteProjectInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -9123,7 +9336,9 @@ impl UpdateProjectInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9298,14 +9513,16 @@ impl ListProjectLocations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Location>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Location>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Location>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Location>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -9360,7 +9577,9 @@ impl CreateProjectLocation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9409,7 +9628,9 @@ impl CreateProjectLocationsFindOrCreateByPath {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9457,7 +9678,9 @@ impl GetProjectLocation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9505,7 +9728,7 @@ impl DeleteProjectLocation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -9556,7 +9779,9 @@ impl UpdateProjectLocation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9784,14 +10009,18 @@ impl ListProjectPeople {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectPerson>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectPerson>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ProjectPerson>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ProjectPerson>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -9856,7 +10085,7 @@ impl CreateProjectPerson {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PersonDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PersonDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10084,14 +10313,18 @@ impl ListProjectPeopleInactive {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectPerson>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectPerson>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ProjectPerson>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ProjectPerson>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -10158,7 +10391,7 @@ impl UpdateProjectPerson {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PersonDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PersonDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10213,7 +10446,7 @@ impl UpdateProjectPermissionTemplateAssignments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PermissionTemplateAssignment, crate::Error>,
     > {
         self.build().send_json()
@@ -10276,7 +10509,9 @@ impl ListProjectPermissionTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PermissionTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PermissionTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10340,7 +10575,9 @@ impl GetProjectProjectDates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProjectDateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10396,7 +10633,7 @@ impl CreateProjectProjectDate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -10446,7 +10683,7 @@ impl GetProjectProjectDate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ProjectDate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10510,14 +10747,16 @@ impl ListProjectProjectMemberships {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectMembership>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectMembership>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectMembership>, crate::Error>,
     > {
         self.build().send_page()
@@ -10575,7 +10814,9 @@ impl CreateProjectProjectMembership {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<f64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<f64>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10624,7 +10865,9 @@ impl CreateProjectProjectMembershipsBulkAdd {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10674,7 +10917,7 @@ impl DeleteProjectProjectMembership {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -10738,14 +10981,18 @@ impl ListProjectRecentActivity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<serde_json::Value>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<serde_json::Value>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -10847,14 +11094,18 @@ impl ListProjectTools {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Tool>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Tool>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Tool>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Tool>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -10916,7 +11167,9 @@ impl UpdateProjectTools {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Tool>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Tool>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10992,7 +11245,7 @@ impl CreateProjectUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11042,7 +11295,7 @@ impl GetProjectUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11102,7 +11355,7 @@ impl UpdateProjectUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11162,7 +11415,9 @@ impl UpdateProjectUserProjectRole {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserProjectRole, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserProjectRole, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11350,14 +11605,18 @@ impl ListProjectUsers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectUser>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectUser>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ProjectUser>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ProjectUser>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -11425,7 +11684,9 @@ impl CreateProjectUser {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11497,14 +11758,16 @@ impl ListProjectUsersInactive {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Inactive>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Inactive>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Inactive>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Inactive>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -11558,7 +11821,9 @@ impl UpdateProjectUsersInactive {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11703,7 +11968,7 @@ impl CreateProjectUsersPdf {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserPdfResult, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UserPdfResult, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11751,7 +12016,9 @@ impl GetProjectUser {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11815,7 +12082,9 @@ impl UpdateProjectUser {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11874,7 +12143,9 @@ impl CreateProjectUserActionsAdd {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11923,7 +12194,7 @@ impl DeleteProjectUserActionsRemove {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -11983,7 +12254,9 @@ impl UpdateProjectVendorProjectRole {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VendorProjectRole, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VendorProjectRole, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12132,14 +12405,16 @@ impl ListProjectVendors {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Vendor>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Vendor>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Vendor>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Vendor>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -12215,7 +12490,9 @@ impl CreateProjectVendor {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Vendor, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12295,14 +12572,16 @@ impl ListProjectVendorsInactive {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::VendorInactive>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::VendorInactive>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::VendorInactive>, crate::Error>,
     > {
         self.build().send_page()
@@ -12368,7 +12647,9 @@ impl UpdateProjectVendorsInactive {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InactiveDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InactiveDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12424,7 +12705,9 @@ impl GetProjectVendor {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Vendor, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12496,7 +12779,9 @@ impl UpdateProjectVendor {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Vendor, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12553,7 +12838,9 @@ impl CreateProjectVendorActionsAdd {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Vendor, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12602,7 +12889,7 @@ impl DeleteProjectVendorActionsRemove {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -12677,14 +12964,18 @@ impl ListProjectVendorInsurances {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Insurance>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Insurance>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Insurance>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Insurance>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -12742,7 +13033,9 @@ impl CreateProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12796,7 +13089,9 @@ impl UpdateProjectVendorInsurancesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InsuranceSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InsuranceSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12855,7 +13150,9 @@ impl GetProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12914,7 +13211,7 @@ impl DeleteProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -12976,7 +13273,9 @@ impl UpdateProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13054,14 +13353,16 @@ impl ListProjectWorkflowPermanentLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -13226,14 +13527,16 @@ impl ListTaskItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TaskItem>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::TaskItem>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::TaskItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::TaskItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -13286,7 +13589,9 @@ impl CreateTaskItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TaskItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TaskItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13355,14 +13660,16 @@ impl ListTaskItemsAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef2>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -13428,14 +13735,16 @@ impl ListTaskItemsAssigneesCurrent {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -13483,7 +13792,9 @@ impl CreateTaskItemsSendUnsent {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Id>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Id>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13528,7 +13839,9 @@ impl GetTaskItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TaskItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TaskItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13571,7 +13884,7 @@ impl DeleteTaskItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -13627,7 +13940,9 @@ impl UpdateTaskItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TaskItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TaskItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13688,14 +14003,16 @@ impl ListTools {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ToolItem>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::ToolItem>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ToolItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ToolItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -13851,14 +14168,18 @@ impl ListUsers {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::User>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -13938,7 +14259,9 @@ impl CreateUser {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::User, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13982,7 +14305,9 @@ impl GetUser {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14153,14 +14478,18 @@ impl ListVendors {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<serde_json::Value>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<serde_json::Value>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -14230,7 +14559,9 @@ impl CreateVendor {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14288,7 +14619,9 @@ impl UpdateVendorsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VendorSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VendorSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14357,7 +14690,7 @@ impl GetVendor {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VendorDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::VendorDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14422,7 +14755,9 @@ impl UpdateVendor {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14476,7 +14811,7 @@ impl CreateVendorBusinessRegister {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::VendorBusinessRegisterResult, crate::Error>,
     > {
         self.build().send_json()
@@ -14532,7 +14867,7 @@ impl UpdateVendorBusinessRegister {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::VendorBusinessRegisterResult, crate::Error>,
     > {
         self.build().send_json()
@@ -14601,7 +14936,7 @@ impl ListWorkflowActivityHistories {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::WorkflowActivityHistory>, crate::Error>,
     > {
         self.build().send_json()
@@ -14610,7 +14945,7 @@ impl ListWorkflowActivityHistories {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkflowActivityHistory>, crate::Error>,
     > {
         self.build().send_page()
@@ -14676,7 +15011,9 @@ impl CreateWorkflowActivityHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkflowActivityHistory, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkflowActivityHistory, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14732,7 +15069,9 @@ impl GetWorkflowActivityHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkflowActivityHistory, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkflowActivityHistory, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14818,14 +15157,16 @@ impl ListWorkflowInstances {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WorkflowInstance>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WorkflowInstance>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkflowInstance>, crate::Error>,
     > {
         self.build().send_page()
@@ -14879,7 +15220,9 @@ impl GetWorkflowInstance {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkflowInstance, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkflowInstance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14921,7 +15264,9 @@ impl GetCompanyMeV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::MeV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::MeV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15065,14 +15410,18 @@ impl ListCompanyUsersV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::User>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -15155,7 +15504,9 @@ impl CreateCompanyUserV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15206,7 +15557,9 @@ impl CreateCompanyUsersBulkAddV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15257,7 +15610,9 @@ impl CreateCompanyUsersBulkRemoveV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15319,7 +15674,9 @@ impl UpdateCompanyUsersSyncV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15367,7 +15724,9 @@ impl GetCompanyUserV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15446,7 +15805,9 @@ impl UpdateCompanyUserV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15495,7 +15856,9 @@ impl UpdateCompanyUserInviteV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15833,14 +16196,18 @@ impl ListProjectsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProjectV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ProjectV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ProjectV1_1>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -15894,7 +16261,7 @@ impl DeleteProjectLocationV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -15971,7 +16338,7 @@ impl CreateProjectUploadV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -16021,7 +16388,7 @@ impl GetProjectUploadV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -16081,7 +16448,7 @@ impl UpdateProjectUploadV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UploadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -16217,14 +16584,18 @@ impl ListProjectVendorsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::VendorV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::VendorV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::VendorV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::VendorV1_1>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -16302,7 +16673,9 @@ impl CreateProjectVendorV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VendorDetailV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VendorDetailV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16360,7 +16733,9 @@ impl GetProjectVendorV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VendorDetailV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VendorDetailV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16434,7 +16809,9 @@ impl UpdateProjectVendorV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VendorDetailV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VendorDetailV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16493,7 +16870,9 @@ impl CreateProjectVendorActionsAddV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VendorDetailV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VendorDetailV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16542,7 +16921,7 @@ impl DeleteProjectVendorActionsRemoveV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -16694,14 +17073,16 @@ impl ListUsersV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserV1_1>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -16751,7 +17132,9 @@ impl GetUserV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -16793,7 +17176,9 @@ impl GetCompanyMeV12 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::MeV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::MeV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -16937,14 +17322,18 @@ impl ListCompanyUsersV12 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::User>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -17027,7 +17416,9 @@ impl CreateCompanyUserV12 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17078,7 +17469,9 @@ impl CreateCompanyUsersBulkAddV12 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17129,7 +17522,9 @@ impl CreateCompanyUsersBulkRemoveV12 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17191,7 +17586,9 @@ impl UpdateCompanyUsersSyncV12 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17239,7 +17636,9 @@ impl GetCompanyUserV12 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17318,7 +17717,9 @@ impl UpdateCompanyUserV12 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17367,7 +17768,9 @@ impl UpdateCompanyUserInviteV12 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17519,14 +17922,16 @@ impl ListUsersV12 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserV1_1>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -17574,7 +17979,9 @@ impl GetCompanyMeV13 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::MeV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::MeV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17728,14 +18135,16 @@ impl ListCompanyUsersV13 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserV1_3>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserV1_3>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserV1_3>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserV1_3>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -17818,7 +18227,9 @@ impl CreateCompanyUserV13 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17869,7 +18280,9 @@ impl CreateCompanyUsersBulkAddV13 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_3, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserBulkAddResultV1_3, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17920,7 +18333,9 @@ impl CreateCompanyUsersBulkRemoveV13 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserBulkAddResultV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17982,7 +18397,9 @@ impl UpdateCompanyUsersSyncV13 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18032,7 +18449,9 @@ impl GetCompanyUserV13 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserDetailV1_3, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserDetailV1_3, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18111,7 +18530,9 @@ impl UpdateCompanyUserV13 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18160,7 +18581,9 @@ impl UpdateCompanyUserInviteV13 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18312,14 +18735,16 @@ impl ListUsersV13 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserV1_1>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -18369,7 +18794,9 @@ impl GetUserV13 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18552,7 +18979,9 @@ impl ListCompanyDocumentsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DocumentListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DocumentListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -18561,7 +18990,7 @@ impl ListCompanyDocumentsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -18620,7 +19049,9 @@ impl CreateCompanyPeopleBulkActivateV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PersonBulkActivateResultV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PersonBulkActivateResultV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18671,7 +19102,9 @@ impl CreateCompanyPeopleBulkDeactivateV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PersonBulkActivateResultV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PersonBulkActivateResultV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18736,7 +19169,9 @@ impl ListCompanyProjectLinksV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LinkListV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LinkListV2, crate::Error>> {
         self.build().send_json()
     }
 
@@ -18745,7 +19180,9 @@ impl ListCompanyProjectLinksV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::LinkV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::LinkV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -18803,7 +19240,9 @@ impl UpdateCompanyProjectLinksBulkUpdateV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::LinkListV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::LinkListV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18854,7 +19293,7 @@ impl DeleteCompanyProjectLinkV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -18913,7 +19352,9 @@ impl ListCompanyProjectProjectDatesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDateListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProjectDateListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18967,7 +19408,7 @@ impl DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectMembershipBulkRemoveResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -19020,7 +19461,7 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DefaultListV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DefaultListV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19096,7 +19537,7 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DefaultListV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DefaultListV2, crate::Error>> {
         self.build().send_json()
     }
 
@@ -19105,7 +19546,9 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -19238,7 +19681,9 @@ impl ListCompanyProjectWorkflowsInstancesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InstanceListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InstanceListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19290,7 +19735,9 @@ impl CreateCompanyProjectWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19351,7 +19798,9 @@ impl CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InstanceBulkCreateResultV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InstanceBulkCreateResultV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19402,7 +19851,9 @@ impl GetCompanyProjectWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19464,7 +19915,7 @@ impl CreateCompanyProjectWorkflowsInstanceResponseV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -19516,7 +19967,9 @@ impl CreateCompanyProjectWorkflowsInstanceRestartV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19568,7 +20021,9 @@ impl CreateCompanyProjectWorkflowsInstanceTerminateV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19645,7 +20100,9 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkflowManagerListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkflowManagerListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -19654,7 +20111,9 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef9>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef9>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -19739,7 +20198,7 @@ impl ListCompanyProjectWorkflowsPresetsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PresetListV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PresetListV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19790,7 +20249,9 @@ impl GetCompanyProjectWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PresetV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19851,7 +20312,9 @@ impl UpdateCompanyProjectWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PresetV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19913,7 +20376,9 @@ impl UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::AssigneeV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::AssigneeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19990,7 +20455,9 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkflowManagerListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkflowManagerListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -19999,7 +20466,9 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef9>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef9>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -20055,7 +20524,9 @@ impl GetCompanyUsersBulkStatusV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StatusDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::StatusDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20106,7 +20577,9 @@ impl CreateCompanyUsersBulkAddV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserBulkAddResultV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserBulkAddResultV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20157,7 +20630,9 @@ impl CreateCompanyUsersBulkRemoveV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserBulkRemoveResultV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserBulkRemoveResultV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20208,7 +20683,9 @@ impl UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserBulkAddResultV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserBulkAddResultV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20259,7 +20736,9 @@ impl UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BulkUpdateProjectDetailV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BulkUpdateProjectDetailV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20383,7 +20862,9 @@ impl ListCompanyWorkflowsInstancesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InstanceListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InstanceListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20432,7 +20913,9 @@ impl CreateCompanyWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20490,7 +20973,9 @@ impl CreateCompanyWorkflowsInstancesBulkCreateV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InstanceBulkCreateResultV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InstanceBulkCreateResultV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20538,7 +21023,9 @@ impl GetCompanyWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20597,7 +21084,7 @@ impl CreateCompanyWorkflowsInstanceResponseV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -20646,7 +21133,9 @@ impl CreateCompanyWorkflowsInstanceRestartV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20695,7 +21184,9 @@ impl CreateCompanyWorkflowsInstanceTerminateV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20769,7 +21260,9 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkflowManagerListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkflowManagerListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -20778,7 +21271,9 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef9>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef9>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -20860,7 +21355,7 @@ impl ListCompanyWorkflowsPresetsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PresetListV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PresetListV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20908,7 +21403,9 @@ impl GetCompanyWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PresetV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20966,7 +21463,9 @@ impl UpdateCompanyWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PresetV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21025,7 +21524,9 @@ impl UpdateCompanyWorkflowsPresetAssigneesV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::AssigneeV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::AssigneeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21089,7 +21590,9 @@ impl ListCompanyWorkflowsTemplatesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TemplateListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TemplateListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -21098,7 +21601,9 @@ impl ListCompanyWorkflowsTemplatesV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::TemplateV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::TemplateV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -21152,7 +21657,9 @@ impl GetCompanyWorkflowsTemplatesVersionV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::VersionV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::VersionV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21198,7 +21705,9 @@ impl ListCompanyWorkflowsToolsV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ToolListV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ToolListV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21272,7 +21781,9 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkflowManagerListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WorkflowManagerListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -21281,7 +21792,9 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef9>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef9>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -21492,7 +22005,9 @@ impl ListProjectDocumentsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DocumentListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DocumentListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -21501,7 +22016,7 @@ impl ListProjectDocumentsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>,
     > {
         self.build().send_data_page()

@@ -2,7 +2,6 @@
 //! Request builders of the Platform - Developer Tools operations (feature `platform-developer-tools`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_oauth_authorize`](crate::Client::get_oauth_authorize).
 #[derive(Debug)]
@@ -45,7 +44,7 @@ impl GetOauthAuthorize {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -88,7 +87,9 @@ impl CreateOauthRevoke {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -131,7 +132,9 @@ impl CreateOauthToken {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Token, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Token, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -171,7 +174,9 @@ impl GetOauthTokenInfo {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Info, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Info, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -233,14 +238,16 @@ impl ListAppInstallations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::AppInstallation>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::AppInstallation>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::AppInstallation>, crate::Error>,
     > {
         self.build().send_page()
@@ -293,7 +300,9 @@ impl CreateAppInstallation {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AppInstallationDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AppInstallationDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -341,7 +350,9 @@ impl GetAppInstallation {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AppInstallationDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AppInstallationDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -388,7 +399,9 @@ impl UpdateAppInstallation {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AppInstallation, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AppInstallation, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -486,14 +499,16 @@ impl ListCompanyAppConfigurations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::AppConfiguration>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::AppConfiguration>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::AppConfiguration>, crate::Error>,
     > {
         self.build().send_page()
@@ -560,7 +575,9 @@ impl CreateCompanyAppConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AppConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AppConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -610,7 +627,9 @@ impl GetCompanyAppConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AppConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AppConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -658,7 +677,7 @@ impl DeleteCompanyAppConfiguration {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -711,7 +730,9 @@ impl UpdateCompanyAppConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AppConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AppConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -753,7 +774,9 @@ impl GetCompanyBaseUrl {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyBaseUrl, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyBaseUrl, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -804,7 +827,9 @@ impl ListInstallationRequests {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Id>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Id>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -847,7 +872,9 @@ impl CreateInstallationRequest {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -903,7 +930,9 @@ impl GetMe {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserRef, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserRef, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -963,7 +992,9 @@ impl ListWebhooksHooks {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Hook>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hook>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1006,7 +1037,9 @@ impl CreateWebhooksHook {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hook, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hook, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1083,7 +1116,7 @@ impl ListWebhooksHookDeliveries {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Delivery>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Delivery>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1135,7 +1168,7 @@ impl ListWebhooksHookTriggers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Trigger>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Trigger>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1184,7 +1217,9 @@ impl CreateWebhooksHookTrigger {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Trigger, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Trigger, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1235,7 +1270,9 @@ impl CreateWebhooksHookTriggersBulk {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TriggerBulkResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TriggerBulkResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1286,7 +1323,9 @@ impl DeleteWebhooksHookTriggersBulk {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::HookTriggerBulkResult2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::HookTriggerBulkResult2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1338,7 +1377,7 @@ impl DeleteWebhooksHookTrigger {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1383,7 +1422,7 @@ impl DeleteWebhooksHook {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1427,7 +1466,9 @@ impl UpdateWebhooksHook {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hook, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hook, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1471,7 +1512,9 @@ impl ListWebhooksResources {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WebhookResource>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WebhookResource>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1513,7 +1556,9 @@ impl ListWebhooksResourcesApiVersions {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<String>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<String>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1608,7 +1653,9 @@ impl ListCompanyProjectWebhooksHooksV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::HookListV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HookListV2, crate::Error>> {
         self.build().send_json()
     }
 
@@ -1617,7 +1664,9 @@ impl ListCompanyProjectWebhooksHooksV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -1682,7 +1731,9 @@ impl CreateCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1802,7 +1853,9 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeliveryListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DeliveryListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -1811,7 +1864,9 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DeliveryV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DeliveryV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -1887,7 +1942,7 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TriggerListV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TriggerListV2, crate::Error>> {
         self.build().send_json()
     }
 
@@ -1896,7 +1951,9 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -1964,7 +2021,9 @@ impl CreateCompanyProjectWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TriggerV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TriggerV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2028,7 +2087,7 @@ impl CreateCompanyProjectWebhooksHookTriggersBulkV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TriggerListV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TriggerListV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2092,7 +2151,9 @@ impl DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::HookTriggerBulkResultV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::HookTriggerBulkResultV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2146,7 +2207,7 @@ impl DeleteCompanyProjectWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -2197,7 +2258,9 @@ impl GetCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2248,7 +2311,7 @@ impl DeleteCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -2309,7 +2372,9 @@ impl UpdateCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2379,7 +2444,9 @@ impl ListCompanyProjectWebhooksResourcesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ResourceListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -2388,7 +2455,9 @@ impl ListCompanyProjectWebhooksResourcesV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ResourceV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ResourceV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -2486,7 +2555,9 @@ impl ListCompanyWebhooksHooksV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::HookListV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HookListV2, crate::Error>> {
         self.build().send_json()
     }
 
@@ -2495,7 +2566,9 @@ impl ListCompanyWebhooksHooksV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -2557,7 +2630,9 @@ impl CreateCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2674,7 +2749,9 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeliveryListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DeliveryListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -2683,7 +2760,9 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DeliveryV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DeliveryV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -2756,7 +2835,7 @@ impl ListCompanyWebhooksHookTriggersV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TriggerListV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TriggerListV2, crate::Error>> {
         self.build().send_json()
     }
 
@@ -2765,7 +2844,9 @@ impl ListCompanyWebhooksHookTriggersV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 
@@ -2830,7 +2911,9 @@ impl CreateCompanyWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TriggerV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TriggerV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2891,7 +2974,7 @@ impl CreateCompanyWebhooksHookTriggersBulkV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TriggerListV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TriggerListV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2952,7 +3035,9 @@ impl DeleteCompanyWebhooksHookTriggersBulkV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::HookTriggerBulkResultV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::HookTriggerBulkResultV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3003,7 +3088,7 @@ impl DeleteCompanyWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -3051,7 +3136,9 @@ impl GetCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3099,7 +3186,7 @@ impl DeleteCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -3157,7 +3244,9 @@ impl UpdateCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3224,7 +3313,9 @@ impl ListCompanyWebhooksResourcesV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ResourceListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -3233,7 +3324,9 @@ impl ListCompanyWebhooksResourcesV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ResourceV2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ResourceV2>, crate::Error>,
+    > {
         self.build().send_data_page()
     }
 

@@ -2,7 +2,6 @@
 //! Request builders of the Preconstruction operations (feature `preconstruction`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::list_bim_file_extractions`](crate::Client::list_bim_file_extractions).
 #[derive(Debug)]
@@ -159,14 +158,16 @@ impl ListBimFileExtractions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BimFileExtraction>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BimFileExtraction>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimFileExtraction>, crate::Error>,
     > {
         self.build().send_page()
@@ -220,7 +221,9 @@ impl GetBimFileExtraction {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimFileExtraction, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimFileExtraction, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -296,14 +299,16 @@ impl ListBimFiles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BimFile>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::BimFile>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BimFile>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BimFile>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -352,7 +357,9 @@ impl CreateBimFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimFile, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimFile, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -403,7 +410,9 @@ impl GetBimFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimFile, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimFile, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -446,7 +455,7 @@ impl DeleteBimFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -490,7 +499,9 @@ impl UpdateBimFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimFile, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimFile, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -535,7 +546,7 @@ impl CreateBimGeometryFileBundle {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::BimGeometryFileBundleDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -591,7 +602,9 @@ impl GetBimGeometryFileBundle {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimGeometryFileBundle, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimGeometryFileBundle, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -701,14 +714,16 @@ impl ListBimLevels {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BimLevel>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::BimLevel>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BimLevel>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BimLevel>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -757,7 +772,9 @@ impl CreateBimLevel {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimLevel, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimLevel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -802,7 +819,9 @@ impl CreateBimLevelsBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimLevelBatchResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimLevelBatchResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -853,7 +872,9 @@ impl GetBimLevel {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimLevel, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimLevel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -896,7 +917,7 @@ impl DeleteBimLevel {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -940,7 +961,9 @@ impl UpdateBimLevel {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimLevel, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimLevel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -985,7 +1008,7 @@ impl CreateBimMintToken {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimMintToken, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BimMintToken, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1100,14 +1123,16 @@ impl ListBimModelRevisionPlans {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BimModelRevisionPlan>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BimModelRevisionPlan>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimModelRevisionPlan>, crate::Error>,
     > {
         self.build().send_page()
@@ -1160,7 +1185,9 @@ impl CreateBimModelRevisionPlan {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimModelRevisionPlan, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimModelRevisionPlan, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1205,7 +1232,7 @@ impl CreateBimModelRevisionPlansBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::BimModelRevisionPlanBatchResult, crate::Error>,
     > {
         self.build().send_json()
@@ -1261,7 +1288,9 @@ impl GetBimModelRevisionPlan {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimModelRevisionPlan, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimModelRevisionPlan, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1305,7 +1334,7 @@ impl DeleteBimModelRevisionPlan {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1432,7 +1461,7 @@ impl ListBimModelRevisionViewpoints {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::BimModelRevisionViewpoint>, crate::Error>,
     > {
         self.build().send_json()
@@ -1441,7 +1470,7 @@ impl ListBimModelRevisionViewpoints {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimModelRevisionViewpoint>, crate::Error>,
     > {
         self.build().send_page()
@@ -1494,7 +1523,7 @@ impl CreateBimModelRevisionViewpointsBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::BimModelRevisionViewpointBatchResult, crate::Error>,
     > {
         self.build().send_json()
@@ -1542,7 +1571,7 @@ impl DeleteBimModelRevisionViewpointsBulkDelete {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::BimModelRevisionViewpointBulkDeleteResult, crate::Error>,
     > {
         self.build().send_json()
@@ -1591,7 +1620,7 @@ impl DeleteBimModelRevisionViewpoint {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1719,14 +1748,16 @@ impl ListBimModelRevisions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BimModelRevision>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BimModelRevision>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimModelRevision>, crate::Error>,
     > {
         self.build().send_page()
@@ -1779,7 +1810,9 @@ impl CreateBimModelRevision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimModelRevision, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimModelRevision, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1833,7 +1866,9 @@ impl GetBimModelRevision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimModelRevision, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimModelRevision, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1877,7 +1912,7 @@ impl DeleteBimModelRevision {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1924,7 +1959,9 @@ impl UpdateBimModelRevision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimModelRevision, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimModelRevision, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2006,14 +2043,16 @@ impl ListBimModelRevisionObjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Object>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Object>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Object>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Object>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2153,14 +2192,16 @@ impl ListBimModelRevisionProperties {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Property>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Property>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Property>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Property>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2285,14 +2326,16 @@ impl ListBimModels {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BimModel>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::BimModel>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BimModel>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BimModel>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2341,7 +2384,9 @@ impl CreateBimModel {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimModel, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimModel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2392,7 +2437,9 @@ impl GetBimModel {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimModel, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimModel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2435,7 +2482,7 @@ impl DeleteBimModel {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -2479,7 +2526,9 @@ impl UpdateBimModel {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimModel, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimModel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2554,14 +2603,18 @@ impl ListBimModelChangeHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChangeHistory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChangeHistory>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ChangeHistory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ChangeHistory>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2656,14 +2709,16 @@ impl ListBimPlans {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BimPlan>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::BimPlan>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BimPlan>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BimPlan>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -2712,7 +2767,9 @@ impl CreateBimPlan {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimPlan, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimPlan, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2757,7 +2814,9 @@ impl CreateBimPlansBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimPlanBatchResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimPlanBatchResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2808,7 +2867,9 @@ impl GetBimPlan {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimPlan, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimPlan, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2851,7 +2912,7 @@ impl DeleteBimPlan {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -2895,7 +2956,9 @@ impl UpdateBimPlan {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BimPlan, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BimPlan, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2990,14 +3053,16 @@ impl ListBimPropertyFileObjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Object>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Object>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Object>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Object>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -3137,14 +3202,16 @@ impl ListBimPropertyFileProperties {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Property>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Property>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Property>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Property>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -3244,14 +3311,18 @@ impl ListBimViewFolders {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BimViewFolder>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::BimViewFolder>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BimViewFolder>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BimViewFolder>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -3302,7 +3373,7 @@ impl CreateBimViewFolder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimViewFolder, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BimViewFolder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3347,7 +3418,7 @@ impl CreateBimViewpoint {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimViewpoint, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BimViewpoint, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3392,7 +3463,9 @@ impl CreateBimViewpointsBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimViewpointBatchResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BimViewpointBatchResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3441,7 +3514,7 @@ impl CreateBimViewpointAssociation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -3493,7 +3566,7 @@ impl DeleteBimViewpointAssociations {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -3538,7 +3611,7 @@ impl GetBimViewpoint {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimViewpoint, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BimViewpoint, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3591,7 +3664,7 @@ impl GetCompanyBidBidForm {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BidFormDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BidFormDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3663,7 +3736,9 @@ impl GetCompanyBidPackages {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BidPackageDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BidPackageDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3730,14 +3805,16 @@ impl ListCompanyBidPackageCorrespondences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Correspondence>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Correspondence>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::Correspondence>, crate::Error>,
     > {
         self.build().send_page()
@@ -3798,7 +3875,9 @@ impl GetCompanyBidPackageCorrespondence {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Correspondence, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::Correspondence, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3846,7 +3925,9 @@ impl GetCompanyBidPackage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidPackage, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidPackage, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3909,14 +3990,18 @@ impl ListCompanyBids {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Bid>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Bid>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Bid>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Bid>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -3973,7 +4058,7 @@ impl ListCompanyBidUploads {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Upload>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Upload>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4021,7 +4106,9 @@ impl GetCompanyBid {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4072,7 +4159,9 @@ impl UpdateCompanyBid {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4163,7 +4252,9 @@ impl GetCompanyPlanroomBidPackageDocuments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DocumentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DocumentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4208,7 +4299,7 @@ impl CreateNestedBimViewFolder {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BimViewFolder, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BimViewFolder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4253,7 +4344,7 @@ impl CreateNestedBimViewFoldersBatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::NestedBimViewFolderBatchResult, crate::Error>,
     > {
         self.build().send_json()
@@ -4399,14 +4490,18 @@ impl ListProjectBidContacts {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::User>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::User>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -4461,7 +4556,9 @@ impl CreateProjectBidPackage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidPackage, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidPackage, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4512,7 +4609,7 @@ impl DeleteProjectBidPackageBidFormItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4563,7 +4660,7 @@ impl DeleteProjectBidPackageBidFormSection {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4667,14 +4764,16 @@ impl ListProjectBidPackageBidForms {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BidForm>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::BidForm>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BidForm>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BidForm>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -4734,7 +4833,7 @@ impl CreateProjectBidPackageBidForm {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BidFormDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BidFormDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4787,7 +4886,7 @@ impl GetProjectBidPackageBidForm {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BidFormDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BidFormDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4838,7 +4937,7 @@ impl DeleteProjectBidPackageBidForm {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4894,7 +4993,7 @@ impl UpdateProjectBidPackageBidForm {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BidFormDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BidFormDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4956,7 +5055,7 @@ impl GetProjectBidPackageBidFormBidLeveling {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BidLeveling, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BidLeveling, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5021,14 +5120,18 @@ impl ListProjectBidPackageBids {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Bid>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Bid>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Bid>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Bid>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5086,7 +5189,9 @@ impl CreateProjectBidPackageBid {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5137,7 +5242,9 @@ impl GetProjectBidPackageBid {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5191,7 +5298,9 @@ impl UpdateProjectBidPackageBid {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5258,14 +5367,16 @@ impl ListProjectBidPackageCorrespondences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Correspondence>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Correspondence>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::Correspondence>, crate::Error>,
     > {
         self.build().send_page()
@@ -5326,7 +5437,9 @@ impl GetProjectBidPackageCorrespondence {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Correspondence, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::Correspondence, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5374,7 +5487,9 @@ impl GetProjectBidPackage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidPackage, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidPackage, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5425,7 +5540,9 @@ impl UpdateProjectBidPackage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidPackage, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidPackage, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5483,14 +5600,18 @@ impl ListProjectBids {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Bid>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Bid>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Bid>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Bid>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5544,7 +5665,9 @@ impl GetProjectBid {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5640,14 +5763,18 @@ impl ListProjectBidPackagesV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<serde_json::Value>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<serde_json::Value>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<serde_json::Value>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5707,7 +5834,7 @@ impl CreateProjectBidPackageBidFormV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BidFormV1_1, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BidFormV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5763,7 +5890,7 @@ impl UpdateProjectBidPackageBidFormV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BidFormV1_1, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::BidFormV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5825,7 +5952,9 @@ impl GetProjectBidPackageBidFormBidLevelingV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::BidLevelingV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::BidLevelingV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5879,7 +6008,9 @@ impl UpdateProjectBidPackageBidV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
         self.build().send_json()
     }
 }

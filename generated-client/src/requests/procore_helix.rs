@@ -2,7 +2,6 @@
 //! Request builders of the Procore Helix operations (feature `procore-helix`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::list_field_production_report`](crate::Client::list_field_production_report).
 #[derive(Debug)]
@@ -59,14 +58,16 @@ impl ListFieldProductionReport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FieldProductionReport>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FieldProductionReport>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::FieldProductionReport>, crate::Error>,
     > {
         self.build().send_page()

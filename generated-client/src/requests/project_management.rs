@@ -2,7 +2,6 @@
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_calendar_events`](crate::Client::get_calendar_events).
 #[derive(Debug)]
@@ -86,7 +85,7 @@ impl GetCalendarEvents {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CalendarEvent, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CalendarEvent, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -155,14 +154,16 @@ impl ListChecklistDefaultDistribution {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -230,14 +231,16 @@ impl ListChecklistItemTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ItemType>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::ItemType>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ItemType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ItemType>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -289,7 +292,9 @@ impl GetChecklistItemType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ItemType, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ItemType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -350,14 +355,18 @@ impl ListChecklistListTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ListTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ListTemplate>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -410,7 +419,7 @@ impl GetChecklistListTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListTemplate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ListTemplate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -462,7 +471,7 @@ impl UpdateChecklistListTemplateRemoveAlternativeResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             models::ListTemplateUseAlternativeResponseSetResult,
             crate::Error,
@@ -519,7 +528,7 @@ impl UpdateChecklistListTemplateUseAlternativeResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             models::ListTemplateUseAlternativeResponseSetResult,
             crate::Error,
@@ -733,7 +742,9 @@ impl ListChecklistLists {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChecklistList>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChecklistList>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -790,7 +801,9 @@ impl CreateChecklistList {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ListDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ListDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -834,7 +847,9 @@ impl GetChecklistList {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ListDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ListDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -878,7 +893,7 @@ impl DeleteChecklistList {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -936,7 +951,9 @@ impl UpdateChecklistList {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ListDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ListDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -987,7 +1004,9 @@ impl CreateChecklistListComment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListItemComment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListItemComment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1039,7 +1058,9 @@ impl GetChecklistListComment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListItemComment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListItemComment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1093,7 +1114,9 @@ impl GetChecklistListItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1147,7 +1170,9 @@ impl UpdateChecklistListItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1209,7 +1234,9 @@ impl CreateChecklistListItemItemAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ItemAttachment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ItemAttachment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1261,7 +1288,7 @@ impl CreateChecklistListSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SectionDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1313,7 +1340,7 @@ impl GetChecklistListSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SectionDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1364,7 +1391,7 @@ impl DeleteChecklistListSection {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1418,7 +1445,7 @@ impl UpdateChecklistListSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SectionDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1472,7 +1499,7 @@ impl UpdateChecklistListSectionToggleNotApplicable {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SectionDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1526,7 +1553,7 @@ impl UpdateChecklistListSectionToggleNotApplicablePatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SectionDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SectionDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1576,7 +1603,9 @@ impl ListChecklistListSignatureRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SignatureRequest>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SignatureRequest>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1630,7 +1659,9 @@ impl CreateChecklistListSignatureRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureRequest, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureRequest, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1682,7 +1713,9 @@ impl GetChecklistListSignatureRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureRequest, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureRequest, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1732,7 +1765,7 @@ impl DeleteChecklistListSignatureRequest {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1803,7 +1836,9 @@ impl CreateChecklistListSignatureRequestSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureRequest, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureRequest, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1854,7 +1889,7 @@ impl DeleteChecklistListSignatureRequestSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -1899,7 +1934,9 @@ impl GetChecklistPossibleInspectors {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PossibleInspector, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PossibleInspector, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1952,7 +1989,7 @@ impl ListChecklistPotentialPointsOfContact {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::PotentialPointsOfContact>, crate::Error>,
     > {
         self.build().send_json()
@@ -2030,14 +2067,16 @@ impl ListCommunicationTags {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CommunicationTag>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CommunicationTag>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CommunicationTag>, crate::Error>,
     > {
         self.build().send_page()
@@ -2091,7 +2130,9 @@ impl CreateCommunicationTag {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2139,7 +2180,9 @@ impl GetCommunicationThreads {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Thread, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Thread, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2191,7 +2234,7 @@ impl GetCommunicationThread {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ThreadDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ThreadDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2236,7 +2279,7 @@ impl GetCommunication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Communication, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Communication, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2368,7 +2411,7 @@ impl ListCompanyActionPlansPlanTemplateItemAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::PlanTemplateItemAssignee>, crate::Error>,
     > {
         self.build().send_json()
@@ -2377,7 +2420,7 @@ impl ListCompanyActionPlansPlanTemplateItemAssignees {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateItemAssignee>, crate::Error>,
     > {
         self.build().send_page()
@@ -2440,7 +2483,9 @@ impl CreateCompanyActionPlansPlanTemplateItemAssignee {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateItemAssignee, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateItemAssignee, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2503,7 +2548,7 @@ impl CreateCompanyActionPlansPlanTemplateItemAssigneesBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             Vec<models::PlanTemplateItemAssigneeBulkCreateResult>,
             crate::Error,
@@ -2571,7 +2616,7 @@ impl UpdateCompanyActionPlansPlanTemplateItemAssigneesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>,
             crate::Error,
@@ -2626,7 +2671,9 @@ impl GetCompanyActionPlansPlanTemplateItemAssignee {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateItemAssignee, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateItemAssignee, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2674,7 +2721,7 @@ impl DeleteCompanyActionPlansPlanTemplateItemAssignee {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -2731,7 +2778,9 @@ impl UpdateCompanyActionPlansPlanTemplateItemAssignee {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateItemAssignee, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateItemAssignee, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2863,7 +2912,7 @@ impl ListCompanyActionPlansPlanTemplateItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTemplateItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -2872,7 +2921,7 @@ impl ListCompanyActionPlansPlanTemplateItems {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ActionPlanPlanTemplateItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -2931,7 +2980,7 @@ impl UpdateCompanyActionPlansPlanTemplateItemsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             Vec<Vec<models::ActionPlanPlanTemplateItemBulkUpdateResult>>,
             crate::Error,
@@ -2987,7 +3036,9 @@ impl CreateCompanyActionPlansPlanTemplateItemsCreateFromItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActionPlanPlanTemplateItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActionPlanPlanTemplateItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3119,7 +3170,7 @@ impl ListCompanyActionPlansPlanTemplateReferences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTemplateReference>, crate::Error>,
     > {
         self.build().send_json()
@@ -3128,7 +3179,7 @@ impl ListCompanyActionPlansPlanTemplateReferences {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::ActionPlanPlanTemplateReference>,
             crate::Error,
@@ -3198,7 +3249,7 @@ impl CreateCompanyActionPlansPlanTemplateReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActionPlanPlanTemplateReference, crate::Error>,
     > {
         self.build().send_json()
@@ -3263,7 +3314,7 @@ impl CreateCompanyActionPlansPlanTemplateReferencesBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -3315,7 +3366,7 @@ impl GetCompanyActionPlansPlanTemplateReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActionPlanPlanTemplateReference, crate::Error>,
     > {
         self.build().send_json()
@@ -3365,7 +3416,7 @@ impl DeleteCompanyActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -3416,7 +3467,9 @@ impl CreateCompanyActionPlansPlanTemplateSectionsCreateFromSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateSection, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateSection, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3556,7 +3609,7 @@ impl ListCompanyActionPlansPlanTemplateTestRecordRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error>,
     > {
         self.build().send_json()
@@ -3565,7 +3618,7 @@ impl ListCompanyActionPlansPlanTemplateTestRecordRequests {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error>,
     > {
         self.build().send_page()
@@ -3628,7 +3681,7 @@ impl CreateCompanyActionPlansPlanTemplateTestRecordRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PlanTemplateTestRecordRequest, crate::Error>,
     > {
         self.build().send_json()
@@ -3693,7 +3746,7 @@ impl CreateCompanyActionPlansPlanTemplateTestRecordRequestsBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             Vec<models::PlanTemplateTestRecordRequestBulkCreateResult>,
             crate::Error,
@@ -3748,7 +3801,7 @@ impl GetCompanyActionPlansPlanTemplateTestRecordRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PlanTemplateTestRecordRequest, crate::Error>,
     > {
         self.build().send_json()
@@ -3798,7 +3851,7 @@ impl DeleteCompanyActionPlansPlanTemplateTestRecordRequest {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -3917,14 +3970,18 @@ impl ListCompanyActionPlansPlanTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PlanTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PlanTemplate>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -3981,7 +4038,7 @@ impl CreateCompanyActionPlansPlanTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PlanTemplate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4031,7 +4088,7 @@ impl GetCompanyActionPlansPlanTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PlanTemplate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4079,7 +4136,7 @@ impl DeleteCompanyActionPlansPlanTemplate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4132,7 +4189,7 @@ impl UpdateCompanyActionPlansPlanTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PlanTemplate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4181,7 +4238,7 @@ impl CreateCompanyActionPlansPlanTemplatePublish {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4230,7 +4287,7 @@ impl CreateCompanyActionPlansPlanTemplateRevise {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4345,14 +4402,16 @@ impl ListCompanyActionPlansPlanTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanType>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::PlanType>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PlanType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PlanType>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -4407,7 +4466,9 @@ impl CreateCompanyActionPlansPlanType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PlanType, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PlanType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4455,7 +4516,9 @@ impl GetCompanyActionPlansPlanType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PlanType, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PlanType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4503,7 +4566,7 @@ impl DeleteCompanyActionPlansPlanType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4554,7 +4617,9 @@ impl UpdateCompanyActionPlansPlanType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PlanType, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PlanType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4669,14 +4734,16 @@ impl ListCompanyActionPlansVerificationMethods {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::VerificationMethod>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::VerificationMethod>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::VerificationMethod>, crate::Error>,
     > {
         self.build().send_page()
@@ -4739,7 +4806,9 @@ impl CreateCompanyActionPlansVerificationMethod {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VerificationMethod, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VerificationMethod, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4789,7 +4858,9 @@ impl GetCompanyActionPlansVerificationMethod {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VerificationMethod, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VerificationMethod, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4837,7 +4908,7 @@ impl DeleteCompanyActionPlansVerificationMethod {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -4894,7 +4965,9 @@ impl UpdateCompanyActionPlansVerificationMethod {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::VerificationMethod, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::VerificationMethod, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4942,7 +5015,7 @@ impl ListCompanyChecklistAlternativeResponseSets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::AlternativeResponseSet>, crate::Error>,
     > {
         self.build().send_json()
@@ -4994,7 +5067,9 @@ impl GetCompanyChecklistAlternativeResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AlternativeResponseSet, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AlternativeResponseSet, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5109,14 +5184,18 @@ impl ListCompanyChecklistItemResponseSets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ResponseSet>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ResponseSet>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ResponseSet>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ResponseSet>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -5173,7 +5252,7 @@ impl CreateCompanyChecklistItemResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResponseSet, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ResponseSet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5223,7 +5302,7 @@ impl GetCompanyChecklistItemResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResponseSet, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ResponseSet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5271,7 +5350,7 @@ impl DeleteCompanyChecklistItemResponseSet {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -5324,7 +5403,7 @@ impl UpdateCompanyChecklistItemResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResponseSet, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ResponseSet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5401,7 +5480,7 @@ impl ListCompanyChecklistItemResponseSetResponses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Response>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Response>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5453,7 +5532,9 @@ impl CreateCompanyChecklistItemResponseSetResponse {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Response, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5504,7 +5585,9 @@ impl GetCompanyChecklistItemResponseSetResponse {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Response, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5555,7 +5638,7 @@ impl DeleteCompanyChecklistItemResponseSetResponse {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -5606,7 +5689,9 @@ impl UpdateCompanyChecklistItemResponseSetResponse {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Response, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5746,14 +5831,16 @@ impl ListCompanyChecklistListTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListTemplateItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListTemplateItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ListTemplateItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -5812,7 +5899,9 @@ impl CreateCompanyChecklistListTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListTemplateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5862,7 +5951,9 @@ impl GetCompanyChecklistListTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListTemplateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5910,7 +6001,7 @@ impl DeleteCompanyChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -5963,7 +6054,9 @@ impl UpdateCompanyChecklistListTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListTemplateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6014,7 +6107,9 @@ impl UpdateCompanyChecklistListTemplateRemoveAlternativeResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListTemplateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6068,7 +6163,9 @@ impl UpdateCompanyChecklistListTemplateUseAlternativeResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListTemplateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6119,7 +6216,7 @@ impl ListCompanyChecklistListTemplateSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Section>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Section>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6171,7 +6268,9 @@ impl CreateCompanyChecklistListTemplateSection {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Section, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Section, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6245,7 +6344,7 @@ impl ListCompanyChecklistResponses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Response>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Response>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6294,7 +6393,9 @@ impl CreateCompanyChecklistResponse {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Response, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6342,7 +6443,9 @@ impl GetCompanyChecklistResponse {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Response, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6390,7 +6493,7 @@ impl DeleteCompanyChecklistResponse {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -6441,7 +6544,9 @@ impl UpdateCompanyChecklistResponse {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Response, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Response, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6496,7 +6601,7 @@ impl ListCompanyChecklistSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Section>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Section>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6544,7 +6649,9 @@ impl GetCompanyChecklistSection {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Section, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Section, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6592,7 +6699,7 @@ impl DeleteCompanyChecklistSection {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -6643,7 +6750,9 @@ impl UpdateCompanyChecklistSection {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Section, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Section, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6745,14 +6854,16 @@ impl ListCompanyContributingBehaviors {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -6811,7 +6922,9 @@ impl CreateCompanyContributingBehavior {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6866,7 +6979,7 @@ impl UpdateCompanyContributingBehaviorsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6914,7 +7027,9 @@ impl GetCompanyContributingBehavior {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6962,7 +7077,7 @@ impl DeleteCompanyContributingBehavior {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -7017,7 +7132,9 @@ impl UpdateCompanyContributingBehavior {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7119,14 +7236,16 @@ impl ListCompanyContributingConditions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7185,7 +7304,9 @@ impl CreateCompanyContributingCondition {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7240,7 +7361,7 @@ impl UpdateCompanyContributingConditionsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7288,7 +7409,9 @@ impl GetCompanyContributingCondition {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7336,7 +7459,7 @@ impl DeleteCompanyContributingCondition {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -7391,7 +7514,9 @@ impl UpdateCompanyContributingCondition {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7446,7 +7571,9 @@ impl CreateCompanyEmailCommunication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EmailCommunication, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7514,7 +7641,7 @@ impl GetCompanyEmailCommunicationsEmails {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EmailDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::EmailDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7572,7 +7699,9 @@ impl CreateCompanyEmailCommunicationEmail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EmailCommunication, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7626,7 +7755,9 @@ impl GetCompanyEmailCommunicationEmailDownloadAttachments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DownloadAttachment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DownloadAttachment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7676,7 +7807,9 @@ impl GetCompanyEmailCommunication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EmailCommunication, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7729,7 +7862,9 @@ impl UpdateCompanyEmailCommunication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EmailCommunication, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7778,7 +7913,9 @@ impl GetCompanyEmailCommunicationExport {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Export, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Export, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7876,14 +8013,18 @@ impl ListCompanyFormTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FormTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FormTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::FormTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::FormTemplate>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7948,7 +8089,7 @@ impl CreateCompanyFormTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FormTemplate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7998,7 +8139,7 @@ impl GetCompanyFormTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FormTemplate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8046,7 +8187,7 @@ impl DeleteCompanyFormTemplate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -8099,7 +8240,7 @@ impl UpdateCompanyFormTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FormTemplate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8197,14 +8338,18 @@ impl ListCompanyGpsPositions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::GpsPosition>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::GpsPosition>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::GpsPosition>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::GpsPosition>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -8261,7 +8406,7 @@ impl CreateCompanyGpsPosition {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GpsPosition, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GpsPosition, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8311,7 +8456,7 @@ impl GetCompanyGpsPosition {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GpsPosition, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GpsPosition, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8413,14 +8558,16 @@ impl ListCompanyHazards {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -8475,7 +8622,9 @@ impl CreateCompanyHazard {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8526,7 +8675,7 @@ impl UpdateCompanyHazardsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8574,7 +8723,9 @@ impl GetCompanyHazard {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8622,7 +8773,7 @@ impl DeleteCompanyHazard {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -8673,7 +8824,9 @@ impl UpdateCompanyHazard {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8775,14 +8928,16 @@ impl ListCompanyIncidentsActionTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -8837,7 +8992,9 @@ impl CreateCompanyIncidentsActionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8888,7 +9045,7 @@ impl UpdateCompanyIncidentsActionTypesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8936,7 +9093,9 @@ impl GetCompanyIncidentsActionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8984,7 +9143,7 @@ impl DeleteCompanyIncidentsActionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -9035,7 +9194,9 @@ impl UpdateCompanyIncidentsActionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9083,7 +9244,9 @@ impl ListCompanyIncidentsAffectedBodyParts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IncidentStatus>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::IncidentStatus>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9185,14 +9348,16 @@ impl ListCompanyIncidentsAfflictionTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -9247,7 +9412,9 @@ impl CreateCompanyIncidentsAfflictionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9298,7 +9465,7 @@ impl UpdateCompanyIncidentsAfflictionTypesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9346,7 +9513,9 @@ impl GetCompanyIncidentsAfflictionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9394,7 +9563,7 @@ impl DeleteCompanyIncidentsAfflictionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -9445,7 +9614,9 @@ impl UpdateCompanyIncidentsAfflictionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9551,14 +9722,16 @@ impl ListCompanyIncidentsBodyParts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::BodyPart>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::BodyPart>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::BodyPart>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BodyPart>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -9666,14 +9839,16 @@ impl ListCompanyIncidentsEnvironmentalTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -9727,7 +9902,9 @@ impl ListCompanyIncidentsFilingTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IncidentStatus>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::IncidentStatus>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9837,14 +10014,16 @@ impl ListCompanyIncidentsHarmSources {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -9899,7 +10078,9 @@ impl CreateCompanyIncidentsHarmSource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9950,7 +10131,7 @@ impl UpdateCompanyIncidentsHarmSourcesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9998,7 +10179,9 @@ impl GetCompanyIncidentsHarmSource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10046,7 +10229,7 @@ impl DeleteCompanyIncidentsHarmSource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -10097,7 +10280,9 @@ impl UpdateCompanyIncidentsHarmSource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10190,14 +10375,16 @@ impl ListCompanyIncidentsInjuryFilingTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::InjuryFilingType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::InjuryFilingType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::InjuryFilingType>, crate::Error>,
     > {
         self.build().send_page()
@@ -10255,7 +10442,9 @@ impl GetCompanyIncidentsInjuryFilingType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InjuryFilingType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InjuryFilingType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10308,7 +10497,9 @@ impl UpdateCompanyIncidentsInjuryFilingType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InjuryFilingType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InjuryFilingType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10430,14 +10621,18 @@ impl ListCompanyIncidentsSeverityLevels {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SeverityLevel>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SeverityLevel>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::SeverityLevel>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::SeverityLevel>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -10493,7 +10688,7 @@ impl GetCompanyIncidentsSeverityLevel {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SeverityLevel, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SeverityLevel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10546,7 +10741,7 @@ impl UpdateCompanyIncidentsSeverityLevel {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SeverityLevel, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SeverityLevel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10621,14 +10816,16 @@ impl ListCompanyIncidentsSeverityLevelAlertRecipients {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -10685,7 +10882,9 @@ impl GetCompanyIncidentsSeverityLevelAlertRecipient {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserRef, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserRef, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10736,7 +10935,7 @@ impl DeleteCompanyIncidentsSeverityLevelAlertRecipient {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -10787,7 +10986,9 @@ impl UpdateCompanyIncidentsSeverityLevelAlertRecipient {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::UserRef, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::UserRef, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10835,7 +11036,9 @@ impl ListCompanyIncidentsStatuses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IncidentStatus>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::IncidentStatus>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10883,7 +11086,9 @@ impl ListCompanyIncidentsUnitsOfMeasure {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IncidentStatus>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::IncidentStatus>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10985,14 +11190,16 @@ impl ListCompanyIncidentsWorkActivities {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -11047,7 +11254,9 @@ impl CreateCompanyIncidentsWorkActivity {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11098,7 +11307,7 @@ impl UpdateCompanyIncidentsWorkActivitiesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Hazard>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11146,7 +11355,9 @@ impl GetCompanyIncidentsWorkActivity {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11194,7 +11405,7 @@ impl DeleteCompanyIncidentsWorkActivity {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -11245,7 +11456,9 @@ impl UpdateCompanyIncidentsWorkActivity {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Hazard, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Hazard, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11362,14 +11575,18 @@ impl ListCompanyInspectionTemplateItemReferences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ItemReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ItemReference>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ItemReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ItemReference>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -11437,7 +11654,7 @@ impl CreateCompanyInspectionTemplateItemReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ItemReference, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ItemReference, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11490,7 +11707,7 @@ impl GetCompanyInspectionTemplateItemReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ItemReference, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ItemReference, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11541,7 +11758,7 @@ impl DeleteCompanyInspectionTemplateItemReference {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -11606,14 +11823,18 @@ impl ListCompanyInspectionTemplateItems {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Item>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Item>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Item>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Item>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -11675,7 +11896,9 @@ impl CreateCompanyInspectionTemplateItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Item, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Item, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11726,7 +11949,9 @@ impl GetCompanyInspectionTemplateItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Item, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Item, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11777,7 +12002,7 @@ impl DeleteCompanyInspectionTemplateItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -11835,7 +12060,9 @@ impl UpdateCompanyInspectionTemplateItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Item, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Item, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11899,14 +12126,16 @@ impl ListCompanyInspectionTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::InspectionType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::InspectionType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::InspectionType>, crate::Error>,
     > {
         self.build().send_page()
@@ -11965,7 +12194,9 @@ impl CreateCompanyInspectionType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InspectionType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InspectionType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12015,7 +12246,9 @@ impl GetCompanyInspectionType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InspectionType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InspectionType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12063,7 +12296,7 @@ impl DeleteCompanyInspectionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -12116,7 +12349,9 @@ impl UpdateCompanyInspectionType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InspectionType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InspectionType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12326,14 +12561,16 @@ impl ListCompanyManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
     > {
         self.build().send_page()
@@ -12393,7 +12630,9 @@ impl CreateCompanyManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12445,7 +12684,9 @@ impl DeleteCompanyManagedEquipmentBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12497,7 +12738,9 @@ impl UpdateCompanyManagedEquipmentBulkRestore {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12715,14 +12958,16 @@ impl CreateCompanyManagedEquipmentQuery {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
     > {
         self.build().send_page()
@@ -12783,7 +13028,7 @@ impl CreateCompanyManagedEquipmentSetupManagedEquipmentDependent {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -12847,14 +13092,16 @@ impl ListCompanyManagedEquipmentUserPermissions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserPermission>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::UserPermission>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserPermission>, crate::Error>,
     > {
         self.build().send_page()
@@ -12913,7 +13160,9 @@ impl UpdateCompanyManagedEquipmentUserPermissions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::UserPermission, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::UserPermission, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12963,7 +13212,9 @@ impl GetCompanyManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13013,7 +13264,9 @@ impl DeleteCompanyManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13067,7 +13320,9 @@ impl UpdateCompanyManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13118,7 +13373,9 @@ impl GetCompanyManagedEquipmentChangeHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeHistoryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeHistoryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13176,7 +13433,7 @@ impl DeleteCompanyManagedEquipmentManagedEquipmentAttachmentsBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             Vec<models::ManagedEquipmentAttachmentBulkDestroyResult>,
             crate::Error,
@@ -13236,7 +13493,9 @@ impl UpdateCompanyManagedEquipmentRestore {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13291,7 +13550,9 @@ impl UpdateCompanyManagedEquipmentUpdateDeletedEquipmentSerialNumber {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13344,7 +13605,7 @@ impl DeleteCompanyManagedEquipmentManagedEquipmentAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             models::ManagedEquipmentAttachmentBulkDestroyResult,
             crate::Error,
@@ -13413,14 +13674,16 @@ impl ListCompanyManagedEquipmentCategories {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipmentMake>, crate::Error>,
     > {
         self.build().send_page()
@@ -13490,7 +13753,9 @@ impl CreateCompanyManagedEquipmentCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13540,7 +13805,9 @@ impl GetCompanyManagedEquipmentCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13590,7 +13857,9 @@ impl DeleteCompanyManagedEquipmentCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13654,7 +13923,9 @@ impl UpdateCompanyManagedEquipmentCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13718,14 +13989,16 @@ impl ListCompanyManagedEquipmentLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipmentLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -13795,7 +14068,9 @@ impl CreateCompanyManagedEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13845,7 +14120,9 @@ impl GetCompanyManagedEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13909,7 +14186,7 @@ impl ListCompanyManagedEquipmentMaintenanceLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error>,
     > {
         self.build().send_json()
@@ -13918,7 +14195,7 @@ impl ListCompanyManagedEquipmentMaintenanceLogs {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::ManagedEquipmentMaintenanceLog>,
             crate::Error,
@@ -13991,7 +14268,7 @@ impl CreateCompanyManagedEquipmentMaintenanceLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
     > {
         self.build().send_json()
@@ -14043,7 +14320,7 @@ impl GetCompanyManagedEquipmentMaintenanceLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
     > {
         self.build().send_json()
@@ -14095,7 +14372,7 @@ impl DeleteCompanyManagedEquipmentMaintenanceLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
     > {
         self.build().send_json()
@@ -14161,7 +14438,7 @@ impl UpdateCompanyManagedEquipmentMaintenanceLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
     > {
         self.build().send_json()
@@ -14214,7 +14491,9 @@ impl ListCompanyManagedEquipmentMaintenanceLogAttachments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Attachment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Attachment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14273,7 +14552,9 @@ impl CreateCompanyManagedEquipmentMaintenanceLogAttachment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Attachment, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Attachment, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14334,7 +14615,9 @@ impl DeleteCompanyManagedEquipmentMaintenanceLogAttachmentsBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Attachment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Attachment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14385,7 +14668,9 @@ impl GetCompanyManagedEquipmentMaintenanceLogAttachment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Attachment, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Attachment, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14436,7 +14721,9 @@ impl DeleteCompanyManagedEquipmentMaintenanceLogAttachment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Attachment, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Attachment, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14513,14 +14800,16 @@ impl ListCompanyManagedEquipmentMakes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipmentMake>, crate::Error>,
     > {
         self.build().send_page()
@@ -14590,7 +14879,9 @@ impl CreateCompanyManagedEquipmentMake {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14640,7 +14931,9 @@ impl GetCompanyManagedEquipmentMake {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14690,7 +14983,9 @@ impl DeleteCompanyManagedEquipmentMake {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14754,7 +15049,9 @@ impl UpdateCompanyManagedEquipmentMake {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentMake, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14831,14 +15128,16 @@ impl ListCompanyManagedEquipmentModels {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipmentModel>, crate::Error>,
     > {
         self.build().send_page()
@@ -14908,7 +15207,9 @@ impl CreateCompanyManagedEquipmentModel {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentModel, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentModel, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14963,7 +15264,9 @@ impl UpdateCompanyManagedEquipmentModelsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15013,7 +15316,9 @@ impl GetCompanyManagedEquipmentModel {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentModel, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentModel, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15063,7 +15368,9 @@ impl DeleteCompanyManagedEquipmentModel {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentModel, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentModel, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15127,7 +15434,9 @@ impl UpdateCompanyManagedEquipmentModel {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentModel, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentModel, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15191,14 +15500,16 @@ impl ListCompanyManagedEquipmentTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipmentType>, crate::Error>,
     > {
         self.build().send_page()
@@ -15268,7 +15579,9 @@ impl CreateCompanyManagedEquipmentType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15323,7 +15636,9 @@ impl UpdateCompanyManagedEquipmentTypesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15373,7 +15688,9 @@ impl GetCompanyManagedEquipmentType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15423,7 +15740,9 @@ impl DeleteCompanyManagedEquipmentType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15487,7 +15806,9 @@ impl UpdateCompanyManagedEquipmentType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15551,14 +15872,16 @@ impl ListCompanyMeetingTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::MeetingTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::MeetingTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::MeetingTemplate>, crate::Error>,
     > {
         self.build().send_page()
@@ -15616,7 +15939,9 @@ impl GetCompanyMeetingTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingTemplate, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MeetingTemplate, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15684,7 +16009,7 @@ impl UpdateCompanyObservationTemplatesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             Vec<models::CompanyObservationTemplateBulkUpdateResult>,
             crate::Error,
@@ -15753,7 +16078,7 @@ impl ListCompanyObservationTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::CompanyObservationType>, crate::Error>,
     > {
         self.build().send_json()
@@ -15762,7 +16087,7 @@ impl ListCompanyObservationTypes {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyObservationType>, crate::Error>,
     > {
         self.build().send_page()
@@ -15887,7 +16212,9 @@ impl GetCompanyProjectEquipmentTimecardEntries {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EquipmentTimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EquipmentTimecardEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15946,7 +16273,7 @@ impl CreateCompanyProjectEquipmentTimecardEntriesBulkCreate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -15999,7 +16326,9 @@ impl GetCompanyProjectEquipmentTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EquipmentTimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EquipmentTimecardEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16050,7 +16379,7 @@ impl DeleteCompanyProjectEquipmentTimecardEntry {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -16106,7 +16435,9 @@ impl UpdateCompanyProjectEquipmentTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EquipmentTimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EquipmentTimecardEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16238,7 +16569,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateItemAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTemplateItemAssignee>, crate::Error>,
     > {
         self.build().send_json()
@@ -16247,7 +16578,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateItemAssignees {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::ActionPlanPlanTemplateItemAssignee>,
             crate::Error,
@@ -16310,7 +16641,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateItemAssignee {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActionPlanPlanTemplateItemAssignee, crate::Error>,
     > {
         self.build().send_json()
@@ -16436,14 +16767,16 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateItemItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateItemItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateItemItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -16501,7 +16834,9 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateItemItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateItemItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16633,7 +16968,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateReferences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::PlanTemplateReferenceItem2>, crate::Error>,
     > {
         self.build().send_json()
@@ -16642,7 +16977,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateReferences {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateReferenceItem2>, crate::Error>,
     > {
         self.build().send_page()
@@ -16700,7 +17035,9 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateReferenceItem2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateReferenceItem2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16811,7 +17148,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTemplateSection>, crate::Error>,
     > {
         self.build().send_json()
@@ -16820,7 +17157,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateSections {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ActionPlanPlanTemplateSection>, crate::Error>,
     > {
         self.build().send_page()
@@ -16878,7 +17215,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActionPlanPlanTemplateSection, crate::Error>,
     > {
         self.build().send_json()
@@ -17020,7 +17357,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateTestRecordRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             Vec<models::ActionPlanPlanTemplateTestRecordRequest>,
             crate::Error,
@@ -17032,7 +17369,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateTestRecordRequests {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::ActionPlanPlanTemplateTestRecordRequest>,
             crate::Error,
@@ -17095,7 +17432,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateTestRecordRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActionPlanPlanTemplateTestRecordRequest, crate::Error>,
     > {
         self.build().send_json()
@@ -17237,7 +17574,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTemplate>, crate::Error>,
     > {
         self.build().send_json()
@@ -17246,7 +17583,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplates {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ActionPlanPlanTemplate>, crate::Error>,
     > {
         self.build().send_page()
@@ -17304,7 +17641,9 @@ impl GetCompanyRecycleBinActionPlansPlanTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActionPlanPlanTemplate, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActionPlanPlanTemplate, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17353,7 +17692,7 @@ impl UpdateCompanyRecycleBinActionPlansPlanTemplateRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -17417,14 +17756,16 @@ impl ListCompanyRecycleBinChecklistListTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListTemplateItem3>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListTemplateItem3>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ListTemplateItem3>, crate::Error>,
     > {
         self.build().send_page()
@@ -17482,7 +17823,9 @@ impl GetCompanyRecycleBinChecklistListTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListTemplateDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListTemplateDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17531,7 +17874,7 @@ impl UpdateCompanyRecycleBinChecklistListTemplateRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -17629,14 +17972,18 @@ impl ListCompanyRecycleBinFormTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FormTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FormTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::FormTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::FormTemplate>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -17692,7 +18039,7 @@ impl GetCompanyRecycleBinFormTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FormTemplate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17741,7 +18088,7 @@ impl UpdateCompanyRecycleBinFormTemplateRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -17789,7 +18136,9 @@ impl GetCompanyRoundingConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RoundingConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RoundingConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17844,7 +18193,9 @@ impl CreateCompanyRoundingConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RoundingConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RoundingConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17890,7 +18241,7 @@ impl DeleteCompanyRoundingConfiguration {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -17945,7 +18296,9 @@ impl UpdateCompanyRoundingConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RoundingConfiguration, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RoundingConfiguration, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18117,14 +18470,16 @@ impl ListCompanyTimecardEntries {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CompanyTimecardEntry>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CompanyTimecardEntry>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyTimecardEntry>, crate::Error>,
     > {
         self.build().send_page()
@@ -18183,7 +18538,9 @@ impl CreateCompanyTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyTimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyTimecardEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18233,7 +18590,9 @@ impl GetCompanyTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyTimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyTimecardEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18283,7 +18642,9 @@ impl DeleteCompanyTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyTimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyTimecardEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18336,7 +18697,9 @@ impl UpdateCompanyTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyTimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyTimecardEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18387,7 +18750,7 @@ impl ListCompanyTimecardEntryChangeHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimecardEntryChangeHistory>, crate::Error>,
     > {
         self.build().send_json()
@@ -18437,7 +18800,7 @@ impl ListCompanyTimecardTimeTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::CompanyTimecardTimeType>, crate::Error>,
     > {
         self.build().send_json()
@@ -18493,7 +18856,9 @@ impl UpdateCompanyTimecardTimeType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyTimecardTimeType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyTimecardTimeType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18599,14 +18964,16 @@ impl ListCompanyTimesheets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CompanyTimesheet>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CompanyTimesheet>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyTimesheet>, crate::Error>,
     > {
         self.build().send_page()
@@ -18672,7 +19039,9 @@ impl CreateCompanyTimesheet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TimesheetResult>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TimesheetResult>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18730,7 +19099,9 @@ impl UpdateCompanyTimesheets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimesheetResult2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimesheetResult2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18844,7 +19215,9 @@ impl GetCompanyTimesheetsCsvExport {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<String, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18892,7 +19265,9 @@ impl ListCompanyTimesheetsFiltersApprovalStatus {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18940,7 +19315,9 @@ impl ListCompanyTimesheetsFiltersBillable {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18988,7 +19365,9 @@ impl ListCompanyTimesheetsFiltersCreatedBy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19036,7 +19415,9 @@ impl ListCompanyTimesheetsFiltersCrews {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19084,7 +19465,9 @@ impl ListCompanyTimesheetsFiltersDepartments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19132,7 +19515,9 @@ impl ListCompanyTimesheetsFiltersEmployeeIds {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19180,7 +19565,9 @@ impl ListCompanyTimesheetsFiltersEmployees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19228,7 +19615,9 @@ impl ListCompanyTimesheetsFiltersLocations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19276,7 +19665,9 @@ impl ListCompanyTimesheetsFiltersOffices {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19324,7 +19715,9 @@ impl ListCompanyTimesheetsFiltersProjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19372,7 +19765,9 @@ impl ListCompanyTimesheetsFiltersRegions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19420,7 +19815,9 @@ impl ListCompanyTimesheetsFiltersSubJob {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19468,7 +19865,9 @@ impl ListCompanyTimesheetsFiltersTimeType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19516,7 +19915,9 @@ impl ListCompanyTimesheetsFiltersWbsCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19564,7 +19965,9 @@ impl ListCompanyTimesheetsFiltersWorkClassifications {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19613,7 +20016,9 @@ impl CreateCompanyTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Signature, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19661,7 +20066,9 @@ impl GetCompanyTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Signature, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19709,7 +20116,9 @@ impl DeleteCompanyTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Signature, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19757,7 +20166,7 @@ impl GetCompanyTimesheetsTimesheetToBudgetConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -19810,7 +20219,7 @@ impl CreateCompanyTimesheetsTimesheetToBudgetConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -19858,7 +20267,7 @@ impl DeleteCompanyTimesheetsTimesheetToBudgetConfiguration {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -19909,7 +20318,7 @@ impl UpdateCompanyTimesheetsTimesheetToBudgetConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -20016,7 +20425,7 @@ impl ListCoordinationIssueActivities {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::CoordinationIssueActivity>, crate::Error>,
     > {
         self.build().send_json()
@@ -20025,7 +20434,7 @@ impl ListCoordinationIssueActivities {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CoordinationIssueActivity>, crate::Error>,
     > {
         self.build().send_page()
@@ -20128,14 +20537,18 @@ impl ListCoordinationIssueActivitiesFeed {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Feed>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Feed>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Feed>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Feed>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -20459,14 +20872,16 @@ impl ListCoordinationIssues {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CoordinationIssue>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CoordinationIssue>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CoordinationIssue>, crate::Error>,
     > {
         self.build().send_page()
@@ -20519,7 +20934,9 @@ impl CreateCoordinationIssue {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CoordinationIssue, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CoordinationIssue, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20579,14 +20996,16 @@ impl ListCoordinationIssuesAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef4>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef4>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef4>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef4>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -20637,7 +21056,7 @@ impl CreateCoordinationIssuesBulkDelete {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CoordinationIssueBulkDeleteResult, crate::Error>,
     > {
         self.build().send_json()
@@ -20855,7 +21274,9 @@ impl GetCoordinationIssuesExport {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<String, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20907,7 +21328,9 @@ impl ListCoordinationIssuesFilterOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOption>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOption>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20974,7 +21397,9 @@ impl ListCoordinationIssuesFilterOptionsAssigneeCompanyId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21039,7 +21464,9 @@ impl ListCoordinationIssuesFilterOptionsAssigneeId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21093,7 +21520,9 @@ impl ListCoordinationIssuesFilterOptionsCoordinationIssueFileId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21160,7 +21589,9 @@ impl ListCoordinationIssuesFilterOptionsCreatedById {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21214,7 +21645,7 @@ impl ListCoordinationIssuesFilterOptionsCreatedFrom {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21279,7 +21710,9 @@ impl ListCoordinationIssuesFilterOptionsLocationId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21344,7 +21777,7 @@ impl ListCoordinationIssuesFilterOptionsStatus {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21409,7 +21842,9 @@ impl ListCoordinationIssuesFilterOptionsWatcherId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21698,14 +22133,16 @@ impl ListCoordinationIssuesRecycleBin {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CoordinationIssue>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CoordinationIssue>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CoordinationIssue>, crate::Error>,
     > {
         self.build().send_page()
@@ -21770,7 +22207,9 @@ impl GetCoordinationIssuesRecycleBin {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CoordinationIssue, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CoordinationIssue, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21818,7 +22257,7 @@ impl UpdateCoordinationIssuesRecycleBin {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -21891,14 +22330,18 @@ impl ListCoordinationIssuesStatusCount {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::StatusCount>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::StatusCount>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::StatusCount>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::StatusCount>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -21948,7 +22391,7 @@ impl GetCoordinationIssuesStatusTotal {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::StatusTotal, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::StatusTotal, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21993,7 +22436,7 @@ impl UpdateCoordinationIssuesSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CoordinationIssueSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -22046,7 +22489,9 @@ impl CreateCoordinationIssueAssignment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AssignmentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AssignmentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22096,7 +22541,7 @@ impl DeleteCoordinationIssueAttachment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -22147,7 +22592,9 @@ impl CreateCoordinationIssueProcoreItemAssociation {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProcoreItemAssociation, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProcoreItemAssociation, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22199,7 +22646,7 @@ impl DeleteCoordinationIssueProcoreItemAssociation {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -22269,7 +22716,9 @@ impl GetCoordinationIssue {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CoordinationIssue, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CoordinationIssue, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22313,7 +22762,7 @@ impl DeleteCoordinationIssue {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -22360,7 +22809,9 @@ impl UpdateCoordinationIssue {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CoordinationIssue, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CoordinationIssue, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22434,7 +22885,7 @@ impl ListCoordinationIssueChangeHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::CoordinationIssueChangeHistory>, crate::Error>,
     > {
         self.build().send_json()
@@ -22443,7 +22894,7 @@ impl ListCoordinationIssueChangeHistory {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::CoordinationIssueChangeHistory>,
             crate::Error,
@@ -22528,14 +22979,18 @@ impl ListCoordinationIssueStatusChanges {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::StatusChange>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::StatusChange>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::StatusChange>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::StatusChange>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -22601,7 +23056,7 @@ impl CreateDocumentMarkupDownloadablePdfsFindOrCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             models::DocumentMarkupDownloadablePdfFindOrCreateResult,
             crate::Error,
@@ -22678,14 +23133,16 @@ impl ListDrawingAreaDrawings {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Drawing>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Drawing>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Drawing>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Drawing>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -22744,7 +23201,7 @@ impl UpdateDrawingAreaDrawing {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DrawingDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -22804,14 +23261,18 @@ impl ListImageCategories {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ImageCategory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ImageCategory>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ImageCategory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ImageCategory>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -22864,7 +23325,9 @@ impl CreateImageCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ImageCategoryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ImageCategoryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -22919,7 +23382,9 @@ impl ListImageCategoriesIdsWithImages {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -22964,7 +23429,9 @@ impl GetImageCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ImageCategoryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ImageCategoryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23007,7 +23474,7 @@ impl DeleteImageCategory {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -23055,7 +23522,9 @@ impl UpdateImageCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ImageCategoryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ImageCategoryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23294,14 +23763,18 @@ impl ListImages {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Image>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Image>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Image>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Image>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -23363,7 +23836,9 @@ impl CreateImage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Image, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Image, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -23406,7 +23881,9 @@ impl GetImage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Image, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Image, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -23457,7 +23934,7 @@ impl DeleteImage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -23503,7 +23980,9 @@ impl UpdateImage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Image, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Image, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -23556,7 +24035,9 @@ impl CreateMeetingAttendeeRecord {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingAttendeeRecord, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MeetingAttendeeRecord, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23602,7 +24083,7 @@ impl DeleteMeetingAttendeeRecord {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -23657,7 +24138,9 @@ impl UpdateMeetingAttendeeRecord {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingAttendeeRecord, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MeetingAttendeeRecord, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23719,14 +24202,16 @@ impl ListMeetingCategories {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::MeetingCategory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::MeetingCategory>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::MeetingCategory>, crate::Error>,
     > {
         self.build().send_page()
@@ -23779,7 +24264,9 @@ impl CreateMeetingCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingCategoryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MeetingCategoryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23826,7 +24313,9 @@ impl UpdateMeetingCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingCategoryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MeetingCategoryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23872,7 +24361,7 @@ impl CreateMeetingTopic {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingTopic, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::MeetingTopic, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -23924,7 +24413,9 @@ impl ListMeetingTopicsParentMinutes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ParentMinute>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ParentMinute>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23971,7 +24462,7 @@ impl UpdateMeetingTopic {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingTopic, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::MeetingTopic, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -24049,14 +24540,16 @@ impl ListMeetings {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Meeting>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Meeting>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Meeting>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Meeting>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -24108,7 +24601,7 @@ impl CreateMeeting {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::MeetingDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -24169,7 +24662,9 @@ impl GetMeetingsEcrionPdfGenerationData {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EcrionPdfGenerationData, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EcrionPdfGenerationData, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -24215,7 +24710,7 @@ impl GetMeeting {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::MeetingDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -24259,7 +24754,7 @@ impl DeleteMeeting {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -24306,7 +24801,7 @@ impl UpdateMeeting {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::MeetingDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -24366,14 +24861,16 @@ impl ListObservationsAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Assignee>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Assignee>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Assignee>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Assignee>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -24439,7 +24936,7 @@ impl ListObservationsCategoryConfigurableFieldSets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::CategoryConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_json()
@@ -24448,7 +24945,7 @@ impl ListObservationsCategoryConfigurableFieldSets {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CategoryConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_page()
@@ -24516,14 +25013,16 @@ impl ListObservationsDefaultDistribution {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -24735,14 +25234,16 @@ impl ListObservationsItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ObservationItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ObservationItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ObservationItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -24817,7 +25318,9 @@ impl CreateObservationsItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ItemDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -24861,7 +25364,9 @@ impl GetObservationsItemsNextAvailableNumber {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::NextAvailableNumberDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::NextAvailableNumberDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -24906,7 +25411,9 @@ impl CreateObservationsItemsSendUnsent {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ObservationItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ObservationItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -24950,7 +25457,9 @@ impl GetObservationsItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ItemDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25006,7 +25515,9 @@ impl UpdateObservationsItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ItemDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25054,7 +25565,9 @@ impl GetObservationsItemPdf {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Pdf, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Pdf, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25105,7 +25618,7 @@ impl CreateObservationsItemSendEmail {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -25171,14 +25684,18 @@ impl ListObservationsItemResponseLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ResponseLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ResponseLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ResponseLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ResponseLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -25259,7 +25776,7 @@ impl CreateObservationsItemResponseLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResponseLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ResponseLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25328,14 +25845,16 @@ impl ListObservationsPotentialDistributionMembers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -25401,14 +25920,18 @@ impl ListObservationsTypes {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Type>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Type>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Type>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Type>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -25457,7 +25980,7 @@ impl DeleteProcoreItemAssociationsBulkDestroy {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -25512,7 +26035,9 @@ impl CreateProjectEmailCommunication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EmailCommunication, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25578,7 +26103,9 @@ impl GetProjectEmailCommunicationsEmails {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Email, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Email, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25636,7 +26163,9 @@ impl CreateProjectEmailCommunicationEmail {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EmailCommunication, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25690,7 +26219,9 @@ impl GetProjectEmailCommunicationEmailDownloadAttachments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DownloadAttachment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DownloadAttachment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25743,7 +26274,7 @@ impl GetProjectEmailCommunicationExport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ExportDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ExportDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -25793,7 +26324,9 @@ impl GetProjectEmailCommunication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EmailCommunication, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25846,7 +26379,9 @@ impl UpdateProjectEmailCommunication {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EmailCommunication, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EmailCommunication, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25973,14 +26508,18 @@ impl ListProjectAccidentLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::AccidentLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::AccidentLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::AccidentLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::AccidentLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -26048,7 +26587,7 @@ impl CreateProjectAccidentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AccidentLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::AccidentLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -26098,7 +26637,7 @@ impl GetProjectAccidentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AccidentLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::AccidentLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -26146,7 +26685,7 @@ impl DeleteProjectAccidentLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -26213,7 +26752,7 @@ impl UpdateProjectAccidentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AccidentLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::AccidentLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -26304,14 +26843,18 @@ impl ListProjectActionPlansParties {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Party>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Party>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Party>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Party>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -26410,14 +26953,18 @@ impl ListProjectActionPlansPlanApprovers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanApprover>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanApprover>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PlanApprover>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PlanApprover>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -26474,7 +27021,9 @@ impl GetProjectActionPlansPlanApproverSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26547,7 +27096,9 @@ impl CreateProjectActionPlansPlanApproverSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26596,7 +27147,7 @@ impl DeleteProjectActionPlansPlanApproverSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -26723,14 +27274,16 @@ impl ListProjectActionPlansPlanItemAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanItemAssignee>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanItemAssignee>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanItemAssignee>, crate::Error>,
     > {
         self.build().send_page()
@@ -26790,7 +27343,9 @@ impl CreateProjectActionPlansPlanItemAssignee {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanItemAssignee, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanItemAssignee, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26853,7 +27408,7 @@ impl CreateProjectActionPlansPlanItemAssigneesBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -26918,7 +27473,7 @@ impl UpdateProjectActionPlansPlanItemAssigneesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -26970,7 +27525,9 @@ impl GetProjectActionPlansPlanItemAssignee {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanItemAssignee, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanItemAssignee, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27018,7 +27575,7 @@ impl DeleteProjectActionPlansPlanItemAssignee {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -27072,7 +27629,9 @@ impl UpdateProjectActionPlansPlanItemAssignee {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanItemAssignee, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanItemAssignee, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27123,7 +27682,9 @@ impl GetProjectActionPlansPlanItemAssigneeSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27196,7 +27757,9 @@ impl CreateProjectActionPlansPlanItemAssigneeSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27245,7 +27808,7 @@ impl DeleteProjectActionPlansPlanItemAssigneeSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -27587,14 +28150,16 @@ impl ListProjectActionPlansPlanItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanItem>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::PlanItem>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PlanItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PlanItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -27649,7 +28214,9 @@ impl CreateProjectActionPlansPlanItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PlanItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PlanItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -27700,7 +28267,7 @@ impl UpdateProjectActionPlansPlanItemsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanItem>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::PlanItem>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -27749,7 +28316,9 @@ impl CreateProjectActionPlansPlanItemsCreateFromItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PlanItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PlanItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -27797,7 +28366,9 @@ impl GetProjectActionPlansPlanItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PlanItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PlanItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -27845,7 +28416,7 @@ impl DeleteProjectActionPlansPlanItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -27896,7 +28467,9 @@ impl UpdateProjectActionPlansPlanItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PlanItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PlanItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -27961,7 +28534,7 @@ impl CreateProjectActionPlansPlanItemMove {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -28054,14 +28627,18 @@ impl ListProjectActionPlansPlanReceivers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanApprover>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanApprover>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PlanApprover>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PlanApprover>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -28118,7 +28695,9 @@ impl GetProjectActionPlansPlanReceiverSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -28191,7 +28770,9 @@ impl CreateProjectActionPlansPlanReceiverSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -28240,7 +28821,7 @@ impl DeleteProjectActionPlansPlanReceiverSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -28367,14 +28948,18 @@ impl ListProjectActionPlansPlanReferences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanReference>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PlanReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PlanReference>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -28453,7 +29038,7 @@ impl CreateProjectActionPlansPlanReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanReference, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PlanReference, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -28516,7 +29101,7 @@ impl CreateProjectActionPlansPlanReferencesBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -28568,7 +29153,7 @@ impl GetProjectActionPlansPlanReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanReference, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PlanReference, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -28616,7 +29201,7 @@ impl DeleteProjectActionPlansPlanReference {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -28730,7 +29315,9 @@ impl GetProjectActionPlansPlanSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActionPlanPlanSection, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActionPlanPlanSection, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -28789,7 +29376,9 @@ impl CreateProjectActionPlansPlanSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanSectionDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanSectionDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -28848,7 +29437,9 @@ impl CreateProjectActionPlansPlanSectionsCreateFromSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanSectionDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanSectionDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -28906,7 +29497,9 @@ impl GetProjectActionPlansPlanSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanSectionDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanSectionDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -28954,7 +29547,7 @@ impl DeleteProjectActionPlansPlanSection {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -29015,7 +29608,9 @@ impl UpdateProjectActionPlansPlanSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanSectionDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanSectionDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -29073,7 +29668,7 @@ impl CreateProjectActionPlansPlanSectionMove {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -29158,14 +29753,16 @@ impl ListProjectActionPlansPlanTemplateApprovers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateApprover>, crate::Error>,
     > {
         self.build().send_page()
@@ -29228,7 +29825,9 @@ impl CreateProjectActionPlansPlanTemplateApprover {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateApprover, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateApprover, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -29283,7 +29882,9 @@ impl CreateProjectActionPlansPlanTemplateApproversBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -29336,7 +29937,7 @@ impl DeleteProjectActionPlansPlanTemplateApproversBulkDestroy {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -29386,7 +29987,9 @@ impl GetProjectActionPlansPlanTemplateApprover {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateApprover, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateApprover, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -29434,7 +30037,7 @@ impl DeleteProjectActionPlansPlanTemplateApprover {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -29566,7 +30169,7 @@ impl ListProjectActionPlansPlanTemplateItemAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::PlanTemplateItemAssigneeItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -29575,7 +30178,7 @@ impl ListProjectActionPlansPlanTemplateItemAssignees {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateItemAssigneeItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -29646,7 +30249,7 @@ impl CreateProjectActionPlansPlanTemplateItemAssigneesBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             Vec<models::PlanTemplateItemAssigneeBulkCreateResult>,
             crate::Error,
@@ -29714,7 +30317,7 @@ impl UpdateProjectActionPlansPlanTemplateItemAssigneesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>,
             crate::Error,
@@ -29851,14 +30454,16 @@ impl ListProjectActionPlansPlanTemplateItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -29929,7 +30534,7 @@ impl UpdateProjectActionPlansPlanTemplateItemsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::PlanTemplateItemBulkUpdateResult>>, crate::Error>,
     > {
         self.build().send_json()
@@ -29982,7 +30587,9 @@ impl CreateProjectActionPlansPlanTemplateItemsCreateFromItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -30080,14 +30687,16 @@ impl ListProjectActionPlansPlanTemplateReceivers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateApprover>, crate::Error>,
     > {
         self.build().send_page()
@@ -30150,7 +30759,9 @@ impl CreateProjectActionPlansPlanTemplateReceiver {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateApprover, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateApprover, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -30205,7 +30816,9 @@ impl CreateProjectActionPlansPlanTemplateReceiversBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -30258,7 +30871,7 @@ impl DeleteProjectActionPlansPlanTemplateReceiversBulkDestroy {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -30308,7 +30921,9 @@ impl GetProjectActionPlansPlanTemplateReceiver {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateApprover, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateApprover, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -30356,7 +30971,7 @@ impl DeleteProjectActionPlansPlanTemplateReceiver {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -30488,14 +31103,16 @@ impl ListProjectActionPlansPlanTemplateReferences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateReference>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateReference>, crate::Error>,
     > {
         self.build().send_page()
@@ -30577,7 +31194,9 @@ impl CreateProjectActionPlansPlanTemplateReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateReference, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateReference, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -30647,7 +31266,7 @@ impl CreateProjectActionPlansPlanTemplateReferencesBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -30699,7 +31318,9 @@ impl GetProjectActionPlansPlanTemplateReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateReference, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateReference, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -30747,7 +31368,7 @@ impl DeleteProjectActionPlansPlanTemplateReference {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -30866,14 +31487,16 @@ impl ListProjectActionPlansPlanTemplateSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateSection>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateSection>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateSection>, crate::Error>,
     > {
         self.build().send_page()
@@ -30932,7 +31555,9 @@ impl CreateProjectActionPlansPlanTemplateSectionsCreateFromSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateSection, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateSection, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -31072,7 +31697,7 @@ impl ListProjectActionPlansPlanTemplateTestRecordRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error>,
     > {
         self.build().send_json()
@@ -31081,7 +31706,7 @@ impl ListProjectActionPlansPlanTemplateTestRecordRequests {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error>,
     > {
         self.build().send_page()
@@ -31152,7 +31777,7 @@ impl CreateProjectActionPlansPlanTemplateTestRecordRequestsBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -31286,14 +31911,16 @@ impl ListProjectActionPlansPlanTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateItem2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateItem2>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateItem2>, crate::Error>,
     > {
         self.build().send_page()
@@ -31436,14 +32063,16 @@ impl ListProjectActionPlansPlanTestRecordRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTestRecordRequest>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTestRecordRequest>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTestRecordRequest>, crate::Error>,
     > {
         self.build().send_page()
@@ -31506,7 +32135,9 @@ impl CreateProjectActionPlansPlanTestRecordRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTestRecordRequest, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTestRecordRequest, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -31569,7 +32200,7 @@ impl CreateProjectActionPlansPlanTestRecordRequestsBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -31621,7 +32252,9 @@ impl GetProjectActionPlansPlanTestRecordRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTestRecordRequest, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTestRecordRequest, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -31669,7 +32302,7 @@ impl DeleteProjectActionPlansPlanTestRecordRequest {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -31817,14 +32450,16 @@ impl ListProjectActionPlansPlanTestRecords {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTestRecord>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTestRecord>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTestRecord>, crate::Error>,
     > {
         self.build().send_page()
@@ -31905,7 +32540,9 @@ impl CreateProjectActionPlansPlanTestRecord {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTestRecord, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTestRecord, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -31955,7 +32592,9 @@ impl GetProjectActionPlansPlanTestRecord {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTestRecord, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTestRecord, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -32003,7 +32642,7 @@ impl DeleteProjectActionPlansPlanTestRecord {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -32172,14 +32811,18 @@ impl ListProjectActionPlansPlans {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Plan>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Plan>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Plan>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Plan>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -32234,7 +32877,9 @@ impl CreateProjectActionPlansPlan {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Plan, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Plan, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -32287,7 +32932,9 @@ impl CreateProjectActionPlansPlansCreateFromTemplate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -32335,7 +32982,9 @@ impl GetProjectActionPlansPlan {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Plan, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Plan, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -32383,7 +33032,7 @@ impl DeleteProjectActionPlansPlan {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -32434,7 +33083,9 @@ impl UpdateProjectActionPlansPlan {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Plan, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Plan, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -32483,7 +33134,7 @@ impl CreateProjectActionPlansPlanPublish {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -32532,7 +33183,7 @@ impl CreateProjectActionPlansPlanRevise {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -32673,7 +33324,7 @@ impl ListProjectActualProductionQuantities {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActualProductionQuantity>, crate::Error>,
     > {
         self.build().send_json()
@@ -32682,7 +33333,7 @@ impl ListProjectActualProductionQuantities {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ActualProductionQuantity>, crate::Error>,
     > {
         self.build().send_page()
@@ -32752,7 +33403,9 @@ impl CreateProjectActualProductionQuantity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActualProductionQuantity, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActualProductionQuantity, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -32810,7 +33463,7 @@ impl CreateProjectActualProductionQuantitiesBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>,
     > {
         self.build().send_json()
@@ -32870,7 +33523,7 @@ impl DeleteProjectActualProductionQuantitiesBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>,
     > {
         self.build().send_json()
@@ -32930,7 +33583,7 @@ impl UpdateProjectActualProductionQuantitiesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>,
     > {
         self.build().send_json()
@@ -33063,14 +33716,16 @@ impl ListProjectActualProductionQuantitiesIds {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<i64>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<crate::Page<i64>, crate::Error>> {
         self.build().send_page()
     }
 
@@ -33140,7 +33795,9 @@ impl GetProjectActualProductionQuantity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActualProductionQuantity, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActualProductionQuantity, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -33190,7 +33847,9 @@ impl DeleteProjectActualProductionQuantity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActualProductionQuantity, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActualProductionQuantity, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -33254,7 +33913,9 @@ impl UpdateProjectActualProductionQuantity {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActualProductionQuantity, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActualProductionQuantity, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -33318,14 +33979,16 @@ impl ListProjectAvailablePunchItemManagers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -33445,14 +34108,16 @@ impl ListProjectCallLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CallLog>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::CallLog>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::CallLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::CallLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -33518,7 +34183,9 @@ impl CreateProjectCallLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::CallLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::CallLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -33566,7 +34233,9 @@ impl GetProjectCallLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::CallLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::CallLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -33614,7 +34283,7 @@ impl DeleteProjectCallLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -33676,7 +34345,9 @@ impl UpdateProjectCallLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::CallLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::CallLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -33727,7 +34398,7 @@ impl GetProjectChecklistItemItemResponse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ItemResponse, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ItemResponse, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -33781,7 +34452,7 @@ impl CreateProjectChecklistItemItemResponse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ItemResponse, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ItemResponse, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -33830,7 +34501,7 @@ impl DeleteProjectChecklistItemItemResponse {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -33923,14 +34594,16 @@ impl ListProjectChecklistListItemAttachments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListItemAttachment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListItemAttachment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ListItemAttachment>, crate::Error>,
     > {
         self.build().send_page()
@@ -33989,7 +34662,9 @@ impl CreateProjectChecklistListItemAttachmentsBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListItemAttachment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListItemAttachment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -34037,7 +34712,7 @@ impl DeleteProjectChecklistListItemAttachment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -34138,14 +34813,16 @@ impl ListProjectChecklistListItemComments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListItemComment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListItemComment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ListItemComment>, crate::Error>,
     > {
         self.build().send_page()
@@ -34267,14 +34944,16 @@ impl ListProjectChecklistListItemObservations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListItemObservation>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListItemObservation>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ListItemObservation>, crate::Error>,
     > {
         self.build().send_page()
@@ -34414,14 +35093,16 @@ impl ListProjectChecklistListItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListItem>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::ListItem>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ListItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ListItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -34528,14 +35209,18 @@ impl ListProjectChecklistListSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListSection>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListSection>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ListSection>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ListSection>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -34660,14 +35345,16 @@ impl ListProjectChecklistListTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChecklistListTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChecklistListTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChecklistListTemplate>, crate::Error>,
     > {
         self.build().send_page()
@@ -34726,7 +35413,7 @@ impl CreateProjectChecklistListTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -34777,7 +35464,9 @@ impl CreateProjectChecklistListTemplatesCreateFromCompanyTemplate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Id, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -34827,7 +35516,7 @@ impl GetProjectChecklistListTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -34877,7 +35566,7 @@ impl DeleteProjectChecklistListTemplate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -34930,7 +35619,7 @@ impl UpdateProjectChecklistListTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -34983,7 +35672,7 @@ impl UpdateProjectChecklistListTemplateRemoveAlternativeResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -35039,7 +35728,7 @@ impl UpdateProjectChecklistListTemplateUseAlternativeResponseSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             models::ChecklistListTemplateUseAlternativeResponseSetResult,
             crate::Error,
@@ -35330,14 +36019,18 @@ impl ListProjectChecklistLists {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::List>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::List>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::List>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::List>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -35405,7 +36098,9 @@ impl CreateProjectChecklistList {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::List, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::List, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35453,7 +36148,7 @@ impl ListProjectChecklistListsFilterOptionsClosedByContacts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35501,7 +36196,7 @@ impl ListProjectChecklistListsFilterOptionsEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35549,7 +36244,7 @@ impl ListProjectChecklistListsFilterOptionsInspectors {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35597,7 +36292,7 @@ impl ListProjectChecklistListsFilterOptionsListTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35645,7 +36340,7 @@ impl ListProjectChecklistListsFilterOptionsLocations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35693,7 +36388,7 @@ impl ListProjectChecklistListsFilterOptionsPointsOfContact {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35741,7 +36436,7 @@ impl ListProjectChecklistListsFilterOptionsResponsibleContractors {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35789,7 +36484,7 @@ impl ListProjectChecklistListsFilterOptionsSpecSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35837,7 +36532,7 @@ impl ListProjectChecklistListsFilterOptionsStatuses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35885,7 +36580,7 @@ impl ListProjectChecklistListsFilterOptionsTrades {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -35933,7 +36628,7 @@ impl ListProjectChecklistListsFilterOptionsTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -36229,14 +36924,18 @@ impl ListProjectChecklistListsGroupedIndex {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::GroupedIndex>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::GroupedIndex>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::GroupedIndex>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::GroupedIndex>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -36290,7 +36989,9 @@ impl GetProjectChecklistList {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::List, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::List, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -36338,7 +37039,7 @@ impl DeleteProjectChecklistList {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -36402,7 +37103,9 @@ impl UpdateProjectChecklistList {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::List, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::List, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -36454,7 +37157,7 @@ impl CreateProjectChecklistListSendEmail {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -36522,7 +37225,9 @@ impl CreateProjectChecklistListAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListAttachment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListAttachment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -36573,7 +37278,7 @@ impl DeleteProjectChecklistListAttachment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -36766,14 +37471,16 @@ impl ListProjectChecklistSchedules {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Schedule>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Schedule>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Schedule>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Schedule>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -36835,7 +37542,9 @@ impl CreateProjectChecklistSchedule {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Schedule, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Schedule, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -36886,7 +37595,7 @@ impl GetProjectChecklistSchedulesCalculateFirstInspectionCreatedAt {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CalculateFirstInspectionCreatedAt, crate::Error>,
     > {
         self.build().send_json()
@@ -36939,7 +37648,7 @@ impl GetProjectChecklistSchedulesCalculateTotalInspectionsCount {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::CalculateTotalInspectionsCount, crate::Error>,
     > {
         self.build().send_json()
@@ -36989,7 +37698,9 @@ impl ListProjectChecklistSchedulesFilterOptionsAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -37037,7 +37748,9 @@ impl ListProjectChecklistSchedulesFilterOptionsEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -37085,7 +37798,9 @@ impl ListProjectChecklistSchedulesFilterOptionsInspectionTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -37133,7 +37848,9 @@ impl ListProjectChecklistSchedulesFilterOptionsLocations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -37181,7 +37898,9 @@ impl ListProjectChecklistSchedulesFilterOptionsTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOptionType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -37229,7 +37948,9 @@ impl GetProjectChecklistSchedule {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Schedule, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Schedule, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -37277,7 +37998,7 @@ impl DeleteProjectChecklistSchedule {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -37335,7 +38056,9 @@ impl UpdateProjectChecklistSchedule {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Schedule, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Schedule, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -37402,14 +38125,16 @@ impl ListProjectChecklistScheduleAttachments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ScheduleAttachment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ScheduleAttachment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ScheduleAttachment>, crate::Error>,
     > {
         self.build().send_page()
@@ -37479,7 +38204,9 @@ impl CreateProjectChecklistScheduleAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ScheduleAttachment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ScheduleAttachment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -37530,7 +38257,7 @@ impl DeleteProjectChecklistScheduleAttachment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -37597,14 +38324,16 @@ impl ListProjectChecklistScheduleChangeHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ScheduleChangeHistory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ScheduleChangeHistory>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ScheduleChangeHistory>, crate::Error>,
     > {
         self.build().send_page()
@@ -37735,7 +38464,7 @@ impl ListProjectDailyConstructionReportLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::DailyConstructionReportLog>, crate::Error>,
     > {
         self.build().send_json()
@@ -37744,7 +38473,7 @@ impl ListProjectDailyConstructionReportLogs {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::DailyConstructionReportLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -37830,7 +38559,9 @@ impl CreateProjectDailyConstructionReportLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DailyConstructionReportLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DailyConstructionReportLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -37878,7 +38609,7 @@ impl ListProjectDailyConstructionReportLogsVendorOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -37928,7 +38659,9 @@ impl GetProjectDailyConstructionReportLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DailyConstructionReportLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DailyConstructionReportLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -37976,7 +38709,7 @@ impl DeleteProjectDailyConstructionReportLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -38056,7 +38789,9 @@ impl UpdateProjectDailyConstructionReportLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DailyConstructionReportLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DailyConstructionReportLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -38118,7 +38853,9 @@ impl GetProjectDailyLogHeaders {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Index, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Index, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -38192,7 +38929,9 @@ impl UpdateProjectDailyLogHeaders {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Index, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Index, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -38270,14 +39009,18 @@ impl ListProjectDailyLogHeadersIndex {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Index>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Index>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Index>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Index>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -38334,7 +39077,7 @@ impl UpdateProjectDailyLogsBulkUpdatesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::BulkUpdateBulkUpdateResult>, crate::Error>,
     > {
         self.build().send_json()
@@ -38385,7 +39128,7 @@ impl CreateProjectDailyLogsClone {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -38478,7 +39221,9 @@ impl ListProjectDailyLogsCount {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Count>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Count>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -38551,14 +39296,18 @@ impl ListProjectDailyLogsDelayLogTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DelayLogType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DelayLogType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DelayLogType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DelayLogType>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -38615,7 +39364,7 @@ impl CreateProjectDailyLogsDelayLogType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DelayLogType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DelayLogType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -38668,7 +39417,7 @@ impl UpdateProjectDailyLogsDelayLogType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DelayLogType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DelayLogType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -38716,7 +39465,9 @@ impl GetProjectDailyLogsWeatherConditions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WeatherCondition, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WeatherCondition, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -38843,14 +39594,16 @@ impl ListProjectDelayLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DelayLog>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::DelayLog>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DelayLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DelayLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -38932,7 +39685,9 @@ impl CreateProjectDelayLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DelayLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DelayLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -38980,7 +39735,9 @@ impl GetProjectDelayLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DelayLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DelayLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -39028,7 +39785,7 @@ impl DeleteProjectDelayLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -39106,7 +39863,9 @@ impl UpdateProjectDelayLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DelayLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DelayLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -39229,14 +39988,18 @@ impl ListProjectDeliveryLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DeliveryLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DeliveryLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DeliveryLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DeliveryLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -39304,7 +40067,7 @@ impl CreateProjectDeliveryLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeliveryLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DeliveryLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -39354,7 +40117,7 @@ impl GetProjectDeliveryLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeliveryLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DeliveryLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -39402,7 +40165,7 @@ impl DeleteProjectDeliveryLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -39469,7 +40232,7 @@ impl UpdateProjectDeliveryLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DeliveryLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DeliveryLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -39533,14 +40296,18 @@ impl ListProjectDrawingAreas {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingArea>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingArea>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DrawingArea>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DrawingArea>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -39597,7 +40364,9 @@ impl CreateProjectDrawingArea {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingAreaDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingAreaDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -39647,7 +40416,9 @@ impl DeleteProjectDrawingArea {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDrawingArea, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProjectDrawingArea, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -39700,7 +40471,9 @@ impl UpdateProjectDrawingArea {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingAreaDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingAreaDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -39748,7 +40521,9 @@ impl ListProjectDrawingDisciplines {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingDiscipline>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingDiscipline>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -39801,7 +40576,9 @@ impl UpdateProjectDrawingDiscipline {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingDisciplineDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingDisciplineDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -39861,7 +40638,9 @@ impl UpdateProjectDrawingDisciplinePatch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingDisciplineDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingDisciplineDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -39913,7 +40692,7 @@ impl CreateProjectDrawingRevisionEmailSendEmail {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -39974,7 +40753,9 @@ impl ListProjectDrawingRevisionTerms {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -40157,14 +40938,16 @@ impl ListProjectDrawingRevisions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingRevision>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingRevision>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::DrawingRevision>, crate::Error>,
     > {
         self.build().send_page()
@@ -40223,7 +41006,7 @@ impl GetProjectDrawingRevisionDrawingTiles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingTile, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DrawingTile, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -40273,7 +41056,9 @@ impl GetProjectDrawingRevision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingRevision, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingRevision, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -40327,7 +41112,9 @@ impl UpdateProjectDrawingRevision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingRevisionDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingRevisionDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -40426,14 +41213,18 @@ impl ListProjectDrawingSets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingSet>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingSet>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DrawingSet>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DrawingSet>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -40488,7 +41279,9 @@ impl CreateProjectDrawingSet {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DrawingSet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DrawingSet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -40536,7 +41329,7 @@ impl DeleteProjectDrawingSet {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -40587,7 +41380,9 @@ impl UpdateProjectDrawingSet {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DrawingSet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DrawingSet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -40651,14 +41446,18 @@ impl ListProjectDrawingUploads {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingUpload>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingUpload>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DrawingUpload>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DrawingUpload>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -40723,7 +41522,7 @@ impl CreateProjectDrawingUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingUpload, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DrawingUpload, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -40771,7 +41570,7 @@ impl DeleteProjectDrawingUpload {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -40898,14 +41697,18 @@ impl ListProjectDumpsterLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DumpsterLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DumpsterLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::DumpsterLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DumpsterLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -40973,7 +41776,7 @@ impl CreateProjectDumpsterLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DumpsterLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DumpsterLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -41023,7 +41826,7 @@ impl GetProjectDumpsterLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DumpsterLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DumpsterLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -41071,7 +41874,7 @@ impl DeleteProjectDumpsterLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -41135,7 +41938,7 @@ impl UpdateProjectDumpsterLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DumpsterLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DumpsterLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -41249,14 +42052,18 @@ impl ListProjectEquipmentLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::EquipmentLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::EquipmentLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::EquipmentLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::EquipmentLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -41346,7 +42153,7 @@ impl CreateProjectEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EquipmentLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::EquipmentLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -41396,7 +42203,7 @@ impl GetProjectEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EquipmentLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::EquipmentLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -41444,7 +42251,7 @@ impl DeleteProjectEquipmentLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -41530,7 +42337,7 @@ impl UpdateProjectEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EquipmentLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::EquipmentLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -41628,14 +42435,18 @@ impl ListProjectFormTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FormTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FormTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::FormTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::FormTemplate>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -41691,7 +42502,7 @@ impl GetProjectFormTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FormTemplate, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::FormTemplate, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -41830,14 +42641,18 @@ impl ListProjectForms {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Form>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Form>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Form>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Form>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -41907,7 +42722,9 @@ impl CreateProjectForm {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Form, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -41955,7 +42772,9 @@ impl GetProjectForm {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Form, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -42003,7 +42822,7 @@ impl DeleteProjectForm {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -42077,7 +42896,9 @@ impl UpdateProjectForm {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Form, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -42324,14 +43145,16 @@ impl ListProjectIncidents {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Incident>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Incident>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Incident>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Incident>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -42401,7 +43224,9 @@ impl CreateProjectIncident {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::IncidentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::IncidentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -42515,14 +43340,16 @@ impl ListProjectIncidentsActions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Action>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Action>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Action>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Action>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -42590,7 +43417,9 @@ impl CreateProjectIncidentsAction {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Action, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -42655,7 +43484,9 @@ impl CreateProjectIncidentsActionAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttachmentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AttachmentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -42711,7 +43542,9 @@ impl GetProjectIncidentsAction {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Action, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -42767,7 +43600,7 @@ impl DeleteProjectIncidentsAction {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -42839,7 +43672,9 @@ impl UpdateProjectIncidentsAction {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Action, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43003,14 +43838,18 @@ impl ListProjectIncidentsAlerts {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Alert>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Alert>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Alert>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Alert>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -43064,7 +43903,9 @@ impl GetProjectIncidentsAlert {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Alert, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Alert, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43112,7 +43953,7 @@ impl GetProjectIncidentsConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Configuration, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Configuration, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43163,7 +44004,7 @@ impl UpdateProjectIncidentsConfiguration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Configuration, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Configuration, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43264,14 +44105,18 @@ impl ListProjectIncidentsEnvironmentals {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Environmental>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Environmental>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Environmental>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Environmental>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -43328,7 +44173,7 @@ impl CreateProjectIncidentsEnvironmental {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Environmental, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Environmental, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43376,7 +44221,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsAffectedCompanies {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43424,7 +44269,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsEnvironmentalTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43472,7 +44317,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43520,7 +44365,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsWorkActivities {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43578,7 +44423,7 @@ impl GetProjectIncidentsEnvironmental {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Environmental, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Environmental, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43634,7 +44479,7 @@ impl DeleteProjectIncidentsEnvironmental {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -43695,7 +44540,7 @@ impl UpdateProjectIncidentsEnvironmental {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Environmental, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Environmental, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43743,7 +44588,7 @@ impl ListProjectIncidentsFilterOptionsContributingBehaviors {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43791,7 +44636,7 @@ impl ListProjectIncidentsFilterOptionsContributingConditions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43839,7 +44684,7 @@ impl ListProjectIncidentsFilterOptionsHazards {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43887,7 +44732,7 @@ impl ListProjectIncidentsFilterOptionsLocations {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -43935,7 +44780,7 @@ impl ListProjectIncidentsFilterOptionsStatuses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44182,14 +45027,16 @@ impl ListProjectIncidentsInjuries {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Injury>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Injury>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Injury>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Injury>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -44257,7 +45104,9 @@ impl CreateProjectIncidentsInjury {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Injury, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Injury, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44305,7 +45154,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedBodyParts {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44353,7 +45202,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedCompanies {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44401,7 +45250,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedParties {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44449,7 +45298,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedPersons {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44497,7 +45346,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAfflictionTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44545,7 +45394,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsFilingTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44593,7 +45442,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsHarmSources {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44641,7 +45490,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44689,7 +45538,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsWorkActivities {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44745,7 +45594,9 @@ impl GetProjectIncidentsInjury {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Injury, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Injury, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -44801,7 +45652,7 @@ impl DeleteProjectIncidentsInjury {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -44873,7 +45724,9 @@ impl UpdateProjectIncidentsInjury {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Injury, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Injury, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45052,14 +45905,16 @@ impl ListProjectIncidentsNearMisses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::NearMiss>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::NearMiss>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::NearMiss>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::NearMiss>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -45114,7 +45969,9 @@ impl CreateProjectIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::NearMiss, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::NearMiss, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45162,7 +46019,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedCompanies {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45210,7 +46067,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedParties {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45258,7 +46115,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedPersons {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45306,7 +46163,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsHarmSources {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45354,7 +46211,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45402,7 +46259,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsWorkActivities {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45458,7 +46315,9 @@ impl GetProjectIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::NearMiss, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::NearMiss, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45514,7 +46373,7 @@ impl DeleteProjectIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -45573,7 +46432,9 @@ impl UpdateProjectIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::NearMiss, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::NearMiss, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45674,14 +46535,16 @@ impl ListProjectIncidentsPropertyDamages {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PropertyDamage>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PropertyDamage>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PropertyDamage>, crate::Error>,
     > {
         self.build().send_page()
@@ -45740,7 +46603,9 @@ impl CreateProjectIncidentsPropertyDamage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PropertyDamage, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PropertyDamage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -45788,7 +46653,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsAffectedCompanies {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45836,7 +46701,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45884,7 +46749,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsResponsibleCompanies {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45932,7 +46797,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsWorkActivities {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -45990,7 +46855,9 @@ impl GetProjectIncidentsPropertyDamage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PropertyDamage, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PropertyDamage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -46046,7 +46913,7 @@ impl DeleteProjectIncidentsPropertyDamage {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -46107,7 +46974,9 @@ impl UpdateProjectIncidentsPropertyDamage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PropertyDamage, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PropertyDamage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -46234,14 +47103,16 @@ impl ListProjectIncidentsWitnessStatements {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WitnessStatement>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WitnessStatement>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WitnessStatement>, crate::Error>,
     > {
         self.build().send_page()
@@ -46301,7 +47172,9 @@ impl CreateProjectIncidentsWitnessStatement {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WitnessStatement, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -46359,7 +47232,9 @@ impl GetProjectIncidentsWitnessStatement {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WitnessStatement, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -46415,7 +47290,7 @@ impl DeleteProjectIncidentsWitnessStatement {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -46477,7 +47352,9 @@ impl UpdateProjectIncidentsWitnessStatement {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WitnessStatement, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -46542,7 +47419,9 @@ impl CreateProjectIncidentsWitnessStatementAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttachmentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AttachmentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -46592,7 +47471,9 @@ impl GetProjectIncident {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::IncidentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::IncidentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -46640,7 +47521,7 @@ impl DeleteProjectIncident {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -46706,7 +47587,9 @@ impl UpdateProjectIncident {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::IncidentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::IncidentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -46784,7 +47667,9 @@ impl CreateProjectIncidentAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AttachmentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AttachmentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -46911,14 +47796,18 @@ impl ListProjectInspectionLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::InspectionLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::InspectionLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::InspectionLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::InspectionLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -46989,7 +47878,7 @@ impl CreateProjectInspectionLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InspectionLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::InspectionLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -47039,7 +47928,7 @@ impl GetProjectInspectionLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InspectionLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::InspectionLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -47087,7 +47976,7 @@ impl DeleteProjectInspectionLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -47154,7 +48043,7 @@ impl UpdateProjectInspectionLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InspectionLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::InspectionLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -47271,14 +48160,18 @@ impl ListProjectInspectionTemplateItemReferences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ItemReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ItemReference>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ItemReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ItemReference>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -47346,7 +48239,7 @@ impl CreateProjectInspectionTemplateItemReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ItemReference, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ItemReference, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -47399,7 +48292,7 @@ impl GetProjectInspectionTemplateItemReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ItemReference, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ItemReference, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -47450,7 +48343,7 @@ impl DeleteProjectInspectionTemplateItemReference {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -47501,7 +48394,9 @@ impl CreateProjectInspectionComment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListItemComment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListItemComment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -47552,7 +48447,7 @@ impl DeleteProjectInspectionItemAttachment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -47669,14 +48564,18 @@ impl ListProjectInspectionItemReferences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ItemReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ItemReference>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ItemReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ItemReference>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -47746,14 +48645,16 @@ impl ListProjectInstructionTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::InstructionType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::InstructionType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::InstructionType>, crate::Error>,
     > {
         self.build().send_page()
@@ -47813,7 +48714,9 @@ impl CreateProjectInstructionType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InstructionType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InstructionType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -47863,7 +48766,9 @@ impl GetProjectInstructionType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InstructionType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InstructionType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -47911,7 +48816,7 @@ impl DeleteProjectInstructionType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -47965,7 +48870,9 @@ impl UpdateProjectInstructionType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::InstructionType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::InstructionType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -48029,14 +48936,18 @@ impl ListProjectInstructions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Instruction>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Instruction>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Instruction>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Instruction>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -48093,7 +49004,7 @@ impl CreateProjectInstruction {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Instruction, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Instruction, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -48143,7 +49054,7 @@ impl GetProjectInstruction {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Instruction, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Instruction, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -48191,7 +49102,7 @@ impl DeleteProjectInstruction {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -48252,7 +49163,7 @@ impl UpdateProjectInstruction {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Instruction, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Instruction, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -48520,14 +49431,16 @@ impl ListProjectManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
     > {
         self.build().send_page()
@@ -48587,7 +49500,9 @@ impl CreateProjectManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -48662,14 +49577,16 @@ impl ListProjectManagedEquipmentIds {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<i64>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<crate::Page<i64>, crate::Error>> {
         self.build().send_page()
     }
 
@@ -48951,14 +49868,16 @@ impl CreateProjectManagedEquipmentSearch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
     > {
         self.build().send_page()
@@ -49016,7 +49935,9 @@ impl GetProjectManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -49066,7 +49987,9 @@ impl DeleteProjectManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -49120,7 +50043,9 @@ impl UpdateProjectManagedEquipment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -49175,7 +50100,9 @@ impl UpdateProjectManagedEquipmentRestore {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -49239,14 +50166,16 @@ impl ListProjectManagedEquipmentLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ManagedEquipmentLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -49316,7 +50245,9 @@ impl CreateProjectManagedEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -49366,7 +50297,9 @@ impl GetProjectManagedEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -49416,7 +50349,9 @@ impl DeleteProjectManagedEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -49480,7 +50415,9 @@ impl UpdateProjectManagedEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManagedEquipmentLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -49544,7 +50481,7 @@ impl ListProjectManagedEquipmentMaintenanceLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error>,
     > {
         self.build().send_json()
@@ -49553,7 +50490,7 @@ impl ListProjectManagedEquipmentMaintenanceLogs {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::ManagedEquipmentMaintenanceLog>,
             crate::Error,
@@ -49626,7 +50563,7 @@ impl CreateProjectManagedEquipmentMaintenanceLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
     > {
         self.build().send_json()
@@ -49678,7 +50615,7 @@ impl GetProjectManagedEquipmentMaintenanceLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
     > {
         self.build().send_json()
@@ -49730,7 +50667,7 @@ impl DeleteProjectManagedEquipmentMaintenanceLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
     > {
         self.build().send_json()
@@ -49796,7 +50733,7 @@ impl UpdateProjectManagedEquipmentMaintenanceLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
     > {
         self.build().send_json()
@@ -49956,14 +50893,18 @@ impl ListProjectManpowerLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ManpowerLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ManpowerLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ManpowerLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ManpowerLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -50044,7 +50985,7 @@ impl CreateProjectManpowerLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManpowerLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ManpowerLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50108,14 +51049,16 @@ impl ListProjectManpowerLogsContactOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -50196,7 +51139,9 @@ impl GetProjectManpowerLogsDailyTotals {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::DailyTotal, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::DailyTotal, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50260,14 +51205,16 @@ impl ListProjectManpowerLogsVendorOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -50323,7 +51270,7 @@ impl GetProjectManpowerLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManpowerLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ManpowerLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50371,7 +51318,7 @@ impl DeleteProjectManpowerLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -50451,7 +51398,7 @@ impl UpdateProjectManpowerLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ManpowerLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ManpowerLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50515,14 +51462,16 @@ impl ListProjectMaterials {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Material>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Material>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Material>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Material>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -50577,7 +51526,9 @@ impl CreateProjectMaterial {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Material, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Material, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50628,7 +51579,7 @@ impl CreateProjectMaterialsBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Material>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Material>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50683,7 +51634,7 @@ impl DeleteProjectMaterialsBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Material>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Material>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50734,7 +51685,7 @@ impl UpdateProjectMaterialsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Material>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Material>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50782,7 +51733,9 @@ impl GetProjectMaterial {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Material, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Material, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50830,7 +51783,9 @@ impl DeleteProjectMaterial {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Material, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Material, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -50881,7 +51836,9 @@ impl UpdateProjectMaterial {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Material, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Material, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -51017,14 +51974,16 @@ impl ListProjectNotesLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::NotesLog>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::NotesLog>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::NotesLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::NotesLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -51103,7 +52062,9 @@ impl CreateProjectNotesLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::NotesLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::NotesLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -51151,7 +52112,9 @@ impl GetProjectNotesLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::NotesLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::NotesLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -51199,7 +52162,7 @@ impl DeleteProjectNotesLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -51274,7 +52237,9 @@ impl UpdateProjectNotesLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::NotesLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::NotesLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -51342,7 +52307,7 @@ impl UpdateProjectObservationTemplatesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ObservationTemplateBulkUpdateResult>, crate::Error>,
     > {
         self.build().send_json()
@@ -51417,14 +52382,16 @@ impl ListProjectObservationTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ObservationType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ObservationType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ObservationType>, crate::Error>,
     > {
         self.build().send_page()
@@ -51484,7 +52451,9 @@ impl CreateProjectObservationType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ObservationType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ObservationType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -51532,7 +52501,7 @@ impl DeleteProjectObservationType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -51586,7 +52555,9 @@ impl UpdateProjectObservationType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ObservationType, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ObservationType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -51642,7 +52613,9 @@ impl ListProjectObservationsItemsStatuses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ItemStatus>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ItemStatus>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -51690,7 +52663,7 @@ impl DeleteProjectObservationsItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -51775,14 +52748,18 @@ impl ListProjectObservationsResponseLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ResponseLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ResponseLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ResponseLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ResponseLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -51886,7 +52863,9 @@ impl ListProjectPlanRevisionLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanRevisionLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanRevisionLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -51951,7 +52930,9 @@ impl CreateProjectPlanRevisionLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanRevisionLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanRevisionLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -52001,7 +52982,9 @@ impl GetProjectPlanRevisionLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanRevisionLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanRevisionLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -52049,7 +53032,7 @@ impl DeleteProjectPlanRevisionLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -52116,7 +53099,9 @@ impl UpdateProjectPlanRevisionLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanRevisionLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanRevisionLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -52230,14 +53215,16 @@ impl ListProjectProductivityLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ProductivityLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ProductivityLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProductivityLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -52296,7 +53283,9 @@ impl CreateProjectProductivityLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProductivityLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProductivityLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -52346,7 +53335,9 @@ impl GetProjectProductivityLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProductivityLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProductivityLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -52394,7 +53385,7 @@ impl DeleteProjectProductivityLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -52447,7 +53438,9 @@ impl UpdateProjectProductivityLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProductivityLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProductivityLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -52497,7 +53490,9 @@ impl GetProjectPunchItemAssignment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemAssignment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PunchItemAssignment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -52564,7 +53559,9 @@ impl UpdateProjectPunchItemAssignment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemAssignment, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PunchItemAssignment, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -52658,14 +53655,16 @@ impl ListProjectPunchItemTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PunchItemTemplate>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PunchItemTemplate>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PunchItemTemplate>, crate::Error>,
     > {
         self.build().send_page()
@@ -52719,7 +53718,9 @@ impl GetProjectPunchListAssignees {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -52783,14 +53784,16 @@ impl ListProjectPunchListAvailableFinalApprovers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -52842,7 +53845,9 @@ impl GetProjectPunchListVendors {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -52906,14 +53911,16 @@ impl ListProjectPunchListAssigneeOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -52992,14 +53999,16 @@ impl ListProjectPunchListReadUserOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -53132,14 +54141,18 @@ impl ListProjectQuantityLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::QuantityLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::QuantityLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::QuantityLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::QuantityLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -53207,7 +54220,7 @@ impl CreateProjectQuantityLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::QuantityLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::QuantityLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -53257,7 +54270,7 @@ impl GetProjectQuantityLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::QuantityLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::QuantityLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -53305,7 +54318,7 @@ impl DeleteProjectQuantityLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -53369,7 +54382,7 @@ impl UpdateProjectQuantityLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::QuantityLog, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::QuantityLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -53496,7 +54509,7 @@ impl ListProjectRecycleBinActionPlansPlanItemAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanItemAssignee>, crate::Error>,
     > {
         self.build().send_json()
@@ -53505,7 +54518,7 @@ impl ListProjectRecycleBinActionPlansPlanItemAssignees {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ActionPlanPlanItemAssignee>, crate::Error>,
     > {
         self.build().send_page()
@@ -53563,7 +54576,9 @@ impl GetProjectRecycleBinActionPlansPlanItemAssignee {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActionPlanPlanItemAssignee, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActionPlanPlanItemAssignee, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -53690,14 +54705,16 @@ impl ListProjectRecycleBinActionPlansPlanItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ActionPlanPlanItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ActionPlanPlanItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ActionPlanPlanItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -53755,7 +54772,9 @@ impl GetProjectRecycleBinActionPlansPlanItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActionPlanPlanItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActionPlanPlanItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -53882,14 +54901,18 @@ impl ListProjectRecycleBinActionPlansPlanReferences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanReference>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PlanReference>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PlanReference>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -53945,7 +54968,7 @@ impl GetProjectRecycleBinActionPlansPlanReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanReference, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PlanReference, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -54051,14 +55074,18 @@ impl ListProjectRecycleBinActionPlansPlanSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanSection>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanSection>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PlanSection>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PlanSection>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -54114,7 +55141,7 @@ impl GetProjectRecycleBinActionPlansPlanSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanSection, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PlanSection, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -54212,7 +55239,7 @@ impl ListProjectRecycleBinActionPlansPlanTemplateApprovers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error>,
     > {
         self.build().send_json()
@@ -54221,7 +55248,7 @@ impl ListProjectRecycleBinActionPlansPlanTemplateApprovers {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::ActionPlanPlanTemplateApprover>,
             crate::Error,
@@ -54282,7 +55309,7 @@ impl GetProjectRecycleBinActionPlansPlanTemplateApprover {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActionPlanPlanTemplateApprover, crate::Error>,
     > {
         self.build().send_json()
@@ -54382,7 +55409,7 @@ impl ListProjectRecycleBinActionPlansPlanTemplateReceivers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error>,
     > {
         self.build().send_json()
@@ -54391,7 +55418,7 @@ impl ListProjectRecycleBinActionPlansPlanTemplateReceivers {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::ActionPlanPlanTemplateApprover>,
             crate::Error,
@@ -54452,7 +55479,7 @@ impl GetProjectRecycleBinActionPlansPlanTemplateReceiver {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActionPlanPlanTemplateApprover, crate::Error>,
     > {
         self.build().send_json()
@@ -54586,7 +55613,7 @@ impl ListProjectRecycleBinActionPlansPlanTemplateReferences {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::PlanTemplateReferenceItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -54595,7 +55622,7 @@ impl ListProjectRecycleBinActionPlansPlanTemplateReferences {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateReferenceItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -54653,7 +55680,9 @@ impl GetProjectRecycleBinActionPlansPlanTemplateReference {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateReferenceItem, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateReferenceItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -54788,7 +55817,7 @@ impl ListProjectRecycleBinActionPlansPlanTestRecordRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTestRecordRequest>, crate::Error>,
     > {
         self.build().send_json()
@@ -54797,7 +55826,7 @@ impl ListProjectRecycleBinActionPlansPlanTestRecordRequests {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::ActionPlanPlanTestRecordRequest>,
             crate::Error,
@@ -54858,7 +55887,7 @@ impl GetProjectRecycleBinActionPlansPlanTestRecordRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ActionPlanPlanTestRecordRequest, crate::Error>,
     > {
         self.build().send_json()
@@ -55008,7 +56037,7 @@ impl ListProjectRecycleBinActionPlansPlanTestRecords {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTestRecord>, crate::Error>,
     > {
         self.build().send_json()
@@ -55017,7 +56046,7 @@ impl ListProjectRecycleBinActionPlansPlanTestRecords {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ActionPlanPlanTestRecord>, crate::Error>,
     > {
         self.build().send_page()
@@ -55075,7 +56104,9 @@ impl GetProjectRecycleBinActionPlansPlanTestRecord {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActionPlanPlanTestRecord, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActionPlanPlanTestRecord, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -55246,14 +56277,16 @@ impl ListProjectRecycleBinActionPlansPlans {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ActionPlanPlan>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ActionPlanPlan>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ActionPlanPlan>, crate::Error>,
     > {
         self.build().send_page()
@@ -55311,7 +56344,9 @@ impl GetProjectRecycleBinActionPlansPlan {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActionPlanPlan, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActionPlanPlan, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -55360,7 +56395,7 @@ impl UpdateProjectRecycleBinActionPlansPlanRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -55453,14 +56488,16 @@ impl ListProjectRecycleBinChecklistListItemAttachments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListItemAttachment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListItemAttachment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ListItemAttachment>, crate::Error>,
     > {
         self.build().send_page()
@@ -55569,14 +56606,16 @@ impl ListProjectRecycleBinChecklistListItemComments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListItemComment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListItemComment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ListItemComment>, crate::Error>,
     > {
         self.build().send_page()
@@ -55648,14 +56687,16 @@ impl ListProjectRecycleBinChecklistListTemplates {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListTemplateItem2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListTemplateItem2>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ListTemplateItem2>, crate::Error>,
     > {
         self.build().send_page()
@@ -55729,7 +56770,7 @@ impl GetProjectRecycleBinChecklistListTemplate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ChecklistListTemplateDetail2, crate::Error>,
     > {
         self.build().send_json()
@@ -55780,7 +56821,7 @@ impl UpdateProjectRecycleBinChecklistListTemplateRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -56066,14 +57107,18 @@ impl ListProjectRecycleBinChecklistLists {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::List>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::List>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::List>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::List>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -56375,14 +57420,18 @@ impl ListProjectRecycleBinChecklistListsGroupedIndex {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::GroupedIndex>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::GroupedIndex>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::GroupedIndex>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::GroupedIndex>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -56436,7 +57485,9 @@ impl GetProjectRecycleBinChecklistList {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::List, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::List, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -56485,7 +57536,7 @@ impl UpdateProjectRecycleBinChecklistListRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -56581,14 +57632,18 @@ impl ListProjectRecycleBinForms {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Form>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Form>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Form>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Form>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -56642,7 +57697,9 @@ impl GetProjectRecycleBinForm {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Form, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -56691,7 +57748,9 @@ impl UpdateProjectRecycleBinFormRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Form, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Form, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -56904,14 +57963,16 @@ impl ListProjectRecycleBinIncidents {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Incident>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Incident>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Incident>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Incident>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -57031,14 +58092,16 @@ impl ListProjectRecycleBinIncidentsActions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Action>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Action>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Action>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Action>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -57100,7 +58163,9 @@ impl GetProjectRecycleBinIncidentsAction {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Action, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -57157,7 +58222,7 @@ impl UpdateProjectRecycleBinIncidentsActionRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -57258,14 +58323,18 @@ impl ListProjectRecycleBinIncidentsEnvironmentals {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Environmental>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Environmental>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Environmental>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Environmental>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -57329,7 +58398,7 @@ impl GetProjectRecycleBinIncidentsEnvironmental {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Environmental, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Environmental, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -57386,7 +58455,7 @@ impl UpdateProjectRecycleBinIncidentsEnvironmentalRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -57620,14 +58689,16 @@ impl ListProjectRecycleBinIncidentsInjuries {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Injury>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Injury>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Injury>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Injury>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -57689,7 +58760,9 @@ impl GetProjectRecycleBinIncidentsInjury {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Injury, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Injury, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -57746,7 +58819,7 @@ impl UpdateProjectRecycleBinIncidentsInjuryRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -57925,14 +58998,16 @@ impl ListProjectRecycleBinIncidentsNearMisses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::NearMiss>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::NearMiss>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::NearMiss>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::NearMiss>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -57994,7 +59069,9 @@ impl GetProjectRecycleBinIncidentsNearMiss {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::NearMiss, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::NearMiss, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -58051,7 +59128,7 @@ impl UpdateProjectRecycleBinIncidentsNearMissRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -58152,14 +59229,16 @@ impl ListProjectRecycleBinIncidentsPropertyDamages {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PropertyDamage>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PropertyDamage>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PropertyDamage>, crate::Error>,
     > {
         self.build().send_page()
@@ -58225,7 +59304,9 @@ impl GetProjectRecycleBinIncidentsPropertyDamage {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PropertyDamage, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PropertyDamage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -58282,7 +59363,7 @@ impl UpdateProjectRecycleBinIncidentsPropertyDamageRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -58409,14 +59490,16 @@ impl ListProjectRecycleBinIncidentsWitnessStatements {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WitnessStatement>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WitnessStatement>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WitnessStatement>, crate::Error>,
     > {
         self.build().send_page()
@@ -58482,7 +59565,9 @@ impl GetProjectRecycleBinIncidentsWitnessStatement {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WitnessStatement, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -58539,7 +59624,7 @@ impl UpdateProjectRecycleBinIncidentsWitnessStatementRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -58589,7 +59674,9 @@ impl GetProjectRecycleBinIncident {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::IncidentDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::IncidentDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -58638,7 +59725,7 @@ impl UpdateProjectRecycleBinIncidentRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -58789,7 +59876,9 @@ impl ListProjectRecycleBinObservationsItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ObservationItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ObservationItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -58837,7 +59926,9 @@ impl GetProjectRecycleBinObservationsItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ItemDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -58886,7 +59977,9 @@ impl UpdateProjectRecycleBinObservationsItemRestore {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ItemDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ItemDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -59129,14 +60222,18 @@ impl ListProjectRfis {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Rfi>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Rfi>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -59215,7 +60312,9 @@ impl CreateProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::RfiDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::RfiDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -59273,7 +60372,7 @@ impl UpdateProjectRfis {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -59337,14 +60436,16 @@ impl ListProjectRfisDefaultDistribution {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef3>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -59430,7 +60531,9 @@ impl GetProjectRfisExport {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<String, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -59478,7 +60581,9 @@ impl GetProjectRfisFilterOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::FilterOptionDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::FilterOptionDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -59526,7 +60631,7 @@ impl ListProjectRfisFilterOptionsAssignedId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -59574,7 +60679,7 @@ impl ListProjectRfisFilterOptionsBallInCourtId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -59622,7 +60727,7 @@ impl ListProjectRfisFilterOptionsCostCodeId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -59670,7 +60775,7 @@ impl ListProjectRfisFilterOptionsLocationId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -59718,7 +60823,9 @@ impl ListProjectRfisFilterOptionsPrefixStageId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -59766,7 +60873,9 @@ impl ListProjectRfisFilterOptionsPriority {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -59814,7 +60923,7 @@ impl ListProjectRfisFilterOptionsReceivedFromLoginInformationId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -59862,7 +60971,7 @@ impl ListProjectRfisFilterOptionsResponsibleContractorId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -59910,7 +61019,9 @@ impl ListProjectRfisFilterOptionsRfiManagerId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -59958,7 +61069,7 @@ impl ListProjectRfisFilterOptionsStatus {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -60006,7 +61117,9 @@ impl ListProjectRfisFilterOptionsSubJobId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -60070,14 +61183,16 @@ impl ListProjectRfisPotentialAssignees {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef2>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -60147,14 +61262,16 @@ impl ListProjectRfisPotentialRfiManagers {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef2>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef2>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -60235,14 +61352,18 @@ impl ListProjectRfisRecycleBin {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Rfi>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Rfi>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -60296,7 +61417,9 @@ impl GetProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::RfiDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::RfiDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -60375,7 +61498,9 @@ impl UpdateProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::RfiDetail, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::RfiDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -60432,7 +61557,7 @@ impl GetProjectRfisIdPdf {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -60481,7 +61606,9 @@ impl UpdateProjectRfiAdvanceBallInCourt {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -60532,7 +61659,9 @@ impl ListProjectRfiAdvancedExports {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::AdvancedExport>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::AdvancedExport>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -60588,7 +61717,9 @@ impl CreateProjectRfiAdvancedExport {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::AdvancedExportDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::AdvancedExportDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -60640,7 +61771,9 @@ impl UpdateProjectRfiForwardForReview {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -60689,7 +61822,7 @@ impl UpdateProjectRfiRecycle {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -60738,7 +61871,7 @@ impl UpdateProjectRfiRetrieve {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -60803,14 +61936,18 @@ impl ListProjectRfiReplies {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Reply>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Reply>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Reply>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Reply>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -60868,7 +62005,9 @@ impl CreateProjectRfiReply {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Reply, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Reply, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -60919,7 +62058,9 @@ impl GetProjectRfiReply {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Reply, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Reply, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -60970,7 +62111,7 @@ impl DeleteProjectRfiReply {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -61024,7 +62165,9 @@ impl UpdateProjectRfiReply {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Reply, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Reply, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -61138,14 +62281,16 @@ impl ListProjectSafetyViolationLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SafetyViolationLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SafetyViolationLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::SafetyViolationLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -61218,7 +62363,9 @@ impl CreateProjectSafetyViolationLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SafetyViolationLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SafetyViolationLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -61268,7 +62415,9 @@ impl GetProjectSafetyViolationLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SafetyViolationLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SafetyViolationLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -61316,7 +62465,7 @@ impl DeleteProjectSafetyViolationLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -61383,7 +62532,9 @@ impl UpdateProjectSafetyViolationLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SafetyViolationLog, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SafetyViolationLog, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -61431,7 +62582,9 @@ impl GetProjectSchedule {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ScheduleDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ScheduleDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -61482,7 +62635,9 @@ impl UpdateProjectSchedule {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ScheduleDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ScheduleDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -61620,14 +62775,18 @@ impl ListProjectScheduleCalendarItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CalendarItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CalendarItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::CalendarItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::CalendarItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -61684,7 +62843,7 @@ impl CreateProjectScheduleCalendarItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CalendarItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CalendarItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -61735,7 +62894,9 @@ impl UpdateProjectScheduleCalendarItemsSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CalendarItemSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CalendarItemSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -61785,7 +62946,7 @@ impl GetProjectScheduleCalendarItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CalendarItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CalendarItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -61833,7 +62994,7 @@ impl DeleteProjectScheduleCalendarItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -61886,7 +63047,7 @@ impl UpdateProjectScheduleCalendarItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CalendarItem, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CalendarItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -61934,7 +63095,9 @@ impl GetProjectScheduleImportsProcessingStatus {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProcessingStatus, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProcessingStatus, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -61985,7 +63148,7 @@ impl CreateProjectScheduleLookaheadTask {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LookaheadTask, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::LookaheadTask, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -62033,7 +63196,7 @@ impl DeleteProjectScheduleLookaheadTask {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -62086,7 +63249,7 @@ impl UpdateProjectScheduleLookaheadTask {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LookaheadTask, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::LookaheadTask, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -62134,7 +63297,9 @@ impl ListProjectScheduleLookaheads {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Lookahead>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Lookahead>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -62183,7 +63348,9 @@ impl CreateProjectScheduleLookahead {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Lookahead, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Lookahead, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -62233,7 +63400,9 @@ impl GetProjectScheduleLookahead {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LookaheadDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LookaheadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -62281,7 +63450,7 @@ impl DeleteProjectScheduleLookahead {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -62327,7 +63496,9 @@ impl GetProjectScheduleSettings {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Settings, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Settings, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -62379,7 +63550,7 @@ impl CreateProjectSpecificationSectionRevisionEmailSendEmail {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -62440,7 +63611,7 @@ impl ListProjectSpecificationSectionTerms {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::SpecificationSectionTerm>, crate::Error>,
     > {
         self.build().send_json()
@@ -62506,14 +63677,16 @@ impl ListProjectSpecificationSets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SpecificationSet>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SpecificationSet>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::SpecificationSet>, crate::Error>,
     > {
         self.build().send_page()
@@ -62572,7 +63745,9 @@ impl CreateProjectSpecificationSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SpecificationSet, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SpecificationSet, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -62622,7 +63797,9 @@ impl GetProjectSpecificationSet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SpecificationSet, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SpecificationSet, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -62708,14 +63885,16 @@ impl ListProjectSpecificationUploads {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SpecificationUpload>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SpecificationUpload>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::SpecificationUpload>, crate::Error>,
     > {
         self.build().send_page()
@@ -62774,7 +63953,9 @@ impl CreateProjectSpecificationUpload {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SpecificationUpload>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SpecificationUpload>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -62835,7 +64016,7 @@ impl UpdateProjectSubmittalLogCloseAndDistribute {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::SubmittalLogCloseAndDistributeResult, crate::Error>,
     > {
         self.build().send_json()
@@ -62922,14 +64103,16 @@ impl ListProjectSubmittalPackages {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SubmittalPackage>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SubmittalPackage>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::SubmittalPackage>, crate::Error>,
     > {
         self.build().send_page()
@@ -63001,14 +64184,16 @@ impl ListProjectSubmittalResponses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SubmittalResponse>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SubmittalResponse>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::SubmittalResponse>, crate::Error>,
     > {
         self.build().send_page()
@@ -63078,7 +64263,9 @@ impl CreateProjectSubmittalResponse {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubmittalResponse, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SubmittalResponse, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -63476,14 +64663,18 @@ impl ListProjectSubmittals {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Submittal>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -63548,7 +64739,9 @@ impl CreateProjectSubmittal {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SubmittalDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -63596,7 +64789,9 @@ impl ListProjectSubmittalsFilterOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::FilterOption>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::FilterOption>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -63660,14 +64855,18 @@ impl ListProjectSubmittalsFilterOptionsApproverId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -63737,14 +64936,16 @@ impl ListProjectSubmittalsFilterOptionsAttachments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Private>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Private>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -63814,14 +65015,18 @@ impl ListProjectSubmittalsFilterOptionsBallInCourtCompanyId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -63891,14 +65096,18 @@ impl ListProjectSubmittalsFilterOptionsBallInCourtId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -63968,14 +65177,18 @@ impl ListProjectSubmittalsFilterOptionsBufferTime {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64045,14 +65258,18 @@ impl ListProjectSubmittalsFilterOptionsCostCodeId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64106,7 +65323,9 @@ impl ListProjectSubmittalsFilterOptionsCreatedById {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -64170,14 +65389,16 @@ impl ListProjectSubmittalsFilterOptionsCreatedVia {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Status>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64247,14 +65468,16 @@ impl ListProjectSubmittalsFilterOptionsCurrentRevision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Private>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Private>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64324,14 +65547,18 @@ impl ListProjectSubmittalsFilterOptionsDesignTeamReviewTime {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64401,14 +65628,16 @@ impl ListProjectSubmittalsFilterOptionsDivision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Status>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64478,14 +65707,16 @@ impl ListProjectSubmittalsFilterOptionsForRecordOnly {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Private>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Private>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64555,14 +65786,18 @@ impl ListProjectSubmittalsFilterOptionsInternalReviewTime {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64632,14 +65867,16 @@ impl ListProjectSubmittalsFilterOptionsIsRejected {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Private>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Private>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64709,14 +65946,16 @@ impl ListProjectSubmittalsFilterOptionsLeadTime {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::LeadTime>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::LeadTime>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::LeadTime>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::LeadTime>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64770,7 +66009,9 @@ impl ListProjectSubmittalsFilterOptionsLocationId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -64834,14 +66075,16 @@ impl ListProjectSubmittalsFilterOptionsNumber {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Status>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64911,14 +66154,18 @@ impl ListProjectSubmittalsFilterOptionsPrepareTime {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -64988,14 +66235,16 @@ impl ListProjectSubmittalsFilterOptionsPrivate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Private>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Private>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65065,14 +66314,18 @@ impl ListProjectSubmittalsFilterOptionsReceivedFromId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65142,14 +66395,18 @@ impl ListProjectSubmittalsFilterOptionsResponseId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65219,14 +66476,18 @@ impl ListProjectSubmittalsFilterOptionsResponsibleContractorId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65296,14 +66557,16 @@ impl ListProjectSubmittalsFilterOptionsRevision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Status>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65373,14 +66636,18 @@ impl ListProjectSubmittalsFilterOptionsSpecificationAreaId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65450,14 +66717,18 @@ impl ListProjectSubmittalsFilterOptionsSpecificationSectionId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65527,14 +66798,18 @@ impl ListProjectSubmittalsFilterOptionsStatusId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65604,14 +66879,18 @@ impl ListProjectSubmittalsFilterOptionsSubJobId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65681,14 +66960,18 @@ impl ListProjectSubmittalsFilterOptionsSubmittalManagerId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65742,7 +67025,9 @@ impl ListProjectSubmittalsFilterOptionsSubmittalPackageId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -65806,14 +67091,18 @@ impl ListProjectSubmittalsFilterOptionsSubmittalWorkflowTemplateId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65883,14 +67172,18 @@ impl ListProjectSubmittalsFilterOptionsTaskId {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WatcherId>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -65960,14 +67253,16 @@ impl ListProjectSubmittalsFilterOptionsType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Status>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Status>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Status>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -66037,14 +67332,16 @@ impl ListProjectSubmittalsFilterOptionsUnpackaged {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Private>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Private>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Private>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -66098,7 +67395,9 @@ impl GetProjectSubmittalsNextAvailableNumber {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::NextAvailableNumber, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::NextAvailableNumber, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -66148,7 +67447,9 @@ impl GetProjectSubmittalsNextAvailableNumber2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::NextAvailableNumber, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::NextAvailableNumber, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -66422,14 +67723,18 @@ impl ListProjectSubmittalsRecycleBin {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Submittal>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -66485,7 +67790,9 @@ impl GetProjectSubmittal {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SubmittalDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -66565,7 +67872,9 @@ impl UpdateProjectSubmittal {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SubmittalDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -66632,14 +67941,18 @@ impl ListProjectSubmittalRevisions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Submittal>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -66696,7 +68009,7 @@ impl GetProjectSubmittalWorkflowData {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkflowData, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::WorkflowData, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -66793,14 +68106,16 @@ impl ListProjectTaskCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TaskCode>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::TaskCode>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::TaskCode>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::TaskCode>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -66870,14 +68185,16 @@ impl ListProjectTimeAndMaterialEntries {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::TimeAndMaterialEntry>, crate::Error>,
     > {
         self.build().send_page()
@@ -66953,7 +68270,9 @@ impl CreateProjectTimeAndMaterialEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -67021,7 +68340,9 @@ impl UpdateProjectTimeAndMaterialEntriesBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -67085,7 +68406,7 @@ impl ListProjectTimeAndMaterialEntriesConfigurableFieldSets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_json()
@@ -67094,7 +68415,7 @@ impl ListProjectTimeAndMaterialEntriesConfigurableFieldSets {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_page()
@@ -67155,7 +68476,9 @@ impl CreateProjectTimeAndMaterialEntriesCreateEquipment {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -67211,7 +68534,9 @@ impl CreateProjectTimeAndMaterialEntriesSearch {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -67275,7 +68600,7 @@ impl ListProjectTimeAndMaterialEntriesSignatures {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error>,
     > {
         self.build().send_json()
@@ -67284,7 +68609,7 @@ impl ListProjectTimeAndMaterialEntriesSignatures {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::TimeAndMaterialEntrySignature>, crate::Error>,
     > {
         self.build().send_page()
@@ -67343,7 +68668,7 @@ impl CreateProjectTimeAndMaterialEntriesSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>,
     > {
         self.build().send_json()
@@ -67400,7 +68725,7 @@ impl DeleteProjectTimeAndMaterialEntriesSignaturesBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error>,
     > {
         self.build().send_json()
@@ -67452,7 +68777,7 @@ impl GetProjectTimeAndMaterialEntriesSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>,
     > {
         self.build().send_json()
@@ -67504,7 +68829,7 @@ impl DeleteProjectTimeAndMaterialEntriesSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>,
     > {
         self.build().send_json()
@@ -67556,7 +68881,9 @@ impl GetProjectTimeAndMaterialEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -67606,7 +68933,9 @@ impl DeleteProjectTimeAndMaterialEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -67676,7 +69005,9 @@ impl UpdateProjectTimeAndMaterialEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -67725,7 +69056,7 @@ impl GetProjectTimeAndMaterialEntryChangeHistory {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -67774,7 +69105,7 @@ impl CreateProjectTimeAndMaterialEntryEmailEntry {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -67825,7 +69156,9 @@ impl UpdateProjectTimeAndMaterialEntryRestore {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeAndMaterialEntry, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -67873,7 +69206,7 @@ impl ListProjectTimeAndMaterialEntryAttachments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error>,
     > {
         self.build().send_json()
@@ -67926,7 +69259,7 @@ impl CreateProjectTimeAndMaterialEntryAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>,
     > {
         self.build().send_json()
@@ -67983,7 +69316,7 @@ impl DeleteProjectTimeAndMaterialEntryAttachmentsBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error>,
     > {
         self.build().send_json()
@@ -68035,7 +69368,7 @@ impl GetProjectTimeAndMaterialEntryAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>,
     > {
         self.build().send_json()
@@ -68087,7 +69420,7 @@ impl DeleteProjectTimeAndMaterialEntryAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>,
     > {
         self.build().send_json()
@@ -68153,7 +69486,7 @@ impl ListProjectTimeAndMaterialEquipmentLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
     > {
         self.build().send_json()
@@ -68162,7 +69495,7 @@ impl ListProjectTimeAndMaterialEquipmentLogs {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::TimeAndMaterialEquipmentLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -68238,7 +69571,7 @@ impl CreateProjectTimeAndMaterialEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
     > {
         self.build().send_json()
@@ -68291,7 +69624,7 @@ impl CreateProjectTimeAndMaterialEquipmentLogsBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
     > {
         self.build().send_json()
@@ -68348,7 +69681,7 @@ impl DeleteProjectTimeAndMaterialEquipmentLogsBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
     > {
         self.build().send_json()
@@ -68401,7 +69734,7 @@ impl UpdateProjectTimeAndMaterialEquipmentLogsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
     > {
         self.build().send_json()
@@ -68453,7 +69786,7 @@ impl GetProjectTimeAndMaterialEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
     > {
         self.build().send_json()
@@ -68505,7 +69838,7 @@ impl DeleteProjectTimeAndMaterialEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
     > {
         self.build().send_json()
@@ -68577,7 +69910,7 @@ impl UpdateProjectTimeAndMaterialEquipmentLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
     > {
         self.build().send_json()
@@ -68627,7 +69960,7 @@ impl GetProjectTimeAndMaterialNotifications {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialNotification, crate::Error>,
     > {
         self.build().send_json()
@@ -68697,7 +70030,7 @@ impl CreateProjectTimeAndMaterialNotification {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialNotification, crate::Error>,
     > {
         self.build().send_json()
@@ -68747,7 +70080,7 @@ impl DeleteProjectTimeAndMaterialNotifications {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialNotification, crate::Error>,
     > {
         self.build().send_json()
@@ -68817,7 +70150,7 @@ impl UpdateProjectTimeAndMaterialNotifications {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::TimeAndMaterialNotification, crate::Error>,
     > {
         self.build().send_json()
@@ -68883,7 +70216,7 @@ impl ListProjectTimeAndMaterialTimecards {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
     > {
         self.build().send_json()
@@ -68892,7 +70225,7 @@ impl ListProjectTimeAndMaterialTimecards {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::TimeAndMaterialTimecard>, crate::Error>,
     > {
         self.build().send_page()
@@ -68968,7 +70301,9 @@ impl CreateProjectTimeAndMaterialTimecard {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeAndMaterialTimecard, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimeAndMaterialTimecard, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -69019,7 +70354,7 @@ impl CreateProjectTimeAndMaterialTimecardsBulkCreate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
     > {
         self.build().send_json()
@@ -69076,7 +70411,7 @@ impl DeleteProjectTimeAndMaterialTimecardsBulkDestroy {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
     > {
         self.build().send_json()
@@ -69129,7 +70464,7 @@ impl UpdateProjectTimeAndMaterialTimecardsBulkUpdate {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
     > {
         self.build().send_json()
@@ -69181,7 +70516,9 @@ impl GetProjectTimeAndMaterialTimecard {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeAndMaterialTimecard, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimeAndMaterialTimecard, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -69231,7 +70568,9 @@ impl DeleteProjectTimeAndMaterialTimecard {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeAndMaterialTimecard, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimeAndMaterialTimecard, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -69301,7 +70640,9 @@ impl UpdateProjectTimeAndMaterialTimecard {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeAndMaterialTimecard, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimeAndMaterialTimecard, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -69415,14 +70756,18 @@ impl ListProjectTimecardEntries {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TimecardEntry>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TimecardEntry>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::TimecardEntry>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::TimecardEntry>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -69479,7 +70824,7 @@ impl CreateProjectTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TimecardEntry, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -69529,7 +70874,7 @@ impl GetProjectTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TimecardEntry, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -69577,7 +70922,7 @@ impl DeleteProjectTimecardEntry {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -69630,7 +70975,7 @@ impl UpdateProjectTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TimecardEntry, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -69681,7 +71026,7 @@ impl UpdateProjectTimecardEntryRemoveSignature {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TimecardEntry, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -69735,7 +71080,7 @@ impl UpdateProjectTimecardEntrySign {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntry, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TimecardEntry, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -69833,14 +71178,18 @@ impl ListProjectTimesheets {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Timesheet>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Timesheet>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Timesheet>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Timesheet>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -69904,7 +71253,9 @@ impl CreateProjectTimesheet {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimesheetDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimesheetDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -69953,7 +71304,9 @@ impl DeleteProjectTimesheets {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Timesheet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70009,7 +71362,9 @@ impl UpdateProjectTimesheets {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Timesheet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70067,7 +71422,7 @@ impl ListProjectTimesheetsChangeHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimesheetChangeHistory>, crate::Error>,
     > {
         self.build().send_json()
@@ -70120,7 +71475,7 @@ impl CreateProjectTimesheetsChangeHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::TimesheetChangeHistory>, crate::Error>,
     > {
         self.build().send_json()
@@ -70168,7 +71523,9 @@ impl ListProjectTimesheetsPotentialTimesheetCreatorIds {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70232,14 +71589,16 @@ impl ListProjectTimesheetsPotentialTimesheetCreators {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::IdName>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::IdName>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -70299,7 +71658,9 @@ impl ListProjectTimesheetsScopedCostCodeIds {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70371,14 +71732,16 @@ impl ListProjectTimesheetsScopedCostCodes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::CostCode>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::CostCode>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -70448,14 +71811,18 @@ impl ListProjectTimesheetsSignatures {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Signature>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Signature>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Signature>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Signature>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -70510,7 +71877,9 @@ impl CreateProjectTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Signature, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70558,7 +71927,9 @@ impl GetProjectTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Signature, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70606,7 +71977,9 @@ impl DeleteProjectTimesheetsSignature {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Signature, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Signature, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70662,7 +72035,9 @@ impl UpdateProjectTimesheetsUpdateApproval {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Timesheet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70710,7 +72085,9 @@ impl GetProjectTimesheet {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Timesheet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70758,7 +72135,9 @@ impl DeleteProjectTimesheet {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Timesheet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70816,7 +72195,9 @@ impl UpdateProjectTimesheet {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Timesheet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -70930,14 +72311,18 @@ impl ListProjectVisitorLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::VisitorLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::VisitorLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::VisitorLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::VisitorLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -71005,7 +72390,9 @@ impl CreateProjectVisitorLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::VisitorLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::VisitorLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -71053,7 +72440,9 @@ impl GetProjectVisitorLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::VisitorLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::VisitorLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -71101,7 +72490,7 @@ impl DeleteProjectVisitorLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -71165,7 +72554,9 @@ impl UpdateProjectVisitorLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::VisitorLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::VisitorLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -71292,14 +72683,16 @@ impl ListProjectWasteLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WasteLog>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::WasteLog>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WasteLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WasteLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -71365,7 +72758,9 @@ impl CreateProjectWasteLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WasteLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WasteLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -71413,7 +72808,9 @@ impl GetProjectWasteLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WasteLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WasteLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -71461,7 +72858,7 @@ impl DeleteProjectWasteLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -71523,7 +72920,9 @@ impl UpdateProjectWasteLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WasteLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WasteLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -71625,14 +73024,18 @@ impl ListProjectWeatherLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WeatherLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WeatherLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WeatherLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WeatherLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -71702,7 +73105,9 @@ impl CreateProjectWeatherLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WeatherLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WeatherLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -71749,7 +73154,9 @@ impl GetProjectWeatherLogsConditions {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Condition, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Condition, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -71806,7 +73213,9 @@ impl GetProjectWeatherLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WeatherLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WeatherLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -71855,7 +73264,7 @@ impl DeleteProjectWeatherLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -71921,7 +73330,9 @@ impl UpdateProjectWeatherLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WeatherLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WeatherLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -72035,14 +73446,16 @@ impl ListProjectWorkLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WorkLog>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::WorkLog>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::WorkLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::WorkLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -72108,7 +73521,9 @@ impl CreateProjectWorkLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WorkLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WorkLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -72156,7 +73571,9 @@ impl GetProjectWorkLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WorkLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WorkLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -72204,7 +73621,7 @@ impl DeleteProjectWorkLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -72266,7 +73683,9 @@ impl UpdateProjectWorkLog {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::WorkLog, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::WorkLog, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -72342,14 +73761,18 @@ impl ListPunchItemTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PunchItemType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PunchItemType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PunchItemType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PunchItemType>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -72400,7 +73823,7 @@ impl CreatePunchItemType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PunchItemType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -72445,7 +73868,7 @@ impl GetPunchItemType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PunchItemType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -72488,7 +73911,7 @@ impl DeletePunchItemType {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -72534,7 +73957,7 @@ impl UpdatePunchItemType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PunchItemType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -72736,14 +74159,18 @@ impl ListPunchItems {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PunchItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PunchItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PunchItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PunchItem>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -72818,7 +74245,9 @@ impl CreatePunchItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PunchItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -72882,7 +74311,9 @@ impl CreatePunchItemsAddPunchItemAttachment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::IdNameUrlFilename, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::IdNameUrlFilename, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -72924,7 +74355,9 @@ impl GetPunchItemsRecycleBin {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::PunchItem, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::PunchItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -72969,7 +74402,9 @@ impl CreatePunchItemsSendAllUnsent {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -73012,7 +74447,7 @@ impl CreatePunchItemsSendUnsent {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -73066,7 +74501,9 @@ impl GetPunchItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PunchItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -73109,7 +74546,7 @@ impl DeletePunchItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -73182,7 +74619,9 @@ impl UpdatePunchItem {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PunchItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -73231,7 +74670,7 @@ impl CreatePunchItemComment {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CommentDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CommentDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -73280,7 +74719,9 @@ impl CreatePunchItemSendEmail {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -73340,14 +74781,16 @@ impl ListPunchListDefaultDistribution {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::UserRef>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -73430,7 +74873,9 @@ impl GetRequestedChanges {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RequestedChange, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RequestedChange, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -73481,7 +74926,9 @@ impl CreateRequestedChange {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RequestedChangeV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RequestedChangeV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -73529,7 +74976,7 @@ impl UpdateRequestedChangesReview {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::RequestedChangeReviewResult>, crate::Error>,
     > {
         self.build().send_json()
@@ -73591,14 +75038,16 @@ impl ListResources {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Resource>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Resource>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Resource>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Resource>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -73647,7 +75096,9 @@ impl CreateResource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Resource, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Resource, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -73690,7 +75141,9 @@ impl GetResource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Resource, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Resource, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -73733,7 +75186,7 @@ impl DeleteResource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -73777,7 +75230,9 @@ impl UpdateResource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Resource, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Resource, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -73837,14 +75292,16 @@ impl ListScheduleIntegration {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ScheduleIntegration>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ScheduleIntegration>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ScheduleIntegration>, crate::Error>,
     > {
         self.build().send_page()
@@ -73919,7 +75376,7 @@ impl UpdateScheduleIntegration {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -73987,7 +75444,7 @@ impl UpdateScheduleIntegrationPatch {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -74029,7 +75486,7 @@ impl GetScheduleIntegrationDownload {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -74074,7 +75531,7 @@ impl GetScheduleType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ScheduleType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ScheduleType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -74120,7 +75577,7 @@ impl UpdateScheduleType {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ScheduleType, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ScheduleType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -74180,7 +75637,7 @@ impl ListSpecificationSectionDivisions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::SpecificationSectionDivision>, crate::Error>,
     > {
         self.build().send_json()
@@ -74189,7 +75646,7 @@ impl ListSpecificationSectionDivisions {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::SpecificationSectionDivision>, crate::Error>,
     > {
         self.build().send_page()
@@ -74261,7 +75718,7 @@ impl CreateSpecificationSectionDivision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::SpecificationSectionDivision, crate::Error>,
     > {
         self.build().send_json()
@@ -74338,7 +75795,7 @@ impl ListSpecificationSectionRevisions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::SpecificationSectionRevision>, crate::Error>,
     > {
         self.build().send_json()
@@ -74347,7 +75804,7 @@ impl ListSpecificationSectionRevisions {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::SpecificationSectionRevision>, crate::Error>,
     > {
         self.build().send_page()
@@ -74404,7 +75861,7 @@ impl GetSpecificationSectionRevision {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::SpecificationSectionRevisionDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -74466,7 +75923,9 @@ impl ListSpecificationSections {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SpecificationSection>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SpecificationSection>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -74524,7 +75983,9 @@ impl CreateSpecificationSection {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SpecificationSection, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SpecificationSection, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -74584,7 +76045,9 @@ impl UpdateSubmittalApprover {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SubmittalApprover>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SubmittalApprover>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -74644,7 +76107,7 @@ impl ListSubmittalAssociatedAttachments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::SubmittalAssociatedAttachment>, crate::Error>,
     > {
         self.build().send_json()
@@ -74927,14 +76390,18 @@ impl ListSubmittalLogs {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SubmittalLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SubmittalLog>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::SubmittalLog>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::SubmittalLog>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -74986,7 +76453,9 @@ impl GetSubmittalLog {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubmittalLogDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SubmittalLogDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -75046,14 +76515,16 @@ impl ListSubmittalResponses {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SubmittalResponse>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SubmittalResponse>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::SubmittalResponse>, crate::Error>,
     > {
         self.build().send_page()
@@ -75161,14 +76632,18 @@ impl ListTasks {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Task>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Task>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Task>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Task>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -75217,7 +76692,9 @@ impl CreateTask {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Task, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Task, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -75264,7 +76741,9 @@ impl UpdateTasksSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TaskSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TaskSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -75307,7 +76786,9 @@ impl GetTask {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Task, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Task, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -75350,7 +76831,7 @@ impl DeleteTask {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -75394,7 +76875,9 @@ impl UpdateTask {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Task, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Task, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -75470,14 +76953,16 @@ impl ListTimecardEntries {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TimecardEntryItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TimecardEntryItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::TimecardEntryItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -75530,7 +77015,9 @@ impl CreateTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimecardEntryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -75575,7 +77062,9 @@ impl GetTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimecardEntryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -75618,7 +77107,7 @@ impl DeleteTimecardEntry {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -75664,7 +77153,9 @@ impl UpdateTimecardEntry {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimecardEntryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -75724,14 +77215,16 @@ impl ListTimecardTimeTypes {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TimecardTimeType>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TimecardTimeType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::TimecardTimeType>, crate::Error>,
     > {
         self.build().send_page()
@@ -75783,7 +77276,9 @@ impl CreateTodo {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Todo, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Todo, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -75831,7 +77326,9 @@ impl UpdateTodosSync {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TodoSyncResult, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TodoSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -75875,7 +77372,9 @@ impl GetTodo {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Todo, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Todo, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -75919,7 +77418,7 @@ impl DeleteTodo {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -75964,7 +77463,9 @@ impl UpdateTodo {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Todo, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Todo, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -76083,14 +77584,16 @@ impl ListCompanyActionPlansPlanTemplatesV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PlanTemplateV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PlanTemplateV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::PlanTemplateV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -76149,7 +77652,9 @@ impl CreateCompanyActionPlansPlanTemplateV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -76199,7 +77704,9 @@ impl GetCompanyActionPlansPlanTemplateV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -76247,7 +77754,7 @@ impl DeleteCompanyActionPlansPlanTemplateV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -76300,7 +77807,9 @@ impl UpdateCompanyActionPlansPlanTemplateV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PlanTemplateV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PlanTemplateV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -76349,7 +77858,7 @@ impl CreateCompanyActionPlansPlanTemplatePublishV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -76398,7 +77907,7 @@ impl CreateCompanyActionPlansPlanTemplateReviseV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -76538,7 +78047,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplatesV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::ActionPlanPlanTemplateV1_1>, crate::Error>,
     > {
         self.build().send_json()
@@ -76547,7 +78056,7 @@ impl ListCompanyRecycleBinActionPlansPlanTemplatesV11 {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ActionPlanPlanTemplateV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -76605,7 +78114,9 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActionPlanPlanTemplateV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActionPlanPlanTemplateV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -76654,7 +78165,7 @@ impl UpdateCompanyRecycleBinActionPlansPlanTemplateRestoreV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -76768,14 +78279,16 @@ impl ListDrawingAreaDrawingsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Drawing>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Drawing>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Drawing>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Drawing>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -76832,7 +78345,7 @@ impl CreateDrawingAreaDrawingV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DrawingDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -76885,7 +78398,7 @@ impl UpdateDrawingAreaDrawingV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DrawingDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -76991,14 +78504,18 @@ impl ListProjectChecklistListItemsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListItemV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListItemV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ListItemV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ListItemV1_1>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -77136,14 +78653,16 @@ impl ListProjectChecklistListTemplatesV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListTemplateV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListTemplateV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ListTemplateV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -77201,7 +78720,9 @@ impl GetProjectChecklistListTemplateV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ListTemplateDetailV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ListTemplateDetailV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -77263,7 +78784,9 @@ impl CreateProjectChecklistListV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ListV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ListV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -77311,7 +78834,7 @@ impl DeleteProjectChecklistListV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -77375,7 +78898,9 @@ impl UpdateProjectChecklistListV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ListV1_1, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ListV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -77499,14 +79024,16 @@ impl ListProjectChecklistUsersV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ChecklistUserV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ChecklistUserV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChecklistUserV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -77635,14 +79162,18 @@ impl ListProjectDailyLogsCountsV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Count>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Count>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Count>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Count>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -77771,14 +79302,16 @@ impl ListProjectDailyLogsWeatherLogsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WeatherLogV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WeatherLogV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WeatherLogV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -77867,7 +79400,9 @@ impl CreateProjectDailyLogsWeatherLogV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WeatherLogV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WeatherLogV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -77917,7 +79452,9 @@ impl GetProjectDailyLogsWeatherLogV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WeatherLogV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WeatherLogV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -77965,7 +79502,7 @@ impl DeleteProjectDailyLogsWeatherLogV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -78048,7 +79585,9 @@ impl UpdateProjectDailyLogsWeatherLogV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WeatherLogV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WeatherLogV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -78128,14 +79667,16 @@ impl ListProjectDrawingAreasV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingAreaV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingAreaV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::DrawingAreaV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -78194,7 +79735,9 @@ impl CreateProjectDrawingAreaV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingAreaDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingAreaDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -78244,7 +79787,9 @@ impl DeleteProjectDrawingAreaV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ProjectDrawingArea, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ProjectDrawingArea, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -78297,7 +79842,9 @@ impl UpdateProjectDrawingAreaV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingAreaDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingAreaDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -78377,14 +79924,16 @@ impl ListProjectDrawingDisciplinesV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingDiscipline>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingDiscipline>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::DrawingDiscipline>, crate::Error>,
     > {
         self.build().send_page()
@@ -78452,7 +80001,9 @@ impl UpdateProjectDrawingDisciplineV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingDisciplineDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingDisciplineDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -78513,7 +80064,9 @@ impl ListProjectDrawingRevisionTermsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -78585,14 +80138,16 @@ impl ListProjectDrawingUploadsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::DrawingUploadV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::DrawingUploadV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::DrawingUploadV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -78659,7 +80214,7 @@ impl CreateProjectDrawingUploadV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingUpload, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::DrawingUpload, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -78717,7 +80272,9 @@ impl GetProjectDrawingUploadV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DrawingUploadV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DrawingUploadV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -78773,7 +80330,7 @@ impl DeleteProjectDrawingUploadV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -78921,14 +80478,18 @@ impl ListProjectFormsV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Form>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Form>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Form>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Form>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -78985,7 +80546,9 @@ impl CreateProjectMeetingTopicV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingTopicV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MeetingTopicV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -79038,7 +80601,9 @@ impl UpdateProjectMeetingTopicV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingTopicV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MeetingTopicV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -79091,7 +80656,9 @@ impl ListProjectMeetingTopicParentMinutesV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ParentMinuteV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ParentMinuteV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -79193,7 +80760,9 @@ impl GetProjectMeetingsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingDetailV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::MeetingDetailV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -79244,7 +80813,7 @@ impl CreateProjectMeetingV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingV1_1, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::MeetingV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -79400,7 +80969,9 @@ impl GetProjectMeetingsEcrionPdfGenerationDataV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EcrionPdfGenerationData, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EcrionPdfGenerationData, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -79450,7 +81021,7 @@ impl GetProjectMeetingV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingV1_1, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::MeetingV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -79498,7 +81069,7 @@ impl DeleteProjectMeetingV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -79551,7 +81122,7 @@ impl UpdateProjectMeetingV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::MeetingV1_1, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::MeetingV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -79609,7 +81180,9 @@ impl CreateProjectProjectTimecardEntryV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimecardEntryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -79667,7 +81240,7 @@ impl CreateProjectProjectTimecardEntriesBulkCreateV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::ProjectTimecardEntryBulkCreateResultV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -79729,7 +81302,9 @@ impl UpdateProjectProjectTimecardEntryV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimecardEntryDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::TimecardEntryDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -79788,7 +81363,9 @@ impl CreateProjectProjectTimesheetTimecardEntriesDraftCreateV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Timesheet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -79834,7 +81411,9 @@ impl ListProjectProjectTimesheetTimecardEntriesRecentWbsCodeIdsV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -79892,7 +81471,9 @@ impl UpdateProjectProjectTimesheetTimecardEntryV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Timesheet, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Timesheet, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -79993,14 +81574,18 @@ impl ListProjectRecycleBinChecklistListSectionsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ListSection>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ListSection>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ListSection>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ListSection>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -80055,7 +81640,7 @@ impl UpdateProjectRecycleBinChecklistListTemplateRestoreV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -80104,7 +81689,7 @@ impl UpdateProjectRecycleBinChecklistListRestoreV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -80218,14 +81803,16 @@ impl ListProjectRecycleBinIncidentsActionsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Action>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Action>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Action>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Action>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -80287,7 +81874,9 @@ impl GetProjectRecycleBinIncidentsActionV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Action, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Action, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -80344,7 +81933,7 @@ impl UpdateProjectRecycleBinIncidentsActionRestoreV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -80471,14 +82060,16 @@ impl ListProjectRecycleBinIncidentsWitnessStatementsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::WitnessStatement>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::WitnessStatement>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::WitnessStatement>, crate::Error>,
     > {
         self.build().send_page()
@@ -80544,7 +82135,9 @@ impl GetProjectRecycleBinIncidentsWitnessStatementV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WitnessStatement, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::WitnessStatement, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -80601,7 +82194,7 @@ impl UpdateProjectRecycleBinIncidentsWitnessStatementRestoreV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -80663,7 +82256,9 @@ impl GetProjectRfisExportV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<String, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<String, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -80712,7 +82307,9 @@ impl UpdateProjectRfiAdvanceBallInCourtV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -80764,7 +82361,9 @@ impl UpdateProjectRfiForwardForReviewV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -80812,7 +82411,9 @@ impl ListProjectScheduleLookaheadsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Lookahead>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Lookahead>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -80861,7 +82462,9 @@ impl CreateProjectScheduleLookaheadV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Lookahead, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Lookahead, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -80911,7 +82514,9 @@ impl GetProjectScheduleLookaheadV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::LookaheadDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::LookaheadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -80959,7 +82564,7 @@ impl DeleteProjectScheduleLookaheadV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -81039,14 +82644,16 @@ impl ListProjectScheduleRequestedChangesV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::RequestedChangeV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::RequestedChangeV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::RequestedChangeV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -81105,7 +82712,7 @@ impl UpdateProjectScheduleRequestedChangesReviewV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::RequestedChangeReviewResult>, crate::Error>,
     > {
         self.build().send_json()
@@ -81157,7 +82764,9 @@ impl GetProjectScheduleResourceAssignmentV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceAssignmentV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ResourceAssignmentV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -81229,14 +82838,18 @@ impl ListProjectScheduleResourcesV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::ResourceV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::ResourceV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::ResourceV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::ResourceV1_1>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -81293,7 +82906,7 @@ impl CreateProjectScheduleResourceV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceV1_1, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ResourceV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -81343,7 +82956,7 @@ impl GetProjectScheduleResourceV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceV1_1, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ResourceV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -81391,7 +83004,7 @@ impl DeleteProjectScheduleResourceV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -81444,7 +83057,7 @@ impl UpdateProjectScheduleResourceV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceV1_1, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ResourceV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -81499,7 +83112,9 @@ impl CreateProjectScheduleTaskRequestedChangeV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::RequestedChangeV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::RequestedChangeV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -81560,7 +83175,7 @@ impl ListProjectSpecificationSectionTermsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::SpecificationSectionTerm>, crate::Error>,
     > {
         self.build().send_json()
@@ -81891,14 +83506,18 @@ impl ListProjectSubmittalsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::SubmittalV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::SubmittalV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::SubmittalV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::SubmittalV1_1>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -81982,7 +83601,9 @@ impl CreateProjectSubmittalV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SubmittalDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -82046,7 +83667,7 @@ impl ListProjectSubmittalsAttachmentsWithMarkupV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<Vec<models::AttachmentsWithMarkupV1_1>, crate::Error>,
     > {
         self.build().send_json()
@@ -82055,7 +83676,7 @@ impl ListProjectSubmittalsAttachmentsWithMarkupV11 {
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::AttachmentsWithMarkupV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -82111,7 +83732,9 @@ impl GetProjectSubmittalsCheckNumberV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CheckNumberV1_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CheckNumberV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -82159,7 +83782,9 @@ impl GetProjectSubmittalsNextAvailableNumberV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::NextAvailableNumber, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::NextAvailableNumber, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -82209,7 +83834,9 @@ impl GetProjectSubmittalsNextAvailableNumberV112 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::NextAvailableNumber, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::NextAvailableNumber, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -82483,14 +84110,18 @@ impl ListProjectSubmittalsRecycleBinV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Submittal>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -82546,7 +84177,9 @@ impl GetProjectSubmittalV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SubmittalDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -82594,7 +84227,7 @@ impl DeleteProjectSubmittalV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -82674,7 +84307,9 @@ impl UpdateProjectSubmittalV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubmittalDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SubmittalDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -82723,7 +84358,7 @@ impl GetProjectSubmittalsIdPdfV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -82790,14 +84425,18 @@ impl ListProjectSubmittalRevisionsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Submittal>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Submittal>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -82854,7 +84493,7 @@ impl GetProjectSubmittalWorkflowDataV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::WorkflowData, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::WorkflowData, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -83056,14 +84695,18 @@ impl ListPunchItemsV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PunchItemV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PunchItemV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::PunchItemV1_1>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PunchItemV1_1>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -83141,7 +84784,9 @@ impl CreatePunchItemV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PunchItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -83205,7 +84850,9 @@ impl CreatePunchItemsAddPunchItemAttachmentV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::IdNameUrlFilename, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::IdNameUrlFilename, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -83249,7 +84896,7 @@ impl GetPunchItemsRecycleBinV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemV1_1, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::PunchItemV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -83294,7 +84941,9 @@ impl CreatePunchItemsSendAllUnsentV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -83337,7 +84986,7 @@ impl CreatePunchItemsSendUnsentV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -83391,7 +85040,9 @@ impl GetPunchItemV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PunchItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -83434,7 +85085,7 @@ impl DeletePunchItemV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -83507,7 +85158,9 @@ impl UpdatePunchItemV11 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::PunchItemDetail, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::PunchItemDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -83556,7 +85209,9 @@ impl CreatePunchItemSendEmailV11 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -83607,7 +85262,9 @@ impl GetCompanyInspectionTemplateItemEvidenceConfigurationV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EvidenceConfigurationV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EvidenceConfigurationV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -83675,7 +85332,9 @@ impl UpdateCompanyInspectionTemplateItemEvidenceConfigurationV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::EvidenceConfigurationV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::EvidenceConfigurationV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -83753,7 +85412,9 @@ impl ListCompanyProjectActionPlansPlanChangeHistoryEventsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ChangeHistoryEventListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ChangeHistoryEventListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -83762,7 +85423,7 @@ impl ListCompanyProjectActionPlansPlanChangeHistoryEventsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeHistoryEventV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -83848,7 +85509,7 @@ impl ListCompanyProjectInspectionItemEvidenceConfigurationV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::EvidenceConfigurationListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -83859,7 +85520,7 @@ impl ListCompanyProjectInspectionItemEvidenceConfigurationV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::InspectionItemEvidenceConfigurationV2>,
             crate::Error,
@@ -83950,7 +85611,9 @@ impl ListCompanyProjectInspectionItemSignatureRequestsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureRequestListV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureRequestListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -83959,7 +85622,7 @@ impl ListCompanyProjectInspectionItemSignatureRequestsV2 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::InspectionItemSignatureRequestV2>,
             crate::Error,
@@ -84038,7 +85701,9 @@ impl CreateCompanyProjectInspectionItemSignatureRequestV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureRequestV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureRequestV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -84106,7 +85771,9 @@ impl CreateCompanyProjectInspectionItemSignatureRequestsFindOrCreateV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureRequestV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureRequestV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -84162,7 +85829,9 @@ impl GetCompanyProjectInspectionItemSignatureRequestV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SignatureRequestV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SignatureRequestV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -84216,7 +85885,7 @@ impl DeleteCompanyProjectInspectionItemSignatureRequestV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -84302,7 +85971,7 @@ impl CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::SignatureRequestSignatureResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -84359,7 +86028,7 @@ impl DeleteCompanyProjectInspectionItemSignatureRequestSignatureV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -84413,7 +86082,7 @@ impl GetCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::EvidenceConfigurationDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -84486,7 +86155,7 @@ impl UpdateCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::EvidenceConfigurationDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -84542,7 +86211,9 @@ impl GetCompanyProjectInspectionActiveReinspectionV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActiveReinspectionV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActiveReinspectionV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -84606,7 +86277,9 @@ impl CreateCompanyProjectInspectionReinspectionV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ActiveReinspectionV2, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ActiveReinspectionV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -84660,7 +86333,7 @@ impl DeleteCompanyProjectMeetingCategoryV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -84711,7 +86384,7 @@ impl GetCompanyProjectSpecificationConfigurationV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::SpecificationConfigurationV2, crate::Error>,
     > {
         self.build().send_json()
@@ -85092,7 +86765,7 @@ impl GetCompanyProjectSubmittalsV2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SubmittalV2, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::SubmittalV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -85159,7 +86832,9 @@ impl ListCompanyProjectSpecificationAreasV21 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SpecificationAreaListV2_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SpecificationAreaListV2_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -85168,7 +86843,7 @@ impl ListCompanyProjectSpecificationAreasV21 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectSpecificationAreaV2_1>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -85231,7 +86906,9 @@ impl CreateCompanyProjectSpecificationAreaV21 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SpecificationAreaV2_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SpecificationAreaV2_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -85288,7 +86965,9 @@ impl UpdateCompanyProjectSpecificationAreaV21 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::SpecificationAreaV2_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::SpecificationAreaV2_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -85339,7 +87018,7 @@ impl DeleteCompanyProjectSpecificationAreaV21 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -85397,7 +87076,7 @@ impl GetCompanyProjectSpecificationConfigurationV21 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::SpecificationConfigurationV2_1, crate::Error>,
     > {
         self.build().send_json()
@@ -85457,7 +87136,7 @@ impl UpdateCompanyProjectSpecificationConfigurationV21 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::SpecificationConfigurationV2_1, crate::Error>,
     > {
         self.build().send_json()
@@ -85526,7 +87205,9 @@ impl ListCompanyProjectSpecificationConfigurationDistributionGroupsV21 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::DistributionGroupListV2_1, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::DistributionGroupListV2_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -85535,7 +87216,7 @@ impl ListCompanyProjectSpecificationConfigurationDistributionGroupsV21 {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::DistributionGroupV2_1>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -85610,7 +87291,7 @@ impl ListCompanyProjectSpecificationConfigurationPotentialDistributionMembersV21
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<models::PotentialDistributionMemberListV2_1, crate::Error>,
     > {
         self.build().send_json()
@@ -85621,7 +87302,7 @@ impl ListCompanyProjectSpecificationConfigurationPotentialDistributionMembersV21
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<
             crate::Page<models::PotentialDistributionMemberV2_1>,
             crate::Error,

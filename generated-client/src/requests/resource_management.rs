@@ -2,7 +2,6 @@
 //! Request builders of the Resource Management operations (feature `resource-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::list_workforce_planning_v2_company_assignments`](crate::Client::list_workforce_planning_v2_company_assignments).
 #[derive(Debug)]
@@ -107,7 +106,9 @@ impl ListWorkforcePlanningV2CompanyAssignments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Assignment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Assignment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -163,7 +164,9 @@ impl ListWorkforcePlanningV2CompanyAssignmentsCurrent {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Assignment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Assignment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -209,7 +212,9 @@ impl ListWorkforcePlanningV2CompanyGroups {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Group>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Group>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -267,7 +272,7 @@ impl CreateWorkforcePlanningV2CompanyGroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -315,7 +320,9 @@ impl GetWorkforcePlanningV2CompanyGroup {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Group, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Group, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -373,7 +380,9 @@ impl CreateWorkforcePlanningV2CompanyGroup2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Group, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Group, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -423,7 +432,7 @@ impl DeleteWorkforcePlanningV2CompanyGroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -486,7 +495,9 @@ impl ListWorkforcePlanningV2CompanyGroupAssignments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Assignment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::Assignment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -639,7 +650,9 @@ impl ListWorkforcePlanningV2CompanyGroupGroupsPeople {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CompanyPerson>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CompanyPerson>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -690,7 +703,9 @@ impl ListWorkforcePlanningV2CompanyGroupJobTitles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CompanyJobTitle>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CompanyJobTitle>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -826,7 +841,7 @@ impl ListWorkforcePlanningV2CompanyGroupProjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Project>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Project>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -970,7 +985,9 @@ impl ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::LookAhead>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::LookAhead>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1054,7 +1071,9 @@ impl ListWorkforcePlanningV2CompanyGroupReportsTagAction {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TagAction>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::TagAction>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1113,7 +1132,9 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceRequestList, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ResourceRequestList, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -1122,7 +1143,7 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -1179,7 +1200,9 @@ impl ListWorkforcePlanningV2CompanyGroupTags {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Tag>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Tag>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1227,7 +1250,9 @@ impl ListWorkforcePlanningV2CompanyJobTitles {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CompanyJobTitle>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CompanyJobTitle>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1285,7 +1310,7 @@ impl CreateWorkforcePlanningV2CompanyJobTitle {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1335,7 +1360,9 @@ impl GetWorkforcePlanningV2CompanyJobTitle {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyJobTitle, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyJobTitle, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1395,7 +1422,9 @@ impl CreateWorkforcePlanningV2CompanyJobTitle2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyJobTitle, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::CompanyJobTitle, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1445,7 +1474,7 @@ impl DeleteWorkforcePlanningV2CompanyJobTitle {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1504,7 +1533,9 @@ impl CreateWorkforcePlanningV2CompanyJobTitleGroup {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TagGroup, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1563,7 +1594,9 @@ impl DeleteWorkforcePlanningV2CompanyJobTitleGroups {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TagGroup, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1713,7 +1746,9 @@ impl ListWorkforcePlanningV2CompanyPeople {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::CompanyPerson>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::CompanyPerson>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1771,7 +1806,7 @@ impl CreateWorkforcePlanningV2CompanyPerson {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1821,7 +1856,7 @@ impl GetWorkforcePlanningV2CompanyPerson {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyPerson, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CompanyPerson, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1881,7 +1916,7 @@ impl CreateWorkforcePlanningV2CompanyPerson2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CompanyPerson, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CompanyPerson, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1931,7 +1966,7 @@ impl DeleteWorkforcePlanningV2CompanyPerson {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1986,7 +2021,9 @@ impl ListWorkforcePlanningV2CompanyPersonAssignments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::PersonAssignment>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::PersonAssignment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2045,7 +2082,9 @@ impl CreateWorkforcePlanningV2CompanyPersonGroup {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TagGroup, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2096,7 +2135,9 @@ impl DeleteWorkforcePlanningV2CompanyPersonGroup {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TagGroup, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2220,7 +2261,9 @@ impl ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::AssignmentHistory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::AssignmentHistory>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2281,7 +2324,7 @@ impl CreateWorkforcePlanningV2CompanyPersonTag {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2334,7 +2377,7 @@ impl DeleteWorkforcePlanningV2CompanyPersonTag {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2403,7 +2446,7 @@ impl ListWorkforcePlanningV2CompanyPersonTimeOff {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeOffList, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TimeOffList, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2462,7 +2505,9 @@ impl CreateWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TimeOff, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TimeOff, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2513,7 +2558,9 @@ impl GetWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TimeOff, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TimeOff, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2566,7 +2613,7 @@ impl DeleteWorkforcePlanningV2CompanyPersonTimeOff {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::TimeOffDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::TimeOffDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2627,7 +2674,9 @@ impl UpdateWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::TimeOff, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::TimeOff, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2688,7 +2737,7 @@ impl CreateWorkforcePlanningV2CompanyPersonUser {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2739,7 +2788,7 @@ impl DeleteWorkforcePlanningV2CompanyPersonUser {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2787,7 +2836,7 @@ impl ListWorkforcePlanningV2CompanyPermissionLevelOptions {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::IdName2>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::IdName2>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2872,7 +2921,7 @@ impl ListWorkforcePlanningV2CompanyProjects {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::Project>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::Project>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2930,7 +2979,9 @@ impl CreateWorkforcePlanningV2CompanyProject {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::GroupDetail>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::GroupDetail>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2978,7 +3029,9 @@ impl GetWorkforcePlanningV2CompanyProject {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Project, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Project, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3036,7 +3089,9 @@ impl CreateWorkforcePlanningV2CompanyProject2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Project, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Project, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3086,7 +3141,7 @@ impl DeleteWorkforcePlanningV2CompanyProject {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3141,7 +3196,9 @@ impl ListWorkforcePlanningV2CompanyProjectAssignments {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::AssignmentItem>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::AssignmentItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3202,7 +3259,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3263,7 +3320,9 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Category, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Category, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3316,7 +3375,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3380,7 +3439,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3446,7 +3505,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3502,7 +3561,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3635,7 +3694,9 @@ impl ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::AssignmentHistory>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::AssignmentHistory>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3694,7 +3755,9 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceRequestList, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ResourceRequestList, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -3703,7 +3766,7 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -3772,7 +3835,9 @@ impl CreateWorkforcePlanningV2CompanyProjectResourceRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceRequest, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ResourceRequest, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3833,7 +3898,7 @@ impl CreateWorkforcePlanningV2CompanyProjectRole {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3886,7 +3951,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectRole {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3947,7 +4012,7 @@ impl CreateWorkforcePlanningV2CompanyProjectTag {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4000,7 +4065,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectTag {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4061,7 +4126,7 @@ impl CreateWorkforcePlanningV2CompanyProjectWageOverride {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4114,7 +4179,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectWageOverride {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4170,7 +4235,9 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceRequestList, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ResourceRequestList, crate::Error>,
+    > {
         self.build().send_json()
     }
 
@@ -4179,7 +4246,7 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
     /// headers.
     pub fn send_page(
         self,
-    ) -> impl Future<
+    ) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -4247,7 +4314,9 @@ impl CreateWorkforcePlanningV2CompanyResourceRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ResourceRequest, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<models::ResourceRequest, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4297,7 +4366,7 @@ impl DeleteWorkforcePlanningV2CompanyResourceRequest {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::GroupDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4343,7 +4412,9 @@ impl ListWorkforcePlanningV2CompanyTags {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Tag>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Tag>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4401,7 +4472,9 @@ impl CreateWorkforcePlanningV2CompanyTag {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::GroupDetail>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::GroupDetail>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4449,7 +4522,9 @@ impl GetWorkforcePlanningV2CompanyTag {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Tag, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Tag, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4507,7 +4582,9 @@ impl CreateWorkforcePlanningV2CompanyTag2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Tag, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Tag, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4557,7 +4634,9 @@ impl DeleteWorkforcePlanningV2CompanyTag {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::GroupDetail>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<Vec<models::GroupDetail>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4618,7 +4697,7 @@ impl CreateWorkforcePlanningV2CompanyTagGroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TagGroup>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::TagGroup>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4673,7 +4752,7 @@ impl DeleteWorkforcePlanningV2CompanyTagGroup {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Vec<models::TagGroup>, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<Vec<models::TagGroup>, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -9,8 +9,8 @@ use std::fmt;
 /// Headers a caller may not set: the runtime owns them (credentials, body framing).
 const RESERVED: [&str; 4] = ["authorization", "content-type", "content-length", "host"];
 
-/// Extra headers for one request, held by each generated request builder and applied by its
-/// `build()` (see [`Request::options`](super::request::Request::options)). They go to the API
+/// Extra headers (and, for multipart bodies, extra file parts) for one request, held by each
+/// generated request builder and applied by its `build()` (see [`Request::options`](super::request::Request::options)). They go to the API
 /// host only, never to a host a redirect leads to. A header named like one the runtime sets
 /// (`Accept`, `Procore-Company-Id`) replaces it.
 #[derive(Clone, Default)]

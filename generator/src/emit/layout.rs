@@ -50,10 +50,6 @@ pub(crate) fn builders_file(api: &Api, c: &Category, ops: &[&Operation]) -> Stri
     );
     let mut w = ModuleWriter::new(&doc);
     w.push(ctx.uses());
-    // Every builder's `send` returns one (see `operations::future_of`).
-    w.push(quote::quote!(
-        use std::future::Future;
-    ));
     for item in items {
         w.push(item);
     }

@@ -238,7 +238,7 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
 /// compiler then builds no state machine of its own for each of the 2,800 methods, which cut
 /// the all-features check's memory by a tenth (BENCHMARKS.md, issue 11).
 fn future_of(output: TokenStream) -> TokenStream {
-    quote!(impl Future<Output = Result<#output, crate::Error>>)
+    quote!(impl std::future::Future<Output = Result<#output, crate::Error>>)
 }
 
 fn setters(

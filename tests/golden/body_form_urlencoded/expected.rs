@@ -68,7 +68,6 @@ impl serde::Serialize for NewRevoke {
 //! Request builders of the Authentication operations (feature `authentication`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_oauth_revoke`](crate::Client::create_oauth_revoke).
 #[derive(Debug)]
@@ -108,7 +107,7 @@ impl CreateOauthRevoke {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }

@@ -104,7 +104,6 @@ impl serde::Serialize for Rfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_project_rfi`](crate::Client::create_project_rfi).
 #[derive(Debug)]
@@ -146,7 +145,9 @@ impl CreateProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }

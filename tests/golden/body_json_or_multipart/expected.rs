@@ -194,7 +194,6 @@ impl serde::Serialize for NewNoteJson {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_project_file`](crate::Client::create_project_file).
 #[derive(Debug)]
@@ -255,7 +254,7 @@ impl CreateProjectFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -328,7 +327,7 @@ impl CreateProjectNote {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }

@@ -71,7 +71,6 @@ impl serde::Serialize for RfiUpdate {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::update_rfi`](crate::Client::update_rfi).
 #[derive(Debug)]
@@ -119,7 +118,7 @@ impl UpdateRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }

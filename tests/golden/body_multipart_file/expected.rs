@@ -140,7 +140,6 @@ impl serde::Serialize for Document {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_project_document`](crate::Client::create_project_document).
 #[derive(Debug)]
@@ -194,7 +193,9 @@ impl CreateProjectDocument {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Document, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Document, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -233,7 +233,6 @@ impl crate::multipart::ToMultipart for NewDrawingUpload {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_company_file`](crate::Client::create_company_file).
 #[derive(Debug)]
@@ -287,7 +286,7 @@ impl CreateCompanyFile {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -296,7 +295,6 @@ impl CreateCompanyFile {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_project_drawing_upload`](crate::Client::create_project_drawing_upload).
 #[derive(Debug)]
@@ -350,7 +348,7 @@ impl CreateProjectDrawingUpload {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }

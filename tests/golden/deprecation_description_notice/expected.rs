@@ -89,7 +89,6 @@ impl serde::Serialize for Template {
 //! Request builders of the Quality & Safety operations (feature `quality-and-safety`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::list_templates`](crate::Client::list_templates).
 #[derive(Debug)]
@@ -127,7 +126,7 @@ impl ListTemplates {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -169,7 +168,9 @@ impl GetTemplate {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Template, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Template, crate::Error>> {
         self.build().send_json()
     }
 }

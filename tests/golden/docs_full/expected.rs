@@ -84,7 +84,6 @@ impl serde::Serialize for Rfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_rfi`](crate::Client::get_rfi).
 #[derive(Debug)]
@@ -122,7 +121,9 @@ impl GetRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -175,7 +175,6 @@ impl serde::Serialize for Observation {
 //! Request builders of the Quality & Safety operations (feature `quality-and-safety`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_observation`](crate::Client::get_observation).
 #[derive(Debug)]
@@ -215,7 +214,7 @@ impl GetObservation {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::Observation, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::Observation, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -67,7 +67,6 @@ impl serde::Serialize for Budget {
 //! Request builders of the Construction Financials operations (feature `construction-financials`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_budget`](crate::Client::get_budget).
 #[derive(Debug)]
@@ -105,7 +104,9 @@ impl GetBudget {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Budget, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
         self.build().send_json()
     }
 }

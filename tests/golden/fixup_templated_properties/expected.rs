@@ -73,7 +73,6 @@ impl serde::Serialize for CustomField {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_company_custom_fields`](crate::Client::get_company_custom_fields).
 #[derive(Debug)]
@@ -118,7 +117,7 @@ impl GetCompanyCustomFields {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomField, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CustomField, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -129,7 +129,6 @@ impl serde::Serialize for UpdateSettingsInput {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_me`](crate::Client::get_me).
 #[derive(Debug)]
@@ -166,7 +165,9 @@ impl GetMe {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::GetMe, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::GetMe, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -216,7 +217,7 @@ impl UpdateSettings {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -256,7 +257,7 @@ impl UpdateSettingsPatch {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -297,7 +298,7 @@ impl UpdateSettings3 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }

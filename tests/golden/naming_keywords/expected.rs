@@ -74,7 +74,6 @@ impl serde::Serialize for Item {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_item`](crate::Client::get_item).
 #[derive(Debug)]
@@ -120,7 +119,9 @@ impl GetItem {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Item, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Item, crate::Error>> {
         self.build().send_json()
     }
 }

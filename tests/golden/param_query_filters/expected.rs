@@ -52,7 +52,6 @@ impl serde::Serialize for RfiStatusFilter {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::list_rfis`](crate::Client::list_rfis).
 #[derive(Debug)]
@@ -132,7 +131,7 @@ impl ListRfis {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }

@@ -67,7 +67,6 @@ impl serde::Serialize for Me {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_me`](crate::Client::get_me).
 #[derive(Debug)]
@@ -104,7 +103,9 @@ impl GetMe {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -87,7 +87,6 @@ impl serde::Serialize for Rfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::list_project_rfis`](crate::Client::list_project_rfis).
 #[derive(Debug)]
@@ -142,14 +141,18 @@ impl ListProjectRfis {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Rfi>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Rfi>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -201,7 +204,9 @@ impl ListProjectRfiTypes {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<String>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<String>, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -68,7 +68,6 @@ impl serde::Serialize for NewRfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_rfi`](crate::Client::create_rfi).
 #[derive(Debug)]
@@ -108,7 +107,7 @@ impl CreateRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }

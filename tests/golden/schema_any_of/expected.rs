@@ -184,7 +184,6 @@ impl serde::Serialize for Source {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_source`](crate::Client::get_source).
 #[derive(Debug)]
@@ -222,7 +221,9 @@ impl GetSource {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Source, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Source, crate::Error>> {
         self.build().send_json()
     }
 }

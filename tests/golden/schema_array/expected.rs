@@ -130,7 +130,6 @@ impl serde::Serialize for Tag {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_project_tag`](crate::Client::create_project_tag).
 #[derive(Debug)]
@@ -172,7 +171,9 @@ impl CreateProjectTag {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Tag, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Tag, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -70,7 +70,6 @@ impl serde::Serialize for Blob {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_blob`](crate::Client::get_blob).
 #[derive(Debug)]
@@ -108,7 +107,9 @@ impl GetBlob {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Blob, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Blob, crate::Error>> {
         self.build().send_json()
     }
 }

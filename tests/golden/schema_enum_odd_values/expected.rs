@@ -142,7 +142,6 @@ impl serde::Serialize for Schedule {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_schedule`](crate::Client::get_schedule).
 #[derive(Debug)]
@@ -180,7 +179,9 @@ impl GetSchedule {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Schedule, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Schedule, crate::Error>> {
         self.build().send_json()
     }
 }

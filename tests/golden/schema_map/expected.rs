@@ -146,7 +146,6 @@ impl serde::Serialize for Settings {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_settings`](crate::Client::get_settings).
 #[derive(Debug)]
@@ -183,7 +182,9 @@ impl GetSettings {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Settings, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Settings, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -141,7 +141,6 @@ impl serde::Serialize for Project {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_project`](crate::Client::get_project).
 #[derive(Debug)]
@@ -179,7 +178,9 @@ impl GetProject {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Project, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Project, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -149,7 +149,6 @@ impl serde::Serialize for ValueDetail {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_value`](crate::Client::get_value).
 #[derive(Debug)]
@@ -189,7 +188,7 @@ impl GetValue {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::ValueDetail, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::ValueDetail, crate::Error>> {
         self.build().send_json()
     }
 }

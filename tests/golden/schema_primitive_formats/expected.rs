@@ -100,7 +100,6 @@ impl serde::Serialize for Sample {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_sample`](crate::Client::get_sample).
 #[derive(Debug)]
@@ -138,7 +137,9 @@ impl GetSample {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Sample, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Sample, crate::Error>> {
         self.build().send_json()
     }
 }

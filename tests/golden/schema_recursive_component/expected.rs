@@ -73,7 +73,6 @@ impl serde::Serialize for Folder {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_folder`](crate::Client::get_folder).
 #[derive(Debug)]
@@ -111,7 +110,9 @@ impl GetFolder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }

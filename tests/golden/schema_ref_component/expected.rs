@@ -93,7 +93,6 @@ impl serde::Serialize for User {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_user`](crate::Client::get_user).
 #[derive(Debug)]
@@ -131,7 +130,9 @@ impl GetUser {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::User, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -140,7 +141,6 @@ impl GetUser {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::get_rfi_assignee`](crate::Client::get_rfi_assignee).
 #[derive(Debug)]
@@ -179,7 +179,9 @@ impl GetRfiAssignee {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::User, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
         self.build().send_json()
     }
 }

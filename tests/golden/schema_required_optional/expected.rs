@@ -159,7 +159,6 @@ impl serde::Serialize for PersonUpdate {
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_person`](crate::Client::create_person).
 #[derive(Debug)]
@@ -199,7 +198,9 @@ impl CreatePerson {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Person, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Person, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -250,7 +251,7 @@ impl UpdatePerson {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }

@@ -175,7 +175,6 @@ impl serde::Serialize for Rfi {
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::update_rfi`](crate::Client::update_rfi).
 #[derive(Debug)]
@@ -216,7 +215,9 @@ impl UpdateRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -2,7 +2,6 @@
 //! Request builders of the Core operations (feature `core`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_project_document`](crate::Client::create_project_document).
 #[derive(Debug)]
@@ -56,7 +55,9 @@ impl CreateProjectDocument {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Document, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Document, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -97,7 +98,9 @@ impl GetFolder {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -145,7 +148,7 @@ impl GetCompanyCustomFields {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<models::CustomField, crate::Error>> {
+    ) -> impl std::future::Future<Output = Result<models::CustomField, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -187,7 +190,9 @@ impl GetFileDownload {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<crate::Bytes, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<crate::Bytes, crate::Error>> {
         self.build().send_bytes()
     }
 }

@@ -2,7 +2,6 @@
 //! Request builders of the Project Management operations (feature `project-management`).
 
 use crate::models;
-use std::future::Future;
 
 /// Request builder for [`Client::create_project_rfi`](crate::Client::create_project_rfi).
 #[derive(Debug)]
@@ -44,7 +43,9 @@ impl CreateProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -137,14 +138,18 @@ impl ListProjectRfis {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(
         self,
-    ) -> impl Future<Output = Result<crate::Page<models::Rfi>, crate::Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::Page<models::Rfi>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -208,7 +213,9 @@ impl UpdateProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -257,7 +264,7 @@ impl DeleteProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<(), crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<(), crate::Error>> {
         self.build().send_empty()
     }
 }
@@ -303,7 +310,9 @@ impl GetCompanyScheduleV2 {
     }
 
     /// Sends the request.
-    pub fn send(self) -> impl Future<Output = Result<models::ScheduleV2, crate::Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<Output = Result<models::ScheduleV2, crate::Error>> {
         self.build().send_json()
     }
 }
