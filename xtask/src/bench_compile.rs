@@ -72,27 +72,29 @@ pub fn bench_compile(args: &BenchArgs) -> Result<()> {
     Ok(())
 }
 
-/// Writes the crate to measure into `dir`: the committed one, or one generated from the grown
-/// pin. Returns its operation count.
+/// Writes the crate to measure into `dir`: generated from the pin with the committed ledger
+/// (the committed crate, which `xtask check` keeps equal to it), or from the grown pin afresh.
+/// Returns its operation count.
 fn prepare_crate(dir: &Path, grow: Option<u32>) -> Result<usize> {
-    let root = crate::lock::root();
-    let client = root.join("generated-client");
-    let files = match grow {
-        None => committed_files(&client)?,
-        Some(percent) => {
-            let pin = crate::lock::pinned_spec()?;
-            let doc = procore_generator::load::load_path(&pin)?.doc;
-            let grown = dir.with_extension("json");
-            let text = serde_json::to_vec(&procore_generator::churn::grow(&doc, percent))?;
-            std::fs::write(&grown, text)?;
-            let args = crate::generate::GenArgs {
-                from: Some(grown),
-                fresh: true,
-                ..Default::default()
-            };
-            crate::generate::run_generator(&args, args.from.as_deref(), "procore", None, dir)?
-        }
+    let client = crate::generate::client_dir();
+    let mut args = crate::generate::GenArgs::default();
+    if let Some(percent) = grow {
+        let doc = procore_generator::load::load_path(&crate::lock::pinned_spec()?)?.doc;
+        let grown = dir.with_extension("json");
+        std::fs::write(
+            &grown,
+            serde_json::to_vec(&procore_generator::churn::grow(&doc, percent))?,
+        )?;
+        args.from = Some(grown);
+        args.fresh = true;
+    }
+    let ledger_dir = if grow.is_some() {
+        dir
+    } else {
+        client.as_path()
     };
+    let files =
+        crate::generate::run_generator(&args, args.from.as_deref(), "procore", None, ledger_dir)?;
     let ops = files
         .iter()
         .filter(|(p, _)| p.starts_with("src/requests/"))
@@ -101,26 +103,11 @@ fn prepare_crate(dir: &Path, grow: Option<u32>) -> Result<usize> {
     crate::generate::write_crate(dir, &files)?;
     crate::generate::copy_runtime(&client, dir)?;
     // The workspace's lock, so that every run resolves the same dependency versions.
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    std::fs::copy(
+        crate::lock::root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )?;
     Ok(ops)
-}
-
-/// The committed crate's generated files (`xtask check` keeps them current).
-fn committed_files(client: &Path) -> Result<std::collections::BTreeMap<String, String>> {
-    let mut files = std::collections::BTreeMap::new();
-    let mut stack = vec![client.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).with_context(|| d.display().to_string())? {
-            let p = e?.path();
-            let rel = p.strip_prefix(client)?.to_string_lossy().replace('\\', "/");
-            if p.is_dir() {
-                stack.push(p);
-            } else if procore_generator::emit::is_generated_path(&rel) {
-                files.insert(rel, std::fs::read_to_string(&p)?);
-            }
-        }
-    }
-    Ok(files)
 }
 
 /// One cold `cargo check` of the crate in `krate` with its own target directory.

@@ -471,10 +471,7 @@ fn operation(
         idents.push(alt_setter(alt.kind).to_string());
     }
     // Builders that can send a multipart body take extra file parts.
-    let multipart = [&body, &alternative]
-        .iter()
-        .any(|b| b.as_ref().is_some_and(|b| b.kind == BodyKind::Multipart));
-    if multipart {
+    if super::any_multipart([&body, &alternative]) {
         idents.push("file_part".to_string());
     }
     let reserved_len = idents.len();

@@ -154,13 +154,19 @@ pub struct Operation {
     pub stability: Option<String>,
 }
 
+/// True when one of a builder's body forms is `multipart/form-data` (see
+/// [`Operation::can_send_multipart`]; the IR build asks before the operation exists).
+pub(crate) fn any_multipart(bodies: [&Option<RequestBody>; 2]) -> bool {
+    bodies
+        .iter()
+        .any(|b| b.as_ref().is_some_and(|b| b.kind == BodyKind::Multipart))
+}
+
 impl Operation {
     /// True when the builder can send a `multipart/form-data` body (its own or the other
     /// form): such builders also take extra file parts (`file_part`).
     pub fn can_send_multipart(&self) -> bool {
-        [&self.body, &self.alternative]
-            .iter()
-            .any(|b| b.as_ref().is_some_and(|b| b.kind == BodyKind::Multipart))
+        any_multipart([&self.body, &self.alternative])
     }
 
     /// True for list operations that take `page` and `per_page` and return an array.
