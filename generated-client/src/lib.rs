@@ -43,7 +43,7 @@
 mod runtime;
 pub use runtime::*;
 
-// Generated modules are formatted by prettyplease; rustfmt leaves them as they are so that
+// Generated modules are formatted by the generator; rustfmt leaves them as they are so that
 // `cargo xtask check` compares like with like.
 #[rustfmt::skip]
 mod api;

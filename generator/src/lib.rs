@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //! [`load`] (JSON/YAML into a value) -> [`fixups`] (repair known quirks) -> [`ir`] (operations
-//! and named types) -> [`emit`] (Rust source via `quote` and `prettyplease`). [`Generator`] runs
+//! and named types) -> [`emit`] (Rust source via `quote`, formatted from the tokens). [`Generator`] runs
 //! it; [`inventory`] and [`diff`] read the IR.
 //!
 //! ```no_run

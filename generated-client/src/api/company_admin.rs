@@ -8,7 +8,7 @@ impl crate::Client {
     /// List Companies
     ///
     /// `GET /rest/v1.0/companies` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/companies?version=1.0#list-companies)
-    pub fn list_companies(&self) -> crate::requests::ListCompanies {
+    pub fn list_companies(&self,) -> crate::requests::ListCompanies {
         crate::requests::ListCompanies {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -234,10 +234,7 @@ impl crate::Client {
     /// List filters
     ///
     /// `GET /rest/v1.0/companies/{company_id}/filters` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-filters?version=1.0#list-filters)
-    pub fn get_company_filters(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::GetCompanyFilters {
+    pub fn get_company_filters(&self, company_id: i64) -> crate::requests::GetCompanyFilters {
         crate::requests::GetCompanyFilters {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -369,10 +366,7 @@ impl crate::Client {
     /// List programs
     ///
     /// `GET /rest/v1.0/companies/{company_id}/programs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/programs?version=1.0#list-programs)
-    pub fn list_company_programs(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyPrograms {
+    pub fn list_company_programs(&self, company_id: i64) -> crate::requests::ListCompanyPrograms {
         crate::requests::ListCompanyPrograms {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -862,10 +856,7 @@ impl crate::Client {
     /// List company's projects
     ///
     /// `GET /rest/v1.0/companies/{company_id}/projects` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-projects?version=1.0#list-company-s-projects)
-    pub fn list_company_projects(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyProjects {
+    pub fn list_company_projects(&self, company_id: i64) -> crate::requests::ListCompanyProjects {
         crate::requests::ListCompanyProjects {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -876,10 +867,7 @@ impl crate::Client {
     /// List Company Roles
     ///
     /// `GET /rest/v1.0/companies/{company_id}/roles` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/roles?version=1.0#list-company-roles)
-    pub fn list_company_roles(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyRoles {
+    pub fn list_company_roles(&self, company_id: i64) -> crate::requests::ListCompanyRoles {
         crate::requests::ListCompanyRoles {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1027,10 +1015,7 @@ impl crate::Client {
     /// List trades
     ///
     /// `GET /rest/v1.0/companies/{company_id}/trades` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/trades?version=1.0#list-trades)
-    pub fn list_company_trades(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyTrades {
+    pub fn list_company_trades(&self, company_id: i64) -> crate::requests::ListCompanyTrades {
         crate::requests::ListCompanyTrades {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1046,10 +1031,7 @@ impl crate::Client {
     /// Create Trade
     ///
     /// `POST /rest/v1.0/companies/{company_id}/trades` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/trades?version=1.0#create-trade)
-    pub fn create_company_trade(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::CreateCompanyTrade {
+    pub fn create_company_trade(&self, company_id: i64) -> crate::requests::CreateCompanyTrade {
         crate::requests::CreateCompanyTrade {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1061,11 +1043,7 @@ impl crate::Client {
     /// Show Trade
     ///
     /// `GET /rest/v1.0/companies/{company_id}/trades/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/trades?version=1.0#show-trade)
-    pub fn get_company_trade(
-        &self,
-        company_id: i64,
-        id: i64,
-    ) -> crate::requests::GetCompanyTrade {
+    pub fn get_company_trade(&self, company_id: i64, id: i64) -> crate::requests::GetCompanyTrade {
         crate::requests::GetCompanyTrade {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1082,10 +1060,7 @@ impl crate::Client {
     ///
     /// The builder's `.body(..)` is sent as JSON, its `.multipart(..)` as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn create_company_upload(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::CreateCompanyUpload {
+    pub fn create_company_upload(&self, company_id: i64) -> crate::requests::CreateCompanyUpload {
         crate::requests::CreateCompanyUpload {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1330,9 +1305,7 @@ impl crate::Client {
     /// List Custom Field Metadata
     ///
     /// `GET /rest/v1.0/custom_field_metadata` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/custom-fields?version=1.0#list-custom-field-metadata)
-    pub fn list_custom_field_metadata(
-        &self,
-    ) -> crate::requests::ListCustomFieldMetadata {
+    pub fn list_custom_field_metadata(&self,) -> crate::requests::ListCustomFieldMetadata {
         crate::requests::ListCustomFieldMetadata {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1454,10 +1427,7 @@ impl crate::Client {
     /// List recycled links
     ///
     /// `GET /rest/v1.0/links/recycle_bin` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/links?version=1.0#list-recycled-links)
-    pub fn list_links_recycle_bin(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListLinksRecycleBin {
+    pub fn list_links_recycle_bin(&self, project_id: i64) -> crate::requests::ListLinksRecycleBin {
         crate::requests::ListLinksRecycleBin {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1554,10 +1524,7 @@ impl crate::Client {
     /// `POST /rest/v1.0/offices` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-offices?version=1.0#create-company-office)
     ///
     /// Sends the body as JSON; [`create_office_multipart`](crate::Client::create_office_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
-    pub fn create_office(
-        &self,
-        body: models::NewOffice,
-    ) -> crate::requests::CreateOffice {
+    pub fn create_office(&self, body: models::NewOffice) -> crate::requests::CreateOffice {
         crate::requests::CreateOffice {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1595,11 +1562,7 @@ impl crate::Client {
     /// Delete a company office
     ///
     /// `DELETE /rest/v1.0/offices/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-offices?version=1.0#delete-a-company-office)
-    pub fn delete_office(
-        &self,
-        id: i64,
-        company_id: i64,
-    ) -> crate::requests::DeleteOffice {
+    pub fn delete_office(&self, id: i64, company_id: i64) -> crate::requests::DeleteOffice {
         crate::requests::DeleteOffice {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1613,11 +1576,7 @@ impl crate::Client {
     /// `PATCH /rest/v1.0/offices/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-offices?version=1.0#update-company-office)
     ///
     /// Sends the body as JSON; [`update_office_multipart`](crate::Client::update_office_multipart) sends it as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
-    pub fn update_office(
-        &self,
-        id: i64,
-        body: models::NewOffice,
-    ) -> crate::requests::UpdateOffice {
+    pub fn update_office(&self, id: i64, body: models::NewOffice) -> crate::requests::UpdateOffice {
         crate::requests::UpdateOffice {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1645,10 +1604,7 @@ impl crate::Client {
     /// Get Open Items Statistics
     ///
     /// `GET /rest/v1.0/open_items/all` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/open-items?version=1.0#get-open-items-statistics)
-    pub fn get_open_items_all(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::GetOpenItemsAll {
+    pub fn get_open_items_all(&self, project_id: i64) -> crate::requests::GetOpenItemsAll {
         crate::requests::GetOpenItemsAll {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1660,10 +1616,7 @@ impl crate::Client {
     /// Get My Open Items Statistics
     ///
     /// `GET /rest/v1.0/open_items/mine` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/open-items?version=1.0#get-my-open-items-statistics)
-    pub fn get_open_items_mine(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::GetOpenItemsMine {
+    pub fn get_open_items_mine(&self, project_id: i64) -> crate::requests::GetOpenItemsMine {
         crate::requests::GetOpenItemsMine {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2260,7 +2213,7 @@ impl crate::Client {
     /// Show permission manifest
     ///
     /// `GET /rest/v1.0/settings/permissions` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/permissions?version=1.0#show-permission-manifest)
-    pub fn get_settings_permissions(&self) -> crate::requests::GetSettingsPermissions {
+    pub fn get_settings_permissions(&self,) -> crate::requests::GetSettingsPermissions {
         crate::requests::GetSettingsPermissions {
             client: self.clone(),
             options: crate::RequestOptions::default(),

@@ -173,7 +173,7 @@ impl crate::Client {
     /// List Budget Views
     ///
     /// `GET /rest/v1.0/budget_views` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/budget-views?version=1.0#list-budget-views)
-    pub fn list_budget_views(&self) -> crate::requests::ListBudgetViews {
+    pub fn list_budget_views(&self,) -> crate::requests::ListBudgetViews {
         crate::requests::ListBudgetViews {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -291,10 +291,7 @@ impl crate::Client {
     /// List Change Events
     ///
     /// `GET /rest/v1.0/change_events` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/change-events?version=1.0#list-change-events)
-    pub fn list_change_events(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListChangeEvents {
+    pub fn list_change_events(&self, project_id: i64) -> crate::requests::ListChangeEvents {
         crate::requests::ListChangeEvents {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -328,11 +325,7 @@ impl crate::Client {
     /// Show Change Event
     ///
     /// `GET /rest/v1.0/change_events/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/change-events?version=1.0#show-change-event)
-    pub fn get_change_event(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetChangeEvent {
+    pub fn get_change_event(&self, id: i64, project_id: i64) -> crate::requests::GetChangeEvent {
         crate::requests::GetChangeEvent {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -560,10 +553,7 @@ impl crate::Client {
     /// List Change Types
     ///
     /// `GET /rest/v1.0/change_types` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/change-types?version=1.0#list-change-types)
-    pub fn list_change_types(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListChangeTypes {
+    pub fn list_change_types(&self, company_id: i64) -> crate::requests::ListChangeTypes {
         crate::requests::ListChangeTypes {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -595,11 +585,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn get_commitment(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetCommitment {
+    pub fn get_commitment(&self, id: i64, project_id: i64) -> crate::requests::GetCommitment {
         crate::requests::GetCommitment {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -852,10 +838,7 @@ impl crate::Client {
     /// List Units of Measure
     ///
     /// `GET /rest/v1.0/companies/{company_id}/uoms` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/units-of-measure?version=1.0#list-units-of-measure)
-    pub fn list_company_uoms(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyUoms {
+    pub fn list_company_uoms(&self, company_id: i64) -> crate::requests::ListCompanyUoms {
         crate::requests::ListCompanyUoms {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -900,11 +883,7 @@ impl crate::Client {
     /// Show Unit of Measure
     ///
     /// `GET /rest/v1.0/companies/{company_id}/uoms/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/units-of-measure?version=1.0#show-unit-of-measure)
-    pub fn get_company_uom(
-        &self,
-        company_id: i64,
-        id: i64,
-    ) -> crate::requests::GetCompanyUom {
+    pub fn get_company_uom(&self, company_id: i64, id: i64) -> crate::requests::GetCompanyUom {
         crate::requests::GetCompanyUom {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1311,10 +1290,7 @@ impl crate::Client {
     /// Create Cost Code
     ///
     /// `POST /rest/v1.0/cost_codes` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/cost-codes?version=1.0#create-cost-code)
-    pub fn create_cost_code(
-        &self,
-        body: models::NewCostCode,
-    ) -> crate::requests::CreateCostCode {
+    pub fn create_cost_code(&self, body: models::NewCostCode) -> crate::requests::CreateCostCode {
         crate::requests::CreateCostCode {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1369,11 +1345,7 @@ impl crate::Client {
     /// Show Cost Code
     ///
     /// `GET /rest/v1.0/cost_codes/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/cost-codes?version=1.0#show-cost-code)
-    pub fn get_cost_code(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetCostCode {
+    pub fn get_cost_code(&self, id: i64, project_id: i64) -> crate::requests::GetCostCode {
         crate::requests::GetCostCode {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1550,11 +1522,7 @@ impl crate::Client {
     /// Show Line Item Type
     ///
     /// `GET /rest/v1.0/line_item_types/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/line-item-types-cost-types?version=1.0#show-line-item-type)
-    pub fn get_line_item_type(
-        &self,
-        id: i64,
-        company_id: i64,
-    ) -> crate::requests::GetLineItemType {
+    pub fn get_line_item_type(&self, id: i64, company_id: i64) -> crate::requests::GetLineItemType {
         crate::requests::GetLineItemType {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1833,10 +1801,7 @@ impl crate::Client {
     /// Show First Prime Contract
     ///
     /// `GET /rest/v1.0/prime_contract` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/prime-contracts?version=1.0#show-first-prime-contract)
-    pub fn get_prime_contract(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::GetPrimeContract {
+    pub fn get_prime_contract(&self, project_id: i64) -> crate::requests::GetPrimeContract {
         crate::requests::GetPrimeContract {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1911,10 +1876,7 @@ impl crate::Client {
     /// List all Prime Contracts
     ///
     /// `GET /rest/v1.0/prime_contracts` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/prime-contracts?version=1.0#list-all-prime-contracts)
-    pub fn list_prime_contracts(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListPrimeContracts {
+    pub fn list_prime_contracts(&self, project_id: i64) -> crate::requests::ListPrimeContracts {
         crate::requests::ListPrimeContracts {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2220,10 +2182,7 @@ impl crate::Client {
     /// Show Budget meta data
     ///
     /// `GET /rest/v1.0/projects/{project_id}/budget` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/budget?version=1.0#show-budget-meta-data)
-    pub fn get_project_budget(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::GetProjectBudget {
+    pub fn get_project_budget(&self, project_id: i64) -> crate::requests::GetProjectBudget {
         crate::requests::GetProjectBudget {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4318,10 +4277,7 @@ impl crate::Client {
     /// List Requisitions (Subcontractor Invoices) for Project
     ///
     /// `GET /rest/v1.0/requisitions` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/requisitions-subcontractor-invoices?version=1.0#list-requisitions-subcontractor-invoices-for-project)
-    pub fn list_requisitions(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListRequisitions {
+    pub fn list_requisitions(&self, project_id: i64) -> crate::requests::ListRequisitions {
         crate::requests::ListRequisitions {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4355,11 +4311,7 @@ impl crate::Client {
     /// Show Requisition (Subcontractor Invoice)
     ///
     /// `GET /rest/v1.0/requisitions/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/requisitions-subcontractor-invoices?version=1.0#show-requisition-subcontractor-invoice)
-    pub fn get_requisition(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetRequisition {
+    pub fn get_requisition(&self, id: i64, project_id: i64) -> crate::requests::GetRequisition {
         crate::requests::GetRequisition {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4708,11 +4660,7 @@ impl crate::Client {
     /// List RFQs
     ///
     /// `GET /rest/v1.0/rfqs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rfqs?version=1.0#list-rf-qs)
-    pub fn list_rfqs(
-        &self,
-        project_id: i64,
-        contract_id: i64,
-    ) -> crate::requests::ListRfqs {
+    pub fn list_rfqs(&self, project_id: i64, contract_id: i64) -> crate::requests::ListRfqs {
         crate::requests::ListRfqs {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4741,12 +4689,7 @@ impl crate::Client {
     /// Show RFQ
     ///
     /// `GET /rest/v1.0/rfqs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rfqs?version=1.0#show-rfq)
-    pub fn get_rfq(
-        &self,
-        id: i64,
-        project_id: i64,
-        contract_id: i64,
-    ) -> crate::requests::GetRfq {
+    pub fn get_rfq(&self, id: i64, project_id: i64, contract_id: i64) -> crate::requests::GetRfq {
         crate::requests::GetRfq {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4777,11 +4720,7 @@ impl crate::Client {
     /// Update RFQ
     ///
     /// `PATCH /rest/v1.0/rfqs/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rfqs?version=1.0#update-rfq)
-    pub fn update_rfq(
-        &self,
-        id: i64,
-        body: models::RfqUpdate,
-    ) -> crate::requests::UpdateRfq {
+    pub fn update_rfq(&self, id: i64, body: models::RfqUpdate) -> crate::requests::UpdateRfq {
         crate::requests::UpdateRfq {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -5124,10 +5063,7 @@ impl crate::Client {
     /// Create Sub Job
     ///
     /// `POST /rest/v1.0/sub_jobs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/sub-jobs?version=1.0#create-sub-job)
-    pub fn create_sub_job(
-        &self,
-        body: models::NewSubJob,
-    ) -> crate::requests::CreateSubJob {
+    pub fn create_sub_job(&self, body: models::NewSubJob) -> crate::requests::CreateSubJob {
         crate::requests::CreateSubJob {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -5169,11 +5105,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn delete_sub_job(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteSubJob {
+    pub fn delete_sub_job(&self, id: i64, project_id: i64) -> crate::requests::DeleteSubJob {
         crate::requests::DeleteSubJob {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -5735,10 +5667,7 @@ impl crate::Client {
     /// List Change Events
     ///
     /// `GET /rest/v1.1/change_events` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/change-events?version=1.1#list-change-events)
-    pub fn list_change_events_v1_1(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListChangeEventsV11 {
+    pub fn list_change_events_v1_1(&self, project_id: i64) -> crate::requests::ListChangeEventsV11 {
         crate::requests::ListChangeEventsV11 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -5958,10 +5887,7 @@ impl crate::Client {
     /// List Requisitions (Subcontractor Invoices) for Project
     ///
     /// `GET /rest/v1.1/requisitions` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/requisitions-subcontractor-invoices?version=1.1#list-requisitions-subcontractor-invoices-for-project)
-    pub fn list_requisitions_v1_1(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListRequisitionsV11 {
+    pub fn list_requisitions_v1_1(&self, project_id: i64) -> crate::requests::ListRequisitionsV11 {
         crate::requests::ListRequisitionsV11 {
             client: self.clone(),
             options: crate::RequestOptions::default(),

@@ -28,10 +28,7 @@ impl crate::Client {
     /// Company Folder and File index
     ///
     /// `GET /rest/v1.0/companies/{company_id}/documents` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/documents?version=1.0#company-folder-and-file-index)
-    pub fn list_company_documents(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyDocuments {
+    pub fn list_company_documents(&self, company_id: i64) -> crate::requests::ListCompanyDocuments {
         crate::requests::ListCompanyDocuments {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -104,11 +101,7 @@ impl crate::Client {
     /// Show company File
     ///
     /// `GET /rest/v1.0/companies/{company_id}/files/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-folders-and-files?version=1.0#show-company-file)
-    pub fn get_company_file(
-        &self,
-        company_id: i64,
-        id: i64,
-    ) -> crate::requests::GetCompanyFile {
+    pub fn get_company_file(&self, company_id: i64, id: i64) -> crate::requests::GetCompanyFile {
         crate::requests::GetCompanyFile {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -193,10 +186,7 @@ impl crate::Client {
     /// List company Folders and Files
     ///
     /// `GET /rest/v1.0/companies/{company_id}/folders` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-folders-and-files?version=1.0#list-company-folders-and-files)
-    pub fn get_company_folders(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::GetCompanyFolders {
+    pub fn get_company_folders(&self, company_id: i64) -> crate::requests::GetCompanyFolders {
         crate::requests::GetCompanyFolders {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -491,10 +481,7 @@ impl crate::Client {
     /// List Company People
     ///
     /// `GET /rest/v1.0/companies/{company_id}/people` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-people?version=1.0#list-company-people)
-    pub fn list_company_people(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyPeople {
+    pub fn list_company_people(&self, company_id: i64) -> crate::requests::ListCompanyPeople {
         crate::requests::ListCompanyPeople {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -722,10 +709,7 @@ impl crate::Client {
     /// List company users
     ///
     /// `GET /rest/v1.0/companies/{company_id}/users` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.0#list-company-users)
-    pub fn list_company_users(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyUsers {
+    pub fn list_company_users(&self, company_id: i64) -> crate::requests::ListCompanyUsers {
         crate::requests::ListCompanyUsers {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -848,11 +832,7 @@ impl crate::Client {
     /// Show company user
     ///
     /// `GET /rest/v1.0/companies/{company_id}/users/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.0#show-company-user)
-    pub fn get_company_user(
-        &self,
-        company_id: i64,
-        id: i64,
-    ) -> crate::requests::GetCompanyUser {
+    pub fn get_company_user(&self, company_id: i64, id: i64) -> crate::requests::GetCompanyUser {
         crate::requests::GetCompanyUser {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1295,11 +1275,7 @@ impl crate::Client {
     /// Show Department
     ///
     /// `GET /rest/v1.0/departments/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/departments?version=1.0#show-department)
-    pub fn get_department(
-        &self,
-        id: i64,
-        company_id: i64,
-    ) -> crate::requests::GetDepartment {
+    pub fn get_department(&self, id: i64, company_id: i64) -> crate::requests::GetDepartment {
         crate::requests::GetDepartment {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1311,11 +1287,7 @@ impl crate::Client {
     /// Delete Department
     ///
     /// `DELETE /rest/v1.0/departments/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/departments?version=1.0#delete-department)
-    pub fn delete_department(
-        &self,
-        id: i64,
-        company_id: i64,
-    ) -> crate::requests::DeleteDepartment {
+    pub fn delete_department(&self, id: i64, company_id: i64) -> crate::requests::DeleteDepartment {
         crate::requests::DeleteDepartment {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1394,11 +1366,7 @@ impl crate::Client {
     /// Show project file version
     ///
     /// `GET /rest/v1.0/file_versions/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-folders-and-files?version=1.0#show-project-file-version)
-    pub fn get_file_version(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetFileVersion {
+    pub fn get_file_version(&self, id: i64, project_id: i64) -> crate::requests::GetFileVersion {
         crate::requests::GetFileVersion {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1552,11 +1520,7 @@ impl crate::Client {
     /// Delete Project Folder
     ///
     /// `DELETE /rest/v1.0/folders/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-folders-and-files?version=1.0#delete-project-folder)
-    pub fn delete_folder(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteFolder {
+    pub fn delete_folder(&self, id: i64, project_id: i64) -> crate::requests::DeleteFolder {
         crate::requests::DeleteFolder {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1600,10 +1564,7 @@ impl crate::Client {
     /// Get file by its UUID
     ///
     /// `GET /rest/v1.0/local_files/{uuid}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/local-files?version=1.0#get-file-by-its-uuid)
-    pub fn get_local_file(
-        &self,
-        uuid: impl Into<String>,
-    ) -> crate::requests::GetLocalFile {
+    pub fn get_local_file(&self, uuid: impl Into<String>) -> crate::requests::GetLocalFile {
         crate::requests::GetLocalFile {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1630,10 +1591,7 @@ impl crate::Client {
     /// Create location
     ///
     /// `POST /rest/v1.0/locations` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/locations?version=1.0#create-location)
-    pub fn create_location(
-        &self,
-        body: models::NewLocation2,
-    ) -> crate::requests::CreateLocation {
+    pub fn create_location(&self, body: models::NewLocation2) -> crate::requests::CreateLocation {
         crate::requests::CreateLocation {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1647,11 +1605,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn get_location(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetLocation {
+    pub fn get_location(&self, id: i64, project_id: i64) -> crate::requests::GetLocation {
         crate::requests::GetLocation {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1666,11 +1620,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn delete_location(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteLocation {
+    pub fn delete_location(&self, id: i64, project_id: i64) -> crate::requests::DeleteLocation {
         crate::requests::DeleteLocation {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1704,10 +1654,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn get_project_dates(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::GetProjectDates {
+    pub fn get_project_dates(&self, project_id: i64) -> crate::requests::GetProjectDates {
         crate::requests::GetProjectDates {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1723,11 +1670,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn get_project_date(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetProjectDate {
+    pub fn get_project_date(&self, id: i64, project_id: i64) -> crate::requests::GetProjectDate {
         crate::requests::GetProjectDate {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1739,10 +1682,7 @@ impl crate::Client {
     /// List Project Roles
     ///
     /// `GET /rest/v1.0/project_roles` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-roles?version=1.0#list-project-roles)
-    pub fn list_project_roles(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectRoles {
+    pub fn list_project_roles(&self, project_id: i64) -> crate::requests::ListProjectRoles {
         crate::requests::ListProjectRoles {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1787,10 +1727,7 @@ impl crate::Client {
     /// List Project Templates
     ///
     /// `GET /rest/v1.0/project_templates` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-templates?version=1.0#list-project-templates)
-    pub fn list_project_templates(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListProjectTemplates {
+    pub fn list_project_templates(&self, company_id: i64) -> crate::requests::ListProjectTemplates {
         crate::requests::ListProjectTemplates {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1828,10 +1765,7 @@ impl crate::Client {
     /// Create project
     ///
     /// `POST /rest/v1.0/projects` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/projects?version=1.0#create-project)
-    pub fn create_project(
-        &self,
-        body: models::NewProject,
-    ) -> crate::requests::CreateProject {
+    pub fn create_project(&self, body: models::NewProject) -> crate::requests::CreateProject {
         crate::requests::CreateProject {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1969,10 +1903,7 @@ impl crate::Client {
     /// List all Project Crews
     ///
     /// `GET /rest/v1.0/projects/{project_id}/crews` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/crews?version=1.0#list-all-project-crews)
-    pub fn list_project_crews(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectCrews {
+    pub fn list_project_crews(&self, project_id: i64) -> crate::requests::ListProjectCrews {
         crate::requests::ListProjectCrews {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2002,10 +1933,7 @@ impl crate::Client {
     /// List all Project Crew Ids
     ///
     /// `GET /rest/v1.0/projects/{project_id}/crews/ids` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/crews?version=1.0#list-all-project-crew-ids)
-    pub fn list_project_crews_ids(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectCrewsIds {
+    pub fn list_project_crews_ids(&self, project_id: i64) -> crate::requests::ListProjectCrewsIds {
         crate::requests::ListProjectCrewsIds {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2019,11 +1947,7 @@ impl crate::Client {
     /// Show A Crew
     ///
     /// `GET /rest/v1.0/projects/{project_id}/crews/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/crews?version=1.0#show-a-crew)
-    pub fn get_project_crew(
-        &self,
-        project_id: i64,
-        id: i64,
-    ) -> crate::requests::GetProjectCrew {
+    pub fn get_project_crew(&self, project_id: i64, id: i64) -> crate::requests::GetProjectCrew {
         crate::requests::GetProjectCrew {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2344,10 +2268,7 @@ impl crate::Client {
     /// Project Folder and File index
     ///
     /// `GET /rest/v1.0/projects/{project_id}/documents` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/documents?version=1.0#project-folder-and-file-index)
-    pub fn list_project_documents(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectDocuments {
+    pub fn list_project_documents(&self, project_id: i64) -> crate::requests::ListProjectDocuments {
         crate::requests::ListProjectDocuments {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2474,10 +2395,7 @@ impl crate::Client {
     /// List Project Locations
     ///
     /// `GET /rest/v1.0/projects/{project_id}/locations` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/locations?version=1.0#list-project-locations)
-    pub fn list_project_locations(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectLocations {
+    pub fn list_project_locations(&self, project_id: i64) -> crate::requests::ListProjectLocations {
         crate::requests::ListProjectLocations {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2582,10 +2500,7 @@ impl crate::Client {
     /// List Project People
     ///
     /// `GET /rest/v1.0/projects/{project_id}/people` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-people?version=1.0#list-project-people)
-    pub fn list_project_people(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectPeople {
+    pub fn list_project_people(&self, project_id: i64) -> crate::requests::ListProjectPeople {
         crate::requests::ListProjectPeople {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2838,10 +2753,7 @@ impl crate::Client {
     /// List project tools
     ///
     /// `GET /rest/v1.0/projects/{project_id}/tools` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-tools?version=1.0#list-project-tools)
-    pub fn list_project_tools(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectTools {
+    pub fn list_project_tools(&self, project_id: i64) -> crate::requests::ListProjectTools {
         crate::requests::ListProjectTools {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2857,10 +2769,7 @@ impl crate::Client {
     /// Update project tools
     ///
     /// `PATCH /rest/v1.0/projects/{project_id}/tools` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-tools?version=1.0#update-project-tools)
-    pub fn update_project_tools(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::UpdateProjectTools {
+    pub fn update_project_tools(&self, project_id: i64) -> crate::requests::UpdateProjectTools {
         crate::requests::UpdateProjectTools {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2877,10 +2786,7 @@ impl crate::Client {
     ///
     /// The builder's `.body(..)` is sent as JSON, its `.multipart(..)` as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk).
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn create_project_upload(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::CreateProjectUpload {
+    pub fn create_project_upload(&self, project_id: i64) -> crate::requests::CreateProjectUpload {
         crate::requests::CreateProjectUpload {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2942,10 +2848,7 @@ impl crate::Client {
     /// List Project Users
     ///
     /// `GET /rest/v1.0/projects/{project_id}/users` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-users?version=1.0#list-project-users)
-    pub fn list_project_users(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectUsers {
+    pub fn list_project_users(&self, project_id: i64) -> crate::requests::ListProjectUsers {
         crate::requests::ListProjectUsers {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -3042,11 +2945,7 @@ impl crate::Client {
     /// Show project user
     ///
     /// `GET /rest/v1.0/projects/{project_id}/users/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-users?version=1.0#show-project-user)
-    pub fn get_project_user(
-        &self,
-        project_id: i64,
-        id: i64,
-    ) -> crate::requests::GetProjectUser {
+    pub fn get_project_user(&self, project_id: i64, id: i64) -> crate::requests::GetProjectUser {
         crate::requests::GetProjectUser {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -3127,10 +3026,7 @@ impl crate::Client {
     /// List project vendors
     ///
     /// `GET /rest/v1.0/projects/{project_id}/vendors` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/project-vendors?version=1.0#list-project-vendors)
-    pub fn list_project_vendors(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectVendors {
+    pub fn list_project_vendors(&self, project_id: i64) -> crate::requests::ListProjectVendors {
         crate::requests::ListProjectVendors {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -3493,11 +3389,7 @@ impl crate::Client {
     /// Show task item
     ///
     /// `GET /rest/v1.0/task_items/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/task-items?version=1.0#show-task-item)
-    pub fn get_task_item(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetTaskItem {
+    pub fn get_task_item(&self, id: i64, project_id: i64) -> crate::requests::GetTaskItem {
         crate::requests::GetTaskItem {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -3509,11 +3401,7 @@ impl crate::Client {
     /// Destroy task item
     ///
     /// `DELETE /rest/v1.0/task_items/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/task-items?version=1.0#destroy-task-item)
-    pub fn delete_task_item(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteTaskItem {
+    pub fn delete_task_item(&self, id: i64, project_id: i64) -> crate::requests::DeleteTaskItem {
         crate::requests::DeleteTaskItem {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -3661,10 +3549,7 @@ impl crate::Client {
     /// Create company vendor
     ///
     /// `POST /rest/v1.0/vendors` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-vendors?version=1.0#create-company-vendor)
-    pub fn create_vendor(
-        &self,
-        body: models::NewVendor,
-    ) -> crate::requests::CreateVendor {
+    pub fn create_vendor(&self, body: models::NewVendor) -> crate::requests::CreateVendor {
         crate::requests::CreateVendor {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -3707,11 +3592,7 @@ impl crate::Client {
     /// Update company vendor
     ///
     /// `PATCH /rest/v1.0/vendors/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/company-vendors?version=1.0#update-company-vendor)
-    pub fn update_vendor(
-        &self,
-        id: i64,
-        body: models::NewVendor,
-    ) -> crate::requests::UpdateVendor {
+    pub fn update_vendor(&self, id: i64, body: models::NewVendor) -> crate::requests::UpdateVendor {
         crate::requests::UpdateVendor {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -3849,10 +3730,7 @@ impl crate::Client {
     /// Show current company user
     ///
     /// `GET /rest/v1.1/companies/{company_id}/me` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.1#show-current-company-user)
-    pub fn get_company_me_v1_1(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::GetCompanyMeV11 {
+    pub fn get_company_me_v1_1(&self, company_id: i64) -> crate::requests::GetCompanyMeV11 {
         crate::requests::GetCompanyMeV11 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -3863,10 +3741,7 @@ impl crate::Client {
     /// List company users
     ///
     /// `GET /rest/v1.1/companies/{company_id}/users` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.1#list-company-users)
-    pub fn list_company_users_v1_1(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyUsersV11 {
+    pub fn list_company_users_v1_1(&self, company_id: i64) -> crate::requests::ListCompanyUsersV11 {
         crate::requests::ListCompanyUsersV11 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4060,10 +3935,7 @@ impl crate::Client {
     /// List projects
     ///
     /// `GET /rest/v1.1/projects` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/projects?version=1.1#list-projects)
-    pub fn list_projects_v1_1(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListProjectsV11 {
+    pub fn list_projects_v1_1(&self, company_id: i64) -> crate::requests::ListProjectsV11 {
         crate::requests::ListProjectsV11 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4302,11 +4174,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn get_user_v1_1(
-        &self,
-        id: i64,
-        company_id: i64,
-    ) -> crate::requests::GetUserV11 {
+    pub fn get_user_v1_1(&self, id: i64, company_id: i64) -> crate::requests::GetUserV11 {
         crate::requests::GetUserV11 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4318,10 +4186,7 @@ impl crate::Client {
     /// Show current company user
     ///
     /// `GET /rest/v1.2/companies/{company_id}/me` (resource version v1.2). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.2#show-current-company-user)
-    pub fn get_company_me_v1_2(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::GetCompanyMeV12 {
+    pub fn get_company_me_v1_2(&self, company_id: i64) -> crate::requests::GetCompanyMeV12 {
         crate::requests::GetCompanyMeV12 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4332,10 +4197,7 @@ impl crate::Client {
     /// List company users
     ///
     /// `GET /rest/v1.2/companies/{company_id}/users` (resource version v1.2). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.2#list-company-users)
-    pub fn list_company_users_v1_2(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyUsersV12 {
+    pub fn list_company_users_v1_2(&self, company_id: i64) -> crate::requests::ListCompanyUsersV12 {
         crate::requests::ListCompanyUsersV12 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4553,10 +4415,7 @@ impl crate::Client {
     /// Show current company user
     ///
     /// `GET /rest/v1.3/companies/{company_id}/me` (resource version v1.3). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.3#show-current-company-user)
-    pub fn get_company_me_v1_3(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::GetCompanyMeV13 {
+    pub fn get_company_me_v1_3(&self, company_id: i64) -> crate::requests::GetCompanyMeV13 {
         crate::requests::GetCompanyMeV13 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4567,10 +4426,7 @@ impl crate::Client {
     /// List company users
     ///
     /// `GET /rest/v1.3/companies/{company_id}/users` (resource version v1.3). [Procore reference](https://developers.procore.com/reference/rest/company-users?version=1.3#list-company-users)
-    pub fn list_company_users_v1_3(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyUsersV13 {
+    pub fn list_company_users_v1_3(&self, company_id: i64) -> crate::requests::ListCompanyUsersV13 {
         crate::requests::ListCompanyUsersV13 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -4792,11 +4648,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn get_user_v1_3(
-        &self,
-        id: i64,
-        company_id: i64,
-    ) -> crate::requests::GetUserV13 {
+    pub fn get_user_v1_3(&self, id: i64, company_id: i64) -> crate::requests::GetUserV13 {
         crate::requests::GetUserV13 {
             client: self.clone(),
             options: crate::RequestOptions::default(),

@@ -40,10 +40,7 @@ impl crate::Client {
     /// Get or Refresh an Access Token
     ///
     /// `POST /oauth/token`. [Procore reference](https://developers.procore.com/reference/rest/authentication?version=latest#get-or-refresh-an-access-token)
-    pub fn create_oauth_token(
-        &self,
-        body: models::NewToken,
-    ) -> crate::requests::CreateOauthToken {
+    pub fn create_oauth_token(&self, body: models::NewToken) -> crate::requests::CreateOauthToken {
         crate::requests::CreateOauthToken {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -54,7 +51,7 @@ impl crate::Client {
     /// Get Token Info
     ///
     /// `GET /oauth/token/info`. [Procore reference](https://developers.procore.com/reference/rest/authentication?version=latest#get-token-info)
-    pub fn get_oauth_token_info(&self) -> crate::requests::GetOauthTokenInfo {
+    pub fn get_oauth_token_info(&self,) -> crate::requests::GetOauthTokenInfo {
         crate::requests::GetOauthTokenInfo {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -216,7 +213,7 @@ impl crate::Client {
     /// Check Company Zone
     ///
     /// `GET /rest/v1.0/company_base_url` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/mpz?version=1.0#check-company-zone)
-    pub fn get_company_base_url(&self) -> crate::requests::GetCompanyBaseUrl {
+    pub fn get_company_base_url(&self,) -> crate::requests::GetCompanyBaseUrl {
         crate::requests::GetCompanyBaseUrl {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -258,7 +255,7 @@ impl crate::Client {
     /// Show User Info
     ///
     /// `GET /rest/v1.0/me` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/me?version=1.0#show-user-info)
-    pub fn get_me(&self) -> crate::requests::GetMe {
+    pub fn get_me(&self,) -> crate::requests::GetMe {
         crate::requests::GetMe {
             client: self.clone(),
             options: crate::RequestOptions::default(),

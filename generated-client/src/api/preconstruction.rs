@@ -63,10 +63,7 @@ impl crate::Client {
     /// Create BIM File
     ///
     /// `POST /rest/v1.0/bim_files` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-files?version=1.0#create-bim-file)
-    pub fn create_bim_file(
-        &self,
-        body: models::NewBimFile,
-    ) -> crate::requests::CreateBimFile {
+    pub fn create_bim_file(&self, body: models::NewBimFile) -> crate::requests::CreateBimFile {
         crate::requests::CreateBimFile {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -94,11 +91,7 @@ impl crate::Client {
     /// Delete BIM File
     ///
     /// `DELETE /rest/v1.0/bim_files/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-files?version=1.0#delete-bim-file)
-    pub fn delete_bim_file(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteBimFile {
+    pub fn delete_bim_file(&self, id: i64, project_id: i64) -> crate::requests::DeleteBimFile {
         crate::requests::DeleteBimFile {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -175,10 +168,7 @@ impl crate::Client {
     /// Create BIM Level
     ///
     /// `POST /rest/v1.0/bim_levels` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-levels?version=1.0#create-bim-level)
-    pub fn create_bim_level(
-        &self,
-        body: models::NewBimLevel,
-    ) -> crate::requests::CreateBimLevel {
+    pub fn create_bim_level(&self, body: models::NewBimLevel) -> crate::requests::CreateBimLevel {
         crate::requests::CreateBimLevel {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -203,11 +193,7 @@ impl crate::Client {
     /// Show BIM Level
     ///
     /// `GET /rest/v1.0/bim_levels/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-levels?version=1.0#show-bim-level)
-    pub fn get_bim_level(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetBimLevel {
+    pub fn get_bim_level(&self, id: i64, project_id: i64) -> crate::requests::GetBimLevel {
         crate::requests::GetBimLevel {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -220,11 +206,7 @@ impl crate::Client {
     /// Delete BIM Level
     ///
     /// `DELETE /rest/v1.0/bim_levels/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-levels?version=1.0#delete-bim-level)
-    pub fn delete_bim_level(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteBimLevel {
+    pub fn delete_bim_level(&self, id: i64, project_id: i64) -> crate::requests::DeleteBimLevel {
         crate::requests::DeleteBimLevel {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -565,10 +547,7 @@ impl crate::Client {
     /// Create BIM Model
     ///
     /// `POST /rest/v1.0/bim_models` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-models?version=1.0#create-bim-model)
-    pub fn create_bim_model(
-        &self,
-        body: models::NewBimModel,
-    ) -> crate::requests::CreateBimModel {
+    pub fn create_bim_model(&self, body: models::NewBimModel) -> crate::requests::CreateBimModel {
         crate::requests::CreateBimModel {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -579,11 +558,7 @@ impl crate::Client {
     /// Show BIM Model
     ///
     /// `GET /rest/v1.0/bim_models/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-models?version=1.0#show-bim-model)
-    pub fn get_bim_model(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetBimModel {
+    pub fn get_bim_model(&self, id: i64, project_id: i64) -> crate::requests::GetBimModel {
         crate::requests::GetBimModel {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -596,11 +571,7 @@ impl crate::Client {
     /// Delete BIM Model
     ///
     /// `DELETE /rest/v1.0/bim_models/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-models?version=1.0#delete-bim-model)
-    pub fn delete_bim_model(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteBimModel {
+    pub fn delete_bim_model(&self, id: i64, project_id: i64) -> crate::requests::DeleteBimModel {
         crate::requests::DeleteBimModel {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -666,10 +637,7 @@ impl crate::Client {
     /// Create BIM Plan
     ///
     /// `POST /rest/v1.0/bim_plans` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-plans?version=1.0#create-bim-plan)
-    pub fn create_bim_plan(
-        &self,
-        body: models::NewBimPlan,
-    ) -> crate::requests::CreateBimPlan {
+    pub fn create_bim_plan(&self, body: models::NewBimPlan) -> crate::requests::CreateBimPlan {
         crate::requests::CreateBimPlan {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -707,11 +675,7 @@ impl crate::Client {
     /// Delete BIM Plan
     ///
     /// `DELETE /rest/v1.0/bim_plans/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-plans?version=1.0#delete-bim-plan)
-    pub fn delete_bim_plan(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteBimPlan {
+    pub fn delete_bim_plan(&self, id: i64, project_id: i64) -> crate::requests::DeleteBimPlan {
         crate::requests::DeleteBimPlan {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -785,10 +749,7 @@ impl crate::Client {
     /// List BIM View Folders
     ///
     /// `GET /rest/v1.0/bim_view_folders` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-view-folders?version=1.0#list-bim-view-folders)
-    pub fn list_bim_view_folders(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListBimViewFolders {
+    pub fn list_bim_view_folders(&self, project_id: i64) -> crate::requests::ListBimViewFolders {
         crate::requests::ListBimViewFolders {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -882,11 +843,7 @@ impl crate::Client {
     /// Show BIM Viewpoint
     ///
     /// `GET /rest/v1.0/bim_viewpoints/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bim-viewpoints?version=1.0#show-bim-viewpoint)
-    pub fn get_bim_viewpoint(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetBimViewpoint {
+    pub fn get_bim_viewpoint(&self, id: i64, project_id: i64) -> crate::requests::GetBimViewpoint {
         crate::requests::GetBimViewpoint {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -988,10 +945,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn list_company_bids(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyBids {
+    pub fn list_company_bids(&self, company_id: i64) -> crate::requests::ListCompanyBids {
         crate::requests::ListCompanyBids {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1020,11 +974,7 @@ impl crate::Client {
     /// Show a Bid Within a Company
     ///
     /// `GET /rest/v1.0/companies/{company_id}/bids/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bids?version=1.0#show-a-bid-within-a-company)
-    pub fn get_company_bid(
-        &self,
-        company_id: i64,
-        id: i64,
-    ) -> crate::requests::GetCompanyBid {
+    pub fn get_company_bid(&self, company_id: i64, id: i64) -> crate::requests::GetCompanyBid {
         crate::requests::GetCompanyBid {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1437,10 +1387,7 @@ impl crate::Client {
     /// List Bids within a Project
     ///
     /// `GET /rest/v1.0/projects/{project_id}/bids` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bids?version=1.0#list-bids-within-a-project)
-    pub fn list_project_bids(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectBids {
+    pub fn list_project_bids(&self, project_id: i64) -> crate::requests::ListProjectBids {
         crate::requests::ListProjectBids {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -1453,11 +1400,7 @@ impl crate::Client {
     /// Show a Bid within a Project
     ///
     /// `GET /rest/v1.0/projects/{project_id}/bids/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/bids?version=1.0#show-a-bid-within-a-project)
-    pub fn get_project_bid(
-        &self,
-        project_id: i64,
-        id: i64,
-    ) -> crate::requests::GetProjectBid {
+    pub fn get_project_bid(&self, project_id: i64, id: i64) -> crate::requests::GetProjectBid {
         crate::requests::GetProjectBid {
             client: self.clone(),
             options: crate::RequestOptions::default(),

@@ -11,10 +11,7 @@ impl crate::Client {
     ///
     /// **Deprecated**: DEPRECATED:
     #[deprecated(note = "DEPRECATED:")]
-    pub fn get_calendar_events(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::GetCalendarEvents {
+    pub fn get_calendar_events(&self, project_id: i64) -> crate::requests::GetCalendarEvents {
         crate::requests::GetCalendarEvents {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -31,10 +28,7 @@ impl crate::Client {
     /// `GET /rest/v1.0/checklist/default_distribution` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/checklist-default-distribution?version=1.0#list-default-distribution-members)
     ///
     /// **Deprecated** since 2022-02-07: x-deprecated-at: 1644250224 deprecated: true
-    #[deprecated(
-        since = "2022-02-07",
-        note = "x-deprecated-at: 1644250224 deprecated: true"
-    )]
+    #[deprecated(since = "2022-02-07", note = "x-deprecated-at: 1644250224 deprecated: true")]
     pub fn list_checklist_default_distribution(
         &self,
         project_id: i64,
@@ -167,10 +161,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn list_checklist_lists(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListChecklistLists {
+    pub fn list_checklist_lists(&self, project_id: i64) -> crate::requests::ListChecklistLists {
         crate::requests::ListChecklistLists {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -716,11 +707,7 @@ impl crate::Client {
     /// Show Communication
     ///
     /// `GET /rest/v1.0/communications/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/communications?version=1.0#show-communication)
-    pub fn get_communication(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetCommunication {
+    pub fn get_communication(&self, id: i64, project_id: i64) -> crate::requests::GetCommunication {
         crate::requests::GetCommunication {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -2374,10 +2361,7 @@ impl crate::Client {
     /// List Hazards
     ///
     /// `GET /rest/v1.0/companies/{company_id}/hazards` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/hazards?version=1.0#list-hazards)
-    pub fn list_company_hazards(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyHazards {
+    pub fn list_company_hazards(&self, company_id: i64) -> crate::requests::ListCompanyHazards {
         crate::requests::ListCompanyHazards {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -5978,10 +5962,7 @@ impl crate::Client {
     /// List image categories
     ///
     /// `GET /rest/v1.0/image_categories` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/image-categories?version=1.0#list-image-categories)
-    pub fn list_image_categories(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListImageCategories {
+    pub fn list_image_categories(&self, project_id: i64) -> crate::requests::ListImageCategories {
         crate::requests::ListImageCategories {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -6150,11 +6131,7 @@ impl crate::Client {
     /// Delete image
     ///
     /// `DELETE /rest/v1.0/images/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/images?version=1.0#delete-image)
-    pub fn delete_image(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteImage {
+    pub fn delete_image(&self, id: i64, project_id: i64) -> crate::requests::DeleteImage {
         crate::requests::DeleteImage {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -6365,10 +6342,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn create_meeting(
-        &self,
-        body: models::NewMeeting,
-    ) -> crate::requests::CreateMeeting {
+    pub fn create_meeting(&self, body: models::NewMeeting) -> crate::requests::CreateMeeting {
         crate::requests::CreateMeeting {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -6416,11 +6390,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn delete_meeting(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteMeeting {
+    pub fn delete_meeting(&self, id: i64, project_id: i64) -> crate::requests::DeleteMeeting {
         crate::requests::DeleteMeeting {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -8806,10 +8776,7 @@ impl crate::Client {
     /// List Call Logs
     ///
     /// `GET /rest/v1.0/projects/{project_id}/call_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/call-logs?version=1.0#list-call-logs)
-    pub fn list_project_call_logs(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectCallLogs {
+    pub fn list_project_call_logs(&self, project_id: i64) -> crate::requests::ListProjectCallLogs {
         crate::requests::ListProjectCallLogs {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -11093,10 +11060,7 @@ impl crate::Client {
     /// List Forms on a project
     ///
     /// `GET /rest/v1.0/projects/{project_id}/forms` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/forms?version=1.0#list-forms-on-a-project)
-    pub fn list_project_forms(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectForms {
+    pub fn list_project_forms(&self, project_id: i64) -> crate::requests::ListProjectForms {
         crate::requests::ListProjectForms {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -11150,11 +11114,7 @@ impl crate::Client {
     /// Show Form
     ///
     /// `GET /rest/v1.0/projects/{project_id}/forms/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/forms?version=1.0#show-form)
-    pub fn get_project_form(
-        &self,
-        project_id: i64,
-        id: i64,
-    ) -> crate::requests::GetProjectForm {
+    pub fn get_project_form(&self, project_id: i64, id: i64) -> crate::requests::GetProjectForm {
         crate::requests::GetProjectForm {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -11222,10 +11182,7 @@ impl crate::Client {
     /// List Incidents
     ///
     /// `GET /rest/v1.0/projects/{project_id}/incidents` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/incidents?version=1.0#list-incidents)
-    pub fn list_project_incidents(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectIncidents {
+    pub fn list_project_incidents(&self, project_id: i64) -> crate::requests::ListProjectIncidents {
         crate::requests::ListProjectIncidents {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -13394,10 +13351,7 @@ impl crate::Client {
     /// List Materials
     ///
     /// `GET /rest/v1.0/projects/{project_id}/materials` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/material?version=1.0#list-materials)
-    pub fn list_project_materials(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectMaterials {
+    pub fn list_project_materials(&self, project_id: i64) -> crate::requests::ListProjectMaterials {
         crate::requests::ListProjectMaterials {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -15370,10 +15324,7 @@ impl crate::Client {
     /// List RFIs
     ///
     /// `GET /rest/v1.0/projects/{project_id}/rfis` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rfis?version=1.0#list-rf-is)
-    pub fn list_project_rfis(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectRfis {
+    pub fn list_project_rfis(&self, project_id: i64) -> crate::requests::ListProjectRfis {
         crate::requests::ListProjectRfis {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -15705,11 +15656,7 @@ impl crate::Client {
     /// Show RFI
     ///
     /// `GET /rest/v1.0/projects/{project_id}/rfis/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rfis?version=1.0#show-rfi)
-    pub fn get_project_rfi(
-        &self,
-        project_id: i64,
-        id: i64,
-    ) -> crate::requests::GetProjectRfi {
+    pub fn get_project_rfi(&self, project_id: i64, id: i64) -> crate::requests::GetProjectRfi {
         crate::requests::GetProjectRfi {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -16097,10 +16044,7 @@ impl crate::Client {
     /// Get Schedule Metadata
     ///
     /// `GET /rest/v1.0/projects/{project_id}/schedule` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/schedule?version=1.0#get-schedule-metadata)
-    pub fn get_project_schedule(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::GetProjectSchedule {
+    pub fn get_project_schedule(&self, project_id: i64) -> crate::requests::GetProjectSchedule {
         crate::requests::GetProjectSchedule {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -18788,10 +18732,7 @@ impl crate::Client {
     /// List Work Logs
     ///
     /// `GET /rest/v1.0/projects/{project_id}/work_logs` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/work-logs?version=1.0#list-work-logs)
-    pub fn list_project_work_logs(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectWorkLogs {
+    pub fn list_project_work_logs(&self, project_id: i64) -> crate::requests::ListProjectWorkLogs {
         crate::requests::ListProjectWorkLogs {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -18913,10 +18854,7 @@ impl crate::Client {
     /// List punch item types
     ///
     /// `GET /rest/v1.0/punch_item_types` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/punch-item-types?version=1.0#list-punch-item-types)
-    pub fn list_punch_item_types(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListPunchItemTypes {
+    pub fn list_punch_item_types(&self, project_id: i64) -> crate::requests::ListPunchItemTypes {
         crate::requests::ListPunchItemTypes {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19111,11 +19049,7 @@ impl crate::Client {
     /// Show Punch Item
     ///
     /// `GET /rest/v1.0/punch_items/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/punch-items?version=1.0#show-punch-item)
-    pub fn get_punch_item(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetPunchItem {
+    pub fn get_punch_item(&self, id: i64, project_id: i64) -> crate::requests::GetPunchItem {
         crate::requests::GetPunchItem {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19128,11 +19062,7 @@ impl crate::Client {
     /// Delete Punch Item
     ///
     /// `DELETE /rest/v1.0/punch_items/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/punch-items?version=1.0#delete-punch-item)
-    pub fn delete_punch_item(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeletePunchItem {
+    pub fn delete_punch_item(&self, id: i64, project_id: i64) -> crate::requests::DeletePunchItem {
         crate::requests::DeletePunchItem {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19233,10 +19163,7 @@ impl crate::Client {
     ///
     /// **Deprecated**
     #[deprecated(note = "deprecated in Procore's spec")]
-    pub fn get_requested_changes(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::GetRequestedChanges {
+    pub fn get_requested_changes(&self, project_id: i64) -> crate::requests::GetRequestedChanges {
         crate::requests::GetRequestedChanges {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19304,10 +19231,7 @@ impl crate::Client {
     /// Create resource
     ///
     /// `POST /rest/v1.0/resources` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/schedule-resources?version=1.0#create-resource)
-    pub fn create_resource(
-        &self,
-        body: models::NewResource,
-    ) -> crate::requests::CreateResource {
+    pub fn create_resource(&self, body: models::NewResource) -> crate::requests::CreateResource {
         crate::requests::CreateResource {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19318,11 +19242,7 @@ impl crate::Client {
     /// Show resource
     ///
     /// `GET /rest/v1.0/resources/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/schedule-resources?version=1.0#show-resource)
-    pub fn get_resource(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetResource {
+    pub fn get_resource(&self, id: i64, project_id: i64) -> crate::requests::GetResource {
         crate::requests::GetResource {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19334,11 +19254,7 @@ impl crate::Client {
     /// Delete resource
     ///
     /// `DELETE /rest/v1.0/resources/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/schedule-resources?version=1.0#delete-resource)
-    pub fn delete_resource(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::DeleteResource {
+    pub fn delete_resource(&self, id: i64, project_id: i64) -> crate::requests::DeleteResource {
         crate::requests::DeleteResource {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19471,10 +19387,7 @@ impl crate::Client {
     ///
     /// **Deprecated**: This endpoint has been deprecated.
     #[deprecated(note = "This endpoint has been deprecated.")]
-    pub fn get_schedule_type(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::GetScheduleType {
+    pub fn get_schedule_type(&self, project_id: i64) -> crate::requests::GetScheduleType {
         crate::requests::GetScheduleType {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19638,10 +19551,7 @@ impl crate::Client {
     ///
     /// **Deprecated**: This is a deprecated endpoint.
     #[deprecated(note = "This is a deprecated endpoint.")]
-    pub fn list_submittal_logs(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListSubmittalLogs {
+    pub fn list_submittal_logs(&self, project_id: i64) -> crate::requests::ListSubmittalLogs {
         crate::requests::ListSubmittalLogs {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19675,11 +19585,7 @@ impl crate::Client {
     ///
     /// **Deprecated**: This is a deprecated endpoint.
     #[deprecated(note = "This is a deprecated endpoint.")]
-    pub fn get_submittal_log(
-        &self,
-        id: i64,
-        project_id: i64,
-    ) -> crate::requests::GetSubmittalLog {
+    pub fn get_submittal_log(&self, id: i64, project_id: i64) -> crate::requests::GetSubmittalLog {
         crate::requests::GetSubmittalLog {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19775,11 +19681,7 @@ impl crate::Client {
     /// Update task
     ///
     /// `PATCH /rest/v1.0/tasks/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/tasks?version=1.0#update-task)
-    pub fn update_task(
-        &self,
-        id: i64,
-        body: models::NewTask,
-    ) -> crate::requests::UpdateTask {
+    pub fn update_task(&self, id: i64, body: models::NewTask) -> crate::requests::UpdateTask {
         crate::requests::UpdateTask {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19791,10 +19693,7 @@ impl crate::Client {
     /// List timecard entries
     ///
     /// `GET /rest/v1.0/timecard_entries` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/timecard-entries?version=1.0#list-timecard-entries)
-    pub fn list_timecard_entries(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListTimecardEntries {
+    pub fn list_timecard_entries(&self, project_id: i64) -> crate::requests::ListTimecardEntries {
         crate::requests::ListTimecardEntries {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -19953,11 +19852,7 @@ impl crate::Client {
     ///
     /// **Deprecated**: This endpoint has been deprecated.
     #[deprecated(note = "This endpoint has been deprecated.")]
-    pub fn update_todo(
-        &self,
-        id: i64,
-        body: models::TodoUpdate,
-    ) -> crate::requests::UpdateTodo {
+    pub fn update_todo(&self, id: i64, body: models::TodoUpdate) -> crate::requests::UpdateTodo {
         crate::requests::UpdateTodo {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -20666,10 +20561,7 @@ impl crate::Client {
     /// List Forms on a project
     ///
     /// `GET /rest/v1.1/projects/{project_id}/forms` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/forms?version=1.1#list-forms-on-a-project)
-    pub fn list_project_forms_v1_1(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectFormsV11 {
+    pub fn list_project_forms_v1_1(&self, project_id: i64) -> crate::requests::ListProjectFormsV11 {
         crate::requests::ListProjectFormsV11 {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -21678,10 +21570,7 @@ impl crate::Client {
     /// List Punch Items
     ///
     /// `GET /rest/v1.1/punch_items` (resource version v1.1). [Procore reference](https://developers.procore.com/reference/rest/punch-items?version=1.1#list-punch-items)
-    pub fn list_punch_items_v1_1(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListPunchItemsV11 {
+    pub fn list_punch_items_v1_1(&self, project_id: i64) -> crate::requests::ListPunchItemsV11 {
         crate::requests::ListPunchItemsV11 {
             client: self.clone(),
             options: crate::RequestOptions::default(),

@@ -137,10 +137,7 @@ impl serde::Serialize for CompanyConciergeResult {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
         w.put("id", &self.id);
-        w.put(
-            "implementation_manager_origin_id",
-            &self.implementation_manager_origin_id,
-        );
+        w.put("implementation_manager_origin_id", &self.implementation_manager_origin_id);
         w.put("estimated_initial_projects", &self.estimated_initial_projects);
         w.put("estimated_initial_users", &self.estimated_initial_users);
         w.end()
@@ -158,13 +155,11 @@ pub enum ClassName {
 
 impl serde::Serialize for ClassName {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ObservationsItem => "Observations::Item",
-                Self::PunchItem => "PunchItem",
-                Self::RfiHeader => "Rfi::Header",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ObservationsItem => "Observations::Item",
+            Self::PunchItem => "PunchItem",
+            Self::RfiHeader => "Rfi::Header",
+        })
     }
 }
 
@@ -219,9 +214,7 @@ impl NewConfigurableFieldSetFields {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewConfigurableFieldSetFields {
-            field_1: None,
-        }
+        NewConfigurableFieldSetFields { field_1: None }
     }
 
     /// Sets `field_1`.
@@ -252,15 +245,13 @@ pub enum ConfigurableFieldSetCategory {
 
 impl serde::Serialize for ConfigurableFieldSetCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Quality => "quality",
-                Self::Safety => "safety",
-                Self::Commissioning => "commissioning",
-                Self::Warranty => "warranty",
-                Self::WorkToComplete => "work_to_complete",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Quality => "quality",
+            Self::Safety => "safety",
+            Self::Commissioning => "commissioning",
+            Self::Warranty => "warranty",
+            Self::WorkToComplete => "work_to_complete",
+        })
     }
 }
 
@@ -278,20 +269,14 @@ pub enum CompanyConfigurableFieldSetDefaultColumnName {
 
 impl serde::Serialize for CompanyConfigurableFieldSetDefaultColumnName {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CommissioningConfigurableFieldSet => {
-                    "commissioning_configurable_field_set"
-                }
-                Self::QualityConfigurableFieldSet => "quality_configurable_field_set",
-                Self::SafetyConfigurableFieldSet => "safety_configurable_field_set",
-                Self::WarrantyConfigurableFieldSet => "warranty_configurable_field_set",
-                Self::WorkToCompleteConfigurableFieldSet => {
-                    "work_to_complete_configurable_field_set"
-                }
-                Self::RfiConfigurableFieldSet => "rfi_configurable_field_set",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CommissioningConfigurableFieldSet => "commissioning_configurable_field_set",
+            Self::QualityConfigurableFieldSet => "quality_configurable_field_set",
+            Self::SafetyConfigurableFieldSet => "safety_configurable_field_set",
+            Self::WarrantyConfigurableFieldSet => "warranty_configurable_field_set",
+            Self::WorkToCompleteConfigurableFieldSet => "work_to_complete_configurable_field_set",
+            Self::RfiConfigurableFieldSet => "rfi_configurable_field_set",
+        })
     }
 }
 
@@ -649,15 +634,13 @@ pub enum ConfigurableFieldSetUpdateFieldsCustomField1DataType {
 
 impl serde::Serialize for ConfigurableFieldSetUpdateFieldsCustomField1DataType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::String => "string",
-                Self::Number => "number",
-                Self::Boolean => "boolean",
-                Self::LovEntry => "lov_entry",
-                Self::LovEntries => "lov_entries",
-            },
-        )
+        s.serialize_str(match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::LovEntry => "lov_entry",
+            Self::LovEntries => "lov_entries",
+        })
     }
 }
 
@@ -833,10 +816,7 @@ impl ConfigurableFieldSetUpdateFields {
     }
 
     /// Sets `custom_field_1`.
-    pub fn custom_field_1(
-        mut self,
-        value: ConfigurableFieldSetUpdateFieldsCustomField1,
-    ) -> Self {
+    pub fn custom_field_1(mut self, value: ConfigurableFieldSetUpdateFieldsCustomField1) -> Self {
         self.custom_field_1 = Some(value);
         self
     }
@@ -869,10 +849,7 @@ pub struct ConfigurableFieldSetUpdate {
 
 impl ConfigurableFieldSetUpdate {
     /// A value with the required `name`, `fields`; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        fields: ConfigurableFieldSetUpdateFields,
-    ) -> Self {
+    pub fn new(name: impl Into<String>, fields: ConfigurableFieldSetUpdateFields) -> Self {
         ConfigurableFieldSetUpdate {
             name: name.into(),
             fields,
@@ -1234,16 +1211,14 @@ pub enum FilterName {
 
 impl serde::Serialize for FilterName {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Assigned => "assigned",
-                Self::ChangingOrders => "changing_orders",
-                Self::Commitment => "commitment",
-                Self::DirectCosts => "direct_costs",
-                Self::GenericTool => "generic_tool",
-                Self::Status => "status",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Assigned => "assigned",
+            Self::ChangingOrders => "changing_orders",
+            Self::Commitment => "commitment",
+            Self::DirectCosts => "direct_costs",
+            Self::GenericTool => "generic_tool",
+            Self::Status => "status",
+        })
     }
 }
 
@@ -1797,16 +1772,14 @@ pub enum ProjectStageCategory {
 
 impl serde::Serialize for ProjectStageCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::PreConstruction => "pre_construction",
-                Self::CourseOfConstruction => "course_of_construction",
-                Self::PostConstruction => "post_construction",
-                Self::Completed => "completed",
-                Self::NotAwarded => "not_awarded",
-                Self::Canceled => "canceled",
-            },
-        )
+        s.serialize_str(match self {
+            Self::PreConstruction => "pre_construction",
+            Self::CourseOfConstruction => "course_of_construction",
+            Self::PostConstruction => "post_construction",
+            Self::Completed => "completed",
+            Self::NotAwarded => "not_awarded",
+            Self::Canceled => "canceled",
+        })
     }
 }
 
@@ -2143,14 +2116,12 @@ pub enum SummarySortKey {
 
 impl serde::Serialize for SummarySortKey {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ProjectEventCount => "project_event_count",
-                Self::ProjectName => "project_name",
-                Self::EstimatedStartDate => "estimated_start_date",
-                Self::EstimatedCompletionDate => "estimated_completion_date",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ProjectEventCount => "project_event_count",
+            Self::ProjectName => "project_name",
+            Self::EstimatedStartDate => "estimated_start_date",
+            Self::EstimatedCompletionDate => "estimated_completion_date",
+        })
     }
 }
 
@@ -2285,11 +2256,9 @@ pub enum LogoType {
 
 impl serde::Serialize for LogoType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Pcn => "pcn",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Pcn => "pcn",
+        })
     }
 }
 
@@ -2436,14 +2405,12 @@ pub enum WorkClassificationSerializerView {
 
 impl serde::Serialize for WorkClassificationSerializerView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compact => "compact",
-                Self::Extended => "extended",
-                Self::IdsOnly => "ids_only",
-                Self::Normal => "normal",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compact => "compact",
+            Self::Extended => "extended",
+            Self::IdsOnly => "ids_only",
+            Self::Normal => "normal",
+        })
     }
 }
 
@@ -2830,21 +2797,13 @@ pub struct CompanyConfiguration {
     /// Time and Materials Company Config
     pub time_and_materials_company_config: Option<TimeAndMaterialsCompanyConfig>,
     /// Project Configurations whose timecard_default_lunch_time is not nil
-    pub projects_timecard_default_lunch_time: Option<
-        Vec<ProjectsTimecardDefaultLunchTime>,
-    >,
+    pub projects_timecard_default_lunch_time: Option<Vec<ProjectsTimecardDefaultLunchTime>>,
     /// Project Configurations whose timecard_default_start_time is not nil
-    pub projects_timecard_default_start_time: Option<
-        Vec<ProjectsTimecardDefaultStartTime>,
-    >,
+    pub projects_timecard_default_start_time: Option<Vec<ProjectsTimecardDefaultStartTime>>,
     /// Project Configurations whose timecard_default_stop_time is not nil
-    pub projects_timecard_default_stop_time: Option<
-        Vec<ProjectsTimecardDefaultStopTime>,
-    >,
+    pub projects_timecard_default_stop_time: Option<Vec<ProjectsTimecardDefaultStopTime>>,
     /// Project Configurations whose timecard_lunch_time_tracking is not nil
-    pub projects_timecard_lunch_time_tracking: Option<
-        Vec<ProjectsTimecardLunchTimeTracking>,
-    >,
+    pub projects_timecard_lunch_time_tracking: Option<Vec<ProjectsTimecardLunchTimeTracking>>,
     /// Task codes enabled
     pub task_codes_enabled: Option<bool>,
     /// Timecard Employees can select non budgeted items
@@ -2873,8 +2832,7 @@ impl crate::lenient::FromJson for CompanyConfiguration {
             currency_symbol: o.take("currency_symbol"),
             currency_display: o.take("currency_display"),
             currency_iso_code: o.take("currency_iso_code"),
-            timecard_employees_see_all_projects: o
-                .take("timecard_employees_see_all_projects"),
+            timecard_employees_see_all_projects: o.take("timecard_employees_see_all_projects"),
             timesheet_enabled_cost_type: o.take("timesheet_enabled_cost_type"),
             timesheet_type: o.take("timesheet_type"),
             enable_sd_storage: o.take("enable_sd_storage"),
@@ -2885,27 +2843,24 @@ impl crate::lenient::FromJson for CompanyConfiguration {
             timecard_should_track_location: o.take("timecard_should_track_location"),
             projects_timecard_in_out_enabled: o.take("projects_timecard_in_out_enabled"),
             rounding_configuration: o.take("rounding_configuration"),
-            time_and_materials_company_config: o
-                .take("time_and_materials_company_config"),
-            projects_timecard_default_lunch_time: o
-                .take("projects_timecard_default_lunch_time"),
-            projects_timecard_default_start_time: o
-                .take("projects_timecard_default_start_time"),
-            projects_timecard_default_stop_time: o
-                .take("projects_timecard_default_stop_time"),
-            projects_timecard_lunch_time_tracking: o
-                .take("projects_timecard_lunch_time_tracking"),
+            time_and_materials_company_config: o.take("time_and_materials_company_config"),
+            projects_timecard_default_lunch_time: o.take("projects_timecard_default_lunch_time"),
+            projects_timecard_default_start_time: o.take("projects_timecard_default_start_time"),
+            projects_timecard_default_stop_time: o.take("projects_timecard_default_stop_time"),
+            projects_timecard_lunch_time_tracking: o.take("projects_timecard_lunch_time_tracking"),
             task_codes_enabled: o.take("task_codes_enabled"),
-            timecard_employees_can_select_non_budgeted_items: o
-                .take("timecard_employees_can_select_non_budgeted_items"),
+            timecard_employees_can_select_non_budgeted_items: o.take(
+                "timecard_employees_can_select_non_budgeted_items",
+            ),
             timecards_private: o.take("timecards_private"),
             timesheet_default_cost_type_id: o.take("timesheet_default_cost_type_id"),
-            timesheet_erp_default_cost_type_id: o
-                .take("timesheet_erp_default_cost_type_id"),
-            timesheet_equipment_default_cost_type_id: o
-                .take("timesheet_equipment_default_cost_type_id"),
-            timesheet_equipment_erp_default_cost_type_id: o
-                .take("timesheet_equipment_erp_default_cost_type_id"),
+            timesheet_erp_default_cost_type_id: o.take("timesheet_erp_default_cost_type_id"),
+            timesheet_equipment_default_cost_type_id: o.take(
+                "timesheet_equipment_default_cost_type_id",
+            ),
+            timesheet_equipment_erp_default_cost_type_id: o.take(
+                "timesheet_equipment_erp_default_cost_type_id",
+            ),
             extra: o.finish(),
         })
     }
@@ -2921,53 +2876,26 @@ impl serde::Serialize for CompanyConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
         w.put("strict_file_uploading", &self.strict_file_uploading);
-        w.put(
-            "enable_image_real_time_as_builts",
-            &self.enable_image_real_time_as_builts,
-        );
+        w.put("enable_image_real_time_as_builts", &self.enable_image_real_time_as_builts);
         w.put("currency_symbol", &self.currency_symbol);
         w.put("currency_display", &self.currency_display);
         w.put("currency_iso_code", &self.currency_iso_code);
-        w.put(
-            "timecard_employees_see_all_projects",
-            &self.timecard_employees_see_all_projects,
-        );
+        w.put("timecard_employees_see_all_projects", &self.timecard_employees_see_all_projects);
         w.put("timesheet_enabled_cost_type", &self.timesheet_enabled_cost_type);
         w.put("timesheet_type", &self.timesheet_type);
         w.put("enable_sd_storage", &self.enable_sd_storage);
-        w.put(
-            "timesheets_custom_signature_text",
-            &self.timesheets_custom_signature_text,
-        );
+        w.put("timesheets_custom_signature_text", &self.timesheets_custom_signature_text);
         w.put("timesheets_week_start_day", &self.timesheets_week_start_day);
         w.put("use_24_hour_mode", &self.use_24_hour_mode);
         w.put("timesheets_tab_enabled", &self.timesheets_tab_enabled);
         w.put("timecard_should_track_location", &self.timecard_should_track_location);
-        w.put(
-            "projects_timecard_in_out_enabled",
-            &self.projects_timecard_in_out_enabled,
-        );
+        w.put("projects_timecard_in_out_enabled", &self.projects_timecard_in_out_enabled);
         w.put("rounding_configuration", &self.rounding_configuration);
-        w.put(
-            "time_and_materials_company_config",
-            &self.time_and_materials_company_config,
-        );
-        w.put(
-            "projects_timecard_default_lunch_time",
-            &self.projects_timecard_default_lunch_time,
-        );
-        w.put(
-            "projects_timecard_default_start_time",
-            &self.projects_timecard_default_start_time,
-        );
-        w.put(
-            "projects_timecard_default_stop_time",
-            &self.projects_timecard_default_stop_time,
-        );
-        w.put(
-            "projects_timecard_lunch_time_tracking",
-            &self.projects_timecard_lunch_time_tracking,
-        );
+        w.put("time_and_materials_company_config", &self.time_and_materials_company_config);
+        w.put("projects_timecard_default_lunch_time", &self.projects_timecard_default_lunch_time);
+        w.put("projects_timecard_default_start_time", &self.projects_timecard_default_start_time);
+        w.put("projects_timecard_default_stop_time", &self.projects_timecard_default_stop_time);
+        w.put("projects_timecard_lunch_time_tracking", &self.projects_timecard_lunch_time_tracking);
         w.put("task_codes_enabled", &self.task_codes_enabled);
         w.put(
             "timecard_employees_can_select_non_budgeted_items",
@@ -2975,10 +2903,7 @@ impl serde::Serialize for CompanyConfiguration {
         );
         w.put("timecards_private", &self.timecards_private);
         w.put("timesheet_default_cost_type_id", &self.timesheet_default_cost_type_id);
-        w.put(
-            "timesheet_erp_default_cost_type_id",
-            &self.timesheet_erp_default_cost_type_id,
-        );
+        w.put("timesheet_erp_default_cost_type_id", &self.timesheet_erp_default_cost_type_id);
         w.put(
             "timesheet_equipment_default_cost_type_id",
             &self.timesheet_equipment_default_cost_type_id,
@@ -3001,13 +2926,11 @@ pub enum CustomFieldMetadataView {
 
 impl serde::Serialize for CustomFieldMetadataView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Default => "default",
-                Self::WithLovEntries => "with_lov_entries",
-                Self::Extended => "extended",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Default => "default",
+            Self::WithLovEntries => "with_lov_entries",
+            Self::Extended => "extended",
+        })
     }
 }
 
@@ -3020,12 +2943,10 @@ pub enum CustomFieldDefinitionToolName {
 
 impl serde::Serialize for CustomFieldDefinitionToolName {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Admin => "admin",
-                Self::Timesheets => "timesheets",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Admin => "admin",
+            Self::Timesheets => "timesheets",
+        })
     }
 }
 
@@ -3038,12 +2959,10 @@ pub enum CustomFieldDefinitionSort {
 
 impl serde::Serialize for CustomFieldDefinitionSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::Label => "label",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::Label => "label",
+        })
     }
 }
 
@@ -3198,13 +3117,11 @@ impl crate::lenient::FromJson for CustomFieldDefinitionDetail {
                 <Vec<serde_json::Value> as crate::lenient::FromJson>::accepts,
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::List, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::List, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -3245,13 +3162,11 @@ impl crate::lenient::FromJson for CustomFieldLovEntryDetail {
                 <Vec<serde_json::Value> as crate::lenient::FromJson>::accepts,
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::List, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::List, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -3281,9 +3196,7 @@ pub struct CustomFieldLovEntryBulkCreateCustomFieldLovEntry {
 impl CustomFieldLovEntryBulkCreateCustomFieldLovEntry {
     /// A value with the required `label`; set the others with the setters.
     pub fn new(label: impl Into<String>) -> Self {
-        CustomFieldLovEntryBulkCreateCustomFieldLovEntry {
-            label: label.into(),
-        }
+        CustomFieldLovEntryBulkCreateCustomFieldLovEntry { label: label.into() }
     }
 }
 
@@ -3306,9 +3219,7 @@ impl CustomFieldLovEntryBulkCreate {
     pub fn new(
         custom_field_lov_entries: Vec<CustomFieldLovEntryBulkCreateCustomFieldLovEntry>,
     ) -> Self {
-        CustomFieldLovEntryBulkCreate {
-            custom_field_lov_entries,
-        }
+        CustomFieldLovEntryBulkCreate { custom_field_lov_entries }
     }
 }
 
@@ -3978,7 +3889,10 @@ pub struct NewOffice {
 impl NewOffice {
     /// A value with the required `company_id`, `office`; set the others with the setters.
     pub fn new(company_id: i64, office: OfficeInput) -> Self {
-        NewOffice { company_id, office }
+        NewOffice {
+            company_id,
+            office,
+        }
     }
 }
 
@@ -4141,13 +4055,11 @@ pub enum AllToolName {
 
 impl serde::Serialize for AllToolName {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::PunchlistItem => "Punchlist Item",
-                Self::Rfi => "RFI",
-                Self::Submittals => "Submittals",
-            },
-        )
+        s.serialize_str(match self {
+            Self::PunchlistItem => "Punchlist Item",
+            Self::Rfi => "RFI",
+            Self::Submittals => "Submittals",
+        })
     }
 }
 
@@ -4211,17 +4123,15 @@ pub enum CorrespondenceTypeItemSort {
 
 impl serde::Serialize for CorrespondenceTypeItemSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::DueDate => "due_date",
-                Self::LoginInformation => "login_information",
-                Self::Position => "position",
-                Self::Status => "status",
-                Self::Title => "title",
-                Self::UpdatedAt => "updated_at",
-                Self::CreatedAt => "created_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::DueDate => "due_date",
+            Self::LoginInformation => "login_information",
+            Self::Position => "position",
+            Self::Status => "status",
+            Self::Title => "title",
+            Self::UpdatedAt => "updated_at",
+            Self::CreatedAt => "created_at",
+        })
     }
 }
 
@@ -4234,12 +4144,10 @@ pub enum CorrespondenceTypeItemGroup {
 
 impl serde::Serialize for CorrespondenceTypeItemGroup {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::GenericToolTitle => "generic_tool_title",
-                Self::None => "none",
-            },
-        )
+        s.serialize_str(match self {
+            Self::GenericToolTitle => "generic_tool_title",
+            Self::None => "none",
+        })
     }
 }
 
@@ -4254,14 +4162,12 @@ pub enum CorrespondenceTypeItemView {
 
 impl serde::Serialize for CorrespondenceTypeItemView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Extended => "extended",
-                Self::Compact => "compact",
-                Self::IdsOnly => "ids_only",
-                Self::FlattenV0 => "flatten_v0",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Extended => "extended",
+            Self::Compact => "compact",
+            Self::IdsOnly => "ids_only",
+            Self::FlattenV0 => "flatten_v0",
+        })
     }
 }
 
@@ -4296,14 +4202,12 @@ impl crate::lenient::FromJson for StatusType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Open" => Self::Open,
-                "Closed" => Self::Closed,
-                "Draft" => Self::Draft,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Open" => Self::Open,
+            "Closed" => Self::Closed,
+            "Draft" => Self::Draft,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -4410,8 +4314,9 @@ impl crate::lenient::FromJson for CorrespondenceTypeItem {
             sub_job: o.take("sub_job"),
             generic_tool: o.take("generic_tool"),
             attachments: o.take("attachments"),
-            document_management_document_revision_ids: o
-                .take("document_management_document_revision_ids"),
+            document_management_document_revision_ids: o.take(
+                "document_management_document_revision_ids",
+            ),
             distribution_members: o.take("distribution_members"),
             assignees: o.take("assignees"),
             custom_fields: o.take("custom_fields"),
@@ -4626,12 +4531,8 @@ pub struct CorrespondenceTypeItemUpdate {
 
 impl CorrespondenceTypeItemUpdate {
     /// A value with the required `generic_tool_items`; set the others with the setters.
-    pub fn new(
-        generic_tool_items: Vec<CorrespondenceTypeItemUpdateGenericToolItem>,
-    ) -> Self {
-        CorrespondenceTypeItemUpdate {
-            generic_tool_items,
-        }
+    pub fn new(generic_tool_items: Vec<CorrespondenceTypeItemUpdateGenericToolItem>) -> Self {
+        CorrespondenceTypeItemUpdate { generic_tool_items }
     }
 }
 
@@ -4713,8 +4614,7 @@ impl crate::lenient::FromJson for CorrespondenceTypeDefault {
             statuses: o.take("statuses"),
             private_by_default: o.take("private_by_default"),
             workflows_enabled: o.take("workflows_enabled"),
-            workflow_has_missing_configuration: o
-                .take("workflow_has_missing_configuration"),
+            workflow_has_missing_configuration: o.take("workflow_has_missing_configuration"),
             workflow_preset_config_url: o.take("workflow_preset_config_url"),
             extra: o.finish(),
         })
@@ -4739,10 +4639,7 @@ impl serde::Serialize for CorrespondenceTypeDefault {
         w.put("statuses", &self.statuses);
         w.put("private_by_default", &self.private_by_default);
         w.put("workflows_enabled", &self.workflows_enabled);
-        w.put(
-            "workflow_has_missing_configuration",
-            &self.workflow_has_missing_configuration,
-        );
+        w.put("workflow_has_missing_configuration", &self.workflow_has_missing_configuration);
         w.put("workflow_preset_config_url", &self.workflow_preset_config_url);
         w.end()
     }
@@ -4987,14 +4884,12 @@ pub enum UserOptionToolName {
 
 impl serde::Serialize for UserOptionToolName {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::SubmittalLog => "submittal_log",
-                Self::DrawingLog => "drawing_log",
-                Self::SpecificationSections => "specification_sections",
-                Self::DocumentService => "document_service",
-            },
-        )
+        s.serialize_str(match self {
+            Self::SubmittalLog => "submittal_log",
+            Self::DrawingLog => "drawing_log",
+            Self::SpecificationSections => "specification_sections",
+            Self::DocumentService => "document_service",
+        })
     }
 }
 
@@ -5286,10 +5181,7 @@ impl NewGenericToolItem {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -5545,9 +5437,7 @@ pub struct GenericToolItemUpdate {
 impl GenericToolItemUpdate {
     /// A value with the required `generic_tool_items`; set the others with the setters.
     pub fn new(generic_tool_items: Vec<GenericToolItemUpdateGenericToolItem>) -> Self {
-        GenericToolItemUpdate {
-            generic_tool_items,
-        }
+        GenericToolItemUpdate { generic_tool_items }
     }
 }
 
@@ -5570,14 +5460,12 @@ pub enum GenericToolGenericToolItemView {
 
 impl serde::Serialize for GenericToolGenericToolItemView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Extended => "extended",
-                Self::Web => "web",
-                Self::WithPermissions => "with_permissions",
-                Self::ProcoreSearch => "procore_search",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Extended => "extended",
+            Self::Web => "web",
+            Self::WithPermissions => "with_permissions",
+            Self::ProcoreSearch => "procore_search",
+        })
     }
 }
 
@@ -5592,14 +5480,12 @@ pub enum GenericToolItemView {
 
 impl serde::Serialize for GenericToolItemView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Extended => "extended",
-                Self::WithPermissions => "with_permissions",
-                Self::IdsOnly => "ids_only",
-                Self::FlattenV0 => "flatten_v0",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Extended => "extended",
+            Self::WithPermissions => "with_permissions",
+            Self::IdsOnly => "ids_only",
+            Self::FlattenV0 => "flatten_v0",
+        })
     }
 }
 
@@ -5674,9 +5560,7 @@ pub struct NewGenericToolItemResponse {
 impl NewGenericToolItemResponse {
     /// A value with the required `generic_tool_item_response`; set the others with the setters.
     pub fn new(generic_tool_item_response: serde_json::Value) -> Self {
-        NewGenericToolItemResponse {
-            generic_tool_item_response,
-        }
+        NewGenericToolItemResponse { generic_tool_item_response }
     }
 }
 
@@ -5697,9 +5581,7 @@ pub struct NewGenericToolItemResponseForm {
 impl NewGenericToolItemResponseForm {
     /// A value with the required `generic_tool_item_response`; set the others with the setters.
     pub fn new(generic_tool_item_response: serde_json::Value) -> Self {
-        NewGenericToolItemResponseForm {
-            generic_tool_item_response,
-        }
+        NewGenericToolItemResponseForm { generic_tool_item_response }
     }
 }
 
@@ -5802,9 +5684,7 @@ impl WorkClassificationBulkUpdate {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        WorkClassificationBulkUpdate {
-            is_active: None,
-        }
+        WorkClassificationBulkUpdate { is_active: None }
     }
 
     /// Sets `is_active`.
@@ -5964,20 +5844,18 @@ impl crate::lenient::FromJson for CustomFieldType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "text" => Self::Text,
-                "number" => Self::Number,
-                "currency" => Self::Currency,
-                "hex-color" => Self::HexColor,
-                "bool" => Self::Bool,
-                "select" => Self::Select,
-                "multi-select" => Self::MultiSelect,
-                "date" => Self::Date,
-                "paragraph" => Self::Paragraph,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "text" => Self::Text,
+            "number" => Self::Number,
+            "currency" => Self::Currency,
+            "hex-color" => Self::HexColor,
+            "bool" => Self::Bool,
+            "select" => Self::Select,
+            "multi-select" => Self::MultiSelect,
+            "date" => Self::Date,
+            "paragraph" => Self::Paragraph,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -6022,13 +5900,11 @@ impl crate::lenient::FromJson for CustomFieldSortBy {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "alpha" => Self::Alpha,
-                "listed" => Self::Listed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "alpha" => Self::Alpha,
+            "listed" => Self::Listed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -6132,19 +6008,17 @@ pub enum NewCustomFieldType {
 
 impl serde::Serialize for NewCustomFieldType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Text => "text",
-                Self::Number => "number",
-                Self::Currency => "currency",
-                Self::HexColor => "hex-color",
-                Self::Bool => "bool",
-                Self::Select => "select",
-                Self::MultiSelect => "multi-select",
-                Self::Date => "date",
-                Self::Paragraph => "paragraph",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Text => "text",
+            Self::Number => "number",
+            Self::Currency => "currency",
+            Self::HexColor => "hex-color",
+            Self::Bool => "bool",
+            Self::Select => "select",
+            Self::MultiSelect => "multi-select",
+            Self::Date => "date",
+            Self::Paragraph => "paragraph",
+        })
     }
 }
 
@@ -6158,12 +6032,10 @@ pub enum NewCustomFieldSortBy {
 
 impl serde::Serialize for NewCustomFieldSortBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Alpha => "alpha",
-                Self::Listed => "listed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Alpha => "alpha",
+            Self::Listed => "listed",
+        })
     }
 }
 
@@ -6502,14 +6374,12 @@ pub enum AsyncOperationStatusFilterV2 {
 
 impl serde::Serialize for AsyncOperationStatusFilterV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Created => "created",
-                Self::InProgress => "in_progress",
-                Self::Done => "done",
-                Self::Failed => "failed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Created => "created",
+            Self::InProgress => "in_progress",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        })
     }
 }
 
@@ -6546,15 +6416,13 @@ impl crate::lenient::FromJson for CompanyAsyncOperationV2Status {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "created" => Self::Created,
-                "in_progress" => Self::InProgress,
-                "done" => Self::Done,
-                "failed" => Self::Failed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "created" => Self::Created,
+            "in_progress" => Self::InProgress,
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -6710,18 +6578,16 @@ impl crate::lenient::FromJson for SubOperationStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "created" => Self::Created,
-                "enqueued" => Self::Enqueued,
-                "in_progress" => Self::InProgress,
-                "done" => Self::Done,
-                "failed" => Self::Failed,
-                "retry" => Self::Retry,
-                "partial_done" => Self::PartialDone,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "created" => Self::Created,
+            "enqueued" => Self::Enqueued,
+            "in_progress" => Self::InProgress,
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            "retry" => Self::Retry,
+            "partial_done" => Self::PartialDone,
+            _ => Self::Unknown(s),
+        })
     }
 }
 

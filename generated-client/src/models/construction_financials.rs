@@ -15,16 +15,14 @@ pub enum BudgetDetailFilterColumnId {
 
 impl serde::Serialize for BudgetDetailFilterColumnId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Biller => "biller",
-                Self::RootCostCode => "root_cost_code",
-                Self::CostCode => "cost_code",
-                Self::CostType => "cost_type",
-                Self::Vendor => "vendor",
-                Self::DetailType => "detail_type",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Biller => "biller",
+            Self::RootCostCode => "root_cost_code",
+            Self::CostCode => "cost_code",
+            Self::CostType => "cost_type",
+            Self::Vendor => "vendor",
+            Self::DetailType => "detail_type",
+        })
     }
 }
 
@@ -76,13 +74,9 @@ pub enum LineItemUom {
 
 impl serde::Serialize for LineItemUom {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AnyValuePresentInTheCompanyListOfUnitsOfMeasure => {
-                    "Any value present in the Company list of Units of Measure"
-                }
-            },
-        )
+        s.serialize_str(match self {
+            Self::AnyValuePresentInTheCompanyListOfUnitsOfMeasure => "Any value present in the Company list of Units of Measure",
+        })
     }
 }
 
@@ -96,12 +90,10 @@ pub enum CalculationStrategy {
 
 impl serde::Serialize for CalculationStrategy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Automatic => "automatic",
-                Self::Manual => "manual",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+        })
     }
 }
 
@@ -505,10 +497,7 @@ pub struct BudgetLineItemSync {
 
 impl BudgetLineItemSync {
     /// A value with the required `project_id`, `budget_line_items`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        budget_line_items: Vec<BudgetLineItemSyncBudgetLineItem>,
-    ) -> Self {
+    pub fn new(project_id: i64, budget_line_items: Vec<BudgetLineItemSyncBudgetLineItem>) -> Self {
         BudgetLineItemSync {
             project_id,
             budget_line_items,
@@ -743,10 +732,7 @@ pub struct BudgetLineItemUpdate {
 
 impl BudgetLineItemUpdate {
     /// A value with the required `project_id`, `budget_line_item`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        budget_line_item: BudgetLineItemUpdateBudgetLineItem,
-    ) -> Self {
+    pub fn new(project_id: i64, budget_line_item: BudgetLineItemUpdateBudgetLineItem) -> Self {
         BudgetLineItemUpdate {
             project_id,
             budget_line_item,
@@ -772,12 +758,10 @@ pub enum BudgetViewSnapshotSnapshotTypeFilter {
 
 impl serde::Serialize for BudgetViewSnapshotSnapshotTypeFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AdHoc => "ad_hoc",
-                Self::ProjectStatusSnapshot => "project_status_snapshot",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AdHoc => "ad_hoc",
+            Self::ProjectStatusSnapshot => "project_status_snapshot",
+        })
     }
 }
 
@@ -790,12 +774,10 @@ pub enum BudgetViewSnapshotApprovalStatusFilter {
 
 impl serde::Serialize for BudgetViewSnapshotApprovalStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Approved => "approved",
-                Self::UnderReview => "under_review",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Approved => "approved",
+            Self::UnderReview => "under_review",
+        })
     }
 }
 
@@ -808,12 +790,10 @@ pub enum BudgetViewSnapshotSort {
 
 impl serde::Serialize for BudgetViewSnapshotSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::SnapshotType => "snapshot_type",
-                Self::ApprovalStatus => "approval_status",
-            },
-        )
+        s.serialize_str(match self {
+            Self::SnapshotType => "snapshot_type",
+            Self::ApprovalStatus => "approval_status",
+        })
     }
 }
 
@@ -942,13 +922,11 @@ impl crate::lenient::FromJson for SnapshotType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "ad_hoc" => Self::AdHoc,
-                "project_status_snapshot" => Self::ProjectStatusSnapshot,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "ad_hoc" => Self::AdHoc,
+            "project_status_snapshot" => Self::ProjectStatusSnapshot,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -995,14 +973,12 @@ impl crate::lenient::FromJson for ApprovalStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "approved" => Self::Approved,
-                "under_review" => Self::UnderReview,
-                "custom" => Self::Custom,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "approved" => Self::Approved,
+            "under_review" => Self::UnderReview,
+            "custom" => Self::Custom,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -1051,15 +1027,13 @@ impl crate::lenient::FromJson for MappedToStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                "void" => Self::Void,
-                "pending" => Self::Pending,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "void" => Self::Void,
+            "pending" => Self::Pending,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -1224,15 +1198,7 @@ impl crate::lenient::FromJson for BudgetViewSnapshot {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         const SHAPES: &[crate::lenient::Shape] = &[
             crate::lenient::Shape::Object(
-                &[
-                    "id",
-                    "name",
-                    "description",
-                    "created_at",
-                    "created_by",
-                    "budget_view",
-                    "links",
-                ],
+                &["id", "name", "description", "created_at", "created_by", "budget_view", "links"],
             ),
             crate::lenient::Shape::Object(
                 &[
@@ -1249,15 +1215,11 @@ impl crate::lenient::FromJson for BudgetViewSnapshot {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::SnapshotType, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::SnapshotType, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -1301,11 +1263,7 @@ pub struct NewBudgetViewSnapshot {
 
 impl NewBudgetViewSnapshot {
     /// A value with the required `project_id`, `budget_template_id`, `name`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        budget_template_id: i64,
-        name: impl Into<String>,
-    ) -> Self {
+    pub fn new(project_id: i64, budget_template_id: i64, name: impl Into<String>) -> Self {
         NewBudgetViewSnapshot {
             project_id,
             budget_template_id,
@@ -1337,10 +1295,7 @@ impl NewBudgetViewSnapshot {
     }
 
     /// Sets `approval_status`.
-    pub fn approval_status(
-        mut self,
-        value: BudgetViewSnapshotApprovalStatusFilter,
-    ) -> Self {
+    pub fn approval_status(mut self, value: BudgetViewSnapshotApprovalStatusFilter) -> Self {
         self.approval_status = Some(value);
         self
     }
@@ -1434,15 +1389,13 @@ impl crate::lenient::FromJson for BudgetViewSnapshotResultDataStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "queued" => Self::Queued,
-                "processing" => Self::Processing,
-                "completed" => Self::Completed,
-                "failed" => Self::Failed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "queued" => Self::Queued,
+            "processing" => Self::Processing,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -1556,16 +1509,14 @@ pub enum DetailRowSort {
 
 impl serde::Serialize for DetailRowSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::BillerType => "biller_type",
-                Self::Project => "project",
-                Self::Biller => "biller",
-                Self::CategoryId => "category_id",
-                Self::CostCode => "cost_code",
-                Self::RootCostCode => "root_cost_code",
-            },
-        )
+        s.serialize_str(match self {
+            Self::BillerType => "biller_type",
+            Self::Project => "project",
+            Self::Biller => "biller",
+            Self::CategoryId => "category_id",
+            Self::CostCode => "cost_code",
+            Self::RootCostCode => "root_cost_code",
+        })
     }
 }
 
@@ -1579,13 +1530,11 @@ pub enum DetailRowBudgetRowType {
 
 impl serde::Serialize for DetailRowBudgetRowType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Budgeted => "budgeted",
-                Self::Unbudgeted => "unbudgeted",
-                Self::All => "all",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Budgeted => "budgeted",
+            Self::Unbudgeted => "unbudgeted",
+            Self::All => "all",
+        })
     }
 }
 
@@ -1781,17 +1730,15 @@ pub enum SummaryRowGroupBy {
 
 impl serde::Serialize for SummaryRowGroupBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Project => "project",
-                Self::Biller => "biller",
-                Self::Category => "category",
-                Self::CostCode => "cost_code",
-                Self::RootCostCode => "root_cost_code",
-                Self::CostCodeName => "cost_code_name",
-                Self::RootCostCodeName => "root_cost_code_name",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Project => "project",
+            Self::Biller => "biller",
+            Self::Category => "category",
+            Self::CostCode => "cost_code",
+            Self::RootCostCode => "root_cost_code",
+            Self::CostCodeName => "cost_code_name",
+            Self::RootCostCodeName => "root_cost_code_name",
+        })
     }
 }
 
@@ -1933,13 +1880,11 @@ impl crate::lenient::FromJson for BudgetDetailColumnType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "standard" => Self::Standard,
-                "source" => Self::Source,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "standard" => Self::Standard,
+            "source" => Self::Source,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -2024,12 +1969,10 @@ pub enum BudgetDetailType {
 
 impl serde::Serialize for BudgetDetailType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Project => "Project",
-                Self::SubJob => "SubJob",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Project => "Project",
+            Self::SubJob => "SubJob",
+        })
     }
 }
 
@@ -2406,14 +2349,12 @@ impl crate::lenient::FromJson for ChangeEventStatusName {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Open" => Self::Open,
-                "Closed" => Self::Closed,
-                "Pending" => Self::Pending,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Open" => Self::Open,
+            "Closed" => Self::Closed,
+            "Pending" => Self::Pending,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -2514,16 +2455,14 @@ impl crate::lenient::FromJson for EventType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "tbd" => Self::Tbd,
-                "allowance" => Self::Allowance,
-                "contingency" => Self::Contingency,
-                "owner_change" => Self::OwnerChange,
-                "transfer" => Self::Transfer,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "tbd" => Self::Tbd,
+            "allowance" => Self::Allowance,
+            "contingency" => Self::Contingency,
+            "owner_change" => Self::OwnerChange,
+            "transfer" => Self::Transfer,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -2570,14 +2509,12 @@ impl crate::lenient::FromJson for EventScope {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "tbd" => Self::Tbd,
-                "in_scope" => Self::InScope,
-                "out_of_scope" => Self::OutOfScope,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "tbd" => Self::Tbd,
+            "in_scope" => Self::InScope,
+            "out_of_scope" => Self::OutOfScope,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3001,13 +2938,11 @@ impl crate::lenient::FromJson for RfqCostCode {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Biller, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Biller, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -3295,8 +3230,7 @@ impl crate::lenient::FromJson for ChangeEventChangeEventLineItem {
             description: o.take("description"),
             editable: o.take("editable"),
             estimated_cost_amount: o.take("estimated_cost_amount"),
-            estimated_cost_calculation_strategy: o
-                .take("estimated_cost_calculation_strategy"),
+            estimated_cost_calculation_strategy: o.take("estimated_cost_calculation_strategy"),
             estimated_cost_quantity: o.take("estimated_cost_quantity"),
             estimated_cost_unit_cost: o.take("estimated_cost_unit_cost"),
             event_id: o.take("event_id"),
@@ -3350,10 +3284,7 @@ impl serde::Serialize for ChangeEventChangeEventLineItem {
         w.put("description", &self.description);
         w.put("editable", &self.editable);
         w.put("estimated_cost_amount", &self.estimated_cost_amount);
-        w.put(
-            "estimated_cost_calculation_strategy",
-            &self.estimated_cost_calculation_strategy,
-        );
+        w.put("estimated_cost_calculation_strategy", &self.estimated_cost_calculation_strategy);
         w.put("estimated_cost_quantity", &self.estimated_cost_quantity);
         w.put("estimated_cost_unit_cost", &self.estimated_cost_unit_cost);
         w.put("event_id", &self.event_id);
@@ -3499,13 +3430,11 @@ impl crate::lenient::FromJson for EstimatedStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "rom" => Self::Rom,
-                "final" => Self::Final,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "rom" => Self::Rom,
+            "final" => Self::Final,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3558,17 +3487,15 @@ impl crate::lenient::FromJson for RfqStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "out_for_pricing" => Self::OutForPricing,
-                "revise_and_resubmit" => Self::ReviseAndResubmit,
-                "under_review" => Self::UnderReview,
-                "pending_final_approval" => Self::PendingFinalApproval,
-                "closed" => Self::Closed,
-                "withdrawn" => Self::Withdrawn,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "out_for_pricing" => Self::OutForPricing,
+            "revise_and_resubmit" => Self::ReviseAndResubmit,
+            "under_review" => Self::UnderReview,
+            "pending_final_approval" => Self::PendingFinalApproval,
+            "closed" => Self::Closed,
+            "withdrawn" => Self::Withdrawn,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3818,22 +3745,20 @@ impl crate::lenient::FromJson for ChangeOrderPackageStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "not_pricing" => Self::NotPricing,
-                "pricing" => Self::Pricing,
-                "pending" => Self::Pending,
-                "revised" => Self::Revised,
-                "proceeding" => Self::Proceeding,
-                "not_proceeding" => Self::NotProceeding,
-                "no_charge" => Self::NoCharge,
-                "approved" => Self::Approved,
-                "rejected" => Self::Rejected,
-                "void" => Self::Void,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "not_pricing" => Self::NotPricing,
+            "pricing" => Self::Pricing,
+            "pending" => Self::Pending,
+            "revised" => Self::Revised,
+            "proceeding" => Self::Proceeding,
+            "not_proceeding" => Self::NotProceeding,
+            "no_charge" => Self::NoCharge,
+            "approved" => Self::Approved,
+            "rejected" => Self::Rejected,
+            "void" => Self::Void,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3929,12 +3854,9 @@ impl crate::lenient::FromJson for PotentialChangeOrders {
             change_reason: o.take("change_reason"),
             change_order_request_title: o.take("change_order_request_title"),
             change_order_package_title: o.take("change_order_package_title"),
-            potential_change_order_acronym_number: o
-                .take("potential_change_order_acronym_number"),
-            change_order_request_acronym_number: o
-                .take("change_order_request_acronym_number"),
-            change_order_package_acronym_number: o
-                .take("change_order_package_acronym_number"),
+            potential_change_order_acronym_number: o.take("potential_change_order_acronym_number"),
+            change_order_request_acronym_number: o.take("change_order_request_acronym_number"),
+            change_order_package_acronym_number: o.take("change_order_package_acronym_number"),
             change_order_tiers: o.take("change_order_tiers"),
             extra: o.finish(),
         })
@@ -3970,18 +3892,9 @@ impl serde::Serialize for PotentialChangeOrders {
         w.put("change_reason", &self.change_reason);
         w.put("change_order_request_title", &self.change_order_request_title);
         w.put("change_order_package_title", &self.change_order_package_title);
-        w.put(
-            "potential_change_order_acronym_number",
-            &self.potential_change_order_acronym_number,
-        );
-        w.put(
-            "change_order_request_acronym_number",
-            &self.change_order_request_acronym_number,
-        );
-        w.put(
-            "change_order_package_acronym_number",
-            &self.change_order_package_acronym_number,
-        );
+        w.put("potential_change_order_acronym_number", &self.potential_change_order_acronym_number);
+        w.put("change_order_request_acronym_number", &self.change_order_request_acronym_number);
+        w.put("change_order_package_acronym_number", &self.change_order_package_acronym_number);
         w.put("change_order_tiers", &self.change_order_tiers);
         w.end()
     }
@@ -4159,8 +4072,7 @@ impl crate::lenient::FromJson for ChangeEventRfq {
             responses: o.take("responses"),
             potential_change_orders: o.take("potential_change_orders"),
             change_order_packages: o.take("change_order_packages"),
-            commitment_potential_change_orders: o
-                .take("commitment_potential_change_orders"),
+            commitment_potential_change_orders: o.take("commitment_potential_change_orders"),
             commitment_change_order_packages: o.take("commitment_change_order_packages"),
             created_by: o.take("created_by"),
             assigned: o.take("assigned"),
@@ -4203,14 +4115,8 @@ impl serde::Serialize for ChangeEventRfq {
         w.put("responses", &self.responses);
         w.put("potential_change_orders", &self.potential_change_orders);
         w.put("change_order_packages", &self.change_order_packages);
-        w.put(
-            "commitment_potential_change_orders",
-            &self.commitment_potential_change_orders,
-        );
-        w.put(
-            "commitment_change_order_packages",
-            &self.commitment_change_order_packages,
-        );
+        w.put("commitment_potential_change_orders", &self.commitment_potential_change_orders);
+        w.put("commitment_change_order_packages", &self.commitment_change_order_packages);
         w.put("created_by", &self.created_by);
         w.put("assigned", &self.assigned);
         w.put("location", &self.location);
@@ -4350,13 +4256,11 @@ pub enum Scope {
 
 impl serde::Serialize for Scope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Tbd => "tbd",
-                Self::InScope => "in_scope",
-                Self::OutOfScope => "out_of_scope",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Tbd => "tbd",
+            Self::InScope => "in_scope",
+            Self::OutOfScope => "out_of_scope",
+        })
     }
 }
 
@@ -4373,15 +4277,13 @@ pub enum ChangeEventInputEventType {
 
 impl serde::Serialize for ChangeEventInputEventType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Tbd => "tbd",
-                Self::Allowance => "allowance",
-                Self::Contingency => "contingency",
-                Self::OwnerChange => "owner_change",
-                Self::Transfer => "transfer",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Tbd => "tbd",
+            Self::Allowance => "allowance",
+            Self::Contingency => "contingency",
+            Self::OwnerChange => "owner_change",
+            Self::Transfer => "transfer",
+        })
     }
 }
 
@@ -4493,10 +4395,7 @@ impl ChangeEventLineItemsAttribute {
     }
 
     /// Sets `estimated_cost_calculation_strategy`.
-    pub fn estimated_cost_calculation_strategy(
-        mut self,
-        value: CalculationStrategy,
-    ) -> Self {
+    pub fn estimated_cost_calculation_strategy(mut self, value: CalculationStrategy) -> Self {
         self.estimated_cost_calculation_strategy = Some(value);
         self
     }
@@ -4558,10 +4457,7 @@ impl serde::Serialize for ChangeEventLineItemsAttribute {
         w.optional("proposed_vendor_id", &self.proposed_vendor_id);
         w.optional("proposed_contract_id", &self.proposed_contract_id);
         w.optional("updated_at", &self.updated_at);
-        w.optional(
-            "commitment_contract_line_item_id",
-            &self.commitment_contract_line_item_id,
-        );
+        w.optional("commitment_contract_line_item_id", &self.commitment_contract_line_item_id);
         w.end()
     }
 }
@@ -4577,9 +4473,7 @@ impl AttachmentsByUuid {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        AttachmentsByUuid {
-            upload_uuid: None,
-        }
+        AttachmentsByUuid { upload_uuid: None }
     }
 
     /// Sets `upload_uuid`.
@@ -4754,14 +4648,8 @@ impl serde::Serialize for ChangeEventInput {
         w.optional("origin_data", &self.origin_data);
         w.optional("origin_id", &self.origin_id);
         w.optional("rfi_id", &self.rfi_id);
-        w.optional(
-            "change_event_line_items_attributes",
-            &self.change_event_line_items_attributes,
-        );
-        w.optional(
-            "attachments_by_drawing_revision",
-            &self.attachments_by_drawing_revision,
-        );
+        w.optional("change_event_line_items_attributes", &self.change_event_line_items_attributes);
+        w.optional("attachments_by_drawing_revision", &self.attachments_by_drawing_revision);
         w.optional("attachments_by_file_version", &self.attachments_by_file_version);
         w.optional("attachments_by_form", &self.attachments_by_form);
         w.optional("attachments_by_image", &self.attachments_by_image);
@@ -4929,10 +4817,7 @@ impl ChangeEventUpdateChangeEventChangeEventLineItemsAttribute {
     }
 
     /// Sets `estimated_cost_calculation_strategy`.
-    pub fn estimated_cost_calculation_strategy(
-        mut self,
-        value: CalculationStrategy,
-    ) -> Self {
+    pub fn estimated_cost_calculation_strategy(mut self, value: CalculationStrategy) -> Self {
         self.estimated_cost_calculation_strategy = Some(value);
         self
     }
@@ -4986,10 +4871,7 @@ impl serde::Serialize for ChangeEventUpdateChangeEventChangeEventLineItemsAttrib
         w.optional("cost_code_id", &self.cost_code_id);
         w.optional("proposed_vendor_id", &self.proposed_vendor_id);
         w.optional("proposed_contract_id", &self.proposed_contract_id);
-        w.optional(
-            "commitment_contract_line_item_id",
-            &self.commitment_contract_line_item_id,
-        );
+        w.optional("commitment_contract_line_item_id", &self.commitment_contract_line_item_id);
         w.end()
     }
 }
@@ -5166,14 +5048,8 @@ impl serde::Serialize for ChangeEventUpdateChangeEvent {
         w.optional("origin_data", &self.origin_data);
         w.optional("origin_id", &self.origin_id);
         w.optional("rfi_id", &self.rfi_id);
-        w.optional(
-            "change_event_line_items_attributes",
-            &self.change_event_line_items_attributes,
-        );
-        w.optional(
-            "attachments_by_drawing_revision",
-            &self.attachments_by_drawing_revision,
-        );
+        w.optional("change_event_line_items_attributes", &self.change_event_line_items_attributes);
+        w.optional("attachments_by_drawing_revision", &self.attachments_by_drawing_revision);
         w.optional("attachments_by_file_version", &self.attachments_by_file_version);
         w.optional("attachments_by_form", &self.attachments_by_form);
         w.optional("attachments_by_image", &self.attachments_by_image);
@@ -5356,8 +5232,7 @@ impl crate::lenient::FromJson for ChangeOrderPackage {
             origin_id: o.take("origin_id"),
             paid_date: o.take("paid_date"),
             reviewed_at: o.take("reviewed_at"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             status: o.take("status"),
             title: o.take("title"),
             updated_at: o.take("updated_at"),
@@ -5394,10 +5269,7 @@ impl serde::Serialize for ChangeOrderPackage {
         w.put("origin_id", &self.origin_id);
         w.put("paid_date", &self.paid_date);
         w.put("reviewed_at", &self.reviewed_at);
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("status", &self.status);
         w.put("title", &self.title);
         w.put("updated_at", &self.updated_at);
@@ -5429,21 +5301,19 @@ pub enum StatusInput2 {
 
 impl serde::Serialize for StatusInput2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::NotPricing => "not_pricing",
-                Self::Pricing => "pricing",
-                Self::Pending => "pending",
-                Self::Revised => "revised",
-                Self::Proceeding => "proceeding",
-                Self::NotProceeding => "not_proceeding",
-                Self::NoCharge => "no_charge",
-                Self::Approved => "approved",
-                Self::Rejected => "rejected",
-                Self::Void => "void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::NotPricing => "not_pricing",
+            Self::Pricing => "pricing",
+            Self::Pending => "pending",
+            Self::Revised => "revised",
+            Self::Proceeding => "proceeding",
+            Self::NotProceeding => "not_proceeding",
+            Self::NoCharge => "no_charge",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Void => "void",
+        })
     }
 }
 
@@ -5572,10 +5442,7 @@ impl ChangeOrder {
     }
 
     /// Sets `signed_change_order_received_date`.
-    pub fn signed_change_order_received_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn signed_change_order_received_date(mut self, value: impl Into<String>) -> Self {
         self.signed_change_order_received_date = Some(value.into());
         self
     }
@@ -5596,10 +5463,7 @@ impl serde::Serialize for ChangeOrder {
         w.optional("invoiced_date", &self.invoiced_date);
         w.optional("due_date", &self.due_date);
         w.optional("executed", &self.executed);
-        w.optional(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.optional("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.end()
     }
 }
@@ -5666,14 +5530,12 @@ impl crate::lenient::FromJson for ChangeOrderPackageDetailType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "PrimeContractChangeOrder" => Self::PrimeContractChangeOrder,
-                "CommitmentContractChangeOrder" => Self::CommitmentContractChangeOrder,
-                "ChangeOrderPackage" => Self::ChangeOrderPackage,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "PrimeContractChangeOrder" => Self::PrimeContractChangeOrder,
+            "CommitmentContractChangeOrder" => Self::CommitmentContractChangeOrder,
+            "ChangeOrderPackage" => Self::ChangeOrderPackage,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -5730,13 +5592,11 @@ impl crate::lenient::FromJson for ChangeOrderPackageResultLineItemCostCode {
             ),
             crate::lenient::Shape::Object(&["id", "full_code", "name"]),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Biller, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Biller, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -5884,8 +5744,7 @@ impl crate::lenient::FromJson for ChangeOrderPackageResultLineItemMarkupLineItem
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ChangeOrderPackageResultLineItemMarkupLineItemMarkup {
+impl<'de> serde::Deserialize<'de> for ChangeOrderPackageResultLineItemMarkupLineItemMarkup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -5904,10 +5763,7 @@ impl serde::Serialize for ChangeOrderPackageResultLineItemMarkupLineItemMarkup {
         w.put("updated_at", &self.updated_at);
         w.put("destination_cost_code", &self.destination_cost_code);
         w.put("destination_line_item_type", &self.destination_line_item_type);
-        w.put(
-            "desitination_budget_line_item_id",
-            &self.desitination_budget_line_item_id,
-        );
+        w.put("desitination_budget_line_item_id", &self.desitination_budget_line_item_id);
         w.put("destination_sub_job", &self.destination_sub_job);
         w.end()
     }
@@ -6135,12 +5991,10 @@ impl crate::lenient::FromJson for ChangeOrderPackageResult {
             private: o.take("private"),
             review_notes: o.take("review_notes"),
             reviewed_at: o.take("reviewed_at"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
             revision: o.take("revision"),
             schedule_impact_amount: o.take("schedule_impact_amount"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             status: o.take("status"),
             title: o.take("title"),
             type_: o.take("type"),
@@ -6184,16 +6038,10 @@ impl serde::Serialize for ChangeOrderPackageResult {
         w.put("private", &self.private);
         w.put("review_notes", &self.review_notes);
         w.put("reviewed_at", &self.reviewed_at);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
         w.put("revision", &self.revision);
         w.put("schedule_impact_amount", &self.schedule_impact_amount);
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("status", &self.status);
         w.put("title", &self.title);
         w.put("type", &self.type_);
@@ -6263,8 +6111,7 @@ impl crate::lenient::FromJson for ChangeOrderPackageDetailLineItemMarkupLineItem
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ChangeOrderPackageDetailLineItemMarkupLineItemMarkup {
+impl<'de> serde::Deserialize<'de> for ChangeOrderPackageDetailLineItemMarkupLineItemMarkup {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -6284,10 +6131,7 @@ impl serde::Serialize for ChangeOrderPackageDetailLineItemMarkupLineItemMarkup {
         w.put("wbs_code_id", &self.wbs_code_id);
         w.put("destination_cost_code", &self.destination_cost_code);
         w.put("destination_line_item_type", &self.destination_line_item_type);
-        w.put(
-            "desitination_budget_line_item_id",
-            &self.desitination_budget_line_item_id,
-        );
+        w.put("desitination_budget_line_item_id", &self.desitination_budget_line_item_id);
         w.put("destination_sub_job", &self.destination_sub_job);
         w.end()
     }
@@ -6515,12 +6359,10 @@ impl crate::lenient::FromJson for ChangeOrderPackageDetail {
             private: o.take("private"),
             review_notes: o.take("review_notes"),
             reviewed_at: o.take("reviewed_at"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
             revision: o.take("revision"),
             schedule_impact_amount: o.take("schedule_impact_amount"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             status: o.take("status"),
             title: o.take("title"),
             type_: o.take("type"),
@@ -6564,16 +6406,10 @@ impl serde::Serialize for ChangeOrderPackageDetail {
         w.put("private", &self.private);
         w.put("review_notes", &self.review_notes);
         w.put("reviewed_at", &self.reviewed_at);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
         w.put("revision", &self.revision);
         w.put("schedule_impact_amount", &self.schedule_impact_amount);
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("status", &self.status);
         w.put("title", &self.title);
         w.put("type", &self.type_);
@@ -6731,11 +6567,7 @@ pub struct NewChangeOrderRequest {
 
 impl NewChangeOrderRequest {
     /// A value with the required `project_id`, `contract_id`, `change_order`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        contract_id: i64,
-        change_order: serde_json::Value,
-    ) -> Self {
+    pub fn new(project_id: i64, contract_id: i64, change_order: serde_json::Value) -> Self {
         NewChangeOrderRequest {
             project_id,
             contract_id,
@@ -7205,8 +7037,7 @@ impl crate::lenient::FromJson for ChangeOrderRequestDetail {
             private: o.take("private"),
             revision: o.take("revision"),
             schedule_impact_amount: o.take("schedule_impact_amount"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             status: o.take("status"),
             title: o.take("title"),
             updated_at: o.take("updated_at"),
@@ -7247,10 +7078,7 @@ impl serde::Serialize for ChangeOrderRequestDetail {
         w.put("private", &self.private);
         w.put("revision", &self.revision);
         w.put("schedule_impact_amount", &self.schedule_impact_amount);
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("status", &self.status);
         w.put("title", &self.title);
         w.put("updated_at", &self.updated_at);
@@ -7388,18 +7216,16 @@ impl crate::lenient::FromJson for CommitmentStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Draft" => Self::Draft,
-                "Out For Bid" => Self::OutForBid,
-                "Out For Signature" => Self::OutForSignature,
-                "Approved" => Self::Approved,
-                "Complete" => Self::Complete,
-                "Terminated" => Self::Terminated,
-                "Void" => Self::Void,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Draft" => Self::Draft,
+            "Out For Bid" => Self::OutForBid,
+            "Out For Signature" => Self::OutForSignature,
+            "Approved" => Self::Approved,
+            "Complete" => Self::Complete,
+            "Terminated" => Self::Terminated,
+            "Void" => Self::Void,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -7711,13 +7537,11 @@ impl crate::lenient::FromJson for CommitmentDetailType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "WorkOrderContract" => Self::WorkOrderContract,
-                "PurchaseOrderContract" => Self::PurchaseOrderContract,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "WorkOrderContract" => Self::WorkOrderContract,
+            "PurchaseOrderContract" => Self::PurchaseOrderContract,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -7836,13 +7660,11 @@ impl crate::lenient::FromJson for ExtendedType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "manual" => Self::Manual,
-                "calculated" => Self::Calculated,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "manual" => Self::Manual,
+            "calculated" => Self::Calculated,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -8325,8 +8147,7 @@ impl crate::lenient::FromJson for CommitmentDetail {
             approved_change_orders: o.take("approved_change_orders"),
             bill_to: o.take("bill_to"),
             budget_line_item_id: o.take("budget_line_item_id"),
-            contract_estimated_completion_date: o
-                .take("contract_estimated_completion_date"),
+            contract_estimated_completion_date: o.take("contract_estimated_completion_date"),
             contract_start_date: o.take("contract_start_date"),
             contract_termination_date: o.take("contract_termination_date"),
             deleted_at: o.take("deleted_at"),
@@ -8400,10 +8221,7 @@ impl serde::Serialize for CommitmentDetail {
         w.put("approved_change_orders", &self.approved_change_orders);
         w.put("bill_to", &self.bill_to);
         w.put("budget_line_item_id", &self.budget_line_item_id);
-        w.put(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.put("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.put("contract_start_date", &self.contract_start_date);
         w.put("contract_termination_date", &self.contract_termination_date);
         w.put("deleted_at", &self.deleted_at);
@@ -8476,13 +8294,11 @@ impl crate::lenient::FromJson for CurrencyDisplay {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "symbol" => Self::Symbol,
-                "code" => Self::Code,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "symbol" => Self::Symbol,
+            "code" => Self::Code,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -8527,8 +8343,7 @@ impl crate::lenient::FromJson for CurrencyConfiguration {
             currency_iso_code: o.take("currency_iso_code"),
             currency_display: o.take("currency_display"),
             multicurrency_enabled: o.take("multicurrency_enabled"),
-            multicurrency_enabled_effective_date: o
-                .take("multicurrency_enabled_effective_date"),
+            multicurrency_enabled_effective_date: o.take("multicurrency_enabled_effective_date"),
             eligible_for_multicurrency: o.take("eligible_for_multicurrency"),
             extra: o.finish(),
         })
@@ -8548,10 +8363,7 @@ impl serde::Serialize for CurrencyConfiguration {
         w.put("currency_iso_code", &self.currency_iso_code);
         w.put("currency_display", &self.currency_display);
         w.put("multicurrency_enabled", &self.multicurrency_enabled);
-        w.put(
-            "multicurrency_enabled_effective_date",
-            &self.multicurrency_enabled_effective_date,
-        );
+        w.put("multicurrency_enabled_effective_date", &self.multicurrency_enabled_effective_date);
         w.put("eligible_for_multicurrency", &self.eligible_for_multicurrency);
         w.end()
     }
@@ -8584,8 +8396,7 @@ impl crate::lenient::FromJson for CompanyCurrencyConfigurationResult {
             currency_iso_code: o.take("currency_iso_code"),
             currency_display: o.take("currency_display"),
             multicurrency_enabled: o.take("multicurrency_enabled"),
-            multicurrency_enabled_effective_date: o
-                .take("multicurrency_enabled_effective_date"),
+            multicurrency_enabled_effective_date: o.take("multicurrency_enabled_effective_date"),
             extra: o.finish(),
         })
     }
@@ -8604,10 +8415,7 @@ impl serde::Serialize for CompanyCurrencyConfigurationResult {
         w.put("currency_iso_code", &self.currency_iso_code);
         w.put("currency_display", &self.currency_display);
         w.put("multicurrency_enabled", &self.multicurrency_enabled);
-        w.put(
-            "multicurrency_enabled_effective_date",
-            &self.multicurrency_enabled_effective_date,
-        );
+        w.put("multicurrency_enabled_effective_date", &self.multicurrency_enabled_effective_date);
         w.end()
     }
 }
@@ -8622,12 +8430,10 @@ pub enum CompanyCurrencyConfigurationCurrencyDisplay {
 
 impl serde::Serialize for CompanyCurrencyConfigurationCurrencyDisplay {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Symbol => "symbol",
-                Self::Code => "code",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Symbol => "symbol",
+            Self::Code => "code",
+        })
     }
 }
 
@@ -8655,10 +8461,7 @@ impl CompanyCurrencyConfiguration {
     }
 
     /// Sets `currency_display`.
-    pub fn currency_display(
-        mut self,
-        value: CompanyCurrencyConfigurationCurrencyDisplay,
-    ) -> Self {
+    pub fn currency_display(mut self, value: CompanyCurrencyConfigurationCurrencyDisplay) -> Self {
         self.currency_display = Some(value);
         self
     }
@@ -8911,9 +8714,7 @@ pub struct ExchangeRateUpdate {
 impl ExchangeRateUpdate {
     /// A value with the required `exchange_rates`; set the others with the setters.
     pub fn new(exchange_rates: Vec<ExchangeRateUpdateExchangeRate>) -> Self {
-        ExchangeRateUpdate {
-            exchange_rates,
-        }
+        ExchangeRateUpdate { exchange_rates }
     }
 }
 
@@ -8958,15 +8759,13 @@ impl crate::lenient::FromJson for AsyncJobStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "pending" => Self::Pending,
-                "in_progress" => Self::InProgress,
-                "completed" => Self::Completed,
-                "failed" => Self::Failed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "pending" => Self::Pending,
+            "in_progress" => Self::InProgress,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -9072,11 +8871,13 @@ impl crate::lenient::FromJson for CurrencyConfigurationDetail {
             project_id: o.take("project_id"),
             currency_iso_code: o.take("currency_iso_code"),
             currency_display: o.take("currency_display"),
-            company_currency_exchange_rate_override: o
-                .take("company_currency_exchange_rate_override"),
+            company_currency_exchange_rate_override: o.take(
+                "company_currency_exchange_rate_override",
+            ),
             multicurrency_enabled: o.take("multicurrency_enabled"),
-            eligible_for_financial_objs_multicurrency: o
-                .take("eligible_for_financial_objs_multicurrency"),
+            eligible_for_financial_objs_multicurrency: o.take(
+                "eligible_for_financial_objs_multicurrency",
+            ),
             extra: o.finish(),
         })
     }
@@ -9134,19 +8935,13 @@ impl ProjectCurrencyConfiguration {
     }
 
     /// Sets `company_currency_exchange_rate_override`.
-    pub fn company_currency_exchange_rate_override(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn company_currency_exchange_rate_override(mut self, value: impl Into<String>) -> Self {
         self.company_currency_exchange_rate_override = Some(value.into());
         self
     }
 
     /// Sets `currency_display`.
-    pub fn currency_display(
-        mut self,
-        value: CompanyCurrencyConfigurationCurrencyDisplay,
-    ) -> Self {
+    pub fn currency_display(mut self, value: CompanyCurrencyConfigurationCurrencyDisplay) -> Self {
         self.currency_display = Some(value);
         self
     }
@@ -9201,8 +8996,9 @@ impl crate::lenient::FromJson for ProjectCurrencyConfigurationResult {
             project_id: o.take("project_id"),
             currency_iso_code: o.take("currency_iso_code"),
             currency_display: o.take("currency_display"),
-            company_currency_exchange_rate_override: o
-                .take("company_currency_exchange_rate_override"),
+            company_currency_exchange_rate_override: o.take(
+                "company_currency_exchange_rate_override",
+            ),
             multicurrency_enabled: o.take("multicurrency_enabled"),
             extra: o.finish(),
         })
@@ -9264,19 +9060,13 @@ impl ProjectCurrencyConfigurationRequest {
     }
 
     /// Sets `company_currency_exchange_rate_override`.
-    pub fn company_currency_exchange_rate_override(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn company_currency_exchange_rate_override(mut self, value: impl Into<String>) -> Self {
         self.company_currency_exchange_rate_override = Some(value.into());
         self
     }
 
     /// Sets `currency_display`.
-    pub fn currency_display(
-        mut self,
-        value: CompanyCurrencyConfigurationCurrencyDisplay,
-    ) -> Self {
+    pub fn currency_display(mut self, value: CompanyCurrencyConfigurationCurrencyDisplay) -> Self {
         self.currency_display = Some(value);
         self
     }
@@ -9658,7 +9448,10 @@ pub struct UomSync {
 impl UomSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<UomSyncUpdate>) -> Self {
-        UomSync { updates, deletes: None }
+        UomSync {
+            updates,
+            deletes: None,
+        }
     }
 
     /// Sets `deletes`.
@@ -9760,10 +9553,8 @@ impl crate::lenient::FromJson for WorkBreakdownStructureSegment {
             segment_items_count: o.take("segment_items_count"),
             required: o.take("required"),
             delimiter: o.take("delimiter"),
-            project_can_modify_origin_project: o
-                .take("project_can_modify_origin_project"),
-            project_can_delete_origin_company: o
-                .take("project_can_delete_origin_company"),
+            project_can_modify_origin_project: o.take("project_can_modify_origin_project"),
+            project_can_delete_origin_company: o.take("project_can_delete_origin_company"),
             structure: o.take("structure"),
             created_at: o.take("created_at"),
             updated_at: o.take("updated_at"),
@@ -9789,14 +9580,8 @@ impl serde::Serialize for WorkBreakdownStructureSegment {
         w.put("segment_items_count", &self.segment_items_count);
         w.put("required", &self.required);
         w.put("delimiter", &self.delimiter);
-        w.put(
-            "project_can_modify_origin_project",
-            &self.project_can_modify_origin_project,
-        );
-        w.put(
-            "project_can_delete_origin_company",
-            &self.project_can_delete_origin_company,
-        );
+        w.put("project_can_modify_origin_project", &self.project_can_modify_origin_project);
+        w.put("project_can_delete_origin_company", &self.project_can_delete_origin_company);
         w.put("structure", &self.structure);
         w.put("created_at", &self.created_at);
         w.put("updated_at", &self.updated_at);
@@ -9895,9 +9680,7 @@ pub struct PatternUpdateSegmentOrder {
 impl PatternUpdateSegmentOrder {
     /// A value with the required `updated_order`; set the others with the setters.
     pub fn new(updated_order: Vec<UpdatedOrder>) -> Self {
-        PatternUpdateSegmentOrder {
-            updated_order,
-        }
+        PatternUpdateSegmentOrder { updated_order }
     }
 }
 
@@ -9919,12 +9702,10 @@ pub enum SegmentStructure {
 
 impl serde::Serialize for SegmentStructure {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Tiered => "tiered",
-                Self::Flat => "flat",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Tiered => "tiered",
+            Self::Flat => "flat",
+        })
     }
 }
 
@@ -9970,14 +9751,8 @@ impl serde::Serialize for NewSegment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.field("name", &self.name);
-        w.optional(
-            "project_can_modify_origin_project",
-            &self.project_can_modify_origin_project,
-        );
-        w.optional(
-            "project_can_delete_origin_company",
-            &self.project_can_delete_origin_company,
-        );
+        w.optional("project_can_modify_origin_project", &self.project_can_modify_origin_project);
+        w.optional("project_can_delete_origin_company", &self.project_can_delete_origin_company);
         w.field("structure", &self.structure);
         w.end()
     }
@@ -10035,10 +9810,8 @@ impl crate::lenient::FromJson for Segment {
             segment_items_count: o.take("segment_items_count"),
             required: o.take("required"),
             delimiter: o.take("delimiter"),
-            project_can_modify_origin_project: o
-                .take("project_can_modify_origin_project"),
-            project_can_delete_origin_company: o
-                .take("project_can_delete_origin_company"),
+            project_can_modify_origin_project: o.take("project_can_modify_origin_project"),
+            project_can_delete_origin_company: o.take("project_can_delete_origin_company"),
             structure: o.take("structure"),
             selectable_tiers: o.take("selectable_tiers"),
             is_included_in_project_pattern: o.take("is_included_in_project_pattern"),
@@ -10067,14 +9840,8 @@ impl serde::Serialize for Segment {
         w.put("segment_items_count", &self.segment_items_count);
         w.put("required", &self.required);
         w.put("delimiter", &self.delimiter);
-        w.put(
-            "project_can_modify_origin_project",
-            &self.project_can_modify_origin_project,
-        );
-        w.put(
-            "project_can_delete_origin_company",
-            &self.project_can_delete_origin_company,
-        );
+        w.put("project_can_modify_origin_project", &self.project_can_modify_origin_project);
+        w.put("project_can_delete_origin_company", &self.project_can_delete_origin_company);
         w.put("structure", &self.structure);
         w.put("selectable_tiers", &self.selectable_tiers);
         w.put("is_included_in_project_pattern", &self.is_included_in_project_pattern);
@@ -10132,14 +9899,8 @@ impl serde::Serialize for SegmentUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.optional("name", &self.name);
-        w.optional(
-            "project_can_modify_origin_project",
-            &self.project_can_modify_origin_project,
-        );
-        w.optional(
-            "project_can_delete_origin_company",
-            &self.project_can_delete_origin_company,
-        );
+        w.optional("project_can_modify_origin_project", &self.project_can_modify_origin_project);
+        w.optional("project_can_delete_origin_company", &self.project_can_delete_origin_company);
         w.end()
     }
 }
@@ -10190,10 +9951,7 @@ impl serde::Serialize for SegmentList {
         w.put("name", &self.name);
         w.put("segment_items_count", &self.segment_items_count);
         w.put("erp_integrated", &self.erp_integrated);
-        w.put(
-            "available_to_use_on_new_projects",
-            &self.available_to_use_on_new_projects,
-        );
+        w.put("available_to_use_on_new_projects", &self.available_to_use_on_new_projects);
         w.end()
     }
 }
@@ -10256,9 +10014,7 @@ pub struct SegmentItemBulkDestroy {
 impl SegmentItemBulkDestroy {
     /// A value with the required `segment_item_ids`; set the others with the setters.
     pub fn new(segment_item_ids: Vec<i64>) -> Self {
-        SegmentItemBulkDestroy {
-            segment_item_ids,
-        }
+        SegmentItemBulkDestroy { segment_item_ids }
     }
 }
 
@@ -10358,9 +10114,7 @@ impl WbsCodeUpdateAllAttributes {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        WbsCodeUpdateAllAttributes {
-            status: None,
-        }
+        WbsCodeUpdateAllAttributes { status: None }
     }
 
     /// Sets `status`.
@@ -10582,13 +10336,11 @@ pub enum PaymentMethod {
 
 impl serde::Serialize for PaymentMethod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Check => "check",
-                Self::CreditCard => "credit_card",
-                Self::Electronic => "electronic",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Check => "check",
+            Self::CreditCard => "credit_card",
+            Self::Electronic => "electronic",
+        })
     }
 }
 
@@ -10802,12 +10554,10 @@ pub enum CostCodeView {
 
 impl serde::Serialize for CostCodeView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Default => "default",
-                Self::ErpCompact => "erp_compact",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Default => "default",
+            Self::ErpCompact => "erp_compact",
+        })
     }
 }
 
@@ -11260,12 +11010,10 @@ pub enum MarkupHolderType {
 
 impl serde::Serialize for MarkupHolderType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Contract => "Contract",
-                Self::PotentialChangeOrder => "PotentialChangeOrder",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Contract => "Contract",
+            Self::PotentialChangeOrder => "PotentialChangeOrder",
+        })
     }
 }
 
@@ -11277,11 +11025,9 @@ pub enum MarkupView {
 
 impl serde::Serialize for MarkupView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::WithErpData => "with_erp_data",
-            },
-        )
+        s.serialize_str(match self {
+            Self::WithErpData => "with_erp_data",
+        })
     }
 }
 
@@ -11353,13 +11099,11 @@ impl crate::lenient::FromJson for HolderType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Contract" => Self::Contract,
-                "PotentialChangeOrder" => Self::PotentialChangeOrder,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Contract" => Self::Contract,
+            "PotentialChangeOrder" => Self::PotentialChangeOrder,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -11404,13 +11148,11 @@ impl crate::lenient::FromJson for MatchType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "excludes" => Self::Excludes,
-                "includes" => Self::Includes,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "excludes" => Self::Excludes,
+            "includes" => Self::Includes,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -11542,15 +11284,13 @@ impl crate::lenient::FromJson for MarkupSet {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "change_orders_horizontal" => Self::ChangeOrdersHorizontal,
-                "change_orders_vertical" => Self::ChangeOrdersVertical,
-                "horizontal" => Self::Horizontal,
-                "vertical" => Self::Vertical,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "change_orders_horizontal" => Self::ChangeOrdersHorizontal,
+            "change_orders_vertical" => Self::ChangeOrdersVertical,
+            "horizontal" => Self::Horizontal,
+            "vertical" => Self::Vertical,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -11802,12 +11542,10 @@ pub enum MarkupMarkupConditionMatchType {
 
 impl serde::Serialize for MarkupMarkupConditionMatchType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Excludes => "excludes",
-                Self::Includes => "includes",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Excludes => "excludes",
+            Self::Includes => "includes",
+        })
     }
 }
 
@@ -11822,9 +11560,7 @@ impl MarkupMarkupConditionMarkupConditionItem {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        MarkupMarkupConditionMarkupConditionItem {
-            wbs_segment_item_id: None,
-        }
+        MarkupMarkupConditionMarkupConditionItem { wbs_segment_item_id: None }
     }
 
     /// Sets `wbs_segment_item_id`.
@@ -11849,9 +11585,7 @@ pub struct MarkupMarkupCondition {
     pub match_type: Option<MarkupMarkupConditionMatchType>,
     /// Unique identifier for the WBS Segment associated with the markup condition.  Supported segments include Cost Type and Cost Code.
     pub wbs_segment_id: Option<i64>,
-    pub markup_condition_items: Option<
-        Option<Vec<MarkupMarkupConditionMarkupConditionItem>>,
-    >,
+    pub markup_condition_items: Option<Option<Vec<MarkupMarkupConditionMarkupConditionItem>>>,
 }
 
 impl MarkupMarkupCondition {
@@ -11909,14 +11643,12 @@ pub enum MarkupMarkupSet {
 
 impl serde::Serialize for MarkupMarkupSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ChangeOrdersHorizontal => "change_orders_horizontal",
-                Self::ChangeOrdersVertical => "change_orders_vertical",
-                Self::Horizontal => "horizontal",
-                Self::Vertical => "vertical",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ChangeOrdersHorizontal => "change_orders_horizontal",
+            Self::ChangeOrdersVertical => "change_orders_vertical",
+            Self::Horizontal => "horizontal",
+            Self::Vertical => "vertical",
+        })
     }
 }
 
@@ -11979,10 +11711,7 @@ impl NewMarkup {
     }
 
     /// Sets `markup_conditions` (`None` sends `null`).
-    pub fn markup_conditions(
-        mut self,
-        value: Option<Vec<MarkupMarkupCondition>>,
-    ) -> Self {
+    pub fn markup_conditions(mut self, value: Option<Vec<MarkupMarkupCondition>>) -> Self {
         self.markup_conditions = Some(value);
         self
     }
@@ -12091,9 +11820,7 @@ pub struct MarkupUpdateMarkupCondition {
     pub match_type: Option<MarkupMarkupConditionMatchType>,
     /// Unique identifier for the WBS Segment associated with the markup condition.  Supported segments include Cost Type and Cost Code.
     pub wbs_segment_id: Option<i64>,
-    pub markup_condition_items: Option<
-        Option<Vec<MarkupUpdateMarkupConditionMarkupConditionItem>>,
-    >,
+    pub markup_condition_items: Option<Option<Vec<MarkupUpdateMarkupConditionMarkupConditionItem>>>,
 }
 
 impl MarkupUpdateMarkupCondition {
@@ -12211,10 +11938,7 @@ impl MarkupUpdate {
     }
 
     /// Sets `markup_conditions` (`None` sends `null`).
-    pub fn markup_conditions(
-        mut self,
-        value: Option<Vec<MarkupUpdateMarkupCondition>>,
-    ) -> Self {
+    pub fn markup_conditions(mut self, value: Option<Vec<MarkupUpdateMarkupCondition>>) -> Self {
         self.markup_conditions = Some(value);
         self
     }
@@ -12349,17 +12073,15 @@ pub enum LineItemTypeInputBaseType {
 
 impl serde::Serialize for LineItemTypeInputBaseType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Labor => "labor",
-                Self::Equipment => "equipment",
-                Self::Materials => "materials",
-                Self::Commitment => "commitment",
-                Self::OwnerCost => "owner_cost",
-                Self::ProfessionalServices => "professional_services",
-                Self::Other => "other",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Labor => "labor",
+            Self::Equipment => "equipment",
+            Self::Materials => "materials",
+            Self::Commitment => "commitment",
+            Self::OwnerCost => "owner_cost",
+            Self::ProfessionalServices => "professional_services",
+            Self::Other => "other",
+        })
     }
 }
 
@@ -12478,16 +12200,14 @@ pub enum LineItemTypeSyncUpdateBaseType {
 
 impl serde::Serialize for LineItemTypeSyncUpdateBaseType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Equipment => "equipment",
-                Self::Materials => "materials",
-                Self::Commitment => "commitment",
-                Self::OwnerCost => "owner_cost",
-                Self::ProfessionalServices => "professional_services",
-                Self::Other => "other",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Equipment => "equipment",
+            Self::Materials => "materials",
+            Self::Commitment => "commitment",
+            Self::OwnerCost => "owner_cost",
+            Self::ProfessionalServices => "professional_services",
+            Self::Other => "other",
+        })
     }
 }
 
@@ -12671,15 +12391,13 @@ impl crate::lenient::FromJson for PaymentApplicationStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "under_review" => Self::UnderReview,
-                "revise_and_resubmit" => Self::ReviseAndResubmit,
-                "approved" => Self::Approved,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "under_review" => Self::UnderReview,
+            "revise_and_resubmit" => Self::ReviseAndResubmit,
+            "approved" => Self::Approved,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -12793,34 +12511,31 @@ impl crate::lenient::FromJson for RequisitionSummary {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let mut o = crate::lenient::ObjectReader::new(v)?;
         Ok(Self {
-            balance_to_finish_including_retainage: o
-                .take("balance_to_finish_including_retainage"),
+            balance_to_finish_including_retainage: o.take("balance_to_finish_including_retainage"),
             completed_work_retainage_percent: o.take("completed_work_retainage_percent"),
             completed_work_retainage_amount: o.take("completed_work_retainage_amount"),
             contract_sum_to_date: o.take("contract_sum_to_date"),
             current_payment_due: o.take("current_payment_due"),
             formatted_period: o.take("formatted_period"),
-            less_previous_certificates_for_payment: o
-                .take("less_previous_certificates_for_payment"),
+            less_previous_certificates_for_payment: o.take(
+                "less_previous_certificates_for_payment",
+            ),
             negative_change_order_item_total: o.take("negative_change_order_item_total"),
-            negative_new_change_order_item_total: o
-                .take("negative_new_change_order_item_total"),
-            negative_previous_change_order_item_total: o
-                .take("negative_previous_change_order_item_total"),
+            negative_new_change_order_item_total: o.take("negative_new_change_order_item_total"),
+            negative_previous_change_order_item_total: o.take(
+                "negative_previous_change_order_item_total",
+            ),
             net_change_by_change_orders: o.take("net_change_by_change_orders"),
             original_contract_sum: o.take("original_contract_sum"),
             positive_change_order_item_total: o.take("positive_change_order_item_total"),
-            positive_new_change_order_item_total: o
-                .take("positive_new_change_order_item_total"),
-            positive_previous_change_order_item_total: o
-                .take("positive_previous_change_order_item_total"),
-            stored_materials_retainage_amount: o
-                .take("stored_materials_retainage_amount"),
-            stored_materials_retainage_percent: o
-                .take("stored_materials_retainage_percent"),
+            positive_new_change_order_item_total: o.take("positive_new_change_order_item_total"),
+            positive_previous_change_order_item_total: o.take(
+                "positive_previous_change_order_item_total",
+            ),
+            stored_materials_retainage_amount: o.take("stored_materials_retainage_amount"),
+            stored_materials_retainage_percent: o.take("stored_materials_retainage_percent"),
             tax_applicable_to_this_payment: o.take("tax_applicable_to_this_payment"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
             total_earned_less_retainage: o.take("total_earned_less_retainage"),
             total_retainage: o.take("total_retainage"),
             extra: o.finish(),
@@ -12837,14 +12552,8 @@ impl<'de> serde::Deserialize<'de> for RequisitionSummary {
 impl serde::Serialize for RequisitionSummary {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put(
-            "balance_to_finish_including_retainage",
-            &self.balance_to_finish_including_retainage,
-        );
-        w.put(
-            "completed_work_retainage_percent",
-            &self.completed_work_retainage_percent,
-        );
+        w.put("balance_to_finish_including_retainage", &self.balance_to_finish_including_retainage);
+        w.put("completed_work_retainage_percent", &self.completed_work_retainage_percent);
         w.put("completed_work_retainage_amount", &self.completed_work_retainage_amount);
         w.put("contract_sum_to_date", &self.contract_sum_to_date);
         w.put("current_payment_due", &self.current_payment_due);
@@ -12853,45 +12562,24 @@ impl serde::Serialize for RequisitionSummary {
             "less_previous_certificates_for_payment",
             &self.less_previous_certificates_for_payment,
         );
-        w.put(
-            "negative_change_order_item_total",
-            &self.negative_change_order_item_total,
-        );
-        w.put(
-            "negative_new_change_order_item_total",
-            &self.negative_new_change_order_item_total,
-        );
+        w.put("negative_change_order_item_total", &self.negative_change_order_item_total);
+        w.put("negative_new_change_order_item_total", &self.negative_new_change_order_item_total);
         w.put(
             "negative_previous_change_order_item_total",
             &self.negative_previous_change_order_item_total,
         );
         w.put("net_change_by_change_orders", &self.net_change_by_change_orders);
         w.put("original_contract_sum", &self.original_contract_sum);
-        w.put(
-            "positive_change_order_item_total",
-            &self.positive_change_order_item_total,
-        );
-        w.put(
-            "positive_new_change_order_item_total",
-            &self.positive_new_change_order_item_total,
-        );
+        w.put("positive_change_order_item_total", &self.positive_change_order_item_total);
+        w.put("positive_new_change_order_item_total", &self.positive_new_change_order_item_total);
         w.put(
             "positive_previous_change_order_item_total",
             &self.positive_previous_change_order_item_total,
         );
-        w.put(
-            "stored_materials_retainage_amount",
-            &self.stored_materials_retainage_amount,
-        );
-        w.put(
-            "stored_materials_retainage_percent",
-            &self.stored_materials_retainage_percent,
-        );
+        w.put("stored_materials_retainage_amount", &self.stored_materials_retainage_amount);
+        w.put("stored_materials_retainage_percent", &self.stored_materials_retainage_percent);
         w.put("tax_applicable_to_this_payment", &self.tax_applicable_to_this_payment);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put("total_earned_less_retainage", &self.total_earned_less_retainage);
         w.put("total_retainage", &self.total_retainage);
         w.end()
@@ -13009,13 +12697,11 @@ impl crate::lenient::FromJson for DescriptionType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "custom" => Self::Custom,
-                "automatic" => Self::Automatic,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "custom" => Self::Custom,
+            "automatic" => Self::Automatic,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -13132,10 +12818,7 @@ impl serde::Serialize for PaymentApplication {
         w.put("status", &self.status);
         w.put("total_amount_paid", &self.total_amount_paid);
         w.put("number", &self.number);
-        w.put(
-            "total_amount_accrued_this_period",
-            &self.total_amount_accrued_this_period,
-        );
+        w.put("total_amount_accrued_this_period", &self.total_amount_accrued_this_period);
         w.put("formatted_contract_company", &self.formatted_contract_company);
         w.put("currency_configuration", &self.currency_configuration);
         w.put("g702", &self.g702);
@@ -13177,13 +12860,11 @@ impl crate::lenient::FromJson for OriginType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "LineItem" => Self::LineItem,
-                "ChangeOrderPackage" => Self::ChangeOrderPackage,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "LineItem" => Self::LineItem,
+            "ChangeOrderPackage" => Self::ChangeOrderPackage,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -13228,13 +12909,11 @@ impl crate::lenient::FromJson for AddedFromSource {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "contract" => Self::Contract,
-                "change_order" => Self::ChangeOrder,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "contract" => Self::Contract,
+            "change_order" => Self::ChangeOrder,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -13291,13 +12970,11 @@ impl crate::lenient::FromJson for G703CostCode {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Biller, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Biller, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -13408,12 +13085,13 @@ impl crate::lenient::FromJson for G703 {
             balance_to_finish: o.take("balance_to_finish"),
             materials_presently_stored: o.take("materials_presently_stored"),
             scheduled_value: o.take("scheduled_value"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
             work_completed_this_period: o.take("work_completed_this_period"),
             description_of_work: o.take("description_of_work"),
             description_override: o.take("description_override"),
@@ -13423,36 +13101,47 @@ impl crate::lenient::FromJson for G703 {
             wbs_code: o.take("wbs_code"),
             scheduled_unit_price: o.take("scheduled_unit_price"),
             scheduled_quantity: o.take("scheduled_quantity"),
-            total_completed_and_stored_to_date_quantity: o
-                .take("total_completed_and_stored_to_date_quantity"),
-            work_completed_this_period_quantity: o
-                .take("work_completed_this_period_quantity"),
-            work_completed_from_previous_application_quantity: o
-                .take("work_completed_from_previous_application_quantity"),
-            work_completed_retainage_currently_retained: o
-                .take("work_completed_retainage_currently_retained"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
-            materials_stored_retainage_currently_retained: o
-                .take("materials_stored_retainage_currently_retained"),
-            materials_stored_retainage_from_previous_application: o
-                .take("materials_stored_retainage_from_previous_application"),
-            materials_stored_retainage_released_this_period: o
-                .take("materials_stored_retainage_released_this_period"),
-            materials_stored_retainage_retained_this_period: o
-                .take("materials_stored_retainage_retained_this_period"),
-            materials_stored_retainage_percent_this_period: o
-                .take("materials_stored_retainage_percent_this_period"),
-            total_retainage_currently_retained: o
-                .take("total_retainage_currently_retained"),
-            total_retainage_from_previous_application: o
-                .take("total_retainage_from_previous_application"),
+            total_completed_and_stored_to_date_quantity: o.take(
+                "total_completed_and_stored_to_date_quantity",
+            ),
+            work_completed_this_period_quantity: o.take("work_completed_this_period_quantity"),
+            work_completed_from_previous_application_quantity: o.take(
+                "work_completed_from_previous_application_quantity",
+            ),
+            work_completed_retainage_currently_retained: o.take(
+                "work_completed_retainage_currently_retained",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
+            materials_stored_retainage_currently_retained: o.take(
+                "materials_stored_retainage_currently_retained",
+            ),
+            materials_stored_retainage_from_previous_application: o.take(
+                "materials_stored_retainage_from_previous_application",
+            ),
+            materials_stored_retainage_released_this_period: o.take(
+                "materials_stored_retainage_released_this_period",
+            ),
+            materials_stored_retainage_retained_this_period: o.take(
+                "materials_stored_retainage_retained_this_period",
+            ),
+            materials_stored_retainage_percent_this_period: o.take(
+                "materials_stored_retainage_percent_this_period",
+            ),
+            total_retainage_currently_retained: o.take("total_retainage_currently_retained"),
+            total_retainage_from_previous_application: o.take(
+                "total_retainage_from_previous_application",
+            ),
             type_: o.take("type"),
             extra: o.finish(),
         })
@@ -13476,10 +13165,7 @@ impl serde::Serialize for G703 {
         w.put("balance_to_finish", &self.balance_to_finish);
         w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put("scheduled_value", &self.scheduled_value);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
@@ -13501,10 +13187,7 @@ impl serde::Serialize for G703 {
             "total_completed_and_stored_to_date_quantity",
             &self.total_completed_and_stored_to_date_quantity,
         );
-        w.put(
-            "work_completed_this_period_quantity",
-            &self.work_completed_this_period_quantity,
-        );
+        w.put("work_completed_this_period_quantity", &self.work_completed_this_period_quantity);
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
@@ -13549,10 +13232,7 @@ impl serde::Serialize for G703 {
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
         );
-        w.put(
-            "total_retainage_currently_retained",
-            &self.total_retainage_currently_retained,
-        );
+        w.put("total_retainage_currently_retained", &self.total_retainage_currently_retained);
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
@@ -13664,10 +13344,7 @@ impl serde::Serialize for PaymentApplicationDetail {
         w.put("status", &self.status);
         w.put("total_amount_paid", &self.total_amount_paid);
         w.put("number", &self.number);
-        w.put(
-            "total_amount_accrued_this_period",
-            &self.total_amount_accrued_this_period,
-        );
+        w.put("total_amount_accrued_this_period", &self.total_amount_accrued_this_period);
         w.put("formatted_contract_company", &self.formatted_contract_company);
         w.put("currency_configuration", &self.currency_configuration);
         w.put("description_type", &self.description_type);
@@ -13763,12 +13440,9 @@ impl crate::lenient::FromJson for PotentialChangeOrder {
             grand_total: o.take("grand_total"),
             change_order_request_title: o.take("change_order_request_title"),
             change_order_package_title: o.take("change_order_package_title"),
-            potential_change_order_acronym_number: o
-                .take("potential_change_order_acronym_number"),
-            change_order_request_acronym_number: o
-                .take("change_order_request_acronym_number"),
-            change_order_package_acronym_number: o
-                .take("change_order_package_acronym_number"),
+            potential_change_order_acronym_number: o.take("potential_change_order_acronym_number"),
+            change_order_request_acronym_number: o.take("change_order_request_acronym_number"),
+            change_order_package_acronym_number: o.take("change_order_package_acronym_number"),
             change_order_tiers: o.take("change_order_tiers"),
             currency_configuration: o.take("currency_configuration"),
             custom_fields: o.take("custom_fields"),
@@ -13807,18 +13481,9 @@ impl serde::Serialize for PotentialChangeOrder {
         w.put("grand_total", &self.grand_total);
         w.put("change_order_request_title", &self.change_order_request_title);
         w.put("change_order_package_title", &self.change_order_package_title);
-        w.put(
-            "potential_change_order_acronym_number",
-            &self.potential_change_order_acronym_number,
-        );
-        w.put(
-            "change_order_request_acronym_number",
-            &self.change_order_request_acronym_number,
-        );
-        w.put(
-            "change_order_package_acronym_number",
-            &self.change_order_package_acronym_number,
-        );
+        w.put("potential_change_order_acronym_number", &self.potential_change_order_acronym_number);
+        w.put("change_order_request_acronym_number", &self.change_order_request_acronym_number);
+        w.put("change_order_package_acronym_number", &self.change_order_package_acronym_number);
         w.put("change_order_tiers", &self.change_order_tiers);
         w.put("currency_configuration", &self.currency_configuration);
         w.put("custom_fields", &self.custom_fields);
@@ -13999,11 +13664,7 @@ pub struct NewPotentialChangeOrder {
 
 impl NewPotentialChangeOrder {
     /// A value with the required `project_id`, `contract_id`, `change_order`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        contract_id: i64,
-        change_order: ChangeOrderInput,
-    ) -> Self {
+    pub fn new(project_id: i64, contract_id: i64, change_order: ChangeOrderInput) -> Self {
         NewPotentialChangeOrder {
             project_id,
             contract_id,
@@ -14186,9 +13847,7 @@ impl PotentialChangeOrderSyncUpdateChangeOrderRequest {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PotentialChangeOrderSyncUpdateChangeOrderRequest {
-            change_order_package_id: None,
-        }
+        PotentialChangeOrderSyncUpdateChangeOrderRequest { change_order_package_id: None }
     }
 
     /// Sets `change_order_package_id`.
@@ -14389,9 +14048,7 @@ pub struct PotentialChangeOrderSync {
 impl PotentialChangeOrderSync {
     /// A value with the required `updates`; set the others with the setters.
     pub fn new(updates: Vec<PotentialChangeOrderSyncUpdate>) -> Self {
-        PotentialChangeOrderSync {
-            updates,
-        }
+        PotentialChangeOrderSync { updates }
     }
 }
 
@@ -14473,10 +14130,7 @@ impl serde::Serialize for MarkupLineItemMarkup {
         w.put("updated_at", &self.updated_at);
         w.put("destination_cost_code", &self.destination_cost_code);
         w.put("destination_line_item_type", &self.destination_line_item_type);
-        w.put(
-            "desitination_budget_line_item_id",
-            &self.desitination_budget_line_item_id,
-        );
+        w.put("desitination_budget_line_item_id", &self.desitination_budget_line_item_id);
         w.put("destination_sub_job", &self.destination_sub_job);
         w.end()
     }
@@ -15069,12 +14723,10 @@ pub enum LineItemExtendedType {
 
 impl serde::Serialize for LineItemExtendedType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Manual => "manual",
-                Self::Calculated => "calculated",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Manual => "manual",
+            Self::Calculated => "calculated",
+        })
     }
 }
 
@@ -15345,17 +14997,15 @@ impl crate::lenient::FromJson for PrimeContractStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Draft" => Self::Draft,
-                "Out For Bid" => Self::OutForBid,
-                "Out For Signature" => Self::OutForSignature,
-                "Approved" => Self::Approved,
-                "Complete" => Self::Complete,
-                "Terminated" => Self::Terminated,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Draft" => Self::Draft,
+            "Out For Bid" => Self::OutForBid,
+            "Out For Signature" => Self::OutForSignature,
+            "Approved" => Self::Approved,
+            "Complete" => Self::Complete,
+            "Terminated" => Self::Terminated,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -16033,8 +15683,7 @@ impl crate::lenient::FromJson for PrimeContractDetail {
             bill_to: o.take("bill_to"),
             budget_line_item_id: o.take("budget_line_item_id"),
             contract_date: o.take("contract_date"),
-            contract_estimated_completion_date: o
-                .take("contract_estimated_completion_date"),
+            contract_estimated_completion_date: o.take("contract_estimated_completion_date"),
             contract_start_date: o.take("contract_start_date"),
             contract_termination_date: o.take("contract_termination_date"),
             created_at: o.take("created_at"),
@@ -16078,8 +15727,7 @@ impl crate::lenient::FromJson for PrimeContractDetail {
             total_payments: o.take("total_payments"),
             type_: o.take("type"),
             updated_at: o.take("updated_at"),
-            original_substantial_completion_date: o
-                .take("original_substantial_completion_date"),
+            original_substantial_completion_date: o.take("original_substantial_completion_date"),
             substantial_completion_date: o.take("substantial_completion_date"),
             architect: o.take("architect"),
             assigned_to: o.take("assigned_to"),
@@ -16122,10 +15770,7 @@ impl serde::Serialize for PrimeContractDetail {
         w.put("bill_to", &self.bill_to);
         w.put("budget_line_item_id", &self.budget_line_item_id);
         w.put("contract_date", &self.contract_date);
-        w.put(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.put("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.put("contract_start_date", &self.contract_start_date);
         w.put("contract_termination_date", &self.contract_termination_date);
         w.put("created_at", &self.created_at);
@@ -16169,10 +15814,7 @@ impl serde::Serialize for PrimeContractDetail {
         w.put("total_payments", &self.total_payments);
         w.put("type", &self.type_);
         w.put("updated_at", &self.updated_at);
-        w.put(
-            "original_substantial_completion_date",
-            &self.original_substantial_completion_date,
-        );
+        w.put("original_substantial_completion_date", &self.original_substantial_completion_date);
         w.put("substantial_completion_date", &self.substantial_completion_date);
         w.put("architect", &self.architect);
         w.put("assigned_to", &self.assigned_to);
@@ -16206,16 +15848,14 @@ pub enum PrimeContractInputStatus {
 
 impl serde::Serialize for PrimeContractInputStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "Draft",
-                Self::OutForBid => "Out For Bid",
-                Self::OutForSignature => "Out For Signature",
-                Self::Approved => "Approved",
-                Self::Complete => "Complete",
-                Self::Terminated => "Terminated",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "Draft",
+            Self::OutForBid => "Out For Bid",
+            Self::OutForSignature => "Out For Signature",
+            Self::Approved => "Approved",
+            Self::Complete => "Complete",
+            Self::Terminated => "Terminated",
+        })
     }
 }
 
@@ -16229,12 +15869,10 @@ pub enum PrimeContractAccountingMethod {
 
 impl serde::Serialize for PrimeContractAccountingMethod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Amount => "amount",
-                Self::Unit => "unit",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Amount => "amount",
+            Self::Unit => "unit",
+        })
     }
 }
 
@@ -16379,10 +16017,7 @@ impl PrimeContractInput {
     }
 
     /// Sets `contract_estimated_completion_date`.
-    pub fn contract_estimated_completion_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn contract_estimated_completion_date(mut self, value: impl Into<String>) -> Self {
         self.contract_estimated_completion_date = Some(value.into());
         self
     }
@@ -16546,10 +16181,7 @@ impl serde::Serialize for PrimeContractInput {
         w.optional("architect_id", &self.architect_id);
         w.optional("contractor_id", &self.contractor_id);
         w.optional("contract_date", &self.contract_date);
-        w.optional(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.optional("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.optional("contract_start_date", &self.contract_start_date);
         w.optional("description", &self.description);
         w.optional("exclusions", &self.exclusions);
@@ -16707,8 +16339,7 @@ impl crate::lenient::FromJson for PrimeContract {
             approval_letter_date: o.take("approval_letter_date"),
             approved_change_orders: o.take("approved_change_orders"),
             contract_date: o.take("contract_date"),
-            contract_estimated_completion_date: o
-                .take("contract_estimated_completion_date"),
+            contract_estimated_completion_date: o.take("contract_estimated_completion_date"),
             contract_start_date: o.take("contract_start_date"),
             contract_termination_date: o.take("contract_termination_date"),
             created_at: o.take("created_at"),
@@ -16759,10 +16390,7 @@ impl serde::Serialize for PrimeContract {
         w.put("approval_letter_date", &self.approval_letter_date);
         w.put("approved_change_orders", &self.approved_change_orders);
         w.put("contract_date", &self.contract_date);
-        w.put(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.put("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.put("contract_start_date", &self.contract_start_date);
         w.put("contract_termination_date", &self.contract_termination_date);
         w.put("created_at", &self.created_at);
@@ -17200,10 +16828,7 @@ impl PaymentApplicationLineItemUpdatePaymentApplicationLineItem {
     }
 
     /// Sets `work_completed_this_period_quantity`.
-    pub fn work_completed_this_period_quantity(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn work_completed_this_period_quantity(mut self, value: impl Into<String>) -> Self {
         self.work_completed_this_period_quantity = Some(value.into());
         self
     }
@@ -17341,12 +16966,13 @@ impl crate::lenient::FromJson for PaymentApplicationLineItem {
             balance_to_finish: o.take("balance_to_finish"),
             materials_presently_stored: o.take("materials_presently_stored"),
             scheduled_value: o.take("scheduled_value"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
             work_completed_this_period: o.take("work_completed_this_period"),
             description_of_work: o.take("description_of_work"),
             item_number: o.take("item_number"),
@@ -17354,36 +16980,47 @@ impl crate::lenient::FromJson for PaymentApplicationLineItem {
             wbs_code: o.take("wbs_code"),
             scheduled_unit_price: o.take("scheduled_unit_price"),
             scheduled_quantity: o.take("scheduled_quantity"),
-            total_completed_and_stored_to_date_quantity: o
-                .take("total_completed_and_stored_to_date_quantity"),
-            work_completed_this_period_quantity: o
-                .take("work_completed_this_period_quantity"),
-            work_completed_from_previous_application_quantity: o
-                .take("work_completed_from_previous_application_quantity"),
-            work_completed_retainage_currently_retained: o
-                .take("work_completed_retainage_currently_retained"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
-            materials_stored_retainage_currently_retained: o
-                .take("materials_stored_retainage_currently_retained"),
-            materials_stored_retainage_from_previous_application: o
-                .take("materials_stored_retainage_from_previous_application"),
-            materials_stored_retainage_released_this_period: o
-                .take("materials_stored_retainage_released_this_period"),
-            materials_stored_retainage_retained_this_period: o
-                .take("materials_stored_retainage_retained_this_period"),
-            materials_stored_retainage_percent_this_period: o
-                .take("materials_stored_retainage_percent_this_period"),
-            total_retainage_currently_retained: o
-                .take("total_retainage_currently_retained"),
-            total_retainage_from_previous_application: o
-                .take("total_retainage_from_previous_application"),
+            total_completed_and_stored_to_date_quantity: o.take(
+                "total_completed_and_stored_to_date_quantity",
+            ),
+            work_completed_this_period_quantity: o.take("work_completed_this_period_quantity"),
+            work_completed_from_previous_application_quantity: o.take(
+                "work_completed_from_previous_application_quantity",
+            ),
+            work_completed_retainage_currently_retained: o.take(
+                "work_completed_retainage_currently_retained",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
+            materials_stored_retainage_currently_retained: o.take(
+                "materials_stored_retainage_currently_retained",
+            ),
+            materials_stored_retainage_from_previous_application: o.take(
+                "materials_stored_retainage_from_previous_application",
+            ),
+            materials_stored_retainage_released_this_period: o.take(
+                "materials_stored_retainage_released_this_period",
+            ),
+            materials_stored_retainage_retained_this_period: o.take(
+                "materials_stored_retainage_retained_this_period",
+            ),
+            materials_stored_retainage_percent_this_period: o.take(
+                "materials_stored_retainage_percent_this_period",
+            ),
+            total_retainage_currently_retained: o.take("total_retainage_currently_retained"),
+            total_retainage_from_previous_application: o.take(
+                "total_retainage_from_previous_application",
+            ),
             type_: o.take("type"),
             extra: o.finish(),
         })
@@ -17403,10 +17040,7 @@ impl serde::Serialize for PaymentApplicationLineItem {
         w.put("balance_to_finish", &self.balance_to_finish);
         w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put("scheduled_value", &self.scheduled_value);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
@@ -17426,10 +17060,7 @@ impl serde::Serialize for PaymentApplicationLineItem {
             "total_completed_and_stored_to_date_quantity",
             &self.total_completed_and_stored_to_date_quantity,
         );
-        w.put(
-            "work_completed_this_period_quantity",
-            &self.work_completed_this_period_quantity,
-        );
+        w.put("work_completed_this_period_quantity", &self.work_completed_this_period_quantity);
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
@@ -17474,10 +17105,7 @@ impl serde::Serialize for PaymentApplicationLineItem {
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
         );
-        w.put(
-            "total_retainage_currently_retained",
-            &self.total_retainage_currently_retained,
-        );
+        w.put("total_retainage_currently_retained", &self.total_retainage_currently_retained);
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
@@ -17535,8 +17163,7 @@ impl PaymentApplicationMarkupLineItemUpdatePaymentApplicationMarkupLineItem {
     }
 }
 
-impl serde::Serialize
-for PaymentApplicationMarkupLineItemUpdatePaymentApplicationMarkupLineItem {
+impl serde::Serialize for PaymentApplicationMarkupLineItemUpdatePaymentApplicationMarkupLineItem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.optional("work_completed_this_period", &self.work_completed_this_period);
@@ -17579,10 +17206,7 @@ impl serde::Serialize for PaymentApplicationMarkupLineItemUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.field("project_id", &self.project_id);
-        w.field(
-            "payment_application_markup_line_item",
-            &self.payment_application_markup_line_item,
-        );
+        w.field("payment_application_markup_line_item", &self.payment_application_markup_line_item);
         w.end()
     }
 }
@@ -17634,30 +17258,36 @@ impl crate::lenient::FromJson for PaymentApplicationMarkupLineItem {
         Ok(Self {
             id: o.take("id"),
             balance_to_finish: o.take("balance_to_finish"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
             work_completed_this_period: o.take("work_completed_this_period"),
             type_: o.take("type"),
             description_of_work: o.take("description_of_work"),
             materials_presently_stored: o.take("materials_presently_stored"),
-            work_completed_retainage_currently_retained: o
-                .take("work_completed_retainage_currently_retained"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
-            total_retainage_currently_retained: o
-                .take("total_retainage_currently_retained"),
-            total_retainage_from_previous_application: o
-                .take("total_retainage_from_previous_application"),
+            work_completed_retainage_currently_retained: o.take(
+                "work_completed_retainage_currently_retained",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
+            total_retainage_currently_retained: o.take("total_retainage_currently_retained"),
+            total_retainage_from_previous_application: o.take(
+                "total_retainage_from_previous_application",
+            ),
             extra: o.finish(),
         })
     }
@@ -17682,10 +17312,7 @@ impl serde::Serialize for PaymentApplicationMarkupLineItem {
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
         );
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put("work_completed_this_period", &self.work_completed_this_period);
         w.put("type", &self.type_);
         w.put("description_of_work", &self.description_of_work);
@@ -17710,10 +17337,7 @@ impl serde::Serialize for PaymentApplicationMarkupLineItem {
             "work_completed_retainage_percent_this_period",
             &self.work_completed_retainage_percent_this_period,
         );
-        w.put(
-            "total_retainage_currently_retained",
-            &self.total_retainage_currently_retained,
-        );
+        w.put("total_retainage_currently_retained", &self.total_retainage_currently_retained);
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
@@ -17821,10 +17445,7 @@ impl serde::Serialize for PrimeContractPaymentApplication {
         w.put("status", &self.status);
         w.put("total_amount_paid", &self.total_amount_paid);
         w.put("number", &self.number);
-        w.put(
-            "total_amount_accrued_this_period",
-            &self.total_amount_accrued_this_period,
-        );
+        w.put("total_amount_accrued_this_period", &self.total_amount_accrued_this_period);
         w.put("formatted_contract_company", &self.formatted_contract_company);
         w.put("currency_configuration", &self.currency_configuration);
         w.put("g702", &self.g702);
@@ -17848,14 +17469,12 @@ pub enum PaymentApplicationInputStatus {
 
 impl serde::Serialize for PaymentApplicationInputStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::UnderReview => "under_review",
-                Self::ReviseAndResubmit => "revise_and_resubmit",
-                Self::Approved => "approved",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::UnderReview => "under_review",
+            Self::ReviseAndResubmit => "revise_and_resubmit",
+            Self::Approved => "approved",
+        })
     }
 }
 
@@ -18095,12 +17714,13 @@ impl crate::lenient::FromJson for PaymentApplicationResultG703 {
             balance_to_finish: o.take("balance_to_finish"),
             materials_presently_stored: o.take("materials_presently_stored"),
             scheduled_value: o.take("scheduled_value"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
             work_completed_this_period: o.take("work_completed_this_period"),
             description_of_work: o.take("description_of_work"),
             description_override: o.take("description_override"),
@@ -18110,36 +17730,47 @@ impl crate::lenient::FromJson for PaymentApplicationResultG703 {
             wbs_code: o.take("wbs_code"),
             scheduled_unit_price: o.take("scheduled_unit_price"),
             scheduled_quantity: o.take("scheduled_quantity"),
-            total_completed_and_stored_to_date_quantity: o
-                .take("total_completed_and_stored_to_date_quantity"),
-            work_completed_this_period_quantity: o
-                .take("work_completed_this_period_quantity"),
-            work_completed_from_previous_application_quantity: o
-                .take("work_completed_from_previous_application_quantity"),
-            work_completed_retainage_currently_retained: o
-                .take("work_completed_retainage_currently_retained"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
-            materials_stored_retainage_currently_retained: o
-                .take("materials_stored_retainage_currently_retained"),
-            materials_stored_retainage_from_previous_application: o
-                .take("materials_stored_retainage_from_previous_application"),
-            materials_stored_retainage_released_this_period: o
-                .take("materials_stored_retainage_released_this_period"),
-            materials_stored_retainage_retained_this_period: o
-                .take("materials_stored_retainage_retained_this_period"),
-            materials_stored_retainage_percent_this_period: o
-                .take("materials_stored_retainage_percent_this_period"),
-            total_retainage_currently_retained: o
-                .take("total_retainage_currently_retained"),
-            total_retainage_from_previous_application: o
-                .take("total_retainage_from_previous_application"),
+            total_completed_and_stored_to_date_quantity: o.take(
+                "total_completed_and_stored_to_date_quantity",
+            ),
+            work_completed_this_period_quantity: o.take("work_completed_this_period_quantity"),
+            work_completed_from_previous_application_quantity: o.take(
+                "work_completed_from_previous_application_quantity",
+            ),
+            work_completed_retainage_currently_retained: o.take(
+                "work_completed_retainage_currently_retained",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
+            materials_stored_retainage_currently_retained: o.take(
+                "materials_stored_retainage_currently_retained",
+            ),
+            materials_stored_retainage_from_previous_application: o.take(
+                "materials_stored_retainage_from_previous_application",
+            ),
+            materials_stored_retainage_released_this_period: o.take(
+                "materials_stored_retainage_released_this_period",
+            ),
+            materials_stored_retainage_retained_this_period: o.take(
+                "materials_stored_retainage_retained_this_period",
+            ),
+            materials_stored_retainage_percent_this_period: o.take(
+                "materials_stored_retainage_percent_this_period",
+            ),
+            total_retainage_currently_retained: o.take("total_retainage_currently_retained"),
+            total_retainage_from_previous_application: o.take(
+                "total_retainage_from_previous_application",
+            ),
             type_: o.take("type"),
             extra: o.finish(),
         })
@@ -18159,10 +17790,7 @@ impl serde::Serialize for PaymentApplicationResultG703 {
         w.put("balance_to_finish", &self.balance_to_finish);
         w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put("scheduled_value", &self.scheduled_value);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
@@ -18184,10 +17812,7 @@ impl serde::Serialize for PaymentApplicationResultG703 {
             "total_completed_and_stored_to_date_quantity",
             &self.total_completed_and_stored_to_date_quantity,
         );
-        w.put(
-            "work_completed_this_period_quantity",
-            &self.work_completed_this_period_quantity,
-        );
+        w.put("work_completed_this_period_quantity", &self.work_completed_this_period_quantity);
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
@@ -18232,10 +17857,7 @@ impl serde::Serialize for PaymentApplicationResultG703 {
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
         );
-        w.put(
-            "total_retainage_currently_retained",
-            &self.total_retainage_currently_retained,
-        );
+        w.put("total_retainage_currently_retained", &self.total_retainage_currently_retained);
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
@@ -18347,10 +17969,7 @@ impl serde::Serialize for PaymentApplicationResult {
         w.put("status", &self.status);
         w.put("total_amount_paid", &self.total_amount_paid);
         w.put("number", &self.number);
-        w.put(
-            "total_amount_accrued_this_period",
-            &self.total_amount_accrued_this_period,
-        );
+        w.put("total_amount_accrued_this_period", &self.total_amount_accrued_this_period);
         w.put("formatted_contract_company", &self.formatted_contract_company);
         w.put("currency_configuration", &self.currency_configuration);
         w.put("description_type", &self.description_type);
@@ -18688,15 +18307,13 @@ impl crate::lenient::FromJson for ProjectBudgetChangeStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "approved" => Self::Approved,
-                "under_review" => Self::UnderReview,
-                "void" => Self::Void,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "approved" => Self::Approved,
+            "under_review" => Self::UnderReview,
+            "void" => Self::Void,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -18753,19 +18370,17 @@ impl crate::lenient::FromJson for ErpStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "not_in_erp" => Self::NotInErp,
-                "ready_to_export" => Self::ReadyToExport,
-                "exportging" => Self::Exportging,
-                "failed_to_export" => Self::FailedToExport,
-                "rejected" => Self::Rejected,
-                "invalid" => Self::Invalid,
-                "synced" => Self::Synced,
-                "not_integrated" => Self::NotIntegrated,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "not_in_erp" => Self::NotInErp,
+            "ready_to_export" => Self::ReadyToExport,
+            "exportging" => Self::Exportging,
+            "failed_to_export" => Self::FailedToExport,
+            "rejected" => Self::Rejected,
+            "invalid" => Self::Invalid,
+            "synced" => Self::Synced,
+            "not_integrated" => Self::NotIntegrated,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -18900,14 +18515,12 @@ pub enum BudgetChangeStatus {
 
 impl serde::Serialize for BudgetChangeStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::Approved => "approved",
-                Self::UnderReview => "under_review",
-                Self::Void => "void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::Approved => "approved",
+            Self::UnderReview => "under_review",
+            Self::Void => "void",
+        })
     }
 }
 
@@ -18921,12 +18534,10 @@ pub enum BudgetChangeType {
 
 impl serde::Serialize for BudgetChangeType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ChangeEvent => "change_event",
-                Self::BudgetChange => "budget_change",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ChangeEvent => "change_event",
+            Self::BudgetChange => "budget_change",
+        })
     }
 }
 
@@ -19213,10 +18824,7 @@ impl NewBudgetChange {
     }
 
     /// Sets `production_quantities`.
-    pub fn production_quantities(
-        mut self,
-        value: Vec<BudgetChangeProductionQuantity>,
-    ) -> Self {
+    pub fn production_quantities(mut self, value: Vec<BudgetChangeProductionQuantity>) -> Self {
         self.production_quantities = Some(value);
         self
     }
@@ -19307,13 +18915,11 @@ impl crate::lenient::FromJson for LatestCostValuesCalculationStrategy {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "automatic" => Self::Automatic,
-                "manual" => Self::Manual,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -19358,13 +18964,11 @@ impl crate::lenient::FromJson for BudgetChangeDataAdjustmentLineItemType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "budget_change" => Self::BudgetChange,
-                "change_event" => Self::ChangeEvent,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "budget_change" => Self::BudgetChange,
+            "change_event" => Self::ChangeEvent,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -19404,8 +19008,7 @@ impl crate::lenient::FromJson for BudgetChangeDataAdjustmentLineItemChangeEventL
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for BudgetChangeDataAdjustmentLineItemChangeEventLineItem {
+impl<'de> serde::Deserialize<'de> for BudgetChangeDataAdjustmentLineItemChangeEventLineItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -19450,9 +19053,7 @@ pub struct BudgetChangeDataAdjustmentLineItem {
     /// ID of the associated change event line item if it exists (To be deprecated, use change_event_line_item instead)
     pub change_event_line_item_id: Option<f64>,
     /// change event line item simple object
-    pub change_event_line_item: Option<
-        BudgetChangeDataAdjustmentLineItemChangeEventLineItem,
-    >,
+    pub change_event_line_item: Option<BudgetChangeDataAdjustmentLineItemChangeEventLineItem>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
@@ -19715,8 +19316,7 @@ impl crate::lenient::FromJson for BudgetChangeDataProductionQuantity {
             wbs_code: o.take("wbs_code"),
             cost_code: o.take("cost_code"),
             sub_job: o.take("sub_job"),
-            change_event_production_quantity_id: o
-                .take("change_event_production_quantity_id"),
+            change_event_production_quantity_id: o.take("change_event_production_quantity_id"),
             extra: o.finish(),
         })
     }
@@ -19741,10 +19341,7 @@ impl serde::Serialize for BudgetChangeDataProductionQuantity {
         w.put("wbs_code", &self.wbs_code);
         w.put("cost_code", &self.cost_code);
         w.put("sub_job", &self.sub_job);
-        w.put(
-            "change_event_production_quantity_id",
-            &self.change_event_production_quantity_id,
-        );
+        w.put("change_event_production_quantity_id", &self.change_event_production_quantity_id);
         w.end()
     }
 }
@@ -20597,13 +20194,9 @@ pub enum BudgetedProductionQuantityUnitOfMeasure {
 
 impl serde::Serialize for BudgetedProductionQuantityUnitOfMeasure {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AnyValuePresentInTheCompanyListOfUnitsOfMeasureExceptThoseCategorizedAsTime => {
-                    "Any value present in the Company list of Units of Measure except those categorized as \"Time\""
-                }
-            },
-        )
+        s.serialize_str(match self {
+            Self::AnyValuePresentInTheCompanyListOfUnitsOfMeasureExceptThoseCategorizedAsTime => "Any value present in the Company list of Units of Measure except those categorized as \"Time\"",
+        })
     }
 }
 
@@ -20661,10 +20254,7 @@ impl NewBudgetedProductionQuantity {
     }
 
     /// Sets `unit_of_measure`.
-    pub fn unit_of_measure(
-        mut self,
-        value: BudgetedProductionQuantityUnitOfMeasure,
-    ) -> Self {
+    pub fn unit_of_measure(mut self, value: BudgetedProductionQuantityUnitOfMeasure) -> Self {
         self.unit_of_measure = Some(value);
         self
     }
@@ -20735,25 +20325,23 @@ impl crate::lenient::FromJson for ChangeEventProductionQuantityUom {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "ea" => Self::Ea,
-                "ls" => Self::Ls,
-                "lf" => Self::Lf,
-                "sf" => Self::Sf,
-                "sy" => Self::Sy,
-                "cy" => Self::Cy,
-                "mm" => Self::Mm,
-                "m" => Self::M,
-                "m^2" => Self::M2,
-                "m^3" => Self::M3,
-                "lbs" => Self::Lbs,
-                "t" => Self::T,
-                "kg" => Self::Kg,
-                "ton" => Self::Ton,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "ea" => Self::Ea,
+            "ls" => Self::Ls,
+            "lf" => Self::Lf,
+            "sf" => Self::Sf,
+            "sy" => Self::Sy,
+            "cy" => Self::Cy,
+            "mm" => Self::Mm,
+            "m" => Self::M,
+            "m^2" => Self::M2,
+            "m^3" => Self::M3,
+            "lbs" => Self::Lbs,
+            "t" => Self::T,
+            "kg" => Self::Kg,
+            "ton" => Self::Ton,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -20957,12 +20545,10 @@ pub enum PrimeChangeOrderSort {
 
 impl serde::Serialize for PrimeChangeOrderSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Id => "id",
-                Self::CreatedAt => "created_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Id => "id",
+            Self::CreatedAt => "created_at",
+        })
     }
 }
 
@@ -21124,13 +20710,11 @@ impl crate::lenient::FromJson for ProjectPrimeChangeOrderBatch {
             private: o.take("private"),
             review_notes: o.take("review_notes"),
             reviewed_at: o.take("reviewed_at"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
             revision: o.take("revision"),
             schedule_impact_amount: o.take("schedule_impact_amount"),
             signature_required: o.take("signature_required"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             status: o.take("status"),
             title: o.take("title"),
             type_: o.take("type"),
@@ -21168,17 +20752,11 @@ impl serde::Serialize for ProjectPrimeChangeOrderBatch {
         w.put("private", &self.private);
         w.put("review_notes", &self.review_notes);
         w.put("reviewed_at", &self.reviewed_at);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
         w.put("revision", &self.revision);
         w.put("schedule_impact_amount", &self.schedule_impact_amount);
         w.put("signature_required", &self.signature_required);
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("status", &self.status);
         w.put("title", &self.title);
         w.put("type", &self.type_);
@@ -21278,13 +20856,11 @@ impl crate::lenient::FromJson for PrimeChangeOrderBatchWithExternalData {
             private: o.take("private"),
             review_notes: o.take("review_notes"),
             reviewed_at: o.take("reviewed_at"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
             revision: o.take("revision"),
             schedule_impact_amount: o.take("schedule_impact_amount"),
             signature_required: o.take("signature_required"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             status: o.take("status"),
             title: o.take("title"),
             type_: o.take("type"),
@@ -21324,17 +20900,11 @@ impl serde::Serialize for PrimeChangeOrderBatchWithExternalData {
         w.put("private", &self.private);
         w.put("review_notes", &self.review_notes);
         w.put("reviewed_at", &self.reviewed_at);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
         w.put("revision", &self.revision);
         w.put("schedule_impact_amount", &self.schedule_impact_amount);
         w.put("signature_required", &self.signature_required);
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("status", &self.status);
         w.put("title", &self.title);
         w.put("type", &self.type_);
@@ -21432,21 +21002,15 @@ impl crate::lenient::FromJson for PrimeChangeOrderBatch {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => {
-                    crate::lenient::variant(
-                        v,
-                        Self::CurrencyConfigurationWithBaseCurrencyIsoCode,
-                        Self::Other,
-                    )
-                }
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::ExternalData, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(
+                v,
+                Self::CurrencyConfigurationWithBaseCurrencyIsoCode,
+                Self::Other,
+            ),
+            Some(1usize) => crate::lenient::variant(v, Self::ExternalData, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -21459,9 +21023,10 @@ impl<'de> serde::Deserialize<'de> for PrimeChangeOrderBatch {
 impl serde::Serialize for PrimeChangeOrderBatch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CurrencyConfigurationWithBaseCurrencyIsoCode(x) => {
-                serde::Serialize::serialize(x, s)
-            }
+            Self::CurrencyConfigurationWithBaseCurrencyIsoCode(x) => serde::Serialize::serialize(
+                x,
+                s,
+            ),
             Self::ExternalData(x) => serde::Serialize::serialize(x, s),
             Self::Other(x) => serde::Serialize::serialize(x, s),
         }
@@ -21602,10 +21167,7 @@ impl NewPrimeChangeOrderBatch {
     }
 
     /// Sets `revised_substantial_completion_date`.
-    pub fn revised_substantial_completion_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn revised_substantial_completion_date(mut self, value: impl Into<String>) -> Self {
         self.revised_substantial_completion_date = Some(value.into());
         self
     }
@@ -21725,10 +21287,7 @@ impl serde::Serialize for NewPrimeChangeOrderBatch {
         w.optional("revision", &self.revision);
         w.optional("schedule_impact_amount", &self.schedule_impact_amount);
         w.optional("signature_required", &self.signature_required);
-        w.optional(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.optional("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.optional("status", &self.status);
         w.optional("title", &self.title);
         w.optional("designated_reviewer_id", &self.designated_reviewer_id);
@@ -21831,13 +21390,11 @@ impl crate::lenient::FromJson for PrimeChangeOrderBatchDetailWithExternalData {
             private: o.take("private"),
             review_notes: o.take("review_notes"),
             reviewed_at: o.take("reviewed_at"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
             revision: o.take("revision"),
             schedule_impact_amount: o.take("schedule_impact_amount"),
             signature_required: o.take("signature_required"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             status: o.take("status"),
             title: o.take("title"),
             type_: o.take("type"),
@@ -21877,17 +21434,11 @@ impl serde::Serialize for PrimeChangeOrderBatchDetailWithExternalData {
         w.put("private", &self.private);
         w.put("review_notes", &self.review_notes);
         w.put("reviewed_at", &self.reviewed_at);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
         w.put("revision", &self.revision);
         w.put("schedule_impact_amount", &self.schedule_impact_amount);
         w.put("signature_required", &self.signature_required);
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("status", &self.status);
         w.put("title", &self.title);
         w.put("type", &self.type_);
@@ -21985,21 +21536,15 @@ impl crate::lenient::FromJson for PrimeChangeOrderBatchDetail {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => {
-                    crate::lenient::variant(
-                        v,
-                        Self::CurrencyConfigurationWithBaseCurrencyIsoCode,
-                        Self::Other,
-                    )
-                }
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::ExternalData, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(
+                v,
+                Self::CurrencyConfigurationWithBaseCurrencyIsoCode,
+                Self::Other,
+            ),
+            Some(1usize) => crate::lenient::variant(v, Self::ExternalData, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -22012,9 +21557,10 @@ impl<'de> serde::Deserialize<'de> for PrimeChangeOrderBatchDetail {
 impl serde::Serialize for PrimeChangeOrderBatchDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CurrencyConfigurationWithBaseCurrencyIsoCode(x) => {
-                serde::Serialize::serialize(x, s)
-            }
+            Self::CurrencyConfigurationWithBaseCurrencyIsoCode(x) => serde::Serialize::serialize(
+                x,
+                s,
+            ),
             Self::ExternalData(x) => serde::Serialize::serialize(x, s),
             Self::Other(x) => serde::Serialize::serialize(x, s),
         }
@@ -22162,10 +21708,7 @@ impl PrimeChangeOrderBatchUpdate {
     }
 
     /// Sets `revised_substantial_completion_date`.
-    pub fn revised_substantial_completion_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn revised_substantial_completion_date(mut self, value: impl Into<String>) -> Self {
         self.revised_substantial_completion_date = Some(value.into());
         self
     }
@@ -22285,10 +21828,7 @@ impl serde::Serialize for PrimeChangeOrderBatchUpdate {
         w.optional("revision", &self.revision);
         w.optional("schedule_impact_amount", &self.schedule_impact_amount);
         w.optional("signature_required", &self.signature_required);
-        w.optional(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.optional("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.optional("status", &self.status);
         w.optional("title", &self.title);
         w.optional("designated_reviewer_id", &self.designated_reviewer_id);
@@ -22325,22 +21865,20 @@ pub enum PrimeChangeOrderStatusFilter {
 
 impl serde::Serialize for PrimeChangeOrderStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::Pricing => "pricing",
-                Self::NotPricing => "not_pricing",
-                Self::Pending => "pending",
-                Self::Revised => "revised",
-                Self::Proceeding => "proceeding",
-                Self::NotProceeding => "not_proceeding",
-                Self::PendingBillable => "pending_billable",
-                Self::NoCharge => "no_charge",
-                Self::Approved => "approved",
-                Self::Rejected => "rejected",
-                Self::Void => "void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::Pricing => "pricing",
+            Self::NotPricing => "not_pricing",
+            Self::Pending => "pending",
+            Self::Revised => "revised",
+            Self::Proceeding => "proceeding",
+            Self::NotProceeding => "not_proceeding",
+            Self::PendingBillable => "pending_billable",
+            Self::NoCharge => "no_charge",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Void => "void",
+        })
     }
 }
 
@@ -22371,12 +21909,10 @@ impl crate::lenient::FromJson for CommitmentChangeOrderDetailShortType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "CommitmentChangeOrder" => Self::CommitmentChangeOrder,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "CommitmentChangeOrder" => Self::CommitmentChangeOrder,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -22441,23 +21977,21 @@ impl crate::lenient::FromJson for PrimeChangeOrderDetailShortStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "pricing" => Self::Pricing,
-                "not_pricing" => Self::NotPricing,
-                "pending" => Self::Pending,
-                "revised" => Self::Revised,
-                "proceeding" => Self::Proceeding,
-                "not_proceeding" => Self::NotProceeding,
-                "pending_billable" => Self::PendingBillable,
-                "no_charge" => Self::NoCharge,
-                "approved" => Self::Approved,
-                "rejected" => Self::Rejected,
-                "void" => Self::Void,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "pricing" => Self::Pricing,
+            "not_pricing" => Self::NotPricing,
+            "pending" => Self::Pending,
+            "revised" => Self::Revised,
+            "proceeding" => Self::Proceeding,
+            "not_proceeding" => Self::NotProceeding,
+            "pending_billable" => Self::PendingBillable,
+            "no_charge" => Self::NoCharge,
+            "approved" => Self::Approved,
+            "rejected" => Self::Rejected,
+            "void" => Self::Void,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -22495,8 +22029,7 @@ impl crate::lenient::FromJson for PrimeChangeOrderDetailShortChangeOrderChangeRe
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for PrimeChangeOrderDetailShortChangeOrderChangeReason {
+impl<'de> serde::Deserialize<'de> for PrimeChangeOrderDetailShortChangeOrderChangeReason {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -22581,9 +22114,7 @@ pub struct CommitmentChangeOrderDetailShort {
     /// Commitment CO Reviewed By
     pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
-    pub change_order_change_reason: Option<
-        PrimeChangeOrderDetailShortChangeOrderChangeReason,
-    >,
+    pub change_order_change_reason: Option<PrimeChangeOrderDetailShortChangeOrderChangeReason>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
@@ -22605,10 +22136,8 @@ impl crate::lenient::FromJson for CommitmentChangeOrderDetailShort {
             title: o.take("title"),
             invoiced_date: o.take("invoiced_date"),
             due_date: o.take("due_date"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             updated_at: o.take("updated_at"),
             created_at: o.take("created_at"),
             reviewed_at: o.take("reviewed_at"),
@@ -22657,14 +22186,8 @@ impl serde::Serialize for CommitmentChangeOrderDetailShort {
         w.put("title", &self.title);
         w.put("invoiced_date", &self.invoiced_date);
         w.put("due_date", &self.due_date);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("updated_at", &self.updated_at);
         w.put("created_at", &self.created_at);
         w.put("reviewed_at", &self.reviewed_at);
@@ -22773,9 +22296,7 @@ pub struct CommitmentChangeOrderDetailWithChangeEvents {
     /// Commitment CO Reviewed By
     pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
-    pub change_order_change_reason: Option<
-        PrimeChangeOrderDetailShortChangeOrderChangeReason,
-    >,
+    pub change_order_change_reason: Option<PrimeChangeOrderDetailShortChangeOrderChangeReason>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
@@ -22802,10 +22323,8 @@ impl crate::lenient::FromJson for CommitmentChangeOrderDetailWithChangeEvents {
             title: o.take("title"),
             invoiced_date: o.take("invoiced_date"),
             due_date: o.take("due_date"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             updated_at: o.take("updated_at"),
             created_at: o.take("created_at"),
             reviewed_at: o.take("reviewed_at"),
@@ -22859,14 +22378,8 @@ impl serde::Serialize for CommitmentChangeOrderDetailWithChangeEvents {
         w.put("title", &self.title);
         w.put("invoiced_date", &self.invoiced_date);
         w.put("due_date", &self.due_date);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("updated_at", &self.updated_at);
         w.put("created_at", &self.created_at);
         w.put("reviewed_at", &self.reviewed_at);
@@ -22997,15 +22510,11 @@ impl crate::lenient::FromJson for CommitmentChangeOrderDetail {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::ChangeEvents, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::ChangeEvents, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -23326,10 +22835,7 @@ impl serde::Serialize for NewPrimeChangeOrder {
         w.optional("revision", &self.revision);
         w.optional("field_change", &self.field_change);
         w.optional("signature_required", &self.signature_required);
-        w.optional(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.optional("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.optional("schedule_impact_amount", &self.schedule_impact_amount);
         w.optional("executed", &self.executed);
         w.optional("private", &self.private);
@@ -23419,9 +22925,7 @@ pub struct CommitmentChangeOrderShort {
     /// Commitment CO Reviewed By
     pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
-    pub change_order_change_reason: Option<
-        PrimeChangeOrderDetailShortChangeOrderChangeReason,
-    >,
+    pub change_order_change_reason: Option<PrimeChangeOrderDetailShortChangeOrderChangeReason>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
@@ -23444,10 +22948,8 @@ impl crate::lenient::FromJson for CommitmentChangeOrderShort {
             title: o.take("title"),
             invoiced_date: o.take("invoiced_date"),
             due_date: o.take("due_date"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             updated_at: o.take("updated_at"),
             created_at: o.take("created_at"),
             reviewed_at: o.take("reviewed_at"),
@@ -23497,14 +22999,8 @@ impl serde::Serialize for CommitmentChangeOrderShort {
         w.put("title", &self.title);
         w.put("invoiced_date", &self.invoiced_date);
         w.put("due_date", &self.due_date);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("updated_at", &self.updated_at);
         w.put("created_at", &self.created_at);
         w.put("reviewed_at", &self.reviewed_at);
@@ -23615,9 +23111,7 @@ pub struct CommitmentChangeOrderWithChangeEvents {
     /// Commitment CO Reviewed By
     pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
-    pub change_order_change_reason: Option<
-        PrimeChangeOrderDetailShortChangeOrderChangeReason,
-    >,
+    pub change_order_change_reason: Option<PrimeChangeOrderDetailShortChangeOrderChangeReason>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
@@ -23645,10 +23139,8 @@ impl crate::lenient::FromJson for CommitmentChangeOrderWithChangeEvents {
             title: o.take("title"),
             invoiced_date: o.take("invoiced_date"),
             due_date: o.take("due_date"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             updated_at: o.take("updated_at"),
             created_at: o.take("created_at"),
             reviewed_at: o.take("reviewed_at"),
@@ -23703,14 +23195,8 @@ impl serde::Serialize for CommitmentChangeOrderWithChangeEvents {
         w.put("title", &self.title);
         w.put("invoiced_date", &self.invoiced_date);
         w.put("due_date", &self.due_date);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("updated_at", &self.updated_at);
         w.put("created_at", &self.created_at);
         w.put("reviewed_at", &self.reviewed_at);
@@ -23843,15 +23329,11 @@ impl crate::lenient::FromJson for CommitmentChangeOrder {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::ChangeEvents, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::ChangeEvents, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -24179,10 +23661,7 @@ impl serde::Serialize for PrimeChangeOrderUpdate {
         w.optional("revision", &self.revision);
         w.optional("field_change", &self.field_change);
         w.optional("signature_required", &self.signature_required);
-        w.optional(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.optional("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.optional("schedule_impact_amount", &self.schedule_impact_amount);
         w.optional("executed", &self.executed);
         w.optional("private", &self.private);
@@ -24231,14 +23710,12 @@ impl crate::lenient::FromJson for RuleType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "%_original_contract_value" => Self::OriginalContractValue,
-                "%_revised_contract_value" => Self::RevisedContractValue,
-                "amount" => Self::Amount,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "%_original_contract_value" => Self::OriginalContractValue,
+            "%_revised_contract_value" => Self::RevisedContractValue,
+            "amount" => Self::Amount,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -24385,15 +23862,15 @@ impl crate::lenient::FromJson for InvoiceConfiguration {
         let mut o = crate::lenient::ObjectReader::new(v)?;
         Ok(Self {
             id: o.take("id"),
-            separate_billing_for_stored_materials: o
-                .take("separate_billing_for_stored_materials"),
+            separate_billing_for_stored_materials: o.take("separate_billing_for_stored_materials"),
             stored_materials_billing_method: o.take("stored_materials_billing_method"),
             contract_id: o.take("contract_id"),
             project_id: o.take("project_id"),
             company_id: o.take("company_id"),
             ssr_enabled: o.take("ssr_enabled"),
-            move_materials_to_previous_work_completed: o
-                .take("move_materials_to_previous_work_completed"),
+            move_materials_to_previous_work_completed: o.take(
+                "move_materials_to_previous_work_completed",
+            ),
             retainage_rule_set: o.take("retainage_rule_set"),
             extra: o.finish(),
         })
@@ -24410,10 +23887,7 @@ impl serde::Serialize for InvoiceConfiguration {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
         w.put("id", &self.id);
-        w.put(
-            "separate_billing_for_stored_materials",
-            &self.separate_billing_for_stored_materials,
-        );
+        w.put("separate_billing_for_stored_materials", &self.separate_billing_for_stored_materials);
         w.put("stored_materials_billing_method", &self.stored_materials_billing_method);
         w.put("contract_id", &self.contract_id);
         w.put("project_id", &self.project_id);
@@ -24437,11 +23911,9 @@ pub enum StoredMaterialsBillingMethod {
 
 impl serde::Serialize for StoredMaterialsBillingMethod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::MoveNewMaterials => "move_new_materials",
-            },
-        )
+        s.serialize_str(match self {
+            Self::MoveNewMaterials => "move_new_materials",
+        })
     }
 }
 
@@ -24472,10 +23944,7 @@ impl ContractInvoiceConfiguration {
     }
 
     /// Sets `stored_materials_billing_method`.
-    pub fn stored_materials_billing_method(
-        mut self,
-        value: StoredMaterialsBillingMethod,
-    ) -> Self {
+    pub fn stored_materials_billing_method(mut self, value: StoredMaterialsBillingMethod) -> Self {
         self.stored_materials_billing_method = Some(value);
         self
     }
@@ -24488,10 +23957,7 @@ impl serde::Serialize for ContractInvoiceConfiguration {
             "separate_billing_for_stored_materials",
             &self.separate_billing_for_stored_materials,
         );
-        w.optional(
-            "stored_materials_billing_method",
-            &self.stored_materials_billing_method,
-        );
+        w.optional("stored_materials_billing_method", &self.stored_materials_billing_method);
         w.end()
     }
 }
@@ -24527,14 +23993,12 @@ impl crate::lenient::FromJson for DirectCostType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "invoice" => Self::Invoice,
-                "expense" => Self::Expense,
-                "payroll" => Self::Payroll,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "invoice" => Self::Invoice,
+            "expense" => Self::Expense,
+            "payroll" => Self::Payroll,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -24583,15 +24047,13 @@ impl crate::lenient::FromJson for DirectCostStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "pending" => Self::Pending,
-                "revise_and_resubmit" => Self::ReviseAndResubmit,
-                "approved" => Self::Approved,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "pending" => Self::Pending,
+            "revise_and_resubmit" => Self::ReviseAndResubmit,
+            "approved" => Self::Approved,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -24732,14 +24194,12 @@ pub enum DirectCostItemStatus {
 
 impl serde::Serialize for DirectCostItemStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::Pending => "pending",
-                Self::ReviseAndResubmit => "revise_and_resubmit",
-                Self::Approved => "approved",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::Pending => "pending",
+            Self::ReviseAndResubmit => "revise_and_resubmit",
+            Self::Approved => "approved",
+        })
     }
 }
 
@@ -24754,13 +24214,11 @@ pub enum DirectCostItemDirectCostType {
 
 impl serde::Serialize for DirectCostItemDirectCostType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Invoice => "invoice",
-                Self::Expense => "expense",
-                Self::Payroll => "payroll",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Invoice => "invoice",
+            Self::Expense => "expense",
+            Self::Payroll => "payroll",
+        })
     }
 }
 
@@ -26184,13 +25642,11 @@ impl crate::lenient::FromJson for LienWaiverStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "awaiting_signature" => Self::AwaitingSignature,
-                "completed" => Self::Completed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "awaiting_signature" => Self::AwaitingSignature,
+            "completed" => Self::Completed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -26239,15 +25695,13 @@ impl crate::lenient::FromJson for LienWaiverType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "conditional_progress" => Self::ConditionalProgress,
-                "unconditional_progress" => Self::UnconditionalProgress,
-                "conditional_final" => Self::ConditionalFinal,
-                "unconditional_final" => Self::UnconditionalFinal,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "conditional_progress" => Self::ConditionalProgress,
+            "unconditional_progress" => Self::UnconditionalProgress,
+            "conditional_final" => Self::ConditionalFinal,
+            "unconditional_final" => Self::UnconditionalFinal,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -26657,13 +26111,11 @@ impl crate::lenient::FromJson for UnitOfMeasure {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "weeks" => Self::Weeks,
-                "months" => Self::Months,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "weeks" => Self::Weeks,
+            "months" => Self::Months,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -26770,12 +26222,10 @@ pub enum MonitoringResourceUnitOfMeasure {
 
 impl serde::Serialize for MonitoringResourceUnitOfMeasure {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Weeks => "weeks",
-                Self::Months => "months",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Weeks => "weeks",
+            Self::Months => "months",
+        })
     }
 }
 
@@ -27076,12 +26526,10 @@ impl crate::lenient::FromJson for PrimeChangeOrderDetailShortType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "PrimeChangeOrder" => Self::PrimeChangeOrder,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "PrimeChangeOrder" => Self::PrimeChangeOrder,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -27167,9 +26615,7 @@ pub struct PrimeChangeOrderDetailShort {
     /// Prime CO Reviewed By
     pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
-    pub change_order_change_reason: Option<
-        PrimeChangeOrderDetailShortChangeOrderChangeReason,
-    >,
+    pub change_order_change_reason: Option<PrimeChangeOrderDetailShortChangeOrderChangeReason>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
@@ -27192,10 +26638,8 @@ impl crate::lenient::FromJson for PrimeChangeOrderDetailShort {
             invoiced_date: o.take("invoiced_date"),
             paid_date: o.take("paid_date"),
             due_date: o.take("due_date"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             updated_at: o.take("updated_at"),
             created_at: o.take("created_at"),
             reviewed_at: o.take("reviewed_at"),
@@ -27244,14 +26688,8 @@ impl serde::Serialize for PrimeChangeOrderDetailShort {
         w.put("invoiced_date", &self.invoiced_date);
         w.put("paid_date", &self.paid_date);
         w.put("due_date", &self.due_date);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("updated_at", &self.updated_at);
         w.put("created_at", &self.created_at);
         w.put("reviewed_at", &self.reviewed_at);
@@ -27359,9 +26797,7 @@ pub struct PrimeChangeOrderDetailWithChangeEvents {
     /// Prime CO Reviewed By
     pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
-    pub change_order_change_reason: Option<
-        PrimeChangeOrderDetailShortChangeOrderChangeReason,
-    >,
+    pub change_order_change_reason: Option<PrimeChangeOrderDetailShortChangeOrderChangeReason>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
@@ -27389,10 +26825,8 @@ impl crate::lenient::FromJson for PrimeChangeOrderDetailWithChangeEvents {
             invoiced_date: o.take("invoiced_date"),
             paid_date: o.take("paid_date"),
             due_date: o.take("due_date"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             updated_at: o.take("updated_at"),
             created_at: o.take("created_at"),
             reviewed_at: o.take("reviewed_at"),
@@ -27446,14 +26880,8 @@ impl serde::Serialize for PrimeChangeOrderDetailWithChangeEvents {
         w.put("invoiced_date", &self.invoiced_date);
         w.put("paid_date", &self.paid_date);
         w.put("due_date", &self.due_date);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("updated_at", &self.updated_at);
         w.put("created_at", &self.created_at);
         w.put("reviewed_at", &self.reviewed_at);
@@ -27583,15 +27011,11 @@ impl crate::lenient::FromJson for PrimeChangeOrderDetail {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::ChangeEvents, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::ChangeEvents, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -27683,9 +27107,7 @@ pub struct PrimeChangeOrderShort {
     /// Prime CO Reviewed By
     pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
-    pub change_order_change_reason: Option<
-        PrimeChangeOrderDetailShortChangeOrderChangeReason,
-    >,
+    pub change_order_change_reason: Option<PrimeChangeOrderDetailShortChangeOrderChangeReason>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
@@ -27709,10 +27131,8 @@ impl crate::lenient::FromJson for PrimeChangeOrderShort {
             invoiced_date: o.take("invoiced_date"),
             paid_date: o.take("paid_date"),
             due_date: o.take("due_date"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             updated_at: o.take("updated_at"),
             created_at: o.take("created_at"),
             reviewed_at: o.take("reviewed_at"),
@@ -27762,14 +27182,8 @@ impl serde::Serialize for PrimeChangeOrderShort {
         w.put("invoiced_date", &self.invoiced_date);
         w.put("paid_date", &self.paid_date);
         w.put("due_date", &self.due_date);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("updated_at", &self.updated_at);
         w.put("created_at", &self.created_at);
         w.put("reviewed_at", &self.reviewed_at);
@@ -27879,9 +27293,7 @@ pub struct PrimeChangeOrderWithChangeEvents {
     /// Prime CO Reviewed By
     pub reviewed_by: Option<UserRef11>,
     /// Change order change reason entity
-    pub change_order_change_reason: Option<
-        PrimeChangeOrderDetailShortChangeOrderChangeReason,
-    >,
+    pub change_order_change_reason: Option<PrimeChangeOrderDetailShortChangeOrderChangeReason>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     pub currency_configuration: Option<ChangeEventCurrencyConfiguration>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
@@ -27910,10 +27322,8 @@ impl crate::lenient::FromJson for PrimeChangeOrderWithChangeEvents {
             invoiced_date: o.take("invoiced_date"),
             paid_date: o.take("paid_date"),
             due_date: o.take("due_date"),
-            revised_substantial_completion_date: o
-                .take("revised_substantial_completion_date"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            revised_substantial_completion_date: o.take("revised_substantial_completion_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             updated_at: o.take("updated_at"),
             created_at: o.take("created_at"),
             reviewed_at: o.take("reviewed_at"),
@@ -27968,14 +27378,8 @@ impl serde::Serialize for PrimeChangeOrderWithChangeEvents {
         w.put("invoiced_date", &self.invoiced_date);
         w.put("paid_date", &self.paid_date);
         w.put("due_date", &self.due_date);
-        w.put(
-            "revised_substantial_completion_date",
-            &self.revised_substantial_completion_date,
-        );
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("revised_substantial_completion_date", &self.revised_substantial_completion_date);
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("updated_at", &self.updated_at);
         w.put("created_at", &self.created_at);
         w.put("reviewed_at", &self.reviewed_at);
@@ -28107,15 +27511,11 @@ impl crate::lenient::FromJson for PrimeChangeOrder {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::ChangeEvents, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::ChangeEvents, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -28166,14 +27566,12 @@ impl crate::lenient::FromJson for ComplianceInsuranceStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "compliant" => Self::Compliant,
-                "not_compliant" => Self::NotCompliant,
-                "not_required" => Self::NotRequired,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "compliant" => Self::Compliant,
+            "not_compliant" => Self::NotCompliant,
+            "not_required" => Self::NotRequired,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -28477,9 +27875,7 @@ pub struct Compliance {
     /// Insurance requirements that have conditions but are not yet created
     pub insurance_requirements_not_created: Option<Vec<InsuranceRequirementsNotCreated>>,
     /// Compliance requirements that have conditions but are not yet created
-    pub compliance_requirements_not_created: Option<
-        Vec<ComplianceRequirementsNotCreated>,
-    >,
+    pub compliance_requirements_not_created: Option<Vec<ComplianceRequirementsNotCreated>>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
     pub extra: crate::Extra,
@@ -28499,10 +27895,8 @@ impl crate::lenient::FromJson for Compliance {
             insurance_documents: o.take("insurance_documents"),
             derived_compliance_status: o.take("derived_compliance_status"),
             compliance_documents: o.take("compliance_documents"),
-            insurance_requirements_not_created: o
-                .take("insurance_requirements_not_created"),
-            compliance_requirements_not_created: o
-                .take("compliance_requirements_not_created"),
+            insurance_requirements_not_created: o.take("insurance_requirements_not_created"),
+            compliance_requirements_not_created: o.take("compliance_requirements_not_created"),
             extra: o.finish(),
         })
     }
@@ -28527,14 +27921,8 @@ impl serde::Serialize for Compliance {
         w.put("insurance_documents", &self.insurance_documents);
         w.put("derived_compliance_status", &self.derived_compliance_status);
         w.put("compliance_documents", &self.compliance_documents);
-        w.put(
-            "insurance_requirements_not_created",
-            &self.insurance_requirements_not_created,
-        );
-        w.put(
-            "compliance_requirements_not_created",
-            &self.compliance_requirements_not_created,
-        );
+        w.put("insurance_requirements_not_created", &self.insurance_requirements_not_created);
+        w.put("compliance_requirements_not_created", &self.compliance_requirements_not_created);
         w.end()
     }
 }
@@ -28549,13 +27937,11 @@ pub enum WorkOrderContractComplianceInsuranceStatus {
 
 impl serde::Serialize for WorkOrderContractComplianceInsuranceStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compliant => "compliant",
-                Self::NotCompliant => "not_compliant",
-                Self::NotRequired => "not_required",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compliant => "compliant",
+            Self::NotCompliant => "not_compliant",
+            Self::NotRequired => "not_required",
+        })
     }
 }
 
@@ -28692,17 +28078,15 @@ pub enum ComplianceDocumentType {
 
 impl serde::Serialize for ComplianceDocumentType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Bond => "bond",
-                Self::License => "license",
-                Self::MasterAgreement => "master_agreement",
-                Self::Permit => "permit",
-                Self::Safety => "safety",
-                Self::W9 => "w9",
-                Self::Other => "other",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Bond => "bond",
+            Self::License => "license",
+            Self::MasterAgreement => "master_agreement",
+            Self::Permit => "permit",
+            Self::Safety => "safety",
+            Self::W9 => "w9",
+            Self::Other => "other",
+        })
     }
 }
 
@@ -28715,12 +28099,10 @@ pub enum ComplianceDocumentStatus {
 
 impl serde::Serialize for ComplianceDocumentStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compliant => "compliant",
-                Self::NotCompliant => "not_compliant",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compliant => "compliant",
+            Self::NotCompliant => "not_compliant",
+        })
     }
 }
 
@@ -28918,10 +28300,8 @@ impl crate::lenient::FromJson for PatternSegment {
             segment_items_count: o.take("segment_items_count"),
             required: o.take("required"),
             delimiter: o.take("delimiter"),
-            project_can_modify_origin_project: o
-                .take("project_can_modify_origin_project"),
-            project_can_delete_origin_company: o
-                .take("project_can_delete_origin_company"),
+            project_can_modify_origin_project: o.take("project_can_modify_origin_project"),
+            project_can_delete_origin_company: o.take("project_can_delete_origin_company"),
             structure: o.take("structure"),
             selectable_tiers: o.take("selectable_tiers"),
             is_included_in_project_pattern: o.take("is_included_in_project_pattern"),
@@ -28949,14 +28329,8 @@ impl serde::Serialize for PatternSegment {
         w.put("segment_items_count", &self.segment_items_count);
         w.put("required", &self.required);
         w.put("delimiter", &self.delimiter);
-        w.put(
-            "project_can_modify_origin_project",
-            &self.project_can_modify_origin_project,
-        );
-        w.put(
-            "project_can_delete_origin_company",
-            &self.project_can_delete_origin_company,
-        );
+        w.put("project_can_modify_origin_project", &self.project_can_modify_origin_project);
+        w.put("project_can_delete_origin_company", &self.project_can_delete_origin_company);
         w.put("structure", &self.structure);
         w.put("selectable_tiers", &self.selectable_tiers);
         w.put("is_included_in_project_pattern", &self.is_included_in_project_pattern);
@@ -29162,12 +28536,10 @@ pub enum WbsCodeRequiredSegments {
 
 impl serde::Serialize for WbsCodeRequiredSegments {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CostCode => "cost_code",
-                Self::LineItemType => "line_item_type",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CostCode => "cost_code",
+            Self::LineItemType => "line_item_type",
+        })
     }
 }
 
@@ -29180,12 +28552,10 @@ pub enum WbsCodeScope {
 
 impl serde::Serialize for WbsCodeScope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::BudgetCode => "budget_code",
-                Self::ProductionQuantityCode => "production_quantity_code",
-            },
-        )
+        s.serialize_str(match self {
+            Self::BudgetCode => "budget_code",
+            Self::ProductionQuantityCode => "production_quantity_code",
+        })
     }
 }
 
@@ -29197,11 +28567,9 @@ pub enum WbsCodeGroupType {
 
 impl serde::Serialize for WbsCodeGroupType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Contract => "contract",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Contract => "contract",
+        })
     }
 }
 
@@ -29480,12 +28848,10 @@ pub enum WorkOrderContractView {
 
 impl serde::Serialize for WorkOrderContractView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compact => "compact",
-                Self::Extended => "extended",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compact => "compact",
+            Self::Extended => "extended",
+        })
     }
 }
 
@@ -29503,17 +28869,15 @@ pub enum PurchaseOrderContractStatusFilter {
 
 impl serde::Serialize for PurchaseOrderContractStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "Draft",
-                Self::Processing => "Processing",
-                Self::Submitted => "Submitted",
-                Self::PartiallyReceived => "Partially Received",
-                Self::Received => "Received",
-                Self::Approved => "Approved",
-                Self::Closed => "Closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "Draft",
+            Self::Processing => "Processing",
+            Self::Submitted => "Submitted",
+            Self::PartiallyReceived => "Partially Received",
+            Self::Received => "Received",
+            Self::Approved => "Approved",
+            Self::Closed => "Closed",
+        })
     }
 }
 
@@ -29550,15 +28914,13 @@ impl crate::lenient::FromJson for BillingScheduleOfValuesStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "under_review" => Self::UnderReview,
-                "revise_and_submit" => Self::ReviseAndSubmit,
-                "approved" => Self::Approved,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "under_review" => Self::UnderReview,
+            "revise_and_submit" => Self::ReviseAndSubmit,
+            "approved" => Self::Approved,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -29613,18 +28975,16 @@ impl crate::lenient::FromJson for PurchaseOrderContractStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Draft" => Self::Draft,
-                "Processing" => Self::Processing,
-                "Submitted" => Self::Submitted,
-                "Partially Received" => Self::PartiallyReceived,
-                "Received" => Self::Received,
-                "Approved" => Self::Approved,
-                "Closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Draft" => Self::Draft,
+            "Processing" => Self::Processing,
+            "Submitted" => Self::Submitted,
+            "Partially Received" => Self::PartiallyReceived,
+            "Received" => Self::Received,
+            "Approved" => Self::Approved,
+            "Closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -29786,8 +29146,7 @@ impl crate::lenient::FromJson for PurchaseOrderContract {
             approved_change_orders: o.take("approved_change_orders"),
             assignee: o.take("assignee"),
             bill_to_address: o.take("bill_to_address"),
-            billing_schedule_of_values_status: o
-                .take("billing_schedule_of_values_status"),
+            billing_schedule_of_values_status: o.take("billing_schedule_of_values_status"),
             contract_date: o.take("contract_date"),
             created_at: o.take("created_at"),
             deleted_at: o.take("deleted_at"),
@@ -29846,10 +29205,7 @@ impl serde::Serialize for PurchaseOrderContract {
         w.put("approved_change_orders", &self.approved_change_orders);
         w.put("assignee", &self.assignee);
         w.put("bill_to_address", &self.bill_to_address);
-        w.put(
-            "billing_schedule_of_values_status",
-            &self.billing_schedule_of_values_status,
-        );
+        w.put("billing_schedule_of_values_status", &self.billing_schedule_of_values_status);
         w.put("contract_date", &self.contract_date);
         w.put("created_at", &self.created_at);
         w.put("deleted_at", &self.deleted_at);
@@ -30253,10 +29609,7 @@ pub struct NewPurchaseOrderContract {
 
 impl NewPurchaseOrderContract {
     /// A value with the required `project_id`, `purchase_order_contract`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        purchase_order_contract: PurchaseOrderContractInput,
-    ) -> Self {
+    pub fn new(project_id: i64, purchase_order_contract: PurchaseOrderContractInput) -> Self {
         NewPurchaseOrderContract {
             project_id,
             attachments: None,
@@ -30338,8 +29691,7 @@ impl crate::lenient::FromJson for PurchaseOrderContractDetailChangeOrderPackage 
             origin_id: o.take("origin_id"),
             paid_date: o.take("paid_date"),
             reviewed_at: o.take("reviewed_at"),
-            signed_change_order_received_date: o
-                .take("signed_change_order_received_date"),
+            signed_change_order_received_date: o.take("signed_change_order_received_date"),
             status: o.take("status"),
             title: o.take("title"),
             updated_at: o.take("updated_at"),
@@ -30370,10 +29722,7 @@ impl serde::Serialize for PurchaseOrderContractDetailChangeOrderPackage {
         w.put("origin_id", &self.origin_id);
         w.put("paid_date", &self.paid_date);
         w.put("reviewed_at", &self.reviewed_at);
-        w.put(
-            "signed_change_order_received_date",
-            &self.signed_change_order_received_date,
-        );
+        w.put("signed_change_order_received_date", &self.signed_change_order_received_date);
         w.put("status", &self.status);
         w.put("title", &self.title);
         w.put("updated_at", &self.updated_at);
@@ -30504,12 +29853,9 @@ impl crate::lenient::FromJson for PurchaseOrderContractDetailPotentialChangeOrde
             title: o.take("title"),
             change_order_request_title: o.take("change_order_request_title"),
             change_order_package_title: o.take("change_order_package_title"),
-            potential_change_order_acronym_number: o
-                .take("potential_change_order_acronym_number"),
-            change_order_request_acronym_number: o
-                .take("change_order_request_acronym_number"),
-            change_order_package_acronym_number: o
-                .take("change_order_package_acronym_number"),
+            potential_change_order_acronym_number: o.take("potential_change_order_acronym_number"),
+            change_order_request_acronym_number: o.take("change_order_request_acronym_number"),
+            change_order_package_acronym_number: o.take("change_order_package_acronym_number"),
             change_order_tiers: o.take("change_order_tiers"),
             updated_at: o.take("updated_at"),
             currency_configuration: o.take("currency_configuration"),
@@ -30539,18 +29885,9 @@ impl serde::Serialize for PurchaseOrderContractDetailPotentialChangeOrder {
         w.put("title", &self.title);
         w.put("change_order_request_title", &self.change_order_request_title);
         w.put("change_order_package_title", &self.change_order_package_title);
-        w.put(
-            "potential_change_order_acronym_number",
-            &self.potential_change_order_acronym_number,
-        );
-        w.put(
-            "change_order_request_acronym_number",
-            &self.change_order_request_acronym_number,
-        );
-        w.put(
-            "change_order_package_acronym_number",
-            &self.change_order_package_acronym_number,
-        );
+        w.put("potential_change_order_acronym_number", &self.potential_change_order_acronym_number);
+        w.put("change_order_request_acronym_number", &self.change_order_request_acronym_number);
+        w.put("change_order_package_acronym_number", &self.change_order_package_acronym_number);
         w.put("change_order_tiers", &self.change_order_tiers);
         w.put("updated_at", &self.updated_at);
         w.put("currency_configuration", &self.currency_configuration);
@@ -30622,9 +29959,7 @@ pub struct PurchaseOrderContractDetail {
     pub attachments: Option<IdUrlFilename>,
     /// Bill to Address
     pub bill_to_address: Option<String>,
-    pub change_order_packages: Option<
-        Vec<PurchaseOrderContractDetailChangeOrderPackage>,
-    >,
+    pub change_order_packages: Option<Vec<PurchaseOrderContractDetailChangeOrderPackage>>,
     pub change_order_requests: Option<Vec<PrimeContractDetailChangeOrderRequest>>,
     /// Contract date
     pub contract_date: Option<String>,
@@ -30673,9 +30008,7 @@ pub struct PurchaseOrderContractDetail {
     /// Percentage paid amount
     pub percentage_paid: Option<String>,
     /// Potential Change Orders
-    pub potential_change_orders: Option<
-        Vec<Vec<PurchaseOrderContractDetailPotentialChangeOrder>>,
-    >,
+    pub potential_change_orders: Option<Vec<Vec<PurchaseOrderContractDetailPotentialChangeOrder>>>,
     /// Enable/Disable Pivate status
     pub private: Option<bool>,
     /// Project
@@ -31297,10 +30630,7 @@ pub struct NewLineItemContractDetail {
 
 impl NewLineItemContractDetail {
     /// A value with the required `project_id`, `contract_detail_line_item`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        contract_detail_line_item: ContractDetailLineItem,
-    ) -> Self {
+    pub fn new(project_id: i64, contract_detail_line_item: ContractDetailLineItem) -> Self {
         NewLineItemContractDetail {
             project_id,
             contract_detail_line_item,
@@ -31395,12 +30725,10 @@ pub enum LineItemView {
 
 impl serde::Serialize for LineItemView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Default => "default",
-                Self::SsovSourceLines => "ssov_source_lines",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Default => "default",
+            Self::SsovSourceLines => "ssov_source_lines",
+        })
     }
 }
 
@@ -31501,23 +30829,14 @@ impl crate::lenient::FromJson for WorkOrderContractLineItem {
                 ],
             ),
             crate::lenient::Shape::Object(
-                &[
-                    "id",
-                    "amount",
-                    "description",
-                    "position",
-                    "wbs_code",
-                    "currency_configuration",
-                ],
+                &["id", "amount", "description", "position", "wbs_code", "currency_configuration"],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Company, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Company, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -31549,14 +30868,12 @@ pub enum StatusInput {
 
 impl serde::Serialize for StatusInput {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::ReviseAndResubmit => "revise_and_resubmit",
-                Self::UnderReview => "under_review",
-                Self::Approved => "approved",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::ReviseAndResubmit => "revise_and_resubmit",
+            Self::UnderReview => "under_review",
+            Self::Approved => "approved",
+        })
     }
 }
 
@@ -31599,8 +30916,7 @@ pub struct WorkOrderContractSubcontractorScheduleOfValuesStatusResult {
     pub extra: crate::Extra,
 }
 
-impl crate::lenient::FromJson
-for WorkOrderContractSubcontractorScheduleOfValuesStatusResult {
+impl crate::lenient::FromJson for WorkOrderContractSubcontractorScheduleOfValuesStatusResult {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let mut o = crate::lenient::ObjectReader::new(v)?;
         Ok(Self {
@@ -31610,8 +30926,7 @@ for WorkOrderContractSubcontractorScheduleOfValuesStatusResult {
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for WorkOrderContractSubcontractorScheduleOfValuesStatusResult {
+impl<'de> serde::Deserialize<'de> for WorkOrderContractSubcontractorScheduleOfValuesStatusResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -31638,16 +30953,14 @@ pub enum RequisitionStatusFilter {
 
 impl serde::Serialize for RequisitionStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::UnderReview => "under_review",
-                Self::ReviseAndResubmit => "revise_and_resubmit",
-                Self::Approved => "approved",
-                Self::ApprovedAsNoted => "approved_as_noted",
-                Self::PendingOwnerApproval => "pending_owner_approval",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::UnderReview => "under_review",
+            Self::ReviseAndResubmit => "revise_and_resubmit",
+            Self::Approved => "approved",
+            Self::ApprovedAsNoted => "approved_as_noted",
+            Self::PendingOwnerApproval => "pending_owner_approval",
+        })
     }
 }
 
@@ -31688,17 +31001,15 @@ impl crate::lenient::FromJson for RequisitionStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "under_review" => Self::UnderReview,
-                "revise_and_resubmit" => Self::ReviseAndResubmit,
-                "approved" => Self::Approved,
-                "approved_as_noted" => Self::ApprovedAsNoted,
-                "pending_owner_approval" => Self::PendingOwnerApproval,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "under_review" => Self::UnderReview,
+            "revise_and_resubmit" => Self::ReviseAndResubmit,
+            "approved" => Self::Approved,
+            "approved_as_noted" => Self::ApprovedAsNoted,
+            "pending_owner_approval" => Self::PendingOwnerApproval,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -32216,34 +31527,31 @@ impl crate::lenient::FromJson for RequisitionV1_1Summary {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let mut o = crate::lenient::ObjectReader::new(v)?;
         Ok(Self {
-            balance_to_finish_including_retainage: o
-                .take("balance_to_finish_including_retainage"),
+            balance_to_finish_including_retainage: o.take("balance_to_finish_including_retainage"),
             completed_work_retainage_percent: o.take("completed_work_retainage_percent"),
             completed_work_retainage_amount: o.take("completed_work_retainage_amount"),
             contract_sum_to_date: o.take("contract_sum_to_date"),
             current_payment_due: o.take("current_payment_due"),
             formatted_period: o.take("formatted_period"),
-            less_previous_certificates_for_payment: o
-                .take("less_previous_certificates_for_payment"),
+            less_previous_certificates_for_payment: o.take(
+                "less_previous_certificates_for_payment",
+            ),
             negative_change_order_item_total: o.take("negative_change_order_item_total"),
-            negative_new_change_order_item_total: o
-                .take("negative_new_change_order_item_total"),
-            negative_previous_change_order_item_total: o
-                .take("negative_previous_change_order_item_total"),
+            negative_new_change_order_item_total: o.take("negative_new_change_order_item_total"),
+            negative_previous_change_order_item_total: o.take(
+                "negative_previous_change_order_item_total",
+            ),
             net_change_by_change_orders: o.take("net_change_by_change_orders"),
             original_contract_sum: o.take("original_contract_sum"),
             positive_change_order_item_total: o.take("positive_change_order_item_total"),
-            positive_new_change_order_item_total: o
-                .take("positive_new_change_order_item_total"),
-            positive_previous_change_order_item_total: o
-                .take("positive_previous_change_order_item_total"),
-            stored_materials_retainage_amount: o
-                .take("stored_materials_retainage_amount"),
-            stored_materials_retainage_percent: o
-                .take("stored_materials_retainage_percent"),
+            positive_new_change_order_item_total: o.take("positive_new_change_order_item_total"),
+            positive_previous_change_order_item_total: o.take(
+                "positive_previous_change_order_item_total",
+            ),
+            stored_materials_retainage_amount: o.take("stored_materials_retainage_amount"),
+            stored_materials_retainage_percent: o.take("stored_materials_retainage_percent"),
             tax_applicable_to_this_payment: o.take("tax_applicable_to_this_payment"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
             total_earned_less_retainage: o.take("total_earned_less_retainage"),
             total_retainage: o.take("total_retainage"),
             new_materials: o.take("new_materials"),
@@ -32264,14 +31572,8 @@ impl<'de> serde::Deserialize<'de> for RequisitionV1_1Summary {
 impl serde::Serialize for RequisitionV1_1Summary {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put(
-            "balance_to_finish_including_retainage",
-            &self.balance_to_finish_including_retainage,
-        );
-        w.put(
-            "completed_work_retainage_percent",
-            &self.completed_work_retainage_percent,
-        );
+        w.put("balance_to_finish_including_retainage", &self.balance_to_finish_including_retainage);
+        w.put("completed_work_retainage_percent", &self.completed_work_retainage_percent);
         w.put("completed_work_retainage_amount", &self.completed_work_retainage_amount);
         w.put("contract_sum_to_date", &self.contract_sum_to_date);
         w.put("current_payment_due", &self.current_payment_due);
@@ -32280,45 +31582,24 @@ impl serde::Serialize for RequisitionV1_1Summary {
             "less_previous_certificates_for_payment",
             &self.less_previous_certificates_for_payment,
         );
-        w.put(
-            "negative_change_order_item_total",
-            &self.negative_change_order_item_total,
-        );
-        w.put(
-            "negative_new_change_order_item_total",
-            &self.negative_new_change_order_item_total,
-        );
+        w.put("negative_change_order_item_total", &self.negative_change_order_item_total);
+        w.put("negative_new_change_order_item_total", &self.negative_new_change_order_item_total);
         w.put(
             "negative_previous_change_order_item_total",
             &self.negative_previous_change_order_item_total,
         );
         w.put("net_change_by_change_orders", &self.net_change_by_change_orders);
         w.put("original_contract_sum", &self.original_contract_sum);
-        w.put(
-            "positive_change_order_item_total",
-            &self.positive_change_order_item_total,
-        );
-        w.put(
-            "positive_new_change_order_item_total",
-            &self.positive_new_change_order_item_total,
-        );
+        w.put("positive_change_order_item_total", &self.positive_change_order_item_total);
+        w.put("positive_new_change_order_item_total", &self.positive_new_change_order_item_total);
         w.put(
             "positive_previous_change_order_item_total",
             &self.positive_previous_change_order_item_total,
         );
-        w.put(
-            "stored_materials_retainage_amount",
-            &self.stored_materials_retainage_amount,
-        );
-        w.put(
-            "stored_materials_retainage_percent",
-            &self.stored_materials_retainage_percent,
-        );
+        w.put("stored_materials_retainage_amount", &self.stored_materials_retainage_amount);
+        w.put("stored_materials_retainage_percent", &self.stored_materials_retainage_percent);
         w.put("tax_applicable_to_this_payment", &self.tax_applicable_to_this_payment);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put("total_earned_less_retainage", &self.total_earned_less_retainage);
         w.put("total_retainage", &self.total_retainage);
         w.put("new_materials", &self.new_materials);
@@ -32628,47 +31909,55 @@ impl crate::lenient::FromJson for RequisitionV1_1Item {
             gross_amount: o.take("gross_amount"),
             wbs_code: o.take("wbs_code"),
             scheduled_value: o.take("scheduled_value"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
             work_completed_this_period: o.take("work_completed_this_period"),
             materials_presently_stored: o.take("materials_presently_stored"),
-            materials_presently_stored_quantity: o
-                .take("materials_presently_stored_quantity"),
-            materials_presently_stored_from_previous_progress: o
-                .take("materials_presently_stored_from_previous_progress"),
-            materials_previously_stored_quantity: o
-                .take("materials_previously_stored_quantity"),
+            materials_presently_stored_quantity: o.take("materials_presently_stored_quantity"),
+            materials_presently_stored_from_previous_progress: o.take(
+                "materials_presently_stored_from_previous_progress",
+            ),
+            materials_previously_stored_quantity: o.take("materials_previously_stored_quantity"),
             materials_moved: o.take("materials_moved"),
-            materials_retainage_retained_moved: o
-                .take("materials_retainage_retained_moved"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            total_completed_and_stored_to_date_from_previous: o
-                .take("total_completed_and_stored_to_date_from_previous"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
-            materials_stored_retainage_currently_retained: o
-                .take("materials_stored_retainage_currently_retained"),
-            materials_stored_retainage_percent_this_period: o
-                .take("materials_stored_retainage_percent_this_period"),
-            materials_stored_retainage_new_materials: o
-                .take("materials_stored_retainage_new_materials"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            materials_stored_retainage_released_this_period: o
-                .take("materials_stored_retainage_released_this_period"),
+            materials_retainage_retained_moved: o.take("materials_retainage_retained_moved"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            total_completed_and_stored_to_date_from_previous: o.take(
+                "total_completed_and_stored_to_date_from_previous",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
+            materials_stored_retainage_currently_retained: o.take(
+                "materials_stored_retainage_currently_retained",
+            ),
+            materials_stored_retainage_percent_this_period: o.take(
+                "materials_stored_retainage_percent_this_period",
+            ),
+            materials_stored_retainage_new_materials: o.take(
+                "materials_stored_retainage_new_materials",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            materials_stored_retainage_released_this_period: o.take(
+                "materials_stored_retainage_released_this_period",
+            ),
             scheduled_quantity: o.take("scheduled_quantity"),
             scheduled_unit_price: o.take("scheduled_unit_price"),
-            work_completed_this_period_quantity: o
-                .take("work_completed_this_period_quantity"),
-            work_completed_from_previous_application_quantity: o
-                .take("work_completed_from_previous_application_quantity"),
+            work_completed_this_period_quantity: o.take("work_completed_this_period_quantity"),
+            work_completed_from_previous_application_quantity: o.take(
+                "work_completed_from_previous_application_quantity",
+            ),
             comment: o.take("comment"),
             status: o.take("status"),
             position: o.take("position"),
@@ -32709,27 +31998,15 @@ impl serde::Serialize for RequisitionV1_1Item {
         );
         w.put("work_completed_this_period", &self.work_completed_this_period);
         w.put("materials_presently_stored", &self.materials_presently_stored);
-        w.put(
-            "materials_presently_stored_quantity",
-            &self.materials_presently_stored_quantity,
-        );
+        w.put("materials_presently_stored_quantity", &self.materials_presently_stored_quantity);
         w.put(
             "materials_presently_stored_from_previous_progress",
             &self.materials_presently_stored_from_previous_progress,
         );
-        w.put(
-            "materials_previously_stored_quantity",
-            &self.materials_previously_stored_quantity,
-        );
+        w.put("materials_previously_stored_quantity", &self.materials_previously_stored_quantity);
         w.put("materials_moved", &self.materials_moved);
-        w.put(
-            "materials_retainage_retained_moved",
-            &self.materials_retainage_retained_moved,
-        );
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("materials_retainage_retained_moved", &self.materials_retainage_retained_moved);
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
@@ -32772,10 +32049,7 @@ impl serde::Serialize for RequisitionV1_1Item {
         );
         w.put("scheduled_quantity", &self.scheduled_quantity);
         w.put("scheduled_unit_price", &self.scheduled_unit_price);
-        w.put(
-            "work_completed_this_period_quantity",
-            &self.work_completed_this_period_quantity,
-        );
+        w.put("work_completed_this_period_quantity", &self.work_completed_this_period_quantity);
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
@@ -33021,8 +32295,9 @@ impl crate::lenient::FromJson for RequisitionV1_1 {
             submitted_at: o.take("submitted_at"),
             total_claimed_amount: o.take("total_claimed_amount"),
             electronic_signature_id: o.take("electronic_signature_id"),
-            move_materials_to_previous_work_completed: o
-                .take("move_materials_to_previous_work_completed"),
+            move_materials_to_previous_work_completed: o.take(
+                "move_materials_to_previous_work_completed",
+            ),
             summary_text: o.take("summary_text"),
             summary: o.take("summary"),
             created_by: o.take("created_by"),
@@ -33168,42 +32443,49 @@ impl crate::lenient::FromJson for ChangeOrderItem {
             commitment_line_item_origin_id: o.take("commitment_line_item_origin_id"),
             description_of_work: o.take("description_of_work"),
             scheduled_value: o.take("scheduled_value"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
             work_completed_this_period: o.take("work_completed_this_period"),
             materials_presently_stored: o.take("materials_presently_stored"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
-            materials_stored_retainage_currently_retained: o
-                .take("materials_stored_retainage_currently_retained"),
-            materials_stored_retainage_percent_this_period: o
-                .take("materials_stored_retainage_percent_this_period"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            materials_stored_retainage_released_this_period: o
-                .take("materials_stored_retainage_released_this_period"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
+            materials_stored_retainage_currently_retained: o.take(
+                "materials_stored_retainage_currently_retained",
+            ),
+            materials_stored_retainage_percent_this_period: o.take(
+                "materials_stored_retainage_percent_this_period",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            materials_stored_retainage_released_this_period: o.take(
+                "materials_stored_retainage_released_this_period",
+            ),
             scheduled_quantity: o.take("scheduled_quantity"),
             scheduled_unit_price: o.take("scheduled_unit_price"),
-            work_completed_this_period_quantity: o
-                .take("work_completed_this_period_quantity"),
-            work_completed_from_previous_application_quantity: o
-                .take("work_completed_from_previous_application_quantity"),
+            work_completed_this_period_quantity: o.take("work_completed_this_period_quantity"),
+            work_completed_from_previous_application_quantity: o.take(
+                "work_completed_from_previous_application_quantity",
+            ),
             change_order_package_id: o.take("change_order_package_id"),
             subcontractor_claimed_amount: o.take("subcontractor_claimed_amount"),
             wbs_code: o.take("wbs_code"),
             position: o.take("position"),
             currency_configuration: o.take("currency_configuration"),
             materials_moved: o.take("materials_moved"),
-            materials_retainage_retained_moved: o
-                .take("materials_retainage_retained_moved"),
+            materials_retainage_retained_moved: o.take("materials_retainage_retained_moved"),
             extra: o.finish(),
         })
     }
@@ -33231,10 +32513,7 @@ impl serde::Serialize for ChangeOrderItem {
         );
         w.put("work_completed_this_period", &self.work_completed_this_period);
         w.put("materials_presently_stored", &self.materials_presently_stored);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
@@ -33269,10 +32548,7 @@ impl serde::Serialize for ChangeOrderItem {
         );
         w.put("scheduled_quantity", &self.scheduled_quantity);
         w.put("scheduled_unit_price", &self.scheduled_unit_price);
-        w.put(
-            "work_completed_this_period_quantity",
-            &self.work_completed_this_period_quantity,
-        );
+        w.put("work_completed_this_period_quantity", &self.work_completed_this_period_quantity);
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
@@ -33283,10 +32559,7 @@ impl serde::Serialize for ChangeOrderItem {
         w.put("position", &self.position);
         w.put("currency_configuration", &self.currency_configuration);
         w.put("materials_moved", &self.materials_moved);
-        w.put(
-            "materials_retainage_retained_moved",
-            &self.materials_retainage_retained_moved,
-        );
+        w.put("materials_retainage_retained_moved", &self.materials_retainage_retained_moved);
         w.end()
     }
 }
@@ -33302,13 +32575,11 @@ pub enum RequisitionItemItemType {
 
 impl serde::Serialize for RequisitionItemItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ContractItem => "contract_item",
-                Self::ContractDetailItem => "contract_detail_item",
-                Self::ChangeOrderItem => "change_order_item",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ContractItem => "contract_item",
+            Self::ContractDetailItem => "contract_detail_item",
+            Self::ChangeOrderItem => "change_order_item",
+        })
     }
 }
 
@@ -33323,13 +32594,11 @@ pub enum RequisitionItemStatus {
 
 impl serde::Serialize for RequisitionItemStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Approved => "approved",
-                Self::Rejected => "rejected",
-                Self::NoAction => "no_action",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::NoAction => "no_action",
+        })
     }
 }
 
@@ -33431,10 +32700,7 @@ impl RequisitionItem {
     }
 
     /// Sets `work_completed_this_period_quantity`.
-    pub fn work_completed_this_period_quantity(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn work_completed_this_period_quantity(mut self, value: impl Into<String>) -> Self {
         self.work_completed_this_period_quantity = Some(value.into());
         self
     }
@@ -33499,9 +32765,7 @@ pub struct RequisitionBulkItemUpdate {
 impl RequisitionBulkItemUpdate {
     /// A value with the required `requisition_items`; set the others with the setters.
     pub fn new(requisition_items: Vec<RequisitionItem>) -> Self {
-        RequisitionBulkItemUpdate {
-            requisition_items,
-        }
+        RequisitionBulkItemUpdate { requisition_items }
     }
 }
 
@@ -33652,10 +32916,7 @@ impl ContractItemUpdate {
     }
 
     /// Sets `work_completed_this_period_quantity`.
-    pub fn work_completed_this_period_quantity(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn work_completed_this_period_quantity(mut self, value: impl Into<String>) -> Self {
         self.work_completed_this_period_quantity = Some(value.into());
         self
     }
@@ -33757,41 +33018,48 @@ impl crate::lenient::FromJson for ContractDetailItem {
             detail_line_item_id: o.take("detail_line_item_id"),
             description_of_work: o.take("description_of_work"),
             scheduled_value: o.take("scheduled_value"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
             work_completed_this_period: o.take("work_completed_this_period"),
             materials_presently_stored: o.take("materials_presently_stored"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
-            materials_stored_retainage_currently_retained: o
-                .take("materials_stored_retainage_currently_retained"),
-            materials_stored_retainage_percent_this_period: o
-                .take("materials_stored_retainage_percent_this_period"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            materials_stored_retainage_released_this_period: o
-                .take("materials_stored_retainage_released_this_period"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
+            materials_stored_retainage_currently_retained: o.take(
+                "materials_stored_retainage_currently_retained",
+            ),
+            materials_stored_retainage_percent_this_period: o.take(
+                "materials_stored_retainage_percent_this_period",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            materials_stored_retainage_released_this_period: o.take(
+                "materials_stored_retainage_released_this_period",
+            ),
             scheduled_quantity: o.take("scheduled_quantity"),
             scheduled_unit_price: o.take("scheduled_unit_price"),
-            work_completed_this_period_quantity: o
-                .take("work_completed_this_period_quantity"),
-            work_completed_from_previous_application_quantity: o
-                .take("work_completed_from_previous_application_quantity"),
+            work_completed_this_period_quantity: o.take("work_completed_this_period_quantity"),
+            work_completed_from_previous_application_quantity: o.take(
+                "work_completed_from_previous_application_quantity",
+            ),
             subcontractor_claimed_amount: o.take("subcontractor_claimed_amount"),
             wbs_code: o.take("wbs_code"),
             position: o.take("position"),
             currency_configuration: o.take("currency_configuration"),
             materials_moved: o.take("materials_moved"),
-            materials_retainage_retained_moved: o
-                .take("materials_retainage_retained_moved"),
+            materials_retainage_retained_moved: o.take("materials_retainage_retained_moved"),
             extra: o.finish(),
         })
     }
@@ -33817,10 +33085,7 @@ impl serde::Serialize for ContractDetailItem {
         );
         w.put("work_completed_this_period", &self.work_completed_this_period);
         w.put("materials_presently_stored", &self.materials_presently_stored);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
@@ -33855,10 +33120,7 @@ impl serde::Serialize for ContractDetailItem {
         );
         w.put("scheduled_quantity", &self.scheduled_quantity);
         w.put("scheduled_unit_price", &self.scheduled_unit_price);
-        w.put(
-            "work_completed_this_period_quantity",
-            &self.work_completed_this_period_quantity,
-        );
+        w.put("work_completed_this_period_quantity", &self.work_completed_this_period_quantity);
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
@@ -33868,10 +33130,7 @@ impl serde::Serialize for ContractDetailItem {
         w.put("position", &self.position);
         w.put("currency_configuration", &self.currency_configuration);
         w.put("materials_moved", &self.materials_moved);
-        w.put(
-            "materials_retainage_retained_moved",
-            &self.materials_retainage_retained_moved,
-        );
+        w.put("materials_retainage_retained_moved", &self.materials_retainage_retained_moved);
         w.end()
     }
 }
@@ -33956,34 +33215,42 @@ impl crate::lenient::FromJson for ContractItem {
             line_item_id: o.take("line_item_id"),
             description_of_work: o.take("description_of_work"),
             scheduled_value: o.take("scheduled_value"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
             work_completed_this_period: o.take("work_completed_this_period"),
             materials_presently_stored: o.take("materials_presently_stored"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
-            materials_stored_retainage_currently_retained: o
-                .take("materials_stored_retainage_currently_retained"),
-            materials_stored_retainage_percent_this_period: o
-                .take("materials_stored_retainage_percent_this_period"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            materials_stored_retainage_released_this_period: o
-                .take("materials_stored_retainage_released_this_period"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
+            materials_stored_retainage_currently_retained: o.take(
+                "materials_stored_retainage_currently_retained",
+            ),
+            materials_stored_retainage_percent_this_period: o.take(
+                "materials_stored_retainage_percent_this_period",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            materials_stored_retainage_released_this_period: o.take(
+                "materials_stored_retainage_released_this_period",
+            ),
             scheduled_quantity: o.take("scheduled_quantity"),
             scheduled_unit_price: o.take("scheduled_unit_price"),
-            work_completed_this_period_quantity: o
-                .take("work_completed_this_period_quantity"),
-            work_completed_from_previous_application_quantity: o
-                .take("work_completed_from_previous_application_quantity"),
+            work_completed_this_period_quantity: o.take("work_completed_this_period_quantity"),
+            work_completed_from_previous_application_quantity: o.take(
+                "work_completed_from_previous_application_quantity",
+            ),
             comment: o.take("comment"),
             status: o.take("status"),
             position: o.take("position"),
@@ -33992,8 +33259,7 @@ impl crate::lenient::FromJson for ContractItem {
             wbs_code: o.take("wbs_code"),
             currency_configuration: o.take("currency_configuration"),
             materials_moved: o.take("materials_moved"),
-            materials_retainage_retained_moved: o
-                .take("materials_retainage_retained_moved"),
+            materials_retainage_retained_moved: o.take("materials_retainage_retained_moved"),
             extra: o.finish(),
         })
     }
@@ -34020,10 +33286,7 @@ impl serde::Serialize for ContractItem {
         );
         w.put("work_completed_this_period", &self.work_completed_this_period);
         w.put("materials_presently_stored", &self.materials_presently_stored);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
@@ -34058,10 +33321,7 @@ impl serde::Serialize for ContractItem {
         );
         w.put("scheduled_quantity", &self.scheduled_quantity);
         w.put("scheduled_unit_price", &self.scheduled_unit_price);
-        w.put(
-            "work_completed_this_period_quantity",
-            &self.work_completed_this_period_quantity,
-        );
+        w.put("work_completed_this_period_quantity", &self.work_completed_this_period_quantity);
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
@@ -34074,10 +33334,7 @@ impl serde::Serialize for ContractItem {
         w.put("wbs_code", &self.wbs_code);
         w.put("currency_configuration", &self.currency_configuration);
         w.put("materials_moved", &self.materials_moved);
-        w.put(
-            "materials_retainage_retained_moved",
-            &self.materials_retainage_retained_moved,
-        );
+        w.put("materials_retainage_retained_moved", &self.materials_retainage_retained_moved);
         w.end()
     }
 }
@@ -34115,15 +33372,13 @@ impl crate::lenient::FromJson for DetailItemType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "change_order_item" => Self::ChangeOrderItem,
-                "whole_change_order_item" => Self::WholeChangeOrderItem,
-                "contract_detail_item" => Self::ContractDetailItem,
-                "contract_item" => Self::ContractItem,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "change_order_item" => Self::ChangeOrderItem,
+            "whole_change_order_item" => Self::WholeChangeOrderItem,
+            "contract_detail_item" => Self::ContractDetailItem,
+            "contract_item" => Self::ContractItem,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -34218,12 +33473,13 @@ impl crate::lenient::FromJson for Detail {
             balance_to_finish: o.take("balance_to_finish"),
             materials_presently_stored: o.take("materials_presently_stored"),
             scheduled_value: o.take("scheduled_value"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
             work_completed_this_period: o.take("work_completed_this_period"),
             description_of_work: o.take("description_of_work"),
             item_number: o.take("item_number"),
@@ -34231,39 +33487,49 @@ impl crate::lenient::FromJson for Detail {
             cost_code_id: o.take("cost_code_id"),
             scheduled_unit_price: o.take("scheduled_unit_price"),
             scheduled_quantity: o.take("scheduled_quantity"),
-            total_completed_and_stored_to_date_quantity: o
-                .take("total_completed_and_stored_to_date_quantity"),
-            work_completed_this_period_quantity: o
-                .take("work_completed_this_period_quantity"),
-            work_completed_from_previous_application_quantity: o
-                .take("work_completed_from_previous_application_quantity"),
-            work_completed_retainage_currently_retained: o
-                .take("work_completed_retainage_currently_retained"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
-            materials_stored_retainage_currently_retained: o
-                .take("materials_stored_retainage_currently_retained"),
-            materials_stored_retainage_from_previous_application: o
-                .take("materials_stored_retainage_from_previous_application"),
-            materials_stored_retainage_released_this_period: o
-                .take("materials_stored_retainage_released_this_period"),
-            materials_stored_retainage_retained_this_period: o
-                .take("materials_stored_retainage_retained_this_period"),
-            materials_stored_retainage_percent_this_period: o
-                .take("materials_stored_retainage_percent_this_period"),
-            total_retainage_currently_retained: o
-                .take("total_retainage_currently_retained"),
-            total_retainage_from_previous_application: o
-                .take("total_retainage_from_previous_application"),
+            total_completed_and_stored_to_date_quantity: o.take(
+                "total_completed_and_stored_to_date_quantity",
+            ),
+            work_completed_this_period_quantity: o.take("work_completed_this_period_quantity"),
+            work_completed_from_previous_application_quantity: o.take(
+                "work_completed_from_previous_application_quantity",
+            ),
+            work_completed_retainage_currently_retained: o.take(
+                "work_completed_retainage_currently_retained",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
+            materials_stored_retainage_currently_retained: o.take(
+                "materials_stored_retainage_currently_retained",
+            ),
+            materials_stored_retainage_from_previous_application: o.take(
+                "materials_stored_retainage_from_previous_application",
+            ),
+            materials_stored_retainage_released_this_period: o.take(
+                "materials_stored_retainage_released_this_period",
+            ),
+            materials_stored_retainage_retained_this_period: o.take(
+                "materials_stored_retainage_retained_this_period",
+            ),
+            materials_stored_retainage_percent_this_period: o.take(
+                "materials_stored_retainage_percent_this_period",
+            ),
+            total_retainage_currently_retained: o.take("total_retainage_currently_retained"),
+            total_retainage_from_previous_application: o.take(
+                "total_retainage_from_previous_application",
+            ),
             materials_moved: o.take("materials_moved"),
-            materials_retainage_retained_moved: o
-                .take("materials_retainage_retained_moved"),
+            materials_retainage_retained_moved: o.take("materials_retainage_retained_moved"),
             extra: o.finish(),
         })
     }
@@ -34282,10 +33548,7 @@ impl serde::Serialize for Detail {
         w.put("balance_to_finish", &self.balance_to_finish);
         w.put("materials_presently_stored", &self.materials_presently_stored);
         w.put("scheduled_value", &self.scheduled_value);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
@@ -34305,10 +33568,7 @@ impl serde::Serialize for Detail {
             "total_completed_and_stored_to_date_quantity",
             &self.total_completed_and_stored_to_date_quantity,
         );
-        w.put(
-            "work_completed_this_period_quantity",
-            &self.work_completed_this_period_quantity,
-        );
+        w.put("work_completed_this_period_quantity", &self.work_completed_this_period_quantity);
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
@@ -34353,19 +33613,13 @@ impl serde::Serialize for Detail {
             "materials_stored_retainage_percent_this_period",
             &self.materials_stored_retainage_percent_this_period,
         );
-        w.put(
-            "total_retainage_currently_retained",
-            &self.total_retainage_currently_retained,
-        );
+        w.put("total_retainage_currently_retained", &self.total_retainage_currently_retained);
         w.put(
             "total_retainage_from_previous_application",
             &self.total_retainage_from_previous_application,
         );
         w.put("materials_moved", &self.materials_moved);
-        w.put(
-            "materials_retainage_retained_moved",
-            &self.materials_retainage_retained_moved,
-        );
+        w.put("materials_retainage_retained_moved", &self.materials_retainage_retained_moved);
         w.end()
     }
 }
@@ -34512,10 +33766,7 @@ impl WholeChangeOrderItemUpdate {
     }
 
     /// Sets `work_completed_this_period_quantity`.
-    pub fn work_completed_this_period_quantity(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn work_completed_this_period_quantity(mut self, value: impl Into<String>) -> Self {
         self.work_completed_this_period_quantity = Some(value.into());
         self
     }
@@ -34649,35 +33900,43 @@ impl crate::lenient::FromJson for WholeChangeOrderItem {
             line_item_id: o.take("line_item_id"),
             description_of_work: o.take("description_of_work"),
             scheduled_value: o.take("scheduled_value"),
-            work_completed_from_previous_application: o
-                .take("work_completed_from_previous_application"),
+            work_completed_from_previous_application: o.take(
+                "work_completed_from_previous_application",
+            ),
             work_completed_this_period: o.take("work_completed_this_period"),
             materials_presently_stored: o.take("materials_presently_stored"),
-            total_completed_and_stored_to_date: o
-                .take("total_completed_and_stored_to_date"),
-            total_completed_and_stored_to_date_percent: o
-                .take("total_completed_and_stored_to_date_percent"),
-            work_completed_retainage_from_previous_application: o
-                .take("work_completed_retainage_from_previous_application"),
-            work_completed_retainage_retained_this_period: o
-                .take("work_completed_retainage_retained_this_period"),
-            work_completed_retainage_percent_this_period: o
-                .take("work_completed_retainage_percent_this_period"),
+            total_completed_and_stored_to_date: o.take("total_completed_and_stored_to_date"),
+            total_completed_and_stored_to_date_percent: o.take(
+                "total_completed_and_stored_to_date_percent",
+            ),
+            work_completed_retainage_from_previous_application: o.take(
+                "work_completed_retainage_from_previous_application",
+            ),
+            work_completed_retainage_retained_this_period: o.take(
+                "work_completed_retainage_retained_this_period",
+            ),
+            work_completed_retainage_percent_this_period: o.take(
+                "work_completed_retainage_percent_this_period",
+            ),
             ssr_manual_override: o.take("ssr_manual_override"),
-            materials_stored_retainage_currently_retained: o
-                .take("materials_stored_retainage_currently_retained"),
-            materials_stored_retainage_percent_this_period: o
-                .take("materials_stored_retainage_percent_this_period"),
-            work_completed_retainage_released_this_period: o
-                .take("work_completed_retainage_released_this_period"),
-            materials_stored_retainage_released_this_period: o
-                .take("materials_stored_retainage_released_this_period"),
+            materials_stored_retainage_currently_retained: o.take(
+                "materials_stored_retainage_currently_retained",
+            ),
+            materials_stored_retainage_percent_this_period: o.take(
+                "materials_stored_retainage_percent_this_period",
+            ),
+            work_completed_retainage_released_this_period: o.take(
+                "work_completed_retainage_released_this_period",
+            ),
+            materials_stored_retainage_released_this_period: o.take(
+                "materials_stored_retainage_released_this_period",
+            ),
             scheduled_quantity: o.take("scheduled_quantity"),
             scheduled_unit_price: o.take("scheduled_unit_price"),
-            work_completed_this_period_quantity: o
-                .take("work_completed_this_period_quantity"),
-            work_completed_from_previous_application_quantity: o
-                .take("work_completed_from_previous_application_quantity"),
+            work_completed_this_period_quantity: o.take("work_completed_this_period_quantity"),
+            work_completed_from_previous_application_quantity: o.take(
+                "work_completed_from_previous_application_quantity",
+            ),
             change_order_package_id: o.take("change_order_package_id"),
             subcontractor_claimed_amount: o.take("subcontractor_claimed_amount"),
             comment: o.take("comment"),
@@ -34686,8 +33945,7 @@ impl crate::lenient::FromJson for WholeChangeOrderItem {
             position: o.take("position"),
             currency_configuration: o.take("currency_configuration"),
             materials_moved: o.take("materials_moved"),
-            materials_retainage_retained_moved: o
-                .take("materials_retainage_retained_moved"),
+            materials_retainage_retained_moved: o.take("materials_retainage_retained_moved"),
             extra: o.finish(),
         })
     }
@@ -34714,10 +33972,7 @@ impl serde::Serialize for WholeChangeOrderItem {
         );
         w.put("work_completed_this_period", &self.work_completed_this_period);
         w.put("materials_presently_stored", &self.materials_presently_stored);
-        w.put(
-            "total_completed_and_stored_to_date",
-            &self.total_completed_and_stored_to_date,
-        );
+        w.put("total_completed_and_stored_to_date", &self.total_completed_and_stored_to_date);
         w.put(
             "total_completed_and_stored_to_date_percent",
             &self.total_completed_and_stored_to_date_percent,
@@ -34753,10 +34008,7 @@ impl serde::Serialize for WholeChangeOrderItem {
         );
         w.put("scheduled_quantity", &self.scheduled_quantity);
         w.put("scheduled_unit_price", &self.scheduled_unit_price);
-        w.put(
-            "work_completed_this_period_quantity",
-            &self.work_completed_this_period_quantity,
-        );
+        w.put("work_completed_this_period_quantity", &self.work_completed_this_period_quantity);
         w.put(
             "work_completed_from_previous_application_quantity",
             &self.work_completed_from_previous_application_quantity,
@@ -34769,10 +34021,7 @@ impl serde::Serialize for WholeChangeOrderItem {
         w.put("position", &self.position);
         w.put("currency_configuration", &self.currency_configuration);
         w.put("materials_moved", &self.materials_moved);
-        w.put(
-            "materials_retainage_retained_moved",
-            &self.materials_retainage_retained_moved,
-        );
+        w.put("materials_retainage_retained_moved", &self.materials_retainage_retained_moved);
         w.end()
     }
 }
@@ -34790,16 +34039,14 @@ pub enum RfqStatusFilter {
 
 impl serde::Serialize for RfqStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::OutForPricing => "out_for_pricing",
-                Self::ReviseAndResubmit => "revise_and_resubmit",
-                Self::UnderReview => "under_review",
-                Self::PendingFinalApproval => "pending_final_approval",
-                Self::Closed => "closed",
-                Self::Withdrawn => "withdrawn",
-            },
-        )
+        s.serialize_str(match self {
+            Self::OutForPricing => "out_for_pricing",
+            Self::ReviseAndResubmit => "revise_and_resubmit",
+            Self::UnderReview => "under_review",
+            Self::PendingFinalApproval => "pending_final_approval",
+            Self::Closed => "closed",
+            Self::Withdrawn => "withdrawn",
+        })
     }
 }
 
@@ -35330,8 +34577,7 @@ impl crate::lenient::FromJson for Rfq {
             responses: o.take("responses"),
             potential_change_orders: o.take("potential_change_orders"),
             change_order_packages: o.take("change_order_packages"),
-            commitment_potential_change_orders: o
-                .take("commitment_potential_change_orders"),
+            commitment_potential_change_orders: o.take("commitment_potential_change_orders"),
             commitment_change_order_packages: o.take("commitment_change_order_packages"),
             created_by: o.take("created_by"),
             assigned: o.take("assigned"),
@@ -35376,14 +34622,8 @@ impl serde::Serialize for Rfq {
         w.put("responses", &self.responses);
         w.put("potential_change_orders", &self.potential_change_orders);
         w.put("change_order_packages", &self.change_order_packages);
-        w.put(
-            "commitment_potential_change_orders",
-            &self.commitment_potential_change_orders,
-        );
-        w.put(
-            "commitment_change_order_packages",
-            &self.commitment_change_order_packages,
-        );
+        w.put("commitment_potential_change_orders", &self.commitment_potential_change_orders);
+        w.put("commitment_change_order_packages", &self.commitment_change_order_packages);
         w.put("created_by", &self.created_by);
         w.put("assigned", &self.assigned);
         w.put("location", &self.location);
@@ -35404,12 +34644,10 @@ pub enum RfqInputEstimatedStatus {
 
 impl serde::Serialize for RfqInputEstimatedStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Rom => "rom",
-                Self::Final => "final",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Rom => "rom",
+            Self::Final => "final",
+        })
     }
 }
 
@@ -36287,11 +35525,7 @@ pub struct NewResponse {
 
 impl NewResponse {
     /// A value with the required `project_id`, `contract_id`, `rfq_response`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        contract_id: i64,
-        rfq_response: ResponseRfqResponse,
-    ) -> Self {
+    pub fn new(project_id: i64, contract_id: i64, rfq_response: ResponseRfqResponse) -> Self {
         NewResponse {
             project_id,
             contract_id,
@@ -36349,10 +35583,7 @@ impl<'de> serde::Deserialize<'de> for StandardCostCodeList {
 impl serde::Serialize for StandardCostCodeList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put(
-            "available_to_use_on_new_projects",
-            &self.available_to_use_on_new_projects,
-        );
+        w.put("available_to_use_on_new_projects", &self.available_to_use_on_new_projects);
         w.put("id", &self.id);
         w.put("is_erp_list", &self.is_erp_list);
         w.put("name", &self.name);
@@ -36519,13 +35750,11 @@ pub enum StandardCostCodeView {
 
 impl serde::Serialize for StandardCostCodeView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Default => "default",
-                Self::Compact => "compact",
-                Self::Extended => "extended",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Default => "default",
+            Self::Compact => "compact",
+            Self::Extended => "extended",
+        })
     }
 }
 
@@ -36865,7 +36094,10 @@ pub struct NewSubJob {
 impl NewSubJob {
     /// A value with the required `project_id`, `sub_job`; set the others with the setters.
     pub fn new(project_id: i64, sub_job: SubJobInput) -> Self {
-        NewSubJob { project_id, sub_job }
+        NewSubJob {
+            project_id,
+            sub_job,
+        }
     }
 }
 
@@ -36961,7 +36193,10 @@ pub struct SubJobSync {
 impl SubJobSync {
     /// A value with the required `project_id`, `updates`; set the others with the setters.
     pub fn new(project_id: i64, updates: Vec<SubJobSyncUpdate>) -> Self {
-        SubJobSync { project_id, updates }
+        SubJobSync {
+            project_id,
+            updates,
+        }
     }
 }
 
@@ -37271,7 +36506,10 @@ pub struct TaxCodeSync {
 impl TaxCodeSync {
     /// A value with the required `company_id`, `updates`; set the others with the setters.
     pub fn new(company_id: i64, updates: Vec<TaxCodeSyncUpdate>) -> Self {
-        TaxCodeSync { company_id, updates }
+        TaxCodeSync {
+            company_id,
+            updates,
+        }
     }
 }
 
@@ -37598,7 +36836,10 @@ pub struct TaxTypeSync {
 impl TaxTypeSync {
     /// A value with the required `company_id`, `updates`; set the others with the setters.
     pub fn new(company_id: i64, updates: Vec<TaxTypeSyncUpdate>) -> Self {
-        TaxTypeSync { company_id, updates }
+        TaxTypeSync {
+            company_id,
+            updates,
+        }
     }
 }
 
@@ -37722,17 +36963,15 @@ pub enum WorkOrderContractStatusFilter {
 
 impl serde::Serialize for WorkOrderContractStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "Draft",
-                Self::OutForBid => "Out For Bid",
-                Self::OutForSignature => "Out For Signature",
-                Self::Approved => "Approved",
-                Self::Complete => "Complete",
-                Self::Terminated => "Terminated",
-                Self::Void => "Void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "Draft",
+            Self::OutForBid => "Out For Bid",
+            Self::OutForSignature => "Out For Signature",
+            Self::Approved => "Approved",
+            Self::Complete => "Complete",
+            Self::Terminated => "Terminated",
+            Self::Void => "Void",
+        })
     }
 }
 
@@ -37874,10 +37113,7 @@ impl WorkOrderContractInput {
     }
 
     /// Sets `contract_estimated_completion_date`.
-    pub fn contract_estimated_completion_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn contract_estimated_completion_date(mut self, value: impl Into<String>) -> Self {
         self.contract_estimated_completion_date = Some(value.into());
         self
     }
@@ -38052,10 +37288,7 @@ impl serde::Serialize for WorkOrderContractInput {
         w.optional("actual_completion_date", &self.actual_completion_date);
         w.optional("approval_letter_date", &self.approval_letter_date);
         w.optional("contract_date", &self.contract_date);
-        w.optional(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.optional("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.optional("contract_start_date", &self.contract_start_date);
         w.optional("description", &self.description);
         w.optional("exclusions", &self.exclusions);
@@ -38250,8 +37483,7 @@ impl crate::lenient::FromJson for WorkOrderContract {
             change_order_requests: o.take("change_order_requests"),
             contract_date: o.take("contract_date"),
             contract_start_date: o.take("contract_start_date"),
-            contract_estimated_completion_date: o
-                .take("contract_estimated_completion_date"),
+            contract_estimated_completion_date: o.take("contract_estimated_completion_date"),
             created_at: o.take("created_at"),
             created_by_id: o.take("created_by_id"),
             deleted_at: o.take("deleted_at"),
@@ -38316,10 +37548,7 @@ impl serde::Serialize for WorkOrderContract {
         w.put("change_order_requests", &self.change_order_requests);
         w.put("contract_date", &self.contract_date);
         w.put("contract_start_date", &self.contract_start_date);
-        w.put(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.put("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.put("created_at", &self.created_at);
         w.put("created_by_id", &self.created_by_id);
         w.put("deleted_at", &self.deleted_at);
@@ -38485,10 +37714,7 @@ impl WorkOrderContractSyncUpdate {
     }
 
     /// Sets `contract_estimated_completion_date`.
-    pub fn contract_estimated_completion_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn contract_estimated_completion_date(mut self, value: impl Into<String>) -> Self {
         self.contract_estimated_completion_date = Some(value.into());
         self
     }
@@ -38616,10 +37842,7 @@ impl serde::Serialize for WorkOrderContractSyncUpdate {
         w.optional("actual_completion_date", &self.actual_completion_date);
         w.optional("approval_letter_date", &self.approval_letter_date);
         w.optional("contract_date", &self.contract_date);
-        w.optional(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.optional("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.optional("contract_start_date", &self.contract_start_date);
         w.optional("description", &self.description);
         w.optional("exclusions", &self.exclusions);
@@ -38759,10 +37982,7 @@ pub struct NewBudgetLineItemV1_1 {
 
 impl NewBudgetLineItemV1_1 {
     /// A value with the required `project_id`, `budget_line_item`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        budget_line_item: NewBudgetLineItemV1_1BudgetLineItem,
-    ) -> Self {
+    pub fn new(project_id: i64, budget_line_item: NewBudgetLineItemV1_1BudgetLineItem) -> Self {
         NewBudgetLineItemV1_1 {
             project_id,
             budget_line_item,
@@ -38873,10 +38093,7 @@ pub struct BudgetLineItemUpdateV1_1 {
 
 impl BudgetLineItemUpdateV1_1 {
     /// A value with the required `project_id`, `budget_line_item`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        budget_line_item: BudgetLineItemUpdateV1_1BudgetLineItem,
-    ) -> Self {
+    pub fn new(project_id: i64, budget_line_item: BudgetLineItemUpdateV1_1BudgetLineItem) -> Self {
         BudgetLineItemUpdateV1_1 {
             project_id,
             budget_line_item,
@@ -38901,11 +38118,9 @@ pub enum IdOperator3Operator {
 
 impl serde::Serialize for IdOperator3Operator {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Includes => "includes",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Includes => "includes",
+        })
     }
 }
 
@@ -38962,16 +38177,14 @@ pub enum ChangeEventOperator {
 
 impl serde::Serialize for ChangeEventOperator {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Eq => "eq",
-                Self::Lt => "lt",
-                Self::Lteq => "lteq",
-                Self::Gt => "gt",
-                Self::Gteq => "gteq",
-                Self::Between => "between",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Eq => "eq",
+            Self::Lt => "lt",
+            Self::Lteq => "lteq",
+            Self::Gt => "gt",
+            Self::Gteq => "gteq",
+            Self::Between => "between",
+        })
     }
 }
 
@@ -39024,12 +38237,10 @@ pub enum BudgetStageStatusId {
 
 impl serde::Serialize for BudgetStageStatusId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Approved => "approved",
-                Self::Draft => "draft",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Approved => "approved",
+            Self::Draft => "draft",
+        })
     }
 }
 
@@ -39042,12 +38253,10 @@ pub enum Operator {
 
 impl serde::Serialize for Operator {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Includes => "includes",
-                Self::Excludes => "excludes",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Includes => "includes",
+            Self::Excludes => "excludes",
+        })
     }
 }
 
@@ -39100,12 +38309,10 @@ pub enum BudgetStageId {
 
 impl serde::Serialize for BudgetStageId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Bc => "bc",
-                Self::Estimate => "estimate",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Bc => "bc",
+            Self::Estimate => "estimate",
+        })
     }
 }
 
@@ -39216,30 +38423,28 @@ pub enum ChangeEventQueryV1_1CommitmentStatusId {
 
 impl serde::Serialize for ChangeEventQueryV1_1CommitmentStatusId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Approved => "approved",
-                Self::Closed => "closed",
-                Self::Complete => "complete",
-                Self::Draft => "draft",
-                Self::NoCharge => "no_charge",
-                Self::NotPricing => "not_pricing",
-                Self::NotProceeding => "not_proceeding",
-                Self::OutForBid => "out_for_bid",
-                Self::OutForSignature => "out_for_signature",
-                Self::PartiallyReceived => "partially_received",
-                Self::Pending => "pending",
-                Self::Pricing => "pricing",
-                Self::Proceeding => "proceeding",
-                Self::Processing => "processing",
-                Self::Received => "received",
-                Self::Rejected => "rejected",
-                Self::Revised => "revised",
-                Self::Submitted => "submitted",
-                Self::Terminated => "terminated",
-                Self::Void => "void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Approved => "approved",
+            Self::Closed => "closed",
+            Self::Complete => "complete",
+            Self::Draft => "draft",
+            Self::NoCharge => "no_charge",
+            Self::NotPricing => "not_pricing",
+            Self::NotProceeding => "not_proceeding",
+            Self::OutForBid => "out_for_bid",
+            Self::OutForSignature => "out_for_signature",
+            Self::PartiallyReceived => "partially_received",
+            Self::Pending => "pending",
+            Self::Pricing => "pricing",
+            Self::Proceeding => "proceeding",
+            Self::Processing => "processing",
+            Self::Received => "received",
+            Self::Rejected => "rejected",
+            Self::Revised => "revised",
+            Self::Submitted => "submitted",
+            Self::Terminated => "terminated",
+            Self::Void => "void",
+        })
     }
 }
 
@@ -39254,9 +38459,7 @@ impl ChangeEventQueryV1_1CommitmentStatus {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ChangeEventQueryV1_1CommitmentStatus {
-            id: None,
-        }
+        ChangeEventQueryV1_1CommitmentStatus { id: None }
     }
 
     /// Sets `id`.
@@ -39283,12 +38486,10 @@ pub enum ChangeEventQueryV1_1RfqId {
 
 impl serde::Serialize for ChangeEventQueryV1_1RfqId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::With => "with",
-                Self::Without => "without",
-            },
-        )
+        s.serialize_str(match self {
+            Self::With => "with",
+            Self::Without => "without",
+        })
     }
 }
 
@@ -39343,9 +38544,7 @@ impl ChangeEventQueryV1_1CreatedBy {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ChangeEventQueryV1_1CreatedBy {
-            id: None,
-        }
+        ChangeEventQueryV1_1CreatedBy { id: None }
     }
 
     /// Sets `id`.
@@ -39420,20 +38619,18 @@ pub enum CostStageStatusId {
 
 impl serde::Serialize for CostStageStatusId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Approved => "approved",
-                Self::Draft => "draft",
-                Self::NotPricing => "not_pricing",
-                Self::OutForBid => "out_for_bid",
-                Self::OutForPricing => "out_for_pricing",
-                Self::Pending => "pending",
-                Self::Processing => "processing",
-                Self::Terminated => "terminated",
-                Self::UnderReview => "under_review",
-                Self::Void => "void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Approved => "approved",
+            Self::Draft => "draft",
+            Self::NotPricing => "not_pricing",
+            Self::OutForBid => "out_for_bid",
+            Self::OutForPricing => "out_for_pricing",
+            Self::Pending => "pending",
+            Self::Processing => "processing",
+            Self::Terminated => "terminated",
+            Self::UnderReview => "under_review",
+            Self::Void => "void",
+        })
     }
 }
 
@@ -39489,15 +38686,13 @@ pub enum CostStageId {
 
 impl serde::Serialize for CostStageId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ChangeOrderPackage => "change_order_package",
-                Self::CommitmentContract => "commitment_contract",
-                Self::Estimate => "estimate",
-                Self::LatestQuote => "latest_quote",
-                Self::NonCommitment => "non_commitment",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ChangeOrderPackage => "change_order_package",
+            Self::CommitmentContract => "commitment_contract",
+            Self::Estimate => "estimate",
+            Self::LatestQuote => "latest_quote",
+            Self::NonCommitment => "non_commitment",
+        })
     }
 }
 
@@ -39554,16 +38749,14 @@ pub enum ChangeEventId {
 
 impl serde::Serialize for ChangeEventId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Communication => "communication",
-                Self::GenericTools => "generic_tools",
-                Self::Meetings => "meetings",
-                Self::Observations => "observations",
-                Self::Rfi => "rfi",
-                Self::SiteInstructions => "site_instructions",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Communication => "communication",
+            Self::GenericTools => "generic_tools",
+            Self::Meetings => "meetings",
+            Self::Observations => "observations",
+            Self::Rfi => "rfi",
+            Self::SiteInstructions => "site_instructions",
+        })
     }
 }
 
@@ -39619,15 +38812,13 @@ pub enum ChangeEventQueryV1_1ItemTypeId {
 
 impl serde::Serialize for ChangeEventQueryV1_1ItemTypeId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ChangeEventLineItem => "change_event_line_item",
-                Self::Markup => "markup",
-                Self::NonCeliChangeEvent => "non_celi_change_event",
-                Self::ProductionQuantity => "production_quantity",
-                Self::RecycledChangeEvent => "recycled_change_event",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ChangeEventLineItem => "change_event_line_item",
+            Self::Markup => "markup",
+            Self::NonCeliChangeEvent => "non_celi_change_event",
+            Self::ProductionQuantity => "production_quantity",
+            Self::RecycledChangeEvent => "recycled_change_event",
+        })
     }
 }
 
@@ -39689,21 +38880,19 @@ pub enum PrimePcoStatusId {
 
 impl serde::Serialize for PrimePcoStatusId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Approved => "approved",
-                Self::Draft => "draft",
-                Self::NoCharge => "no_charge",
-                Self::NotPricing => "not_pricing",
-                Self::NotProceeding => "not_proceeding",
-                Self::Pending => "pending",
-                Self::Pricing => "pricing",
-                Self::Proceeding => "proceeding",
-                Self::Rejected => "rejected",
-                Self::Revised => "revised",
-                Self::Void => "void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Approved => "approved",
+            Self::Draft => "draft",
+            Self::NoCharge => "no_charge",
+            Self::NotPricing => "not_pricing",
+            Self::NotProceeding => "not_proceeding",
+            Self::Pending => "pending",
+            Self::Pricing => "pricing",
+            Self::Proceeding => "proceeding",
+            Self::Rejected => "rejected",
+            Self::Revised => "revised",
+            Self::Void => "void",
+        })
     }
 }
 
@@ -39829,16 +39018,14 @@ pub enum ChangeEventQueryV1_1RfqStatusId {
 
 impl serde::Serialize for ChangeEventQueryV1_1RfqStatusId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::OutForPricing => "out_for_pricing",
-                Self::ReviseAndResubmit => "revise_and_resubmit",
-                Self::UnderReview => "under_review",
-                Self::Withdrawn => "withdrawn",
-                Self::PendingFinalApproval => "pending_final_approval",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::OutForPricing => "out_for_pricing",
+            Self::ReviseAndResubmit => "revise_and_resubmit",
+            Self::UnderReview => "under_review",
+            Self::Withdrawn => "withdrawn",
+            Self::PendingFinalApproval => "pending_final_approval",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -39853,9 +39040,7 @@ impl ChangeEventQueryV1_1RfqStatus {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ChangeEventQueryV1_1RfqStatus {
-            id: None,
-        }
+        ChangeEventQueryV1_1RfqStatus { id: None }
     }
 
     /// Sets `id`.
@@ -40146,10 +39331,7 @@ impl ChangeEventQueryV1_1 {
     }
 
     /// Sets `commitment_status`.
-    pub fn commitment_status(
-        mut self,
-        value: ChangeEventQueryV1_1CommitmentStatus,
-    ) -> Self {
+    pub fn commitment_status(mut self, value: ChangeEventQueryV1_1CommitmentStatus) -> Self {
         self.commitment_status = Some(value);
         self
     }
@@ -40427,10 +39609,7 @@ impl serde::Serialize for ChangeEventQueryV1_1 {
             "latest_budget_impact_project_currency",
             &self.latest_budget_impact_project_currency,
         );
-        w.optional(
-            "revenue_unit_cost_project_currency",
-            &self.revenue_unit_cost_project_currency,
-        );
+        w.optional("revenue_unit_cost_project_currency", &self.revenue_unit_cost_project_currency);
         w.optional(
             "budget_unit_cost_value_project_currency",
             &self.budget_unit_cost_value_project_currency,
@@ -40459,10 +39638,7 @@ impl serde::Serialize for ChangeEventQueryV1_1 {
             "revenue_rom_amount_project_currency",
             &self.revenue_rom_amount_project_currency,
         );
-        w.optional(
-            "budget_rom_amount_project_currency",
-            &self.budget_rom_amount_project_currency,
-        );
+        w.optional("budget_rom_amount_project_currency", &self.budget_rom_amount_project_currency);
         w.optional("rfq", &self.rfq);
         w.optional("rfq_status", &self.rfq_status);
         w.optional("rfq_title", &self.rfq_title);
@@ -40881,15 +40057,13 @@ impl crate::lenient::FromJson for AdjustmentLineItemV2BudgetChangeStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "approved" => Self::Approved,
-                "draft" => Self::Draft,
-                "under_review" => Self::UnderReview,
-                "void" => Self::Void,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "approved" => Self::Approved,
+            "draft" => Self::Draft,
+            "under_review" => Self::UnderReview,
+            "void" => Self::Void,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -41140,13 +40314,11 @@ impl crate::lenient::FromJson for SourceOfLatestBudgetImpact {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "budget_change" => Self::BudgetChange,
-                "estimate" => Self::Estimate,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "budget_change" => Self::BudgetChange,
+            "estimate" => Self::Estimate,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -41191,13 +40363,11 @@ impl crate::lenient::FromJson for BudgetImpactSourceOfStage {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "estimate" => Self::Estimate,
-                "budget_change" => Self::BudgetChange,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "estimate" => Self::Estimate,
+            "budget_change" => Self::BudgetChange,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -41244,14 +40414,12 @@ impl crate::lenient::FromJson for SourceOfBudgetRom {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "automatic" => Self::Automatic,
-                "manual" => Self::Manual,
-                "quantity_by_unit_cost" => Self::QuantityByUnitCost,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            "quantity_by_unit_cost" => Self::QuantityByUnitCost,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -41347,13 +40515,11 @@ impl crate::lenient::FromJson for ContractType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "purchase_order_contract" => Self::PurchaseOrderContract,
-                "work_order_contract" => Self::WorkOrderContract,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "purchase_order_contract" => Self::PurchaseOrderContract,
+            "work_order_contract" => Self::WorkOrderContract,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -41438,12 +40604,10 @@ impl crate::lenient::FromJson for ChangeItemCostImpactChangeOrderPackageType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "change_order_package" => Self::ChangeOrderPackage,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "change_order_package" => Self::ChangeOrderPackage,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -41551,8 +40715,7 @@ impl crate::lenient::FromJson for ChangeItemCostImpactCommitmentCurrencyConfigur
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ChangeItemCostImpactCommitmentCurrencyConfiguration {
+impl<'de> serde::Deserialize<'de> for ChangeItemCostImpactCommitmentCurrencyConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -41599,14 +40762,12 @@ impl crate::lenient::FromJson for ChangeItemCostImpactCommitmentType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "potential_change_order" => Self::PotentialChangeOrder,
-                "change_order_package" => Self::ChangeOrderPackage,
-                "contract" => Self::Contract,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "potential_change_order" => Self::PotentialChangeOrder,
+            "change_order_package" => Self::ChangeOrderPackage,
+            "contract" => Self::Contract,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -41628,9 +40789,7 @@ pub struct ChangeItemCostImpactCommitment {
     /// The type of the contract associated with the Commitment
     pub contract_type: Option<ContractType>,
     /// Currency configuration information for the Commitment
-    pub currency_configuration: Option<
-        ChangeItemCostImpactCommitmentCurrencyConfiguration,
-    >,
+    pub currency_configuration: Option<ChangeItemCostImpactCommitmentCurrencyConfiguration>,
     /// Number of days since Change Event Line Item was associated with Commitment Contract or Commitment PCO and until Change Event was closed (or until today if...
     pub days_in_stage: Option<i64>,
     /// ID of the Commitment
@@ -41869,17 +41028,15 @@ impl crate::lenient::FromJson for RequestForQuoteStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "closed" => Self::Closed,
-                "out_for_pricing" => Self::OutForPricing,
-                "pending_final_approval" => Self::PendingFinalApproval,
-                "revise_and_resubmit" => Self::ReviseAndResubmit,
-                "under_review" => Self::UnderReview,
-                "withdrawn" => Self::Withdrawn,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "closed" => Self::Closed,
+            "out_for_pricing" => Self::OutForPricing,
+            "pending_final_approval" => Self::PendingFinalApproval,
+            "revise_and_resubmit" => Self::ReviseAndResubmit,
+            "under_review" => Self::UnderReview,
+            "withdrawn" => Self::Withdrawn,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -41987,15 +41144,13 @@ impl crate::lenient::FromJson for SourceOfLatestCost {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "commitment" => Self::Commitment,
-                "estimate" => Self::Estimate,
-                "latest_quote" => Self::LatestQuote,
-                "non_commitment" => Self::NonCommitment,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "commitment" => Self::Commitment,
+            "estimate" => Self::Estimate,
+            "latest_quote" => Self::LatestQuote,
+            "non_commitment" => Self::NonCommitment,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -42046,16 +41201,14 @@ impl crate::lenient::FromJson for SourceOfStage {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "estimate" => Self::Estimate,
-                "non-commitment" => Self::NonCommitment,
-                "commitment" => Self::Commitment,
-                "change_order_package" => Self::ChangeOrderPackage,
-                "latest_quote" => Self::LatestQuote,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "estimate" => Self::Estimate,
+            "non-commitment" => Self::NonCommitment,
+            "commitment" => Self::Commitment,
+            "change_order_package" => Self::ChangeOrderPackage,
+            "latest_quote" => Self::LatestQuote,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -42364,13 +41517,11 @@ impl crate::lenient::FromJson for ProductionQuantityPrimeChangeOrderType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "potential_change_order" => Self::PotentialChangeOrder,
-                "change_order_package" => Self::ChangeOrderPackage,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "potential_change_order" => Self::PotentialChangeOrder,
+            "change_order_package" => Self::ChangeOrderPackage,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -42392,9 +41543,7 @@ pub struct RevenueImpactChangeOrder {
     /// Prime Contract ID
     pub contract_id: Option<i64>,
     /// Currency configuration information for the Change Order
-    pub currency_configuration: Option<
-        ChangeItemCostImpactCommitmentCurrencyConfiguration,
-    >,
+    pub currency_configuration: Option<ChangeItemCostImpactCommitmentCurrencyConfiguration>,
     /// Number of days since change event line item was associated with Prime PCO and until Change Event was closed (or until today if it wasn't)
     pub days_in_stage: Option<i64>,
     /// Change Order ID
@@ -42589,13 +41738,11 @@ impl crate::lenient::FromJson for SourceOfLatestPrice {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "change_order" => Self::ChangeOrder,
-                "estimate" => Self::Estimate,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "change_order" => Self::ChangeOrder,
+            "estimate" => Self::Estimate,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -42644,15 +41791,13 @@ impl crate::lenient::FromJson for RevenueImpactSourceOfRevenueRom {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "automatic" => Self::Automatic,
-                "latest_cost" => Self::LatestCost,
-                "manual" => Self::Manual,
-                "no_revenue_expected" => Self::NoRevenueExpected,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "automatic" => Self::Automatic,
+            "latest_cost" => Self::LatestCost,
+            "manual" => Self::Manual,
+            "no_revenue_expected" => Self::NoRevenueExpected,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -42699,14 +41844,12 @@ impl crate::lenient::FromJson for RevenueImpactSourceOfStage {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "estimate" => Self::Estimate,
-                "change_order" => Self::ChangeOrder,
-                "change_order_package" => Self::ChangeOrderPackage,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "estimate" => Self::Estimate,
+            "change_order" => Self::ChangeOrder,
+            "change_order_package" => Self::ChangeOrderPackage,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -42804,14 +41947,12 @@ impl crate::lenient::FromJson for ChangeItemSource {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "change_event" => Self::ChangeEvent,
-                "budget_change" => Self::BudgetChange,
-                "field_initiated_change_orders" => Self::FieldInitiatedChangeOrders,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "change_event" => Self::ChangeEvent,
+            "budget_change" => Self::BudgetChange,
+            "field_initiated_change_orders" => Self::FieldInitiatedChangeOrders,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -43402,13 +42543,11 @@ impl crate::lenient::FromJson for Source {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "budget_change" => Self::BudgetChange,
-                "field_initiated_change_orders" => Self::FieldInitiatedChangeOrders,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "budget_change" => Self::BudgetChange,
+            "field_initiated_change_orders" => Self::FieldInitiatedChangeOrders,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -43565,16 +42704,14 @@ pub enum ChangeEventEventOriginOriginType {
 
 impl serde::Serialize for ChangeEventEventOriginOriginType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Observations => "observations",
-                Self::Rfi => "rfi",
-                Self::Meetings => "meetings",
-                Self::SiteInstructions => "site_instructions",
-                Self::Communication => "communication",
-                Self::GenericTools => "generic_tools",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Observations => "observations",
+            Self::Rfi => "rfi",
+            Self::Meetings => "meetings",
+            Self::SiteInstructions => "site_instructions",
+            Self::Communication => "communication",
+            Self::GenericTools => "generic_tools",
+        })
     }
 }
 
@@ -43629,12 +42766,10 @@ pub enum ChangeEventSource {
 
 impl serde::Serialize for ChangeEventSource {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::BudgetChange => "budget_change",
-                Self::FieldInitiatedChangeOrders => "field_initiated_change_orders",
-            },
-        )
+        s.serialize_str(match self {
+            Self::BudgetChange => "budget_change",
+            Self::FieldInitiatedChangeOrders => "field_initiated_change_orders",
+        })
     }
 }
 
@@ -43650,14 +42785,12 @@ pub enum ChangeEventSourceOfRevenueRom {
 
 impl serde::Serialize for ChangeEventSourceOfRevenueRom {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::LatestCost => "latest_cost",
-                Self::Manual => "manual",
-                Self::Automatic => "automatic",
-                Self::NoRevenueExpected => "no_revenue_expected",
-            },
-        )
+        s.serialize_str(match self {
+            Self::LatestCost => "latest_cost",
+            Self::Manual => "manual",
+            Self::Automatic => "automatic",
+            Self::NoRevenueExpected => "no_revenue_expected",
+        })
     }
 }
 
@@ -43801,10 +42934,7 @@ impl ChangeEventChangeItemBudgetImpactEstimate {
     }
 
     /// Sets `transfer`.
-    pub fn transfer(
-        mut self,
-        value: ChangeEventChangeItemBudgetImpactEstimateTransfer,
-    ) -> Self {
+    pub fn transfer(mut self, value: ChangeEventChangeItemBudgetImpactEstimateTransfer) -> Self {
         self.transfer = Some(value);
         self
     }
@@ -43847,13 +42977,11 @@ pub enum ChangeEventChangeItemBudgetImpactSourceOfBudgetRom {
 
 impl serde::Serialize for ChangeEventChangeItemBudgetImpactSourceOfBudgetRom {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Automatic => "automatic",
-                Self::Manual => "manual",
-                Self::QuantityByUnitCost => "quantity_by_unit_cost",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+            Self::QuantityByUnitCost => "quantity_by_unit_cost",
+        })
     }
 }
 
@@ -43862,9 +42990,7 @@ impl serde::Serialize for ChangeEventChangeItemBudgetImpactSourceOfBudgetRom {
 pub struct ChangeEventChangeItemBudgetImpact {
     pub estimate: Option<ChangeEventChangeItemBudgetImpactEstimate>,
     /// source of budget rom
-    pub source_of_budget_rom: Option<
-        Option<ChangeEventChangeItemBudgetImpactSourceOfBudgetRom>,
-    >,
+    pub source_of_budget_rom: Option<Option<ChangeEventChangeItemBudgetImpactSourceOfBudgetRom>>,
 }
 
 impl ChangeEventChangeItemBudgetImpact {
@@ -43984,9 +43110,7 @@ impl ChangeEventChangeItemCostImpactVendor {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ChangeEventChangeItemCostImpactVendor {
-            proposed: None,
-        }
+        ChangeEventChangeItemCostImpactVendor { proposed: None }
     }
 
     /// Sets `proposed` (`None` sends `null`).
@@ -44135,14 +43259,12 @@ pub enum SourceOfRevenueRom {
 
 impl serde::Serialize for SourceOfRevenueRom {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Automatic => "automatic",
-                Self::LatestCost => "latest_cost",
-                Self::Manual => "manual",
-                Self::NoRevenueExpected => "no_revenue_expected",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Automatic => "automatic",
+            Self::LatestCost => "latest_cost",
+            Self::Manual => "manual",
+            Self::NoRevenueExpected => "no_revenue_expected",
+        })
     }
 }
 
@@ -44165,10 +43287,7 @@ impl ChangeEventChangeItemRevenueImpact {
     }
 
     /// Sets `estimate`.
-    pub fn estimate(
-        mut self,
-        value: ChangeEventChangeItemRevenueImpactEstimate,
-    ) -> Self {
+    pub fn estimate(mut self, value: ChangeEventChangeItemRevenueImpactEstimate) -> Self {
         self.estimate = Some(value);
         self
     }
@@ -44350,10 +43469,7 @@ impl NewChangeEventV1_1 {
     }
 
     /// Sets `source_of_revenue_rom` (`None` sends `null`).
-    pub fn source_of_revenue_rom(
-        mut self,
-        value: Option<ChangeEventSourceOfRevenueRom>,
-    ) -> Self {
+    pub fn source_of_revenue_rom(mut self, value: Option<ChangeEventSourceOfRevenueRom>) -> Self {
         self.source_of_revenue_rom = Some(value);
         self
     }
@@ -44520,10 +43636,7 @@ impl ChangeEventUpdateV1_1ChangeItemCostImpact {
     }
 
     /// Sets `estimate` (`None` sends `null`).
-    pub fn estimate(
-        mut self,
-        value: Option<ChangeEventChangeItemCostImpactEstimate>,
-    ) -> Self {
+    pub fn estimate(mut self, value: Option<ChangeEventChangeItemCostImpactEstimate>) -> Self {
         self.estimate = Some(value);
         self
     }
@@ -44564,10 +43677,7 @@ impl ChangeEventUpdateV1_1ChangeItemRevenueImpact {
     }
 
     /// Sets `estimate`.
-    pub fn estimate(
-        mut self,
-        value: ChangeEventChangeItemRevenueImpactEstimate,
-    ) -> Self {
+    pub fn estimate(mut self, value: ChangeEventChangeItemRevenueImpactEstimate) -> Self {
         self.estimate = Some(value);
         self
     }
@@ -44596,15 +43706,12 @@ pub enum ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy 
     Automatic,
 }
 
-impl serde::Serialize
-for ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy {
+impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Manual => "manual",
-                Self::Automatic => "automatic",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Manual => "manual",
+            Self::Automatic => "automatic",
+        })
     }
 }
 
@@ -44658,9 +43765,7 @@ impl ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate {
     /// Sets `calculation_strategy` (`None` sends `null`).
     pub fn calculation_strategy(
         mut self,
-        value: Option<
-            ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy,
-        >,
+        value: Option<ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy>,
     ) -> Self {
         self.calculation_strategy = Some(value);
         self
@@ -44685,10 +43790,7 @@ impl ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate {
     }
 
     /// Sets `transfer`.
-    pub fn transfer(
-        mut self,
-        value: ChangeEventChangeItemBudgetImpactEstimateTransfer,
-    ) -> Self {
+    pub fn transfer(mut self, value: ChangeEventChangeItemBudgetImpactEstimateTransfer) -> Self {
         self.transfer = Some(value);
         self
     }
@@ -44713,9 +43815,7 @@ impl serde::Serialize for ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate {
 pub struct ChangeEventUpdateV1_1ChangeItemBudgetImpact {
     pub estimate: Option<ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate>,
     /// source of budget rom
-    pub source_of_budget_rom: Option<
-        Option<ChangeEventChangeItemBudgetImpactSourceOfBudgetRom>,
-    >,
+    pub source_of_budget_rom: Option<Option<ChangeEventChangeItemBudgetImpactSourceOfBudgetRom>>,
 }
 
 impl ChangeEventUpdateV1_1ChangeItemBudgetImpact {
@@ -44729,10 +43829,7 @@ impl ChangeEventUpdateV1_1ChangeItemBudgetImpact {
     }
 
     /// Sets `estimate`.
-    pub fn estimate(
-        mut self,
-        value: ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate,
-    ) -> Self {
+    pub fn estimate(mut self, value: ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate) -> Self {
         self.estimate = Some(value);
         self
     }
@@ -44795,10 +43892,7 @@ impl ChangeEventUpdateV1_1ChangeItem {
     }
 
     /// Sets `cost_impact`.
-    pub fn cost_impact(
-        mut self,
-        value: ChangeEventUpdateV1_1ChangeItemCostImpact,
-    ) -> Self {
+    pub fn cost_impact(mut self, value: ChangeEventUpdateV1_1ChangeItemCostImpact) -> Self {
         self.cost_impact = Some(value);
         self
     }
@@ -44822,19 +43916,13 @@ impl ChangeEventUpdateV1_1ChangeItem {
     }
 
     /// Sets `revenue_impact`.
-    pub fn revenue_impact(
-        mut self,
-        value: ChangeEventUpdateV1_1ChangeItemRevenueImpact,
-    ) -> Self {
+    pub fn revenue_impact(mut self, value: ChangeEventUpdateV1_1ChangeItemRevenueImpact) -> Self {
         self.revenue_impact = Some(value);
         self
     }
 
     /// Sets `budget_impact`.
-    pub fn budget_impact(
-        mut self,
-        value: ChangeEventUpdateV1_1ChangeItemBudgetImpact,
-    ) -> Self {
+    pub fn budget_impact(mut self, value: ChangeEventUpdateV1_1ChangeItemBudgetImpact) -> Self {
         self.budget_impact = Some(value);
         self
     }
@@ -44906,13 +43994,11 @@ pub enum ChangeEventUpdateV1_1Scope {
 
 impl serde::Serialize for ChangeEventUpdateV1_1Scope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::InScope => "in_scope",
-                Self::OutOfScope => "out_of_scope",
-                Self::Tbd => "tbd",
-            },
-        )
+        s.serialize_str(match self {
+            Self::InScope => "in_scope",
+            Self::OutOfScope => "out_of_scope",
+            Self::Tbd => "tbd",
+        })
     }
 }
 
@@ -45045,10 +44131,7 @@ impl ChangeEventUpdateV1_1 {
     }
 
     /// Sets `event_origin` (`None` sends `null`).
-    pub fn event_origin(
-        mut self,
-        value: Option<ChangeEventUpdateV1_1EventOrigin>,
-    ) -> Self {
+    pub fn event_origin(mut self, value: Option<ChangeEventUpdateV1_1EventOrigin>) -> Self {
         self.event_origin = Some(value);
         self
     }
@@ -45106,10 +44189,7 @@ impl serde::Serialize for ChangeEventUpdateV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.optional("attachments", &self.attachments);
-        w.optional(
-            "attachments_by_drawing_revision",
-            &self.attachments_by_drawing_revision,
-        );
+        w.optional("attachments_by_drawing_revision", &self.attachments_by_drawing_revision);
         w.optional("attachments_by_file_version", &self.attachments_by_file_version);
         w.optional("attachments_by_form", &self.attachments_by_form);
         w.optional("attachments_by_image", &self.attachments_by_image);
@@ -45144,14 +44224,12 @@ pub enum DirectCostDirectCostType {
 
 impl serde::Serialize for DirectCostDirectCostType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Invoice => "invoice",
-                Self::Expense => "expense",
-                Self::Payroll => "payroll",
-                Self::SubcontractorInvoice => "subcontractor_invoice",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Invoice => "invoice",
+            Self::Expense => "expense",
+            Self::Payroll => "payroll",
+            Self::SubcontractorInvoice => "subcontractor_invoice",
+        })
     }
 }
 
@@ -45381,10 +44459,7 @@ impl NewDirectCostV1_1DirectCost {
     }
 
     /// Sets `line_items`.
-    pub fn line_items(
-        mut self,
-        value: Vec<NewDirectCostV1_1DirectCostLineItem>,
-    ) -> Self {
+    pub fn line_items(mut self, value: Vec<NewDirectCostV1_1DirectCostLineItem>) -> Self {
         self.line_items = Some(value);
         self
     }
@@ -45931,10 +45006,7 @@ impl DirectCostUpdateV1_1DirectCost {
     }
 
     /// Sets `line_items`.
-    pub fn line_items(
-        mut self,
-        value: Vec<DirectCostUpdateV1_1DirectCostLineItem>,
-    ) -> Self {
+    pub fn line_items(mut self, value: Vec<DirectCostUpdateV1_1DirectCostLineItem>) -> Self {
         self.line_items = Some(value);
         self
     }
@@ -46011,14 +45083,12 @@ pub enum RequisitionViewV1_1 {
 
 impl serde::Serialize for RequisitionViewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Default => "default",
-                Self::Extended => "extended",
-                Self::Items => "items",
-                Self::ActionPolicy => "action_policy",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Default => "default",
+            Self::Extended => "extended",
+            Self::Items => "items",
+            Self::ActionPolicy => "action_policy",
+        })
     }
 }
 
@@ -46175,10 +45245,7 @@ impl NewRequisitionV1_1RequisitionItem {
     }
 
     /// Sets `work_completed_this_period_quantity`.
-    pub fn work_completed_this_period_quantity(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn work_completed_this_period_quantity(mut self, value: impl Into<String>) -> Self {
         self.work_completed_this_period_quantity = Some(value.into());
         self
     }
@@ -46628,10 +45695,7 @@ impl RequisitionUpdateV1_1RequisitionItem {
     }
 
     /// Sets `work_completed_this_period_quantity`.
-    pub fn work_completed_this_period_quantity(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn work_completed_this_period_quantity(mut self, value: impl Into<String>) -> Self {
         self.work_completed_this_period_quantity = Some(value.into());
         self
     }
@@ -46934,12 +45998,10 @@ pub enum ProjectStatusSnapshotSortV2 {
 
 impl serde::Serialize for ProjectStatusSnapshotSortV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::CreatedAt2 => "-created_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::CreatedAt2 => "-created_at",
+        })
     }
 }
 
@@ -47793,8 +46855,7 @@ impl crate::lenient::FromJson for CompanyCurrencyConfigurationResultV2Data {
             currency_iso_code: o.take("currency_iso_code"),
             currency_display: o.take("currency_display"),
             multicurrency_enabled: o.take("multicurrency_enabled"),
-            multicurrency_enabled_effective_date: o
-                .take("multicurrency_enabled_effective_date"),
+            multicurrency_enabled_effective_date: o.take("multicurrency_enabled_effective_date"),
             extra: o.finish(),
         })
     }
@@ -47813,10 +46874,7 @@ impl serde::Serialize for CompanyCurrencyConfigurationResultV2Data {
         w.put("currency_iso_code", &self.currency_iso_code);
         w.put("currency_display", &self.currency_display);
         w.put("multicurrency_enabled", &self.multicurrency_enabled);
-        w.put(
-            "multicurrency_enabled_effective_date",
-            &self.multicurrency_enabled_effective_date,
-        );
+        w.put("multicurrency_enabled_effective_date", &self.multicurrency_enabled_effective_date);
         w.end()
     }
 }
@@ -47945,14 +47003,12 @@ pub enum RowValueV2Type {
 
 impl serde::Serialize for RowValueV2Type {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Segment => "segment",
-                Self::ForecastStartDate => "forecast_start_date",
-                Self::DateRangeForActuals => "date_range_for_actuals",
-                Self::BudgetRowType => "budget_row_type",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Segment => "segment",
+            Self::ForecastStartDate => "forecast_start_date",
+            Self::DateRangeForActuals => "date_range_for_actuals",
+            Self::BudgetRowType => "budget_row_type",
+        })
     }
 }
 
@@ -48052,16 +47108,14 @@ impl crate::lenient::FromJson for Curve {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "bell" => Self::Bell,
-                "back_loaded" => Self::BackLoaded,
-                "front_loaded" => Self::FrontLoaded,
-                "linear" => Self::Linear,
-                "manual" => Self::Manual,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "bell" => Self::Bell,
+            "back_loaded" => Self::BackLoaded,
+            "front_loaded" => Self::FrontLoaded,
+            "linear" => Self::Linear,
+            "manual" => Self::Manual,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -48221,15 +47275,13 @@ pub enum RowCurve {
 
 impl serde::Serialize for RowCurve {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Bell => "bell",
-                Self::BackLoaded => "back_loaded",
-                Self::FrontLoaded => "front_loaded",
-                Self::Linear => "linear",
-                Self::Manual => "manual",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Bell => "bell",
+            Self::BackLoaded => "back_loaded",
+            Self::FrontLoaded => "front_loaded",
+            Self::Linear => "linear",
+            Self::Manual => "manual",
+        })
     }
 }
 
@@ -48436,9 +47488,7 @@ impl BudgetChangeHistoryQueryV2 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        BudgetChangeHistoryQueryV2 {
-            segments: None,
-        }
+        BudgetChangeHistoryQueryV2 { segments: None }
     }
 
     /// Sets `segments`.
@@ -48580,13 +47630,11 @@ impl crate::lenient::FromJson for AdjustmentLineItemV2Type {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "change_event" => Self::ChangeEvent,
-                "budget_change" => Self::BudgetChange,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "change_event" => Self::ChangeEvent,
+            "budget_change" => Self::BudgetChange,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -49052,19 +48100,19 @@ impl crate::lenient::FromJson for ChangeEventSettingsV2Data {
         let mut o = crate::lenient::ObjectReader::new(v)?;
         Ok(Self {
             budget_rom_source_for_in_scope: o.take("budget_rom_source_for_in_scope"),
-            budget_rom_source_for_out_of_scope: o
-                .take("budget_rom_source_for_out_of_scope"),
+            budget_rom_source_for_out_of_scope: o.take("budget_rom_source_for_out_of_scope"),
             budget_rom_source_for_tbd_scope: o.take("budget_rom_source_for_tbd_scope"),
             celi_prefill_automation: o.take("celi_prefill_automation"),
             change_order_value_source: o.take("change_order_value_source"),
-            copy_rfq_attachments_to_commitment_cos: o
-                .take("copy_rfq_attachments_to_commitment_cos"),
-            copy_rfq_attachments_to_prime_cos: o
-                .take("copy_rfq_attachments_to_prime_cos"),
+            copy_rfq_attachments_to_commitment_cos: o.take(
+                "copy_rfq_attachments_to_commitment_cos",
+            ),
+            copy_rfq_attachments_to_prime_cos: o.take("copy_rfq_attachments_to_prime_cos"),
             display_revenue_detail_columns: o.take("display_revenue_detail_columns"),
             display_spend_quantity_columns: o.take("display_spend_quantity_columns"),
-            prevent_both_prime_cos_and_budget_changes: o
-                .take("prevent_both_prime_cos_and_budget_changes"),
+            prevent_both_prime_cos_and_budget_changes: o.take(
+                "prevent_both_prime_cos_and_budget_changes",
+            ),
             sync_wbs_code: o.take("sync_wbs_code"),
             extra: o.finish(),
         })
@@ -49081,10 +48129,7 @@ impl serde::Serialize for ChangeEventSettingsV2Data {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
         w.put("budget_rom_source_for_in_scope", &self.budget_rom_source_for_in_scope);
-        w.put(
-            "budget_rom_source_for_out_of_scope",
-            &self.budget_rom_source_for_out_of_scope,
-        );
+        w.put("budget_rom_source_for_out_of_scope", &self.budget_rom_source_for_out_of_scope);
         w.put("budget_rom_source_for_tbd_scope", &self.budget_rom_source_for_tbd_scope);
         w.put("celi_prefill_automation", &self.celi_prefill_automation);
         w.put("change_order_value_source", &self.change_order_value_source);
@@ -49092,10 +48137,7 @@ impl serde::Serialize for ChangeEventSettingsV2Data {
             "copy_rfq_attachments_to_commitment_cos",
             &self.copy_rfq_attachments_to_commitment_cos,
         );
-        w.put(
-            "copy_rfq_attachments_to_prime_cos",
-            &self.copy_rfq_attachments_to_prime_cos,
-        );
+        w.put("copy_rfq_attachments_to_prime_cos", &self.copy_rfq_attachments_to_prime_cos);
         w.put("display_revenue_detail_columns", &self.display_revenue_detail_columns);
         w.put("display_spend_quantity_columns", &self.display_spend_quantity_columns);
         w.put(
@@ -49195,10 +48237,7 @@ impl ProjectChangeEventSettingsV2 {
     }
 
     /// Sets `budget_rom_source_for_out_of_scope`.
-    pub fn budget_rom_source_for_out_of_scope(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn budget_rom_source_for_out_of_scope(mut self, value: impl Into<String>) -> Self {
         self.budget_rom_source_for_out_of_scope = Some(value.into());
         self
     }
@@ -49261,36 +48300,18 @@ impl ProjectChangeEventSettingsV2 {
 impl serde::Serialize for ProjectChangeEventSettingsV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional(
-            "budget_rom_source_for_in_scope",
-            &self.budget_rom_source_for_in_scope,
-        );
-        w.optional(
-            "budget_rom_source_for_out_of_scope",
-            &self.budget_rom_source_for_out_of_scope,
-        );
-        w.optional(
-            "budget_rom_source_for_tbd_scope",
-            &self.budget_rom_source_for_tbd_scope,
-        );
+        w.optional("budget_rom_source_for_in_scope", &self.budget_rom_source_for_in_scope);
+        w.optional("budget_rom_source_for_out_of_scope", &self.budget_rom_source_for_out_of_scope);
+        w.optional("budget_rom_source_for_tbd_scope", &self.budget_rom_source_for_tbd_scope);
         w.optional("celi_prefill_automation", &self.celi_prefill_automation);
         w.optional("change_order_value_source", &self.change_order_value_source);
         w.optional(
             "copy_rfq_attachments_to_commitment_cos",
             &self.copy_rfq_attachments_to_commitment_cos,
         );
-        w.optional(
-            "copy_rfq_attachments_to_prime_cos",
-            &self.copy_rfq_attachments_to_prime_cos,
-        );
-        w.optional(
-            "display_revenue_detail_columns",
-            &self.display_revenue_detail_columns,
-        );
-        w.optional(
-            "display_spend_quantity_columns",
-            &self.display_spend_quantity_columns,
-        );
+        w.optional("copy_rfq_attachments_to_prime_cos", &self.copy_rfq_attachments_to_prime_cos);
+        w.optional("display_revenue_detail_columns", &self.display_revenue_detail_columns);
+        w.optional("display_spend_quantity_columns", &self.display_spend_quantity_columns);
         w.optional(
             "prevent_both_prime_cos_and_budget_changes",
             &self.prevent_both_prime_cos_and_budget_changes,
@@ -49795,12 +48816,10 @@ pub enum PrimeContractAccountingMethodFilterV2 {
 
 impl serde::Serialize for PrimeContractAccountingMethodFilterV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Unit => "unit",
-                Self::Amount => "amount",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Unit => "unit",
+            Self::Amount => "amount",
+        })
     }
 }
 
@@ -49813,12 +48832,10 @@ pub enum CommitmentContractTypeFilterV2 {
 
 impl serde::Serialize for CommitmentContractTypeFilterV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::WorkOrderContract => "WorkOrderContract",
-                Self::PurchaseOrderContract => "PurchaseOrderContract",
-            },
-        )
+        s.serialize_str(match self {
+            Self::WorkOrderContract => "WorkOrderContract",
+            Self::PurchaseOrderContract => "PurchaseOrderContract",
+        })
     }
 }
 
@@ -49867,14 +48884,12 @@ pub enum ChangeOrderLevelOfDetail {
 
 impl serde::Serialize for ChangeOrderLevelOfDetail {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ChangeOrderPackage => "change_order_package",
-                Self::ChangeOrderRequest => "change_order_request",
-                Self::PotentialChangeOrder => "potential_change_order",
-                Self::LineItem => "line_item",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ChangeOrderPackage => "change_order_package",
+            Self::ChangeOrderRequest => "change_order_request",
+            Self::PotentialChangeOrder => "potential_change_order",
+            Self::LineItem => "line_item",
+        })
     }
 }
 
@@ -49998,10 +49013,7 @@ pub struct NewCommitmentContractV2 {
     /// Uploads to attach to the response
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<
-        String,
-        NewPrimeContractV2Value,
-    >,
+    pub additional_properties: std::collections::BTreeMap<String, NewPrimeContractV2Value>,
 }
 
 impl NewCommitmentContractV2 {
@@ -50113,10 +49125,7 @@ impl NewCommitmentContractV2 {
     }
 
     /// Sets `billing_schedule_of_values_status`.
-    pub fn billing_schedule_of_values_status(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn billing_schedule_of_values_status(mut self, value: impl Into<String>) -> Self {
         self.billing_schedule_of_values_status = Some(value.into());
         self
     }
@@ -50182,10 +49191,7 @@ impl NewCommitmentContractV2 {
     }
 
     /// Sets `change_order_level_of_detail`.
-    pub fn change_order_level_of_detail(
-        mut self,
-        value: ChangeOrderLevelOfDetail,
-    ) -> Self {
+    pub fn change_order_level_of_detail(mut self, value: ChangeOrderLevelOfDetail) -> Self {
         self.change_order_level_of_detail = Some(value);
         self
     }
@@ -50275,10 +49281,7 @@ impl NewCommitmentContractV2 {
     }
 
     /// Sets `contract_estimated_completion_date`.
-    pub fn contract_estimated_completion_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn contract_estimated_completion_date(mut self, value: impl Into<String>) -> Self {
         self.contract_estimated_completion_date = Some(value.into());
         self
     }
@@ -50392,10 +49395,7 @@ impl serde::Serialize for NewCommitmentContractV2 {
         w.optional("vendor_id", &self.vendor_id);
         w.optional("assignee_id", &self.assignee_id);
         w.optional("signature_required", &self.signature_required);
-        w.optional(
-            "billing_schedule_of_values_status",
-            &self.billing_schedule_of_values_status,
-        );
+        w.optional("billing_schedule_of_values_status", &self.billing_schedule_of_values_status);
         w.optional("inclusions", &self.inclusions);
         w.optional("exclusions", &self.exclusions);
         w.optional("bill_to_address", &self.bill_to_address);
@@ -50421,10 +49421,7 @@ impl serde::Serialize for NewCommitmentContractV2 {
         w.optional("actual_completion_date", &self.actual_completion_date);
         w.optional("approval_letter_date", &self.approval_letter_date);
         w.optional("contract_date", &self.contract_date);
-        w.optional(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.optional("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.optional("contract_start_date", &self.contract_start_date);
         w.optional("delivery_date", &self.delivery_date);
         w.optional("execution_date", &self.execution_date);
@@ -50578,10 +49575,7 @@ pub struct CommitmentContractUpdateV2 {
     /// Uploads to attach to the response
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<
-        String,
-        NewPrimeContractV2Value,
-    >,
+    pub additional_properties: std::collections::BTreeMap<String, NewPrimeContractV2Value>,
 }
 
 impl CommitmentContractUpdateV2 {
@@ -50693,10 +49687,7 @@ impl CommitmentContractUpdateV2 {
     }
 
     /// Sets `billing_schedule_of_values_status`.
-    pub fn billing_schedule_of_values_status(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn billing_schedule_of_values_status(mut self, value: impl Into<String>) -> Self {
         self.billing_schedule_of_values_status = Some(value.into());
         self
     }
@@ -50762,10 +49753,7 @@ impl CommitmentContractUpdateV2 {
     }
 
     /// Sets `change_order_level_of_detail`.
-    pub fn change_order_level_of_detail(
-        mut self,
-        value: ChangeOrderLevelOfDetail,
-    ) -> Self {
+    pub fn change_order_level_of_detail(mut self, value: ChangeOrderLevelOfDetail) -> Self {
         self.change_order_level_of_detail = Some(value);
         self
     }
@@ -50855,10 +49843,7 @@ impl CommitmentContractUpdateV2 {
     }
 
     /// Sets `contract_estimated_completion_date`.
-    pub fn contract_estimated_completion_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn contract_estimated_completion_date(mut self, value: impl Into<String>) -> Self {
         self.contract_estimated_completion_date = Some(value.into());
         self
     }
@@ -50971,10 +49956,7 @@ impl serde::Serialize for CommitmentContractUpdateV2 {
         w.optional("vendor_id", &self.vendor_id);
         w.optional("assignee_id", &self.assignee_id);
         w.optional("signature_required", &self.signature_required);
-        w.optional(
-            "billing_schedule_of_values_status",
-            &self.billing_schedule_of_values_status,
-        );
+        w.optional("billing_schedule_of_values_status", &self.billing_schedule_of_values_status);
         w.optional("inclusions", &self.inclusions);
         w.optional("exclusions", &self.exclusions);
         w.optional("bill_to_address", &self.bill_to_address);
@@ -51000,10 +49982,7 @@ impl serde::Serialize for CommitmentContractUpdateV2 {
         w.optional("actual_completion_date", &self.actual_completion_date);
         w.optional("approval_letter_date", &self.approval_letter_date);
         w.optional("contract_date", &self.contract_date);
-        w.optional(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.optional("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.optional("contract_start_date", &self.contract_start_date);
         w.optional("delivery_date", &self.delivery_date);
         w.optional("execution_date", &self.execution_date);
@@ -51681,8 +50660,7 @@ impl crate::lenient::FromJson for DocumentV2Data {
             reviewed_by_id: o.take("reviewed_by_id"),
             reviewed_by: o.take("reviewed_by"),
             reviewer_notes: o.take("reviewer_notes"),
-            compliance_document_prostore_files: o
-                .take("compliance_document_prostore_files"),
+            compliance_document_prostore_files: o.take("compliance_document_prostore_files"),
             extra: o.finish(),
         })
     }
@@ -51714,10 +50692,7 @@ impl serde::Serialize for DocumentV2Data {
         w.put("reviewed_by_id", &self.reviewed_by_id);
         w.put("reviewed_by", &self.reviewed_by);
         w.put("reviewer_notes", &self.reviewer_notes);
-        w.put(
-            "compliance_document_prostore_files",
-            &self.compliance_document_prostore_files,
-        );
+        w.put("compliance_document_prostore_files", &self.compliance_document_prostore_files);
         w.end()
     }
 }
@@ -52191,10 +51166,7 @@ pub struct NewPrimeContractV2 {
     /// Uploads to attach to the response
     pub upload_ids: Option<Vec<String>>,
     /// Keys the spec does not name (`additionalProperties`).
-    pub additional_properties: std::collections::BTreeMap<
-        String,
-        NewPrimeContractV2Value,
-    >,
+    pub additional_properties: std::collections::BTreeMap<String, NewPrimeContractV2Value>,
 }
 
 impl NewPrimeContractV2 {
@@ -52335,10 +51307,7 @@ impl NewPrimeContractV2 {
     }
 
     /// Sets `change_order_level_of_detail`.
-    pub fn change_order_level_of_detail(
-        mut self,
-        value: ChangeOrderLevelOfDetail,
-    ) -> Self {
+    pub fn change_order_level_of_detail(mut self, value: ChangeOrderLevelOfDetail) -> Self {
         self.change_order_level_of_detail = Some(value);
         self
     }
@@ -52416,10 +51385,7 @@ impl NewPrimeContractV2 {
     }
 
     /// Sets `contract_estimated_completion_date`.
-    pub fn contract_estimated_completion_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn contract_estimated_completion_date(mut self, value: impl Into<String>) -> Self {
         self.contract_estimated_completion_date = Some(value.into());
         self
     }
@@ -52554,10 +51520,7 @@ impl serde::Serialize for NewPrimeContractV2 {
         w.optional("actual_completion_date", &self.actual_completion_date);
         w.optional("approval_letter_date", &self.approval_letter_date);
         w.optional("contract_date", &self.contract_date);
-        w.optional(
-            "contract_estimated_completion_date",
-            &self.contract_estimated_completion_date,
-        );
+        w.optional("contract_estimated_completion_date", &self.contract_estimated_completion_date);
         w.optional("contract_start_date", &self.contract_start_date);
         w.optional("execution_date", &self.execution_date);
         w.optional("issued_on_date", &self.issued_on_date);
@@ -52939,9 +51902,7 @@ impl PaymentDetailUpdateV2 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PaymentDetailUpdateV2 {
-            due_date: None,
-        }
+        PaymentDetailUpdateV2 { due_date: None }
     }
 
     /// Sets `due_date`.
@@ -53176,9 +52137,7 @@ impl AttributeItemBulkV2 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        AttributeItemBulkV2 {
-            attribute_items: None,
-        }
+        AttributeItemBulkV2 { attribute_items: None }
     }
 
     /// Sets `attribute_items`.
@@ -53206,9 +52165,7 @@ pub struct WbAttributeItemUpdateV2 {
 impl WbAttributeItemUpdateV2 {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
-        WbAttributeItemUpdateV2 {
-            name: name.into(),
-        }
+        WbAttributeItemUpdateV2 { name: name.into() }
     }
 }
 
@@ -53229,12 +52186,10 @@ pub enum AttributeSortV2 {
 
 impl serde::Serialize for AttributeSortV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::Position => "position",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::Position => "position",
+        })
     }
 }
 
@@ -53391,9 +52346,7 @@ pub struct AttributeUpdateV2 {
 impl AttributeUpdateV2 {
     /// A value with the required `name`; set the others with the setters.
     pub fn new(name: impl Into<String>) -> Self {
-        AttributeUpdateV2 {
-            name: name.into(),
-        }
+        AttributeUpdateV2 { name: name.into() }
     }
 }
 

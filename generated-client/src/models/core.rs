@@ -304,16 +304,12 @@ impl crate::lenient::FromJson for DistributionGroup {
                 &["id", "description", "name", "users", "domain_user_ids"],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
-                Some(2usize) => {
-                    crate::lenient::variant(v, Self::DomainUserIds, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::DomainUserIds, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -347,16 +343,14 @@ pub enum DocumentSort {
 
 impl serde::Serialize for DocumentSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::UpdatedAt => "updated_at",
-                Self::Name => "name",
-                Self::DocumentType => "document_type",
-                Self::DocumentTypeThenName => "document_type_then_name",
-                Self::DocumentTypeThenCreatedAt => "document_type_then_created_at",
-                Self::DocumentTypeThenUpdatedAt => "document_type_then_updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::UpdatedAt => "updated_at",
+            Self::Name => "name",
+            Self::DocumentType => "document_type",
+            Self::DocumentTypeThenName => "document_type_then_name",
+            Self::DocumentTypeThenCreatedAt => "document_type_then_created_at",
+            Self::DocumentTypeThenUpdatedAt => "document_type_then_updated_at",
+        })
     }
 }
 
@@ -369,12 +363,10 @@ pub enum DocumentDocumentTypeFilter {
 
 impl serde::Serialize for DocumentDocumentTypeFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::File => "file",
-                Self::Folder => "folder",
-            },
-        )
+        s.serialize_str(match self {
+            Self::File => "file",
+            Self::Folder => "folder",
+        })
     }
 }
 
@@ -407,13 +399,11 @@ impl crate::lenient::FromJson for DocumentType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "file" => Self::File,
-                "folder" => Self::Folder,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "file" => Self::File,
+            "folder" => Self::Folder,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -736,9 +726,7 @@ pub struct NewCompanyFileVersion {
 impl NewCompanyFileVersion {
     /// A value with the required `file_version`; set the others with the setters.
     pub fn new(file_version: serde_json::Value) -> Self {
-        NewCompanyFileVersion {
-            file_version,
-        }
+        NewCompanyFileVersion { file_version }
     }
 }
 
@@ -970,9 +958,7 @@ impl crate::multipart::ToMultipart for FileForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         match self {
             Self::Data(v) => crate::multipart::ToMultipart::append_to(v, name, form),
-            Self::UploadUuid(v) => {
-                crate::multipart::ToMultipart::append_to(v, name, form)
-            }
+            Self::UploadUuid(v) => crate::multipart::ToMultipart::append_to(v, name, form),
         }
     }
 }
@@ -1849,18 +1835,16 @@ impl crate::lenient::FromJson for InsuranceStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "compliant" => Self::Compliant,
-                "compliant_in_progress" => Self::CompliantInProgress,
-                "expired" => Self::Expired,
-                "non_compliant" => Self::NonCompliant,
-                "non_compliant_in_progress" => Self::NonCompliantInProgress,
-                "undecided" => Self::Undecided,
-                "unregistered" => Self::Unregistered,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "compliant" => Self::Compliant,
+            "compliant_in_progress" => Self::CompliantInProgress,
+            "expired" => Self::Expired,
+            "non_compliant" => Self::NonCompliant,
+            "non_compliant_in_progress" => Self::NonCompliantInProgress,
+            "undecided" => Self::Undecided,
+            "unregistered" => Self::Unregistered,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -1927,8 +1911,9 @@ impl crate::lenient::FromJson for Insurance {
         Ok(Self {
             id: o.take("id"),
             effective_date: o.take("effective_date"),
-            enable_expired_insurance_notifications: o
-                .take("enable_expired_insurance_notifications"),
+            enable_expired_insurance_notifications: o.take(
+                "enable_expired_insurance_notifications",
+            ),
             exempt: o.take("exempt"),
             expiration_date: o.take("expiration_date"),
             info_received: o.take("info_received"),
@@ -1998,17 +1983,15 @@ pub enum NewInsuranceStatus {
 
 impl serde::Serialize for NewInsuranceStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compliant => "compliant",
-                Self::CompliantInProgress => "compliant_in_progress",
-                Self::Expired => "expired",
-                Self::NonCompliant => "non_compliant",
-                Self::NonCompliantInProgress => "non_compliant_in_progress",
-                Self::Undecided => "undecided",
-                Self::Unregistered => "unregistered",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compliant => "compliant",
+            Self::CompliantInProgress => "compliant_in_progress",
+            Self::Expired => "expired",
+            Self::NonCompliant => "non_compliant",
+            Self::NonCompliantInProgress => "non_compliant_in_progress",
+            Self::Undecided => "undecided",
+            Self::Unregistered => "unregistered",
+        })
     }
 }
 
@@ -2638,11 +2621,9 @@ pub enum PdfTemplateConfigScope {
 
 impl serde::Serialize for PdfTemplateConfigScope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Inspections => "inspections",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Inspections => "inspections",
+        })
     }
 }
 
@@ -2825,10 +2806,7 @@ impl serde::Serialize for PdfTemplateConfigPdfConfigOptions {
         w.optional("show_activity_details", &self.show_activity_details);
         w.optional("disclaimer_footer_text", &self.disclaimer_footer_text);
         w.optional("attendees_table_format", &self.attendees_table_format);
-        w.optional(
-            "attendees_phone_number_display",
-            &self.attendees_phone_number_display,
-        );
+        w.optional("attendees_phone_number_display", &self.attendees_phone_number_display);
         w.end()
     }
 }
@@ -2877,10 +2855,7 @@ impl NewPdfTemplateConfig {
     }
 
     /// Sets `pdf_config_options`.
-    pub fn pdf_config_options(
-        mut self,
-        value: PdfTemplateConfigPdfConfigOptions,
-    ) -> Self {
+    pub fn pdf_config_options(mut self, value: PdfTemplateConfigPdfConfigOptions) -> Self {
         self.pdf_config_options = Some(value);
         self
     }
@@ -3052,17 +3027,13 @@ impl crate::lenient::FromJson for Person {
                     "job_title",
                 ],
             ),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Contact, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Contact, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -3208,14 +3179,12 @@ impl crate::lenient::FromJson for PermissionTemplateType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "project_specific" => Self::ProjectSpecific,
-                "company_tools" => Self::CompanyTools,
-                "global" => Self::Global,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "project_specific" => Self::ProjectSpecific,
+            "company_tools" => Self::CompanyTools,
+            "global" => Self::Global,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3260,13 +3229,11 @@ impl crate::lenient::FromJson for PermissionTemplateCategory {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "internal" => Self::Internal,
-                "external" => Self::External,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "internal" => Self::Internal,
+            "external" => Self::External,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3342,12 +3309,10 @@ pub enum NewPermissionTemplateCategory {
 
 impl serde::Serialize for NewPermissionTemplateCategory {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Internal => "internal",
-                Self::External => "external",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Internal => "internal",
+            Self::External => "external",
+        })
     }
 }
 
@@ -3551,12 +3516,10 @@ pub enum TaskItemCategoryView {
 
 impl serde::Serialize for TaskItemCategoryView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::IdsOnly => "ids_only",
-                Self::Normal => "normal",
-            },
-        )
+        s.serialize_str(match self {
+            Self::IdsOnly => "ids_only",
+            Self::Normal => "normal",
+        })
     }
 }
 
@@ -3595,16 +3558,14 @@ impl crate::lenient::FromJson for TaskItemStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "initiated" => Self::Initiated,
-                "in_progress" => Self::InProgress,
-                "ready_for_review" => Self::ReadyForReview,
-                "closed" => Self::Closed,
-                "void" => Self::Void,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "initiated" => Self::Initiated,
+            "in_progress" => Self::InProgress,
+            "ready_for_review" => Self::ReadyForReview,
+            "closed" => Self::Closed,
+            "void" => Self::Void,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3694,15 +3655,13 @@ pub enum NewTaskItemStatus {
 
 impl serde::Serialize for NewTaskItemStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Initiated => "initiated",
-                Self::InProgress => "in_progress",
-                Self::ReadyForReview => "ready_for_review",
-                Self::Closed => "closed",
-                Self::Void => "void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Initiated => "initiated",
+            Self::InProgress => "in_progress",
+            Self::ReadyForReview => "ready_for_review",
+            Self::Closed => "closed",
+            Self::Void => "void",
+        })
     }
 }
 
@@ -3797,10 +3756,7 @@ impl NewTaskItemComment {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -3915,10 +3871,7 @@ impl TaskItemCommentUpdate {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -3957,17 +3910,15 @@ pub enum CompanyUserSort {
 
 impl serde::Serialize for CompanyUserSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::VendorName => "vendor_name",
-                Self::PermissionTemplate => "permission_template",
-                Self::FullName => "full_name",
-                Self::Projects => "projects",
-                Self::Email => "email",
-                Self::JobTitle => "job_title",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::VendorName => "vendor_name",
+            Self::PermissionTemplate => "permission_template",
+            Self::FullName => "full_name",
+            Self::Projects => "projects",
+            Self::Email => "email",
+            Self::JobTitle => "job_title",
+        })
     }
 }
 
@@ -4232,14 +4183,8 @@ impl serde::Serialize for NewUser {
         w.optional("origin_id", &self.origin_id);
         w.optional("origin_data", &self.origin_data);
         w.optional("vendor_id", &self.vendor_id);
-        w.optional(
-            "default_permission_template_id",
-            &self.default_permission_template_id,
-        );
-        w.optional(
-            "company_permission_template_id",
-            &self.company_permission_template_id,
-        );
+        w.optional("default_permission_template_id", &self.default_permission_template_id);
+        w.optional("company_permission_template_id", &self.company_permission_template_id);
         w.optional("work_classification_id", &self.work_classification_id);
         w.optional("avatar", &self.avatar);
         w.end()
@@ -4506,16 +4451,8 @@ impl crate::multipart::ToMultipart for NewUserForm {
         form.field(name, "origin_id", self.origin_id);
         form.field(name, "origin_data", self.origin_data);
         form.field(name, "vendor_id", self.vendor_id);
-        form.field(
-            name,
-            "default_permission_template_id",
-            self.default_permission_template_id,
-        );
-        form.field(
-            name,
-            "company_permission_template_id",
-            self.company_permission_template_id,
-        );
+        form.field(name, "default_permission_template_id", self.default_permission_template_id);
+        form.field(name, "company_permission_template_id", self.company_permission_template_id);
         form.field(name, "work_classification_id", self.work_classification_id);
         form.field(name, "avatar", self.avatar);
     }
@@ -4997,14 +4934,8 @@ impl serde::Serialize for Update {
         w.optional("origin_id", &self.origin_id);
         w.optional("origin_data", &self.origin_data);
         w.optional("vendor_id", &self.vendor_id);
-        w.optional(
-            "default_permission_template_id",
-            &self.default_permission_template_id,
-        );
-        w.optional(
-            "company_permission_template_id",
-            &self.company_permission_template_id,
-        );
+        w.optional("default_permission_template_id", &self.default_permission_template_id);
+        w.optional("company_permission_template_id", &self.company_permission_template_id);
         w.optional("work_classification_id", &self.work_classification_id);
         w.optional("avatar", &self.avatar);
         w.end()
@@ -5315,16 +5246,8 @@ impl crate::multipart::ToMultipart for UserSyncFormUpdate {
         form.field(name, "origin_id", self.origin_id);
         form.field(name, "origin_data", self.origin_data);
         form.field(name, "vendor_id", self.vendor_id);
-        form.field(
-            name,
-            "default_permission_template_id",
-            self.default_permission_template_id,
-        );
-        form.field(
-            name,
-            "company_permission_template_id",
-            self.company_permission_template_id,
-        );
+        form.field(name, "default_permission_template_id", self.default_permission_template_id);
+        form.field(name, "company_permission_template_id", self.company_permission_template_id);
         form.field(name, "work_classification_id", self.work_classification_id);
         form.field(name, "avatar", self.avatar);
     }
@@ -5823,14 +5746,8 @@ impl serde::Serialize for UserUpdate {
         w.optional("origin_id", &self.origin_id);
         w.optional("origin_data", &self.origin_data);
         w.optional("vendor_id", &self.vendor_id);
-        w.optional(
-            "default_permission_template_id",
-            &self.default_permission_template_id,
-        );
-        w.optional(
-            "company_permission_template_id",
-            &self.company_permission_template_id,
-        );
+        w.optional("default_permission_template_id", &self.default_permission_template_id);
+        w.optional("company_permission_template_id", &self.company_permission_template_id);
         w.optional("work_classification_id", &self.work_classification_id);
         w.optional("avatar", &self.avatar);
         w.optional("add_to_new_projects", &self.add_to_new_projects);
@@ -6107,16 +6024,8 @@ impl crate::multipart::ToMultipart for UserUpdateForm {
         form.field(name, "origin_id", self.origin_id);
         form.field(name, "origin_data", self.origin_data);
         form.field(name, "vendor_id", self.vendor_id);
-        form.field(
-            name,
-            "default_permission_template_id",
-            self.default_permission_template_id,
-        );
-        form.field(
-            name,
-            "company_permission_template_id",
-            self.company_permission_template_id,
-        );
+        form.field(name, "default_permission_template_id", self.default_permission_template_id);
+        form.field(name, "company_permission_template_id", self.company_permission_template_id);
         form.field(name, "work_classification_id", self.work_classification_id);
         form.field(name, "avatar", self.avatar);
         form.field(name, "add_to_new_projects", self.add_to_new_projects);
@@ -6149,13 +6058,11 @@ pub enum ProjectByStatusFilter {
 
 impl serde::Serialize for ProjectByStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::All => "All",
-                Self::Active => "Active",
-                Self::Inactive => "Inactive",
-            },
-        )
+        s.serialize_str(match self {
+            Self::All => "All",
+            Self::Active => "Active",
+            Self::Inactive => "Inactive",
+        })
     }
 }
 
@@ -6169,13 +6076,11 @@ pub enum ProjectAssignmentAssignmentStatusFilter {
 
 impl serde::Serialize for ProjectAssignmentAssignmentStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::All => "all",
-                Self::Assigned => "assigned",
-                Self::Unassigned => "unassigned",
-            },
-        )
+        s.serialize_str(match self {
+            Self::All => "all",
+            Self::Assigned => "assigned",
+            Self::Unassigned => "unassigned",
+        })
     }
 }
 
@@ -6197,21 +6102,19 @@ pub enum ProjectAssignmentSort {
 
 impl serde::Serialize for ProjectAssignmentSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Active => "active",
-                Self::Address => "address",
-                Self::Name => "name",
-                Self::PermissionTemplateName => "permission_template_name",
-                Self::Program => "program",
-                Self::ProjectNumber => "project_number",
-                Self::ProjectType => "project_type",
-                Self::Region => "region",
-                Self::Stage => "stage",
-                Self::AssignmentStatus => "assignment_status",
-                Self::ProjectRoleName => "project_role_name",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Active => "active",
+            Self::Address => "address",
+            Self::Name => "name",
+            Self::PermissionTemplateName => "permission_template_name",
+            Self::Program => "program",
+            Self::ProjectNumber => "project_number",
+            Self::ProjectType => "project_type",
+            Self::Region => "region",
+            Self::Stage => "stage",
+            Self::AssignmentStatus => "assignment_status",
+            Self::ProjectRoleName => "project_role_name",
+        })
     }
 }
 
@@ -6303,12 +6206,10 @@ pub enum NameScope {
 
 impl serde::Serialize for NameScope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::User => "user",
-                Self::Company => "company",
-            },
-        )
+        s.serialize_str(match self {
+            Self::User => "user",
+            Self::Company => "company",
+        })
     }
 }
 
@@ -6401,16 +6302,14 @@ pub enum VendorView {
 
 impl serde::Serialize for VendorView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compact => "compact",
-                Self::Normal => "normal",
-                Self::Erp => "erp",
-                Self::Extended => "extended",
-                Self::Directory => "directory",
-                Self::Summary => "summary",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compact => "compact",
+            Self::Normal => "normal",
+            Self::Erp => "erp",
+            Self::Extended => "extended",
+            Self::Directory => "directory",
+            Self::Summary => "summary",
+        })
     }
 }
 
@@ -8328,11 +8227,9 @@ pub enum ProjectSerializerView {
 
 impl serde::Serialize for ProjectSerializerView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compact => "compact",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compact => "compact",
+        })
     }
 }
 
@@ -8345,12 +8242,10 @@ pub enum ProjectSort {
 
 impl serde::Serialize for ProjectSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::DisplayName => "display_name",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::DisplayName => "display_name",
+        })
     }
 }
 
@@ -8705,174 +8600,172 @@ impl crate::lenient::FromJson for Sector {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "agriculture" => Self::Agriculture,
-                "airport" => Self::Airport,
-                "alcohol_establishment" => Self::AlcoholEstablishment,
-                "amusement_park" => Self::AmusementPark,
-                "animal_health_veterinary" => Self::AnimalHealthVeterinary,
-                "animal_lodging" => Self::AnimalLodging,
-                "assembly" => Self::Assembly,
-                "auto_parts_store" => Self::AutoPartsStore,
-                "auto_service" => Self::AutoService,
-                "auto_vehicle_terminal" => Self::AutoVehicleTerminal,
-                "automobile_retail" => Self::AutomobileRetail,
-                "aviation" => Self::Aviation,
-                "bank" => Self::Bank,
-                "bar_tavern" => Self::BarTavern,
-                "battery_energy_storage" => Self::BatteryEnergyStorage,
-                "behavioral_health" => Self::BehavioralHealth,
-                "big_box_store" => Self::BigBoxStore,
-                "bowling_alley" => Self::BowlingAlley,
-                "brewery" => Self::Brewery,
-                "bridges" => Self::Bridges,
-                "business_park" => Self::BusinessPark,
-                "campground" => Self::Campground,
-                "car_wash" => Self::CarWash,
-                "casino" => Self::Casino,
-                "casino_hotel" => Self::CasinoHotel,
-                "cemetery" => Self::Cemetery,
-                "city_hall_operations" => Self::CityHallOperations,
-                "civil_infrastructure" => Self::CivilInfrastructure,
-                "college_university" => Self::CollegeUniversity,
-                "commercial" => Self::Commercial,
-                "convenience_store" => Self::ConvenienceStore,
-                "convention_center" => Self::ConventionCenter,
-                "courthouse" => Self::Courthouse,
-                "cultural" => Self::Cultural,
-                "dam" => Self::Dam,
-                "data_center" => Self::DataCenter,
-                "daycare_pre_k" => Self::DaycarePreK,
-                "dealership" => Self::Dealership,
-                "death" => Self::Death,
-                "dental" => Self::Dental,
-                "department_store" => Self::DepartmentStore,
-                "distillery" => Self::Distillery,
-                "distribution_warehouse" => Self::DistributionWarehouse,
-                "district_operations" => Self::DistrictOperations,
-                "drug_store" => Self::DrugStore,
-                "dry_storage" => Self::DryStorage,
-                "educational" => Self::Educational,
-                "electrical_substation" => Self::ElectricalSubstation,
-                "elementary_school" => Self::ElementarySchool,
-                "energy" => Self::Energy,
-                "energy_distribution" => Self::EnergyDistribution,
-                "energy_production" => Self::EnergyProduction,
-                "energy_storage" => Self::EnergyStorage,
-                "entertainment" => Self::Entertainment,
-                "entertainment_production" => Self::EntertainmentProduction,
-                "environmentally_controlled" => Self::EnvironmentallyControlled,
-                "event_space" => Self::EventSpace,
-                "fast_food_restaurant" => Self::FastFoodRestaurant,
-                "fire_station" => Self::FireStation,
-                "funeral_home" => Self::FuneralHome,
-                "gas_station" => Self::GasStation,
-                "golf" => Self::Golf,
-                "government" => Self::Government,
-                "government_buildings" => Self::GovernmentBuildings,
-                "grocery_store" => Self::GroceryStore,
-                "gym_athletic_studio" => Self::GymAthleticStudio,
-                "hangar" => Self::Hangar,
-                "hazardous_storage" => Self::HazardousStorage,
-                "health_care" => Self::HealthCare,
-                "high_school" => Self::HighSchool,
-                "hospital" => Self::Hospital,
-                "hospitality" => Self::Hospitality,
-                "hotel" => Self::Hotel,
-                "hydro_power" => Self::HydroPower,
-                "individual_space" => Self::IndividualSpace,
-                "indoor" => Self::Indoor,
-                "industrial" => Self::Industrial,
-                "institutional" => Self::Institutional,
-                "jail_prison" => Self::JailPrison,
-                "k_12" => Self::K12,
-                "library" => Self::Library,
-                "liquor_store" => Self::LiquorStore,
-                "lodging" => Self::Lodging,
-                "manufacturing" => Self::Manufacturing,
-                "medical_center" => Self::MedicalCenter,
-                "medical_office_building_mob" => Self::MedicalOfficeBuildingMob,
-                "middle_school" => Self::MiddleSchool,
-                "military_naval" => Self::MilitaryNaval,
-                "miscellaneous_pavement" => Self::MiscellaneousPavement,
-                "mixed_use" => Self::MixedUse,
-                "movie_theater" => Self::MovieTheater,
-                "multifamily" => Self::Multifamily,
-                "museum" => Self::Museum,
-                "nuclear_power_plant" => Self::NuclearPowerPlant,
-                "office" => Self::Office,
-                "office_retail" => Self::OfficeRetail,
-                "oil_gas_mining" => Self::OilGasMining,
-                "outdoor" => Self::Outdoor,
-                "outpatient_care" => Self::OutpatientCare,
-                "park" => Self::Park,
-                "parking_garage" => Self::ParkingGarage,
-                "parking_lot" => Self::ParkingLot,
-                "performing_arts" => Self::PerformingArts,
-                "personal_service" => Self::PersonalService,
-                "pipe_line" => Self::PipeLine,
-                "playground" => Self::Playground,
-                "police_station" => Self::PoliceStation,
-                "pool_swim_facility" => Self::PoolSwimFacility,
-                "post_office" => Self::PostOffice,
-                "production" => Self::Production,
-                "psychiatric_hospital" => Self::PsychiatricHospital,
-                "public_safety" => Self::PublicSafety,
-                "race_track" => Self::RaceTrack,
-                "railway_terminal" => Self::RailwayTerminal,
-                "railways" => Self::Railways,
-                "recreation" => Self::Recreation,
-                "rehab_facility" => Self::RehabFacility,
-                "religious_institution" => Self::ReligiousInstitution,
-                "research_development" => Self::ResearchDevelopment,
-                "reservoir" => Self::Reservoir,
-                "residential" => Self::Residential,
-                "residential_office_retail" => Self::ResidentialOfficeRetail,
-                "residential_retail" => Self::ResidentialRetail,
-                "restaurant" => Self::Restaurant,
-                "retail" => Self::Retail,
-                "roads_highways" => Self::RoadsHighways,
-                "runway_taxiway" => Self::RunwayTaxiway,
-                "rv_park" => Self::RvPark,
-                "self_storage" => Self::SelfStorage,
-                "senior_housing" => Self::SeniorHousing,
-                "sewer_systems" => Self::SewerSystems,
-                "shopping_center_mall" => Self::ShoppingCenterMall,
-                "sidewalk_walkways" => Self::SidewalkWalkways,
-                "single_family" => Self::SingleFamily,
-                "solar_power" => Self::SolarPower,
-                "specialist_office" => Self::SpecialistOffice,
-                "specialty_store" => Self::SpecialtyStore,
-                "sports_courts" => Self::SportsCourts,
-                "sports_fields" => Self::SportsFields,
-                "stadium_arena" => Self::StadiumArena,
-                "storage" => Self::Storage,
-                "street_lights" => Self::StreetLights,
-                "student_housing" => Self::StudentHousing,
-                "telecommunication" => Self::Telecommunication,
-                "telecommunication_lines" => Self::TelecommunicationLines,
-                "terminal" => Self::Terminal,
-                "trailer_park" => Self::TrailerPark,
-                "transportation" => Self::Transportation,
-                "transportation_terminals" => Self::TransportationTerminals,
-                "tunnel" => Self::Tunnel,
-                "urgent_care" => Self::UrgentCare,
-                "waste_collection" => Self::WasteCollection,
-                "waste_infrastructure" => Self::WasteInfrastructure,
-                "waste_processing" => Self::WasteProcessing,
-                "waste_water" => Self::WasteWater,
-                "water_distribution" => Self::WaterDistribution,
-                "water_infrastructure" => Self::WaterInfrastructure,
-                "water_retention" => Self::WaterRetention,
-                "water_treatment_plant_wwtp" => Self::WaterTreatmentPlantWwtp,
-                "wind_power" => Self::WindPower,
-                "winery" => Self::Winery,
-                "winter_sports" => Self::WinterSports,
-                "zoo_aquarium" => Self::ZooAquarium,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "agriculture" => Self::Agriculture,
+            "airport" => Self::Airport,
+            "alcohol_establishment" => Self::AlcoholEstablishment,
+            "amusement_park" => Self::AmusementPark,
+            "animal_health_veterinary" => Self::AnimalHealthVeterinary,
+            "animal_lodging" => Self::AnimalLodging,
+            "assembly" => Self::Assembly,
+            "auto_parts_store" => Self::AutoPartsStore,
+            "auto_service" => Self::AutoService,
+            "auto_vehicle_terminal" => Self::AutoVehicleTerminal,
+            "automobile_retail" => Self::AutomobileRetail,
+            "aviation" => Self::Aviation,
+            "bank" => Self::Bank,
+            "bar_tavern" => Self::BarTavern,
+            "battery_energy_storage" => Self::BatteryEnergyStorage,
+            "behavioral_health" => Self::BehavioralHealth,
+            "big_box_store" => Self::BigBoxStore,
+            "bowling_alley" => Self::BowlingAlley,
+            "brewery" => Self::Brewery,
+            "bridges" => Self::Bridges,
+            "business_park" => Self::BusinessPark,
+            "campground" => Self::Campground,
+            "car_wash" => Self::CarWash,
+            "casino" => Self::Casino,
+            "casino_hotel" => Self::CasinoHotel,
+            "cemetery" => Self::Cemetery,
+            "city_hall_operations" => Self::CityHallOperations,
+            "civil_infrastructure" => Self::CivilInfrastructure,
+            "college_university" => Self::CollegeUniversity,
+            "commercial" => Self::Commercial,
+            "convenience_store" => Self::ConvenienceStore,
+            "convention_center" => Self::ConventionCenter,
+            "courthouse" => Self::Courthouse,
+            "cultural" => Self::Cultural,
+            "dam" => Self::Dam,
+            "data_center" => Self::DataCenter,
+            "daycare_pre_k" => Self::DaycarePreK,
+            "dealership" => Self::Dealership,
+            "death" => Self::Death,
+            "dental" => Self::Dental,
+            "department_store" => Self::DepartmentStore,
+            "distillery" => Self::Distillery,
+            "distribution_warehouse" => Self::DistributionWarehouse,
+            "district_operations" => Self::DistrictOperations,
+            "drug_store" => Self::DrugStore,
+            "dry_storage" => Self::DryStorage,
+            "educational" => Self::Educational,
+            "electrical_substation" => Self::ElectricalSubstation,
+            "elementary_school" => Self::ElementarySchool,
+            "energy" => Self::Energy,
+            "energy_distribution" => Self::EnergyDistribution,
+            "energy_production" => Self::EnergyProduction,
+            "energy_storage" => Self::EnergyStorage,
+            "entertainment" => Self::Entertainment,
+            "entertainment_production" => Self::EntertainmentProduction,
+            "environmentally_controlled" => Self::EnvironmentallyControlled,
+            "event_space" => Self::EventSpace,
+            "fast_food_restaurant" => Self::FastFoodRestaurant,
+            "fire_station" => Self::FireStation,
+            "funeral_home" => Self::FuneralHome,
+            "gas_station" => Self::GasStation,
+            "golf" => Self::Golf,
+            "government" => Self::Government,
+            "government_buildings" => Self::GovernmentBuildings,
+            "grocery_store" => Self::GroceryStore,
+            "gym_athletic_studio" => Self::GymAthleticStudio,
+            "hangar" => Self::Hangar,
+            "hazardous_storage" => Self::HazardousStorage,
+            "health_care" => Self::HealthCare,
+            "high_school" => Self::HighSchool,
+            "hospital" => Self::Hospital,
+            "hospitality" => Self::Hospitality,
+            "hotel" => Self::Hotel,
+            "hydro_power" => Self::HydroPower,
+            "individual_space" => Self::IndividualSpace,
+            "indoor" => Self::Indoor,
+            "industrial" => Self::Industrial,
+            "institutional" => Self::Institutional,
+            "jail_prison" => Self::JailPrison,
+            "k_12" => Self::K12,
+            "library" => Self::Library,
+            "liquor_store" => Self::LiquorStore,
+            "lodging" => Self::Lodging,
+            "manufacturing" => Self::Manufacturing,
+            "medical_center" => Self::MedicalCenter,
+            "medical_office_building_mob" => Self::MedicalOfficeBuildingMob,
+            "middle_school" => Self::MiddleSchool,
+            "military_naval" => Self::MilitaryNaval,
+            "miscellaneous_pavement" => Self::MiscellaneousPavement,
+            "mixed_use" => Self::MixedUse,
+            "movie_theater" => Self::MovieTheater,
+            "multifamily" => Self::Multifamily,
+            "museum" => Self::Museum,
+            "nuclear_power_plant" => Self::NuclearPowerPlant,
+            "office" => Self::Office,
+            "office_retail" => Self::OfficeRetail,
+            "oil_gas_mining" => Self::OilGasMining,
+            "outdoor" => Self::Outdoor,
+            "outpatient_care" => Self::OutpatientCare,
+            "park" => Self::Park,
+            "parking_garage" => Self::ParkingGarage,
+            "parking_lot" => Self::ParkingLot,
+            "performing_arts" => Self::PerformingArts,
+            "personal_service" => Self::PersonalService,
+            "pipe_line" => Self::PipeLine,
+            "playground" => Self::Playground,
+            "police_station" => Self::PoliceStation,
+            "pool_swim_facility" => Self::PoolSwimFacility,
+            "post_office" => Self::PostOffice,
+            "production" => Self::Production,
+            "psychiatric_hospital" => Self::PsychiatricHospital,
+            "public_safety" => Self::PublicSafety,
+            "race_track" => Self::RaceTrack,
+            "railway_terminal" => Self::RailwayTerminal,
+            "railways" => Self::Railways,
+            "recreation" => Self::Recreation,
+            "rehab_facility" => Self::RehabFacility,
+            "religious_institution" => Self::ReligiousInstitution,
+            "research_development" => Self::ResearchDevelopment,
+            "reservoir" => Self::Reservoir,
+            "residential" => Self::Residential,
+            "residential_office_retail" => Self::ResidentialOfficeRetail,
+            "residential_retail" => Self::ResidentialRetail,
+            "restaurant" => Self::Restaurant,
+            "retail" => Self::Retail,
+            "roads_highways" => Self::RoadsHighways,
+            "runway_taxiway" => Self::RunwayTaxiway,
+            "rv_park" => Self::RvPark,
+            "self_storage" => Self::SelfStorage,
+            "senior_housing" => Self::SeniorHousing,
+            "sewer_systems" => Self::SewerSystems,
+            "shopping_center_mall" => Self::ShoppingCenterMall,
+            "sidewalk_walkways" => Self::SidewalkWalkways,
+            "single_family" => Self::SingleFamily,
+            "solar_power" => Self::SolarPower,
+            "specialist_office" => Self::SpecialistOffice,
+            "specialty_store" => Self::SpecialtyStore,
+            "sports_courts" => Self::SportsCourts,
+            "sports_fields" => Self::SportsFields,
+            "stadium_arena" => Self::StadiumArena,
+            "storage" => Self::Storage,
+            "street_lights" => Self::StreetLights,
+            "student_housing" => Self::StudentHousing,
+            "telecommunication" => Self::Telecommunication,
+            "telecommunication_lines" => Self::TelecommunicationLines,
+            "terminal" => Self::Terminal,
+            "trailer_park" => Self::TrailerPark,
+            "transportation" => Self::Transportation,
+            "transportation_terminals" => Self::TransportationTerminals,
+            "tunnel" => Self::Tunnel,
+            "urgent_care" => Self::UrgentCare,
+            "waste_collection" => Self::WasteCollection,
+            "waste_infrastructure" => Self::WasteInfrastructure,
+            "waste_processing" => Self::WasteProcessing,
+            "waste_water" => Self::WasteWater,
+            "water_distribution" => Self::WaterDistribution,
+            "water_infrastructure" => Self::WaterInfrastructure,
+            "water_retention" => Self::WaterRetention,
+            "water_treatment_plant_wwtp" => Self::WaterTreatmentPlantWwtp,
+            "wind_power" => Self::WindPower,
+            "winery" => Self::Winery,
+            "winter_sports" => Self::WinterSports,
+            "zoo_aquarium" => Self::ZooAquarium,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -8919,14 +8812,12 @@ impl crate::lenient::FromJson for WorkScope {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "new_construction" => Self::NewConstruction,
-                "renovation_alteration" => Self::RenovationAlteration,
-                "maintenance_service" => Self::MaintenanceService,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "new_construction" => Self::NewConstruction,
+            "renovation_alteration" => Self::RenovationAlteration,
+            "maintenance_service" => Self::MaintenanceService,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -8963,17 +8854,11 @@ impl DeliveryMethod {
     /// The value as Procore writes it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ConstructionManagementAtRiskCmar => {
-                "construction_management_at_risk_cmar"
-            }
-            Self::ConstructionManagerAsAgentOwnersRep => {
-                "construction_manager_as_agent_owners_rep"
-            }
+            Self::ConstructionManagementAtRiskCmar => "construction_management_at_risk_cmar",
+            Self::ConstructionManagerAsAgentOwnersRep => "construction_manager_as_agent_owners_rep",
             Self::DesignBidBuildDbb => "design_bid_build_dbb",
             Self::DesignBuildDb => "design_build_db",
-            Self::IndefiniteDeliveryIndefiniteQuantityIdiq => {
-                "indefinite_delivery_indefinite_quantity_idiq"
-            }
+            Self::IndefiniteDeliveryIndefiniteQuantityIdiq => "indefinite_delivery_indefinite_quantity_idiq",
             Self::IntegratedProjectDelivery => "integrated_project_delivery",
             Self::MultiPrime => "multi_prime",
             Self::PublicPrivatePartnershipP3 => "public_private_partnership_p3",
@@ -8991,26 +8876,18 @@ impl crate::lenient::FromJson for DeliveryMethod {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "construction_management_at_risk_cmar" => {
-                    Self::ConstructionManagementAtRiskCmar
-                }
-                "construction_manager_as_agent_owners_rep" => {
-                    Self::ConstructionManagerAsAgentOwnersRep
-                }
-                "design_bid_build_dbb" => Self::DesignBidBuildDbb,
-                "design_build_db" => Self::DesignBuildDb,
-                "indefinite_delivery_indefinite_quantity_idiq" => {
-                    Self::IndefiniteDeliveryIndefiniteQuantityIdiq
-                }
-                "integrated_project_delivery" => Self::IntegratedProjectDelivery,
-                "multi_prime" => Self::MultiPrime,
-                "public_private_partnership_p3" => Self::PublicPrivatePartnershipP3,
-                "other" => Self::Other,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "construction_management_at_risk_cmar" => Self::ConstructionManagementAtRiskCmar,
+            "construction_manager_as_agent_owners_rep" => Self::ConstructionManagerAsAgentOwnersRep,
+            "design_bid_build_dbb" => Self::DesignBidBuildDbb,
+            "design_build_db" => Self::DesignBuildDb,
+            "indefinite_delivery_indefinite_quantity_idiq" => Self::IndefiniteDeliveryIndefiniteQuantityIdiq,
+            "integrated_project_delivery" => Self::IntegratedProjectDelivery,
+            "multi_prime" => Self::MultiPrime,
+            "public_private_partnership_p3" => Self::PublicPrivatePartnershipP3,
+            "other" => Self::Other,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -9057,14 +8934,12 @@ impl crate::lenient::FromJson for ProjectItemPriority {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "low" => Self::Low,
-                "medium" => Self::Medium,
-                "high" => Self::High,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -9313,13 +9188,11 @@ pub enum ProjectInputFlag {
 
 impl serde::Serialize for ProjectInputFlag {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Red => "Red",
-                Self::Yellow => "Yellow",
-                Self::Green => "Green",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Red => "Red",
+            Self::Yellow => "Yellow",
+            Self::Green => "Green",
+        })
     }
 }
 
@@ -9354,33 +9227,31 @@ pub enum ProjectInputLocale {
 
 impl serde::Serialize for ProjectInputLocale {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::DeDe => "de-DE",
-                Self::En => "en",
-                Self::EnAe => "en-AE",
-                Self::EnAu => "en-AU",
-                Self::EnCa => "en-CA",
-                Self::EnGb => "en-GB",
-                Self::EnSg => "en-SG",
-                Self::EnUsXOwner => "en-US-x-owner",
-                Self::EnUsXSc => "en-US-x-sc",
-                Self::EnBudget => "en-budget",
-                Self::EnOwner => "en-owner",
-                Self::Es => "es",
-                Self::Es419 => "es-419",
-                Self::EsEs => "es-ES",
-                Self::FrCa => "fr-CA",
-                Self::FrFr => "fr-FR",
-                Self::JaJp => "ja-JP",
-                Self::Ko => "ko",
-                Self::PlPl => "pl-PL",
-                Self::Pseudo => "pseudo",
-                Self::PtBr => "pt-BR",
-                Self::ThTh => "th-TH",
-                Self::ZhSg => "zh-SG",
-            },
-        )
+        s.serialize_str(match self {
+            Self::DeDe => "de-DE",
+            Self::En => "en",
+            Self::EnAe => "en-AE",
+            Self::EnAu => "en-AU",
+            Self::EnCa => "en-CA",
+            Self::EnGb => "en-GB",
+            Self::EnSg => "en-SG",
+            Self::EnUsXOwner => "en-US-x-owner",
+            Self::EnUsXSc => "en-US-x-sc",
+            Self::EnBudget => "en-budget",
+            Self::EnOwner => "en-owner",
+            Self::Es => "es",
+            Self::Es419 => "es-419",
+            Self::EsEs => "es-ES",
+            Self::FrCa => "fr-CA",
+            Self::FrFr => "fr-FR",
+            Self::JaJp => "ja-JP",
+            Self::Ko => "ko",
+            Self::PlPl => "pl-PL",
+            Self::Pseudo => "pseudo",
+            Self::PtBr => "pt-BR",
+            Self::ThTh => "th-TH",
+            Self::ZhSg => "zh-SG",
+        })
     }
 }
 
@@ -9555,173 +9426,171 @@ pub enum ProjectInputSector {
 
 impl serde::Serialize for ProjectInputSector {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Agriculture => "agriculture",
-                Self::Airport => "airport",
-                Self::AlcoholEstablishment => "alcohol_establishment",
-                Self::AmusementPark => "amusement_park",
-                Self::AnimalHealthVeterinary => "animal_health_veterinary",
-                Self::AnimalLodging => "animal_lodging",
-                Self::Assembly => "assembly",
-                Self::AutoPartsStore => "auto_parts_store",
-                Self::AutoService => "auto_service",
-                Self::AutoVehicleTerminal => "auto_vehicle_terminal",
-                Self::AutomobileRetail => "automobile_retail",
-                Self::Aviation => "aviation",
-                Self::Bank => "bank",
-                Self::BarTavern => "bar_tavern",
-                Self::BatteryEnergyStorage => "battery_energy_storage",
-                Self::BehavioralHealth => "behavioral_health",
-                Self::BigBoxStore => "big_box_store",
-                Self::BowlingAlley => "bowling_alley",
-                Self::Brewery => "brewery",
-                Self::Bridges => "bridges",
-                Self::BusinessPark => "business_park",
-                Self::Campground => "campground",
-                Self::CarWash => "car_wash",
-                Self::Casino => "casino",
-                Self::CasinoHotel => "casino_hotel",
-                Self::Cemetery => "cemetery",
-                Self::CityHallOperations => "city_hall_operations",
-                Self::CivilInfrastructure => "civil_infrastructure",
-                Self::CollegeUniversity => "college_university",
-                Self::Commercial => "commercial",
-                Self::ConvenienceStore => "convenience_store",
-                Self::ConventionCenter => "convention_center",
-                Self::Courthouse => "courthouse",
-                Self::Cultural => "cultural",
-                Self::Dam => "dam",
-                Self::DataCenter => "data_center",
-                Self::DaycarePreK => "daycare_pre_k",
-                Self::Dealership => "dealership",
-                Self::Death => "death",
-                Self::Dental => "dental",
-                Self::DepartmentStore => "department_store",
-                Self::Distillery => "distillery",
-                Self::DistributionWarehouse => "distribution_warehouse",
-                Self::DistrictOperations => "district_operations",
-                Self::DrugStore => "drug_store",
-                Self::DryStorage => "dry_storage",
-                Self::Educational => "educational",
-                Self::ElectricalSubstation => "electrical_substation",
-                Self::ElementarySchool => "elementary_school",
-                Self::Energy => "energy",
-                Self::EnergyDistribution => "energy_distribution",
-                Self::EnergyProduction => "energy_production",
-                Self::EnergyStorage => "energy_storage",
-                Self::Entertainment => "entertainment",
-                Self::EntertainmentProduction => "entertainment_production",
-                Self::EnvironmentallyControlled => "environmentally_controlled",
-                Self::EventSpace => "event_space",
-                Self::FastFoodRestaurant => "fast_food_restaurant",
-                Self::FireStation => "fire_station",
-                Self::FuneralHome => "funeral_home",
-                Self::GasStation => "gas_station",
-                Self::Golf => "golf",
-                Self::Government => "government",
-                Self::GovernmentBuildings => "government_buildings",
-                Self::GroceryStore => "grocery_store",
-                Self::GymAthleticStudio => "gym_athletic_studio",
-                Self::Hangar => "hangar",
-                Self::HazardousStorage => "hazardous_storage",
-                Self::HealthCare => "health_care",
-                Self::HighSchool => "high_school",
-                Self::Hospital => "hospital",
-                Self::Hospitality => "hospitality",
-                Self::Hotel => "hotel",
-                Self::HydroPower => "hydro_power",
-                Self::IndividualSpace => "individual_space",
-                Self::Indoor => "indoor",
-                Self::Industrial => "industrial",
-                Self::Institutional => "institutional",
-                Self::JailPrison => "jail_prison",
-                Self::K12 => "k_12",
-                Self::Library => "library",
-                Self::LiquorStore => "liquor_store",
-                Self::Lodging => "lodging",
-                Self::Manufacturing => "manufacturing",
-                Self::MedicalCenter => "medical_center",
-                Self::MedicalOfficeBuildingMob => "medical_office_building_mob",
-                Self::MiddleSchool => "middle_school",
-                Self::MilitaryNaval => "military_naval",
-                Self::MiscellaneousPavement => "miscellaneous_pavement",
-                Self::MixedUse => "mixed_use",
-                Self::MovieTheater => "movie_theater",
-                Self::Multifamily => "multifamily",
-                Self::Museum => "museum",
-                Self::NuclearPowerPlant => "nuclear_power_plant",
-                Self::Office => "office",
-                Self::OfficeRetail => "office_retail",
-                Self::OilGasMining => "oil_gas_mining",
-                Self::Outdoor => "outdoor",
-                Self::OutpatientCare => "outpatient_care",
-                Self::Park => "park",
-                Self::ParkingGarage => "parking_garage",
-                Self::ParkingLot => "parking_lot",
-                Self::PerformingArts => "performing_arts",
-                Self::PersonalService => "personal_service",
-                Self::PipeLine => "pipe_line",
-                Self::Playground => "playground",
-                Self::PoliceStation => "police_station",
-                Self::PoolSwimFacility => "pool_swim_facility",
-                Self::PostOffice => "post_office",
-                Self::Production => "production",
-                Self::PsychiatricHospital => "psychiatric_hospital",
-                Self::PublicSafety => "public_safety",
-                Self::RaceTrack => "race_track",
-                Self::RailwayTerminal => "railway_terminal",
-                Self::Railways => "railways",
-                Self::Recreation => "recreation",
-                Self::RehabFacility => "rehab_facility",
-                Self::ReligiousInstitution => "religious_institution",
-                Self::ResearchDevelopment => "research_development",
-                Self::Reservoir => "reservoir",
-                Self::Residential => "residential",
-                Self::ResidentialOfficeRetail => "residential_office_retail",
-                Self::ResidentialRetail => "residential_retail",
-                Self::Restaurant => "restaurant",
-                Self::Retail => "retail",
-                Self::RoadsHighways => "roads_highways",
-                Self::RunwayTaxiway => "runway_taxiway",
-                Self::RvPark => "rv_park",
-                Self::SelfStorage => "self_storage",
-                Self::SeniorHousing => "senior_housing",
-                Self::SewerSystems => "sewer_systems",
-                Self::ShoppingCenterMall => "shopping_center_mall",
-                Self::SidewalkWalkways => "sidewalk_walkways",
-                Self::SingleFamily => "single_family",
-                Self::SolarPower => "solar_power",
-                Self::SpecialistOffice => "specialist_office",
-                Self::SpecialtyStore => "specialty_store",
-                Self::SportsCourts => "sports_courts",
-                Self::SportsFields => "sports_fields",
-                Self::StadiumArena => "stadium_arena",
-                Self::Storage => "storage",
-                Self::StreetLights => "street_lights",
-                Self::StudentHousing => "student_housing",
-                Self::Telecommunication => "telecommunication",
-                Self::TelecommunicationLines => "telecommunication_lines",
-                Self::Terminal => "terminal",
-                Self::TrailerPark => "trailer_park",
-                Self::Transportation => "transportation",
-                Self::TransportationTerminals => "transportation_terminals",
-                Self::Tunnel => "tunnel",
-                Self::UrgentCare => "urgent_care",
-                Self::WasteCollection => "waste_collection",
-                Self::WasteInfrastructure => "waste_infrastructure",
-                Self::WasteProcessing => "waste_processing",
-                Self::WasteWater => "waste_water",
-                Self::WaterDistribution => "water_distribution",
-                Self::WaterInfrastructure => "water_infrastructure",
-                Self::WaterRetention => "water_retention",
-                Self::WaterTreatmentPlantWwtp => "water_treatment_plant_wwtp",
-                Self::WindPower => "wind_power",
-                Self::Winery => "winery",
-                Self::WinterSports => "winter_sports",
-                Self::ZooAquarium => "zoo_aquarium",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Agriculture => "agriculture",
+            Self::Airport => "airport",
+            Self::AlcoholEstablishment => "alcohol_establishment",
+            Self::AmusementPark => "amusement_park",
+            Self::AnimalHealthVeterinary => "animal_health_veterinary",
+            Self::AnimalLodging => "animal_lodging",
+            Self::Assembly => "assembly",
+            Self::AutoPartsStore => "auto_parts_store",
+            Self::AutoService => "auto_service",
+            Self::AutoVehicleTerminal => "auto_vehicle_terminal",
+            Self::AutomobileRetail => "automobile_retail",
+            Self::Aviation => "aviation",
+            Self::Bank => "bank",
+            Self::BarTavern => "bar_tavern",
+            Self::BatteryEnergyStorage => "battery_energy_storage",
+            Self::BehavioralHealth => "behavioral_health",
+            Self::BigBoxStore => "big_box_store",
+            Self::BowlingAlley => "bowling_alley",
+            Self::Brewery => "brewery",
+            Self::Bridges => "bridges",
+            Self::BusinessPark => "business_park",
+            Self::Campground => "campground",
+            Self::CarWash => "car_wash",
+            Self::Casino => "casino",
+            Self::CasinoHotel => "casino_hotel",
+            Self::Cemetery => "cemetery",
+            Self::CityHallOperations => "city_hall_operations",
+            Self::CivilInfrastructure => "civil_infrastructure",
+            Self::CollegeUniversity => "college_university",
+            Self::Commercial => "commercial",
+            Self::ConvenienceStore => "convenience_store",
+            Self::ConventionCenter => "convention_center",
+            Self::Courthouse => "courthouse",
+            Self::Cultural => "cultural",
+            Self::Dam => "dam",
+            Self::DataCenter => "data_center",
+            Self::DaycarePreK => "daycare_pre_k",
+            Self::Dealership => "dealership",
+            Self::Death => "death",
+            Self::Dental => "dental",
+            Self::DepartmentStore => "department_store",
+            Self::Distillery => "distillery",
+            Self::DistributionWarehouse => "distribution_warehouse",
+            Self::DistrictOperations => "district_operations",
+            Self::DrugStore => "drug_store",
+            Self::DryStorage => "dry_storage",
+            Self::Educational => "educational",
+            Self::ElectricalSubstation => "electrical_substation",
+            Self::ElementarySchool => "elementary_school",
+            Self::Energy => "energy",
+            Self::EnergyDistribution => "energy_distribution",
+            Self::EnergyProduction => "energy_production",
+            Self::EnergyStorage => "energy_storage",
+            Self::Entertainment => "entertainment",
+            Self::EntertainmentProduction => "entertainment_production",
+            Self::EnvironmentallyControlled => "environmentally_controlled",
+            Self::EventSpace => "event_space",
+            Self::FastFoodRestaurant => "fast_food_restaurant",
+            Self::FireStation => "fire_station",
+            Self::FuneralHome => "funeral_home",
+            Self::GasStation => "gas_station",
+            Self::Golf => "golf",
+            Self::Government => "government",
+            Self::GovernmentBuildings => "government_buildings",
+            Self::GroceryStore => "grocery_store",
+            Self::GymAthleticStudio => "gym_athletic_studio",
+            Self::Hangar => "hangar",
+            Self::HazardousStorage => "hazardous_storage",
+            Self::HealthCare => "health_care",
+            Self::HighSchool => "high_school",
+            Self::Hospital => "hospital",
+            Self::Hospitality => "hospitality",
+            Self::Hotel => "hotel",
+            Self::HydroPower => "hydro_power",
+            Self::IndividualSpace => "individual_space",
+            Self::Indoor => "indoor",
+            Self::Industrial => "industrial",
+            Self::Institutional => "institutional",
+            Self::JailPrison => "jail_prison",
+            Self::K12 => "k_12",
+            Self::Library => "library",
+            Self::LiquorStore => "liquor_store",
+            Self::Lodging => "lodging",
+            Self::Manufacturing => "manufacturing",
+            Self::MedicalCenter => "medical_center",
+            Self::MedicalOfficeBuildingMob => "medical_office_building_mob",
+            Self::MiddleSchool => "middle_school",
+            Self::MilitaryNaval => "military_naval",
+            Self::MiscellaneousPavement => "miscellaneous_pavement",
+            Self::MixedUse => "mixed_use",
+            Self::MovieTheater => "movie_theater",
+            Self::Multifamily => "multifamily",
+            Self::Museum => "museum",
+            Self::NuclearPowerPlant => "nuclear_power_plant",
+            Self::Office => "office",
+            Self::OfficeRetail => "office_retail",
+            Self::OilGasMining => "oil_gas_mining",
+            Self::Outdoor => "outdoor",
+            Self::OutpatientCare => "outpatient_care",
+            Self::Park => "park",
+            Self::ParkingGarage => "parking_garage",
+            Self::ParkingLot => "parking_lot",
+            Self::PerformingArts => "performing_arts",
+            Self::PersonalService => "personal_service",
+            Self::PipeLine => "pipe_line",
+            Self::Playground => "playground",
+            Self::PoliceStation => "police_station",
+            Self::PoolSwimFacility => "pool_swim_facility",
+            Self::PostOffice => "post_office",
+            Self::Production => "production",
+            Self::PsychiatricHospital => "psychiatric_hospital",
+            Self::PublicSafety => "public_safety",
+            Self::RaceTrack => "race_track",
+            Self::RailwayTerminal => "railway_terminal",
+            Self::Railways => "railways",
+            Self::Recreation => "recreation",
+            Self::RehabFacility => "rehab_facility",
+            Self::ReligiousInstitution => "religious_institution",
+            Self::ResearchDevelopment => "research_development",
+            Self::Reservoir => "reservoir",
+            Self::Residential => "residential",
+            Self::ResidentialOfficeRetail => "residential_office_retail",
+            Self::ResidentialRetail => "residential_retail",
+            Self::Restaurant => "restaurant",
+            Self::Retail => "retail",
+            Self::RoadsHighways => "roads_highways",
+            Self::RunwayTaxiway => "runway_taxiway",
+            Self::RvPark => "rv_park",
+            Self::SelfStorage => "self_storage",
+            Self::SeniorHousing => "senior_housing",
+            Self::SewerSystems => "sewer_systems",
+            Self::ShoppingCenterMall => "shopping_center_mall",
+            Self::SidewalkWalkways => "sidewalk_walkways",
+            Self::SingleFamily => "single_family",
+            Self::SolarPower => "solar_power",
+            Self::SpecialistOffice => "specialist_office",
+            Self::SpecialtyStore => "specialty_store",
+            Self::SportsCourts => "sports_courts",
+            Self::SportsFields => "sports_fields",
+            Self::StadiumArena => "stadium_arena",
+            Self::Storage => "storage",
+            Self::StreetLights => "street_lights",
+            Self::StudentHousing => "student_housing",
+            Self::Telecommunication => "telecommunication",
+            Self::TelecommunicationLines => "telecommunication_lines",
+            Self::Terminal => "terminal",
+            Self::TrailerPark => "trailer_park",
+            Self::Transportation => "transportation",
+            Self::TransportationTerminals => "transportation_terminals",
+            Self::Tunnel => "tunnel",
+            Self::UrgentCare => "urgent_care",
+            Self::WasteCollection => "waste_collection",
+            Self::WasteInfrastructure => "waste_infrastructure",
+            Self::WasteProcessing => "waste_processing",
+            Self::WasteWater => "waste_water",
+            Self::WaterDistribution => "water_distribution",
+            Self::WaterInfrastructure => "water_infrastructure",
+            Self::WaterRetention => "water_retention",
+            Self::WaterTreatmentPlantWwtp => "water_treatment_plant_wwtp",
+            Self::WindPower => "wind_power",
+            Self::Winery => "winery",
+            Self::WinterSports => "winter_sports",
+            Self::ZooAquarium => "zoo_aquarium",
+        })
     }
 }
 
@@ -9736,13 +9605,11 @@ pub enum ProjectInputWorkScope {
 
 impl serde::Serialize for ProjectInputWorkScope {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::NewConstruction => "new_construction",
-                Self::RenovationAlteration => "renovation_alteration",
-                Self::MaintenanceService => "maintenance_service",
-            },
-        )
+        s.serialize_str(match self {
+            Self::NewConstruction => "new_construction",
+            Self::RenovationAlteration => "renovation_alteration",
+            Self::MaintenanceService => "maintenance_service",
+        })
     }
 }
 
@@ -9763,25 +9630,17 @@ pub enum ProjectInputDeliveryMethod {
 
 impl serde::Serialize for ProjectInputDeliveryMethod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ConstructionManagementAtRiskCmar => {
-                    "construction_management_at_risk_cmar"
-                }
-                Self::ConstructionManagerAsAgentOwnersRep => {
-                    "construction_manager_as_agent_owners_rep"
-                }
-                Self::DesignBidBuildDbb => "design_bid_build_dbb",
-                Self::DesignBuildDb => "design_build_db",
-                Self::IndefiniteDeliveryIndefiniteQuantityIdiq => {
-                    "indefinite_delivery_indefinite_quantity_idiq"
-                }
-                Self::IntegratedProjectDelivery => "integrated_project_delivery",
-                Self::MultiPrime => "multi_prime",
-                Self::PublicPrivatePartnershipP3 => "public_private_partnership_p3",
-                Self::Other => "other",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ConstructionManagementAtRiskCmar => "construction_management_at_risk_cmar",
+            Self::ConstructionManagerAsAgentOwnersRep => "construction_manager_as_agent_owners_rep",
+            Self::DesignBidBuildDbb => "design_bid_build_dbb",
+            Self::DesignBuildDb => "design_build_db",
+            Self::IndefiniteDeliveryIndefiniteQuantityIdiq => "indefinite_delivery_indefinite_quantity_idiq",
+            Self::IntegratedProjectDelivery => "integrated_project_delivery",
+            Self::MultiPrime => "multi_prime",
+            Self::PublicPrivatePartnershipP3 => "public_private_partnership_p3",
+            Self::Other => "other",
+        })
     }
 }
 
@@ -10386,10 +10245,7 @@ impl serde::Serialize for ProjectInput {
         w.optional("erp_integrated", &self.erp_integrated);
         w.optional("latitude", &self.latitude);
         w.optional("longitude", &self.longitude);
-        w.optional(
-            "enable_copy_of_standard_cost_codes",
-            &self.enable_copy_of_standard_cost_codes,
-        );
+        w.optional("enable_copy_of_standard_cost_codes", &self.enable_copy_of_standard_cost_codes);
         w.optional("sector", &self.sector);
         w.optional("work_scope", &self.work_scope);
         w.optional("delivery_method", &self.delivery_method);
@@ -10413,7 +10269,10 @@ pub struct NewProject {
 impl NewProject {
     /// A value with the required `company_id`, `project`; set the others with the setters.
     pub fn new(company_id: i64, project: ProjectInput) -> Self {
-        NewProject { company_id, project }
+        NewProject {
+            company_id,
+            project,
+        }
     }
 }
 
@@ -10457,14 +10316,12 @@ impl crate::lenient::FromJson for Flag {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Red" => Self::Red,
-                "Yellow" => Self::Yellow,
-                "Green" => Self::Green,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Red" => Self::Red,
+            "Yellow" => Self::Yellow,
+            "Green" => Self::Green,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -10551,34 +10408,32 @@ impl crate::lenient::FromJson for Locale {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "de-DE" => Self::DeDe,
-                "en" => Self::En,
-                "en-AE" => Self::EnAe,
-                "en-AU" => Self::EnAu,
-                "en-CA" => Self::EnCa,
-                "en-GB" => Self::EnGb,
-                "en-SG" => Self::EnSg,
-                "en-US-x-owner" => Self::EnUsXOwner,
-                "en-US-x-sc" => Self::EnUsXSc,
-                "en-budget" => Self::EnBudget,
-                "en-owner" => Self::EnOwner,
-                "es" => Self::Es,
-                "es-419" => Self::Es419,
-                "es-ES" => Self::EsEs,
-                "fr-CA" => Self::FrCa,
-                "fr-FR" => Self::FrFr,
-                "ja-JP" => Self::JaJp,
-                "ko" => Self::Ko,
-                "pl-PL" => Self::PlPl,
-                "pseudo" => Self::Pseudo,
-                "pt-BR" => Self::PtBr,
-                "th-TH" => Self::ThTh,
-                "zh-SG" => Self::ZhSg,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "de-DE" => Self::DeDe,
+            "en" => Self::En,
+            "en-AE" => Self::EnAe,
+            "en-AU" => Self::EnAu,
+            "en-CA" => Self::EnCa,
+            "en-GB" => Self::EnGb,
+            "en-SG" => Self::EnSg,
+            "en-US-x-owner" => Self::EnUsXOwner,
+            "en-US-x-sc" => Self::EnUsXSc,
+            "en-budget" => Self::EnBudget,
+            "en-owner" => Self::EnOwner,
+            "es" => Self::Es,
+            "es-419" => Self::Es419,
+            "es-ES" => Self::EsEs,
+            "fr-CA" => Self::FrCa,
+            "fr-FR" => Self::FrFr,
+            "ja-JP" => Self::JaJp,
+            "ko" => Self::Ko,
+            "pl-PL" => Self::PlPl,
+            "pseudo" => Self::Pseudo,
+            "pt-BR" => Self::PtBr,
+            "th-TH" => Self::ThTh,
+            "zh-SG" => Self::ZhSg,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -11487,10 +11342,7 @@ impl serde::Serialize for ProjectSyncUpdate {
         w.optional("store_number", &self.store_number);
         w.optional("accounting_project_number", &self.accounting_project_number);
         w.optional("designated_market_area", &self.designated_market_area);
-        w.optional(
-            "enable_copy_of_standard_cost_codes",
-            &self.enable_copy_of_standard_cost_codes,
-        );
+        w.optional("enable_copy_of_standard_cost_codes", &self.enable_copy_of_standard_cost_codes);
         w.optional("sector", &self.sector);
         w.optional("work_scope", &self.work_scope);
         w.optional("delivery_method", &self.delivery_method);
@@ -11512,7 +11364,10 @@ pub struct ProjectSync {
 impl ProjectSync {
     /// A value with the required `company_id`, `updates`; set the others with the setters.
     pub fn new(company_id: i64, updates: Vec<ProjectSyncUpdate>) -> Self {
-        ProjectSync { company_id, updates }
+        ProjectSync {
+            company_id,
+            updates,
+        }
     }
 }
 
@@ -11801,11 +11656,9 @@ pub enum ProjectView {
 
 impl serde::Serialize for ProjectView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Minimal => "minimal",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Minimal => "minimal",
+        })
     }
 }
 
@@ -12353,13 +12206,11 @@ pub enum FilterTool {
 
 impl serde::Serialize for FilterTool {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Commitments => "commitments",
-                Self::ChangeOrders => "change_orders",
-                Self::DirectCosts => "direct_costs",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Commitments => "commitments",
+            Self::ChangeOrders => "change_orders",
+            Self::DirectCosts => "direct_costs",
+        })
     }
 }
 
@@ -12873,18 +12724,14 @@ impl crate::lenient::FromJson for DistributionGroupDetail {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         const SHAPES: &[crate::lenient::Shape] = &[
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
             crate::lenient::Shape::Object(&["id", "description", "name", "users"]),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Id, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -12973,22 +12820,16 @@ impl crate::lenient::FromJson for DistributionGroupsWithAncestor {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         const SHAPES: &[crate::lenient::Shape] = &[
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
             crate::lenient::Shape::Object(&["id", "description", "name", "users"]),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Id, Self::Other),
-                Some(2usize) => crate::lenient::variant(v, Self::Value2, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Value2, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -13050,15 +12891,13 @@ pub enum LocationSort {
 
 impl serde::Serialize for LocationSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::Name => "name",
-                Self::NodeName => "node_name",
-                Self::ParentId => "parent_id",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::Name => "name",
+            Self::NodeName => "node_name",
+            Self::ParentId => "parent_id",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -13095,13 +12934,11 @@ pub enum PersonView {
 
 impl serde::Serialize for PersonView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Extended => "extended",
-                Self::Normal => "normal",
-                Self::Web => "web",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Extended => "extended",
+            Self::Normal => "normal",
+            Self::Web => "web",
+        })
     }
 }
 
@@ -13116,14 +12953,12 @@ pub enum PersonSort {
 
 impl serde::Serialize for PersonSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::VendorName => "vendor_name",
-                Self::JobTitle => "job_title",
-                Self::PermissionTemplate => "permission_template",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::VendorName => "vendor_name",
+            Self::JobTitle => "job_title",
+            Self::PermissionTemplate => "permission_template",
+        })
     }
 }
 
@@ -13550,18 +13385,12 @@ impl crate::lenient::FromJson for ProjectPerson {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => {
-                    crate::lenient::variant(v, Self::ContactWithIsActive, Self::Other)
-                }
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::ContactWithIsActive2, Self::Other)
-                }
-                Some(2usize) => crate::lenient::variant(v, Self::Initials, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::ContactWithIsActive, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::ContactWithIsActive2, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Initials, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -13811,20 +13640,14 @@ impl crate::lenient::FromJson for PersonDetail {
                     "vendor",
                 ],
             ),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::WorkClassification, Self::Other)
-                }
-                Some(2usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::WorkClassification, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -13964,9 +13787,7 @@ impl NewProjectDate {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewProjectDate {
-            project_dates: None,
-        }
+        NewProjectDate { project_dates: None }
     }
 
     /// Sets `project_dates`.
@@ -14037,9 +13858,7 @@ pub struct ProjectMembershipBulkAdd {
 impl ProjectMembershipBulkAdd {
     /// A value with the required `party_ids`; set the others with the setters.
     pub fn new(party_ids: Vec<i64>) -> Self {
-        ProjectMembershipBulkAdd {
-            party_ids,
-        }
+        ProjectMembershipBulkAdd { party_ids }
     }
 }
 
@@ -14249,13 +14068,11 @@ pub enum ProjectUserSort {
 
 impl serde::Serialize for ProjectUserSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::VendorName => "vendor_name",
-                Self::PermissionTemplate => "permission_template",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::VendorName => "vendor_name",
+            Self::PermissionTemplate => "permission_template",
+        })
     }
 }
 
@@ -14541,15 +14358,11 @@ impl crate::lenient::FromJson for ProjectUser {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => {
-                    crate::lenient::variant(v, Self::VendorWithId, Self::Other)
-                }
-                Some(1usize) => crate::lenient::variant(v, Self::Address, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::VendorWithId, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Address, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -15237,9 +15050,7 @@ impl ActionAdd {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ActionAdd {
-            permission_template_id: None,
-        }
+        ActionAdd { permission_template_id: None }
     }
 
     /// Sets `permission_template_id`.
@@ -15268,9 +15079,7 @@ pub struct VendorProjectRoleUpdate {
 impl VendorProjectRoleUpdate {
     /// A value with the required `vendor_ids`; set the others with the setters.
     pub fn new(vendor_ids: Vec<i64>) -> Self {
-        VendorProjectRoleUpdate {
-            vendor_ids,
-        }
+        VendorProjectRoleUpdate { vendor_ids }
     }
 }
 
@@ -15331,13 +15140,11 @@ pub enum VendorSort {
 
 impl serde::Serialize for VendorSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::MainOfficeName => "main_office_name",
-                Self::ProjectAndBidCounts => "project_and_bid_counts",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::MainOfficeName => "main_office_name",
+            Self::ProjectAndBidCounts => "project_and_bid_counts",
+        })
     }
 }
 
@@ -15699,13 +15506,11 @@ impl crate::lenient::FromJson for ClaimStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "PENDING" => Self::Pending,
-                "APPROVED" => Self::Approved,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "PENDING" => Self::Pending,
+            "APPROVED" => Self::Approved,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -15752,14 +15557,12 @@ impl crate::lenient::FromJson for TagsApprovalStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "PENDING" => Self::Pending,
-                "APPROVED" => Self::Approved,
-                "REJECTED" => Self::Rejected,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "PENDING" => Self::Pending,
+            "APPROVED" => Self::Approved,
+            "REJECTED" => Self::Rejected,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -15804,13 +15607,11 @@ impl crate::lenient::FromJson for Publishable {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "true" => Self::True,
+            "false" => Self::False,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -16487,14 +16288,12 @@ impl crate::lenient::FromJson for VerificationStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "active" => Self::Active,
-                "cancelled" => Self::Cancelled,
-                "does_not_exist" => Self::DoesNotExist,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "active" => Self::Active,
+            "cancelled" => Self::Cancelled,
+            "does_not_exist" => Self::DoesNotExist,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -17367,13 +17166,11 @@ pub enum ActionView {
 
 impl serde::Serialize for ActionView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Normal => "normal",
-                Self::Extended => "extended",
-                Self::Name => "name",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Normal => "normal",
+            Self::Extended => "extended",
+            Self::Name => "name",
+        })
     }
 }
 
@@ -17390,16 +17187,14 @@ pub enum TaskItemSort {
 
 impl serde::Serialize for TaskItemSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Number => "number",
-                Self::Title => "title",
-                Self::Assignee => "assignee",
-                Self::DueDate => "due_date",
-                Self::Status => "status",
-                Self::Category => "category",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Number => "number",
+            Self::Title => "title",
+            Self::Assignee => "assignee",
+            Self::DueDate => "due_date",
+            Self::Status => "status",
+            Self::Category => "category",
+        })
     }
 }
 
@@ -17730,10 +17525,7 @@ impl NewTaskItem {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -17868,15 +17660,13 @@ pub enum TaskItemUpdateStatus {
 
 impl serde::Serialize for TaskItemUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Initiated => "initiated",
-                Self::InProgress => "in_progress",
-                Self::ReadyForReview => "ready_for_review",
-                Self::Closed => "closed",
-                Self::Void => "void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Initiated => "initiated",
+            Self::InProgress => "in_progress",
+            Self::ReadyForReview => "ready_for_review",
+            Self::Closed => "closed",
+            Self::Void => "void",
+        })
     }
 }
 
@@ -18056,10 +17846,7 @@ impl TaskItemUpdate {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -18488,7 +18275,10 @@ pub struct NewVendor {
 impl NewVendor {
     /// A value with the required `company_id`, `vendor`; set the others with the setters.
     pub fn new(company_id: i64, vendor: VendorInput) -> Self {
-        NewVendor { company_id, vendor }
+        NewVendor {
+            company_id,
+            vendor,
+        }
     }
 }
 
@@ -18851,7 +18641,10 @@ pub struct VendorSync {
 impl VendorSync {
     /// A value with the required `company_id`, `updates`; set the others with the setters.
     pub fn new(company_id: i64, updates: Vec<VendorSyncUpdate>) -> Self {
-        VendorSync { company_id, updates }
+        VendorSync {
+            company_id,
+            updates,
+        }
     }
 }
 
@@ -19420,8 +19213,7 @@ impl crate::lenient::FromJson for VendorDetailWithBusinessBidding {
             disadvantaged_business: o.take("disadvantaged_business"),
             eight_a_business: o.take("eight_a_business"),
             hispanic_business: o.take("hispanic_business"),
-            historically_underutilized_business: o
-                .take("historically_underutilized_business"),
+            historically_underutilized_business: o.take("historically_underutilized_business"),
             minority_business_enterprise: o.take("minority_business_enterprise"),
             native_american_business: o.take("native_american_business"),
             sdvo_business: o.take("sdvo_business"),
@@ -19448,10 +19240,7 @@ impl serde::Serialize for VendorDetailWithBusinessBidding {
         w.put("disadvantaged_business", &self.disadvantaged_business);
         w.put("eight_a_business", &self.eight_a_business);
         w.put("hispanic_business", &self.hispanic_business);
-        w.put(
-            "historically_underutilized_business",
-            &self.historically_underutilized_business,
-        );
+        w.put("historically_underutilized_business", &self.historically_underutilized_business);
         w.put("minority_business_enterprise", &self.minority_business_enterprise);
         w.put("native_american_business", &self.native_american_business);
         w.put("sdvo_business", &self.sdvo_business);
@@ -19858,9 +19647,7 @@ impl crate::lenient::FromJson for VendorDetail {
                     "erp_custom_fields",
                 ],
             ),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
             crate::lenient::Shape::Object(
                 &[
                     "id",
@@ -19919,23 +19706,15 @@ impl crate::lenient::FromJson for VendorDetail {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::ConnectedToCompanyId, Self::Other)
-                }
-                Some(2usize) => {
-                    crate::lenient::variant(v, Self::OriginCustomFields, Self::Other)
-                }
-                Some(3usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                Some(4usize) => crate::lenient::variant(v, Self::Business, Self::Other),
-                Some(5usize) => {
-                    crate::lenient::variant(v, Self::ActiveUsersCount, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::ConnectedToCompanyId, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::OriginCustomFields, Self::Other),
+            Some(3usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            Some(4usize) => crate::lenient::variant(v, Self::Business, Self::Other),
+            Some(5usize) => crate::lenient::variant(v, Self::ActiveUsersCount, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -19969,12 +19748,10 @@ pub enum VendorBusinessRegisterType {
 
 impl serde::Serialize for VendorBusinessRegisterType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Abn => "abn",
-                Self::Ein => "ein",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Abn => "abn",
+            Self::Ein => "ein",
+        })
     }
 }
 
@@ -19989,10 +19766,7 @@ pub struct VendorBusinessRegister {
 
 impl VendorBusinessRegister {
     /// A value with the required `type_`, `identifier`; set the others with the setters.
-    pub fn new(
-        type_: VendorBusinessRegisterType,
-        identifier: impl Into<String>,
-    ) -> Self {
+    pub fn new(type_: VendorBusinessRegisterType, identifier: impl Into<String>) -> Self {
         VendorBusinessRegister {
             type_,
             identifier: identifier.into(),
@@ -20952,14 +20726,12 @@ pub enum ProjectViewV1_1 {
 
 impl serde::Serialize for ProjectViewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Ids => "ids",
-                Self::Compact => "compact",
-                Self::Normal => "normal",
-                Self::Extended => "extended",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Ids => "ids",
+            Self::Compact => "compact",
+            Self::Normal => "normal",
+            Self::Extended => "extended",
+        })
     }
 }
 
@@ -21211,15 +20983,13 @@ impl crate::lenient::FromJson for ProjectV1_1WithDepartmentsFlag {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Red" => Self::Red,
-                "Yellow" => Self::Yellow,
-                "Green" => Self::Green,
-                "null" => Self::Null,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Red" => Self::Red,
+            "Yellow" => Self::Yellow,
+            "Green" => Self::Green,
+            "null" => Self::Null,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -21664,16 +21434,12 @@ impl crate::lenient::FromJson for ProjectV1_1 {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::CreatedBy, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(2usize) => {
-                    crate::lenient::variant(v, Self::Departments, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::CreatedBy, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Departments, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -21707,16 +21473,14 @@ pub enum VendorViewV1_1 {
 
 impl serde::Serialize for VendorViewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Extended => "extended",
-                Self::IdsOnly => "ids_only",
-                Self::List => "list",
-                Self::Name => "name",
-                Self::Minimal => "minimal",
-                Self::Normal => "normal",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Extended => "extended",
+            Self::IdsOnly => "ids_only",
+            Self::List => "list",
+            Self::Name => "name",
+            Self::Minimal => "minimal",
+            Self::Normal => "normal",
+        })
     }
 }
 
@@ -21729,12 +21493,10 @@ pub enum VendorSortV1_1 {
 
 impl serde::Serialize for VendorSortV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::MainOfficeName => "main_office_name",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::MainOfficeName => "main_office_name",
+        })
     }
 }
 
@@ -22183,17 +21945,15 @@ impl crate::lenient::FromJson for VendorV1_1 {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Number, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Bidding, Self::Other),
-                Some(2usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
-                Some(3usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(4usize) => crate::lenient::variant(v, Self::Choice2, Self::Other),
-                Some(5usize) => crate::lenient::variant(v, Self::Choice3, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Number, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Bidding, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
+            Some(3usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(4usize) => crate::lenient::variant(v, Self::Choice2, Self::Other),
+            Some(5usize) => crate::lenient::variant(v, Self::Choice3, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -22226,12 +21986,10 @@ pub enum ProjectVendorViewV1_1 {
 
 impl serde::Serialize for ProjectVendorViewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Extended => "extended",
-                Self::Normal => "normal",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Extended => "extended",
+            Self::Normal => "normal",
+        })
     }
 }
 
@@ -22343,13 +22101,11 @@ impl crate::lenient::FromJson for VendorDetailV1_1 {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Bidding, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Bidding, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -22379,13 +22135,11 @@ pub enum UserViewV1_3 {
 
 impl serde::Serialize for UserViewV1_3 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Extended => "extended",
-                Self::IdsOnly => "ids_only",
-                Self::Normal => "normal",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Extended => "extended",
+            Self::IdsOnly => "ids_only",
+            Self::Normal => "normal",
+        })
     }
 }
 
@@ -22830,14 +22584,12 @@ impl crate::lenient::FromJson for UserV1_3 {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Number, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(2usize) => crate::lenient::variant(v, Self::Role, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Number, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Role, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -23128,14 +22880,8 @@ impl serde::Serialize for NewUserV1_3 {
         w.optional("origin_id", &self.origin_id);
         w.optional("origin_data", &self.origin_data);
         w.optional("vendor_id", &self.vendor_id);
-        w.optional(
-            "default_permission_template_id",
-            &self.default_permission_template_id,
-        );
-        w.optional(
-            "company_permission_template_id",
-            &self.company_permission_template_id,
-        );
+        w.optional("default_permission_template_id", &self.default_permission_template_id);
+        w.optional("company_permission_template_id", &self.company_permission_template_id);
         w.optional("work_classification_id", &self.work_classification_id);
         w.optional("avatar", &self.avatar);
         w.optional("bid_contact", &self.bid_contact);
@@ -23412,16 +23158,8 @@ impl crate::multipart::ToMultipart for NewUserV1_3Form {
         form.field(name, "origin_id", self.origin_id);
         form.field(name, "origin_data", self.origin_data);
         form.field(name, "vendor_id", self.vendor_id);
-        form.field(
-            name,
-            "default_permission_template_id",
-            self.default_permission_template_id,
-        );
-        form.field(
-            name,
-            "company_permission_template_id",
-            self.company_permission_template_id,
-        );
+        form.field(name, "default_permission_template_id", self.default_permission_template_id);
+        form.field(name, "company_permission_template_id", self.company_permission_template_id);
         form.field(name, "work_classification_id", self.work_classification_id);
         form.field(name, "avatar", self.avatar);
         form.field(name, "bid_contact", self.bid_contact);
@@ -23884,15 +23622,11 @@ impl crate::lenient::FromJson for UserDetailV1_3 {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => {
-                    crate::lenient::variant(v, Self::AddToNewProjects, Self::Other)
-                }
-                Some(1usize) => crate::lenient::variant(v, Self::ContactId, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::AddToNewProjects, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::ContactId, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -25181,9 +24915,7 @@ pub struct InstanceV2Data {
     /// Workflow manager
     pub workflow_manager: Option<WorkflowManager>,
     /// List of responsible group memberships
-    pub responsible_group_memberships: Option<
-        Vec<InstanceV2DataResponsibleGroupMembership>,
-    >,
+    pub responsible_group_memberships: Option<Vec<InstanceV2DataResponsibleGroupMembership>>,
     /// List of all current assignees across all steps of the workflow. Includes fully resolved project role assignments and accounts for temporary replacements.
     pub all_assignees: Option<Vec<AllAssignee>>,
     /// ID of the template version
@@ -25331,10 +25063,7 @@ pub struct InstanceBulkCreateV2 {
 
 impl InstanceBulkCreateV2 {
     /// A value with the required `tool_type`, `items`; set the others with the setters.
-    pub fn new(
-        tool_type: impl Into<String>,
-        items: Vec<InstanceBulkCreateV2Item>,
-    ) -> Self {
+    pub fn new(tool_type: impl Into<String>, items: Vec<InstanceBulkCreateV2Item>) -> Self {
         InstanceBulkCreateV2 {
             tool_type: tool_type.into(),
             tool_subtype: None,
@@ -25814,9 +25543,7 @@ pub struct PresetV2Data {
     pub workflow_manager: Option<WorkflowManager>,
     pub distribution_list: Option<IdName2>,
     /// Associations between assignees and responsible groups
-    pub responsible_group_memberships: Option<
-        Vec<PresetV2DataResponsibleGroupMembership>,
-    >,
+    pub responsible_group_memberships: Option<Vec<PresetV2DataResponsibleGroupMembership>>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
     pub extra: crate::Extra,
@@ -25995,10 +25722,7 @@ impl AssigneeUpdateV2 {
     }
 
     /// Sets `responsible_group_memberships`.
-    pub fn responsible_group_memberships(
-        mut self,
-        value: Vec<ResponsibleGroupMembership>,
-    ) -> Self {
+    pub fn responsible_group_memberships(mut self, value: Vec<ResponsibleGroupMembership>) -> Self {
         self.responsible_group_memberships = Some(value);
         self
     }
@@ -26058,9 +25782,7 @@ pub struct AssigneeV2Data {
     /// ID of the new workflow manager
     pub workflow_manager_id: Option<String>,
     /// List of responsible groups memberships
-    pub responsible_group_memberships: Option<
-        Vec<AssigneeV2DataResponsibleGroupMembership>,
-    >,
+    pub responsible_group_memberships: Option<Vec<AssigneeV2DataResponsibleGroupMembership>>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
     pub extra: crate::Extra,
@@ -27295,13 +27017,11 @@ impl crate::lenient::FromJson for Provider {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Project" => Self::Project,
-                "Company" => Self::Company,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Project" => Self::Project,
+            "Company" => Self::Company,
+            _ => Self::Unknown(s),
+        })
     }
 }
 

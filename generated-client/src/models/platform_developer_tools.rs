@@ -11,12 +11,10 @@ pub enum AuthorizeResponseType {
 
 impl serde::Serialize for AuthorizeResponseType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Code => "code",
-                Self::Token => "token",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Code => "code",
+            Self::Token => "token",
+        })
     }
 }
 
@@ -67,13 +65,11 @@ pub enum GrantType {
 
 impl serde::Serialize for GrantType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AuthorizationCode => "authorization_code",
-                Self::RefreshToken => "refresh_token",
-                Self::ClientCredentials => "client_credentials",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AuthorizationCode => "authorization_code",
+            Self::RefreshToken => "refresh_token",
+            Self::ClientCredentials => "client_credentials",
+        })
     }
 }
 
@@ -309,15 +305,13 @@ impl crate::lenient::FromJson for Component {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "fullscreen" => Self::Fullscreen,
-                "iframe" => Self::Iframe,
-                "oauth" => Self::Oauth,
-                "sidepanel" => Self::Sidepanel,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "fullscreen" => Self::Fullscreen,
+            "iframe" => Self::Iframe,
+            "oauth" => Self::Oauth,
+            "sidepanel" => Self::Sidepanel,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -753,13 +747,11 @@ impl crate::lenient::FromJson for AppInstallationStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "installed" => Self::Installed,
-                "uninstalled" => Self::Uninstalled,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "installed" => Self::Installed,
+            "uninstalled" => Self::Uninstalled,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -857,9 +849,7 @@ impl AppInstallationInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        AppInstallationInput {
-            installation_configuration: None,
-        }
+        AppInstallationInput { installation_configuration: None }
     }
 
     /// Sets `installation_configuration`.
@@ -966,12 +956,10 @@ pub enum AppInstallationUpdateAppInstallationStatus {
 
 impl serde::Serialize for AppInstallationUpdateAppInstallationStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Installed => "installed",
-                Self::Uninstalled => "uninstalled",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Installed => "installed",
+            Self::Uninstalled => "uninstalled",
+        })
     }
 }
 
@@ -1061,15 +1049,13 @@ pub enum AppConfigurationSort {
 
 impl serde::Serialize for AppConfigurationSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::CreatedBy => "created_by",
-                Self::Title => "title",
-                Self::ProjectCount => "project_count",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::CreatedBy => "created_by",
+            Self::Title => "title",
+            Self::ProjectCount => "project_count",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -1295,11 +1281,7 @@ pub struct NewInstallationRequest {
 
 impl NewInstallationRequest {
     /// A value with the required `company_id`, `developer_app_id`, `implicit`; set the others with the setters.
-    pub fn new(
-        company_id: i64,
-        developer_app_id: impl Into<String>,
-        implicit: bool,
-    ) -> Self {
+    pub fn new(company_id: i64, developer_app_id: impl Into<String>, implicit: bool) -> Self {
         NewInstallationRequest {
             company_id,
             developer_app_id: developer_app_id.into(),
@@ -1433,9 +1415,7 @@ impl HookDestinationHeaders {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        HookDestinationHeaders {
-            authorization: None,
-        }
+        HookDestinationHeaders { authorization: None }
     }
 
     /// Sets `Authorization`.
@@ -1468,10 +1448,7 @@ pub struct NewHookWithCompanyIdHook {
 
 impl NewHookWithCompanyIdHook {
     /// A value with the required `api_version`, `destination_url`; set the others with the setters.
-    pub fn new(
-        api_version: impl Into<String>,
-        destination_url: impl Into<String>,
-    ) -> Self {
+    pub fn new(api_version: impl Into<String>, destination_url: impl Into<String>) -> Self {
         NewHookWithCompanyIdHook {
             api_version: api_version.into(),
             namespace: None,
@@ -1737,15 +1714,13 @@ impl crate::lenient::FromJson for Outcome {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "ok" => Self::Ok,
-                "retried" => Self::Retried,
-                "failed" => Self::Failed,
-                "discarded" => Self::Discarded,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "ok" => Self::Ok,
+            "retried" => Self::Retried,
+            "failed" => Self::Failed,
+            "discarded" => Self::Discarded,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -1859,14 +1834,12 @@ impl crate::lenient::FromJson for TriggerEventType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "CREATE" => Self::Create,
-                "UPDATE" => Self::Update,
-                "DELETE" => Self::Delete,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "CREATE" => Self::Create,
+            "UPDATE" => Self::Update,
+            "DELETE" => Self::Delete,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -1956,13 +1929,11 @@ pub enum NewTriggerWithCompanyIdTriggerEventType {
 
 impl serde::Serialize for NewTriggerWithCompanyIdTriggerEventType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Create => "create",
-                Self::Update => "update",
-                Self::Delete => "delete",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Delete => "delete",
+        })
     }
 }
 
@@ -2750,13 +2721,11 @@ impl crate::lenient::FromJson for WebhookHookV2Status {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "active" => Self::Active,
-                "disabled" => Self::Disabled,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "active" => Self::Active,
+            "disabled" => Self::Disabled,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -2970,15 +2939,13 @@ pub enum DeliveryFilterStatusV2 {
 
 impl serde::Serialize for DeliveryFilterStatusV2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Succeeded => "succeeded",
-                Self::Failed => "failed",
-                Self::Discarded => "discarded",
-                Self::Enqueued => "enqueued",
-                Self::Retrying => "retrying",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Discarded => "discarded",
+            Self::Enqueued => "enqueued",
+            Self::Retrying => "retrying",
+        })
     }
 }
 
@@ -3017,16 +2984,14 @@ impl crate::lenient::FromJson for DeliveryV2Status {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "delivered" => Self::Delivered,
-                "failed" => Self::Failed,
-                "discarded" => Self::Discarded,
-                "enqueued" => Self::Enqueued,
-                "retrying" => Self::Retrying,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "delivered" => Self::Delivered,
+            "failed" => Self::Failed,
+            "discarded" => Self::Discarded,
+            "enqueued" => Self::Enqueued,
+            "retrying" => Self::Retrying,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3124,14 +3089,12 @@ impl crate::lenient::FromJson for DeliveryV2PayloadEventType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "create" => Self::Create,
-                "update" => Self::Update,
-                "delete" => Self::Delete,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "create" => Self::Create,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3537,17 +3500,13 @@ impl crate::lenient::FromJson for TriggerBulkResultV2Data {
                     "project_id",
                 ],
             ),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -3826,14 +3785,12 @@ impl crate::lenient::FromJson for PayloadVersion {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "v4.0" => Self::V40,
-                "v3.0" => Self::V30,
-                "v2.0" => Self::V20,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "v4.0" => Self::V40,
+            "v3.0" => Self::V30,
+            "v2.0" => Self::V20,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3944,12 +3901,10 @@ pub enum HookUpdateV2Status {
 
 impl serde::Serialize for HookUpdateV2Status {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Active => "active",
-                Self::Disabled => "disabled",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+        })
     }
 }
 

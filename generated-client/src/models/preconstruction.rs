@@ -13,14 +13,12 @@ pub enum BimFileExtractionExtractionFormatFilter {
 
 impl serde::Serialize for BimFileExtractionExtractionFormatFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::MobileFormat => "MobileFormat",
-                Self::WebFormat => "WebFormat",
-                Self::Properties => "Properties",
-                Self::ObjectSearch => "ObjectSearch",
-            },
-        )
+        s.serialize_str(match self {
+            Self::MobileFormat => "MobileFormat",
+            Self::WebFormat => "WebFormat",
+            Self::Properties => "Properties",
+            Self::ObjectSearch => "ObjectSearch",
+        })
     }
 }
 
@@ -229,13 +227,11 @@ impl crate::lenient::FromJson for FileType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "2d" => Self::V2d,
-                "3d" => Self::V3d,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "2d" => Self::V2d,
+            "3d" => Self::V3d,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -430,17 +426,15 @@ impl crate::lenient::FromJson for ExtractionItemItemType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Grid" => Self::Grid,
-                "MobileFormat" => Self::MobileFormat,
-                "Properties" => Self::Properties,
-                "WebFormat" => Self::WebFormat,
-                "ObjectSearch" => Self::ObjectSearch,
-                "ViewpointCollection" => Self::ViewpointCollection,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Grid" => Self::Grid,
+            "MobileFormat" => Self::MobileFormat,
+            "Properties" => Self::Properties,
+            "WebFormat" => Self::WebFormat,
+            "ObjectSearch" => Self::ObjectSearch,
+            "ViewpointCollection" => Self::ViewpointCollection,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -936,7 +930,10 @@ pub struct NewBimFile {
 impl NewBimFile {
     /// A value with the required `project_id`, `bim_file`; set the others with the setters.
     pub fn new(project_id: i64, bim_file: BimFileInput) -> Self {
-        NewBimFile { project_id, bim_file }
+        NewBimFile {
+            project_id,
+            bim_file,
+        }
     }
 }
 
@@ -1081,10 +1078,7 @@ pub struct NewBimGeometryFileBundle {
 
 impl NewBimGeometryFileBundle {
     /// A value with the required `project_id`, `bim_geometry_file_bundle`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        bim_geometry_file_bundle: BimGeometryFileBundleInput,
-    ) -> Self {
+    pub fn new(project_id: i64, bim_geometry_file_bundle: BimGeometryFileBundleInput) -> Self {
         NewBimGeometryFileBundle {
             project_id,
             view: None,
@@ -1295,13 +1289,11 @@ impl crate::lenient::FromJson for BimGeometryFileBundle {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::CellFileId, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::CellFile, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::CellFileId, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::CellFile, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -1330,12 +1322,10 @@ pub enum BimLevelSort {
 
 impl serde::Serialize for BimLevelSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Elevation => "elevation",
-                Self::Location => "location",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Elevation => "elevation",
+            Self::Location => "location",
+        })
     }
 }
 
@@ -1503,13 +1493,11 @@ impl crate::lenient::FromJson for BimLevel {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::BimFileId, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::BimFile, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::BimFileId, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::BimFile, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -1921,14 +1909,12 @@ impl crate::lenient::FromJson for Size {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "small" => Self::Small,
-                "medium" => Self::Medium,
-                "large" => Self::Large,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "small" => Self::Small,
+            "medium" => Self::Medium,
+            "large" => Self::Large,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -2234,13 +2220,11 @@ impl crate::lenient::FromJson for BimModelRevisionPlan {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::BimPlanId, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::BimPlan, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::BimPlanId, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::BimPlan, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -2301,10 +2285,7 @@ pub struct NewBimModelRevisionPlan {
 
 impl NewBimModelRevisionPlan {
     /// A value with the required `project_id`, `bim_model_revision_plan`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        bim_model_revision_plan: BimModelRevisionPlanInput,
-    ) -> Self {
+    pub fn new(project_id: i64, bim_model_revision_plan: BimModelRevisionPlanInput) -> Self {
         NewBimModelRevisionPlan {
             project_id,
             bim_model_revision_plan,
@@ -2333,10 +2314,7 @@ pub struct BimModelRevisionPlanBatch {
 
 impl BimModelRevisionPlanBatch {
     /// A value with the required `project_id`, `bim_model_revision_plans`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        bim_model_revision_plans: Vec<BimModelRevisionPlanInput>,
-    ) -> Self {
+    pub fn new(project_id: i64, bim_model_revision_plans: Vec<BimModelRevisionPlanInput>) -> Self {
         BimModelRevisionPlanBatch {
             project_id,
             bim_model_revision_plans,
@@ -2536,17 +2514,11 @@ impl crate::lenient::FromJson for BimModelRevisionViewpoint {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => {
-                    crate::lenient::variant(v, Self::BimViewpointId, Self::Other)
-                }
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::BimViewpoint, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::BimViewpointId, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::BimViewpoint, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -2612,18 +2584,14 @@ pub struct BimModelRevisionViewpointBatch {
     /// Unique identifier for the project.
     pub project_id: i64,
     /// An array of BIM Model Revision Viewpoint payloads
-    pub bim_model_revision_viewpoints: Vec<
-        BimModelRevisionViewpointBatchBimModelRevisionViewpoint,
-    >,
+    pub bim_model_revision_viewpoints: Vec<BimModelRevisionViewpointBatchBimModelRevisionViewpoint>,
 }
 
 impl BimModelRevisionViewpointBatch {
     /// A value with the required `project_id`, `bim_model_revision_viewpoints`; set the others with the setters.
     pub fn new(
         project_id: i64,
-        bim_model_revision_viewpoints: Vec<
-            BimModelRevisionViewpointBatchBimModelRevisionViewpoint,
-        >,
+        bim_model_revision_viewpoints: Vec<BimModelRevisionViewpointBatchBimModelRevisionViewpoint>,
     ) -> Self {
         BimModelRevisionViewpointBatch {
             project_id,
@@ -2645,9 +2613,7 @@ impl serde::Serialize for BimModelRevisionViewpointBatch {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BimModelRevisionViewpointBatchResult {
-    pub bim_model_revision_viewpoints: Option<
-        Vec<BimModelRevisionViewpointWithBimViewpointId>,
-    >,
+    pub bim_model_revision_viewpoints: Option<Vec<BimModelRevisionViewpointWithBimViewpointId>>,
     pub errors: Option<Vec<serde_json::Value>>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
@@ -2727,12 +2693,10 @@ pub enum BimModelRevisionPublishStatusFilter {
 
 impl serde::Serialize for BimModelRevisionPublishStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Unpublished => "unpublished",
-                Self::Ready => "ready",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Unpublished => "unpublished",
+            Self::Ready => "ready",
+        })
     }
 }
 
@@ -2744,11 +2708,9 @@ pub enum BimModelRevisionSort {
 
 impl serde::Serialize for BimModelRevisionSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Revision => "revision",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Revision => "revision",
+        })
     }
 }
 
@@ -3116,13 +3078,11 @@ impl crate::lenient::FromJson for BimModelRevision {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::BimFileId, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::BimFile, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::BimFileId, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::BimFile, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -3154,14 +3114,12 @@ pub enum Suitability {
 
 impl serde::Serialize for Suitability {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::IssuedForCoordination => "issued_for_coordination",
-                Self::PartiallySignedOff => "partially_signed_off",
-                Self::IssuedForConstruction => "issued_for_construction",
-                Self::AsBuilt => "as_built",
-            },
-        )
+        s.serialize_str(match self {
+            Self::IssuedForCoordination => "issued_for_coordination",
+            Self::PartiallySignedOff => "partially_signed_off",
+            Self::IssuedForConstruction => "issued_for_construction",
+            Self::AsBuilt => "as_built",
+        })
     }
 }
 
@@ -3181,7 +3139,11 @@ impl XYZ4 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        XYZ4 { x: None, y: None, z: None }
+        XYZ4 {
+            x: None,
+            y: None,
+            z: None,
+        }
     }
 
     /// Sets `x`.
@@ -3586,7 +3548,11 @@ impl XYZ3 {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        XYZ3 { x: None, y: None, z: None }
+        XYZ3 {
+            x: None,
+            y: None,
+            z: None,
+        }
     }
 
     /// Sets `x`.
@@ -3705,8 +3671,7 @@ impl BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid {
     }
 }
 
-impl serde::Serialize
-for BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid {
+impl serde::Serialize for BimModelRevisionUpdateBimModelRevisionWithPublishedModelUploadUuid {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.optional("home_viewpoint_id", &self.home_viewpoint_id);
@@ -4054,13 +4019,11 @@ impl crate::lenient::FromJson for Property {
                 &["object_id", "category", "name", "typed_value", "uom", "value"],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Choice2, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Choice2, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -4091,14 +4054,12 @@ pub enum BimModelSort {
 
 impl serde::Serialize for BimModelSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Title => "title",
-                Self::Suitability => "suitability",
-                Self::LastPublishedBy => "last_published_by",
-                Self::LastPublishedAt => "last_published_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Title => "title",
+            Self::Suitability => "suitability",
+            Self::LastPublishedBy => "last_published_by",
+            Self::LastPublishedAt => "last_published_at",
+        })
     }
 }
 
@@ -4279,17 +4240,11 @@ impl crate::lenient::FromJson for BimModel {
                 ],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => {
-                    crate::lenient::variant(v, Self::CurrentRevisionId, Self::Other)
-                }
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::CurrentRevision, Self::Other)
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::CurrentRevisionId, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::CurrentRevision, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -4993,18 +4948,14 @@ impl crate::lenient::FromJson for BimViewpoint {
                     "sections_data",
                 ],
             ),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Choice2, Self::Other),
-                Some(2usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Choice, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Choice2, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -5102,10 +5053,7 @@ impl BimViewpointBatchBimViewpoint {
     }
 
     /// Sets `render_mode`.
-    pub fn render_mode(
-        mut self,
-        value: BimViewpointBatchBimViewpointRenderMode,
-    ) -> Self {
+    pub fn render_mode(mut self, value: BimViewpointBatchBimViewpointRenderMode) -> Self {
         self.render_mode = Some(value);
         self
     }
@@ -5146,10 +5094,7 @@ pub struct BimViewpointBatch {
 
 impl BimViewpointBatch {
     /// A value with the required `project_id`, `bim_viewpoints`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        bim_viewpoints: Vec<BimViewpointBatchBimViewpoint>,
-    ) -> Self {
+    pub fn new(project_id: i64, bim_viewpoints: Vec<BimViewpointBatchBimViewpoint>) -> Self {
         BimViewpointBatch {
             project_id,
             bim_viewpoints,
@@ -5214,13 +5159,11 @@ pub enum AssociationItemType {
 
 impl serde::Serialize for AssociationItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::BimModelRevision => "BimModelRevision",
-                Self::Comment => "Comment",
-                Self::CoordinationIssue => "CoordinationIssue",
-            },
-        )
+        s.serialize_str(match self {
+            Self::BimModelRevision => "BimModelRevision",
+            Self::Comment => "Comment",
+            Self::CoordinationIssue => "CoordinationIssue",
+        })
     }
 }
 
@@ -5327,13 +5270,11 @@ impl crate::lenient::FromJson for BidFormItemItemType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "cost_code" => Self::CostCode,
-                "plain_text" => Self::PlainText,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "cost_code" => Self::CostCode,
+            "plain_text" => Self::PlainText,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -5380,14 +5321,12 @@ impl crate::lenient::FromJson for ResponseType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "amount" => Self::Amount,
-                "unit" => Self::Unit,
-                "include_exclude" => Self::IncludeExclude,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "amount" => Self::Amount,
+            "unit" => Self::Unit,
+            "include_exclude" => Self::IncludeExclude,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -5641,15 +5580,13 @@ pub enum BidPackageSort {
 
 impl serde::Serialize for BidPackageSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::BidPackageName => "bid_package_name",
-                Self::ProjectName => "project_name",
-                Self::BidDueDate => "bid_due_date",
-                Self::BidsSent => "bids_sent",
-                Self::BidsReceived => "bids_received",
-            },
-        )
+        s.serialize_str(match self {
+            Self::BidPackageName => "bid_package_name",
+            Self::ProjectName => "project_name",
+            Self::BidDueDate => "bid_due_date",
+            Self::BidsSent => "bids_sent",
+            Self::BidsReceived => "bids_received",
+        })
     }
 }
 
@@ -5771,8 +5708,7 @@ impl crate::lenient::FromJson for BidPackageDetailBidPackage {
             pre_bid_rfi_deadline_date: o.take("pre_bid_rfi_deadline_date"),
             formatted_bid_web_message: o.take("formatted_bid_web_message"),
             formatted_bid_email_message: o.take("formatted_bid_email_message"),
-            formatted_pre_bid_walk_through_notes: o
-                .take("formatted_pre_bid_walk_through_notes"),
+            formatted_pre_bid_walk_through_notes: o.take("formatted_pre_bid_walk_through_notes"),
             has_bid_docs: o.take("has_bid_docs"),
             user_bid_id: o.take("user_bid_id"),
             extra: o.finish(),
@@ -5809,10 +5745,7 @@ impl serde::Serialize for BidPackageDetailBidPackage {
         w.put("pre_bid_rfi_deadline_date", &self.pre_bid_rfi_deadline_date);
         w.put("formatted_bid_web_message", &self.formatted_bid_web_message);
         w.put("formatted_bid_email_message", &self.formatted_bid_email_message);
-        w.put(
-            "formatted_pre_bid_walk_through_notes",
-            &self.formatted_pre_bid_walk_through_notes,
-        );
+        w.put("formatted_pre_bid_walk_through_notes", &self.formatted_pre_bid_walk_through_notes);
         w.put("has_bid_docs", &self.has_bid_docs);
         w.put("user_bid_id", &self.user_bid_id);
         w.end()
@@ -5887,16 +5820,14 @@ impl crate::lenient::FromJson for ViewableType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "document" => Self::Document,
-                "document_pending" => Self::DocumentPending,
-                "image" => Self::Image,
-                "mp4" => Self::Mp4,
-                "default" => Self::Default,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "document" => Self::Document,
+            "document_pending" => Self::DocumentPending,
+            "image" => Self::Image,
+            "mp4" => Self::Mp4,
+            "default" => Self::Default,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -6545,8 +6476,9 @@ impl crate::lenient::FromJson for BidPackage {
             bid_docs_manifest: o.take("bid_docs_manifest"),
             bid_due_date: o.take("bid_due_date"),
             bid_email_message: o.take("bid_email_message"),
-            bid_emails_include_link_to_bidding_documents: o
-                .take("bid_emails_include_link_to_bidding_documents"),
+            bid_emails_include_link_to_bidding_documents: o.take(
+                "bid_emails_include_link_to_bidding_documents",
+            ),
             bid_submission_confirmation: o.take("bid_submission_confirmation"),
             bid_web_message: o.take("bid_web_message"),
             blind_bidding: o.take("blind_bidding"),
@@ -6562,8 +6494,7 @@ impl crate::lenient::FromJson for BidPackage {
             has_any_bid_invited: o.take("has_any_bid_invited"),
             has_bids_sent_nda: o.take("has_bids_sent_nda"),
             has_no_nda_activity: o.take("has_no_nda_activity"),
-            nda_invited_bids_with_activity_count: o
-                .take("nda_invited_bids_with_activity_count"),
+            nda_invited_bids_with_activity_count: o.take("nda_invited_bids_with_activity_count"),
             attachments_zip_streaming_url: o.take("attachments_zip_streaming_url"),
             hidden: o.take("hidden"),
             id: o.take("id"),
@@ -6598,10 +6529,10 @@ impl crate::lenient::FromJson for BidPackage {
             public_project_funding_source: o.take("public_project_funding_source"),
             show_location_for_nda_projects: o.take("show_location_for_nda_projects"),
             public_bid_opening_details_date: o.take("public_bid_opening_details_date"),
-            public_bid_opening_details_location: o
-                .take("public_bid_opening_details_location"),
-            public_bid_opening_details_online_link: o
-                .take("public_bid_opening_details_online_link"),
+            public_bid_opening_details_location: o.take("public_bid_opening_details_location"),
+            public_bid_opening_details_online_link: o.take(
+                "public_bid_opening_details_online_link",
+            ),
             trades_and_services: o.take("trades_and_services"),
             business_classifications: o.take("business_classifications"),
             lock_unit_fields_base_bid: o.take("lock_unit_fields_base_bid"),
@@ -6652,10 +6583,7 @@ impl serde::Serialize for BidPackage {
         w.put("has_any_bid_invited", &self.has_any_bid_invited);
         w.put("has_bids_sent_nda", &self.has_bids_sent_nda);
         w.put("has_no_nda_activity", &self.has_no_nda_activity);
-        w.put(
-            "nda_invited_bids_with_activity_count",
-            &self.nda_invited_bids_with_activity_count,
-        );
+        w.put("nda_invited_bids_with_activity_count", &self.nda_invited_bids_with_activity_count);
         w.put("attachments_zip_streaming_url", &self.attachments_zip_streaming_url);
         w.put("hidden", &self.hidden);
         w.put("id", &self.id);
@@ -6690,10 +6618,7 @@ impl serde::Serialize for BidPackage {
         w.put("public_project_funding_source", &self.public_project_funding_source);
         w.put("show_location_for_nda_projects", &self.show_location_for_nda_projects);
         w.put("public_bid_opening_details_date", &self.public_bid_opening_details_date);
-        w.put(
-            "public_bid_opening_details_location",
-            &self.public_bid_opening_details_location,
-        );
+        w.put("public_bid_opening_details_location", &self.public_bid_opening_details_location);
         w.put(
             "public_bid_opening_details_online_link",
             &self.public_bid_opening_details_online_link,
@@ -6744,16 +6669,14 @@ impl crate::lenient::FromJson for BidStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "undecided" => Self::Undecided,
-                "will_not_bid" => Self::WillNotBid,
-                "will_bid" => Self::WillBid,
-                "not_invited" => Self::NotInvited,
-                "submitted" => Self::Submitted,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "undecided" => Self::Undecided,
+            "will_not_bid" => Self::WillNotBid,
+            "will_bid" => Self::WillBid,
+            "not_invited" => Self::NotInvited,
+            "submitted" => Self::Submitted,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -7223,17 +7146,15 @@ impl crate::lenient::FromJson for BidDetailBidStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "not_invited" => Self::NotInvited,
-                "undecided" => Self::Undecided,
-                "will_not_bid" => Self::WillNotBid,
-                "will_bid" => Self::WillBid,
-                "submitted" => Self::Submitted,
-                "awarded" => Self::Awarded,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "not_invited" => Self::NotInvited,
+            "undecided" => Self::Undecided,
+            "will_not_bid" => Self::WillNotBid,
+            "will_bid" => Self::WillBid,
+            "submitted" => Self::Submitted,
+            "awarded" => Self::Awarded,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -7629,14 +7550,12 @@ impl crate::lenient::FromJson for BidDetail {
             attachments_count: o.take("attachments_count"),
             recipient_ids: o.take("recipient_ids"),
             recipient_list: o.take("recipient_list"),
-            recipient_list_with_email_and_number: o
-                .take("recipient_list_with_email_and_number"),
+            recipient_list_with_email_and_number: o.take("recipient_list_with_email_and_number"),
             mailto: o.take("mailto"),
             bidder_inclusion: o.take("bidder_inclusion"),
             bidder_exclusion: o.take("bidder_exclusion"),
             bid_convertible_to_subcontract: o.take("bid_convertible_to_subcontract"),
-            bid_convertible_to_purchase_order: o
-                .take("bid_convertible_to_purchase_order"),
+            bid_convertible_to_purchase_order: o.take("bid_convertible_to_purchase_order"),
             contract_button_disabled_reason: o.take("contract_button_disabled_reason"),
             po_button_disabled_reason: o.take("po_button_disabled_reason"),
             links: o.take("links"),
@@ -7685,18 +7604,12 @@ impl serde::Serialize for BidDetail {
         w.put("attachments_count", &self.attachments_count);
         w.put("recipient_ids", &self.recipient_ids);
         w.put("recipient_list", &self.recipient_list);
-        w.put(
-            "recipient_list_with_email_and_number",
-            &self.recipient_list_with_email_and_number,
-        );
+        w.put("recipient_list_with_email_and_number", &self.recipient_list_with_email_and_number);
         w.put("mailto", &self.mailto);
         w.put("bidder_inclusion", &self.bidder_inclusion);
         w.put("bidder_exclusion", &self.bidder_exclusion);
         w.put("bid_convertible_to_subcontract", &self.bid_convertible_to_subcontract);
-        w.put(
-            "bid_convertible_to_purchase_order",
-            &self.bid_convertible_to_purchase_order,
-        );
+        w.put("bid_convertible_to_purchase_order", &self.bid_convertible_to_purchase_order);
         w.put("contract_button_disabled_reason", &self.contract_button_disabled_reason);
         w.put("po_button_disabled_reason", &self.po_button_disabled_reason);
         w.put("links", &self.links);
@@ -8051,15 +7964,13 @@ pub enum DocumentPdmSortBy {
 
 impl serde::Serialize for DocumentPdmSortBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::DocumentRevisionId => "document_revision_id",
-                Self::DocumentContainerId => "document_container_id",
-                Self::DocumentCollectionId => "document_collection_id",
-                Self::CreatedAt => "created_at",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::DocumentRevisionId => "document_revision_id",
+            Self::DocumentContainerId => "document_container_id",
+            Self::DocumentCollectionId => "document_collection_id",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -8992,28 +8903,19 @@ impl NewBidPackage {
     }
 
     /// Sets `public_bid_opening_details_location`.
-    pub fn public_bid_opening_details_location(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn public_bid_opening_details_location(mut self, value: impl Into<String>) -> Self {
         self.public_bid_opening_details_location = Some(value.into());
         self
     }
 
     /// Sets `public_bid_opening_details_online_link`.
-    pub fn public_bid_opening_details_online_link(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn public_bid_opening_details_online_link(mut self, value: impl Into<String>) -> Self {
         self.public_bid_opening_details_online_link = Some(value.into());
         self
     }
 
     /// Sets `trades_and_services`.
-    pub fn trades_and_services(
-        mut self,
-        value: Vec<BidPackageTradesAndService>,
-    ) -> Self {
+    pub fn trades_and_services(mut self, value: Vec<BidPackageTradesAndService>) -> Self {
         self.trades_and_services = Some(value);
         self
     }
@@ -9055,14 +8957,8 @@ impl serde::Serialize for NewBidPackage {
         w.optional("pre_bid_meeting_online_link", &self.pre_bid_meeting_online_link);
         w.optional("pre_bid_meeting_notes", &self.pre_bid_meeting_notes);
         w.optional("public_project_funding_source", &self.public_project_funding_source);
-        w.optional(
-            "show_location_for_nda_projects",
-            &self.show_location_for_nda_projects,
-        );
-        w.optional(
-            "public_bid_opening_details_date",
-            &self.public_bid_opening_details_date,
-        );
+        w.optional("show_location_for_nda_projects", &self.show_location_for_nda_projects);
+        w.optional("public_bid_opening_details_date", &self.public_bid_opening_details_date);
         w.optional(
             "public_bid_opening_details_location",
             &self.public_bid_opening_details_location,
@@ -9085,11 +8981,9 @@ pub enum BidFormView {
 
 impl serde::Serialize for BidFormView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::UsePreviousBidders => "use_previous_bidders",
-            },
-        )
+        s.serialize_str(match self {
+            Self::UsePreviousBidders => "use_previous_bidders",
+        })
     }
 }
 
@@ -9101,11 +8995,9 @@ pub enum BidFormSort {
 
 impl serde::Serialize for BidFormSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Title => "title",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Title => "title",
+        })
     }
 }
 
@@ -9169,17 +9061,13 @@ impl crate::lenient::FromJson for BidForm {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         const SHAPES: &[crate::lenient::Shape] = &[
             crate::lenient::Shape::Object(&["id", "title", "proposal_id"]),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -9209,12 +9097,10 @@ pub enum BidFormBaseBidBidFormItemItemType {
 
 impl serde::Serialize for BidFormBaseBidBidFormItemItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CostCode => "cost_code",
-                Self::PlainText => "plain_text",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CostCode => "cost_code",
+            Self::PlainText => "plain_text",
+        })
     }
 }
 
@@ -9403,11 +9289,9 @@ pub enum BidLevelingExportFormat {
 
 impl serde::Serialize for BidLevelingExportFormat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Csv => "csv",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Csv => "csv",
+        })
     }
 }
 
@@ -9694,13 +9578,11 @@ impl crate::lenient::FromJson for BidLeveling {
             ),
             crate::lenient::Shape::String,
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::CompanyId, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::String, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::CompanyId, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::String, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -9896,14 +9778,12 @@ pub enum BidPackageViewV1_1 {
 
 impl serde::Serialize for BidPackageViewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::All => "all",
-                Self::Internal => "internal",
-                Self::UsePreviousBidders => "use_previous_bidders",
-                Self::UsePreviousBidPackages => "use_previous_bid_packages",
-            },
-        )
+        s.serialize_str(match self {
+            Self::All => "all",
+            Self::Internal => "internal",
+            Self::UsePreviousBidders => "use_previous_bidders",
+            Self::UsePreviousBidPackages => "use_previous_bid_packages",
+        })
     }
 }
 
@@ -9918,14 +9798,12 @@ pub enum BidPackageFilterV1_1 {
 
 impl serde::Serialize for BidPackageFilterV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::Closed => "closed",
-                Self::Hidden => "hidden",
-                Self::HasBidForms => "has_bid_forms",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Hidden => "hidden",
+            Self::HasBidForms => "has_bid_forms",
+        })
     }
 }
 
@@ -9938,12 +9816,10 @@ pub enum BidPackageWithFlagsV1_1 {
 
 impl serde::Serialize for BidPackageWithFlagsV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::FlexibleResponseTypesEnabled => "flexible_response_types_enabled",
-                Self::BidFormSectionsEnabled => "bid_form_sections_enabled",
-            },
-        )
+        s.serialize_str(match self {
+            Self::FlexibleResponseTypesEnabled => "flexible_response_types_enabled",
+            Self::BidFormSectionsEnabled => "bid_form_sections_enabled",
+        })
     }
 }
 
@@ -9961,17 +9837,15 @@ pub enum BidPackageSortV1_1 {
 
 impl serde::Serialize for BidPackageSortV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Number => "number",
-                Self::Title => "title",
-                Self::BidDueDate => "bid_due_date",
-                Self::InvitedBidsCount => "invited_bids_count",
-                Self::BidsWillBidCount => "bids_will_bid_count",
-                Self::SubmittedBidsCount => "submitted_bids_count",
-                Self::Status => "status",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Number => "number",
+            Self::Title => "title",
+            Self::BidDueDate => "bid_due_date",
+            Self::InvitedBidsCount => "invited_bids_count",
+            Self::BidsWillBidCount => "bids_will_bid_count",
+            Self::SubmittedBidsCount => "submitted_bids_count",
+            Self::Status => "status",
+        })
     }
 }
 
@@ -9986,13 +9860,11 @@ pub enum BidFormBidFormItemResponseType {
 
 impl serde::Serialize for BidFormBidFormItemResponseType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Amount => "amount",
-                Self::Unit => "unit",
-                Self::IncludeExclude => "include_exclude",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Amount => "amount",
+            Self::Unit => "unit",
+            Self::IncludeExclude => "include_exclude",
+        })
     }
 }
 
@@ -10327,10 +10199,7 @@ impl serde::Serialize for NewBidFormV1_1 {
         w.optional("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid);
         w.optional("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid);
         w.optional("lock_unit_fields_alternates", &self.lock_unit_fields_alternates);
-        w.optional(
-            "lock_quantity_fields_alternates",
-            &self.lock_quantity_fields_alternates,
-        );
+        w.optional("lock_quantity_fields_alternates", &self.lock_quantity_fields_alternates);
         w.optional("base_bid", &self.base_bid);
         w.optional("alternates", &self.alternates);
         w.end()
@@ -10625,19 +10494,13 @@ impl BidFormUpdateV1_1BaseBid {
     }
 
     /// Sets `bid_form_items`.
-    pub fn bid_form_items(
-        mut self,
-        value: Vec<BidFormUpdateV1_1BaseBidBidFormItem>,
-    ) -> Self {
+    pub fn bid_form_items(mut self, value: Vec<BidFormUpdateV1_1BaseBidBidFormItem>) -> Self {
         self.bid_form_items = Some(value);
         self
     }
 
     /// Sets `sub_sections`.
-    pub fn sub_sections(
-        mut self,
-        value: Vec<BidFormUpdateV1_1BaseBidSubSection>,
-    ) -> Self {
+    pub fn sub_sections(mut self, value: Vec<BidFormUpdateV1_1BaseBidSubSection>) -> Self {
         self.sub_sections = Some(value);
         self
     }
@@ -10743,10 +10606,7 @@ impl serde::Serialize for BidFormUpdateV1_1 {
         w.optional("lock_unit_fields_base_bid", &self.lock_unit_fields_base_bid);
         w.optional("lock_quantity_fields_base_bid", &self.lock_quantity_fields_base_bid);
         w.optional("lock_unit_fields_alternates", &self.lock_unit_fields_alternates);
-        w.optional(
-            "lock_quantity_fields_alternates",
-            &self.lock_quantity_fields_alternates,
-        );
+        w.optional("lock_quantity_fields_alternates", &self.lock_quantity_fields_alternates);
         w.optional("base_bid", &self.base_bid);
         w.optional("alternates", &self.alternates);
         w.end()
@@ -10951,13 +10811,11 @@ impl crate::lenient::FromJson for BidLevelingV1_1 {
             ),
             crate::lenient::Shape::String,
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::CompanyId, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::String, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::CompanyId, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::String, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -10991,16 +10849,14 @@ pub enum BidUpdateV1_1BidStatus {
 
 impl serde::Serialize for BidUpdateV1_1BidStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::NotInvited => "not_invited",
-                Self::Undecided => "undecided",
-                Self::WillNotBid => "will_not_bid",
-                Self::WillBid => "will_bid",
-                Self::Submitted => "submitted",
-                Self::Awarded => "awarded",
-            },
-        )
+        s.serialize_str(match self {
+            Self::NotInvited => "not_invited",
+            Self::Undecided => "undecided",
+            Self::WillNotBid => "will_not_bid",
+            Self::WillBid => "will_bid",
+            Self::Submitted => "submitted",
+            Self::Awarded => "awarded",
+        })
     }
 }
 

@@ -461,15 +461,13 @@ impl crate::lenient::FromJson for ListItemStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "yes" => Self::Yes,
-                "no" => Self::No,
-                "n/a" => Self::NA,
-                "none" => Self::None,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "yes" => Self::Yes,
+            "no" => Self::No,
+            "n/a" => Self::NA,
+            "none" => Self::None,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -686,8 +684,7 @@ pub struct ListTemplateUseAlternativeResponseSetResultSectionItem {
     pub extra: crate::Extra,
 }
 
-impl crate::lenient::FromJson
-for ListTemplateUseAlternativeResponseSetResultSectionItem {
+impl crate::lenient::FromJson for ListTemplateUseAlternativeResponseSetResultSectionItem {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let mut o = crate::lenient::ObjectReader::new(v)?;
         Ok(Self {
@@ -701,8 +698,7 @@ for ListTemplateUseAlternativeResponseSetResultSectionItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ListTemplateUseAlternativeResponseSetResultSectionItem {
+impl<'de> serde::Deserialize<'de> for ListTemplateUseAlternativeResponseSetResultSectionItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -749,8 +745,7 @@ impl crate::lenient::FromJson for ListTemplateUseAlternativeResponseSetResultSec
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ListTemplateUseAlternativeResponseSetResultSection {
+impl<'de> serde::Deserialize<'de> for ListTemplateUseAlternativeResponseSetResultSection {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -886,11 +881,9 @@ pub enum ListViewFilter {
 
 impl serde::Serialize for ListViewFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Recycle => "recycle",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Recycle => "recycle",
+        })
     }
 }
 
@@ -923,13 +916,11 @@ impl crate::lenient::FromJson for ListDetailStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Open" => Self::Open,
-                "Closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Open" => Self::Open,
+            "Closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -2860,14 +2851,12 @@ pub enum ResponseCorrespondingStatus {
 
 impl serde::Serialize for ResponseCorrespondingStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Yes => "yes",
-                Self::No => "no",
-                Self::NA => "n/a",
-                Self::None => "none",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::NA => "n/a",
+            Self::None => "none",
+        })
     }
 }
 
@@ -2986,10 +2975,7 @@ impl ListItemUpdateItem {
     }
 
     /// Sets `item_attachments_attributes`.
-    pub fn item_attachments_attributes(
-        mut self,
-        value: Vec<ItemAttachmentsAttribute>,
-    ) -> Self {
+    pub fn item_attachments_attributes(mut self, value: Vec<ItemAttachmentsAttribute>) -> Self {
         self.item_attachments_attributes = Some(value);
         self
     }
@@ -3226,7 +3212,10 @@ pub struct NewSection {
 impl NewSection {
     /// A value with the required `project_id`, `section`; set the others with the setters.
     pub fn new(project_id: i64, section: SectionInput) -> Self {
-        NewSection { project_id, section }
+        NewSection {
+            project_id,
+            section,
+        }
     }
 }
 
@@ -3415,9 +3404,7 @@ pub struct NewSignatureRequest {
 impl NewSignatureRequest {
     /// A value with the required `signatory_id`; set the others with the setters.
     pub fn new(signatory_id: i64) -> Self {
-        NewSignatureRequest {
-            signatory_id,
-        }
+        NewSignatureRequest { signatory_id }
     }
 }
 
@@ -3605,17 +3592,13 @@ impl crate::lenient::FromJson for CommunicationTag {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         const SHAPES: &[crate::lenient::Shape] = &[
             crate::lenient::Shape::Object(&["id", "name"]),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Id, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -3645,9 +3628,7 @@ pub struct NewCommunicationTag {
 impl NewCommunicationTag {
     /// A value with the required `title`; set the others with the setters.
     pub fn new(title: impl Into<String>) -> Self {
-        NewCommunicationTag {
-            title: title.into(),
-        }
+        NewCommunicationTag { title: title.into() }
     }
 }
 
@@ -3883,12 +3864,10 @@ pub enum AlertSort {
 
 impl serde::Serialize for AlertSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -3929,17 +3908,15 @@ impl crate::lenient::FromJson for Role {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "contractor" => Self::Contractor,
-                "specialty_contractor" => Self::SpecialtyContractor,
-                "client" => Self::Client,
-                "architect" => Self::Architect,
-                "third_party" => Self::ThirdParty,
-                "internal" => Self::Internal,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "contractor" => Self::Contractor,
+            "specialty_contractor" => Self::SpecialtyContractor,
+            "client" => Self::Client,
+            "architect" => Self::Architect,
+            "third_party" => Self::ThirdParty,
+            "internal" => Self::Internal,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -4077,16 +4054,14 @@ pub enum PlanItemAssigneeRole {
 
 impl serde::Serialize for PlanItemAssigneeRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Contractor => "contractor",
-                Self::SpecialtyContractor => "specialty_contractor",
-                Self::Client => "client",
-                Self::Architect => "architect",
-                Self::ThirdParty => "third_party",
-                Self::Internal => "internal",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Contractor => "contractor",
+            Self::SpecialtyContractor => "specialty_contractor",
+            Self::Client => "client",
+            Self::Architect => "architect",
+            Self::ThirdParty => "third_party",
+            Self::Internal => "internal",
+        })
     }
 }
 
@@ -4217,9 +4192,7 @@ impl PlanTemplateItemAssigneeBulkCreate {
             PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee,
         >,
     ) -> Self {
-        PlanTemplateItemAssigneeBulkCreate {
-            plan_template_item_assignees,
-        }
+        PlanTemplateItemAssigneeBulkCreate { plan_template_item_assignees }
     }
 }
 
@@ -4331,8 +4304,7 @@ impl PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee {
     }
 }
 
-impl serde::Serialize
-for PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee {
+impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.field("id", &self.id);
@@ -4358,9 +4330,7 @@ impl PlanTemplateItemAssigneeBulkUpdateRequest {
             PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee,
         >,
     ) -> Self {
-        PlanTemplateItemAssigneeBulkUpdateRequest {
-            plan_template_item_assignees,
-        }
+        PlanTemplateItemAssigneeBulkUpdateRequest { plan_template_item_assignees }
     }
 }
 
@@ -4480,13 +4450,11 @@ pub enum PlanTemplateItemSort {
 
 impl serde::Serialize for PlanTemplateItemSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::Position => "position",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::Position => "position",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -4525,8 +4493,7 @@ impl crate::lenient::FromJson for ActionPlanPlanTemplateItemPlanTemplateItemAssi
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ActionPlanPlanTemplateItemPlanTemplateItemAssignee {
+impl<'de> serde::Deserialize<'de> for ActionPlanPlanTemplateItemPlanTemplateItemAssignee {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -4574,13 +4541,11 @@ impl crate::lenient::FromJson for HoldingType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "plan" => Self::Plan,
-                "section" => Self::Section,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "plan" => Self::Plan,
+            "section" => Self::Section,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -4717,9 +4682,7 @@ impl PlanTemplateItemBulkUpdateRequest {
     pub fn new(
         plan_template_items: Vec<PlanTemplateItemBulkUpdateRequestPlanTemplateItem>,
     ) -> Self {
-        PlanTemplateItemBulkUpdateRequest {
-            plan_template_items,
-        }
+        PlanTemplateItemBulkUpdateRequest { plan_template_items }
     }
 }
 
@@ -4786,9 +4749,7 @@ pub struct PlanTemplateItemCreateFromItem {
 impl PlanTemplateItemCreateFromItem {
     /// A value with the required `plan_template_item_id`; set the others with the setters.
     pub fn new(plan_template_item_id: i64) -> Self {
-        PlanTemplateItemCreateFromItem {
-            plan_template_item_id,
-        }
+        PlanTemplateItemCreateFromItem { plan_template_item_id }
     }
 }
 
@@ -4911,12 +4872,10 @@ impl crate::lenient::FromJson for ActionPlanPlanTemplateReferenceType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "attachment" => Self::Attachment,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "attachment" => Self::Attachment,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -5000,11 +4959,9 @@ pub enum NewActionPlanPlanTemplateReferenceType {
 
 impl serde::Serialize for NewActionPlanPlanTemplateReferenceType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+        })
     }
 }
 
@@ -5026,9 +4983,7 @@ impl NewPlanTestRecordPayload {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewPlanTestRecordPayload {
-            attachment: None,
-        }
+        NewPlanTestRecordPayload { attachment: None }
     }
 
     /// Sets `attachment`.
@@ -5085,14 +5040,11 @@ pub enum PlanTemplateReferenceBulkCreateRequestPlanTemplateReferenceType {
     Attachment,
 }
 
-impl serde::Serialize
-for PlanTemplateReferenceBulkCreateRequestPlanTemplateReferenceType {
+impl serde::Serialize for PlanTemplateReferenceBulkCreateRequestPlanTemplateReferenceType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+        })
     }
 }
 
@@ -5107,9 +5059,7 @@ impl PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload {
-            attachment: None,
-        }
+        PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload { attachment: None }
     }
 
     /// Sets `attachment`.
@@ -5119,8 +5069,7 @@ impl PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload {
     }
 }
 
-impl serde::Serialize
-for PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload {
+impl serde::Serialize for PlanTemplateReferenceBulkCreateRequestPlanTemplateReferencePayload {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.optional("attachment", &self.attachment);
@@ -5167,21 +5116,15 @@ impl serde::Serialize for PlanTemplateReferenceBulkCreateRequestPlanTemplateRefe
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateReferenceBulkCreateRequest {
-    pub plan_template_references: Vec<
-        PlanTemplateReferenceBulkCreateRequestPlanTemplateReference,
-    >,
+    pub plan_template_references: Vec<PlanTemplateReferenceBulkCreateRequestPlanTemplateReference>,
 }
 
 impl PlanTemplateReferenceBulkCreateRequest {
     /// A value with the required `plan_template_references`; set the others with the setters.
     pub fn new(
-        plan_template_references: Vec<
-            PlanTemplateReferenceBulkCreateRequestPlanTemplateReference,
-        >,
+        plan_template_references: Vec<PlanTemplateReferenceBulkCreateRequestPlanTemplateReference>,
     ) -> Self {
-        PlanTemplateReferenceBulkCreateRequest {
-            plan_template_references,
-        }
+        PlanTemplateReferenceBulkCreateRequest { plan_template_references }
     }
 }
 
@@ -5203,9 +5146,7 @@ pub struct PlanTemplateSectionCreateFromSection {
 impl PlanTemplateSectionCreateFromSection {
     /// A value with the required `template_section_id`; set the others with the setters.
     pub fn new(template_section_id: i64) -> Self {
-        PlanTemplateSectionCreateFromSection {
-            template_section_id,
-        }
+        PlanTemplateSectionCreateFromSection { template_section_id }
     }
 }
 
@@ -5338,14 +5279,12 @@ impl crate::lenient::FromJson for ActionPlanPlanTestRecordType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "checklist" => Self::Checklist,
-                "attachment" => Self::Attachment,
-                "photo" => Self::Photo,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "checklist" => Self::Checklist,
+            "attachment" => Self::Attachment,
+            "photo" => Self::Photo,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -5431,13 +5370,11 @@ pub enum PlanTemplateTestRecordRequestType {
 
 impl serde::Serialize for PlanTemplateTestRecordRequestType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Checklist => "checklist",
-                Self::Attachment => "attachment",
-                Self::Photo => "photo",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Checklist => "checklist",
+            Self::Attachment => "attachment",
+            Self::Photo => "photo",
+        })
     }
 }
 
@@ -5452,9 +5389,7 @@ impl NewPlanTemplateTestRecordRequestPayload {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewPlanTemplateTestRecordRequestPayload {
-            checklist_template_id: None,
-        }
+        NewPlanTemplateTestRecordRequestPayload { checklist_template_id: None }
     }
 
     /// Sets `checklist_template_id`.
@@ -5484,10 +5419,7 @@ pub struct NewPlanTemplateTestRecordRequest {
 
 impl NewPlanTemplateTestRecordRequest {
     /// A value with the required `plan_template_item_id`, `type_`; set the others with the setters.
-    pub fn new(
-        plan_template_item_id: i64,
-        type_: PlanTemplateTestRecordRequestType,
-    ) -> Self {
+    pub fn new(plan_template_item_id: i64, type_: PlanTemplateTestRecordRequestType) -> Self {
         NewPlanTemplateTestRecordRequest {
             plan_template_item_id,
             type_,
@@ -5528,18 +5460,16 @@ pub enum NewPlanTestRecordRequestType {
 
 impl serde::Serialize for NewPlanTestRecordRequestType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-                Self::Checklist => "checklist",
-                Self::Form => "form",
-                Self::GenericTool => "generic_tool",
-                Self::Meeting => "meeting",
-                Self::Observation => "observation",
-                Self::Photo => "photo",
-                Self::SubmittalLog => "submittal_log",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+            Self::Checklist => "checklist",
+            Self::Form => "form",
+            Self::GenericTool => "generic_tool",
+            Self::Meeting => "meeting",
+            Self::Observation => "observation",
+            Self::Photo => "photo",
+            Self::SubmittalLog => "submittal_log",
+        })
     }
 }
 
@@ -5623,8 +5553,7 @@ impl PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest {
     }
 }
 
-impl serde::Serialize
-for PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest {
+impl serde::Serialize for PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.field("plan_template_item_id", &self.plan_template_item_id);
@@ -5649,19 +5578,14 @@ impl PlanTemplateTestRecordRequestBulkCreate {
             PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest,
         >,
     ) -> Self {
-        PlanTemplateTestRecordRequestBulkCreate {
-            plan_template_test_record_requests,
-        }
+        PlanTemplateTestRecordRequestBulkCreate { plan_template_test_record_requests }
     }
 }
 
 impl serde::Serialize for PlanTemplateTestRecordRequestBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field(
-            "plan_template_test_record_requests",
-            &self.plan_template_test_record_requests,
-        );
+        w.field("plan_template_test_record_requests", &self.plan_template_test_record_requests);
         w.end()
     }
 }
@@ -5707,19 +5631,17 @@ impl crate::lenient::FromJson for PlanTestRecordRequestType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "attachment" => Self::Attachment,
-                "checklist" => Self::Checklist,
-                "form" => Self::Form,
-                "generic_tool" => Self::GenericTool,
-                "meeting" => Self::Meeting,
-                "observation" => Self::Observation,
-                "photo" => Self::Photo,
-                "submittal_log" => Self::SubmittalLog,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "attachment" => Self::Attachment,
+            "checklist" => Self::Checklist,
+            "form" => Self::Form,
+            "generic_tool" => Self::GenericTool,
+            "meeting" => Self::Meeting,
+            "observation" => Self::Observation,
+            "photo" => Self::Photo,
+            "submittal_log" => Self::SubmittalLog,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -5762,8 +5684,7 @@ impl crate::lenient::FromJson for PlanTemplateTestRecordRequestBulkCreateResultP
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for PlanTemplateTestRecordRequestBulkCreateResultPayload {
+impl<'de> serde::Deserialize<'de> for PlanTemplateTestRecordRequestBulkCreateResultPayload {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -5840,14 +5761,12 @@ pub enum PlanTemplateSort {
 
 impl serde::Serialize for PlanTemplateSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::PlanType => "plan_type",
-                Self::Title => "title",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::PlanType => "plan_type",
+            Self::Title => "title",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -5882,14 +5801,12 @@ impl crate::lenient::FromJson for PlanTemplateItem2Status {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "in_revision" => Self::InRevision,
-                "published" => Self::Published,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "in_revision" => Self::InRevision,
+            "published" => Self::Published,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -6123,13 +6040,11 @@ pub enum PlanTypeSort {
 
 impl serde::Serialize for PlanTypeSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::Name => "name",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -6328,14 +6243,12 @@ impl crate::lenient::FromJson for CorrespondingStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "yes" => Self::Yes,
-                "no" => Self::No,
-                "n/a" => Self::NA,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "yes" => Self::Yes,
+            "no" => Self::No,
+            "n/a" => Self::NA,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -6476,13 +6389,11 @@ pub enum ResponseCorrespondingStatusFilter {
 
 impl serde::Serialize for ResponseCorrespondingStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Yes => "yes",
-                Self::No => "no",
-                Self::NA => "n/a",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::NA => "n/a",
+        })
     }
 }
 
@@ -6529,9 +6440,7 @@ impl MembershipsAttribute {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        MembershipsAttribute {
-            response_attributes: None,
-        }
+        MembershipsAttribute { response_attributes: None }
     }
 
     /// Sets `response_attributes`.
@@ -6603,12 +6512,10 @@ pub enum ResponseSort {
 
 impl serde::Serialize for ResponseSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CorrespondingStatus => "corresponding_status",
-                Self::Name => "name",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CorrespondingStatus => "corresponding_status",
+            Self::Name => "name",
+        })
     }
 }
 
@@ -6622,13 +6529,11 @@ pub enum ListTemplateSort {
 
 impl serde::Serialize for ListTemplateSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::InspectionType => "inspection_type",
-                Self::Name => "name",
-                Self::Trade => "trade",
-            },
-        )
+        s.serialize_str(match self {
+            Self::InspectionType => "inspection_type",
+            Self::Name => "name",
+            Self::Trade => "trade",
+        })
     }
 }
 
@@ -7086,9 +6991,7 @@ pub struct ListTemplateUseAlternativeResponseSet {
 impl ListTemplateUseAlternativeResponseSet {
     /// A value with the required `alternative_response_set_id`; set the others with the setters.
     pub fn new(alternative_response_set_id: i64) -> Self {
-        ListTemplateUseAlternativeResponseSet {
-            alternative_response_set_id,
-        }
+        ListTemplateUseAlternativeResponseSet { alternative_response_set_id }
     }
 }
 
@@ -7197,10 +7100,7 @@ pub struct NewChecklistResponse {
 
 impl NewChecklistResponse {
     /// A value with the required `name`, `corresponding_status`; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        corresponding_status: ResponseCorrespondingStatus,
-    ) -> Self {
+    pub fn new(name: impl Into<String>, corresponding_status: ResponseCorrespondingStatus) -> Self {
         NewChecklistResponse {
             name: name.into(),
             corresponding_status,
@@ -7401,9 +7301,7 @@ impl CommunicationInput {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        CommunicationInput {
-            subject: None,
-        }
+        CommunicationInput { subject: None }
     }
 
     /// Sets `subject`.
@@ -7912,9 +7810,7 @@ pub struct EmailCommunicationUpdate {
 impl EmailCommunicationUpdate {
     /// A value with the required `private`; set the others with the setters.
     pub fn new(private: bool) -> Self {
-        EmailCommunicationUpdate {
-            private,
-        }
+        EmailCommunicationUpdate { private }
     }
 }
 
@@ -8361,12 +8257,10 @@ pub enum InjuryFilingTypeSort {
 
 impl serde::Serialize for InjuryFilingTypeSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::SeverityLevel => "severity_level",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::SeverityLevel => "severity_level",
+        })
     }
 }
 
@@ -8405,16 +8299,14 @@ impl crate::lenient::FromJson for ProcoreDefaultName {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "insignificant" => Self::Insignificant,
-                "minor" => Self::Minor,
-                "major" => Self::Major,
-                "critical" => Self::Critical,
-                "moderate" => Self::Moderate,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "insignificant" => Self::Insignificant,
+            "minor" => Self::Minor,
+            "major" => Self::Major,
+            "critical" => Self::Critical,
+            "moderate" => Self::Moderate,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -8557,9 +8449,7 @@ impl InjuryFilingTypeUpdate {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        InjuryFilingTypeUpdate {
-            severity_level_id: None,
-        }
+        InjuryFilingTypeUpdate { severity_level_id: None }
     }
 
     /// Sets `severity_level_id`.
@@ -8763,14 +8653,12 @@ impl crate::lenient::FromJson for ItemResponseSetResponseStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "conforming" => Self::Conforming,
-                "non_conforming" => Self::NonConforming,
-                "not_applicable" => Self::NotApplicable,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "conforming" => Self::Conforming,
+            "non_conforming" => Self::NonConforming,
+            "not_applicable" => Self::NotApplicable,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -9468,13 +9356,11 @@ pub enum ProjectManagedEquipmentStatus {
 
 impl serde::Serialize for ProjectManagedEquipmentStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Available => "available",
-                Self::InUse => "in_use",
-                Self::UnderMaintenance => "under_maintenance",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Available => "available",
+            Self::InUse => "in_use",
+            Self::UnderMaintenance => "under_maintenance",
+        })
     }
 }
 
@@ -9489,13 +9375,11 @@ pub enum Ownership {
 
 impl serde::Serialize for Ownership {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Owned => "owned",
-                Self::Rented => "rented",
-                Self::Sub => "sub",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Owned => "owned",
+            Self::Rented => "rented",
+            Self::Sub => "sub",
+        })
     }
 }
 
@@ -9673,9 +9557,7 @@ impl BulkRestoreUpdate {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        BulkRestoreUpdate {
-            managed_equipment_ids: None,
-        }
+        BulkRestoreUpdate { managed_equipment_ids: None }
     }
 
     /// Sets `managed_equipment_ids`.
@@ -9959,10 +9841,7 @@ impl serde::Serialize for ManagedEquipmentAttachmentBulkDestroy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.optional("managed_equipment_id", &self.managed_equipment_id);
-        w.optional(
-            "managed_equipment_attachment_ids",
-            &self.managed_equipment_attachment_ids,
-        );
+        w.optional("managed_equipment_attachment_ids", &self.managed_equipment_attachment_ids);
         w.end()
     }
 }
@@ -10022,9 +9901,7 @@ impl ManagedEquipmentUpdateDeletedEquipmentSerialNumber {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ManagedEquipmentUpdateDeletedEquipmentSerialNumber {
-            serial_number: None,
-        }
+        ManagedEquipmentUpdateDeletedEquipmentSerialNumber { serial_number: None }
     }
 
     /// Sets `serial_number`.
@@ -10522,16 +10399,11 @@ impl AttachmentBulkDestroy {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        AttachmentBulkDestroy {
-            managed_equipment_maintenance_logs_attachment_ids: None,
-        }
+        AttachmentBulkDestroy { managed_equipment_maintenance_logs_attachment_ids: None }
     }
 
     /// Sets `managed_equipment_maintenance_logs_attachment_ids`.
-    pub fn managed_equipment_maintenance_logs_attachment_ids(
-        mut self,
-        value: Vec<i64>,
-    ) -> Self {
+    pub fn managed_equipment_maintenance_logs_attachment_ids(mut self, value: Vec<i64>) -> Self {
         self.managed_equipment_maintenance_logs_attachment_ids = Some(value);
         self
     }
@@ -10913,9 +10785,7 @@ impl ObservationTemplateBulkUpdateRequest {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ObservationTemplateBulkUpdateRequest {
-            trade_id: None,
-        }
+        ObservationTemplateBulkUpdateRequest { trade_id: None }
     }
 
     /// Sets `trade_id`.
@@ -11324,21 +11194,15 @@ impl serde::Serialize for EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EquipmentTimecardEntryBulkCreate {
     /// Array of equipment timecard entries to be created
-    pub equipment_timecard_entries: Vec<
-        EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry,
-    >,
+    pub equipment_timecard_entries: Vec<EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry>,
 }
 
 impl EquipmentTimecardEntryBulkCreate {
     /// A value with the required `equipment_timecard_entries`; set the others with the setters.
     pub fn new(
-        equipment_timecard_entries: Vec<
-            EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry,
-        >,
+        equipment_timecard_entries: Vec<EquipmentTimecardEntryBulkCreateEquipmentTimecardEntry>,
     ) -> Self {
-        EquipmentTimecardEntryBulkCreate {
-            equipment_timecard_entries,
-        }
+        EquipmentTimecardEntryBulkCreate { equipment_timecard_entries }
     }
 }
 
@@ -11824,15 +11688,13 @@ pub enum ActionPlanPlanTemplateSort {
 
 impl serde::Serialize for ActionPlanPlanTemplateSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::DeletedBy => "deleted_by",
-                Self::Title => "title",
-                Self::PlanType => "plan_type",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::DeletedBy => "deleted_by",
+            Self::Title => "title",
+            Self::PlanType => "plan_type",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -12063,11 +11925,9 @@ pub enum TimecardEntryUseFilterTz {
 
 impl serde::Serialize for TimecardEntryUseFilterTz {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::True => "true",
-            },
-        )
+        s.serialize_str(match self {
+            Self::True => "true",
+        })
     }
 }
 
@@ -12080,12 +11940,10 @@ pub enum TimecardEntrySerializerView {
 
 impl serde::Serialize for TimecardEntrySerializerView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::IdsOnly => "ids_only",
-                Self::CompactWithDateRange => "compact_with_date_range",
-            },
-        )
+        s.serialize_str(match self {
+            Self::IdsOnly => "ids_only",
+            Self::CompactWithDateRange => "compact_with_date_range",
+        })
     }
 }
 
@@ -12397,8 +12255,7 @@ impl crate::lenient::FromJson for CompanyTimecardEntryAutomaticallySplitTimecard
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for CompanyTimecardEntryAutomaticallySplitTimecardEntry {
+impl<'de> serde::Deserialize<'de> for CompanyTimecardEntryAutomaticallySplitTimecardEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -12534,8 +12391,7 @@ impl crate::lenient::FromJson for CompanyTimecardEntry {
             clock_out: o.take("clock_out"),
             line_item_type_id: o.take("line_item_type_id"),
             custom_fields: o.take("custom_fields"),
-            automatically_split_timecard_entries: o
-                .take("automatically_split_timecard_entries"),
+            automatically_split_timecard_entries: o.take("automatically_split_timecard_entries"),
             extra: o.finish(),
         })
     }
@@ -12580,10 +12436,7 @@ impl serde::Serialize for CompanyTimecardEntry {
         w.put("clock_out", &self.clock_out);
         w.put("line_item_type_id", &self.line_item_type_id);
         w.put("custom_fields", &self.custom_fields);
-        w.put(
-            "automatically_split_timecard_entries",
-            &self.automatically_split_timecard_entries,
-        );
+        w.put("automatically_split_timecard_entries", &self.automatically_split_timecard_entries);
         w.end()
     }
 }
@@ -12600,14 +12453,12 @@ pub enum TimecardEntryInput2ApprovalStatus {
 
 impl serde::Serialize for TimecardEntryInput2ApprovalStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Pending => "pending",
-                Self::Reviewed => "reviewed",
-                Self::Approved => "approved",
-                Self::Completed => "completed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Pending => "pending",
+            Self::Reviewed => "reviewed",
+            Self::Approved => "approved",
+            Self::Completed => "completed",
+        })
     }
 }
 
@@ -12999,9 +12850,7 @@ impl TimecardTimeTypeUpdate {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        TimecardTimeTypeUpdate {
-            pay_rate: None,
-        }
+        TimecardTimeTypeUpdate { pay_rate: None }
     }
 
     /// Sets `pay_rate`.
@@ -13659,16 +13508,11 @@ impl NewCompanyTimesheet {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewCompanyTimesheet {
-            timecard_entries: None,
-        }
+        NewCompanyTimesheet { timecard_entries: None }
     }
 
     /// Sets `timecard_entries`.
-    pub fn timecard_entries(
-        mut self,
-        value: Vec<NewCompanyTimesheetTimecardEntry>,
-    ) -> Self {
+    pub fn timecard_entries(mut self, value: Vec<NewCompanyTimesheetTimecardEntry>) -> Self {
         self.timecard_entries = Some(value);
         self
     }
@@ -14058,10 +13902,10 @@ impl crate::lenient::FromJson for TimesheetToBudgetConfiguration {
             id: o.take("id"),
             line_item_type_id: o.take("line_item_type_id"),
             erp_default_line_item_type_id: o.take("erp_default_line_item_type_id"),
-            equipment_default_line_item_type_id: o
-                .take("equipment_default_line_item_type_id"),
-            equipment_erp_default_line_item_type_id: o
-                .take("equipment_erp_default_line_item_type_id"),
+            equipment_default_line_item_type_id: o.take("equipment_default_line_item_type_id"),
+            equipment_erp_default_line_item_type_id: o.take(
+                "equipment_erp_default_line_item_type_id",
+            ),
             company_id: o.take("company_id"),
             has_backfilled: o.take("has_backfilled"),
             extra: o.finish(),
@@ -14081,10 +13925,7 @@ impl serde::Serialize for TimesheetToBudgetConfiguration {
         w.put("id", &self.id);
         w.put("line_item_type_id", &self.line_item_type_id);
         w.put("erp_default_line_item_type_id", &self.erp_default_line_item_type_id);
-        w.put(
-            "equipment_default_line_item_type_id",
-            &self.equipment_default_line_item_type_id,
-        );
+        w.put("equipment_default_line_item_type_id", &self.equipment_default_line_item_type_id);
         w.put(
             "equipment_erp_default_line_item_type_id",
             &self.equipment_erp_default_line_item_type_id,
@@ -14800,67 +14641,29 @@ impl crate::lenient::FromJson for Feed {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         const SHAPES: &[crate::lenient::Shape] = &[
             crate::lenient::Shape::Object(
-                &[
-                    "id",
-                    "coordination_issue_id",
-                    "type",
-                    "details",
-                    "created_at",
-                    "updated_at",
-                ],
+                &["id", "coordination_issue_id", "type", "details", "created_at", "updated_at"],
             ),
             crate::lenient::Shape::Object(
-                &[
-                    "id",
-                    "coordination_issue_id",
-                    "type",
-                    "details",
-                    "created_at",
-                    "updated_at",
-                ],
+                &["id", "coordination_issue_id", "type", "details", "created_at", "updated_at"],
             ),
             crate::lenient::Shape::Object(
-                &[
-                    "id",
-                    "coordination_issue_id",
-                    "type",
-                    "details",
-                    "created_at",
-                    "updated_at",
-                ],
+                &["id", "coordination_issue_id", "type", "details", "created_at", "updated_at"],
             ),
             crate::lenient::Shape::Object(
-                &[
-                    "id",
-                    "coordination_issue_id",
-                    "type",
-                    "details",
-                    "created_at",
-                    "updated_at",
-                ],
+                &["id", "coordination_issue_id", "type", "details", "created_at", "updated_at"],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => {
-                    crate::lenient::variant(v, Self::DetailsWithOldAssignee, Self::Other)
-                }
-                Some(1usize) => {
-                    crate::lenient::variant(v, Self::DetailsWithBody, Self::Other)
-                }
-                Some(2usize) => {
-                    crate::lenient::variant(v, Self::DetailsWithAssignee, Self::Other)
-                }
-                Some(3usize) => {
-                    crate::lenient::variant(
-                        v,
-                        Self::DetailsWithCoordinationIssueId,
-                        Self::Other,
-                    )
-                }
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::DetailsWithOldAssignee, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::DetailsWithBody, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::DetailsWithAssignee, Self::Other),
+            Some(3usize) => crate::lenient::variant(
+                v,
+                Self::DetailsWithCoordinationIssueId,
+                Self::Other,
+            ),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -14896,17 +14699,15 @@ pub enum CoordinationIssueStatusFilter {
 
 impl serde::Serialize for CoordinationIssueStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::InProgress => "in_progress",
-                Self::Blocked => "blocked",
-                Self::Unblocked => "unblocked",
-                Self::ReadyForReview => "ready_for_review",
-                Self::Closed => "closed",
-                Self::MovedToObservation => "moved_to_observation",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::InProgress => "in_progress",
+            Self::Blocked => "blocked",
+            Self::Unblocked => "unblocked",
+            Self::ReadyForReview => "ready_for_review",
+            Self::Closed => "closed",
+            Self::MovedToObservation => "moved_to_observation",
+        })
     }
 }
 
@@ -14926,19 +14727,17 @@ pub enum CoordinationIssueIssueTypeFilter {
 
 impl serde::Serialize for CoordinationIssueIssueTypeFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::BuildingCode => "building_code",
-                Self::Clash => "clash",
-                Self::ClientFeedback => "client_feedback",
-                Self::Constructability => "constructability",
-                Self::Coordination => "coordination",
-                Self::DesignReview => "design_review",
-                Self::ExistingCondition => "existing_condition",
-                Self::RequirementChange => "requirement_change",
-                Self::Other => "other",
-            },
-        )
+        s.serialize_str(match self {
+            Self::BuildingCode => "building_code",
+            Self::Clash => "clash",
+            Self::ClientFeedback => "client_feedback",
+            Self::Constructability => "constructability",
+            Self::Coordination => "coordination",
+            Self::DesignReview => "design_review",
+            Self::ExistingCondition => "existing_condition",
+            Self::RequirementChange => "requirement_change",
+            Self::Other => "other",
+        })
     }
 }
 
@@ -14953,14 +14752,12 @@ pub enum CoordinationIssuePriorityFilter {
 
 impl serde::Serialize for CoordinationIssuePriorityFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Low => "low",
-                Self::Medium => "medium",
-                Self::High => "high",
-                Self::Critical => "critical",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        })
     }
 }
 
@@ -15268,16 +15065,14 @@ pub enum CoordinationIssueSyncUpdateStatus {
 
 impl serde::Serialize for CoordinationIssueSyncUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::Blocked => "blocked",
-                Self::Unblocked => "unblocked",
-                Self::ReadyForReview => "ready_for_review",
-                Self::MovedToObservation => "moved_to_observation",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::Blocked => "blocked",
+            Self::Unblocked => "unblocked",
+            Self::ReadyForReview => "ready_for_review",
+            Self::MovedToObservation => "moved_to_observation",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -15346,10 +15141,7 @@ pub struct CoordinationIssueSyncUpdateViewpoint {
 
 impl CoordinationIssueSyncUpdateViewpoint {
     /// A value with the required `snapshot_upload_uuid`, `camera_data`; set the others with the setters.
-    pub fn new(
-        snapshot_upload_uuid: impl Into<String>,
-        camera_data: impl Into<String>,
-    ) -> Self {
+    pub fn new(snapshot_upload_uuid: impl Into<String>, camera_data: impl Into<String>) -> Self {
         CoordinationIssueSyncUpdateViewpoint {
             name: None,
             view_folder_id: None,
@@ -15387,10 +15179,7 @@ impl CoordinationIssueSyncUpdateViewpoint {
     }
 
     /// Sets `render_mode`.
-    pub fn render_mode(
-        mut self,
-        value: BimViewpointBatchBimViewpointRenderMode,
-    ) -> Self {
+    pub fn render_mode(mut self, value: BimViewpointBatchBimViewpointRenderMode) -> Self {
         self.render_mode = Some(value);
         self
     }
@@ -15579,10 +15368,7 @@ impl CoordinationIssueSyncUpdate {
     }
 
     /// Sets `viewpoints`.
-    pub fn viewpoints(
-        mut self,
-        value: Vec<CoordinationIssueSyncUpdateViewpoint>,
-    ) -> Self {
+    pub fn viewpoints(mut self, value: Vec<CoordinationIssueSyncUpdateViewpoint>) -> Self {
         self.viewpoints = Some(value);
         self
     }
@@ -15625,10 +15411,7 @@ pub struct NewCoordinationIssue {
 
 impl NewCoordinationIssue {
     /// A value with the required `project_id`, `coordination_issue`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        coordination_issue: CoordinationIssueSyncUpdate,
-    ) -> Self {
+    pub fn new(project_id: i64, coordination_issue: CoordinationIssueSyncUpdate) -> Self {
         NewCoordinationIssue {
             project_id,
             coordination_issue,
@@ -15810,9 +15593,7 @@ pub struct ExportColumnState {
 impl ExportColumnState {
     /// A value with the required `field`; set the others with the setters.
     pub fn new(field: impl Into<String>) -> Self {
-        ExportColumnState {
-            field: field.into(),
-        }
+        ExportColumnState { field: field.into() }
     }
 }
 
@@ -15833,12 +15614,10 @@ pub enum ExportView {
 
 impl serde::Serialize for ExportView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Pdf => "pdf",
-                Self::WithActivity => "with_activity",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Pdf => "pdf",
+            Self::WithActivity => "with_activity",
+        })
     }
 }
 
@@ -15852,13 +15631,11 @@ pub enum CoordinationIssueExportExportFormat {
 
 impl serde::Serialize for CoordinationIssueExportExportFormat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Bcf => "bcf",
-                Self::Csv => "csv",
-                Self::Pdf => "pdf",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Bcf => "bcf",
+            Self::Csv => "csv",
+            Self::Pdf => "pdf",
+        })
     }
 }
 
@@ -15951,12 +15728,10 @@ pub enum StatusCountGroupByFilter {
 
 impl serde::Serialize for StatusCountGroupByFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AssigneeCompany => "assignee_company",
-                Self::Location => "location",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AssigneeCompany => "assignee_company",
+            Self::Location => "location",
+        })
     }
 }
 
@@ -16157,9 +15932,7 @@ pub struct CoordinationIssueAssignment {
 impl CoordinationIssueAssignment {
     /// A value with the required `assignee_id`; set the others with the setters.
     pub fn new(assignee_id: i64) -> Self {
-        CoordinationIssueAssignment {
-            assignee_id,
-        }
+        CoordinationIssueAssignment { assignee_id }
     }
 }
 
@@ -16265,11 +16038,9 @@ pub enum ProcoreItemAssociationItemType {
 
 impl serde::Serialize for ProcoreItemAssociationItemType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Rfi => "rfi",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Rfi => "rfi",
+        })
     }
 }
 
@@ -17213,12 +16984,10 @@ pub enum ImageProjectionFilter {
 
 impl serde::Serialize for ImageProjectionFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::V360 => "360",
-                Self::Regular => "regular",
-            },
-        )
+        s.serialize_str(match self {
+            Self::V360 => "360",
+            Self::Regular => "regular",
+        })
     }
 }
 
@@ -17234,15 +17003,13 @@ pub enum ImageSort {
 
 impl serde::Serialize for ImageSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::DeletedAt => "deleted_at",
-                Self::CreatedAt => "created_at",
-                Self::ExposureDate => "exposure_date",
-                Self::TakenAt => "taken_at",
-                Self::MostRecent => "most_recent",
-            },
-        )
+        s.serialize_str(match self {
+            Self::DeletedAt => "deleted_at",
+            Self::CreatedAt => "created_at",
+            Self::ExposureDate => "exposure_date",
+            Self::TakenAt => "taken_at",
+            Self::MostRecent => "most_recent",
+        })
     }
 }
 
@@ -17259,16 +17026,14 @@ pub enum ImageSerializerView {
 
 impl serde::Serialize for ImageSerializerView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Normal => "normal",
-                Self::Android => "android",
-                Self::Mobile => "mobile",
-                Self::MobileFeed => "mobile_feed",
-                Self::ProstoreFile => "prostore_file",
-                Self::IdsOnly => "ids_only",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Normal => "normal",
+            Self::Android => "android",
+            Self::Mobile => "mobile",
+            Self::MobileFeed => "mobile_feed",
+            Self::ProstoreFile => "prostore_file",
+            Self::IdsOnly => "ids_only",
+        })
     }
 }
 
@@ -17358,14 +17123,12 @@ impl crate::lenient::FromJson for Projection {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "unknown" => Self::UnknownValue,
-                "regular" => Self::Regular,
-                "360" => Self::V360,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "unknown" => Self::UnknownValue,
+            "regular" => Self::Regular,
+            "360" => Self::V360,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -18025,14 +17788,12 @@ pub enum NewMeetingAttendeeRecordStatus {
 
 impl serde::Serialize for NewMeetingAttendeeRecordStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Present => "Present",
-                Self::Absent => "Absent",
-                Self::ForDistributionOnly => "For Distribution Only",
-                Self::Conference => "Conference",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Present => "Present",
+            Self::Absent => "Absent",
+            Self::ForDistributionOnly => "For Distribution Only",
+            Self::Conference => "Conference",
+        })
     }
 }
 
@@ -18111,15 +17872,13 @@ impl crate::lenient::FromJson for MeetingAttendeeRecordStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Present" => Self::Present,
-                "Absent" => Self::Absent,
-                "For Distribution Only" => Self::ForDistributionOnly,
-                "Conference" => Self::Conference,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Present" => Self::Present,
+            "Absent" => Self::Absent,
+            "For Distribution Only" => Self::ForDistributionOnly,
+            "Conference" => Self::Conference,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -18284,11 +18043,7 @@ pub struct NewMeetingCategory {
 
 impl NewMeetingCategory {
     /// A value with the required `project_id`, `meeting_id`, `meeting_category`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        meeting_id: i64,
-        meeting_category: MeetingCategoryInput,
-    ) -> Self {
+    pub fn new(project_id: i64, meeting_id: i64, meeting_category: MeetingCategoryInput) -> Self {
         NewMeetingCategory {
             project_id,
             meeting_id,
@@ -18351,13 +18106,11 @@ pub enum MeetingTopicInputStatus {
 
 impl serde::Serialize for MeetingTopicInputStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "Open",
-                Self::OnHold => "On Hold",
-                Self::Closed => "Closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "Open",
+            Self::OnHold => "On Hold",
+            Self::Closed => "Closed",
+        })
     }
 }
 
@@ -18373,14 +18126,12 @@ pub enum MeetingTopicInputPriority {
 
 impl serde::Serialize for MeetingTopicInputPriority {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Empty => "",
-                Self::High => "High",
-                Self::Medium => "Medium",
-                Self::Low => "Low",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Empty => "",
+            Self::High => "High",
+            Self::Medium => "Medium",
+            Self::Low => "Low",
+        })
     }
 }
 
@@ -18558,11 +18309,7 @@ pub struct NewMeetingTopic {
 
 impl NewMeetingTopic {
     /// A value with the required `project_id`, `meeting_id`, `meeting_topic`; set the others with the setters.
-    pub fn new(
-        project_id: i64,
-        meeting_id: i64,
-        meeting_topic: MeetingTopicInput,
-    ) -> Self {
+    pub fn new(project_id: i64, meeting_id: i64, meeting_topic: MeetingTopicInput) -> Self {
         NewMeetingTopic {
             project_id,
             meeting_id,
@@ -18622,15 +18369,13 @@ impl crate::lenient::FromJson for MeetingTopicPriority {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "" => Self::Empty,
-                "High" => Self::High,
-                "Medium" => Self::Medium,
-                "Low" => Self::Low,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "" => Self::Empty,
+            "High" => Self::High,
+            "Medium" => Self::Medium,
+            "Low" => Self::Low,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -18677,14 +18422,12 @@ impl crate::lenient::FromJson for MeetingTopicStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Open" => Self::Open,
-                "On Hold" => Self::OnHold,
-                "Closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Open" => Self::Open,
+            "On Hold" => Self::OnHold,
+            "Closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -18851,13 +18594,11 @@ impl crate::lenient::FromJson for Mode {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "minutes" => Self::Minutes,
-                "agenda" => Self::Agenda,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "minutes" => Self::Minutes,
+            "agenda" => Self::Agenda,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -19181,10 +18922,7 @@ impl MeetingInput {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -19764,10 +19502,7 @@ impl MeetingUpdateMeeting {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -19921,17 +19656,15 @@ impl crate::lenient::FromJson for CategoryConfigurableFieldSetCategory {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Quality" => Self::Quality,
-                "Safety" => Self::Safety,
-                "Commissioning" => Self::Commissioning,
-                "Warranty" => Self::Warranty,
-                "Work To Complete" => Self::WorkToComplete,
-                "Environmental" => Self::Environmental,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Quality" => Self::Quality,
+            "Safety" => Self::Safety,
+            "Commissioning" => Self::Commissioning,
+            "Warranty" => Self::Warranty,
+            "Work To Complete" => Self::WorkToComplete,
+            "Environmental" => Self::Environmental,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -20083,14 +19816,12 @@ pub enum ItemPriorityFilter {
 
 impl serde::Serialize for ItemPriorityFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Low => "Low",
-                Self::Medium => "Medium",
-                Self::High => "High",
-                Self::Urgent => "Urgent",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Low => "Low",
+            Self::Medium => "Medium",
+            Self::High => "High",
+            Self::Urgent => "Urgent",
+        })
     }
 }
 
@@ -20127,15 +19858,13 @@ impl crate::lenient::FromJson for ObservationItemStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "initiated" => Self::Initiated,
-                "ready_for_review" => Self::ReadyForReview,
-                "not_accepted" => Self::NotAccepted,
-                "closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "initiated" => Self::Initiated,
+            "ready_for_review" => Self::ReadyForReview,
+            "not_accepted" => Self::NotAccepted,
+            "closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -20184,15 +19913,13 @@ impl crate::lenient::FromJson for Priority {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Low" => Self::Low,
-                "Medium" => Self::Medium,
-                "High" => Self::High,
-                "Urgent" => Self::Urgent,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Low" => Self::Low,
+            "Medium" => Self::Medium,
+            "High" => Self::High,
+            "Urgent" => Self::Urgent,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -20241,15 +19968,13 @@ impl crate::lenient::FromJson for ObservationItemOriginType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "incident" => Self::Incident,
-                "bim_model" => Self::BimModel,
-                "inspection" => Self::Inspection,
-                "coordination_issue" => Self::CoordinationIssue,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "incident" => Self::Incident,
+            "bim_model" => Self::BimModel,
+            "inspection" => Self::Inspection,
+            "coordination_issue" => Self::CoordinationIssue,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -20492,16 +20217,14 @@ impl crate::lenient::FromJson for TypeCategory {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Quality" => Self::Quality,
-                "Safety" => Self::Safety,
-                "Commissioning" => Self::Commissioning,
-                "Warranty" => Self::Warranty,
-                "Work to Complete" => Self::WorkToComplete,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Quality" => Self::Quality,
+            "Safety" => Self::Safety,
+            "Commissioning" => Self::Commissioning,
+            "Warranty" => Self::Warranty,
+            "Work to Complete" => Self::WorkToComplete,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -20807,14 +20530,12 @@ pub enum ItemObservationPriority {
 
 impl serde::Serialize for ItemObservationPriority {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Low => "Low",
-                Self::Medium => "Medium",
-                Self::High => "High",
-                Self::Urgent => "Urgent",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Low => "Low",
+            Self::Medium => "Medium",
+            Self::High => "High",
+            Self::Urgent => "Urgent",
+        })
     }
 }
 
@@ -20836,14 +20557,12 @@ pub enum NewResponseLogStatus {
 
 impl serde::Serialize for NewResponseLogStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Initiated => "initiated",
-                Self::ReadyForReview => "ready_for_review",
-                Self::NotAccepted => "not_accepted",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Initiated => "initiated",
+            Self::ReadyForReview => "ready_for_review",
+            Self::NotAccepted => "not_accepted",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -21893,15 +21612,13 @@ impl crate::lenient::FromJson for ResponseLogStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Initiated" => Self::Initiated,
-                "Ready For Review" => Self::ReadyForReview,
-                "Not Accepted" => Self::NotAccepted,
-                "Closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Initiated" => Self::Initiated,
+            "Ready For Review" => Self::ReadyForReview,
+            "Not Accepted" => Self::NotAccepted,
+            "Closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -22019,10 +21736,7 @@ impl ResponseLogInput {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -22132,10 +21846,7 @@ impl NewResponseLogJsonResponseLog {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -22167,14 +21878,12 @@ pub enum NewResponseLogJsonStatus {
 
 impl serde::Serialize for NewResponseLogJsonStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Initiated => "initiated",
-                Self::ReadyForReview => "ready_for_review",
-                Self::NotAccepted => "not_accepted",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Initiated => "initiated",
+            Self::ReadyForReview => "ready_for_review",
+            Self::NotAccepted => "not_accepted",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -22452,9 +22161,7 @@ pub struct NewEmailCommunicationEmail {
 impl NewEmailCommunicationEmail {
     /// A value with the required `email`; set the others with the setters.
     pub fn new(email: serde_json::Value) -> Self {
-        NewEmailCommunicationEmail {
-            email,
-        }
+        NewEmailCommunicationEmail { email }
     }
 }
 
@@ -23418,10 +23125,7 @@ pub struct PlanApproverSignature {
 
 impl PlanApproverSignature {
     /// A value with the required `attachment`, `attachment_string`; set the others with the setters.
-    pub fn new(
-        attachment: crate::FilePart,
-        attachment_string: impl Into<String>,
-    ) -> Self {
+    pub fn new(attachment: crate::FilePart, attachment_string: impl Into<String>) -> Self {
         PlanApproverSignature {
             attachment,
             attachment_string: attachment_string.into(),
@@ -23628,9 +23332,7 @@ pub struct PlanItemAssigneeBulkCreate {
 impl PlanItemAssigneeBulkCreate {
     /// A value with the required `plan_item_assignees`; set the others with the setters.
     pub fn new(plan_item_assignees: Vec<NewPlanItemAssignee>) -> Self {
-        PlanItemAssigneeBulkCreate {
-            plan_item_assignees,
-        }
+        PlanItemAssigneeBulkCreate { plan_item_assignees }
     }
 }
 
@@ -23694,12 +23396,8 @@ pub struct PlanItemAssigneeBulkUpdate {
 
 impl PlanItemAssigneeBulkUpdate {
     /// A value with the required `plan_item_assignees`; set the others with the setters.
-    pub fn new(
-        plan_item_assignees: Vec<PlanItemAssigneeBulkUpdatePlanItemAssignee>,
-    ) -> Self {
-        PlanItemAssigneeBulkUpdate {
-            plan_item_assignees,
-        }
+    pub fn new(plan_item_assignees: Vec<PlanItemAssigneeBulkUpdatePlanItemAssignee>) -> Self {
+        PlanItemAssigneeBulkUpdate { plan_item_assignees }
     }
 }
 
@@ -23775,16 +23473,14 @@ pub enum PlanItemReferenceTypeFilter {
 
 impl serde::Serialize for PlanItemReferenceTypeFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-                Self::Document => "document",
-                Self::Drawing => "drawing",
-                Self::GenericToolItem => "generic_tool_item",
-                Self::SpecificationSection => "specification_section",
-                Self::Submittals => "submittals",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+            Self::Document => "document",
+            Self::Drawing => "drawing",
+            Self::GenericToolItem => "generic_tool_item",
+            Self::SpecificationSection => "specification_section",
+            Self::Submittals => "submittals",
+        })
     }
 }
 
@@ -23827,18 +23523,16 @@ impl crate::lenient::FromJson for PlanItemPlanItemAssigneeRole {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "contractor" => Self::Contractor,
-                "specialty_contractor" => Self::SpecialtyContractor,
-                "client" => Self::Client,
-                "architect" => Self::Architect,
-                "third_party" => Self::ThirdParty,
-                "null" => Self::Null,
-                "internal" => Self::Internal,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "contractor" => Self::Contractor,
+            "specialty_contractor" => Self::SpecialtyContractor,
+            "client" => Self::Client,
+            "architect" => Self::Architect,
+            "third_party" => Self::ThirdParty,
+            "null" => Self::Null,
+            "internal" => Self::Internal,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -24026,12 +23720,10 @@ pub enum PlanItemHoldingType {
 
 impl serde::Serialize for PlanItemHoldingType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Plan => "plan",
-                Self::Section => "section",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Plan => "plan",
+            Self::Section => "section",
+        })
     }
 }
 
@@ -24208,9 +23900,7 @@ pub struct PlanItemCreateFromItem {
 impl PlanItemCreateFromItem {
     /// A value with the required `plan_item_id`; set the others with the setters.
     pub fn new(plan_item_id: i64) -> Self {
-        PlanItemCreateFromItem {
-            plan_item_id,
-        }
+        PlanItemCreateFromItem { plan_item_id }
     }
 }
 
@@ -24345,8 +24035,9 @@ impl crate::lenient::FromJson for PlanReferencePayload {
             file_version_id: o.take("file_version_id"),
             folder_id: o.take("folder_id"),
             specification_section_id: o.take("specification_section_id"),
-            specification_section_current_revision_id: o
-                .take("specification_section_current_revision_id"),
+            specification_section_current_revision_id: o.take(
+                "specification_section_current_revision_id",
+            ),
             submittal_log_id: o.take("submittal_log_id"),
             generic_tool_item_id: o.take("generic_tool_item_id"),
             form_id: o.take("form_id"),
@@ -24428,20 +24119,18 @@ impl crate::lenient::FromJson for PlanReferenceType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "attachment" => Self::Attachment,
-                "drawing" => Self::Drawing,
-                "specification_section" => Self::SpecificationSection,
-                "submittal_log" => Self::SubmittalLog,
-                "document" => Self::Document,
-                "generic_tool_item" => Self::GenericToolItem,
-                "form" => Self::Form,
-                "meeting" => Self::Meeting,
-                "observation_item" => Self::ObservationItem,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "attachment" => Self::Attachment,
+            "drawing" => Self::Drawing,
+            "specification_section" => Self::SpecificationSection,
+            "submittal_log" => Self::SubmittalLog,
+            "document" => Self::Document,
+            "generic_tool_item" => Self::GenericToolItem,
+            "form" => Self::Form,
+            "meeting" => Self::Meeting,
+            "observation_item" => Self::ObservationItem,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -24537,19 +24226,17 @@ pub enum PlanReferenceTypeForm {
 
 impl serde::Serialize for PlanReferenceTypeForm {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-                Self::Drawing => "drawing",
-                Self::Document => "document",
-                Self::SpecificationSection => "specification_section",
-                Self::SubmittalLog => "submittal_log",
-                Self::GenericToolItem => "generic_tool_item",
-                Self::Form => "form",
-                Self::Meeting => "meeting",
-                Self::ObservationItem => "observation_item",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+            Self::Drawing => "drawing",
+            Self::Document => "document",
+            Self::SpecificationSection => "specification_section",
+            Self::SubmittalLog => "submittal_log",
+            Self::GenericToolItem => "generic_tool_item",
+            Self::Form => "form",
+            Self::Meeting => "meeting",
+            Self::ObservationItem => "observation_item",
+        })
     }
 }
 
@@ -24720,19 +24407,17 @@ pub enum NewPlanReferenceType {
 
 impl serde::Serialize for NewPlanReferenceType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-                Self::Drawing => "drawing",
-                Self::Document => "document",
-                Self::SpecificationSection => "specification_section",
-                Self::SubmittalLog => "submittal_log",
-                Self::GenericToolItem => "generic_tool_item",
-                Self::Form => "form",
-                Self::Meeting => "meeting",
-                Self::ObservationItem => "observation_item",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+            Self::Drawing => "drawing",
+            Self::Document => "document",
+            Self::SpecificationSection => "specification_section",
+            Self::SubmittalLog => "submittal_log",
+            Self::GenericToolItem => "generic_tool_item",
+            Self::Form => "form",
+            Self::Meeting => "meeting",
+            Self::ObservationItem => "observation_item",
+        })
     }
 }
 
@@ -24883,9 +24568,7 @@ pub struct PlanReferenceBulkCreate {
 impl PlanReferenceBulkCreate {
     /// A value with the required `plan_references`; set the others with the setters.
     pub fn new(plan_references: Vec<PlanReferenceBulkCreatePlanReference>) -> Self {
-        PlanReferenceBulkCreate {
-            plan_references,
-        }
+        PlanReferenceBulkCreate { plan_references }
     }
 }
 
@@ -24907,13 +24590,11 @@ pub enum PlanSectionView {
 
 impl serde::Serialize for PlanSectionView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Normal => "normal",
-                Self::Extended => "extended",
-                Self::Ids => "ids",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Normal => "normal",
+            Self::Extended => "extended",
+            Self::Ids => "ids",
+        })
     }
 }
 
@@ -25079,24 +24760,14 @@ impl crate::lenient::FromJson for PlanSectionDetail {
                 &["id", "created_at", "plan_id", "position", "title", "updated_at"],
             ),
             crate::lenient::Shape::Object(
-                &[
-                    "id",
-                    "created_at",
-                    "plan_id",
-                    "position",
-                    "title",
-                    "updated_at",
-                    "plan_items",
-                ],
+                &["id", "created_at", "plan_id", "position", "title", "updated_at", "plan_items"],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::PlanItems, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::PlanItems, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -25126,9 +24797,7 @@ pub struct PlanSectionCreateFromSection {
 impl PlanSectionCreateFromSection {
     /// A value with the required `plan_section_id`; set the others with the setters.
     pub fn new(plan_section_id: i64) -> Self {
-        PlanSectionCreateFromSection {
-            plan_section_id,
-        }
+        PlanSectionCreateFromSection { plan_section_id }
     }
 }
 
@@ -25443,9 +25112,7 @@ impl PlanTemplateItemAssigneeBulkUpdate {
             PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee,
         >,
     ) -> Self {
-        PlanTemplateItemAssigneeBulkUpdate {
-            plan_template_item_assignees,
-        }
+        PlanTemplateItemAssigneeBulkUpdate { plan_template_item_assignees }
     }
 }
 
@@ -25520,9 +25187,7 @@ impl serde::Serialize for PlanTemplateItemPlanTemplateItemAssignee {
 pub struct PlanTemplateItem {
     /// ID
     pub id: Option<i64>,
-    pub plan_template_item_assignees: Option<
-        Vec<PlanTemplateItemPlanTemplateItemAssignee>,
-    >,
+    pub plan_template_item_assignees: Option<Vec<PlanTemplateItemPlanTemplateItemAssignee>>,
     /// Time the Project Action Plan Template Item was created
     pub created_at: Option<String>,
     /// Time the Project Action Plan Template Item is due
@@ -25642,12 +25307,8 @@ pub struct PlanTemplateItemBulkUpdate {
 
 impl PlanTemplateItemBulkUpdate {
     /// A value with the required `plan_template_items`; set the others with the setters.
-    pub fn new(
-        plan_template_items: Vec<PlanTemplateItemBulkUpdatePlanTemplateItem>,
-    ) -> Self {
-        PlanTemplateItemBulkUpdate {
-            plan_template_items,
-        }
+    pub fn new(plan_template_items: Vec<PlanTemplateItemBulkUpdatePlanTemplateItem>) -> Self {
+        PlanTemplateItemBulkUpdate { plan_template_items }
     }
 }
 
@@ -25787,9 +25448,7 @@ pub struct PlanTemplateReferencePayload {
     /// Observation Item ID
     pub observation_item_id: Option<i64>,
     /// PDM (Product Document Management) document reference
-    pub document_management_document_reference: Option<
-        DocumentManagementDocumentReference,
-    >,
+    pub document_management_document_reference: Option<DocumentManagementDocumentReference>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
     pub extra: crate::Extra,
@@ -25805,15 +25464,17 @@ impl crate::lenient::FromJson for PlanTemplateReferencePayload {
             file_version_id: o.take("file_version_id"),
             folder_id: o.take("folder_id"),
             specification_section_id: o.take("specification_section_id"),
-            specification_section_current_revision_id: o
-                .take("specification_section_current_revision_id"),
+            specification_section_current_revision_id: o.take(
+                "specification_section_current_revision_id",
+            ),
             generic_tool_item_id: o.take("generic_tool_item_id"),
             form_id: o.take("form_id"),
             image_id: o.take("image_id"),
             meeting_id: o.take("meeting_id"),
             observation_item_id: o.take("observation_item_id"),
-            document_management_document_reference: o
-                .take("document_management_document_reference"),
+            document_management_document_reference: o.take(
+                "document_management_document_reference",
+            ),
             extra: o.finish(),
         })
     }
@@ -25876,9 +25537,7 @@ impl PlanTemplateReferenceType {
             Self::Attachment => "attachment",
             Self::Drawing => "drawing",
             Self::Document => "document",
-            Self::DocumentManagementDocumentReference => {
-                "document_management_document_reference"
-            }
+            Self::DocumentManagementDocumentReference => "document_management_document_reference",
             Self::SpecificationSection => "specification_section",
             Self::GenericToolItem => "generic_tool_item",
             Self::Form => "form",
@@ -25898,23 +25557,19 @@ impl crate::lenient::FromJson for PlanTemplateReferenceType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "attachment" => Self::Attachment,
-                "drawing" => Self::Drawing,
-                "document" => Self::Document,
-                "document_management_document_reference" => {
-                    Self::DocumentManagementDocumentReference
-                }
-                "specification_section" => Self::SpecificationSection,
-                "generic_tool_item" => Self::GenericToolItem,
-                "form" => Self::Form,
-                "image" => Self::Image,
-                "meeting" => Self::Meeting,
-                "observation_item" => Self::ObservationItem,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "attachment" => Self::Attachment,
+            "drawing" => Self::Drawing,
+            "document" => Self::Document,
+            "document_management_document_reference" => Self::DocumentManagementDocumentReference,
+            "specification_section" => Self::SpecificationSection,
+            "generic_tool_item" => Self::GenericToolItem,
+            "form" => Self::Form,
+            "image" => Self::Image,
+            "meeting" => Self::Meeting,
+            "observation_item" => Self::ObservationItem,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -26007,22 +25662,18 @@ pub enum NewPlanTemplateReferenceType {
 
 impl serde::Serialize for NewPlanTemplateReferenceType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-                Self::Drawing => "drawing",
-                Self::Document => "document",
-                Self::DocumentManagementDocumentReference => {
-                    "document_management_document_reference"
-                }
-                Self::SpecificationSection => "specification_section",
-                Self::GenericToolItem => "generic_tool_item",
-                Self::Form => "form",
-                Self::Image => "image",
-                Self::Meeting => "meeting",
-                Self::ObservationItem => "observation_item",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+            Self::Drawing => "drawing",
+            Self::Document => "document",
+            Self::DocumentManagementDocumentReference => "document_management_document_reference",
+            Self::SpecificationSection => "specification_section",
+            Self::GenericToolItem => "generic_tool_item",
+            Self::Form => "form",
+            Self::Image => "image",
+            Self::Meeting => "meeting",
+            Self::ObservationItem => "observation_item",
+        })
     }
 }
 
@@ -26065,8 +25716,7 @@ impl NewPlanTemplateReferencePayloadDocumentManagementDocumentReference {
     }
 }
 
-impl crate::multipart::ToMultipart
-for NewPlanTemplateReferencePayloadDocumentManagementDocumentReference {
+impl crate::multipart::ToMultipart for NewPlanTemplateReferencePayloadDocumentManagementDocumentReference {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "collection_id", self.collection_id);
         form.field(name, "container_id", self.container_id);
@@ -26254,22 +25904,18 @@ pub enum NewPlanTemplateReferenceJsonType {
 
 impl serde::Serialize for NewPlanTemplateReferenceJsonType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-                Self::Drawing => "drawing",
-                Self::Document => "document",
-                Self::DocumentManagementDocumentReference => {
-                    "document_management_document_reference"
-                }
-                Self::SpecificationSection => "specification_section",
-                Self::GenericToolItem => "generic_tool_item",
-                Self::Form => "form",
-                Self::Image => "image",
-                Self::Meeting => "meeting",
-                Self::ObservationItem => "observation_item",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+            Self::Drawing => "drawing",
+            Self::Document => "document",
+            Self::DocumentManagementDocumentReference => "document_management_document_reference",
+            Self::SpecificationSection => "specification_section",
+            Self::GenericToolItem => "generic_tool_item",
+            Self::Form => "form",
+            Self::Image => "image",
+            Self::Meeting => "meeting",
+            Self::ObservationItem => "observation_item",
+        })
     }
 }
 
@@ -26490,23 +26136,19 @@ pub enum PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
 
 impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReferenceType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-                Self::Drawing => "drawing",
-                Self::Document => "document",
-                Self::DocumentManagementDocumentReference => {
-                    "document_management_document_reference"
-                }
-                Self::SpecificationSection => "specification_section",
-                Self::SubmittalLog => "submittal_log",
-                Self::GenericToolItem => "generic_tool_item",
-                Self::Form => "form",
-                Self::Image => "image",
-                Self::Meeting => "meeting",
-                Self::ObservationItem => "observation_item",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+            Self::Drawing => "drawing",
+            Self::Document => "document",
+            Self::DocumentManagementDocumentReference => "document_management_document_reference",
+            Self::SpecificationSection => "specification_section",
+            Self::SubmittalLog => "submittal_log",
+            Self::GenericToolItem => "generic_tool_item",
+            Self::Form => "form",
+            Self::Image => "image",
+            Self::Meeting => "meeting",
+            Self::ObservationItem => "observation_item",
+        })
     }
 }
 
@@ -26679,21 +26321,15 @@ impl serde::Serialize for PlanTemplateReferenceBulkCreatePlanTemplateReference {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateReferenceBulkCreate {
-    pub plan_template_references: Vec<
-        PlanTemplateReferenceBulkCreatePlanTemplateReference,
-    >,
+    pub plan_template_references: Vec<PlanTemplateReferenceBulkCreatePlanTemplateReference>,
 }
 
 impl PlanTemplateReferenceBulkCreate {
     /// A value with the required `plan_template_references`; set the others with the setters.
     pub fn new(
-        plan_template_references: Vec<
-            PlanTemplateReferenceBulkCreatePlanTemplateReference,
-        >,
+        plan_template_references: Vec<PlanTemplateReferenceBulkCreatePlanTemplateReference>,
     ) -> Self {
-        PlanTemplateReferenceBulkCreate {
-            plan_template_references,
-        }
+        PlanTemplateReferenceBulkCreate { plan_template_references }
     }
 }
 
@@ -26717,15 +26353,13 @@ pub enum ActionPlanPlanTemplateSort2 {
 
 impl serde::Serialize for ActionPlanPlanTemplateSort2 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::PlanType => "plan_type",
-                Self::ProviderType => "provider_type",
-                Self::Title => "title",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::PlanType => "plan_type",
+            Self::ProviderType => "provider_type",
+            Self::Title => "title",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -26738,12 +26372,10 @@ pub enum PlanTemplateProviderTypeFilter {
 
 impl serde::Serialize for PlanTemplateProviderTypeFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Company => "company",
-                Self::Project => "project",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Company => "company",
+            Self::Project => "project",
+        })
     }
 }
 
@@ -26980,9 +26612,7 @@ pub struct PlanTestRecordRequestBulkCreate {
 impl PlanTestRecordRequestBulkCreate {
     /// A value with the required `plan_test_record_requests`; set the others with the setters.
     pub fn new(plan_test_record_requests: Vec<NewPlanTestRecordRequest>) -> Self {
-        PlanTestRecordRequestBulkCreate {
-            plan_test_record_requests,
-        }
+        PlanTestRecordRequestBulkCreate { plan_test_record_requests }
     }
 }
 
@@ -27105,19 +26735,17 @@ impl crate::lenient::FromJson for PlanTestRecordType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "attachment" => Self::Attachment,
-                "checklist" => Self::Checklist,
-                "form" => Self::Form,
-                "generic_tool" => Self::GenericTool,
-                "meeting" => Self::Meeting,
-                "photo" => Self::Photo,
-                "submittal_log" => Self::SubmittalLog,
-                "observation" => Self::Observation,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "attachment" => Self::Attachment,
+            "checklist" => Self::Checklist,
+            "form" => Self::Form,
+            "generic_tool" => Self::GenericTool,
+            "meeting" => Self::Meeting,
+            "photo" => Self::Photo,
+            "submittal_log" => Self::SubmittalLog,
+            "observation" => Self::Observation,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -27207,13 +26835,11 @@ pub enum NewPlanTestRecordType {
 
 impl serde::Serialize for NewPlanTestRecordType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Checklist => "checklist",
-                Self::Attachment => "attachment",
-                Self::Photo => "photo",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Checklist => "checklist",
+            Self::Attachment => "attachment",
+            Self::Photo => "photo",
+        })
     }
 }
 
@@ -27255,11 +26881,7 @@ impl NewPlanTestRecord {
 impl crate::multipart::ToMultipart for NewPlanTestRecord {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "plan_item_id", self.plan_item_id);
-        form.field(
-            name,
-            "plan_test_record_request_id",
-            self.plan_test_record_request_id,
-        );
+        form.field(name, "plan_test_record_request_id", self.plan_test_record_request_id);
         form.field(name, "type", self.type_);
         form.field(name, "payload", self.payload);
     }
@@ -27281,18 +26903,16 @@ pub enum NewPlanTestRecordJsonType {
 
 impl serde::Serialize for NewPlanTestRecordJsonType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-                Self::Checklist => "checklist",
-                Self::Form => "form",
-                Self::GenericTool => "generic_tool",
-                Self::Meeting => "meeting",
-                Self::Photo => "photo",
-                Self::SubmittalLog => "submittal_log",
-                Self::Observation => "observation",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+            Self::Checklist => "checklist",
+            Self::Form => "form",
+            Self::GenericTool => "generic_tool",
+            Self::Meeting => "meeting",
+            Self::Photo => "photo",
+            Self::SubmittalLog => "submittal_log",
+            Self::Observation => "observation",
+        })
     }
 }
 
@@ -27350,17 +26970,15 @@ pub enum PlanSort {
 
 impl serde::Serialize for PlanSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::Location => "location",
-                Self::Manager => "manager",
-                Self::Number => "number",
-                Self::Title => "title",
-                Self::PlanType => "plan_type",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::Location => "location",
+            Self::Manager => "manager",
+            Self::Number => "number",
+            Self::Title => "title",
+            Self::PlanType => "plan_type",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -27451,15 +27069,13 @@ impl crate::lenient::FromJson for PlanStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "in_progress" => Self::InProgress,
-                "in_revision" => Self::InRevision,
-                "completed" => Self::Completed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "in_progress" => Self::InProgress,
+            "in_revision" => Self::InRevision,
+            "completed" => Self::Completed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -27637,19 +27253,13 @@ impl NewPlan {
     }
 
     /// Sets `plan_approvers_attributes`.
-    pub fn plan_approvers_attributes(
-        mut self,
-        value: Vec<NewProjectMembership>,
-    ) -> Self {
+    pub fn plan_approvers_attributes(mut self, value: Vec<NewProjectMembership>) -> Self {
         self.plan_approvers_attributes = Some(value);
         self
     }
 
     /// Sets `plan_receivers_attributes`.
-    pub fn plan_receivers_attributes(
-        mut self,
-        value: Vec<NewProjectMembership>,
-    ) -> Self {
+    pub fn plan_receivers_attributes(mut self, value: Vec<NewProjectMembership>) -> Self {
         self.plan_receivers_attributes = Some(value);
         self
     }
@@ -27755,19 +27365,13 @@ impl PlanUpdate {
     }
 
     /// Sets `plan_approvers_attributes`.
-    pub fn plan_approvers_attributes(
-        mut self,
-        value: Vec<NewProjectMembership>,
-    ) -> Self {
+    pub fn plan_approvers_attributes(mut self, value: Vec<NewProjectMembership>) -> Self {
         self.plan_approvers_attributes = Some(value);
         self
     }
 
     /// Sets `plan_receivers_attributes`.
-    pub fn plan_receivers_attributes(
-        mut self,
-        value: Vec<NewProjectMembership>,
-    ) -> Self {
+    pub fn plan_receivers_attributes(mut self, value: Vec<NewProjectMembership>) -> Self {
         self.plan_receivers_attributes = Some(value);
         self
     }
@@ -28140,9 +27744,7 @@ impl ActualProductionQuantityBulkCreate {
             ActualProductionQuantityBulkCreateActualProductionQuantity,
         >,
     ) -> Self {
-        ActualProductionQuantityBulkCreate {
-            actual_production_quantities,
-        }
+        ActualProductionQuantityBulkCreate { actual_production_quantities }
     }
 }
 
@@ -28197,9 +27799,7 @@ pub struct ActualProductionQuantityBulkDestroy {
 impl ActualProductionQuantityBulkDestroy {
     /// A value with the required `actual_production_quantity_ids`; set the others with the setters.
     pub fn new(actual_production_quantity_ids: Vec<i64>) -> Self {
-        ActualProductionQuantityBulkDestroy {
-            actual_production_quantity_ids,
-        }
+        ActualProductionQuantityBulkDestroy { actual_production_quantity_ids }
     }
 }
 
@@ -28291,9 +27891,7 @@ impl ActualProductionQuantityBulkUpdate {
             ActualProductionQuantityBulkUpdateActualProductionQuantity,
         >,
     ) -> Self {
-        ActualProductionQuantityBulkUpdate {
-            actual_production_quantities,
-        }
+        ActualProductionQuantityBulkUpdate { actual_production_quantities }
     }
 }
 
@@ -28992,15 +28590,13 @@ pub enum ListItemItemResponseStatusFilter {
 
 impl serde::Serialize for ListItemItemResponseStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Conforming => "conforming",
-                Self::NonConforming => "non_conforming",
-                Self::Neutral => "neutral",
-                Self::NotApplicable => "not_applicable",
-                Self::Null => "null",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Conforming => "conforming",
+            Self::NonConforming => "non_conforming",
+            Self::Neutral => "neutral",
+            Self::NotApplicable => "not_applicable",
+            Self::Null => "null",
+        })
     }
 }
 
@@ -29012,11 +28608,9 @@ pub enum ListItemSort {
 
 impl serde::Serialize for ListItemSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::PositionBySection => "position_by_section",
-            },
-        )
+        s.serialize_str(match self {
+            Self::PositionBySection => "position_by_section",
+        })
     }
 }
 
@@ -29212,11 +28806,9 @@ pub enum ListSectionSort {
 
 impl serde::Serialize for ListSectionSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Position => "position",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Position => "position",
+        })
     }
 }
 
@@ -29734,9 +29326,7 @@ pub struct ListTemplateCreateFromCompanyTemplate {
 impl ListTemplateCreateFromCompanyTemplate {
     /// A value with the required `source_template_id`; set the others with the setters.
     pub fn new(source_template_id: i64) -> Self {
-        ListTemplateCreateFromCompanyTemplate {
-            source_template_id,
-        }
+        ListTemplateCreateFromCompanyTemplate { source_template_id }
     }
 }
 
@@ -29805,8 +29395,7 @@ impl crate::lenient::FromJson for ChecklistListTemplateUseAlternativeResponseSet
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ChecklistListTemplateUseAlternativeResponseSetResult {
+impl<'de> serde::Deserialize<'de> for ChecklistListTemplateUseAlternativeResponseSetResult {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -29847,16 +29436,14 @@ pub enum ListSort {
 
 impl serde::Serialize for ListSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::InspectionDate => "inspection_date",
-                Self::Location => "location",
-                Self::Name => "name",
-                Self::Number => "number",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::InspectionDate => "inspection_date",
+            Self::Location => "location",
+            Self::Name => "name",
+            Self::Number => "number",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -29891,14 +29478,12 @@ impl crate::lenient::FromJson for ListStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Open" => Self::Open,
-                "In Review" => Self::InReview,
-                "Closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Open" => Self::Open,
+            "In Review" => Self::InReview,
+            "Closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -30230,13 +29815,11 @@ pub enum ChecklistListUpdateStatus {
 
 impl serde::Serialize for ChecklistListUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::InReview => "in_review",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::InReview => "in_review",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -30465,16 +30048,14 @@ pub enum GroupedIndexGroupBy {
 
 impl serde::Serialize for GroupedIndexGroupBy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedBy => "created_by",
-                Self::Location => "location",
-                Self::Status => "status",
-                Self::Template => "template",
-                Self::Trade => "trade",
-                Self::Type => "type",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedBy => "created_by",
+            Self::Location => "location",
+            Self::Status => "status",
+            Self::Template => "template",
+            Self::Trade => "trade",
+            Self::Type => "type",
+        })
     }
 }
 
@@ -30907,9 +30488,7 @@ pub struct NewAttachmentJson {
 impl NewAttachmentJson {
     /// A value with the required `upload_id`; set the others with the setters.
     pub fn new(upload_id: impl Into<String>) -> Self {
-        NewAttachmentJson {
-            upload_id: upload_id.into(),
-        }
+        NewAttachmentJson { upload_id: upload_id.into() }
     }
 }
 
@@ -30992,20 +30571,18 @@ pub enum ScheduleSort {
 
 impl serde::Serialize for ScheduleSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::LocationId => "location_id",
-                Self::FirstInspectionDueAt => "first_inspection_due_at",
-                Self::EndsAt => "ends_at",
-                Self::Frequency => "frequency",
-                Self::InspectionsCreated => "inspections_created",
-                Self::InspectionTemplateName => "inspection_template_name",
-                Self::InspectionTypeName => "inspection_type_name",
-                Self::LocationName => "location_name",
-                Self::InspectionTypeThenName => "inspection_type_then_name",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::LocationId => "location_id",
+            Self::FirstInspectionDueAt => "first_inspection_due_at",
+            Self::EndsAt => "ends_at",
+            Self::Frequency => "frequency",
+            Self::InspectionsCreated => "inspections_created",
+            Self::InspectionTemplateName => "inspection_template_name",
+            Self::InspectionTypeName => "inspection_type_name",
+            Self::LocationName => "location_name",
+            Self::InspectionTypeThenName => "inspection_type_then_name",
+        })
     }
 }
 
@@ -31171,18 +30748,16 @@ pub enum ScheduleFrequency {
 
 impl serde::Serialize for ScheduleFrequency {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Once => "once",
-                Self::OnceEveryTwoWeeks => "once_every_two_weeks",
-                Self::Daily => "daily",
-                Self::Weekly => "weekly",
-                Self::Monthly => "monthly",
-                Self::Quarterly => "quarterly",
-                Self::TwiceYearly => "twice_yearly",
-                Self::Yearly => "yearly",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Once => "once",
+            Self::OnceEveryTwoWeeks => "once_every_two_weeks",
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::TwiceYearly => "twice_yearly",
+            Self::Yearly => "yearly",
+        })
     }
 }
 
@@ -31350,16 +30925,14 @@ pub enum Frequency {
 
 impl serde::Serialize for Frequency {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Once => "once",
-                Self::Daily => "daily",
-                Self::Weekly => "weekly",
-                Self::OnceEveryTwoWeeks => "once_every_two_weeks",
-                Self::Monthly => "monthly",
-                Self::Yearly => "yearly",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Once => "once",
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::OnceEveryTwoWeeks => "once_every_two_weeks",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+        })
     }
 }
 
@@ -31562,16 +31135,14 @@ pub enum ScheduleUpdateFrequency {
 
 impl serde::Serialize for ScheduleUpdateFrequency {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Once => "once",
-                Self::Daily => "daily",
-                Self::OnceEveryTwoWeeks => "once_every_two_weeks",
-                Self::Weekly => "weekly",
-                Self::Monthly => "monthly",
-                Self::Yearly => "yearly",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Once => "once",
+            Self::Daily => "daily",
+            Self::OnceEveryTwoWeeks => "once_every_two_weeks",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+        })
     }
 }
 
@@ -32216,17 +31787,9 @@ impl crate::multipart::ToMultipart for DailyConstructionReportLogForm {
         form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
         form.field(name, "minority_hours", self.minority_hours);
         form.field(name, "notes", self.notes);
-        form.field(
-            name,
-            "number_of_apprentice_workers",
-            self.number_of_apprentice_workers,
-        );
+        form.field(name, "number_of_apprentice_workers", self.number_of_apprentice_workers);
         form.field(name, "number_of_foreman_workers", self.number_of_foreman_workers);
-        form.field(
-            name,
-            "number_of_journeyman_workers",
-            self.number_of_journeyman_workers,
-        );
+        form.field(name, "number_of_journeyman_workers", self.number_of_journeyman_workers);
         form.field(name, "number_of_other_workers", self.number_of_other_workers);
         form.field(name, "other_hours", self.other_hours);
         form.field(name, "vendor_id", self.vendor_id);
@@ -32265,11 +31828,7 @@ impl NewDailyConstructionReportLog {
 
 impl crate::multipart::ToMultipart for NewDailyConstructionReportLog {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(
-            name,
-            "daily_construction_report_log",
-            self.daily_construction_report_log,
-        );
+        form.field(name, "daily_construction_report_log", self.daily_construction_report_log);
         form.field(name, "attachments", self.attachments);
     }
 }
@@ -32283,9 +31842,7 @@ pub struct NewDailyConstructionReportLogJson {
 impl NewDailyConstructionReportLogJson {
     /// A value with the required `daily_construction_report_log`; set the others with the setters.
     pub fn new(daily_construction_report_log: serde_json::Value) -> Self {
-        NewDailyConstructionReportLogJson {
-            daily_construction_report_log,
-        }
+        NewDailyConstructionReportLogJson { daily_construction_report_log }
     }
 }
 
@@ -32512,8 +32069,7 @@ impl DailyConstructionReportLogUpdateDailyConstructionReportLog {
     }
 }
 
-impl crate::multipart::ToMultipart
-for DailyConstructionReportLogUpdateDailyConstructionReportLog {
+impl crate::multipart::ToMultipart for DailyConstructionReportLogUpdateDailyConstructionReportLog {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "apprentice_hours", self.apprentice_hours);
         form.field(name, "date", self.date);
@@ -32527,17 +32083,9 @@ for DailyConstructionReportLogUpdateDailyConstructionReportLog {
         form.field(name, "daily_log_segment_id", self.daily_log_segment_id);
         form.field(name, "minority_hours", self.minority_hours);
         form.field(name, "notes", self.notes);
-        form.field(
-            name,
-            "number_of_apprentice_workers",
-            self.number_of_apprentice_workers,
-        );
+        form.field(name, "number_of_apprentice_workers", self.number_of_apprentice_workers);
         form.field(name, "number_of_foreman_workers", self.number_of_foreman_workers);
-        form.field(
-            name,
-            "number_of_journeyman_workers",
-            self.number_of_journeyman_workers,
-        );
+        form.field(name, "number_of_journeyman_workers", self.number_of_journeyman_workers);
         form.field(name, "number_of_other_workers", self.number_of_other_workers);
         form.field(name, "other_hours", self.other_hours);
         form.field(name, "vendor_id", self.vendor_id);
@@ -32579,11 +32127,7 @@ impl DailyConstructionReportLogUpdate {
 
 impl crate::multipart::ToMultipart for DailyConstructionReportLogUpdate {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
-        form.field(
-            name,
-            "daily_construction_report_log",
-            self.daily_construction_report_log,
-        );
+        form.field(name, "daily_construction_report_log", self.daily_construction_report_log);
         form.field(name, "attachments", self.attachments);
     }
 }
@@ -32700,13 +32244,11 @@ pub enum BulkUpdateStatus {
 
 impl serde::Serialize for BulkUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Pending => "pending",
-                Self::Approved => "approved",
-                Self::Rejected => "rejected",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+        })
     }
 }
 
@@ -32722,7 +32264,10 @@ pub struct IdStatus {
 impl IdStatus {
     /// A value with the required `id`, `status`; set the others with the setters.
     pub fn new(id: i64, status: BulkUpdateStatus) -> Self {
-        IdStatus { id, status }
+        IdStatus {
+            id,
+            status,
+        }
     }
 }
 
@@ -32967,14 +32512,12 @@ impl crate::lenient::FromJson for IdStatusSuccessErrorStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "pending" => Self::Pending,
-                "approved" => Self::Approved,
-                "rejected" => Self::Rejected,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "pending" => Self::Pending,
+            "approved" => Self::Approved,
+            "rejected" => Self::Rejected,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -33164,29 +32707,27 @@ pub enum LogType {
 
 impl serde::Serialize for LogType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AccidentLog => "accident_log",
-                Self::CallLog => "call_log",
-                Self::DelayLog => "delay_log",
-                Self::DeliveryLog => "delivery_log",
-                Self::DumpsterLog => "dumpster_log",
-                Self::EquipmentLog => "equipment_log",
-                Self::InspectionLog => "inspection_log",
-                Self::ManpowerLog => "manpower_log",
-                Self::DailyConstructionReportLog => "daily_construction_report_log",
-                Self::NotesLog => "notes_log",
-                Self::PlanRevisionLog => "plan_revision_log",
-                Self::ProductivityLog => "productivity_log",
-                Self::QuantityLog => "quantity_log",
-                Self::SafetyViolationLog => "safety_violation_log",
-                Self::TimecardEntry => "timecard_entry",
-                Self::VisitorLog => "visitor_log",
-                Self::WasteLog => "waste_log",
-                Self::Weather => "weather",
-                Self::WorkLog => "work_log",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AccidentLog => "accident_log",
+            Self::CallLog => "call_log",
+            Self::DelayLog => "delay_log",
+            Self::DeliveryLog => "delivery_log",
+            Self::DumpsterLog => "dumpster_log",
+            Self::EquipmentLog => "equipment_log",
+            Self::InspectionLog => "inspection_log",
+            Self::ManpowerLog => "manpower_log",
+            Self::DailyConstructionReportLog => "daily_construction_report_log",
+            Self::NotesLog => "notes_log",
+            Self::PlanRevisionLog => "plan_revision_log",
+            Self::ProductivityLog => "productivity_log",
+            Self::QuantityLog => "quantity_log",
+            Self::SafetyViolationLog => "safety_violation_log",
+            Self::TimecardEntry => "timecard_entry",
+            Self::VisitorLog => "visitor_log",
+            Self::WasteLog => "waste_log",
+            Self::Weather => "weather",
+            Self::WorkLog => "work_log",
+        })
     }
 }
 
@@ -33479,13 +33020,11 @@ pub enum DelayLogTypeVisibleFilter {
 
 impl serde::Serialize for DelayLogTypeVisibleFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-                Self::FalseTrue => "false...true",
-            },
-        )
+        s.serialize_str(match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::FalseTrue => "false...true",
+        })
     }
 }
 
@@ -33588,9 +33127,7 @@ impl DelayLogTypeUpdate {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        DelayLogTypeUpdate {
-            visible: None,
-        }
+        DelayLogTypeUpdate { visible: None }
     }
 
     /// Sets `visible`.
@@ -33651,20 +33188,18 @@ impl crate::lenient::FromJson for SkyKey {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Clear" => Self::Clear,
-                "Cloudy" => Self::Cloudy,
-                "Overcast" => Self::Overcast,
-                "Fog" => Self::Fog,
-                "Mist" => Self::Mist,
-                "Rain" => Self::Rain,
-                "Snow" => Self::Snow,
-                "Ice/Sleet/Hail" => Self::IceSleetHail,
-                "Smoke" => Self::Smoke,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Clear" => Self::Clear,
+            "Cloudy" => Self::Cloudy,
+            "Overcast" => Self::Overcast,
+            "Fog" => Self::Fog,
+            "Mist" => Self::Mist,
+            "Rain" => Self::Rain,
+            "Snow" => Self::Snow,
+            "Ice/Sleet/Hail" => Self::IceSleetHail,
+            "Smoke" => Self::Smoke,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -33761,20 +33296,18 @@ impl crate::lenient::FromJson for GroundKey {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Dry" => Self::Dry,
-                "Wet/Muddy" => Self::WetMuddy,
-                "Flooded" => Self::Flooded,
-                "Snow" => Self::Snow,
-                "Frozen" => Self::Frozen,
-                "-----" => Self::SymbolU2DU2DU2DU2DU2D,
-                "High Tide" => Self::HighTide,
-                "Low Tide" => Self::LowTide,
-                "Heavy Surf/Swell" => Self::HeavySurfSwell,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Dry" => Self::Dry,
+            "Wet/Muddy" => Self::WetMuddy,
+            "Flooded" => Self::Flooded,
+            "Snow" => Self::Snow,
+            "Frozen" => Self::Frozen,
+            "-----" => Self::SymbolU2DU2DU2DU2DU2D,
+            "High Tide" => Self::HighTide,
+            "Low Tide" => Self::LowTide,
+            "Heavy Surf/Swell" => Self::HeavySurfSwell,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -33869,19 +33402,17 @@ impl crate::lenient::FromJson for CalamityKey {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Earthquake" => Self::Earthquake,
-                "Fire" => Self::Fire,
-                "Flash Flood" => Self::FlashFlood,
-                "Landslide" => Self::Landslide,
-                "Tornado" => Self::Tornado,
-                "Hurricane" => Self::Hurricane,
-                "Snow" => Self::Snow,
-                "Other" => Self::Other,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Earthquake" => Self::Earthquake,
+            "Fire" => Self::Fire,
+            "Flash Flood" => Self::FlashFlood,
+            "Landslide" => Self::Landslide,
+            "Tornado" => Self::Tornado,
+            "Hurricane" => Self::Hurricane,
+            "Snow" => Self::Snow,
+            "Other" => Self::Other,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -33966,14 +33497,12 @@ impl crate::lenient::FromJson for WindKey {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Calm" => Self::Calm,
-                "Light Wind" => Self::LightWind,
-                "High Wind" => Self::HighWind,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Calm" => Self::Calm,
+            "Light Wind" => Self::LightWind,
+            "High Wind" => Self::HighWind,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -34062,16 +33591,14 @@ impl crate::lenient::FromJson for TemperatureKey {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Very Hot" => Self::VeryHot,
-                "Hot" => Self::Hot,
-                "Mild" => Self::Mild,
-                "Cold" => Self::Cold,
-                "Very Cold" => Self::VeryCold,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Very Hot" => Self::VeryHot,
+            "Hot" => Self::Hot,
+            "Mild" => Self::Mild,
+            "Cold" => Self::Cold,
+            "Very Cold" => Self::VeryCold,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -35621,12 +35148,10 @@ pub enum DrawingRevisionSort {
 
 impl serde::Serialize for DrawingRevisionSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Id => "id",
-                Self::Id2 => "-id",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Id => "id",
+            Self::Id2 => "-id",
+        })
     }
 }
 
@@ -35646,19 +35171,17 @@ pub enum DrawingRevisionView {
 
 impl serde::Serialize for DrawingRevisionView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::OnlyPdfUrls => "only_pdf_urls",
-                Self::OnlyIds => "only_ids",
-                Self::OnlyIdsPostReview => "only_ids_post_review",
-                Self::WebIndex => "web_index",
-                Self::WebShow => "web_show",
-                Self::ExtendedCoordinates => "extended_coordinates",
-                Self::ExtendedFiles => "extended_files",
-                Self::ExtendedDpi => "extended_dpi",
-                Self::Android => "android",
-            },
-        )
+        s.serialize_str(match self {
+            Self::OnlyPdfUrls => "only_pdf_urls",
+            Self::OnlyIds => "only_ids",
+            Self::OnlyIdsPostReview => "only_ids_post_review",
+            Self::WebIndex => "web_index",
+            Self::WebShow => "web_show",
+            Self::ExtendedCoordinates => "extended_coordinates",
+            Self::ExtendedFiles => "extended_files",
+            Self::ExtendedDpi => "extended_dpi",
+            Self::Android => "android",
+        })
     }
 }
 
@@ -35796,10 +35319,7 @@ impl serde::Serialize for DrawingRevision {
         w.put("title", &self.title);
         w.put("updated_at", &self.updated_at);
         w.put("width", &self.width);
-        w.put(
-            "has_public_markup_layer_elements",
-            &self.has_public_markup_layer_elements,
-        );
+        w.put("has_public_markup_layer_elements", &self.has_public_markup_layer_elements);
         w.put("has_drawing_sketches", &self.has_drawing_sketches);
         w.put("current", &self.current);
         w.put("floorplan", &self.floorplan);
@@ -36265,17 +35785,15 @@ impl crate::lenient::FromJson for DrawingUploadStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "in_queue" => Self::InQueue,
-                "in_progress" => Self::InProgress,
-                "mechanical_turk" => Self::MechanicalTurk,
-                "failed" => Self::Failed,
-                "ready_for_review" => Self::ReadyForReview,
-                "reviewed" => Self::Reviewed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "in_queue" => Self::InQueue,
+            "in_progress" => Self::InProgress,
+            "mechanical_turk" => Self::MechanicalTurk,
+            "failed" => Self::Failed,
+            "ready_for_review" => Self::ReadyForReview,
+            "reviewed" => Self::Reviewed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -36378,10 +35896,7 @@ impl serde::Serialize for DrawingUpload {
         w.put("drawing_area_id", &self.drawing_area_id);
         w.put("status", &self.status);
         w.put("pre_adaptive_complete", &self.pre_adaptive_complete);
-        w.put(
-            "drawing_number_contains_revision",
-            &self.drawing_number_contains_revision,
-        );
+        w.put("drawing_number_contains_revision", &self.drawing_number_contains_revision);
         w.put("get_info_from_filename", &self.get_info_from_filename);
         w.put("language", &self.language);
         w.end()
@@ -36494,11 +36009,7 @@ impl crate::multipart::ToMultipart for NewDrawingUpload {
         form.field(name, "upload_uuids", self.upload_uuids);
         form.field(name, "drawing_set_id", self.drawing_set_id);
         form.field(name, "drawing_area_id", self.drawing_area_id);
-        form.field(
-            name,
-            "drawing_number_contains_revision",
-            self.drawing_number_contains_revision,
-        );
+        form.field(name, "drawing_number_contains_revision", self.drawing_number_contains_revision);
         form.field(name, "drawing_date", self.drawing_date);
         form.field(name, "received_date", self.received_date);
         form.field(name, "get_info_from_filename", self.get_info_from_filename);
@@ -37270,15 +36781,13 @@ pub enum FormSort {
 
 impl serde::Serialize for FormSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedBy => "created_by",
-                Self::Description => "description",
-                Self::Name => "name",
-                Self::CreatedAt => "created_at",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedBy => "created_by",
+            Self::Description => "description",
+            Self::Name => "name",
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -37866,19 +37375,17 @@ pub enum IncidentSort {
 
 impl serde::Serialize for IncidentSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::ContributingBehavior => "contributing_behavior",
-                Self::ContributingCondition => "contributing_condition",
-                Self::CreatedAt => "created_at",
-                Self::EventDate => "event_date",
-                Self::Hazard => "hazard",
-                Self::Number => "number",
-                Self::Recordable => "recordable",
-                Self::RecordsCount => "records_count",
-                Self::Title => "title",
-            },
-        )
+        s.serialize_str(match self {
+            Self::ContributingBehavior => "contributing_behavior",
+            Self::ContributingCondition => "contributing_condition",
+            Self::CreatedAt => "created_at",
+            Self::EventDate => "event_date",
+            Self::Hazard => "hazard",
+            Self::Number => "number",
+            Self::Recordable => "recordable",
+            Self::RecordsCount => "records_count",
+            Self::Title => "title",
+        })
     }
 }
 
@@ -38029,29 +37536,27 @@ pub enum EnvironmentalQuantityUnitOfMeasure {
 
 impl serde::Serialize for EnvironmentalQuantityUnitOfMeasure {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Hours => "hours",
-                Self::Days => "days",
-                Self::Weeks => "weeks",
-                Self::Months => "months",
-                Self::Years => "years",
-                Self::Ea => "ea",
-                Self::Ls => "ls",
-                Self::Lf => "lf",
-                Self::Sf => "sf",
-                Self::Sy => "sy",
-                Self::Cy => "cy",
-                Self::Lbs => "lbs",
-                Self::Ton => "ton",
-                Self::Mm => "mm",
-                Self::M => "m",
-                Self::M2 => "m^2",
-                Self::M3 => "m^3",
-                Self::Kg => "kg",
-                Self::T => "t",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Hours => "hours",
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+            Self::Months => "months",
+            Self::Years => "years",
+            Self::Ea => "ea",
+            Self::Ls => "ls",
+            Self::Lf => "lf",
+            Self::Sf => "sf",
+            Self::Sy => "sy",
+            Self::Cy => "cy",
+            Self::Lbs => "lbs",
+            Self::Ton => "ton",
+            Self::Mm => "mm",
+            Self::M => "m",
+            Self::M2 => "m^2",
+            Self::M3 => "m^3",
+            Self::Kg => "kg",
+            Self::T => "t",
+        })
     }
 }
 
@@ -38121,10 +37626,7 @@ impl EnvironmentalUpdate {
     }
 
     /// Sets `quantity_unit_of_measure`.
-    pub fn quantity_unit_of_measure(
-        mut self,
-        value: EnvironmentalQuantityUnitOfMeasure,
-    ) -> Self {
+    pub fn quantity_unit_of_measure(mut self, value: EnvironmentalQuantityUnitOfMeasure) -> Self {
         self.quantity_unit_of_measure = Some(value);
         self
     }
@@ -38179,17 +37681,15 @@ pub enum InjuryFilingTypeFilter {
 
 impl serde::Serialize for InjuryFilingTypeFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Fatality => "fatality",
-                Self::FirstAid => "first_aid",
-                Self::LostTime => "lost_time",
-                Self::MedicallyTreated => "medically_treated",
-                Self::RefusedCare => "refused_care",
-                Self::ReportOnly => "report_only",
-                Self::RestrictedWork => "restricted_work",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Fatality => "fatality",
+            Self::FirstAid => "first_aid",
+            Self::LostTime => "lost_time",
+            Self::MedicallyTreated => "medically_treated",
+            Self::RefusedCare => "refused_care",
+            Self::ReportOnly => "report_only",
+            Self::RestrictedWork => "restricted_work",
+        })
     }
 }
 
@@ -38202,12 +37702,10 @@ pub enum InjuryBodyDiagramType {
 
 impl serde::Serialize for InjuryBodyDiagramType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Feminine => "feminine",
-                Self::Masculine => "masculine",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Feminine => "feminine",
+            Self::Masculine => "masculine",
+        })
     }
 }
 
@@ -38356,148 +37854,146 @@ pub enum NewInjuryAffectedBodyPart {
 
 impl serde::Serialize for NewInjuryAffectedBodyPart {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Abdomen => "abdomen",
-                Self::Ankle => "ankle",
-                Self::AnkleLeft => "ankle_left",
-                Self::AnkleRight => "ankle_right",
-                Self::Arm => "arm",
-                Self::ArmLeft => "arm_left",
-                Self::ArmRight => "arm_right",
-                Self::Back => "back",
-                Self::BodySystems => "body_systems",
-                Self::Breast => "breast",
-                Self::BreastLeft => "breast_left",
-                Self::BreastRight => "breast_right",
-                Self::Buttock => "buttock",
-                Self::Chest => "chest",
-                Self::CirculatorySystem => "circulatory_system",
-                Self::Cranium => "cranium",
-                Self::DigestiveSystem => "digestive_system",
-                Self::Ear => "ear",
-                Self::EarLeft => "ear_left",
-                Self::EarRight => "ear_right",
-                Self::Elbow => "elbow",
-                Self::ElbowLeft => "elbow_left",
-                Self::ElbowRight => "elbow_right",
-                Self::EntireBodySystemic => "entire_body_systemic",
-                Self::Eye => "eye",
-                Self::EyeLeft => "eye_left",
-                Self::EyeRight => "eye_right",
-                Self::Face => "face",
-                Self::Finger => "finger",
-                Self::FingerIndex => "finger_index",
-                Self::FingerIndexLeft => "finger_index_left",
-                Self::FingerIndexRight => "finger_index_right",
-                Self::FingerMiddle => "finger_middle",
-                Self::FingerMiddleLeft => "finger_middle_left",
-                Self::FingerMiddleRight => "finger_middle_right",
-                Self::FingerPinky => "finger_pinky",
-                Self::FingerPinkyLeft => "finger_pinky_left",
-                Self::FingerPinkyRight => "finger_pinky_right",
-                Self::FingerRing => "finger_ring",
-                Self::FingerRingLeft => "finger_ring_left",
-                Self::FingerRingRight => "finger_ring_right",
-                Self::Foot => "foot",
-                Self::FootLeft => "foot_left",
-                Self::FootRight => "foot_right",
-                Self::FootTopLeft => "foot_top_left",
-                Self::FootTopRight => "foot_top_right",
-                Self::Forearm => "forearm",
-                Self::ForearmLeft => "forearm_left",
-                Self::ForearmRight => "forearm_right",
-                Self::Groin => "groin",
-                Self::Hand => "hand",
-                Self::HandBackLeft => "hand_back_left",
-                Self::HandBackRight => "hand_back_right",
-                Self::HandLeft => "hand_left",
-                Self::HandRight => "hand_right",
-                Self::Head => "head",
-                Self::HeadBack => "head_back",
-                Self::Heart => "heart",
-                Self::HeelLeft => "heel_left",
-                Self::HeelRight => "heel_right",
-                Self::Hip => "hip",
-                Self::HipLeft => "hip_left",
-                Self::HipRight => "hip_right",
-                Self::InternalOrgans => "internal_organs",
-                Self::Knee => "knee",
-                Self::KneeLeft => "knee_left",
-                Self::KneeRight => "knee_right",
-                Self::Leg => "leg",
-                Self::LegLeft => "leg_left",
-                Self::LegRight => "leg_right",
-                Self::LowerBack => "lower_back",
-                Self::LowerBackLeft => "lower_back_left",
-                Self::LowerBackRight => "lower_back_right",
-                Self::LowerLeg => "lower_leg",
-                Self::LowerLegLeft => "lower_leg_left",
-                Self::LowerLegRight => "lower_leg_right",
-                Self::Lungs => "lungs",
-                Self::Mouth => "mouth",
-                Self::Neck => "neck",
-                Self::NeckBack => "neck_back",
-                Self::NeckLeft => "neck_left",
-                Self::NeckRight => "neck_right",
-                Self::NervousSystem => "nervous_system",
-                Self::Nose => "nose",
-                Self::PalmLeft => "palm_left",
-                Self::PalmRight => "palm_right",
-                Self::Pec => "pec",
-                Self::PecLeft => "pec_left",
-                Self::PecRight => "pec_right",
-                Self::Pelvis => "pelvis",
-                Self::PelvisFront => "pelvis_front",
-                Self::Psychological => "psychological",
-                Self::ReproductiveSystem => "reproductive_system",
-                Self::RespiratorySystem => "respiratory_system",
-                Self::Ribs => "ribs",
-                Self::RibsLeft => "ribs_left",
-                Self::RibsRight => "ribs_right",
-                Self::Shoulder => "shoulder",
-                Self::ShoulderLeft => "shoulder_left",
-                Self::ShoulderRight => "shoulder_right",
-                Self::Skin => "skin",
-                Self::Tailbone => "tailbone",
-                Self::Teeth => "teeth",
-                Self::Throat => "throat",
-                Self::Thumb => "thumb",
-                Self::ThumbLeft => "thumb_left",
-                Self::ThumbRight => "thumb_right",
-                Self::Toe => "toe",
-                Self::ToeFifth => "toe_fifth",
-                Self::ToeFifthLeft => "toe_fifth_left",
-                Self::ToeFifthRight => "toe_fifth_right",
-                Self::ToeFirst => "toe_first",
-                Self::ToeFirstLeft => "toe_first_left",
-                Self::ToeFirstRight => "toe_first_right",
-                Self::ToeFourth => "toe_fourth",
-                Self::ToeFourthLeft => "toe_fourth_left",
-                Self::ToeFourthRight => "toe_fourth_right",
-                Self::ToeSecond => "toe_second",
-                Self::ToeSecondLeft => "toe_second_left",
-                Self::ToeSecondRight => "toe_second_right",
-                Self::ToeThird => "toe_third",
-                Self::ToeThirdLeft => "toe_third_left",
-                Self::ToeThirdRight => "toe_third_right",
-                Self::Torso => "torso",
-                Self::UpperArm => "upper_arm",
-                Self::UpperArmLeft => "upper_arm_left",
-                Self::UpperArmRight => "upper_arm_right",
-                Self::UpperBack => "upper_back",
-                Self::UpperBackLeft => "upper_back_left",
-                Self::UpperBackRight => "upper_back_right",
-                Self::UpperLeg => "upper_leg",
-                Self::UpperLegLeft => "upper_leg_left",
-                Self::UpperLegRight => "upper_leg_right",
-                Self::UrinarySystem => "urinary_system",
-                Self::Vertebrae => "vertebrae",
-                Self::Wrist => "wrist",
-                Self::WristLeft => "wrist_left",
-                Self::WristRight => "wrist_right",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Abdomen => "abdomen",
+            Self::Ankle => "ankle",
+            Self::AnkleLeft => "ankle_left",
+            Self::AnkleRight => "ankle_right",
+            Self::Arm => "arm",
+            Self::ArmLeft => "arm_left",
+            Self::ArmRight => "arm_right",
+            Self::Back => "back",
+            Self::BodySystems => "body_systems",
+            Self::Breast => "breast",
+            Self::BreastLeft => "breast_left",
+            Self::BreastRight => "breast_right",
+            Self::Buttock => "buttock",
+            Self::Chest => "chest",
+            Self::CirculatorySystem => "circulatory_system",
+            Self::Cranium => "cranium",
+            Self::DigestiveSystem => "digestive_system",
+            Self::Ear => "ear",
+            Self::EarLeft => "ear_left",
+            Self::EarRight => "ear_right",
+            Self::Elbow => "elbow",
+            Self::ElbowLeft => "elbow_left",
+            Self::ElbowRight => "elbow_right",
+            Self::EntireBodySystemic => "entire_body_systemic",
+            Self::Eye => "eye",
+            Self::EyeLeft => "eye_left",
+            Self::EyeRight => "eye_right",
+            Self::Face => "face",
+            Self::Finger => "finger",
+            Self::FingerIndex => "finger_index",
+            Self::FingerIndexLeft => "finger_index_left",
+            Self::FingerIndexRight => "finger_index_right",
+            Self::FingerMiddle => "finger_middle",
+            Self::FingerMiddleLeft => "finger_middle_left",
+            Self::FingerMiddleRight => "finger_middle_right",
+            Self::FingerPinky => "finger_pinky",
+            Self::FingerPinkyLeft => "finger_pinky_left",
+            Self::FingerPinkyRight => "finger_pinky_right",
+            Self::FingerRing => "finger_ring",
+            Self::FingerRingLeft => "finger_ring_left",
+            Self::FingerRingRight => "finger_ring_right",
+            Self::Foot => "foot",
+            Self::FootLeft => "foot_left",
+            Self::FootRight => "foot_right",
+            Self::FootTopLeft => "foot_top_left",
+            Self::FootTopRight => "foot_top_right",
+            Self::Forearm => "forearm",
+            Self::ForearmLeft => "forearm_left",
+            Self::ForearmRight => "forearm_right",
+            Self::Groin => "groin",
+            Self::Hand => "hand",
+            Self::HandBackLeft => "hand_back_left",
+            Self::HandBackRight => "hand_back_right",
+            Self::HandLeft => "hand_left",
+            Self::HandRight => "hand_right",
+            Self::Head => "head",
+            Self::HeadBack => "head_back",
+            Self::Heart => "heart",
+            Self::HeelLeft => "heel_left",
+            Self::HeelRight => "heel_right",
+            Self::Hip => "hip",
+            Self::HipLeft => "hip_left",
+            Self::HipRight => "hip_right",
+            Self::InternalOrgans => "internal_organs",
+            Self::Knee => "knee",
+            Self::KneeLeft => "knee_left",
+            Self::KneeRight => "knee_right",
+            Self::Leg => "leg",
+            Self::LegLeft => "leg_left",
+            Self::LegRight => "leg_right",
+            Self::LowerBack => "lower_back",
+            Self::LowerBackLeft => "lower_back_left",
+            Self::LowerBackRight => "lower_back_right",
+            Self::LowerLeg => "lower_leg",
+            Self::LowerLegLeft => "lower_leg_left",
+            Self::LowerLegRight => "lower_leg_right",
+            Self::Lungs => "lungs",
+            Self::Mouth => "mouth",
+            Self::Neck => "neck",
+            Self::NeckBack => "neck_back",
+            Self::NeckLeft => "neck_left",
+            Self::NeckRight => "neck_right",
+            Self::NervousSystem => "nervous_system",
+            Self::Nose => "nose",
+            Self::PalmLeft => "palm_left",
+            Self::PalmRight => "palm_right",
+            Self::Pec => "pec",
+            Self::PecLeft => "pec_left",
+            Self::PecRight => "pec_right",
+            Self::Pelvis => "pelvis",
+            Self::PelvisFront => "pelvis_front",
+            Self::Psychological => "psychological",
+            Self::ReproductiveSystem => "reproductive_system",
+            Self::RespiratorySystem => "respiratory_system",
+            Self::Ribs => "ribs",
+            Self::RibsLeft => "ribs_left",
+            Self::RibsRight => "ribs_right",
+            Self::Shoulder => "shoulder",
+            Self::ShoulderLeft => "shoulder_left",
+            Self::ShoulderRight => "shoulder_right",
+            Self::Skin => "skin",
+            Self::Tailbone => "tailbone",
+            Self::Teeth => "teeth",
+            Self::Throat => "throat",
+            Self::Thumb => "thumb",
+            Self::ThumbLeft => "thumb_left",
+            Self::ThumbRight => "thumb_right",
+            Self::Toe => "toe",
+            Self::ToeFifth => "toe_fifth",
+            Self::ToeFifthLeft => "toe_fifth_left",
+            Self::ToeFifthRight => "toe_fifth_right",
+            Self::ToeFirst => "toe_first",
+            Self::ToeFirstLeft => "toe_first_left",
+            Self::ToeFirstRight => "toe_first_right",
+            Self::ToeFourth => "toe_fourth",
+            Self::ToeFourthLeft => "toe_fourth_left",
+            Self::ToeFourthRight => "toe_fourth_right",
+            Self::ToeSecond => "toe_second",
+            Self::ToeSecondLeft => "toe_second_left",
+            Self::ToeSecondRight => "toe_second_right",
+            Self::ToeThird => "toe_third",
+            Self::ToeThirdLeft => "toe_third_left",
+            Self::ToeThirdRight => "toe_third_right",
+            Self::Torso => "torso",
+            Self::UpperArm => "upper_arm",
+            Self::UpperArmLeft => "upper_arm_left",
+            Self::UpperArmRight => "upper_arm_right",
+            Self::UpperBack => "upper_back",
+            Self::UpperBackLeft => "upper_back_left",
+            Self::UpperBackRight => "upper_back_right",
+            Self::UpperLeg => "upper_leg",
+            Self::UpperLegLeft => "upper_leg_left",
+            Self::UpperLegRight => "upper_leg_right",
+            Self::UrinarySystem => "urinary_system",
+            Self::Vertebrae => "vertebrae",
+            Self::Wrist => "wrist",
+            Self::WristLeft => "wrist_left",
+            Self::WristRight => "wrist_right",
+        })
     }
 }
 
@@ -39163,10 +38659,7 @@ impl NewIncident {
     }
 
     /// Sets `witness_statements_attributes`.
-    pub fn witness_statements_attributes(
-        mut self,
-        value: Vec<WitnessStatementsAttribute>,
-    ) -> Self {
+    pub fn witness_statements_attributes(mut self, value: Vec<WitnessStatementsAttribute>) -> Self {
         self.witness_statements_attributes = Some(value);
         self
     }
@@ -39345,30 +38838,28 @@ impl crate::lenient::FromJson for QuantityUnitOfMeasure {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "hours" => Self::Hours,
-                "days" => Self::Days,
-                "weeks" => Self::Weeks,
-                "months" => Self::Months,
-                "years" => Self::Years,
-                "ea" => Self::Ea,
-                "ls" => Self::Ls,
-                "lf" => Self::Lf,
-                "sf" => Self::Sf,
-                "sy" => Self::Sy,
-                "cy" => Self::Cy,
-                "lbs" => Self::Lbs,
-                "ton" => Self::Ton,
-                "mm" => Self::Mm,
-                "m" => Self::M,
-                "m^2" => Self::M2,
-                "m^3" => Self::M3,
-                "kg" => Self::Kg,
-                "t" => Self::T,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "hours" => Self::Hours,
+            "days" => Self::Days,
+            "weeks" => Self::Weeks,
+            "months" => Self::Months,
+            "years" => Self::Years,
+            "ea" => Self::Ea,
+            "ls" => Self::Ls,
+            "lf" => Self::Lf,
+            "sf" => Self::Sf,
+            "sy" => Self::Sy,
+            "cy" => Self::Cy,
+            "lbs" => Self::Lbs,
+            "ton" => Self::Ton,
+            "mm" => Self::Mm,
+            "m" => Self::M,
+            "m^2" => Self::M2,
+            "m^3" => Self::M3,
+            "kg" => Self::Kg,
+            "t" => Self::T,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -39539,18 +39030,16 @@ impl crate::lenient::FromJson for FilingType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "fatality" => Self::Fatality,
-                "first_aid" => Self::FirstAid,
-                "lost_time" => Self::LostTime,
-                "medically_treated" => Self::MedicallyTreated,
-                "refused_care" => Self::RefusedCare,
-                "report_only" => Self::ReportOnly,
-                "restricted_work" => Self::RestrictedWork,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "fatality" => Self::Fatality,
+            "first_aid" => Self::FirstAid,
+            "lost_time" => Self::LostTime,
+            "medically_treated" => Self::MedicallyTreated,
+            "refused_care" => Self::RefusedCare,
+            "report_only" => Self::ReportOnly,
+            "restricted_work" => Self::RestrictedWork,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -39595,13 +39084,11 @@ impl crate::lenient::FromJson for AlertInjuryBodyDiagramType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "feminine" => Self::Feminine,
-                "masculine" => Self::Masculine,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "feminine" => Self::Feminine,
+            "masculine" => Self::Masculine,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -39918,149 +39405,147 @@ impl crate::lenient::FromJson for AffectedBodyPart {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "abdomen" => Self::Abdomen,
-                "ankle" => Self::Ankle,
-                "ankle_left" => Self::AnkleLeft,
-                "ankle_right" => Self::AnkleRight,
-                "arm" => Self::Arm,
-                "arm_left" => Self::ArmLeft,
-                "arm_right" => Self::ArmRight,
-                "back" => Self::Back,
-                "body_systems" => Self::BodySystems,
-                "breast" => Self::Breast,
-                "breast_left" => Self::BreastLeft,
-                "breast_right" => Self::BreastRight,
-                "buttock" => Self::Buttock,
-                "chest" => Self::Chest,
-                "circulatory_system" => Self::CirculatorySystem,
-                "cranium" => Self::Cranium,
-                "digestive_system" => Self::DigestiveSystem,
-                "ear" => Self::Ear,
-                "ear_left" => Self::EarLeft,
-                "ear_right" => Self::EarRight,
-                "elbow" => Self::Elbow,
-                "elbow_left" => Self::ElbowLeft,
-                "elbow_right" => Self::ElbowRight,
-                "entire_body_systemic" => Self::EntireBodySystemic,
-                "eye" => Self::Eye,
-                "eye_left" => Self::EyeLeft,
-                "eye_right" => Self::EyeRight,
-                "face" => Self::Face,
-                "finger" => Self::Finger,
-                "finger_index" => Self::FingerIndex,
-                "finger_index_left" => Self::FingerIndexLeft,
-                "finger_index_right" => Self::FingerIndexRight,
-                "finger_middle" => Self::FingerMiddle,
-                "finger_middle_left" => Self::FingerMiddleLeft,
-                "finger_middle_right" => Self::FingerMiddleRight,
-                "finger_pinky" => Self::FingerPinky,
-                "finger_pinky_left" => Self::FingerPinkyLeft,
-                "finger_pinky_right" => Self::FingerPinkyRight,
-                "finger_ring" => Self::FingerRing,
-                "finger_ring_left" => Self::FingerRingLeft,
-                "finger_ring_right" => Self::FingerRingRight,
-                "foot" => Self::Foot,
-                "foot_left" => Self::FootLeft,
-                "foot_right" => Self::FootRight,
-                "foot_top_left" => Self::FootTopLeft,
-                "foot_top_right" => Self::FootTopRight,
-                "forearm" => Self::Forearm,
-                "forearm_left" => Self::ForearmLeft,
-                "forearm_right" => Self::ForearmRight,
-                "groin" => Self::Groin,
-                "hand" => Self::Hand,
-                "hand_back_left" => Self::HandBackLeft,
-                "hand_back_right" => Self::HandBackRight,
-                "hand_left" => Self::HandLeft,
-                "hand_right" => Self::HandRight,
-                "head" => Self::Head,
-                "head_back" => Self::HeadBack,
-                "heart" => Self::Heart,
-                "heel_left" => Self::HeelLeft,
-                "heel_right" => Self::HeelRight,
-                "hip" => Self::Hip,
-                "hip_left" => Self::HipLeft,
-                "hip_right" => Self::HipRight,
-                "internal_organs" => Self::InternalOrgans,
-                "knee" => Self::Knee,
-                "knee_left" => Self::KneeLeft,
-                "knee_right" => Self::KneeRight,
-                "leg" => Self::Leg,
-                "leg_left" => Self::LegLeft,
-                "leg_right" => Self::LegRight,
-                "lower_back" => Self::LowerBack,
-                "lower_back_left" => Self::LowerBackLeft,
-                "lower_back_right" => Self::LowerBackRight,
-                "lower_leg" => Self::LowerLeg,
-                "lower_leg_left" => Self::LowerLegLeft,
-                "lower_leg_right" => Self::LowerLegRight,
-                "lungs" => Self::Lungs,
-                "mouth" => Self::Mouth,
-                "neck" => Self::Neck,
-                "neck_back" => Self::NeckBack,
-                "neck_left" => Self::NeckLeft,
-                "neck_right" => Self::NeckRight,
-                "nervous_system" => Self::NervousSystem,
-                "nose" => Self::Nose,
-                "palm_left" => Self::PalmLeft,
-                "palm_right" => Self::PalmRight,
-                "pec" => Self::Pec,
-                "pec_left" => Self::PecLeft,
-                "pec_right" => Self::PecRight,
-                "pelvis" => Self::Pelvis,
-                "pelvis_front" => Self::PelvisFront,
-                "psychological" => Self::Psychological,
-                "reproductive_system" => Self::ReproductiveSystem,
-                "respiratory_system" => Self::RespiratorySystem,
-                "ribs" => Self::Ribs,
-                "ribs_left" => Self::RibsLeft,
-                "ribs_right" => Self::RibsRight,
-                "shoulder" => Self::Shoulder,
-                "shoulder_left" => Self::ShoulderLeft,
-                "shoulder_right" => Self::ShoulderRight,
-                "skin" => Self::Skin,
-                "tailbone" => Self::Tailbone,
-                "teeth" => Self::Teeth,
-                "throat" => Self::Throat,
-                "thumb" => Self::Thumb,
-                "thumb_left" => Self::ThumbLeft,
-                "thumb_right" => Self::ThumbRight,
-                "toe" => Self::Toe,
-                "toe_fifth" => Self::ToeFifth,
-                "toe_fifth_left" => Self::ToeFifthLeft,
-                "toe_fifth_right" => Self::ToeFifthRight,
-                "toe_first" => Self::ToeFirst,
-                "toe_first_left" => Self::ToeFirstLeft,
-                "toe_first_right" => Self::ToeFirstRight,
-                "toe_fourth" => Self::ToeFourth,
-                "toe_fourth_left" => Self::ToeFourthLeft,
-                "toe_fourth_right" => Self::ToeFourthRight,
-                "toe_second" => Self::ToeSecond,
-                "toe_second_left" => Self::ToeSecondLeft,
-                "toe_second_right" => Self::ToeSecondRight,
-                "toe_third" => Self::ToeThird,
-                "toe_third_left" => Self::ToeThirdLeft,
-                "toe_third_right" => Self::ToeThirdRight,
-                "torso" => Self::Torso,
-                "upper_arm" => Self::UpperArm,
-                "upper_arm_left" => Self::UpperArmLeft,
-                "upper_arm_right" => Self::UpperArmRight,
-                "upper_back" => Self::UpperBack,
-                "upper_back_left" => Self::UpperBackLeft,
-                "upper_back_right" => Self::UpperBackRight,
-                "upper_leg" => Self::UpperLeg,
-                "upper_leg_left" => Self::UpperLegLeft,
-                "upper_leg_right" => Self::UpperLegRight,
-                "urinary_system" => Self::UrinarySystem,
-                "vertebrae" => Self::Vertebrae,
-                "wrist" => Self::Wrist,
-                "wrist_left" => Self::WristLeft,
-                "wrist_right" => Self::WristRight,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "abdomen" => Self::Abdomen,
+            "ankle" => Self::Ankle,
+            "ankle_left" => Self::AnkleLeft,
+            "ankle_right" => Self::AnkleRight,
+            "arm" => Self::Arm,
+            "arm_left" => Self::ArmLeft,
+            "arm_right" => Self::ArmRight,
+            "back" => Self::Back,
+            "body_systems" => Self::BodySystems,
+            "breast" => Self::Breast,
+            "breast_left" => Self::BreastLeft,
+            "breast_right" => Self::BreastRight,
+            "buttock" => Self::Buttock,
+            "chest" => Self::Chest,
+            "circulatory_system" => Self::CirculatorySystem,
+            "cranium" => Self::Cranium,
+            "digestive_system" => Self::DigestiveSystem,
+            "ear" => Self::Ear,
+            "ear_left" => Self::EarLeft,
+            "ear_right" => Self::EarRight,
+            "elbow" => Self::Elbow,
+            "elbow_left" => Self::ElbowLeft,
+            "elbow_right" => Self::ElbowRight,
+            "entire_body_systemic" => Self::EntireBodySystemic,
+            "eye" => Self::Eye,
+            "eye_left" => Self::EyeLeft,
+            "eye_right" => Self::EyeRight,
+            "face" => Self::Face,
+            "finger" => Self::Finger,
+            "finger_index" => Self::FingerIndex,
+            "finger_index_left" => Self::FingerIndexLeft,
+            "finger_index_right" => Self::FingerIndexRight,
+            "finger_middle" => Self::FingerMiddle,
+            "finger_middle_left" => Self::FingerMiddleLeft,
+            "finger_middle_right" => Self::FingerMiddleRight,
+            "finger_pinky" => Self::FingerPinky,
+            "finger_pinky_left" => Self::FingerPinkyLeft,
+            "finger_pinky_right" => Self::FingerPinkyRight,
+            "finger_ring" => Self::FingerRing,
+            "finger_ring_left" => Self::FingerRingLeft,
+            "finger_ring_right" => Self::FingerRingRight,
+            "foot" => Self::Foot,
+            "foot_left" => Self::FootLeft,
+            "foot_right" => Self::FootRight,
+            "foot_top_left" => Self::FootTopLeft,
+            "foot_top_right" => Self::FootTopRight,
+            "forearm" => Self::Forearm,
+            "forearm_left" => Self::ForearmLeft,
+            "forearm_right" => Self::ForearmRight,
+            "groin" => Self::Groin,
+            "hand" => Self::Hand,
+            "hand_back_left" => Self::HandBackLeft,
+            "hand_back_right" => Self::HandBackRight,
+            "hand_left" => Self::HandLeft,
+            "hand_right" => Self::HandRight,
+            "head" => Self::Head,
+            "head_back" => Self::HeadBack,
+            "heart" => Self::Heart,
+            "heel_left" => Self::HeelLeft,
+            "heel_right" => Self::HeelRight,
+            "hip" => Self::Hip,
+            "hip_left" => Self::HipLeft,
+            "hip_right" => Self::HipRight,
+            "internal_organs" => Self::InternalOrgans,
+            "knee" => Self::Knee,
+            "knee_left" => Self::KneeLeft,
+            "knee_right" => Self::KneeRight,
+            "leg" => Self::Leg,
+            "leg_left" => Self::LegLeft,
+            "leg_right" => Self::LegRight,
+            "lower_back" => Self::LowerBack,
+            "lower_back_left" => Self::LowerBackLeft,
+            "lower_back_right" => Self::LowerBackRight,
+            "lower_leg" => Self::LowerLeg,
+            "lower_leg_left" => Self::LowerLegLeft,
+            "lower_leg_right" => Self::LowerLegRight,
+            "lungs" => Self::Lungs,
+            "mouth" => Self::Mouth,
+            "neck" => Self::Neck,
+            "neck_back" => Self::NeckBack,
+            "neck_left" => Self::NeckLeft,
+            "neck_right" => Self::NeckRight,
+            "nervous_system" => Self::NervousSystem,
+            "nose" => Self::Nose,
+            "palm_left" => Self::PalmLeft,
+            "palm_right" => Self::PalmRight,
+            "pec" => Self::Pec,
+            "pec_left" => Self::PecLeft,
+            "pec_right" => Self::PecRight,
+            "pelvis" => Self::Pelvis,
+            "pelvis_front" => Self::PelvisFront,
+            "psychological" => Self::Psychological,
+            "reproductive_system" => Self::ReproductiveSystem,
+            "respiratory_system" => Self::RespiratorySystem,
+            "ribs" => Self::Ribs,
+            "ribs_left" => Self::RibsLeft,
+            "ribs_right" => Self::RibsRight,
+            "shoulder" => Self::Shoulder,
+            "shoulder_left" => Self::ShoulderLeft,
+            "shoulder_right" => Self::ShoulderRight,
+            "skin" => Self::Skin,
+            "tailbone" => Self::Tailbone,
+            "teeth" => Self::Teeth,
+            "throat" => Self::Throat,
+            "thumb" => Self::Thumb,
+            "thumb_left" => Self::ThumbLeft,
+            "thumb_right" => Self::ThumbRight,
+            "toe" => Self::Toe,
+            "toe_fifth" => Self::ToeFifth,
+            "toe_fifth_left" => Self::ToeFifthLeft,
+            "toe_fifth_right" => Self::ToeFifthRight,
+            "toe_first" => Self::ToeFirst,
+            "toe_first_left" => Self::ToeFirstLeft,
+            "toe_first_right" => Self::ToeFirstRight,
+            "toe_fourth" => Self::ToeFourth,
+            "toe_fourth_left" => Self::ToeFourthLeft,
+            "toe_fourth_right" => Self::ToeFourthRight,
+            "toe_second" => Self::ToeSecond,
+            "toe_second_left" => Self::ToeSecondLeft,
+            "toe_second_right" => Self::ToeSecondRight,
+            "toe_third" => Self::ToeThird,
+            "toe_third_left" => Self::ToeThirdLeft,
+            "toe_third_right" => Self::ToeThirdRight,
+            "torso" => Self::Torso,
+            "upper_arm" => Self::UpperArm,
+            "upper_arm_left" => Self::UpperArmLeft,
+            "upper_arm_right" => Self::UpperArmRight,
+            "upper_back" => Self::UpperBack,
+            "upper_back_left" => Self::UpperBackLeft,
+            "upper_back_right" => Self::UpperBackRight,
+            "upper_leg" => Self::UpperLeg,
+            "upper_leg_left" => Self::UpperLegLeft,
+            "upper_leg_right" => Self::UpperLegRight,
+            "urinary_system" => Self::UrinarySystem,
+            "vertebrae" => Self::Vertebrae,
+            "wrist" => Self::Wrist,
+            "wrist_left" => Self::WristLeft,
+            "wrist_right" => Self::WristRight,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -40867,13 +40352,11 @@ pub enum ActionSort {
 
 impl serde::Serialize for ActionSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::UpdatedAt => "updated_at",
-                Self::ActionType => "action_type",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::UpdatedAt => "updated_at",
+            Self::ActionType => "action_type",
+        })
     }
 }
 
@@ -41551,17 +41034,15 @@ pub enum IncidentEnvironmentalSort {
 
 impl serde::Serialize for IncidentEnvironmentalSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AffectedCompany => "affected_company",
-                Self::CreatedAt => "created_at",
-                Self::EnvironmentalType => "environmental_type",
-                Self::ManagedEquipment => "managed_equipment",
-                Self::FullNumber => "full_number",
-                Self::Number => "number",
-                Self::WorkActivity => "work_activity",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AffectedCompany => "affected_company",
+            Self::CreatedAt => "created_at",
+            Self::EnvironmentalType => "environmental_type",
+            Self::ManagedEquipment => "managed_equipment",
+            Self::FullNumber => "full_number",
+            Self::Number => "number",
+            Self::WorkActivity => "work_activity",
+        })
     }
 }
 
@@ -41633,10 +41114,7 @@ impl NewEnvironmental {
     }
 
     /// Sets `quantity_unit_of_measure`.
-    pub fn quantity_unit_of_measure(
-        mut self,
-        value: EnvironmentalQuantityUnitOfMeasure,
-    ) -> Self {
+    pub fn quantity_unit_of_measure(mut self, value: EnvironmentalQuantityUnitOfMeasure) -> Self {
         self.quantity_unit_of_measure = Some(value);
         self
     }
@@ -41693,19 +41171,17 @@ pub enum InjurySort {
 
 impl serde::Serialize for InjurySort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AffectedCompany => "affected_company",
-                Self::AffectedPerson => "affected_person",
-                Self::CreatedAt => "created_at",
-                Self::FullNumber => "full_number",
-                Self::HarmSource => "harm_source",
-                Self::ManagedEquipment => "managed_equipment",
-                Self::Number => "number",
-                Self::Recordable => "recordable",
-                Self::WorkActivity => "work_activity",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AffectedCompany => "affected_company",
+            Self::AffectedPerson => "affected_person",
+            Self::CreatedAt => "created_at",
+            Self::FullNumber => "full_number",
+            Self::HarmSource => "harm_source",
+            Self::ManagedEquipment => "managed_equipment",
+            Self::Number => "number",
+            Self::Recordable => "recordable",
+            Self::WorkActivity => "work_activity",
+        })
     }
 }
 
@@ -41740,14 +41216,12 @@ impl crate::lenient::FromJson for BodyDiagramType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "feminine" => Self::Feminine,
-                "masculine" => Self::Masculine,
-                "null" => Self::Null,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "feminine" => Self::Feminine,
+            "masculine" => Self::Masculine,
+            "null" => Self::Null,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -42066,150 +41540,148 @@ impl crate::lenient::FromJson for InjuryAffectedBodyPart {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "abdomen" => Self::Abdomen,
-                "ankle" => Self::Ankle,
-                "ankle_left" => Self::AnkleLeft,
-                "ankle_right" => Self::AnkleRight,
-                "arm" => Self::Arm,
-                "arm_left" => Self::ArmLeft,
-                "arm_right" => Self::ArmRight,
-                "back" => Self::Back,
-                "body_systems" => Self::BodySystems,
-                "breast" => Self::Breast,
-                "breast_left" => Self::BreastLeft,
-                "breast_right" => Self::BreastRight,
-                "buttock" => Self::Buttock,
-                "chest" => Self::Chest,
-                "circulatory_system" => Self::CirculatorySystem,
-                "cranium" => Self::Cranium,
-                "digestive_system" => Self::DigestiveSystem,
-                "ear" => Self::Ear,
-                "ear_left" => Self::EarLeft,
-                "ear_right" => Self::EarRight,
-                "elbow" => Self::Elbow,
-                "elbow_left" => Self::ElbowLeft,
-                "elbow_right" => Self::ElbowRight,
-                "entire_body_systemic" => Self::EntireBodySystemic,
-                "eye" => Self::Eye,
-                "eye_left" => Self::EyeLeft,
-                "eye_right" => Self::EyeRight,
-                "face" => Self::Face,
-                "finger" => Self::Finger,
-                "finger_index" => Self::FingerIndex,
-                "finger_index_left" => Self::FingerIndexLeft,
-                "finger_index_right" => Self::FingerIndexRight,
-                "finger_middle" => Self::FingerMiddle,
-                "finger_middle_left" => Self::FingerMiddleLeft,
-                "finger_middle_right" => Self::FingerMiddleRight,
-                "finger_pinky" => Self::FingerPinky,
-                "finger_pinky_left" => Self::FingerPinkyLeft,
-                "finger_pinky_right" => Self::FingerPinkyRight,
-                "finger_ring" => Self::FingerRing,
-                "finger_ring_left" => Self::FingerRingLeft,
-                "finger_ring_right" => Self::FingerRingRight,
-                "foot" => Self::Foot,
-                "foot_left" => Self::FootLeft,
-                "foot_right" => Self::FootRight,
-                "foot_top_left" => Self::FootTopLeft,
-                "foot_top_right" => Self::FootTopRight,
-                "forearm" => Self::Forearm,
-                "forearm_left" => Self::ForearmLeft,
-                "forearm_right" => Self::ForearmRight,
-                "groin" => Self::Groin,
-                "hand" => Self::Hand,
-                "hand_back_left" => Self::HandBackLeft,
-                "hand_back_right" => Self::HandBackRight,
-                "hand_left" => Self::HandLeft,
-                "hand_right" => Self::HandRight,
-                "head" => Self::Head,
-                "head_back" => Self::HeadBack,
-                "heart" => Self::Heart,
-                "heel_left" => Self::HeelLeft,
-                "heel_right" => Self::HeelRight,
-                "hip" => Self::Hip,
-                "hip_left" => Self::HipLeft,
-                "hip_right" => Self::HipRight,
-                "internal_organs" => Self::InternalOrgans,
-                "knee" => Self::Knee,
-                "knee_left" => Self::KneeLeft,
-                "knee_right" => Self::KneeRight,
-                "leg" => Self::Leg,
-                "leg_left" => Self::LegLeft,
-                "leg_right" => Self::LegRight,
-                "lower_back" => Self::LowerBack,
-                "lower_back_left" => Self::LowerBackLeft,
-                "lower_back_right" => Self::LowerBackRight,
-                "lower_leg" => Self::LowerLeg,
-                "lower_leg_left" => Self::LowerLegLeft,
-                "lower_leg_right" => Self::LowerLegRight,
-                "lungs" => Self::Lungs,
-                "mouth" => Self::Mouth,
-                "neck" => Self::Neck,
-                "neck_back" => Self::NeckBack,
-                "neck_left" => Self::NeckLeft,
-                "neck_right" => Self::NeckRight,
-                "nervous_system" => Self::NervousSystem,
-                "nose" => Self::Nose,
-                "palm_left" => Self::PalmLeft,
-                "palm_right" => Self::PalmRight,
-                "pec" => Self::Pec,
-                "pec_left" => Self::PecLeft,
-                "pec_right" => Self::PecRight,
-                "pelvis" => Self::Pelvis,
-                "pelvis_front" => Self::PelvisFront,
-                "psychological" => Self::Psychological,
-                "reproductive_system" => Self::ReproductiveSystem,
-                "respiratory_system" => Self::RespiratorySystem,
-                "ribs" => Self::Ribs,
-                "ribs_left" => Self::RibsLeft,
-                "ribs_right" => Self::RibsRight,
-                "shoulder" => Self::Shoulder,
-                "shoulder_left" => Self::ShoulderLeft,
-                "shoulder_right" => Self::ShoulderRight,
-                "skin" => Self::Skin,
-                "tailbone" => Self::Tailbone,
-                "teeth" => Self::Teeth,
-                "throat" => Self::Throat,
-                "thumb" => Self::Thumb,
-                "thumb_left" => Self::ThumbLeft,
-                "thumb_right" => Self::ThumbRight,
-                "toe" => Self::Toe,
-                "toe_fifth" => Self::ToeFifth,
-                "toe_fifth_left" => Self::ToeFifthLeft,
-                "toe_fifth_right" => Self::ToeFifthRight,
-                "toe_first" => Self::ToeFirst,
-                "toe_first_left" => Self::ToeFirstLeft,
-                "toe_first_right" => Self::ToeFirstRight,
-                "toe_fourth" => Self::ToeFourth,
-                "toe_fourth_left" => Self::ToeFourthLeft,
-                "toe_fourth_right" => Self::ToeFourthRight,
-                "toe_second" => Self::ToeSecond,
-                "toe_second_left" => Self::ToeSecondLeft,
-                "toe_second_right" => Self::ToeSecondRight,
-                "toe_third" => Self::ToeThird,
-                "toe_third_left" => Self::ToeThirdLeft,
-                "toe_third_right" => Self::ToeThirdRight,
-                "torso" => Self::Torso,
-                "upper_arm" => Self::UpperArm,
-                "upper_arm_left" => Self::UpperArmLeft,
-                "upper_arm_right" => Self::UpperArmRight,
-                "upper_back" => Self::UpperBack,
-                "upper_back_left" => Self::UpperBackLeft,
-                "upper_back_right" => Self::UpperBackRight,
-                "upper_leg" => Self::UpperLeg,
-                "upper_leg_left" => Self::UpperLegLeft,
-                "upper_leg_right" => Self::UpperLegRight,
-                "urinary_system" => Self::UrinarySystem,
-                "vertebrae" => Self::Vertebrae,
-                "wrist" => Self::Wrist,
-                "wrist_left" => Self::WristLeft,
-                "wrist_right" => Self::WristRight,
-                "null" => Self::Null,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "abdomen" => Self::Abdomen,
+            "ankle" => Self::Ankle,
+            "ankle_left" => Self::AnkleLeft,
+            "ankle_right" => Self::AnkleRight,
+            "arm" => Self::Arm,
+            "arm_left" => Self::ArmLeft,
+            "arm_right" => Self::ArmRight,
+            "back" => Self::Back,
+            "body_systems" => Self::BodySystems,
+            "breast" => Self::Breast,
+            "breast_left" => Self::BreastLeft,
+            "breast_right" => Self::BreastRight,
+            "buttock" => Self::Buttock,
+            "chest" => Self::Chest,
+            "circulatory_system" => Self::CirculatorySystem,
+            "cranium" => Self::Cranium,
+            "digestive_system" => Self::DigestiveSystem,
+            "ear" => Self::Ear,
+            "ear_left" => Self::EarLeft,
+            "ear_right" => Self::EarRight,
+            "elbow" => Self::Elbow,
+            "elbow_left" => Self::ElbowLeft,
+            "elbow_right" => Self::ElbowRight,
+            "entire_body_systemic" => Self::EntireBodySystemic,
+            "eye" => Self::Eye,
+            "eye_left" => Self::EyeLeft,
+            "eye_right" => Self::EyeRight,
+            "face" => Self::Face,
+            "finger" => Self::Finger,
+            "finger_index" => Self::FingerIndex,
+            "finger_index_left" => Self::FingerIndexLeft,
+            "finger_index_right" => Self::FingerIndexRight,
+            "finger_middle" => Self::FingerMiddle,
+            "finger_middle_left" => Self::FingerMiddleLeft,
+            "finger_middle_right" => Self::FingerMiddleRight,
+            "finger_pinky" => Self::FingerPinky,
+            "finger_pinky_left" => Self::FingerPinkyLeft,
+            "finger_pinky_right" => Self::FingerPinkyRight,
+            "finger_ring" => Self::FingerRing,
+            "finger_ring_left" => Self::FingerRingLeft,
+            "finger_ring_right" => Self::FingerRingRight,
+            "foot" => Self::Foot,
+            "foot_left" => Self::FootLeft,
+            "foot_right" => Self::FootRight,
+            "foot_top_left" => Self::FootTopLeft,
+            "foot_top_right" => Self::FootTopRight,
+            "forearm" => Self::Forearm,
+            "forearm_left" => Self::ForearmLeft,
+            "forearm_right" => Self::ForearmRight,
+            "groin" => Self::Groin,
+            "hand" => Self::Hand,
+            "hand_back_left" => Self::HandBackLeft,
+            "hand_back_right" => Self::HandBackRight,
+            "hand_left" => Self::HandLeft,
+            "hand_right" => Self::HandRight,
+            "head" => Self::Head,
+            "head_back" => Self::HeadBack,
+            "heart" => Self::Heart,
+            "heel_left" => Self::HeelLeft,
+            "heel_right" => Self::HeelRight,
+            "hip" => Self::Hip,
+            "hip_left" => Self::HipLeft,
+            "hip_right" => Self::HipRight,
+            "internal_organs" => Self::InternalOrgans,
+            "knee" => Self::Knee,
+            "knee_left" => Self::KneeLeft,
+            "knee_right" => Self::KneeRight,
+            "leg" => Self::Leg,
+            "leg_left" => Self::LegLeft,
+            "leg_right" => Self::LegRight,
+            "lower_back" => Self::LowerBack,
+            "lower_back_left" => Self::LowerBackLeft,
+            "lower_back_right" => Self::LowerBackRight,
+            "lower_leg" => Self::LowerLeg,
+            "lower_leg_left" => Self::LowerLegLeft,
+            "lower_leg_right" => Self::LowerLegRight,
+            "lungs" => Self::Lungs,
+            "mouth" => Self::Mouth,
+            "neck" => Self::Neck,
+            "neck_back" => Self::NeckBack,
+            "neck_left" => Self::NeckLeft,
+            "neck_right" => Self::NeckRight,
+            "nervous_system" => Self::NervousSystem,
+            "nose" => Self::Nose,
+            "palm_left" => Self::PalmLeft,
+            "palm_right" => Self::PalmRight,
+            "pec" => Self::Pec,
+            "pec_left" => Self::PecLeft,
+            "pec_right" => Self::PecRight,
+            "pelvis" => Self::Pelvis,
+            "pelvis_front" => Self::PelvisFront,
+            "psychological" => Self::Psychological,
+            "reproductive_system" => Self::ReproductiveSystem,
+            "respiratory_system" => Self::RespiratorySystem,
+            "ribs" => Self::Ribs,
+            "ribs_left" => Self::RibsLeft,
+            "ribs_right" => Self::RibsRight,
+            "shoulder" => Self::Shoulder,
+            "shoulder_left" => Self::ShoulderLeft,
+            "shoulder_right" => Self::ShoulderRight,
+            "skin" => Self::Skin,
+            "tailbone" => Self::Tailbone,
+            "teeth" => Self::Teeth,
+            "throat" => Self::Throat,
+            "thumb" => Self::Thumb,
+            "thumb_left" => Self::ThumbLeft,
+            "thumb_right" => Self::ThumbRight,
+            "toe" => Self::Toe,
+            "toe_fifth" => Self::ToeFifth,
+            "toe_fifth_left" => Self::ToeFifthLeft,
+            "toe_fifth_right" => Self::ToeFifthRight,
+            "toe_first" => Self::ToeFirst,
+            "toe_first_left" => Self::ToeFirstLeft,
+            "toe_first_right" => Self::ToeFirstRight,
+            "toe_fourth" => Self::ToeFourth,
+            "toe_fourth_left" => Self::ToeFourthLeft,
+            "toe_fourth_right" => Self::ToeFourthRight,
+            "toe_second" => Self::ToeSecond,
+            "toe_second_left" => Self::ToeSecondLeft,
+            "toe_second_right" => Self::ToeSecondRight,
+            "toe_third" => Self::ToeThird,
+            "toe_third_left" => Self::ToeThirdLeft,
+            "toe_third_right" => Self::ToeThirdRight,
+            "torso" => Self::Torso,
+            "upper_arm" => Self::UpperArm,
+            "upper_arm_left" => Self::UpperArmLeft,
+            "upper_arm_right" => Self::UpperArmRight,
+            "upper_back" => Self::UpperBack,
+            "upper_back_left" => Self::UpperBackLeft,
+            "upper_back_right" => Self::UpperBackRight,
+            "upper_leg" => Self::UpperLeg,
+            "upper_leg_left" => Self::UpperLegLeft,
+            "upper_leg_right" => Self::UpperLegRight,
+            "urinary_system" => Self::UrinarySystem,
+            "vertebrae" => Self::Vertebrae,
+            "wrist" => Self::Wrist,
+            "wrist_left" => Self::WristLeft,
+            "wrist_right" => Self::WristRight,
+            "null" => Self::Null,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -42717,18 +42189,16 @@ pub enum NearMissSort {
 
 impl serde::Serialize for NearMissSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AffectedCompany => "affected_company",
-                Self::AffectedPerson => "affected_person",
-                Self::CreatedAt => "created_at",
-                Self::ManagedEquipment => "managed_equipment",
-                Self::FullNumber => "full_number",
-                Self::HarmSource => "harm_source",
-                Self::Number => "number",
-                Self::WorkActivity => "work_activity",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AffectedCompany => "affected_company",
+            Self::AffectedPerson => "affected_person",
+            Self::CreatedAt => "created_at",
+            Self::ManagedEquipment => "managed_equipment",
+            Self::FullNumber => "full_number",
+            Self::HarmSource => "harm_source",
+            Self::Number => "number",
+            Self::WorkActivity => "work_activity",
+        })
     }
 }
 
@@ -42955,17 +42425,15 @@ pub enum PropertyDamageSort {
 
 impl serde::Serialize for PropertyDamageSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AffectedCompany => "affected_company",
-                Self::CreatedAt => "created_at",
-                Self::ManagedEquipment => "managed_equipment",
-                Self::FullNumber => "full_number",
-                Self::Number => "number",
-                Self::ResponsibleCompany => "responsible_company",
-                Self::WorkActivity => "work_activity",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AffectedCompany => "affected_company",
+            Self::CreatedAt => "created_at",
+            Self::ManagedEquipment => "managed_equipment",
+            Self::FullNumber => "full_number",
+            Self::Number => "number",
+            Self::ResponsibleCompany => "responsible_company",
+            Self::WorkActivity => "work_activity",
+        })
     }
 }
 
@@ -43176,13 +42644,11 @@ pub enum WitnessStatementSort {
 
 impl serde::Serialize for WitnessStatementSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::DateReceived => "date_received",
-                Self::Witness => "witness",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::DateReceived => "date_received",
+            Self::Witness => "witness",
+        })
     }
 }
 
@@ -43415,9 +42881,7 @@ impl WitnessStatementRecording {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        WitnessStatementRecording {
-            upload_id: None,
-        }
+        WitnessStatementRecording { upload_id: None }
     }
 
     /// Sets `upload_id`.
@@ -43804,12 +43268,7 @@ pub struct InspectionLogForm {
 
 impl InspectionLogForm {
     /// A value with the required `end_hour`, `end_minute`, `start_hour`, `start_minute`; set the others with the setters.
-    pub fn new(
-        end_hour: i64,
-        end_minute: i64,
-        start_hour: i64,
-        start_minute: i64,
-    ) -> Self {
+    pub fn new(end_hour: i64, end_minute: i64, start_hour: i64, start_minute: i64) -> Self {
         InspectionLogForm {
             area: None,
             comments: None,
@@ -43948,9 +43407,7 @@ pub struct NewInspectionLogJson {
 impl NewInspectionLogJson {
     /// A value with the required `inspection_log`; set the others with the setters.
     pub fn new(inspection_log: serde_json::Value) -> Self {
-        NewInspectionLogJson {
-            inspection_log,
-        }
+        NewInspectionLogJson { inspection_log }
     }
 }
 
@@ -44165,15 +43622,13 @@ pub enum ItemReferenceType {
 
 impl serde::Serialize for ItemReferenceType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Attachment => "attachment",
-                Self::Document => "document",
-                Self::Drawing => "drawing",
-                Self::Form => "form",
-                Self::Image => "image",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Attachment => "attachment",
+            Self::Document => "document",
+            Self::Drawing => "drawing",
+            Self::Form => "form",
+            Self::Image => "image",
+        })
     }
 }
 
@@ -44276,11 +43731,7 @@ pub struct NewItemReference {
 
 impl NewItemReference {
     /// A value with the required `item_id`, `type_`, `payload`; set the others with the setters.
-    pub fn new(
-        item_id: i64,
-        type_: ItemReferenceType,
-        payload: ItemReferencePayload,
-    ) -> Self {
+    pub fn new(item_id: i64, type_: ItemReferenceType, payload: ItemReferencePayload) -> Self {
         NewItemReference {
             item_id,
             type_,
@@ -44370,14 +43821,12 @@ impl crate::lenient::FromJson for InstructionStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "issued" => Self::Issued,
-                "closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "issued" => Self::Issued,
+            "closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -44540,12 +43989,10 @@ pub enum NewInstructionStatus {
 
 impl serde::Serialize for NewInstructionStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::Issued => "issued",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::Issued => "issued",
+        })
     }
 }
 
@@ -44800,13 +44247,11 @@ pub enum InstructionUpdateStatus {
 
 impl serde::Serialize for InstructionUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::Issued => "issued",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::Issued => "issued",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -44991,13 +44436,11 @@ pub enum ManagedEquipmentOwnershipFilter {
 
 impl serde::Serialize for ManagedEquipmentOwnershipFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Owned => "Owned",
-                Self::Rented => "Rented",
-                Self::Sub => "Sub",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Owned => "Owned",
+            Self::Rented => "Rented",
+            Self::Sub => "Sub",
+        })
     }
 }
 
@@ -45725,9 +45168,7 @@ pub struct MaterialBulkCreate {
 impl MaterialBulkCreate {
     /// A value with the required `time_and_material_materials`; set the others with the setters.
     pub fn new(time_and_material_materials: Vec<NewMaterial>) -> Self {
-        MaterialBulkCreate {
-            time_and_material_materials,
-        }
+        MaterialBulkCreate { time_and_material_materials }
     }
 }
 
@@ -45751,9 +45192,7 @@ impl MaterialBulkDestroy {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        MaterialBulkDestroy {
-            time_and_material_materials_ids: None,
-        }
+        MaterialBulkDestroy { time_and_material_materials_ids: None }
     }
 
     /// Sets `time_and_material_materials_ids`.
@@ -45766,10 +45205,7 @@ impl MaterialBulkDestroy {
 impl serde::Serialize for MaterialBulkDestroy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional(
-            "time_and_material_materials_ids",
-            &self.time_and_material_materials_ids,
-        );
+        w.optional("time_and_material_materials_ids", &self.time_and_material_materials_ids);
         w.end()
     }
 }
@@ -46769,9 +46205,7 @@ pub struct NewPlanRevisionLogJson {
 impl NewPlanRevisionLogJson {
     /// A value with the required `plan_revision_log`; set the others with the setters.
     pub fn new(plan_revision_log: serde_json::Value) -> Self {
-        NewPlanRevisionLogJson {
-            plan_revision_log,
-        }
+        NewPlanRevisionLogJson { plan_revision_log }
     }
 }
 
@@ -46943,9 +46377,7 @@ pub struct NewProductivityLog {
 impl NewProductivityLog {
     /// A value with the required `productivity_log`; set the others with the setters.
     pub fn new(productivity_log: serde_json::Value) -> Self {
-        NewProductivityLog {
-            productivity_log,
-        }
+        NewProductivityLog { productivity_log }
     }
 }
 
@@ -47104,9 +46536,7 @@ pub struct PunchItemAssignmentUpdate {
 
 impl PunchItemAssignmentUpdate {
     /// A value with the required `punch_item_assignment`; set the others with the setters.
-    pub fn new(
-        punch_item_assignment: PunchItemAssignmentUpdatePunchItemAssignment,
-    ) -> Self {
+    pub fn new(punch_item_assignment: PunchItemAssignmentUpdatePunchItemAssignment) -> Self {
         PunchItemAssignmentUpdate {
             send_emails: None,
             punch_item_assignment,
@@ -47147,14 +46577,12 @@ pub enum PunchItemAssignmentUpdateJsonPunchItemAssignmentStatus {
 
 impl serde::Serialize for PunchItemAssignmentUpdateJsonPunchItemAssignmentStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Unresolved => "unresolved",
-                Self::ReadyForReview => "ready_for_review",
-                Self::WorkNotAccepted => "work_not_accepted",
-                Self::Resolved => "resolved",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Unresolved => "unresolved",
+            Self::ReadyForReview => "ready_for_review",
+            Self::WorkNotAccepted => "work_not_accepted",
+            Self::Resolved => "resolved",
+        })
     }
 }
 
@@ -47206,10 +46634,7 @@ impl PunchItemAssignmentUpdateJsonPunchItemAssignment {
     }
 
     /// Sets `status`.
-    pub fn status(
-        mut self,
-        value: PunchItemAssignmentUpdateJsonPunchItemAssignmentStatus,
-    ) -> Self {
+    pub fn status(mut self, value: PunchItemAssignmentUpdateJsonPunchItemAssignmentStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -47244,9 +46669,7 @@ pub struct PunchItemAssignmentUpdateJson {
 
 impl PunchItemAssignmentUpdateJson {
     /// A value with the required `punch_item_assignment`; set the others with the setters.
-    pub fn new(
-        punch_item_assignment: PunchItemAssignmentUpdateJsonPunchItemAssignment,
-    ) -> Self {
+    pub fn new(punch_item_assignment: PunchItemAssignmentUpdateJsonPunchItemAssignment) -> Self {
         PunchItemAssignmentUpdateJson {
             send_emails: None,
             punch_item_assignment,
@@ -47903,8 +47326,9 @@ impl crate::lenient::FromJson for PlanTemplateReferenceItemPayload {
             file_version_id: o.take("file_version_id"),
             folder_id: o.take("folder_id"),
             specification_section_id: o.take("specification_section_id"),
-            specification_section_current_revision_id: o
-                .take("specification_section_current_revision_id"),
+            specification_section_current_revision_id: o.take(
+                "specification_section_current_revision_id",
+            ),
             generic_tool_item_id: o.take("generic_tool_item_id"),
             form_id: o.take("form_id"),
             meeting_id: o.take("meeting_id"),
@@ -47982,19 +47406,17 @@ impl crate::lenient::FromJson for PlanTemplateReferenceItemType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "attachment" => Self::Attachment,
-                "drawing" => Self::Drawing,
-                "document" => Self::Document,
-                "specification_section" => Self::SpecificationSection,
-                "generic_tool_item" => Self::GenericToolItem,
-                "form" => Self::Form,
-                "meeting" => Self::Meeting,
-                "observation_item" => Self::ObservationItem,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "attachment" => Self::Attachment,
+            "drawing" => Self::Drawing,
+            "document" => Self::Document,
+            "specification_section" => Self::SpecificationSection,
+            "generic_tool_item" => Self::GenericToolItem,
+            "form" => Self::Form,
+            "meeting" => Self::Meeting,
+            "observation_item" => Self::ObservationItem,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -48265,19 +47687,17 @@ pub enum ActionPlanPlanSort {
 
 impl serde::Serialize for ActionPlanPlanSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-                Self::DeletedAt => "deleted_at",
-                Self::DeletedBy => "deleted_by",
-                Self::Location => "location",
-                Self::Manager => "manager",
-                Self::Number => "number",
-                Self::Title => "title",
-                Self::Type => "type",
-                Self::UpdatedAt => "updated_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+            Self::DeletedAt => "deleted_at",
+            Self::DeletedBy => "deleted_by",
+            Self::Location => "location",
+            Self::Manager => "manager",
+            Self::Number => "number",
+            Self::Title => "title",
+            Self::Type => "type",
+            Self::UpdatedAt => "updated_at",
+        })
     }
 }
 
@@ -48312,14 +47732,12 @@ impl crate::lenient::FromJson for ActionPlanPlanStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "in_progress" => Self::InProgress,
-                "completed" => Self::Completed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "in_progress" => Self::InProgress,
+            "completed" => Self::Completed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -48522,8 +47940,7 @@ impl crate::lenient::FromJson for ChecklistListTemplateDetail2SectionItemRespons
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ChecklistListTemplateDetail2SectionItemResponseSet {
+impl<'de> serde::Deserialize<'de> for ChecklistListTemplateDetail2SectionItemResponseSet {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -48754,16 +48171,14 @@ pub enum EnvironmentalSort {
 
 impl serde::Serialize for EnvironmentalSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AffectedCompany => "affected_company",
-                Self::CreatedAt => "created_at",
-                Self::ManagedEquipment => "managed_equipment",
-                Self::FullNumber => "full_number",
-                Self::Number => "number",
-                Self::WorkActivity => "work_activity",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AffectedCompany => "affected_company",
+            Self::CreatedAt => "created_at",
+            Self::ManagedEquipment => "managed_equipment",
+            Self::FullNumber => "full_number",
+            Self::Number => "number",
+            Self::WorkActivity => "work_activity",
+        })
     }
 }
 
@@ -48777,13 +48192,11 @@ pub enum RfiStatusFilter {
 
 impl serde::Serialize for RfiStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::Closed => "closed",
-                Self::Draft => "draft",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Draft => "draft",
+        })
     }
 }
 
@@ -49005,15 +48418,13 @@ impl crate::lenient::FromJson for RfiStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                "draft" => Self::Draft,
-                "recycled" => Self::Recycled,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "draft" => Self::Draft,
+            "recycled" => Self::Recycled,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -49215,15 +48626,13 @@ pub enum CostImpactFormStatus {
 
 impl serde::Serialize for CostImpactFormStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::YesKnown => "yes_known",
-                Self::YesUnknown => "yes_unknown",
-                Self::NoImpact => "no_impact",
-                Self::Tbd => "tbd",
-                Self::NA => "n_a",
-            },
-        )
+        s.serialize_str(match self {
+            Self::YesKnown => "yes_known",
+            Self::YesUnknown => "yes_unknown",
+            Self::NoImpact => "no_impact",
+            Self::Tbd => "tbd",
+            Self::NA => "n_a",
+        })
     }
 }
 
@@ -49396,10 +48805,7 @@ impl RfiQuestion {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -49482,11 +48888,7 @@ pub struct NewRfi {
 
 impl NewRfi {
     /// A value with the required `subject`, `rfi_manager_id`, `question`; set the others with the setters.
-    pub fn new(
-        subject: impl Into<String>,
-        rfi_manager_id: i64,
-        question: RfiQuestion,
-    ) -> Self {
+    pub fn new(subject: impl Into<String>, rfi_manager_id: i64, question: RfiQuestion) -> Self {
         NewRfi {
             subject: subject.into(),
             reference: None,
@@ -49770,10 +49172,7 @@ impl NewRfiJsonQuestion {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -50035,10 +49434,7 @@ impl serde::Serialize for NewRfiJson {
         w.optional("required_assignee_ids", &self.required_assignee_ids);
         w.optional("draft", &self.draft);
         w.optional("due_date", &self.due_date);
-        w.optional(
-            "received_from_login_information_id",
-            &self.received_from_login_information_id,
-        );
+        w.optional("received_from_login_information_id", &self.received_from_login_information_id);
         w.optional("responsible_contractor_id", &self.responsible_contractor_id);
         w.optional("distribution_ids", &self.distribution_ids);
         w.optional("number", &self.number);
@@ -50619,10 +50015,7 @@ impl serde::Serialize for RfiUpdateData {
         w.optional("due_date", &self.due_date);
         w.optional("location_id", &self.location_id);
         w.optional("private", &self.private);
-        w.optional(
-            "received_from_login_information_id",
-            &self.received_from_login_information_id,
-        );
+        w.optional("received_from_login_information_id", &self.received_from_login_information_id);
         w.optional("reference", &self.reference);
         w.optional("responsible_contractor_id", &self.responsible_contractor_id);
         w.optional("rfi_manager_id", &self.rfi_manager_id);
@@ -50665,12 +50058,10 @@ pub enum ExportExportFormat {
 
 impl serde::Serialize for ExportExportFormat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Pdf => "pdf",
-                Self::Csv => "csv",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Pdf => "pdf",
+            Self::Csv => "csv",
+        })
     }
 }
 
@@ -50714,9 +50105,7 @@ impl ExportTableConfigurationForExport {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        ExportTableConfigurationForExport {
-            column_state: None,
-        }
+        ExportTableConfigurationForExport { column_state: None }
     }
 
     /// Sets `columnState`.
@@ -51121,10 +50510,7 @@ impl RfiUpdateJsonQuestion {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -51402,10 +50788,7 @@ impl serde::Serialize for RfiUpdateJson {
         w.optional("ball_in_court_id", &self.ball_in_court_id);
         w.optional("draft", &self.draft);
         w.optional("due_date", &self.due_date);
-        w.optional(
-            "received_from_login_information_id",
-            &self.received_from_login_information_id,
-        );
+        w.optional("received_from_login_information_id", &self.received_from_login_information_id);
         w.optional("responsible_contractor_id", &self.responsible_contractor_id);
         w.optional("distribution_ids", &self.distribution_ids);
         w.optional("number", &self.number);
@@ -51454,13 +50837,11 @@ impl crate::lenient::FromJson for AdvancedExportType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "single_select" => Self::SingleSelect,
-                "multi_select" => Self::MultiSelect,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "single_select" => Self::SingleSelect,
+            "multi_select" => Self::MultiSelect,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -51563,12 +50944,10 @@ pub enum AdvancedExportFormat {
 
 impl serde::Serialize for AdvancedExportFormat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Pdf => "pdf",
-                Self::Zip => "zip",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Pdf => "pdf",
+            Self::Zip => "zip",
+        })
     }
 }
 
@@ -51581,12 +50960,10 @@ pub enum CoverSheet {
 
 impl serde::Serialize for CoverSheet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AllResponses => "all_responses",
-                Self::OfficialResponsesOnly => "official_responses_only",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AllResponses => "all_responses",
+            Self::OfficialResponsesOnly => "official_responses_only",
+        })
     }
 }
 
@@ -51640,9 +51017,7 @@ impl RfiForwardForReview {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        RfiForwardForReview {
-            forwardee_ids: None,
-        }
+        RfiForwardForReview { forwardee_ids: None }
     }
 
     /// Sets `forwardee_ids`.
@@ -51740,10 +51115,7 @@ impl ReplyInput {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -52064,9 +51436,7 @@ pub struct NewSafetyViolationLogJson {
 impl NewSafetyViolationLogJson {
     /// A value with the required `safety_violation_log`; set the others with the setters.
     pub fn new(safety_violation_log: serde_json::Value) -> Self {
-        NewSafetyViolationLogJson {
-            safety_violation_log,
-        }
+        NewSafetyViolationLogJson { safety_violation_log }
     }
 }
 
@@ -52227,9 +51597,7 @@ pub struct SafetyViolationLogUpdate {
 
 impl SafetyViolationLogUpdate {
     /// A value with the required `safety_violation_log`; set the others with the setters.
-    pub fn new(
-        safety_violation_log: SafetyViolationLogUpdateSafetyViolationLog,
-    ) -> Self {
+    pub fn new(safety_violation_log: SafetyViolationLogUpdateSafetyViolationLog) -> Self {
         SafetyViolationLogUpdate {
             safety_violation_log,
             attachments: None,
@@ -52367,15 +51735,13 @@ impl crate::lenient::FromJson for Key {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Microsoft Project" => Self::MicrosoftProject,
-                "Microsoft Project 2010" => Self::MicrosoftProject2010,
-                "Microsoft Project Documents" => Self::MicrosoftProjectDocuments,
-                "Primavera P6" => Self::PrimaveraP6,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Microsoft Project" => Self::MicrosoftProject,
+            "Microsoft Project 2010" => Self::MicrosoftProject2010,
+            "Microsoft Project Documents" => Self::MicrosoftProjectDocuments,
+            "Primavera P6" => Self::PrimaveraP6,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -52633,8 +51999,7 @@ impl crate::lenient::FromJson for ScheduleDetail {
             type_: o.take("type"),
             data_date: o.take("data_date"),
             lookahead_data_date: o.take("lookahead_data_date"),
-            number_of_pending_requested_changes: o
-                .take("number_of_pending_requested_changes"),
+            number_of_pending_requested_changes: o.take("number_of_pending_requested_changes"),
             uploaded_at: o.take("uploaded_at"),
             office: o.take("office"),
             project: o.take("project"),
@@ -52662,10 +52027,7 @@ impl serde::Serialize for ScheduleDetail {
         w.put("type", &self.type_);
         w.put("data_date", &self.data_date);
         w.put("lookahead_data_date", &self.lookahead_data_date);
-        w.put(
-            "number_of_pending_requested_changes",
-            &self.number_of_pending_requested_changes,
-        );
+        w.put("number_of_pending_requested_changes", &self.number_of_pending_requested_changes);
         w.put("uploaded_at", &self.uploaded_at);
         w.put("office", &self.office);
         w.put("project", &self.project);
@@ -52685,14 +52047,12 @@ pub enum ScheduleTypeUpdateScheduleTypeKey {
 
 impl serde::Serialize for ScheduleTypeUpdateScheduleTypeKey {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::MicrosoftProject => "Microsoft Project",
-                Self::MicrosoftProject2010 => "Microsoft Project 2010",
-                Self::MicrosoftProjectDocuments => "Microsoft Project Documents",
-                Self::PrimaveraP6 => "Primavera P6",
-            },
-        )
+        s.serialize_str(match self {
+            Self::MicrosoftProject => "Microsoft Project",
+            Self::MicrosoftProject2010 => "Microsoft Project 2010",
+            Self::MicrosoftProjectDocuments => "Microsoft Project Documents",
+            Self::PrimaveraP6 => "Primavera P6",
+        })
     }
 }
 
@@ -52776,12 +52136,10 @@ pub enum CalendarItemView {
 
 impl serde::Serialize for CalendarItemView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::IdsOnly => "ids_only",
-                Self::TotalCountOnly => "total_count_only",
-            },
-        )
+        s.serialize_str(match self {
+            Self::IdsOnly => "ids_only",
+            Self::TotalCountOnly => "total_count_only",
+        })
     }
 }
 
@@ -52797,15 +52155,13 @@ pub enum CalendarItemSort {
 
 impl serde::Serialize for CalendarItemSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Id => "id",
-                Self::Name => "name",
-                Self::StartDate => "start_date",
-                Self::FinishDate => "finish_date",
-                Self::Percent => "percent",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::StartDate => "start_date",
+            Self::FinishDate => "finish_date",
+            Self::Percent => "percent",
+        })
     }
 }
 
@@ -53217,13 +52573,11 @@ pub enum LookaheadTaskStatus {
 
 impl serde::Serialize for LookaheadTaskStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Blank => "blank",
-                Self::Complete => "complete",
-                Self::Incomplete => "incomplete",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Blank => "blank",
+            Self::Complete => "complete",
+            Self::Incomplete => "incomplete",
+        })
     }
 }
 
@@ -53388,14 +52742,12 @@ impl crate::lenient::FromJson for LookaheadTaskSegmentStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "blank" => Self::Blank,
-                "complete" => Self::Complete,
-                "incomplete" => Self::Incomplete,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "blank" => Self::Blank,
+            "complete" => Self::Complete,
+            "incomplete" => Self::Incomplete,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -54137,15 +53489,13 @@ impl crate::lenient::FromJson for LookaheadDetailStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "queued" => Self::Queued,
-                "processing_previous_lookahead" => Self::ProcessingPreviousLookahead,
-                "processing_master_schedule" => Self::ProcessingMasterSchedule,
-                "ready" => Self::Ready,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "queued" => Self::Queued,
+            "processing_previous_lookahead" => Self::ProcessingPreviousLookahead,
+            "processing_master_schedule" => Self::ProcessingMasterSchedule,
+            "ready" => Self::Ready,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -54284,8 +53634,7 @@ impl crate::lenient::FromJson for EmailSettings {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let mut o = crate::lenient::ObjectReader::new(v)?;
         Ok(Self {
-            project_schedule_email_setting_id: o
-                .take("project_schedule_email_setting_id"),
+            project_schedule_email_setting_id: o.take("project_schedule_email_setting_id"),
             send_weekly: o.take("send_weekly"),
             day_of_week: o.take("day_of_week"),
             hour_to_send: o.take("hour_to_send"),
@@ -54317,10 +53666,7 @@ impl<'de> serde::Deserialize<'de> for EmailSettings {
 impl serde::Serialize for EmailSettings {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
-        w.put(
-            "project_schedule_email_setting_id",
-            &self.project_schedule_email_setting_id,
-        );
+        w.put("project_schedule_email_setting_id", &self.project_schedule_email_setting_id);
         w.put("send_weekly", &self.send_weekly);
         w.put("day_of_week", &self.day_of_week);
         w.put("hour_to_send", &self.hour_to_send);
@@ -54389,16 +53735,17 @@ impl crate::lenient::FromJson for Settings {
             schedule_type: o.take("schedule_type"),
             schedule_file_pattern: o.take("schedule_file_pattern"),
             project_integration: o.take("project_integration"),
-            display_task_names_with_full_outline_path: o
-                .take("display_task_names_with_full_outline_path"),
-            schedule_show_resources_on_calendar: o
-                .take("schedule_show_resources_on_calendar"),
+            display_task_names_with_full_outline_path: o.take(
+                "display_task_names_with_full_outline_path",
+            ),
+            schedule_show_resources_on_calendar: o.take("schedule_show_resources_on_calendar"),
             schedule_allow_task_updates: o.take("schedule_allow_task_updates"),
             schedule_task_auto_formatting: o.take("schedule_task_auto_formatting"),
             create_calendar_item_enabled: o.take("create_calendar_item_enabled"),
             calendar_people_filters_enabled: o.take("calendar_people_filters_enabled"),
-            schedule_use_project_admin_working_days: o
-                .take("schedule_use_project_admin_working_days"),
+            schedule_use_project_admin_working_days: o.take(
+                "schedule_use_project_admin_working_days",
+            ),
             email_settings: o.take("email_settings"),
             extra: o.finish(),
         })
@@ -54424,10 +53771,7 @@ impl serde::Serialize for Settings {
             "display_task_names_with_full_outline_path",
             &self.display_task_names_with_full_outline_path,
         );
-        w.put(
-            "schedule_show_resources_on_calendar",
-            &self.schedule_show_resources_on_calendar,
-        );
+        w.put("schedule_show_resources_on_calendar", &self.schedule_show_resources_on_calendar);
         w.put("schedule_allow_task_updates", &self.schedule_allow_task_updates);
         w.put("schedule_task_auto_formatting", &self.schedule_task_auto_formatting);
         w.put("create_calendar_item_enabled", &self.create_calendar_item_enabled);
@@ -54642,13 +53986,11 @@ pub enum SpecFormat {
 
 impl serde::Serialize for SpecFormat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Csi => "CSI",
-                Self::Ncs => "NCS",
-                Self::NoFormat => "no_format",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Csi => "CSI",
+            Self::Ncs => "NCS",
+            Self::NoFormat => "no_format",
+        })
     }
 }
 
@@ -55007,13 +54349,14 @@ impl crate::lenient::FromJson for SubmittalLogCloseAndDistributeResult {
             distributed_to: o.take("distributed_to"),
             distributed_attachments: o.take("distributed_attachments"),
             download_all_attachments_url: o.take("download_all_attachments_url"),
-            submittal_distributed_attachments: o
-                .take("submittal_distributed_attachments"),
-            download_all_submittal_distributed_attachments_url: o
-                .take("download_all_submittal_distributed_attachments_url"),
+            submittal_distributed_attachments: o.take("submittal_distributed_attachments"),
+            download_all_submittal_distributed_attachments_url: o.take(
+                "download_all_submittal_distributed_attachments_url",
+            ),
             message_distributed_attachments: o.take("message_distributed_attachments"),
-            download_all_message_distributed_attachments_url: o
-                .take("download_all_message_distributed_attachments_url"),
+            download_all_message_distributed_attachments_url: o.take(
+                "download_all_message_distributed_attachments_url",
+            ),
             distributed_responses: o.take("distributed_responses"),
             extra: o.finish(),
         })
@@ -55037,10 +54380,7 @@ impl serde::Serialize for SubmittalLogCloseAndDistributeResult {
         w.put("distributed_to", &self.distributed_to);
         w.put("distributed_attachments", &self.distributed_attachments);
         w.put("download_all_attachments_url", &self.download_all_attachments_url);
-        w.put(
-            "submittal_distributed_attachments",
-            &self.submittal_distributed_attachments,
-        );
+        w.put("submittal_distributed_attachments", &self.submittal_distributed_attachments);
         w.put(
             "download_all_submittal_distributed_attachments_url",
             &self.download_all_submittal_distributed_attachments_url,
@@ -55126,19 +54466,17 @@ pub enum Considered {
 
 impl serde::Serialize for Considered {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Approved => "approved",
-                Self::ApprovedAsNoted => "approved as noted",
-                Self::ForRecordOnly => "for record only",
-                Self::ForwardedForReview => "forwarded for review",
-                Self::Pending => "pending",
-                Self::Rejected => "rejected",
-                Self::ReviseAndResubmit => "revise and resubmit",
-                Self::Submitted => "submitted",
-                Self::Void => "void",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Approved => "approved",
+            Self::ApprovedAsNoted => "approved as noted",
+            Self::ForRecordOnly => "for record only",
+            Self::ForwardedForReview => "forwarded for review",
+            Self::Pending => "pending",
+            Self::Rejected => "rejected",
+            Self::ReviseAndResubmit => "revise and resubmit",
+            Self::Submitted => "submitted",
+            Self::Void => "void",
+        })
     }
 }
 
@@ -55183,15 +54521,13 @@ pub enum SubmittalWorkflowProgressFilter {
 
 impl serde::Serialize for SubmittalWorkflowProgressFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::OnTrack => "on_track",
-                Self::OffTrack => "off_track",
-                Self::Overdue => "overdue",
-                Self::Paused => "paused",
-                Self::None => "none",
-            },
-        )
+        s.serialize_str(match self {
+            Self::OnTrack => "on_track",
+            Self::OffTrack => "off_track",
+            Self::Overdue => "overdue",
+            Self::Paused => "paused",
+            Self::None => "none",
+        })
     }
 }
 
@@ -55215,23 +54551,21 @@ pub enum SubmittalSort {
 
 impl serde::Serialize for SubmittalSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::SpecificationSection => "specification_section",
-                Self::Number => "number",
-                Self::Title => "title",
-                Self::Type => "type",
-                Self::Status => "status",
-                Self::ResponsibleContractor => "responsible_contractor",
-                Self::SubmitBy => "submit_by",
-                Self::ReceivedFrom => "received_from",
-                Self::ReceivedDate => "received_date",
-                Self::DueDate => "due_date",
-                Self::DistributedAt => "distributed_at",
-                Self::SubmittalPackage => "submittal_package",
-                Self::AnticipatedDeliveryDate => "anticipated_delivery_date",
-            },
-        )
+        s.serialize_str(match self {
+            Self::SpecificationSection => "specification_section",
+            Self::Number => "number",
+            Self::Title => "title",
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::ResponsibleContractor => "responsible_contractor",
+            Self::SubmitBy => "submit_by",
+            Self::ReceivedFrom => "received_from",
+            Self::ReceivedDate => "received_date",
+            Self::DueDate => "due_date",
+            Self::DistributedAt => "distributed_at",
+            Self::SubmittalPackage => "submittal_package",
+            Self::AnticipatedDeliveryDate => "anticipated_delivery_date",
+        })
     }
 }
 
@@ -55276,8 +54610,7 @@ impl crate::lenient::FromJson for SubmittalApprover2 {
             response_required: o.take("response_required"),
             user: o.take("user"),
             attachments: o.take("attachments"),
-            submittal_associated_attachment_ids: o
-                .take("submittal_associated_attachment_ids"),
+            submittal_associated_attachment_ids: o.take("submittal_associated_attachment_ids"),
             id: o.take("id"),
             extra: o.finish(),
         })
@@ -55303,10 +54636,7 @@ impl serde::Serialize for SubmittalApprover2 {
         w.put("response_required", &self.response_required);
         w.put("user", &self.user);
         w.put("attachments", &self.attachments);
-        w.put(
-            "submittal_associated_attachment_ids",
-            &self.submittal_associated_attachment_ids,
-        );
+        w.put("submittal_associated_attachment_ids", &self.submittal_associated_attachment_ids);
         w.put("id", &self.id);
         w.end()
     }
@@ -55899,8 +55229,7 @@ impl crate::lenient::FromJson for SubmittalDetailApprover {
             response_required: o.take("response_required"),
             user: o.take("user"),
             attachments: o.take("attachments"),
-            submittal_associated_attachment_ids: o
-                .take("submittal_associated_attachment_ids"),
+            submittal_associated_attachment_ids: o.take("submittal_associated_attachment_ids"),
             workflow_group_number: o.take("workflow_group_number"),
             id: o.take("id"),
             extra: o.finish(),
@@ -55927,10 +55256,7 @@ impl serde::Serialize for SubmittalDetailApprover {
         w.put("response_required", &self.response_required);
         w.put("user", &self.user);
         w.put("attachments", &self.attachments);
-        w.put(
-            "submittal_associated_attachment_ids",
-            &self.submittal_associated_attachment_ids,
-        );
+        w.put("submittal_associated_attachment_ids", &self.submittal_associated_attachment_ids);
         w.put("workflow_group_number", &self.workflow_group_number);
         w.put("id", &self.id);
         w.end()
@@ -56233,12 +55559,10 @@ pub enum ApproverType {
 
 impl serde::Serialize for ApproverType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Submitter => "Submitter",
-                Self::Approver => "Approver",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Submitter => "Submitter",
+            Self::Approver => "Approver",
+        })
     }
 }
 
@@ -56627,10 +55951,7 @@ impl SubmittalUpdate {
     }
 
     /// Sets `workflow_data`.
-    pub fn workflow_data(
-        mut self,
-        value: Vec<Vec<SubmittalUpdateWorkflowData>>,
-    ) -> Self {
+    pub fn workflow_data(mut self, value: Vec<Vec<SubmittalUpdateWorkflowData>>) -> Self {
         self.workflow_data = Some(value);
         self
     }
@@ -57251,15 +56572,11 @@ pub enum TaskCodeType {
 
 impl serde::Serialize for TaskCodeType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::LaborDefault => "labor (default)",
-                Self::Equipment => "equipment",
-                Self::AllReturnsBothLaborAndEquipmentTaskCodesInASingleRequest => {
-                    "all (returns both labor and equipment task codes in a single request)"
-                }
-            },
-        )
+        s.serialize_str(match self {
+            Self::LaborDefault => "labor (default)",
+            Self::Equipment => "equipment",
+            Self::AllReturnsBothLaborAndEquipmentTaskCodesInASingleRequest => "all (returns both labor and equipment task codes in a single request)",
+        })
     }
 }
 
@@ -57825,8 +57142,7 @@ impl crate::lenient::FromJson for TimeAndMaterialEntry {
             created_at: o.take("created_at"),
             deleted_at: o.take("deleted_at"),
             created_by_id: o.take("created_by_id"),
-            time_and_material_entry_attachments: o
-                .take("time_and_material_entry_attachments"),
+            time_and_material_entry_attachments: o.take("time_and_material_entry_attachments"),
             extra: o.finish(),
         })
     }
@@ -57861,10 +57177,7 @@ impl serde::Serialize for TimeAndMaterialEntry {
         w.put("created_at", &self.created_at);
         w.put("deleted_at", &self.deleted_at);
         w.put("created_by_id", &self.created_by_id);
-        w.put(
-            "time_and_material_entry_attachments",
-            &self.time_and_material_entry_attachments,
-        );
+        w.put("time_and_material_entry_attachments", &self.time_and_material_entry_attachments);
         w.end()
     }
 }
@@ -58098,10 +57411,7 @@ impl serde::Serialize for TimeAndMaterialEntryBulkUpdate {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.optional("time_and_material_entry_ids", &self.time_and_material_entry_ids);
         w.optional("change_event_id", &self.change_event_id);
-        w.optional(
-            "update_change_event_attachment",
-            &self.update_change_event_attachment,
-        );
+        w.optional("update_change_event_attachment", &self.update_change_event_attachment);
         w.end()
     }
 }
@@ -58118,9 +57428,7 @@ impl TimeAndMaterialEntryCreateEquipment {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        TimeAndMaterialEntryCreateEquipment {
-            equipment_name: None,
-        }
+        TimeAndMaterialEntryCreateEquipment { equipment_name: None }
     }
 
     /// Sets `equipment_name`.
@@ -58203,9 +57511,7 @@ impl SignatureBulkDestroy {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        SignatureBulkDestroy {
-            time_and_material_signature_ids: None,
-        }
+        SignatureBulkDestroy { time_and_material_signature_ids: None }
     }
 
     /// Sets `time_and_material_signature_ids`.
@@ -58218,10 +57524,7 @@ impl SignatureBulkDestroy {
 impl serde::Serialize for SignatureBulkDestroy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional(
-            "time_and_material_signature_ids",
-            &self.time_and_material_signature_ids,
-        );
+        w.optional("time_and_material_signature_ids", &self.time_and_material_signature_ids);
         w.end()
     }
 }
@@ -58299,10 +57602,7 @@ impl serde::Serialize for NewTimeAndMaterialEntryAttachment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.field("time_and_material_entry_id", &self.time_and_material_entry_id);
-        w.field(
-            "time_and_material_entry_attachment",
-            &self.time_and_material_entry_attachment,
-        );
+        w.field("time_and_material_entry_attachment", &self.time_and_material_entry_attachment);
         w.end()
     }
 }
@@ -58319,9 +57619,7 @@ impl TimeAndMaterialEntryAttachmentBulkDestroy {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        TimeAndMaterialEntryAttachmentBulkDestroy {
-            time_and_material_entry_attachment_ids: None,
-        }
+        TimeAndMaterialEntryAttachmentBulkDestroy { time_and_material_entry_attachment_ids: None }
     }
 
     /// Sets `time_and_material_entry_attachment_ids`.
@@ -58484,22 +57782,15 @@ pub struct TimeAndMaterialEquipmentLogBulkCreate {
 
 impl TimeAndMaterialEquipmentLogBulkCreate {
     /// A value with the required `time_and_material_equipment_logs`; set the others with the setters.
-    pub fn new(
-        time_and_material_equipment_logs: Vec<NewTimeAndMaterialEquipmentLog>,
-    ) -> Self {
-        TimeAndMaterialEquipmentLogBulkCreate {
-            time_and_material_equipment_logs,
-        }
+    pub fn new(time_and_material_equipment_logs: Vec<NewTimeAndMaterialEquipmentLog>) -> Self {
+        TimeAndMaterialEquipmentLogBulkCreate { time_and_material_equipment_logs }
     }
 }
 
 impl serde::Serialize for TimeAndMaterialEquipmentLogBulkCreate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.field(
-            "time_and_material_equipment_logs",
-            &self.time_and_material_equipment_logs,
-        );
+        w.field("time_and_material_equipment_logs", &self.time_and_material_equipment_logs);
         w.end()
     }
 }
@@ -58516,9 +57807,7 @@ impl TimeAndMaterialEquipmentLogBulkDestroy {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        TimeAndMaterialEquipmentLogBulkDestroy {
-            time_and_material_equipment_logs_ids: None,
-        }
+        TimeAndMaterialEquipmentLogBulkDestroy { time_and_material_equipment_logs_ids: None }
     }
 
     /// Sets `time_and_material_equipment_logs_ids`.
@@ -58896,9 +58185,7 @@ pub struct TimeAndMaterialTimecardBulkCreate {
 impl TimeAndMaterialTimecardBulkCreate {
     /// A value with the required `time_and_material_timecards`; set the others with the setters.
     pub fn new(time_and_material_timecards: Vec<NewTimeAndMaterialTimecard>) -> Self {
-        TimeAndMaterialTimecardBulkCreate {
-            time_and_material_timecards,
-        }
+        TimeAndMaterialTimecardBulkCreate { time_and_material_timecards }
     }
 }
 
@@ -58922,9 +58209,7 @@ impl TimeAndMaterialTimecardBulkDestroy {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        TimeAndMaterialTimecardBulkDestroy {
-            time_and_material_timecards_ids: None,
-        }
+        TimeAndMaterialTimecardBulkDestroy { time_and_material_timecards_ids: None }
     }
 
     /// Sets `time_and_material_timecards_ids`.
@@ -58937,10 +58222,7 @@ impl TimeAndMaterialTimecardBulkDestroy {
 impl serde::Serialize for TimeAndMaterialTimecardBulkDestroy {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::serialize::FieldWriter::new(s)?;
-        w.optional(
-            "time_and_material_timecards_ids",
-            &self.time_and_material_timecards_ids,
-        );
+        w.optional("time_and_material_timecards_ids", &self.time_and_material_timecards_ids);
         w.end()
     }
 }
@@ -59140,9 +58422,7 @@ pub struct TimecardEntry {
     pub daily_log_segment_id: Option<serde_json::Value>,
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Timecard entries returned with associated object as part of overtime_management
-    pub automatically_split_timecard_entries: Option<
-        Vec<AutomaticallySplitTimecardEntry>,
-    >,
+    pub automatically_split_timecard_entries: Option<Vec<AutomaticallySplitTimecardEntry>>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
     pub extra: crate::Extra,
@@ -59183,8 +58463,7 @@ impl crate::lenient::FromJson for TimecardEntry {
             line_item_type_id: o.take("line_item_type_id"),
             daily_log_segment_id: o.take("daily_log_segment_id"),
             custom_fields: o.take("custom_fields"),
-            automatically_split_timecard_entries: o
-                .take("automatically_split_timecard_entries"),
+            automatically_split_timecard_entries: o.take("automatically_split_timecard_entries"),
             extra: o.finish(),
         })
     }
@@ -59230,10 +58509,7 @@ impl serde::Serialize for TimecardEntry {
         w.put("line_item_type_id", &self.line_item_type_id);
         w.put("daily_log_segment_id", &self.daily_log_segment_id);
         w.put("custom_fields", &self.custom_fields);
-        w.put(
-            "automatically_split_timecard_entries",
-            &self.automatically_split_timecard_entries,
-        );
+        w.put("automatically_split_timecard_entries", &self.automatically_split_timecard_entries);
         w.end()
     }
 }
@@ -60101,9 +59377,7 @@ pub struct TimesheetUpdateApproval {
 impl TimesheetUpdateApproval {
     /// A value with the required `timesheets`; set the others with the setters.
     pub fn new(timesheets: Vec<TimesheetUpdateApprovalTimesheet>) -> Self {
-        TimesheetUpdateApproval {
-            timesheets,
-        }
+        TimesheetUpdateApproval { timesheets }
     }
 }
 
@@ -61541,13 +60815,11 @@ pub enum PunchItemStatusFilter {
 
 impl serde::Serialize for PunchItemStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::Closed => "closed",
-                Self::Pending => "pending",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Pending => "pending",
+        })
     }
 }
 
@@ -61625,14 +60897,12 @@ impl crate::lenient::FromJson for ScheduleRisk {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "ml_low" => Self::MlLow,
-                "ml_medium" => Self::MlMedium,
-                "ml_high" => Self::MlHigh,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "ml_low" => Self::MlLow,
+            "ml_medium" => Self::MlMedium,
+            "ml_high" => Self::MlHigh,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -61681,15 +60951,13 @@ impl crate::lenient::FromJson for PunchItemStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Open" => Self::Open,
-                "Closed" => Self::Closed,
-                "Overdue" => Self::Overdue,
-                "Pending" => Self::Pending,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Open" => Self::Open,
+            "Closed" => Self::Closed,
+            "Overdue" => Self::Overdue,
+            "Pending" => Self::Pending,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -61830,20 +61098,18 @@ impl crate::lenient::FromJson for WorkflowStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "draft" => Self::Draft,
-                "initiated" => Self::Initiated,
-                "in_dispute" => Self::InDispute,
-                "work_required" => Self::WorkRequired,
-                "ready_for_review" => Self::ReadyForReview,
-                "work_not_accepted" => Self::WorkNotAccepted,
-                "ready_to_close" => Self::ReadyToClose,
-                "not_accepted_by_creator" => Self::NotAcceptedByCreator,
-                "closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "draft" => Self::Draft,
+            "initiated" => Self::Initiated,
+            "in_dispute" => Self::InDispute,
+            "work_required" => Self::WorkRequired,
+            "ready_for_review" => Self::ReadyForReview,
+            "work_not_accepted" => Self::WorkNotAccepted,
+            "ready_to_close" => Self::ReadyToClose,
+            "not_accepted_by_creator" => Self::NotAcceptedByCreator,
+            "closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -62056,13 +61322,11 @@ pub enum PunchItemInputScheduleRisk {
 
 impl serde::Serialize for PunchItemInputScheduleRisk {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::MlLow => "ml_low",
-                Self::MlMedium => "ml_medium",
-                Self::MlHigh => "ml_high",
-            },
-        )
+        s.serialize_str(match self {
+            Self::MlLow => "ml_low",
+            Self::MlMedium => "ml_medium",
+            Self::MlHigh => "ml_high",
+        })
     }
 }
 
@@ -62084,14 +61348,12 @@ pub enum PunchItemInputStatus {
 
 impl serde::Serialize for PunchItemInputStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "Open",
-                Self::Closed => "Closed",
-                Self::Overdue => "Overdue",
-                Self::Pending => "Pending",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "Open",
+            Self::Closed => "Closed",
+            Self::Overdue => "Overdue",
+            Self::Pending => "Pending",
+        })
     }
 }
 
@@ -62118,19 +61380,17 @@ pub enum PunchItemInputWorkflowStatus {
 
 impl serde::Serialize for PunchItemInputWorkflowStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::Initiated => "initiated",
-                Self::InDispute => "in_dispute",
-                Self::WorkRequired => "work_required",
-                Self::ReadyForReview => "ready_for_review",
-                Self::WorkNotAccepted => "work_not_accepted",
-                Self::ReadyToClose => "ready_to_close",
-                Self::NotAcceptedByCreator => "not_accepted_by_creator",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::Initiated => "initiated",
+            Self::InDispute => "in_dispute",
+            Self::WorkRequired => "work_required",
+            Self::ReadyForReview => "ready_for_review",
+            Self::WorkNotAccepted => "work_not_accepted",
+            Self::ReadyToClose => "ready_to_close",
+            Self::NotAcceptedByCreator => "not_accepted_by_creator",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -62527,13 +61787,11 @@ pub enum PunchItemScheduleRisk {
 
 impl serde::Serialize for PunchItemScheduleRisk {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::MlLow => "ml_low",
-                Self::MlMedium => "ml_medium",
-                Self::MlHigh => "ml_high",
-            },
-        )
+        s.serialize_str(match self {
+            Self::MlLow => "ml_low",
+            Self::MlMedium => "ml_medium",
+            Self::MlHigh => "ml_high",
+        })
     }
 }
 
@@ -62549,14 +61807,12 @@ pub enum NewPunchItemJsonPunchItemStatus {
 
 impl serde::Serialize for NewPunchItemJsonPunchItemStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "Open",
-                Self::Closed => "Closed",
-                Self::Overdue => "Overdue",
-                Self::Pending => "Pending",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "Open",
+            Self::Closed => "Closed",
+            Self::Overdue => "Overdue",
+            Self::Pending => "Pending",
+        })
     }
 }
 
@@ -62577,19 +61833,17 @@ pub enum PunchItemWorkflowStatus {
 
 impl serde::Serialize for PunchItemWorkflowStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Draft => "draft",
-                Self::Initiated => "initiated",
-                Self::InDispute => "in_dispute",
-                Self::WorkRequired => "work_required",
-                Self::ReadyForReview => "ready_for_review",
-                Self::WorkNotAccepted => "work_not_accepted",
-                Self::ReadyToClose => "ready_to_close",
-                Self::NotAcceptedByCreator => "not_accepted_by_creator",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Draft => "draft",
+            Self::Initiated => "initiated",
+            Self::InDispute => "in_dispute",
+            Self::WorkRequired => "work_required",
+            Self::ReadyForReview => "ready_for_review",
+            Self::WorkNotAccepted => "work_not_accepted",
+            Self::ReadyToClose => "ready_to_close",
+            Self::NotAcceptedByCreator => "not_accepted_by_creator",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -63298,9 +62552,7 @@ impl NewAddPunchItemAttachment {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewAddPunchItemAttachment {
-            attachments: None,
-        }
+        NewAddPunchItemAttachment { attachments: None }
     }
 
     /// Sets `attachments`.
@@ -63326,12 +62578,10 @@ pub enum Recipient {
 
 impl serde::Serialize for Recipient {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Assignee => "assignee",
-                Self::Manager => "manager",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Assignee => "assignee",
+            Self::Manager => "manager",
+        })
     }
 }
 
@@ -64271,14 +63521,12 @@ impl crate::lenient::FromJson for RequestedChangeReviewResultStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Approved" => Self::Approved,
-                "Rejected" => Self::Rejected,
-                "Pending" => Self::Pending,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Approved" => Self::Approved,
+            "Rejected" => Self::Rejected,
+            "Pending" => Self::Pending,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -64325,14 +63573,12 @@ impl crate::lenient::FromJson for StatusNotLocalized {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "approved" => Self::Approved,
-                "rejected" => Self::Rejected,
-                "pending" => Self::Pending,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "approved" => Self::Approved,
+            "rejected" => Self::Rejected,
+            "pending" => Self::Pending,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -64699,16 +63945,11 @@ impl RequestedChangeReview {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        RequestedChangeReview {
-            requested_changes: None,
-        }
+        RequestedChangeReview { requested_changes: None }
     }
 
     /// Sets `requested_changes`.
-    pub fn requested_changes(
-        mut self,
-        value: Vec<RequestedChangeReviewRequestedChange>,
-    ) -> Self {
+    pub fn requested_changes(mut self, value: Vec<RequestedChangeReviewRequestedChange>) -> Self {
         self.requested_changes = Some(value);
         self
     }
@@ -64869,15 +64110,13 @@ impl crate::lenient::FromJson for ScheduleSource {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Procore" => Self::Procore,
-                "Procore API" => Self::ProcoreApi,
-                "Procore Documents" => Self::ProcoreDocuments,
-                "Procore Drive" => Self::ProcoreDrive,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Procore" => Self::Procore,
+            "Procore API" => Self::ProcoreApi,
+            "Procore Documents" => Self::ProcoreDocuments,
+            "Procore Drive" => Self::ProcoreDrive,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -65006,9 +64245,7 @@ pub struct ScheduleIntegrationUpdateForm {
 impl ScheduleIntegrationUpdateForm {
     /// A value with the required `file`; set the others with the setters.
     pub fn new(file: crate::FilePart) -> Self {
-        ScheduleIntegrationUpdateForm {
-            file,
-        }
+        ScheduleIntegrationUpdateForm { file }
     }
 }
 
@@ -65227,8 +64464,7 @@ impl crate::lenient::FromJson for SpecificationSectionRevision {
         Ok(Self {
             id: o.take("id"),
             specification_section_id: o.take("specification_section_id"),
-            specification_section_division_id: o
-                .take("specification_section_division_id"),
+            specification_section_division_id: o.take("specification_section_division_id"),
             specification_set_id: o.take("specification_set_id"),
             number: o.take("number"),
             description: o.take("description"),
@@ -65254,10 +64490,7 @@ impl serde::Serialize for SpecificationSectionRevision {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
         w.put("id", &self.id);
         w.put("specification_section_id", &self.specification_section_id);
-        w.put(
-            "specification_section_division_id",
-            &self.specification_section_division_id,
-        );
+        w.put("specification_section_division_id", &self.specification_section_division_id);
         w.put("specification_set_id", &self.specification_set_id);
         w.put("number", &self.number);
         w.put("description", &self.description);
@@ -65336,11 +64569,9 @@ pub enum SpecificationSectionSort {
 
 impl serde::Serialize for SpecificationSectionSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Number => "number",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Number => "number",
+        })
     }
 }
 
@@ -65355,10 +64586,7 @@ pub struct NewSpecificationSection {
 
 impl NewSpecificationSection {
     /// A value with the required `number`, `specification_section_division_id`; set the others with the setters.
-    pub fn new(
-        number: impl Into<String>,
-        specification_section_division_id: i64,
-    ) -> Self {
+    pub fn new(number: impl Into<String>, specification_section_division_id: i64) -> Self {
         NewSpecificationSection {
             number: number.into(),
             description: None,
@@ -65378,10 +64606,7 @@ impl serde::Serialize for NewSpecificationSection {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.field("number", &self.number);
         w.optional("description", &self.description);
-        w.field(
-            "specification_section_division_id",
-            &self.specification_section_division_id,
-        );
+        w.field("specification_section_division_id", &self.specification_section_division_id);
         w.end()
     }
 }
@@ -65627,11 +64852,9 @@ pub enum SubmittalAssociatedAttachmentView {
 
 impl serde::Serialize for SubmittalAssociatedAttachmentView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::IdsOnly => "ids_only",
-            },
-        )
+        s.serialize_str(match self {
+            Self::IdsOnly => "ids_only",
+        })
     }
 }
 
@@ -66428,7 +65651,10 @@ pub struct NewTask {
 impl NewTask {
     /// A value with the required `project_id`, `task`; set the others with the setters.
     pub fn new(project_id: i64, task: TaskInput) -> Self {
-        NewTask { project_id, task }
+        NewTask {
+            project_id,
+            task,
+        }
     }
 }
 
@@ -66452,7 +65678,10 @@ pub struct TaskSync {
 impl TaskSync {
     /// A value with the required `project_id`, `updates`; set the others with the setters.
     pub fn new(project_id: i64, updates: Vec<TaskInput>) -> Self {
-        TaskSync { project_id, updates }
+        TaskSync {
+            project_id,
+            updates,
+        }
     }
 }
 
@@ -66617,8 +65846,7 @@ impl crate::lenient::FromJson for TimecardEntryItem {
             origin_id: o.take("origin_id"),
             origin_data: o.take("origin_data"),
             updated_at: o.take("updated_at"),
-            automatically_split_timecard_entries: o
-                .take("automatically_split_timecard_entries"),
+            automatically_split_timecard_entries: o.take("automatically_split_timecard_entries"),
             extra: o.finish(),
         })
     }
@@ -66643,10 +65871,7 @@ impl serde::Serialize for TimecardEntryItem {
         w.put("origin_id", &self.origin_id);
         w.put("origin_data", &self.origin_data);
         w.put("updated_at", &self.updated_at);
-        w.put(
-            "automatically_split_timecard_entries",
-            &self.automatically_split_timecard_entries,
-        );
+        w.put("automatically_split_timecard_entries", &self.automatically_split_timecard_entries);
         w.end()
     }
 }
@@ -66888,8 +66113,7 @@ impl crate::lenient::FromJson for TimecardEntryDetailAutomaticallySplitTimecardE
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for TimecardEntryDetailAutomaticallySplitTimecardEntry {
+impl<'de> serde::Deserialize<'de> for TimecardEntryDetailAutomaticallySplitTimecardEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -66992,8 +66216,7 @@ impl crate::lenient::FromJson for TimecardEntryDetail {
             line_item_type_id: o.take("line_item_type_id"),
             daily_log_segment_id: o.take("daily_log_segment_id"),
             custom_fields: o.take("custom_fields"),
-            automatically_split_timecard_entries: o
-                .take("automatically_split_timecard_entries"),
+            automatically_split_timecard_entries: o.take("automatically_split_timecard_entries"),
             extra: o.finish(),
         })
     }
@@ -67028,10 +66251,7 @@ impl serde::Serialize for TimecardEntryDetail {
         w.put("line_item_type_id", &self.line_item_type_id);
         w.put("daily_log_segment_id", &self.daily_log_segment_id);
         w.put("custom_fields", &self.custom_fields);
-        w.put(
-            "automatically_split_timecard_entries",
-            &self.automatically_split_timecard_entries,
-        );
+        w.put("automatically_split_timecard_entries", &self.automatically_split_timecard_entries);
         w.end()
     }
 }
@@ -67136,7 +66356,10 @@ pub struct NewTodo {
 impl NewTodo {
     /// A value with the required `project_id`, `todo`; set the others with the setters.
     pub fn new(project_id: i64, todo: TodoInput) -> Self {
-        NewTodo { project_id, todo }
+        NewTodo {
+            project_id,
+            todo,
+        }
     }
 }
 
@@ -67433,7 +66656,10 @@ pub struct TodoUpdate {
 impl TodoUpdate {
     /// A value with the required `project_id`, `todo`; set the others with the setters.
     pub fn new(project_id: i64, todo: TodoUpdateTodo) -> Self {
-        TodoUpdate { project_id, todo }
+        TodoUpdate {
+            project_id,
+            todo,
+        }
     }
 }
 
@@ -67709,13 +66935,11 @@ pub enum DrawingViewV1_1 {
 
 impl serde::Serialize for DrawingViewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compact => "compact",
-                Self::Extended => "extended",
-                Self::WithRevisions => "with_revisions",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compact => "compact",
+            Self::Extended => "extended",
+            Self::WithRevisions => "with_revisions",
+        })
     }
 }
 
@@ -68664,13 +67888,11 @@ pub enum CountStatusFilterV1_1 {
 
 impl serde::Serialize for CountStatusFilterV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::All => "all",
-                Self::Approved => "approved",
-                Self::Pending => "pending",
-            },
-        )
+        s.serialize_str(match self {
+            Self::All => "all",
+            Self::Approved => "approved",
+            Self::Pending => "pending",
+        })
     }
 }
 
@@ -68804,18 +68026,16 @@ pub enum WeatherLogCalamity {
 
 impl serde::Serialize for WeatherLogCalamity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Earthquake => "Earthquake",
-                Self::Fire => "Fire",
-                Self::FlashFlood => "Flash Flood",
-                Self::Hurricane => "Hurricane",
-                Self::Landslide => "Landslide",
-                Self::Other => "Other",
-                Self::Snow => "Snow",
-                Self::Tornado => "Tornado",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Earthquake => "Earthquake",
+            Self::Fire => "Fire",
+            Self::FlashFlood => "Flash Flood",
+            Self::Hurricane => "Hurricane",
+            Self::Landslide => "Landslide",
+            Self::Other => "Other",
+            Self::Snow => "Snow",
+            Self::Tornado => "Tornado",
+        })
     }
 }
 
@@ -68842,19 +68062,17 @@ pub enum WeatherLogGround {
 
 impl serde::Serialize for WeatherLogGround {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Dry => "Dry",
-                Self::Flooded => "Flooded",
-                Self::Frozen => "Frozen",
-                Self::HeavySurfSwell => "Heavy Surf/Swell",
-                Self::HighTide => "High Tide",
-                Self::LowTide => "Low Tide",
-                Self::Snow => "Snow",
-                Self::WetMuddy => "Wet/Muddy",
-                Self::SymbolU2DU2DU2DU2DU2D => "-----",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Dry => "Dry",
+            Self::Flooded => "Flooded",
+            Self::Frozen => "Frozen",
+            Self::HeavySurfSwell => "Heavy Surf/Swell",
+            Self::HighTide => "High Tide",
+            Self::LowTide => "Low Tide",
+            Self::Snow => "Snow",
+            Self::WetMuddy => "Wet/Muddy",
+            Self::SymbolU2DU2DU2DU2DU2D => "-----",
+        })
     }
 }
 
@@ -68880,18 +68098,16 @@ pub enum WeatherLogSky {
 
 impl serde::Serialize for WeatherLogSky {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Clear => "Clear",
-                Self::Cloudy => "Cloudy",
-                Self::Fog => "Fog",
-                Self::IceSleetHail => "Ice/Sleet/Hail",
-                Self::Overcast => "Overcast",
-                Self::Mist => "Mist",
-                Self::Rain => "Rain",
-                Self::Snow => "Snow",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Clear => "Clear",
+            Self::Cloudy => "Cloudy",
+            Self::Fog => "Fog",
+            Self::IceSleetHail => "Ice/Sleet/Hail",
+            Self::Overcast => "Overcast",
+            Self::Mist => "Mist",
+            Self::Rain => "Rain",
+            Self::Snow => "Snow",
+        })
     }
 }
 
@@ -68914,15 +68130,13 @@ pub enum WeatherLogTemperature {
 
 impl serde::Serialize for WeatherLogTemperature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Cold => "Cold",
-                Self::Hot => "Hot",
-                Self::Mild => "Mild",
-                Self::VeryCold => "Very Cold",
-                Self::VeryHot => "Very Hot",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Cold => "Cold",
+            Self::Hot => "Hot",
+            Self::Mild => "Mild",
+            Self::VeryCold => "Very Cold",
+            Self::VeryHot => "Very Hot",
+        })
     }
 }
 
@@ -68943,13 +68157,11 @@ pub enum WeatherLogWind {
 
 impl serde::Serialize for WeatherLogWind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Calm => "Calm",
-                Self::HighWind => "High Wind",
-                Self::LightWind => "Light Wind",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Calm => "Calm",
+            Self::HighWind => "High Wind",
+            Self::LightWind => "Light Wind",
+        })
     }
 }
 
@@ -69131,10 +68343,7 @@ impl NewWeatherLogV1_1WeatherLog {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -69215,18 +68424,16 @@ pub enum NewWeatherLogV1_1JsonCalamity {
 
 impl serde::Serialize for NewWeatherLogV1_1JsonCalamity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Earthquake => "Earthquake",
-                Self::Fire => "Fire",
-                Self::FlashFlood => "Flash Flood",
-                Self::Hurricane => "Hurricane",
-                Self::Landslide => "Landslide",
-                Self::Other => "Other",
-                Self::Snow => "Snow",
-                Self::Tornado => "Tornado",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Earthquake => "Earthquake",
+            Self::Fire => "Fire",
+            Self::FlashFlood => "Flash Flood",
+            Self::Hurricane => "Hurricane",
+            Self::Landslide => "Landslide",
+            Self::Other => "Other",
+            Self::Snow => "Snow",
+            Self::Tornado => "Tornado",
+        })
     }
 }
 
@@ -69247,19 +68454,17 @@ pub enum NewWeatherLogV1_1JsonGround {
 
 impl serde::Serialize for NewWeatherLogV1_1JsonGround {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Dry => "Dry",
-                Self::Flooded => "Flooded",
-                Self::Frozen => "Frozen",
-                Self::HeavySurfSwell => "Heavy Surf/Swell",
-                Self::HighTide => "High Tide",
-                Self::LowTide => "Low Tide",
-                Self::Snow => "Snow",
-                Self::WetMuddy => "Wet/Muddy",
-                Self::SymbolU2DU2DU2DU2DU2D => "-----",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Dry => "Dry",
+            Self::Flooded => "Flooded",
+            Self::Frozen => "Frozen",
+            Self::HeavySurfSwell => "Heavy Surf/Swell",
+            Self::HighTide => "High Tide",
+            Self::LowTide => "Low Tide",
+            Self::Snow => "Snow",
+            Self::WetMuddy => "Wet/Muddy",
+            Self::SymbolU2DU2DU2DU2DU2D => "-----",
+        })
     }
 }
 
@@ -69279,18 +68484,16 @@ pub enum NewWeatherLogV1_1JsonSky {
 
 impl serde::Serialize for NewWeatherLogV1_1JsonSky {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Clear => "Clear",
-                Self::Cloudy => "Cloudy",
-                Self::Fog => "Fog",
-                Self::IceSleetHail => "Ice/Sleet/Hail",
-                Self::Overcast => "Overcast",
-                Self::Mist => "Mist",
-                Self::Rain => "Rain",
-                Self::Snow => "Snow",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Clear => "Clear",
+            Self::Cloudy => "Cloudy",
+            Self::Fog => "Fog",
+            Self::IceSleetHail => "Ice/Sleet/Hail",
+            Self::Overcast => "Overcast",
+            Self::Mist => "Mist",
+            Self::Rain => "Rain",
+            Self::Snow => "Snow",
+        })
     }
 }
 
@@ -69307,15 +68510,13 @@ pub enum NewWeatherLogV1_1JsonTemperature {
 
 impl serde::Serialize for NewWeatherLogV1_1JsonTemperature {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Cold => "Cold",
-                Self::Hot => "Hot",
-                Self::Mild => "Mild",
-                Self::VeryCold => "Very Cold",
-                Self::VeryHot => "Very Hot",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Cold => "Cold",
+            Self::Hot => "Hot",
+            Self::Mild => "Mild",
+            Self::VeryCold => "Very Cold",
+            Self::VeryHot => "Very Hot",
+        })
     }
 }
 
@@ -69330,13 +68531,11 @@ pub enum NewWeatherLogV1_1JsonWind {
 
 impl serde::Serialize for NewWeatherLogV1_1JsonWind {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Calm => "Calm",
-                Self::HighWind => "High Wind",
-                Self::LightWind => "Light Wind",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Calm => "Calm",
+            Self::HighWind => "High Wind",
+            Self::LightWind => "Light Wind",
+        })
     }
 }
 
@@ -69512,10 +68711,7 @@ impl NewWeatherLogV1_1Json {
     }
 
     /// Sets `document_management_document_revision_ids`.
-    pub fn document_management_document_revision_ids(
-        mut self,
-        value: Vec<String>,
-    ) -> Self {
+    pub fn document_management_document_revision_ids(mut self, value: Vec<String>) -> Self {
         self.document_management_document_revision_ids = Some(value);
         self
     }
@@ -69561,14 +68757,12 @@ pub enum DrawingAreaViewV1_1 {
 
 impl serde::Serialize for DrawingAreaViewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compact => "compact",
-                Self::Extended => "extended",
-                Self::OnlyIds => "only_ids",
-                Self::Mfe => "mfe",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compact => "compact",
+            Self::Extended => "extended",
+            Self::OnlyIds => "only_ids",
+            Self::Mfe => "mfe",
+        })
     }
 }
 
@@ -69627,11 +68821,9 @@ pub enum DrawingDisciplineViewV1_1 {
 
 impl serde::Serialize for DrawingDisciplineViewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::OnlyIds => "only_ids",
-            },
-        )
+        s.serialize_str(match self {
+            Self::OnlyIds => "only_ids",
+        })
     }
 }
 
@@ -69644,12 +68836,10 @@ pub enum DrawingUploadViewV1_1 {
 
 impl serde::Serialize for DrawingUploadViewV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Normal => "normal",
-                Self::WithDrawingLogImports => "with_drawing_log_imports",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Normal => "normal",
+            Self::WithDrawingLogImports => "with_drawing_log_imports",
+        })
     }
 }
 
@@ -69805,10 +68995,7 @@ impl serde::Serialize for DrawingUploadV1_1 {
         w.put("drawing_area_id", &self.drawing_area_id);
         w.put("status", &self.status);
         w.put("pre_adaptive_complete", &self.pre_adaptive_complete);
-        w.put(
-            "drawing_number_contains_revision",
-            &self.drawing_number_contains_revision,
-        );
+        w.put("drawing_number_contains_revision", &self.drawing_number_contains_revision);
         w.put("get_info_from_filename", &self.get_info_from_filename);
         w.put("language", &self.language);
         w.put("drawing_log_imports", &self.drawing_log_imports);
@@ -69950,11 +69137,7 @@ impl NewDrawingUploadV1_1 {
 impl crate::multipart::ToMultipart for NewDrawingUploadV1_1 {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "drawing_area_id", self.drawing_area_id);
-        form.field(
-            name,
-            "drawing_number_contains_revision",
-            self.drawing_number_contains_revision,
-        );
+        form.field(name, "drawing_number_contains_revision", self.drawing_number_contains_revision);
         form.field(name, "drawing_set_id", self.drawing_set_id);
         form.field(name, "get_info_from_filename", self.get_info_from_filename);
         form.field(name, "drawing_log_imports", self.drawing_log_imports);
@@ -70475,13 +69658,11 @@ impl crate::lenient::FromJson for MeetingDetailV1_1 {
             ),
             crate::lenient::Shape::Object(&["meetings"]),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::List, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Meetings, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::List, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Meetings, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -70547,11 +69728,7 @@ pub struct NewMeetingV1_1Meeting {
 
 impl NewMeetingV1_1Meeting {
     /// A value with the required `position`, `starts_at`, `ends_at`; set the others with the setters.
-    pub fn new(
-        position: i64,
-        starts_at: impl Into<String>,
-        ends_at: impl Into<String>,
-    ) -> Self {
+    pub fn new(position: i64, starts_at: impl Into<String>, ends_at: impl Into<String>) -> Self {
         NewMeetingV1_1Meeting {
             position,
             title: None,
@@ -71035,12 +70212,10 @@ pub enum EcrionPdfGenerationDataModeFilterV1_1 {
 
 impl serde::Serialize for EcrionPdfGenerationDataModeFilterV1_1 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Agenda => "agenda",
-                Self::Meetings => "meetings",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Agenda => "agenda",
+            Self::Meetings => "meetings",
+        })
     }
 }
 
@@ -71492,14 +70667,12 @@ pub enum ProjectTimecardEntryBulkCreateV1_1TimecardEntryApprovalStatus {
 
 impl serde::Serialize for ProjectTimecardEntryBulkCreateV1_1TimecardEntryApprovalStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Pending => "pending",
-                Self::Approved => "approved",
-                Self::Reviewed => "reviewed",
-                Self::Completed => "completed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Reviewed => "reviewed",
+            Self::Completed => "completed",
+        })
     }
 }
 
@@ -71562,9 +70735,7 @@ pub struct ProjectTimecardEntryBulkCreateV1_1TimecardEntry {
     /// The ID of the crew this timecard entry is associated with. Used for crew-based time tracking and reporting. This represents construction work crew...
     pub crew_id: Option<i64>,
     /// Current approval status of the timecard entry.
-    pub approval_status: Option<
-        ProjectTimecardEntryBulkCreateV1_1TimecardEntryApprovalStatus,
-    >,
+    pub approval_status: Option<ProjectTimecardEntryBulkCreateV1_1TimecardEntryApprovalStatus>,
     /// The date when this timecard entry was approved, in YYYY-MM-DD format. Only set when approval_status is 'approved'.
     pub approval_date: Option<String>,
     /// The ID of the user who approved this timecard entry.
@@ -71937,12 +71108,8 @@ pub struct ProjectTimecardEntryBulkCreateV1_1 {
 
 impl ProjectTimecardEntryBulkCreateV1_1 {
     /// A value with the required `timecard_entries`; set the others with the setters.
-    pub fn new(
-        timecard_entries: Vec<ProjectTimecardEntryBulkCreateV1_1TimecardEntry>,
-    ) -> Self {
-        ProjectTimecardEntryBulkCreateV1_1 {
-            timecard_entries,
-        }
+    pub fn new(timecard_entries: Vec<ProjectTimecardEntryBulkCreateV1_1TimecardEntry>) -> Self {
+        ProjectTimecardEntryBulkCreateV1_1 { timecard_entries }
     }
 }
 
@@ -71979,8 +71146,7 @@ impl ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus {
     }
 }
 
-impl crate::lenient::FromJson
-for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus {
+impl crate::lenient::FromJson for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus {
     const EXPECTED: &'static str = "a string";
     fn accepts(v: &serde_json::Value) -> bool {
         v.is_string()
@@ -71988,27 +71154,25 @@ for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "pending" => Self::Pending,
-                "approved" => Self::Approved,
-                "reviewed" => Self::Reviewed,
-                "completed" => Self::Completed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "pending" => Self::Pending,
+            "approved" => Self::Approved,
+            "reviewed" => Self::Reviewed,
+            "completed" => Self::Completed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus {
+impl<'de> serde::Deserialize<
+    'de,
+> for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
 }
 
-impl serde::Serialize
-for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus {
+impl serde::Serialize for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
@@ -72139,8 +71303,7 @@ impl crate::lenient::FromJson for ProjectTimecardEntryBulkCreateResultV1_1Timeca
             approval_status: o.take("approval_status"),
             approval_date: o.take("approval_date"),
             approved_by_id: o.take("approved_by_id"),
-            set_timecard_time_type_automatically: o
-                .take("set_timecard_time_type_automatically"),
+            set_timecard_time_type_automatically: o.take("set_timecard_time_type_automatically"),
             origin_id: o.take("origin_id"),
             origin_data: o.take("origin_data"),
             sub_job_id: o.take("sub_job_id"),
@@ -72158,8 +71321,7 @@ impl crate::lenient::FromJson for ProjectTimecardEntryBulkCreateResultV1_1Timeca
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntry {
+impl<'de> serde::Deserialize<'de> for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
@@ -72198,10 +71360,7 @@ impl serde::Serialize for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntry 
         w.put("approval_status", &self.approval_status);
         w.put("approval_date", &self.approval_date);
         w.put("approved_by_id", &self.approved_by_id);
-        w.put(
-            "set_timecard_time_type_automatically",
-            &self.set_timecard_time_type_automatically,
-        );
+        w.put("set_timecard_time_type_automatically", &self.set_timecard_time_type_automatically);
         w.put("origin_id", &self.origin_id);
         w.put("origin_data", &self.origin_data);
         w.put("sub_job_id", &self.sub_job_id);
@@ -72220,9 +71379,7 @@ impl serde::Serialize for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntry 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectTimecardEntryBulkCreateResultV1_1 {
     /// Array of created timecard entry records
-    pub timecard_entries: Option<
-        Vec<ProjectTimecardEntryBulkCreateResultV1_1TimecardEntry>,
-    >,
+    pub timecard_entries: Option<Vec<ProjectTimecardEntryBulkCreateResultV1_1TimecardEntry>>,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
     pub extra: crate::Extra,
@@ -72444,9 +71601,7 @@ pub struct ProjectTimesheetTimecardEntryDraftCreateV1_1 {
     /// The Date of the Timesheet
     pub date: Option<String>,
     /// Timecard Entries to Create
-    pub timecard_entries: Option<
-        Vec<ProjectTimesheetTimecardEntryDraftCreateV1_1TimecardEntry>,
-    >,
+    pub timecard_entries: Option<Vec<ProjectTimesheetTimecardEntryDraftCreateV1_1TimecardEntry>>,
 }
 
 impl ProjectTimesheetTimecardEntryDraftCreateV1_1 {
@@ -73104,8 +72259,9 @@ impl crate::lenient::FromJson for SubmittalV1_1 {
             required_on_site_date: o.take("required_on_site_date"),
             distributed_at: o.take("distributed_at"),
             closed_at: o.take("closed_at"),
-            submittal_workflow_template_applied_at: o
-                .take("submittal_workflow_template_applied_at"),
+            submittal_workflow_template_applied_at: o.take(
+                "submittal_workflow_template_applied_at",
+            ),
             lead_time: o.take("lead_time"),
             location_id: o.take("location_id"),
             cost_code_id: o.take("cost_code_id"),
@@ -73530,12 +72686,10 @@ pub enum NewPunchItemV1_1PunchItemStatus {
 
 impl serde::Serialize for NewPunchItemV1_1PunchItemStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -75516,9 +74670,7 @@ pub struct NewSignatureRequestV2 {
 impl NewSignatureRequestV2 {
     /// A value with the required `signatory_id`; set the others with the setters.
     pub fn new(signatory_id: impl Into<String>) -> Self {
-        NewSignatureRequestV2 {
-            signatory_id: signatory_id.into(),
-        }
+        NewSignatureRequestV2 { signatory_id: signatory_id.into() }
     }
 }
 
@@ -75597,9 +74749,7 @@ pub struct SignatureRequestSignatureV2WithAttachmentId {
 impl SignatureRequestSignatureV2WithAttachmentId {
     /// A value with the required `attachment_id`; set the others with the setters.
     pub fn new(attachment_id: impl Into<String>) -> Self {
-        SignatureRequestSignatureV2WithAttachmentId {
-            attachment_id: attachment_id.into(),
-        }
+        SignatureRequestSignatureV2WithAttachmentId { attachment_id: attachment_id.into() }
     }
 }
 
@@ -75776,14 +74926,12 @@ impl crate::lenient::FromJson for ActiveReinspectionV2DataStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "open" => Self::Open,
-                "in_review" => Self::InReview,
-                "closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "open" => Self::Open,
+            "in_review" => Self::InReview,
+            "closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -76509,12 +75657,10 @@ pub enum SpecificationByArea {
 
 impl serde::Serialize for SpecificationByArea {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::True => "true",
-                Self::False => "false",
-            },
-        )
+        s.serialize_str(match self {
+            Self::True => "true",
+            Self::False => "false",
+        })
     }
 }
 
@@ -76527,9 +75673,7 @@ pub struct SpecificationSubscribers {
 impl SpecificationSubscribers {
     /// A value with the required `user_ids`; set the others with the setters.
     pub fn new(user_ids: Vec<String>) -> Self {
-        SpecificationSubscribers {
-            user_ids,
-        }
+        SpecificationSubscribers { user_ids }
     }
 }
 
@@ -76595,8 +75739,9 @@ impl crate::lenient::FromJson for SpecificationConfigurationV2_1DataSettings {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let mut o = crate::lenient::ObjectReader::new(v)?;
         Ok(Self {
-            specification_revisions_ordered_by_letter_first: o
-                .take("specification_revisions_ordered_by_letter_first"),
+            specification_revisions_ordered_by_letter_first: o.take(
+                "specification_revisions_ordered_by_letter_first",
+            ),
             specification_by_area_enabled: o.take("specification_by_area_enabled"),
             specification_by_area_editable: o.take("specification_by_area_editable"),
             extra: o.finish(),
@@ -76682,8 +75827,7 @@ pub struct SpecificationConfigurationV2_1DataSpecificationSubscribers {
     pub extra: crate::Extra,
 }
 
-impl crate::lenient::FromJson
-for SpecificationConfigurationV2_1DataSpecificationSubscribers {
+impl crate::lenient::FromJson for SpecificationConfigurationV2_1DataSpecificationSubscribers {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let mut o = crate::lenient::ObjectReader::new(v)?;
         Ok(Self {
@@ -76693,8 +75837,7 @@ for SpecificationConfigurationV2_1DataSpecificationSubscribers {
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for SpecificationConfigurationV2_1DataSpecificationSubscribers {
+impl<'de> serde::Deserialize<'de> for SpecificationConfigurationV2_1DataSpecificationSubscribers {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }

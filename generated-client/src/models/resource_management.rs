@@ -604,13 +604,11 @@ impl crate::lenient::FromJson for CompanyPersonStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "active" => Self::Active,
-                "inactive" => Self::Inactive,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -848,13 +846,11 @@ impl crate::lenient::FromJson for CompanyJobTitleType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "hourly" => Self::Hourly,
-                "salaried" => Self::Salaried,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "hourly" => Self::Hourly,
+            "salaried" => Self::Salaried,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -960,14 +956,12 @@ impl crate::lenient::FromJson for ProjectStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "active" => Self::Active,
-                "pending" => Self::Pending,
-                "inactive" => Self::Inactive,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "active" => Self::Active,
+            "pending" => Self::Pending,
+            "inactive" => Self::Inactive,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -1686,12 +1680,10 @@ pub enum JobTitleType {
 
 impl serde::Serialize for JobTitleType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Salaried => "salaried",
-                Self::Hourly => "hourly",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Salaried => "salaried",
+            Self::Hourly => "hourly",
+        })
     }
 }
 
@@ -1715,11 +1707,7 @@ pub struct NewJobTitle {
 
 impl NewJobTitle {
     /// A value with the required `name`, `group_ids`, `globally_accessible`; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        group_ids: Vec<String>,
-        globally_accessible: bool,
-    ) -> Self {
+    pub fn new(name: impl Into<String>, group_ids: Vec<String>, globally_accessible: bool) -> Self {
         NewJobTitle {
             name: name.into(),
             group_ids,
@@ -1772,12 +1760,10 @@ pub enum NewCompanyJobTitleType {
 
 impl serde::Serialize for NewCompanyJobTitleType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Hourly => "hourly",
-                Self::Salaried => "salaried",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Hourly => "hourly",
+            Self::Salaried => "salaried",
+        })
     }
 }
 
@@ -1851,9 +1837,7 @@ pub struct NewGroup {
 impl NewGroup {
     /// A value with the required `group_id`; set the others with the setters.
     pub fn new(group_id: impl Into<String>) -> Self {
-        NewGroup {
-            group_id: group_id.into(),
-        }
+        NewGroup { group_id: group_id.into() }
     }
 }
 
@@ -1909,11 +1893,9 @@ pub enum Language {
 
 impl serde::Serialize for Language {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::English => "english",
-            },
-        )
+        s.serialize_str(match self {
+            Self::English => "english",
+        })
     }
 }
 
@@ -2888,15 +2870,13 @@ impl crate::lenient::FromJson for Repeat {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "never" => Self::Never,
-                "weekly" => Self::Weekly,
-                "monthly" => Self::Monthly,
-                "yearly" => Self::Yearly,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "never" => Self::Never,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            "yearly" => Self::Yearly,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3143,14 +3123,12 @@ pub enum PersonTimeOffRepeat {
 
 impl serde::Serialize for PersonTimeOffRepeat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Never => "never",
-                Self::Weekly => "weekly",
-                Self::Monthly => "monthly",
-                Self::Yearly => "yearly",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Never => "never",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Yearly => "yearly",
+        })
     }
 }
 
@@ -3475,13 +3453,11 @@ pub enum NewCompanyProjectStatus {
 
 impl serde::Serialize for NewCompanyProjectStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Active => "active",
-                Self::Pending => "pending",
-                Self::Inactive => "inactive",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Active => "active",
+            Self::Pending => "pending",
+            Self::Inactive => "inactive",
+        })
     }
 }
 
@@ -3496,9 +3472,7 @@ impl NewCompanyProjectTagInstance {
     /// A value with no optional field set.
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        NewCompanyProjectTagInstance {
-            tag_id: None,
-        }
+        NewCompanyProjectTagInstance { tag_id: None }
     }
 
     /// Sets `tag_id`.
@@ -4597,9 +4571,7 @@ pub struct NewProjectTag {
 impl NewProjectTag {
     /// A value with the required `tag_id`; set the others with the setters.
     pub fn new(tag_id: impl Into<String>) -> Self {
-        NewProjectTag {
-            tag_id: tag_id.into(),
-        }
+        NewProjectTag { tag_id: tag_id.into() }
     }
 }
 

@@ -230,20 +230,16 @@ pub enum BimFileView {
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
 impl serde::Serialize for BimFileView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compact => "compact",
-                Self::Normal => "normal",
-                Self::Extended => "extended",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compact => "compact",
+            Self::Normal => "normal",
+            Self::Extended => "extended",
+        })
     }
 }
 
 #[non_exhaustive]
-#[cfg(
-    any(feature = "core", feature = "preconstruction", feature = "project-management")
-)]
+#[cfg(any(feature = "core", feature = "preconstruction", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdNameContentTypeUrl {
     pub id: Option<i64>,
@@ -258,9 +254,7 @@ pub struct IdNameContentTypeUrl {
     pub extra: crate::Extra,
 }
 
-#[cfg(
-    any(feature = "core", feature = "preconstruction", feature = "project-management")
-)]
+#[cfg(any(feature = "core", feature = "preconstruction", feature = "project-management"))]
 impl crate::lenient::FromJson for IdNameContentTypeUrl {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let mut o = crate::lenient::ObjectReader::new(v)?;
@@ -274,18 +268,14 @@ impl crate::lenient::FromJson for IdNameContentTypeUrl {
     }
 }
 
-#[cfg(
-    any(feature = "core", feature = "preconstruction", feature = "project-management")
-)]
+#[cfg(any(feature = "core", feature = "preconstruction", feature = "project-management"))]
 impl<'de> serde::Deserialize<'de> for IdNameContentTypeUrl {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
 }
 
-#[cfg(
-    any(feature = "core", feature = "preconstruction", feature = "project-management")
-)]
+#[cfg(any(feature = "core", feature = "preconstruction", feature = "project-management"))]
 impl serde::Serialize for IdNameContentTypeUrl {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
@@ -527,12 +517,10 @@ pub enum CoordinationIssueViewpointFormat {
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
 impl serde::Serialize for CoordinationIssueViewpointFormat {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Default => "default",
-                Self::Procore => "procore",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Default => "default",
+            Self::Procore => "procore",
+        })
     }
 }
 
@@ -568,13 +556,11 @@ impl crate::lenient::FromJson for RenderMode {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "shaded" => Self::Shaded,
-                "xray" => Self::Xray,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "shaded" => Self::Shaded,
+            "xray" => Self::Xray,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -939,12 +925,10 @@ pub enum BimViewpointBatchBimViewpointRenderMode {
 #[cfg(any(feature = "preconstruction", feature = "project-management"))]
 impl serde::Serialize for BimViewpointBatchBimViewpointRenderMode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Shaded => "shaded",
-                Self::Xray => "xray",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Shaded => "shaded",
+            Self::Xray => "xray",
+        })
     }
 }
 
@@ -1021,10 +1005,7 @@ impl BimViewpointBatchBimViewpointVisibility {
     }
 
     /// Sets `exceptions`.
-    pub fn exceptions(
-        mut self,
-        value: BimViewpointBatchBimViewpointVisibilityExceptions,
-    ) -> Self {
+    pub fn exceptions(mut self, value: BimViewpointBatchBimViewpointVisibilityExceptions) -> Self {
         self.exceptions = Some(value);
         self
     }
@@ -1163,13 +1144,7 @@ impl serde::Serialize for IdName {
 }
 
 #[non_exhaustive]
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserRef5 {
     /// ID
@@ -1183,13 +1158,7 @@ pub struct UserRef5 {
     pub extra: crate::Extra,
 }
 
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 impl crate::lenient::FromJson for UserRef5 {
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let mut o = crate::lenient::ObjectReader::new(v)?;
@@ -1202,26 +1171,14 @@ impl crate::lenient::FromJson for UserRef5 {
     }
 }
 
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 impl<'de> serde::Deserialize<'de> for UserRef5 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
     }
 }
 
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 impl serde::Serialize for UserRef5 {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut w = crate::lenient::ObjectWriter::new(s, &self.extra)?;
@@ -1330,13 +1287,11 @@ impl crate::lenient::FromJson for BillerType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Project" => Self::Project,
-                "SubJob" => Self::SubJob,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Project" => Self::Project,
+            "SubJob" => Self::SubJob,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -1355,32 +1310,18 @@ impl serde::Serialize for BillerType {
 }
 
 #[non_exhaustive]
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BudgetViewSort {
     CreatedAt,
 }
 
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 impl serde::Serialize for BudgetViewSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::CreatedAt => "created_at",
-            },
-        )
+        s.serialize_str(match self {
+            Self::CreatedAt => "created_at",
+        })
     }
 }
 
@@ -1583,12 +1524,10 @@ pub enum ChangeEventIncludeDeletedFilter {
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
 impl serde::Serialize for ChangeEventIncludeDeletedFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Only => "only",
-                Self::With => "with",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Only => "only",
+            Self::With => "with",
+        })
     }
 }
 
@@ -1623,13 +1562,11 @@ impl crate::lenient::FromJson for Structure {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "tiered" => Self::Tiered,
-                "flat" => Self::Flat,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "tiered" => Self::Tiered,
+            "flat" => Self::Flat,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -1685,10 +1622,8 @@ impl crate::lenient::FromJson for SegmentItemSegment {
             delimiter: o.take("delimiter"),
             required: o.take("required"),
             segment_items_count: o.take("segment_items_count"),
-            project_can_modify_origin_project: o
-                .take("project_can_modify_origin_project"),
-            project_can_delete_origin_company: o
-                .take("project_can_delete_origin_company"),
+            project_can_modify_origin_project: o.take("project_can_modify_origin_project"),
+            project_can_delete_origin_company: o.take("project_can_delete_origin_company"),
             structure: o.take("structure"),
             created_at: o.take("created_at"),
             updated_at: o.take("updated_at"),
@@ -1716,14 +1651,8 @@ impl serde::Serialize for SegmentItemSegment {
         w.put("delimiter", &self.delimiter);
         w.put("required", &self.required);
         w.put("segment_items_count", &self.segment_items_count);
-        w.put(
-            "project_can_modify_origin_project",
-            &self.project_can_modify_origin_project,
-        );
-        w.put(
-            "project_can_delete_origin_company",
-            &self.project_can_delete_origin_company,
-        );
+        w.put("project_can_modify_origin_project", &self.project_can_modify_origin_project);
+        w.put("project_can_delete_origin_company", &self.project_can_delete_origin_company);
         w.put("structure", &self.structure);
         w.put("created_at", &self.created_at);
         w.put("updated_at", &self.updated_at);
@@ -1908,17 +1837,15 @@ impl crate::lenient::FromJson for BaseType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "equipment" => Self::Equipment,
-                "materials" => Self::Materials,
-                "commitment" => Self::Commitment,
-                "owner_cost" => Self::OwnerCost,
-                "professional_services" => Self::ProfessionalServices,
-                "other" => Self::Other,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "equipment" => Self::Equipment,
+            "materials" => Self::Materials,
+            "commitment" => Self::Commitment,
+            "owner_cost" => Self::OwnerCost,
+            "professional_services" => Self::ProfessionalServices,
+            "other" => Self::Other,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -2164,12 +2091,10 @@ pub enum BillingPeriodStatusFilter {
 #[cfg(any(feature = "construction-financials", feature = "project-management"))]
 impl serde::Serialize for BillingPeriodStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        })
     }
 }
 
@@ -2320,14 +2245,12 @@ impl crate::lenient::FromJson for CostCodeWithBillerBillerType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Project" => Self::Project,
-                "SubJob" => Self::SubJob,
-                "" => Self::Empty,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Project" => Self::Project,
+            "SubJob" => Self::SubJob,
+            "" => Self::Empty,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -2822,15 +2745,13 @@ impl crate::lenient::FromJson for BusinessRegisterVerificationStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "active" => Self::Active,
-                "cancelled" => Self::Cancelled,
-                "does_not_exist" => Self::DoesNotExist,
-                "null" => Self::Null,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "active" => Self::Active,
+            "cancelled" => Self::Cancelled,
+            "does_not_exist" => Self::DoesNotExist,
+            "null" => Self::Null,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3122,8 +3043,7 @@ impl crate::lenient::FromJson for Bidding {
             african_american_business: o.take("african_american_business"),
             hispanic_business: o.take("hispanic_business"),
             womens_business: o.take("womens_business"),
-            historically_underutilized_business: o
-                .take("historically_underutilized_business"),
+            historically_underutilized_business: o.take("historically_underutilized_business"),
             sdvo_business: o.take("sdvo_business"),
             certified_business_enterprise: o.take("certified_business_enterprise"),
             asian_american_business: o.take("asian_american_business"),
@@ -3152,10 +3072,7 @@ impl serde::Serialize for Bidding {
         w.put("african_american_business", &self.african_american_business);
         w.put("hispanic_business", &self.hispanic_business);
         w.put("womens_business", &self.womens_business);
-        w.put(
-            "historically_underutilized_business",
-            &self.historically_underutilized_business,
-        );
+        w.put("historically_underutilized_business", &self.historically_underutilized_business);
         w.put("sdvo_business", &self.sdvo_business);
         w.put("certified_business_enterprise", &self.certified_business_enterprise);
         w.put("asian_american_business", &self.asian_american_business);
@@ -3266,13 +3183,11 @@ impl crate::lenient::FromJson for AccountingMethod {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "amount" => Self::Amount,
-                "unit" => Self::Unit,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "amount" => Self::Amount,
+            "unit" => Self::Unit,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3300,11 +3215,9 @@ pub enum CommunicationTagView {
 #[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
 impl serde::Serialize for CommunicationTagView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Extended => "extended",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Extended => "extended",
+        })
     }
 }
 
@@ -3319,12 +3232,10 @@ pub enum CorrespondenceTypeItemCompletionMode {
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
 impl serde::Serialize for CorrespondenceTypeItemCompletionMode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::AllOrNothing => "all_or_nothing",
-                Self::Atomic => "atomic",
-            },
-        )
+        s.serialize_str(match self {
+            Self::AllOrNothing => "all_or_nothing",
+            Self::Atomic => "atomic",
+        })
     }
 }
 
@@ -3360,13 +3271,11 @@ impl crate::lenient::FromJson for CorrespondenceTypeItemDetailStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "success" => Self::Success,
-                "failure" => Self::Failure,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3461,13 +3370,11 @@ impl crate::lenient::FromJson for ProviderType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "company" => Self::Company,
-                "project" => Self::Project,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "company" => Self::Company,
+            "project" => Self::Project,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3529,32 +3436,18 @@ impl serde::Serialize for FirstLast {
 }
 
 #[non_exhaustive]
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PunchItemTypeSort {
     Name,
 }
 
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 impl serde::Serialize for PunchItemTypeSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+        })
     }
 }
 
@@ -3688,16 +3581,14 @@ impl crate::lenient::FromJson for DataType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "string" => Self::String,
-                "number" => Self::Number,
-                "boolean" => Self::Boolean,
-                "lov_entry" => Self::LovEntry,
-                "lov_entries" => Self::LovEntries,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "string" => Self::String,
+            "number" => Self::Number,
+            "boolean" => Self::Boolean,
+            "lov_entry" => Self::LovEntry,
+            "lov_entries" => Self::LovEntries,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -3745,12 +3636,10 @@ impl crate::lenient::FromJson for Variant {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "currency" => Self::Currency,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "currency" => Self::Currency,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -4097,12 +3986,10 @@ pub enum OfficeView {
 #[cfg(any(feature = "company-admin", feature = "core", feature = "project-management"))]
 impl serde::Serialize for OfficeView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Normal => "normal",
-                Self::Extended => "extended",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Normal => "normal",
+            Self::Extended => "extended",
+        })
     }
 }
 
@@ -4131,13 +4018,7 @@ impl crate::multipart::ToMultipart for FileFormWithDataValue {
 
 /// Value of the custom field. The data type of the value passed in corresponds with the data_type of the Custom Field Definition.
 #[non_exhaustive]
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 #[derive(Debug, Clone, PartialEq)]
 pub enum NewFileValue {
     Value(serde_json::Value),
@@ -4146,13 +4027,7 @@ pub enum NewFileValue {
     Value4(serde_json::Value),
 }
 
-#[cfg(
-    any(
-        feature = "construction-financials",
-        feature = "core",
-        feature = "project-management"
-    )
-)]
+#[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management"))]
 impl serde::Serialize for NewFileValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4352,12 +4227,10 @@ pub enum RfiSortDirection {
 )]
 impl serde::Serialize for RfiSortDirection {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Asc => "asc",
-                Self::Desc => "desc",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        })
     }
 }
 
@@ -4620,10 +4493,7 @@ impl serde::Serialize for NewUpload {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.optional("response_filename", &self.response_filename);
         w.optional("response_content_type", &self.response_content_type);
-        w.optional(
-            "attachment_content_disposition",
-            &self.attachment_content_disposition,
-        );
+        w.optional("attachment_content_disposition", &self.attachment_content_disposition);
         w.optional("size", &self.size);
         w.optional("segments", &self.segments);
         w.end()
@@ -4747,11 +4617,7 @@ impl crate::multipart::ToMultipart for NewUploadForm {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "response_filename", self.response_filename);
         form.field(name, "response_content_type", self.response_content_type);
-        form.field(
-            name,
-            "attachment_content_disposition",
-            self.attachment_content_disposition,
-        );
+        form.field(name, "attachment_content_disposition", self.attachment_content_disposition);
         form.field(name, "size", self.size);
         form.field(name, "segments", self.segments);
     }
@@ -4793,15 +4659,13 @@ impl crate::lenient::FromJson for UploadDetailWithUuidStatus {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "non_segmented" => Self::NonSegmented,
-                "ready" => Self::Ready,
-                "receiving" => Self::Receiving,
-                "complete" => Self::Complete,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "non_segmented" => Self::NonSegmented,
+            "ready" => Self::Ready,
+            "receiving" => Self::Receiving,
+            "complete" => Self::Complete,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -4841,13 +4705,11 @@ impl crate::lenient::FromJson for AdvancedExportOptionId {
             crate::lenient::Shape::String,
             crate::lenient::Shape::Integer,
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::String, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Integer, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::String, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Integer, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -5031,18 +4893,14 @@ impl crate::lenient::FromJson for UploadDetail {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         const SHAPES: &[crate::lenient::Shape] = &[
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
             crate::lenient::Shape::Object(&["uuid", "status", "segments"]),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Uuid, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Uuid, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -5131,14 +4989,12 @@ impl crate::lenient::FromJson for UserPermissionTemplateType {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "company_tools" => Self::CompanyTools,
-                "global" => Self::Global,
-                "project_specific" => Self::ProjectSpecific,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "company_tools" => Self::CompanyTools,
+            "global" => Self::Global,
+            "project_specific" => Self::ProjectSpecific,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -5394,12 +5250,10 @@ pub enum PersonStatus {
 #[cfg(any(feature = "construction-financials", feature = "resource-management"))]
 impl serde::Serialize for PersonStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Active => "active",
-                Self::Inactive => "inactive",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+        })
     }
 }
 
@@ -5593,23 +5447,14 @@ impl crate::lenient::FromJson for CostCode {
                 ],
             ),
             crate::lenient::Shape::Object(
-                &[
-                    "id",
-                    "name",
-                    "full_code",
-                    "origin_data",
-                    "origin_id",
-                    "standard_cost_code_id",
-                ],
+                &["id", "name", "full_code", "origin_data", "origin_id", "standard_cost_code_id"],
             ),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Biller, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Biller, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Short, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -5703,20 +5548,14 @@ impl crate::lenient::FromJson for ItemDetailAttachment {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         const SHAPES: &[crate::lenient::Shape] = &[
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Value2, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Value2, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -5751,13 +5590,11 @@ pub enum PunchItemPriorityFilter {
 #[cfg(any(feature = "core", feature = "project-management"))]
 impl serde::Serialize for PunchItemPriorityFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Low => "low",
-                Self::Medium => "medium",
-                Self::High => "high",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        })
     }
 }
 
@@ -5780,24 +5617,16 @@ impl crate::lenient::FromJson for ActionPlanPlanSection {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         const SHAPES: &[crate::lenient::Shape] = &[
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
-            crate::lenient::Shape::Other(
-                <serde_json::Value as crate::lenient::FromJson>::accepts,
-            ),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
+            crate::lenient::Shape::Other(<serde_json::Value as crate::lenient::FromJson>::accepts),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Value2, Self::Other),
-                Some(2usize) => crate::lenient::variant(v, Self::Value3, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Value, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Value2, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Value3, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -5940,14 +5769,12 @@ pub enum UserSort {
 #[cfg(any(feature = "core", feature = "preconstruction"))]
 impl serde::Serialize for UserSort {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Name => "name",
-                Self::VendorName => "vendor_name",
-                Self::PermissionTemplate => "permission_template",
-                Self::FullName => "full_name",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Name => "name",
+            Self::VendorName => "vendor_name",
+            Self::PermissionTemplate => "permission_template",
+            Self::FullName => "full_name",
+        })
     }
 }
 
@@ -5983,13 +5810,11 @@ impl crate::lenient::FromJson for IncidentStatus2 {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -6069,12 +5894,10 @@ pub enum InsuranceView {
 #[cfg(any(feature = "construction-financials", feature = "core"))]
 impl serde::Serialize for InsuranceView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Default => "default",
-                Self::Extended => "extended",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Default => "default",
+            Self::Extended => "extended",
+        })
     }
 }
 
@@ -6116,16 +5939,14 @@ impl crate::lenient::FromJson for CostImpact {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "yes_known" => Self::YesKnown,
-                "yes_unknown" => Self::YesUnknown,
-                "no_impact" => Self::NoImpact,
-                "tbd" => Self::Tbd,
-                "n_a" => Self::NA,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "yes_known" => Self::YesKnown,
+            "yes_unknown" => Self::YesUnknown,
+            "no_impact" => Self::NoImpact,
+            "tbd" => Self::Tbd,
+            "n_a" => Self::NA,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -6254,15 +6075,13 @@ pub enum GenericToolItemCostImpact {
 #[cfg(any(feature = "company-admin", feature = "project-management"))]
 impl serde::Serialize for GenericToolItemCostImpact {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::YesKnown => "yes_known",
-                Self::YesUnknown => "yes_unknown",
-                Self::NoImpact => "no_impact",
-                Self::Tbd => "tbd",
-                Self::NA => "n_a",
-            },
-        )
+        s.serialize_str(match self {
+            Self::YesKnown => "yes_known",
+            Self::YesUnknown => "yes_unknown",
+            Self::NoImpact => "no_impact",
+            Self::Tbd => "tbd",
+            Self::NA => "n_a",
+        })
     }
 }
 
@@ -6349,9 +6168,7 @@ pub struct TimesheetChangeHistoryRequest {
 impl TimesheetChangeHistoryRequest {
     /// A value with the required `ids`; set the others with the setters.
     pub fn new(ids: Vec<i64>) -> Self {
-        TimesheetChangeHistoryRequest {
-            ids,
-        }
+        TimesheetChangeHistoryRequest { ids }
     }
 }
 
@@ -6375,12 +6192,10 @@ pub enum TaskView {
 #[cfg(any(feature = "core", feature = "project-management"))]
 impl serde::Serialize for TaskView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Compact => "compact",
-                Self::Normal => "normal",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Compact => "compact",
+            Self::Normal => "normal",
+        })
     }
 }
 
@@ -6525,10 +6340,7 @@ impl serde::Serialize for NewUploadV1_1 {
         let mut w = crate::serialize::FieldWriter::new(s)?;
         w.field("response_filename", &self.response_filename);
         w.optional("response_content_type", &self.response_content_type);
-        w.optional(
-            "attachment_content_disposition",
-            &self.attachment_content_disposition,
-        );
+        w.optional("attachment_content_disposition", &self.attachment_content_disposition);
         w.optional("size", &self.size);
         w.optional("segments", &self.segments);
         w.end()
@@ -6595,11 +6407,7 @@ impl crate::multipart::ToMultipart for NewUploadV1_1Form {
     fn append_to(self, name: &str, form: &mut crate::multipart::FormBuilder) {
         form.field(name, "response_filename", self.response_filename);
         form.field(name, "response_content_type", self.response_content_type);
-        form.field(
-            name,
-            "attachment_content_disposition",
-            self.attachment_content_disposition,
-        );
+        form.field(name, "attachment_content_disposition", self.attachment_content_disposition);
         form.field(name, "size", self.size);
         form.field(name, "segments", self.segments);
     }

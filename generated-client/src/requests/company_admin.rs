@@ -47,36 +47,31 @@ impl ListCompanies {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies",
-                String::from("/rest/v1.0/companies"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies",
+            String::from("/rest/v1.0/companies"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_free_companies",
-                &self.include_free_companies,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "include_free_companies",
+            &self.include_free_companies,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Company>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Company>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Company>, crate::Error>,
     > {
         self.build().send_page()
@@ -114,18 +109,11 @@ impl UpdateCompanyConcierge {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/concierge",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/concierge",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/concierge",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/concierge"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("concierge", &body), "application/json");
         request.options(self.options);
@@ -133,9 +121,7 @@ impl UpdateCompanyConcierge {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CompanyConciergeResult, crate::Error>,
     > {
         self.build().send_json()
@@ -208,51 +194,38 @@ impl ListCompanyConfigurableFieldSets {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/configurable_field_sets",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/configurable_field_sets",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/configurable_field_sets",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/configurable_field_sets",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[type][]", &self.filters_type, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[generic_tool_id][]",
-                &self.filters_generic_tool_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[generic_tool_id][]",
+            &self.filters_generic_tool_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_lov_entries",
-                &self.include_lov_entries,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("include_lov_entries", &self.include_lov_entries, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_page()
@@ -297,38 +270,24 @@ impl CreateCompanyConfigurableFieldSet {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/configurable_field_sets",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/configurable_field_sets",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "include_lov_entries",
-                &self.include_lov_entries,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/configurable_field_sets",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/configurable_field_sets",
+            ].concat(),
+        );
+        request.query("include_lov_entries", &self.include_lov_entries, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("configurable_field_set", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("configurable_field_set", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ConfigurableFieldSet, crate::Error>,
     > {
         self.build().send_json()
@@ -402,54 +361,44 @@ impl GetCompanyConfigurableFieldSetsFindByIndex {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/configurable_field_sets/find_by_index",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/configurable_field_sets/find_by_index",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/configurable_field_sets/find_by_index",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/configurable_field_sets/find_by_index",
+            ].concat(),
+        );
         request.query("type", &self.type_, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
-        request
-            .query("scope[category]", &self.scope_category, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "scope[observations_category_id]",
-                &self.scope_observations_category_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "scope[inspection_type_id]",
-                &self.scope_inspection_type_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "scope[generic_tool_id]",
-                &self.scope_generic_tool_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "scope[action_plan_type_id]",
-                &self.scope_action_plan_type_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("scope[category]", &self.scope_category, crate::QueryStyle::Repeat);
+        request.query(
+            "scope[observations_category_id]",
+            &self.scope_observations_category_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "scope[inspection_type_id]",
+            &self.scope_inspection_type_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "scope[generic_tool_id]",
+            &self.scope_generic_tool_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "scope[action_plan_type_id]",
+            &self.scope_action_plan_type_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ConfigurableFieldSet, crate::Error>,
     > {
         self.build().send_json()
@@ -481,27 +430,22 @@ impl GetCompanyConfigurableFieldSet {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/configurable_field_sets/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/configurable_field_sets/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ConfigurableFieldSet, crate::Error>,
     > {
         self.build().send_json()
@@ -533,19 +477,16 @@ impl DeleteCompanyConfigurableFieldSet {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/configurable_field_sets/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/configurable_field_sets/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -582,33 +523,24 @@ impl UpdateCompanyConfigurableFieldSet {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/configurable_field_sets/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/configurable_field_sets/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("configurable_field_set", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("configurable_field_set", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ConfigurableFieldSet, crate::Error>,
     > {
         self.build().send_json()
@@ -648,35 +580,29 @@ impl CreateCompanyConfigurableFieldSetDuplicate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}/duplicate",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/configurable_field_sets/",
-                    &crate::path_segment(&self.id),
-                    "/duplicate",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}/duplicate",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/configurable_field_sets/",
+                &crate::path_segment(&self.id),
+                "/duplicate",
+            ].concat(),
+        );
         request.query("name", &self.name, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_custom_fields",
-                &self.include_custom_fields,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "include_custom_fields",
+            &self.include_custom_fields,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectConfigurableFieldSet, crate::Error>,
     > {
         self.build().send_json()
@@ -736,20 +662,17 @@ impl ListCompanyConfigurableFieldSetProjectOptions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}/project_options",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/configurable_field_sets/",
-                    &crate::path_segment(&self.id),
-                    "/project_options",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}/project_options",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/configurable_field_sets/",
+                &crate::path_segment(&self.id),
+                "/project_options",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("with_name", &self.with_name, crate::QueryStyle::Repeat);
@@ -759,18 +682,14 @@ impl ListCompanyConfigurableFieldSetProjectOptions {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectOption>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectOption>, crate::Error>,
     > {
         self.build().send_page()
@@ -822,20 +741,17 @@ impl CreateCompanyConfigurableFieldSetValidation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}/validations",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/configurable_field_sets/",
-                    &crate::path_segment(&self.id),
-                    "/validations",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/configurable_field_sets/{id}/validations",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/configurable_field_sets/",
+                &crate::path_segment(&self.id),
+                "/validations",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         if let Some(body) = self.body {
             request.json(&crate::Wrapped::new("attributes", &body), "application/json");
@@ -845,9 +761,9 @@ impl CreateCompanyConfigurableFieldSetValidation {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Validation, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Validation, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -883,18 +799,15 @@ impl CreateCompanyConstructionVolumeUrgentError {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/construction_volume/urgent_error",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/construction_volume/urgent_error",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/construction_volume/urgent_error",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/construction_volume/urgent_error",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -903,9 +816,9 @@ impl CreateCompanyConstructionVolumeUrgentError {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -935,28 +848,23 @@ impl ListCompanyCustomFieldDefinitionConfigurableFieldSets {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/custom_field_definitions/{custom_field_definition_id}/configurable_field_sets",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom_field_definitions/",
-                    &crate::path_segment(&self.custom_field_definition_id),
-                    "/configurable_field_sets",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/custom_field_definitions/{custom_field_definition_id}/configurable_field_sets",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom_field_definitions/",
+                &crate::path_segment(&self.custom_field_definition_id),
+                "/configurable_field_sets",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_json()
@@ -987,26 +895,19 @@ impl GetCompanyFilters {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/filters",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/filters",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/filters",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/filters"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::FilterDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::FilterDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1036,27 +937,24 @@ impl GetCompanyFilter {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/filters/{name}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/filters/",
-                    &crate::path_segment(&self.name),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/filters/{name}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/filters/",
+                &crate::path_segment(&self.name),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::FilterDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::FilterDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1106,43 +1004,31 @@ impl ListCompanyGenericTools {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/generic_tools",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/generic_tools",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/generic_tools",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/generic_tools",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[project_id]",
-                &self.filters_project_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[project_id]", &self.filters_project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::GenericTool>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::GenericTool>, crate::Error>,
     > {
         self.build().send_page()
@@ -1180,18 +1066,15 @@ impl CreateCompanyGenericTool {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/generic_tools",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/generic_tools",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/generic_tools",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/generic_tools",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("generic_tool", &body), "application/json");
         request.options(self.options);
@@ -1199,9 +1082,9 @@ impl CreateCompanyGenericTool {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GenericTool, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GenericTool, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1232,19 +1115,16 @@ impl UpdateCompanyGenericTool {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("generic_tool", &body), "application/json");
         request.options(self.options);
@@ -1252,9 +1132,7 @@ impl UpdateCompanyGenericTool {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::GenericToolDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -1300,20 +1178,17 @@ impl ListCompanyGenericToolStatuses {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}/statuses",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/statuses",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}/statuses",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/statuses",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1321,18 +1196,14 @@ impl ListCompanyGenericToolStatuses {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::GenericToolStatus>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::GenericToolStatus>, crate::Error>,
     > {
         self.build().send_page()
@@ -1371,34 +1242,25 @@ impl CreateCompanyGenericToolStatus {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}/statuses",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/statuses",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}/statuses",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/statuses",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("generic_tool_status", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("generic_tool_status", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::GenericToolStatus, crate::Error>,
     > {
         self.build().send_json()
@@ -1431,21 +1293,18 @@ impl DeleteCompanyGenericToolStatus {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}/statuses/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/statuses/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/generic_tools/{generic_tool_id}/statuses/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/statuses/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -1494,18 +1353,11 @@ impl ListCompanyPrograms {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/programs",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/programs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/programs",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/programs"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1513,16 +1365,14 @@ impl ListCompanyPrograms {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Program>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Program>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Program>, crate::Error>,
     > {
         self.build().send_page()
@@ -1560,18 +1410,11 @@ impl CreateCompanyProgram {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/programs",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/programs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/programs",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/programs"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("program", &body), "application/json");
         request.options(self.options);
@@ -1579,9 +1422,9 @@ impl CreateCompanyProgram {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProgramDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProgramDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1611,27 +1454,24 @@ impl GetCompanyProgram {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/programs/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/programs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/programs/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/programs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProgramDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProgramDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1661,19 +1501,16 @@ impl DeleteCompanyProgram {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/programs/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/programs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/programs/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/programs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -1710,19 +1547,16 @@ impl UpdateCompanyProgram {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/programs/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/programs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/programs/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/programs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("program", &body), "application/json");
         request.options(self.options);
@@ -1730,9 +1564,9 @@ impl UpdateCompanyProgram {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProgramDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProgramDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1775,18 +1609,15 @@ impl ListCompanyProjectBidTypes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_bid_types",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_bid_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_bid_types",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_bid_types",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1794,16 +1625,14 @@ impl ListCompanyProjectBidTypes {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::IdName>, crate::Error>,
     > {
         self.build().send_page()
@@ -1841,29 +1670,23 @@ impl CreateCompanyProjectBidType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/project_bid_types",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_bid_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/project_bid_types",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_bid_types",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("project_bid_type", &body), "application/json");
+        request.json(&crate::Wrapped::new("project_bid_type", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1893,27 +1716,22 @@ impl GetCompanyProjectBidType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_bid_types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_bid_types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1943,19 +1761,16 @@ impl DeleteCompanyProjectBidType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_bid_types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_bid_types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -1992,30 +1807,24 @@ impl UpdateCompanyProjectBidType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_bid_types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/project_bid_types/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_bid_types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("project_bid_type", &body), "application/json");
+        request.json(&crate::Wrapped::new("project_bid_type", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2058,18 +1867,15 @@ impl ListCompanyProjectOwnerTypes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_owner_types",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_owner_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_owner_types",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_owner_types",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2077,16 +1883,14 @@ impl ListCompanyProjectOwnerTypes {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::IdName>, crate::Error>,
     > {
         self.build().send_page()
@@ -2124,29 +1928,23 @@ impl CreateCompanyProjectOwnerType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/project_owner_types",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_owner_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/project_owner_types",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_owner_types",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("project_owner_type", &body), "application/json");
+        request.json(&crate::Wrapped::new("project_owner_type", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2176,27 +1974,22 @@ impl GetCompanyProjectOwnerType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_owner_types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_owner_types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2226,19 +2019,16 @@ impl DeleteCompanyProjectOwnerType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_owner_types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_owner_types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -2275,30 +2065,24 @@ impl UpdateCompanyProjectOwnerType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_owner_types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/project_owner_types/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_owner_types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("project_owner_type", &body), "application/json");
+        request.json(&crate::Wrapped::new("project_owner_type", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2341,18 +2125,15 @@ impl ListCompanyProjectRegions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_regions",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_regions",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_regions",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_regions",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2360,16 +2141,14 @@ impl ListCompanyProjectRegions {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::IdName>, crate::Error>,
     > {
         self.build().send_page()
@@ -2407,18 +2186,15 @@ impl CreateCompanyProjectRegion {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/project_regions",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_regions",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/project_regions",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_regions",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_region", &body), "application/json");
         request.options(self.options);
@@ -2426,9 +2202,7 @@ impl CreateCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2458,27 +2232,22 @@ impl GetCompanyProjectRegion {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_regions/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_regions/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_regions/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_regions/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2508,27 +2277,24 @@ impl DeleteCompanyProjectRegion {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/project_regions/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_regions/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/project_regions/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_regions/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2559,19 +2325,16 @@ impl UpdateCompanyProjectRegion {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/project_regions/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_regions/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/project_regions/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_regions/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_region", &body), "application/json");
         request.options(self.options);
@@ -2579,9 +2342,7 @@ impl UpdateCompanyProjectRegion {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2631,18 +2392,15 @@ impl ListCompanyProjectStages {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_stages",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_stages",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_stages",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_stages",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
@@ -2651,18 +2409,14 @@ impl ListCompanyProjectStages {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectStage>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectStage>, crate::Error>,
     > {
         self.build().send_page()
@@ -2700,18 +2454,15 @@ impl CreateCompanyProjectStage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/project_stages",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_stages",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/project_stages",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_stages",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_stage", &body), "application/json");
         request.options(self.options);
@@ -2719,9 +2470,9 @@ impl CreateCompanyProjectStage {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectStage, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectStage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2751,27 +2502,24 @@ impl GetCompanyProjectStage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_stages/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_stages/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_stages/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_stages/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectStage, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectStage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2801,19 +2549,16 @@ impl DeleteCompanyProjectStage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/project_stages/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_stages/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/project_stages/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_stages/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -2850,19 +2595,16 @@ impl UpdateCompanyProjectStage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/project_stages/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_stages/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/project_stages/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_stages/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_stage", &body), "application/json");
         request.options(self.options);
@@ -2870,9 +2612,9 @@ impl UpdateCompanyProjectStage {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectStage, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectStage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2915,18 +2657,15 @@ impl ListCompanyProjectTypes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_types",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_types",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_types",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2934,16 +2673,14 @@ impl ListCompanyProjectTypes {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::IdName>, crate::Error>,
     > {
         self.build().send_page()
@@ -2981,18 +2718,15 @@ impl CreateCompanyProjectType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/project_types",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/project_types",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_types",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_type", &body), "application/json");
         request.options(self.options);
@@ -3000,9 +2734,7 @@ impl CreateCompanyProjectType {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3032,27 +2764,22 @@ impl GetCompanyProjectType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/project_types/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/project_types/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3082,19 +2809,16 @@ impl DeleteCompanyProjectType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/project_types/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/project_types/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -3131,19 +2855,16 @@ impl UpdateCompanyProjectType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/project_types/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/project_types/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("project_type", &body), "application/json");
         request.options(self.options);
@@ -3151,9 +2872,7 @@ impl UpdateCompanyProjectType {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3182,26 +2901,17 @@ impl ListCompanyProjects {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/projects",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/projects",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/projects"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CompanyProject>, crate::Error>,
     > {
         self.build().send_json()
@@ -3239,32 +2949,20 @@ impl ListCompanyRoles {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/roles",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/roles",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[users_only]",
-                &self.filters_users_only,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/roles",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/roles"].concat(),
+        );
+        request.query("filters[users_only]", &self.filters_users_only, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3314,18 +3012,15 @@ impl GetCompanyScheduleResources {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/schedule/resources",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/schedule/resources",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/schedule/resources",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/schedule/resources",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[name]", &self.filters_name, crate::QueryStyle::Csv);
@@ -3334,9 +3029,7 @@ impl GetCompanyScheduleResources {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ResourceDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -3453,58 +3146,33 @@ impl ListCompanyScheduleSummary {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/schedule/summary",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/schedule/summary",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/schedule/summary",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/schedule/summary",
+            ].concat(),
+        );
         request.query("after", &self.after, crate::QueryStyle::Repeat);
         request.query("before", &self.before, crate::QueryStyle::Repeat);
         request.query("limit_per_day", &self.limit_per_day, crate::QueryStyle::Repeat);
         request.query("project_ids", &self.project_ids, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "project_stage_ids",
-                &self.project_stage_ids,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "project_type_ids",
-                &self.project_type_ids,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "project_department_ids",
-                &self.project_department_ids,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "project_office_ids",
-                &self.project_office_ids,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "project_region_ids",
-                &self.project_region_ids,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "project_owner_type_ids",
-                &self.project_owner_type_ids,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("project_stage_ids", &self.project_stage_ids, crate::QueryStyle::Repeat);
+        request.query("project_type_ids", &self.project_type_ids, crate::QueryStyle::Repeat);
+        request.query(
+            "project_department_ids",
+            &self.project_department_ids,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("project_office_ids", &self.project_office_ids, crate::QueryStyle::Repeat);
+        request.query("project_region_ids", &self.project_region_ids, crate::QueryStyle::Repeat);
+        request.query(
+            "project_owner_type_ids",
+            &self.project_owner_type_ids,
+            crate::QueryStyle::Repeat,
+        );
         request.query("program_ids", &self.program_ids, crate::QueryStyle::Repeat);
         request.query("resource_ids", &self.resource_ids, crate::QueryStyle::Repeat);
         request.query("sort_key", &self.sort_key, crate::QueryStyle::Repeat);
@@ -3514,9 +3182,9 @@ impl ListCompanyScheduleSummary {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SummaryList, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::SummaryList, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3559,18 +3227,15 @@ impl UpdateCompanySettingsLogo {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/companies/{company_id}/settings/logo",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/settings/logo",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/companies/{company_id}/settings/logo",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/settings/logo",
+            ].concat(),
+        );
         request.query("type", &self.type_, crate::QueryStyle::Repeat);
         if let Some(body) = self.body {
             request.json(&body, "application/json");
@@ -3580,9 +3245,9 @@ impl UpdateCompanySettingsLogo {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Logo>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Logo>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3611,26 +3276,23 @@ impl DeleteCompanySettingsLogo {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/settings/logo",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/settings/logo",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/settings/logo",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/settings/logo",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Logo>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Logo>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3659,26 +3321,21 @@ impl GetCompanySettingsMyAvatar {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/settings/my/avatar",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/settings/my/avatar",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/settings/my/avatar",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/settings/my/avatar",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Avatar, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Avatar, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3714,18 +3371,15 @@ impl UpdateCompanySettingsMyAvatar {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/companies/{company_id}/settings/my/avatar",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/settings/my/avatar",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/companies/{company_id}/settings/my/avatar",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/settings/my/avatar",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3734,9 +3388,7 @@ impl UpdateCompanySettingsMyAvatar {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Avatar, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Avatar, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3779,18 +3431,15 @@ impl ListCompanySubmittalStatuses {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/submittal_statuses",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/submittal_statuses",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/submittal_statuses",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/submittal_statuses",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -3798,18 +3447,14 @@ impl ListCompanySubmittalStatuses {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::SubmittalStatus>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::SubmittalStatus>, crate::Error>,
     > {
         self.build().send_page()
@@ -3846,26 +3491,21 @@ impl ListCompanySubmittalTypes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/submittal_types",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/submittal_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/submittal_types",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/submittal_types",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::SubmittalType>, crate::Error>,
     > {
         self.build().send_json()
@@ -3931,44 +3571,29 @@ impl ListCompanyTrades {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/trades",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/trades",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/trades",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/trades"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Trade>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Trade>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Trade>, crate::Error>,
     > {
         self.build().send_page()
@@ -4012,18 +3637,11 @@ impl CreateCompanyTrade {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/trades",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/trades",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/trades",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/trades"].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&crate::Wrapped::new("trade", &body), "application/json");
         }
@@ -4032,9 +3650,7 @@ impl CreateCompanyTrade {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Trade, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Trade, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4064,27 +3680,22 @@ impl GetCompanyTrade {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/trades/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/trades/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/trades/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/trades/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Trade, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Trade, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4135,18 +3746,11 @@ impl CreateCompanyUpload {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/uploads",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uploads",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/uploads",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/uploads"].concat(),
+        );
         if let Some(body) = self.body {
             match body {
                 crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -4158,9 +3762,9 @@ impl CreateCompanyUpload {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4190,27 +3794,24 @@ impl GetCompanyUpload {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/uploads/{uuid}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uploads/",
-                    &crate::path_segment(&self.uuid),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/uploads/{uuid}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/uploads/",
+                &crate::path_segment(&self.uuid),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4247,19 +3848,16 @@ impl UpdateCompanyUpload {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/uploads/{uuid}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uploads/",
-                    &crate::path_segment(&self.uuid),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/uploads/{uuid}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/uploads/",
+                &crate::path_segment(&self.uuid),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -4268,9 +3866,9 @@ impl UpdateCompanyUpload {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4301,10 +3899,7 @@ impl ListCompanyWorkClassifications {
     }
 
     /// The data set that should be returned from the serializer. Default view is normal (`serializer_view` in the query).
-    pub fn serializer_view(
-        mut self,
-        value: models::WorkClassificationSerializerView,
-    ) -> Self {
+    pub fn serializer_view(mut self, value: models::WorkClassificationSerializerView) -> Self {
         self.serializer_view = Some(value);
         self
     }
@@ -4323,39 +3918,31 @@ impl ListCompanyWorkClassifications {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/work_classifications",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_classifications",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/work_classifications",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_classifications",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("serializer_view", &self.serializer_view, crate::QueryStyle::Repeat);
+        request.query("serializer_view", &self.serializer_view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkClassification>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkClassification>, crate::Error>,
     > {
         self.build().send_page()
@@ -4393,32 +3980,23 @@ impl CreateCompanyWorkClassification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/work_classifications",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_classifications",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/work_classifications",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_classifications",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("work_classification", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("work_classification", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkClassification, crate::Error>,
     > {
         self.build().send_json()
@@ -4450,27 +4028,22 @@ impl GetCompanyWorkClassification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_classifications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_classifications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkClassification, crate::Error>,
     > {
         self.build().send_json()
@@ -4502,27 +4075,22 @@ impl DeleteCompanyWorkClassification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_classifications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_classifications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkClassification, crate::Error>,
     > {
         self.build().send_json()
@@ -4555,33 +4123,24 @@ impl UpdateCompanyWorkClassification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_classifications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/work_classifications/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_classifications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("work_classification", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("work_classification", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkClassification, crate::Error>,
     > {
         self.build().send_json()
@@ -4612,22 +4171,18 @@ impl GetCompanyConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/company_configuration",
-                String::from("/rest/v1.0/company_configuration"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/company_configuration",
+            String::from("/rest/v1.0/company_configuration"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CompanyConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -4750,56 +4305,43 @@ impl GetCustomFieldDefinitions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/custom_field_definitions",
-                String::from("/rest/v1.0/custom_field_definitions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/custom_field_definitions",
+            String::from("/rest/v1.0/custom_field_definitions"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("tool_name", &self.tool_name, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "includes_configurable_field_sets_count",
-                &self.includes_configurable_field_sets_count,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[with_label]",
-                &self.filters_with_label,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "includes_configurable_field_sets_count",
+            &self.includes_configurable_field_sets_count,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[with_label]", &self.filters_with_label, crate::QueryStyle::Repeat);
         request.query("scope[type]", &self.scope_type, crate::QueryStyle::Repeat);
-        request
-            .query("scope[category]", &self.scope_category, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "scope[observations_category_id]",
-                &self.scope_observations_category_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "scope[inspection_type_id]",
-                &self.scope_inspection_type_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "scope[generic_tool_id]",
-                &self.scope_generic_tool_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "scope[action_plan_type_id]",
-                &self.scope_action_plan_type_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("scope[category]", &self.scope_category, crate::QueryStyle::Repeat);
+        request.query(
+            "scope[observations_category_id]",
+            &self.scope_observations_category_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "scope[inspection_type_id]",
+            &self.scope_inspection_type_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "scope[generic_tool_id]",
+            &self.scope_generic_tool_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "scope[action_plan_type_id]",
+            &self.scope_action_plan_type_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -4807,9 +4349,7 @@ impl GetCustomFieldDefinitions {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CustomFieldDefinitionDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -4883,34 +4423,20 @@ impl GetCustomFieldDefinitionCustomFieldLovEntries {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/custom_field_definitions/{custom_field_definition_id}/custom_field_lov_entries",
-                [
-                    "/rest/v1.0/custom_field_definitions/",
-                    &crate::path_segment(&self.custom_field_definition_id),
-                    "/custom_field_lov_entries",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/custom_field_definitions/{custom_field_definition_id}/custom_field_lov_entries",
+            [
+                "/rest/v1.0/custom_field_definitions/",
+                &crate::path_segment(&self.custom_field_definition_id),
+                "/custom_field_lov_entries",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[start_with]",
-                &self.filters_start_with,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[label_with]",
-                &self.filters_label_with,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[start_with]", &self.filters_start_with, crate::QueryStyle::Repeat);
+        request.query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
+        request.query("filters[label_with]", &self.filters_label_with, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -4918,9 +4444,7 @@ impl GetCustomFieldDefinitionCustomFieldLovEntries {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CustomFieldLovEntryDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -4958,18 +4482,15 @@ impl CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/custom_field_definitions/{custom_field_definition_id}/custom_field_lov_entries/bulk_create",
-                [
-                    "/rest/v1.0/custom_field_definitions/",
-                    &crate::path_segment(&self.custom_field_definition_id),
-                    "/custom_field_lov_entries/bulk_create",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/custom_field_definitions/{custom_field_definition_id}/custom_field_lov_entries/bulk_create",
+            [
+                "/rest/v1.0/custom_field_definitions/",
+                &crate::path_segment(&self.custom_field_definition_id),
+                "/custom_field_lov_entries/bulk_create",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -4978,9 +4499,7 @@ impl CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CustomFieldLovEntry>, crate::Error>,
     > {
         self.build().send_json()
@@ -5013,28 +4532,23 @@ impl GetCustomFieldDefinitionCustomFieldLovEntry {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/custom_field_definitions/{custom_field_definition_id}/custom_field_lov_entries/{id}",
-                [
-                    "/rest/v1.0/custom_field_definitions/",
-                    &crate::path_segment(&self.custom_field_definition_id),
-                    "/custom_field_lov_entries/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/custom_field_definitions/{custom_field_definition_id}/custom_field_lov_entries/{id}",
+            [
+                "/rest/v1.0/custom_field_definitions/",
+                &crate::path_segment(&self.custom_field_definition_id),
+                "/custom_field_lov_entries/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CustomFieldLovEntry, crate::Error>,
     > {
         self.build().send_json()
@@ -5080,30 +4594,24 @@ impl GetCustomFieldDefinition {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/custom_field_definitions/{id}",
-                ["/rest/v1.0/custom_field_definitions/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/custom_field_definitions/{id}",
+            ["/rest/v1.0/custom_field_definitions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "includes_configurable_field_sets_count",
-                &self.includes_configurable_field_sets_count,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "includes_configurable_field_sets_count",
+            &self.includes_configurable_field_sets_count,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CustomFieldDefinition, crate::Error>,
     > {
         self.build().send_json()
@@ -5189,53 +4697,44 @@ impl ListCustomFieldMetadata {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/custom_field_metadata",
-                String::from("/rest/v1.0/custom_field_metadata"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/custom_field_metadata",
+            String::from("/rest/v1.0/custom_field_metadata"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[field_set_type][]",
-                &self.filters_field_set_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[field_set_id][]",
-                &self.filters_field_set_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[custom_field_definitions_id]",
-                &self.filters_custom_field_definitions_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[field_set_type][]",
+            &self.filters_field_set_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[field_set_id][]",
+            &self.filters_field_set_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[custom_field_definitions_id]",
+            &self.filters_custom_field_definitions_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CustomFieldMetadata>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomFieldMetadata>, crate::Error>,
     > {
         self.build().send_page()
@@ -5280,14 +4779,11 @@ impl GetCustomFieldMetadata {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/custom_field_metadata/{id}",
-                ["/rest/v1.0/custom_field_metadata/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/custom_field_metadata/{id}",
+            ["/rest/v1.0/custom_field_metadata/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -5295,9 +4791,7 @@ impl GetCustomFieldMetadata {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CustomFieldMetadata, crate::Error>,
     > {
         self.build().send_json()
@@ -5342,13 +4836,11 @@ impl ListCustomFieldsSections {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/custom_fields_sections",
-                String::from("/rest/v1.0/custom_fields_sections"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/custom_fields_sections",
+            String::from("/rest/v1.0/custom_fields_sections"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
@@ -5357,18 +4849,14 @@ impl ListCustomFieldsSections {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CustomFieldsSection>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomFieldsSection>, crate::Error>,
     > {
         self.build().send_page()
@@ -5406,23 +4894,18 @@ impl GetCustomFieldsSection {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/custom_fields_sections/{id}",
-                ["/rest/v1.0/custom_fields_sections/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/custom_fields_sections/{id}",
+            ["/rest/v1.0/custom_fields_sections/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CustomFieldsSection, crate::Error>,
     > {
         self.build().send_json()
@@ -5454,23 +4937,18 @@ impl GetGenericToolItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/generic_tool_items/{id}",
-                ["/rest/v1.0/generic_tool_items/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/generic_tool_items/{id}",
+            ["/rest/v1.0/generic_tool_items/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::GenericToolItem, crate::Error>,
     > {
         self.build().send_json()
@@ -5516,13 +4994,11 @@ impl ListLinks {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/links",
-                String::from("/rest/v1.0/links"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/links",
+            String::from("/rest/v1.0/links"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
@@ -5531,16 +5007,14 @@ impl ListLinks {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Link>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Link>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Link>, crate::Error>,
     > {
         self.build().send_page()
@@ -5579,13 +5053,11 @@ impl CreateLink {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/links",
-                String::from("/rest/v1.0/links"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/links",
+            String::from("/rest/v1.0/links"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("link", &body), "application/json");
@@ -5594,9 +5066,9 @@ impl CreateLink {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LinkDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LinkDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5639,13 +5111,11 @@ impl ListLinksRecycleBin {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/links/recycle_bin",
-                String::from("/rest/v1.0/links/recycle_bin"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/links/recycle_bin",
+            String::from("/rest/v1.0/links/recycle_bin"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
@@ -5654,18 +5124,14 @@ impl ListLinksRecycleBin {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::RecycleBin>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::RecycleBin>, crate::Error>,
     > {
         self.build().send_page()
@@ -5703,22 +5169,20 @@ impl GetLink {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/links/{id}",
-                ["/rest/v1.0/links/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/links/{id}",
+            ["/rest/v1.0/links/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LinkDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LinkDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5749,13 +5213,11 @@ impl DeleteLink {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/links/{id}",
-                ["/rest/v1.0/links/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/links/{id}",
+            ["/rest/v1.0/links/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -5794,13 +5256,11 @@ impl UpdateLink {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/links/{id}",
-                ["/rest/v1.0/links/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/links/{id}",
+            ["/rest/v1.0/links/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("link", &body), "application/json");
@@ -5809,9 +5269,9 @@ impl UpdateLink {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LinkDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LinkDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5841,23 +5301,20 @@ impl UpdateLinkRestore {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/links/{id}/restore",
-                ["/rest/v1.0/links/", &crate::path_segment(&self.id), "/restore"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/links/{id}/restore",
+            ["/rest/v1.0/links/", &crate::path_segment(&self.id), "/restore"].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LinkDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LinkDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5907,13 +5364,11 @@ impl ListOffices {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/offices",
-                String::from("/rest/v1.0/offices"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/offices",
+            String::from("/rest/v1.0/offices"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -5923,16 +5378,14 @@ impl ListOffices {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Office>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Office>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Office>, crate::Error>,
     > {
         self.build().send_page()
@@ -5977,13 +5430,11 @@ impl CreateOffice {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/offices",
-                String::from("/rest/v1.0/offices"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/offices",
+            String::from("/rest/v1.0/offices"),
+        );
         let body = self.body;
         match body {
             crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -5994,9 +5445,7 @@ impl CreateOffice {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Office, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Office, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6033,13 +5482,11 @@ impl GetOffice {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/offices/{id}",
-                ["/rest/v1.0/offices/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/offices/{id}",
+            ["/rest/v1.0/offices/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -6047,9 +5494,7 @@ impl GetOffice {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Office, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Office, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6079,13 +5524,11 @@ impl DeleteOffice {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/offices/{id}",
-                ["/rest/v1.0/offices/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/offices/{id}",
+            ["/rest/v1.0/offices/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -6130,13 +5573,11 @@ impl UpdateOffice {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/offices/{id}",
-                ["/rest/v1.0/offices/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/offices/{id}",
+            ["/rest/v1.0/offices/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         match body {
             crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -6147,9 +5588,7 @@ impl UpdateOffice {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Office, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Office, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6185,13 +5624,11 @@ impl GetOpenItemsAll {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/open_items/all",
-                String::from("/rest/v1.0/open_items/all"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/open_items/all",
+            String::from("/rest/v1.0/open_items/all"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("tool_name", &self.tool_name, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -6199,9 +5636,7 @@ impl GetOpenItemsAll {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::All, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::All, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6237,13 +5672,11 @@ impl GetOpenItemsMine {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/open_items/mine",
-                String::from("/rest/v1.0/open_items/mine"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/open_items/mine",
+            String::from("/rest/v1.0/open_items/mine"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("tool_name", &self.tool_name, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -6251,9 +5684,7 @@ impl GetOpenItemsMine {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::All, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::All, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6352,71 +5783,46 @@ impl ListProjectConfigurableFieldSets {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/configurable_field_sets",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/configurable_field_sets",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/configurable_field_sets",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/configurable_field_sets",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_lov_entries",
-                &self.include_lov_entries,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("include_lov_entries", &self.include_lov_entries, crate::QueryStyle::Repeat);
         request.query("types[]", &self.types, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_default_configurable_field_sets",
-                &self.include_default_configurable_field_sets,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("generic_tool_id", &self.generic_tool_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "action_plan_type_id",
-                &self.action_plan_type_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "inspection_type_id",
-                &self.inspection_type_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "observations_category_id",
-                &self.observations_category_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "include_default_configurable_field_sets",
+            &self.include_default_configurable_field_sets,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("generic_tool_id", &self.generic_tool_id, crate::QueryStyle::Repeat);
+        request.query("action_plan_type_id", &self.action_plan_type_id, crate::QueryStyle::Repeat);
+        request.query("inspection_type_id", &self.inspection_type_id, crate::QueryStyle::Repeat);
+        request.query(
+            "observations_category_id",
+            &self.observations_category_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("category", &self.category, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
     > {
         self.build().send_page()
@@ -6600,93 +6006,49 @@ impl ListProjectCorrespondenceTypeItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/correspondence_type_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/correspondence_type_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/correspondence_type_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/correspondence_type_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[login_information_id]",
-                &self.filters_login_information_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query(
+            "filters[login_information_id]",
+            &self.filters_login_information_id,
+            crate::QueryStyle::Csv,
+        );
         request.query("filters[status]", &self.filters_status, crate::QueryStyle::Csv);
-        request
-            .query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
+        request.query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[recycle_bin]",
-                &self.filters_recycle_bin,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[generic_tool_id]",
-                &self.filters_generic_tool_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[received_from_id]",
-                &self.filters_received_from_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[closed_at]",
-                &self.filters_closed_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[issued_at]",
-                &self.filters_issued_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[private]", &self.filters_private, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[location_id]",
-                &self.filters_location_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[recycle_bin]", &self.filters_recycle_bin, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[generic_tool_id]",
+            &self.filters_generic_tool_id,
+            crate::QueryStyle::Csv,
+        );
+        request.query(
+            "filters[received_from_id]",
+            &self.filters_received_from_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Csv,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[closed_at]", &self.filters_closed_at, crate::QueryStyle::Repeat);
+        request.query("filters[issued_at]", &self.filters_issued_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Repeat);
+        request.query("filters[private]", &self.filters_private, crate::QueryStyle::Repeat);
+        request.query("filters[location_id]", &self.filters_location_id, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("group", &self.group, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
@@ -6695,18 +6057,14 @@ impl ListProjectCorrespondenceTypeItems {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -6732,10 +6090,7 @@ pub struct UpdateProjectCorrespondenceTypeItems {
 
 impl UpdateProjectCorrespondenceTypeItems {
     /// Defines whether to update items that can be, or none if at least one item can not be updated. Defaults to 'all_or_nothing' (`completion_mode` in the query).
-    pub fn completion_mode(
-        mut self,
-        value: models::CorrespondenceTypeItemCompletionMode,
-    ) -> Self {
+    pub fn completion_mode(mut self, value: models::CorrespondenceTypeItemCompletionMode) -> Self {
         self.completion_mode = Some(value);
         self
     }
@@ -6754,20 +6109,16 @@ impl UpdateProjectCorrespondenceTypeItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/correspondence_type_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/correspondence_type_items",
-                ]
-                    .concat(),
-            );
-        request
-            .query("completion_mode", &self.completion_mode, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/correspondence_type_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/correspondence_type_items",
+            ].concat(),
+        );
+        request.query("completion_mode", &self.completion_mode, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6775,9 +6126,7 @@ impl UpdateProjectCorrespondenceTypeItems {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -6829,24 +6178,20 @@ impl ListProjectCorrespondenceTypesDefaults {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/correspondence_types/defaults",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/correspondence_types/defaults",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[generic_tool_id]",
-                &self.filters_generic_tool_id,
-                crate::QueryStyle::Csv,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/correspondence_types/defaults",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/correspondence_types/defaults",
+            ].concat(),
+        );
+        request.query(
+            "filters[generic_tool_id]",
+            &self.filters_generic_tool_id,
+            crate::QueryStyle::Csv,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -6854,18 +6199,14 @@ impl ListProjectCorrespondenceTypesDefaults {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CorrespondenceTypeDefault>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CorrespondenceTypeDefault>, crate::Error>,
     > {
         self.build().send_page()
@@ -6916,18 +6257,15 @@ impl ListProjectCorrespondenceTypesPermissions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/correspondence_types/permissions",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/correspondence_types/permissions",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/correspondence_types/permissions",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/correspondence_types/permissions",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -6935,18 +6273,14 @@ impl ListProjectCorrespondenceTypesPermissions {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Permission>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Permission>, crate::Error>,
     > {
         self.build().send_page()
@@ -6997,18 +6331,15 @@ impl ListProjectCorrespondenceTypesUsers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/correspondence_types/users",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/correspondence_types/users",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/correspondence_types/users",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/correspondence_types/users",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -7016,18 +6347,14 @@ impl ListProjectCorrespondenceTypesUsers {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CustomToolUser>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomToolUser>, crate::Error>,
     > {
         self.build().send_page()
@@ -7086,22 +6413,18 @@ impl ListProjectCustomFieldUserOptions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/custom_fields/{tool_name}/user_options",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/custom_fields/",
-                    &crate::path_segment(&self.tool_name),
-                    "/user_options",
-                ]
-                    .concat(),
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/custom_fields/{tool_name}/user_options",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/custom_fields/",
+                &crate::path_segment(&self.tool_name),
+                "/user_options",
+            ].concat(),
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -7109,16 +6432,14 @@ impl ListProjectCustomFieldUserOptions {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::UserRef3>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserRef3>, crate::Error>,
     > {
         self.build().send_page()
@@ -7169,18 +6490,15 @@ impl ListProjectCustomToolsUsers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/custom_tools/users",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/custom_tools/users",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/custom_tools/users",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/custom_tools/users",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -7188,18 +6506,14 @@ impl ListProjectCustomToolsUsers {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CustomToolUser>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomToolUser>, crate::Error>,
     > {
         self.build().send_page()
@@ -7356,81 +6670,44 @@ impl ListProjectGenericToolGenericToolItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[login_information_id]",
-                &self.filters_login_information_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query(
+            "filters[login_information_id]",
+            &self.filters_login_information_id,
+            crate::QueryStyle::Csv,
+        );
         request.query("filters[status]", &self.filters_status, crate::QueryStyle::Csv);
-        request
-            .query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
+        request.query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[recycle_bin]",
-                &self.filters_recycle_bin,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[received_from_id]",
-                &self.filters_received_from_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[closed_at]",
-                &self.filters_closed_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[issued_at]",
-                &self.filters_issued_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[recycle_bin]", &self.filters_recycle_bin, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[received_from_id]",
+            &self.filters_received_from_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Csv,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[closed_at]", &self.filters_closed_at, crate::QueryStyle::Repeat);
+        request.query("filters[issued_at]", &self.filters_issued_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -7438,18 +6715,14 @@ impl ListProjectGenericToolGenericToolItems {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -7495,32 +6768,26 @@ impl CreateProjectGenericToolGenericToolItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("generic_tool_item", &body), "application/json");
+        request.json(&crate::Wrapped::new("generic_tool_item", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CorrespondenceTypeItem, crate::Error>,
     > {
         self.build().send_json()
@@ -7543,10 +6810,7 @@ pub struct UpdateProjectGenericToolGenericToolItems {
 
 impl UpdateProjectGenericToolGenericToolItems {
     /// Whether to update what can be or nothing if one can not be updated. Defaults to "all_or_nothing" (`completion_mode` in the query).
-    pub fn completion_mode(
-        mut self,
-        value: models::CorrespondenceTypeItemCompletionMode,
-    ) -> Self {
+    pub fn completion_mode(mut self, value: models::CorrespondenceTypeItemCompletionMode) -> Self {
         self.completion_mode = Some(value);
         self
     }
@@ -7577,28 +6841,23 @@ impl UpdateProjectGenericToolGenericToolItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items",
-                ]
-                    .concat(),
-            );
-        request
-            .query("completion_mode", &self.completion_mode, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items",
+            ].concat(),
+        );
+        request.query("completion_mode", &self.completion_mode, crate::QueryStyle::Repeat);
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -7607,9 +6866,7 @@ impl UpdateProjectGenericToolGenericToolItems {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
     > {
         self.build().send_json()
@@ -7662,20 +6919,17 @@ impl ListProjectGenericToolGenericToolItemsAvailableReadUsers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/available_read_users",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/available_read_users",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/available_read_users",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/available_read_users",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
@@ -7684,16 +6938,14 @@ impl ListProjectGenericToolGenericToolItemsAvailableReadUsers {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::UserRef3>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserRef3>, crate::Error>,
     > {
         self.build().send_page()
@@ -7745,20 +6997,17 @@ impl ListProjectGenericToolGenericToolItemsAvailableStatuses {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/available_statuses",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/available_statuses",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/available_statuses",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/available_statuses",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -7766,16 +7015,14 @@ impl ListProjectGenericToolGenericToolItemsAvailableStatuses {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Name>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Name>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Name>, crate::Error>,
     > {
         self.build().send_page()
@@ -7821,30 +7068,25 @@ impl GetProjectGenericToolGenericToolItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/",
-                    &crate::path_segment(&self.generic_tool_item_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/",
+                &crate::path_segment(&self.generic_tool_item_id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CorrespondenceTypeItem, crate::Error>,
     > {
         self.build().send_json()
@@ -7884,21 +7126,18 @@ impl DeleteProjectGenericToolGenericToolItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/",
-                    &crate::path_segment(&self.generic_tool_item_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/",
+                &crate::path_segment(&self.generic_tool_item_id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -7944,33 +7183,27 @@ impl UpdateProjectGenericToolGenericToolItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/",
-                    &crate::path_segment(&self.generic_tool_item_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/",
+                &crate::path_segment(&self.generic_tool_item_id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("generic_tool_item", &body), "application/json");
+        request.json(&crate::Wrapped::new("generic_tool_item", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CorrespondenceTypeItem, crate::Error>,
     > {
         self.build().send_json()
@@ -8017,22 +7250,19 @@ impl ListProjectGenericToolGenericToolItemChangeHistories {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/change_histories",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/",
-                    &crate::path_segment(&self.generic_tool_item_id),
-                    "/change_histories",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/change_histories",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/",
+                &crate::path_segment(&self.generic_tool_item_id),
+                "/change_histories",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -8040,18 +7270,14 @@ impl ListProjectGenericToolGenericToolItemChangeHistories {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeHistory>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeHistory>, crate::Error>,
     > {
         self.build().send_page()
@@ -8104,22 +7330,19 @@ impl ListProjectGenericToolGenericToolItemGenericToolItemResponses {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/generic_tool_item_responses",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/",
-                    &crate::path_segment(&self.generic_tool_item_id),
-                    "/generic_tool_item_responses",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/generic_tool_item_responses",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/",
+                &crate::path_segment(&self.generic_tool_item_id),
+                "/generic_tool_item_responses",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -8127,18 +7350,14 @@ impl ListProjectGenericToolGenericToolItemGenericToolItemResponses {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::GenericToolItemResponse>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::GenericToolItemResponse>, crate::Error>,
     > {
         self.build().send_page()
@@ -8189,22 +7408,19 @@ impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/generic_tool_item_responses",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/",
-                    &crate::path_segment(&self.generic_tool_item_id),
-                    "/generic_tool_item_responses",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/generic_tool_item_responses",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/",
+                &crate::path_segment(&self.generic_tool_item_id),
+                "/generic_tool_item_responses",
+            ].concat(),
+        );
         let body = self.body;
         match body {
             crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -8215,9 +7431,7 @@ impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::GenericToolItemResponse, crate::Error>,
     > {
         self.build().send_json()
@@ -8252,37 +7466,28 @@ impl UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/generic_tool_item_responses/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/",
-                    &crate::path_segment(&self.generic_tool_item_id),
-                    "/generic_tool_item_responses/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/generic_tool_item_responses/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/",
+                &crate::path_segment(&self.generic_tool_item_id),
+                "/generic_tool_item_responses/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("generic_tool_item_response", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("generic_tool_item_response", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::GenericToolItemResponse, crate::Error>,
     > {
         self.build().send_json()
@@ -8316,22 +7521,19 @@ impl CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/update_and_send_response",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/",
-                    &crate::path_segment(&self.generic_tool_item_id),
-                    "/update_and_send_response",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/update_and_send_response",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/",
+                &crate::path_segment(&self.generic_tool_item_id),
+                "/update_and_send_response",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -8339,9 +7541,7 @@ impl CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CorrespondenceTypeItem, crate::Error>,
     > {
         self.build().send_json()
@@ -8388,22 +7588,19 @@ impl ListProjectGenericToolGenericToolItemUsersWithPermission {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/users_with_permission",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/generic_tools/",
-                    &crate::path_segment(&self.generic_tool_id),
-                    "/generic_tool_items/",
-                    &crate::path_segment(&self.generic_tool_item_id),
-                    "/users_with_permission",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/generic_tools/{generic_tool_id}/generic_tool_items/{generic_tool_item_id}/users_with_permission",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/generic_tools/",
+                &crate::path_segment(&self.generic_tool_id),
+                "/generic_tool_items/",
+                &crate::path_segment(&self.generic_tool_item_id),
+                "/users_with_permission",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -8411,16 +7608,14 @@ impl ListProjectGenericToolGenericToolItemUsersWithPermission {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef3>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::UserRef3>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserRef3>, crate::Error>,
     > {
         self.build().send_page()
@@ -8471,18 +7666,15 @@ impl ListProjectWorkClassifications {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_classifications",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_classifications",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_classifications",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_classifications",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -8490,18 +7682,14 @@ impl ListProjectWorkClassifications {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkClassification>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkClassification>, crate::Error>,
     > {
         self.build().send_page()
@@ -8539,32 +7727,23 @@ impl CreateProjectWorkClassification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/work_classifications",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_classifications",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/work_classifications",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_classifications",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("work_classification", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("work_classification", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkClassification, crate::Error>,
     > {
         self.build().send_json()
@@ -8596,32 +7775,23 @@ impl UpdateProjectWorkClassificationsBulkUpdate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/work_classifications/bulk_update",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_classifications/bulk_update",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/work_classifications/bulk_update",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_classifications/bulk_update",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("work_classification", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("work_classification", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkClassification, crate::Error>,
     > {
         self.build().send_json()
@@ -8652,26 +7822,21 @@ impl CreateProjectWorkClassificationsInitialSetup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/work_classifications/initial_setup",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_classifications/initial_setup",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/work_classifications/initial_setup",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_classifications/initial_setup",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkClassification>, crate::Error>,
     > {
         self.build().send_json()
@@ -8703,27 +7868,22 @@ impl GetProjectWorkClassification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_classifications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_classifications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkClassification, crate::Error>,
     > {
         self.build().send_json()
@@ -8755,27 +7915,22 @@ impl DeleteProjectWorkClassification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_classifications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_classifications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkClassification, crate::Error>,
     > {
         self.build().send_json()
@@ -8808,33 +7963,24 @@ impl UpdateProjectWorkClassification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_classifications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/work_classifications/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_classifications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("work_classification", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("work_classification", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkClassification, crate::Error>,
     > {
         self.build().send_json()
@@ -8885,29 +8031,24 @@ impl GetSettingsPermissions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/settings/permissions",
-                String::from("/rest/v1.0/settings/permissions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/settings/permissions",
+            String::from("/rest/v1.0/settings/permissions"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filter_correspondence_types",
-                &self.filter_correspondence_types,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filter_correspondence_types",
+            &self.filter_correspondence_types,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PermissionDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -8938,26 +8079,21 @@ impl ListWorkforcePlanningV2CompanyCustomFields {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom-fields",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom-fields",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CustomField>, crate::Error>,
     > {
         self.build().send_json()
@@ -8995,18 +8131,15 @@ impl CreateWorkforcePlanningV2CompanyCustomField {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom-fields",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom-fields",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -9015,9 +8148,9 @@ impl CreateWorkforcePlanningV2CompanyCustomField {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9047,27 +8180,24 @@ impl GetWorkforcePlanningV2CompanyCustomField {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom-fields/",
-                    &crate::path_segment(&self.field_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom-fields/",
+                &crate::path_segment(&self.field_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::CustomField, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::CustomField, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9104,19 +8234,16 @@ impl CreateWorkforcePlanningV2CompanyCustomField2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom-fields/",
-                    &crate::path_segment(&self.field_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom-fields/",
+                &crate::path_segment(&self.field_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -9125,9 +8252,7 @@ impl CreateWorkforcePlanningV2CompanyCustomField2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CustomFieldDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -9159,27 +8284,24 @@ impl DeleteWorkforcePlanningV2CompanyCustomField {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom-fields/",
-                    &crate::path_segment(&self.field_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom-fields/",
+                &crate::path_segment(&self.field_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9216,20 +8338,17 @@ impl CreateWorkforcePlanningV2CompanyCustomFieldValue {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}/values",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom-fields/",
-                    &crate::path_segment(&self.field_id),
-                    "/values",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}/values",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom-fields/",
+                &crate::path_segment(&self.field_id),
+                "/values",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -9238,9 +8357,7 @@ impl CreateWorkforcePlanningV2CompanyCustomFieldValue {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CustomFieldDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -9279,20 +8396,17 @@ impl DeleteWorkforcePlanningV2CompanyCustomFieldValues {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}/values",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom-fields/",
-                    &crate::path_segment(&self.field_id),
-                    "/values",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/custom-fields/{field_id}/values",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom-fields/",
+                &crate::path_segment(&self.field_id),
+                "/values",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -9301,9 +8415,7 @@ impl DeleteWorkforcePlanningV2CompanyCustomFieldValues {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CustomFieldDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -9383,33 +8495,24 @@ impl ListCompanyCustomFieldDefinitionsV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/companies/{company_id}/custom_field_definitions",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom_field_definitions",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/companies/{company_id}/custom_field_definitions",
+            [
+                "/rest/v1.1/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom_field_definitions",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("tool_name", &self.tool_name, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "includes_configurable_field_sets_count",
-                &self.includes_configurable_field_sets_count,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[with_label]",
-                &self.filters_with_label,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "includes_configurable_field_sets_count",
+            &self.includes_configurable_field_sets_count,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[with_label]", &self.filters_with_label, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -9417,18 +8520,14 @@ impl ListCompanyCustomFieldDefinitionsV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CustomFieldDefinitionV1_1>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CustomFieldDefinitionV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -9448,9 +8547,7 @@ pub struct CreateCompanyUploadV11 {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) company_id: i64,
-    pub(crate) body: Option<
-        crate::BodyForm<models::NewUploadV1_1, models::NewUploadV1_1Form>,
-    >,
+    pub(crate) body: Option<crate::BodyForm<models::NewUploadV1_1, models::NewUploadV1_1Form>>,
 }
 
 impl CreateCompanyUploadV11 {
@@ -9488,18 +8585,11 @@ impl CreateCompanyUploadV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/companies/{company_id}/uploads",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uploads",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/companies/{company_id}/uploads",
+            ["/rest/v1.1/companies/", &crate::path_segment(&self.company_id), "/uploads"].concat(),
+        );
         if let Some(body) = self.body {
             match body {
                 crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -9511,9 +8601,9 @@ impl CreateCompanyUploadV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9543,27 +8633,24 @@ impl GetCompanyUploadV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/companies/{company_id}/uploads/{uuid}",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uploads/",
-                    &crate::path_segment(&self.uuid),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/companies/{company_id}/uploads/{uuid}",
+            [
+                "/rest/v1.1/companies/",
+                &crate::path_segment(&self.company_id),
+                "/uploads/",
+                &crate::path_segment(&self.uuid),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9600,19 +8687,16 @@ impl UpdateCompanyUploadV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/companies/{company_id}/uploads/{uuid}",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uploads/",
-                    &crate::path_segment(&self.uuid),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/companies/{company_id}/uploads/{uuid}",
+            [
+                "/rest/v1.1/companies/",
+                &crate::path_segment(&self.company_id),
+                "/uploads/",
+                &crate::path_segment(&self.uuid),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -9621,9 +8705,9 @@ impl UpdateCompanyUploadV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9663,10 +8747,7 @@ impl ListCompanyAsyncOperationsV2 {
     }
 
     /// Return operations with the specified status (`filters[status]` in the query).
-    pub fn filters_status(
-        mut self,
-        value: models::AsyncOperationStatusFilterV2,
-    ) -> Self {
+    pub fn filters_status(mut self, value: models::AsyncOperationStatusFilterV2) -> Self {
         self.filters_status = Some(value);
         self
     }
@@ -9697,38 +8778,31 @@ impl ListCompanyAsyncOperationsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/async_operations",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/async_operations",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[operation_type]",
-                &self.filters_operation_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[started_after]",
-                &self.filters_started_after,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[started_before]",
-                &self.filters_started_before,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/async_operations",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/async_operations",
+            ].concat(),
+        );
+        request.query(
+            "filters[operation_type]",
+            &self.filters_operation_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[started_after]",
+            &self.filters_started_after,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[started_before]",
+            &self.filters_started_before,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -9736,9 +8810,7 @@ impl ListCompanyAsyncOperationsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AsyncOperationListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -9747,9 +8819,7 @@ impl ListCompanyAsyncOperationsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyAsyncOperationV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -9787,27 +8857,22 @@ impl GetCompanyAsyncOperationV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/async_operations/{operation_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/async_operations/",
-                    &crate::path_segment(&self.operation_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/async_operations/{operation_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/async_operations/",
+                &crate::path_segment(&self.operation_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AsyncOperationV2, crate::Error>,
     > {
         self.build().send_json()
@@ -9838,26 +8903,21 @@ impl GetCompanyCompanySecuritySettingsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/company_security_settings",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/company_security_settings",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/company_security_settings",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/company_security_settings",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CompanySecuritySettingsV2, crate::Error>,
     > {
         self.build().send_json()
@@ -9902,18 +8962,15 @@ impl GetCompanyCustomFieldDataTypesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/custom_field/data_types",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom_field/data_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/custom_field/data_types",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom_field/data_types",
+            ].concat(),
+        );
         request.query("type", &self.type_, crate::QueryStyle::Repeat);
         request.query("field_set_id", &self.field_set_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -9921,9 +8978,9 @@ impl GetCompanyCustomFieldDataTypesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::DataTypeV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::DataTypeV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9952,26 +9009,21 @@ impl ListCompanyGenericToolsDefaultTypesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/generic_tools/default_types",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/generic_tools/default_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/generic_tools/default_types",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/generic_tools/default_types",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DefaultTypeListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -10023,43 +9075,29 @@ impl ListCompanyRolesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/roles",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/roles",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/roles",
+            ["/rest/v2.0/companies/", &crate::path_segment(&self.company_id), "/roles"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[users_only]",
-                &self.filters_users_only,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[users_only]", &self.filters_users_only, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::RoleListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::RoleListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyRoleV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -10103,30 +9141,20 @@ impl CreateCompanyRoleV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/roles",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/roles",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/roles",
+            ["/rest/v2.0/companies/", &crate::path_segment(&self.company_id), "/roles"].concat(),
+        );
         if let Some(body) = self.body {
-            request
-                .json(&crate::Wrapped::new("project_role", &body), "application/json");
+            request.json(&crate::Wrapped::new("project_role", &body), "application/json");
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::RoleV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::RoleV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10162,18 +9190,15 @@ impl CreateCompanyRolesReorderV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/roles/reorder",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/roles/reorder",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/roles/reorder",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/roles/reorder",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -10212,19 +9237,16 @@ impl DeleteCompanyRoleV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/roles/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/roles/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/roles/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/roles/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -10267,31 +9289,25 @@ impl UpdateCompanyRoleV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/roles/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/roles/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/roles/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/roles/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
-            request
-                .json(&crate::Wrapped::new("project_role", &body), "application/json");
+            request.json(&crate::Wrapped::new("project_role", &body), "application/json");
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::RoleV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::RoleV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10320,26 +9336,23 @@ impl GetCompanySupportPinsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/support_pins",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/support_pins",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/support_pins",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/support_pins",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SupportPinV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::SupportPinV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10368,26 +9381,21 @@ impl CreateCompanySupportPinV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/support_pins",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/support_pins",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/support_pins",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/support_pins",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::SupportPinDetailV2, crate::Error>,
     > {
         self.build().send_json()

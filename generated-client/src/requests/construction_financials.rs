@@ -28,13 +28,11 @@ impl ListBudgetDetailFilters {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budget_detail_filters",
-                String::from("/rest/v1.0/budget_detail_filters"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budget_detail_filters",
+            String::from("/rest/v1.0/budget_detail_filters"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("column_id", &self.column_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -42,9 +40,7 @@ impl ListBudgetDetailFilters {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetDetailFilter>, crate::Error>,
     > {
         self.build().send_json()
@@ -75,13 +71,11 @@ impl CreateBudgetLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/budget_line_items",
-                String::from("/rest/v1.0/budget_line_items"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/budget_line_items",
+            String::from("/rest/v1.0/budget_line_items"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -89,9 +83,7 @@ impl CreateBudgetLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -122,13 +114,11 @@ impl CreateBudgetLineItemsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/budget_line_items/sync",
-                String::from("/rest/v1.0/budget_line_items/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/budget_line_items/sync",
+            String::from("/rest/v1.0/budget_line_items/sync"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -136,9 +126,7 @@ impl CreateBudgetLineItemsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetLineItemV1_1>, crate::Error>,
     > {
         self.build().send_json()
@@ -170,23 +158,18 @@ impl GetBudgetLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budget_line_items/{id}",
-                ["/rest/v1.0/budget_line_items/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budget_line_items/{id}",
+            ["/rest/v1.0/budget_line_items/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -218,14 +201,11 @@ impl UpdateBudgetLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/budget_line_items/{id}",
-                ["/rest/v1.0/budget_line_items/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/budget_line_items/{id}",
+            ["/rest/v1.0/budget_line_items/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -233,9 +213,7 @@ impl UpdateBudgetLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -253,12 +231,8 @@ pub struct ListBudgetViewSnapshots {
     pub(crate) per_page: Option<i64>,
     pub(crate) filters_budget_template_id: Option<Vec<i64>>,
     pub(crate) filters_budget_view_id: Option<Vec<i64>>,
-    pub(crate) filters_snapshot_type: Option<
-        models::BudgetViewSnapshotSnapshotTypeFilter,
-    >,
-    pub(crate) filters_approval_status: Option<
-        models::BudgetViewSnapshotApprovalStatusFilter,
-    >,
+    pub(crate) filters_snapshot_type: Option<models::BudgetViewSnapshotSnapshotTypeFilter>,
+    pub(crate) filters_approval_status: Option<models::BudgetViewSnapshotApprovalStatusFilter>,
     pub(crate) sort: Option<models::BudgetViewSnapshotSort>,
 }
 
@@ -325,58 +299,48 @@ impl ListBudgetViewSnapshots {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budget_view_snapshots",
-                String::from("/rest/v1.0/budget_view_snapshots"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budget_view_snapshots",
+            String::from("/rest/v1.0/budget_view_snapshots"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[budget_template_id]",
-                &self.filters_budget_template_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[budget_view_id]",
-                &self.filters_budget_view_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[snapshot_type]",
-                &self.filters_snapshot_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[approval_status]",
-                &self.filters_approval_status,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[budget_template_id]",
+            &self.filters_budget_template_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[budget_view_id]",
+            &self.filters_budget_view_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[snapshot_type]",
+            &self.filters_snapshot_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[approval_status]",
+            &self.filters_approval_status,
+            crate::QueryStyle::Repeat,
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetViewSnapshot>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetViewSnapshot>, crate::Error>,
     > {
         self.build().send_page()
@@ -413,13 +377,11 @@ impl CreateBudgetViewSnapshot {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/budget_view_snapshots",
-                String::from("/rest/v1.0/budget_view_snapshots"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/budget_view_snapshots",
+            String::from("/rest/v1.0/budget_view_snapshots"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -427,9 +389,7 @@ impl CreateBudgetViewSnapshot {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetViewSnapshotDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -538,63 +498,40 @@ impl ListBudgetViewSnapshotDetailRows {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budget_view_snapshots/{budget_view_snapshot_id}/detail_rows",
-                [
-                    "/rest/v1.0/budget_view_snapshots/",
-                    &crate::path_segment(&self.budget_view_snapshot_id),
-                    "/detail_rows",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budget_view_snapshots/{budget_view_snapshot_id}/detail_rows",
+            [
+                "/rest/v1.0/budget_view_snapshots/",
+                &crate::path_segment(&self.budget_view_snapshot_id),
+                "/detail_rows",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("biller[]", &self.biller, crate::QueryStyle::Csv);
         request.query("cost_code_id[]", &self.cost_code_id, crate::QueryStyle::Csv);
         request.query("cost_code_name[]", &self.cost_code_name, crate::QueryStyle::Csv);
-        request
-            .query(
-                "root_cost_code_id[]",
-                &self.root_cost_code_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "root_cost_code_name[]",
-                &self.root_cost_code_name,
-                crate::QueryStyle::Csv,
-            );
+        request.query("root_cost_code_id[]", &self.root_cost_code_id, crate::QueryStyle::Csv);
+        request.query("root_cost_code_name[]", &self.root_cost_code_name, crate::QueryStyle::Csv);
         request.query("category_id[]", &self.category_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "budget_line_item_id[]",
-                &self.budget_line_item_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query("budget_line_item_id[]", &self.budget_line_item_id, crate::QueryStyle::Csv);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
-        request
-            .query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
+        request.query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::DetailRow>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::DetailRow>, crate::Error>,
     > {
         self.build().send_page()
@@ -709,63 +646,40 @@ impl ListBudgetViewSnapshotSummaryRows {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budget_view_snapshots/{budget_view_snapshot_id}/summary_rows",
-                [
-                    "/rest/v1.0/budget_view_snapshots/",
-                    &crate::path_segment(&self.budget_view_snapshot_id),
-                    "/summary_rows",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budget_view_snapshots/{budget_view_snapshot_id}/summary_rows",
+            [
+                "/rest/v1.0/budget_view_snapshots/",
+                &crate::path_segment(&self.budget_view_snapshot_id),
+                "/summary_rows",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("biller[]", &self.biller, crate::QueryStyle::Csv);
         request.query("cost_code_id[]", &self.cost_code_id, crate::QueryStyle::Csv);
         request.query("cost_code_name[]", &self.cost_code_name, crate::QueryStyle::Csv);
-        request
-            .query(
-                "root_cost_code_id[]",
-                &self.root_cost_code_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "root_cost_code_name[]",
-                &self.root_cost_code_name,
-                crate::QueryStyle::Csv,
-            );
+        request.query("root_cost_code_id[]", &self.root_cost_code_id, crate::QueryStyle::Csv);
+        request.query("root_cost_code_name[]", &self.root_cost_code_name, crate::QueryStyle::Csv);
         request.query("category_id[]", &self.category_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "budget_line_item_id[]",
-                &self.budget_line_item_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query("budget_line_item_id[]", &self.budget_line_item_id, crate::QueryStyle::Csv);
         request.query("group_by", &self.group_by, crate::QueryStyle::Repeat);
-        request
-            .query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
+        request.query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetViewSnapshotSummaryRow>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetViewSnapshotSummaryRow>, crate::Error>,
     > {
         self.build().send_page()
@@ -829,13 +743,11 @@ impl ListBudgetViews {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budget_views",
-                String::from("/rest/v1.0/budget_views"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budget_views",
+            String::from("/rest/v1.0/budget_views"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -845,18 +757,14 @@ impl ListBudgetViews {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetView>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetView>, crate::Error>,
     > {
         self.build().send_page()
@@ -894,27 +802,22 @@ impl ListBudgetViewBudgetDetailColumns {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budget_views/{budget_view_id}/budget_detail_columns",
-                [
-                    "/rest/v1.0/budget_views/",
-                    &crate::path_segment(&self.budget_view_id),
-                    "/budget_detail_columns",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budget_views/{budget_view_id}/budget_detail_columns",
+            [
+                "/rest/v1.0/budget_views/",
+                &crate::path_segment(&self.budget_view_id),
+                "/budget_detail_columns",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetDetailColumn>, crate::Error>,
     > {
         self.build().send_json()
@@ -947,18 +850,15 @@ impl CreateBudgetViewBudgetDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/budget_views/{budget_view_id}/budget_details",
-                [
-                    "/rest/v1.0/budget_views/",
-                    &crate::path_segment(&self.budget_view_id),
-                    "/budget_details",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/budget_views/{budget_view_id}/budget_details",
+            [
+                "/rest/v1.0/budget_views/",
+                &crate::path_segment(&self.budget_view_id),
+                "/budget_details",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("filters", &body), "application/json");
@@ -967,9 +867,7 @@ impl CreateBudgetViewBudgetDetail {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetDetail>, crate::Error>,
     > {
         self.build().send_json()
@@ -1078,63 +976,40 @@ impl ListBudgetViewDetailRows {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budget_views/{budget_view_id}/detail_rows",
-                [
-                    "/rest/v1.0/budget_views/",
-                    &crate::path_segment(&self.budget_view_id),
-                    "/detail_rows",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budget_views/{budget_view_id}/detail_rows",
+            [
+                "/rest/v1.0/budget_views/",
+                &crate::path_segment(&self.budget_view_id),
+                "/detail_rows",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("biller[]", &self.biller, crate::QueryStyle::Csv);
         request.query("cost_code_id[]", &self.cost_code_id, crate::QueryStyle::Csv);
         request.query("cost_code_name[]", &self.cost_code_name, crate::QueryStyle::Csv);
-        request
-            .query(
-                "root_cost_code_id[]",
-                &self.root_cost_code_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "root_cost_code_name[]",
-                &self.root_cost_code_name,
-                crate::QueryStyle::Csv,
-            );
+        request.query("root_cost_code_id[]", &self.root_cost_code_id, crate::QueryStyle::Csv);
+        request.query("root_cost_code_name[]", &self.root_cost_code_name, crate::QueryStyle::Csv);
         request.query("category_id[]", &self.category_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "budget_line_item_id[]",
-                &self.budget_line_item_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query("budget_line_item_id[]", &self.budget_line_item_id, crate::QueryStyle::Csv);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
-        request
-            .query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
+        request.query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::DetailRow>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::DetailRow>, crate::Error>,
     > {
         self.build().send_page()
@@ -1249,63 +1124,40 @@ impl ListBudgetViewSummaryRows {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budget_views/{budget_view_id}/summary_rows",
-                [
-                    "/rest/v1.0/budget_views/",
-                    &crate::path_segment(&self.budget_view_id),
-                    "/summary_rows",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budget_views/{budget_view_id}/summary_rows",
+            [
+                "/rest/v1.0/budget_views/",
+                &crate::path_segment(&self.budget_view_id),
+                "/summary_rows",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("biller[]", &self.biller, crate::QueryStyle::Csv);
         request.query("cost_code_id[]", &self.cost_code_id, crate::QueryStyle::Csv);
         request.query("cost_code_name[]", &self.cost_code_name, crate::QueryStyle::Csv);
-        request
-            .query(
-                "root_cost_code_id[]",
-                &self.root_cost_code_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "root_cost_code_name[]",
-                &self.root_cost_code_name,
-                crate::QueryStyle::Csv,
-            );
+        request.query("root_cost_code_id[]", &self.root_cost_code_id, crate::QueryStyle::Csv);
+        request.query("root_cost_code_name[]", &self.root_cost_code_name, crate::QueryStyle::Csv);
         request.query("category_id[]", &self.category_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "budget_line_item_id[]",
-                &self.budget_line_item_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query("budget_line_item_id[]", &self.budget_line_item_id, crate::QueryStyle::Csv);
         request.query("group_by", &self.group_by, crate::QueryStyle::Repeat);
-        request
-            .query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
+        request.query("budget_row_type", &self.budget_row_type, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::SummaryRow>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::SummaryRow>, crate::Error>,
     > {
         self.build().send_page()
@@ -1356,13 +1208,11 @@ impl ListChangeEventStatuses {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_event/statuses",
-                String::from("/rest/v1.0/change_event/statuses"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_event/statuses",
+            String::from("/rest/v1.0/change_event/statuses"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
@@ -1371,18 +1221,14 @@ impl ListChangeEventStatuses {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeEventStatus>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeEventStatus>, crate::Error>,
     > {
         self.build().send_page()
@@ -1471,53 +1317,36 @@ impl ListChangeEvents {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_events",
-                String::from("/rest/v1.0/change_events"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_events",
+            String::from("/rest/v1.0/change_events"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[include_deleted]",
-                &self.filters_include_deleted,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[include_deleted]",
+            &self.filters_include_deleted,
+            crate::QueryStyle::Repeat,
+        );
         request.query("include_rfqs", &self.include_rfqs, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeEvent>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeEvent>, crate::Error>,
     > {
         self.build().send_page()
@@ -1555,13 +1384,11 @@ impl CreateChangeEvent {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/change_events",
-                String::from("/rest/v1.0/change_events"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/change_events",
+            String::from("/rest/v1.0/change_events"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -1570,9 +1397,9 @@ impl CreateChangeEvent {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ChangeEvent, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ChangeEvent, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1602,22 +1429,20 @@ impl GetChangeEvent {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_events/{id}",
-                ["/rest/v1.0/change_events/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_events/{id}",
+            ["/rest/v1.0/change_events/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ChangeEvent, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ChangeEvent, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1648,13 +1473,11 @@ impl UpdateChangeEvent {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/change_events/{id}",
-                ["/rest/v1.0/change_events/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/change_events/{id}",
+            ["/rest/v1.0/change_events/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -1663,9 +1486,9 @@ impl UpdateChangeEvent {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ChangeEvent, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ChangeEvent, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1708,13 +1531,11 @@ impl ListChangeOrderStatuses {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_order/statuses",
-                String::from("/rest/v1.0/change_order/statuses"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_order/statuses",
+            String::from("/rest/v1.0/change_order/statuses"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -1723,18 +1544,14 @@ impl ListChangeOrderStatuses {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeOrderStatus>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderStatus>, crate::Error>,
     > {
         self.build().send_page()
@@ -1785,13 +1602,11 @@ impl ListChangeOrderChangeReasons {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_order_change_reasons",
-                String::from("/rest/v1.0/change_order_change_reasons"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_order_change_reasons",
+            String::from("/rest/v1.0/change_order_change_reasons"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -1800,18 +1615,14 @@ impl ListChangeOrderChangeReasons {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeOrderChangeReason>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderChangeReason>, crate::Error>,
     > {
         self.build().send_page()
@@ -1904,10 +1715,7 @@ impl ListChangeOrderPackages {
     }
 
     /// Return item(s) with a signed change order received date within the specified ISO 8601 date range (`filters[signed_change_order_received_date]` in the query).
-    pub fn filters_signed_change_order_received_date(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn filters_signed_change_order_received_date(mut self, value: impl Into<String>) -> Self {
         self.filters_signed_change_order_received_date = Some(value.into());
         self
     }
@@ -1938,64 +1746,34 @@ impl ListChangeOrderPackages {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_order_packages",
-                String::from("/rest/v1.0/change_order_packages"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_order_packages",
+            String::from("/rest/v1.0/change_order_packages"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[reviewed_at]",
-                &self.filters_reviewed_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[due_date]",
-                &self.filters_due_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[include_deleted]",
-                &self.filters_include_deleted,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[invoiced_date]",
-                &self.filters_invoiced_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[paid_date]",
-                &self.filters_paid_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[signed_change_order_received_date]",
-                &self.filters_signed_change_order_received_date,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[reviewed_at]", &self.filters_reviewed_at, crate::QueryStyle::Repeat);
+        request.query("filters[due_date]", &self.filters_due_date, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[include_deleted]",
+            &self.filters_include_deleted,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[invoiced_date]",
+            &self.filters_invoiced_date,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[paid_date]", &self.filters_paid_date, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[signed_change_order_received_date]",
+            &self.filters_signed_change_order_received_date,
+            crate::QueryStyle::Repeat,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2003,18 +1781,14 @@ impl ListChangeOrderPackages {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeOrderPackage>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderPackage>, crate::Error>,
     > {
         self.build().send_page()
@@ -2051,13 +1825,11 @@ impl CreateChangeOrderPackage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/change_order_packages",
-                String::from("/rest/v1.0/change_order_packages"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/change_order_packages",
+            String::from("/rest/v1.0/change_order_packages"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2065,9 +1837,7 @@ impl CreateChangeOrderPackage {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderPackageResult, crate::Error>,
     > {
         self.build().send_json()
@@ -2106,14 +1876,11 @@ impl GetChangeOrderPackage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_order_packages/{id}",
-                ["/rest/v1.0/change_order_packages/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_order_packages/{id}",
+            ["/rest/v1.0/change_order_packages/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2121,9 +1888,7 @@ impl GetChangeOrderPackage {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderPackageDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -2155,14 +1920,11 @@ impl UpdateChangeOrderPackage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/change_order_packages/{id}",
-                ["/rest/v1.0/change_order_packages/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/change_order_packages/{id}",
+            ["/rest/v1.0/change_order_packages/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2170,9 +1932,7 @@ impl UpdateChangeOrderPackage {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderPackageDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -2281,78 +2041,45 @@ impl ListChangeOrderRequests {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_order_requests",
-                String::from("/rest/v1.0/change_order_requests"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_order_requests",
+            String::from("/rest/v1.0/change_order_requests"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[due_date]",
-                &self.filters_due_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[invoiced_date]",
-                &self.filters_invoiced_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[paid_date]",
-                &self.filters_paid_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[change_order_package_id]",
-                &self.filters_change_order_package_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[due_date]", &self.filters_due_date, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[invoiced_date]",
+            &self.filters_invoiced_date,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[paid_date]", &self.filters_paid_date, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[change_order_package_id]",
+            &self.filters_change_order_package_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[status]", &self.filters_status, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[not_status]",
-                &self.filters_not_status,
-                crate::QueryStyle::Csv,
-            );
+        request.query("filters[not_status]", &self.filters_not_status, crate::QueryStyle::Csv);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeOrderRequest>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderRequest>, crate::Error>,
     > {
         self.build().send_page()
@@ -2389,13 +2116,11 @@ impl CreateChangeOrderRequest {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/change_order_requests",
-                String::from("/rest/v1.0/change_order_requests"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/change_order_requests",
+            String::from("/rest/v1.0/change_order_requests"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2403,9 +2128,7 @@ impl CreateChangeOrderRequest {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderRequestResult, crate::Error>,
     > {
         self.build().send_json()
@@ -2438,13 +2161,11 @@ impl UpdateChangeOrderRequestsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/change_order_requests/sync",
-                String::from("/rest/v1.0/change_order_requests/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/change_order_requests/sync",
+            String::from("/rest/v1.0/change_order_requests/sync"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         let body = self.body;
@@ -2454,9 +2175,7 @@ impl UpdateChangeOrderRequestsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderRequestSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -2489,14 +2208,11 @@ impl GetChangeOrderRequest {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_order_requests/{id}",
-                ["/rest/v1.0/change_order_requests/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_order_requests/{id}",
+            ["/rest/v1.0/change_order_requests/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2504,9 +2220,7 @@ impl GetChangeOrderRequest {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderRequestDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -2538,14 +2252,11 @@ impl UpdateChangeOrderRequest {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/change_order_requests/{id}",
-                ["/rest/v1.0/change_order_requests/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/change_order_requests/{id}",
+            ["/rest/v1.0/change_order_requests/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2553,9 +2264,7 @@ impl UpdateChangeOrderRequest {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderRequestDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -2600,13 +2309,11 @@ impl ListChangeTypes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/change_types",
-                String::from("/rest/v1.0/change_types"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/change_types",
+            String::from("/rest/v1.0/change_types"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -2615,18 +2322,14 @@ impl ListChangeTypes {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeType>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeType>, crate::Error>,
     > {
         self.build().send_page()
@@ -2678,13 +2381,11 @@ impl ListCommitments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/commitments",
-                String::from("/rest/v1.0/commitments"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/commitments",
+            String::from("/rest/v1.0/commitments"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -2693,18 +2394,14 @@ impl ListCommitments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Commitment>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Commitment>, crate::Error>,
     > {
         self.build().send_page()
@@ -2743,22 +2440,18 @@ impl GetCommitment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/commitments/{id}",
-                ["/rest/v1.0/commitments/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/commitments/{id}",
+            ["/rest/v1.0/commitments/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CommitmentDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -2789,26 +2482,21 @@ impl GetCompanyCurrencyConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/currency_configuration",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/currency_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/currency_configuration",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/currency_configuration",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CurrencyConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -2839,26 +2527,21 @@ impl DeleteCompanyCurrencyConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/currency_configuration",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/currency_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/currency_configuration",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/currency_configuration",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -2890,18 +2573,15 @@ impl UpdateCompanyCurrencyConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/currency_configuration",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/currency_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/currency_configuration",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/currency_configuration",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2909,9 +2589,7 @@ impl UpdateCompanyCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -2942,26 +2620,23 @@ impl GetCompanyCurrencyConfigurationExchangeRates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/currency_configuration/exchange_rates",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/currency_configuration/exchange_rates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/currency_configuration/exchange_rates",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/currency_configuration/exchange_rates",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ExchangeRate, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ExchangeRate, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2991,18 +2666,15 @@ impl CreateCompanyCurrencyConfigurationExchangeRate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/currency_configuration/exchange_rates",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/currency_configuration/exchange_rates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/currency_configuration/exchange_rates",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/currency_configuration/exchange_rates",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3010,9 +2682,9 @@ impl CreateCompanyCurrencyConfigurationExchangeRate {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ExchangeRate, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ExchangeRate, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3042,18 +2714,15 @@ impl UpdateCompanyCurrencyConfigurationExchangeRates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/currency_configuration/exchange_rates",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/currency_configuration/exchange_rates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/currency_configuration/exchange_rates",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/currency_configuration/exchange_rates",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3061,9 +2730,9 @@ impl UpdateCompanyCurrencyConfigurationExchangeRates {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ExchangeRate, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ExchangeRate, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3093,27 +2762,22 @@ impl GetCompanyInvoicesAsyncJob {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/invoices/async_jobs/{uuid}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/invoices/async_jobs/",
-                    &crate::path_segment(&self.uuid),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/invoices/async_jobs/{uuid}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/invoices/async_jobs/",
+                &crate::path_segment(&self.uuid),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::AsyncJob, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::AsyncJob, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3143,28 +2807,23 @@ impl GetCompanyProjectCurrencyConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/currency_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/currency_configuration",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CurrencyConfigurationDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -3197,20 +2856,17 @@ impl CreateCompanyProjectCurrencyConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/currency_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/currency_configuration",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3218,9 +2874,7 @@ impl CreateCompanyProjectCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -3252,28 +2906,23 @@ impl DeleteCompanyProjectCurrencyConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/currency_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/currency_configuration",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -3306,20 +2955,17 @@ impl UpdateCompanyProjectCurrencyConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/currency_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/currency_configuration",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3327,9 +2973,7 @@ impl UpdateCompanyProjectCurrencyConfiguration {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -3368,34 +3012,24 @@ impl GetCompanyProjectCurrencyConfigurationExchangeRates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration/exchange_rates",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/currency_configuration/exchange_rates",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "include_inactive",
-                &self.include_inactive,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration/exchange_rates",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/currency_configuration/exchange_rates",
+            ].concat(),
+        );
+        request.query("include_inactive", &self.include_inactive, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ExchangeRateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -3428,20 +3062,17 @@ impl CreateCompanyProjectCurrencyConfigurationExchangeRate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration/exchange_rates",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/currency_configuration/exchange_rates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration/exchange_rates",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/currency_configuration/exchange_rates",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3449,9 +3080,7 @@ impl CreateCompanyProjectCurrencyConfigurationExchangeRate {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ExchangeRateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -3484,20 +3113,17 @@ impl UpdateCompanyProjectCurrencyConfigurationExchangeRates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration/exchange_rates",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/currency_configuration/exchange_rates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/currency_configuration/exchange_rates",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/currency_configuration/exchange_rates",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3505,9 +3131,7 @@ impl UpdateCompanyProjectCurrencyConfigurationExchangeRates {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ExchangeRateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -3538,26 +3162,23 @@ impl ListCompanyUomCategories {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/uom_categories",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uom_categories",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/uom_categories",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/uom_categories",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3600,18 +3221,11 @@ impl ListCompanyUoms {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/uoms",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uoms",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/uoms",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/uoms"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -3619,16 +3233,12 @@ impl ListCompanyUoms {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Uom>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Uom>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Uom>, crate::Error>,
     > {
         self.build().send_page()
@@ -3666,18 +3276,11 @@ impl CreateCompanyUom {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/uoms",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uoms",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/uoms",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/uoms"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("uom", &body), "application/json");
         request.options(self.options);
@@ -3685,9 +3288,7 @@ impl CreateCompanyUom {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Uom, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Uom, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3717,18 +3318,11 @@ impl UpdateCompanyUomsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/uoms/sync",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uoms/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/uoms/sync",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/uoms/sync"].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3736,9 +3330,9 @@ impl UpdateCompanyUomsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UomSyncResult, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UomSyncResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3768,27 +3362,22 @@ impl GetCompanyUom {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/uoms/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uoms/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/uoms/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/uoms/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Uom, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Uom, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3818,19 +3407,16 @@ impl DeleteCompanyUom {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/uoms/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uoms/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/uoms/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/uoms/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -3867,19 +3453,16 @@ impl UpdateCompanyUom {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/uoms/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uoms/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/uoms/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/uoms/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("uom", &body), "application/json");
         request.options(self.options);
@@ -3887,9 +3470,7 @@ impl UpdateCompanyUom {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Uom, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Uom, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3918,26 +3499,23 @@ impl GetCompanyWorkBreakdownStructurePatterns {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/patterns",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/patterns",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/patterns",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/patterns",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::PatternDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::PatternDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3967,18 +3545,15 @@ impl UpdateCompanyWorkBreakdownStructurePatternsUpdateSegmentOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/patterns/update_segment_order",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/patterns/update_segment_order",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/patterns/update_segment_order",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/patterns/update_segment_order",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4015,26 +3590,21 @@ impl ListCompanyWorkBreakdownStructureSegments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkBreakdownStructureSegment>, crate::Error>,
     > {
         self.build().send_json()
@@ -4066,18 +3636,15 @@ impl CreateCompanyWorkBreakdownStructureSegment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("segment", &body), "application/json");
         request.options(self.options);
@@ -4085,9 +3652,7 @@ impl CreateCompanyWorkBreakdownStructureSegment {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkBreakdownStructureSegment, crate::Error>,
     > {
         self.build().send_json()
@@ -4126,33 +3691,27 @@ impl GetCompanyWorkBreakdownStructureSegment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "segment_item_list_id",
-                &self.segment_item_list_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "segment_item_list_id",
+            &self.segment_item_list_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Segment, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Segment, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4189,25 +3748,21 @@ impl DeleteCompanyWorkBreakdownStructureSegment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "segment_item_list_id",
-                &self.segment_item_list_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "segment_item_list_id",
+            &self.segment_item_list_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
@@ -4251,25 +3806,21 @@ impl UpdateCompanyWorkBreakdownStructureSegment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "segment_item_list_id",
-                &self.segment_item_list_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "segment_item_list_id",
+            &self.segment_item_list_id,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("segment", &body), "application/json");
         request.options(self.options);
@@ -4307,28 +3858,23 @@ impl ListCompanyWorkBreakdownStructureSegmentLists {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/lists",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/lists",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/lists",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/lists",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::SegmentList>, crate::Error>,
     > {
         self.build().send_json()
@@ -4381,26 +3927,22 @@ impl ListCompanyWorkBreakdownStructureSegmentSegmentItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "segment_item_list_id",
-                &self.segment_item_list_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items",
+            ].concat(),
+        );
+        request.query(
+            "segment_item_list_id",
+            &self.segment_item_list_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -4408,18 +3950,14 @@ impl ListCompanyWorkBreakdownStructureSegmentSegmentItems {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::SegmentItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::SegmentItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -4458,20 +3996,17 @@ impl CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4479,9 +4014,9 @@ impl CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::SegmentItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4512,20 +4047,17 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/bulk_destroy",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items/bulk_destroy",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/bulk_destroy",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items/bulk_destroy",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4533,9 +4065,7 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>,
     > {
         self.build().send_json()
@@ -4568,20 +4098,17 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/update_all",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items/update_all",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/update_all",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items/update_all",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4627,35 +4154,31 @@ impl GetCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "standard_cost_code_list_id",
-                &self.standard_cost_code_list_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "standard_cost_code_list_id",
+            &self.standard_cost_code_list_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::SegmentItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4686,21 +4209,18 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -4745,27 +4265,23 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "standard_cost_code_list_id",
-                &self.standard_cost_code_list_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "standard_cost_code_list_id",
+            &self.standard_cost_code_list_id,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4773,9 +4289,9 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::SegmentItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4819,13 +4335,11 @@ impl ListContractPayments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/contract_payments",
-                String::from("/rest/v1.0/contract_payments"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/contract_payments",
+            String::from("/rest/v1.0/contract_payments"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -4835,18 +4349,14 @@ impl ListContractPayments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ContractPayment>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ContractPayment>, crate::Error>,
     > {
         self.build().send_page()
@@ -4883,13 +4393,11 @@ impl CreateContractPayment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/contract_payments",
-                String::from("/rest/v1.0/contract_payments"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/contract_payments",
+            String::from("/rest/v1.0/contract_payments"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4897,9 +4405,7 @@ impl CreateContractPayment {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ContractPayment, crate::Error>,
     > {
         self.build().send_json()
@@ -4932,14 +4438,11 @@ impl GetContractPayment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/contract_payments/{id}",
-                ["/rest/v1.0/contract_payments/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/contract_payments/{id}",
+            ["/rest/v1.0/contract_payments/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -4947,9 +4450,7 @@ impl GetContractPayment {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ContractPayment, crate::Error>,
     > {
         self.build().send_json()
@@ -4982,14 +4483,11 @@ impl DeleteContractPayment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/contract_payments/{id}",
-                ["/rest/v1.0/contract_payments/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/contract_payments/{id}",
+            ["/rest/v1.0/contract_payments/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -5027,14 +4525,11 @@ impl UpdateContractPayment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/contract_payments/{id}",
-                ["/rest/v1.0/contract_payments/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/contract_payments/{id}",
+            ["/rest/v1.0/contract_payments/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5042,9 +4537,7 @@ impl UpdateContractPayment {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ContractPayment, crate::Error>,
     > {
         self.build().send_json()
@@ -5117,40 +4610,31 @@ impl ListCostCodes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/cost_codes",
-                String::from("/rest/v1.0/cost_codes"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/cost_codes",
+            String::from("/rest/v1.0/cost_codes"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("sub_job_id", &self.sub_job_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::CostCode>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CostCode>, crate::Error>,
     > {
         self.build().send_page()
@@ -5187,13 +4671,11 @@ impl CreateCostCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/cost_codes",
-                String::from("/rest/v1.0/cost_codes"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/cost_codes",
+            String::from("/rest/v1.0/cost_codes"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5201,9 +4683,7 @@ impl CreateCostCode {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CostCodeDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -5234,13 +4714,11 @@ impl CreateCostCodesCopyFromStandardList {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/cost_codes/copy_from_standard_list",
-                String::from("/rest/v1.0/cost_codes/copy_from_standard_list"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/cost_codes/copy_from_standard_list",
+            String::from("/rest/v1.0/cost_codes/copy_from_standard_list"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5248,9 +4726,9 @@ impl CreateCostCodesCopyFromStandardList {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::CostCode>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::CostCode>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5285,13 +4763,11 @@ impl CreateCostCodesCopySubsetFromStandardList {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/cost_codes/copy_subset_from_standard_list",
-                String::from("/rest/v1.0/cost_codes/copy_subset_from_standard_list"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/cost_codes/copy_subset_from_standard_list",
+            String::from("/rest/v1.0/cost_codes/copy_subset_from_standard_list"),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -5300,9 +4776,7 @@ impl CreateCostCodesCopySubsetFromStandardList {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CostCodeCopySubsetFromStandardListResult, crate::Error>,
     > {
         self.build().send_json()
@@ -5341,13 +4815,11 @@ impl UpdateCostCodesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/cost_codes/sync",
-                String::from("/rest/v1.0/cost_codes/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/cost_codes/sync",
+            String::from("/rest/v1.0/cost_codes/sync"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("sub_job_id", &self.sub_job_id, crate::QueryStyle::Repeat);
         let body = self.body;
@@ -5357,9 +4829,7 @@ impl UpdateCostCodesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CostCodeSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -5398,13 +4868,11 @@ impl GetCostCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/cost_codes/{id}",
-                ["/rest/v1.0/cost_codes/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/cost_codes/{id}",
+            ["/rest/v1.0/cost_codes/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("sub_job_id", &self.sub_job_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -5412,9 +4880,7 @@ impl GetCostCode {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CostCodeDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -5446,13 +4912,11 @@ impl UpdateCostCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/cost_codes/{id}",
-                ["/rest/v1.0/cost_codes/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/cost_codes/{id}",
+            ["/rest/v1.0/cost_codes/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5460,9 +4924,7 @@ impl UpdateCostCode {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CostCodeDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -5502,13 +4964,11 @@ impl ListFinancialsMarkups {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/financials/markups",
-                String::from("/rest/v1.0/financials/markups"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/financials/markups",
+            String::from("/rest/v1.0/financials/markups"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("holder_type", &self.holder_type, crate::QueryStyle::Repeat);
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
@@ -5518,9 +4978,9 @@ impl ListFinancialsMarkups {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Markup>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Markup>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5552,13 +5012,11 @@ impl CreateFinancialsMarkup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/financials/markups",
-                String::from("/rest/v1.0/financials/markups"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/financials/markups",
+            String::from("/rest/v1.0/financials/markups"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("holder_type", &self.holder_type, crate::QueryStyle::Repeat);
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
@@ -5569,9 +5027,7 @@ impl CreateFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Markup, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Markup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5603,14 +5059,11 @@ impl GetFinancialsMarkup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/financials/markups/{id}",
-                ["/rest/v1.0/financials/markups/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/financials/markups/{id}",
+            ["/rest/v1.0/financials/markups/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("holder_type", &self.holder_type, crate::QueryStyle::Repeat);
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
@@ -5619,9 +5072,7 @@ impl GetFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Markup, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Markup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5653,14 +5104,11 @@ impl DeleteFinancialsMarkup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/financials/markups/{id}",
-                ["/rest/v1.0/financials/markups/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/financials/markups/{id}",
+            ["/rest/v1.0/financials/markups/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("holder_type", &self.holder_type, crate::QueryStyle::Repeat);
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
@@ -5702,14 +5150,11 @@ impl UpdateFinancialsMarkup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/financials/markups/{id}",
-                ["/rest/v1.0/financials/markups/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/financials/markups/{id}",
+            ["/rest/v1.0/financials/markups/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("holder_type", &self.holder_type, crate::QueryStyle::Repeat);
         request.query("holder_id", &self.holder_id, crate::QueryStyle::Repeat);
@@ -5720,9 +5165,7 @@ impl UpdateFinancialsMarkup {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Markup, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Markup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5773,40 +5216,29 @@ impl ListLineItemTypes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/line_item_types",
-                String::from("/rest/v1.0/line_item_types"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/line_item_types",
+            String::from("/rest/v1.0/line_item_types"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::LineItemType>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::LineItemType>, crate::Error>,
     > {
         self.build().send_page()
@@ -5843,13 +5275,11 @@ impl CreateLineItemType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/line_item_types",
-                String::from("/rest/v1.0/line_item_types"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/line_item_types",
+            String::from("/rest/v1.0/line_item_types"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5857,9 +5287,9 @@ impl CreateLineItemType {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItemType, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LineItemType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5888,13 +5318,11 @@ impl UpdateLineItemTypesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/line_item_types/sync",
-                String::from("/rest/v1.0/line_item_types/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/line_item_types/sync",
+            String::from("/rest/v1.0/line_item_types/sync"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5902,9 +5330,7 @@ impl UpdateLineItemTypesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemTypeSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -5936,22 +5362,20 @@ impl GetLineItemType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/line_item_types/{id}",
-                ["/rest/v1.0/line_item_types/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/line_item_types/{id}",
+            ["/rest/v1.0/line_item_types/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItemType, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LineItemType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5981,13 +5405,11 @@ impl UpdateLineItemType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/line_item_types/{id}",
-                ["/rest/v1.0/line_item_types/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/line_item_types/{id}",
+            ["/rest/v1.0/line_item_types/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5995,9 +5417,9 @@ impl UpdateLineItemType {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItemType, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LineItemType, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6040,13 +5462,11 @@ impl ListPaymentApplications {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/payment_applications",
-                String::from("/rest/v1.0/payment_applications"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/payment_applications",
+            String::from("/rest/v1.0/payment_applications"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -6055,18 +5475,14 @@ impl ListPaymentApplications {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::PaymentApplication>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::PaymentApplication>, crate::Error>,
     > {
         self.build().send_page()
@@ -6104,23 +5520,18 @@ impl GetPaymentApplication {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/payment_applications/{id}",
-                ["/rest/v1.0/payment_applications/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/payment_applications/{id}",
+            ["/rest/v1.0/payment_applications/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PaymentApplicationDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -6152,14 +5563,11 @@ impl DeletePaymentApplication {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/payment_applications/{id}",
-                ["/rest/v1.0/payment_applications/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/payment_applications/{id}",
+            ["/rest/v1.0/payment_applications/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -6282,69 +5690,30 @@ impl ListPotentialChangeOrders {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/potential_change_orders",
-                String::from("/rest/v1.0/potential_change_orders"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/potential_change_orders",
+            String::from("/rest/v1.0/potential_change_orders"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[due_date]",
-                &self.filters_due_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[contract_id]",
-                &self.filters_contract_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[include_deleted]",
-                &self.filters_include_deleted,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[invoiced_date]",
-                &self.filters_invoiced_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[paid_date]",
-                &self.filters_paid_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[reviewed_at]",
-                &self.filters_reviewed_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[due_date]", &self.filters_due_date, crate::QueryStyle::Repeat);
+        request.query("filters[contract_id]", &self.filters_contract_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[include_deleted]",
+            &self.filters_include_deleted,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[invoiced_date]",
+            &self.filters_invoiced_date,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[paid_date]", &self.filters_paid_date, crate::QueryStyle::Repeat);
+        request.query("filters[reviewed_at]", &self.filters_reviewed_at, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -6352,18 +5721,14 @@ impl ListPotentialChangeOrders {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::PotentialChangeOrder>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::PotentialChangeOrder>, crate::Error>,
     > {
         self.build().send_page()
@@ -6400,13 +5765,11 @@ impl CreatePotentialChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/potential_change_orders",
-                String::from("/rest/v1.0/potential_change_orders"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/potential_change_orders",
+            String::from("/rest/v1.0/potential_change_orders"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6414,9 +5777,7 @@ impl CreatePotentialChangeOrder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PotentialChangeOrderResult, crate::Error>,
     > {
         self.build().send_json()
@@ -6449,13 +5810,11 @@ impl UpdatePotentialChangeOrdersSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/potential_change_orders/sync",
-                String::from("/rest/v1.0/potential_change_orders/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/potential_change_orders/sync",
+            String::from("/rest/v1.0/potential_change_orders/sync"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         let body = self.body;
@@ -6465,9 +5824,7 @@ impl UpdatePotentialChangeOrdersSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PotentialChangeOrderSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -6500,14 +5857,11 @@ impl GetPotentialChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/potential_change_orders/{id}",
-                ["/rest/v1.0/potential_change_orders/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/potential_change_orders/{id}",
+            ["/rest/v1.0/potential_change_orders/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -6515,9 +5869,7 @@ impl GetPotentialChangeOrder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PotentialChangeOrderDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -6549,14 +5901,11 @@ impl UpdatePotentialChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/potential_change_orders/{id}",
-                ["/rest/v1.0/potential_change_orders/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/potential_change_orders/{id}",
+            ["/rest/v1.0/potential_change_orders/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6564,9 +5913,7 @@ impl UpdatePotentialChangeOrder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PotentialChangeOrderDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -6647,61 +5994,44 @@ impl ListPotentialChangeOrderLineItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items",
-                [
-                    "/rest/v1.0/potential_change_orders/",
-                    &crate::path_segment(&self.potential_change_order_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items",
+            [
+                "/rest/v1.0/potential_change_orders/",
+                &crate::path_segment(&self.potential_change_order_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[cost_code_id]",
-                &self.filters_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[line_item_type_id]",
-                &self.filters_line_item_type_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[cost_code_id]",
+            &self.filters_cost_code_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[line_item_type_id]",
+            &self.filters_line_item_type_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::LineItem>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::LineItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::LineItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -6739,18 +6069,15 @@ impl CreatePotentialChangeOrderLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items",
-                [
-                    "/rest/v1.0/potential_change_orders/",
-                    &crate::path_segment(&self.potential_change_order_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items",
+            [
+                "/rest/v1.0/potential_change_orders/",
+                &crate::path_segment(&self.potential_change_order_id),
+                "/line_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6758,9 +6085,7 @@ impl CreatePotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6791,18 +6116,15 @@ impl UpdatePotentialChangeOrderLineItemsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items/sync",
-                [
-                    "/rest/v1.0/potential_change_orders/",
-                    &crate::path_segment(&self.potential_change_order_id),
-                    "/line_items/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items/sync",
+            [
+                "/rest/v1.0/potential_change_orders/",
+                &crate::path_segment(&self.potential_change_order_id),
+                "/line_items/sync",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -6811,9 +6133,7 @@ impl UpdatePotentialChangeOrderLineItemsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PotentialChangeOrderLineItemSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -6846,28 +6166,23 @@ impl GetPotentialChangeOrderLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/potential_change_orders/",
-                    &crate::path_segment(&self.potential_change_order_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items/{id}",
+            [
+                "/rest/v1.0/potential_change_orders/",
+                &crate::path_segment(&self.potential_change_order_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6898,19 +6213,16 @@ impl DeletePotentialChangeOrderLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/potential_change_orders/",
-                    &crate::path_segment(&self.potential_change_order_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items/{id}",
+            [
+                "/rest/v1.0/potential_change_orders/",
+                &crate::path_segment(&self.potential_change_order_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -6948,19 +6260,16 @@ impl UpdatePotentialChangeOrderLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/potential_change_orders/",
-                    &crate::path_segment(&self.potential_change_order_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/potential_change_orders/{potential_change_order_id}/line_items/{id}",
+            [
+                "/rest/v1.0/potential_change_orders/",
+                &crate::path_segment(&self.potential_change_order_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6968,9 +6277,7 @@ impl UpdatePotentialChangeOrderLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6999,22 +6306,18 @@ impl GetPrimeContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/prime_contract",
-                String::from("/rest/v1.0/prime_contract"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/prime_contract",
+            String::from("/rest/v1.0/prime_contract"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -7052,19 +6355,16 @@ impl CreatePrimeContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/prime_contract",
-                String::from("/rest/v1.0/prime_contract"),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/prime_contract",
+            String::from("/rest/v1.0/prime_contract"),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -7072,9 +6372,7 @@ impl CreatePrimeContract {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -7106,22 +6404,18 @@ impl GetPrimeContract2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/prime_contract/{id}",
-                ["/rest/v1.0/prime_contract/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/prime_contract/{id}",
+            ["/rest/v1.0/prime_contract/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -7153,13 +6447,11 @@ impl DeletePrimeContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/prime_contract/{id}",
-                ["/rest/v1.0/prime_contract/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/prime_contract/{id}",
+            ["/rest/v1.0/prime_contract/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -7203,19 +6495,16 @@ impl UpdatePrimeContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/prime_contract/{id}",
-                ["/rest/v1.0/prime_contract/", &crate::path_segment(&self.id)].concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/prime_contract/{id}",
+            ["/rest/v1.0/prime_contract/", &crate::path_segment(&self.id)].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -7223,9 +6512,7 @@ impl UpdatePrimeContract {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -7284,40 +6571,29 @@ impl ListPrimeContracts {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/prime_contracts",
-                String::from("/rest/v1.0/prime_contracts"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/prime_contracts",
+            String::from("/rest/v1.0/prime_contracts"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::PrimeContract>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::PrimeContract>, crate::Error>,
     > {
         self.build().send_page()
@@ -7404,61 +6680,44 @@ impl ListPrimeContractLineItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[cost_code_id]",
-                &self.filters_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[line_item_type_id]",
-                &self.filters_line_item_type_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[cost_code_id]",
+            &self.filters_cost_code_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[line_item_type_id]",
+            &self.filters_line_item_type_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::LineItem>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::LineItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::LineItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -7497,18 +6756,15 @@ impl CreatePrimeContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -7517,9 +6773,7 @@ impl CreatePrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7550,18 +6804,15 @@ impl UpdatePrimeContractLineItemsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items/sync",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items/sync",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items/sync",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -7570,9 +6821,7 @@ impl UpdatePrimeContractLineItemsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -7605,28 +6854,23 @@ impl GetPrimeContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items/{id}",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7657,19 +6901,16 @@ impl DeletePrimeContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items/{id}",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -7708,19 +6949,16 @@ impl UpdatePrimeContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/line_items/{id}",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -7729,9 +6967,7 @@ impl UpdatePrimeContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7762,19 +6998,16 @@ impl UpdatePrimeContractPaymentApplicationLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_application_line_items/{id}",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/payment_application_line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_application_line_items/{id}",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/payment_application_line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -7782,9 +7015,7 @@ impl UpdatePrimeContractPaymentApplicationLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PaymentApplicationLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -7817,19 +7048,16 @@ impl UpdatePrimeContractPaymentApplicationMarkupLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_application_markup_line_items/{id}",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/payment_application_markup_line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_application_markup_line_items/{id}",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/payment_application_markup_line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -7837,9 +7065,7 @@ impl UpdatePrimeContractPaymentApplicationMarkupLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PaymentApplicationMarkupLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -7899,45 +7125,34 @@ impl ListPrimeContractPaymentApplications {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_applications",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/payment_applications",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_applications",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/payment_applications",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[is_last]", &self.filters_is_last, crate::QueryStyle::Repeat);
+        request.query("filters[is_last]", &self.filters_is_last, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::PrimeContractPaymentApplication>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Page<models::PrimeContractPaymentApplication>,
-            crate::Error,
-        >,
+    pub fn send_page(self) -> impl std::future::Future<
+        Output = Result<crate::Page<models::PrimeContractPaymentApplication>, crate::Error>,
     > {
         self.build().send_page()
     }
@@ -7974,18 +7189,15 @@ impl CreatePrimeContractPaymentApplication {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_applications",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/payment_applications",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_applications",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/payment_applications",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -7993,9 +7205,7 @@ impl CreatePrimeContractPaymentApplication {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PaymentApplicationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -8028,19 +7238,16 @@ impl UpdatePrimeContractPaymentApplication {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_applications/{id}",
-                [
-                    "/rest/v1.0/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/payment_applications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/prime_contracts/{prime_contract_id}/payment_applications/{id}",
+            [
+                "/rest/v1.0/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/payment_applications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -8048,9 +7255,7 @@ impl UpdatePrimeContractPaymentApplication {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PaymentApplicationResult, crate::Error>,
     > {
         self.build().send_json()
@@ -8123,52 +7328,34 @@ impl ListProjectBillingPeriods {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/billing_periods",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/billing_periods",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/billing_periods",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/billing_periods",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BillingPeriod>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BillingPeriod>, crate::Error>,
     > {
         self.build().send_page()
@@ -8206,18 +7393,15 @@ impl CreateProjectBillingPeriod {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/billing_periods",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/billing_periods",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/billing_periods",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/billing_periods",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("billing_period", &body), "application/json");
         request.options(self.options);
@@ -8225,9 +7409,9 @@ impl CreateProjectBillingPeriod {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BillingPeriod, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BillingPeriod, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8257,27 +7441,24 @@ impl GetProjectBillingPeriod {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/billing_periods/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/billing_periods/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BillingPeriod, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BillingPeriod, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8307,19 +7488,16 @@ impl DeleteProjectBillingPeriod {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/billing_periods/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/billing_periods/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -8356,19 +7534,16 @@ impl UpdateProjectBillingPeriod {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/billing_periods/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/billing_periods/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/billing_periods/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("billing_period", &body), "application/json");
         request.options(self.options);
@@ -8376,9 +7551,9 @@ impl UpdateProjectBillingPeriod {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BillingPeriod, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BillingPeriod, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8407,26 +7582,17 @@ impl GetProjectBudget {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/budget",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/budget",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/budget"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8455,26 +7621,21 @@ impl CreateProjectBudgetLock {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/budget/lock",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget/lock",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/budget/lock",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget/lock",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8510,32 +7671,26 @@ impl DeleteProjectBudgetLock {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/budget/lock",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget/lock",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "destroy_all_budget_line_item_transfers",
-                &self.destroy_all_budget_line_item_transfers,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/budget/lock",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget/lock",
+            ].concat(),
+        );
+        request.query(
+            "destroy_all_budget_line_item_transfers",
+            &self.destroy_all_budget_line_item_transfers,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8564,26 +7719,21 @@ impl ListProjectBudgetChanges {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/budget_changes",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_changes",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/budget_changes",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_changes",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetChangeList, crate::Error>,
     > {
         self.build().send_json()
@@ -8615,18 +7765,15 @@ impl CreateProjectBudgetChange {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/budget_changes",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_changes",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/budget_changes",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_changes",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -8634,9 +7781,7 @@ impl CreateProjectBudgetChange {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetChangeDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -8668,27 +7813,24 @@ impl GetProjectBudgetChange {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_changes/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_changes/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BudgetChange, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BudgetChange, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8718,19 +7860,16 @@ impl DeleteProjectBudgetChange {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_changes/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_changes/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -8767,19 +7906,16 @@ impl UpdateProjectBudgetChange {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_changes/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/budget_changes/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_changes/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -8787,9 +7923,9 @@ impl UpdateProjectBudgetChange {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BudgetChange, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BudgetChange, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -8832,18 +7968,15 @@ impl ListProjectBudgetModifications {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/budget_modifications",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_modifications",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/budget_modifications",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_modifications",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -8851,18 +7984,14 @@ impl ListProjectBudgetModifications {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetModification>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetModification>, crate::Error>,
     > {
         self.build().send_page()
@@ -8901,32 +8030,23 @@ impl CreateProjectBudgetModification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/budget_modifications",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_modifications",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/budget_modifications",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_modifications",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("budget_modification", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("budget_modification", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetModification, crate::Error>,
     > {
         self.build().send_json()
@@ -8958,27 +8078,22 @@ impl GetProjectBudgetModification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_modifications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_modifications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetModification, crate::Error>,
     > {
         self.build().send_json()
@@ -9011,19 +8126,16 @@ impl DeleteProjectBudgetModification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_modifications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_modifications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -9061,33 +8173,24 @@ impl UpdateProjectBudgetModification {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_modifications/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/budget_modifications/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_modifications/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("budget_modification", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("budget_modification", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetModification, crate::Error>,
     > {
         self.build().send_json()
@@ -9139,43 +8242,31 @@ impl ListProjectBudgetedProductionQuantities {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/budgeted_production_quantities",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budgeted_production_quantities",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/budgeted_production_quantities",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budgeted_production_quantities",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BudgetedProductionQuantity>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetedProductionQuantity>, crate::Error>,
     > {
         self.build().send_page()
@@ -9213,32 +8304,26 @@ impl CreateProjectBudgetedProductionQuantity {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/budgeted_production_quantities",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budgeted_production_quantities",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/budgeted_production_quantities",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budgeted_production_quantities",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("budgeted_production_quantity", &body),
-                "application/json",
-            );
+        request.json(
+            &crate::Wrapped::new("budgeted_production_quantity", &body),
+            "application/json",
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetedProductionQuantity, crate::Error>,
     > {
         self.build().send_json()
@@ -9290,41 +8375,31 @@ impl ListProjectBudgetedProductionQuantitiesIds {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/ids",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budgeted_production_quantities/ids",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/ids",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budgeted_production_quantities/ids",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<Output = Result<crate::Page<i64>, crate::Error>> {
+    pub fn send_page(self) -> impl std::future::Future<
+        Output = Result<crate::Page<i64>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -9360,27 +8435,22 @@ impl GetProjectBudgetedProductionQuantity {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budgeted_production_quantities/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budgeted_production_quantities/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetedProductionQuantity, crate::Error>,
     > {
         self.build().send_json()
@@ -9413,25 +8483,21 @@ impl DeleteProjectBudgetedProductionQuantity {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budgeted_production_quantities/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budgeted_production_quantities/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("budgeted_production_quantity", &body),
-                "application/json",
-            );
+        request.json(
+            &crate::Wrapped::new("budgeted_production_quantity", &body),
+            "application/json",
+        );
         request.options(self.options);
         request
     }
@@ -9468,33 +8534,27 @@ impl UpdateProjectBudgetedProductionQuantity {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budgeted_production_quantities/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/budgeted_production_quantities/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budgeted_production_quantities/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("budgeted_production_quantity", &body),
-                "application/json",
-            );
+        request.json(
+            &crate::Wrapped::new("budgeted_production_quantity", &body),
+            "application/json",
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetedProductionQuantity, crate::Error>,
     > {
         self.build().send_json()
@@ -9526,28 +8586,23 @@ impl ListProjectChangeEventChangeEventProductionQuantities {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/change_events/",
-                    &crate::path_segment(&self.change_event_id),
-                    "/change_event_production_quantities",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/change_events/",
+                &crate::path_segment(&self.change_event_id),
+                "/change_event_production_quantities",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeEventProductionQuantity>, crate::Error>,
     > {
         self.build().send_json()
@@ -9580,34 +8635,28 @@ impl CreateProjectChangeEventChangeEventProductionQuantity {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/change_events/",
-                    &crate::path_segment(&self.change_event_id),
-                    "/change_event_production_quantities",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/change_events/",
+                &crate::path_segment(&self.change_event_id),
+                "/change_event_production_quantities",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("change_event_production_quantity", &body),
-                "application/json",
-            );
+        request.json(
+            &crate::Wrapped::new("change_event_production_quantity", &body),
+            "application/json",
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventProductionQuantity, crate::Error>,
     > {
         self.build().send_json()
@@ -9640,21 +8689,18 @@ impl DeleteProjectChangeEventChangeEventProductionQuantity {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/change_events/",
-                    &crate::path_segment(&self.change_event_id),
-                    "/change_event_production_quantities/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/change_events/",
+                &crate::path_segment(&self.change_event_id),
+                "/change_event_production_quantities/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -9692,35 +8738,29 @@ impl UpdateProjectChangeEventChangeEventProductionQuantity {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/change_events/",
-                    &crate::path_segment(&self.change_event_id),
-                    "/change_event_production_quantities/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/change_events/{change_event_id}/change_event_production_quantities/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/change_events/",
+                &crate::path_segment(&self.change_event_id),
+                "/change_event_production_quantities/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("change_event_production_quantity", &body),
-                "application/json",
-            );
+        request.json(
+            &crate::Wrapped::new("change_event_production_quantity", &body),
+            "application/json",
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventProductionQuantity, crate::Error>,
     > {
         self.build().send_json()
@@ -9800,53 +8840,32 @@ impl GetProjectCommitmentChangeOrderBatches {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/commitment_change_order_batches",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_order_batches",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/commitment_change_order_batches",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_order_batches",
+            ].concat(),
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[change_order_id]",
-                &self.filters_change_order_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[contract_id]",
-                &self.filters_contract_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[change_order_id]",
+            &self.filters_change_order_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[contract_id]", &self.filters_contract_id, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.query("filters[status]", &self.filters_status, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[status][not]",
-                &self.filters_status_not,
-                crate::QueryStyle::Csv,
-            );
+        request.query("filters[status][not]", &self.filters_status_not, crate::QueryStyle::Csv);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -9885,35 +8904,28 @@ impl CreateProjectCommitmentChangeOrderBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/commitment_change_order_batches",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_order_batches",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/commitment_change_order_batches",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_order_batches",
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
+        request.json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -9945,27 +8957,22 @@ impl GetProjectCommitmentChangeOrderBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_order_batches/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_order_batches/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -9997,19 +9004,16 @@ impl DeleteProjectCommitmentChangeOrderBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_order_batches/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_order_batches/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -10053,36 +9057,29 @@ impl UpdateProjectCommitmentChangeOrderBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_order_batches/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/commitment_change_order_batches/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_order_batches/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
+        request.json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -10165,10 +9162,7 @@ impl GetProjectCommitmentChangeOrders {
     }
 
     /// Filter results by status (`filters[status]` in the query).
-    pub fn filters_status(
-        mut self,
-        value: models::PrimeChangeOrderStatusFilter,
-    ) -> Self {
+    pub fn filters_status(mut self, value: models::PrimeChangeOrderStatusFilter) -> Self {
         self.filters_status = Some(value);
         self
     }
@@ -10193,73 +9187,40 @@ impl GetProjectCommitmentChangeOrders {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/commitment_change_orders",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/commitment_change_orders",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[batch_id]",
-                &self.filters_batch_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[legacy_package_id]",
-                &self.filters_legacy_package_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[contract_id]",
-                &self.filters_contract_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[signature_required]",
-                &self.filters_signature_required,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[executed]",
-                &self.filters_executed,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[batch_id]", &self.filters_batch_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[legacy_package_id]",
+            &self.filters_legacy_package_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[contract_id]", &self.filters_contract_id, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[signature_required]",
+            &self.filters_signature_required,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[executed]", &self.filters_executed, crate::QueryStyle::Repeat);
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -10298,24 +9259,20 @@ impl CreateProjectCommitmentChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/commitment_change_orders",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/commitment_change_orders",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders",
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("change_order", &body), "application/json");
         request.options(self.options);
@@ -10323,9 +9280,7 @@ impl CreateProjectCommitmentChangeOrder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrder, crate::Error>,
     > {
         self.build().send_json()
@@ -10364,28 +9319,23 @@ impl GetProjectCommitmentChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/commitment_change_orders/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/commitment_change_orders/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrder, crate::Error>,
     > {
         self.build().send_json()
@@ -10417,19 +9367,16 @@ impl DeleteProjectCommitmentChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/commitment_change_orders/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/commitment_change_orders/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -10480,25 +9427,21 @@ impl UpdateProjectCommitmentChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/commitment_change_orders/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/commitment_change_orders/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("change_order", &body), "application/json");
@@ -10507,9 +9450,7 @@ impl UpdateProjectCommitmentChangeOrder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrder, crate::Error>,
     > {
         self.build().send_json()
@@ -10541,28 +9482,23 @@ impl GetProjectContractInvoiceConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/contracts/{contract_id}/invoice_configuration",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/invoice_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/contracts/{contract_id}/invoice_configuration",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/invoice_configuration",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InvoiceConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -10595,34 +9531,25 @@ impl UpdateProjectContractInvoiceConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/contracts/{contract_id}/invoice_configuration",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/invoice_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/contracts/{contract_id}/invoice_configuration",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/invoice_configuration",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("invoice_configuration", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("invoice_configuration", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InvoiceConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -10716,74 +9643,49 @@ impl ListProjectDirectCosts {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/direct_costs",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/direct_costs",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[invoice_number]",
-                &self.filters_invoice_number,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[payment_date]",
-                &self.filters_payment_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[received_date]",
-                &self.filters_received_date,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[invoice_number]",
+            &self.filters_invoice_number,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[payment_date]",
+            &self.filters_payment_date,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[received_date]",
+            &self.filters_received_date,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::DirectCost>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::DirectCost>, crate::Error>,
     > {
         self.build().send_page()
@@ -10821,18 +9723,15 @@ impl CreateProjectDirectCost {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/direct_costs",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/direct_costs",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -10840,9 +9739,7 @@ impl CreateProjectDirectCost {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -10929,68 +9826,48 @@ impl ListProjectDirectCostsLineItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/direct_costs/line_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/direct_costs/line_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/line_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[direct_cost_id]",
-                &self.filters_direct_cost_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[direct_cost_id]",
+            &self.filters_direct_cost_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[cost_code_id]",
-                &self.filters_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[line_item_type_id]",
-                &self.filters_line_item_type_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[cost_code_id]",
+            &self.filters_cost_code_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[line_item_type_id]",
+            &self.filters_line_item_type_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::LineItemItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::LineItemItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -11028,18 +9905,15 @@ impl UpdateProjectDirectCostsLineItemsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/direct_costs/line_items/sync",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/line_items/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/direct_costs/line_items/sync",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/line_items/sync",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -11047,9 +9921,7 @@ impl UpdateProjectDirectCostsLineItemsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostLineItemSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -11081,18 +9953,15 @@ impl UpdateProjectDirectCostsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/direct_costs/sync",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/direct_costs/sync",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/sync",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -11100,9 +9969,7 @@ impl UpdateProjectDirectCostsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -11183,64 +10050,45 @@ impl ListProjectDirectCostLineItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.direct_cost_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.direct_cost_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[cost_code_id]",
-                &self.filters_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[line_item_type_id]",
-                &self.filters_line_item_type_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[cost_code_id]",
+            &self.filters_cost_code_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[line_item_type_id]",
+            &self.filters_line_item_type_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::DirectCostLineItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::DirectCostLineItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -11279,20 +10127,17 @@ impl CreateProjectDirectCostLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.direct_cost_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.direct_cost_id),
+                "/line_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("line_item", &body), "application/json");
         request.options(self.options);
@@ -11300,9 +10145,7 @@ impl CreateProjectDirectCostLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -11335,29 +10178,24 @@ impl GetProjectDirectCostLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.direct_cost_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.direct_cost_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -11390,21 +10228,18 @@ impl DeleteProjectDirectCostLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.direct_cost_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.direct_cost_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -11442,21 +10277,18 @@ impl UpdateProjectDirectCostLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.direct_cost_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/direct_costs/{direct_cost_id}/line_items/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.direct_cost_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("line_item", &body), "application/json");
         request.options(self.options);
@@ -11464,9 +10296,7 @@ impl UpdateProjectDirectCostLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -11498,27 +10328,22 @@ impl GetProjectDirectCost {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -11550,27 +10375,22 @@ impl DeleteProjectDirectCost {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -11601,19 +10421,16 @@ impl UpdateProjectDirectCost {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/direct_costs/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -11621,9 +10438,7 @@ impl UpdateProjectDirectCost {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -11655,27 +10470,22 @@ impl ListProjectLienWaivers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/lien_waivers",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/lien_waivers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/lien_waivers",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/lien_waivers",
+            ].concat(),
+        );
         request.query("invoice_id", &self.invoice_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::LienWaiver>, crate::Error>,
     > {
         self.build().send_json()
@@ -11706,26 +10516,21 @@ impl ListProjectManualForecastLineItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/manual_forecast_line_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/manual_forecast_line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/manual_forecast_line_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/manual_forecast_line_items",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ManualForecastLineItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -11757,18 +10562,15 @@ impl CreateProjectManualForecastLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/manual_forecast_line_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/manual_forecast_line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/manual_forecast_line_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/manual_forecast_line_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -11776,9 +10578,7 @@ impl CreateProjectManualForecastLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ManualForecastLineItemDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -11811,19 +10611,16 @@ impl DeleteProjectManualForecastLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/manual_forecast_line_items/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/manual_forecast_line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/manual_forecast_line_items/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/manual_forecast_line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -11862,19 +10659,16 @@ impl UpdateProjectManualForecastLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/manual_forecast_line_items/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/manual_forecast_line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/manual_forecast_line_items/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/manual_forecast_line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -11882,9 +10676,7 @@ impl UpdateProjectManualForecastLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ManualForecastLineItemDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -11922,32 +10714,22 @@ impl ListProjectMonitoringResources {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/monitoring_resources",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/monitoring_resources",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "forecast_start_date",
-                &self.forecast_start_date,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/monitoring_resources",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/monitoring_resources",
+            ].concat(),
+        );
+        request.query("forecast_start_date", &self.forecast_start_date, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::MonitoringResource>, crate::Error>,
     > {
         self.build().send_json()
@@ -11979,32 +10761,23 @@ impl CreateProjectMonitoringResource {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/monitoring_resources",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/monitoring_resources",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/monitoring_resources",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/monitoring_resources",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("monitoring_resource", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("monitoring_resource", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::MonitoringResource, crate::Error>,
     > {
         self.build().send_json()
@@ -12036,19 +10809,16 @@ impl DeleteProjectMonitoringResource {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/monitoring_resources/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/monitoring_resources/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/monitoring_resources/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/monitoring_resources/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -12085,33 +10855,24 @@ impl UpdateProjectMonitoringResource {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/monitoring_resources/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/monitoring_resources/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/monitoring_resources/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/monitoring_resources/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("monitoring_resource", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("monitoring_resource", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::MonitoringResource, crate::Error>,
     > {
         self.build().send_json()
@@ -12143,27 +10904,22 @@ impl ListProjectPaymentReadinessManualHolds {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/payment_readiness/manual_holds",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/payment_readiness/manual_holds",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/payment_readiness/manual_holds",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/payment_readiness/manual_holds",
+            ].concat(),
+        );
         request.query("invoice_id", &self.invoice_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ManualHold>, crate::Error>,
     > {
         self.build().send_json()
@@ -12201,27 +10957,24 @@ impl CreateProjectPaymentReadinessManualHold {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/payment_readiness/manual_holds",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/payment_readiness/manual_holds",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/payment_readiness/manual_holds",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/payment_readiness/manual_holds",
+            ].concat(),
+        );
         request.query("invoice_id", &self.invoice_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ManualHold, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ManualHold, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12252,28 +11005,25 @@ impl UpdateProjectPaymentReadinessManualHold {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/payment_readiness/manual_holds/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/payment_readiness/manual_holds/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/payment_readiness/manual_holds/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/payment_readiness/manual_holds/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("invoice_id", &self.invoice_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ManualHold, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ManualHold, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12351,53 +11101,32 @@ impl GetProjectPrimeChangeOrderBatches {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/prime_change_order_batches",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_order_batches",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/prime_change_order_batches",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_order_batches",
+            ].concat(),
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[change_order_id]",
-                &self.filters_change_order_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[contract_id]",
-                &self.filters_contract_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[change_order_id]",
+            &self.filters_change_order_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[contract_id]", &self.filters_contract_id, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.query("filters[status]", &self.filters_status, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[status][not]",
-                &self.filters_status_not,
-                crate::QueryStyle::Csv,
-            );
+        request.query("filters[status][not]", &self.filters_status_not, crate::QueryStyle::Csv);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -12436,35 +11165,28 @@ impl CreateProjectPrimeChangeOrderBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/prime_change_order_batches",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_order_batches",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/prime_change_order_batches",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_order_batches",
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
+        request.json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -12496,27 +11218,22 @@ impl GetProjectPrimeChangeOrderBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_order_batches/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_order_batches/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -12548,19 +11265,16 @@ impl DeleteProjectPrimeChangeOrderBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_order_batches/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_order_batches/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -12604,36 +11318,29 @@ impl UpdateProjectPrimeChangeOrderBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_order_batches/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/prime_change_order_batches/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_order_batches/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
+        request.json(&crate::Wrapped::new("change_order_batch", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
     > {
         self.build().send_json()
@@ -12716,10 +11423,7 @@ impl GetProjectPrimeChangeOrders {
     }
 
     /// Filter results by status (`filters[status]` in the query).
-    pub fn filters_status(
-        mut self,
-        value: models::PrimeChangeOrderStatusFilter,
-    ) -> Self {
+    pub fn filters_status(mut self, value: models::PrimeChangeOrderStatusFilter) -> Self {
         self.filters_status = Some(value);
         self
     }
@@ -12744,73 +11448,40 @@ impl GetProjectPrimeChangeOrders {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/prime_change_orders",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/prime_change_orders",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[batch_id]",
-                &self.filters_batch_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[legacy_package_id]",
-                &self.filters_legacy_package_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[contract_id]",
-                &self.filters_contract_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[signature_required]",
-                &self.filters_signature_required,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[executed]",
-                &self.filters_executed,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[batch_id]", &self.filters_batch_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[legacy_package_id]",
+            &self.filters_legacy_package_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[contract_id]", &self.filters_contract_id, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[signature_required]",
+            &self.filters_signature_required,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[executed]", &self.filters_executed, crate::QueryStyle::Repeat);
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrderDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -12849,24 +11520,20 @@ impl CreateProjectPrimeChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/prime_change_orders",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/prime_change_orders",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders",
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("change_order", &body), "application/json");
         request.options(self.options);
@@ -12874,9 +11541,7 @@ impl CreateProjectPrimeChangeOrder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrder, crate::Error>,
     > {
         self.build().send_json()
@@ -12915,28 +11580,23 @@ impl GetProjectPrimeChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/prime_change_orders/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/prime_change_orders/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrder, crate::Error>,
     > {
         self.build().send_json()
@@ -12968,19 +11628,16 @@ impl DeleteProjectPrimeChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/prime_change_orders/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/prime_change_orders/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -13031,25 +11688,21 @@ impl UpdateProjectPrimeChangeOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/prime_change_orders/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/prime_change_orders/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("change_order", &body), "application/json");
@@ -13058,9 +11711,7 @@ impl UpdateProjectPrimeChangeOrder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeChangeOrder, crate::Error>,
     > {
         self.build().send_json()
@@ -13092,28 +11743,25 @@ impl GetProjectPurchaseOrderContractCompliance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/purchase_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/purchase_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Compliance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Compliance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13144,20 +11792,17 @@ impl UpdateProjectPurchaseOrderContractCompliance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/purchase_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/purchase_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -13165,9 +11810,7 @@ impl UpdateProjectPurchaseOrderContractCompliance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkOrderContractComplianceResult, crate::Error>,
     > {
         self.build().send_json()
@@ -13213,20 +11856,17 @@ impl ListProjectPurchaseOrderContractComplianceDocuments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/purchase_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/purchase_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -13234,18 +11874,14 @@ impl ListProjectPurchaseOrderContractComplianceDocuments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ComplianceDocument>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>,
     > {
         self.build().send_page()
@@ -13284,20 +11920,17 @@ impl CreateProjectPurchaseOrderContractComplianceDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/purchase_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/purchase_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("attributes", &body), "application/json");
         request.options(self.options);
@@ -13305,9 +11938,7 @@ impl CreateProjectPurchaseOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ComplianceDocument, crate::Error>,
     > {
         self.build().send_json()
@@ -13340,29 +11971,24 @@ impl GetProjectPurchaseOrderContractComplianceDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/purchase_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/purchase_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ComplianceDocument, crate::Error>,
     > {
         self.build().send_json()
@@ -13395,21 +12021,18 @@ impl DeleteProjectPurchaseOrderContractComplianceDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/purchase_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/purchase_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -13447,21 +12070,18 @@ impl UpdateProjectPurchaseOrderContractComplianceDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/purchase_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/purchase_order_contracts/{contract_id}/compliance_documents/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/purchase_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("attributes", &body), "application/json");
         request.options(self.options);
@@ -13469,9 +12089,7 @@ impl UpdateProjectPurchaseOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ComplianceDocument, crate::Error>,
     > {
         self.build().send_json()
@@ -13502,26 +12120,21 @@ impl GetProjectWorkBreakdownStructurePatterns {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/patterns",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/patterns",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Pattern, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Pattern, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13551,18 +12164,15 @@ impl UpdateProjectWorkBreakdownStructurePatternsAddSegment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns/add_segment",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/patterns/add_segment",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns/add_segment",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/patterns/add_segment",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -13600,18 +12210,15 @@ impl UpdateProjectWorkBreakdownStructurePatternsRemoveSegment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns/remove_segment",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/patterns/remove_segment",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns/remove_segment",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/patterns/remove_segment",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -13649,18 +12256,15 @@ impl UpdateProjectWorkBreakdownStructurePatternsUpdateSegmentOrder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns/update_segment_order",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/patterns/update_segment_order",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/patterns/update_segment_order",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/patterns/update_segment_order",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -13697,26 +12301,23 @@ impl ListProjectWorkBreakdownStructureSegments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/segments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/segments",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Segment>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Segment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13753,33 +12354,23 @@ impl GetProjectWorkBreakdownStructureSegment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "legacy_sub_job_id",
-                &self.legacy_sub_job_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query("legacy_sub_job_id", &self.legacy_sub_job_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Segment, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Segment, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13872,62 +12463,40 @@ impl ListProjectWorkBreakdownStructureSegmentSegmentItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "legacy_sub_job_id",
-                &self.legacy_sub_job_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "legacy_cost_code_id",
-                &self.legacy_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "include_action_policy",
-                &self.include_action_policy,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "only_active_items",
-                &self.only_active_items,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "with_descendant_counts",
-                &self.with_descendant_counts,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "include_sub_job_cost_codes",
-                &self.include_sub_job_cost_codes,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "with_sub_job_cost_codes_count",
-                &self.with_sub_job_cost_codes_count,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items",
+            ].concat(),
+        );
+        request.query("legacy_sub_job_id", &self.legacy_sub_job_id, crate::QueryStyle::Repeat);
+        request.query("legacy_cost_code_id", &self.legacy_cost_code_id, crate::QueryStyle::Repeat);
+        request.query(
+            "include_action_policy",
+            &self.include_action_policy,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("only_active_items", &self.only_active_items, crate::QueryStyle::Repeat);
+        request.query(
+            "with_descendant_counts",
+            &self.with_descendant_counts,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "include_sub_job_cost_codes",
+            &self.include_sub_job_cost_codes,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "with_sub_job_cost_codes_count",
+            &self.with_sub_job_cost_codes_count,
+            crate::QueryStyle::Repeat,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -13935,18 +12504,14 @@ impl ListProjectWorkBreakdownStructureSegmentSegmentItems {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::SegmentItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::SegmentItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -13985,20 +12550,17 @@ impl CreateProjectWorkBreakdownStructureSegmentSegmentItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14006,9 +12568,9 @@ impl CreateProjectWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::SegmentItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14039,20 +12601,17 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items/bulk_destroy",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items/bulk_destroy",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items/bulk_destroy",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items/bulk_destroy",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14060,9 +12619,7 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>,
     > {
         self.build().send_json()
@@ -14095,20 +12652,17 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItemsUpdateAll {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items/update_all",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items/update_all",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items/update_all",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items/update_all",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14154,21 +12708,18 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("sub_job_id", &self.sub_job_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -14207,21 +12758,18 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/segments/",
-                    &crate::path_segment(&self.segment_id),
-                    "/segment_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/segments/{segment_id}/segment_items/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/segments/",
+                &crate::path_segment(&self.segment_id),
+                "/segment_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14229,9 +12777,9 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SegmentItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::SegmentItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14264,10 +12812,7 @@ impl ListProjectWorkBreakdownStructureWbsCodes {
     }
 
     /// Sets (`required_segments` in the query).
-    pub fn required_segments(
-        mut self,
-        value: Vec<models::WbsCodeRequiredSegments>,
-    ) -> Self {
+    pub fn required_segments(mut self, value: Vec<models::WbsCodeRequiredSegments>) -> Self {
         self.required_segments = Some(value);
         self
     }
@@ -14340,48 +12885,28 @@ impl ListProjectWorkBreakdownStructureWbsCodes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/wbs_codes",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "can_select_divisions",
-                &self.can_select_divisions,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "required_segments",
-                &self.required_segments,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[status][]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/wbs_codes",
+            ].concat(),
+        );
+        request.query(
+            "can_select_divisions",
+            &self.can_select_divisions,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("required_segments", &self.required_segments, crate::QueryStyle::Repeat);
+        request.query("filters[status][]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
         request.query("query", &self.query, crate::QueryStyle::Repeat);
         request.query("group_type", &self.group_type, crate::QueryStyle::Repeat);
         request.query("group_id", &self.group_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "hide_not_in_group",
-                &self.hide_not_in_group,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("hide_not_in_group", &self.hide_not_in_group, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -14389,16 +12914,14 @@ impl ListProjectWorkBreakdownStructureWbsCodes {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::WbsCode>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::WbsCode>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WbsCode>, crate::Error>,
     > {
         self.build().send_page()
@@ -14436,18 +12959,15 @@ impl CreateProjectWorkBreakdownStructureWbsCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/wbs_codes",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/wbs_codes",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14455,9 +12975,7 @@ impl CreateProjectWorkBreakdownStructureWbsCode {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::WbsCode, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::WbsCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14487,18 +13005,15 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes/bulk_create",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/wbs_codes/bulk_create",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes/bulk_create",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/wbs_codes/bulk_create",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14506,9 +13021,7 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WbsCodeBulkCreateResult, crate::Error>,
     > {
         self.build().send_json()
@@ -14540,18 +13053,15 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesUpdateAll {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes/update_all",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/wbs_codes/update_all",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes/update_all",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/wbs_codes/update_all",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14590,19 +13100,16 @@ impl UpdateProjectWorkBreakdownStructureWbsCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_breakdown_structure/wbs_codes/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_breakdown_structure/wbs_codes/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14610,9 +13117,7 @@ impl UpdateProjectWorkBreakdownStructureWbsCode {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::WbsCode, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::WbsCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14642,28 +13147,25 @@ impl GetProjectWorkOrderContractCompliance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Compliance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Compliance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14694,20 +13196,17 @@ impl UpdateProjectWorkOrderContractCompliance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14715,9 +13214,7 @@ impl UpdateProjectWorkOrderContractCompliance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkOrderContractComplianceResult, crate::Error>,
     > {
         self.build().send_json()
@@ -14763,20 +13260,17 @@ impl ListProjectWorkOrderContractComplianceDocuments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -14784,18 +13278,14 @@ impl ListProjectWorkOrderContractComplianceDocuments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ComplianceDocument>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>,
     > {
         self.build().send_page()
@@ -14834,20 +13324,17 @@ impl CreateProjectWorkOrderContractComplianceDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("attributes", &body), "application/json");
         request.options(self.options);
@@ -14855,9 +13342,7 @@ impl CreateProjectWorkOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ComplianceDocument, crate::Error>,
     > {
         self.build().send_json()
@@ -14890,29 +13375,24 @@ impl GetProjectWorkOrderContractComplianceDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ComplianceDocument, crate::Error>,
     > {
         self.build().send_json()
@@ -14945,21 +13425,18 @@ impl DeleteProjectWorkOrderContractComplianceDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -14997,21 +13474,18 @@ impl UpdateProjectWorkOrderContractComplianceDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/work_order_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/compliance_documents/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/work_order_contracts/{contract_id}/compliance_documents/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/work_order_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/compliance_documents/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("attributes", &body), "application/json");
         request.options(self.options);
@@ -15019,9 +13493,7 @@ impl UpdateProjectWorkOrderContractComplianceDocument {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ComplianceDocument, crate::Error>,
     > {
         self.build().send_json()
@@ -15072,10 +13544,7 @@ impl ListPurchaseOrderContracts {
     }
 
     /// Return item(s) with the specified Purchase Order Contract status (`filters[status]` in the query).
-    pub fn filters_status(
-        mut self,
-        value: models::PurchaseOrderContractStatusFilter,
-    ) -> Self {
+    pub fn filters_status(mut self, value: models::PurchaseOrderContractStatusFilter) -> Self {
         self.filters_status = Some(value);
         self
     }
@@ -15121,61 +13590,38 @@ impl ListPurchaseOrderContracts {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/purchase_order_contracts",
-                String::from("/rest/v1.0/purchase_order_contracts"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/purchase_order_contracts",
+            String::from("/rest/v1.0/purchase_order_contracts"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[include_deleted]",
-                &self.filters_include_deleted,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[include_deleted]",
+            &self.filters_include_deleted,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::PurchaseOrderContract>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::PurchaseOrderContract>, crate::Error>,
     > {
         self.build().send_page()
@@ -15219,19 +13665,16 @@ impl CreatePurchaseOrderContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/purchase_order_contracts",
-                String::from("/rest/v1.0/purchase_order_contracts"),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/purchase_order_contracts",
+            String::from("/rest/v1.0/purchase_order_contracts"),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -15239,9 +13682,7 @@ impl CreatePurchaseOrderContract {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15272,13 +13713,11 @@ impl UpdatePurchaseOrderContractsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/purchase_order_contracts/sync",
-                String::from("/rest/v1.0/purchase_order_contracts/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/purchase_order_contracts/sync",
+            String::from("/rest/v1.0/purchase_order_contracts/sync"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -15286,9 +13725,7 @@ impl UpdatePurchaseOrderContractsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PurchaseOrderContractSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -15320,23 +13757,18 @@ impl GetPurchaseOrderContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/purchase_order_contracts/{id}",
-                ["/rest/v1.0/purchase_order_contracts/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/purchase_order_contracts/{id}",
+            ["/rest/v1.0/purchase_order_contracts/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15368,14 +13800,11 @@ impl DeletePurchaseOrderContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/purchase_order_contracts/{id}",
-                ["/rest/v1.0/purchase_order_contracts/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/purchase_order_contracts/{id}",
+            ["/rest/v1.0/purchase_order_contracts/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -15419,20 +13848,16 @@ impl UpdatePurchaseOrderContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/purchase_order_contracts/{id}",
-                ["/rest/v1.0/purchase_order_contracts/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/purchase_order_contracts/{id}",
+            ["/rest/v1.0/purchase_order_contracts/", &crate::path_segment(&self.id)].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -15440,9 +13865,7 @@ impl UpdatePurchaseOrderContract {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15488,34 +13911,28 @@ impl ListPurchaseOrderContractLineItemContractDetails {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_item_contract_details",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_item_contract_details",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[line_item_id]",
-                &self.filters_line_item_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[line_item_id]",
+            &self.filters_line_item_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::LineItemContractDetail>, crate::Error>,
     > {
         self.build().send_json()
@@ -15547,18 +13964,15 @@ impl CreatePurchaseOrderContractLineItemContractDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_item_contract_details",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_item_contract_details",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -15566,9 +13980,7 @@ impl CreatePurchaseOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15601,28 +14013,23 @@ impl GetPurchaseOrderContractLineItemContractDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details/{id}",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_item_contract_details/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details/{id}",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_item_contract_details/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15655,19 +14062,16 @@ impl DeletePurchaseOrderContractLineItemContractDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details/{id}",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_item_contract_details/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details/{id}",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_item_contract_details/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -15705,19 +14109,16 @@ impl UpdatePurchaseOrderContractLineItemContractDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details/{id}",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_item_contract_details/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_item_contract_details/{id}",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_item_contract_details/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -15725,9 +14126,7 @@ impl UpdatePurchaseOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -15815,64 +14214,45 @@ impl ListPurchaseOrderContractLineItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[cost_code_id]",
-                &self.filters_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[line_item_type_id]",
-                &self.filters_line_item_type_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[cost_code_id]",
+            &self.filters_cost_code_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[line_item_type_id]",
+            &self.filters_line_item_type_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -15910,18 +14290,15 @@ impl CreatePurchaseOrderContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -15929,9 +14306,7 @@ impl CreatePurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15962,18 +14337,15 @@ impl UpdatePurchaseOrderContractLineItemsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items/sync",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_items/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items/sync",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_items/sync",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -15982,9 +14354,7 @@ impl UpdatePurchaseOrderContractLineItemsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -16024,19 +14394,16 @@ impl GetPurchaseOrderContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items/{id}",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -16044,9 +14411,7 @@ impl GetPurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkOrderContractLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -16079,19 +14444,16 @@ impl DeletePurchaseOrderContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items/{id}",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -16129,19 +14491,16 @@ impl UpdatePurchaseOrderContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/line_items/{id}",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -16149,9 +14508,7 @@ impl UpdatePurchaseOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -16181,18 +14538,15 @@ impl UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/subcontractor_schedule_of_values_status",
-                [
-                    "/rest/v1.0/purchase_order_contracts/",
-                    &crate::path_segment(&self.purchase_order_contract_id),
-                    "/subcontractor_schedule_of_values_status",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/purchase_order_contracts/{purchase_order_contract_id}/subcontractor_schedule_of_values_status",
+            [
+                "/rest/v1.0/purchase_order_contracts/",
+                &crate::path_segment(&self.purchase_order_contract_id),
+                "/subcontractor_schedule_of_values_status",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -16200,9 +14554,7 @@ impl UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<
             models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
             crate::Error,
@@ -16299,66 +14651,38 @@ impl ListRequisitions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions",
-                String::from("/rest/v1.0/requisitions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions",
+            String::from("/rest/v1.0/requisitions"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[commitment_id]",
-                &self.filters_commitment_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[period_id]",
-                &self.filters_period_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[commitment_id]",
+            &self.filters_commitment_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[period_id]", &self.filters_period_id, crate::QueryStyle::Repeat);
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Requisition>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Requisition>, crate::Error>,
     > {
         self.build().send_page()
@@ -16395,13 +14719,11 @@ impl CreateRequisition {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/requisitions",
-                String::from("/rest/v1.0/requisitions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/requisitions",
+            String::from("/rest/v1.0/requisitions"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -16409,9 +14731,7 @@ impl CreateRequisition {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::RequisitionV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -16443,22 +14763,20 @@ impl GetRequisition {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions/{id}",
-                ["/rest/v1.0/requisitions/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions/{id}",
+            ["/rest/v1.0/requisitions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Requisition, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Requisition, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16488,13 +14806,11 @@ impl DeleteRequisition {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/requisitions/{id}",
-                ["/rest/v1.0/requisitions/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/requisitions/{id}",
+            ["/rest/v1.0/requisitions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -16531,13 +14847,11 @@ impl UpdateRequisition {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/requisitions/{id}",
-                ["/rest/v1.0/requisitions/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/requisitions/{id}",
+            ["/rest/v1.0/requisitions/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -16545,9 +14859,7 @@ impl UpdateRequisition {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::RequisitionV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -16581,34 +14893,28 @@ impl CreateRequisitionAddChangeOrderPackage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/requisitions/{requisition_id}/add_change_order_package",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/add_change_order_package",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/requisitions/{requisition_id}/add_change_order_package",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/add_change_order_package",
+            ].concat(),
+        );
         request.query("commitment_id", &self.commitment_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "change_order_package_id",
-                &self.change_order_package_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "change_order_package_id",
+            &self.change_order_package_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeOrderItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -16641,18 +14947,15 @@ impl UpdateRequisitionBulkItemUpdate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/requisitions/{requisition_id}/bulk_item_update",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/bulk_item_update",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/requisitions/{requisition_id}/bulk_item_update",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/bulk_item_update",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -16691,27 +14994,22 @@ impl ListRequisitionChangeHistories {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions/{requisition_id}/change_histories",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/change_histories",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions/{requisition_id}/change_histories",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/change_histories",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::RequisitionChangeHistory>, crate::Error>,
     > {
         self.build().send_json()
@@ -16764,44 +15062,36 @@ impl ListRequisitionChangeOrderItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions/{requisition_id}/change_order_items",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/change_order_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions/{requisition_id}/change_order_items",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/change_order_items",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[change_order_id]",
-                &self.filters_change_order_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query(
+            "filters[change_order_id]",
+            &self.filters_change_order_id,
+            crate::QueryStyle::Csv,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeOrderItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeOrderItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -16840,28 +15130,23 @@ impl GetRequisitionChangeOrderItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions/{requisition_id}/change_order_items/{id}",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/change_order_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions/{requisition_id}/change_order_items/{id}",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/change_order_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderItem, crate::Error>,
     > {
         self.build().send_json()
@@ -16896,34 +15181,28 @@ impl UpdateRequisitionChangeOrderItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/requisitions/{requisition_id}/change_order_items/{id}",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/change_order_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/requisitions/{requisition_id}/change_order_items/{id}",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/change_order_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("requisition_change_order_item", &body),
-                "application/json",
-            );
+        request.json(
+            &crate::Wrapped::new("requisition_change_order_item", &body),
+            "application/json",
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderItem, crate::Error>,
     > {
         self.build().send_json()
@@ -16969,18 +15248,15 @@ impl ListRequisitionContractDetailItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions/{requisition_id}/contract_detail_items",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/contract_detail_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions/{requisition_id}/contract_detail_items",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/contract_detail_items",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -16989,18 +15265,14 @@ impl ListRequisitionContractDetailItems {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ContractDetailItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ContractDetailItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -17039,28 +15311,23 @@ impl GetRequisitionContractDetailItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions/{requisition_id}/contract_detail_items/{id}",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/contract_detail_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions/{requisition_id}/contract_detail_items/{id}",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/contract_detail_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ContractDetailItem, crate::Error>,
     > {
         self.build().send_json()
@@ -17095,34 +15362,28 @@ impl UpdateRequisitionContractDetailItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/requisitions/{requisition_id}/contract_detail_items/{id}",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/contract_detail_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/requisitions/{requisition_id}/contract_detail_items/{id}",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/contract_detail_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("requisition_contract_detail_item", &body),
-                "application/json",
-            );
+        request.json(
+            &crate::Wrapped::new("requisition_contract_detail_item", &body),
+            "application/json",
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ContractDetailItem, crate::Error>,
     > {
         self.build().send_json()
@@ -17168,18 +15429,15 @@ impl ListRequisitionContractItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions/{requisition_id}/contract_items",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/contract_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions/{requisition_id}/contract_items",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/contract_items",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -17188,18 +15446,14 @@ impl ListRequisitionContractItems {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ContractItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ContractItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -17238,28 +15492,25 @@ impl GetRequisitionContractItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions/{requisition_id}/contract_items/{id}",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/contract_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions/{requisition_id}/contract_items/{id}",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/contract_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ContractItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ContractItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17292,34 +15543,27 @@ impl UpdateRequisitionContractItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/requisitions/{requisition_id}/contract_items/{id}",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/contract_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/requisitions/{requisition_id}/contract_items/{id}",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/contract_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("requisition_contract_item", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("requisition_contract_item", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ContractItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ContractItem, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17349,27 +15593,24 @@ impl ListRequisitionDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/requisitions/{requisition_id}/detail",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/detail",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/requisitions/{requisition_id}/detail",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/detail",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Detail>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Detail>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17401,26 +15642,22 @@ impl DeleteRequisitionRemoveChangeOrderPackage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/requisitions/{requisition_id}/remove_change_order_package",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/remove_change_order_package",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/requisitions/{requisition_id}/remove_change_order_package",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/remove_change_order_package",
+            ].concat(),
+        );
         request.query("commitment_id", &self.commitment_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "change_order_package_id",
-                &self.change_order_package_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "change_order_package_id",
+            &self.change_order_package_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
@@ -17464,18 +15701,15 @@ impl CreateRequisitionSinglePdfCompiler {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/requisitions/{requisition_id}/single_pdf_compilers",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/single_pdf_compilers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/requisitions/{requisition_id}/single_pdf_compilers",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/single_pdf_compilers",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("polling", &self.polling, crate::QueryStyle::Repeat);
         let body = self.body;
@@ -17485,9 +15719,9 @@ impl CreateRequisitionSinglePdfCompiler {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17518,33 +15752,27 @@ impl UpdateRequisitionWholeChangeOrderItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/requisitions/{requisition_id}/whole_change_order_items/{id}",
-                [
-                    "/rest/v1.0/requisitions/",
-                    &crate::path_segment(&self.requisition_id),
-                    "/whole_change_order_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/requisitions/{requisition_id}/whole_change_order_items/{id}",
+            [
+                "/rest/v1.0/requisitions/",
+                &crate::path_segment(&self.requisition_id),
+                "/whole_change_order_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("requisition_whole_change_order_item", &body),
-                "application/json",
-            );
+        request.json(
+            &crate::Wrapped::new("requisition_whole_change_order_item", &body),
+            "application/json",
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WholeChangeOrderItem, crate::Error>,
     > {
         self.build().send_json()
@@ -17618,52 +15846,34 @@ impl ListRfqs {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/rfqs",
-                String::from("/rest/v1.0/rfqs"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/rfqs",
+            String::from("/rest/v1.0/rfqs"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[commitment_contract_id]",
-                &self.filters_commitment_contract_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[commitment_contract_id]",
+            &self.filters_commitment_contract_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Rfq>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Rfq>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Rfq>, crate::Error>,
     > {
         self.build().send_page()
@@ -17700,13 +15910,11 @@ impl CreateRfq {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/rfqs",
-                String::from("/rest/v1.0/rfqs"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/rfqs",
+            String::from("/rest/v1.0/rfqs"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -17714,9 +15922,9 @@ impl CreateRfq {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::RfqDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::RfqDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17747,13 +15955,11 @@ impl GetRfq {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/rfqs/{id}",
-                ["/rest/v1.0/rfqs/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/rfqs/{id}",
+            ["/rest/v1.0/rfqs/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -17761,9 +15967,7 @@ impl GetRfq {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Rfq, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Rfq, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17794,13 +15998,11 @@ impl DeleteRfq {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/rfqs/{id}",
-                ["/rest/v1.0/rfqs/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/rfqs/{id}",
+            ["/rest/v1.0/rfqs/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -17838,13 +16040,11 @@ impl UpdateRfq {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/rfqs/{id}",
-                ["/rest/v1.0/rfqs/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/rfqs/{id}",
+            ["/rest/v1.0/rfqs/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -17852,9 +16052,7 @@ impl UpdateRfq {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Rfq, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Rfq, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17899,14 +16097,11 @@ impl ListRfqQuotes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/rfqs/{rfq_id}/quotes",
-                ["/rest/v1.0/rfqs/", &crate::path_segment(&self.rfq_id), "/quotes"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/rfqs/{rfq_id}/quotes",
+            ["/rest/v1.0/rfqs/", &crate::path_segment(&self.rfq_id), "/quotes"].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -17916,16 +16111,14 @@ impl ListRfqQuotes {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Quote>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Quote>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Quote>, crate::Error>,
     > {
         self.build().send_page()
@@ -17963,14 +16156,11 @@ impl CreateRfqQuote {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/rfqs/{rfq_id}/quotes",
-                ["/rest/v1.0/rfqs/", &crate::path_segment(&self.rfq_id), "/quotes"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/rfqs/{rfq_id}/quotes",
+            ["/rest/v1.0/rfqs/", &crate::path_segment(&self.rfq_id), "/quotes"].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -17978,9 +16168,7 @@ impl CreateRfqQuote {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Quote, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Quote, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18012,19 +16200,16 @@ impl GetRfqQuote {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/rfqs/{rfq_id}/quotes/{id}",
-                [
-                    "/rest/v1.0/rfqs/",
-                    &crate::path_segment(&self.rfq_id),
-                    "/quotes/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/rfqs/{rfq_id}/quotes/{id}",
+            [
+                "/rest/v1.0/rfqs/",
+                &crate::path_segment(&self.rfq_id),
+                "/quotes/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -18032,9 +16217,7 @@ impl GetRfqQuote {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Quote, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Quote, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18065,19 +16248,16 @@ impl UpdateRfqQuote {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/rfqs/{rfq_id}/quotes/{id}",
-                [
-                    "/rest/v1.0/rfqs/",
-                    &crate::path_segment(&self.rfq_id),
-                    "/quotes/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/rfqs/{rfq_id}/quotes/{id}",
+            [
+                "/rest/v1.0/rfqs/",
+                &crate::path_segment(&self.rfq_id),
+                "/quotes/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -18085,9 +16265,7 @@ impl UpdateRfqQuote {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Quote, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Quote, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18132,14 +16310,11 @@ impl ListRfqResponses {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/rfqs/{rfq_id}/responses",
-                ["/rest/v1.0/rfqs/", &crate::path_segment(&self.rfq_id), "/responses"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/rfqs/{rfq_id}/responses",
+            ["/rest/v1.0/rfqs/", &crate::path_segment(&self.rfq_id), "/responses"].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -18149,18 +16324,14 @@ impl ListRfqResponses {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::RfqResponse>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::RfqResponse>, crate::Error>,
     > {
         self.build().send_page()
@@ -18198,14 +16369,11 @@ impl CreateRfqResponse {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/rfqs/{rfq_id}/responses",
-                ["/rest/v1.0/rfqs/", &crate::path_segment(&self.rfq_id), "/responses"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/rfqs/{rfq_id}/responses",
+            ["/rest/v1.0/rfqs/", &crate::path_segment(&self.rfq_id), "/responses"].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -18213,9 +16381,9 @@ impl CreateRfqResponse {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::RfqResponse, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::RfqResponse, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18247,19 +16415,16 @@ impl GetRfqResponse {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/rfqs/{rfq_id}/responses/{id}",
-                [
-                    "/rest/v1.0/rfqs/",
-                    &crate::path_segment(&self.rfq_id),
-                    "/responses/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/rfqs/{rfq_id}/responses/{id}",
+            [
+                "/rest/v1.0/rfqs/",
+                &crate::path_segment(&self.rfq_id),
+                "/responses/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("contract_id", &self.contract_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -18267,9 +16432,9 @@ impl GetRfqResponse {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::RfqResponse, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::RfqResponse, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18300,19 +16465,16 @@ impl UpdateRfqResponse {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/rfqs/{rfq_id}/responses/{id}",
-                [
-                    "/rest/v1.0/rfqs/",
-                    &crate::path_segment(&self.rfq_id),
-                    "/responses/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/rfqs/{rfq_id}/responses/{id}",
+            [
+                "/rest/v1.0/rfqs/",
+                &crate::path_segment(&self.rfq_id),
+                "/responses/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -18320,9 +16482,9 @@ impl UpdateRfqResponse {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::RfqResponse, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::RfqResponse, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18366,13 +16528,11 @@ impl ListStandardCostCodeLists {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/standard_cost_code_lists",
-                String::from("/rest/v1.0/standard_cost_code_lists"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/standard_cost_code_lists",
+            String::from("/rest/v1.0/standard_cost_code_lists"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -18381,18 +16541,14 @@ impl ListStandardCostCodeLists {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::StandardCostCodeList>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::StandardCostCodeList>, crate::Error>,
     > {
         self.build().send_page()
@@ -18429,13 +16585,11 @@ impl CreateStandardCostCodeList {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/standard_cost_code_lists",
-                String::from("/rest/v1.0/standard_cost_code_lists"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/standard_cost_code_lists",
+            String::from("/rest/v1.0/standard_cost_code_lists"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -18443,9 +16597,7 @@ impl CreateStandardCostCodeList {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::StandardCostCodeListDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -18477,23 +16629,18 @@ impl GetStandardCostCodeList {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/standard_cost_code_lists/{id}",
-                ["/rest/v1.0/standard_cost_code_lists/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/standard_cost_code_lists/{id}",
+            ["/rest/v1.0/standard_cost_code_lists/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::StandardCostCodeListDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -18525,14 +16672,11 @@ impl UpdateStandardCostCodeList {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/standard_cost_code_lists/{id}",
-                ["/rest/v1.0/standard_cost_code_lists/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/standard_cost_code_lists/{id}",
+            ["/rest/v1.0/standard_cost_code_lists/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -18540,9 +16684,7 @@ impl UpdateStandardCostCodeList {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::StandardCostCodeListDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -18602,46 +16744,34 @@ impl ListStandardCostCodes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/standard_cost_codes",
-                String::from("/rest/v1.0/standard_cost_codes"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/standard_cost_codes",
+            String::from("/rest/v1.0/standard_cost_codes"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "standard_cost_code_list_id",
-                &self.standard_cost_code_list_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "standard_cost_code_list_id",
+            &self.standard_cost_code_list_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::StandardCostCode>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::StandardCostCode>, crate::Error>,
     > {
         self.build().send_page()
@@ -18685,13 +16815,11 @@ impl CreateStandardCostCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/standard_cost_codes",
-                String::from("/rest/v1.0/standard_cost_codes"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/standard_cost_codes",
+            String::from("/rest/v1.0/standard_cost_codes"),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -18700,9 +16828,7 @@ impl CreateStandardCostCode {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::StandardCostCode, crate::Error>,
     > {
         self.build().send_json()
@@ -18740,13 +16866,11 @@ impl UpdateStandardCostCodesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/standard_cost_codes/sync",
-                String::from("/rest/v1.0/standard_cost_codes/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/standard_cost_codes/sync",
+            String::from("/rest/v1.0/standard_cost_codes/sync"),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -18755,9 +16879,7 @@ impl UpdateStandardCostCodesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::StandardCostCodeSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -18797,30 +16919,24 @@ impl GetStandardCostCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/standard_cost_codes/{id}",
-                ["/rest/v1.0/standard_cost_codes/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/standard_cost_codes/{id}",
+            ["/rest/v1.0/standard_cost_codes/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "standard_cost_code_list_id",
-                &self.standard_cost_code_list_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "standard_cost_code_list_id",
+            &self.standard_cost_code_list_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::StandardCostCode, crate::Error>,
     > {
         self.build().send_json()
@@ -18853,23 +16969,18 @@ impl DeleteStandardCostCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/standard_cost_codes/{id}",
-                ["/rest/v1.0/standard_cost_codes/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/standard_cost_codes/{id}",
+            ["/rest/v1.0/standard_cost_codes/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::StandardCostCode, crate::Error>,
     > {
         self.build().send_json()
@@ -18908,14 +17019,11 @@ impl UpdateStandardCostCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/standard_cost_codes/{id}",
-                ["/rest/v1.0/standard_cost_codes/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/standard_cost_codes/{id}",
+            ["/rest/v1.0/standard_cost_codes/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -18924,9 +17032,7 @@ impl UpdateStandardCostCode {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::StandardCostCode, crate::Error>,
     > {
         self.build().send_json()
@@ -18971,13 +17077,11 @@ impl ListSubJobs {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/sub_jobs",
-                String::from("/rest/v1.0/sub_jobs"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/sub_jobs",
+            String::from("/rest/v1.0/sub_jobs"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -18986,16 +17090,14 @@ impl ListSubJobs {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::SubJob>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::SubJob>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::SubJob>, crate::Error>,
     > {
         self.build().send_page()
@@ -19032,13 +17134,11 @@ impl CreateSubJob {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/sub_jobs",
-                String::from("/rest/v1.0/sub_jobs"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/sub_jobs",
+            String::from("/rest/v1.0/sub_jobs"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -19046,9 +17146,7 @@ impl CreateSubJob {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SubJob, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::SubJob, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19078,13 +17176,11 @@ impl UpdateSubJobsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/sub_jobs/sync",
-                String::from("/rest/v1.0/sub_jobs/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/sub_jobs/sync",
+            String::from("/rest/v1.0/sub_jobs/sync"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -19093,9 +17189,7 @@ impl UpdateSubJobsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::SubJobSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -19127,22 +17221,18 @@ impl GetSubJob {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/sub_jobs/{id}",
-                ["/rest/v1.0/sub_jobs/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/sub_jobs/{id}",
+            ["/rest/v1.0/sub_jobs/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SubJob, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::SubJob, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19173,13 +17263,11 @@ impl DeleteSubJob {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/sub_jobs/{id}",
-                ["/rest/v1.0/sub_jobs/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/sub_jobs/{id}",
+            ["/rest/v1.0/sub_jobs/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -19216,13 +17304,11 @@ impl UpdateSubJob {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/sub_jobs/{id}",
-                ["/rest/v1.0/sub_jobs/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/sub_jobs/{id}",
+            ["/rest/v1.0/sub_jobs/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -19230,9 +17316,7 @@ impl UpdateSubJob {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SubJob, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::SubJob, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19275,13 +17359,11 @@ impl ListTaxCodes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/tax_codes",
-                String::from("/rest/v1.0/tax_codes"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/tax_codes",
+            String::from("/rest/v1.0/tax_codes"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
@@ -19290,16 +17372,14 @@ impl ListTaxCodes {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::TaxCode>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::TaxCode>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::TaxCode>, crate::Error>,
     > {
         self.build().send_page()
@@ -19337,13 +17417,11 @@ impl CreateTaxCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/tax_codes",
-                String::from("/rest/v1.0/tax_codes"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/tax_codes",
+            String::from("/rest/v1.0/tax_codes"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("tax_code", &body), "application/json");
@@ -19352,9 +17430,7 @@ impl CreateTaxCode {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TaxCode, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TaxCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19383,13 +17459,11 @@ impl UpdateTaxCodesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/tax_codes/sync",
-                String::from("/rest/v1.0/tax_codes/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/tax_codes/sync",
+            String::from("/rest/v1.0/tax_codes/sync"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -19397,9 +17471,7 @@ impl UpdateTaxCodesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TaxCodeSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -19431,22 +17503,18 @@ impl GetTaxCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/tax_codes/{id}",
-                ["/rest/v1.0/tax_codes/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/tax_codes/{id}",
+            ["/rest/v1.0/tax_codes/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TaxCode, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TaxCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19477,13 +17545,11 @@ impl UpdateTaxCode {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/tax_codes/{id}",
-                ["/rest/v1.0/tax_codes/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/tax_codes/{id}",
+            ["/rest/v1.0/tax_codes/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("tax_code", &body), "application/json");
@@ -19492,9 +17558,7 @@ impl UpdateTaxCode {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TaxCode, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TaxCode, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19537,13 +17601,11 @@ impl ListTaxTypes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/tax_types",
-                String::from("/rest/v1.0/tax_types"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/tax_types",
+            String::from("/rest/v1.0/tax_types"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
@@ -19552,16 +17614,14 @@ impl ListTaxTypes {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::TaxType>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::TaxType>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::TaxType>, crate::Error>,
     > {
         self.build().send_page()
@@ -19599,13 +17659,11 @@ impl CreateTaxType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/tax_types",
-                String::from("/rest/v1.0/tax_types"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/tax_types",
+            String::from("/rest/v1.0/tax_types"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("tax_type", &body), "application/json");
@@ -19614,9 +17672,7 @@ impl CreateTaxType {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TaxType, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TaxType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19645,13 +17701,11 @@ impl UpdateTaxTypesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/tax_types/sync",
-                String::from("/rest/v1.0/tax_types/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/tax_types/sync",
+            String::from("/rest/v1.0/tax_types/sync"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -19659,9 +17713,7 @@ impl UpdateTaxTypesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TaxTypeSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -19693,22 +17745,18 @@ impl GetTaxType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/tax_types/{id}",
-                ["/rest/v1.0/tax_types/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/tax_types/{id}",
+            ["/rest/v1.0/tax_types/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TaxType, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TaxType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19738,13 +17786,11 @@ impl DeleteTaxType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/tax_types/{id}",
-                ["/rest/v1.0/tax_types/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/tax_types/{id}",
+            ["/rest/v1.0/tax_types/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -19782,13 +17828,11 @@ impl UpdateTaxType {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/tax_types/{id}",
-                ["/rest/v1.0/tax_types/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/tax_types/{id}",
+            ["/rest/v1.0/tax_types/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("tax_type", &body), "application/json");
@@ -19797,9 +17841,7 @@ impl UpdateTaxType {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TaxType, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TaxType, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -19848,10 +17890,7 @@ impl ListWorkOrderContracts {
     }
 
     /// Return item(s) with the specified Work Order Contract status (`filters[status]` in the query).
-    pub fn filters_status(
-        mut self,
-        value: models::WorkOrderContractStatusFilter,
-    ) -> Self {
+    pub fn filters_status(mut self, value: models::WorkOrderContractStatusFilter) -> Self {
         self.filters_status = Some(value);
         self
     }
@@ -19897,61 +17936,38 @@ impl ListWorkOrderContracts {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/work_order_contracts",
-                String::from("/rest/v1.0/work_order_contracts"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/work_order_contracts",
+            String::from("/rest/v1.0/work_order_contracts"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[include_deleted]",
-                &self.filters_include_deleted,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[include_deleted]",
+            &self.filters_include_deleted,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<serde_json::Value>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<serde_json::Value>, crate::Error>,
     > {
         self.build().send_page()
@@ -19995,19 +18011,16 @@ impl CreateWorkOrderContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/work_order_contracts",
-                String::from("/rest/v1.0/work_order_contracts"),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/work_order_contracts",
+            String::from("/rest/v1.0/work_order_contracts"),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20015,9 +18028,7 @@ impl CreateWorkOrderContract {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkOrderContract, crate::Error>,
     > {
         self.build().send_json()
@@ -20048,13 +18059,11 @@ impl UpdateWorkOrderContractsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/work_order_contracts/sync",
-                String::from("/rest/v1.0/work_order_contracts/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/work_order_contracts/sync",
+            String::from("/rest/v1.0/work_order_contracts/sync"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20062,9 +18071,7 @@ impl UpdateWorkOrderContractsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::VendorSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -20096,23 +18103,18 @@ impl GetWorkOrderContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/work_order_contracts/{id}",
-                ["/rest/v1.0/work_order_contracts/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/work_order_contracts/{id}",
+            ["/rest/v1.0/work_order_contracts/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkOrderContract, crate::Error>,
     > {
         self.build().send_json()
@@ -20144,14 +18146,11 @@ impl DeleteWorkOrderContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/work_order_contracts/{id}",
-                ["/rest/v1.0/work_order_contracts/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/work_order_contracts/{id}",
+            ["/rest/v1.0/work_order_contracts/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -20195,20 +18194,16 @@ impl UpdateWorkOrderContract {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/work_order_contracts/{id}",
-                ["/rest/v1.0/work_order_contracts/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/work_order_contracts/{id}",
+            ["/rest/v1.0/work_order_contracts/", &crate::path_segment(&self.id)].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20216,9 +18211,7 @@ impl UpdateWorkOrderContract {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkOrderContract, crate::Error>,
     > {
         self.build().send_json()
@@ -20264,34 +18257,28 @@ impl ListWorkOrderContractLineItemContractDetails {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_item_contract_details",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_item_contract_details",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[line_item_id]",
-                &self.filters_line_item_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[line_item_id]",
+            &self.filters_line_item_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::LineItemContractDetail>, crate::Error>,
     > {
         self.build().send_json()
@@ -20323,18 +18310,15 @@ impl CreateWorkOrderContractLineItemContractDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_item_contract_details",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_item_contract_details",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20342,9 +18326,7 @@ impl CreateWorkOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -20377,28 +18359,23 @@ impl GetWorkOrderContractLineItemContractDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details/{id}",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_item_contract_details/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details/{id}",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_item_contract_details/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -20431,19 +18408,16 @@ impl DeleteWorkOrderContractLineItemContractDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details/{id}",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_item_contract_details/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details/{id}",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_item_contract_details/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -20481,19 +18455,16 @@ impl UpdateWorkOrderContractLineItemContractDetail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details/{id}",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_item_contract_details/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_item_contract_details/{id}",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_item_contract_details/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20501,9 +18472,7 @@ impl UpdateWorkOrderContractLineItemContractDetail {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemContractDetailDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -20591,64 +18560,45 @@ impl ListWorkOrderContractLineItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[cost_code_id]",
-                &self.filters_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[line_item_type_id]",
-                &self.filters_line_item_type_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[cost_code_id]",
+            &self.filters_cost_code_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[line_item_type_id]",
+            &self.filters_line_item_type_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -20686,18 +18636,15 @@ impl CreateWorkOrderContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20705,9 +18652,7 @@ impl CreateWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20738,18 +18683,15 @@ impl UpdateWorkOrderContractLineItemsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items/sync",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_items/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items/sync",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_items/sync",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -20758,9 +18700,7 @@ impl UpdateWorkOrderContractLineItemsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -20800,19 +18740,16 @@ impl GetWorkOrderContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items/{id}",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -20820,9 +18757,7 @@ impl GetWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkOrderContractLineItem, crate::Error>,
     > {
         self.build().send_json()
@@ -20855,19 +18790,16 @@ impl DeleteWorkOrderContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items/{id}",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -20905,19 +18837,16 @@ impl UpdateWorkOrderContractLineItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items/{id}",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/line_items/{id}",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20925,9 +18854,7 @@ impl UpdateWorkOrderContractLineItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::LineItem, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20957,18 +18884,15 @@ impl UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/work_order_contracts/{work_order_contract_id}/subcontractor_schedule_of_values_status",
-                [
-                    "/rest/v1.0/work_order_contracts/",
-                    &crate::path_segment(&self.work_order_contract_id),
-                    "/subcontractor_schedule_of_values_status",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/work_order_contracts/{work_order_contract_id}/subcontractor_schedule_of_values_status",
+            [
+                "/rest/v1.0/work_order_contracts/",
+                &crate::path_segment(&self.work_order_contract_id),
+                "/subcontractor_schedule_of_values_status",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20976,9 +18900,7 @@ impl UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<
             models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
             crate::Error,
@@ -21012,13 +18934,11 @@ impl CreateBudgetLineItemV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/budget_line_items",
-                String::from("/rest/v1.1/budget_line_items"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/budget_line_items",
+            String::from("/rest/v1.1/budget_line_items"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -21026,9 +18946,7 @@ impl CreateBudgetLineItemV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetLineItemV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21060,23 +18978,18 @@ impl GetBudgetLineItemV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/budget_line_items/{id}",
-                ["/rest/v1.1/budget_line_items/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/budget_line_items/{id}",
+            ["/rest/v1.1/budget_line_items/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetLineItemV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21108,14 +19021,11 @@ impl UpdateBudgetLineItemV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/budget_line_items/{id}",
-                ["/rest/v1.1/budget_line_items/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/budget_line_items/{id}",
+            ["/rest/v1.1/budget_line_items/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -21123,9 +19033,7 @@ impl UpdateBudgetLineItemV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetLineItemV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21201,34 +19109,21 @@ impl ListChangeEventsV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/change_events",
-                String::from("/rest/v1.1/change_events"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/change_events",
+            String::from("/rest/v1.1/change_events"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[include_deleted]",
-                &self.filters_include_deleted,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[include_deleted]",
+            &self.filters_include_deleted,
+            crate::QueryStyle::Repeat,
+        );
         if let Some(body) = self.body {
             request.json(&crate::Wrapped::new("filters", &body), "application/json");
         }
@@ -21237,18 +19132,14 @@ impl ListChangeEventsV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeEventV1_1>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeEventV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -21286,13 +19177,11 @@ impl CreateChangeEventV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/change_events",
-                String::from("/rest/v1.1/change_events"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/change_events",
+            String::from("/rest/v1.1/change_events"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("change_event", &body), "application/json");
@@ -21301,9 +19190,7 @@ impl CreateChangeEventV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21341,28 +19228,19 @@ impl GetChangeEventsNewV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/change_events/new",
-                String::from("/rest/v1.1/change_events/new"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/change_events/new",
+            String::from("/rest/v1.1/change_events/new"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "selected_origin_id",
-                &self.selected_origin_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("selected_origin_id", &self.selected_origin_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::NewV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::NewV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21399,28 +19277,23 @@ impl GetChangeEventV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/change_events/{id}",
-                ["/rest/v1.1/change_events/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/change_events/{id}",
+            ["/rest/v1.1/change_events/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_deleted_change_event_line_items",
-                &self.include_deleted_change_event_line_items,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "include_deleted_change_event_line_items",
+            &self.include_deleted_change_event_line_items,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21452,13 +19325,11 @@ impl DeleteChangeEventV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.1/change_events/{id}",
-                ["/rest/v1.1/change_events/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.1/change_events/{id}",
+            ["/rest/v1.1/change_events/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -21496,13 +19367,11 @@ impl UpdateChangeEventV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/change_events/{id}",
-                ["/rest/v1.1/change_events/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/change_events/{id}",
+            ["/rest/v1.1/change_events/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("change_event", &body), "application/json");
@@ -21511,9 +19380,7 @@ impl UpdateChangeEventV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21545,23 +19412,18 @@ impl CreateChangeEventCloneV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/change_events/{id}/clone",
-                ["/rest/v1.1/change_events/", &crate::path_segment(&self.id), "/clone"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/change_events/{id}/clone",
+            ["/rest/v1.1/change_events/", &crate::path_segment(&self.id), "/clone"].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21593,23 +19455,18 @@ impl UpdateChangeEventRestoreV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.1/change_events/{id}/restore",
-                ["/rest/v1.1/change_events/", &crate::path_segment(&self.id), "/restore"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.1/change_events/{id}/restore",
+            ["/rest/v1.1/change_events/", &crate::path_segment(&self.id), "/restore"].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21703,74 +19560,49 @@ impl ListProjectDirectCostsV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/projects/{project_id}/direct_costs",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/projects/{project_id}/direct_costs",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[invoice_number]",
-                &self.filters_invoice_number,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[payment_date]",
-                &self.filters_payment_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[received_date]",
-                &self.filters_received_date,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[invoice_number]",
+            &self.filters_invoice_number,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[payment_date]",
+            &self.filters_payment_date,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[received_date]",
+            &self.filters_received_date,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::DirectCost>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::DirectCost>, crate::Error>,
     > {
         self.build().send_page()
@@ -21808,18 +19640,15 @@ impl CreateProjectDirectCostV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/projects/{project_id}/direct_costs",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/projects/{project_id}/direct_costs",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -21827,9 +19656,7 @@ impl CreateProjectDirectCostV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21861,27 +19688,22 @@ impl GetProjectDirectCostV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -21913,27 +19735,22 @@ impl DeleteProjectDirectCostV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21964,19 +19781,16 @@ impl UpdateProjectDirectCostV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/direct_costs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/projects/{project_id}/direct_costs/{id}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/direct_costs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -21984,9 +19798,7 @@ impl UpdateProjectDirectCostV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DirectCostV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -22094,69 +19906,40 @@ impl ListRequisitionsV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/requisitions",
-                String::from("/rest/v1.1/requisitions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/requisitions",
+            String::from("/rest/v1.1/requisitions"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[commitment_id]",
-                &self.filters_commitment_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[period_id]",
-                &self.filters_period_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[is_last]", &self.filters_is_last, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[commitment_id]",
+            &self.filters_commitment_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[period_id]", &self.filters_period_id, crate::QueryStyle::Repeat);
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[is_last]", &self.filters_is_last, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::RequisitionV1_1>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::RequisitionV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -22207,13 +19990,11 @@ impl CreateRequisitionV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/requisitions",
-                String::from("/rest/v1.1/requisitions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/requisitions",
+            String::from("/rest/v1.1/requisitions"),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("invite_id", &self.invite_id, crate::QueryStyle::Repeat);
         let body = self.body;
@@ -22223,9 +20004,7 @@ impl CreateRequisitionV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::RequisitionV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -22264,13 +20043,11 @@ impl GetRequisitionV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/requisitions/{id}",
-                ["/rest/v1.1/requisitions/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/requisitions/{id}",
+            ["/rest/v1.1/requisitions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -22278,9 +20055,7 @@ impl GetRequisitionV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::RequisitionV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -22312,13 +20087,11 @@ impl DeleteRequisitionV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.1/requisitions/{id}",
-                ["/rest/v1.1/requisitions/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.1/requisitions/{id}",
+            ["/rest/v1.1/requisitions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -22362,13 +20135,11 @@ impl UpdateRequisitionV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/requisitions/{id}",
-                ["/rest/v1.1/requisitions/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/requisitions/{id}",
+            ["/rest/v1.1/requisitions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -22377,9 +20148,7 @@ impl UpdateRequisitionV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::RequisitionV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -22488,68 +20257,33 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/budget_views/{budget_view_id}/project_status_snapshots",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/budget_views/",
-                    &crate::path_segment(&self.budget_view_id),
-                    "/project_status_snapshots",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[approval_status]",
-                &self.filters_approval_status,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[status_id]",
-                &self.filters_status_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[project_id]",
-                &self.filters_project_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[region_id]",
-                &self.filters_region_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[stage_id]",
-                &self.filters_stage_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[office_id]",
-                &self.filters_office_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/budget_views/{budget_view_id}/project_status_snapshots",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/budget_views/",
+                &crate::path_segment(&self.budget_view_id),
+                "/project_status_snapshots",
+            ].concat(),
+        );
+        request.query(
+            "filters[approval_status]",
+            &self.filters_approval_status,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[status_id]", &self.filters_status_id, crate::QueryStyle::Repeat);
+        request.query("filters[project_id]", &self.filters_project_id, crate::QueryStyle::Repeat);
+        request.query("filters[region_id]", &self.filters_region_id, crate::QueryStyle::Repeat);
+        request.query("filters[stage_id]", &self.filters_stage_id, crate::QueryStyle::Repeat);
+        request.query("filters[office_id]", &self.filters_office_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -22558,9 +20292,7 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectStatusSnapshotListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -22569,9 +20301,7 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectStatusSnapshotV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -22665,76 +20395,39 @@ impl GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/budget_views/{budget_view_id}/project_status_snapshots/summary",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/budget_views/",
-                    &crate::path_segment(&self.budget_view_id),
-                    "/project_status_snapshots/summary",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[approval_status]",
-                &self.filters_approval_status,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[status_id]",
-                &self.filters_status_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[project_id]",
-                &self.filters_project_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[region_id]",
-                &self.filters_region_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[stage_id]",
-                &self.filters_stage_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[office_id]",
-                &self.filters_office_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/budget_views/{budget_view_id}/project_status_snapshots/summary",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/budget_views/",
+                &crate::path_segment(&self.budget_view_id),
+                "/project_status_snapshots/summary",
+            ].concat(),
+        );
+        request.query(
+            "filters[approval_status]",
+            &self.filters_approval_status,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[status_id]", &self.filters_status_id, crate::QueryStyle::Repeat);
+        request.query("filters[project_id]", &self.filters_project_id, crate::QueryStyle::Repeat);
+        request.query("filters[region_id]", &self.filters_region_id, crate::QueryStyle::Repeat);
+        request.query("filters[stage_id]", &self.filters_stage_id, crate::QueryStyle::Repeat);
+        request.query("filters[office_id]", &self.filters_office_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::SummaryDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -22779,18 +20472,15 @@ impl GetCompanyChangeEventStatusesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/change_event/statuses",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/change_event/statuses",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/change_event/statuses",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/change_event/statuses",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -22798,9 +20488,7 @@ impl GetCompanyChangeEventStatusesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::StatusV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::StatusV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -22831,33 +20519,24 @@ impl UpdateCompanyChangeEventStatusV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/change_event/statuses/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/change_event/statuses/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/change_event/statuses/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/change_event/statuses/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("change_event_status", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("change_event_status", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventStatusV2, crate::Error>,
     > {
         self.build().send_json()
@@ -22902,18 +20581,15 @@ impl GetCompanyChangeEventTypesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/change_event/types",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/change_event/types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/change_event/types",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/change_event/types",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -22921,9 +20597,7 @@ impl GetCompanyChangeEventTypesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TypeV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TypeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -22954,19 +20628,16 @@ impl UpdateCompanyChangeEventTypeV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/change_event/types/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/change_event/types/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/change_event/types/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/change_event/types/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("change_type", &body), "application/json");
         request.options(self.options);
@@ -22974,9 +20645,7 @@ impl UpdateCompanyChangeEventTypeV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TypeV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TypeV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -23019,18 +20688,15 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/change_order_change_reasons",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/change_order_change_reasons",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/change_order_change_reasons",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/change_order_change_reasons",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -23038,9 +20704,7 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderChangeReasonListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23049,13 +20713,8 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Page<models::CompanyChangeOrderChangeReasonV2>,
-            crate::Error,
-        >,
+    pub fn send_page(self) -> impl std::future::Future<
+        Output = Result<crate::Page<models::CompanyChangeOrderChangeReasonV2>, crate::Error>,
     > {
         self.build().send_data_page()
     }
@@ -23092,32 +20751,23 @@ impl CreateCompanyChangeOrderChangeReasonV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/change_order_change_reasons",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/change_order_change_reasons",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/change_order_change_reasons",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/change_order_change_reasons",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("change_order_change_reason", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("change_order_change_reason", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23149,19 +20799,16 @@ impl DeleteCompanyChangeOrderChangeReasonV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/change_order_change_reasons/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/change_order_change_reasons/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/change_order_change_reasons/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/change_order_change_reasons/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -23198,33 +20845,24 @@ impl UpdateCompanyChangeOrderChangeReasonV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/change_order_change_reasons/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/change_order_change_reasons/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/change_order_change_reasons/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/change_order_change_reasons/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("change_order_change_reason", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("change_order_change_reason", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23256,18 +20894,15 @@ impl CreateCompanyCurrencyConfigurationV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/currency_configuration",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/currency_configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/currency_configuration",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/currency_configuration",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -23275,9 +20910,7 @@ impl CreateCompanyCurrencyConfigurationV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CompanyCurrencyConfigurationResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23322,18 +20955,15 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/project_status_snapshots/budget_views",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/project_status_snapshots/budget_views",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/project_status_snapshots/budget_views",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/project_status_snapshots/budget_views",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -23341,9 +20971,7 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetViewListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23352,9 +20980,7 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -23420,20 +21046,17 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/advanced_forecastings/rows",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/advanced_forecastings/rows",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/advanced_forecastings/rows",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/advanced_forecastings/rows",
+            ].concat(),
+        );
         request.query("budget_view_id", &self.budget_view_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -23443,18 +21066,16 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::RowListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::RowListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::RowV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -23493,20 +21114,17 @@ impl CreateCompanyProjectAdvancedForecastingsRowV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/advanced_forecastings/rows",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/advanced_forecastings/rows",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/advanced_forecastings/rows",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/advanced_forecastings/rows",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -23514,9 +21132,9 @@ impl CreateCompanyProjectAdvancedForecastingsRowV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::RowListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::RowListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23567,20 +21185,17 @@ impl GetCompanyProjectBudgetChangeHistoryV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_change_history",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_change_history",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_change_history",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_change_history",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         if let Some(body) = self.body {
@@ -23591,9 +21206,7 @@ impl GetCompanyProjectBudgetChangeHistoryV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetChangeHistoryV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23639,20 +21252,17 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_changes/adjustment_line_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_changes/adjustment_line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_changes/adjustment_line_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_changes/adjustment_line_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -23660,9 +21270,7 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AdjustmentLineItemListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23671,9 +21279,7 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::AdjustmentLineItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -23712,21 +21318,18 @@ impl DeleteCompanyProjectBudgetLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -23763,29 +21366,26 @@ impl GetCompanyProjectBudgetNoteV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_notes/{wbs_code_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_notes/",
-                    &crate::path_segment(&self.wbs_code_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_notes/{wbs_code_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_notes/",
+                &crate::path_segment(&self.wbs_code_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BudgetNoteV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BudgetNoteV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23817,21 +21417,18 @@ impl CreateCompanyProjectBudgetNoteV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_notes/{wbs_code_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_notes/",
-                    &crate::path_segment(&self.wbs_code_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_notes/{wbs_code_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_notes/",
+                &crate::path_segment(&self.wbs_code_id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -23839,9 +21436,9 @@ impl CreateCompanyProjectBudgetNoteV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BudgetNoteV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BudgetNoteV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -23914,40 +21511,30 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_view/{budget_view_id}/project_status_snapshots",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/budget_view/",
-                    &crate::path_segment(&self.budget_view_id),
-                    "/project_status_snapshots",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[approval_status]",
-                &self.filters_approval_status,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[status_id]",
-                &self.filters_status_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "comparison_budget_column_ids",
-                &self.comparison_budget_column_ids,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/budget_view/{budget_view_id}/project_status_snapshots",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/budget_view/",
+                &crate::path_segment(&self.budget_view_id),
+                "/project_status_snapshots",
+            ].concat(),
+        );
+        request.query(
+            "filters[approval_status]",
+            &self.filters_approval_status,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[status_id]", &self.filters_status_id, crate::QueryStyle::Repeat);
+        request.query(
+            "comparison_budget_column_ids",
+            &self.comparison_budget_column_ids,
+            crate::QueryStyle::Repeat,
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -23956,9 +21543,7 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetViewProjectStatusSnapshotListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -23967,13 +21552,8 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Page<models::BudgetViewProjectStatusSnapshotV2>,
-            crate::Error,
-        >,
+    pub fn send_page(self) -> impl std::future::Future<
+        Output = Result<crate::Page<models::BudgetViewProjectStatusSnapshotV2>, crate::Error>,
     > {
         self.build().send_data_page()
     }
@@ -24010,28 +21590,23 @@ impl GetCompanyProjectChangeEventSettingsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/change_event_settings",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/change_event_settings",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/change_event_settings",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/change_event_settings",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventSettingsV2, crate::Error>,
     > {
         self.build().send_json()
@@ -24064,20 +21639,17 @@ impl UpdateCompanyProjectChangeEventSettingsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/change_event_settings",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/change_event_settings",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/change_event_settings",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/change_event_settings",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("settings", &body), "application/json");
         request.options(self.options);
@@ -24085,9 +21657,7 @@ impl UpdateCompanyProjectChangeEventSettingsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ChangeEventSettingsV2, crate::Error>,
     > {
         self.build().send_json()
@@ -24120,22 +21690,19 @@ impl GetCompanyProjectCommitmentChangeOrderBatchPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_batches/{commitment_co_batch_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_order_batches/",
-                    &crate::path_segment(&self.commitment_co_batch_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_batches/{commitment_co_batch_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_order_batches/",
+                &crate::path_segment(&self.commitment_co_batch_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -24172,22 +21739,19 @@ impl CreateCompanyProjectCommitmentChangeOrderBatchPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_batches/{commitment_co_batch_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_order_batches/",
-                    &crate::path_segment(&self.commitment_co_batch_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_batches/{commitment_co_batch_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_order_batches/",
+                &crate::path_segment(&self.commitment_co_batch_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -24223,28 +21787,25 @@ impl CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_rows/csv_exports",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_order_rows/csv_exports",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_rows/csv_exports",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_order_rows/csv_exports",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::CsvExportV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::CsvExportV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -24275,21 +21836,18 @@ impl GetCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_rows/csv_exports/{change_order_csv_export_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_order_rows/csv_exports/",
-                    &crate::path_segment(&self.change_order_csv_export_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_order_rows/csv_exports/{change_order_csv_export_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_order_rows/csv_exports/",
+                &crate::path_segment(&self.change_order_csv_export_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -24340,22 +21898,19 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.commitment_change_order_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.commitment_change_order_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -24363,9 +21918,7 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderLineItemListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -24374,9 +21927,7 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::LineItemItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -24416,22 +21967,19 @@ impl CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.commitment_change_order_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.commitment_change_order_id),
+                "/line_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -24439,9 +21987,7 @@ impl CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
     > {
         self.build().send_json()
@@ -24475,31 +22021,26 @@ impl GetCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.commitment_change_order_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.commitment_change_order_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
     > {
         self.build().send_json()
@@ -24533,23 +22074,20 @@ impl DeleteCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.commitment_change_order_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.commitment_change_order_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -24588,23 +22126,20 @@ impl UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.commitment_change_order_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.commitment_change_order_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -24612,9 +22147,7 @@ impl UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
     > {
         self.build().send_json()
@@ -24647,22 +22180,19 @@ impl GetCompanyProjectCommitmentChangeOrderPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.commitment_change_order_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.commitment_change_order_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -24699,22 +22229,19 @@ impl CreateCompanyProjectCommitmentChangeOrderPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_change_orders/",
-                    &crate::path_segment(&self.commitment_change_order_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_change_orders/{commitment_change_order_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_change_orders/",
+                &crate::path_segment(&self.commitment_change_order_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -24737,9 +22264,7 @@ pub struct GetCompanyProjectCommitmentContractsV2 {
     pub(crate) per_page: Option<i64>,
     pub(crate) view: Option<models::InsuranceView>,
     pub(crate) filters_include_deleted: Option<models::ChangeEventIncludeDeletedFilter>,
-    pub(crate) filters_accounting_method: Option<
-        models::PrimeContractAccountingMethodFilterV2,
-    >,
+    pub(crate) filters_accounting_method: Option<models::PrimeContractAccountingMethodFilterV2>,
     pub(crate) filters_type: Option<models::CommitmentContractTypeFilterV2>,
     pub(crate) filters_created_at: Option<String>,
     pub(crate) filters_deleted_at: Option<String>,
@@ -24789,10 +22314,7 @@ impl GetCompanyProjectCommitmentContractsV2 {
     }
 
     /// Filter based on what type of commitment contract it is (`filters[type]` in the query).
-    pub fn filters_type(
-        mut self,
-        value: models::CommitmentContractTypeFilterV2,
-    ) -> Self {
+    pub fn filters_type(mut self, value: models::CommitmentContractTypeFilterV2) -> Self {
         self.filters_type = Some(value);
         self
     }
@@ -24859,83 +22381,49 @@ impl GetCompanyProjectCommitmentContractsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[include_deleted]",
-                &self.filters_include_deleted,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[accounting_method]",
-                &self.filters_accounting_method,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[include_deleted]",
+            &self.filters_include_deleted,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[accounting_method]",
+            &self.filters_accounting_method,
+            crate::QueryStyle::Repeat,
+        );
         request.query("filters[type]", &self.filters_type, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[deleted_at]",
-                &self.filters_deleted_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[deleted_at]", &self.filters_deleted_at, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[signature_required]",
-                &self.filters_signature_required,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[executed]",
-                &self.filters_executed,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[signature_required]",
+            &self.filters_signature_required,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Repeat);
+        request.query("filters[executed]", &self.filters_executed, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -24975,20 +22463,17 @@ impl CreateCompanyProjectCommitmentContractV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -24997,9 +22482,7 @@ impl CreateCompanyProjectCommitmentContractV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractV2, crate::Error>,
     > {
         self.build().send_json()
@@ -25039,30 +22522,25 @@ impl GetCompanyProjectCommitmentContractV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractV2, crate::Error>,
     > {
         self.build().send_json()
@@ -25095,21 +22573,18 @@ impl DeleteCompanyProjectCommitmentContractV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -25154,21 +22629,18 @@ impl UpdateCompanyProjectCommitmentContractV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -25177,9 +22649,7 @@ impl UpdateCompanyProjectCommitmentContractV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractV2, crate::Error>,
     > {
         self.build().send_json()
@@ -25226,22 +22696,19 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -25249,9 +22716,7 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -25260,9 +22725,7 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -25302,22 +22765,19 @@ impl CreateCompanyProjectCommitmentContractLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -25325,9 +22785,9 @@ impl CreateCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LineItemV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25359,31 +22819,28 @@ impl GetCompanyProjectCommitmentContractLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LineItemV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25415,23 +22872,20 @@ impl DeleteCompanyProjectCommitmentContractLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -25470,23 +22924,20 @@ impl UpdateCompanyProjectCommitmentContractLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -25494,9 +22945,9 @@ impl UpdateCompanyProjectCommitmentContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LineItemV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25527,22 +22978,19 @@ impl GetCompanyProjectCommitmentContractPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -25579,22 +23027,19 @@ impl CreateCompanyProjectCommitmentContractPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.commitment_contract_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{commitment_contract_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.commitment_contract_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -25631,30 +23076,27 @@ impl GetCompanyProjectCommitmentContractSummaryV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{contract_id}/summary",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/commitment_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/summary",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/commitment_contracts/{contract_id}/summary",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/commitment_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/summary",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SummaryV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::SummaryV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25699,22 +23141,19 @@ impl GetCompanyProjectComplianceInvoiceDocumentsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/compliance/invoices/",
-                    &crate::path_segment(&self.invoice_id),
-                    "/documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/compliance/invoices/",
+                &crate::path_segment(&self.invoice_id),
+                "/documents",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -25722,9 +23161,9 @@ impl GetCompanyProjectComplianceInvoiceDocumentsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::DocumentV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::DocumentV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25762,22 +23201,19 @@ impl CreateCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/compliance/invoices/",
-                    &crate::path_segment(&self.invoice_id),
-                    "/documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/compliance/invoices/",
+                &crate::path_segment(&self.invoice_id),
+                "/documents",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -25786,9 +23222,9 @@ impl CreateCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::DocumentV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::DocumentV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25833,22 +23269,19 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/attachments",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/compliance/invoices/",
-                    &crate::path_segment(&self.invoice_id),
-                    "/documents/attachments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/attachments",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/compliance/invoices/",
+                &crate::path_segment(&self.invoice_id),
+                "/documents/attachments",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -25856,9 +23289,7 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AttachmentListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -25867,9 +23298,7 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::AttachmentV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -25909,31 +23338,28 @@ impl GetCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/{document_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/compliance/invoices/",
-                    &crate::path_segment(&self.invoice_id),
-                    "/documents/",
-                    &crate::path_segment(&self.document_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/{document_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/compliance/invoices/",
+                &crate::path_segment(&self.invoice_id),
+                "/documents/",
+                &crate::path_segment(&self.document_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::DocumentV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::DocumentV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -25965,23 +23391,20 @@ impl DeleteCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/{document_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/compliance/invoices/",
-                    &crate::path_segment(&self.invoice_id),
-                    "/documents/",
-                    &crate::path_segment(&self.document_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/{document_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/compliance/invoices/",
+                &crate::path_segment(&self.invoice_id),
+                "/documents/",
+                &crate::path_segment(&self.document_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -26026,23 +23449,20 @@ impl UpdateCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/{document_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/compliance/invoices/",
-                    &crate::path_segment(&self.invoice_id),
-                    "/documents/",
-                    &crate::path_segment(&self.document_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/compliance/invoices/{invoice_id}/documents/{document_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/compliance/invoices/",
+                &crate::path_segment(&self.invoice_id),
+                "/documents/",
+                &crate::path_segment(&self.document_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -26051,9 +23471,9 @@ impl UpdateCompanyProjectComplianceInvoiceDocumentV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::DocumentV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::DocumentV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26084,22 +23504,19 @@ impl GetCompanyProjectPrimeChangeOrderBatchPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_batches/{prime_change_order_batch_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_order_batches/",
-                    &crate::path_segment(&self.prime_change_order_batch_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_batches/{prime_change_order_batch_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_order_batches/",
+                &crate::path_segment(&self.prime_change_order_batch_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -26136,22 +23553,19 @@ impl CreateCompanyProjectPrimeChangeOrderBatchPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_batches/{prime_change_order_batch_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_order_batches/",
-                    &crate::path_segment(&self.prime_change_order_batch_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_batches/{prime_change_order_batch_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_order_batches/",
+                &crate::path_segment(&self.prime_change_order_batch_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -26187,28 +23601,25 @@ impl CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_rows/csv_exports",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_order_rows/csv_exports",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_rows/csv_exports",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_order_rows/csv_exports",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::CsvExportV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::CsvExportV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26239,21 +23650,18 @@ impl GetCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_rows/csv_exports/{change_order_csv_export_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_order_rows/csv_exports/",
-                    &crate::path_segment(&self.change_order_csv_export_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_order_rows/csv_exports/{change_order_csv_export_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_order_rows/csv_exports/",
+                &crate::path_segment(&self.change_order_csv_export_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -26304,22 +23712,19 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.prime_change_order_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.prime_change_order_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -26327,9 +23732,7 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -26338,9 +23741,7 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -26380,22 +23781,19 @@ impl CreateCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.prime_change_order_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.prime_change_order_id),
+                "/line_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -26403,9 +23801,9 @@ impl CreateCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LineItemV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26437,31 +23835,28 @@ impl GetCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.prime_change_order_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.prime_change_order_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LineItemV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26493,23 +23888,20 @@ impl DeleteCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.prime_change_order_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.prime_change_order_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -26548,23 +23940,20 @@ impl UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.prime_change_order_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.prime_change_order_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -26572,9 +23961,9 @@ impl UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LineItemV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LineItemV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -26605,22 +23994,19 @@ impl GetCompanyProjectPrimeChangeOrderPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.prime_change_order_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.prime_change_order_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -26657,22 +24043,19 @@ impl CreateCompanyProjectPrimeChangeOrderPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_change_orders/",
-                    &crate::path_segment(&self.prime_change_order_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_change_orders/{prime_change_order_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_change_orders/",
+                &crate::path_segment(&self.prime_change_order_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -26694,9 +24077,7 @@ pub struct GetCompanyProjectPrimeContractsV2 {
     pub(crate) page: Option<i64>,
     pub(crate) per_page: Option<i64>,
     pub(crate) view: Option<models::InsuranceView>,
-    pub(crate) filters_accounting_method: Option<
-        models::PrimeContractAccountingMethodFilterV2,
-    >,
+    pub(crate) filters_accounting_method: Option<models::PrimeContractAccountingMethodFilterV2>,
     pub(crate) filters_architect_id: Option<String>,
     pub(crate) filters_contractor_id: Option<String>,
     pub(crate) filters_created_at: Option<String>,
@@ -26811,88 +24192,53 @@ impl GetCompanyProjectPrimeContractsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[accounting_method]",
-                &self.filters_accounting_method,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[architect_id]",
-                &self.filters_architect_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[contractor_id]",
-                &self.filters_contractor_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[deleted_at]",
-                &self.filters_deleted_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[accounting_method]",
+            &self.filters_accounting_method,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[architect_id]",
+            &self.filters_architect_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[contractor_id]",
+            &self.filters_contractor_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[deleted_at]", &self.filters_deleted_at, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[signature_required]",
-                &self.filters_signature_required,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[executed]",
-                &self.filters_executed,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[signature_required]",
+            &self.filters_signature_required,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Repeat);
+        request.query("filters[executed]", &self.filters_executed, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -26932,20 +24278,17 @@ impl CreateCompanyProjectPrimeContractV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -26954,9 +24297,7 @@ impl CreateCompanyProjectPrimeContractV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractV2, crate::Error>,
     > {
         self.build().send_json()
@@ -26989,30 +24330,27 @@ impl GetCompanyProjectPrimeContractSummaryV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{contract_id}/summary",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.contract_id),
-                    "/summary",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{contract_id}/summary",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.contract_id),
+                "/summary",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::SummaryV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::SummaryV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -27050,30 +24388,25 @@ impl GetCompanyProjectPrimeContractV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27106,21 +24439,18 @@ impl DeleteCompanyProjectPrimeContractV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -27165,21 +24495,18 @@ impl UpdateCompanyProjectPrimeContractV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -27188,9 +24515,7 @@ impl UpdateCompanyProjectPrimeContractV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27237,22 +24562,19 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -27260,9 +24582,7 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PrimeContractLineItemListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27271,9 +24591,7 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::PrimeContractLineItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -27313,22 +24631,19 @@ impl CreateCompanyProjectPrimeContractLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -27336,9 +24651,7 @@ impl CreateCompanyProjectPrimeContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27372,31 +24685,26 @@ impl GetCompanyProjectPrimeContractLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27430,23 +24738,20 @@ impl DeleteCompanyProjectPrimeContractLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -27485,23 +24790,20 @@ impl UpdateCompanyProjectPrimeContractLineItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/line_items/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/line_items/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/line_items/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -27509,9 +24811,7 @@ impl UpdateCompanyProjectPrimeContractLineItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::LineItemDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27544,22 +24844,19 @@ impl GetCompanyProjectPrimeContractPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -27596,22 +24893,19 @@ impl CreateCompanyProjectPrimeContractPdfV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/pdf",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/prime_contracts/",
-                    &crate::path_segment(&self.prime_contract_id),
-                    "/pdf",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/prime_contracts/{prime_contract_id}/pdf",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/prime_contracts/",
+                &crate::path_segment(&self.prime_contract_id),
+                "/pdf",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -27661,20 +24955,17 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/project_status_snapshots/budget_views",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_status_snapshots/budget_views",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/project_status_snapshots/budget_views",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_status_snapshots/budget_views",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -27682,9 +24973,7 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BudgetViewListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27693,9 +24982,7 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -27735,22 +25022,19 @@ impl UpdateCompanyProjectRequisitionPaymentDetailsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/requisitions/{id}/payment_details",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/requisitions/",
-                    &crate::path_segment(&self.id),
-                    "/payment_details",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/requisitions/{id}/payment_details",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/requisitions/",
+                &crate::path_segment(&self.id),
+                "/payment_details",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -27758,9 +25042,7 @@ impl UpdateCompanyProjectRequisitionPaymentDetailsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PaymentDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27827,27 +25109,19 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/attribute_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/attribute_items",
+            ].concat(),
+        );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[attribute_id]",
-                &self.filters_attribute_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query("filters[attribute_id]", &self.filters_attribute_id, crate::QueryStyle::Csv);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
@@ -27856,9 +25130,7 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AttributeItemListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27867,9 +25139,7 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WbAttributeItemV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -27908,20 +25178,17 @@ impl CreateCompanyProjectWbsAttributeItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/attribute_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/attribute_items",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -27929,9 +25196,7 @@ impl CreateCompanyProjectWbsAttributeItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AttributeItemV2, crate::Error>,
     > {
         self.build().send_json()
@@ -27964,20 +25229,17 @@ impl CreateCompanyProjectWbsAttributeItemsBulkV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items/bulk",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/attribute_items/bulk",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items/bulk",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/attribute_items/bulk",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -28016,29 +25278,24 @@ impl DeleteCompanyProjectWbsAttributeItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items/{wbs_attribute_item_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/attribute_items/",
-                    &crate::path_segment(&self.wbs_attribute_item_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items/{wbs_attribute_item_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/attribute_items/",
+                &crate::path_segment(&self.wbs_attribute_item_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AttributeItemV2, crate::Error>,
     > {
         self.build().send_json()
@@ -28072,21 +25329,18 @@ impl UpdateCompanyProjectWbsAttributeItemV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items/{wbs_attribute_item_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/attribute_items/",
-                    &crate::path_segment(&self.wbs_attribute_item_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attribute_items/{wbs_attribute_item_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/attribute_items/",
+                &crate::path_segment(&self.wbs_attribute_item_id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -28094,9 +25348,7 @@ impl UpdateCompanyProjectWbsAttributeItemV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AttributeItemV2, crate::Error>,
     > {
         self.build().send_json()
@@ -28156,20 +25408,17 @@ impl ListCompanyProjectWbsAttributesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attributes",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/attributes",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attributes",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/attributes",
+            ].concat(),
+        );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -28179,9 +25428,7 @@ impl ListCompanyProjectWbsAttributesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AttributeListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -28190,9 +25437,7 @@ impl ListCompanyProjectWbsAttributesV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WbAttributeV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -28231,20 +25476,17 @@ impl CreateCompanyProjectWbsAttributeV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attributes",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/attributes",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attributes",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/attributes",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -28252,9 +25494,9 @@ impl CreateCompanyProjectWbsAttributeV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::AttributeV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::AttributeV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -28285,29 +25527,26 @@ impl DeleteCompanyProjectWbsAttributeV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attributes/{wbs_attribute_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/attributes/",
-                    &crate::path_segment(&self.wbs_attribute_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attributes/{wbs_attribute_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/attributes/",
+                &crate::path_segment(&self.wbs_attribute_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::AttributeV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::AttributeV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -28339,21 +25578,18 @@ impl UpdateCompanyProjectWbsAttributeV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attributes/{wbs_attribute_id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/attributes/",
-                    &crate::path_segment(&self.wbs_attribute_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/attributes/{wbs_attribute_id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/attributes/",
+                &crate::path_segment(&self.wbs_attribute_id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -28361,9 +25597,9 @@ impl UpdateCompanyProjectWbsAttributeV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::AttributeV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::AttributeV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -28414,32 +25650,27 @@ impl DeleteCompanyProjectWbsCodesAttributeItemsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/codes/attribute_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/codes/attribute_items",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[attribute_id][]",
-                &self.filters_attribute_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[attribute_item_id][]",
-                &self.filters_attribute_item_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/codes/attribute_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/codes/attribute_items",
+            ].concat(),
+        );
+        request.query(
+            "filters[attribute_id][]",
+            &self.filters_attribute_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[attribute_item_id][]",
+            &self.filters_attribute_item_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("filters[id][]", &self.filters_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -28484,20 +25715,17 @@ impl UpdateCompanyProjectWbsCodesAttributeItemsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/codes/attribute_items",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wbs/codes/attribute_items",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/wbs/codes/attribute_items",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wbs/codes/attribute_items",
+            ].concat(),
+        );
         request.query("filters[id][]", &self.filters_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -28535,26 +25763,21 @@ impl GetCompanyUomsConfigurationV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/uoms/configuration",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/uoms/configuration",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/uoms/configuration",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/uoms/configuration",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ConfigurationV2, crate::Error>,
     > {
         self.build().send_json()

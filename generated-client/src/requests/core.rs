@@ -38,10 +38,7 @@ impl ListCompanyDistributionGroups {
     }
 
     /// Return list of user IDs that have permissions to view specified domain (`with_domain_users` in the query).
-    pub fn with_domain_users(
-        mut self,
-        value: models::DistributionGroupWithDomainUsers,
-    ) -> Self {
+    pub fn with_domain_users(mut self, value: models::DistributionGroupWithDomainUsers) -> Self {
         self.with_domain_users = Some(value);
         self
     }
@@ -72,28 +69,19 @@ impl ListCompanyDistributionGroups {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/distribution_groups",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/distribution_groups",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/distribution_groups",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/distribution_groups",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "with_domain_users",
-                &self.with_domain_users,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("with_domain_users", &self.with_domain_users, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -101,18 +89,14 @@ impl ListCompanyDistributionGroups {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::DistributionGroup>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::DistributionGroup>, crate::Error>,
     > {
         self.build().send_page()
@@ -178,10 +162,7 @@ impl ListCompanyDocuments {
     }
 
     /// Return item(s) that are file or folder (`filters[document_type]` in the query).
-    pub fn filters_document_type(
-        mut self,
-        value: models::DocumentDocumentTypeFilter,
-    ) -> Self {
+    pub fn filters_document_type(mut self, value: models::DocumentDocumentTypeFilter) -> Self {
         self.filters_document_type = Some(value);
         self
     }
@@ -236,64 +217,33 @@ impl ListCompanyDocuments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/documents",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/documents",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/documents"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[document_type]",
-                &self.filters_document_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[file_type]",
-                &self.filters_file_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[is_in_recycle_bin]",
-                &self.filters_is_in_recycle_bin,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[folder_id]",
-                &self.filters_folder_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Csv,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[document_type]",
+            &self.filters_document_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[file_type]", &self.filters_file_type, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[is_in_recycle_bin]",
+            &self.filters_is_in_recycle_bin,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[folder_id]", &self.filters_folder_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -301,16 +251,14 @@ impl ListCompanyDocuments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Document>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Document>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Document>, crate::Error>,
     > {
         self.build().send_page()
@@ -357,18 +305,15 @@ impl CreateCompanyFileVersion {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/file_versions",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/file_versions",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/file_versions",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/file_versions",
+            ].concat(),
+        );
         request.query("file_id", &self.file_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.multipart(body);
@@ -377,9 +322,9 @@ impl CreateCompanyFileVersion {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::FileVersion, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::FileVersion, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -409,27 +354,24 @@ impl GetCompanyFileVersion {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/file_versions/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/file_versions/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/file_versions/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/file_versions/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::FileVersion, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::FileVersion, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -467,18 +409,11 @@ impl CreateCompanyFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/files",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/files",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/files",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/files"].concat(),
+        );
         let body = self.body;
         request.multipart(body);
         request.options(self.options);
@@ -486,9 +421,7 @@ impl CreateCompanyFile {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -525,33 +458,27 @@ impl GetCompanyFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/files/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/files/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "show_latest_version_only",
-                &self.show_latest_version_only,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/files/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/files/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "show_latest_version_only",
+            &self.show_latest_version_only,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -581,19 +508,16 @@ impl DeleteCompanyFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/files/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/files/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/files/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/files/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -638,36 +562,32 @@ impl UpdateCompanyFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/files/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/files/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/files/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/files/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("file", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("file", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("file", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("file", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -698,20 +618,17 @@ impl CreateCompanyFileSendEmail {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/files/{id}/send_email",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/files/",
-                    &crate::path_segment(&self.id),
-                    "/send_email",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/files/{id}/send_email",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/files/",
+                &crate::path_segment(&self.id),
+                "/send_email",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -762,29 +679,19 @@ impl GetCompanyFolders {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/folders",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/folders",
-                ]
-                    .concat(),
-            );
-        request
-            .query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/folders",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/folders"].concat(),
+        );
+        request.query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
         request.query("exclude_files", &self.exclude_files, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -814,18 +721,11 @@ impl CreateCompanyFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/folders",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/folders",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/folders",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/folders"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("folder", &body), "application/json");
         request.options(self.options);
@@ -833,9 +733,9 @@ impl CreateCompanyFolder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::FolderDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::FolderDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -879,30 +779,24 @@ impl GetCompanyFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/folders/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/folders/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/folders/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/folders/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
         request.query("exclude_files", &self.exclude_files, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -932,19 +826,16 @@ impl DeleteCompanyFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/folders/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/folders/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/folders/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/folders/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -981,19 +872,16 @@ impl UpdateCompanyFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/folders/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/folders/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/folders/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/folders/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("folder", &body), "application/json");
         request.options(self.options);
@@ -1001,9 +889,7 @@ impl UpdateCompanyFolder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1046,18 +932,15 @@ impl ListCompanyInsurances {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/insurances",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/insurances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/insurances",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/insurances",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1065,18 +948,14 @@ impl ListCompanyInsurances {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Insurance>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Insurance>, crate::Error>,
     > {
         self.build().send_page()
@@ -1114,18 +993,15 @@ impl CreateCompanyInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/insurances",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/insurances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/insurances",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/insurances",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
         request.options(self.options);
@@ -1133,9 +1009,9 @@ impl CreateCompanyInsurance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1165,18 +1041,15 @@ impl UpdateCompanyInsurancesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/insurances/sync",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/insurances/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/insurances/sync",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/insurances/sync",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1184,9 +1057,7 @@ impl UpdateCompanyInsurancesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InsuranceSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -1218,27 +1089,24 @@ impl GetCompanyInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/insurances/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1268,19 +1136,16 @@ impl DeleteCompanyInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/insurances/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -1317,19 +1182,16 @@ impl UpdateCompanyInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/insurances/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
         request.options(self.options);
@@ -1337,9 +1199,9 @@ impl UpdateCompanyInsurance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1368,22 +1230,17 @@ impl GetCompanyMe {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/me",
-                ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/me"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/me",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/me"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1461,62 +1318,43 @@ impl ListCompanyPdfTemplateConfigs {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/pdf_template_configs",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/pdf_template_configs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/pdf_template_configs",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/pdf_template_configs",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[record_generic_tool_id]",
-                &self.filters_record_generic_tool_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[project_id]",
-                &self.filters_project_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[template_name]",
-                &self.filters_template_name,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[only_parent]",
-                &self.filters_only_parent,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[record_generic_tool_id]",
+            &self.filters_record_generic_tool_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[project_id]", &self.filters_project_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[template_name]",
+            &self.filters_template_name,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[only_parent]", &self.filters_only_parent, crate::QueryStyle::Repeat);
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::PdfTemplateConfig>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::PdfTemplateConfig>, crate::Error>,
     > {
         self.build().send_page()
@@ -1554,32 +1392,23 @@ impl CreateCompanyPdfTemplateConfig {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/pdf_template_configs",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/pdf_template_configs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/pdf_template_configs",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/pdf_template_configs",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("pdf_template_config", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("pdf_template_config", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PdfTemplateConfig, crate::Error>,
     > {
         self.build().send_json()
@@ -1611,27 +1440,22 @@ impl GetCompanyPdfTemplateConfig {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/pdf_template_configs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/pdf_template_configs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PdfTemplateConfig, crate::Error>,
     > {
         self.build().send_json()
@@ -1663,19 +1487,16 @@ impl DeleteCompanyPdfTemplateConfig {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/pdf_template_configs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/pdf_template_configs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -1712,33 +1533,24 @@ impl UpdateCompanyPdfTemplateConfig {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/pdf_template_configs/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/pdf_template_configs/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("pdf_template_config", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("pdf_template_config", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PdfTemplateConfig, crate::Error>,
     > {
         self.build().send_json()
@@ -1771,34 +1583,25 @@ impl UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}/update_default_project",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/pdf_template_configs/",
-                    &crate::path_segment(&self.id),
-                    "/update_default_project",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/pdf_template_configs/{id}/update_default_project",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/pdf_template_configs/",
+                &crate::path_segment(&self.id),
+                "/update_default_project",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("pdf_template_config", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("pdf_template_config", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PdfTemplateConfig, crate::Error>,
     > {
         self.build().send_json()
@@ -1913,82 +1716,44 @@ impl ListCompanyPeople {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/people",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/people",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/people"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[is_employee]",
-                &self.filters_is_employee,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[without_reference_users]",
-                &self.filters_without_reference_users,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[reference_users_only]",
-                &self.filters_reference_users_only,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[connected]",
-                &self.filters_connected,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[state_code]",
-                &self.filters_state_code,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[job_title]",
-                &self.filters_job_title,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
+        request.query("filters[is_employee]", &self.filters_is_employee, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[without_reference_users]",
+            &self.filters_without_reference_users,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[reference_users_only]",
+            &self.filters_reference_users_only,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[connected]", &self.filters_connected, crate::QueryStyle::Repeat);
+        request.query("filters[state_code]", &self.filters_state_code, crate::QueryStyle::Repeat);
+        request.query("filters[job_title]", &self.filters_job_title, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Person>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Person>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Person>, crate::Error>,
     > {
         self.build().send_page()
@@ -2033,18 +1798,11 @@ impl CreateCompanyPerson {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/people",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/people",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/people"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("person", &body), "application/json");
@@ -2053,9 +1811,7 @@ impl CreateCompanyPerson {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Person, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Person, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2168,82 +1924,48 @@ impl ListCompanyPeopleInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/people/inactive",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/inactive",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/people/inactive",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/inactive",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[is_employee]",
-                &self.filters_is_employee,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[reference_users_only]",
-                &self.filters_reference_users_only,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[without_reference_users]",
-                &self.filters_without_reference_users,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[connected]",
-                &self.filters_connected,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[state_code]",
-                &self.filters_state_code,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[job_title]",
-                &self.filters_job_title,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
+        request.query("filters[is_employee]", &self.filters_is_employee, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[reference_users_only]",
+            &self.filters_reference_users_only,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[without_reference_users]",
+            &self.filters_without_reference_users,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[connected]", &self.filters_connected, crate::QueryStyle::Repeat);
+        request.query("filters[state_code]", &self.filters_state_code, crate::QueryStyle::Repeat);
+        request.query("filters[job_title]", &self.filters_job_title, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Person>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Person>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Person>, crate::Error>,
     > {
         self.build().send_page()
@@ -2289,19 +2011,16 @@ impl UpdateCompanyPerson {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/people/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/people/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("person", &body), "application/json");
@@ -2310,9 +2029,7 @@ impl UpdateCompanyPerson {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Person, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Person, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2355,18 +2072,15 @@ impl ListCompanyPermissionTemplates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/permission_templates",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/permission_templates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/permission_templates",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/permission_templates",
+            ].concat(),
+        );
         request.query("filters[type]", &self.filters_type, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2374,9 +2088,7 @@ impl ListCompanyPermissionTemplates {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::PermissionTemplate>, crate::Error>,
     > {
         self.build().send_json()
@@ -2408,32 +2120,23 @@ impl CreateCompanyPermissionTemplate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/permission_templates",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/permission_templates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/permission_templates",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/permission_templates",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("permission_template", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("permission_template", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PermissionTemplateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -2465,27 +2168,22 @@ impl GetCompanyPermissionTemplate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/permission_templates/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/permission_templates/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/permission_templates/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/permission_templates/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PermissionTemplateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -2538,20 +2236,17 @@ impl ListCompanyProjectTaskItemCategories {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_categories",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/task_item_categories",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_categories",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/task_item_categories",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
@@ -2560,16 +2255,14 @@ impl ListCompanyProjectTaskItemCategories {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::IdName>, crate::Error>,
     > {
         self.build().send_page()
@@ -2635,32 +2328,27 @@ impl ListCompanyProjectTaskItemComments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/task_item_comments",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[task_item_id]",
-                &self.filters_task_item_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Csv,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/task_item_comments",
+            ].concat(),
+        );
+        request.query(
+            "filters[task_item_id]",
+            &self.filters_task_item_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Csv,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2668,18 +2356,14 @@ impl ListCompanyProjectTaskItemComments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::TaskItemComment>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::TaskItemComment>, crate::Error>,
     > {
         self.build().send_page()
@@ -2718,31 +2402,25 @@ impl CreateCompanyProjectTaskItemComment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/task_item_comments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/task_item_comments",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("task_item_comment", &body), "application/json");
+        request.json(&crate::Wrapped::new("task_item_comment", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TaskItemComment, crate::Error>,
     > {
         self.build().send_json()
@@ -2775,29 +2453,24 @@ impl DeleteCompanyProjectTaskItemComment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/task_item_comments/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/task_item_comments/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TaskItemComment, crate::Error>,
     > {
         self.build().send_json()
@@ -2831,32 +2504,26 @@ impl UpdateCompanyProjectTaskItemComment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/task_item_comments/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/projects/{project_id}/task_item_comments/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/task_item_comments/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("task_item_comment", &body), "application/json");
+        request.json(&crate::Wrapped::new("task_item_comment", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TaskItemComment, crate::Error>,
     > {
         self.build().send_json()
@@ -2950,68 +2617,33 @@ impl ListCompanyUsers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/users"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::User>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::User>, crate::Error>,
     > {
         self.build().send_page()
@@ -3064,41 +2696,32 @@ impl CreateCompanyUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/users",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/users",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/users"].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("user", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("user", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("user", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("user", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3148,18 +2771,15 @@ impl ListCompanyUsersInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/inactive",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/inactive",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/inactive",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/inactive",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
@@ -3168,16 +2788,14 @@ impl ListCompanyUsersInactive {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Inactive>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Inactive>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Inactive>, crate::Error>,
     > {
         self.build().send_page()
@@ -3215,27 +2833,22 @@ impl UpdateCompanyUsersInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/users/inactive/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/inactive/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/users/inactive/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/inactive/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3273,18 +2886,15 @@ impl UpdateCompanyUsersSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/users/sync",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/users/sync",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/sync",
+            ].concat(),
+        );
         let body = self.body;
         match body {
             crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -3295,9 +2905,7 @@ impl UpdateCompanyUsersSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -3329,27 +2937,22 @@ impl GetCompanyUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3395,42 +2998,37 @@ impl UpdateCompanyUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/users/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/users/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("user", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("user", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("user", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("user", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3460,28 +3058,25 @@ impl UpdateCompanyUserInvite {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/users/{id}/invite",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                    "/invite",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/users/{id}/invite",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+                "/invite",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3505,9 +3100,7 @@ pub struct ListCompanyUserProjectAssignments {
     pub(crate) filters_by_status: Option<models::ProjectByStatusFilter>,
     pub(crate) filters_project_roles: Option<i64>,
     pub(crate) filters_project_permission_templates: Option<i64>,
-    pub(crate) filters_assignment_status: Option<
-        models::ProjectAssignmentAssignmentStatusFilter,
-    >,
+    pub(crate) filters_assignment_status: Option<models::ProjectAssignmentAssignmentStatusFilter>,
     pub(crate) sort: Option<models::ProjectAssignmentSort>,
     pub(crate) direction: Option<models::RfiSortDirection>,
 }
@@ -3538,37 +3131,25 @@ impl ListCompanyUserProjectAssignments {
     }
 
     /// Return item(s) with the specified project stage ID(s) (`filters[by_stage]` in the query).
-    pub fn filters_by_stage(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_stage(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_stage = Some(value);
         self
     }
 
     /// Return item(s) with the specified project type ID(s) (`filters[by_type]` in the query).
-    pub fn filters_by_type(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_type(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_type = Some(value);
         self
     }
 
     /// Return item(s) with the specified project program ID(s) (`filters[by_program]` in the query).
-    pub fn filters_by_program(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_program(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_program = Some(value);
         self
     }
 
     /// Return item(s) with the specified project region ID(s) (`filters[by_region]` in the query).
-    pub fn filters_by_region(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_region(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_region = Some(value);
         self
     }
@@ -3626,69 +3207,41 @@ impl ListCompanyUserProjectAssignments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.user_id),
-                    "/project_assignments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.user_id),
+                "/project_assignments",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
+        request.query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
         request.query("filters[name]", &self.filters_name, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[by_stage]",
-                &self.filters_by_stage,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[by_type]", &self.filters_by_type, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[by_program]",
-                &self.filters_by_program,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[by_region]",
-                &self.filters_by_region,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[by_status]",
-                &self.filters_by_status,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[project_roles]",
-                &self.filters_project_roles,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[project_permission_templates]",
-                &self.filters_project_permission_templates,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[assignment_status]",
-                &self.filters_assignment_status,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[by_stage]", &self.filters_by_stage, crate::QueryStyle::Repeat);
+        request.query("filters[by_type]", &self.filters_by_type, crate::QueryStyle::Repeat);
+        request.query("filters[by_program]", &self.filters_by_program, crate::QueryStyle::Repeat);
+        request.query("filters[by_region]", &self.filters_by_region, crate::QueryStyle::Repeat);
+        request.query("filters[by_status]", &self.filters_by_status, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[project_roles]",
+            &self.filters_project_roles,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[project_permission_templates]",
+            &self.filters_project_permission_templates,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[assignment_status]",
+            &self.filters_assignment_status,
+            crate::QueryStyle::Repeat,
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("direction", &self.direction, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -3696,18 +3249,14 @@ impl ListCompanyUserProjectAssignments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectAssignment>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectAssignment>, crate::Error>,
     > {
         self.build().send_page()
@@ -3752,29 +3301,26 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsNames {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/names",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.user_id),
-                    "/project_assignments/filter_options/names",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/names",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.user_id),
+                "/project_assignments/filter_options/names",
+            ].concat(),
+        );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::JobTitle>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3804,28 +3350,23 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/permission_templates",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.user_id),
-                    "/project_assignments/filter_options/permission_templates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/permission_templates",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.user_id),
+                "/project_assignments/filter_options/permission_templates",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
     > {
         self.build().send_json()
@@ -3864,29 +3405,24 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/programs",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.user_id),
-                    "/project_assignments/filter_options/programs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/programs",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.user_id),
+                "/project_assignments/filter_options/programs",
+            ].concat(),
+        );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
     > {
         self.build().send_json()
@@ -3925,29 +3461,26 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/project_numbers",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.user_id),
-                    "/project_assignments/filter_options/project_numbers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/project_numbers",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.user_id),
+                "/project_assignments/filter_options/project_numbers",
+            ].concat(),
+        );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::JobTitle>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3984,29 +3517,24 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/project_types",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.user_id),
-                    "/project_assignments/filter_options/project_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/project_types",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.user_id),
+                "/project_assignments/filter_options/project_types",
+            ].concat(),
+        );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
     > {
         self.build().send_json()
@@ -4045,29 +3573,24 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRegions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/regions",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.user_id),
-                    "/project_assignments/filter_options/regions",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/regions",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.user_id),
+                "/project_assignments/filter_options/regions",
+            ].concat(),
+        );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
     > {
         self.build().send_json()
@@ -4099,28 +3622,23 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRoles {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/roles",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.user_id),
-                    "/project_assignments/filter_options/roles",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/roles",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.user_id),
+                "/project_assignments/filter_options/roles",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
     > {
         self.build().send_json()
@@ -4159,29 +3677,24 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsStages {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/stages",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.user_id),
-                    "/project_assignments/filter_options/stages",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/users/{user_id}/project_assignments/filter_options/stages",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.user_id),
+                "/project_assignments/filter_options/stages",
+            ].concat(),
+        );
         request.query("scope", &self.scope, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
     > {
         self.build().send_json()
@@ -4240,18 +3753,15 @@ impl ListCompanyVendorsInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/vendors/inactive",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/vendors/inactive",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/vendors/inactive",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/vendors/inactive",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
@@ -4261,18 +3771,14 @@ impl ListCompanyVendorsInactive {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::InactiveItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::InactiveItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -4317,28 +3823,25 @@ impl UpdateCompanyVendorsInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/vendors/inactive/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/vendors/inactive/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/vendors/inactive/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/vendors/inactive/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4389,20 +3892,17 @@ impl ListCompanyVendorComments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/comments",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/comments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/comments",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/comments",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
@@ -4411,16 +3911,14 @@ impl ListCompanyVendorComments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Comment>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Comment>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Comment>, crate::Error>,
     > {
         self.build().send_page()
@@ -4472,20 +3970,17 @@ impl ListCompanyVendorInsurances {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -4493,18 +3988,14 @@ impl ListCompanyVendorInsurances {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Insurance>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Insurance>, crate::Error>,
     > {
         self.build().send_page()
@@ -4543,20 +4034,17 @@ impl CreateCompanyVendorInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
         request.options(self.options);
@@ -4564,9 +4052,9 @@ impl CreateCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4597,20 +4085,17 @@ impl UpdateCompanyVendorInsurancesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/sync",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/sync",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances/sync",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4618,9 +4103,7 @@ impl UpdateCompanyVendorInsurancesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InsuranceSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -4653,29 +4136,26 @@ impl GetCompanyVendorInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4706,21 +4186,18 @@ impl DeleteCompanyVendorInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -4758,21 +4235,18 @@ impl UpdateCompanyVendorInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/vendors/{vendor_id}/insurances/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
         request.options(self.options);
@@ -4780,9 +4254,9 @@ impl UpdateCompanyVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4827,49 +4301,40 @@ impl ListCompanyWorkflowPermanentLogs {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/workflow_permanent_logs",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflow_permanent_logs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/workflow_permanent_logs",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflow_permanent_logs",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[workflowed_object_type]",
-                &self.filters_workflowed_object_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[workflowed_object_id]",
-                &self.filters_workflowed_object_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[workflowed_object_type]",
+            &self.filters_workflowed_object_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[workflowed_object_id]",
+            &self.filters_workflowed_object_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -4920,13 +4385,11 @@ impl ListDepartments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/departments",
-                String::from("/rest/v1.0/departments"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/departments",
+            String::from("/rest/v1.0/departments"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
@@ -4935,18 +4398,14 @@ impl ListDepartments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Department>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Department>, crate::Error>,
     > {
         self.build().send_page()
@@ -4983,13 +4442,11 @@ impl CreateDepartment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/departments",
-                String::from("/rest/v1.0/departments"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/departments",
+            String::from("/rest/v1.0/departments"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4997,9 +4454,9 @@ impl CreateDepartment {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Department, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Department, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5029,22 +4486,20 @@ impl GetDepartment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/departments/{id}",
-                ["/rest/v1.0/departments/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/departments/{id}",
+            ["/rest/v1.0/departments/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Department, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Department, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5074,13 +4529,11 @@ impl DeleteDepartment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/departments/{id}",
-                ["/rest/v1.0/departments/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/departments/{id}",
+            ["/rest/v1.0/departments/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -5117,13 +4570,11 @@ impl UpdateDepartment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/departments/{id}",
-                ["/rest/v1.0/departments/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/departments/{id}",
+            ["/rest/v1.0/departments/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5131,9 +4582,9 @@ impl UpdateDepartment {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Department, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Department, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5176,13 +4627,11 @@ impl ListEquipment {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/equipment",
-                String::from("/rest/v1.0/equipment"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/equipment",
+            String::from("/rest/v1.0/equipment"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -5191,16 +4640,14 @@ impl ListEquipment {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::IdName>, crate::Error>,
     > {
         self.build().send_page()
@@ -5247,36 +4694,31 @@ impl CreateFileVersion {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/file_versions",
-                String::from("/rest/v1.0/file_versions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/file_versions",
+            String::from("/rest/v1.0/file_versions"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("file_id", &self.file_id, crate::QueryStyle::Repeat);
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request
-                    .json(
-                        &crate::Wrapped::new("file_version", &body),
-                        "application/json",
-                    )
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("file_version", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("file_version", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("file_version", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::FileVersion, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::FileVersion, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5306,22 +4748,20 @@ impl GetFileVersion {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/file_versions/{id}",
-                ["/rest/v1.0/file_versions/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/file_versions/{id}",
+            ["/rest/v1.0/file_versions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::FileVersion, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::FileVersion, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5359,31 +4799,28 @@ impl CreateFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/files",
-                String::from("/rest/v1.0/files"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/files",
+            String::from("/rest/v1.0/files"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("file", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("file", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("file", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("file", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5420,28 +4857,23 @@ impl GetFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/files/{id}",
-                ["/rest/v1.0/files/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/files/{id}",
+            ["/rest/v1.0/files/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "show_latest_version_only",
-                &self.show_latest_version_only,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "show_latest_version_only",
+            &self.show_latest_version_only,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5471,13 +4903,11 @@ impl DeleteFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/files/{id}",
-                ["/rest/v1.0/files/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/files/{id}",
+            ["/rest/v1.0/files/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -5523,31 +4953,28 @@ impl UpdateFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/files/{id}",
-                ["/rest/v1.0/files/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/files/{id}",
+            ["/rest/v1.0/files/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("file", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("file", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("file", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("file", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::File, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5597,31 +5024,25 @@ impl GetFolders {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/folders",
-                String::from("/rest/v1.0/folders"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/folders",
+            String::from("/rest/v1.0/folders"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
-        request
-            .query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
+        request.query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
         request.query("exclude_files", &self.exclude_files, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "show_latest_file_version_only",
-                &self.show_latest_file_version_only,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "show_latest_file_version_only",
+            &self.show_latest_file_version_only,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5651,13 +5072,11 @@ impl CreateFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/folders",
-                String::from("/rest/v1.0/folders"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/folders",
+            String::from("/rest/v1.0/folders"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("folder", &body), "application/json");
@@ -5666,9 +5085,9 @@ impl CreateFolder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::FolderDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::FolderDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5719,31 +5138,25 @@ impl GetFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/folders/{id}",
-                ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/folders/{id}",
+            ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
-        request
-            .query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
+        request.query("exclude_folders", &self.exclude_folders, crate::QueryStyle::Repeat);
         request.query("exclude_files", &self.exclude_files, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "show_latest_file_version_only",
-                &self.show_latest_file_version_only,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "show_latest_file_version_only",
+            &self.show_latest_file_version_only,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5773,13 +5186,11 @@ impl DeleteFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/folders/{id}",
-                ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/folders/{id}",
+            ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -5817,13 +5228,11 @@ impl UpdateFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/folders/{id}",
-                ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/folders/{id}",
+            ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("folder", &body), "application/json");
@@ -5832,9 +5241,9 @@ impl UpdateFolder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::FolderDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::FolderDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5863,13 +5272,11 @@ impl UpdateInsurancesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/insurances/sync",
-                String::from("/rest/v1.0/insurances/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/insurances/sync",
+            String::from("/rest/v1.0/insurances/sync"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5877,9 +5284,7 @@ impl UpdateInsurancesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InsuranceSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -5910,21 +5315,17 @@ impl GetLocalFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/local_files/{uuid}",
-                ["/rest/v1.0/local_files/", &crate::path_segment(&self.uuid)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/local_files/{uuid}",
+            ["/rest/v1.0/local_files/", &crate::path_segment(&self.uuid)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<String, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<String, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -5968,13 +5369,11 @@ impl ListLocations {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/locations",
-                String::from("/rest/v1.0/locations"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/locations",
+            String::from("/rest/v1.0/locations"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -5983,16 +5382,14 @@ impl ListLocations {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Location>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Location>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Location>, crate::Error>,
     > {
         self.build().send_page()
@@ -6029,13 +5426,11 @@ impl CreateLocation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/locations",
-                String::from("/rest/v1.0/locations"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/locations",
+            String::from("/rest/v1.0/locations"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6043,9 +5438,7 @@ impl CreateLocation {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6076,22 +5469,18 @@ impl GetLocation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/locations/{id}",
-                ["/rest/v1.0/locations/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/locations/{id}",
+            ["/rest/v1.0/locations/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6122,13 +5511,11 @@ impl DeleteLocation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/locations/{id}",
-                ["/rest/v1.0/locations/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/locations/{id}",
+            ["/rest/v1.0/locations/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -6166,13 +5553,11 @@ impl UpdateLocation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/locations/{id}",
-                ["/rest/v1.0/locations/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/locations/{id}",
+            ["/rest/v1.0/locations/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6180,9 +5565,7 @@ impl UpdateLocation {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -6226,13 +5609,11 @@ impl GetProjectDates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/project_dates",
-                String::from("/rest/v1.0/project_dates"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/project_dates",
+            String::from("/rest/v1.0/project_dates"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -6241,9 +5622,7 @@ impl GetProjectDates {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectDateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -6276,22 +5655,20 @@ impl GetProjectDate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/project_dates/{id}",
-                ["/rest/v1.0/project_dates/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/project_dates/{id}",
+            ["/rest/v1.0/project_dates/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectDate, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectDate, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6348,45 +5725,33 @@ impl ListProjectRoles {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/project_roles",
-                String::from("/rest/v1.0/project_roles"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/project_roles",
+            String::from("/rest/v1.0/project_roles"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[add_to_project_team]",
-                &self.filters_add_to_project_team,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[add_to_project_team]",
+            &self.filters_add_to_project_team,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectRole>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectRole>, crate::Error>,
     > {
         self.build().send_page()
@@ -6423,13 +5788,11 @@ impl CreateProjectRole {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/project_roles",
-                String::from("/rest/v1.0/project_roles"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/project_roles",
+            String::from("/rest/v1.0/project_roles"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6437,9 +5800,9 @@ impl CreateProjectRole {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectRole, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectRole, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6469,13 +5832,11 @@ impl DeleteProjectRole {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/project_roles/{id}",
-                ["/rest/v1.0/project_roles/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/project_roles/{id}",
+            ["/rest/v1.0/project_roles/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -6525,13 +5886,11 @@ impl ListProjectTemplates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/project_templates",
-                String::from("/rest/v1.0/project_templates"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/project_templates",
+            String::from("/rest/v1.0/project_templates"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -6540,16 +5899,14 @@ impl ListProjectTemplates {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::IdName>, crate::Error>,
     > {
         self.build().send_page()
@@ -6684,82 +6041,47 @@ impl ListProjects {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects",
-                String::from("/rest/v1.0/projects"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects",
+            String::from("/rest/v1.0/projects"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[by_status]",
-                &self.filters_by_status,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[by_status]", &self.filters_by_status, crate::QueryStyle::Repeat);
         request.query("filters[name]", &self.filters_name, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[from_project_template_id]",
-                &self.filters_from_project_template_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[from_project_template_id]",
+            &self.filters_from_project_template_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query("filters[synced]", &self.filters_synced, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[custom_fields]",
-                &self.filters_custom_fields,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("serializer_view", &self.serializer_view, crate::QueryStyle::Repeat);
+        request.query("filters[synced]", &self.filters_synced, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[custom_fields]",
+            &self.filters_custom_fields,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("serializer_view", &self.serializer_view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectItem>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -6803,19 +6125,16 @@ impl CreateProject {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects",
-                String::from("/rest/v1.0/projects"),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects",
+            String::from("/rest/v1.0/projects"),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6823,9 +6142,9 @@ impl CreateProject {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6868,20 +6187,17 @@ impl UpdateProjectsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/sync",
-                String::from("/rest/v1.0/projects/sync"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/sync",
+            String::from("/rest/v1.0/projects/sync"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -6889,9 +6205,7 @@ impl UpdateProjectsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -6930,13 +6244,11 @@ impl GetProject {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{id}",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{id}",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -6944,9 +6256,9 @@ impl GetProject {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -6983,19 +6295,16 @@ impl UpdateProject {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{id}",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.id)].concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{id}",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.id)].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -7003,9 +6312,9 @@ impl UpdateProject {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7036,14 +6345,11 @@ impl GetProjectFilters {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{id}/filters",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.id), "/filters"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{id}/filters",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.id), "/filters"].concat(),
+        );
         request.query("tool", &self.tool, crate::QueryStyle::Repeat);
         request.query("tab", &self.tab, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -7051,9 +6357,9 @@ impl GetProjectFilters {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectFilter, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectFilter, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7085,19 +6391,16 @@ impl ListProjectFilter {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{id}/filters/{filter_name}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.id),
-                    "/filters/",
-                    &crate::path_segment(&self.filter_name),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{id}/filters/{filter_name}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.id),
+                "/filters/",
+                &crate::path_segment(&self.filter_name),
+            ].concat(),
+        );
         request.query("tool", &self.tool, crate::QueryStyle::Repeat);
         request.query("tab", &self.tab, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -7105,9 +6408,9 @@ impl ListProjectFilter {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Filter>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Filter>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7137,14 +6440,11 @@ impl CreateProjectLogo {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{id}/logo",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.id), "/logo"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{id}/logo",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.id), "/logo"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("logo", &body), "application/json");
         request.options(self.options);
@@ -7152,9 +6452,9 @@ impl CreateProjectLogo {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7183,22 +6483,19 @@ impl DeleteProjectLogo {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{id}/logo",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.id), "/logo"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{id}/logo",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.id), "/logo"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7234,28 +6531,22 @@ impl ListProjectAssignableUsers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/assignable_users",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/assignable_users",
-                ]
-                    .concat(),
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/assignable_users",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/assignable_users",
+            ].concat(),
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::AssignableUser>, crate::Error>,
     > {
         self.build().send_json()
@@ -7307,41 +6598,27 @@ impl ListProjectCrews {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/crews",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/crews",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/crews",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/crews"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Crew>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Crew>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Crew>, crate::Error>,
     > {
         self.build().send_page()
@@ -7379,18 +6656,11 @@ impl CreateProjectCrew {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/crews",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/crews",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/crews",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/crews"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("crew", &body), "application/json");
         request.options(self.options);
@@ -7398,9 +6668,7 @@ impl CreateProjectCrew {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Crew, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Crew, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7450,41 +6718,27 @@ impl ListProjectCrewsIds {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/crews/ids",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/crews/ids",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/crews/ids",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/crews/ids"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<Output = Result<crate::Page<i64>, crate::Error>> {
+    pub fn send_page(self) -> impl std::future::Future<
+        Output = Result<crate::Page<i64>, crate::Error>,
+    > {
         self.build().send_page()
     }
 
@@ -7520,27 +6774,22 @@ impl GetProjectCrew {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/crews/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/crews/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/crews/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/crews/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Crew, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Crew, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7571,19 +6820,16 @@ impl DeleteProjectCrew {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/crews/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/crews/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/crews/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/crews/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("crew", &body), "application/json");
         request.options(self.options);
@@ -7622,19 +6868,16 @@ impl UpdateProjectCrew {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/crews/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/crews/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/crews/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/crews/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("crew", &body), "application/json");
         request.options(self.options);
@@ -7642,9 +6885,7 @@ impl UpdateProjectCrew {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Crew, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Crew, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -7673,26 +6914,21 @@ impl ListProjectDirectoryFilterOptionsCostCodes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/directory/filter_options/cost_codes",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/directory/filter_options/cost_codes",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/directory/filter_options/cost_codes",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/directory/filter_options/cost_codes",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
     > {
         self.build().send_json()
@@ -7723,26 +6959,23 @@ impl ListProjectDirectoryFilterOptionsCountryCodes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/directory/filter_options/country_codes",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/directory/filter_options/country_codes",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/directory/filter_options/country_codes",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/directory/filter_options/country_codes",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::JobTitle>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7771,26 +7004,23 @@ impl ListProjectDirectoryFilterOptionsJobTitles {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/directory/filter_options/job_titles",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/directory/filter_options/job_titles",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/directory/filter_options/job_titles",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/directory/filter_options/job_titles",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::JobTitle>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7819,26 +7049,21 @@ impl ListProjectDirectoryFilterOptionsPermissionTemplates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/directory/filter_options/permission_templates",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/directory/filter_options/permission_templates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/directory/filter_options/permission_templates",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/directory/filter_options/permission_templates",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
     > {
         self.build().send_json()
@@ -7870,27 +7095,24 @@ impl ListProjectDirectoryFilterOptionsStateCodes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/directory/filter_options/state_codes",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/directory/filter_options/state_codes",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/directory/filter_options/state_codes",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/directory/filter_options/state_codes",
+            ].concat(),
+        );
         request.query("country_code", &self.country_code, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::JobTitle>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::JobTitle>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -7919,26 +7141,21 @@ impl ListProjectDirectoryFilterOptionsTrades {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/directory/filter_options/trades",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/directory/filter_options/trades",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/directory/filter_options/trades",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/directory/filter_options/trades",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
     > {
         self.build().send_json()
@@ -8032,30 +7249,21 @@ impl ListProjectDistributionGroups {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/distribution_groups",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/distribution_groups",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/distribution_groups",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/distribution_groups",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_ancestors",
-                &self.include_ancestors,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("include_ancestors", &self.include_ancestors, crate::QueryStyle::Repeat);
         request.query("domain_id", &self.domain_id, crate::QueryStyle::Repeat);
         request.query("min_ual", &self.min_ual, crate::QueryStyle::Repeat);
         request.query("ual", &self.ual, crate::QueryStyle::Repeat);
@@ -8064,18 +7272,14 @@ impl ListProjectDistributionGroups {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::DistributionGroup>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::DistributionGroup>, crate::Error>,
     > {
         self.build().send_page()
@@ -8113,29 +7317,23 @@ impl CreateProjectDistributionGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/distribution_groups",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/distribution_groups",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/distribution_groups",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/distribution_groups",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("distribution_group", &body), "application/json");
+        request.json(&crate::Wrapped::new("distribution_group", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectDistributionGroup, crate::Error>,
     > {
         self.build().send_json()
@@ -8202,26 +7400,18 @@ impl GetProjectDistributionGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/distribution_groups/{distribution_group_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/distribution_groups/",
-                    &crate::path_segment(&self.distribution_group_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/distribution_groups/{distribution_group_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/distribution_groups/",
+                &crate::path_segment(&self.distribution_group_id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_ancestors",
-                &self.include_ancestors,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("include_ancestors", &self.include_ancestors, crate::QueryStyle::Repeat);
         request.query("domain_id", &self.domain_id, crate::QueryStyle::Repeat);
         request.query("min_ual", &self.min_ual, crate::QueryStyle::Repeat);
         request.query("ual", &self.ual, crate::QueryStyle::Repeat);
@@ -8230,9 +7420,7 @@ impl GetProjectDistributionGroup {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DistributionGroupDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -8264,19 +7452,16 @@ impl DeleteProjectDistributionGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/distribution_groups/{distribution_group_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/distribution_groups/",
-                    &crate::path_segment(&self.distribution_group_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/distribution_groups/{distribution_group_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/distribution_groups/",
+                &crate::path_segment(&self.distribution_group_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -8313,30 +7498,24 @@ impl UpdateProjectDistributionGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/distribution_groups/{distribution_group_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/distribution_groups/",
-                    &crate::path_segment(&self.distribution_group_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/distribution_groups/{distribution_group_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/distribution_groups/",
+                &crate::path_segment(&self.distribution_group_id),
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("distribution_group", &body), "application/json");
+        request.json(&crate::Wrapped::new("distribution_group", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectDistributionGroup, crate::Error>,
     > {
         self.build().send_json()
@@ -8423,22 +7602,18 @@ impl ListProjectDistributionGroupsWithAncestors {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/distribution_groups_with_ancestors",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/distribution_groups_with_ancestors",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/distribution_groups_with_ancestors",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/distribution_groups_with_ancestors",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("domain_id", &self.domain_id, crate::QueryStyle::Repeat);
@@ -8449,22 +7624,15 @@ impl ListProjectDistributionGroupsWithAncestors {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::DistributionGroupsWithAncestor>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::Page<models::DistributionGroupsWithAncestor>,
-            crate::Error,
-        >,
+    pub fn send_page(self) -> impl std::future::Future<
+        Output = Result<crate::Page<models::DistributionGroupsWithAncestor>, crate::Error>,
     > {
         self.build().send_page()
     }
@@ -8529,19 +7697,16 @@ impl GetProjectDistributionGroupsWithAncestor {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/distribution_groups_with_ancestors/{distribution_group_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/distribution_groups_with_ancestors/",
-                    &crate::path_segment(&self.distribution_group_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/distribution_groups_with_ancestors/{distribution_group_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/distribution_groups_with_ancestors/",
+                &crate::path_segment(&self.distribution_group_id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("domain_id", &self.domain_id, crate::QueryStyle::Repeat);
         request.query("min_ual", &self.min_ual, crate::QueryStyle::Repeat);
@@ -8551,9 +7716,7 @@ impl GetProjectDistributionGroupsWithAncestor {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DistributionGroupDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -8605,41 +7768,31 @@ impl ListProjectDocumentCustomTags {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/document_custom_tags",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/document_custom_tags",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/document_custom_tags",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/document_custom_tags",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[document_id]",
-                &self.filters_document_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[document_id]", &self.filters_document_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::IdName>, crate::Error>,
     > {
         self.build().send_page()
@@ -8677,18 +7830,15 @@ impl CreateProjectDocumentCustomTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/document_custom_tags",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/document_custom_tags",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/document_custom_tags",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/document_custom_tags",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -8696,9 +7846,7 @@ impl CreateProjectDocumentCustomTag {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8729,28 +7877,23 @@ impl DeleteProjectDocumentCustomTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/document_custom_tags/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/document_custom_tags/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/document_custom_tags/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/document_custom_tags/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("document_id", &self.document_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::IdName, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -8810,10 +7953,7 @@ impl ListProjectDocuments {
     }
 
     /// Return item(s) that are file or folder (`filters[document_type]` in the query).
-    pub fn filters_document_type(
-        mut self,
-        value: models::DocumentDocumentTypeFilter,
-    ) -> Self {
+    pub fn filters_document_type(mut self, value: models::DocumentDocumentTypeFilter) -> Self {
         self.filters_document_type = Some(value);
         self
     }
@@ -8880,72 +8020,39 @@ impl ListProjectDocuments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/documents",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/documents",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/documents"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[document_type]",
-                &self.filters_document_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[file_type]",
-                &self.filters_file_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[is_in_recycle_bin]",
-                &self.filters_is_in_recycle_bin,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[folder_id]",
-                &self.filters_folder_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[custom_tag_ids]",
-                &self.filters_custom_tag_ids,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query("filters[private]", &self.filters_private, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Csv,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[document_type]",
+            &self.filters_document_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[file_type]", &self.filters_file_type, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[is_in_recycle_bin]",
+            &self.filters_is_in_recycle_bin,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[folder_id]", &self.filters_folder_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[custom_tag_ids]",
+            &self.filters_custom_tag_ids,
+            crate::QueryStyle::Csv,
+        );
+        request.query("filters[private]", &self.filters_private, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -8953,16 +8060,14 @@ impl ListProjectDocuments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Document>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Document>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Document>, crate::Error>,
     > {
         self.build().send_page()
@@ -9020,18 +8125,11 @@ impl ListProjectInsurances {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/insurances",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/insurances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/insurances",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/insurances"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
@@ -9040,18 +8138,14 @@ impl ListProjectInsurances {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Insurance>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Insurance>, crate::Error>,
     > {
         self.build().send_page()
@@ -9089,18 +8183,11 @@ impl CreateProjectInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/insurances",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/insurances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/insurances",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/insurances"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
         request.options(self.options);
@@ -9108,9 +8195,9 @@ impl CreateProjectInsurance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9140,18 +8227,15 @@ impl UpdateProjectInsurancesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/insurances/sync",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/insurances/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/insurances/sync",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/insurances/sync",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -9159,9 +8243,7 @@ impl UpdateProjectInsurancesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InsuranceSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -9200,28 +8282,25 @@ impl GetProjectInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/insurances/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9258,19 +8337,16 @@ impl DeleteProjectInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/insurances/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -9315,19 +8391,16 @@ impl UpdateProjectInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/insurances/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
@@ -9336,9 +8409,9 @@ impl UpdateProjectInsurance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -9451,76 +8524,48 @@ impl ListProjectLocations {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/locations",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/locations",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/locations",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/locations"].concat(),
+        );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[parent_id]",
-                &self.filters_parent_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[parent_id]", &self.filters_parent_id, crate::QueryStyle::Repeat);
         request.query("filters[code]", &self.filters_code, crate::QueryStyle::Repeat);
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[search_with_code]",
-                &self.filters_search_with_code,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[superlocations_for]",
-                &self.filters_superlocations_for,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[sublocations_for]",
-                &self.filters_sublocations_for,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[search_with_code]",
+            &self.filters_search_with_code,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[superlocations_for]",
+            &self.filters_superlocations_for,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[sublocations_for]",
+            &self.filters_sublocations_for,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[depth_range]",
-                &self.filters_depth_range,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[depth_range]", &self.filters_depth_range, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Location>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Location>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Location>, crate::Error>,
     > {
         self.build().send_page()
@@ -9558,18 +8603,11 @@ impl CreateProjectLocation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/locations",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/locations",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/locations",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/locations"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("location", &body), "application/json");
         request.options(self.options);
@@ -9577,9 +8615,7 @@ impl CreateProjectLocation {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9609,18 +8645,15 @@ impl CreateProjectLocationsFindOrCreateByPath {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/locations/find_or_create_by_path",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/locations/find_or_create_by_path",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/locations/find_or_create_by_path",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/locations/find_or_create_by_path",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("location", &body), "application/json");
         request.options(self.options);
@@ -9628,9 +8661,7 @@ impl CreateProjectLocationsFindOrCreateByPath {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9660,27 +8691,22 @@ impl GetProjectLocation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/locations/{location_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/locations/",
-                    &crate::path_segment(&self.location_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/locations/{location_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/locations/",
+                &crate::path_segment(&self.location_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9710,19 +8736,16 @@ impl DeleteProjectLocation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/locations/{location_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/locations/",
-                    &crate::path_segment(&self.location_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/locations/{location_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/locations/",
+                &crate::path_segment(&self.location_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -9759,19 +8782,16 @@ impl UpdateProjectLocation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/locations/{location_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/locations/",
-                    &crate::path_segment(&self.location_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/locations/{location_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/locations/",
+                &crate::path_segment(&self.location_id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("location", &body), "application/json");
         request.options(self.options);
@@ -9779,9 +8799,7 @@ impl UpdateProjectLocation {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Location, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -9922,103 +8940,60 @@ impl ListProjectPeople {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/people",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/people",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/people",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/people"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[is_employee]",
-                &self.filters_is_employee,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[reference_users_only]",
-                &self.filters_reference_users_only,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[without_reference_users]",
-                &self.filters_without_reference_users,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[include_company_people]",
-                &self.filters_include_company_people,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[connected]",
-                &self.filters_connected,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[job_title]",
-                &self.filters_job_title,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[country_code]",
-                &self.filters_country_code,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[state_code]",
-                &self.filters_state_code,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[permission_template_id]",
-                &self.filters_permission_template_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query("filters[is_employee]", &self.filters_is_employee, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[reference_users_only]",
+            &self.filters_reference_users_only,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[without_reference_users]",
+            &self.filters_without_reference_users,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[include_company_people]",
+            &self.filters_include_company_people,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[connected]", &self.filters_connected, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[job_title]", &self.filters_job_title, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[country_code]",
+            &self.filters_country_code,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[state_code]", &self.filters_state_code, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
+        request.query(
+            "filters[permission_template_id]",
+            &self.filters_permission_template_id,
+            crate::QueryStyle::Csv,
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectPerson>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectPerson>, crate::Error>,
     > {
         self.build().send_page()
@@ -10063,18 +9038,11 @@ impl CreateProjectPerson {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/people",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/people",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/people",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/people"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("person", &body), "application/json");
@@ -10083,9 +9051,9 @@ impl CreateProjectPerson {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::PersonDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::PersonDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10226,103 +9194,64 @@ impl ListProjectPeopleInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/people/inactive",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/people/inactive",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/people/inactive",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/people/inactive",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[is_employee]",
-                &self.filters_is_employee,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[reference_users_only]",
-                &self.filters_reference_users_only,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[without_reference_users]",
-                &self.filters_without_reference_users,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[include_company_people]",
-                &self.filters_include_company_people,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[connected]",
-                &self.filters_connected,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[job_title]",
-                &self.filters_job_title,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[country_code]",
-                &self.filters_country_code,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[state_code]",
-                &self.filters_state_code,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[permission_template_id]",
-                &self.filters_permission_template_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query("filters[is_employee]", &self.filters_is_employee, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[reference_users_only]",
+            &self.filters_reference_users_only,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[without_reference_users]",
+            &self.filters_without_reference_users,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[include_company_people]",
+            &self.filters_include_company_people,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[connected]", &self.filters_connected, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[job_title]", &self.filters_job_title, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[country_code]",
+            &self.filters_country_code,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[state_code]", &self.filters_state_code, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id]", &self.filters_trade_id, crate::QueryStyle::Csv);
+        request.query(
+            "filters[permission_template_id]",
+            &self.filters_permission_template_id,
+            crate::QueryStyle::Csv,
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectPerson>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectPerson>, crate::Error>,
     > {
         self.build().send_page()
@@ -10368,19 +9297,16 @@ impl UpdateProjectPerson {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/people/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/people/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/people/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/people/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("person", &body), "application/json");
@@ -10389,9 +9315,9 @@ impl UpdateProjectPerson {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::PersonDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::PersonDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10421,32 +9347,26 @@ impl UpdateProjectPermissionTemplateAssignments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/permission_template_assignments",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/permission_template_assignments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/permission_template_assignments",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/permission_template_assignments",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("permission_template_assignments", &body),
-                "application/json",
-            );
+        request.json(
+            &crate::Wrapped::new("permission_template_assignments", &body),
+            "application/json",
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PermissionTemplateAssignment, crate::Error>,
     > {
         self.build().send_json()
@@ -10484,32 +9404,26 @@ impl ListProjectPermissionTemplates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/permission_templates",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/permission_templates",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[assignables_only]",
-                &self.filters_assignables_only,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/permission_templates",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/permission_templates",
+            ].concat(),
+        );
+        request.query(
+            "filters[assignables_only]",
+            &self.filters_assignables_only,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::PermissionTemplate>, crate::Error>,
     > {
         self.build().send_json()
@@ -10554,18 +9468,15 @@ impl GetProjectProjectDates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/project_dates",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_dates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/project_dates",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_dates",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -10573,9 +9484,7 @@ impl GetProjectProjectDates {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectDateDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -10613,18 +9522,15 @@ impl CreateProjectProjectDate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/project_dates",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_dates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/project_dates",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_dates",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -10663,27 +9569,24 @@ impl GetProjectProjectDate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/project_dates/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_dates/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/project_dates/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_dates/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ProjectDate, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ProjectDate, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -10726,18 +9629,15 @@ impl ListProjectProjectMemberships {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/project_memberships",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_memberships",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/project_memberships",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_memberships",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -10745,18 +9645,14 @@ impl ListProjectProjectMemberships {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectMembership>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectMembership>, crate::Error>,
     > {
         self.build().send_page()
@@ -10794,29 +9690,23 @@ impl CreateProjectProjectMembership {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/project_memberships",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_memberships",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/project_memberships",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_memberships",
+            ].concat(),
+        );
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("project_membership", &body), "application/json");
+        request.json(&crate::Wrapped::new("project_membership", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<f64>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<f64>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10846,18 +9736,15 @@ impl CreateProjectProjectMembershipsBulkAdd {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/project_memberships/bulk_add",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_memberships/bulk_add",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/project_memberships/bulk_add",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_memberships/bulk_add",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -10865,9 +9752,7 @@ impl CreateProjectProjectMembershipsBulkAdd {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<i64>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -10898,19 +9783,16 @@ impl DeleteProjectProjectMembership {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/project_memberships/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_memberships/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/project_memberships/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_memberships/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("party_id", &self.party_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -10960,18 +9842,15 @@ impl ListProjectRecentActivity {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/recent_activity",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/recent_activity",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/recent_activity",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/recent_activity",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -10979,18 +9858,14 @@ impl ListProjectRecentActivity {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<serde_json::Value>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<serde_json::Value>, crate::Error>,
     > {
         self.build().send_page()
@@ -11062,31 +9937,18 @@ impl ListProjectTools {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/tools",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/tools",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[is_active]",
-                &self.filters_is_active,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/tools",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/tools"].concat(),
+        );
+        request.query("filters[is_active]", &self.filters_is_active, crate::QueryStyle::Repeat);
         request.query("for_mobile", &self.for_mobile, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_configurable_generic_tools",
-                &self.include_configurable_generic_tools,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "include_configurable_generic_tools",
+            &self.include_configurable_generic_tools,
+            crate::QueryStyle::Repeat,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -11094,16 +9956,14 @@ impl ListProjectTools {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Tool>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Tool>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Tool>, crate::Error>,
     > {
         self.build().send_page()
@@ -11147,18 +10007,11 @@ impl UpdateProjectTools {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/tools",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/tools",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/tools",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/tools"].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -11167,9 +10020,9 @@ impl UpdateProjectTools {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Tool>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Tool>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11220,18 +10073,11 @@ impl CreateProjectUpload {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/uploads",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/uploads",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/uploads",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/uploads"].concat(),
+        );
         if let Some(body) = self.body {
             match body {
                 crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -11243,9 +10089,9 @@ impl CreateProjectUpload {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11275,27 +10121,24 @@ impl GetProjectUpload {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/uploads/{uuid}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/uploads/",
-                    &crate::path_segment(&self.uuid),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/uploads/{uuid}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/uploads/",
+                &crate::path_segment(&self.uuid),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11332,19 +10175,16 @@ impl UpdateProjectUpload {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/uploads/{uuid}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/uploads/",
-                    &crate::path_segment(&self.uuid),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/uploads/{uuid}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/uploads/",
+                &crate::path_segment(&self.uuid),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -11353,9 +10193,9 @@ impl UpdateProjectUpload {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11392,19 +10232,16 @@ impl UpdateProjectUserProjectRole {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/user_project_roles/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/user_project_roles/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/user_project_roles/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/user_project_roles/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -11413,9 +10250,7 @@ impl UpdateProjectUserProjectRole {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserProjectRole, crate::Error>,
     > {
         self.build().send_json()
@@ -11537,65 +10372,26 @@ impl ListProjectUsers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/users",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/users",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/users"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[permission_template]",
-                &self.filters_permission_template,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[employee]",
-                &self.filters_employee,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[permission_template]",
+            &self.filters_permission_template,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[employee]", &self.filters_employee, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -11603,18 +10399,14 @@ impl ListProjectUsers {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectUser>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectUser>, crate::Error>,
     > {
         self.build().send_page()
@@ -11659,24 +10451,16 @@ impl CreateProjectUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/users",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/users",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/users"].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
         request.options(self.options);
@@ -11684,9 +10468,9 @@ impl CreateProjectUser {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UserDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11736,18 +10520,15 @@ impl ListProjectUsersInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/users/inactive",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/users/inactive",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/users/inactive",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/users/inactive",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
@@ -11756,16 +10537,14 @@ impl ListProjectUsersInactive {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Inactive>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Inactive>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Inactive>, crate::Error>,
     > {
         self.build().send_page()
@@ -11803,27 +10582,24 @@ impl UpdateProjectUsersInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/users/inactive/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/users/inactive/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/users/inactive/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/users/inactive/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UserDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11915,60 +10691,32 @@ impl CreateProjectUsersPdf {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/users/pdf",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/users/pdf",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[permission_template]",
-                &self.filters_permission_template,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/users/pdf",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/users/pdf"].concat(),
+        );
+        request.query(
+            "filters[permission_template]",
+            &self.filters_permission_template,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[except_id]",
-                &self.filters_except_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[except_id]", &self.filters_except_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
         request.query("contact", &self.contact, crate::QueryStyle::Repeat);
         request.query("vendor", &self.vendor, crate::QueryStyle::Repeat);
         request.query("user_role", &self.user_role, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "grouped_by_vendor",
-                &self.grouped_by_vendor,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("grouped_by_vendor", &self.grouped_by_vendor, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserPdfResult, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UserPdfResult, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -11998,27 +10746,24 @@ impl GetProjectUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/users/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/users/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UserDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12056,25 +10801,21 @@ impl UpdateProjectUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/users/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/users/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("user", &body), "application/json");
         request.options(self.options);
@@ -12082,9 +10823,9 @@ impl UpdateProjectUser {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UserDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12121,20 +10862,17 @@ impl CreateProjectUserActionsAdd {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/users/{id}/actions/add",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                    "/actions/add",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/users/{id}/actions/add",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+                "/actions/add",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&crate::Wrapped::new("user", &body), "application/json");
         }
@@ -12143,9 +10881,9 @@ impl CreateProjectUserActionsAdd {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UserDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -12175,20 +10913,17 @@ impl DeleteProjectUserActionsRemove {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/users/{id}/actions/remove",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                    "/actions/remove",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/users/{id}/actions/remove",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+                "/actions/remove",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -12231,19 +10966,16 @@ impl UpdateProjectVendorProjectRole {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/vendor_project_roles/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendor_project_roles/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/vendor_project_roles/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendor_project_roles/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -12252,9 +10984,7 @@ impl UpdateProjectVendorProjectRole {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::VendorProjectRole, crate::Error>,
     > {
         self.build().send_json()
@@ -12355,64 +11085,42 @@ impl ListProjectVendors {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/vendors",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/vendors",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/vendors"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[standard_cost_code_id][]",
-                &self.filters_standard_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[standard_cost_code_id][]",
+            &self.filters_standard_cost_code_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
         request.query("filters[id][]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[parent_id][]",
-                &self.filters_parent_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[abbreviated_name][]",
-                &self.filters_abbreviated_name,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[parent_id][]", &self.filters_parent_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[abbreviated_name][]",
+            &self.filters_abbreviated_name,
+            crate::QueryStyle::Repeat,
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Vendor>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Vendor>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Vendor>, crate::Error>,
     > {
         self.build().send_page()
@@ -12464,25 +11172,17 @@ impl CreateProjectVendor {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/vendors",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/vendors",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/vendors"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("vendor", &body), "application/json");
         request.options(self.options);
@@ -12490,9 +11190,7 @@ impl CreateProjectVendor {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12549,18 +11247,15 @@ impl ListProjectVendorsInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/vendors/inactive",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/inactive",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/vendors/inactive",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/inactive",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -12570,18 +11265,14 @@ impl ListProjectVendorsInactive {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::VendorInactive>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::VendorInactive>, crate::Error>,
     > {
         self.build().send_page()
@@ -12626,28 +11317,23 @@ impl UpdateProjectVendorsInactive {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/vendors/inactive/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/inactive/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/vendors/inactive/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/inactive/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InactiveDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -12686,28 +11372,23 @@ impl GetProjectVendor {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/vendors/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/vendors/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12752,26 +11433,22 @@ impl UpdateProjectVendor {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/vendors/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/vendors/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("vendor", &body), "application/json");
         request.options(self.options);
@@ -12779,9 +11456,7 @@ impl UpdateProjectVendor {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12818,29 +11493,24 @@ impl CreateProjectVendorActionsAdd {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/vendors/{id}/actions/add",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.id),
-                    "/actions/add",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/vendors/{id}/actions/add",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.id),
+                "/actions/add",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Vendor, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -12870,20 +11540,17 @@ impl DeleteProjectVendorActionsRemove {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/vendors/{id}/actions/remove",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.id),
-                    "/actions/remove",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/vendors/{id}/actions/remove",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.id),
+                "/actions/remove",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -12940,20 +11607,17 @@ impl ListProjectVendorInsurances {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
@@ -12962,18 +11626,14 @@ impl ListProjectVendorInsurances {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Insurance>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Insurance>, crate::Error>,
     > {
         self.build().send_page()
@@ -13012,20 +11672,17 @@ impl CreateProjectVendorInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
         request.options(self.options);
@@ -13033,9 +11690,9 @@ impl CreateProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13066,20 +11723,17 @@ impl UpdateProjectVendorInsurancesSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/sync",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/sync",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances/sync",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -13087,9 +11741,7 @@ impl UpdateProjectVendorInsurancesSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InsuranceSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -13129,30 +11781,27 @@ impl GetProjectVendorInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13190,21 +11839,18 @@ impl DeleteProjectVendorInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -13250,21 +11896,18 @@ impl UpdateProjectVendorInsurance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.vendor_id),
-                    "/insurances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/vendors/{vendor_id}/insurances/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.vendor_id),
+                "/insurances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("insurance", &body), "application/json");
@@ -13273,9 +11916,9 @@ impl UpdateProjectVendorInsurance {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Insurance, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Insurance, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -13320,49 +11963,40 @@ impl ListProjectWorkflowPermanentLogs {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/workflow_permanent_logs",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflow_permanent_logs",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/workflow_permanent_logs",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflow_permanent_logs",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[workflowed_object_type]",
-                &self.filters_workflowed_object_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[workflowed_object_id]",
-                &self.filters_workflowed_object_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[workflowed_object_type]",
+            &self.filters_workflowed_object_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[workflowed_object_id]",
+            &self.filters_workflowed_object_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>,
     > {
         self.build().send_page()
@@ -13476,47 +12110,28 @@ impl ListTaskItems {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/task_items",
-                String::from("/rest/v1.0/task_items"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/task_items",
+            String::from("/rest/v1.0/task_items"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[assigned_id]",
-                &self.filters_assigned_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[due_date]",
-                &self.filters_due_date,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[assigned_id]", &self.filters_assigned_id, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Csv,
+        );
+        request.query("filters[due_date]", &self.filters_due_date, crate::QueryStyle::Repeat);
         request.query("filters[status]", &self.filters_status, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[task_item_category_id]",
-                &self.filters_task_item_category_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[task_item_category_id]",
+            &self.filters_task_item_category_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
@@ -13525,16 +12140,14 @@ impl ListTaskItems {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::TaskItem>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::TaskItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::TaskItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -13572,13 +12185,11 @@ impl CreateTaskItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/task_items",
-                String::from("/rest/v1.0/task_items"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/task_items",
+            String::from("/rest/v1.0/task_items"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&crate::Wrapped::new("task_item", &body), "application/json");
@@ -13587,9 +12198,7 @@ impl CreateTaskItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TaskItemDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -13641,33 +12250,28 @@ impl ListTaskItemsAssignees {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/task_items/assignees",
-                String::from("/rest/v1.0/task_items/assignees"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/task_items/assignees",
+            String::from("/rest/v1.0/task_items/assignees"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::UserRef2>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::UserRef2>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserRef2>, crate::Error>,
     > {
         self.build().send_page()
@@ -13718,13 +12322,11 @@ impl ListTaskItemsAssigneesCurrent {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/task_items/assignees/current",
-                String::from("/rest/v1.0/task_items/assignees/current"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/task_items/assignees/current",
+            String::from("/rest/v1.0/task_items/assignees/current"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -13733,16 +12335,14 @@ impl ListTaskItemsAssigneesCurrent {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::IdName>, crate::Error>,
     > {
         self.build().send_page()
@@ -13779,22 +12379,18 @@ impl CreateTaskItemsSendUnsent {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/task_items/send_unsent",
-                String::from("/rest/v1.0/task_items/send_unsent"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/task_items/send_unsent",
+            String::from("/rest/v1.0/task_items/send_unsent"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Id>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Id>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -13824,22 +12420,18 @@ impl GetTaskItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/task_items/{id}",
-                ["/rest/v1.0/task_items/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/task_items/{id}",
+            ["/rest/v1.0/task_items/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TaskItemDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -13871,13 +12463,11 @@ impl DeleteTaskItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/task_items/{id}",
-                ["/rest/v1.0/task_items/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/task_items/{id}",
+            ["/rest/v1.0/task_items/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -13923,13 +12513,11 @@ impl UpdateTaskItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/task_items/{id}",
-                ["/rest/v1.0/task_items/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/task_items/{id}",
+            ["/rest/v1.0/task_items/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         let body = self.body;
         request.multipart(crate::WrappedForm::new("task_item", body));
@@ -13938,9 +12526,7 @@ impl UpdateTaskItem {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TaskItemDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -13986,13 +12572,11 @@ impl ListTools {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/tools",
-                String::from("/rest/v1.0/tools"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/tools",
+            String::from("/rest/v1.0/tools"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -14001,16 +12585,14 @@ impl ListTools {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::ToolItem>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::ToolItem>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ToolItem>, crate::Error>,
     > {
         self.build().send_page()
@@ -14118,49 +12700,20 @@ impl ListUsers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/users",
-                String::from("/rest/v1.0/users"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/users",
+            String::from("/rest/v1.0/users"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -14168,16 +12721,14 @@ impl ListUsers {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::User>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::User>, crate::Error>,
     > {
         self.build().send_page()
@@ -14231,37 +12782,33 @@ impl CreateUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/users",
-                String::from("/rest/v1.0/users"),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/users",
+            String::from("/rest/v1.0/users"),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("user", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("user", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("user", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("user", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14292,22 +12839,18 @@ impl GetUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/users/{id}",
-                ["/rest/v1.0/users/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/users/{id}",
+            ["/rest/v1.0/users/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -14420,55 +12963,26 @@ impl ListVendors {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/vendors",
-                String::from("/rest/v1.0/vendors"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/vendors",
+            String::from("/rest/v1.0/vendors"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[standard_cost_code_id][]",
-                &self.filters_standard_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[standard_cost_code_id][]",
+            &self.filters_standard_cost_code_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
         request.query("filters[id][]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[parent_id][]",
-                &self.filters_parent_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[parent_id][]", &self.filters_parent_id, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -14476,18 +12990,14 @@ impl ListVendors {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<serde_json::Value>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<serde_json::Value>, crate::Error>,
     > {
         self.build().send_page()
@@ -14538,19 +13048,16 @@ impl CreateVendor {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/vendors",
-                String::from("/rest/v1.0/vendors"),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/vendors",
+            String::from("/rest/v1.0/vendors"),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -14559,9 +13066,9 @@ impl CreateVendor {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14597,19 +13104,16 @@ impl UpdateVendorsSync {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/vendors/sync",
-                String::from("/rest/v1.0/vendors/sync"),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/vendors/sync",
+            String::from("/rest/v1.0/vendors/sync"),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14617,9 +13121,7 @@ impl UpdateVendorsSync {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::VendorSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -14672,13 +13174,11 @@ impl GetVendor {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/vendors/{id}",
-                ["/rest/v1.0/vendors/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/vendors/{id}",
+            ["/rest/v1.0/vendors/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -14688,9 +13188,9 @@ impl GetVendor {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::VendorDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::VendorDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14734,20 +13234,17 @@ impl UpdateVendor {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/vendors/{id}",
-                ["/rest/v1.0/vendors/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/vendors/{id}",
+            ["/rest/v1.0/vendors/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -14755,9 +13252,9 @@ impl UpdateVendor {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -14788,30 +13285,20 @@ impl CreateVendorBusinessRegister {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/vendors/{id}/business_register",
-                [
-                    "/rest/v1.0/vendors/",
-                    &crate::path_segment(&self.id),
-                    "/business_register",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/vendors/{id}/business_register",
+            ["/rest/v1.0/vendors/", &crate::path_segment(&self.id), "/business_register"].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("business_register", &body), "application/json");
+        request.json(&crate::Wrapped::new("business_register", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::VendorBusinessRegisterResult, crate::Error>,
     > {
         self.build().send_json()
@@ -14844,30 +13331,20 @@ impl UpdateVendorBusinessRegister {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/vendors/{id}/business_register",
-                [
-                    "/rest/v1.0/vendors/",
-                    &crate::path_segment(&self.id),
-                    "/business_register",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/vendors/{id}/business_register",
+            ["/rest/v1.0/vendors/", &crate::path_segment(&self.id), "/business_register"].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(&crate::Wrapped::new("business_register", &body), "application/json");
+        request.json(&crate::Wrapped::new("business_register", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::VendorBusinessRegisterResult, crate::Error>,
     > {
         self.build().send_json()
@@ -14913,19 +13390,16 @@ impl ListWorkflowActivityHistories {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workflow_activity_histories",
-                String::from("/rest/v1.0/workflow_activity_histories"),
-            );
-        request
-            .query(
-                "workflow_instance_id",
-                &self.workflow_instance_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workflow_activity_histories",
+            String::from("/rest/v1.0/workflow_activity_histories"),
+        );
+        request.query(
+            "workflow_instance_id",
+            &self.workflow_instance_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -14934,18 +13408,14 @@ impl ListWorkflowActivityHistories {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkflowActivityHistory>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkflowActivityHistory>, crate::Error>,
     > {
         self.build().send_page()
@@ -14984,34 +13454,25 @@ impl CreateWorkflowActivityHistory {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workflow_activity_histories",
-                String::from("/rest/v1.0/workflow_activity_histories"),
-            );
-        request
-            .query(
-                "workflow_instance_id",
-                &self.workflow_instance_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workflow_activity_histories",
+            String::from("/rest/v1.0/workflow_activity_histories"),
+        );
+        request.query(
+            "workflow_instance_id",
+            &self.workflow_instance_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         let body = self.body;
-        request
-            .json(
-                &crate::Wrapped::new("workflow_activity_history", &body),
-                "application/json",
-            );
+        request.json(&crate::Wrapped::new("workflow_activity_history", &body), "application/json");
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkflowActivityHistory, crate::Error>,
     > {
         self.build().send_json()
@@ -15044,32 +13505,23 @@ impl GetWorkflowActivityHistory {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workflow_activity_histories/{id}",
-                [
-                    "/rest/v1.0/workflow_activity_histories/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "workflow_instance_id",
-                &self.workflow_instance_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workflow_activity_histories/{id}",
+            ["/rest/v1.0/workflow_activity_histories/", &crate::path_segment(&self.id)].concat(),
+        );
+        request.query(
+            "workflow_instance_id",
+            &self.workflow_instance_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkflowActivityHistory, crate::Error>,
     > {
         self.build().send_json()
@@ -15128,25 +13580,21 @@ impl ListWorkflowInstances {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workflow_instances",
-                String::from("/rest/v1.0/workflow_instances"),
-            );
-        request
-            .query(
-                "filters[workflowed_object_id]",
-                &self.filters_workflowed_object_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[workflowed_object_type]",
-                &self.filters_workflowed_object_type,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workflow_instances",
+            String::from("/rest/v1.0/workflow_instances"),
+        );
+        request.query(
+            "filters[workflowed_object_id]",
+            &self.filters_workflowed_object_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[workflowed_object_type]",
+            &self.filters_workflowed_object_type,
+            crate::QueryStyle::Repeat,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
@@ -15155,18 +13603,14 @@ impl ListWorkflowInstances {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WorkflowInstance>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WorkflowInstance>, crate::Error>,
     > {
         self.build().send_page()
@@ -15204,23 +13648,18 @@ impl GetWorkflowInstance {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workflow_instances/{id}",
-                ["/rest/v1.0/workflow_instances/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workflow_instances/{id}",
+            ["/rest/v1.0/workflow_instances/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkflowInstance, crate::Error>,
     > {
         self.build().send_json()
@@ -15251,22 +13690,17 @@ impl GetCompanyMeV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/companies/{company_id}/me",
-                ["/rest/v1.1/companies/", &crate::path_segment(&self.company_id), "/me"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/companies/{company_id}/me",
+            ["/rest/v1.1/companies/", &crate::path_segment(&self.company_id), "/me"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::MeV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::MeV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15358,68 +13792,33 @@ impl ListCompanyUsersV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/companies/{company_id}/users",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/companies/{company_id}/users",
+            ["/rest/v1.1/companies/", &crate::path_segment(&self.company_id), "/users"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::User>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::User>, crate::Error>,
     > {
         self.build().send_page()
@@ -15472,41 +13871,32 @@ impl CreateCompanyUserV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/companies/{company_id}/users",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/companies/{company_id}/users",
+            ["/rest/v1.1/companies/", &crate::path_segment(&self.company_id), "/users"].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("user", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("user", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("user", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("user", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15536,18 +13926,15 @@ impl CreateCompanyUsersBulkAddV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/companies/{company_id}/users/bulk_add",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_add",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/companies/{company_id}/users/bulk_add",
+            [
+                "/rest/v1.1/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_add",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -15555,9 +13942,7 @@ impl CreateCompanyUsersBulkAddV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -15589,18 +13974,15 @@ impl CreateCompanyUsersBulkRemoveV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/companies/{company_id}/users/bulk_remove",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_remove",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/companies/{company_id}/users/bulk_remove",
+            [
+                "/rest/v1.1/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_remove",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -15608,9 +13990,7 @@ impl CreateCompanyUsersBulkRemoveV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -15650,18 +14030,15 @@ impl UpdateCompanyUsersSyncV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/companies/{company_id}/users/sync",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/companies/{company_id}/users/sync",
+            [
+                "/rest/v1.1/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/sync",
+            ].concat(),
+        );
         let body = self.body;
         match body {
             crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -15672,9 +14049,7 @@ impl UpdateCompanyUsersSyncV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -15706,27 +14081,22 @@ impl GetCompanyUserV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/companies/{company_id}/users/{id}",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/companies/{company_id}/users/{id}",
+            [
+                "/rest/v1.1/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15772,42 +14142,37 @@ impl UpdateCompanyUserV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/companies/{company_id}/users/{id}",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/companies/{company_id}/users/{id}",
+            [
+                "/rest/v1.1/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("user", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("user", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("user", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("user", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -15837,28 +14202,25 @@ impl UpdateCompanyUserInviteV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/companies/{company_id}/users/{id}/invite",
-                [
-                    "/rest/v1.1/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                    "/invite",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/companies/{company_id}/users/{id}/invite",
+            [
+                "/rest/v1.1/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+                "/invite",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -15982,73 +14344,49 @@ impl ListProjectsV11 {
     }
 
     /// Return item(s) with the specified project owner type ID(s) (`filters[by_owner_type]` in the query).
-    pub fn filters_by_owner_type(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_owner_type(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_owner_type = Some(value);
         self
     }
 
     /// Return item(s) with the specified department ID(s) (`filters[by_department]` in the query).
-    pub fn filters_by_department(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_department(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_department = Some(value);
         self
     }
 
     /// Return item(s) with the specified project region ID(s) (`filters[by_region]` in the query).
-    pub fn filters_by_region(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_region(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_region = Some(value);
         self
     }
 
     /// Return item(s) with the specified office ID(s) (`filters[by_office]` in the query).
-    pub fn filters_by_office(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_office(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_office = Some(value);
         self
     }
 
     /// Return item(s) with the specified project program ID(s) (`filters[by_program]` in the query).
-    pub fn filters_by_program(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_program(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_program = Some(value);
         self
     }
 
     /// Return item(s) with the specified project stage ID(s) (`filters[by_stage]` in the query).
-    pub fn filters_by_stage(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_stage(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_stage = Some(value);
         self
     }
 
     /// Return item(s) with the specified project type ID(s) (`filters[by_type]` in the query).
-    pub fn filters_by_type(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_type(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_type = Some(value);
         self
     }
 
     /// Return item(s) with the specified project bid type ID(s) (`filters[by_bid_type]` in the query).
-    pub fn filters_by_bid_type(
-        mut self,
-        value: models::ProjectAssignmentByTypeFilter,
-    ) -> Self {
+    pub fn filters_by_bid_type(mut self, value: models::ProjectAssignmentByTypeFilter) -> Self {
         self.filters_by_bid_type = Some(value);
         self
     }
@@ -16079,114 +14417,50 @@ impl ListProjectsV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/projects",
-                String::from("/rest/v1.1/projects"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/projects",
+            String::from("/rest/v1.1/projects"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[by_status]",
-                &self.filters_by_status,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[by_status]", &self.filters_by_status, crate::QueryStyle::Repeat);
         request.query("filters[name]", &self.filters_name, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[project_number]",
-                &self.filters_project_number,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[project_number]",
+            &self.filters_project_number,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query("filters[synced]", &self.filters_synced, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[is_demo]", &self.filters_is_demo, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[custom_fields]",
-                &self.filters_custom_fields,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[template]",
-                &self.filters_template,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[by_owner_type]",
-                &self.filters_by_owner_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[by_department]",
-                &self.filters_by_department,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[by_region]",
-                &self.filters_by_region,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[by_office]",
-                &self.filters_by_office,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[by_program]",
-                &self.filters_by_program,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[by_stage]",
-                &self.filters_by_stage,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[by_type]", &self.filters_by_type, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[by_bid_type]",
-                &self.filters_by_bid_type,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[synced]", &self.filters_synced, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Repeat);
+        request.query("filters[is_demo]", &self.filters_is_demo, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[custom_fields]",
+            &self.filters_custom_fields,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[template]", &self.filters_template, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[by_owner_type]",
+            &self.filters_by_owner_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[by_department]",
+            &self.filters_by_department,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[by_region]", &self.filters_by_region, crate::QueryStyle::Repeat);
+        request.query("filters[by_office]", &self.filters_by_office, crate::QueryStyle::Repeat);
+        request.query("filters[by_program]", &self.filters_by_program, crate::QueryStyle::Repeat);
+        request.query("filters[by_stage]", &self.filters_by_stage, crate::QueryStyle::Repeat);
+        request.query("filters[by_type]", &self.filters_by_type, crate::QueryStyle::Repeat);
+        request.query("filters[by_bid_type]", &self.filters_by_bid_type, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -16194,18 +14468,14 @@ impl ListProjectsV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ProjectV1_1>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -16243,19 +14513,16 @@ impl DeleteProjectLocationV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.1/projects/{project_id}/locations/{location_id}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/locations/",
-                    &crate::path_segment(&self.location_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.1/projects/{project_id}/locations/{location_id}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/locations/",
+                &crate::path_segment(&self.location_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -16273,9 +14540,7 @@ pub struct CreateProjectUploadV11 {
     pub(crate) client: crate::Client,
     pub(crate) options: crate::RequestOptions,
     pub(crate) project_id: i64,
-    pub(crate) body: Option<
-        crate::BodyForm<models::NewUploadV1_1, models::NewUploadV1_1Form>,
-    >,
+    pub(crate) body: Option<crate::BodyForm<models::NewUploadV1_1, models::NewUploadV1_1Form>>,
 }
 
 impl CreateProjectUploadV11 {
@@ -16313,18 +14578,11 @@ impl CreateProjectUploadV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/projects/{project_id}/uploads",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/uploads",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/projects/{project_id}/uploads",
+            ["/rest/v1.1/projects/", &crate::path_segment(&self.project_id), "/uploads"].concat(),
+        );
         if let Some(body) = self.body {
             match body {
                 crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -16336,9 +14594,9 @@ impl CreateProjectUploadV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16368,27 +14626,24 @@ impl GetProjectUploadV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/projects/{project_id}/uploads/{uuid}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/uploads/",
-                    &crate::path_segment(&self.uuid),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/projects/{project_id}/uploads/{uuid}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/uploads/",
+                &crate::path_segment(&self.uuid),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16425,19 +14680,16 @@ impl UpdateProjectUploadV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/projects/{project_id}/uploads/{uuid}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/uploads/",
-                    &crate::path_segment(&self.uuid),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/projects/{project_id}/uploads/{uuid}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/uploads/",
+                &crate::path_segment(&self.uuid),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -16446,9 +14698,9 @@ impl UpdateProjectUploadV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UploadDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::UploadDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -16540,60 +14792,37 @@ impl ListProjectVendorsV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/projects/{project_id}/vendors",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/projects/{project_id}/vendors",
+            ["/rest/v1.1/projects/", &crate::path_segment(&self.project_id), "/vendors"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[standard_cost_code_id][]",
-                &self.filters_standard_cost_code_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[standard_cost_code_id][]",
+            &self.filters_standard_cost_code_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
         request.query("filters[id][]", &self.filters_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[parent_id][]",
-                &self.filters_parent_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[parent_id][]", &self.filters_parent_id, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::VendorV1_1>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::VendorV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -16645,25 +14874,17 @@ impl CreateProjectVendorV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/projects/{project_id}/vendors",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/projects/{project_id}/vendors",
+            ["/rest/v1.1/projects/", &crate::path_segment(&self.project_id), "/vendors"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("vendor", &body), "application/json");
         request.options(self.options);
@@ -16671,9 +14892,7 @@ impl CreateProjectVendorV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::VendorDetailV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -16712,28 +14931,23 @@ impl GetProjectVendorV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/projects/{project_id}/vendors/{id}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/projects/{project_id}/vendors/{id}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::VendorDetailV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -16780,26 +14994,22 @@ impl UpdateProjectVendorV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/projects/{project_id}/vendors/{id}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/projects/{project_id}/vendors/{id}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("vendor", &body), "application/json");
         request.options(self.options);
@@ -16807,9 +15017,7 @@ impl UpdateProjectVendorV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::VendorDetailV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -16848,29 +15056,24 @@ impl CreateProjectVendorActionsAddV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/projects/{project_id}/vendors/{id}/actions/add",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.id),
-                    "/actions/add",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/projects/{project_id}/vendors/{id}/actions/add",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.id),
+                "/actions/add",
+            ].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::VendorDetailV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -16902,20 +15105,17 @@ impl DeleteProjectVendorActionsRemoveV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.1/projects/{project_id}/vendors/{id}/actions/remove",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/vendors/",
-                    &crate::path_segment(&self.id),
-                    "/actions/remove",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.1/projects/{project_id}/vendors/{id}/actions/remove",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/vendors/",
+                &crate::path_segment(&self.id),
+                "/actions/remove",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -17021,49 +15221,20 @@ impl ListUsersV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/users",
-                String::from("/rest/v1.1/users"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/users",
+            String::from("/rest/v1.1/users"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -17071,16 +15242,14 @@ impl ListUsersV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::UserV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -17119,22 +15288,18 @@ impl GetUserV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/users/{id}",
-                ["/rest/v1.1/users/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/users/{id}",
+            ["/rest/v1.1/users/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17163,22 +15328,17 @@ impl GetCompanyMeV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.2/companies/{company_id}/me",
-                ["/rest/v1.2/companies/", &crate::path_segment(&self.company_id), "/me"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.2/companies/{company_id}/me",
+            ["/rest/v1.2/companies/", &crate::path_segment(&self.company_id), "/me"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::MeV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::MeV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17270,68 +15430,33 @@ impl ListCompanyUsersV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.2/companies/{company_id}/users",
-                [
-                    "/rest/v1.2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.2/companies/{company_id}/users",
+            ["/rest/v1.2/companies/", &crate::path_segment(&self.company_id), "/users"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::User>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::User>, crate::Error>,
     > {
         self.build().send_page()
@@ -17384,41 +15509,32 @@ impl CreateCompanyUserV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.2/companies/{company_id}/users",
-                [
-                    "/rest/v1.2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.2/companies/{company_id}/users",
+            ["/rest/v1.2/companies/", &crate::path_segment(&self.company_id), "/users"].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("user", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("user", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("user", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("user", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17448,18 +15564,15 @@ impl CreateCompanyUsersBulkAddV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.2/companies/{company_id}/users/bulk_add",
-                [
-                    "/rest/v1.2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_add",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.2/companies/{company_id}/users/bulk_add",
+            [
+                "/rest/v1.2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_add",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -17467,9 +15580,7 @@ impl CreateCompanyUsersBulkAddV12 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -17501,18 +15612,15 @@ impl CreateCompanyUsersBulkRemoveV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.2/companies/{company_id}/users/bulk_remove",
-                [
-                    "/rest/v1.2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_remove",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.2/companies/{company_id}/users/bulk_remove",
+            [
+                "/rest/v1.2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_remove",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -17520,9 +15628,7 @@ impl CreateCompanyUsersBulkRemoveV12 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -17562,18 +15668,15 @@ impl UpdateCompanyUsersSyncV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.2/companies/{company_id}/users/sync",
-                [
-                    "/rest/v1.2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.2/companies/{company_id}/users/sync",
+            [
+                "/rest/v1.2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/sync",
+            ].concat(),
+        );
         let body = self.body;
         match body {
             crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -17584,9 +15687,7 @@ impl UpdateCompanyUsersSyncV12 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -17618,27 +15719,22 @@ impl GetCompanyUserV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.2/companies/{company_id}/users/{id}",
-                [
-                    "/rest/v1.2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.2/companies/{company_id}/users/{id}",
+            [
+                "/rest/v1.2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17684,42 +15780,37 @@ impl UpdateCompanyUserV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.2/companies/{company_id}/users/{id}",
-                [
-                    "/rest/v1.2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.2/companies/{company_id}/users/{id}",
+            [
+                "/rest/v1.2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("user", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("user", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("user", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("user", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -17749,28 +15840,25 @@ impl UpdateCompanyUserInviteV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.2/companies/{company_id}/users/{id}/invite",
-                [
-                    "/rest/v1.2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                    "/invite",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.2/companies/{company_id}/users/{id}/invite",
+            [
+                "/rest/v1.2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+                "/invite",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -17870,49 +15958,20 @@ impl ListUsersV12 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.2/users",
-                String::from("/rest/v1.2/users"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.2/users",
+            String::from("/rest/v1.2/users"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -17920,16 +15979,14 @@ impl ListUsersV12 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::UserV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -17966,22 +16023,17 @@ impl GetCompanyMeV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.3/companies/{company_id}/me",
-                ["/rest/v1.3/companies/", &crate::path_segment(&self.company_id), "/me"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.3/companies/{company_id}/me",
+            ["/rest/v1.3/companies/", &crate::path_segment(&self.company_id), "/me"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::MeV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::MeV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18080,69 +16132,34 @@ impl ListCompanyUsersV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.3/companies/{company_id}/users",
-                [
-                    "/rest/v1.3/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.3/companies/{company_id}/users",
+            ["/rest/v1.3/companies/", &crate::path_segment(&self.company_id), "/users"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::UserV1_3>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::UserV1_3>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserV1_3>, crate::Error>,
     > {
         self.build().send_page()
@@ -18195,41 +16212,32 @@ impl CreateCompanyUserV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.3/companies/{company_id}/users",
-                [
-                    "/rest/v1.3/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.3/companies/{company_id}/users",
+            ["/rest/v1.3/companies/", &crate::path_segment(&self.company_id), "/users"].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("user", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("user", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("user", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("user", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18259,18 +16267,15 @@ impl CreateCompanyUsersBulkAddV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.3/companies/{company_id}/users/bulk_add",
-                [
-                    "/rest/v1.3/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_add",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.3/companies/{company_id}/users/bulk_add",
+            [
+                "/rest/v1.3/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_add",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -18278,9 +16283,7 @@ impl CreateCompanyUsersBulkAddV13 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserBulkAddResultV1_3, crate::Error>,
     > {
         self.build().send_json()
@@ -18312,18 +16315,15 @@ impl CreateCompanyUsersBulkRemoveV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.3/companies/{company_id}/users/bulk_remove",
-                [
-                    "/rest/v1.3/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_remove",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.3/companies/{company_id}/users/bulk_remove",
+            [
+                "/rest/v1.3/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_remove",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -18331,9 +16331,7 @@ impl CreateCompanyUsersBulkRemoveV13 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -18373,18 +16371,15 @@ impl UpdateCompanyUsersSyncV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.3/companies/{company_id}/users/sync",
-                [
-                    "/rest/v1.3/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/sync",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.3/companies/{company_id}/users/sync",
+            [
+                "/rest/v1.3/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/sync",
+            ].concat(),
+        );
         let body = self.body;
         match body {
             crate::BodyForm::Json(body) => request.json(&body, "application/json"),
@@ -18395,9 +16390,7 @@ impl UpdateCompanyUsersSyncV13 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserSyncResult, crate::Error>,
     > {
         self.build().send_json()
@@ -18429,27 +16422,22 @@ impl GetCompanyUserV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.3/companies/{company_id}/users/{id}",
-                [
-                    "/rest/v1.3/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.3/companies/{company_id}/users/{id}",
+            [
+                "/rest/v1.3/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserDetailV1_3, crate::Error>,
     > {
         self.build().send_json()
@@ -18497,42 +16485,37 @@ impl UpdateCompanyUserV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.3/companies/{company_id}/users/{id}",
-                [
-                    "/rest/v1.3/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "run_configurable_validations",
-                &self.run_configurable_validations,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.3/companies/{company_id}/users/{id}",
+            [
+                "/rest/v1.3/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
+        request.query(
+            "run_configurable_validations",
+            &self.run_configurable_validations,
+            crate::QueryStyle::Repeat,
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("user", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("user", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("user", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("user", body),
+            ),
         }
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18562,28 +16545,25 @@ impl UpdateCompanyUserInviteV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.3/companies/{company_id}/users/{id}/invite",
-                [
-                    "/rest/v1.3/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/",
-                    &crate::path_segment(&self.id),
-                    "/invite",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.3/companies/{company_id}/users/{id}/invite",
+            [
+                "/rest/v1.3/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/",
+                &crate::path_segment(&self.id),
+                "/invite",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -18683,49 +16663,20 @@ impl ListUsersV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.3/users",
-                String::from("/rest/v1.3/users"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.3/users",
+            String::from("/rest/v1.3/users"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -18733,16 +16684,14 @@ impl ListUsersV13 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::UserV1_1>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::UserV1_1>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserV1_1>, crate::Error>,
     > {
         self.build().send_page()
@@ -18781,22 +16730,18 @@ impl GetUserV13 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.3/users/{id}",
-                ["/rest/v1.3/users/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.3/users/{id}",
+            ["/rest/v1.3/users/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::UserV1_1, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -18854,10 +16799,7 @@ impl ListCompanyDocumentsV2 {
     }
 
     /// Return item(s) that are file or folder (`filters[document_type]` in the query).
-    pub fn filters_document_type(
-        mut self,
-        value: models::DocumentDocumentTypeFilter,
-    ) -> Self {
+    pub fn filters_document_type(mut self, value: models::DocumentDocumentTypeFilter) -> Self {
         self.filters_document_type = Some(value);
         self
     }
@@ -18912,64 +16854,33 @@ impl ListCompanyDocumentsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/documents",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/documents",
+            ["/rest/v2.0/companies/", &crate::path_segment(&self.company_id), "/documents"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[document_type]",
-                &self.filters_document_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[file_type]",
-                &self.filters_file_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[is_in_recycle_bin]",
-                &self.filters_is_in_recycle_bin,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[folder_id]",
-                &self.filters_folder_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[document_type]",
+            &self.filters_document_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[file_type]", &self.filters_file_type, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[is_in_recycle_bin]",
+            &self.filters_is_in_recycle_bin,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[folder_id]", &self.filters_folder_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -18977,9 +16888,7 @@ impl ListCompanyDocumentsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DocumentListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -18988,9 +16897,7 @@ impl ListCompanyDocumentsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -19028,18 +16935,15 @@ impl CreateCompanyPeopleBulkActivateV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/people/bulk_activate",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/bulk_activate",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/people/bulk_activate",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/bulk_activate",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -19047,9 +16951,7 @@ impl CreateCompanyPeopleBulkActivateV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PersonBulkActivateResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -19081,18 +16983,15 @@ impl CreateCompanyPeopleBulkDeactivateV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/people/bulk_deactivate",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/bulk_deactivate",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/people/bulk_deactivate",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/bulk_deactivate",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -19100,9 +16999,7 @@ impl CreateCompanyPeopleBulkDeactivateV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::PersonBulkActivateResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -19148,20 +17045,17 @@ impl ListCompanyProjectLinksV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/links",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/links",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/links",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/links",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -19169,18 +17063,16 @@ impl ListCompanyProjectLinksV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LinkListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LinkListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::LinkV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -19219,20 +17111,17 @@ impl UpdateCompanyProjectLinksBulkUpdateV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/links/bulk_update",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/links/bulk_update",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/links/bulk_update",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/links/bulk_update",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -19240,9 +17129,9 @@ impl UpdateCompanyProjectLinksBulkUpdateV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::LinkListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::LinkListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19273,21 +17162,18 @@ impl DeleteCompanyProjectLinkV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/links/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/links/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/links/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/links/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -19330,29 +17216,24 @@ impl ListCompanyProjectProjectDatesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/project_dates",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_dates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/project_dates",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_dates",
+            ].concat(),
+        );
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectDateListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -19385,20 +17266,17 @@ impl DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/project_memberships/bulk_remove",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/project_memberships/bulk_remove",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/project_memberships/bulk_remove",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/project_memberships/bulk_remove",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -19406,9 +17284,7 @@ impl DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ProjectMembershipBulkRemoveResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -19440,28 +17316,25 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/task_items_project_distribution_members/default",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/task_items_project_distribution_members/default",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/task_items_project_distribution_members/default",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/task_items_project_distribution_members/default",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::DefaultListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::DefaultListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19512,41 +17385,35 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/task_items_project_distribution_members/options",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/task_items_project_distribution_members/options",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/task_items_project_distribution_members/options",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/task_items_project_distribution_members/options",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::DefaultListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::DefaultListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<serde_json::Value>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -19634,44 +17501,27 @@ impl ListCompanyProjectWorkflowsInstancesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/instances",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[tool_type]",
-                &self.filters_tool_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[tool_subtype]",
-                &self.filters_tool_subtype,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[item_id]", &self.filters_item_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[assignee_id]",
-                &self.filters_assignee_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
-        request
-            .query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/instances",
+            ].concat(),
+        );
+        request.query("filters[tool_type]", &self.filters_tool_type, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[tool_subtype]",
+            &self.filters_tool_subtype,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[item_id]", &self.filters_item_id, crate::QueryStyle::Repeat);
+        request.query("filters[assignee_id]", &self.filters_assignee_id, crate::QueryStyle::Repeat);
+        request.query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
+        request.query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("cursor", &self.cursor, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -19679,9 +17529,7 @@ impl ListCompanyProjectWorkflowsInstancesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InstanceListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -19714,20 +17562,17 @@ impl CreateCompanyProjectWorkflowsInstanceV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/instances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/instances",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -19735,9 +17580,9 @@ impl CreateCompanyProjectWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::InstanceV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19774,20 +17619,17 @@ impl CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/bulk_create",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/instances/bulk_create",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/bulk_create",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/instances/bulk_create",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -19796,9 +17638,7 @@ impl CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InstanceBulkCreateResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -19831,29 +17671,26 @@ impl GetCompanyProjectWorkflowsInstanceV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/instances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/instances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::InstanceV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -19891,22 +17728,19 @@ impl CreateCompanyProjectWorkflowsInstanceResponseV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}/responses",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/instances/",
-                    &crate::path_segment(&self.id),
-                    "/responses",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}/responses",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/instances/",
+                &crate::path_segment(&self.id),
+                "/responses",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -19946,30 +17780,27 @@ impl CreateCompanyProjectWorkflowsInstanceRestartV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}/restart",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/instances/",
-                    &crate::path_segment(&self.id),
-                    "/restart",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}/restart",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/instances/",
+                &crate::path_segment(&self.id),
+                "/restart",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::InstanceV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20000,30 +17831,27 @@ impl CreateCompanyProjectWorkflowsInstanceTerminateV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}/terminate",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/instances/",
-                    &crate::path_segment(&self.id),
-                    "/terminate",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/instances/{id}/terminate",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/instances/",
+                &crate::path_segment(&self.id),
+                "/terminate",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::InstanceV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20075,20 +17903,17 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/possible_assignees",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/possible_assignees",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/possible_assignees",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/possible_assignees",
+            ].concat(),
+        );
         request.query("tool_type", &self.tool_type, crate::QueryStyle::Repeat);
         request.query("tool_subtype", &self.tool_subtype, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -20098,9 +17923,7 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkflowManagerListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -20109,9 +17932,7 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserRef9>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -20164,41 +17985,28 @@ impl ListCompanyProjectWorkflowsPresetsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/presets",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/presets",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/presets",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/presets",
+            ].concat(),
+        );
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[tool_type]",
-                &self.filters_tool_type,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[tool_subtype]",
-                &self.filters_tool_subtype,
-                crate::QueryStyle::Csv,
-            );
+        request.query("filters[tool_type]", &self.filters_tool_type, crate::QueryStyle::Csv);
+        request.query("filters[tool_subtype]", &self.filters_tool_subtype, crate::QueryStyle::Csv);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::PresetListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::PresetListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20229,29 +18037,24 @@ impl GetCompanyProjectWorkflowsPresetV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/presets/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/presets/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/presets/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/presets/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20289,21 +18092,18 @@ impl UpdateCompanyProjectWorkflowsPresetV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/presets/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/presets/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/presets/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/presets/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -20312,9 +18112,7 @@ impl UpdateCompanyProjectWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -20352,22 +18150,19 @@ impl UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/presets/{id}/assignees",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/presets/",
-                    &crate::path_segment(&self.id),
-                    "/assignees",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/presets/{id}/assignees",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/presets/",
+                &crate::path_segment(&self.id),
+                "/assignees",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -20376,9 +18171,9 @@ impl UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::AssigneeV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::AssigneeV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20430,20 +18225,17 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/workflow_managers",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/workflows/workflow_managers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/workflows/workflow_managers",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/workflows/workflow_managers",
+            ].concat(),
+        );
         request.query("tool_type", &self.tool_type, crate::QueryStyle::Repeat);
         request.query("tool_subtype", &self.tool_subtype, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -20453,9 +18245,7 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkflowManagerListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -20464,9 +18254,7 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserRef9>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -20504,27 +18292,22 @@ impl GetCompanyUsersBulkStatusV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/users/bulk/status/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk/status/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/users/bulk/status/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk/status/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::StatusDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -20556,18 +18339,15 @@ impl CreateCompanyUsersBulkAddV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/users/bulk_add",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_add",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/users/bulk_add",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_add",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20575,9 +18355,7 @@ impl CreateCompanyUsersBulkAddV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserBulkAddResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -20609,18 +18387,15 @@ impl CreateCompanyUsersBulkRemoveV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/users/bulk_remove",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_remove",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/users/bulk_remove",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_remove",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20628,9 +18403,7 @@ impl CreateCompanyUsersBulkRemoveV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserBulkRemoveResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -20662,18 +18435,15 @@ impl UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/users/bulk_remove_project_details",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_remove_project_details",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/users/bulk_remove_project_details",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_remove_project_details",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20681,9 +18451,7 @@ impl UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::UserBulkAddResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -20715,18 +18483,15 @@ impl UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/users/bulk_update_project_details",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/users/bulk_update_project_details",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/users/bulk_update_project_details",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/users/bulk_update_project_details",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20734,9 +18499,7 @@ impl UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BulkUpdateProjectDetailV2, crate::Error>,
     > {
         self.build().send_json()
@@ -20817,42 +18580,25 @@ impl ListCompanyWorkflowsInstancesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/workflows/instances",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/instances",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "filters[tool_type]",
-                &self.filters_tool_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[tool_subtype]",
-                &self.filters_tool_subtype,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[item_id]", &self.filters_item_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[assignee_id]",
-                &self.filters_assignee_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
-        request
-            .query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/workflows/instances",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/instances",
+            ].concat(),
+        );
+        request.query("filters[tool_type]", &self.filters_tool_type, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[tool_subtype]",
+            &self.filters_tool_subtype,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[item_id]", &self.filters_item_id, crate::QueryStyle::Repeat);
+        request.query("filters[assignee_id]", &self.filters_assignee_id, crate::QueryStyle::Repeat);
+        request.query("filters[active]", &self.filters_active, crate::QueryStyle::Repeat);
+        request.query("filters[overdue]", &self.filters_overdue, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("cursor", &self.cursor, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -20860,9 +18606,7 @@ impl ListCompanyWorkflowsInstancesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InstanceListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -20894,18 +18638,15 @@ impl CreateCompanyWorkflowsInstanceV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/workflows/instances",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/instances",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/workflows/instances",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/instances",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -20913,9 +18654,9 @@ impl CreateCompanyWorkflowsInstanceV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::InstanceV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -20951,18 +18692,15 @@ impl CreateCompanyWorkflowsInstancesBulkCreateV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/workflows/instances/bulk_create",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/instances/bulk_create",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/workflows/instances/bulk_create",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/instances/bulk_create",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -20971,9 +18709,7 @@ impl CreateCompanyWorkflowsInstancesBulkCreateV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::InstanceBulkCreateResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -21005,27 +18741,24 @@ impl GetCompanyWorkflowsInstanceV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/workflows/instances/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/instances/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/workflows/instances/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/instances/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::InstanceV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21062,20 +18795,17 @@ impl CreateCompanyWorkflowsInstanceResponseV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/workflows/instances/{id}/responses",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/instances/",
-                    &crate::path_segment(&self.id),
-                    "/responses",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/workflows/instances/{id}/responses",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/instances/",
+                &crate::path_segment(&self.id),
+                "/responses",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -21114,28 +18844,25 @@ impl CreateCompanyWorkflowsInstanceRestartV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/workflows/instances/{id}/restart",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/instances/",
-                    &crate::path_segment(&self.id),
-                    "/restart",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/workflows/instances/{id}/restart",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/instances/",
+                &crate::path_segment(&self.id),
+                "/restart",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::InstanceV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21165,28 +18892,25 @@ impl CreateCompanyWorkflowsInstanceTerminateV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/workflows/instances/{id}/terminate",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/instances/",
-                    &crate::path_segment(&self.id),
-                    "/terminate",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/workflows/instances/{id}/terminate",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/instances/",
+                &crate::path_segment(&self.id),
+                "/terminate",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::InstanceV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::InstanceV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21237,18 +18961,15 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/workflows/possible_assignees",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/possible_assignees",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/workflows/possible_assignees",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/possible_assignees",
+            ].concat(),
+        );
         request.query("tool_type", &self.tool_type, crate::QueryStyle::Repeat);
         request.query("tool_subtype", &self.tool_subtype, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -21258,9 +18979,7 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkflowManagerListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -21269,9 +18988,7 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserRef9>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -21323,39 +19040,26 @@ impl ListCompanyWorkflowsPresetsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/workflows/presets",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/presets",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/workflows/presets",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/presets",
+            ].concat(),
+        );
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[tool_type]",
-                &self.filters_tool_type,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[tool_subtype]",
-                &self.filters_tool_subtype,
-                crate::QueryStyle::Csv,
-            );
+        request.query("filters[tool_type]", &self.filters_tool_type, crate::QueryStyle::Csv);
+        request.query("filters[tool_subtype]", &self.filters_tool_subtype, crate::QueryStyle::Csv);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::PresetListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::PresetListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21385,27 +19089,22 @@ impl GetCompanyWorkflowsPresetV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/workflows/presets/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/presets/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/workflows/presets/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/presets/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21442,19 +19141,16 @@ impl UpdateCompanyWorkflowsPresetV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/workflows/presets/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/presets/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/workflows/presets/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/presets/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -21463,9 +19159,7 @@ impl UpdateCompanyWorkflowsPresetV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::PresetV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -21502,20 +19196,17 @@ impl UpdateCompanyWorkflowsPresetAssigneesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/workflows/presets/{id}/assignees",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/presets/",
-                    &crate::path_segment(&self.id),
-                    "/assignees",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/workflows/presets/{id}/assignees",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/presets/",
+                &crate::path_segment(&self.id),
+                "/assignees",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -21524,9 +19215,9 @@ impl UpdateCompanyWorkflowsPresetAssigneesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::AssigneeV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::AssigneeV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21569,18 +19260,15 @@ impl ListCompanyWorkflowsTemplatesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/workflows/templates",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/templates",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/workflows/templates",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/templates",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -21588,9 +19276,7 @@ impl ListCompanyWorkflowsTemplatesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TemplateListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -21599,9 +19285,7 @@ impl ListCompanyWorkflowsTemplatesV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::TemplateV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -21639,27 +19323,24 @@ impl GetCompanyWorkflowsTemplatesVersionV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/workflows/templates/versions/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/templates/versions/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/workflows/templates/versions/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/templates/versions/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::VersionV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::VersionV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21688,26 +19369,23 @@ impl ListCompanyWorkflowsToolsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/workflows/tools",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/tools",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/workflows/tools",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/tools",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ToolListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ToolListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -21758,18 +19436,15 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/workflows/workflow_managers",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/workflows/workflow_managers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/workflows/workflow_managers",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/workflows/workflow_managers",
+            ].concat(),
+        );
         request.query("tool_type", &self.tool_type, crate::QueryStyle::Repeat);
         request.query("tool_subtype", &self.tool_subtype, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -21779,9 +19454,7 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::WorkflowManagerListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -21790,9 +19463,7 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::UserRef9>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -21860,10 +19531,7 @@ impl ListProjectDocumentsV2 {
     }
 
     /// Return item(s) that are file or folder (`filters[document_type]` in the query).
-    pub fn filters_document_type(
-        mut self,
-        value: models::DocumentDocumentTypeFilter,
-    ) -> Self {
+    pub fn filters_document_type(mut self, value: models::DocumentDocumentTypeFilter) -> Self {
         self.filters_document_type = Some(value);
         self
     }
@@ -21930,72 +19598,39 @@ impl ListProjectDocumentsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/projects/{project_id}/documents",
-                [
-                    "/rest/v2.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/projects/{project_id}/documents",
+            ["/rest/v2.0/projects/", &crate::path_segment(&self.project_id), "/documents"].concat(),
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_by_id]",
-                &self.filters_created_by_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[document_type]",
-                &self.filters_document_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[file_type]",
-                &self.filters_file_type,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[is_in_recycle_bin]",
-                &self.filters_is_in_recycle_bin,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[folder_id]",
-                &self.filters_folder_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[custom_tag_ids]",
-                &self.filters_custom_tag_ids,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query("filters[private]", &self.filters_private, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[created_by_id]",
+            &self.filters_created_by_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[document_type]",
+            &self.filters_document_type,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[file_type]", &self.filters_file_type, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[is_in_recycle_bin]",
+            &self.filters_is_in_recycle_bin,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[folder_id]", &self.filters_folder_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[custom_tag_ids]",
+            &self.filters_custom_tag_ids,
+            crate::QueryStyle::Csv,
+        );
+        request.query("filters[private]", &self.filters_private, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -22003,9 +19638,7 @@ impl ListProjectDocumentsV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DocumentListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -22014,9 +19647,7 @@ impl ListProjectDocumentsV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>,
     > {
         self.build().send_data_page()

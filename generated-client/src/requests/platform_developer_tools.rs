@@ -29,13 +29,11 @@ impl GetOauthAuthorize {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/oauth/authorize",
-                String::from("/oauth/authorize"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/oauth/authorize",
+            String::from("/oauth/authorize"),
+        );
         request.query("response_type", &self.response_type, crate::QueryStyle::Repeat);
         request.query("client_id", &self.client_id, crate::QueryStyle::Repeat);
         request.query("redirect_uri", &self.redirect_uri, crate::QueryStyle::Repeat);
@@ -73,13 +71,11 @@ impl CreateOauthRevoke {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/oauth/revoke",
-                String::from("/oauth/revoke"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/oauth/revoke",
+            String::from("/oauth/revoke"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -87,9 +83,9 @@ impl CreateOauthRevoke {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<serde_json::Value, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -118,13 +114,11 @@ impl CreateOauthToken {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/oauth/token",
-                String::from("/oauth/token"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/oauth/token",
+            String::from("/oauth/token"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -132,9 +126,7 @@ impl CreateOauthToken {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Token, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Token, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -162,21 +154,17 @@ impl GetOauthTokenInfo {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/oauth/token/info",
-                String::from("/oauth/token/info"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/oauth/token/info",
+            String::from("/oauth/token/info"),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Info, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Info, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -220,13 +208,11 @@ impl ListAppInstallations {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/app_installations",
-                String::from("/rest/v1.0/app_installations"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/app_installations",
+            String::from("/rest/v1.0/app_installations"),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
@@ -236,18 +222,14 @@ impl ListAppInstallations {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::AppInstallation>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::AppInstallation>, crate::Error>,
     > {
         self.build().send_page()
@@ -284,13 +266,11 @@ impl CreateAppInstallation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/app_installations",
-                String::from("/rest/v1.0/app_installations"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/app_installations",
+            String::from("/rest/v1.0/app_installations"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -298,9 +278,7 @@ impl CreateAppInstallation {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AppInstallationDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -333,14 +311,11 @@ impl GetAppInstallation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/app_installations/{id}",
-                ["/rest/v1.0/app_installations/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/app_installations/{id}",
+            ["/rest/v1.0/app_installations/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -348,9 +323,7 @@ impl GetAppInstallation {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AppInstallationDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -382,14 +355,11 @@ impl UpdateAppInstallation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/app_installations/{id}",
-                ["/rest/v1.0/app_installations/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/app_installations/{id}",
+            ["/rest/v1.0/app_installations/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -397,9 +367,7 @@ impl UpdateAppInstallation {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AppInstallation, crate::Error>,
     > {
         self.build().send_json()
@@ -465,50 +433,37 @@ impl ListCompanyAppConfigurations {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/app_configurations",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/app_configurations",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/app_configurations",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/app_configurations",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[app_installation_id]",
-                &self.filters_app_installation_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[project_id]",
-                &self.filters_project_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[app_installation_id]",
+            &self.filters_app_installation_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[project_id]", &self.filters_project_id, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::AppConfiguration>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::AppConfiguration>, crate::Error>,
     > {
         self.build().send_page()
@@ -553,18 +508,15 @@ impl CreateCompanyAppConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/app_configurations",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/app_configurations",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/app_configurations",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/app_configurations",
+            ].concat(),
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         let body = self.body;
         request.json(&body, "application/json");
@@ -573,9 +525,7 @@ impl CreateCompanyAppConfiguration {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AppConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -607,27 +557,22 @@ impl GetCompanyAppConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/app_configurations/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/app_configurations/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AppConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -659,19 +604,16 @@ impl DeleteCompanyAppConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/app_configurations/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/app_configurations/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -708,19 +650,16 @@ impl UpdateCompanyAppConfiguration {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/app_configurations/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/app_configurations/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/app_configurations/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -728,9 +667,7 @@ impl UpdateCompanyAppConfiguration {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::AppConfiguration, crate::Error>,
     > {
         self.build().send_json()
@@ -760,21 +697,17 @@ impl GetCompanyBaseUrl {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/company_base_url",
-                String::from("/rest/v1.0/company_base_url"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/company_base_url",
+            String::from("/rest/v1.0/company_base_url"),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CompanyBaseUrl, crate::Error>,
     > {
         self.build().send_json()
@@ -807,29 +740,20 @@ impl ListInstallationRequests {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/installation_requests",
-                String::from("/rest/v1.0/installation_requests"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/installation_requests",
+            String::from("/rest/v1.0/installation_requests"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "developer_app_id",
-                &self.developer_app_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("developer_app_id", &self.developer_app_id, crate::QueryStyle::Repeat);
         request.query("implicit", &self.implicit, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Id>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Id>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -858,13 +782,11 @@ impl CreateInstallationRequest {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/installation_requests",
-                String::from("/rest/v1.0/installation_requests"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/installation_requests",
+            String::from("/rest/v1.0/installation_requests"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -872,9 +794,7 @@ impl CreateInstallationRequest {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Id, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -916,13 +836,11 @@ impl GetMe {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/me",
-                String::from("/rest/v1.0/me"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/me",
+            String::from("/rest/v1.0/me"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -930,9 +848,7 @@ impl GetMe {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::UserRef, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::UserRef, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -976,13 +892,11 @@ impl ListWebhooksHooks {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/webhooks/hooks",
-                String::from("/rest/v1.0/webhooks/hooks"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/webhooks/hooks",
+            String::from("/rest/v1.0/webhooks/hooks"),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("namespace", &self.namespace, crate::QueryStyle::Repeat);
@@ -992,9 +906,9 @@ impl ListWebhooksHooks {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Hook>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Hook>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1023,13 +937,11 @@ impl CreateWebhooksHook {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/webhooks/hooks",
-                String::from("/rest/v1.0/webhooks/hooks"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/webhooks/hooks",
+            String::from("/rest/v1.0/webhooks/hooks"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1037,9 +949,7 @@ impl CreateWebhooksHook {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Hook, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Hook, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1091,32 +1001,28 @@ impl ListWebhooksHookDeliveries {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/webhooks/hooks/{hook_id}/deliveries",
-                [
-                    "/rest/v1.0/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/deliveries",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/webhooks/hooks/{hook_id}/deliveries",
+            [
+                "/rest/v1.0/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/deliveries",
+            ].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page_size", &self.page_size, crate::QueryStyle::Repeat);
         request.query("page_start", &self.page_start, crate::QueryStyle::Repeat);
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Delivery>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Delivery>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1147,18 +1053,15 @@ impl ListWebhooksHookTriggers {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/webhooks/hooks/{hook_id}/triggers",
-                [
-                    "/rest/v1.0/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/webhooks/hooks/{hook_id}/triggers",
+            [
+                "/rest/v1.0/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers",
+            ].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1166,9 +1069,9 @@ impl ListWebhooksHookTriggers {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Trigger>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Trigger>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1198,18 +1101,15 @@ impl CreateWebhooksHookTrigger {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/webhooks/hooks/{hook_id}/triggers",
-                [
-                    "/rest/v1.0/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/webhooks/hooks/{hook_id}/triggers",
+            [
+                "/rest/v1.0/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1217,9 +1117,7 @@ impl CreateWebhooksHookTrigger {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Trigger, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Trigger, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1249,18 +1147,15 @@ impl CreateWebhooksHookTriggersBulk {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/webhooks/hooks/{hook_id}/triggers/bulk",
-                [
-                    "/rest/v1.0/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers/bulk",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/webhooks/hooks/{hook_id}/triggers/bulk",
+            [
+                "/rest/v1.0/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers/bulk",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1268,9 +1163,7 @@ impl CreateWebhooksHookTriggersBulk {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::TriggerBulkResult, crate::Error>,
     > {
         self.build().send_json()
@@ -1302,18 +1195,15 @@ impl DeleteWebhooksHookTriggersBulk {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/webhooks/hooks/{hook_id}/triggers/bulk",
-                [
-                    "/rest/v1.0/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers/bulk",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/webhooks/hooks/{hook_id}/triggers/bulk",
+            [
+                "/rest/v1.0/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers/bulk",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1321,9 +1211,7 @@ impl DeleteWebhooksHookTriggersBulk {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::HookTriggerBulkResult2, crate::Error>,
     > {
         self.build().send_json()
@@ -1357,19 +1245,16 @@ impl DeleteWebhooksHookTrigger {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/webhooks/hooks/{hook_id}/triggers/{id}",
-                [
-                    "/rest/v1.0/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/webhooks/hooks/{hook_id}/triggers/{id}",
+            [
+                "/rest/v1.0/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1408,13 +1293,11 @@ impl DeleteWebhooksHook {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/webhooks/hooks/{id}",
-                ["/rest/v1.0/webhooks/hooks/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/webhooks/hooks/{id}",
+            ["/rest/v1.0/webhooks/hooks/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("company_id", &self.company_id, crate::QueryStyle::Repeat);
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1452,13 +1335,11 @@ impl UpdateWebhooksHook {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/webhooks/hooks/{id}",
-                ["/rest/v1.0/webhooks/hooks/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/webhooks/hooks/{id}",
+            ["/rest/v1.0/webhooks/hooks/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1466,9 +1347,7 @@ impl UpdateWebhooksHook {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Hook, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Hook, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1497,22 +1376,18 @@ impl ListWebhooksResources {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/webhooks/resources",
-                String::from("/rest/v1.0/webhooks/resources"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/webhooks/resources",
+            String::from("/rest/v1.0/webhooks/resources"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::WebhookResource>, crate::Error>,
     > {
         self.build().send_json()
@@ -1543,22 +1418,18 @@ impl ListWebhooksResourcesApiVersions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/webhooks/resources/api_versions",
-                String::from("/rest/v1.0/webhooks/resources/api_versions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/webhooks/resources/api_versions",
+            String::from("/rest/v1.0/webhooks/resources/api_versions"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<String>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<String>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1623,29 +1494,24 @@ impl ListCompanyProjectWebhooksHooksV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks",
+            ].concat(),
+        );
         request.query("namespace", &self.namespace, crate::QueryStyle::Repeat);
-        request
-            .query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_trigger_count",
-                &self.include_trigger_count,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
+        request.query(
+            "include_trigger_count",
+            &self.include_trigger_count,
+            crate::QueryStyle::Repeat,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1653,18 +1519,16 @@ impl ListCompanyProjectWebhooksHooksV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::HookListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::HookListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -1709,20 +1573,17 @@ impl CreateCompanyProjectWebhooksHookV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -1731,9 +1592,7 @@ impl CreateCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1813,35 +1672,26 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/deliveries",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/deliveries",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/deliveries",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/deliveries",
+            ].concat(),
+        );
         request.query("filter[status]", &self.filter_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filter[resource_name]",
-                &self.filter_resource_name,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filter[event_type]",
-                &self.filter_event_type,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filter[resource_name]",
+            &self.filter_resource_name,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filter[event_type]", &self.filter_event_type, crate::QueryStyle::Repeat);
         request.query("filter[start]", &self.filter_start, crate::QueryStyle::Repeat);
         request.query("filter[end]", &self.filter_end, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -1851,9 +1701,7 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DeliveryListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -1862,9 +1710,7 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::DeliveryV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -1917,22 +1763,19 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1940,18 +1783,16 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TriggerListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::TriggerListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -1997,22 +1838,19 @@ impl CreateCompanyProjectWebhooksHookTriggerV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2021,9 +1859,9 @@ impl CreateCompanyProjectWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TriggerV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::TriggerV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2061,22 +1899,19 @@ impl CreateCompanyProjectWebhooksHookTriggersBulkV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers/bulk",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers/bulk",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers/bulk",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers/bulk",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2085,9 +1920,9 @@ impl CreateCompanyProjectWebhooksHookTriggersBulkV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TriggerListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::TriggerListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2125,22 +1960,19 @@ impl DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers/bulk",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers/bulk",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers/bulk",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers/bulk",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2149,9 +1981,7 @@ impl DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::HookTriggerBulkResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -2185,23 +2015,20 @@ impl DeleteCompanyProjectWebhooksHookTriggerV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{hook_id}/triggers/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -2238,29 +2065,24 @@ impl GetCompanyProjectWebhooksHookV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2291,21 +2113,18 @@ impl DeleteCompanyProjectWebhooksHookV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -2349,21 +2168,18 @@ impl UpdateCompanyProjectWebhooksHookV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/hooks/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2372,9 +2188,7 @@ impl UpdateCompanyProjectWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2419,22 +2233,18 @@ impl ListCompanyProjectWebhooksResourcesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/resources",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/webhooks/resources",
-                ]
-                    .concat(),
-            );
-        request
-            .query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/webhooks/resources",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/webhooks/resources",
+            ].concat(),
+        );
+        request.query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2442,9 +2252,7 @@ impl ListCompanyProjectWebhooksResourcesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ResourceListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -2453,9 +2261,7 @@ impl ListCompanyProjectWebhooksResourcesV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ResourceV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -2527,27 +2333,22 @@ impl ListCompanyWebhooksHooksV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks",
+            ].concat(),
+        );
         request.query("namespace", &self.namespace, crate::QueryStyle::Repeat);
-        request
-            .query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "include_trigger_count",
-                &self.include_trigger_count,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
+        request.query(
+            "include_trigger_count",
+            &self.include_trigger_count,
+            crate::QueryStyle::Repeat,
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2555,18 +2356,16 @@ impl ListCompanyWebhooksHooksV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::HookListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::HookListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -2610,18 +2409,15 @@ impl CreateCompanyWebhooksHookV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2630,9 +2426,7 @@ impl CreateCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2711,33 +2505,24 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/deliveries",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/deliveries",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/deliveries",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/deliveries",
+            ].concat(),
+        );
         request.query("filter[status]", &self.filter_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filter[resource_name]",
-                &self.filter_resource_name,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filter[event_type]",
-                &self.filter_event_type,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filter[resource_name]",
+            &self.filter_resource_name,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filter[event_type]", &self.filter_event_type, crate::QueryStyle::Repeat);
         request.query("filter[start]", &self.filter_start, crate::QueryStyle::Repeat);
         request.query("filter[end]", &self.filter_end, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -2747,9 +2532,7 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DeliveryListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -2758,9 +2541,7 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::DeliveryV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -2812,20 +2593,17 @@ impl ListCompanyWebhooksHookTriggersV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2833,18 +2611,16 @@ impl ListCompanyWebhooksHookTriggersV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TriggerListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::TriggerListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -2889,20 +2665,17 @@ impl CreateCompanyWebhooksHookTriggerV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2911,9 +2684,9 @@ impl CreateCompanyWebhooksHookTriggerV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TriggerV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::TriggerV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2950,20 +2723,17 @@ impl CreateCompanyWebhooksHookTriggersBulkV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers/bulk",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers/bulk",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers/bulk",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers/bulk",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2972,9 +2742,9 @@ impl CreateCompanyWebhooksHookTriggersBulkV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TriggerListV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::TriggerListV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3011,20 +2781,17 @@ impl DeleteCompanyWebhooksHookTriggersBulkV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers/bulk",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers/bulk",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers/bulk",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers/bulk",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3033,9 +2800,7 @@ impl DeleteCompanyWebhooksHookTriggersBulkV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::HookTriggerBulkResultV2, crate::Error>,
     > {
         self.build().send_json()
@@ -3068,21 +2833,18 @@ impl DeleteCompanyWebhooksHookTriggerV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.hook_id),
-                    "/triggers/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks/{hook_id}/triggers/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.hook_id),
+                "/triggers/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -3118,27 +2880,22 @@ impl GetCompanyWebhooksHookV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3168,19 +2925,16 @@ impl DeleteCompanyWebhooksHookV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -3223,19 +2977,16 @@ impl UpdateCompanyWebhooksHookV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v2.0/companies/{company_id}/webhooks/hooks/{id}",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/hooks/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v2.0/companies/{company_id}/webhooks/hooks/{id}",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/hooks/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3244,9 +2995,7 @@ impl UpdateCompanyWebhooksHookV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::HookV2, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3290,20 +3039,16 @@ impl ListCompanyWebhooksResourcesV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/webhooks/resources",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/webhooks/resources",
-                ]
-                    .concat(),
-            );
-        request
-            .query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/webhooks/resources",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/webhooks/resources",
+            ].concat(),
+        );
+        request.query("payload_version", &self.payload_version, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -3311,9 +3056,7 @@ impl ListCompanyWebhooksResourcesV2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ResourceListV2, crate::Error>,
     > {
         self.build().send_json()
@@ -3322,9 +3065,7 @@ impl ListCompanyWebhooksResourcesV2 {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ResourceV2>, crate::Error>,
     > {
         self.build().send_data_page()

@@ -102,72 +102,55 @@ impl ListBimFileExtractions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_file_extractions",
-                String::from("/rest/v1.0/bim_file_extractions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_file_extractions",
+            String::from("/rest/v1.0/bim_file_extractions"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[extraction_format]",
-                &self.filters_extraction_format,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[bim_file_id]",
-                &self.filters_bim_file_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[bim_file_upload_id]",
-                &self.filters_bim_file_upload_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[file_version_id]",
-                &self.filters_file_version_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[document_upload_id]",
-                &self.filters_document_upload_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[document_revision_id]",
-                &self.filters_document_revision_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[extraction_format]",
+            &self.filters_extraction_format,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[bim_file_id]", &self.filters_bim_file_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[bim_file_upload_id]",
+            &self.filters_bim_file_upload_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[file_version_id]",
+            &self.filters_file_version_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[document_upload_id]",
+            &self.filters_document_upload_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[document_revision_id]",
+            &self.filters_document_revision_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BimFileExtraction>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimFileExtraction>, crate::Error>,
     > {
         self.build().send_page()
@@ -205,23 +188,18 @@ impl GetBimFileExtraction {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_file_extractions/{id}",
-                ["/rest/v1.0/bim_file_extractions/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_file_extractions/{id}",
+            ["/rest/v1.0/bim_file_extractions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimFileExtraction, crate::Error>,
     > {
         self.build().send_json()
@@ -280,13 +258,11 @@ impl ListBimFiles {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_files",
-                String::from("/rest/v1.0/bim_files"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_files",
+            String::from("/rest/v1.0/bim_files"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -297,16 +273,14 @@ impl ListBimFiles {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::BimFile>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::BimFile>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimFile>, crate::Error>,
     > {
         self.build().send_page()
@@ -343,13 +317,11 @@ impl CreateBimFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_files",
-                String::from("/rest/v1.0/bim_files"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_files",
+            String::from("/rest/v1.0/bim_files"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -357,9 +329,7 @@ impl CreateBimFile {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimFile, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimFile, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -396,13 +366,11 @@ impl GetBimFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_files/{id}",
-                ["/rest/v1.0/bim_files/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_files/{id}",
+            ["/rest/v1.0/bim_files/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -410,9 +378,7 @@ impl GetBimFile {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimFile, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimFile, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -442,13 +408,11 @@ impl DeleteBimFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/bim_files/{id}",
-                ["/rest/v1.0/bim_files/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/bim_files/{id}",
+            ["/rest/v1.0/bim_files/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -485,13 +449,11 @@ impl UpdateBimFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/bim_files/{id}",
-                ["/rest/v1.0/bim_files/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/bim_files/{id}",
+            ["/rest/v1.0/bim_files/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -499,9 +461,7 @@ impl UpdateBimFile {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimFile, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimFile, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -530,13 +490,11 @@ impl CreateBimGeometryFileBundle {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_geometry_file_bundles",
-                String::from("/rest/v1.0/bim_geometry_file_bundles"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_geometry_file_bundles",
+            String::from("/rest/v1.0/bim_geometry_file_bundles"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -544,9 +502,7 @@ impl CreateBimGeometryFileBundle {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimGeometryFileBundleDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -585,14 +541,11 @@ impl GetBimGeometryFileBundle {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_geometry_file_bundles/{id}",
-                ["/rest/v1.0/bim_geometry_file_bundles/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_geometry_file_bundles/{id}",
+            ["/rest/v1.0/bim_geometry_file_bundles/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -600,9 +553,7 @@ impl GetBimGeometryFileBundle {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimGeometryFileBundle, crate::Error>,
     > {
         self.build().send_json()
@@ -682,46 +633,32 @@ impl ListBimLevels {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_levels",
-                String::from("/rest/v1.0/bim_levels"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_levels",
+            String::from("/rest/v1.0/bim_levels"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[bim_file_id]",
-                &self.filters_bim_file_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[location_id]",
-                &self.filters_location_id,
-                crate::QueryStyle::Csv,
-            );
+        request.query("filters[bim_file_id]", &self.filters_bim_file_id, crate::QueryStyle::Repeat);
+        request.query("filters[location_id]", &self.filters_location_id, crate::QueryStyle::Csv);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::BimLevel>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::BimLevel>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimLevel>, crate::Error>,
     > {
         self.build().send_page()
@@ -758,13 +695,11 @@ impl CreateBimLevel {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_levels",
-                String::from("/rest/v1.0/bim_levels"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_levels",
+            String::from("/rest/v1.0/bim_levels"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -772,9 +707,7 @@ impl CreateBimLevel {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimLevel, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimLevel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -803,13 +736,11 @@ impl CreateBimLevelsBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_levels/batch",
-                String::from("/rest/v1.0/bim_levels/batch"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_levels/batch",
+            String::from("/rest/v1.0/bim_levels/batch"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -817,9 +748,7 @@ impl CreateBimLevelsBatch {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimLevelBatchResult, crate::Error>,
     > {
         self.build().send_json()
@@ -858,13 +787,11 @@ impl GetBimLevel {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_levels/{id}",
-                ["/rest/v1.0/bim_levels/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_levels/{id}",
+            ["/rest/v1.0/bim_levels/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -872,9 +799,7 @@ impl GetBimLevel {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimLevel, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimLevel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -904,13 +829,11 @@ impl DeleteBimLevel {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/bim_levels/{id}",
-                ["/rest/v1.0/bim_levels/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/bim_levels/{id}",
+            ["/rest/v1.0/bim_levels/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -947,13 +870,11 @@ impl UpdateBimLevel {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/bim_levels/{id}",
-                ["/rest/v1.0/bim_levels/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/bim_levels/{id}",
+            ["/rest/v1.0/bim_levels/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -961,9 +882,7 @@ impl UpdateBimLevel {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimLevel, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimLevel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -992,13 +911,11 @@ impl CreateBimMintToken {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_mint_tokens",
-                String::from("/rest/v1.0/bim_mint_tokens"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_mint_tokens",
+            String::from("/rest/v1.0/bim_mint_tokens"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1006,9 +923,9 @@ impl CreateBimMintToken {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimMintToken, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BimMintToken, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1086,53 +1003,40 @@ impl ListBimModelRevisionPlans {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_model_revision_plans",
-                String::from("/rest/v1.0/bim_model_revision_plans"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_model_revision_plans",
+            String::from("/rest/v1.0/bim_model_revision_plans"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[bim_plan_id]",
-                &self.filters_bim_plan_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[bim_model_revision_id]",
-                &self.filters_bim_model_revision_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[bim_level_id]",
-                &self.filters_bim_level_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[bim_plan_id]", &self.filters_bim_plan_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[bim_model_revision_id]",
+            &self.filters_bim_model_revision_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[bim_level_id]",
+            &self.filters_bim_level_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BimModelRevisionPlan>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimModelRevisionPlan>, crate::Error>,
     > {
         self.build().send_page()
@@ -1169,13 +1073,11 @@ impl CreateBimModelRevisionPlan {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_model_revision_plans",
-                String::from("/rest/v1.0/bim_model_revision_plans"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_model_revision_plans",
+            String::from("/rest/v1.0/bim_model_revision_plans"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1183,9 +1085,7 @@ impl CreateBimModelRevisionPlan {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimModelRevisionPlan, crate::Error>,
     > {
         self.build().send_json()
@@ -1216,13 +1116,11 @@ impl CreateBimModelRevisionPlansBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_model_revision_plans/batch",
-                String::from("/rest/v1.0/bim_model_revision_plans/batch"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_model_revision_plans/batch",
+            String::from("/rest/v1.0/bim_model_revision_plans/batch"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1230,9 +1128,7 @@ impl CreateBimModelRevisionPlansBatch {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimModelRevisionPlanBatchResult, crate::Error>,
     > {
         self.build().send_json()
@@ -1271,14 +1167,11 @@ impl GetBimModelRevisionPlan {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_model_revision_plans/{id}",
-                ["/rest/v1.0/bim_model_revision_plans/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_model_revision_plans/{id}",
+            ["/rest/v1.0/bim_model_revision_plans/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1286,9 +1179,7 @@ impl GetBimModelRevisionPlan {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimModelRevisionPlan, crate::Error>,
     > {
         self.build().send_json()
@@ -1320,14 +1211,11 @@ impl DeleteBimModelRevisionPlan {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/bim_model_revision_plans/{id}",
-                ["/rest/v1.0/bim_model_revision_plans/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/bim_model_revision_plans/{id}",
+            ["/rest/v1.0/bim_model_revision_plans/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -1388,10 +1276,7 @@ impl ListBimModelRevisionViewpoints {
     }
 
     /// Specify viewpoint data format. This parameter functions only when the query parameter view is 'extended' (`viewpoint_format` in the query).
-    pub fn viewpoint_format(
-        mut self,
-        value: models::CoordinationIssueViewpointFormat,
-    ) -> Self {
+    pub fn viewpoint_format(mut self, value: models::CoordinationIssueViewpointFormat) -> Self {
         self.viewpoint_format = Some(value);
         self
     }
@@ -1422,36 +1307,22 @@ impl ListBimModelRevisionViewpoints {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_model_revision_viewpoints",
-                String::from("/rest/v1.0/bim_model_revision_viewpoints"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_model_revision_viewpoints",
+            String::from("/rest/v1.0/bim_model_revision_viewpoints"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[bim_model_revision_id]",
-                &self.filters_bim_model_revision_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[primary]", &self.filters_primary, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[bim_model_revision_id]",
+            &self.filters_bim_model_revision_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[primary]", &self.filters_primary, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "viewpoint_format",
-                &self.viewpoint_format,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("viewpoint_format", &self.viewpoint_format, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1459,18 +1330,14 @@ impl ListBimModelRevisionViewpoints {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BimModelRevisionViewpoint>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimModelRevisionViewpoint>, crate::Error>,
     > {
         self.build().send_page()
@@ -1507,13 +1374,11 @@ impl CreateBimModelRevisionViewpointsBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_model_revision_viewpoints/batch",
-                String::from("/rest/v1.0/bim_model_revision_viewpoints/batch"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_model_revision_viewpoints/batch",
+            String::from("/rest/v1.0/bim_model_revision_viewpoints/batch"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1521,9 +1386,7 @@ impl CreateBimModelRevisionViewpointsBatch {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimModelRevisionViewpointBatchResult, crate::Error>,
     > {
         self.build().send_json()
@@ -1555,13 +1418,11 @@ impl DeleteBimModelRevisionViewpointsBulkDelete {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/bim_model_revision_viewpoints/bulk_delete",
-                String::from("/rest/v1.0/bim_model_revision_viewpoints/bulk_delete"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/bim_model_revision_viewpoints/bulk_delete",
+            String::from("/rest/v1.0/bim_model_revision_viewpoints/bulk_delete"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("ids", &self.ids, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1569,9 +1430,7 @@ impl DeleteBimModelRevisionViewpointsBulkDelete {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimModelRevisionViewpointBulkDeleteResult, crate::Error>,
     > {
         self.build().send_json()
@@ -1603,17 +1462,11 @@ impl DeleteBimModelRevisionViewpoint {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/bim_model_revision_viewpoints/{id}",
-                [
-                    "/rest/v1.0/bim_model_revision_viewpoints/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/bim_model_revision_viewpoints/{id}",
+            ["/rest/v1.0/bim_model_revision_viewpoints/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -1638,9 +1491,7 @@ pub struct ListBimModelRevisions {
     pub(crate) filters_id: Option<Vec<i64>>,
     pub(crate) filters_bim_file_id: Option<i64>,
     pub(crate) filters_bim_model_id: Option<i64>,
-    pub(crate) filters_publish_status: Option<
-        models::BimModelRevisionPublishStatusFilter,
-    >,
+    pub(crate) filters_publish_status: Option<models::BimModelRevisionPublishStatusFilter>,
     pub(crate) sort: Option<models::BimModelRevisionSort>,
 }
 
@@ -1710,54 +1561,41 @@ impl ListBimModelRevisions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_model_revisions",
-                String::from("/rest/v1.0/bim_model_revisions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_model_revisions",
+            String::from("/rest/v1.0/bim_model_revisions"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[bim_file_id]",
-                &self.filters_bim_file_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[bim_model_id]",
-                &self.filters_bim_model_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[publish_status]",
-                &self.filters_publish_status,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[bim_file_id]", &self.filters_bim_file_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[bim_model_id]",
+            &self.filters_bim_model_id,
+            crate::QueryStyle::Repeat,
+        );
+        request.query(
+            "filters[publish_status]",
+            &self.filters_publish_status,
+            crate::QueryStyle::Repeat,
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BimModelRevision>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimModelRevision>, crate::Error>,
     > {
         self.build().send_page()
@@ -1794,13 +1632,11 @@ impl CreateBimModelRevision {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_model_revisions",
-                String::from("/rest/v1.0/bim_model_revisions"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_model_revisions",
+            String::from("/rest/v1.0/bim_model_revisions"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1808,9 +1644,7 @@ impl CreateBimModelRevision {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimModelRevision, crate::Error>,
     > {
         self.build().send_json()
@@ -1849,14 +1683,11 @@ impl GetBimModelRevision {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_model_revisions/{id}",
-                ["/rest/v1.0/bim_model_revisions/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_model_revisions/{id}",
+            ["/rest/v1.0/bim_model_revisions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -1864,9 +1695,7 @@ impl GetBimModelRevision {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimModelRevision, crate::Error>,
     > {
         self.build().send_json()
@@ -1898,14 +1727,11 @@ impl DeleteBimModelRevision {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/bim_model_revisions/{id}",
-                ["/rest/v1.0/bim_model_revisions/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/bim_model_revisions/{id}",
+            ["/rest/v1.0/bim_model_revisions/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -1942,14 +1768,11 @@ impl UpdateBimModelRevision {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/bim_model_revisions/{id}",
-                ["/rest/v1.0/bim_model_revisions/", &crate::path_segment(&self.id)]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/bim_model_revisions/{id}",
+            ["/rest/v1.0/bim_model_revisions/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -1957,9 +1780,7 @@ impl UpdateBimModelRevision {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimModelRevision, crate::Error>,
     > {
         self.build().send_json()
@@ -2019,18 +1840,11 @@ impl ListBimModelRevisionObjects {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_model_revisions/{id}/objects",
-                [
-                    "/rest/v1.0/bim_model_revisions/",
-                    &crate::path_segment(&self.id),
-                    "/objects",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_model_revisions/{id}/objects",
+            ["/rest/v1.0/bim_model_revisions/", &crate::path_segment(&self.id), "/objects"].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -2041,16 +1855,14 @@ impl ListBimModelRevisionObjects {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Object>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Object>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Object>, crate::Error>,
     > {
         self.build().send_page()
@@ -2151,55 +1963,42 @@ impl ListBimModelRevisionProperties {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_model_revisions/{id}/properties",
-                [
-                    "/rest/v1.0/bim_model_revisions/",
-                    &crate::path_segment(&self.id),
-                    "/properties",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_model_revisions/{id}/properties",
+            [
+                "/rest/v1.0/bim_model_revisions/",
+                &crate::path_segment(&self.id),
+                "/properties",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[object_id]",
-                &self.filters_object_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query("filters[category]", &self.filters_category, crate::QueryStyle::Csv);
+        request.query("filters[object_id]", &self.filters_object_id, crate::QueryStyle::Csv);
+        request.query("filters[category]", &self.filters_category, crate::QueryStyle::Csv);
         request.query("filters[name]", &self.filters_name, crate::QueryStyle::Csv);
         request.query("filters[value]", &self.filters_value, crate::QueryStyle::Csv);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[curated_list]",
-                &self.filters_curated_list,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[has_uom]", &self.filters_has_uom, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[curated_list]",
+            &self.filters_curated_list,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[has_uom]", &self.filters_has_uom, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Property>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Property>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Property>, crate::Error>,
     > {
         self.build().send_page()
@@ -2292,48 +2091,37 @@ impl ListBimModels {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_models",
-                String::from("/rest/v1.0/bim_models"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_models",
+            String::from("/rest/v1.0/bim_models"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[bim_file_id]",
-                &self.filters_bim_file_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[has_revisions]",
-                &self.filters_has_revisions,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[bim_file_id]", &self.filters_bim_file_id, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[has_revisions]",
+            &self.filters_has_revisions,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::BimModel>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::BimModel>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimModel>, crate::Error>,
     > {
         self.build().send_page()
@@ -2370,13 +2158,11 @@ impl CreateBimModel {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_models",
-                String::from("/rest/v1.0/bim_models"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_models",
+            String::from("/rest/v1.0/bim_models"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2384,9 +2170,7 @@ impl CreateBimModel {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimModel, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimModel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2423,13 +2207,11 @@ impl GetBimModel {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_models/{id}",
-                ["/rest/v1.0/bim_models/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_models/{id}",
+            ["/rest/v1.0/bim_models/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2437,9 +2219,7 @@ impl GetBimModel {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimModel, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimModel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2469,13 +2249,11 @@ impl DeleteBimModel {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/bim_models/{id}",
-                ["/rest/v1.0/bim_models/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/bim_models/{id}",
+            ["/rest/v1.0/bim_models/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -2512,13 +2290,11 @@ impl UpdateBimModel {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/bim_models/{id}",
-                ["/rest/v1.0/bim_models/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/bim_models/{id}",
+            ["/rest/v1.0/bim_models/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2526,9 +2302,7 @@ impl UpdateBimModel {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimModel, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimModel, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2580,18 +2354,11 @@ impl ListBimModelChangeHistory {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_models/{id}/change_history",
-                [
-                    "/rest/v1.0/bim_models/",
-                    &crate::path_segment(&self.id),
-                    "/change_history",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_models/{id}/change_history",
+            ["/rest/v1.0/bim_models/", &crate::path_segment(&self.id), "/change_history"].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -2601,18 +2368,14 @@ impl ListBimModelChangeHistory {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::ChangeHistory>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::ChangeHistory>, crate::Error>,
     > {
         self.build().send_page()
@@ -2684,39 +2447,34 @@ impl ListBimPlans {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_plans",
-                String::from("/rest/v1.0/bim_plans"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_plans",
+            String::from("/rest/v1.0/bim_plans"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[bim_level_id]",
-                &self.filters_bim_level_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "filters[bim_level_id]",
+            &self.filters_bim_level_id,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::BimPlan>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::BimPlan>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimPlan>, crate::Error>,
     > {
         self.build().send_page()
@@ -2753,13 +2511,11 @@ impl CreateBimPlan {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_plans",
-                String::from("/rest/v1.0/bim_plans"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_plans",
+            String::from("/rest/v1.0/bim_plans"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2767,9 +2523,7 @@ impl CreateBimPlan {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimPlan, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimPlan, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2798,13 +2552,11 @@ impl CreateBimPlansBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_plans/batch",
-                String::from("/rest/v1.0/bim_plans/batch"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_plans/batch",
+            String::from("/rest/v1.0/bim_plans/batch"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2812,9 +2564,7 @@ impl CreateBimPlansBatch {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimPlanBatchResult, crate::Error>,
     > {
         self.build().send_json()
@@ -2853,13 +2603,11 @@ impl GetBimPlan {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_plans/{id}",
-                ["/rest/v1.0/bim_plans/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_plans/{id}",
+            ["/rest/v1.0/bim_plans/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2867,9 +2615,7 @@ impl GetBimPlan {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimPlan, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimPlan, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2899,13 +2645,11 @@ impl DeleteBimPlan {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/bim_plans/{id}",
-                ["/rest/v1.0/bim_plans/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/bim_plans/{id}",
+            ["/rest/v1.0/bim_plans/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
@@ -2942,13 +2686,11 @@ impl UpdateBimPlan {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/bim_plans/{id}",
-                ["/rest/v1.0/bim_plans/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/bim_plans/{id}",
+            ["/rest/v1.0/bim_plans/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -2956,9 +2698,7 @@ impl UpdateBimPlan {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimPlan, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::BimPlan, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3023,27 +2763,15 @@ impl ListBimPropertyFileObjects {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_property_files/{id}/objects",
-                [
-                    "/rest/v1.0/bim_property_files/",
-                    &crate::path_segment(&self.id),
-                    "/objects",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_property_files/{id}/objects",
+            ["/rest/v1.0/bim_property_files/", &crate::path_segment(&self.id), "/objects"].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "object_search_id",
-                &self.object_search_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("object_search_id", &self.object_search_id, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -3051,16 +2779,14 @@ impl ListBimPropertyFileObjects {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Object>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Object>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Object>, crate::Error>,
     > {
         self.build().send_page()
@@ -3161,55 +2887,42 @@ impl ListBimPropertyFileProperties {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_property_files/{id}/properties",
-                [
-                    "/rest/v1.0/bim_property_files/",
-                    &crate::path_segment(&self.id),
-                    "/properties",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_property_files/{id}/properties",
+            [
+                "/rest/v1.0/bim_property_files/",
+                &crate::path_segment(&self.id),
+                "/properties",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[object_id]",
-                &self.filters_object_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query("filters[category]", &self.filters_category, crate::QueryStyle::Csv);
+        request.query("filters[object_id]", &self.filters_object_id, crate::QueryStyle::Csv);
+        request.query("filters[category]", &self.filters_category, crate::QueryStyle::Csv);
         request.query("filters[name]", &self.filters_name, crate::QueryStyle::Csv);
         request.query("filters[value]", &self.filters_value, crate::QueryStyle::Csv);
         request.query("filters[query]", &self.filters_query, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[curated_list]",
-                &self.filters_curated_list,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[has_uom]", &self.filters_has_uom, crate::QueryStyle::Repeat);
+        request.query(
+            "filters[curated_list]",
+            &self.filters_curated_list,
+            crate::QueryStyle::Repeat,
+        );
+        request.query("filters[has_uom]", &self.filters_has_uom, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Property>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Property>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Property>, crate::Error>,
     > {
         self.build().send_page()
@@ -3281,46 +2994,30 @@ impl ListBimViewFolders {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_view_folders",
-                String::from("/rest/v1.0/bim_view_folders"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_view_folders",
+            String::from("/rest/v1.0/bim_view_folders"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query(
-                "filters[bim_file_id]",
-                &self.filters_bim_file_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[parent_id]",
-                &self.filters_parent_id,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("filters[bim_file_id]", &self.filters_bim_file_id, crate::QueryStyle::Repeat);
+        request.query("filters[parent_id]", &self.filters_parent_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::BimViewFolder>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BimViewFolder>, crate::Error>,
     > {
         self.build().send_page()
@@ -3357,13 +3054,11 @@ impl CreateBimViewFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_view_folders",
-                String::from("/rest/v1.0/bim_view_folders"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_view_folders",
+            String::from("/rest/v1.0/bim_view_folders"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3371,9 +3066,9 @@ impl CreateBimViewFolder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimViewFolder, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BimViewFolder, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3402,13 +3097,11 @@ impl CreateBimViewpoint {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_viewpoints",
-                String::from("/rest/v1.0/bim_viewpoints"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_viewpoints",
+            String::from("/rest/v1.0/bim_viewpoints"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3416,9 +3109,9 @@ impl CreateBimViewpoint {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimViewpoint, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BimViewpoint, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3447,13 +3140,11 @@ impl CreateBimViewpointsBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_viewpoints/batch",
-                String::from("/rest/v1.0/bim_viewpoints/batch"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_viewpoints/batch",
+            String::from("/rest/v1.0/bim_viewpoints/batch"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3461,9 +3152,7 @@ impl CreateBimViewpointsBatch {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BimViewpointBatchResult, crate::Error>,
     > {
         self.build().send_json()
@@ -3495,18 +3184,15 @@ impl CreateBimViewpointAssociation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/bim_viewpoints/{bim_viewpoint_id}/associations",
-                [
-                    "/rest/v1.0/bim_viewpoints/",
-                    &crate::path_segment(&self.bim_viewpoint_id),
-                    "/associations",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/bim_viewpoints/{bim_viewpoint_id}/associations",
+            [
+                "/rest/v1.0/bim_viewpoints/",
+                &crate::path_segment(&self.bim_viewpoint_id),
+                "/associations",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -3546,18 +3232,15 @@ impl DeleteBimViewpointAssociations {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/bim_viewpoints/{bim_viewpoint_id}/associations",
-                [
-                    "/rest/v1.0/bim_viewpoints/",
-                    &crate::path_segment(&self.bim_viewpoint_id),
-                    "/associations",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/bim_viewpoints/{bim_viewpoint_id}/associations",
+            [
+                "/rest/v1.0/bim_viewpoints/",
+                &crate::path_segment(&self.bim_viewpoint_id),
+                "/associations",
+            ].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("item_id", &self.item_id, crate::QueryStyle::Repeat);
         request.query("item_type", &self.item_type, crate::QueryStyle::Repeat);
@@ -3596,22 +3279,20 @@ impl GetBimViewpoint {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/bim_viewpoints/{id}",
-                ["/rest/v1.0/bim_viewpoints/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/bim_viewpoints/{id}",
+            ["/rest/v1.0/bim_viewpoints/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimViewpoint, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BimViewpoint, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3642,29 +3323,26 @@ impl GetCompanyBidBidForm {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/bid/{bid_id}/bid_forms/{bid_form_id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/bid/",
-                    &crate::path_segment(&self.bid_id),
-                    "/bid_forms/",
-                    &crate::path_segment(&self.bid_form_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/bid/{bid_id}/bid_forms/{bid_form_id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/bid/",
+                &crate::path_segment(&self.bid_id),
+                "/bid_forms/",
+                &crate::path_segment(&self.bid_form_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidFormDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidFormDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3714,18 +3392,15 @@ impl GetCompanyBidPackages {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/bid_packages",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/bid_packages",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/bid_packages",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/bid_packages",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
@@ -3734,9 +3409,7 @@ impl GetCompanyBidPackages {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BidPackageDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -3782,20 +3455,17 @@ impl ListCompanyBidPackageCorrespondences {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/bid_packages/{bid_package_id}/correspondences",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/correspondences",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/bid_packages/{bid_package_id}/correspondences",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/correspondences",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -3803,18 +3473,14 @@ impl ListCompanyBidPackageCorrespondences {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Correspondence>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Correspondence>, crate::Error>,
     > {
         self.build().send_page()
@@ -3853,29 +3519,24 @@ impl GetCompanyBidPackageCorrespondence {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/bid_packages/{bid_package_id}/correspondences/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/correspondences/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/bid_packages/{bid_package_id}/correspondences/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/correspondences/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::Correspondence, crate::Error>,
     > {
         self.build().send_json()
@@ -3907,27 +3568,24 @@ impl GetCompanyBidPackage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/bid_packages/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/bid_packages/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidPackage, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidPackage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3971,18 +3629,11 @@ impl ListCompanyBids {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/bids",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/bids",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/bids",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/bids"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -3990,16 +3641,12 @@ impl ListCompanyBids {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Bid>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Bid>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Bid>, crate::Error>,
     > {
         self.build().send_page()
@@ -4037,28 +3684,25 @@ impl ListCompanyBidUploads {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/bids/{bid_id}/uploads",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/bids/",
-                    &crate::path_segment(&self.bid_id),
-                    "/uploads",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/bids/{bid_id}/uploads",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/bids/",
+                &crate::path_segment(&self.bid_id),
+                "/uploads",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Upload>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Upload>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4088,27 +3732,24 @@ impl GetCompanyBid {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/bids/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/bids/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/bids/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/bids/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4139,19 +3780,16 @@ impl UpdateCompanyBid {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/companies/{company_id}/bids/{id}",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/bids/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/companies/{company_id}/bids/{id}",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/bids/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid", &body), "application/json");
         request.options(self.options);
@@ -4159,9 +3797,9 @@ impl UpdateCompanyBid {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4226,20 +3864,17 @@ impl GetCompanyPlanroomBidPackageDocuments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/planroom/bid_packages/{bid_package_id}/documents",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/planroom/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/planroom/bid_packages/{bid_package_id}/documents",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/planroom/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/documents",
+            ].concat(),
+        );
         request.query("pdm_page", &self.pdm_page, crate::QueryStyle::Repeat);
         request.query("pdm_per_page", &self.pdm_per_page, crate::QueryStyle::Repeat);
         request.query("pdm_sort_by", &self.pdm_sort_by, crate::QueryStyle::Repeat);
@@ -4250,9 +3885,7 @@ impl GetCompanyPlanroomBidPackageDocuments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::DocumentDetail, crate::Error>,
     > {
         self.build().send_json()
@@ -4283,13 +3916,11 @@ impl CreateNestedBimViewFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/nested_bim_view_folders",
-                String::from("/rest/v1.0/nested_bim_view_folders"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/nested_bim_view_folders",
+            String::from("/rest/v1.0/nested_bim_view_folders"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4297,9 +3928,9 @@ impl CreateNestedBimViewFolder {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BimViewFolder, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BimViewFolder, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4328,13 +3959,11 @@ impl CreateNestedBimViewFoldersBatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/nested_bim_view_folders/batch",
-                String::from("/rest/v1.0/nested_bim_view_folders/batch"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/nested_bim_view_folders/batch",
+            String::from("/rest/v1.0/nested_bim_view_folders/batch"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4342,9 +3971,7 @@ impl CreateNestedBimViewFoldersBatch {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::NestedBimViewFolderBatchResult, crate::Error>,
     > {
         self.build().send_json()
@@ -4438,68 +4065,37 @@ impl ListProjectBidContacts {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bid_contacts",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_contacts",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bid_contacts",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_contacts",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[created_at]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[updated_at]",
-                &self.filters_updated_at,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[vendor_id]",
-                &self.filters_vendor_id,
-                crate::QueryStyle::Csv,
-            );
-        request
-            .query(
-                "filters[origin_id]",
-                &self.filters_origin_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[trade_id][]",
-                &self.filters_trade_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
+        request.query("filters[created_at]", &self.filters_created_at, crate::QueryStyle::Repeat);
+        request.query("filters[updated_at]", &self.filters_updated_at, crate::QueryStyle::Repeat);
+        request.query("filters[vendor_id]", &self.filters_vendor_id, crate::QueryStyle::Csv);
+        request.query("filters[origin_id]", &self.filters_origin_id, crate::QueryStyle::Repeat);
+        request.query("filters[trade_id][]", &self.filters_trade_id, crate::QueryStyle::Repeat);
+        request.query("filters[search]", &self.filters_search, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::User>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::User>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::User>, crate::Error>,
     > {
         self.build().send_page()
@@ -4537,18 +4133,15 @@ impl CreateProjectBidPackage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/bid_packages",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/bid_packages",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid_package", &body), "application/json");
         request.options(self.options);
@@ -4556,9 +4149,9 @@ impl CreateProjectBidPackage {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidPackage, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidPackage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4589,21 +4182,18 @@ impl DeleteProjectBidPackageBidFormItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_form_items/{bid_form_item_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_form_items/",
-                    &crate::path_segment(&self.bid_form_item_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_form_items/{bid_form_item_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_form_items/",
+                &crate::path_segment(&self.bid_form_item_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -4640,21 +4230,18 @@ impl DeleteProjectBidPackageBidFormSection {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_form_sections/{bid_form_section_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_form_sections/",
-                    &crate::path_segment(&self.bid_form_section_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_form_sections/{bid_form_section_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_form_sections/",
+                &crate::path_segment(&self.bid_form_section_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -4732,26 +4319,22 @@ impl ListProjectBidPackageBidForms {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_forms",
-                ]
-                    .concat(),
-            );
-        request
-            .query(
-                "excluded_bid_form_id",
-                &self.excluded_bid_form_id,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_forms",
+            ].concat(),
+        );
+        request.query(
+            "excluded_bid_form_id",
+            &self.excluded_bid_form_id,
+            crate::QueryStyle::Repeat,
+        );
         request.query("view", &self.view, crate::QueryStyle::Repeat);
         request.query("search", &self.search, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
@@ -4762,16 +4345,14 @@ impl ListProjectBidPackageBidForms {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::BidForm>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::BidForm>, crate::Error>,
+    > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::BidForm>, crate::Error>,
     > {
         self.build().send_page()
@@ -4810,20 +4391,17 @@ impl CreateProjectBidPackageBidForm {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_forms",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_forms",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4831,9 +4409,9 @@ impl CreateProjectBidPackageBidForm {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidFormDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidFormDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4864,29 +4442,26 @@ impl GetProjectBidPackageBidForm {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_forms/",
-                    &crate::path_segment(&self.bid_form_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_forms/",
+                &crate::path_segment(&self.bid_form_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidFormDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidFormDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4917,21 +4492,18 @@ impl DeleteProjectBidPackageBidForm {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_forms/",
-                    &crate::path_segment(&self.bid_form_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_forms/",
+                &crate::path_segment(&self.bid_form_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -4969,21 +4541,18 @@ impl UpdateProjectBidPackageBidForm {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_forms/",
-                    &crate::path_segment(&self.bid_form_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_forms/",
+                &crate::path_segment(&self.bid_form_id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -4991,9 +4560,9 @@ impl UpdateProjectBidPackageBidForm {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidFormDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidFormDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5031,31 +4600,28 @@ impl GetProjectBidPackageBidFormBidLeveling {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}/bid_leveling",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_forms/",
-                    &crate::path_segment(&self.bid_form_id),
-                    "/bid_leveling",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}/bid_leveling",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_forms/",
+                &crate::path_segment(&self.bid_form_id),
+                "/bid_leveling",
+            ].concat(),
+        );
         request.query("export_format", &self.export_format, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidLeveling, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidLeveling, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5099,20 +4665,17 @@ impl ListProjectBidPackageBids {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bids",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bids",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -5120,16 +4683,12 @@ impl ListProjectBidPackageBids {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Bid>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Bid>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Bid>, crate::Error>,
     > {
         self.build().send_page()
@@ -5168,20 +4727,17 @@ impl CreateProjectBidPackageBid {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bids",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bids",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid", &body), "application/json");
         request.options(self.options);
@@ -5189,9 +4745,9 @@ impl CreateProjectBidPackageBid {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5222,29 +4778,26 @@ impl GetProjectBidPackageBid {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bids/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bids/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5276,21 +4829,18 @@ impl UpdateProjectBidPackageBid {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bids/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/bids/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bids/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid", &body), "application/json");
         request.options(self.options);
@@ -5298,9 +4848,9 @@ impl UpdateProjectBidPackageBid {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5344,20 +4894,17 @@ impl ListProjectBidPackageCorrespondences {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/correspondences",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/correspondences",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/correspondences",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/correspondences",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -5365,18 +4912,14 @@ impl ListProjectBidPackageCorrespondences {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Correspondence>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Correspondence>, crate::Error>,
     > {
         self.build().send_page()
@@ -5415,29 +4958,24 @@ impl GetProjectBidPackageCorrespondence {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/correspondences/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/correspondences/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{bid_package_id}/correspondences/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/correspondences/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::Correspondence, crate::Error>,
     > {
         self.build().send_json()
@@ -5469,27 +5007,24 @@ impl GetProjectBidPackage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidPackage, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidPackage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5520,19 +5055,16 @@ impl UpdateProjectBidPackage {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/bid_packages/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/bid_packages/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid_package", &body), "application/json");
         request.options(self.options);
@@ -5540,9 +5072,9 @@ impl UpdateProjectBidPackage {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidPackage, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidPackage, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5585,14 +5117,11 @@ impl ListProjectBids {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bids",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/bids"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bids",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/bids"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -5600,16 +5129,12 @@ impl ListProjectBids {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Bid>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Bid>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Bid>, crate::Error>,
     > {
         self.build().send_page()
@@ -5647,27 +5172,24 @@ impl GetProjectBid {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/bids/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bids/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/bids/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bids/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5738,18 +5260,15 @@ impl ListProjectBidPackagesV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/projects/{project_id}/bid_packages",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/projects/{project_id}/bid_packages",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("view", &self.view, crate::QueryStyle::Repeat);
@@ -5761,18 +5280,14 @@ impl ListProjectBidPackagesV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<serde_json::Value>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<serde_json::Value>, crate::Error>,
     > {
         self.build().send_page()
@@ -5811,20 +5326,17 @@ impl CreateProjectBidPackageBidFormV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.1/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_forms",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.1/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_forms",
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5832,9 +5344,9 @@ impl CreateProjectBidPackageBidFormV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidFormV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidFormV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5866,21 +5378,18 @@ impl UpdateProjectBidPackageBidFormV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_forms/",
-                    &crate::path_segment(&self.bid_form_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_forms/",
+                &crate::path_segment(&self.bid_form_id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -5888,9 +5397,9 @@ impl UpdateProjectBidPackageBidFormV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidFormV1_1, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidFormV1_1, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -5928,31 +5437,26 @@ impl GetProjectBidPackageBidFormBidLevelingV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}/bid_leveling",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bid_forms/",
-                    &crate::path_segment(&self.bid_form_id),
-                    "/bid_leveling",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/projects/{project_id}/bid_packages/{bid_package_id}/bid_forms/{bid_form_id}/bid_leveling",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bid_forms/",
+                &crate::path_segment(&self.bid_form_id),
+                "/bid_leveling",
+            ].concat(),
+        );
         request.query("export_format", &self.export_format, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::BidLevelingV1_1, crate::Error>,
     > {
         self.build().send_json()
@@ -5986,21 +5490,18 @@ impl UpdateProjectBidPackageBidV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.1/projects/{project_id}/bid_packages/{bid_package_id}/bids/{id}",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/bid_packages/",
-                    &crate::path_segment(&self.bid_package_id),
-                    "/bids/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.1/projects/{project_id}/bid_packages/{bid_package_id}/bids/{id}",
+            [
+                "/rest/v1.1/projects/",
+                &crate::path_segment(&self.project_id),
+                "/bid_packages/",
+                &crate::path_segment(&self.bid_package_id),
+                "/bids/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("bid", &body), "application/json");
         request.options(self.options);
@@ -6008,9 +5509,9 @@ impl UpdateProjectBidPackageBidV11 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::BidDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::BidDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }

@@ -41,13 +41,11 @@ impl ListFieldProductionReport {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/field_production_report",
-                String::from("/rest/v1.0/field_production_report"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/field_production_report",
+            String::from("/rest/v1.0/field_production_report"),
+        );
         request.query("project_id", &self.project_id, crate::QueryStyle::Repeat);
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
@@ -56,18 +54,14 @@ impl ListFieldProductionReport {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::FieldProductionReport>, crate::Error>,
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::FieldProductionReport>, crate::Error>,
     > {
         self.build().send_page()

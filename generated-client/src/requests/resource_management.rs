@@ -78,18 +78,15 @@ impl ListWorkforcePlanningV2CompanyAssignments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/assignments",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/assignments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/assignments",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/assignments",
+            ].concat(),
+        );
         request.query("created_after", &self.created_after, crate::QueryStyle::Repeat);
         request.query("created_at", &self.created_at, crate::QueryStyle::Repeat);
         request.query("created_before", &self.created_before, crate::QueryStyle::Repeat);
@@ -104,9 +101,7 @@ impl ListWorkforcePlanningV2CompanyAssignments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Assignment>, crate::Error>,
     > {
         self.build().send_json()
@@ -144,27 +139,22 @@ impl ListWorkforcePlanningV2CompanyAssignmentsCurrent {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/assignments/current",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/assignments/current",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/assignments/current",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/assignments/current",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Assignment>, crate::Error>,
     > {
         self.build().send_json()
@@ -195,26 +185,23 @@ impl ListWorkforcePlanningV2CompanyGroups {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Group>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Group>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -250,18 +237,15 @@ impl CreateWorkforcePlanningV2CompanyGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -270,9 +254,9 @@ impl CreateWorkforcePlanningV2CompanyGroup {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -302,27 +286,22 @@ impl GetWorkforcePlanningV2CompanyGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Group, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Group, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -359,19 +338,16 @@ impl CreateWorkforcePlanningV2CompanyGroup2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -380,9 +356,7 @@ impl CreateWorkforcePlanningV2CompanyGroup2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Group, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Group, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -412,27 +386,24 @@ impl DeleteWorkforcePlanningV2CompanyGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -471,20 +442,17 @@ impl ListWorkforcePlanningV2CompanyGroupAssignments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/assignments",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                    "/assignments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/assignments",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+                "/assignments",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("dayRange", &self.day_range, crate::QueryStyle::Repeat);
         request.query("start_day", &self.start_day, crate::QueryStyle::Repeat);
@@ -493,9 +461,7 @@ impl ListWorkforcePlanningV2CompanyGroupAssignments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::Assignment>, crate::Error>,
     > {
         self.build().send_json()
@@ -611,32 +577,27 @@ impl ListWorkforcePlanningV2CompanyGroupGroupsPeople {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/groups/people",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                    "/groups/people",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/groups/people",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+                "/groups/people",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("first_name", &self.first_name, crate::QueryStyle::Repeat);
         request.query("last_name", &self.last_name, crate::QueryStyle::Repeat);
         request.query("email", &self.email, crate::QueryStyle::Repeat);
-        request
-            .query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "custom_fields_integration_name",
-                &self.custom_fields_integration_name,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
+        request.query(
+            "custom_fields_integration_name",
+            &self.custom_fields_integration_name,
+            crate::QueryStyle::Repeat,
+        );
         request.query("created_at", &self.created_at, crate::QueryStyle::Repeat);
         request.query("created_before", &self.created_before, crate::QueryStyle::Repeat);
         request.query("created_after", &self.created_after, crate::QueryStyle::Repeat);
@@ -648,9 +609,7 @@ impl ListWorkforcePlanningV2CompanyGroupGroupsPeople {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CompanyPerson>, crate::Error>,
     > {
         self.build().send_json()
@@ -682,28 +641,23 @@ impl ListWorkforcePlanningV2CompanyGroupJobTitles {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/job-titles",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                    "/job-titles",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/job-titles",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+                "/job-titles",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CompanyJobTitle>, crate::Error>,
     > {
         self.build().send_json()
@@ -805,29 +759,25 @@ impl ListWorkforcePlanningV2CompanyGroupProjects {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/projects",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                    "/projects",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/projects",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+                "/projects",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("name", &self.name, crate::QueryStyle::Repeat);
         request.query("project_number", &self.project_number, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "custom_fields_integration_name",
-                &self.custom_fields_integration_name,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "custom_fields_integration_name",
+            &self.custom_fields_integration_name,
+            crate::QueryStyle::Repeat,
+        );
         request.query("created_at", &self.created_at, crate::QueryStyle::Repeat);
         request.query("created_before", &self.created_before, crate::QueryStyle::Repeat);
         request.query("created_after", &self.created_after, crate::QueryStyle::Repeat);
@@ -839,9 +789,9 @@ impl ListWorkforcePlanningV2CompanyGroupProjects {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Project>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Project>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -941,51 +891,33 @@ impl ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/reports/look-ahead",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                    "/reports/look-ahead",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/reports/look-ahead",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+                "/reports/look-ahead",
+            ].concat(),
+        );
         request.query("jobTitleIds", &self.job_title_ids, crate::QueryStyle::Repeat);
-        request
-            .query("assignmentCount", &self.assignment_count, crate::QueryStyle::Repeat);
+        request.query("assignmentCount", &self.assignment_count, crate::QueryStyle::Repeat);
         request.query("projectName", &self.project_name, crate::QueryStyle::Repeat);
         request.query("project_number", &self.project_number, crate::QueryStyle::Repeat);
-        request
-            .query("assignmentStart", &self.assignment_start, crate::QueryStyle::Repeat);
+        request.query("assignmentStart", &self.assignment_start, crate::QueryStyle::Repeat);
         request.query("assignmentEnd", &self.assignment_end, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "availableAfterDate",
-                &self.available_after_date,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
+        request.query("availableAfterDate", &self.available_after_date, crate::QueryStyle::Repeat);
+        request.query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
         request.query("jobTitle", &self.job_title, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "assignmentDuration",
-                &self.assignment_duration,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("assignmentDuration", &self.assignment_duration, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::LookAhead>, crate::Error>,
     > {
         self.build().send_json()
@@ -1045,33 +977,27 @@ impl ListWorkforcePlanningV2CompanyGroupReportsTagAction {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/reports/tag-action",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                    "/reports/tag-action",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/reports/tag-action",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+                "/reports/tag-action",
+            ].concat(),
+        );
         request.query("tagIds", &self.tag_ids, crate::QueryStyle::Repeat);
         request.query("warningTags", &self.warning_tags, crate::QueryStyle::Repeat);
-        request
-            .query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
+        request.query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
         request.query("jobTitle", &self.job_title, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::TagAction>, crate::Error>,
     > {
         self.build().send_json()
@@ -1110,29 +1036,24 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/resource-requests",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                    "/resource-requests",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/resource-requests",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+                "/resource-requests",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ResourceRequestList, crate::Error>,
     > {
         self.build().send_json()
@@ -1141,9 +1062,7 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -1181,28 +1100,23 @@ impl ListWorkforcePlanningV2CompanyGroupTags {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/tags",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                    "/tags",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/groups/{group_id}/tags",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+                "/tags",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Tag>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Tag>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1231,26 +1145,21 @@ impl ListWorkforcePlanningV2CompanyJobTitles {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/job-titles",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/job-titles",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CompanyJobTitle>, crate::Error>,
     > {
         self.build().send_json()
@@ -1288,18 +1197,15 @@ impl CreateWorkforcePlanningV2CompanyJobTitle {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/job-titles",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/job-titles",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -1308,9 +1214,9 @@ impl CreateWorkforcePlanningV2CompanyJobTitle {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1340,27 +1246,22 @@ impl GetWorkforcePlanningV2CompanyJobTitle {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/job-titles/",
-                    &crate::path_segment(&self.job_title_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/job-titles/",
+                &crate::path_segment(&self.job_title_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CompanyJobTitle, crate::Error>,
     > {
         self.build().send_json()
@@ -1399,19 +1300,16 @@ impl CreateWorkforcePlanningV2CompanyJobTitle2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/job-titles/",
-                    &crate::path_segment(&self.job_title_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/job-titles/",
+                &crate::path_segment(&self.job_title_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -1420,9 +1318,7 @@ impl CreateWorkforcePlanningV2CompanyJobTitle2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::CompanyJobTitle, crate::Error>,
     > {
         self.build().send_json()
@@ -1454,27 +1350,24 @@ impl DeleteWorkforcePlanningV2CompanyJobTitle {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/job-titles/",
-                    &crate::path_segment(&self.job_title_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/job-titles/",
+                &crate::path_segment(&self.job_title_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1511,20 +1404,17 @@ impl CreateWorkforcePlanningV2CompanyJobTitleGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}/groups",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/job-titles/",
-                    &crate::path_segment(&self.job_title_id),
-                    "/groups",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}/groups",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/job-titles/",
+                &crate::path_segment(&self.job_title_id),
+                "/groups",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -1533,9 +1423,7 @@ impl CreateWorkforcePlanningV2CompanyJobTitleGroup {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1572,20 +1460,17 @@ impl DeleteWorkforcePlanningV2CompanyJobTitleGroups {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}/groups",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/job-titles/",
-                    &crate::path_segment(&self.job_title_id),
-                    "/groups",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/job-titles/{job_title_id}/groups",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/job-titles/",
+                &crate::path_segment(&self.job_title_id),
+                "/groups",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -1594,9 +1479,7 @@ impl DeleteWorkforcePlanningV2CompanyJobTitleGroups {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -1709,30 +1592,25 @@ impl ListWorkforcePlanningV2CompanyPeople {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("first_name", &self.first_name, crate::QueryStyle::Repeat);
         request.query("last_name", &self.last_name, crate::QueryStyle::Repeat);
         request.query("email", &self.email, crate::QueryStyle::Repeat);
-        request
-            .query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "custom_fields_integration_name",
-                &self.custom_fields_integration_name,
-                crate::QueryStyle::Repeat,
-            );
+        request.query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
+        request.query(
+            "custom_fields_integration_name",
+            &self.custom_fields_integration_name,
+            crate::QueryStyle::Repeat,
+        );
         request.query("created_at", &self.created_at, crate::QueryStyle::Repeat);
         request.query("created_before", &self.created_before, crate::QueryStyle::Repeat);
         request.query("created_after", &self.created_after, crate::QueryStyle::Repeat);
@@ -1744,9 +1622,7 @@ impl ListWorkforcePlanningV2CompanyPeople {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::CompanyPerson>, crate::Error>,
     > {
         self.build().send_json()
@@ -1784,18 +1660,15 @@ impl CreateWorkforcePlanningV2CompanyPerson {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -1804,9 +1677,9 @@ impl CreateWorkforcePlanningV2CompanyPerson {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1836,27 +1709,24 @@ impl GetWorkforcePlanningV2CompanyPerson {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::CompanyPerson, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::CompanyPerson, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1893,19 +1763,16 @@ impl CreateWorkforcePlanningV2CompanyPerson2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -1914,9 +1781,9 @@ impl CreateWorkforcePlanningV2CompanyPerson2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::CompanyPerson, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::CompanyPerson, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1946,27 +1813,24 @@ impl DeleteWorkforcePlanningV2CompanyPerson {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -1998,20 +1862,17 @@ impl ListWorkforcePlanningV2CompanyPersonAssignments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/assignments",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/assignments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/assignments",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/assignments",
+            ].concat(),
+        );
         request.query("dayRange", &self.day_range, crate::QueryStyle::Repeat);
         request.query("start_day", &self.start_day, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -2019,9 +1880,7 @@ impl ListWorkforcePlanningV2CompanyPersonAssignments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::PersonAssignment>, crate::Error>,
     > {
         self.build().send_json()
@@ -2060,20 +1919,17 @@ impl CreateWorkforcePlanningV2CompanyPersonGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/groups",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/groups",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/groups",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/groups",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2082,9 +1938,7 @@ impl CreateWorkforcePlanningV2CompanyPersonGroup {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2115,29 +1969,24 @@ impl DeleteWorkforcePlanningV2CompanyPersonGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/groups/{group_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/groups/{group_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TagGroup, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2230,24 +2079,20 @@ impl ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/reports/assignment-history",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/reports/assignment-history",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/reports/assignment-history",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/reports/assignment-history",
+            ].concat(),
+        );
         request.query("projectName", &self.project_name, crate::QueryStyle::Repeat);
         request.query("project_number", &self.project_number, crate::QueryStyle::Repeat);
-        request
-            .query("assignmentStart", &self.assignment_start, crate::QueryStyle::Repeat);
+        request.query("assignmentStart", &self.assignment_start, crate::QueryStyle::Repeat);
         request.query("assignmentEnd", &self.assignment_end, crate::QueryStyle::Repeat);
         request.query("start_time", &self.start_time, crate::QueryStyle::Repeat);
         request.query("end_time", &self.end_time, crate::QueryStyle::Repeat);
@@ -2259,9 +2104,7 @@ impl ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::AssignmentHistory>, crate::Error>,
     > {
         self.build().send_json()
@@ -2300,20 +2143,17 @@ impl CreateWorkforcePlanningV2CompanyPersonTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/tags",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/tags",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/tags",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/tags",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2322,9 +2162,9 @@ impl CreateWorkforcePlanningV2CompanyPersonTag {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2355,29 +2195,26 @@ impl DeleteWorkforcePlanningV2CompanyPersonTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/tags/{tag_instance_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/tags/",
-                    &crate::path_segment(&self.tag_instance_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/tags/{tag_instance_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/tags/",
+                &crate::path_segment(&self.tag_instance_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2422,20 +2259,17 @@ impl ListWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/time-off",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/time-off",
+            ].concat(),
+        );
         request.query("timezone", &self.timezone, crate::QueryStyle::Repeat);
         request.query("limit", &self.limit, crate::QueryStyle::Repeat);
         request.query("start_after", &self.start_after, crate::QueryStyle::Repeat);
@@ -2444,9 +2278,9 @@ impl ListWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TimeOffList, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::TimeOffList, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2483,20 +2317,17 @@ impl CreateWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/time-off",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/time-off",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2505,9 +2336,7 @@ impl CreateWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TimeOff, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TimeOff, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2538,29 +2367,24 @@ impl GetWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off/{time_off_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/time-off/",
-                    &crate::path_segment(&self.time_off_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off/{time_off_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/time-off/",
+                &crate::path_segment(&self.time_off_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TimeOff, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TimeOff, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2591,29 +2415,26 @@ impl DeleteWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off/{time_off_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/time-off/",
-                    &crate::path_segment(&self.time_off_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off/{time_off_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/time-off/",
+                &crate::path_segment(&self.time_off_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TimeOffDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::TimeOffDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2651,21 +2472,18 @@ impl UpdateWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off/{time_off_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/time-off/",
-                    &crate::path_segment(&self.time_off_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/time-off/{time_off_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/time-off/",
+                &crate::path_segment(&self.time_off_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2674,9 +2492,7 @@ impl UpdateWorkforcePlanningV2CompanyPersonTimeOff {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::TimeOff, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::TimeOff, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -2713,20 +2529,17 @@ impl CreateWorkforcePlanningV2CompanyPersonUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/user",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/user",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/user",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/user",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2735,9 +2548,9 @@ impl CreateWorkforcePlanningV2CompanyPersonUser {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2767,28 +2580,25 @@ impl DeleteWorkforcePlanningV2CompanyPersonUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/user",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/people/",
-                    &crate::path_segment(&self.person_id),
-                    "/user",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/people/{person_id}/user",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/people/",
+                &crate::path_segment(&self.person_id),
+                "/user",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2817,26 +2627,23 @@ impl ListWorkforcePlanningV2CompanyPermissionLevelOptions {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/permission-level-options",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/permission-level-options",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/permission-level-options",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/permission-level-options",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::IdName2>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::IdName2>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2893,35 +2700,31 @@ impl ListWorkforcePlanningV2CompanyProjects {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("name", &self.name, crate::QueryStyle::Repeat);
         request.query("project_number", &self.project_number, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "custom_fields_integration_name",
-                &self.custom_fields_integration_name,
-                crate::QueryStyle::Repeat,
-            );
+        request.query(
+            "custom_fields_integration_name",
+            &self.custom_fields_integration_name,
+            crate::QueryStyle::Repeat,
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Project>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::Project>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -2957,18 +2760,15 @@ impl CreateWorkforcePlanningV2CompanyProject {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -2977,9 +2777,7 @@ impl CreateWorkforcePlanningV2CompanyProject {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::GroupDetail>, crate::Error>,
     > {
         self.build().send_json()
@@ -3011,27 +2809,22 @@ impl GetWorkforcePlanningV2CompanyProject {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Project, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Project, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3068,19 +2861,16 @@ impl CreateWorkforcePlanningV2CompanyProject2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3089,9 +2879,7 @@ impl CreateWorkforcePlanningV2CompanyProject2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Project, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Project, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3121,27 +2909,24 @@ impl DeleteWorkforcePlanningV2CompanyProject {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3173,20 +2958,17 @@ impl ListWorkforcePlanningV2CompanyProjectAssignments {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/assignments",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/assignments",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/assignments",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/assignments",
+            ].concat(),
+        );
         request.query("dayRange", &self.day_range, crate::QueryStyle::Repeat);
         request.query("start_day", &self.start_day, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -3194,9 +2976,7 @@ impl ListWorkforcePlanningV2CompanyProjectAssignments {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::AssignmentItem>, crate::Error>,
     > {
         self.build().send_json()
@@ -3235,20 +3015,17 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/categories",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/categories",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3257,9 +3034,9 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3297,21 +3074,18 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/categories/",
-                    &crate::path_segment(&self.category_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/categories/",
+                &crate::path_segment(&self.category_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3320,9 +3094,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Category, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Category, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -3353,29 +3125,26 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategory {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/categories/",
-                    &crate::path_segment(&self.category_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/categories/",
+                &crate::path_segment(&self.category_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3413,22 +3182,19 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}/subcategories",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/categories/",
-                    &crate::path_segment(&self.category_id),
-                    "/subcategories",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}/subcategories",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/categories/",
+                &crate::path_segment(&self.category_id),
+                "/subcategories",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3437,9 +3203,9 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3478,23 +3244,20 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}/subcategories/{subcategory_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/categories/",
-                    &crate::path_segment(&self.category_id),
-                    "/subcategories/",
-                    &crate::path_segment(&self.subcategory_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}/subcategories/{subcategory_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/categories/",
+                &crate::path_segment(&self.category_id),
+                "/subcategories/",
+                &crate::path_segment(&self.subcategory_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3503,9 +3266,9 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3537,31 +3300,28 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}/subcategories/{subcategory_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/categories/",
-                    &crate::path_segment(&self.category_id),
-                    "/subcategories/",
-                    &crate::path_segment(&self.subcategory_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/categories/{category_id}/subcategories/{subcategory_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/categories/",
+                &crate::path_segment(&self.category_id),
+                "/subcategories/",
+                &crate::path_segment(&self.subcategory_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3661,26 +3421,21 @@ impl ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/reports/assignment-history",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/reports/assignment-history",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/reports/assignment-history",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/reports/assignment-history",
+            ].concat(),
+        );
         request.query("employeeName", &self.employee_name, crate::QueryStyle::Repeat);
-        request
-            .query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
+        request.query("employee_number", &self.employee_number, crate::QueryStyle::Repeat);
         request.query("jobTitle", &self.job_title, crate::QueryStyle::Repeat);
-        request
-            .query("assignmentStart", &self.assignment_start, crate::QueryStyle::Repeat);
+        request.query("assignmentStart", &self.assignment_start, crate::QueryStyle::Repeat);
         request.query("assignmentEnd", &self.assignment_end, crate::QueryStyle::Repeat);
         request.query("start_time", &self.start_time, crate::QueryStyle::Repeat);
         request.query("end_time", &self.end_time, crate::QueryStyle::Repeat);
@@ -3692,9 +3447,7 @@ impl ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::AssignmentHistory>, crate::Error>,
     > {
         self.build().send_json()
@@ -3733,29 +3486,24 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/resource-requests",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/resource-requests",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/resource-requests",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/resource-requests",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ResourceRequestList, crate::Error>,
     > {
         self.build().send_json()
@@ -3764,9 +3512,7 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -3811,20 +3557,17 @@ impl CreateWorkforcePlanningV2CompanyProjectResourceRequest {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/resource-requests",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/resource-requests",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/resource-requests",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/resource-requests",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3833,9 +3576,7 @@ impl CreateWorkforcePlanningV2CompanyProjectResourceRequest {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ResourceRequest, crate::Error>,
     > {
         self.build().send_json()
@@ -3874,20 +3615,17 @@ impl CreateWorkforcePlanningV2CompanyProjectRole {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/roles",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/roles",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/roles",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/roles",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -3896,9 +3634,9 @@ impl CreateWorkforcePlanningV2CompanyProjectRole {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3929,29 +3667,26 @@ impl DeleteWorkforcePlanningV2CompanyProjectRole {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/roles/{role_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/roles/",
-                    &crate::path_segment(&self.role_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/roles/{role_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/roles/",
+                &crate::path_segment(&self.role_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -3988,20 +3723,17 @@ impl CreateWorkforcePlanningV2CompanyProjectTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/tags",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/tags",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/tags",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/tags",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -4010,9 +3742,9 @@ impl CreateWorkforcePlanningV2CompanyProjectTag {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4043,29 +3775,26 @@ impl DeleteWorkforcePlanningV2CompanyProjectTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/tags/{tag_instance_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/tags/",
-                    &crate::path_segment(&self.tag_instance_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/tags/{tag_instance_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/tags/",
+                &crate::path_segment(&self.tag_instance_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4102,20 +3831,17 @@ impl CreateWorkforcePlanningV2CompanyProjectWageOverride {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/wage-overrides",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wage-overrides",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/wage-overrides",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wage-overrides",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -4124,9 +3850,9 @@ impl CreateWorkforcePlanningV2CompanyProjectWageOverride {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4157,29 +3883,26 @@ impl DeleteWorkforcePlanningV2CompanyProjectWageOverride {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/wage-overrides/{wage_override_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/wage-overrides/",
-                    &crate::path_segment(&self.wage_override_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/projects/{project_id}/wage-overrides/{wage_override_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/wage-overrides/",
+                &crate::path_segment(&self.wage_override_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4215,27 +3938,22 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/resource-requests",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/resource-requests",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/resource-requests",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/resource-requests",
+            ].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ResourceRequestList, crate::Error>,
     > {
         self.build().send_json()
@@ -4244,9 +3962,7 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
     /// Sends the request for one page and returns its items (unwrapped from
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
     > {
         self.build().send_data_page()
@@ -4291,19 +4007,16 @@ impl CreateWorkforcePlanningV2CompanyResourceRequest {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/resource-requests/{request_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/resource-requests/",
-                    &crate::path_segment(&self.request_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/resource-requests/{request_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/resource-requests/",
+                &crate::path_segment(&self.request_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -4312,9 +4025,7 @@ impl CreateWorkforcePlanningV2CompanyResourceRequest {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<models::ResourceRequest, crate::Error>,
     > {
         self.build().send_json()
@@ -4346,27 +4057,24 @@ impl DeleteWorkforcePlanningV2CompanyResourceRequest {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/resource-requests/{request_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/resource-requests/",
-                    &crate::path_segment(&self.request_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/resource-requests/{request_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/resource-requests/",
+                &crate::path_segment(&self.request_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GroupDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::GroupDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4395,26 +4103,21 @@ impl ListWorkforcePlanningV2CompanyTags {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/tags",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/tags",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Tag>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Tag>, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4450,18 +4153,15 @@ impl CreateWorkforcePlanningV2CompanyTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/tags",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/tags",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -4470,9 +4170,7 @@ impl CreateWorkforcePlanningV2CompanyTag {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::GroupDetail>, crate::Error>,
     > {
         self.build().send_json()
@@ -4504,27 +4202,22 @@ impl GetWorkforcePlanningV2CompanyTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/tags/",
-                    &crate::path_segment(&self.tag_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/tags/",
+                &crate::path_segment(&self.tag_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Tag, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Tag, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4561,19 +4254,16 @@ impl CreateWorkforcePlanningV2CompanyTag2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/tags/",
-                    &crate::path_segment(&self.tag_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/tags/",
+                &crate::path_segment(&self.tag_id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -4582,9 +4272,7 @@ impl CreateWorkforcePlanningV2CompanyTag2 {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Tag, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Tag, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -4614,27 +4302,22 @@ impl DeleteWorkforcePlanningV2CompanyTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/tags/",
-                    &crate::path_segment(&self.tag_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/tags/",
+                &crate::path_segment(&self.tag_id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send(self) -> impl std::future::Future<
         Output = Result<Vec<models::GroupDetail>, crate::Error>,
     > {
         self.build().send_json()
@@ -4673,20 +4356,17 @@ impl CreateWorkforcePlanningV2CompanyTagGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}/groups",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/tags/",
-                    &crate::path_segment(&self.tag_id),
-                    "/groups",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}/groups",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/tags/",
+                &crate::path_segment(&self.tag_id),
+                "/groups",
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -4695,9 +4375,9 @@ impl CreateWorkforcePlanningV2CompanyTagGroup {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::TagGroup>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::TagGroup>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -4729,30 +4409,27 @@ impl DeleteWorkforcePlanningV2CompanyTagGroup {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}/groups/{group_id}",
-                [
-                    "/rest/v1.0/workforce-planning/v2/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/tags/",
-                    &crate::path_segment(&self.tag_id),
-                    "/groups/",
-                    &crate::path_segment(&self.group_id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/workforce-planning/v2/companies/{company_id}/tags/{tag_id}/groups/{group_id}",
+            [
+                "/rest/v1.0/workforce-planning/v2/companies/",
+                &crate::path_segment(&self.company_id),
+                "/tags/",
+                &crate::path_segment(&self.tag_id),
+                "/groups/",
+                &crate::path_segment(&self.group_id),
+            ].concat(),
+        );
         request.query("group_ids", &self.group_ids, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::TagGroup>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::TagGroup>, crate::Error>,
+    > {
         self.build().send_json()
     }
 }

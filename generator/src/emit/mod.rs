@@ -1,5 +1,5 @@
-//! Stage 4, emit: Rust source for the generated crate, built with `quote` and formatted with
-//! `prettyplease`.
+//! Stage 4, emit: Rust source for the generated crate, built with `quote` and formatted by
+//! [`format`] (straight from the tokens, without a syntax tree).
 //!
 //! Layout of the generated crate (the runtime in `src/runtime/` is hand-written and not emitted).
 //! Every public item has one path that does not depend on Procore's category:
@@ -22,10 +22,14 @@ mod alternative;
 mod crate_files;
 mod doc;
 mod file_twins;
+mod format;
 mod layout;
 mod lenient;
 mod operations;
 mod types;
+
+#[doc(hidden)]
+pub use format::verify_formatting;
 
 use crate::ir::{Api, Category, Operation, TypeId};
 use crate::Settings;
@@ -129,9 +133,9 @@ fn render(doc: &str, items: TokenStream) -> String {
     w.finish()
 }
 
-/// Writes a module file a chunk of items at a time, so that the tokens and syntax tree of a
-/// whole 1,000-operation module never exist at once (peak memory), while the text is the same as
-/// formatting the file whole (prettyplease puts nothing between top-level items).
+/// Writes a module file a chunk of items at a time, so that the tokens and layout of a whole
+/// 1,000-operation module never exist at once (peak memory), while the text is the same as
+/// formatting the file whole (the formatter puts nothing between top-level items).
 struct ModuleWriter {
     out: String,
     pending: TokenStream,
@@ -171,24 +175,19 @@ impl ModuleWriter {
     fn flush(&mut self) {
         let tokens = std::mem::take(&mut self.pending);
         self.pending_items = 0;
-        match syn::parse2::<syn::File>(tokens) {
-            Ok(file) => self.out.push_str(&prettyplease::unparse(&file)),
-            // The emitter builds tokens from validated identifiers; a parse failure is a
-            // generator bug, reported in the output rather than by a panic in prettyplease.
-            Err(e) => self.out.push_str(&format!(
-                "compile_error!(\"procore-generator bug: {e}\");\n"
-            )),
-        }
+        format::items(tokens, &mut self.out);
     }
 
     fn finish(mut self) -> String {
         self.flush();
-        space_items(&self.out)
+        let text = space_items(&self.out);
+        format::assert_parses(&text);
+        text
     }
 }
 
 /// Puts a blank line between items and between the methods of an impl, as a person would
-/// (prettyplease leaves none); `use` and `mod` lines stay together.
+/// (the formatter leaves none); `use` and `mod` lines stay together.
 fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut prev: Option<&str> = None;

@@ -427,7 +427,7 @@ fn style_tokens(s: QueryStyle) -> TokenStream {
 
 /// The expression that builds the path: the template's text with each path parameter
 /// encoded in its place (`["/rest/v1.0/projects/", &crate::path_segment(&self.id)].concat()`).
-/// Plain expressions, not `format!`, so prettyplease lays them out like hand-written code.
+/// Plain expressions, not `format!`, so the formatter lays them out like hand-written code.
 fn path_expr(op: &Operation) -> TokenStream {
     let mut parts: Vec<TokenStream> = Vec::new();
     let mut literal = String::new();

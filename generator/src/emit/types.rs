@@ -123,7 +123,7 @@ pub(crate) fn model_file(def: &TypeDef) -> String {
 pub(super) fn doc_attr(doc: Option<&str>) -> TokenStream {
     match doc {
         Some(d) => {
-            // One attribute per line: prettyplease prints them as `///` lines.
+            // One attribute per line: the formatter prints them as `///` lines.
             let lines = super::doc::spec_text(d);
             let lines = lines.lines().map(|l| format!(" {l}"));
             quote!(#(#[doc = #lines])*)

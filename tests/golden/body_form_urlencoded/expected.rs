@@ -93,13 +93,11 @@ impl CreateOauthRevoke {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/oauth/revoke",
-                String::from("/oauth/revoke"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/oauth/revoke",
+            String::from("/oauth/revoke"),
+        );
         let body = self.body;
         request.form_urlencoded(&body);
         request.options(self.options);

@@ -130,14 +130,11 @@ impl CreateProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/rfis",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/rfis",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("rfi", &body), "application/json");
         request.options(self.options);
@@ -145,9 +142,7 @@ impl CreateProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -57,10 +57,7 @@ impl crate::Client {
     /// `POST /rest/v1.0/projects/{project_id}/notes` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/notes?version=1.0#create-note)
     ///
     /// The builder's `.body(..)` is sent as `multipart/form-data` (file fields take a [`FilePart`](crate::FilePart), streamed from disk), its `.json(..)` as JSON.
-    pub fn create_project_note(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::CreateProjectNote {
+    pub fn create_project_note(&self, project_id: i64) -> crate::requests::CreateProjectNote {
         crate::requests::CreateProjectNote {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -228,26 +225,20 @@ impl CreateProjectFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/files",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/files",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/files",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/files"].concat(),
+        );
         let body = self.body;
         match body {
-            crate::BodyForm::Json(body) => {
-                request.json(&crate::Wrapped::new("file", &body), "application/json")
-            }
-            crate::BodyForm::Multipart(body) => {
-                request.multipart(crate::WrappedForm::new("file", body))
-            }
+            crate::BodyForm::Json(body) => request.json(
+                &crate::Wrapped::new("file", &body),
+                "application/json",
+            ),
+            crate::BodyForm::Multipart(body) => request.multipart(
+                crate::WrappedForm::new("file", body),
+            ),
         }
         request.options(self.options);
         request
@@ -304,18 +295,11 @@ impl CreateProjectNote {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/notes",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/notes",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/notes",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/notes"].concat(),
+        );
         if let Some(body) = self.body {
             match body {
                 crate::BodyForm::Json(body) => request.json(&body, "application/json"),

@@ -103,13 +103,11 @@ impl UpdateRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/rfis/{id}",
-                ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/rfis/{id}",
+            ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/merge-patch+json");
         }

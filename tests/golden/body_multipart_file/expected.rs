@@ -174,18 +174,11 @@ impl CreateProjectDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/documents",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/documents",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/documents"].concat(),
+        );
         let body = self.body;
         request.multipart(body);
         request.options(self.options);
@@ -193,9 +186,7 @@ impl CreateProjectDocument {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Document, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Document, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -267,18 +267,11 @@ impl CreateCompanyFile {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/companies/{company_id}/files",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/files",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/companies/{company_id}/files",
+            ["/rest/v1.0/companies/", &crate::path_segment(&self.company_id), "/files"].concat(),
+        );
         let body = self.body;
         request.multipart(crate::WrappedForm::new("file", body));
         request.options(self.options);
@@ -329,18 +322,15 @@ impl CreateProjectDrawingUpload {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/drawing_uploads",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/drawing_uploads",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/drawing_uploads",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/drawing_uploads",
+            ].concat(),
+        );
         let body = self.body;
         request.multipart(body);
         request.options(self.options);

@@ -56,14 +56,11 @@ impl UpdateFileContent {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/files/{id}/content",
-                ["/rest/v1.0/files/", &crate::path_segment(&self.id), "/content"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/files/{id}/content",
+            ["/rest/v1.0/files/", &crate::path_segment(&self.id), "/content"].concat(),
+        );
         let body = self.body;
         request.bytes(body, "application/octet-stream");
         request.options(self.options);

@@ -50,13 +50,11 @@ impl GetGood {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/good/{id}",
-                ["/rest/v1.0/good/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/good/{id}",
+            ["/rest/v1.0/good/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }

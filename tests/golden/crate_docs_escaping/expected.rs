@@ -89,7 +89,7 @@ all-features = true
 mod runtime;
 pub use runtime::*;
 
-// Generated modules are formatted by prettyplease; rustfmt leaves them as they are so that
+// Generated modules are formatted by the generator; rustfmt leaves them as they are so that
 // `cargo xtask check` compares like with like.
 #[rustfmt::skip]
 mod api;
@@ -114,10 +114,7 @@ impl crate::Client {
     /// List \[Vendors\] &lt;b>all&lt;/b> */ `x
     ///
     /// `GET /rest/v1.0/companies/{company_id}/vendors` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/vendors?version=1.0#list-vendors-b-all-b-x)
-    pub fn list_company_vendors(
-        &self,
-        company_id: i64,
-    ) -> crate::requests::ListCompanyVendors {
+    pub fn list_company_vendors(&self, company_id: i64) -> crate::requests::ListCompanyVendors {
         crate::requests::ListCompanyVendors {
             client: self.clone(),
             options: crate::RequestOptions::default(),

@@ -17,7 +17,7 @@ impl crate::Client {
     ///
     /// **Deprecated** since 2023-01-15
     #[deprecated(since = "2023-01-15", note = "deprecated in Procore's spec")]
-    pub fn list_checklists(&self) -> crate::requests::ListChecklists {
+    pub fn list_checklists(&self,) -> crate::requests::ListChecklists {
         crate::requests::ListChecklists {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -52,13 +52,11 @@ impl ListChecklists {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/checklists",
-                String::from("/rest/v1.0/checklists"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/checklists",
+            String::from("/rest/v1.0/checklists"),
+        );
         request.options(self.options);
         request
     }

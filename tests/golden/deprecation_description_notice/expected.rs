@@ -19,7 +19,7 @@ impl crate::Client {
     ///
     /// **Deprecated**: (Deprecated) List Templates
     #[deprecated(note = "(Deprecated) List Templates")]
-    pub fn list_templates(&self) -> crate::requests::ListTemplates {
+    pub fn list_templates(&self,) -> crate::requests::ListTemplates {
         crate::requests::ListTemplates {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -114,13 +114,11 @@ impl ListTemplates {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/templates",
-                String::from("/rest/v1.0/templates"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/templates",
+            String::from("/rest/v1.0/templates"),
+        );
         request.options(self.options);
         request
     }
@@ -156,21 +154,17 @@ impl GetTemplate {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/templates/{id}",
-                ["/rest/v1.0/templates/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/templates/{id}",
+            ["/rest/v1.0/templates/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Template, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Template, crate::Error>> {
         self.build().send_json()
     }
 }

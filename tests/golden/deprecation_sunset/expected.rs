@@ -54,13 +54,11 @@ impl DeleteChecklist {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/checklists/{id}",
-                ["/rest/v1.0/checklists/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/checklists/{id}",
+            ["/rest/v1.0/checklists/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }

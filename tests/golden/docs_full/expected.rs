@@ -18,16 +18,16 @@ impl crate::Client {
     ///
     /// Returns the RFI. See \[RFIs\] or [the guide](https://developers.procore.com) and
     /// <https://example.com/raw> for more. Statuses:
-    ///
+    /// 
     /// ```text
     /// 0: open
     /// 1: closed
     /// ```
-    ///
+    /// 
     /// ```text
     /// GET /rest/v1.0/rfis/1
     /// ```
-    ///
+    /// 
     /// &lt;b>Note&lt;/b>: `ids[]` works; \[x\] is not a link.
     pub fn get_rfi(&self, id: i64) -> crate::requests::GetRfi {
         crate::requests::GetRfi {
@@ -42,7 +42,7 @@ impl crate::Client {
 //! Types only the `project-management` feature uses.
 
 /// An RFI.
-///
+/// 
 /// ```text
 /// indented: not code
 /// ```
@@ -109,21 +109,17 @@ impl GetRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/rfis/{id}",
-                ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/rfis/{id}",
+            ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }

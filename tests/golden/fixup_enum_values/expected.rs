@@ -57,13 +57,11 @@ impl crate::lenient::FromJson for Status {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -111,15 +109,13 @@ impl crate::lenient::FromJson for Level {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "low" => Self::Low,
-                "2" => Self::V2,
-                "3.5" => Self::V35,
-                "true" => Self::True,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "low" => Self::Low,
+            "2" => Self::V2,
+            "3.5" => Self::V35,
+            "true" => Self::True,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -200,21 +196,19 @@ impl GetObservation {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/observations/{id}",
-                ["/rest/v1.0/observations/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/observations/{id}",
+            ["/rest/v1.0/observations/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Observation, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::Observation, crate::Error>,
+    > {
         self.build().send_json()
     }
 }

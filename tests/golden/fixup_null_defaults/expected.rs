@@ -39,12 +39,10 @@ pub enum Priority {
 
 impl serde::Serialize for Priority {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Low => "low",
-                Self::High => "high",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Low => "low",
+            Self::High => "high",
+        })
     }
 }
 
@@ -116,13 +114,11 @@ impl CreateRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/rfis",
-                String::from("/rest/v1.0/rfis"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/rfis",
+            String::from("/rest/v1.0/rfis"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);

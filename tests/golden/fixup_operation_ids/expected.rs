@@ -16,10 +16,7 @@ impl crate::Client {
     /// List Photos
     ///
     /// `GET /rest/v1.0/projects/{project_id}/photos` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/photos?version=1.0#list-photos)
-    pub fn list_project_photos(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectPhotos {
+    pub fn list_project_photos(&self, project_id: i64) -> crate::requests::ListProjectPhotos {
         crate::requests::ListProjectPhotos {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -30,10 +27,7 @@ impl crate::Client {
     /// Create Photo
     ///
     /// `POST /rest/v1.0/projects/{project_id}/photos` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/photos?version=1.0#create-photo)
-    pub fn create_project_photo(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::CreateProjectPhoto {
+    pub fn create_project_photo(&self, project_id: i64) -> crate::requests::CreateProjectPhoto {
         crate::requests::CreateProjectPhoto {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -44,10 +38,7 @@ impl crate::Client {
     /// Create Album
     ///
     /// `POST /rest/v1.0/projects/{project_id}/albums` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/photos?version=1.0#create-album)
-    pub fn create_project_album(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::CreateProjectAlbum {
+    pub fn create_project_album(&self, project_id: i64) -> crate::requests::CreateProjectAlbum {
         crate::requests::CreateProjectAlbum {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -83,18 +74,11 @@ impl ListProjectPhotos {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/photos",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/photos",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/photos",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/photos"].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -129,18 +113,11 @@ impl CreateProjectPhoto {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/photos",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/photos",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/photos",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/photos"].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -175,18 +152,11 @@ impl CreateProjectAlbum {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/albums",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/albums",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/albums",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/albums"].concat(),
+        );
         request.options(self.options);
         request
     }

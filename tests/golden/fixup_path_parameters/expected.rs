@@ -73,19 +73,16 @@ impl DeleteProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfis/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/rfis/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/rfis/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -121,19 +118,16 @@ impl GetProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfis/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/rfis/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/rfis/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }

@@ -92,21 +92,17 @@ impl GetBudget {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/budgets/{id}",
-                ["/rest/v1.0/budgets/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/budgets/{id}",
+            ["/rest/v1.0/budgets/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Budget, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -21,7 +21,7 @@ impl crate::Client {
     /// GET /rest/v1.0/me
     ///
     /// `GET /rest/v1.0/me` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/directory?version=1.0#)
-    pub fn get_me(&self) -> crate::requests::GetMe {
+    pub fn get_me(&self,) -> crate::requests::GetMe {
         crate::requests::GetMe {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -31,7 +31,7 @@ impl crate::Client {
     /// PUT /rest/v1.0/settings
     ///
     /// `PUT /rest/v1.0/settings` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/settings?version=1.0#)
-    pub fn update_settings(&self) -> crate::requests::UpdateSettings {
+    pub fn update_settings(&self,) -> crate::requests::UpdateSettings {
         crate::requests::UpdateSettings {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -42,7 +42,7 @@ impl crate::Client {
     /// PATCH /rest/v1.0/settings
     ///
     /// `PATCH /rest/v1.0/settings` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/settings?version=1.0#)
-    pub fn update_settings_patch(&self) -> crate::requests::UpdateSettingsPatch {
+    pub fn update_settings_patch(&self,) -> crate::requests::UpdateSettingsPatch {
         crate::requests::UpdateSettingsPatch {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -153,21 +153,17 @@ impl GetMe {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/me",
-                String::from("/rest/v1.0/me"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/me",
+            String::from("/rest/v1.0/me"),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::GetMe, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::GetMe, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -202,13 +198,11 @@ impl UpdateSettings {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/settings",
-                String::from("/rest/v1.0/settings"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/settings",
+            String::from("/rest/v1.0/settings"),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }
@@ -245,13 +239,11 @@ impl UpdateSettingsPatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/settings",
-                String::from("/rest/v1.0/settings"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/settings",
+            String::from("/rest/v1.0/settings"),
+        );
         request.options(self.options);
         request
     }
@@ -286,13 +278,11 @@ impl UpdateSettings3 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/settings/{id}",
-                ["/rest/v1.0/settings/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/settings/{id}",
+            ["/rest/v1.0/settings/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }

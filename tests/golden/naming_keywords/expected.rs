@@ -106,22 +106,18 @@ impl GetItem {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/items/{id}",
-                ["/rest/v1.0/items/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/items/{id}",
+            ["/rest/v1.0/items/", &crate::path_segment(&self.id)].concat(),
+        );
         request.query("type", &self.type_, crate::QueryStyle::Repeat);
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Item, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Item, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -20,10 +20,7 @@ impl crate::Client {
     /// GET /rest/v1.0/projects/{project_id}/rfis
     ///
     /// `GET /rest/v1.0/projects/{project_id}/rfis` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#)
-    pub fn list_project_rfis(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectRfis {
+    pub fn list_project_rfis(&self, project_id: i64) -> crate::requests::ListProjectRfis {
         crate::requests::ListProjectRfis {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -34,10 +31,7 @@ impl crate::Client {
     /// POST /rest/v1.0/projects/{project_id}/rfis
     ///
     /// `POST /rest/v1.0/projects/{project_id}/rfis` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#)
-    pub fn create_project_rfi(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::CreateProjectRfi {
+    pub fn create_project_rfi(&self, project_id: i64) -> crate::requests::CreateProjectRfi {
         crate::requests::CreateProjectRfi {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -64,11 +58,7 @@ impl crate::Client {
     /// GET /rest/v1.0/projects/{project_id}/rfis/{id}
     ///
     /// `GET /rest/v1.0/projects/{project_id}/rfis/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#)
-    pub fn get_project_rfi(
-        &self,
-        project_id: i64,
-        id: i64,
-    ) -> crate::requests::GetProjectRfi {
+    pub fn get_project_rfi(&self, project_id: i64, id: i64) -> crate::requests::GetProjectRfi {
         crate::requests::GetProjectRfi {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -153,14 +143,11 @@ impl ListProjectRfis {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/rfis",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/rfis",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -195,14 +182,11 @@ impl CreateProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/rfis",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/rfis",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -238,19 +222,16 @@ impl DeleteProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfis/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/rfis/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/rfis/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -286,19 +267,16 @@ impl GetProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfis/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/rfis/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/rfis/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -334,19 +312,16 @@ impl UpdateProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PUT,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfis/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PUT,
+            "/rest/v1.0/projects/{project_id}/rfis/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/rfis/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -382,19 +357,16 @@ impl UpdateProjectRfiPatch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfis/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/rfis/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/rfis/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -430,20 +402,17 @@ impl CreateProjectRfiReopen {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}/reopen",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfis/",
-                    &crate::path_segment(&self.id),
-                    "/reopen",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/rfis/{id}/reopen",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/rfis/",
+                &crate::path_segment(&self.id),
+                "/reopen",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }

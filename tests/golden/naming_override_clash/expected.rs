@@ -30,11 +30,7 @@ impl crate::Client {
     /// Update RFI
     ///
     /// `PATCH /rest/v1.0/rfis/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#update-rfi)
-    pub fn update_rfi(
-        &self,
-        id: i64,
-        body: models::RfiUpdate,
-    ) -> crate::requests::UpdateRfi {
+    pub fn update_rfi(&self, id: i64, body: models::RfiUpdate) -> crate::requests::UpdateRfi {
         crate::requests::UpdateRfi {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -132,13 +128,11 @@ impl CreateRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/rfis",
-                String::from("/rest/v1.0/rfis"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/rfis",
+            String::from("/rest/v1.0/rfis"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -176,13 +170,11 @@ impl UpdateRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/rfis/{id}",
-                ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/rfis/{id}",
+            ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);

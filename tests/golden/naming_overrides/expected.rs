@@ -17,11 +17,7 @@ impl crate::Client {
     /// Create RFI
     ///
     /// `POST /rest/v1.0/projects/{project_id}/rfis` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#create-rfi)
-    pub fn new_rfi(
-        &self,
-        project_id: i64,
-        body: models::NewRfi,
-    ) -> crate::requests::NewRfi {
+    pub fn new_rfi(&self, project_id: i64, body: models::NewRfi) -> crate::requests::NewRfi {
         crate::requests::NewRfi {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -92,14 +88,11 @@ impl NewRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/rfis",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/rfis",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);

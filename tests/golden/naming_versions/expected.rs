@@ -85,18 +85,11 @@ impl ListProjectSubmittals {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/submittals",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/submittals",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/submittals",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/submittals"].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -131,18 +124,11 @@ impl ListProjectSubmittalsV11 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.1/projects/{project_id}/submittals",
-                [
-                    "/rest/v1.1/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/submittals",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.1/projects/{project_id}/submittals",
+            ["/rest/v1.1/projects/", &crate::path_segment(&self.project_id), "/submittals"].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -178,20 +164,17 @@ impl ListCompanyProjectSubmittalsV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/projects/{project_id}/submittals",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/submittals",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/projects/{project_id}/submittals",
+            [
+                "/rest/v2.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/projects/",
+                &crate::path_segment(&self.project_id),
+                "/submittals",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }

@@ -14,7 +14,7 @@ impl crate::Client {
     /// List Projects
     ///
     /// `GET /rest/v1.0/projects` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/projects?version=1.0#list-projects)
-    pub fn list_projects(&self) -> crate::requests::ListProjects {
+    pub fn list_projects(&self,) -> crate::requests::ListProjects {
         crate::requests::ListProjects {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -66,13 +66,11 @@ impl ListProjects {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects",
-                String::from("/rest/v1.0/projects"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects",
+            String::from("/rest/v1.0/projects"),
+        );
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.query("order", &self.order, crate::QueryStyle::Repeat);
         request.options(self.options);

@@ -14,7 +14,7 @@ impl crate::Client {
     /// Create Import
     ///
     /// `POST /rest/v1.0/imports` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/imports?version=1.0#create-import)
-    pub fn create_import(&self) -> crate::requests::CreateImport {
+    pub fn create_import(&self,) -> crate::requests::CreateImport {
         crate::requests::CreateImport {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -56,13 +56,11 @@ impl CreateImport {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/imports",
-                String::from("/rest/v1.0/imports"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/imports",
+            String::from("/rest/v1.0/imports"),
+        );
         request.header("X-Request-Source", &self.x_request_source);
         request.options(self.options);
         request

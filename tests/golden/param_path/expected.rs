@@ -56,19 +56,16 @@ impl GetProjectFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/folders/{folder_path}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/folders/",
-                    &crate::path_segment(&self.folder_path),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/folders/{folder_path}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/folders/",
+                &crate::path_segment(&self.folder_path),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }

@@ -74,13 +74,11 @@ impl GetSearch {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/search",
-                String::from("/rest/v1.0/search"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/search",
+            String::from("/rest/v1.0/search"),
+        );
         request.query("q", &self.q, crate::QueryStyle::Repeat);
         request.query("limit", &self.limit, crate::QueryStyle::Repeat);
         request.query("exact", &self.exact, crate::QueryStyle::Repeat);

@@ -14,7 +14,7 @@ impl crate::Client {
     /// List People
     ///
     /// `GET /rest/v1.0/people` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/people?version=1.0#list-people)
-    pub fn list_people(&self) -> crate::requests::ListPeople {
+    pub fn list_people(&self,) -> crate::requests::ListPeople {
         crate::requests::ListPeople {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -64,13 +64,11 @@ impl ListPeople {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/people",
-                String::from("/rest/v1.0/people"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/people",
+            String::from("/rest/v1.0/people"),
+        );
         request.query("ids", &self.ids, crate::QueryStyle::Repeat);
         request.query("roles[]", &self.roles, crate::QueryStyle::Repeat);
         request.options(self.options);

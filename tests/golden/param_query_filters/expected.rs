@@ -15,7 +15,7 @@ impl crate::Client {
     /// List RFIs
     ///
     /// `GET /rest/v1.0/rfis` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#list-rf-is)
-    pub fn list_rfis(&self) -> crate::requests::ListRfis {
+    pub fn list_rfis(&self,) -> crate::requests::ListRfis {
         crate::requests::ListRfis {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -39,12 +39,10 @@ pub enum RfiStatusFilter {
 
 impl serde::Serialize for RfiStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::Closed => "closed",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+        })
     }
 }
 // ==== src/requests/project_management.rs ====
@@ -104,27 +102,14 @@ impl ListRfis {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/rfis",
-                String::from("/rest/v1.0/rfis"),
-            );
-        request
-            .query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
-        request
-            .query(
-                "filters[assignee_id]",
-                &self.filters_assignee_id,
-                crate::QueryStyle::Repeat,
-            );
-        request
-            .query(
-                "filters[created_at][]",
-                &self.filters_created_at,
-                crate::QueryStyle::Repeat,
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/rfis",
+            String::from("/rest/v1.0/rfis"),
+        );
+        request.query("filters[status]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[assignee_id]", &self.filters_assignee_id, crate::QueryStyle::Repeat);
+        request.query("filters[created_at][]", &self.filters_created_at, crate::QueryStyle::Repeat);
         request.query("sort[field]", &self.sort_field, crate::QueryStyle::Repeat);
         request.options(self.options);
         request

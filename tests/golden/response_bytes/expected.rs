@@ -62,22 +62,17 @@ impl GetFileDownload {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/files/{id}/download",
-                ["/rest/v1.0/files/", &crate::path_segment(&self.id), "/download"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/files/{id}/download",
+            ["/rest/v1.0/files/", &crate::path_segment(&self.id), "/download"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<crate::Bytes, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<crate::Bytes, crate::Error>> {
         self.build().send_bytes()
     }
 }
@@ -106,21 +101,17 @@ impl GetReportPdf {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/reports/{id}/pdf",
-                ["/rest/v1.0/reports/", &crate::path_segment(&self.id), "/pdf"].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/reports/{id}/pdf",
+            ["/rest/v1.0/reports/", &crate::path_segment(&self.id), "/pdf"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<crate::Bytes, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<crate::Bytes, crate::Error>> {
         self.build().send_bytes()
     }
 }

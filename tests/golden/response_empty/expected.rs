@@ -62,13 +62,11 @@ impl DeleteRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/rfis/{id}",
-                ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/rfis/{id}",
+            ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -103,13 +101,11 @@ impl CreateRfiClose {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/rfis/{id}/close",
-                ["/rest/v1.0/rfis/", &crate::path_segment(&self.id), "/close"].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/rfis/{id}/close",
+            ["/rest/v1.0/rfis/", &crate::path_segment(&self.id), "/close"].concat(),
+        );
         request.options(self.options);
         request
     }

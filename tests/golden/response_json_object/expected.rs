@@ -16,7 +16,7 @@ impl crate::Client {
     /// Show Me
     ///
     /// `GET /rest/v1.0/me` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/directory?version=1.0#show-me)
-    pub fn get_me(&self) -> crate::requests::GetMe {
+    pub fn get_me(&self,) -> crate::requests::GetMe {
         crate::requests::GetMe {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -91,21 +91,17 @@ impl GetMe {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/me",
-                String::from("/rest/v1.0/me"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/me",
+            String::from("/rest/v1.0/me"),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Me, crate::Error>> {
         self.build().send_json()
     }
 }

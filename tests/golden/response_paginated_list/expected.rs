@@ -16,10 +16,7 @@ impl crate::Client {
     /// List RFIs
     ///
     /// `GET /rest/v1.0/projects/{project_id}/rfis` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#list-rf-is)
-    pub fn list_project_rfis(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectRfis {
+    pub fn list_project_rfis(&self, project_id: i64) -> crate::requests::ListProjectRfis {
         crate::requests::ListProjectRfis {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -32,10 +29,7 @@ impl crate::Client {
     /// List RFI Types
     ///
     /// `GET /rest/v1.0/projects/{project_id}/rfi_types` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#list-rfi-types)
-    pub fn list_project_rfi_types(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectRfiTypes {
+    pub fn list_project_rfi_types(&self, project_id: i64) -> crate::requests::ListProjectRfiTypes {
         crate::requests::ListProjectRfiTypes {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -126,14 +120,11 @@ impl ListProjectRfis {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/rfis",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/rfis",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -141,16 +132,12 @@ impl ListProjectRfis {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Rfi>, crate::Error>,
     > {
         self.build().send_page()
@@ -187,26 +174,17 @@ impl ListProjectRfiTypes {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/rfi_types",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfi_types",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/rfi_types",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfi_types"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<String>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<String>, crate::Error>> {
         self.build().send_json()
     }
 }

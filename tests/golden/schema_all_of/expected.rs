@@ -93,13 +93,11 @@ impl CreateRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/rfis",
-                String::from("/rest/v1.0/rfis"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/rfis",
+            String::from("/rest/v1.0/rfis"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);

@@ -121,13 +121,11 @@ impl crate::lenient::FromJson for Source2 {
             crate::lenient::Shape::Object(&["id", "name"]),
             crate::lenient::Shape::Object(&["url"]),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Folder, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Url, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Folder, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Url, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -209,21 +207,17 @@ impl GetSource {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/sources/{id}",
-                ["/rest/v1.0/sources/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/sources/{id}",
+            ["/rest/v1.0/sources/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Source, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Source, crate::Error>> {
         self.build().send_json()
     }
 }

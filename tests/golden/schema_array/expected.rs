@@ -156,14 +156,11 @@ impl CreateProjectTag {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/tags",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/tags"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/tags",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/tags"].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -171,9 +168,7 @@ impl CreateProjectTag {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Tag, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Tag, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -95,21 +95,17 @@ impl GetBlob {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/blobs/{id}",
-                ["/rest/v1.0/blobs/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/blobs/{id}",
+            ["/rest/v1.0/blobs/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Blob, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Blob, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -74,22 +74,20 @@ impl crate::lenient::FromJson for ScheduleKind {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "" => Self::Empty,
-                "Microsoft Project" => Self::MicrosoftProject,
-                "Microsoft Project 2010" => Self::MicrosoftProject2010,
-                "hex-color" => Self::HexColor,
-                "3d_model" => Self::V3dModel,
-                "self" => Self::Self_,
-                "type" => Self::Type,
-                "Open" => Self::Open,
-                "open" => Self::Open2,
-                "unknown" => Self::UnknownValue,
-                "a/b (c)" => Self::ABC,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "" => Self::Empty,
+            "Microsoft Project" => Self::MicrosoftProject,
+            "Microsoft Project 2010" => Self::MicrosoftProject2010,
+            "hex-color" => Self::HexColor,
+            "3d_model" => Self::V3dModel,
+            "self" => Self::Self_,
+            "type" => Self::Type,
+            "Open" => Self::Open,
+            "open" => Self::Open2,
+            "unknown" => Self::UnknownValue,
+            "a/b (c)" => Self::ABC,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -167,21 +165,17 @@ impl GetSchedule {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/schedules/{id}",
-                ["/rest/v1.0/schedules/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/schedules/{id}",
+            ["/rest/v1.0/schedules/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Schedule, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Schedule, crate::Error>> {
         self.build().send_json()
     }
 }

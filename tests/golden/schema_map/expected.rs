@@ -17,7 +17,7 @@ impl crate::Client {
     /// Show Settings
     ///
     /// `GET /rest/v1.0/settings` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/settings?version=1.0#show-settings)
-    pub fn get_settings(&self) -> crate::requests::GetSettings {
+    pub fn get_settings(&self,) -> crate::requests::GetSettings {
         crate::requests::GetSettings {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -170,21 +170,17 @@ impl GetSettings {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/settings",
-                String::from("/rest/v1.0/settings"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/settings",
+            String::from("/rest/v1.0/settings"),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Settings, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Settings, crate::Error>> {
         self.build().send_json()
     }
 }

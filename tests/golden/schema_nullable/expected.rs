@@ -19,11 +19,7 @@ impl crate::Client {
     /// Update RFI
     ///
     /// `PATCH /rest/v1.0/rfis/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#update-rfi)
-    pub fn update_rfi(
-        &self,
-        id: i64,
-        body: models::RfiUpdate,
-    ) -> crate::requests::UpdateRfi {
+    pub fn update_rfi(&self, id: i64, body: models::RfiUpdate) -> crate::requests::UpdateRfi {
         crate::requests::UpdateRfi {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -176,13 +172,11 @@ impl UpdateRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/rfis/{id}",
-                ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/rfis/{id}",
+            ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -190,9 +184,7 @@ impl UpdateRfi {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }

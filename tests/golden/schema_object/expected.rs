@@ -97,21 +97,17 @@ impl GetProject {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{id}",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{id}",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Project, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Project, crate::Error>> {
         self.build().send_json()
     }
 }

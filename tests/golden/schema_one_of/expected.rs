@@ -84,14 +84,12 @@ impl crate::lenient::FromJson for ValueDetailValue {
             crate::lenient::Shape::Integer,
             crate::lenient::Shape::Object(&["amount"]),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::String, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Integer, Self::Other),
-                Some(2usize) => crate::lenient::variant(v, Self::Amount, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::String, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Integer, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Amount, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -174,21 +172,19 @@ impl GetValue {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/values/{id}",
-                ["/rest/v1.0/values/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/values/{id}",
+            ["/rest/v1.0/values/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ValueDetail, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ValueDetail, crate::Error>,
+    > {
         self.build().send_json()
     }
 }

@@ -125,21 +125,17 @@ impl GetSample {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/samples/{id}",
-                ["/rest/v1.0/samples/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/samples/{id}",
+            ["/rest/v1.0/samples/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Sample, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Sample, crate::Error>> {
         self.build().send_json()
     }
 }

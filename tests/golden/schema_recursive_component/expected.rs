@@ -98,21 +98,17 @@ impl GetFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/folders/{id}",
-                ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/folders/{id}",
+            ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }

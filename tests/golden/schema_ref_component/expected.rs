@@ -118,21 +118,17 @@ impl GetUser {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/users/{id}",
-                ["/rest/v1.0/users/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/users/{id}",
+            ["/rest/v1.0/users/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -166,22 +162,17 @@ impl GetRfiAssignee {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/rfis/{id}/assignee",
-                ["/rest/v1.0/rfis/", &crate::path_segment(&self.id), "/assignee"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/rfis/{id}/assignee",
+            ["/rest/v1.0/rfis/", &crate::path_segment(&self.id), "/assignee"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::User, crate::Error>> {
         self.build().send_json()
     }
 }

@@ -20,10 +20,7 @@ impl crate::Client {
     /// Create Person
     ///
     /// `POST /rest/v1.0/people` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/people?version=1.0#create-person)
-    pub fn create_person(
-        &self,
-        body: models::NewPerson,
-    ) -> crate::requests::CreatePerson {
+    pub fn create_person(&self, body: models::NewPerson) -> crate::requests::CreatePerson {
         crate::requests::CreatePerson {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -184,13 +181,11 @@ impl CreatePerson {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/people",
-                String::from("/rest/v1.0/people"),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/people",
+            String::from("/rest/v1.0/people"),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -198,9 +193,7 @@ impl CreatePerson {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Person, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Person, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -236,13 +229,11 @@ impl UpdatePerson {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/people/{id}",
-                ["/rest/v1.0/people/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/people/{id}",
+            ["/rest/v1.0/people/", &crate::path_segment(&self.id)].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/json");
         }

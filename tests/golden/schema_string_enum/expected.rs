@@ -20,11 +20,7 @@ impl crate::Client {
     /// Update RFI
     ///
     /// `PATCH /rest/v1.0/rfis/{id}` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#update-rfi)
-    pub fn update_rfi(
-        &self,
-        id: i64,
-        body: models::RfiUpdate,
-    ) -> crate::requests::UpdateRfi {
+    pub fn update_rfi(&self, id: i64, body: models::RfiUpdate) -> crate::requests::UpdateRfi {
         crate::requests::UpdateRfi {
             client: self.clone(),
             options: crate::RequestOptions::default(),
@@ -47,13 +43,11 @@ pub enum RfiUpdateStatus {
 
 impl serde::Serialize for RfiUpdateStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::Closed => "closed",
-                Self::Draft => "draft",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Draft => "draft",
+        })
     }
 }
 
@@ -115,14 +109,12 @@ impl crate::lenient::FromJson for Status {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                "draft" => Self::Draft,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "draft" => Self::Draft,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -201,13 +193,11 @@ impl UpdateRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/rfis/{id}",
-                ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/rfis/{id}",
+            ["/rest/v1.0/rfis/", &crate::path_segment(&self.id)].concat(),
+        );
         let body = self.body;
         request.json(&body, "application/json");
         request.options(self.options);
@@ -215,9 +205,7 @@ impl UpdateRfi {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }

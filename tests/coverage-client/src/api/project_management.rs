@@ -24,10 +24,7 @@ impl crate::Client {
     /// List RFIs
     ///
     /// `GET /rest/v1.0/projects/{project_id}/rfis` (resource version v1.0). [Procore reference](https://developers.procore.com/reference/rest/rf-is?version=1.0#list-rf-is)
-    pub fn list_project_rfis(
-        &self,
-        project_id: i64,
-    ) -> crate::requests::ListProjectRfis {
+    pub fn list_project_rfis(&self, project_id: i64) -> crate::requests::ListProjectRfis {
         crate::requests::ListProjectRfis {
             client: self.clone(),
             options: crate::RequestOptions::default(),

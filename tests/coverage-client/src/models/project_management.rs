@@ -12,13 +12,11 @@ pub enum Priority {
 
 impl serde::Serialize for Priority {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Low => "low",
-                Self::Normal => "normal",
-                Self::High => "high",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Low => "low",
+            Self::Normal => "normal",
+            Self::High => "high",
+        })
     }
 }
 
@@ -168,14 +166,12 @@ impl crate::lenient::FromJson for Status {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                "draft" => Self::Draft,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "draft" => Self::Draft,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -327,13 +323,11 @@ impl crate::lenient::FromJson for Responsible {
             crate::lenient::Shape::Object(&["id", "name", "login"]),
             crate::lenient::Shape::Object(&["id", "company", "trade"]),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Person, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Vendor, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Person, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Vendor, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -363,13 +357,11 @@ pub enum RfiStatusFilter {
 
 impl serde::Serialize for RfiStatusFilter {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(
-            match self {
-                Self::Open => "open",
-                Self::Closed => "closed",
-                Self::Draft => "draft",
-            },
-        )
+        s.serialize_str(match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Draft => "draft",
+        })
     }
 }
 
@@ -448,17 +440,15 @@ impl crate::lenient::FromJson for ScheduleV2Kind {
 
     fn from_json(v: serde_json::Value) -> Result<Self, serde_json::Value> {
         let s = crate::lenient::string(v)?;
-        Ok(
-            match s.as_str() {
-                "Microsoft Project" => Self::MicrosoftProject,
-                "Microsoft Project 2010" => Self::MicrosoftProject2010,
-                "" => Self::Empty,
-                "hex-color" => Self::HexColor,
-                "unknown" => Self::UnknownValue,
-                "Primavera P6" => Self::PrimaveraP6,
-                _ => Self::Unknown(s),
-            },
-        )
+        Ok(match s.as_str() {
+            "Microsoft Project" => Self::MicrosoftProject,
+            "Microsoft Project 2010" => Self::MicrosoftProject2010,
+            "" => Self::Empty,
+            "hex-color" => Self::HexColor,
+            "unknown" => Self::UnknownValue,
+            "Primavera P6" => Self::PrimaveraP6,
+            _ => Self::Unknown(s),
+        })
     }
 }
 
@@ -528,14 +518,12 @@ impl crate::lenient::FromJson for ScheduleV2Value {
             crate::lenient::Shape::Integer,
             crate::lenient::Shape::Object(&["amount"]),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::String, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Integer, Self::Other),
-                Some(2usize) => crate::lenient::variant(v, Self::Amount, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::String, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Integer, Self::Other),
+            Some(2usize) => crate::lenient::variant(v, Self::Amount, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 
@@ -608,13 +596,11 @@ impl crate::lenient::FromJson for Source {
             crate::lenient::Shape::Object(&["id", "name", "parent", "folders"]),
             crate::lenient::Shape::Object(&["url"]),
         ];
-        Ok(
-            match crate::lenient::pick(&v, SHAPES) {
-                Some(0usize) => crate::lenient::variant(v, Self::Folder, Self::Other),
-                Some(1usize) => crate::lenient::variant(v, Self::Url, Self::Other),
-                _ => Self::Other(v),
-            },
-        )
+        Ok(match crate::lenient::pick(&v, SHAPES) {
+            Some(0usize) => crate::lenient::variant(v, Self::Folder, Self::Other),
+            Some(1usize) => crate::lenient::variant(v, Self::Url, Self::Other),
+            _ => Self::Other(v),
+        })
     }
 }
 

@@ -36,18 +36,11 @@ impl CreateProjectDocument {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/documents",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/documents",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/documents",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/documents"].concat(),
+        );
         let body = self.body;
         request.multipart(body);
         request.options(self.options);
@@ -55,9 +48,7 @@ impl CreateProjectDocument {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Document, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Document, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -86,21 +77,17 @@ impl GetFolder {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/folders/{id}",
-                ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/folders/{id}",
+            ["/rest/v1.0/folders/", &crate::path_segment(&self.id)].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Folder, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -129,26 +116,23 @@ impl GetCompanyCustomFields {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/companies/{company_id}/custom_fields",
-                [
-                    "/rest/v1.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/custom_fields",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/companies/{company_id}/custom_fields",
+            [
+                "/rest/v1.0/companies/",
+                &crate::path_segment(&self.company_id),
+                "/custom_fields",
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::CustomField, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::CustomField, crate::Error>,
+    > {
         self.build().send_json()
     }
 }
@@ -177,22 +161,17 @@ impl GetFileDownload {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/files/{id}/download",
-                ["/rest/v1.0/files/", &crate::path_segment(&self.id), "/download"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/files/{id}/download",
+            ["/rest/v1.0/files/", &crate::path_segment(&self.id), "/download"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<crate::Bytes, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<crate::Bytes, crate::Error>> {
         self.build().send_bytes()
     }
 }

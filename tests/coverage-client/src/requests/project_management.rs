@@ -28,14 +28,11 @@ impl CreateProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::POST,
-                "/rest/v1.0/projects/{project_id}/rfis",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::POST,
+            "/rest/v1.0/projects/{project_id}/rfis",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"].concat(),
+        );
         let body = self.body;
         request.json(&crate::Wrapped::new("rfi", &body), "application/json");
         request.options(self.options);
@@ -43,9 +40,7 @@ impl CreateProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -118,19 +113,15 @@ impl ListProjectRfis {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v1.0/projects/{project_id}/rfis",
-                ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v1.0/projects/{project_id}/rfis",
+            ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/rfis"].concat(),
+        );
         request.query("page", &self.page, crate::QueryStyle::Repeat);
         request.query("per_page", &self.per_page, crate::QueryStyle::Repeat);
         request.query("filters[id]", &self.filters_id, crate::QueryStyle::Csv);
-        request
-            .query("filters[status][]", &self.filters_status, crate::QueryStyle::Repeat);
+        request.query("filters[status][]", &self.filters_status, crate::QueryStyle::Repeat);
         request.query("ids", &self.ids, crate::QueryStyle::Repeat);
         request.query("sort", &self.sort, crate::QueryStyle::Repeat);
         request.options(self.options);
@@ -138,16 +129,12 @@ impl ListProjectRfis {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::Rfi>, crate::Error>> {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
-    pub fn send_page(
-        self,
-    ) -> impl std::future::Future<
+    pub fn send_page(self) -> impl std::future::Future<
         Output = Result<crate::Page<models::Rfi>, crate::Error>,
     > {
         self.build().send_page()
@@ -192,19 +179,16 @@ impl UpdateProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::PATCH,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfis/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::PATCH,
+            "/rest/v1.0/projects/{project_id}/rfis/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/rfis/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         if let Some(body) = self.body {
             request.json(&body, "application/merge-patch+json");
         }
@@ -213,9 +197,7 @@ impl UpdateProjectRfi {
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<Output = Result<models::Rfi, crate::Error>> {
         self.build().send_json()
     }
 }
@@ -246,19 +228,16 @@ impl DeleteProjectRfi {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::DELETE,
-                "/rest/v1.0/projects/{project_id}/rfis/{id}",
-                [
-                    "/rest/v1.0/projects/",
-                    &crate::path_segment(&self.project_id),
-                    "/rfis/",
-                    &crate::path_segment(&self.id),
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::DELETE,
+            "/rest/v1.0/projects/{project_id}/rfis/{id}",
+            [
+                "/rest/v1.0/projects/",
+                &crate::path_segment(&self.project_id),
+                "/rfis/",
+                &crate::path_segment(&self.id),
+            ].concat(),
+        );
         request.options(self.options);
         request
     }
@@ -293,26 +272,19 @@ impl GetCompanyScheduleV2 {
     }
 
     fn build(self) -> crate::Request {
-        let mut request = self
-            .client
-            .request(
-                reqwest::Method::GET,
-                "/rest/v2.0/companies/{company_id}/schedule",
-                [
-                    "/rest/v2.0/companies/",
-                    &crate::path_segment(&self.company_id),
-                    "/schedule",
-                ]
-                    .concat(),
-            );
+        let mut request = self.client.request(
+            reqwest::Method::GET,
+            "/rest/v2.0/companies/{company_id}/schedule",
+            ["/rest/v2.0/companies/", &crate::path_segment(&self.company_id), "/schedule"].concat(),
+        );
         request.options(self.options);
         request
     }
 
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<Output = Result<models::ScheduleV2, crate::Error>> {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<models::ScheduleV2, crate::Error>,
+    > {
         self.build().send_json()
     }
 }

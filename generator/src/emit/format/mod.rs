@@ -1,0 +1,55 @@
+//! Formats the emitter's token streams as Rust source, straight from the tokens.
+//!
+//! Parsing 14 MB of generated tokens into a `syn` tree so that `prettyplease` could print it was
+//! over half of all generation time. The emitter only writes a small part of Rust (items, blocks
+//! of statements, calls, struct literals, `match`, closures, generics), so this printer reads the
+//! token trees directly: [`lex`] joins punctuation and tells generic brackets from comparisons,
+//! [`build`] turns items, statements and lists into layout commands, and [`render`] fits them
+//! into 100 columns. The result reads like rustfmt's output and is checked to mean the same
+//! tokens (see the tests, and the whole-crate test in `tests/tests/format.rs`).
+
+mod build;
+mod lex;
+mod render;
+mod same_tokens;
+
+pub use same_tokens::verify_formatting;
+
+use proc_macro2::TokenStream;
+
+/// Line width, as rustfmt's default.
+const WIDTH: usize = 100;
+
+/// Appends `tokens` (a sequence of items) to `out`, formatted, each item starting on its own
+/// line; no blank lines (`super::space_items` adds those).
+pub(crate) fn items(tokens: TokenStream, out: &mut String) {
+    let before = same_tokens::verifying().then(|| same_tokens::flat(tokens.clone()));
+    let start = out.len();
+    let mut text = String::new();
+    let toks = lex::lex(tokens, &mut text);
+    let mut b = build::Builder {
+        text: &mut text,
+        cmds: Vec::new(),
+        in_attr: false,
+    };
+    b.items(&toks);
+    let cmds = std::mem::take(&mut b.cmds);
+    render::render(&cmds, &text, WIDTH, out);
+    if let Some(before) = before {
+        same_tokens::assert_same(&before, &out[start..]);
+    }
+}
+
+/// When verifying (see [`verify_formatting`]), panics unless `file` parses as a Rust file:
+/// the token check ignores trailing commas, and a comma is not allowed everywhere.
+pub(crate) fn assert_parses(file: &str) {
+    if same_tokens::verifying() {
+        if let Err(e) = syn::parse_file(file) {
+            let head: String = file.lines().take(3).collect::<Vec<_>>().join("\n");
+            panic!("formatted file does not parse ({e}); `rustc` on it shows where:\n{head}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,207 @@
+use proc_macro2::TokenStream;
+use quote::quote;
+
+fn format(tokens: TokenStream) -> String {
+    let mut out = String::new();
+    super::items(tokens, &mut out);
+    out
+}
+
+/// Formats `tokens`, then checks that the text parses as Rust, means the same tokens, and is
+/// `want`.
+fn check(tokens: TokenStream, want: &str) {
+    let before = super::same_tokens::flat(tokens.clone());
+    let got = format(tokens);
+    let reparsed: TokenStream = got.parse().expect("formatted text lexes");
+    syn::parse2::<syn::File>(reparsed.clone()).expect("formatted text parses");
+    assert_eq!(
+        super::same_tokens::flat(reparsed),
+        before,
+        "tokens changed:\n{got}"
+    );
+    assert_eq!(got, want, "\n--- got ---\n{got}\n--- want ---\n{want}");
+}
+
+#[test]
+fn a_struct_with_docs_and_fields() {
+    check(
+        quote! {
+            #[doc = " A project."]
+            #[non_exhaustive]
+            #[derive(Debug, Clone)]
+            pub struct Project {
+                #[doc = " Its id."]
+                pub id: Option<i64>,
+                pub(crate) names: std::collections::BTreeMap<String, Vec<i64>>,
+            }
+        },
+        "/// A project.
+#[non_exhaustive]
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Its id.
+    pub id: Option<i64>,
+    pub(crate) names: std::collections::BTreeMap<String, Vec<i64>>,
+}
+",
+    );
+}
+
+#[test]
+fn a_long_signature_breaks_its_generics_and_a_short_one_stays() {
+    check(
+        quote! {
+            impl ListProjects {
+                pub fn send(self) -> impl std::future::Future<Output = Result<Vec<models::ProjectWithAVeryLongName>, crate::Error>> {
+                    self.build().send_json()
+                }
+                fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    crate::lenient::deserialize(d)
+                }
+            }
+        },
+        "impl ListProjects {
+    pub fn send(self) -> impl std::future::Future<
+        Output = Result<Vec<models::ProjectWithAVeryLongName>, crate::Error>,
+    > {
+        self.build().send_json()
+    }
+    fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::deserialize(d)
+    }
+}
+",
+    );
+}
+
+#[test]
+fn calls_break_one_argument_per_line_and_a_last_block_stays_on_the_call_line() {
+    check(
+        quote! {
+            fn build(self) -> crate::Request {
+                let mut request = self.client.request(reqwest::Method::GET, "/rest/v1.0/projects/{project_id}/budget", ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/budget"].concat());
+                request.query("with_domain_users", &self.with_domain_users, crate::QueryStyle::Repeat);
+                Ok(Self { id: o.take("id"), extra: o.finish() })
+            }
+        },
+        r#"fn build(self) -> crate::Request {
+    let mut request = self.client.request(
+        reqwest::Method::GET,
+        "/rest/v1.0/projects/{project_id}/budget",
+        ["/rest/v1.0/projects/", &crate::path_segment(&self.project_id), "/budget"].concat(),
+    );
+    request.query("with_domain_users", &self.with_domain_users, crate::QueryStyle::Repeat);
+    Ok(Self {
+        id: o.take("id"),
+        extra: o.finish(),
+    })
+}
+"#,
+    );
+}
+
+#[test]
+fn match_arms_closures_and_statements() {
+    check(
+        quote! {
+            fn f(s: String, v: Option<i64>) -> Self {
+                let n = v.map(|x| x + 1).unwrap_or_default();
+                if n > 2 && !s.is_empty() { return Self::Big; } else if let Some(x) = v { drop(x); } else { }
+                for i in 0..n { println!("{}", i); }
+                let t = (n,);
+                let u = Self { a: 1, ..Default::default() };
+                s.serialize_str(match self { Self::A | Self::B => "a", Self::C => { "c" } _ => "d", })
+            }
+        },
+        r#"fn f(s: String, v: Option<i64>) -> Self {
+    let n = v.map(|x| x + 1).unwrap_or_default();
+    if n > 2 && !s.is_empty() {
+        return Self::Big;
+    } else if let Some(x) = v {
+        drop(x);
+    } else {}
+    for i in 0..n {
+        println!("{}", i);
+    }
+    let t = (n,);
+    let u = Self {
+        a: 1,
+        ..Default::default()
+    };
+    s.serialize_str(match self {
+        Self::A | Self::B => "a",
+        Self::C => {
+            "c"
+        }
+        _ => "d",
+    })
+}
+"#,
+    );
+}
+
+#[test]
+fn items_of_every_kind() {
+    check(
+        quote! {
+            use super::{a, b as c};
+            pub use self::x::*;
+            #[cfg(any(feature = "construction-financials", feature = "core", feature = "project-management", feature = "x"))]
+            pub mod models;
+            const SHAPES: &[crate::lenient::Shape] = &[crate::lenient::Shape::Object];
+            pub struct Id(pub i64);
+            pub enum Kind { A, #[doc = " The other."] Other(serde_json::Value), }
+            impl<'de> serde::Deserialize<'de> for Kind {}
+            pub struct Empty {}
+            pub struct Long { pub(crate) specification_configuration: models::SpecificationConfigurationSpecificationConfigurationV2_1 }
+            fn g() -> Empty { Empty {} }
+            fn h() -> One { One { a } }
+            fn r#type(r#in: &'static str, b: &mut [u8; 4]) -> <Vec<u8> as IntoIterator>::Item { Vec::<u8>::new() }
+        },
+        r#"use super::{a, b as c};
+pub use self::x::*;
+#[cfg(
+    any(
+        feature = "construction-financials",
+        feature = "core",
+        feature = "project-management",
+        feature = "x"
+    )
+)]
+pub mod models;
+const SHAPES: &[crate::lenient::Shape] = &[crate::lenient::Shape::Object];
+pub struct Id(pub i64);
+pub enum Kind {
+    A,
+    /// The other.
+    Other(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for Kind {}
+pub struct Empty {}
+pub struct Long {
+    pub(crate) specification_configuration: models::SpecificationConfigurationSpecificationConfigurationV2_1,
+}
+fn g() -> Empty {
+    Empty {}
+}
+fn h() -> One {
+    One { a }
+}
+fn r#type(r#in: &'static str, b: &mut [u8; 4]) -> <Vec<u8> as IntoIterator>::Item {
+    Vec::<u8>::new()
+}
+"#,
+    );
+}
+
+#[test]
+fn doc_text_that_a_line_comment_cannot_hold_stays_an_attribute() {
+    check(
+        quote! {
+            #[doc = "two\nlines"]
+            #[doc = " quotes \" and \\ and \u{200b}"]
+            pub struct A;
+        },
+        "#[doc = \"two\\nlines\"]\n/// quotes \" and \\ and \u{200b}\npub struct A;\n",
+    );
+}
