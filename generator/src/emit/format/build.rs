@@ -110,36 +110,40 @@ impl Builder<'_> {
         })
     }
 
-    /// Outer attributes from `toks[i..]`, one per line; returns the index after them.
+    /// Attributes from `toks[i..]` (outer `#[..]` and inner `#![..]`), one per line; returns the
+    /// index after them.
     fn attrs(&mut self, toks: &[Tok], mut i: usize) -> usize {
-        while let (Some(hash), Some(Tok::Group(Delimiter::Bracket, inner))) =
-            (toks.get(i), toks.get(i + 1))
-        {
-            if !hash.is_op(self.text, "#") {
-                break;
+        loop {
+            if !toks.get(i).is_some_and(|t| t.is_op(self.text, "#")) {
+                return i;
             }
-            self.attr(inner);
+            let inner = toks.get(i + 1).is_some_and(|t| t.is_op(self.text, "!"));
+            let at = i + 1 + usize::from(inner);
+            let Some(Tok::Group(Delimiter::Bracket, body)) = toks.get(at) else {
+                return i;
+            };
+            self.attr(body, inner);
             self.push(Cmd::Hard);
-            i += 2;
+            i = at + 1;
         }
-        i
     }
 
-    /// `#[doc = "text"]` as `///text`; any other attribute as written.
-    fn attr(&mut self, inner: &[Tok]) {
-        if let [Tok::Word(name), eq, Tok::Lit(lit)] = inner {
+    /// `#[doc = "text"]` as `///text` (`//!` inside); any other attribute as written.
+    fn attr(&mut self, body: &[Tok], inner: bool) {
+        if let [Tok::Word(name), eq, Tok::Lit(lit)] = body {
             if name.of(self.text) == "doc" && eq.is_op(self.text, "=") {
                 if let Some(doc) = unescape(lit.of(self.text)) {
                     if !doc.contains(['\n', '\r']) {
-                        self.owned(&format!("///{doc}"));
+                        let mark = if inner { "//!" } else { "///" };
+                        self.owned(&format!("{mark}{doc}"));
                         return;
                     }
                 }
             }
         }
-        self.push(Cmd::Str("#["));
+        self.push(Cmd::Str(if inner { "#![" } else { "#[" }));
         self.in_attr = true;
-        self.seq(inner);
+        self.seq(body);
         self.in_attr = false;
         self.push(Cmd::Str("]"));
     }
@@ -411,7 +415,13 @@ impl Builder<'_> {
                     prev = Prev::GenericClose;
                 }
                 Tok::Op(s) => {
-                    let (next_prev, skip) = self.op(*s, prev, generics > 0, &toks[i + 1..]);
+                    let rest = &toks[i + 1..];
+                    let closure = matches!(s.of(self.text), "|" | "||");
+                    let (next_prev, skip) = self.op(*s, prev, generics > 0, rest);
+                    // `|x| -> T { .. }`: a closure with a return type has a block body.
+                    if closure && rest.get(skip).is_some_and(|t| t.is_op(self.text, "->")) {
+                        pending = Pending::Block;
+                    }
                     prev = next_prev;
                     i += skip;
                 }

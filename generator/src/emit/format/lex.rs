@@ -66,12 +66,45 @@ const OPERATORS: &[&str] = &[
 ];
 
 /// Keywords that the layout or the spacing looks at. Other keywords (`pub`, `struct`, ...) are
-/// in it too: a name is never followed by a `(` with a space, a keyword often is.
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "fn",
-    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
-    "return", "static", "struct", "trait", "type", "unsafe", "use", "where", "while", "union",
-];
+/// in it too: a name is never followed by a `(` with a space, a keyword often is. `self`,
+/// `Self`, `crate` and `super` read like names and are not here.
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "union"
+    )
+}
 
 /// Lexes `tokens`, appending their text to `text`.
 pub(super) fn lex(tokens: TokenStream, text: &mut String) -> Vec<Tok> {
@@ -99,7 +132,7 @@ impl Lexer<'_> {
                 TokenTree::Ident(i) => {
                     let span = self.write(format_args!("{i}"));
                     let word = span.of(self.text);
-                    out.push(if KEYWORDS.contains(&word) {
+                    out.push(if is_keyword(word) {
                         Tok::Keyword(span)
                     } else {
                         Tok::Word(span)

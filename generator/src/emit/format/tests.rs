@@ -205,3 +205,42 @@ fn doc_text_that_a_line_comment_cannot_hold_stays_an_attribute() {
         "#[doc = \"two\\nlines\"]\n/// quotes \" and \\ and \u{200b}\npub struct A;\n",
     );
 }
+
+/// The hand-written runtime uses far more of Rust than the emitter does (comparisons, `where`,
+/// `let else`, closures, inner attributes): formatting it must keep every token and parse.
+#[test]
+fn the_runtime_sources_keep_their_tokens() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/runtime");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("runtime dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() > 10);
+    for path in files {
+        let src = std::fs::read_to_string(&path).expect("readable");
+        let tokens: TokenStream = src.parse().expect("runtime lexes");
+        let before = super::same_tokens::flat(tokens.clone());
+        let got = format(tokens);
+        let reparsed: TokenStream = got
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}\n{got}", path.display()));
+        if let Err(e) = syn::parse2::<syn::File>(reparsed.clone()) {
+            panic!(
+                "{} does not parse once formatted: {e}\n{got}",
+                path.display()
+            );
+        }
+        let after = super::same_tokens::flat(reparsed);
+        if let Some(k) = (0..before.len()).find(|&k| before.get(k) != after.get(k)) {
+            panic!(
+                "{}: tokens differ at {k}: {:?} vs {:?}",
+                path.display(),
+                &before[k.saturating_sub(10)..(k + 10).min(before.len())],
+                &after[k.saturating_sub(10)..(k + 10).min(after.len())]
+            );
+        }
+        assert_eq!(before.len(), after.len(), "{}", path.display());
+    }
+}
