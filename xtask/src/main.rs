@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's automation. Run `cargo xtask --help` for the verbs.
 
+mod alloc;
 mod bench;
 mod bench_compile;
 mod bless;
@@ -101,6 +102,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    alloc::configure();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Generate { args, out } => generate::generate(args, out.as_deref()),
