@@ -21,15 +21,15 @@ pub(crate) fn each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<Stri
     }
 }
 
+/// A visitor of schemas that records into the diagnostics it is given.
+pub(crate) type SchemaVisitor<'a> =
+    dyn Fn(&str, &mut Map<String, Value>, &mut Diagnostics) + Sync + 'a;
+
 /// [`each_schema`] on both cores: path items are walked in parallel, each with diagnostics of
 /// its own, appended in document order, so the result is the same as the serial walk's. The
 /// schema passes are plain functions of the one schema they are given, so no path item's walk
 /// sees another's.
-pub(crate) fn each_schema_par(
-    doc: &mut Value,
-    f: &(dyn Fn(&str, &mut Map<String, Value>, &mut Diagnostics) + Sync),
-    diags: &mut Diagnostics,
-) {
+pub(crate) fn each_schema_par(doc: &mut Value, f: &SchemaVisitor<'_>, diags: &mut Diagnostics) {
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
         // Each item is taken by exactly one worker; the lock only lends it out.
         let items: Vec<Mutex<(&String, &mut Value)>> = paths.iter_mut().map(Mutex::new).collect();

@@ -14,8 +14,10 @@ use super::error::IrError;
 use super::ledger::Ledger;
 use super::naming::operations::{resource, Returns};
 use super::naming::{self, dedupe, operation_fn_name, resource_version, snake_ident, type_name};
+use super::raw;
 use super::schema::{Pos, SchemaConverter};
 use super::site::{Role, Root};
+use super::skeleton::{self, Part};
 use super::types::{Constraints, Direction, Scope, TypeKind, TypeRef};
 use super::{
     Api, BodyKind, Method, Operation, Param, ParamLocation, QueryStyle, Rename, Response,
@@ -24,6 +26,7 @@ use super::{
 use crate::diag::{escape_token, Diagnostics};
 use crate::overrides::Overrides;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle as OaQueryStyle, ReferenceOr};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -109,11 +112,11 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     };
     let mut renames = Vec::new();
 
-    // Pass 1: parse and name. The typed parse is the costliest step of the IR (serde buffers
-    // every schema to try `openapiv3`'s untagged variants), so it runs on every core.
+    // Pass 1: parse and name. The typed parse leaves the schemas out (they are read in place,
+    // see `ir::skeleton`), and runs on every core.
     let found = operation_objects(doc, diags);
-    let typed = crate::par::map(&found, |(_, _, _, raw, _)| {
-        openapiv3::Operation::deserialize(*raw)
+    let typed = crate::par::map(&found, |(ptr, _, _, raw, _)| {
+        skeleton::parse::<openapiv3::Operation>(raw, ptr, Part::Operation)
     });
     let mut parsed = Vec::new();
     for ((ptr, path, method, raw, raw_obj), op) in found.into_iter().zip(typed) {
@@ -335,9 +338,9 @@ fn settle_fn_names(parsed: &mut [Parsed], renames: &mut Vec<Rename>) {
     }
 }
 
-fn operation(
-    conv: &mut SchemaConverter,
-    doc: &Value,
+fn operation<'a>(
+    conv: &mut SchemaConverter<'a>,
+    doc: &'a Value,
     p: &Parsed,
     builder: String,
     category: Category,
@@ -361,7 +364,9 @@ fn operation(
         let pptr = format!("{}/parameters/{i}", p.ptr);
         let param = match pr {
             ReferenceOr::Item(x) => x.clone(),
-            ReferenceOr::Reference { reference } => resolve::<Parameter>(doc, reference, &pptr)?,
+            ReferenceOr::Reference { reference } => {
+                resolve::<Parameter>(doc, reference, &pptr, Part::Parameter)?
+            }
         };
         let (data, location, style) = match &param {
             Parameter::Query {
@@ -398,8 +403,12 @@ fn operation(
         {
             continue;
         }
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => conv.convert(
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => Some(skeleton::schema_at(doc, s, &pptr)?),
+            ParameterSchemaOrContent::Content(_) => None,
+        };
+        let ty = match schema {
+            Some(s) => conv.convert(
                 s,
                 &pos(
                     format!("{pptr}/schema"),
@@ -408,7 +417,7 @@ fn operation(
                     Role::Param(data.name.clone()),
                 ),
             )?,
-            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            None => TypeRef::String,
         };
         if matches!(ty, TypeRef::Binary) {
             return Err(IrError::new(pptr, "a file cannot be a parameter"));
@@ -422,10 +431,11 @@ fn operation(
             style,
             description: conv.doc_text(data.description.as_deref()),
             deprecated: data.deprecated.unwrap_or(false),
-            constraints: match &data.format {
-                ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => Constraints::of(s),
-                _ => None,
-            },
+            // A `$ref` carries no keywords of its own.
+            constraints: schema
+                .filter(|s| raw::ref_of(s).is_none())
+                .and_then(Value::as_object)
+                .and_then(Constraints::of),
             sunset: data
                 .extensions
                 .get("x-sunset")
@@ -443,7 +453,7 @@ fn operation(
             let rb = match rb {
                 ReferenceOr::Item(x) => x.clone(),
                 ReferenceOr::Reference { reference } => {
-                    resolve::<openapiv3::RequestBody>(doc, reference, &bptr)?
+                    resolve::<openapiv3::RequestBody>(doc, reference, &bptr, Part::RequestBody)?
                 }
             };
             let at = super::body::At {
@@ -490,7 +500,7 @@ fn operation(
         let r = match r {
             ReferenceOr::Item(x) => x.clone(),
             ReferenceOr::Reference { reference } => {
-                resolve::<openapiv3::Response>(doc, reference, &rptr)?
+                resolve::<openapiv3::Response>(doc, reference, &rptr, Part::Response)?
             }
         };
         let content_types: Vec<String> = r.content.keys().cloned().collect();
@@ -506,6 +516,7 @@ fn operation(
                         _ => Role::Changed,
                     };
                     let sptr = format!("{rptr}/content/{}/schema", escape_token(ct));
+                    let s = skeleton::schema_at(doc, s, &sptr)?;
                     ty = Some(conv.convert(s, &pos(sptr, &status, Direction::Response, role))?);
                 }
             }
@@ -610,11 +621,13 @@ fn is_json(ct: &str) -> bool {
     ct == "application/json" || ct.ends_with("+json") || ct == "*/*"
 }
 
-/// Reads what a local `$ref` found at `at` points to.
-fn resolve<T: for<'de> Deserialize<'de>>(
+/// Reads what a local `$ref` found at `at` points to (a `part`; its schemas are left in place,
+/// see `ir::skeleton`).
+fn resolve<T: DeserializeOwned>(
     doc: &Value,
     reference: &str,
     at: &str,
+    part: Part,
 ) -> Result<T, IrError> {
     let ptr = reference.strip_prefix('#').ok_or_else(|| {
         IrError::new(
@@ -625,7 +638,7 @@ fn resolve<T: for<'de> Deserialize<'de>>(
     let target = doc
         .pointer(ptr)
         .ok_or_else(|| IrError::new(at, format!("`$ref` `{reference}` points at nothing")))?;
-    T::deserialize(target)
+    skeleton::parse(target, ptr, part)
         .map_err(|e| IrError::new(ptr, format!("`{reference}` cannot be read: {e}")))
 }
 
