@@ -35,9 +35,11 @@ pub(super) struct At<'a> {
 }
 
 /// The body a method sends and the alternative its builder offers.
-pub(super) fn bodies(
-    conv: &mut SchemaConverter,
+/// `markers` is the value the markers of `rb` lead into (see `ir::skeleton`).
+pub(super) fn bodies<'a>(
+    conv: &mut SchemaConverter<'a>,
     rb: &openapiv3::RequestBody,
+    markers: &'a Value,
     at: &At,
 ) -> Result<(Option<RequestBody>, Option<RequestBody>), IrError> {
     let content_types: Vec<String> = rb.content.keys().cloned().collect();
@@ -45,13 +47,22 @@ pub(super) fn bodies(
     for (ct, m) in &rb.content {
         if let (true, Some(s)) = (base(ct) == "multipart/form-data", &m.schema) {
             let sptr = format!("{}/content/{}/schema", at.ptr, escape_token(ct));
-            files = files || has_typed_files(skeleton::schema_at(conv.doc(), s, &sptr)?);
+            files = files || has_typed_files(skeleton::schema_at(markers, s, &sptr)?);
         }
     }
     let Some((ct, kind)) = pick(&content_types, files) else {
         return Ok((None, None));
     };
-    let body = convert(conv, rb, at, &content_types, ct.clone(), kind, "body")?;
+    let body = convert(
+        conv,
+        rb,
+        markers,
+        at,
+        &content_types,
+        ct.clone(),
+        kind,
+        "body",
+    )?;
     let other = |want: &str| content_types.iter().find(|c| base(c) == want).cloned();
     let alternative = match kind {
         BodyKind::Json => {
@@ -61,16 +72,18 @@ pub(super) fn bodies(
         _ => None,
     };
     let alternative = match alternative {
-        Some((c, k, key)) => Some(convert(conv, rb, at, &content_types, c, k, key)?),
+        Some((c, k, key)) => Some(convert(conv, rb, markers, at, &content_types, c, k, key)?),
         None => None,
     };
     Ok((Some(body), alternative))
 }
 
 /// Converts the schema of one content type of `rb` into a body sent as `kind`.
-fn convert(
-    conv: &mut SchemaConverter,
+#[allow(clippy::too_many_arguments)]
+fn convert<'a>(
+    conv: &mut SchemaConverter<'a>,
     rb: &openapiv3::RequestBody,
+    markers: &'a Value,
     at: &At,
     content_types: &[String],
     ct: String,
@@ -89,7 +102,7 @@ fn convert(
         // Raw bodies are bytes whatever their schema says.
         _ if kind == BodyKind::Bytes => TypeRef::Binary,
         Some(s) => {
-            let s = skeleton::schema_at(conv.doc(), s, &sptr)?;
+            let s = skeleton::schema_at(markers, s, &sptr)?;
             let (s, sptr) = match (kind, unwrap_body(s)) {
                 (
                     BodyKind::Json | BodyKind::MergePatch | BodyKind::Multipart,

@@ -29,6 +29,7 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle as OaQueryStyle,
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Settings that change what the IR holds.
@@ -54,6 +55,8 @@ struct Parsed<'a> {
     method: Method,
     op: openapiv3::Operation,
     raw: &'a serde_json::Map<String, Value>,
+    /// The operation object as a value: the markers of `op` lead into it.
+    value: &'a Value,
     fn_name: String,
     returns: Returns,
     /// The ledger or an override fixed the name: collisions never move it.
@@ -115,8 +118,8 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     // Pass 1: parse and name. The typed parse leaves the schemas out (they are read in place,
     // see `ir::skeleton`), and runs on every core.
     let found = operation_objects(doc, diags);
-    let typed = crate::par::map(&found, |(ptr, _, _, raw, _)| {
-        skeleton::parse::<openapiv3::Operation>(raw, ptr, Part::Operation)
+    let typed = crate::par::map(&found, |(_, _, _, raw, _)| {
+        skeleton::parse::<openapiv3::Operation>(raw, Part::Operation)
     });
     let mut parsed = Vec::new();
     for ((ptr, path, method, raw, raw_obj), op) in found.into_iter().zip(typed) {
@@ -149,6 +152,7 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
             method,
             op,
             raw: raw_obj,
+            value: raw,
             fn_name,
             returns,
             fixed,
@@ -341,7 +345,7 @@ fn settle_fn_names(parsed: &mut [Parsed], renames: &mut Vec<Rename>) {
 fn operation<'a>(
     conv: &mut SchemaConverter<'a>,
     doc: &'a Value,
-    p: &Parsed,
+    p: &Parsed<'a>,
     builder: String,
     category: Category,
 ) -> Result<Operation, IrError> {
@@ -362,13 +366,14 @@ fn operation<'a>(
     let mut company_header = false;
     for (i, pr) in op.parameters.iter().enumerate() {
         let pptr = format!("{}/parameters/{i}", p.ptr);
-        let param = match pr {
-            ReferenceOr::Item(x) => x.clone(),
+        let (param, base) = match pr {
+            ReferenceOr::Item(x) => (Cow::Borrowed(x), p.value),
             ReferenceOr::Reference { reference } => {
-                resolve::<Parameter>(doc, reference, &pptr, Part::Parameter)?
+                let (x, at) = resolve::<Parameter>(doc, reference, &pptr, Part::Parameter)?;
+                (Cow::Owned(x), at)
             }
         };
-        let (data, location, style) = match &param {
+        let (data, location, style) = match &*param {
             Parameter::Query {
                 parameter_data,
                 style,
@@ -404,7 +409,7 @@ fn operation<'a>(
             continue;
         }
         let schema = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => Some(skeleton::schema_at(doc, s, &pptr)?),
+            ParameterSchemaOrContent::Schema(s) => Some(skeleton::schema_at(base, s, &pptr)?),
             ParameterSchemaOrContent::Content(_) => None,
         };
         let ty = match schema {
@@ -450,10 +455,12 @@ fn operation<'a>(
         None => (None, None),
         Some(rb) => {
             let bptr = format!("{}/requestBody", p.ptr);
-            let rb = match rb {
-                ReferenceOr::Item(x) => x.clone(),
+            let (rb, base) = match rb {
+                ReferenceOr::Item(x) => (Cow::Borrowed(x), p.value),
                 ReferenceOr::Reference { reference } => {
-                    resolve::<openapiv3::RequestBody>(doc, reference, &bptr, Part::RequestBody)?
+                    let part = Part::RequestBody;
+                    let (x, at) = resolve::<openapiv3::RequestBody>(doc, reference, &bptr, part)?;
+                    (Cow::Owned(x), at)
                 }
             };
             let at = super::body::At {
@@ -461,7 +468,7 @@ fn operation<'a>(
                 root,
                 ptr: &bptr,
             };
-            super::body::bodies(conv, &rb, &at)?
+            super::body::bodies(conv, &rb, base, &at)?
         }
     };
 
@@ -497,10 +504,12 @@ fn operation<'a>(
     for (code, r) in &op.responses.responses {
         let status = code.to_string();
         let rptr = format!("{}/responses/{}", p.ptr, escape_token(&status));
-        let r = match r {
-            ReferenceOr::Item(x) => x.clone(),
+        let (r, base) = match r {
+            ReferenceOr::Item(x) => (Cow::Borrowed(x), p.value),
             ReferenceOr::Reference { reference } => {
-                resolve::<openapiv3::Response>(doc, reference, &rptr, Part::Response)?
+                let (x, at) =
+                    resolve::<openapiv3::Response>(doc, reference, &rptr, Part::Response)?;
+                (Cow::Owned(x), at)
             }
         };
         let content_types: Vec<String> = r.content.keys().cloned().collect();
@@ -516,7 +525,7 @@ fn operation<'a>(
                         _ => Role::Changed,
                     };
                     let sptr = format!("{rptr}/content/{}/schema", escape_token(ct));
-                    let s = skeleton::schema_at(doc, s, &sptr)?;
+                    let s = skeleton::schema_at(base, s, &sptr)?;
                     ty = Some(conv.convert(s, &pos(sptr, &status, Direction::Response, role))?);
                 }
             }
@@ -622,13 +631,13 @@ fn is_json(ct: &str) -> bool {
 }
 
 /// Reads what a local `$ref` found at `at` points to (a `part`; its schemas are left in place,
-/// see `ir::skeleton`).
-fn resolve<T: DeserializeOwned>(
-    doc: &Value,
+/// see `ir::skeleton`), and returns it with the value its markers lead into.
+fn resolve<'a, T: DeserializeOwned>(
+    doc: &'a Value,
     reference: &str,
     at: &str,
     part: Part,
-) -> Result<T, IrError> {
+) -> Result<(T, &'a Value), IrError> {
     let ptr = reference.strip_prefix('#').ok_or_else(|| {
         IrError::new(
             at,
@@ -638,7 +647,8 @@ fn resolve<T: DeserializeOwned>(
     let target = doc
         .pointer(ptr)
         .ok_or_else(|| IrError::new(at, format!("`$ref` `{reference}` points at nothing")))?;
-    skeleton::parse(target, ptr, part)
+    skeleton::parse(target, part)
+        .map(|t| (t, target))
         .map_err(|e| IrError::new(ptr, format!("`{reference}` cannot be read: {e}")))
 }
 

@@ -109,7 +109,16 @@ fn bit(key: &str) -> u32 {
 
 /// The keyword `k` of `s`, `None` when absent or `null`.
 pub fn get<'v>(s: &'v Schema, k: &str) -> Option<&'v Value> {
-    s.get(k).filter(|v| !v.is_null())
+    lookup(s, k).filter(|v| !v.is_null())
+}
+
+/// `s.get(k)`. A schema has a handful of keywords: comparing them is quicker than hashing the
+/// key (the map's hasher is SipHash), and this runs several times for every schema.
+fn lookup<'v>(s: &'v Schema, k: &str) -> Option<&'v Value> {
+    if s.len() > 12 {
+        return s.get(k);
+    }
+    s.iter().find(|(key, _)| *key == k).map(|(_, v)| v)
 }
 
 /// A string keyword.
@@ -119,7 +128,7 @@ pub fn str_of<'v>(s: &'v Schema, k: &str) -> Option<&'v str> {
 
 /// A boolean keyword of `SchemaData` (`nullable`, `readOnly`, ...), false when absent.
 pub fn flag(s: &Schema, k: &str) -> bool {
-    s.get(k).and_then(Value::as_bool).unwrap_or(false)
+    lookup(s, k).and_then(Value::as_bool).unwrap_or(false)
 }
 
 /// The list of a `oneOf`/`allOf`/`anyOf` keyword (empty when absent).
@@ -145,7 +154,7 @@ pub fn required(s: &Schema) -> Vec<&str> {
 /// The target of a `$ref`: `ReferenceOr` reads an object with a string `$ref` as a reference,
 /// whatever else it holds.
 pub fn ref_of(v: &Value) -> Option<&str> {
-    v.as_object()?.get("$ref")?.as_str()
+    lookup(v.as_object()?, "$ref")?.as_str()
 }
 
 /// `additionalProperties`, as `openapiv3::AdditionalProperties` reads it.
@@ -180,7 +189,7 @@ pub fn kind(s: &Schema) -> Kind {
     }
     let only = |allowed: u32| present & !allowed == 0;
     let enum_all = |ok: fn(&Value) -> bool| {
-        s.get("enum")
+        lookup(s, "enum")
             .and_then(Value::as_array)
             .is_none_or(|a| a.iter().all(|v| v.is_null() || ok(v)))
     };

@@ -175,11 +175,6 @@ impl<'a> SchemaConverter<'a> {
         }
     }
 
-    /// The document schemas are read from.
-    pub fn doc(&self) -> &'a Value {
-        self.doc
-    }
-
     /// Keeps the file twins a ledger named (field site key -> name).
     pub fn keep_twins(&mut self, twins: HashMap<String, String>) {
         self.kept_twins = twins;

@@ -3,8 +3,8 @@
 //!
 //! `openapiv3` would copy every schema several times while parsing it (see `ir::raw`), and the
 //! schemas are nearly all of an operation. So each is swapped for a marker, a reference that
-//! names its place in the document, before the parse; the converter reads the schema there
-//! ([`schema_at`]). Each schema swapped out is checked with [`raw::valid`]; when one would not
+//! names its place (a JSON pointer from the value parsed) before the parse; the converter reads
+//! the schema there ([`schema_at`]). Each schema swapped out is checked with [`raw::valid`]; when one would not
 //! parse, or the rest does not, the whole is parsed as it is, so the error is the one the typed
 //! parse has always reported.
 
@@ -31,15 +31,14 @@ pub(super) enum Part {
 /// Starts a marker's `$ref`: the JSON pointer of the schema follows.
 const MARK: char = '\0';
 
-/// Parses `value`, found at JSON pointer `ptr`, as `T` (a `part`), its schemas swapped for
-/// markers. The error, when there is one, is that of parsing `value` whole.
+/// Parses `value` as `T` (a `part`), its schemas swapped for markers. The error, when there is
+/// one, is that of parsing `value` whole.
 pub(super) fn parse<T: DeserializeOwned>(
     value: &Value,
-    ptr: &str,
     part: Part,
 ) -> Result<T, serde_json::Error> {
     let mut schemas = Vec::new();
-    let light = skeleton(value, ptr, part, &mut schemas);
+    let light = skeleton(value, "", part, &mut schemas);
     if schemas.iter().all(|s| raw::valid(s)) {
         if let Ok(t) = T::deserialize(&light) {
             return Ok(t);
@@ -53,22 +52,23 @@ pub(super) fn parse<T: DeserializeOwned>(
     }
 }
 
-/// The schema a marker left by [`parse`] stands for; `at` is the pointer for the error.
+/// The schema a marker left by [`parse`] stands for, in `base` (the value parsed); `at` is the
+/// pointer for the error.
 pub(super) fn schema_at<'a>(
-    doc: &'a Value,
+    base: &'a Value,
     marker: &ReferenceOr<openapiv3::Schema>,
     at: &str,
 ) -> Result<&'a Value, IrError> {
     let found = match marker {
         ReferenceOr::Reference { reference } => reference
             .strip_prefix(MARK)
-            .and_then(|ptr| doc.pointer(ptr)),
+            .and_then(|ptr| base.pointer(ptr)),
         ReferenceOr::Item(_) => None,
     };
     found.ok_or_else(|| IrError::new(at, "schema not found (generator bug)"))
 }
 
-/// A copy of `value` (a `part` at `ptr`) with the schemas of its parameters, request body and
+/// A copy of `value` (a `part` at `ptr` in the value parsed) with the schemas of its parameters, request body and
 /// responses swapped for markers; the schemas swapped out are added to `schemas`.
 fn skeleton<'v>(value: &'v Value, ptr: &str, part: Part, schemas: &mut Vec<&'v Value>) -> Value {
     let Value::Object(m) = value else {
@@ -170,9 +170,8 @@ mod tests {
     #[test]
     fn markers_lead_back_to_the_schemas() {
         let doc = op();
-        let ptr = "/paths/~1a/post";
-        let parsed: openapiv3::Operation =
-            parse(&doc["paths"]["/a"]["post"], ptr, Part::Operation).unwrap();
+        let doc = &doc["paths"]["/a"]["post"];
+        let parsed: openapiv3::Operation = parse(doc, Part::Operation).unwrap();
         let ReferenceOr::Item(openapiv3::Parameter::Query { parameter_data, .. }) =
             &parsed.parameters[0]
         else {
@@ -181,12 +180,12 @@ mod tests {
         let openapiv3::ParameterSchemaOrContent::Schema(s) = &parameter_data.format else {
             panic!()
         };
-        assert_eq!(schema_at(&doc, s, "").unwrap(), &json!({"type": "integer"}));
+        assert_eq!(schema_at(doc, s, "").unwrap(), &json!({"type": "integer"}));
         let ReferenceOr::Item(rb) = parsed.request_body.as_ref().unwrap() else {
             panic!()
         };
         let s = rb.content["application/json"].schema.as_ref().unwrap();
-        assert_eq!(schema_at(&doc, s, "").unwrap(), &json!({"type": "object"}));
+        assert_eq!(schema_at(doc, s, "").unwrap(), &json!({"type": "object"}));
         let ReferenceOr::Item(r) = &parsed.responses.responses.values().next().unwrap() else {
             panic!()
         };
@@ -199,7 +198,7 @@ mod tests {
         let bad = json!({"type": "integer", "minLength": -1});
         doc["paths"]["/a"]["post"]["parameters"][0]["schema"] = bad;
         let raw = &doc["paths"]["/a"]["post"];
-        let ours = parse::<openapiv3::Operation>(raw, "/x", Part::Operation).unwrap_err();
+        let ours = parse::<openapiv3::Operation>(raw, Part::Operation).unwrap_err();
         let whole = openapiv3::Operation::deserialize(raw).unwrap_err();
         assert_eq!(ours.to_string(), whole.to_string());
     }
