@@ -16,7 +16,7 @@ use super::types::{
     Constraints, Direction, EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
     Variant,
 };
-use crate::diag::escape_token;
+use crate::diag::{escape_token, push_token};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -57,20 +57,45 @@ impl Pos {
         }
     }
 
+    /// The position one step below: `ptr_part` (already escaped) and `key_part` appended.
     fn step(&self, via: Via, ptr_part: &str, key_part: &str) -> Pos {
-        Pos {
+        self.below(
             via,
-            ptr: format!("{}/{ptr_part}", self.ptr),
-            key: format!("{}{key_part}", self.key),
-            ..self.clone()
+            |ptr| ptr.push_str(ptr_part),
+            |key| key.push_str(key_part),
+        )
+    }
+
+    /// The position one step below, its pointer and key extended in place (this runs for
+    /// every property of every schema: no formatting, no copies of this position's strings).
+    fn below(&self, via: Via, ptr: impl FnOnce(&mut String), key: impl FnOnce(&mut String)) -> Pos {
+        let mut p = String::with_capacity(self.ptr.len() + 32);
+        p.push_str(&self.ptr);
+        p.push('/');
+        ptr(&mut p);
+        let mut k = String::with_capacity(self.key.len() + 16);
+        k.push_str(&self.key);
+        key(&mut k);
+        Pos {
+            dir: self.dir,
+            ptr: p,
+            key: k,
+            parent: self.parent,
+            via,
+            root: self.root,
+            role: self.role.clone(),
+            depth: self.depth,
         }
     }
 
     fn prop(&self, name: &str) -> Pos {
-        self.step(
+        self.below(
             Via::Prop(name.to_string()),
-            &format!("properties/{}", escape_token(name)),
-            &prop_key(name),
+            |ptr| {
+                ptr.push_str("properties");
+                push_token(ptr, name);
+            },
+            |key| push_prop_key(key, name),
         )
     }
 
@@ -90,10 +115,19 @@ impl Pos {
 
 /// The step a property adds to a site key: `.name`, or `."odd name"` when it is not a plain word.
 pub(crate) fn prop_key(name: &str) -> String {
+    let mut key = String::new();
+    push_prop_key(&mut key, name);
+    key
+}
+
+/// Appends [`prop_key`] to `key`.
+fn push_prop_key(key: &mut String, name: &str) {
+    use std::fmt::Write;
     if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        format!(".{name}")
+        key.push('.');
+        key.push_str(name);
     } else {
-        format!(".{name:?}")
+        let _ = write!(key, ".{name:?}");
     }
 }
 

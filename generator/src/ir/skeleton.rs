@@ -62,10 +62,28 @@ pub(super) fn schema_at<'a>(
     let found = match marker {
         ReferenceOr::Reference { reference } => reference
             .strip_prefix(MARK)
-            .and_then(|ptr| base.pointer(ptr)),
+            .and_then(|ptr| at_pointer(base, ptr)),
         ReferenceOr::Item(_) => None,
     };
     found.ok_or_else(|| IrError::new(at, "schema not found (generator bug)"))
+}
+
+/// `base.pointer(ptr)`, without copying tokens that need no unescaping (this runs for every
+/// schema position of every operation).
+fn at_pointer<'a>(mut v: &'a Value, ptr: &str) -> Option<&'a Value> {
+    for token in ptr.split('/').skip(1) {
+        let token: std::borrow::Cow<str> = if token.contains('~') {
+            token.replace("~1", "/").replace("~0", "~").into()
+        } else {
+            token.into()
+        };
+        v = match v {
+            Value::Object(m) => m.get(&*token)?,
+            Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(v)
 }
 
 /// A copy of `value` (a `part` at `ptr` in the value parsed) with the schemas of its parameters, request body and
@@ -190,6 +208,14 @@ mod tests {
             panic!()
         };
         assert!(r.content["text/plain"].schema.is_none());
+    }
+
+    #[test]
+    fn pointers_are_followed_as_serde_json_follows_them() {
+        let v = json!({"a/b": {"c~d": [0, {"e": 1}]}, "": 2});
+        for ptr in ["", "/a~1b", "/a~1b/c~0d/1/e", "/a~1b/c~0d/2", "/", "/x"] {
+            assert_eq!(at_pointer(&v, ptr), v.pointer(ptr), "{ptr}");
+        }
     }
 
     #[test]
