@@ -144,6 +144,21 @@ fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<Stri
     }
 }
 
+/// `s.get(k)` for a schema object. The schema passes look a dozen keywords up in each of the
+/// spec's schemas: comparing a schema's handful of keys beats hashing `k` (the map's hasher is
+/// SipHash), and most lookups find nothing.
+pub(crate) fn lookup<'a>(s: &'a Map<String, Value>, k: &str) -> Option<&'a Value> {
+    if s.len() > 12 {
+        return s.get(k);
+    }
+    s.iter().find(|(key, _)| *key == k).map(|(_, v)| v)
+}
+
+/// `s.contains_key(k)`, as [`lookup`].
+pub(crate) fn has(s: &Map<String, Value>, k: &str) -> bool {
+    lookup(s, k).is_some()
+}
+
 /// A visitor of operations: `(pointer, path, method, operation)`.
 pub(crate) type OperationVisitor<'a> = dyn FnMut(&str, &str, &str, &mut Map<String, Value>) + 'a;
 
