@@ -164,7 +164,11 @@ impl Generator {
 
     /// Fixes up the document and builds the IR, without emitting code.
     pub fn build_ir(&self, mut spec: load::LoadedSpec) -> (ir::Api, Diagnostics, usize) {
-        self.build_ir_in_place(&mut spec)
+        let built = self.build_ir_in_place(&mut spec);
+        // Freeing the document (millions of small allocations, tens of milliseconds) need not
+        // hold up the emitter.
+        std::thread::spawn(move || drop(spec));
+        built
     }
 
     /// [`Generator::build_ir`], leaving the fixed-up document in `spec`: the diff reads a few

@@ -12,6 +12,8 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+mod parallel;
+
 /// A spec document that passed the load checks.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
@@ -77,11 +79,14 @@ pub fn load_bytes(origin: &str, bytes: &[u8]) -> Result<LoadedSpec, LoadError> {
         });
     };
     let doc: Value = if text[first] == b'{' {
-        serde_json::from_slice(text).map_err(|e| LoadError::Syntax {
-            origin: origin.to_string(),
-            format: "JSON",
-            detail: too_deep(e.to_string()),
-        })?
+        // The parallel parse declines anything unusual; the serial one then words the error.
+        parallel::parse(text)
+            .map_or_else(|| serde_json::from_slice(text), Ok)
+            .map_err(|e| LoadError::Syntax {
+                origin: origin.to_string(),
+                format: "JSON",
+                detail: too_deep(e.to_string()),
+            })?
     } else {
         let s = std::str::from_utf8(text).map_err(|e| LoadError::Syntax {
             origin: origin.to_string(),

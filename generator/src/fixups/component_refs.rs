@@ -61,16 +61,17 @@ fn ref_sites(doc: &Value, round: Round) -> Vec<(String, String)> {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return out;
     };
-    let mut check = |ptr: String, v: &Value| {
+    // The pointer is spelled only for a reference (few are, among thousands of places).
+    let mut check = |ptr: &dyn Fn() -> String, v: &Value| {
         if let Some(r) = local_ref(v) {
-            out.push((ptr, r.to_string()));
+            out.push((ptr(), r.to_string()));
         }
     };
     for (path, item) in paths {
         let item_ptr = format!("/paths/{}", escape_token(path));
         if round == Round::Operations {
             for (i, p) in list(item, "parameters") {
-                check(format!("{item_ptr}/parameters/{i}"), p);
+                check(&|| format!("{item_ptr}/parameters/{i}"), p);
             }
         }
         for m in METHODS {
@@ -85,24 +86,26 @@ fn ref_sites(doc: &Value, round: Round) -> Vec<(String, String)> {
                         continue;
                     };
                     for (h, v) in headers {
-                        let ptr = format!(
-                            "{op_ptr}/responses/{}/headers/{}",
-                            escape_token(code),
-                            escape_token(h)
-                        );
-                        check(ptr, v);
+                        let ptr = || {
+                            format!(
+                                "{op_ptr}/responses/{}/headers/{}",
+                                escape_token(code),
+                                escape_token(h)
+                            )
+                        };
+                        check(&ptr, v);
                     }
                 }
                 continue;
             }
             for (i, p) in list(op, "parameters") {
-                check(format!("{op_ptr}/parameters/{i}"), p);
+                check(&|| format!("{op_ptr}/parameters/{i}"), p);
             }
             if let Some(b) = op.get("requestBody") {
-                check(format!("{op_ptr}/requestBody"), b);
+                check(&|| format!("{op_ptr}/requestBody"), b);
             }
             for (code, r) in responses.into_iter().flatten() {
-                check(format!("{op_ptr}/responses/{}", escape_token(code)), r);
+                check(&|| format!("{op_ptr}/responses/{}", escape_token(code)), r);
             }
         }
     }

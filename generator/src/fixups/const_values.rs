@@ -1,5 +1,6 @@
 //! OpenAPI 3.1 `const: v` is a one-value `enum: [v]` in the 3.0 model.
 
+use super::walk::has;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{json, Map, Value};
@@ -11,6 +12,9 @@ pub(super) const FIXUP: Fixup = Fixup {
 };
 
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    if !has(s, "const") {
+        return;
+    }
     let Some(c) = s.remove("const") else { return };
     if s.contains_key("enum") {
         diags.note(

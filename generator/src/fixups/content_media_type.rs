@@ -2,6 +2,7 @@
 //! `contentEncoding`) where 3.0 writes `format: binary` (`format: byte`). A string schema with
 //! one of them and no `format` gets the 3.0 format, so multipart file parts stay files.
 
+use super::walk::{has, lookup};
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{json, Map, Value};
@@ -13,8 +14,8 @@ pub(super) const FIXUP: Fixup = Fixup {
 };
 
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
-    let string = s.get("type").and_then(Value::as_str) == Some("string");
-    if !string || s.contains_key("format") {
+    let string = lookup(s, "type").and_then(Value::as_str) == Some("string");
+    if !string || has(s, "format") {
         return;
     }
     let encoding = s.get("contentEncoding").and_then(Value::as_str);

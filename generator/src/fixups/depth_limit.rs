@@ -63,15 +63,26 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
 
 /// Levels below `v` (a scalar or empty container is 0), with an explicit stack.
 pub(crate) fn depth(v: &Value) -> usize {
+    // Only containers with members go on the stack: a member is one level below its
+    // container whatever it is, and most members are scalars.
+    let nested = |c: &&Value| match c {
+        Value::Object(m) => !m.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        _ => false,
+    };
     let mut max = 0;
     let mut stack = vec![(v, 0)];
     while let Some((v, d)) = stack.pop() {
-        max = max.max(d);
         match v {
-            Value::Object(m) => stack.extend(m.values().map(|c| (c, d + 1))),
-            Value::Array(a) => stack.extend(a.iter().map(|c| (c, d + 1))),
-            _ => {}
+            Value::Object(m) if !m.is_empty() => {
+                stack.extend(m.values().filter(nested).map(|c| (c, d + 1)));
+            }
+            Value::Array(a) if !a.is_empty() => {
+                stack.extend(a.iter().filter(nested).map(|c| (c, d + 1)));
+            }
+            _ => continue,
         }
+        max = max.max(d + 1);
     }
     max
 }

@@ -4,6 +4,7 @@
 //! Rust identifiers (`""`, `Microsoft Project 2010`) are legal and are named later, by
 //! [`crate::ir::naming::variant_name`].
 
+use super::walk::{has, lookup};
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{Map, Value};
@@ -15,7 +16,10 @@ pub(super) const FIXUP: Fixup = Fixup {
 };
 
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
-    let is_string = s.get("type").and_then(Value::as_str) == Some("string");
+    if !has(s, "enum") {
+        return;
+    }
+    let is_string = lookup(s, "type").and_then(Value::as_str) == Some("string");
     let Some(Value::Array(values)) = s.get_mut("enum") else {
         return;
     };

@@ -3,6 +3,7 @@
 //! the 3.0 model wants a boolean fails the whole schema. The number becomes the bound (or is
 //! dropped when a `minimum`/`maximum` beside it is already stricter).
 
+use super::walk::lookup;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{Map, Value};
@@ -30,7 +31,7 @@ fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
 
 /// `stricter` is 1 when a larger bound is stricter (minimum), -1 when a smaller one is.
 fn lower(s: &mut Map<String, Value>, excl: &str, bound: &str, stricter: f64) -> bool {
-    let Some(x) = s.get(excl).filter(|v| v.is_number()).cloned() else {
+    let Some(x) = lookup(s, excl).filter(|v| v.is_number()).cloned() else {
         return false;
     };
     let xf = x.as_f64().unwrap_or(0.0);

@@ -121,9 +121,11 @@ pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
                 Pass::Document(_) => None,
             })
             .collect();
-        walk::each_schema(doc, &mut |ptr, s| {
-            visitors.iter().for_each(|v| v(ptr, s, diags))
-        });
+        walk::each_schema_par(
+            doc,
+            &|ptr, s, diags| visitors.iter().for_each(|v| v(ptr, s, diags)),
+            diags,
+        );
         rest = &rest[fused..];
     }
 }

@@ -1,6 +1,7 @@
 //! `default: null` on a schema that is not `nullable` contradicts itself (validators reject it;
 //! Procore's file has several). The default carries no information, so it is removed.
 
+use super::walk::lookup;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{Map, Value};
@@ -12,7 +13,9 @@ pub(super) const FIXUP: Fixup = Fixup {
 };
 
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
-    if s.get("default") == Some(&Value::Null) && s.get("nullable") != Some(&Value::Bool(true)) {
+    if lookup(s, "default") == Some(&Value::Null)
+        && lookup(s, "nullable") != Some(&Value::Bool(true))
+    {
         s.remove("default");
         diags.note(
             "fixup:null-defaults",

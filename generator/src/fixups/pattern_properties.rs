@@ -2,6 +2,7 @@
 //! by ids. It becomes `additionalProperties` (the value schema when there is one pattern, any
 //! value otherwise), which is what a Rust map of the same data needs.
 
+use super::walk::has;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{Map, Value};
@@ -13,6 +14,9 @@ pub(super) const FIXUP: Fixup = Fixup {
 };
 
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    if !has(s, "patternProperties") {
+        return;
+    }
     let Some(pp) = s.remove("patternProperties") else {
         return;
     };

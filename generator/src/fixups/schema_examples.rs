@@ -2,6 +2,7 @@
 //! `example`. The first becomes `example` (unless there is one) and the array goes. Media type
 //! and parameter `examples` (a map, in both versions) are not schemas and are not touched.
 
+use super::walk::lookup;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{Map, Value};
@@ -13,7 +14,7 @@ pub(super) const FIXUP: Fixup = Fixup {
 };
 
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
-    if !s.get("examples").is_some_and(Value::is_array) {
+    if !lookup(s, "examples").is_some_and(Value::is_array) {
         return;
     }
     let Some(Value::Array(mut list)) = s.remove("examples") else {

@@ -10,6 +10,7 @@
 //! the first variant that fits parses, and the cost stays linear. It runs last, after every
 //! fixup that repairs a keyword instead of dropping it.
 
+use super::walk::{has, lookup};
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{json, Map, Value};
@@ -24,7 +25,7 @@ const SOURCE: &str = "fixup:schema-shape";
 
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
     subschemas(ptr, s, diags);
-    let ty = s.get("type").and_then(Value::as_str).map(str::to_owned);
+    let ty = lookup(s, "type").and_then(Value::as_str).map(str::to_owned);
     let bad: Vec<String> = s
         .iter()
         .filter(|(k, v)| !fits(k, v, ty.as_deref()))
@@ -42,7 +43,9 @@ fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
 
 /// Replaces subschemas that are not objects (the walk only visits objects).
 fn subschemas(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
-    let mut fix = |at: String, v: &mut Value| {
+    // The pointer is spelled only for a repair (this runs for every property of every schema).
+    let mut fix = |at: &dyn Fn() -> String, v: &mut Value| {
+        let at = || at();
         let new = match v {
             Value::Object(_) => return,
             Value::Bool(true) => json!({}),
@@ -50,32 +53,41 @@ fn subschemas(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
             _ => {
                 diags.warning(
                     SOURCE,
-                    at,
+                    at(),
                     "a schema that is not an object; read as any value",
                 );
                 *v = json!({});
                 return;
             }
         };
-        diags.note(SOURCE, at, "boolean schema lowered to an object");
+        diags.note(SOURCE, at(), "boolean schema lowered to an object");
         *v = new;
     };
     for key in ["items", "not"] {
+        if !has(s, key) {
+            continue;
+        }
         if let Some(v) = s.get_mut(key) {
-            fix(format!("{ptr}/{key}"), v);
+            fix(&|| format!("{ptr}/{key}"), v);
         }
     }
     for key in ["allOf", "oneOf", "anyOf"] {
+        if !has(s, key) {
+            continue;
+        }
         if let Some(Value::Array(list)) = s.get_mut(key) {
             for (i, v) in list.iter_mut().enumerate() {
-                fix(format!("{ptr}/{key}/{i}"), v);
+                fix(&|| format!("{ptr}/{key}/{i}"), v);
             }
         }
     }
+    if !has(s, "properties") {
+        return;
+    }
     if let Some(Value::Object(props)) = s.get_mut("properties") {
         for (name, v) in props.iter_mut() {
-            let at = format!("{ptr}/properties/{}", crate::diag::escape_token(name));
-            fix(at, v);
+            let at = || format!("{ptr}/properties/{}", crate::diag::escape_token(name));
+            fix(&at, v);
         }
     }
 }

@@ -3,6 +3,7 @@
 //! only known at run time, so such properties are removed from `properties` (and `required`) and
 //! the object gains `additionalProperties`, which the emitted struct keeps in a map.
 
+use super::walk::lookup;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{Map, Value};
@@ -19,6 +20,10 @@ pub(crate) fn is_templated(name: &str) -> bool {
 }
 
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let any = lookup(s, "properties").and_then(Value::as_object);
+    if !any.is_some_and(|props| props.keys().any(|k| is_templated(k))) {
+        return;
+    }
     let Some(Value::Object(props)) = s.get_mut("properties") else {
         return;
     };

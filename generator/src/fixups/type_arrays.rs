@@ -3,6 +3,7 @@
 //! the `null` is removed and `nullable` set. A type array of several other types becomes a
 //! `oneOf` of one schema per type (with a warning: keywords of the types stay on the parent).
 
+use super::walk::{has, lookup};
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{json, Map, Value};
@@ -31,6 +32,9 @@ fn is_null_schema(s: &Value) -> bool {
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
     lower_type(ptr, s, diags);
     for key in ["oneOf", "anyOf"] {
+        if !has(s, key) {
+            continue;
+        }
         let Some(Value::Array(list)) = s.get_mut(key) else {
             continue;
         };
@@ -48,7 +52,7 @@ fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
 }
 
 fn lower_type(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
-    let types: Vec<Value> = match s.get("type") {
+    let types: Vec<Value> = match lookup(s, "type") {
         Some(Value::Array(ts)) => ts.clone(),
         Some(Value::String(t)) if t == "null" => vec![Value::String(t.clone())],
         _ => return,

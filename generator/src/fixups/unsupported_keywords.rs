@@ -36,6 +36,9 @@ const KEYWORDS: &[(&str, &str)] = &[
 ];
 
 fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    if !s.keys().any(|k| KEYWORDS.iter().any(|(kw, _)| kw == k)) {
+        return;
+    }
     for (k, lost) in KEYWORDS {
         if s.remove(*k).is_some() {
             diags.warning(

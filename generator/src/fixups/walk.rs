@@ -1,8 +1,9 @@
 //! A walk over every schema object in a document, for the schema-level fixups.
 
-use crate::diag::{escape_token, push_token};
+use crate::diag::{escape_token, push_token, Diagnostics};
 use serde_json::{Map, Value};
 use std::fmt::Write;
+use std::sync::Mutex;
 
 /// Calls `f(pointer, schema)` on every object that sits where a schema may sit: under
 /// `components/schemas`, and under any `schema`, `properties`, `items`, `additionalProperties`,
@@ -20,33 +21,45 @@ pub(crate) fn each_schema(doc: &mut Value, f: &mut dyn FnMut(&str, &mut Map<Stri
     }
 }
 
+/// A visitor of schemas that records into the diagnostics it is given.
+pub(crate) type SchemaVisitor<'a> =
+    dyn Fn(&str, &mut Map<String, Value>, &mut Diagnostics) + Sync + 'a;
+
+/// [`each_schema`] on both cores: path items are walked in parallel, each with diagnostics of
+/// its own, appended in document order, so the result is the same as the serial walk's. The
+/// schema passes are plain functions of the one schema they are given, so no path item's walk
+/// sees another's.
+pub(crate) fn each_schema_par(doc: &mut Value, f: &SchemaVisitor<'_>, diags: &mut Diagnostics) {
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        // Each item is taken by exactly one worker; the lock only lends it out.
+        let items: Vec<Mutex<(&String, &mut Value)>> = paths.iter_mut().map(Mutex::new).collect();
+        let found = crate::par::map(&items, |item| {
+            let mut local = Diagnostics::default();
+            let mut guard = item.lock().unwrap_or_else(|e| e.into_inner());
+            let (key, child) = &mut *guard;
+            let mut ptr = String::from("/paths");
+            find_in_entry(key, child, &mut ptr, &mut |p, s| f(p, s, &mut local));
+            local
+        });
+        found.into_iter().for_each(|d| diags.extend(d));
+    } else if let Some(paths) = doc.get_mut("paths") {
+        find_schemas(paths, &mut String::from("/paths"), &mut |p, s| {
+            f(p, s, diags)
+        });
+    }
+    if let Some(comps) = doc.get_mut("components") {
+        find_schemas(comps, &mut String::from("/components"), &mut |p, s| {
+            f(p, s, diags)
+        });
+    }
+}
+
 /// Walks non-schema structure (paths, operations, content maps) looking for schema positions.
 fn find_schemas(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<String, Value>)) {
     match v {
         Value::Object(map) => {
             for (k, child) in map.iter_mut() {
-                if !(child.is_object() || child.is_array()) {
-                    continue;
-                }
-                let len = ptr.len();
-                push_token(ptr, k);
-                if k == "schema" || ptr == "/components/schemas" {
-                    if k == "schemas" {
-                        if let Value::Object(defs) = child {
-                            for (name, s) in defs.iter_mut() {
-                                let l2 = ptr.len();
-                                push_token(ptr, name);
-                                schema(s, ptr, f);
-                                ptr.truncate(l2);
-                            }
-                        }
-                    } else {
-                        schema(child, ptr, f);
-                    }
-                } else {
-                    find_schemas(child, ptr, f);
-                }
-                ptr.truncate(len);
+                find_in_entry(k, child, ptr, f);
             }
         }
         Value::Array(items) => {
@@ -60,6 +73,37 @@ fn find_schemas(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Ma
         }
         _ => {}
     }
+}
+
+/// [`find_schemas`] on one member `k` of an object at `ptr`.
+fn find_in_entry(
+    k: &str,
+    child: &mut Value,
+    ptr: &mut String,
+    f: &mut dyn FnMut(&str, &mut Map<String, Value>),
+) {
+    if !(child.is_object() || child.is_array()) {
+        return;
+    }
+    let len = ptr.len();
+    push_token(ptr, k);
+    if k == "schema" || ptr == "/components/schemas" {
+        if k == "schemas" {
+            if let Value::Object(defs) = child {
+                for (name, s) in defs.iter_mut() {
+                    let l2 = ptr.len();
+                    push_token(ptr, name);
+                    schema(s, ptr, f);
+                    ptr.truncate(l2);
+                }
+            }
+        } else {
+            schema(child, ptr, f);
+        }
+    } else {
+        find_schemas(child, ptr, f);
+    }
+    ptr.truncate(len);
 }
 
 /// Visits one schema and recurses into its subschemas.
@@ -98,6 +142,21 @@ fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<Stri
         }
         ptr.truncate(len);
     }
+}
+
+/// `s.get(k)` for a schema object. The schema passes look a dozen keywords up in each of the
+/// spec's schemas: comparing a schema's handful of keys beats hashing `k` (the map's hasher is
+/// SipHash), and most lookups find nothing.
+pub(crate) fn lookup<'a>(s: &'a Map<String, Value>, k: &str) -> Option<&'a Value> {
+    if s.len() > 12 {
+        return s.get(k);
+    }
+    s.iter().find(|(key, _)| *key == k).map(|(_, v)| v)
+}
+
+/// `s.contains_key(k)`, as [`lookup`].
+pub(crate) fn has(s: &Map<String, Value>, k: &str) -> bool {
+    lookup(s, k).is_some()
 }
 
 /// A visitor of operations: `(pointer, path, method, operation)`.

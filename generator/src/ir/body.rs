@@ -10,12 +10,13 @@
 //! existing ones keep theirs.
 
 use super::error::IrError;
+use super::raw::{self, Kind};
 use super::schema::{Pos, SchemaConverter};
 use super::site::Role;
+use super::skeleton;
 use super::types::{Direction, TypeDef, TypeRef, TypeSpace};
 use super::{BodyKind, Operation, RequestBody};
 use crate::diag::escape_token;
-use openapiv3::ReferenceOr;
 use serde_json::Value;
 
 /// Marks a `format: binary` that a fixup inferred from a property's description (see
@@ -34,19 +35,34 @@ pub(super) struct At<'a> {
 }
 
 /// The body a method sends and the alternative its builder offers.
-pub(super) fn bodies(
-    conv: &mut SchemaConverter,
+/// `markers` is the value the markers of `rb` lead into (see `ir::skeleton`).
+pub(super) fn bodies<'a>(
+    conv: &mut SchemaConverter<'a>,
     rb: &openapiv3::RequestBody,
+    markers: &'a Value,
     at: &At,
 ) -> Result<(Option<RequestBody>, Option<RequestBody>), IrError> {
     let content_types: Vec<String> = rb.content.keys().cloned().collect();
-    let files = rb.content.iter().any(|(ct, m)| {
-        base(ct) == "multipart/form-data" && m.schema.as_ref().is_some_and(has_typed_files)
-    });
+    let mut files = false;
+    for (ct, m) in &rb.content {
+        if let (true, Some(s)) = (base(ct) == "multipart/form-data", &m.schema) {
+            let sptr = format!("{}/content/{}/schema", at.ptr, escape_token(ct));
+            files = files || has_typed_files(skeleton::schema_at(markers, s, &sptr)?);
+        }
+    }
     let Some((ct, kind)) = pick(&content_types, files) else {
         return Ok((None, None));
     };
-    let body = convert(conv, rb, at, &content_types, ct.clone(), kind, "body")?;
+    let body = convert(
+        conv,
+        rb,
+        markers,
+        at,
+        &content_types,
+        ct.clone(),
+        kind,
+        "body",
+    )?;
     let other = |want: &str| content_types.iter().find(|c| base(c) == want).cloned();
     let alternative = match kind {
         BodyKind::Json => {
@@ -56,16 +72,18 @@ pub(super) fn bodies(
         _ => None,
     };
     let alternative = match alternative {
-        Some((c, k, key)) => Some(convert(conv, rb, at, &content_types, c, k, key)?),
+        Some((c, k, key)) => Some(convert(conv, rb, markers, at, &content_types, c, k, key)?),
         None => None,
     };
     Ok((Some(body), alternative))
 }
 
 /// Converts the schema of one content type of `rb` into a body sent as `kind`.
-fn convert(
-    conv: &mut SchemaConverter,
+#[allow(clippy::too_many_arguments)]
+fn convert<'a>(
+    conv: &mut SchemaConverter<'a>,
     rb: &openapiv3::RequestBody,
+    markers: &'a Value,
     at: &At,
     content_types: &[String],
     ct: String,
@@ -84,6 +102,7 @@ fn convert(
         // Raw bodies are bytes whatever their schema says.
         _ if kind == BodyKind::Bytes => TypeRef::Binary,
         Some(s) => {
+            let s = skeleton::schema_at(markers, s, &sptr)?;
             let (s, sptr) = match (kind, unwrap_body(s)) {
                 (
                     BodyKind::Json | BodyKind::MergePatch | BodyKind::Multipart,
@@ -93,10 +112,10 @@ fn convert(
                     wrapper = Some(name);
                     (inner, ptr)
                 }
-                _ => (s.clone(), sptr),
+                _ => (s, sptr),
             };
             let key = format!("{} {key}", at.op_key);
-            conv.convert(&s, &Pos::root(dir, sptr, at.root, key, Role::Body))?
+            conv.convert(s, &Pos::root(dir, sptr, at.root, key, Role::Body))?
         }
         None => TypeRef::Any,
     };
@@ -116,27 +135,8 @@ fn base(ct: &str) -> &str {
 
 /// True when a schema has a field the spec (or the `multipart-files` fixup) types as a file:
 /// `format: binary` not inferred from a description.
-fn has_typed_files(s: &ReferenceOr<openapiv3::Schema>) -> bool {
-    let Ok(v) = serde_json::to_value(s) else {
-        return false;
-    };
-    // An explicit stack: bodies nest as deep as the spec's schemas.
-    let mut stack = vec![&v];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(m) => {
-                if m.get("format").and_then(Value::as_str) == Some("binary")
-                    && !m.contains_key(DESCRIBED_FILE)
-                {
-                    return true;
-                }
-                stack.extend(m.values());
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    false
+fn has_typed_files(s: &Value) -> bool {
+    raw::has_format_binary(s, DESCRIBED_FILE)
 }
 
 /// The content type a method sends when the spec offers several, by preference: JSON, unless the
@@ -158,35 +158,26 @@ pub(super) fn pick(cts: &[String], multipart_has_files: bool) -> Option<(String,
 }
 
 /// The inside of a body that is one object under one key (`{"rfi": {...}}`), with the key.
-fn unwrap_body(
-    s: &ReferenceOr<openapiv3::Schema>,
-) -> Option<(String, ReferenceOr<openapiv3::Schema>)> {
-    let ReferenceOr::Item(schema) = s else {
+fn unwrap_body(s: &Value) -> Option<(String, &Value)> {
+    let Value::Object(schema) = s else {
         return None;
     };
-    let props = match &schema.schema_kind {
-        openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => &o.properties,
-        openapiv3::SchemaKind::Any(a) => &a.properties,
-        _ => return None,
-    };
+    if raw::ref_of(s).is_some() || !matches!(raw::kind(schema), Kind::Object | Kind::Any) {
+        return None;
+    }
+    let props = raw::properties(schema)?;
     if props.len() != 1 {
         return None;
     }
     let (key, inner) = props.iter().next()?;
-    let is_object = match inner {
-        ReferenceOr::Item(i) => match &i.schema_kind {
-            openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),
-            openapiv3::SchemaKind::AllOf { .. } => true,
-            openapiv3::SchemaKind::Any(a) => !a.properties.is_empty(),
+    let has_props = |i| raw::properties(i).is_some_and(|p| !p.is_empty());
+    let is_object = match (raw::ref_of(inner), inner) {
+        (None, Value::Object(i)) => match raw::kind(i) {
+            Kind::Object | Kind::Any => has_props(i),
+            Kind::AllOf => true,
             _ => false,
         },
-        ReferenceOr::Reference { .. } => false,
-    };
-    let inner = match inner {
-        ReferenceOr::Item(b) => ReferenceOr::Item((**b).clone()),
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-            reference: reference.clone(),
-        },
+        _ => false,
     };
     is_object.then(|| (key.clone(), inner))
 }
@@ -273,7 +264,7 @@ mod tests {
                 .extend(extra.as_object().unwrap().clone());
             let s = serde_json::json!({"type": "object", "properties": {"file": {
                 "type": "object", "properties": {"data": file}}}});
-            serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(s).unwrap()
+            s
         };
         assert!(has_typed_files(&schema(serde_json::json!({}))));
         assert!(!has_typed_files(&schema(

@@ -14,8 +14,10 @@ use super::error::IrError;
 use super::ledger::Ledger;
 use super::naming::operations::{resource, Returns};
 use super::naming::{self, dedupe, operation_fn_name, resource_version, snake_ident, type_name};
+use super::raw;
 use super::schema::{Pos, SchemaConverter};
 use super::site::{Role, Root};
+use super::skeleton::{self, Part};
 use super::types::{Constraints, Direction, Scope, TypeKind, TypeRef};
 use super::{
     Api, BodyKind, Method, Operation, Param, ParamLocation, QueryStyle, Rename, Response,
@@ -24,8 +26,10 @@ use super::{
 use crate::diag::{escape_token, Diagnostics};
 use crate::overrides::Overrides;
 use openapiv3::{Parameter, ParameterSchemaOrContent, QueryStyle as OaQueryStyle, ReferenceOr};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Settings that change what the IR holds.
@@ -51,6 +55,8 @@ struct Parsed<'a> {
     method: Method,
     op: openapiv3::Operation,
     raw: &'a serde_json::Map<String, Value>,
+    /// The operation object as a value: the markers of `op` lead into it.
+    value: &'a Value,
     fn_name: String,
     returns: Returns,
     /// The ledger or an override fixed the name: collisions never move it.
@@ -109,11 +115,11 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     };
     let mut renames = Vec::new();
 
-    // Pass 1: parse and name. The typed parse is the costliest step of the IR (serde buffers
-    // every schema to try `openapiv3`'s untagged variants), so it runs on every core.
+    // Pass 1: parse and name. The typed parse leaves the schemas out (they are read in place,
+    // see `ir::skeleton`), and runs on every core.
     let found = operation_objects(doc, diags);
     let typed = crate::par::map(&found, |(_, _, _, raw, _)| {
-        openapiv3::Operation::deserialize(*raw)
+        skeleton::parse::<openapiv3::Operation>(raw, Part::Operation)
     });
     let mut parsed = Vec::new();
     for ((ptr, path, method, raw, raw_obj), op) in found.into_iter().zip(typed) {
@@ -146,6 +152,7 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
             method,
             op,
             raw: raw_obj,
+            value: raw,
             fn_name,
             returns,
             fixed,
@@ -335,10 +342,10 @@ fn settle_fn_names(parsed: &mut [Parsed], renames: &mut Vec<Rename>) {
     }
 }
 
-fn operation(
-    conv: &mut SchemaConverter,
-    doc: &Value,
-    p: &Parsed,
+fn operation<'a>(
+    conv: &mut SchemaConverter<'a>,
+    doc: &'a Value,
+    p: &Parsed<'a>,
     builder: String,
     category: Category,
 ) -> Result<Operation, IrError> {
@@ -359,11 +366,14 @@ fn operation(
     let mut company_header = false;
     for (i, pr) in op.parameters.iter().enumerate() {
         let pptr = format!("{}/parameters/{i}", p.ptr);
-        let param = match pr {
-            ReferenceOr::Item(x) => x.clone(),
-            ReferenceOr::Reference { reference } => resolve::<Parameter>(doc, reference, &pptr)?,
+        let (param, base) = match pr {
+            ReferenceOr::Item(x) => (Cow::Borrowed(x), p.value),
+            ReferenceOr::Reference { reference } => {
+                let (x, at) = resolve::<Parameter>(doc, reference, &pptr, Part::Parameter)?;
+                (Cow::Owned(x), at)
+            }
         };
-        let (data, location, style) = match &param {
+        let (data, location, style) = match &*param {
             Parameter::Query {
                 parameter_data,
                 style,
@@ -398,8 +408,12 @@ fn operation(
         {
             continue;
         }
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => conv.convert(
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => Some(skeleton::schema_at(base, s, &pptr)?),
+            ParameterSchemaOrContent::Content(_) => None,
+        };
+        let ty = match schema {
+            Some(s) => conv.convert(
                 s,
                 &pos(
                     format!("{pptr}/schema"),
@@ -408,7 +422,7 @@ fn operation(
                     Role::Param(data.name.clone()),
                 ),
             )?,
-            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+            None => TypeRef::String,
         };
         if matches!(ty, TypeRef::Binary) {
             return Err(IrError::new(pptr, "a file cannot be a parameter"));
@@ -422,10 +436,11 @@ fn operation(
             style,
             description: conv.doc_text(data.description.as_deref()),
             deprecated: data.deprecated.unwrap_or(false),
-            constraints: match &data.format {
-                ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => Constraints::of(s),
-                _ => None,
-            },
+            // A `$ref` carries no keywords of its own.
+            constraints: schema
+                .filter(|s| raw::ref_of(s).is_none())
+                .and_then(Value::as_object)
+                .and_then(Constraints::of),
             sunset: data
                 .extensions
                 .get("x-sunset")
@@ -440,10 +455,12 @@ fn operation(
         None => (None, None),
         Some(rb) => {
             let bptr = format!("{}/requestBody", p.ptr);
-            let rb = match rb {
-                ReferenceOr::Item(x) => x.clone(),
+            let (rb, base) = match rb {
+                ReferenceOr::Item(x) => (Cow::Borrowed(x), p.value),
                 ReferenceOr::Reference { reference } => {
-                    resolve::<openapiv3::RequestBody>(doc, reference, &bptr)?
+                    let part = Part::RequestBody;
+                    let (x, at) = resolve::<openapiv3::RequestBody>(doc, reference, &bptr, part)?;
+                    (Cow::Owned(x), at)
                 }
             };
             let at = super::body::At {
@@ -451,7 +468,7 @@ fn operation(
                 root,
                 ptr: &bptr,
             };
-            super::body::bodies(conv, &rb, &at)?
+            super::body::bodies(conv, &rb, base, &at)?
         }
     };
 
@@ -487,10 +504,12 @@ fn operation(
     for (code, r) in &op.responses.responses {
         let status = code.to_string();
         let rptr = format!("{}/responses/{}", p.ptr, escape_token(&status));
-        let r = match r {
-            ReferenceOr::Item(x) => x.clone(),
+        let (r, base) = match r {
+            ReferenceOr::Item(x) => (Cow::Borrowed(x), p.value),
             ReferenceOr::Reference { reference } => {
-                resolve::<openapiv3::Response>(doc, reference, &rptr)?
+                let (x, at) =
+                    resolve::<openapiv3::Response>(doc, reference, &rptr, Part::Response)?;
+                (Cow::Owned(x), at)
             }
         };
         let content_types: Vec<String> = r.content.keys().cloned().collect();
@@ -506,6 +525,7 @@ fn operation(
                         _ => Role::Changed,
                     };
                     let sptr = format!("{rptr}/content/{}/schema", escape_token(ct));
+                    let s = skeleton::schema_at(base, s, &sptr)?;
                     ty = Some(conv.convert(s, &pos(sptr, &status, Direction::Response, role))?);
                 }
             }
@@ -610,12 +630,14 @@ fn is_json(ct: &str) -> bool {
     ct == "application/json" || ct.ends_with("+json") || ct == "*/*"
 }
 
-/// Reads what a local `$ref` found at `at` points to.
-fn resolve<T: for<'de> Deserialize<'de>>(
-    doc: &Value,
+/// Reads what a local `$ref` found at `at` points to (a `part`; its schemas are left in place,
+/// see `ir::skeleton`), and returns it with the value its markers lead into.
+fn resolve<'a, T: DeserializeOwned>(
+    doc: &'a Value,
     reference: &str,
     at: &str,
-) -> Result<T, IrError> {
+    part: Part,
+) -> Result<(T, &'a Value), IrError> {
     let ptr = reference.strip_prefix('#').ok_or_else(|| {
         IrError::new(
             at,
@@ -625,7 +647,8 @@ fn resolve<T: for<'de> Deserialize<'de>>(
     let target = doc
         .pointer(ptr)
         .ok_or_else(|| IrError::new(at, format!("`$ref` `{reference}` points at nothing")))?;
-    T::deserialize(target)
+    skeleton::parse(target, part)
+        .map(|t| (t, target))
         .map_err(|e| IrError::new(ptr, format!("`{reference}` cannot be read: {e}")))
 }
 

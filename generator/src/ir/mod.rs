@@ -20,8 +20,10 @@ pub mod file_twins;
 pub mod ledger;
 pub mod merge;
 pub mod naming;
+pub mod raw;
 pub mod schema;
 pub mod site;
+mod skeleton;
 pub mod types;
 
 pub use category::Category;

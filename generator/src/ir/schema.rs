@@ -4,17 +4,19 @@
 //! [`TypeDef`]; identical shapes (same direction, descriptions ignored) share one, wherever they
 //! sit. Each use is recorded as a [`Site`]; names are given afterwards from the sites (see
 //! `naming::types`), so no name depends on the order schemas were met in.
+//!
+//! Schemas are read in place from the document (see `ir::raw`), never copied.
 
 use super::error::IrError;
 use super::file_twins;
 use super::naming::{dedupe, snake_ident, variant_name};
+use super::raw::{self, Additional, Kind, Schema};
 use super::site::{Role, Root, Site, Via};
 use super::types::{
     Constraints, Direction, EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
     Variant,
 };
-use crate::diag::escape_token;
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+use crate::diag::{escape_token, push_token};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -55,20 +57,45 @@ impl Pos {
         }
     }
 
+    /// The position one step below: `ptr_part` (already escaped) and `key_part` appended.
     fn step(&self, via: Via, ptr_part: &str, key_part: &str) -> Pos {
-        Pos {
+        self.below(
             via,
-            ptr: format!("{}/{ptr_part}", self.ptr),
-            key: format!("{}{key_part}", self.key),
-            ..self.clone()
+            |ptr| ptr.push_str(ptr_part),
+            |key| key.push_str(key_part),
+        )
+    }
+
+    /// The position one step below, its pointer and key extended in place (this runs for
+    /// every property of every schema: no formatting, no copies of this position's strings).
+    fn below(&self, via: Via, ptr: impl FnOnce(&mut String), key: impl FnOnce(&mut String)) -> Pos {
+        let mut p = String::with_capacity(self.ptr.len() + 32);
+        p.push_str(&self.ptr);
+        p.push('/');
+        ptr(&mut p);
+        let mut k = String::with_capacity(self.key.len() + 16);
+        k.push_str(&self.key);
+        key(&mut k);
+        Pos {
+            dir: self.dir,
+            ptr: p,
+            key: k,
+            parent: self.parent,
+            via,
+            root: self.root,
+            role: self.role.clone(),
+            depth: self.depth,
         }
     }
 
     fn prop(&self, name: &str) -> Pos {
-        self.step(
+        self.below(
             Via::Prop(name.to_string()),
-            &format!("properties/{}", escape_token(name)),
-            &prop_key(name),
+            |ptr| {
+                ptr.push_str("properties");
+                push_token(ptr, name);
+            },
+            |key| push_prop_key(key, name),
         )
     }
 
@@ -88,10 +115,19 @@ impl Pos {
 
 /// The step a property adds to a site key: `.name`, or `."odd name"` when it is not a plain word.
 pub(crate) fn prop_key(name: &str) -> String {
+    let mut key = String::new();
+    push_prop_key(&mut key, name);
+    key
+}
+
+/// Appends [`prop_key`] to `key`.
+fn push_prop_key(key: &mut String, name: &str) {
+    use std::fmt::Write;
     if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        format!(".{name}")
+        key.push('.');
+        key.push_str(name);
     } else {
-        format!(".{name:?}")
+        let _ = write!(key, ".{name:?}");
     }
 }
 
@@ -118,6 +154,43 @@ pub struct SchemaConverter<'a> {
 /// debug build a level can take 30 KB of stack; 40 levels stay well inside a 2 MB thread, and
 /// Procore nests about 12.
 const MAX_DEPTH: usize = 40;
+
+/// The parts of an object schema a struct is made from.
+struct ObjectParts<'a> {
+    /// `properties`, in order.
+    props: Vec<(&'a str, &'a Value)>,
+    /// `required`.
+    required: Vec<&'a str>,
+    /// `additionalProperties`.
+    additional: Option<Additional<'a>>,
+}
+
+impl<'a> ObjectParts<'a> {
+    fn of(s: &'a Schema) -> Self {
+        ObjectParts {
+            props: raw::properties(s)
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect(),
+            required: raw::required(s),
+            additional: raw::additional(s),
+        }
+    }
+}
+
+/// What an `allOf` merges into: one of its members (when none is an object with properties),
+/// or an object uniting the members' properties, described by the `allOf` schema itself.
+enum Merged<'a> {
+    Other(&'a Schema),
+    Object(&'a Schema, ObjectParts<'a>),
+}
+
+/// A schema that becomes a named type: as written, or an `allOf` merged into an object.
+enum Shape<'a> {
+    Schema(&'a Schema),
+    Merged(&'a Schema, ObjectParts<'a>),
+}
 
 impl<'a> SchemaConverter<'a> {
     /// A converter resolving `$ref`s against `doc`.
@@ -152,13 +225,9 @@ impl<'a> SchemaConverter<'a> {
         self.roots.len() - 1
     }
 
-    /// Converts a schema or reference (`openapiv3` holds nested schemas boxed, top-level ones
-    /// not; `Borrow` takes both).
-    pub fn convert<S: std::borrow::Borrow<Schema>>(
-        &mut self,
-        s: &ReferenceOr<S>,
-        pos: &Pos,
-    ) -> Result<TypeRef, IrError> {
+    /// Converts a schema or reference, as found in the document. The caller has checked that
+    /// `openapiv3` would read it ([`raw::valid`]).
+    pub fn convert(&mut self, v: &'a Value, pos: &Pos) -> Result<TypeRef, IrError> {
         self.depth += 1;
         let out = if self.depth > MAX_DEPTH {
             Err(IrError::new(
@@ -166,9 +235,10 @@ impl<'a> SchemaConverter<'a> {
                 format!("schemas nested deeper than {MAX_DEPTH} (a cycle of references?)"),
             ))
         } else {
-            match s {
-                ReferenceOr::Reference { reference } => self.reference(reference, pos),
-                ReferenceOr::Item(s) => self.schema(s.borrow(), pos),
+            match (raw::ref_of(v), v) {
+                (Some(reference), _) => self.reference(reference, pos),
+                (None, Value::Object(s)) => self.schema(s, pos),
+                (None, _) => Err(IrError::new(&pos.ptr, "not a schema")),
             }
         };
         self.depth -= 1;
@@ -176,7 +246,7 @@ impl<'a> SchemaConverter<'a> {
     }
 
     /// Resolves a `$ref` anywhere in the document to a schema.
-    fn resolve(&self, reference: &str, pos: &Pos) -> Result<Schema, IrError> {
+    fn resolve(&self, reference: &str, pos: &Pos) -> Result<&'a Schema, IrError> {
         let Some(pointer) = reference.strip_prefix('#') else {
             return Err(IrError::new(
                 &pos.ptr,
@@ -186,15 +256,22 @@ impl<'a> SchemaConverter<'a> {
         let target = self.doc.pointer(pointer).ok_or_else(|| {
             IrError::new(&pos.ptr, format!("`$ref` `{reference}` points at nothing"))
         })?;
-        Schema::deserialize(target)
-            .map_err(|e| IrError::new(pointer, format!("not a schema ({e})")))
+        match target {
+            Value::Object(s) if raw::valid_schema(target) => Ok(s),
+            // The typed parse words the reason.
+            _ => match (openapiv3::Schema::deserialize(target), target) {
+                (Err(e), _) => Err(IrError::new(pointer, format!("not a schema ({e})"))),
+                (Ok(_), Value::Object(s)) => Ok(s),
+                (Ok(_), _) => Err(IrError::new(pointer, "not a schema")),
+            },
+        }
     }
 
     fn reference(&mut self, reference: &str, pos: &Pos) -> Result<TypeRef, IrError> {
         let Some(name) = reference.strip_prefix("#/components/schemas/") else {
             // Not a component: convert in place, as if it were written here.
             let s = self.resolve(reference, pos)?;
-            return self.schema(&s, pos);
+            return self.schema(s, pos);
         };
         let key = (name.to_string(), pos.dir);
         if let Some(done) = self.components.get(&key) {
@@ -228,11 +305,11 @@ impl<'a> SchemaConverter<'a> {
             format!("#/components/schemas/{name}"),
             Role::Component(name.to_string()),
         );
-        if !named_shape(&schema) {
+        if !named_shape(schema) {
             // An array or map that contains itself (`items: {$ref: self}`) has no finite Rust
             // type without a name to box; its inner occurrence reads as any JSON value.
             self.components.insert(key.clone(), Ok(TypeRef::Any));
-            let out = self.schema(&schema, &cpos);
+            let out = self.schema(schema, &cpos);
             self.components.insert(key, out.clone());
             return out;
         }
@@ -246,12 +323,14 @@ impl<'a> SchemaConverter<'a> {
             depth: 1,
             ..cpos.clone()
         };
-        let result = self.named_kind(&schema, &inner).map(|(kind, doc)| {
-            let def = &mut self.space.defs[id.0];
-            def.kind = kind;
-            def.doc = doc;
-            TypeRef::Named(id)
-        });
+        let result = self
+            .named_kind(Shape::Schema(schema), &inner)
+            .map(|(kind, doc)| {
+                let def = &mut self.space.defs[id.0];
+                def.kind = kind;
+                def.doc = doc;
+                TypeRef::Named(id)
+            });
         self.components.insert(key, result.clone());
         if result.is_ok() {
             self.record_site(pos, id);
@@ -285,80 +364,75 @@ impl<'a> SchemaConverter<'a> {
         self.sites.len() - 1
     }
 
-    /// Converts an inline schema.
-    pub fn schema(&mut self, s: &Schema, pos: &Pos) -> Result<TypeRef, IrError> {
-        match &s.schema_kind {
-            SchemaKind::Type(Type::String(st)) => {
-                if st.enumeration.iter().flatten().next().is_some() {
-                    return self.named(s, pos);
+    /// Converts an inline schema (a `$ref` in it is ignored, as `openapiv3::Schema` does).
+    fn schema(&mut self, s: &'a Schema, pos: &Pos) -> Result<TypeRef, IrError> {
+        match raw::kind(s) {
+            Kind::String => {
+                if enum_strings(s).next().is_some() {
+                    return self.named(Shape::Schema(s), pos);
                 }
-                Ok(match &st.format {
-                    openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => {
-                        TypeRef::Binary
-                    }
-                    openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "binary" => {
-                        TypeRef::Binary
-                    }
+                Ok(match raw::str_of(s, "format") {
+                    Some("binary") => TypeRef::Binary,
                     _ => TypeRef::String,
                 })
             }
-            SchemaKind::Type(Type::Integer(_)) => Ok(TypeRef::Integer),
-            SchemaKind::Type(Type::Number(_)) => Ok(TypeRef::Number),
-            SchemaKind::Type(Type::Boolean(_)) => Ok(TypeRef::Boolean),
-            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), pos),
-            SchemaKind::Type(Type::Object(o)) => {
-                if o.properties.is_empty() {
-                    return self.map_or_any(o.additional_properties.as_ref(), pos);
+            Kind::Integer => Ok(TypeRef::Integer),
+            Kind::Number => Ok(TypeRef::Number),
+            Kind::Boolean => Ok(TypeRef::Boolean),
+            Kind::Array => self.array(raw::get(s, "items"), pos),
+            Kind::Object => {
+                if raw::properties(s).is_none_or(|p| p.is_empty()) {
+                    return self.map_or_any(raw::additional(s), pos);
                 }
-                self.named(s, pos)
+                self.named(Shape::Schema(s), pos)
             }
-            SchemaKind::OneOf { one_of: list } | SchemaKind::AnyOf { any_of: list } => {
+            kind @ (Kind::OneOf | Kind::AnyOf) => {
+                let word = one_of_word(kind);
+                let list = raw::list(s, word);
                 match list.len() {
                     0 => Ok(TypeRef::Any),
                     // A one-variant union is just that variant.
                     1 => {
-                        let word = one_of_word(&s.schema_kind);
                         let inner = Pos {
                             ptr: format!("{}/{word}/0", pos.ptr),
                             ..pos.clone()
                         };
                         self.convert(&list[0], &inner)
                     }
-                    _ => self.named(s, pos),
+                    _ => self.named(Shape::Schema(s), pos),
                 }
             }
-            SchemaKind::AllOf { .. } => {
-                let merged = self.merge_all_of(s, pos)?;
-                self.schema(&merged, pos)
-            }
-            SchemaKind::Not { .. } => Ok(TypeRef::Any),
-            SchemaKind::Any(any) => self.untyped(s, any, pos),
+            Kind::AllOf => match self.merge_all_of(s, pos)? {
+                Merged::Other(m) => self.schema(m, pos),
+                Merged::Object(_, parts) if parts.props.is_empty() => {
+                    self.map_or_any(parts.additional, pos)
+                }
+                Merged::Object(data, parts) => self.named(Shape::Merged(data, parts), pos),
+            },
+            Kind::Not => Ok(TypeRef::Any),
+            Kind::Any => self.untyped(s, pos),
         }
     }
 
     /// A schema without a `type` openapiv3 could place.
-    fn untyped(
-        &mut self,
-        s: &Schema,
-        any: &openapiv3::AnySchema,
-        pos: &Pos,
-    ) -> Result<TypeRef, IrError> {
-        if let Some(t) = &any.typ {
-            if !["string", "integer", "number", "boolean", "array", "object"].contains(&t.as_str())
-            {
+    fn untyped(&mut self, s: &'a Schema, pos: &Pos) -> Result<TypeRef, IrError> {
+        let typ = raw::str_of(s, "type");
+        if let Some(t) = typ {
+            if !["string", "integer", "number", "boolean", "array", "object"].contains(&t) {
                 return Err(IrError::new(&pos.ptr, format!("unknown type `{t}`")));
             }
         }
-        if !any.properties.is_empty() {
-            return self.named(s, pos);
+        if raw::properties(s).is_some_and(|p| !p.is_empty()) {
+            return self.named(Shape::Schema(s), pos);
         }
-        if let Some(items) = &any.items {
+        if let Some(items) = raw::get(s, "items") {
             return self.array(Some(items), pos);
         }
-        if any.typ.as_deref() == Some("object") || any.additional_properties.is_some() {
-            return self.map_or_any(any.additional_properties.as_ref(), pos);
+        let additional = raw::additional(s);
+        if typ == Some("object") || additional.is_some() {
+            return self.map_or_any(additional, pos);
         }
-        Ok(match any.typ.as_deref() {
+        Ok(match typ {
             Some("string") => TypeRef::String,
             Some("integer") => TypeRef::Integer,
             Some("number") => TypeRef::Number,
@@ -367,11 +441,7 @@ impl<'a> SchemaConverter<'a> {
         })
     }
 
-    fn array(
-        &mut self,
-        items: Option<&ReferenceOr<Box<Schema>>>,
-        pos: &Pos,
-    ) -> Result<TypeRef, IrError> {
+    fn array(&mut self, items: Option<&'a Value>, pos: &Pos) -> Result<TypeRef, IrError> {
         let Some(items) = items else {
             return Ok(TypeRef::Array(Box::new(TypeRef::Any)));
         };
@@ -379,15 +449,11 @@ impl<'a> SchemaConverter<'a> {
         Ok(TypeRef::Array(Box::new(item)))
     }
 
-    fn map_or_any(
-        &mut self,
-        ap: Option<&AdditionalProperties>,
-        pos: &Pos,
-    ) -> Result<TypeRef, IrError> {
+    fn map_or_any(&mut self, ap: Option<Additional<'a>>, pos: &Pos) -> Result<TypeRef, IrError> {
         match ap {
-            None | Some(AdditionalProperties::Any(false)) => Ok(TypeRef::Any),
-            Some(AdditionalProperties::Any(true)) => Ok(TypeRef::Map(Box::new(TypeRef::Any))),
-            Some(AdditionalProperties::Schema(s)) => {
+            None | Some(Additional::Any(false)) => Ok(TypeRef::Any),
+            Some(Additional::Any(true)) => Ok(TypeRef::Map(Box::new(TypeRef::Any))),
+            Some(Additional::Schema(s)) => {
                 let v = self.convert(s, &pos.values())?;
                 Ok(TypeRef::Map(Box::new(v)))
             }
@@ -395,7 +461,7 @@ impl<'a> SchemaConverter<'a> {
     }
 
     /// Converts a schema that becomes a named type, sharing an identical one when it exists.
-    fn named(&mut self, s: &Schema, pos: &Pos) -> Result<TypeRef, IrError> {
+    fn named(&mut self, s: Shape<'a>, pos: &Pos) -> Result<TypeRef, IrError> {
         // The site is numbered before its children's, so they can point at it.
         let site = self.push_site(pos, None);
         let inner = Pos {
@@ -422,33 +488,28 @@ impl<'a> SchemaConverter<'a> {
     }
 
     /// The shape of a schema that becomes a named type.
-    fn named_kind(&mut self, s: &Schema, pos: &Pos) -> Result<(TypeKind, Option<String>), IrError> {
-        let doc = short_doc(
-            s.schema_data
-                .description
-                .as_deref()
-                .or(s.schema_data.title.as_deref()),
-            self.full_docs,
-        );
-        let kind = match &s.schema_kind {
-            SchemaKind::Type(Type::String(st)) => {
-                let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
-                enum_kind(values)
+    fn named_kind(
+        &mut self,
+        shape: Shape<'a>,
+        pos: &Pos,
+    ) -> Result<(TypeKind, Option<String>), IrError> {
+        let s = match shape {
+            Shape::Schema(s) => s,
+            Shape::Merged(data, parts) => {
+                let doc = self.schema_doc(data);
+                return Ok((self.object(parts, pos)?, doc));
             }
-            SchemaKind::Type(Type::Object(o)) => self.object(
-                &o.properties,
-                &o.required,
-                o.additional_properties.as_ref(),
-                pos,
-            )?,
-            SchemaKind::Any(any) if !any.properties.is_empty() => self.object(
-                &any.properties,
-                &any.required,
-                any.additional_properties.as_ref(),
-                pos,
-            )?,
-            SchemaKind::OneOf { one_of: list } | SchemaKind::AnyOf { any_of: list } => {
-                let word = one_of_word(&s.schema_kind);
+        };
+        let doc = self.schema_doc(s);
+        let kind = match raw::kind(s) {
+            Kind::String => enum_kind(enum_strings(s).map(str::to_string).collect()),
+            Kind::Object => self.object(ObjectParts::of(s), pos)?,
+            Kind::Any if raw::properties(s).is_some_and(|p| !p.is_empty()) => {
+                self.object(ObjectParts::of(s), pos)?
+            }
+            kind @ (Kind::OneOf | Kind::AnyOf) => {
+                let word = one_of_word(kind);
+                let list = raw::list(s, word);
                 let mut variants = Vec::with_capacity(list.len());
                 for (i, v) in list.iter().enumerate() {
                     let vpos = pos.step(Via::Variant(i), &format!("{word}/{i}"), &format!("|{i}"));
@@ -462,9 +523,12 @@ impl<'a> SchemaConverter<'a> {
                 }
                 TypeKind::Union { variants }
             }
-            SchemaKind::AllOf { .. } => {
-                let merged = self.merge_all_of(s, pos)?;
-                return self.named_kind(&merged, pos);
+            Kind::AllOf => {
+                let merged = match self.merge_all_of(s, pos)? {
+                    Merged::Other(m) => Shape::Schema(m),
+                    Merged::Object(data, parts) => Shape::Merged(data, parts),
+                };
+                return self.named_kind(merged, pos);
             }
             _ => {
                 // A component that is a plain array/primitive never reaches here (see
@@ -478,41 +542,43 @@ impl<'a> SchemaConverter<'a> {
         Ok((kind, doc))
     }
 
-    fn object(
-        &mut self,
-        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &[String],
-        additional: Option<&AdditionalProperties>,
-        pos: &Pos,
-    ) -> Result<TypeKind, IrError> {
-        let mut fields = Vec::with_capacity(properties.len());
-        let mut twins = Vec::with_capacity(properties.len());
-        for (name, prop) in properties {
+    /// The doc comment of a named type: its description, else its title.
+    fn schema_doc(&self, s: &Schema) -> Option<String> {
+        let text = raw::str_of(s, "description").or(raw::str_of(s, "title"));
+        short_doc(text, self.full_docs)
+    }
+
+    fn object(&mut self, parts: ObjectParts<'a>, pos: &Pos) -> Result<TypeKind, IrError> {
+        let mut fields = Vec::with_capacity(parts.props.len());
+        let mut twins = Vec::with_capacity(parts.props.len());
+        for &(name, prop) in &parts.props {
             let at = pos.prop(name);
             let ty = self.convert(prop, &at)?;
-            let description = match prop {
-                ReferenceOr::Item(s) => s.schema_data.description.as_deref(),
-                ReferenceOr::Reference { .. } => None,
+            // A `$ref` property carries nothing of its own.
+            let item = match (raw::ref_of(prop), prop) {
+                (None, Value::Object(s)) => Some(s),
+                _ => None,
             };
+            let description = item.and_then(|s| raw::str_of(s, "description"));
             twins.push(if pos.dir == Direction::Form {
                 file_twins::wanted(&ty, description, self.kept_twins.get(&at.key))
             } else {
                 None
             });
-            let (nullable, deprecated, doc, constraints) = match prop {
-                ReferenceOr::Item(s) => (
-                    s.schema_data.nullable,
-                    s.schema_data.deprecated,
+            let (nullable, deprecated, doc, constraints) = match item {
+                Some(s) => (
+                    raw::flag(s, "nullable"),
+                    raw::flag(s, "deprecated"),
                     short_doc(description, self.full_docs),
                     Constraints::of(s),
                 ),
-                ReferenceOr::Reference { .. } => (false, false, None, None),
+                None => (false, false, None, None),
             };
             fields.push(Field {
-                name: name.clone(),
+                name: name.to_string(),
                 ident: snake_ident(name),
                 ty,
-                required: required.contains(name),
+                required: parts.required.contains(&name),
                 nullable,
                 doc,
                 deprecated,
@@ -522,10 +588,10 @@ impl<'a> SchemaConverter<'a> {
             });
         }
         self.name_fields(&mut fields, twins, pos);
-        let additional = match additional {
-            None | Some(AdditionalProperties::Any(false)) => None,
-            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Any),
-            Some(AdditionalProperties::Schema(s)) => Some(self.convert(s, &pos.values())?),
+        let additional = match parts.additional {
+            None | Some(Additional::Any(false)) => None,
+            Some(Additional::Any(true)) => Some(TypeRef::Any),
+            Some(Additional::Schema(s)) => Some(self.convert(s, &pos.values())?),
         };
         Ok(TypeKind::Struct { fields, additional })
     }
@@ -557,22 +623,21 @@ impl<'a> SchemaConverter<'a> {
         }
     }
 
-    /// Merges the members of an `allOf` into one schema: properties and `required` are united
-    /// in order; for non-object members the first wins.
-    fn merge_all_of(&mut self, s: &Schema, pos: &Pos) -> Result<Schema, IrError> {
-        let SchemaKind::AllOf { all_of } = &s.schema_kind else {
-            return Ok(s.clone());
-        };
-        let mut props = indexmap::IndexMap::new();
+    /// Merges the members of an `allOf` into one object: properties and `required` are united
+    /// in order (a later property of the same name replaces an earlier one in its place); for
+    /// non-object members the first wins.
+    fn merge_all_of(&mut self, s: &'a Schema, pos: &Pos) -> Result<Merged<'a>, IrError> {
+        let mut props: indexmap::IndexMap<&'a str, &'a Value> = indexmap::IndexMap::new();
         let mut required = Vec::new();
         let mut additional = None;
         let mut first_other = None;
-        for (i, member) in all_of.iter().enumerate() {
-            let member = match member {
-                ReferenceOr::Reference { reference } => self.resolve(reference, pos)?,
-                ReferenceOr::Item(m) => m.clone(),
+        for (i, member) in raw::list(s, "allOf").iter().enumerate() {
+            let member = match (raw::ref_of(member), member) {
+                (Some(reference), _) => self.resolve(reference, pos)?,
+                (None, Value::Object(m)) => m,
+                (None, _) => return Err(IrError::new(&pos.ptr, "not a schema")),
             };
-            let member = if matches!(member.schema_kind, SchemaKind::AllOf { .. }) {
+            let merged = if raw::kind(member) == Kind::AllOf {
                 let mpos = Pos {
                     ptr: format!("{}/allOf/{i}", pos.ptr),
                     ..pos.clone()
@@ -581,49 +646,52 @@ impl<'a> SchemaConverter<'a> {
                 let merged = if self.depth > MAX_DEPTH {
                     Err(IrError::new(&mpos.ptr, "allOf nested too deep"))
                 } else {
-                    self.merge_all_of(&member, &mpos)
+                    self.merge_all_of(member, &mpos)
                 };
                 self.depth -= 1;
                 merged?
             } else {
-                member
+                Merged::Other(member)
             };
-            match member.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => {
-                    props.extend(o.properties);
-                    required.extend(o.required);
-                    additional = additional.or(o.additional_properties);
-                }
-                SchemaKind::Any(a) if !a.properties.is_empty() => {
-                    props.extend(a.properties);
-                    required.extend(a.required);
-                    additional = additional.or(a.additional_properties);
-                }
-                _ => {
-                    first_other.get_or_insert(member);
-                }
-            }
+            let parts = match merged {
+                Merged::Object(_, parts) => parts,
+                Merged::Other(m) => match raw::kind(m) {
+                    Kind::Object => ObjectParts::of(m),
+                    Kind::Any if raw::properties(m).is_some_and(|p| !p.is_empty()) => {
+                        ObjectParts::of(m)
+                    }
+                    _ => {
+                        first_other.get_or_insert(m);
+                        continue;
+                    }
+                },
+            };
+            props.extend(parts.props);
+            required.extend(parts.required);
+            additional = additional.or(parts.additional);
         }
         if props.is_empty() {
             if let Some(other) = first_other {
-                return Ok(other);
+                return Ok(Merged::Other(other));
             }
         }
         required.dedup();
-        Ok(Schema {
-            schema_data: s.schema_data.clone(),
-            schema_kind: SchemaKind::Type(Type::Object(openapiv3::ObjectType {
-                properties: props,
-                required,
-                additional_properties: additional,
-                ..Default::default()
-            })),
-        })
+        let parts = ObjectParts {
+            props: props.into_iter().collect(),
+            required,
+            additional,
+        };
+        Ok(Merged::Object(s, parts))
     }
 }
 
-fn one_of_word(kind: &SchemaKind) -> &'static str {
-    if matches!(kind, SchemaKind::AnyOf { .. }) {
+/// The non-null values of a string schema's `enum`.
+fn enum_strings(s: &Schema) -> impl Iterator<Item = &str> {
+    raw::list(s, "enum").iter().filter_map(Value::as_str)
+}
+
+fn one_of_word(kind: Kind) -> &'static str {
+    if kind == Kind::AnyOf {
         "anyOf"
     } else {
         "oneOf"
@@ -644,12 +712,12 @@ fn dedupe_reserved(names: &mut Vec<String>, reserved: usize) {
 
 /// True for schemas that become a named type (objects with fields, enums, unions).
 fn named_shape(s: &Schema) -> bool {
-    match &s.schema_kind {
-        SchemaKind::Type(Type::String(st)) => st.enumeration.iter().flatten().next().is_some(),
-        SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
-        SchemaKind::OneOf { one_of: l } | SchemaKind::AnyOf { any_of: l } => l.len() > 1,
-        SchemaKind::AllOf { .. } => true,
-        SchemaKind::Any(a) => !a.properties.is_empty(),
+    let has_props = || raw::properties(s).is_some_and(|p| !p.is_empty());
+    match raw::kind(s) {
+        Kind::String => enum_strings(s).next().is_some(),
+        Kind::Object | Kind::Any => has_props(),
+        kind @ (Kind::OneOf | Kind::AnyOf) => raw::list(s, one_of_word(kind)).len() > 1,
+        Kind::AllOf => true,
         _ => false,
     }
 }

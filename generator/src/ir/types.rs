@@ -199,46 +199,34 @@ pub struct Constraints {
 }
 
 impl Constraints {
-    /// The validation keywords of `s`, or `None` when it has none.
-    pub fn of(s: &openapiv3::Schema) -> Option<Box<Constraints>> {
-        use openapiv3::{SchemaKind, Type};
-        let d = &s.schema_data;
+    /// The validation keywords of schema `s` (as `openapiv3` reads them: an integer schema's
+    /// bounds are integers), or `None` when it has none.
+    pub fn of(s: &serde_json::Map<String, serde_json::Value>) -> Option<Box<Constraints>> {
+        use super::raw::{self, Kind};
+        use serde_json::Value;
+        let count = |k: &str| raw::get(s, k).and_then(Value::as_u64).map(|n| n as usize);
+        let number = |k: &str| raw::get(s, k).and_then(Value::as_f64);
+        let bound = |k: &str, excl: &str| number(k).map(|v| (v, raw::flag(s, excl)));
         let mut c = Constraints {
-            default: d.default.as_ref().map(|v| v.to_string()),
-            read_only: d.read_only,
-            write_only: d.write_only,
-            nullable: d.nullable,
+            default: raw::get(s, "default").map(|v| v.to_string()),
+            read_only: raw::flag(s, "readOnly"),
+            write_only: raw::flag(s, "writeOnly"),
+            nullable: raw::flag(s, "nullable"),
             ..Constraints::default()
         };
-        let bound = |v: Option<f64>, excl: bool| v.map(|v| (v, excl));
-        match &s.schema_kind {
-            SchemaKind::Type(Type::String(t)) => {
-                c.min_length = t.min_length;
-                c.max_length = t.max_length;
-                c.pattern = t.pattern.clone();
-            }
-            SchemaKind::Type(Type::Integer(t)) => {
-                c.minimum = bound(t.minimum.map(|v| v as f64), t.exclusive_minimum);
-                c.maximum = bound(t.maximum.map(|v| v as f64), t.exclusive_maximum);
-            }
-            SchemaKind::Type(Type::Number(t)) => {
-                c.minimum = bound(t.minimum, t.exclusive_minimum);
-                c.maximum = bound(t.maximum, t.exclusive_maximum);
-            }
-            SchemaKind::Type(Type::Array(t)) => {
-                c.min_items = t.min_items;
-                c.max_items = t.max_items;
-            }
-            SchemaKind::Any(a) => {
-                c.minimum = bound(a.minimum, a.exclusive_minimum.unwrap_or(false));
-                c.maximum = bound(a.maximum, a.exclusive_maximum.unwrap_or(false));
-                c.min_length = a.min_length;
-                c.max_length = a.max_length;
-                c.min_items = a.min_items;
-                c.max_items = a.max_items;
-                c.pattern = a.pattern.clone();
-            }
-            _ => {}
+        let kind = raw::kind(s);
+        if matches!(kind, Kind::Integer | Kind::Number | Kind::Any) {
+            c.minimum = bound("minimum", "exclusiveMinimum");
+            c.maximum = bound("maximum", "exclusiveMaximum");
+        }
+        if matches!(kind, Kind::String | Kind::Any) {
+            c.min_length = count("minLength");
+            c.max_length = count("maxLength");
+            c.pattern = raw::str_of(s, "pattern").map(str::to_string);
+        }
+        if matches!(kind, Kind::Array | Kind::Any) {
+            c.min_items = count("minItems");
+            c.max_items = count("maxItems");
         }
         (c != Constraints::default()).then(|| Box::new(c))
     }

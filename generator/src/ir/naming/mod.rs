@@ -43,7 +43,16 @@ fn words(s: &str) -> String {
 /// A snake-case Rust identifier for a field, parameter or method (`type` -> `type_`,
 /// `filters[trade_id][]` -> `filters_trade_id`, `2fa` -> `_2fa`, `` -> `value`).
 pub fn snake_ident(s: &str) -> String {
-    let mut id = words(s).to_snake_case();
+    // Most names (`created_at`) are snake case already: nothing to split or lower.
+    let plain = s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        && !s.ends_with('_')
+        && !s.contains("__");
+    let mut id = if plain {
+        s.to_string()
+    } else {
+        words(s).to_snake_case()
+    };
     if id.is_empty() {
         id = "value".into();
     }
@@ -89,6 +98,11 @@ pub fn variant_name(value: &str) -> String {
 /// Gives each of `names` a unique spelling by appending `2`, `3`, ... to later repeats.
 pub fn dedupe(names: &mut [String]) {
     let mut seen = std::collections::HashSet::new();
+    // Nearly always nothing repeats: check that without copying every name first.
+    let mut quick = std::collections::HashSet::with_capacity(names.len());
+    if names.iter().all(|n| quick.insert(n.as_str())) {
+        return;
+    }
     for n in names.iter_mut() {
         if seen.insert(n.clone()) {
             continue;
@@ -197,6 +211,27 @@ pub fn resource_version(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_names_take_the_short_way_to_the_same_ident() {
+        for name in [
+            "created_at",
+            "id",
+            "type",
+            "self",
+            "a_b_c",
+            "x",
+            "abc",
+            "zz_top",
+            "match",
+        ] {
+            let mut slow = words(name).to_snake_case();
+            if KEYWORDS.contains(&slow.as_str()) {
+                slow.push('_');
+            }
+            assert_eq!(snake_ident(name), slow, "{name}");
+        }
+    }
 
     #[test]
     fn identifiers_are_valid_rust() {
