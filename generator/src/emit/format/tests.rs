@@ -244,3 +244,51 @@ fn the_runtime_sources_keep_their_tokens() {
         assert_eq!(before.len(), after.len(), "{}", path.display());
     }
 }
+
+/// Whatever the tokens (the emitter's are well formed, but names and literals come from the
+/// spec), formatting returns text and never panics or loops.
+#[test]
+fn arbitrary_token_sequences_never_panic() {
+    use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenTree};
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    fn stream(next: &mut dyn FnMut(u64) -> u64, depth: u32) -> TokenStream {
+        let words = [
+            "fn", "if", "match", "else", "pub", "struct", "impl", "x", "Self", "for",
+        ];
+        let puncts = "<>,;:|&=-#!'.?*+@";
+        let len = next(12);
+        (0..len)
+            .map(|_| match next(if depth < 3 { 5 } else { 4 }) {
+                0 | 1 => TokenTree::Ident(Ident::new(words[next(10) as usize], Span::call_site())),
+                2 => {
+                    let c = puncts
+                        .chars()
+                        .nth(next(puncts.len() as u64) as usize)
+                        .unwrap_or('.');
+                    let spacing = if next(2) == 0 {
+                        Spacing::Alone
+                    } else {
+                        Spacing::Joint
+                    };
+                    TokenTree::Punct(Punct::new(c, spacing))
+                }
+                3 => TokenTree::Literal(Literal::string("s")),
+                _ => {
+                    let delim = [Delimiter::Brace, Delimiter::Parenthesis, Delimiter::Bracket]
+                        [next(3) as usize];
+                    TokenTree::Group(Group::new(delim, stream(next, depth + 1)))
+                }
+            })
+            .collect()
+    }
+    for _ in 0..2_000 {
+        let tokens = stream(&mut next, 0);
+        let _ = format(tokens);
+    }
+}
