@@ -10,7 +10,8 @@ use std::time::Instant;
 /// `bench` options.
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
-    /// Spec files to generate from (default: the two stand-ins in $PROCORE_SPECS_DIR).
+    /// Spec files to generate from (default: the pin and the two other stand-ins in
+    /// $PROCORE_SPECS_DIR).
     pub specs: Vec<PathBuf>,
     /// Runs per spec.
     #[arg(long, default_value_t = 5)]
@@ -22,8 +23,9 @@ pub struct BenchArgs {
     /// run in a fresh target directory, dependencies included; about 2 minutes a run here).
     #[arg(long)]
     pub compile: bool,
-    /// With --compile: generate from the pinned spec with this many percent more operations.
-    #[arg(long, value_name = "PERCENT", requires = "compile")]
+    /// Generate from each spec grown by this many percent more operations (`churn::grow`); with
+    /// --compile, from the pinned spec grown so.
+    #[arg(long, value_name = "PERCENT")]
     pub grow: Option<u32>,
     /// With --compile: build incrementally, as a workspace member is (the default measures the
     /// crate as a dependency is built, which is never incremental).
@@ -89,6 +91,17 @@ fn bench_diff(args: &BenchArgs) -> Result<()> {
     Ok(())
 }
 
+/// Writes `from` grown by `percent` more operations to `to` (JSON).
+pub(crate) fn write_grown(
+    from: &std::path::Path,
+    percent: u32,
+    to: &std::path::Path,
+) -> Result<()> {
+    let doc = load::load_path(from)?.doc;
+    let grown = procore_generator::churn::grow(&doc, percent);
+    std::fs::write(to, serde_json::to_vec(&grown)?).with_context(|| to.display().to_string())
+}
+
 /// Runs the benchmark.
 pub fn bench(args: &BenchArgs) -> Result<()> {
     if args.diff {
@@ -97,14 +110,28 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     if args.compile {
         return crate::bench_compile::bench_compile(args);
     }
-    let specs = if args.specs.is_empty() {
-        ["procore-2024-10.json", "procore-2026-04.json"]
-            .iter()
-            .map(|n| crate::lock::specs_dir_copy(n))
-            .collect()
+    let mut specs: Vec<PathBuf> = if args.specs.is_empty() {
+        [
+            "procore-2026-02.json",
+            "procore-2024-10.json",
+            "procore-2026-04.json",
+        ]
+        .iter()
+        .map(|n| crate::lock::specs_dir_copy(n))
+        .collect()
     } else {
         args.specs.clone()
     };
+    // Grown copies live in a temporary directory for the length of the run.
+    let grown_dir = tempfile::tempdir()?;
+    if let Some(percent) = args.grow {
+        for spec in &mut specs {
+            let name = spec.file_name().unwrap_or_default().to_string_lossy();
+            let grown = grown_dir.path().join(format!("grown-{percent}-{name}"));
+            write_grown(spec, percent, &grown)?;
+            *spec = grown;
+        }
+    }
     if std::env::var_os("PROCORE_BENCH_STAGES").is_some() {
         for spec in &specs {
             let t = Instant::now();

@@ -79,12 +79,8 @@ fn prepare_crate(dir: &Path, grow: Option<u32>) -> Result<usize> {
     let client = crate::generate::client_dir();
     let mut args = crate::generate::GenArgs::default();
     if let Some(percent) = grow {
-        let doc = procore_generator::load::load_path(&crate::lock::pinned_spec()?)?.doc;
         let grown = dir.with_extension("json");
-        std::fs::write(
-            &grown,
-            serde_json::to_vec(&procore_generator::churn::grow(&doc, percent))?,
-        )?;
+        crate::bench::write_grown(&crate::lock::pinned_spec()?, percent, &grown)?;
         args.from = Some(grown);
         args.fresh = true;
     }

@@ -138,6 +138,7 @@ fn render(doc: &str, items: TokenStream) -> String {
 /// formatting the file whole (the formatter puts nothing between top-level items).
 struct ModuleWriter {
     out: String,
+    formatter: format::Formatter,
     pending: TokenStream,
     pending_items: usize,
 }
@@ -158,6 +159,7 @@ impl ModuleWriter {
         out.push('\n');
         ModuleWriter {
             out,
+            formatter: format::Formatter::default(),
             pending: TokenStream::new(),
             pending_items: 0,
         }
@@ -175,7 +177,7 @@ impl ModuleWriter {
     fn flush(&mut self) {
         let tokens = std::mem::take(&mut self.pending);
         self.pending_items = 0;
-        format::items(tokens, &mut self.out);
+        self.formatter.items(tokens, &mut self.out);
     }
 
     fn finish(mut self) -> String {

@@ -132,6 +132,11 @@ impl Builder<'_> {
     fn attr(&mut self, body: &[Tok], inner: bool) {
         if let [Tok::Word(name), eq, Tok::Lit(lit)] = body {
             if name.of(self.text) == "doc" && eq.is_op(self.text, "=") {
+                // Most docs need no unescaping: their text is printed where it lies.
+                if let Some(value) = plain_string(*lit, self.text) {
+                    self.push(Cmd::Str(if inner { "//!" } else { "///" }));
+                    return self.span(value);
+                }
                 if let Some(doc) = unescape(lit.of(self.text)) {
                     if !doc.contains(['\n', '\r']) {
                         let mark = if inner { "//!" } else { "///" };
@@ -307,10 +312,7 @@ impl Builder<'_> {
         let rest = elems
             .last()
             .is_some_and(|e| e.first().is_some_and(|t| t.is_op(self.text, "..")));
-        self.push(Cmd::IfBroken(
-            if rest || self.in_attr { "" } else { "," },
-            if keep_comma { "," } else { "" },
-        ));
+        self.push(Cmd::CommaIf(!rest && !self.in_attr, keep_comma));
         self.push(Cmd::DedentIfBroken);
         self.push(Cmd::Soft);
         self.push(Cmd::Str(close));
@@ -355,7 +357,7 @@ impl Builder<'_> {
         let end = self.next_comma(inner, 0).unwrap_or(inner.len());
         self.seq(&inner[..end]);
         let rest = inner.first().is_some_and(|t| t.is_op(self.text, ".."));
-        self.push(Cmd::IfBroken(if rest { "" } else { "," }, ""));
+        self.push(Cmd::CommaIf(!rest, false));
         self.push(Cmd::DedentIfBroken);
         self.push(Cmd::Line);
         self.push(Cmd::Str("}"));
@@ -403,7 +405,7 @@ impl Builder<'_> {
                 }
                 Tok::GenericClose(s) => {
                     if generics > 0 {
-                        self.push(Cmd::IfBroken(",", ""));
+                        self.push(Cmd::CommaIf(true, false));
                         self.push(Cmd::DedentIfBroken);
                         self.push(Cmd::Soft);
                         self.span(*s);
@@ -612,6 +614,27 @@ fn spaced_before_word(prev: Prev) -> bool {
             | Prev::Op
             | Prev::Comma
     )
+}
+
+/// The span of a string literal's value when it is the literal's text unchanged: a `"..."` or
+/// `r"..."` literal without escapes or line breaks.
+fn plain_string(lit: Span, text: &str) -> Option<Span> {
+    let t = lit.of(text);
+    let skip = if t.starts_with("r\"") {
+        2
+    } else if t.starts_with('"') {
+        1
+    } else {
+        return None;
+    };
+    let value = t.get(skip..t.len().checked_sub(1)?)?;
+    if !t.ends_with('"') || value.contains(['\\', '\n', '\r', '"']) {
+        return None;
+    }
+    Some(Span {
+        at: lit.at + skip as u32,
+        len: value.len() as u32,
+    })
 }
 
 /// The value of a string literal (`"..."` with escapes, or raw), or `None` for anything else.

@@ -20,23 +20,34 @@ use proc_macro2::TokenStream;
 /// Line width, as rustfmt's default.
 const WIDTH: usize = 100;
 
-/// Appends `tokens` (a sequence of items) to `out`, formatted, each item starting on its own
-/// line; no blank lines (`super::space_items` adds those).
-pub(crate) fn items(tokens: TokenStream, out: &mut String) {
-    let before = same_tokens::verifying().then(|| same_tokens::flat(tokens.clone()));
-    let start = out.len();
-    let mut text = String::new();
-    let toks = lex::lex(tokens, &mut text);
-    let mut b = build::Builder {
-        text: &mut text,
-        cmds: Vec::new(),
-        in_attr: false,
-    };
-    b.items(&toks);
-    let cmds = std::mem::take(&mut b.cmds);
-    render::render(&cmds, &text, WIDTH, out);
-    if let Some(before) = before {
-        same_tokens::assert_same(&before, &out[start..]);
+/// Formats token streams, keeping its buffers from one call to the next (a module file is
+/// formatted a chunk of items at a time).
+#[derive(Default)]
+pub(crate) struct Formatter {
+    text: String,
+    cmds: Vec<render::Cmd>,
+}
+
+impl Formatter {
+    /// Appends `tokens` (a sequence of items) to `out`, formatted, each item starting on its
+    /// own line; no blank lines (`super::space_items` adds those).
+    pub(crate) fn items(&mut self, tokens: TokenStream, out: &mut String) {
+        let before = same_tokens::verifying().then(|| same_tokens::flat(tokens.clone()));
+        let start = out.len();
+        self.text.clear();
+        self.cmds.clear();
+        let toks = lex::lex(tokens, &mut self.text);
+        let mut b = build::Builder {
+            text: &mut self.text,
+            cmds: std::mem::take(&mut self.cmds),
+            in_attr: false,
+        };
+        b.items(&toks);
+        self.cmds = b.cmds;
+        render::render(&self.cmds, &self.text, WIDTH, out);
+        if let Some(before) = before {
+            same_tokens::assert_same(&before, &out[start..]);
+        }
     }
 }
 

@@ -31,8 +31,9 @@ pub(super) enum Cmd {
     /// Indentation that applies only if the enclosing group breaks (argument lists).
     IndentIfBroken,
     DedentIfBroken,
-    /// Text that depends on whether the enclosing group breaks (trailing commas).
-    IfBroken(&'static str, &'static str),
+    /// A comma when the enclosing group breaks (the first flag) or stays flat (the second):
+    /// trailing commas.
+    CommaIf(bool, bool),
 }
 
 const INDENT: usize = 4;
@@ -81,9 +82,10 @@ pub(super) fn render(cmds: &[Cmd], text: &str, width: usize, out: &mut String) {
                     r.indent = r.indent.saturating_sub(INDENT);
                 }
             }
-            Cmd::IfBroken(broken, flat) => {
-                let s = if r.is_broken() { broken } else { flat };
-                r.write(s, s.len());
+            Cmd::CommaIf(broken, flat) => {
+                if (r.is_broken() && broken) || (!r.is_broken() && flat) {
+                    r.write(",", 1);
+                }
             }
         }
     }
@@ -138,7 +140,7 @@ fn fits(cmds: &[Cmd], avail: usize) -> bool {
         match *cmd {
             Cmd::Text { width, .. } => used += width as usize,
             Cmd::Str(s) => used += s.len(),
-            Cmd::IfBroken(_, flat) => used += flat.len(),
+            Cmd::CommaIf(_, flat) => used += usize::from(flat),
             Cmd::Line if trailing => return used <= avail,
             Cmd::Line => used += 1,
             Cmd::Soft if trailing => return used <= avail,

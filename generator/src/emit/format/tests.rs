@@ -3,7 +3,7 @@ use quote::quote;
 
 fn format(tokens: TokenStream) -> String {
     let mut out = String::new();
-    super::items(tokens, &mut out);
+    super::Formatter::default().items(tokens, &mut out);
     out
 }
 
