@@ -166,8 +166,9 @@ impl Generator {
     pub fn build_ir(&self, mut spec: load::LoadedSpec) -> (ir::Api, Diagnostics, usize) {
         let built = self.build_ir_in_place(&mut spec);
         // Freeing the document (millions of small allocations, tens of milliseconds) need not
-        // hold up the emitter.
-        std::thread::spawn(move || drop(spec));
+        // hold up the emitter. Where no thread can be started, the refused closure, and the
+        // document with it, is dropped here instead of panicking.
+        let _ = std::thread::Builder::new().spawn(move || drop(spec));
         built
     }
 

@@ -302,7 +302,7 @@ pub struct NewConfigurableFieldSet {
     pub company_default: Option<bool>,
     /// the column name on CompanyConfigurableFieldSetDefault to set the Configurable Field Set as default to. Only needed if company_default is true.
     pub company_configurable_field_set_default_column_name: Option<
-        CompanyConfigurableFieldSetDefaultColumnName,
+        CompanyConfigurableFieldSetDefaultColumnName
     >,
 }
 

@@ -4902,7 +4902,7 @@ pub struct ChangeEventUpdateChangeEvent {
     pub rfi_id: Option<i64>,
     /// Change Event Line Items
     pub change_event_line_items_attributes: Option<
-        Vec<ChangeEventUpdateChangeEventChangeEventLineItemsAttribute>,
+        Vec<ChangeEventUpdateChangeEventChangeEventLineItemsAttribute>
     >,
     pub attachments_by_drawing_revision: Option<Vec<Id2>>,
     pub attachments_by_file_version: Option<Vec<Id2>>,
@@ -43724,7 +43724,7 @@ pub struct ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimate {
     pub auto_balance: Option<Option<bool>>,
     /// the estimated budget impact calculation strategy
     pub calculation_strategy: Option<
-        Option<ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy>,
+        Option<ChangeEventUpdateV1_1ChangeItemBudgetImpactEstimateCalculationStrategy>
     >,
     /// the estimated budget impact quantity
     pub quantity: Option<Option<f64>>,

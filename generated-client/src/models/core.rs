@@ -26229,9 +26229,9 @@ pub struct UserBulkRemoveResultV2 {
         Vec<
             std::collections::BTreeMap<
                 String,
-                std::collections::BTreeMap<String, CorrespondenceTypeItemDetailStatus>,
-            >,
-        >,
+                std::collections::BTreeMap<String, CorrespondenceTypeItemDetailStatus>
+            >
+        >
     >,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.

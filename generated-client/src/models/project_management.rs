@@ -4181,7 +4181,7 @@ impl serde::Serialize for PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssi
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeBulkCreate {
     pub plan_template_item_assignees: Vec<
-        PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee,
+        PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee
     >,
 }
 
@@ -4189,7 +4189,7 @@ impl PlanTemplateItemAssigneeBulkCreate {
     /// A value with the required `plan_template_item_assignees`; set the others with the setters.
     pub fn new(
         plan_template_item_assignees: Vec<
-            PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee,
+            PlanTemplateItemAssigneeBulkCreatePlanTemplateItemAssignee
         >,
     ) -> Self {
         PlanTemplateItemAssigneeBulkCreate { plan_template_item_assignees }
@@ -4319,7 +4319,7 @@ impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateI
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeBulkUpdateRequest {
     pub plan_template_item_assignees: Vec<
-        PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee,
+        PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee
     >,
 }
 
@@ -4327,7 +4327,7 @@ impl PlanTemplateItemAssigneeBulkUpdateRequest {
     /// A value with the required `plan_template_item_assignees`; set the others with the setters.
     pub fn new(
         plan_template_item_assignees: Vec<
-            PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee,
+            PlanTemplateItemAssigneeBulkUpdateRequestPlanTemplateItemAssignee
         >,
     ) -> Self {
         PlanTemplateItemAssigneeBulkUpdateRequest { plan_template_item_assignees }
@@ -4568,7 +4568,7 @@ pub struct ActionPlanPlanTemplateItem {
     /// ID
     pub id: Option<i64>,
     pub plan_template_item_assignees: Option<
-        Vec<ActionPlanPlanTemplateItemPlanTemplateItemAssignee>,
+        Vec<ActionPlanPlanTemplateItemPlanTemplateItemAssignee>
     >,
     /// Timestamp of creation
     pub created_at: Option<String>,
@@ -5567,7 +5567,7 @@ impl serde::Serialize for PlanTemplateTestRecordRequestBulkCreatePlanTemplateTes
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateTestRecordRequestBulkCreate {
     pub plan_template_test_record_requests: Vec<
-        PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest,
+        PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest
     >,
 }
 
@@ -5575,7 +5575,7 @@ impl PlanTemplateTestRecordRequestBulkCreate {
     /// A value with the required `plan_template_test_record_requests`; set the others with the setters.
     pub fn new(
         plan_template_test_record_requests: Vec<
-            PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest,
+            PlanTemplateTestRecordRequestBulkCreatePlanTemplateTestRecordRequest
         >,
     ) -> Self {
         PlanTemplateTestRecordRequestBulkCreate { plan_template_test_record_requests }
@@ -11418,7 +11418,7 @@ pub struct PlanTemplateItemItem {
     /// ID
     pub id: Option<i64>,
     pub plan_template_item_assignees: Option<
-        Vec<ActionPlanPlanTemplateItemPlanTemplateItemAssignee>,
+        Vec<ActionPlanPlanTemplateItemPlanTemplateItemAssignee>
     >,
     /// Time the Recycled Action Plan Template Item was created
     pub created_at: Option<String>,
@@ -12350,7 +12350,7 @@ pub struct CompanyTimecardEntry {
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Timecard entries returned with associated object as part of overtime_management
     pub automatically_split_timecard_entries: Option<
-        Vec<CompanyTimecardEntryAutomaticallySplitTimecardEntry>,
+        Vec<CompanyTimecardEntryAutomaticallySplitTimecardEntry>
     >,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
@@ -25101,7 +25101,7 @@ impl serde::Serialize for PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssi
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanTemplateItemAssigneeBulkUpdate {
     pub plan_template_item_assignees: Vec<
-        PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee,
+        PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee
     >,
 }
 
@@ -25109,7 +25109,7 @@ impl PlanTemplateItemAssigneeBulkUpdate {
     /// A value with the required `plan_template_item_assignees`; set the others with the setters.
     pub fn new(
         plan_template_item_assignees: Vec<
-            PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee,
+            PlanTemplateItemAssigneeBulkUpdatePlanTemplateItemAssignee
         >,
     ) -> Self {
         PlanTemplateItemAssigneeBulkUpdate { plan_template_item_assignees }
@@ -25733,7 +25733,7 @@ pub struct NewPlanTemplateReferencePayload {
     pub file_version_id: Option<i64>,
     /// PDM (Product Document Management) document reference
     pub document_management_document_reference: Option<
-        NewPlanTemplateReferencePayloadDocumentManagementDocumentReference,
+        NewPlanTemplateReferencePayloadDocumentManagementDocumentReference
     >,
     /// Specification Section ID
     pub specification_section_id: Option<i64>,
@@ -25971,7 +25971,7 @@ pub struct NewPlanTemplateReferenceJsonPayload {
     pub file_version_id: Option<i64>,
     /// PDM (Product Document Management) document reference
     pub document_management_document_reference: Option<
-        PlanTemplateReferenceDocumentManagementDocumentReference,
+        PlanTemplateReferenceDocumentManagementDocumentReference
     >,
     /// Specification Section ID
     pub specification_section_id: Option<i64>,
@@ -26162,7 +26162,7 @@ pub struct PlanTemplateReferenceBulkCreatePlanTemplateReferencePayload {
     pub file_version_id: Option<i64>,
     /// PDM (Product Document Management) document reference
     pub document_management_document_reference: Option<
-        PlanTemplateReferenceDocumentManagementDocumentReference,
+        PlanTemplateReferenceDocumentManagementDocumentReference
     >,
     /// Specification Section ID
     pub specification_section_id: Option<i64>,
@@ -27733,7 +27733,7 @@ impl serde::Serialize for ActualProductionQuantityBulkCreateActualProductionQuan
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActualProductionQuantityBulkCreate {
     pub actual_production_quantities: Vec<
-        ActualProductionQuantityBulkCreateActualProductionQuantity,
+        ActualProductionQuantityBulkCreateActualProductionQuantity
     >,
 }
 
@@ -27741,7 +27741,7 @@ impl ActualProductionQuantityBulkCreate {
     /// A value with the required `actual_production_quantities`; set the others with the setters.
     pub fn new(
         actual_production_quantities: Vec<
-            ActualProductionQuantityBulkCreateActualProductionQuantity,
+            ActualProductionQuantityBulkCreateActualProductionQuantity
         >,
     ) -> Self {
         ActualProductionQuantityBulkCreate { actual_production_quantities }
@@ -27880,7 +27880,7 @@ impl serde::Serialize for ActualProductionQuantityBulkUpdateActualProductionQuan
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActualProductionQuantityBulkUpdate {
     pub actual_production_quantities: Vec<
-        ActualProductionQuantityBulkUpdateActualProductionQuantity,
+        ActualProductionQuantityBulkUpdateActualProductionQuantity
     >,
 }
 
@@ -27888,7 +27888,7 @@ impl ActualProductionQuantityBulkUpdate {
     /// A value with the required `actual_production_quantities`; set the others with the setters.
     pub fn new(
         actual_production_quantities: Vec<
-            ActualProductionQuantityBulkUpdateActualProductionQuantity,
+            ActualProductionQuantityBulkUpdateActualProductionQuantity
         >,
     ) -> Self {
         ActualProductionQuantityBulkUpdate { actual_production_quantities }
@@ -65825,7 +65825,7 @@ pub struct TimecardEntryItem {
     pub updated_at: Option<String>,
     /// Timecard entries returned with associated object as part of overtime_management
     pub automatically_split_timecard_entries: Option<
-        Vec<TimecardEntryItemAutomaticallySplitTimecardEntry>,
+        Vec<TimecardEntryItemAutomaticallySplitTimecardEntry>
     >,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
@@ -66185,7 +66185,7 @@ pub struct TimecardEntryDetail {
     pub custom_fields: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Timecard entries returned with associated object as part of overtime_management
     pub automatically_split_timecard_entries: Option<
-        Vec<TimecardEntryDetailAutomaticallySplitTimecardEntry>,
+        Vec<TimecardEntryDetailAutomaticallySplitTimecardEntry>
     >,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.
@@ -71165,7 +71165,7 @@ impl crate::lenient::FromJson for ProjectTimecardEntryBulkCreateResultV1_1Timeca
 }
 
 impl<'de> serde::Deserialize<
-    'de,
+    'de
 > for ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         crate::lenient::deserialize(d)
@@ -71238,7 +71238,7 @@ pub struct ProjectTimecardEntryBulkCreateResultV1_1TimecardEntry {
     pub crew_id: Option<i64>,
     /// Current approval status of the timecard entry.
     pub approval_status: Option<
-        ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus,
+        ProjectTimecardEntryBulkCreateResultV1_1TimecardEntryApprovalStatus
     >,
     /// The date when this timecard entry was approved, in YYYY-MM-DD format. Only set when approval_status is 'approved'.
     pub approval_date: Option<String>,
@@ -75856,7 +75856,7 @@ impl serde::Serialize for SpecificationConfigurationV2_1DataSpecificationSubscri
 pub struct SpecificationConfigurationV2_1Data {
     pub settings: Option<SpecificationConfigurationV2_1DataSettings>,
     pub specification_subscribers: Option<
-        SpecificationConfigurationV2_1DataSpecificationSubscribers,
+        SpecificationConfigurationV2_1DataSpecificationSubscribers
     >,
     /// Undeclared fields, and declared fields whose value did not fit their type (that
     /// field is then `None`), as raw JSON.

@@ -65,14 +65,14 @@ impl ListCompanies {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Company>, crate::Error>,
+        Output = Result<Vec<models::Company>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Company>, crate::Error>,
+        Output = Result<crate::Page<models::Company>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -122,7 +122,7 @@ impl UpdateCompanyConcierge {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyConciergeResult, crate::Error>,
+        Output = Result<models::CompanyConciergeResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -219,14 +219,14 @@ impl ListCompanyConfigurableFieldSets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
+        Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -288,7 +288,7 @@ impl CreateCompanyConfigurableFieldSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ConfigurableFieldSet, crate::Error>,
+        Output = Result<models::ConfigurableFieldSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -399,7 +399,7 @@ impl GetCompanyConfigurableFieldSetsFindByIndex {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ConfigurableFieldSet, crate::Error>,
+        Output = Result<models::ConfigurableFieldSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -446,7 +446,7 @@ impl GetCompanyConfigurableFieldSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ConfigurableFieldSet, crate::Error>,
+        Output = Result<models::ConfigurableFieldSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -541,7 +541,7 @@ impl UpdateCompanyConfigurableFieldSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ConfigurableFieldSet, crate::Error>,
+        Output = Result<models::ConfigurableFieldSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -603,7 +603,7 @@ impl CreateCompanyConfigurableFieldSetDuplicate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectConfigurableFieldSet, crate::Error>,
+        Output = Result<models::ProjectConfigurableFieldSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -683,14 +683,14 @@ impl ListCompanyConfigurableFieldSetProjectOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectOption>, crate::Error>,
+        Output = Result<Vec<models::ProjectOption>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectOption>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectOption>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -762,7 +762,7 @@ impl CreateCompanyConfigurableFieldSetValidation {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Validation, crate::Error>,
+        Output = Result<models::Validation, crate::Error>
     > {
         self.build().send_json()
     }
@@ -817,7 +817,7 @@ impl CreateCompanyConstructionVolumeUrgentError {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -865,7 +865,7 @@ impl ListCompanyCustomFieldDefinitionConfigurableFieldSets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ConfigurableFieldSet>, crate::Error>,
+        Output = Result<Vec<models::ConfigurableFieldSet>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -906,7 +906,7 @@ impl GetCompanyFilters {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FilterDetail, crate::Error>,
+        Output = Result<models::FilterDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -953,7 +953,7 @@ impl GetCompanyFilter {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FilterDetail, crate::Error>,
+        Output = Result<models::FilterDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1022,14 +1022,14 @@ impl ListCompanyGenericTools {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::GenericTool>, crate::Error>,
+        Output = Result<Vec<models::GenericTool>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::GenericTool>, crate::Error>,
+        Output = Result<crate::Page<models::GenericTool>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1083,7 +1083,7 @@ impl CreateCompanyGenericTool {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GenericTool, crate::Error>,
+        Output = Result<models::GenericTool, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1133,7 +1133,7 @@ impl UpdateCompanyGenericTool {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GenericToolDetail, crate::Error>,
+        Output = Result<models::GenericToolDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1197,14 +1197,14 @@ impl ListCompanyGenericToolStatuses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::GenericToolStatus>, crate::Error>,
+        Output = Result<Vec<models::GenericToolStatus>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::GenericToolStatus>, crate::Error>,
+        Output = Result<crate::Page<models::GenericToolStatus>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1261,7 +1261,7 @@ impl CreateCompanyGenericToolStatus {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GenericToolStatus, crate::Error>,
+        Output = Result<models::GenericToolStatus, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1366,14 +1366,14 @@ impl ListCompanyPrograms {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Program>, crate::Error>,
+        Output = Result<Vec<models::Program>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Program>, crate::Error>,
+        Output = Result<crate::Page<models::Program>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1423,7 +1423,7 @@ impl CreateCompanyProgram {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProgramDetail, crate::Error>,
+        Output = Result<models::ProgramDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1470,7 +1470,7 @@ impl GetCompanyProgram {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProgramDetail, crate::Error>,
+        Output = Result<models::ProgramDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1565,7 +1565,7 @@ impl UpdateCompanyProgram {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProgramDetail, crate::Error>,
+        Output = Result<models::ProgramDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1626,14 +1626,14 @@ impl ListCompanyProjectBidTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1884,14 +1884,14 @@ impl ListCompanyProjectOwnerTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2142,14 +2142,14 @@ impl ListCompanyProjectRegions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2293,7 +2293,7 @@ impl DeleteCompanyProjectRegion {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2410,14 +2410,14 @@ impl ListCompanyProjectStages {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectStage>, crate::Error>,
+        Output = Result<Vec<models::ProjectStage>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectStage>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectStage>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2471,7 +2471,7 @@ impl CreateCompanyProjectStage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectStage, crate::Error>,
+        Output = Result<models::ProjectStage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2518,7 +2518,7 @@ impl GetCompanyProjectStage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectStage, crate::Error>,
+        Output = Result<models::ProjectStage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2613,7 +2613,7 @@ impl UpdateCompanyProjectStage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectStage, crate::Error>,
+        Output = Result<models::ProjectStage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2674,14 +2674,14 @@ impl ListCompanyProjectTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2912,7 +2912,7 @@ impl ListCompanyProjects {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyProject>, crate::Error>,
+        Output = Result<Vec<models::CompanyProject>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2961,7 +2961,7 @@ impl ListCompanyRoles {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3030,7 +3030,7 @@ impl GetCompanyScheduleResources {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceDetail, crate::Error>,
+        Output = Result<models::ResourceDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3183,7 +3183,7 @@ impl ListCompanyScheduleSummary {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SummaryList, crate::Error>,
+        Output = Result<models::SummaryList, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3246,7 +3246,7 @@ impl UpdateCompanySettingsLogo {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Logo>, crate::Error>,
+        Output = Result<Vec<models::Logo>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3291,7 +3291,7 @@ impl DeleteCompanySettingsLogo {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Logo>, crate::Error>,
+        Output = Result<Vec<models::Logo>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3448,14 +3448,14 @@ impl ListCompanySubmittalStatuses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubmittalStatus>, crate::Error>,
+        Output = Result<Vec<models::SubmittalStatus>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SubmittalStatus>, crate::Error>,
+        Output = Result<crate::Page<models::SubmittalStatus>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3506,7 +3506,7 @@ impl ListCompanySubmittalTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubmittalType>, crate::Error>,
+        Output = Result<Vec<models::SubmittalType>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3587,14 +3587,14 @@ impl ListCompanyTrades {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Trade>, crate::Error>,
+        Output = Result<Vec<models::Trade>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Trade>, crate::Error>,
+        Output = Result<crate::Page<models::Trade>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3763,7 +3763,7 @@ impl CreateCompanyUpload {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3810,7 +3810,7 @@ impl GetCompanyUpload {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3867,7 +3867,7 @@ impl UpdateCompanyUpload {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3936,14 +3936,14 @@ impl ListCompanyWorkClassifications {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkClassification>, crate::Error>,
+        Output = Result<Vec<models::WorkClassification>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WorkClassification>, crate::Error>,
+        Output = Result<crate::Page<models::WorkClassification>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3997,7 +3997,7 @@ impl CreateCompanyWorkClassification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkClassification, crate::Error>,
+        Output = Result<models::WorkClassification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4044,7 +4044,7 @@ impl GetCompanyWorkClassification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkClassification, crate::Error>,
+        Output = Result<models::WorkClassification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4091,7 +4091,7 @@ impl DeleteCompanyWorkClassification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkClassification, crate::Error>,
+        Output = Result<models::WorkClassification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4141,7 +4141,7 @@ impl UpdateCompanyWorkClassification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkClassification, crate::Error>,
+        Output = Result<models::WorkClassification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4183,7 +4183,7 @@ impl GetCompanyConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyConfiguration, crate::Error>,
+        Output = Result<models::CompanyConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4350,7 +4350,7 @@ impl GetCustomFieldDefinitions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomFieldDefinitionDetail, crate::Error>,
+        Output = Result<models::CustomFieldDefinitionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4445,7 +4445,7 @@ impl GetCustomFieldDefinitionCustomFieldLovEntries {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomFieldLovEntryDetail, crate::Error>,
+        Output = Result<models::CustomFieldLovEntryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4500,7 +4500,7 @@ impl CreateCustomFieldDefinitionCustomFieldLovEntriesBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CustomFieldLovEntry>, crate::Error>,
+        Output = Result<Vec<models::CustomFieldLovEntry>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4549,7 +4549,7 @@ impl GetCustomFieldDefinitionCustomFieldLovEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomFieldLovEntry, crate::Error>,
+        Output = Result<models::CustomFieldLovEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4612,7 +4612,7 @@ impl GetCustomFieldDefinition {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomFieldDefinition, crate::Error>,
+        Output = Result<models::CustomFieldDefinition, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4728,14 +4728,14 @@ impl ListCustomFieldMetadata {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CustomFieldMetadata>, crate::Error>,
+        Output = Result<Vec<models::CustomFieldMetadata>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CustomFieldMetadata>, crate::Error>,
+        Output = Result<crate::Page<models::CustomFieldMetadata>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4792,7 +4792,7 @@ impl GetCustomFieldMetadata {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomFieldMetadata, crate::Error>,
+        Output = Result<models::CustomFieldMetadata, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4850,14 +4850,14 @@ impl ListCustomFieldsSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CustomFieldsSection>, crate::Error>,
+        Output = Result<Vec<models::CustomFieldsSection>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CustomFieldsSection>, crate::Error>,
+        Output = Result<crate::Page<models::CustomFieldsSection>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4906,7 +4906,7 @@ impl GetCustomFieldsSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomFieldsSection, crate::Error>,
+        Output = Result<models::CustomFieldsSection, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4949,7 +4949,7 @@ impl GetGenericToolItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GenericToolItem, crate::Error>,
+        Output = Result<models::GenericToolItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5008,14 +5008,14 @@ impl ListLinks {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Link>, crate::Error>,
+        Output = Result<Vec<models::Link>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Link>, crate::Error>,
+        Output = Result<crate::Page<models::Link>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5067,7 +5067,7 @@ impl CreateLink {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LinkDetail, crate::Error>,
+        Output = Result<models::LinkDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5125,14 +5125,14 @@ impl ListLinksRecycleBin {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::RecycleBin>, crate::Error>,
+        Output = Result<Vec<models::RecycleBin>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::RecycleBin>, crate::Error>,
+        Output = Result<crate::Page<models::RecycleBin>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5181,7 +5181,7 @@ impl GetLink {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LinkDetail, crate::Error>,
+        Output = Result<models::LinkDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5270,7 +5270,7 @@ impl UpdateLink {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LinkDetail, crate::Error>,
+        Output = Result<models::LinkDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5313,7 +5313,7 @@ impl UpdateLinkRestore {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LinkDetail, crate::Error>,
+        Output = Result<models::LinkDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5379,14 +5379,14 @@ impl ListOffices {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Office>, crate::Error>,
+        Output = Result<Vec<models::Office>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Office>, crate::Error>,
+        Output = Result<crate::Page<models::Office>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5816,14 +5816,14 @@ impl ListProjectConfigurableFieldSets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
+        Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6058,14 +6058,14 @@ impl ListProjectCorrespondenceTypeItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>,
+        Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>,
+        Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6127,7 +6127,7 @@ impl UpdateProjectCorrespondenceTypeItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6200,14 +6200,14 @@ impl ListProjectCorrespondenceTypesDefaults {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CorrespondenceTypeDefault>, crate::Error>,
+        Output = Result<Vec<models::CorrespondenceTypeDefault>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CorrespondenceTypeDefault>, crate::Error>,
+        Output = Result<crate::Page<models::CorrespondenceTypeDefault>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6274,14 +6274,14 @@ impl ListProjectCorrespondenceTypesPermissions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Permission>, crate::Error>,
+        Output = Result<Vec<models::Permission>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Permission>, crate::Error>,
+        Output = Result<crate::Page<models::Permission>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6348,14 +6348,14 @@ impl ListProjectCorrespondenceTypesUsers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CustomToolUser>, crate::Error>,
+        Output = Result<Vec<models::CustomToolUser>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CustomToolUser>, crate::Error>,
+        Output = Result<crate::Page<models::CustomToolUser>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6433,14 +6433,14 @@ impl ListProjectCustomFieldUserOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef3>, crate::Error>,
+        Output = Result<Vec<models::UserRef3>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6507,14 +6507,14 @@ impl ListProjectCustomToolsUsers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CustomToolUser>, crate::Error>,
+        Output = Result<Vec<models::CustomToolUser>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CustomToolUser>, crate::Error>,
+        Output = Result<crate::Page<models::CustomToolUser>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6716,14 +6716,14 @@ impl ListProjectGenericToolGenericToolItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>,
+        Output = Result<Vec<models::CorrespondenceTypeItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>,
+        Output = Result<crate::Page<models::CorrespondenceTypeItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6788,7 +6788,7 @@ impl CreateProjectGenericToolGenericToolItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CorrespondenceTypeItem, crate::Error>,
+        Output = Result<models::CorrespondenceTypeItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6867,7 +6867,7 @@ impl UpdateProjectGenericToolGenericToolItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6939,14 +6939,14 @@ impl ListProjectGenericToolGenericToolItemsAvailableReadUsers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef3>, crate::Error>,
+        Output = Result<Vec<models::UserRef3>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7016,14 +7016,14 @@ impl ListProjectGenericToolGenericToolItemsAvailableStatuses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Name>, crate::Error>,
+        Output = Result<Vec<models::Name>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Name>, crate::Error>,
+        Output = Result<crate::Page<models::Name>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7087,7 +7087,7 @@ impl GetProjectGenericToolGenericToolItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CorrespondenceTypeItem, crate::Error>,
+        Output = Result<models::CorrespondenceTypeItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7204,7 +7204,7 @@ impl UpdateProjectGenericToolGenericToolItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CorrespondenceTypeItem, crate::Error>,
+        Output = Result<models::CorrespondenceTypeItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7271,14 +7271,14 @@ impl ListProjectGenericToolGenericToolItemChangeHistories {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeHistory>, crate::Error>,
+        Output = Result<Vec<models::ChangeHistory>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeHistory>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeHistory>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7351,14 +7351,14 @@ impl ListProjectGenericToolGenericToolItemGenericToolItemResponses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::GenericToolItemResponse>, crate::Error>,
+        Output = Result<Vec<models::GenericToolItemResponse>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::GenericToolItemResponse>, crate::Error>,
+        Output = Result<crate::Page<models::GenericToolItemResponse>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7381,7 +7381,7 @@ pub struct CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
     pub(crate) project_id: i64,
     pub(crate) body: crate::BodyForm<
         models::NewGenericToolItemResponse,
-        models::NewGenericToolItemResponseForm,
+        models::NewGenericToolItemResponseForm
     >,
 }
 
@@ -7432,7 +7432,7 @@ impl CreateProjectGenericToolGenericToolItemGenericToolItemResponse {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GenericToolItemResponse, crate::Error>,
+        Output = Result<models::GenericToolItemResponse, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7488,7 +7488,7 @@ impl UpdateProjectGenericToolGenericToolItemGenericToolItemResponse {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GenericToolItemResponse, crate::Error>,
+        Output = Result<models::GenericToolItemResponse, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7542,7 +7542,7 @@ impl CreateProjectGenericToolGenericToolItemUpdateAndSendResponse {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CorrespondenceTypeItem, crate::Error>,
+        Output = Result<models::CorrespondenceTypeItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7609,14 +7609,14 @@ impl ListProjectGenericToolGenericToolItemUsersWithPermission {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef3>, crate::Error>,
+        Output = Result<Vec<models::UserRef3>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7683,14 +7683,14 @@ impl ListProjectWorkClassifications {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkClassification>, crate::Error>,
+        Output = Result<Vec<models::WorkClassification>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WorkClassification>, crate::Error>,
+        Output = Result<crate::Page<models::WorkClassification>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7744,7 +7744,7 @@ impl CreateProjectWorkClassification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkClassification, crate::Error>,
+        Output = Result<models::WorkClassification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7792,7 +7792,7 @@ impl UpdateProjectWorkClassificationsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkClassification, crate::Error>,
+        Output = Result<models::WorkClassification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7837,7 +7837,7 @@ impl CreateProjectWorkClassificationsInitialSetup {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkClassification>, crate::Error>,
+        Output = Result<Vec<models::WorkClassification>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7884,7 +7884,7 @@ impl GetProjectWorkClassification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkClassification, crate::Error>,
+        Output = Result<models::WorkClassification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7931,7 +7931,7 @@ impl DeleteProjectWorkClassification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkClassification, crate::Error>,
+        Output = Result<models::WorkClassification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7981,7 +7981,7 @@ impl UpdateProjectWorkClassification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkClassification, crate::Error>,
+        Output = Result<models::WorkClassification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8049,7 +8049,7 @@ impl GetSettingsPermissions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PermissionDetail, crate::Error>,
+        Output = Result<models::PermissionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8094,7 +8094,7 @@ impl ListWorkforcePlanningV2CompanyCustomFields {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CustomField>, crate::Error>,
+        Output = Result<Vec<models::CustomField>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8149,7 +8149,7 @@ impl CreateWorkforcePlanningV2CompanyCustomField {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8196,7 +8196,7 @@ impl GetWorkforcePlanningV2CompanyCustomField {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomField, crate::Error>,
+        Output = Result<models::CustomField, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8253,7 +8253,7 @@ impl CreateWorkforcePlanningV2CompanyCustomField2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomFieldDetail, crate::Error>,
+        Output = Result<models::CustomFieldDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8300,7 +8300,7 @@ impl DeleteWorkforcePlanningV2CompanyCustomField {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8358,7 +8358,7 @@ impl CreateWorkforcePlanningV2CompanyCustomFieldValue {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomFieldDetail, crate::Error>,
+        Output = Result<models::CustomFieldDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8416,7 +8416,7 @@ impl DeleteWorkforcePlanningV2CompanyCustomFieldValues {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomFieldDetail, crate::Error>,
+        Output = Result<models::CustomFieldDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8521,14 +8521,14 @@ impl ListCompanyCustomFieldDefinitionsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CustomFieldDefinitionV1_1>, crate::Error>,
+        Output = Result<Vec<models::CustomFieldDefinitionV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CustomFieldDefinitionV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::CustomFieldDefinitionV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8602,7 +8602,7 @@ impl CreateCompanyUploadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8649,7 +8649,7 @@ impl GetCompanyUploadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8706,7 +8706,7 @@ impl UpdateCompanyUploadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8811,7 +8811,7 @@ impl ListCompanyAsyncOperationsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AsyncOperationListV2, crate::Error>,
+        Output = Result<models::AsyncOperationListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8820,7 +8820,7 @@ impl ListCompanyAsyncOperationsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CompanyAsyncOperationV2>, crate::Error>,
+        Output = Result<crate::Page<models::CompanyAsyncOperationV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -8873,7 +8873,7 @@ impl GetCompanyAsyncOperationV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AsyncOperationV2, crate::Error>,
+        Output = Result<models::AsyncOperationV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8918,7 +8918,7 @@ impl GetCompanyCompanySecuritySettingsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanySecuritySettingsV2, crate::Error>,
+        Output = Result<models::CompanySecuritySettingsV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8979,7 +8979,7 @@ impl GetCompanyCustomFieldDataTypesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DataTypeV2, crate::Error>,
+        Output = Result<models::DataTypeV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9024,7 +9024,7 @@ impl ListCompanyGenericToolsDefaultTypesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DefaultTypeListV2, crate::Error>,
+        Output = Result<models::DefaultTypeListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9089,7 +9089,7 @@ impl ListCompanyRolesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RoleListV2, crate::Error>,
+        Output = Result<models::RoleListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9098,7 +9098,7 @@ impl ListCompanyRolesV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CompanyRoleV2>, crate::Error>,
+        Output = Result<crate::Page<models::CompanyRoleV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -9351,7 +9351,7 @@ impl GetCompanySupportPinsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SupportPinV2, crate::Error>,
+        Output = Result<models::SupportPinV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9396,7 +9396,7 @@ impl CreateCompanySupportPinV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SupportPinDetailV2, crate::Error>,
+        Output = Result<models::SupportPinDetailV2, crate::Error>
     > {
         self.build().send_json()
     }

@@ -41,7 +41,7 @@ impl ListBudgetDetailFilters {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BudgetDetailFilter>, crate::Error>,
+        Output = Result<Vec<models::BudgetDetailFilter>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -84,7 +84,7 @@ impl CreateBudgetLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetLineItem, crate::Error>,
+        Output = Result<models::BudgetLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -127,7 +127,7 @@ impl CreateBudgetLineItemsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BudgetLineItemV1_1>, crate::Error>,
+        Output = Result<Vec<models::BudgetLineItemV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -170,7 +170,7 @@ impl GetBudgetLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetLineItem, crate::Error>,
+        Output = Result<models::BudgetLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -214,7 +214,7 @@ impl UpdateBudgetLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetLineItem, crate::Error>,
+        Output = Result<models::BudgetLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -334,14 +334,14 @@ impl ListBudgetViewSnapshots {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BudgetViewSnapshot>, crate::Error>,
+        Output = Result<Vec<models::BudgetViewSnapshot>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BudgetViewSnapshot>, crate::Error>,
+        Output = Result<crate::Page<models::BudgetViewSnapshot>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -390,7 +390,7 @@ impl CreateBudgetViewSnapshot {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetViewSnapshotDetail, crate::Error>,
+        Output = Result<models::BudgetViewSnapshotDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -525,14 +525,14 @@ impl ListBudgetViewSnapshotDetailRows {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DetailRow>, crate::Error>,
+        Output = Result<Vec<models::DetailRow>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DetailRow>, crate::Error>,
+        Output = Result<crate::Page<models::DetailRow>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -673,14 +673,14 @@ impl ListBudgetViewSnapshotSummaryRows {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BudgetViewSnapshotSummaryRow>, crate::Error>,
+        Output = Result<Vec<models::BudgetViewSnapshotSummaryRow>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BudgetViewSnapshotSummaryRow>, crate::Error>,
+        Output = Result<crate::Page<models::BudgetViewSnapshotSummaryRow>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -758,14 +758,14 @@ impl ListBudgetViews {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BudgetView>, crate::Error>,
+        Output = Result<Vec<models::BudgetView>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BudgetView>, crate::Error>,
+        Output = Result<crate::Page<models::BudgetView>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -818,7 +818,7 @@ impl ListBudgetViewBudgetDetailColumns {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BudgetDetailColumn>, crate::Error>,
+        Output = Result<Vec<models::BudgetDetailColumn>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -868,7 +868,7 @@ impl CreateBudgetViewBudgetDetail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BudgetDetail>, crate::Error>,
+        Output = Result<Vec<models::BudgetDetail>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1003,14 +1003,14 @@ impl ListBudgetViewDetailRows {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DetailRow>, crate::Error>,
+        Output = Result<Vec<models::DetailRow>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DetailRow>, crate::Error>,
+        Output = Result<crate::Page<models::DetailRow>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1151,14 +1151,14 @@ impl ListBudgetViewSummaryRows {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SummaryRow>, crate::Error>,
+        Output = Result<Vec<models::SummaryRow>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SummaryRow>, crate::Error>,
+        Output = Result<crate::Page<models::SummaryRow>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1222,14 +1222,14 @@ impl ListChangeEventStatuses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeEventStatus>, crate::Error>,
+        Output = Result<Vec<models::ChangeEventStatus>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeEventStatus>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeEventStatus>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1340,14 +1340,14 @@ impl ListChangeEvents {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeEvent>, crate::Error>,
+        Output = Result<Vec<models::ChangeEvent>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeEvent>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeEvent>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1398,7 +1398,7 @@ impl CreateChangeEvent {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEvent, crate::Error>,
+        Output = Result<models::ChangeEvent, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1441,7 +1441,7 @@ impl GetChangeEvent {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEvent, crate::Error>,
+        Output = Result<models::ChangeEvent, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1487,7 +1487,7 @@ impl UpdateChangeEvent {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEvent, crate::Error>,
+        Output = Result<models::ChangeEvent, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1545,14 +1545,14 @@ impl ListChangeOrderStatuses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeOrderStatus>, crate::Error>,
+        Output = Result<Vec<models::ChangeOrderStatus>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeOrderStatus>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeOrderStatus>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1616,14 +1616,14 @@ impl ListChangeOrderChangeReasons {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeOrderChangeReason>, crate::Error>,
+        Output = Result<Vec<models::ChangeOrderChangeReason>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeOrderChangeReason>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeOrderChangeReason>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1782,14 +1782,14 @@ impl ListChangeOrderPackages {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeOrderPackage>, crate::Error>,
+        Output = Result<Vec<models::ChangeOrderPackage>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeOrderPackage>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeOrderPackage>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1838,7 +1838,7 @@ impl CreateChangeOrderPackage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderPackageResult, crate::Error>,
+        Output = Result<models::ChangeOrderPackageResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1889,7 +1889,7 @@ impl GetChangeOrderPackage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderPackageDetail, crate::Error>,
+        Output = Result<models::ChangeOrderPackageDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1933,7 +1933,7 @@ impl UpdateChangeOrderPackage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderPackageDetail, crate::Error>,
+        Output = Result<models::ChangeOrderPackageDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2073,14 +2073,14 @@ impl ListChangeOrderRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeOrderRequest>, crate::Error>,
+        Output = Result<Vec<models::ChangeOrderRequest>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeOrderRequest>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeOrderRequest>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2129,7 +2129,7 @@ impl CreateChangeOrderRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderRequestResult, crate::Error>,
+        Output = Result<models::ChangeOrderRequestResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2176,7 +2176,7 @@ impl UpdateChangeOrderRequestsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderRequestSyncResult, crate::Error>,
+        Output = Result<models::ChangeOrderRequestSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2221,7 +2221,7 @@ impl GetChangeOrderRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderRequestDetail, crate::Error>,
+        Output = Result<models::ChangeOrderRequestDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2265,7 +2265,7 @@ impl UpdateChangeOrderRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderRequestDetail, crate::Error>,
+        Output = Result<models::ChangeOrderRequestDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2323,14 +2323,14 @@ impl ListChangeTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeType>, crate::Error>,
+        Output = Result<Vec<models::ChangeType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeType>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2395,14 +2395,14 @@ impl ListCommitments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Commitment>, crate::Error>,
+        Output = Result<Vec<models::Commitment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Commitment>, crate::Error>,
+        Output = Result<crate::Page<models::Commitment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2452,7 +2452,7 @@ impl GetCommitment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommitmentDetail, crate::Error>,
+        Output = Result<models::CommitmentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2497,7 +2497,7 @@ impl GetCompanyCurrencyConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CurrencyConfiguration, crate::Error>,
+        Output = Result<models::CurrencyConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2542,7 +2542,7 @@ impl DeleteCompanyCurrencyConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>,
+        Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2590,7 +2590,7 @@ impl UpdateCompanyCurrencyConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>,
+        Output = Result<models::CompanyCurrencyConfigurationResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2635,7 +2635,7 @@ impl GetCompanyCurrencyConfigurationExchangeRates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ExchangeRate, crate::Error>,
+        Output = Result<models::ExchangeRate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2683,7 +2683,7 @@ impl CreateCompanyCurrencyConfigurationExchangeRate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ExchangeRate, crate::Error>,
+        Output = Result<models::ExchangeRate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2731,7 +2731,7 @@ impl UpdateCompanyCurrencyConfigurationExchangeRates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ExchangeRate, crate::Error>,
+        Output = Result<models::ExchangeRate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2824,7 +2824,7 @@ impl GetCompanyProjectCurrencyConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CurrencyConfigurationDetail, crate::Error>,
+        Output = Result<models::CurrencyConfigurationDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2875,7 +2875,7 @@ impl CreateCompanyProjectCurrencyConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
+        Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2923,7 +2923,7 @@ impl DeleteCompanyProjectCurrencyConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
+        Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2974,7 +2974,7 @@ impl UpdateCompanyProjectCurrencyConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>,
+        Output = Result<models::ProjectCurrencyConfigurationResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3030,7 +3030,7 @@ impl GetCompanyProjectCurrencyConfigurationExchangeRates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ExchangeRateDetail, crate::Error>,
+        Output = Result<models::ExchangeRateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3081,7 +3081,7 @@ impl CreateCompanyProjectCurrencyConfigurationExchangeRate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ExchangeRateDetail, crate::Error>,
+        Output = Result<models::ExchangeRateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3132,7 +3132,7 @@ impl UpdateCompanyProjectCurrencyConfigurationExchangeRates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ExchangeRateDetail, crate::Error>,
+        Output = Result<models::ExchangeRateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3177,7 +3177,7 @@ impl ListCompanyUomCategories {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3239,7 +3239,7 @@ impl ListCompanyUoms {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Uom>, crate::Error>,
+        Output = Result<crate::Page<models::Uom>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3331,7 +3331,7 @@ impl UpdateCompanyUomsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UomSyncResult, crate::Error>,
+        Output = Result<models::UomSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3514,7 +3514,7 @@ impl GetCompanyWorkBreakdownStructurePatterns {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PatternDetail, crate::Error>,
+        Output = Result<models::PatternDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3605,7 +3605,7 @@ impl ListCompanyWorkBreakdownStructureSegments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkBreakdownStructureSegment>, crate::Error>,
+        Output = Result<Vec<models::WorkBreakdownStructureSegment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3653,7 +3653,7 @@ impl CreateCompanyWorkBreakdownStructureSegment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkBreakdownStructureSegment, crate::Error>,
+        Output = Result<models::WorkBreakdownStructureSegment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3875,7 +3875,7 @@ impl ListCompanyWorkBreakdownStructureSegmentLists {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SegmentList>, crate::Error>,
+        Output = Result<Vec<models::SegmentList>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3951,14 +3951,14 @@ impl ListCompanyWorkBreakdownStructureSegmentSegmentItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SegmentItem>, crate::Error>,
+        Output = Result<Vec<models::SegmentItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SegmentItem>, crate::Error>,
+        Output = Result<crate::Page<models::SegmentItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4015,7 +4015,7 @@ impl CreateCompanyWorkBreakdownStructureSegmentSegmentItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SegmentItem, crate::Error>,
+        Output = Result<models::SegmentItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4066,7 +4066,7 @@ impl DeleteCompanyWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>,
+        Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4177,7 +4177,7 @@ impl GetCompanyWorkBreakdownStructureSegmentSegmentItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SegmentItem, crate::Error>,
+        Output = Result<models::SegmentItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4290,7 +4290,7 @@ impl UpdateCompanyWorkBreakdownStructureSegmentSegmentItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SegmentItem, crate::Error>,
+        Output = Result<models::SegmentItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4350,14 +4350,14 @@ impl ListContractPayments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ContractPayment>, crate::Error>,
+        Output = Result<Vec<models::ContractPayment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ContractPayment>, crate::Error>,
+        Output = Result<crate::Page<models::ContractPayment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4406,7 +4406,7 @@ impl CreateContractPayment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ContractPayment, crate::Error>,
+        Output = Result<models::ContractPayment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4451,7 +4451,7 @@ impl GetContractPayment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ContractPayment, crate::Error>,
+        Output = Result<models::ContractPayment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4538,7 +4538,7 @@ impl UpdateContractPayment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ContractPayment, crate::Error>,
+        Output = Result<models::ContractPayment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4628,14 +4628,14 @@ impl ListCostCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CostCode>, crate::Error>,
+        Output = Result<Vec<models::CostCode>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CostCode>, crate::Error>,
+        Output = Result<crate::Page<models::CostCode>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4684,7 +4684,7 @@ impl CreateCostCode {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CostCodeDetail, crate::Error>,
+        Output = Result<models::CostCodeDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4727,7 +4727,7 @@ impl CreateCostCodesCopyFromStandardList {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CostCode>, crate::Error>,
+        Output = Result<Vec<models::CostCode>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4777,7 +4777,7 @@ impl CreateCostCodesCopySubsetFromStandardList {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CostCodeCopySubsetFromStandardListResult, crate::Error>,
+        Output = Result<models::CostCodeCopySubsetFromStandardListResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4830,7 +4830,7 @@ impl UpdateCostCodesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CostCodeSyncResult, crate::Error>,
+        Output = Result<models::CostCodeSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4881,7 +4881,7 @@ impl GetCostCode {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CostCodeDetail, crate::Error>,
+        Output = Result<models::CostCodeDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4925,7 +4925,7 @@ impl UpdateCostCode {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CostCodeDetail, crate::Error>,
+        Output = Result<models::CostCodeDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4979,7 +4979,7 @@ impl ListFinancialsMarkups {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Markup>, crate::Error>,
+        Output = Result<Vec<models::Markup>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5232,14 +5232,14 @@ impl ListLineItemTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::LineItemType>, crate::Error>,
+        Output = Result<Vec<models::LineItemType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::LineItemType>, crate::Error>,
+        Output = Result<crate::Page<models::LineItemType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5288,7 +5288,7 @@ impl CreateLineItemType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemType, crate::Error>,
+        Output = Result<models::LineItemType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5331,7 +5331,7 @@ impl UpdateLineItemTypesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemTypeSyncResult, crate::Error>,
+        Output = Result<models::LineItemTypeSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5374,7 +5374,7 @@ impl GetLineItemType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemType, crate::Error>,
+        Output = Result<models::LineItemType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5418,7 +5418,7 @@ impl UpdateLineItemType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemType, crate::Error>,
+        Output = Result<models::LineItemType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5476,14 +5476,14 @@ impl ListPaymentApplications {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PaymentApplication>, crate::Error>,
+        Output = Result<Vec<models::PaymentApplication>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PaymentApplication>, crate::Error>,
+        Output = Result<crate::Page<models::PaymentApplication>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5532,7 +5532,7 @@ impl GetPaymentApplication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PaymentApplicationDetail, crate::Error>,
+        Output = Result<models::PaymentApplicationDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5722,14 +5722,14 @@ impl ListPotentialChangeOrders {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PotentialChangeOrder>, crate::Error>,
+        Output = Result<Vec<models::PotentialChangeOrder>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PotentialChangeOrder>, crate::Error>,
+        Output = Result<crate::Page<models::PotentialChangeOrder>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5778,7 +5778,7 @@ impl CreatePotentialChangeOrder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PotentialChangeOrderResult, crate::Error>,
+        Output = Result<models::PotentialChangeOrderResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5825,7 +5825,7 @@ impl UpdatePotentialChangeOrdersSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PotentialChangeOrderSyncResult, crate::Error>,
+        Output = Result<models::PotentialChangeOrderSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5870,7 +5870,7 @@ impl GetPotentialChangeOrder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PotentialChangeOrderDetail, crate::Error>,
+        Output = Result<models::PotentialChangeOrderDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5914,7 +5914,7 @@ impl UpdatePotentialChangeOrder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PotentialChangeOrderDetail, crate::Error>,
+        Output = Result<models::PotentialChangeOrderDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6025,14 +6025,14 @@ impl ListPotentialChangeOrderLineItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::LineItem>, crate::Error>,
+        Output = Result<Vec<models::LineItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::LineItem>, crate::Error>,
+        Output = Result<crate::Page<models::LineItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6134,7 +6134,7 @@ impl UpdatePotentialChangeOrderLineItemsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PotentialChangeOrderLineItemSyncResult, crate::Error>,
+        Output = Result<models::PotentialChangeOrderLineItemSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6318,7 +6318,7 @@ impl GetPrimeContract {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractDetail, crate::Error>,
+        Output = Result<models::PrimeContractDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6373,7 +6373,7 @@ impl CreatePrimeContract {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractDetail, crate::Error>,
+        Output = Result<models::PrimeContractDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6416,7 +6416,7 @@ impl GetPrimeContract2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractDetail, crate::Error>,
+        Output = Result<models::PrimeContractDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6513,7 +6513,7 @@ impl UpdatePrimeContract {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractDetail, crate::Error>,
+        Output = Result<models::PrimeContractDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6587,14 +6587,14 @@ impl ListPrimeContracts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PrimeContract>, crate::Error>,
+        Output = Result<Vec<models::PrimeContract>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PrimeContract>, crate::Error>,
+        Output = Result<crate::Page<models::PrimeContract>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6711,14 +6711,14 @@ impl ListPrimeContractLineItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::LineItem>, crate::Error>,
+        Output = Result<Vec<models::LineItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::LineItem>, crate::Error>,
+        Output = Result<crate::Page<models::LineItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6822,7 +6822,7 @@ impl UpdatePrimeContractLineItemsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemSyncResult, crate::Error>,
+        Output = Result<models::LineItemSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7016,7 +7016,7 @@ impl UpdatePrimeContractPaymentApplicationLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PaymentApplicationLineItem, crate::Error>,
+        Output = Result<models::PaymentApplicationLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7066,7 +7066,7 @@ impl UpdatePrimeContractPaymentApplicationMarkupLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PaymentApplicationMarkupLineItem, crate::Error>,
+        Output = Result<models::PaymentApplicationMarkupLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7145,14 +7145,14 @@ impl ListPrimeContractPaymentApplications {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PrimeContractPaymentApplication>, crate::Error>,
+        Output = Result<Vec<models::PrimeContractPaymentApplication>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PrimeContractPaymentApplication>, crate::Error>,
+        Output = Result<crate::Page<models::PrimeContractPaymentApplication>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7206,7 +7206,7 @@ impl CreatePrimeContractPaymentApplication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PaymentApplicationResult, crate::Error>,
+        Output = Result<models::PaymentApplicationResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7256,7 +7256,7 @@ impl UpdatePrimeContractPaymentApplication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PaymentApplicationResult, crate::Error>,
+        Output = Result<models::PaymentApplicationResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7349,14 +7349,14 @@ impl ListProjectBillingPeriods {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BillingPeriod>, crate::Error>,
+        Output = Result<Vec<models::BillingPeriod>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BillingPeriod>, crate::Error>,
+        Output = Result<crate::Page<models::BillingPeriod>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7410,7 +7410,7 @@ impl CreateProjectBillingPeriod {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BillingPeriod, crate::Error>,
+        Output = Result<models::BillingPeriod, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7457,7 +7457,7 @@ impl GetProjectBillingPeriod {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BillingPeriod, crate::Error>,
+        Output = Result<models::BillingPeriod, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7552,7 +7552,7 @@ impl UpdateProjectBillingPeriod {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BillingPeriod, crate::Error>,
+        Output = Result<models::BillingPeriod, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7734,7 +7734,7 @@ impl ListProjectBudgetChanges {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetChangeList, crate::Error>,
+        Output = Result<models::BudgetChangeList, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7782,7 +7782,7 @@ impl CreateProjectBudgetChange {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetChangeDetail, crate::Error>,
+        Output = Result<models::BudgetChangeDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7829,7 +7829,7 @@ impl GetProjectBudgetChange {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetChange, crate::Error>,
+        Output = Result<models::BudgetChange, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7924,7 +7924,7 @@ impl UpdateProjectBudgetChange {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetChange, crate::Error>,
+        Output = Result<models::BudgetChange, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7985,14 +7985,14 @@ impl ListProjectBudgetModifications {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BudgetModification>, crate::Error>,
+        Output = Result<Vec<models::BudgetModification>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BudgetModification>, crate::Error>,
+        Output = Result<crate::Page<models::BudgetModification>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8047,7 +8047,7 @@ impl CreateProjectBudgetModification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetModification, crate::Error>,
+        Output = Result<models::BudgetModification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8094,7 +8094,7 @@ impl GetProjectBudgetModification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetModification, crate::Error>,
+        Output = Result<models::BudgetModification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8191,7 +8191,7 @@ impl UpdateProjectBudgetModification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetModification, crate::Error>,
+        Output = Result<models::BudgetModification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8260,14 +8260,14 @@ impl ListProjectBudgetedProductionQuantities {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BudgetedProductionQuantity>, crate::Error>,
+        Output = Result<Vec<models::BudgetedProductionQuantity>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BudgetedProductionQuantity>, crate::Error>,
+        Output = Result<crate::Page<models::BudgetedProductionQuantity>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8324,7 +8324,7 @@ impl CreateProjectBudgetedProductionQuantity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetedProductionQuantity, crate::Error>,
+        Output = Result<models::BudgetedProductionQuantity, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8398,7 +8398,7 @@ impl ListProjectBudgetedProductionQuantitiesIds {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<i64>, crate::Error>,
+        Output = Result<crate::Page<i64>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8451,7 +8451,7 @@ impl GetProjectBudgetedProductionQuantity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetedProductionQuantity, crate::Error>,
+        Output = Result<models::BudgetedProductionQuantity, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8555,7 +8555,7 @@ impl UpdateProjectBudgetedProductionQuantity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetedProductionQuantity, crate::Error>,
+        Output = Result<models::BudgetedProductionQuantity, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8603,7 +8603,7 @@ impl ListProjectChangeEventChangeEventProductionQuantities {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeEventProductionQuantity>, crate::Error>,
+        Output = Result<Vec<models::ChangeEventProductionQuantity>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8657,7 +8657,7 @@ impl CreateProjectChangeEventChangeEventProductionQuantity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventProductionQuantity, crate::Error>,
+        Output = Result<models::ChangeEventProductionQuantity, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8761,7 +8761,7 @@ impl UpdateProjectChangeEventChangeEventProductionQuantity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventProductionQuantity, crate::Error>,
+        Output = Result<models::ChangeEventProductionQuantity, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8866,7 +8866,7 @@ impl GetProjectCommitmentChangeOrderBatches {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeChangeOrderBatch, crate::Error>,
+        Output = Result<models::PrimeChangeOrderBatch, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8926,7 +8926,7 @@ impl CreateProjectCommitmentChangeOrderBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
+        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8973,7 +8973,7 @@ impl GetProjectCommitmentChangeOrderBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>,
+        Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9080,7 +9080,7 @@ impl UpdateProjectCommitmentChangeOrderBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
+        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9221,7 +9221,7 @@ impl GetProjectCommitmentChangeOrders {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommitmentChangeOrderDetail, crate::Error>,
+        Output = Result<models::CommitmentChangeOrderDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9281,7 +9281,7 @@ impl CreateProjectCommitmentChangeOrder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommitmentChangeOrder, crate::Error>,
+        Output = Result<models::CommitmentChangeOrder, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9336,7 +9336,7 @@ impl GetProjectCommitmentChangeOrder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommitmentChangeOrder, crate::Error>,
+        Output = Result<models::CommitmentChangeOrder, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9451,7 +9451,7 @@ impl UpdateProjectCommitmentChangeOrder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommitmentChangeOrder, crate::Error>,
+        Output = Result<models::CommitmentChangeOrder, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9499,7 +9499,7 @@ impl GetProjectContractInvoiceConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InvoiceConfiguration, crate::Error>,
+        Output = Result<models::InvoiceConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9550,7 +9550,7 @@ impl UpdateProjectContractInvoiceConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InvoiceConfiguration, crate::Error>,
+        Output = Result<models::InvoiceConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9679,14 +9679,14 @@ impl ListProjectDirectCosts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DirectCost>, crate::Error>,
+        Output = Result<Vec<models::DirectCost>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DirectCost>, crate::Error>,
+        Output = Result<crate::Page<models::DirectCost>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9740,7 +9740,7 @@ impl CreateProjectDirectCost {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostDetail, crate::Error>,
+        Output = Result<models::DirectCostDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9861,14 +9861,14 @@ impl ListProjectDirectCostsLineItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::LineItemItem>, crate::Error>,
+        Output = Result<Vec<models::LineItemItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::LineItemItem>, crate::Error>,
+        Output = Result<crate::Page<models::LineItemItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9922,7 +9922,7 @@ impl UpdateProjectDirectCostsLineItemsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostLineItemSyncResult, crate::Error>,
+        Output = Result<models::DirectCostLineItemSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9970,7 +9970,7 @@ impl UpdateProjectDirectCostsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostSyncResult, crate::Error>,
+        Output = Result<models::DirectCostSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10082,14 +10082,14 @@ impl ListProjectDirectCostLineItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DirectCostLineItem>, crate::Error>,
+        Output = Result<Vec<models::DirectCostLineItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DirectCostLineItem>, crate::Error>,
+        Output = Result<crate::Page<models::DirectCostLineItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -10146,7 +10146,7 @@ impl CreateProjectDirectCostLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostLineItem, crate::Error>,
+        Output = Result<models::DirectCostLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10196,7 +10196,7 @@ impl GetProjectDirectCostLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostLineItem, crate::Error>,
+        Output = Result<models::DirectCostLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10297,7 +10297,7 @@ impl UpdateProjectDirectCostLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostLineItem, crate::Error>,
+        Output = Result<models::DirectCostLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10344,7 +10344,7 @@ impl GetProjectDirectCost {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostDetail, crate::Error>,
+        Output = Result<models::DirectCostDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10439,7 +10439,7 @@ impl UpdateProjectDirectCost {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostDetail, crate::Error>,
+        Output = Result<models::DirectCostDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10486,7 +10486,7 @@ impl ListProjectLienWaivers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::LienWaiver>, crate::Error>,
+        Output = Result<Vec<models::LienWaiver>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10531,7 +10531,7 @@ impl ListProjectManualForecastLineItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManualForecastLineItem>, crate::Error>,
+        Output = Result<Vec<models::ManualForecastLineItem>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10579,7 +10579,7 @@ impl CreateProjectManualForecastLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManualForecastLineItemDetail, crate::Error>,
+        Output = Result<models::ManualForecastLineItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10677,7 +10677,7 @@ impl UpdateProjectManualForecastLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManualForecastLineItemDetail, crate::Error>,
+        Output = Result<models::ManualForecastLineItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10730,7 +10730,7 @@ impl ListProjectMonitoringResources {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::MonitoringResource>, crate::Error>,
+        Output = Result<Vec<models::MonitoringResource>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10778,7 +10778,7 @@ impl CreateProjectMonitoringResource {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MonitoringResource, crate::Error>,
+        Output = Result<models::MonitoringResource, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10873,7 +10873,7 @@ impl UpdateProjectMonitoringResource {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MonitoringResource, crate::Error>,
+        Output = Result<models::MonitoringResource, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10920,7 +10920,7 @@ impl ListProjectPaymentReadinessManualHolds {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManualHold>, crate::Error>,
+        Output = Result<Vec<models::ManualHold>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10973,7 +10973,7 @@ impl CreateProjectPaymentReadinessManualHold {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManualHold, crate::Error>,
+        Output = Result<models::ManualHold, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11022,7 +11022,7 @@ impl UpdateProjectPaymentReadinessManualHold {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManualHold, crate::Error>,
+        Output = Result<models::ManualHold, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11127,7 +11127,7 @@ impl GetProjectPrimeChangeOrderBatches {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeChangeOrderBatch, crate::Error>,
+        Output = Result<models::PrimeChangeOrderBatch, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11187,7 +11187,7 @@ impl CreateProjectPrimeChangeOrderBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
+        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11234,7 +11234,7 @@ impl GetProjectPrimeChangeOrderBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>,
+        Output = Result<models::PrimeChangeOrderBatchDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11341,7 +11341,7 @@ impl UpdateProjectPrimeChangeOrderBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>,
+        Output = Result<models::ProjectPrimeChangeOrderBatch, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11482,7 +11482,7 @@ impl GetProjectPrimeChangeOrders {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeChangeOrderDetail, crate::Error>,
+        Output = Result<models::PrimeChangeOrderDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11542,7 +11542,7 @@ impl CreateProjectPrimeChangeOrder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeChangeOrder, crate::Error>,
+        Output = Result<models::PrimeChangeOrder, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11597,7 +11597,7 @@ impl GetProjectPrimeChangeOrder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeChangeOrder, crate::Error>,
+        Output = Result<models::PrimeChangeOrder, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11712,7 +11712,7 @@ impl UpdateProjectPrimeChangeOrder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeChangeOrder, crate::Error>,
+        Output = Result<models::PrimeChangeOrder, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11760,7 +11760,7 @@ impl GetProjectPurchaseOrderContractCompliance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Compliance, crate::Error>,
+        Output = Result<models::Compliance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11811,7 +11811,7 @@ impl UpdateProjectPurchaseOrderContractCompliance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkOrderContractComplianceResult, crate::Error>,
+        Output = Result<models::WorkOrderContractComplianceResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11875,14 +11875,14 @@ impl ListProjectPurchaseOrderContractComplianceDocuments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ComplianceDocument>, crate::Error>,
+        Output = Result<Vec<models::ComplianceDocument>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>,
+        Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -11939,7 +11939,7 @@ impl CreateProjectPurchaseOrderContractComplianceDocument {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ComplianceDocument, crate::Error>,
+        Output = Result<models::ComplianceDocument, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11989,7 +11989,7 @@ impl GetProjectPurchaseOrderContractComplianceDocument {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ComplianceDocument, crate::Error>,
+        Output = Result<models::ComplianceDocument, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12090,7 +12090,7 @@ impl UpdateProjectPurchaseOrderContractComplianceDocument {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ComplianceDocument, crate::Error>,
+        Output = Result<models::ComplianceDocument, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12316,7 +12316,7 @@ impl ListProjectWorkBreakdownStructureSegments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Segment>, crate::Error>,
+        Output = Result<Vec<models::Segment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12505,14 +12505,14 @@ impl ListProjectWorkBreakdownStructureSegmentSegmentItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SegmentItem>, crate::Error>,
+        Output = Result<Vec<models::SegmentItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SegmentItem>, crate::Error>,
+        Output = Result<crate::Page<models::SegmentItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12569,7 +12569,7 @@ impl CreateProjectWorkBreakdownStructureSegmentSegmentItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SegmentItem, crate::Error>,
+        Output = Result<models::SegmentItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12620,7 +12620,7 @@ impl DeleteProjectWorkBreakdownStructureSegmentSegmentItemsBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>,
+        Output = Result<models::SegmentItemBulkDestroyResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12778,7 +12778,7 @@ impl UpdateProjectWorkBreakdownStructureSegmentSegmentItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SegmentItem, crate::Error>,
+        Output = Result<models::SegmentItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12915,14 +12915,14 @@ impl ListProjectWorkBreakdownStructureWbsCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WbsCode>, crate::Error>,
+        Output = Result<Vec<models::WbsCode>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WbsCode>, crate::Error>,
+        Output = Result<crate::Page<models::WbsCode>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -13022,7 +13022,7 @@ impl UpdateProjectWorkBreakdownStructureWbsCodesBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WbsCodeBulkCreateResult, crate::Error>,
+        Output = Result<models::WbsCodeBulkCreateResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13164,7 +13164,7 @@ impl GetProjectWorkOrderContractCompliance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Compliance, crate::Error>,
+        Output = Result<models::Compliance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13215,7 +13215,7 @@ impl UpdateProjectWorkOrderContractCompliance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkOrderContractComplianceResult, crate::Error>,
+        Output = Result<models::WorkOrderContractComplianceResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13279,14 +13279,14 @@ impl ListProjectWorkOrderContractComplianceDocuments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ComplianceDocument>, crate::Error>,
+        Output = Result<Vec<models::ComplianceDocument>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>,
+        Output = Result<crate::Page<models::ComplianceDocument>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -13343,7 +13343,7 @@ impl CreateProjectWorkOrderContractComplianceDocument {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ComplianceDocument, crate::Error>,
+        Output = Result<models::ComplianceDocument, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13393,7 +13393,7 @@ impl GetProjectWorkOrderContractComplianceDocument {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ComplianceDocument, crate::Error>,
+        Output = Result<models::ComplianceDocument, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13494,7 +13494,7 @@ impl UpdateProjectWorkOrderContractComplianceDocument {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ComplianceDocument, crate::Error>,
+        Output = Result<models::ComplianceDocument, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13615,14 +13615,14 @@ impl ListPurchaseOrderContracts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PurchaseOrderContract>, crate::Error>,
+        Output = Result<Vec<models::PurchaseOrderContract>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PurchaseOrderContract>, crate::Error>,
+        Output = Result<crate::Page<models::PurchaseOrderContract>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -13683,7 +13683,7 @@ impl CreatePurchaseOrderContract {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
+        Output = Result<models::PurchaseOrderContractDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13726,7 +13726,7 @@ impl UpdatePurchaseOrderContractsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PurchaseOrderContractSyncResult, crate::Error>,
+        Output = Result<models::PurchaseOrderContractSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13769,7 +13769,7 @@ impl GetPurchaseOrderContract {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
+        Output = Result<models::PurchaseOrderContractDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13866,7 +13866,7 @@ impl UpdatePurchaseOrderContract {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PurchaseOrderContractDetail, crate::Error>,
+        Output = Result<models::PurchaseOrderContractDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13933,7 +13933,7 @@ impl ListPurchaseOrderContractLineItemContractDetails {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::LineItemContractDetail>, crate::Error>,
+        Output = Result<Vec<models::LineItemContractDetail>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13981,7 +13981,7 @@ impl CreatePurchaseOrderContractLineItemContractDetail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14030,7 +14030,7 @@ impl GetPurchaseOrderContractLineItemContractDetail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14127,7 +14127,7 @@ impl UpdatePurchaseOrderContractLineItemContractDetail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14246,14 +14246,14 @@ impl ListPurchaseOrderContractLineItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>,
+        Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>,
+        Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -14355,7 +14355,7 @@ impl UpdatePurchaseOrderContractLineItemsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemSyncResult, crate::Error>,
+        Output = Result<models::LineItemSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14412,7 +14412,7 @@ impl GetPurchaseOrderContractLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkOrderContractLineItem, crate::Error>,
+        Output = Result<models::WorkOrderContractLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14557,8 +14557,8 @@ impl UpdatePurchaseOrderContractSubcontractorScheduleOfValuesStatus {
     pub fn send(self) -> impl std::future::Future<
         Output = Result<
             models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
-            crate::Error,
-        >,
+            crate::Error
+        >
     > {
         self.build().send_json()
     }
@@ -14676,14 +14676,14 @@ impl ListRequisitions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Requisition>, crate::Error>,
+        Output = Result<Vec<models::Requisition>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Requisition>, crate::Error>,
+        Output = Result<crate::Page<models::Requisition>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -14732,7 +14732,7 @@ impl CreateRequisition {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RequisitionV1_1, crate::Error>,
+        Output = Result<models::RequisitionV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14775,7 +14775,7 @@ impl GetRequisition {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Requisition, crate::Error>,
+        Output = Result<models::Requisition, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14860,7 +14860,7 @@ impl UpdateRequisition {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RequisitionV1_1, crate::Error>,
+        Output = Result<models::RequisitionV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14915,7 +14915,7 @@ impl CreateRequisitionAddChangeOrderPackage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeOrderItem>, crate::Error>,
+        Output = Result<Vec<models::ChangeOrderItem>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15010,7 +15010,7 @@ impl ListRequisitionChangeHistories {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::RequisitionChangeHistory>, crate::Error>,
+        Output = Result<Vec<models::RequisitionChangeHistory>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15085,14 +15085,14 @@ impl ListRequisitionChangeOrderItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeOrderItem>, crate::Error>,
+        Output = Result<Vec<models::ChangeOrderItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeOrderItem>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeOrderItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15147,7 +15147,7 @@ impl GetRequisitionChangeOrderItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderItem, crate::Error>,
+        Output = Result<models::ChangeOrderItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15203,7 +15203,7 @@ impl UpdateRequisitionChangeOrderItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderItem, crate::Error>,
+        Output = Result<models::ChangeOrderItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15266,14 +15266,14 @@ impl ListRequisitionContractDetailItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ContractDetailItem>, crate::Error>,
+        Output = Result<Vec<models::ContractDetailItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ContractDetailItem>, crate::Error>,
+        Output = Result<crate::Page<models::ContractDetailItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15328,7 +15328,7 @@ impl GetRequisitionContractDetailItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ContractDetailItem, crate::Error>,
+        Output = Result<models::ContractDetailItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15384,7 +15384,7 @@ impl UpdateRequisitionContractDetailItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ContractDetailItem, crate::Error>,
+        Output = Result<models::ContractDetailItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15447,14 +15447,14 @@ impl ListRequisitionContractItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ContractItem>, crate::Error>,
+        Output = Result<Vec<models::ContractItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ContractItem>, crate::Error>,
+        Output = Result<crate::Page<models::ContractItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15509,7 +15509,7 @@ impl GetRequisitionContractItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ContractItem, crate::Error>,
+        Output = Result<models::ContractItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15562,7 +15562,7 @@ impl UpdateRequisitionContractItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ContractItem, crate::Error>,
+        Output = Result<models::ContractItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15609,7 +15609,7 @@ impl ListRequisitionDetail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Detail>, crate::Error>,
+        Output = Result<Vec<models::Detail>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15720,7 +15720,7 @@ impl CreateRequisitionSinglePdfCompiler {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15773,7 +15773,7 @@ impl UpdateRequisitionWholeChangeOrderItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WholeChangeOrderItem, crate::Error>,
+        Output = Result<models::WholeChangeOrderItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15874,7 +15874,7 @@ impl ListRfqs {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Rfq>, crate::Error>,
+        Output = Result<crate::Page<models::Rfq>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15923,7 +15923,7 @@ impl CreateRfq {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RfqDetail, crate::Error>,
+        Output = Result<models::RfqDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16112,14 +16112,14 @@ impl ListRfqQuotes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Quote>, crate::Error>,
+        Output = Result<Vec<models::Quote>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Quote>, crate::Error>,
+        Output = Result<crate::Page<models::Quote>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16325,14 +16325,14 @@ impl ListRfqResponses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::RfqResponse>, crate::Error>,
+        Output = Result<Vec<models::RfqResponse>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::RfqResponse>, crate::Error>,
+        Output = Result<crate::Page<models::RfqResponse>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16382,7 +16382,7 @@ impl CreateRfqResponse {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RfqResponse, crate::Error>,
+        Output = Result<models::RfqResponse, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16433,7 +16433,7 @@ impl GetRfqResponse {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RfqResponse, crate::Error>,
+        Output = Result<models::RfqResponse, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16483,7 +16483,7 @@ impl UpdateRfqResponse {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RfqResponse, crate::Error>,
+        Output = Result<models::RfqResponse, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16542,14 +16542,14 @@ impl ListStandardCostCodeLists {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::StandardCostCodeList>, crate::Error>,
+        Output = Result<Vec<models::StandardCostCodeList>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::StandardCostCodeList>, crate::Error>,
+        Output = Result<crate::Page<models::StandardCostCodeList>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16598,7 +16598,7 @@ impl CreateStandardCostCodeList {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StandardCostCodeListDetail, crate::Error>,
+        Output = Result<models::StandardCostCodeListDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16641,7 +16641,7 @@ impl GetStandardCostCodeList {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StandardCostCodeListDetail, crate::Error>,
+        Output = Result<models::StandardCostCodeListDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16685,7 +16685,7 @@ impl UpdateStandardCostCodeList {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StandardCostCodeListDetail, crate::Error>,
+        Output = Result<models::StandardCostCodeListDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16765,14 +16765,14 @@ impl ListStandardCostCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::StandardCostCode>, crate::Error>,
+        Output = Result<Vec<models::StandardCostCode>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::StandardCostCode>, crate::Error>,
+        Output = Result<crate::Page<models::StandardCostCode>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16829,7 +16829,7 @@ impl CreateStandardCostCode {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StandardCostCode, crate::Error>,
+        Output = Result<models::StandardCostCode, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16880,7 +16880,7 @@ impl UpdateStandardCostCodesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StandardCostCodeSyncResult, crate::Error>,
+        Output = Result<models::StandardCostCodeSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16937,7 +16937,7 @@ impl GetStandardCostCode {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StandardCostCode, crate::Error>,
+        Output = Result<models::StandardCostCode, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16981,7 +16981,7 @@ impl DeleteStandardCostCode {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StandardCostCode, crate::Error>,
+        Output = Result<models::StandardCostCode, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17033,7 +17033,7 @@ impl UpdateStandardCostCode {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StandardCostCode, crate::Error>,
+        Output = Result<models::StandardCostCode, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17091,14 +17091,14 @@ impl ListSubJobs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubJob>, crate::Error>,
+        Output = Result<Vec<models::SubJob>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SubJob>, crate::Error>,
+        Output = Result<crate::Page<models::SubJob>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -17190,7 +17190,7 @@ impl UpdateSubJobsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubJobSyncResult, crate::Error>,
+        Output = Result<models::SubJobSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17373,14 +17373,14 @@ impl ListTaxCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TaxCode>, crate::Error>,
+        Output = Result<Vec<models::TaxCode>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TaxCode>, crate::Error>,
+        Output = Result<crate::Page<models::TaxCode>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -17472,7 +17472,7 @@ impl UpdateTaxCodesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TaxCodeSyncResult, crate::Error>,
+        Output = Result<models::TaxCodeSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17615,14 +17615,14 @@ impl ListTaxTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TaxType>, crate::Error>,
+        Output = Result<Vec<models::TaxType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TaxType>, crate::Error>,
+        Output = Result<crate::Page<models::TaxType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -17714,7 +17714,7 @@ impl UpdateTaxTypesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TaxTypeSyncResult, crate::Error>,
+        Output = Result<models::TaxTypeSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17961,14 +17961,14 @@ impl ListWorkOrderContracts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<serde_json::Value>, crate::Error>,
+        Output = Result<Vec<serde_json::Value>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -18029,7 +18029,7 @@ impl CreateWorkOrderContract {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkOrderContract, crate::Error>,
+        Output = Result<models::WorkOrderContract, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18072,7 +18072,7 @@ impl UpdateWorkOrderContractsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorSyncResult, crate::Error>,
+        Output = Result<models::VendorSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18115,7 +18115,7 @@ impl GetWorkOrderContract {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkOrderContract, crate::Error>,
+        Output = Result<models::WorkOrderContract, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18212,7 +18212,7 @@ impl UpdateWorkOrderContract {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkOrderContract, crate::Error>,
+        Output = Result<models::WorkOrderContract, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18279,7 +18279,7 @@ impl ListWorkOrderContractLineItemContractDetails {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::LineItemContractDetail>, crate::Error>,
+        Output = Result<Vec<models::LineItemContractDetail>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18327,7 +18327,7 @@ impl CreateWorkOrderContractLineItemContractDetail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18376,7 +18376,7 @@ impl GetWorkOrderContractLineItemContractDetail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18473,7 +18473,7 @@ impl UpdateWorkOrderContractLineItemContractDetail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemContractDetailDetail, crate::Error>,
+        Output = Result<models::LineItemContractDetailDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18592,14 +18592,14 @@ impl ListWorkOrderContractLineItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>,
+        Output = Result<Vec<models::WorkOrderContractLineItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>,
+        Output = Result<crate::Page<models::WorkOrderContractLineItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -18701,7 +18701,7 @@ impl UpdateWorkOrderContractLineItemsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemSyncResult, crate::Error>,
+        Output = Result<models::LineItemSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18758,7 +18758,7 @@ impl GetWorkOrderContractLineItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkOrderContractLineItem, crate::Error>,
+        Output = Result<models::WorkOrderContractLineItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18903,8 +18903,8 @@ impl UpdateWorkOrderContractSubcontractorScheduleOfValuesStatus {
     pub fn send(self) -> impl std::future::Future<
         Output = Result<
             models::WorkOrderContractSubcontractorScheduleOfValuesStatusResult,
-            crate::Error,
-        >,
+            crate::Error
+        >
     > {
         self.build().send_json()
     }
@@ -18947,7 +18947,7 @@ impl CreateBudgetLineItemV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetLineItemV1_1, crate::Error>,
+        Output = Result<models::BudgetLineItemV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18990,7 +18990,7 @@ impl GetBudgetLineItemV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetLineItemV1_1, crate::Error>,
+        Output = Result<models::BudgetLineItemV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19034,7 +19034,7 @@ impl UpdateBudgetLineItemV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetLineItemV1_1, crate::Error>,
+        Output = Result<models::BudgetLineItemV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19133,14 +19133,14 @@ impl ListChangeEventsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeEventV1_1>, crate::Error>,
+        Output = Result<Vec<models::ChangeEventV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeEventV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeEventV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -19191,7 +19191,7 @@ impl CreateChangeEventV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventV1_1, crate::Error>,
+        Output = Result<models::ChangeEventV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19294,7 +19294,7 @@ impl GetChangeEventV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventV1_1, crate::Error>,
+        Output = Result<models::ChangeEventV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19381,7 +19381,7 @@ impl UpdateChangeEventV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventV1_1, crate::Error>,
+        Output = Result<models::ChangeEventV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19424,7 +19424,7 @@ impl CreateChangeEventCloneV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventV1_1, crate::Error>,
+        Output = Result<models::ChangeEventV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19467,7 +19467,7 @@ impl UpdateChangeEventRestoreV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventV1_1, crate::Error>,
+        Output = Result<models::ChangeEventV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19596,14 +19596,14 @@ impl ListProjectDirectCostsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DirectCost>, crate::Error>,
+        Output = Result<Vec<models::DirectCost>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DirectCost>, crate::Error>,
+        Output = Result<crate::Page<models::DirectCost>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -19657,7 +19657,7 @@ impl CreateProjectDirectCostV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostV1_1, crate::Error>,
+        Output = Result<models::DirectCostV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19704,7 +19704,7 @@ impl GetProjectDirectCostV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostV1_1, crate::Error>,
+        Output = Result<models::DirectCostV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19799,7 +19799,7 @@ impl UpdateProjectDirectCostV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DirectCostV1_1, crate::Error>,
+        Output = Result<models::DirectCostV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19933,14 +19933,14 @@ impl ListRequisitionsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::RequisitionV1_1>, crate::Error>,
+        Output = Result<Vec<models::RequisitionV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::RequisitionV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::RequisitionV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -20005,7 +20005,7 @@ impl CreateRequisitionV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RequisitionV1_1, crate::Error>,
+        Output = Result<models::RequisitionV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20056,7 +20056,7 @@ impl GetRequisitionV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RequisitionV1_1, crate::Error>,
+        Output = Result<models::RequisitionV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20149,7 +20149,7 @@ impl UpdateRequisitionV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RequisitionV1_1, crate::Error>,
+        Output = Result<models::RequisitionV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20293,7 +20293,7 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectStatusSnapshotListV2, crate::Error>,
+        Output = Result<models::ProjectStatusSnapshotListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20302,7 +20302,7 @@ impl ListCompanyBudgetViewProjectStatusSnapshotsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectStatusSnapshotV2>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectStatusSnapshotV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -20428,7 +20428,7 @@ impl GetCompanyBudgetViewProjectStatusSnapshotsSummaryV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SummaryDetailV2, crate::Error>,
+        Output = Result<models::SummaryDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20537,7 +20537,7 @@ impl UpdateCompanyChangeEventStatusV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventStatusV2, crate::Error>,
+        Output = Result<models::ChangeEventStatusV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20705,7 +20705,7 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderChangeReasonListV2, crate::Error>,
+        Output = Result<models::ChangeOrderChangeReasonListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20714,7 +20714,7 @@ impl ListCompanyChangeOrderChangeReasonsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CompanyChangeOrderChangeReasonV2>, crate::Error>,
+        Output = Result<crate::Page<models::CompanyChangeOrderChangeReasonV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -20768,7 +20768,7 @@ impl CreateCompanyChangeOrderChangeReasonV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>,
+        Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20863,7 +20863,7 @@ impl UpdateCompanyChangeOrderChangeReasonV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>,
+        Output = Result<models::ChangeOrderChangeReasonV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20911,7 +20911,7 @@ impl CreateCompanyCurrencyConfigurationV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyCurrencyConfigurationResultV2, crate::Error>,
+        Output = Result<models::CompanyCurrencyConfigurationResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20972,7 +20972,7 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetViewListV2, crate::Error>,
+        Output = Result<models::BudgetViewListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20981,7 +20981,7 @@ impl ListCompanyProjectStatusSnapshotsBudgetViewsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>,
+        Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -21067,7 +21067,7 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RowListV2, crate::Error>,
+        Output = Result<models::RowListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21076,7 +21076,7 @@ impl ListCompanyProjectAdvancedForecastingsRowsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::RowV2>, crate::Error>,
+        Output = Result<crate::Page<models::RowV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -21133,7 +21133,7 @@ impl CreateCompanyProjectAdvancedForecastingsRowV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RowListV2, crate::Error>,
+        Output = Result<models::RowListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21207,7 +21207,7 @@ impl GetCompanyProjectBudgetChangeHistoryV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetChangeHistoryV2, crate::Error>,
+        Output = Result<models::BudgetChangeHistoryV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21271,7 +21271,7 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AdjustmentLineItemListV2, crate::Error>,
+        Output = Result<models::AdjustmentLineItemListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21280,7 +21280,7 @@ impl ListCompanyProjectBudgetChangesAdjustmentLineItemsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::AdjustmentLineItemV2>, crate::Error>,
+        Output = Result<crate::Page<models::AdjustmentLineItemV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -21384,7 +21384,7 @@ impl GetCompanyProjectBudgetNoteV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetNoteV2, crate::Error>,
+        Output = Result<models::BudgetNoteV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21437,7 +21437,7 @@ impl CreateCompanyProjectBudgetNoteV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetNoteV2, crate::Error>,
+        Output = Result<models::BudgetNoteV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21544,7 +21544,7 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetViewProjectStatusSnapshotListV2, crate::Error>,
+        Output = Result<models::BudgetViewProjectStatusSnapshotListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21553,7 +21553,7 @@ impl ListCompanyProjectBudgetViewProjectStatusSnapshotsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BudgetViewProjectStatusSnapshotV2>, crate::Error>,
+        Output = Result<crate::Page<models::BudgetViewProjectStatusSnapshotV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -21607,7 +21607,7 @@ impl GetCompanyProjectChangeEventSettingsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventSettingsV2, crate::Error>,
+        Output = Result<models::ChangeEventSettingsV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21658,7 +21658,7 @@ impl UpdateCompanyProjectChangeEventSettingsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeEventSettingsV2, crate::Error>,
+        Output = Result<models::ChangeEventSettingsV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21804,7 +21804,7 @@ impl CreateCompanyProjectCommitmentChangeOrderRowsCsvExportV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CsvExportV2, crate::Error>,
+        Output = Result<models::CsvExportV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21919,7 +21919,7 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommitmentChangeOrderLineItemListV2, crate::Error>,
+        Output = Result<models::CommitmentChangeOrderLineItemListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21928,7 +21928,7 @@ impl ListCompanyProjectCommitmentChangeOrderLineItemsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::LineItemItemV2>, crate::Error>,
+        Output = Result<crate::Page<models::LineItemItemV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -21988,7 +21988,7 @@ impl CreateCompanyProjectCommitmentChangeOrderLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
+        Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22041,7 +22041,7 @@ impl GetCompanyProjectCommitmentChangeOrderLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
+        Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22148,7 +22148,7 @@ impl UpdateCompanyProjectCommitmentChangeOrderLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>,
+        Output = Result<models::CommitmentChangeOrderLineItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22424,7 +22424,7 @@ impl GetCompanyProjectCommitmentContractsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractDetailV2, crate::Error>,
+        Output = Result<models::PrimeContractDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22483,7 +22483,7 @@ impl CreateCompanyProjectCommitmentContractV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractV2, crate::Error>,
+        Output = Result<models::PrimeContractV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22541,7 +22541,7 @@ impl GetCompanyProjectCommitmentContractV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractV2, crate::Error>,
+        Output = Result<models::PrimeContractV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22650,7 +22650,7 @@ impl UpdateCompanyProjectCommitmentContractV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractV2, crate::Error>,
+        Output = Result<models::PrimeContractV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22717,7 +22717,7 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemListV2, crate::Error>,
+        Output = Result<models::LineItemListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22726,7 +22726,7 @@ impl ListCompanyProjectCommitmentContractLineItemsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>,
+        Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -22786,7 +22786,7 @@ impl CreateCompanyProjectCommitmentContractLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemV2, crate::Error>,
+        Output = Result<models::LineItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22839,7 +22839,7 @@ impl GetCompanyProjectCommitmentContractLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemV2, crate::Error>,
+        Output = Result<models::LineItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22946,7 +22946,7 @@ impl UpdateCompanyProjectCommitmentContractLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemV2, crate::Error>,
+        Output = Result<models::LineItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23095,7 +23095,7 @@ impl GetCompanyProjectCommitmentContractSummaryV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SummaryV2, crate::Error>,
+        Output = Result<models::SummaryV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23162,7 +23162,7 @@ impl GetCompanyProjectComplianceInvoiceDocumentsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DocumentV2, crate::Error>,
+        Output = Result<models::DocumentV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23223,7 +23223,7 @@ impl CreateCompanyProjectComplianceInvoiceDocumentV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DocumentV2, crate::Error>,
+        Output = Result<models::DocumentV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23290,7 +23290,7 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttachmentListV2, crate::Error>,
+        Output = Result<models::AttachmentListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23299,7 +23299,7 @@ impl ListCompanyProjectComplianceInvoiceDocumentsAttachmentsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::AttachmentV2>, crate::Error>,
+        Output = Result<crate::Page<models::AttachmentV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -23358,7 +23358,7 @@ impl GetCompanyProjectComplianceInvoiceDocumentV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DocumentV2, crate::Error>,
+        Output = Result<models::DocumentV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23472,7 +23472,7 @@ impl UpdateCompanyProjectComplianceInvoiceDocumentV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DocumentV2, crate::Error>,
+        Output = Result<models::DocumentV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23618,7 +23618,7 @@ impl CreateCompanyProjectPrimeChangeOrderRowsCsvExportV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CsvExportV2, crate::Error>,
+        Output = Result<models::CsvExportV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23733,7 +23733,7 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemListV2, crate::Error>,
+        Output = Result<models::LineItemListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23742,7 +23742,7 @@ impl ListCompanyProjectPrimeChangeOrderLineItemsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>,
+        Output = Result<crate::Page<models::PrimeChangeOrderLineItemV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -23802,7 +23802,7 @@ impl CreateCompanyProjectPrimeChangeOrderLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemV2, crate::Error>,
+        Output = Result<models::LineItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23855,7 +23855,7 @@ impl GetCompanyProjectPrimeChangeOrderLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemV2, crate::Error>,
+        Output = Result<models::LineItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23962,7 +23962,7 @@ impl UpdateCompanyProjectPrimeChangeOrderLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemV2, crate::Error>,
+        Output = Result<models::LineItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24239,7 +24239,7 @@ impl GetCompanyProjectPrimeContractsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractDetailV2, crate::Error>,
+        Output = Result<models::PrimeContractDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24298,7 +24298,7 @@ impl CreateCompanyProjectPrimeContractV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractV2, crate::Error>,
+        Output = Result<models::PrimeContractV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24349,7 +24349,7 @@ impl GetCompanyProjectPrimeContractSummaryV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SummaryV2, crate::Error>,
+        Output = Result<models::SummaryV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24407,7 +24407,7 @@ impl GetCompanyProjectPrimeContractV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractV2, crate::Error>,
+        Output = Result<models::PrimeContractV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24516,7 +24516,7 @@ impl UpdateCompanyProjectPrimeContractV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractV2, crate::Error>,
+        Output = Result<models::PrimeContractV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24583,7 +24583,7 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PrimeContractLineItemListV2, crate::Error>,
+        Output = Result<models::PrimeContractLineItemListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24592,7 +24592,7 @@ impl ListCompanyProjectPrimeContractLineItemsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PrimeContractLineItemV2>, crate::Error>,
+        Output = Result<crate::Page<models::PrimeContractLineItemV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -24652,7 +24652,7 @@ impl CreateCompanyProjectPrimeContractLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemDetailV2, crate::Error>,
+        Output = Result<models::LineItemDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24705,7 +24705,7 @@ impl GetCompanyProjectPrimeContractLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemDetailV2, crate::Error>,
+        Output = Result<models::LineItemDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24812,7 +24812,7 @@ impl UpdateCompanyProjectPrimeContractLineItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LineItemDetailV2, crate::Error>,
+        Output = Result<models::LineItemDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24974,7 +24974,7 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BudgetViewListV2, crate::Error>,
+        Output = Result<models::BudgetViewListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24983,7 +24983,7 @@ impl ListCompanyProjectProjectStatusSnapshotsBudgetViewsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>,
+        Output = Result<crate::Page<models::BudgetViewV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -25043,7 +25043,7 @@ impl UpdateCompanyProjectRequisitionPaymentDetailsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PaymentDetailV2, crate::Error>,
+        Output = Result<models::PaymentDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25131,7 +25131,7 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttributeItemListV2, crate::Error>,
+        Output = Result<models::AttributeItemListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25140,7 +25140,7 @@ impl ListCompanyProjectWbsAttributeItemsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WbAttributeItemV2>, crate::Error>,
+        Output = Result<crate::Page<models::WbAttributeItemV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -25197,7 +25197,7 @@ impl CreateCompanyProjectWbsAttributeItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttributeItemV2, crate::Error>,
+        Output = Result<models::AttributeItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25296,7 +25296,7 @@ impl DeleteCompanyProjectWbsAttributeItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttributeItemV2, crate::Error>,
+        Output = Result<models::AttributeItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25349,7 +25349,7 @@ impl UpdateCompanyProjectWbsAttributeItemV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttributeItemV2, crate::Error>,
+        Output = Result<models::AttributeItemV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25429,7 +25429,7 @@ impl ListCompanyProjectWbsAttributesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttributeListV2, crate::Error>,
+        Output = Result<models::AttributeListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25438,7 +25438,7 @@ impl ListCompanyProjectWbsAttributesV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WbAttributeV2>, crate::Error>,
+        Output = Result<crate::Page<models::WbAttributeV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -25495,7 +25495,7 @@ impl CreateCompanyProjectWbsAttributeV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttributeV2, crate::Error>,
+        Output = Result<models::AttributeV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25545,7 +25545,7 @@ impl DeleteCompanyProjectWbsAttributeV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttributeV2, crate::Error>,
+        Output = Result<models::AttributeV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25598,7 +25598,7 @@ impl UpdateCompanyProjectWbsAttributeV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttributeV2, crate::Error>,
+        Output = Result<models::AttributeV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25778,7 +25778,7 @@ impl GetCompanyUomsConfigurationV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ConfigurationV2, crate::Error>,
+        Output = Result<models::ConfigurationV2, crate::Error>
     > {
         self.build().send_json()
     }

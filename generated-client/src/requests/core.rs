@@ -90,14 +90,14 @@ impl ListCompanyDistributionGroups {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DistributionGroup>, crate::Error>,
+        Output = Result<Vec<models::DistributionGroup>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DistributionGroup>, crate::Error>,
+        Output = Result<crate::Page<models::DistributionGroup>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -252,14 +252,14 @@ impl ListCompanyDocuments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Document>, crate::Error>,
+        Output = Result<Vec<models::Document>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Document>, crate::Error>,
+        Output = Result<crate::Page<models::Document>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -323,7 +323,7 @@ impl CreateCompanyFileVersion {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FileVersion, crate::Error>,
+        Output = Result<models::FileVersion, crate::Error>
     > {
         self.build().send_json()
     }
@@ -370,7 +370,7 @@ impl GetCompanyFileVersion {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FileVersion, crate::Error>,
+        Output = Result<models::FileVersion, crate::Error>
     > {
         self.build().send_json()
     }
@@ -734,7 +734,7 @@ impl CreateCompanyFolder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FolderDetail, crate::Error>,
+        Output = Result<models::FolderDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -949,14 +949,14 @@ impl ListCompanyInsurances {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Insurance>, crate::Error>,
+        Output = Result<Vec<models::Insurance>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Insurance>, crate::Error>,
+        Output = Result<crate::Page<models::Insurance>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1010,7 +1010,7 @@ impl CreateCompanyInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1058,7 +1058,7 @@ impl UpdateCompanyInsurancesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InsuranceSyncResult, crate::Error>,
+        Output = Result<models::InsuranceSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1105,7 +1105,7 @@ impl GetCompanyInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1200,7 +1200,7 @@ impl UpdateCompanyInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1348,14 +1348,14 @@ impl ListCompanyPdfTemplateConfigs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PdfTemplateConfig>, crate::Error>,
+        Output = Result<Vec<models::PdfTemplateConfig>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PdfTemplateConfig>, crate::Error>,
+        Output = Result<crate::Page<models::PdfTemplateConfig>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1409,7 +1409,7 @@ impl CreateCompanyPdfTemplateConfig {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PdfTemplateConfig, crate::Error>,
+        Output = Result<models::PdfTemplateConfig, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1456,7 +1456,7 @@ impl GetCompanyPdfTemplateConfig {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PdfTemplateConfig, crate::Error>,
+        Output = Result<models::PdfTemplateConfig, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1551,7 +1551,7 @@ impl UpdateCompanyPdfTemplateConfig {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PdfTemplateConfig, crate::Error>,
+        Output = Result<models::PdfTemplateConfig, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1602,7 +1602,7 @@ impl UpdateCompanyPdfTemplateConfigUpdateDefaultProject {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PdfTemplateConfig, crate::Error>,
+        Output = Result<models::PdfTemplateConfig, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1747,14 +1747,14 @@ impl ListCompanyPeople {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Person>, crate::Error>,
+        Output = Result<Vec<models::Person>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Person>, crate::Error>,
+        Output = Result<crate::Page<models::Person>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1959,14 +1959,14 @@ impl ListCompanyPeopleInactive {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Person>, crate::Error>,
+        Output = Result<Vec<models::Person>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Person>, crate::Error>,
+        Output = Result<crate::Page<models::Person>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2089,7 +2089,7 @@ impl ListCompanyPermissionTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PermissionTemplate>, crate::Error>,
+        Output = Result<Vec<models::PermissionTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2137,7 +2137,7 @@ impl CreateCompanyPermissionTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PermissionTemplateDetail, crate::Error>,
+        Output = Result<models::PermissionTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2184,7 +2184,7 @@ impl GetCompanyPermissionTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PermissionTemplateDetail, crate::Error>,
+        Output = Result<models::PermissionTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2256,14 +2256,14 @@ impl ListCompanyProjectTaskItemCategories {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2357,14 +2357,14 @@ impl ListCompanyProjectTaskItemComments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TaskItemComment>, crate::Error>,
+        Output = Result<Vec<models::TaskItemComment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TaskItemComment>, crate::Error>,
+        Output = Result<crate::Page<models::TaskItemComment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2421,7 +2421,7 @@ impl CreateCompanyProjectTaskItemComment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TaskItemComment, crate::Error>,
+        Output = Result<models::TaskItemComment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2471,7 +2471,7 @@ impl DeleteCompanyProjectTaskItemComment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TaskItemComment, crate::Error>,
+        Output = Result<models::TaskItemComment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2524,7 +2524,7 @@ impl UpdateCompanyProjectTaskItemComment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TaskItemComment, crate::Error>,
+        Output = Result<models::TaskItemComment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2637,14 +2637,14 @@ impl ListCompanyUsers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::User>, crate::Error>,
+        Output = Result<Vec<models::User>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::User>, crate::Error>,
+        Output = Result<crate::Page<models::User>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2789,14 +2789,14 @@ impl ListCompanyUsersInactive {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Inactive>, crate::Error>,
+        Output = Result<Vec<models::Inactive>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Inactive>, crate::Error>,
+        Output = Result<crate::Page<models::Inactive>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2906,7 +2906,7 @@ impl UpdateCompanyUsersSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserSyncResult, crate::Error>,
+        Output = Result<models::UserSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3075,7 +3075,7 @@ impl UpdateCompanyUserInvite {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3250,14 +3250,14 @@ impl ListCompanyUserProjectAssignments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectAssignment>, crate::Error>,
+        Output = Result<Vec<models::ProjectAssignment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectAssignment>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectAssignment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3319,7 +3319,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsNames {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::JobTitle>, crate::Error>,
+        Output = Result<Vec<models::JobTitle>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3367,7 +3367,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPermissionTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3423,7 +3423,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsPrograms {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3479,7 +3479,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectNumbers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::JobTitle>, crate::Error>,
+        Output = Result<Vec<models::JobTitle>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3535,7 +3535,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsProjectTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3591,7 +3591,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRegions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3639,7 +3639,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsRoles {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3695,7 +3695,7 @@ impl ListCompanyUserProjectAssignmentsFilterOptionsStages {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3772,14 +3772,14 @@ impl ListCompanyVendorsInactive {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::InactiveItem>, crate::Error>,
+        Output = Result<Vec<models::InactiveItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::InactiveItem>, crate::Error>,
+        Output = Result<crate::Page<models::InactiveItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3840,7 +3840,7 @@ impl UpdateCompanyVendorsInactive {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3912,14 +3912,14 @@ impl ListCompanyVendorComments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Comment>, crate::Error>,
+        Output = Result<Vec<models::Comment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Comment>, crate::Error>,
+        Output = Result<crate::Page<models::Comment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3989,14 +3989,14 @@ impl ListCompanyVendorInsurances {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Insurance>, crate::Error>,
+        Output = Result<Vec<models::Insurance>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Insurance>, crate::Error>,
+        Output = Result<crate::Page<models::Insurance>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4053,7 +4053,7 @@ impl CreateCompanyVendorInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4104,7 +4104,7 @@ impl UpdateCompanyVendorInsurancesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InsuranceSyncResult, crate::Error>,
+        Output = Result<models::InsuranceSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4154,7 +4154,7 @@ impl GetCompanyVendorInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4255,7 +4255,7 @@ impl UpdateCompanyVendorInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4328,14 +4328,14 @@ impl ListCompanyWorkflowPermanentLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>,
+        Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>,
+        Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4399,14 +4399,14 @@ impl ListDepartments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Department>, crate::Error>,
+        Output = Result<Vec<models::Department>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Department>, crate::Error>,
+        Output = Result<crate::Page<models::Department>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4455,7 +4455,7 @@ impl CreateDepartment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Department, crate::Error>,
+        Output = Result<models::Department, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4498,7 +4498,7 @@ impl GetDepartment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Department, crate::Error>,
+        Output = Result<models::Department, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4583,7 +4583,7 @@ impl UpdateDepartment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Department, crate::Error>,
+        Output = Result<models::Department, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4641,14 +4641,14 @@ impl ListEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4717,7 +4717,7 @@ impl CreateFileVersion {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FileVersion, crate::Error>,
+        Output = Result<models::FileVersion, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4760,7 +4760,7 @@ impl GetFileVersion {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FileVersion, crate::Error>,
+        Output = Result<models::FileVersion, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5086,7 +5086,7 @@ impl CreateFolder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FolderDetail, crate::Error>,
+        Output = Result<models::FolderDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5242,7 +5242,7 @@ impl UpdateFolder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FolderDetail, crate::Error>,
+        Output = Result<models::FolderDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5285,7 +5285,7 @@ impl UpdateInsurancesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InsuranceSyncResult, crate::Error>,
+        Output = Result<models::InsuranceSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5383,14 +5383,14 @@ impl ListLocations {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Location>, crate::Error>,
+        Output = Result<Vec<models::Location>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Location>, crate::Error>,
+        Output = Result<crate::Page<models::Location>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5623,7 +5623,7 @@ impl GetProjectDates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDateDetail, crate::Error>,
+        Output = Result<models::ProjectDateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5667,7 +5667,7 @@ impl GetProjectDate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDate, crate::Error>,
+        Output = Result<models::ProjectDate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5745,14 +5745,14 @@ impl ListProjectRoles {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectRole>, crate::Error>,
+        Output = Result<Vec<models::ProjectRole>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectRole>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectRole>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5801,7 +5801,7 @@ impl CreateProjectRole {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectRole, crate::Error>,
+        Output = Result<models::ProjectRole, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5900,14 +5900,14 @@ impl ListProjectTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6075,14 +6075,14 @@ impl ListProjects {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectItem>, crate::Error>,
+        Output = Result<Vec<models::ProjectItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectItem>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6143,7 +6143,7 @@ impl CreateProject {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDetail, crate::Error>,
+        Output = Result<models::ProjectDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6206,7 +6206,7 @@ impl UpdateProjectsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectSyncResult, crate::Error>,
+        Output = Result<models::ProjectSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6257,7 +6257,7 @@ impl GetProject {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDetail, crate::Error>,
+        Output = Result<models::ProjectDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6313,7 +6313,7 @@ impl UpdateProject {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDetail, crate::Error>,
+        Output = Result<models::ProjectDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6358,7 +6358,7 @@ impl GetProjectFilters {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectFilter, crate::Error>,
+        Output = Result<models::ProjectFilter, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6409,7 +6409,7 @@ impl ListProjectFilter {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Filter>, crate::Error>,
+        Output = Result<Vec<models::Filter>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6453,7 +6453,7 @@ impl CreateProjectLogo {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDetail, crate::Error>,
+        Output = Result<models::ProjectDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6494,7 +6494,7 @@ impl DeleteProjectLogo {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDetail, crate::Error>,
+        Output = Result<models::ProjectDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6547,7 +6547,7 @@ impl ListProjectAssignableUsers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AssignableUser>, crate::Error>,
+        Output = Result<Vec<models::AssignableUser>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6612,14 +6612,14 @@ impl ListProjectCrews {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Crew>, crate::Error>,
+        Output = Result<Vec<models::Crew>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Crew>, crate::Error>,
+        Output = Result<crate::Page<models::Crew>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6737,7 +6737,7 @@ impl ListProjectCrewsIds {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<i64>, crate::Error>,
+        Output = Result<crate::Page<i64>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6929,7 +6929,7 @@ impl ListProjectDirectoryFilterOptionsCostCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6974,7 +6974,7 @@ impl ListProjectDirectoryFilterOptionsCountryCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::JobTitle>, crate::Error>,
+        Output = Result<Vec<models::JobTitle>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7019,7 +7019,7 @@ impl ListProjectDirectoryFilterOptionsJobTitles {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::JobTitle>, crate::Error>,
+        Output = Result<Vec<models::JobTitle>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7064,7 +7064,7 @@ impl ListProjectDirectoryFilterOptionsPermissionTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7111,7 +7111,7 @@ impl ListProjectDirectoryFilterOptionsStateCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::JobTitle>, crate::Error>,
+        Output = Result<Vec<models::JobTitle>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7156,7 +7156,7 @@ impl ListProjectDirectoryFilterOptionsTrades {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionTrade>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7273,14 +7273,14 @@ impl ListProjectDistributionGroups {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DistributionGroup>, crate::Error>,
+        Output = Result<Vec<models::DistributionGroup>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DistributionGroup>, crate::Error>,
+        Output = Result<crate::Page<models::DistributionGroup>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7334,7 +7334,7 @@ impl CreateProjectDistributionGroup {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDistributionGroup, crate::Error>,
+        Output = Result<models::ProjectDistributionGroup, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7421,7 +7421,7 @@ impl GetProjectDistributionGroup {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DistributionGroupDetail, crate::Error>,
+        Output = Result<models::DistributionGroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7516,7 +7516,7 @@ impl UpdateProjectDistributionGroup {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDistributionGroup, crate::Error>,
+        Output = Result<models::ProjectDistributionGroup, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7625,14 +7625,14 @@ impl ListProjectDistributionGroupsWithAncestors {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DistributionGroupsWithAncestor>, crate::Error>,
+        Output = Result<Vec<models::DistributionGroupsWithAncestor>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DistributionGroupsWithAncestor>, crate::Error>,
+        Output = Result<crate::Page<models::DistributionGroupsWithAncestor>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7717,7 +7717,7 @@ impl GetProjectDistributionGroupsWithAncestor {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DistributionGroupDetail, crate::Error>,
+        Output = Result<models::DistributionGroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7786,14 +7786,14 @@ impl ListProjectDocumentCustomTags {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8061,14 +8061,14 @@ impl ListProjectDocuments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Document>, crate::Error>,
+        Output = Result<Vec<models::Document>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Document>, crate::Error>,
+        Output = Result<crate::Page<models::Document>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8139,14 +8139,14 @@ impl ListProjectInsurances {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Insurance>, crate::Error>,
+        Output = Result<Vec<models::Insurance>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Insurance>, crate::Error>,
+        Output = Result<crate::Page<models::Insurance>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8196,7 +8196,7 @@ impl CreateProjectInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8244,7 +8244,7 @@ impl UpdateProjectInsurancesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InsuranceSyncResult, crate::Error>,
+        Output = Result<models::InsuranceSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8299,7 +8299,7 @@ impl GetProjectInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8410,7 +8410,7 @@ impl UpdateProjectInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8559,14 +8559,14 @@ impl ListProjectLocations {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Location>, crate::Error>,
+        Output = Result<Vec<models::Location>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Location>, crate::Error>,
+        Output = Result<crate::Page<models::Location>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8987,14 +8987,14 @@ impl ListProjectPeople {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectPerson>, crate::Error>,
+        Output = Result<Vec<models::ProjectPerson>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectPerson>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectPerson>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9052,7 +9052,7 @@ impl CreateProjectPerson {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PersonDetail, crate::Error>,
+        Output = Result<models::PersonDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9245,14 +9245,14 @@ impl ListProjectPeopleInactive {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectPerson>, crate::Error>,
+        Output = Result<Vec<models::ProjectPerson>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectPerson>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectPerson>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9316,7 +9316,7 @@ impl UpdateProjectPerson {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PersonDetail, crate::Error>,
+        Output = Result<models::PersonDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9367,7 +9367,7 @@ impl UpdateProjectPermissionTemplateAssignments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PermissionTemplateAssignment, crate::Error>,
+        Output = Result<models::PermissionTemplateAssignment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9424,7 +9424,7 @@ impl ListProjectPermissionTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PermissionTemplate>, crate::Error>,
+        Output = Result<Vec<models::PermissionTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9485,7 +9485,7 @@ impl GetProjectProjectDates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDateDetail, crate::Error>,
+        Output = Result<models::ProjectDateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9585,7 +9585,7 @@ impl GetProjectProjectDate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDate, crate::Error>,
+        Output = Result<models::ProjectDate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9646,14 +9646,14 @@ impl ListProjectProjectMemberships {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectMembership>, crate::Error>,
+        Output = Result<Vec<models::ProjectMembership>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectMembership>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectMembership>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9859,14 +9859,14 @@ impl ListProjectRecentActivity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<serde_json::Value>, crate::Error>,
+        Output = Result<Vec<serde_json::Value>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9957,14 +9957,14 @@ impl ListProjectTools {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Tool>, crate::Error>,
+        Output = Result<Vec<models::Tool>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Tool>, crate::Error>,
+        Output = Result<crate::Page<models::Tool>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -10021,7 +10021,7 @@ impl UpdateProjectTools {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Tool>, crate::Error>,
+        Output = Result<Vec<models::Tool>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10090,7 +10090,7 @@ impl CreateProjectUpload {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10137,7 +10137,7 @@ impl GetProjectUpload {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10194,7 +10194,7 @@ impl UpdateProjectUpload {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10251,7 +10251,7 @@ impl UpdateProjectUserProjectRole {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserProjectRole, crate::Error>,
+        Output = Result<models::UserProjectRole, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10400,14 +10400,14 @@ impl ListProjectUsers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectUser>, crate::Error>,
+        Output = Result<Vec<models::ProjectUser>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectUser>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectUser>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -10469,7 +10469,7 @@ impl CreateProjectUser {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserDetail, crate::Error>,
+        Output = Result<models::UserDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10538,14 +10538,14 @@ impl ListProjectUsersInactive {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Inactive>, crate::Error>,
+        Output = Result<Vec<models::Inactive>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Inactive>, crate::Error>,
+        Output = Result<crate::Page<models::Inactive>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -10598,7 +10598,7 @@ impl UpdateProjectUsersInactive {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserDetail, crate::Error>,
+        Output = Result<models::UserDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10715,7 +10715,7 @@ impl CreateProjectUsersPdf {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserPdfResult, crate::Error>,
+        Output = Result<models::UserPdfResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10762,7 +10762,7 @@ impl GetProjectUser {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserDetail, crate::Error>,
+        Output = Result<models::UserDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10824,7 +10824,7 @@ impl UpdateProjectUser {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserDetail, crate::Error>,
+        Output = Result<models::UserDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10882,7 +10882,7 @@ impl CreateProjectUserActionsAdd {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserDetail, crate::Error>,
+        Output = Result<models::UserDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10985,7 +10985,7 @@ impl UpdateProjectVendorProjectRole {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorProjectRole, crate::Error>,
+        Output = Result<models::VendorProjectRole, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11114,14 +11114,14 @@ impl ListProjectVendors {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Vendor>, crate::Error>,
+        Output = Result<Vec<models::Vendor>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Vendor>, crate::Error>,
+        Output = Result<crate::Page<models::Vendor>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -11266,14 +11266,14 @@ impl ListProjectVendorsInactive {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::VendorInactive>, crate::Error>,
+        Output = Result<Vec<models::VendorInactive>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::VendorInactive>, crate::Error>,
+        Output = Result<crate::Page<models::VendorInactive>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -11334,7 +11334,7 @@ impl UpdateProjectVendorsInactive {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InactiveDetail, crate::Error>,
+        Output = Result<models::InactiveDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11627,14 +11627,14 @@ impl ListProjectVendorInsurances {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Insurance>, crate::Error>,
+        Output = Result<Vec<models::Insurance>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Insurance>, crate::Error>,
+        Output = Result<crate::Page<models::Insurance>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -11691,7 +11691,7 @@ impl CreateProjectVendorInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11742,7 +11742,7 @@ impl UpdateProjectVendorInsurancesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InsuranceSyncResult, crate::Error>,
+        Output = Result<models::InsuranceSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11800,7 +11800,7 @@ impl GetProjectVendorInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11917,7 +11917,7 @@ impl UpdateProjectVendorInsurance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Insurance, crate::Error>,
+        Output = Result<models::Insurance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11990,14 +11990,14 @@ impl ListProjectWorkflowPermanentLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>,
+        Output = Result<Vec<models::WorkflowPermanentLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>,
+        Output = Result<crate::Page<models::WorkflowPermanentLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12141,14 +12141,14 @@ impl ListTaskItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TaskItem>, crate::Error>,
+        Output = Result<Vec<models::TaskItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TaskItem>, crate::Error>,
+        Output = Result<crate::Page<models::TaskItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12199,7 +12199,7 @@ impl CreateTaskItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TaskItemDetail, crate::Error>,
+        Output = Result<models::TaskItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12265,14 +12265,14 @@ impl ListTaskItemsAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef2>, crate::Error>,
+        Output = Result<Vec<models::UserRef2>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef2>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef2>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12336,14 +12336,14 @@ impl ListTaskItemsAssigneesCurrent {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12432,7 +12432,7 @@ impl GetTaskItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TaskItemDetail, crate::Error>,
+        Output = Result<models::TaskItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12527,7 +12527,7 @@ impl UpdateTaskItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TaskItemDetail, crate::Error>,
+        Output = Result<models::TaskItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12586,14 +12586,14 @@ impl ListTools {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ToolItem>, crate::Error>,
+        Output = Result<Vec<models::ToolItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ToolItem>, crate::Error>,
+        Output = Result<crate::Page<models::ToolItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12722,14 +12722,14 @@ impl ListUsers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::User>, crate::Error>,
+        Output = Result<Vec<models::User>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::User>, crate::Error>,
+        Output = Result<crate::Page<models::User>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12991,14 +12991,14 @@ impl ListVendors {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<serde_json::Value>, crate::Error>,
+        Output = Result<Vec<serde_json::Value>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -13067,7 +13067,7 @@ impl CreateVendor {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13122,7 +13122,7 @@ impl UpdateVendorsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorSyncResult, crate::Error>,
+        Output = Result<models::VendorSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13189,7 +13189,7 @@ impl GetVendor {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorDetail, crate::Error>,
+        Output = Result<models::VendorDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13253,7 +13253,7 @@ impl UpdateVendor {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13299,7 +13299,7 @@ impl CreateVendorBusinessRegister {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorBusinessRegisterResult, crate::Error>,
+        Output = Result<models::VendorBusinessRegisterResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13345,7 +13345,7 @@ impl UpdateVendorBusinessRegister {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorBusinessRegisterResult, crate::Error>,
+        Output = Result<models::VendorBusinessRegisterResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13409,14 +13409,14 @@ impl ListWorkflowActivityHistories {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkflowActivityHistory>, crate::Error>,
+        Output = Result<Vec<models::WorkflowActivityHistory>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WorkflowActivityHistory>, crate::Error>,
+        Output = Result<crate::Page<models::WorkflowActivityHistory>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -13473,7 +13473,7 @@ impl CreateWorkflowActivityHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkflowActivityHistory, crate::Error>,
+        Output = Result<models::WorkflowActivityHistory, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13522,7 +13522,7 @@ impl GetWorkflowActivityHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkflowActivityHistory, crate::Error>,
+        Output = Result<models::WorkflowActivityHistory, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13604,14 +13604,14 @@ impl ListWorkflowInstances {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkflowInstance>, crate::Error>,
+        Output = Result<Vec<models::WorkflowInstance>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WorkflowInstance>, crate::Error>,
+        Output = Result<crate::Page<models::WorkflowInstance>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -13660,7 +13660,7 @@ impl GetWorkflowInstance {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkflowInstance, crate::Error>,
+        Output = Result<models::WorkflowInstance, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13812,14 +13812,14 @@ impl ListCompanyUsersV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::User>, crate::Error>,
+        Output = Result<Vec<models::User>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::User>, crate::Error>,
+        Output = Result<crate::Page<models::User>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -13943,7 +13943,7 @@ impl CreateCompanyUsersBulkAddV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13991,7 +13991,7 @@ impl CreateCompanyUsersBulkRemoveV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14050,7 +14050,7 @@ impl UpdateCompanyUsersSyncV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserSyncResult, crate::Error>,
+        Output = Result<models::UserSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14219,7 +14219,7 @@ impl UpdateCompanyUserInviteV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14469,14 +14469,14 @@ impl ListProjectsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectV1_1>, crate::Error>,
+        Output = Result<Vec<models::ProjectV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -14595,7 +14595,7 @@ impl CreateProjectUploadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14642,7 +14642,7 @@ impl GetProjectUploadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14699,7 +14699,7 @@ impl UpdateProjectUploadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UploadDetail, crate::Error>,
+        Output = Result<models::UploadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14816,14 +14816,14 @@ impl ListProjectVendorsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::VendorV1_1>, crate::Error>,
+        Output = Result<Vec<models::VendorV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::VendorV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::VendorV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -14893,7 +14893,7 @@ impl CreateProjectVendorV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorDetailV1_1, crate::Error>,
+        Output = Result<models::VendorDetailV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14948,7 +14948,7 @@ impl GetProjectVendorV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorDetailV1_1, crate::Error>,
+        Output = Result<models::VendorDetailV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15018,7 +15018,7 @@ impl UpdateProjectVendorV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorDetailV1_1, crate::Error>,
+        Output = Result<models::VendorDetailV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15074,7 +15074,7 @@ impl CreateProjectVendorActionsAddV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VendorDetailV1_1, crate::Error>,
+        Output = Result<models::VendorDetailV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15243,14 +15243,14 @@ impl ListUsersV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserV1_1>, crate::Error>,
+        Output = Result<Vec<models::UserV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::UserV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15450,14 +15450,14 @@ impl ListCompanyUsersV12 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::User>, crate::Error>,
+        Output = Result<Vec<models::User>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::User>, crate::Error>,
+        Output = Result<crate::Page<models::User>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15581,7 +15581,7 @@ impl CreateCompanyUsersBulkAddV12 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15629,7 +15629,7 @@ impl CreateCompanyUsersBulkRemoveV12 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15688,7 +15688,7 @@ impl UpdateCompanyUsersSyncV12 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserSyncResult, crate::Error>,
+        Output = Result<models::UserSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15857,7 +15857,7 @@ impl UpdateCompanyUserInviteV12 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15980,14 +15980,14 @@ impl ListUsersV12 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserV1_1>, crate::Error>,
+        Output = Result<Vec<models::UserV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::UserV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16153,14 +16153,14 @@ impl ListCompanyUsersV13 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserV1_3>, crate::Error>,
+        Output = Result<Vec<models::UserV1_3>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserV1_3>, crate::Error>,
+        Output = Result<crate::Page<models::UserV1_3>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16284,7 +16284,7 @@ impl CreateCompanyUsersBulkAddV13 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserBulkAddResultV1_3, crate::Error>,
+        Output = Result<models::UserBulkAddResultV1_3, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16332,7 +16332,7 @@ impl CreateCompanyUsersBulkRemoveV13 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserBulkAddResultV1_1, crate::Error>,
+        Output = Result<models::UserBulkAddResultV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16391,7 +16391,7 @@ impl UpdateCompanyUsersSyncV13 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserSyncResult, crate::Error>,
+        Output = Result<models::UserSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16438,7 +16438,7 @@ impl GetCompanyUserV13 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserDetailV1_3, crate::Error>,
+        Output = Result<models::UserDetailV1_3, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16562,7 +16562,7 @@ impl UpdateCompanyUserInviteV13 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16685,14 +16685,14 @@ impl ListUsersV13 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserV1_1>, crate::Error>,
+        Output = Result<Vec<models::UserV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::UserV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16889,7 +16889,7 @@ impl ListCompanyDocumentsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DocumentListV2, crate::Error>,
+        Output = Result<models::DocumentListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16898,7 +16898,7 @@ impl ListCompanyDocumentsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -16952,7 +16952,7 @@ impl CreateCompanyPeopleBulkActivateV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PersonBulkActivateResultV2, crate::Error>,
+        Output = Result<models::PersonBulkActivateResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17000,7 +17000,7 @@ impl CreateCompanyPeopleBulkDeactivateV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PersonBulkActivateResultV2, crate::Error>,
+        Output = Result<models::PersonBulkActivateResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17064,7 +17064,7 @@ impl ListCompanyProjectLinksV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LinkListV2, crate::Error>,
+        Output = Result<models::LinkListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17073,7 +17073,7 @@ impl ListCompanyProjectLinksV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::LinkV2>, crate::Error>,
+        Output = Result<crate::Page<models::LinkV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -17130,7 +17130,7 @@ impl UpdateCompanyProjectLinksBulkUpdateV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LinkListV2, crate::Error>,
+        Output = Result<models::LinkListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17234,7 +17234,7 @@ impl ListCompanyProjectProjectDatesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDateListV2, crate::Error>,
+        Output = Result<models::ProjectDateListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17285,7 +17285,7 @@ impl DeleteCompanyProjectProjectMembershipsBulkRemoveV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectMembershipBulkRemoveResultV2, crate::Error>,
+        Output = Result<models::ProjectMembershipBulkRemoveResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17333,7 +17333,7 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersDefaultV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DefaultListV2, crate::Error>,
+        Output = Result<models::DefaultListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17405,7 +17405,7 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DefaultListV2, crate::Error>,
+        Output = Result<models::DefaultListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17414,7 +17414,7 @@ impl ListCompanyProjectTaskItemsProjectDistributionMembersOptionsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -17530,7 +17530,7 @@ impl ListCompanyProjectWorkflowsInstancesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceListV2, crate::Error>,
+        Output = Result<models::InstanceListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17581,7 +17581,7 @@ impl CreateCompanyProjectWorkflowsInstanceV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceV2, crate::Error>,
+        Output = Result<models::InstanceV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17639,7 +17639,7 @@ impl CreateCompanyProjectWorkflowsInstancesBulkCreateV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceBulkCreateResultV2, crate::Error>,
+        Output = Result<models::InstanceBulkCreateResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17689,7 +17689,7 @@ impl GetCompanyProjectWorkflowsInstanceV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceV2, crate::Error>,
+        Output = Result<models::InstanceV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17799,7 +17799,7 @@ impl CreateCompanyProjectWorkflowsInstanceRestartV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceV2, crate::Error>,
+        Output = Result<models::InstanceV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17850,7 +17850,7 @@ impl CreateCompanyProjectWorkflowsInstanceTerminateV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceV2, crate::Error>,
+        Output = Result<models::InstanceV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17924,7 +17924,7 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkflowManagerListV2, crate::Error>,
+        Output = Result<models::WorkflowManagerListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17933,7 +17933,7 @@ impl ListCompanyProjectWorkflowsPossibleAssigneesV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef9>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef9>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -18005,7 +18005,7 @@ impl ListCompanyProjectWorkflowsPresetsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PresetListV2, crate::Error>,
+        Output = Result<models::PresetListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18172,7 +18172,7 @@ impl UpdateCompanyProjectWorkflowsPresetAssigneesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AssigneeV2, crate::Error>,
+        Output = Result<models::AssigneeV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18246,7 +18246,7 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkflowManagerListV2, crate::Error>,
+        Output = Result<models::WorkflowManagerListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18255,7 +18255,7 @@ impl ListCompanyProjectWorkflowsWorkflowManagersV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef9>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef9>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -18308,7 +18308,7 @@ impl GetCompanyUsersBulkStatusV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StatusDetailV2, crate::Error>,
+        Output = Result<models::StatusDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18356,7 +18356,7 @@ impl CreateCompanyUsersBulkAddV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserBulkAddResultV2, crate::Error>,
+        Output = Result<models::UserBulkAddResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18404,7 +18404,7 @@ impl CreateCompanyUsersBulkRemoveV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserBulkRemoveResultV2, crate::Error>,
+        Output = Result<models::UserBulkRemoveResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18452,7 +18452,7 @@ impl UpdateCompanyUsersBulkRemoveProjectDetailsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserBulkAddResultV2, crate::Error>,
+        Output = Result<models::UserBulkAddResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18500,7 +18500,7 @@ impl UpdateCompanyUsersBulkUpdateProjectDetailsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BulkUpdateProjectDetailV2, crate::Error>,
+        Output = Result<models::BulkUpdateProjectDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18607,7 +18607,7 @@ impl ListCompanyWorkflowsInstancesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceListV2, crate::Error>,
+        Output = Result<models::InstanceListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18655,7 +18655,7 @@ impl CreateCompanyWorkflowsInstanceV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceV2, crate::Error>,
+        Output = Result<models::InstanceV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18710,7 +18710,7 @@ impl CreateCompanyWorkflowsInstancesBulkCreateV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceBulkCreateResultV2, crate::Error>,
+        Output = Result<models::InstanceBulkCreateResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18757,7 +18757,7 @@ impl GetCompanyWorkflowsInstanceV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceV2, crate::Error>,
+        Output = Result<models::InstanceV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18861,7 +18861,7 @@ impl CreateCompanyWorkflowsInstanceRestartV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceV2, crate::Error>,
+        Output = Result<models::InstanceV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18909,7 +18909,7 @@ impl CreateCompanyWorkflowsInstanceTerminateV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstanceV2, crate::Error>,
+        Output = Result<models::InstanceV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18980,7 +18980,7 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkflowManagerListV2, crate::Error>,
+        Output = Result<models::WorkflowManagerListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18989,7 +18989,7 @@ impl ListCompanyWorkflowsPossibleAssigneesV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef9>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef9>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -19058,7 +19058,7 @@ impl ListCompanyWorkflowsPresetsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PresetListV2, crate::Error>,
+        Output = Result<models::PresetListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19216,7 +19216,7 @@ impl UpdateCompanyWorkflowsPresetAssigneesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AssigneeV2, crate::Error>,
+        Output = Result<models::AssigneeV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19277,7 +19277,7 @@ impl ListCompanyWorkflowsTemplatesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TemplateListV2, crate::Error>,
+        Output = Result<models::TemplateListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19286,7 +19286,7 @@ impl ListCompanyWorkflowsTemplatesV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TemplateV2>, crate::Error>,
+        Output = Result<crate::Page<models::TemplateV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -19339,7 +19339,7 @@ impl GetCompanyWorkflowsTemplatesVersionV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VersionV2, crate::Error>,
+        Output = Result<models::VersionV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19384,7 +19384,7 @@ impl ListCompanyWorkflowsToolsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ToolListV2, crate::Error>,
+        Output = Result<models::ToolListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19455,7 +19455,7 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkflowManagerListV2, crate::Error>,
+        Output = Result<models::WorkflowManagerListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19464,7 +19464,7 @@ impl ListCompanyWorkflowsWorkflowManagersV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef9>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef9>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -19639,7 +19639,7 @@ impl ListProjectDocumentsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DocumentListV2, crate::Error>,
+        Output = Result<models::DocumentListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19648,7 +19648,7 @@ impl ListProjectDocumentsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectDocumentV2>, crate::Error>
     > {
         self.build().send_data_page()
     }

@@ -84,7 +84,7 @@ impl CreateOauthRevoke {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -223,14 +223,14 @@ impl ListAppInstallations {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AppInstallation>, crate::Error>,
+        Output = Result<Vec<models::AppInstallation>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::AppInstallation>, crate::Error>,
+        Output = Result<crate::Page<models::AppInstallation>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -279,7 +279,7 @@ impl CreateAppInstallation {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AppInstallationDetail, crate::Error>,
+        Output = Result<models::AppInstallationDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -324,7 +324,7 @@ impl GetAppInstallation {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AppInstallationDetail, crate::Error>,
+        Output = Result<models::AppInstallationDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -368,7 +368,7 @@ impl UpdateAppInstallation {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AppInstallation, crate::Error>,
+        Output = Result<models::AppInstallation, crate::Error>
     > {
         self.build().send_json()
     }
@@ -457,14 +457,14 @@ impl ListCompanyAppConfigurations {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AppConfiguration>, crate::Error>,
+        Output = Result<Vec<models::AppConfiguration>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::AppConfiguration>, crate::Error>,
+        Output = Result<crate::Page<models::AppConfiguration>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -526,7 +526,7 @@ impl CreateCompanyAppConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AppConfiguration, crate::Error>,
+        Output = Result<models::AppConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -573,7 +573,7 @@ impl GetCompanyAppConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AppConfiguration, crate::Error>,
+        Output = Result<models::AppConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -668,7 +668,7 @@ impl UpdateCompanyAppConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AppConfiguration, crate::Error>,
+        Output = Result<models::AppConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -708,7 +708,7 @@ impl GetCompanyBaseUrl {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyBaseUrl, crate::Error>,
+        Output = Result<models::CompanyBaseUrl, crate::Error>
     > {
         self.build().send_json()
     }
@@ -907,7 +907,7 @@ impl ListWebhooksHooks {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hook>, crate::Error>,
+        Output = Result<Vec<models::Hook>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1021,7 +1021,7 @@ impl ListWebhooksHookDeliveries {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Delivery>, crate::Error>,
+        Output = Result<Vec<models::Delivery>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1070,7 +1070,7 @@ impl ListWebhooksHookTriggers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Trigger>, crate::Error>,
+        Output = Result<Vec<models::Trigger>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1164,7 +1164,7 @@ impl CreateWebhooksHookTriggersBulk {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TriggerBulkResult, crate::Error>,
+        Output = Result<models::TriggerBulkResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1212,7 +1212,7 @@ impl DeleteWebhooksHookTriggersBulk {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::HookTriggerBulkResult2, crate::Error>,
+        Output = Result<models::HookTriggerBulkResult2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1388,7 +1388,7 @@ impl ListWebhooksResources {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WebhookResource>, crate::Error>,
+        Output = Result<Vec<models::WebhookResource>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1520,7 +1520,7 @@ impl ListCompanyProjectWebhooksHooksV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::HookListV2, crate::Error>,
+        Output = Result<models::HookListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1529,7 +1529,7 @@ impl ListCompanyProjectWebhooksHooksV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>,
+        Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -1702,7 +1702,7 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DeliveryListV2, crate::Error>,
+        Output = Result<models::DeliveryListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1711,7 +1711,7 @@ impl ListCompanyProjectWebhooksHookDeliveriesV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DeliveryV2>, crate::Error>,
+        Output = Result<crate::Page<models::DeliveryV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -1784,7 +1784,7 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TriggerListV2, crate::Error>,
+        Output = Result<models::TriggerListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1793,7 +1793,7 @@ impl ListCompanyProjectWebhooksHookTriggersV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>,
+        Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -1860,7 +1860,7 @@ impl CreateCompanyProjectWebhooksHookTriggerV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TriggerV2, crate::Error>,
+        Output = Result<models::TriggerV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1921,7 +1921,7 @@ impl CreateCompanyProjectWebhooksHookTriggersBulkV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TriggerListV2, crate::Error>,
+        Output = Result<models::TriggerListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1982,7 +1982,7 @@ impl DeleteCompanyProjectWebhooksHookTriggersBulkV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::HookTriggerBulkResultV2, crate::Error>,
+        Output = Result<models::HookTriggerBulkResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2253,7 +2253,7 @@ impl ListCompanyProjectWebhooksResourcesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceListV2, crate::Error>,
+        Output = Result<models::ResourceListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2262,7 +2262,7 @@ impl ListCompanyProjectWebhooksResourcesV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ResourceV2>, crate::Error>,
+        Output = Result<crate::Page<models::ResourceV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -2357,7 +2357,7 @@ impl ListCompanyWebhooksHooksV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::HookListV2, crate::Error>,
+        Output = Result<models::HookListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2366,7 +2366,7 @@ impl ListCompanyWebhooksHooksV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>,
+        Output = Result<crate::Page<models::WebhookHookV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -2533,7 +2533,7 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DeliveryListV2, crate::Error>,
+        Output = Result<models::DeliveryListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2542,7 +2542,7 @@ impl ListCompanyWebhooksHookDeliveriesV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DeliveryV2>, crate::Error>,
+        Output = Result<crate::Page<models::DeliveryV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -2612,7 +2612,7 @@ impl ListCompanyWebhooksHookTriggersV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TriggerListV2, crate::Error>,
+        Output = Result<models::TriggerListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2621,7 +2621,7 @@ impl ListCompanyWebhooksHookTriggersV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>,
+        Output = Result<crate::Page<models::HookTriggerV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -2685,7 +2685,7 @@ impl CreateCompanyWebhooksHookTriggerV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TriggerV2, crate::Error>,
+        Output = Result<models::TriggerV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2743,7 +2743,7 @@ impl CreateCompanyWebhooksHookTriggersBulkV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TriggerListV2, crate::Error>,
+        Output = Result<models::TriggerListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2801,7 +2801,7 @@ impl DeleteCompanyWebhooksHookTriggersBulkV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::HookTriggerBulkResultV2, crate::Error>,
+        Output = Result<models::HookTriggerBulkResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3057,7 +3057,7 @@ impl ListCompanyWebhooksResourcesV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceListV2, crate::Error>,
+        Output = Result<models::ResourceListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3066,7 +3066,7 @@ impl ListCompanyWebhooksResourcesV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ResourceV2>, crate::Error>,
+        Output = Result<crate::Page<models::ResourceV2>, crate::Error>
     > {
         self.build().send_data_page()
     }

@@ -15,7 +15,7 @@ pub struct ListBimFileExtractions {
     pub(crate) filters_id: Option<Vec<i64>>,
     pub(crate) filters_status: Option<String>,
     pub(crate) filters_extraction_format: Option<
-        Vec<models::BimFileExtractionExtractionFormatFilter>,
+        Vec<models::BimFileExtractionExtractionFormatFilter>
     >,
     pub(crate) filters_bim_file_id: Option<Vec<i64>>,
     pub(crate) filters_bim_file_upload_id: Option<Vec<i64>>,
@@ -144,14 +144,14 @@ impl ListBimFileExtractions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BimFileExtraction>, crate::Error>,
+        Output = Result<Vec<models::BimFileExtraction>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BimFileExtraction>, crate::Error>,
+        Output = Result<crate::Page<models::BimFileExtraction>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -200,7 +200,7 @@ impl GetBimFileExtraction {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimFileExtraction, crate::Error>,
+        Output = Result<models::BimFileExtraction, crate::Error>
     > {
         self.build().send_json()
     }
@@ -274,14 +274,14 @@ impl ListBimFiles {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BimFile>, crate::Error>,
+        Output = Result<Vec<models::BimFile>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BimFile>, crate::Error>,
+        Output = Result<crate::Page<models::BimFile>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -503,7 +503,7 @@ impl CreateBimGeometryFileBundle {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimGeometryFileBundleDetail, crate::Error>,
+        Output = Result<models::BimGeometryFileBundleDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -554,7 +554,7 @@ impl GetBimGeometryFileBundle {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimGeometryFileBundle, crate::Error>,
+        Output = Result<models::BimGeometryFileBundle, crate::Error>
     > {
         self.build().send_json()
     }
@@ -652,14 +652,14 @@ impl ListBimLevels {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BimLevel>, crate::Error>,
+        Output = Result<Vec<models::BimLevel>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BimLevel>, crate::Error>,
+        Output = Result<crate::Page<models::BimLevel>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -749,7 +749,7 @@ impl CreateBimLevelsBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimLevelBatchResult, crate::Error>,
+        Output = Result<models::BimLevelBatchResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -924,7 +924,7 @@ impl CreateBimMintToken {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimMintToken, crate::Error>,
+        Output = Result<models::BimMintToken, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1030,14 +1030,14 @@ impl ListBimModelRevisionPlans {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BimModelRevisionPlan>, crate::Error>,
+        Output = Result<Vec<models::BimModelRevisionPlan>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BimModelRevisionPlan>, crate::Error>,
+        Output = Result<crate::Page<models::BimModelRevisionPlan>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1086,7 +1086,7 @@ impl CreateBimModelRevisionPlan {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimModelRevisionPlan, crate::Error>,
+        Output = Result<models::BimModelRevisionPlan, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1129,7 +1129,7 @@ impl CreateBimModelRevisionPlansBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimModelRevisionPlanBatchResult, crate::Error>,
+        Output = Result<models::BimModelRevisionPlanBatchResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1180,7 +1180,7 @@ impl GetBimModelRevisionPlan {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimModelRevisionPlan, crate::Error>,
+        Output = Result<models::BimModelRevisionPlan, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1331,14 +1331,14 @@ impl ListBimModelRevisionViewpoints {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BimModelRevisionViewpoint>, crate::Error>,
+        Output = Result<Vec<models::BimModelRevisionViewpoint>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BimModelRevisionViewpoint>, crate::Error>,
+        Output = Result<crate::Page<models::BimModelRevisionViewpoint>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1387,7 +1387,7 @@ impl CreateBimModelRevisionViewpointsBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimModelRevisionViewpointBatchResult, crate::Error>,
+        Output = Result<models::BimModelRevisionViewpointBatchResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1431,7 +1431,7 @@ impl DeleteBimModelRevisionViewpointsBulkDelete {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimModelRevisionViewpointBulkDeleteResult, crate::Error>,
+        Output = Result<models::BimModelRevisionViewpointBulkDeleteResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1589,14 +1589,14 @@ impl ListBimModelRevisions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BimModelRevision>, crate::Error>,
+        Output = Result<Vec<models::BimModelRevision>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BimModelRevision>, crate::Error>,
+        Output = Result<crate::Page<models::BimModelRevision>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1645,7 +1645,7 @@ impl CreateBimModelRevision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimModelRevision, crate::Error>,
+        Output = Result<models::BimModelRevision, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1696,7 +1696,7 @@ impl GetBimModelRevision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimModelRevision, crate::Error>,
+        Output = Result<models::BimModelRevision, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1781,7 +1781,7 @@ impl UpdateBimModelRevision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimModelRevision, crate::Error>,
+        Output = Result<models::BimModelRevision, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1856,14 +1856,14 @@ impl ListBimModelRevisionObjects {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Object>, crate::Error>,
+        Output = Result<Vec<models::Object>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Object>, crate::Error>,
+        Output = Result<crate::Page<models::Object>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -1992,14 +1992,14 @@ impl ListBimModelRevisionProperties {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Property>, crate::Error>,
+        Output = Result<Vec<models::Property>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Property>, crate::Error>,
+        Output = Result<crate::Page<models::Property>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2115,14 +2115,14 @@ impl ListBimModels {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BimModel>, crate::Error>,
+        Output = Result<Vec<models::BimModel>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BimModel>, crate::Error>,
+        Output = Result<crate::Page<models::BimModel>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2369,14 +2369,14 @@ impl ListBimModelChangeHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChangeHistory>, crate::Error>,
+        Output = Result<Vec<models::ChangeHistory>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeHistory>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeHistory>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2468,14 +2468,14 @@ impl ListBimPlans {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BimPlan>, crate::Error>,
+        Output = Result<Vec<models::BimPlan>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BimPlan>, crate::Error>,
+        Output = Result<crate::Page<models::BimPlan>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2565,7 +2565,7 @@ impl CreateBimPlansBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimPlanBatchResult, crate::Error>,
+        Output = Result<models::BimPlanBatchResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2780,14 +2780,14 @@ impl ListBimPropertyFileObjects {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Object>, crate::Error>,
+        Output = Result<Vec<models::Object>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Object>, crate::Error>,
+        Output = Result<crate::Page<models::Object>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2916,14 +2916,14 @@ impl ListBimPropertyFileProperties {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Property>, crate::Error>,
+        Output = Result<Vec<models::Property>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Property>, crate::Error>,
+        Output = Result<crate::Page<models::Property>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3011,14 +3011,14 @@ impl ListBimViewFolders {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BimViewFolder>, crate::Error>,
+        Output = Result<Vec<models::BimViewFolder>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BimViewFolder>, crate::Error>,
+        Output = Result<crate::Page<models::BimViewFolder>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3067,7 +3067,7 @@ impl CreateBimViewFolder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimViewFolder, crate::Error>,
+        Output = Result<models::BimViewFolder, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3110,7 +3110,7 @@ impl CreateBimViewpoint {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimViewpoint, crate::Error>,
+        Output = Result<models::BimViewpoint, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3153,7 +3153,7 @@ impl CreateBimViewpointsBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimViewpointBatchResult, crate::Error>,
+        Output = Result<models::BimViewpointBatchResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3291,7 +3291,7 @@ impl GetBimViewpoint {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimViewpoint, crate::Error>,
+        Output = Result<models::BimViewpoint, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3341,7 +3341,7 @@ impl GetCompanyBidBidForm {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidFormDetail, crate::Error>,
+        Output = Result<models::BidFormDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3410,7 +3410,7 @@ impl GetCompanyBidPackages {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidPackageDetail, crate::Error>,
+        Output = Result<models::BidPackageDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3474,14 +3474,14 @@ impl ListCompanyBidPackageCorrespondences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Correspondence>, crate::Error>,
+        Output = Result<Vec<models::Correspondence>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Correspondence>, crate::Error>,
+        Output = Result<crate::Page<models::Correspondence>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3537,7 +3537,7 @@ impl GetCompanyBidPackageCorrespondence {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Correspondence, crate::Error>,
+        Output = Result<models::Correspondence, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3584,7 +3584,7 @@ impl GetCompanyBidPackage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidPackage, crate::Error>,
+        Output = Result<models::BidPackage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3647,7 +3647,7 @@ impl ListCompanyBids {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Bid>, crate::Error>,
+        Output = Result<crate::Page<models::Bid>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3701,7 +3701,7 @@ impl ListCompanyBidUploads {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Upload>, crate::Error>,
+        Output = Result<Vec<models::Upload>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3748,7 +3748,7 @@ impl GetCompanyBid {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidDetail, crate::Error>,
+        Output = Result<models::BidDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3798,7 +3798,7 @@ impl UpdateCompanyBid {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidDetail, crate::Error>,
+        Output = Result<models::BidDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3886,7 +3886,7 @@ impl GetCompanyPlanroomBidPackageDocuments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DocumentDetail, crate::Error>,
+        Output = Result<models::DocumentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3929,7 +3929,7 @@ impl CreateNestedBimViewFolder {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BimViewFolder, crate::Error>,
+        Output = Result<models::BimViewFolder, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3972,7 +3972,7 @@ impl CreateNestedBimViewFoldersBatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::NestedBimViewFolderBatchResult, crate::Error>,
+        Output = Result<models::NestedBimViewFolderBatchResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4089,14 +4089,14 @@ impl ListProjectBidContacts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::User>, crate::Error>,
+        Output = Result<Vec<models::User>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::User>, crate::Error>,
+        Output = Result<crate::Page<models::User>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4150,7 +4150,7 @@ impl CreateProjectBidPackage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidPackage, crate::Error>,
+        Output = Result<models::BidPackage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4346,14 +4346,14 @@ impl ListProjectBidPackageBidForms {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BidForm>, crate::Error>,
+        Output = Result<Vec<models::BidForm>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BidForm>, crate::Error>,
+        Output = Result<crate::Page<models::BidForm>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4410,7 +4410,7 @@ impl CreateProjectBidPackageBidForm {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidFormDetail, crate::Error>,
+        Output = Result<models::BidFormDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4460,7 +4460,7 @@ impl GetProjectBidPackageBidForm {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidFormDetail, crate::Error>,
+        Output = Result<models::BidFormDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4561,7 +4561,7 @@ impl UpdateProjectBidPackageBidForm {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidFormDetail, crate::Error>,
+        Output = Result<models::BidFormDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4620,7 +4620,7 @@ impl GetProjectBidPackageBidFormBidLeveling {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidLeveling, crate::Error>,
+        Output = Result<models::BidLeveling, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4689,7 +4689,7 @@ impl ListProjectBidPackageBids {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Bid>, crate::Error>,
+        Output = Result<crate::Page<models::Bid>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4746,7 +4746,7 @@ impl CreateProjectBidPackageBid {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidDetail, crate::Error>,
+        Output = Result<models::BidDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4796,7 +4796,7 @@ impl GetProjectBidPackageBid {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidDetail, crate::Error>,
+        Output = Result<models::BidDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4849,7 +4849,7 @@ impl UpdateProjectBidPackageBid {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidDetail, crate::Error>,
+        Output = Result<models::BidDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4913,14 +4913,14 @@ impl ListProjectBidPackageCorrespondences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Correspondence>, crate::Error>,
+        Output = Result<Vec<models::Correspondence>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Correspondence>, crate::Error>,
+        Output = Result<crate::Page<models::Correspondence>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4976,7 +4976,7 @@ impl GetProjectBidPackageCorrespondence {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Correspondence, crate::Error>,
+        Output = Result<models::Correspondence, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5023,7 +5023,7 @@ impl GetProjectBidPackage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidPackage, crate::Error>,
+        Output = Result<models::BidPackage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5073,7 +5073,7 @@ impl UpdateProjectBidPackage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidPackage, crate::Error>,
+        Output = Result<models::BidPackage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5135,7 +5135,7 @@ impl ListProjectBids {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Bid>, crate::Error>,
+        Output = Result<crate::Page<models::Bid>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5188,7 +5188,7 @@ impl GetProjectBid {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidDetail, crate::Error>,
+        Output = Result<models::BidDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5281,14 +5281,14 @@ impl ListProjectBidPackagesV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<serde_json::Value>, crate::Error>,
+        Output = Result<Vec<serde_json::Value>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<serde_json::Value>, crate::Error>,
+        Output = Result<crate::Page<serde_json::Value>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5345,7 +5345,7 @@ impl CreateProjectBidPackageBidFormV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidFormV1_1, crate::Error>,
+        Output = Result<models::BidFormV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5398,7 +5398,7 @@ impl UpdateProjectBidPackageBidFormV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidFormV1_1, crate::Error>,
+        Output = Result<models::BidFormV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5457,7 +5457,7 @@ impl GetProjectBidPackageBidFormBidLevelingV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidLevelingV1_1, crate::Error>,
+        Output = Result<models::BidLevelingV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5510,7 +5510,7 @@ impl UpdateProjectBidPackageBidV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::BidDetail, crate::Error>,
+        Output = Result<models::BidDetail, crate::Error>
     > {
         self.build().send_json()
     }

@@ -55,14 +55,14 @@ impl ListFieldProductionReport {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FieldProductionReport>, crate::Error>,
+        Output = Result<Vec<models::FieldProductionReport>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::FieldProductionReport>, crate::Error>,
+        Output = Result<crate::Page<models::FieldProductionReport>, crate::Error>
     > {
         self.build().send_page()
     }

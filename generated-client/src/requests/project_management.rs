@@ -80,7 +80,7 @@ impl GetCalendarEvents {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CalendarEvent, crate::Error>,
+        Output = Result<models::CalendarEvent, crate::Error>
     > {
         self.build().send_json()
     }
@@ -147,14 +147,14 @@ impl ListChecklistDefaultDistribution {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef>, crate::Error>,
+        Output = Result<Vec<models::UserRef>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -220,14 +220,14 @@ impl ListChecklistItemTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ItemType>, crate::Error>,
+        Output = Result<Vec<models::ItemType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ItemType>, crate::Error>,
+        Output = Result<crate::Page<models::ItemType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -335,14 +335,14 @@ impl ListChecklistListTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListTemplate>, crate::Error>,
+        Output = Result<Vec<models::ListTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListTemplate>, crate::Error>,
+        Output = Result<crate::Page<models::ListTemplate>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -392,7 +392,7 @@ impl GetChecklistListTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplate, crate::Error>,
+        Output = Result<models::ListTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -441,7 +441,7 @@ impl UpdateChecklistListTemplateRemoveAlternativeResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplateUseAlternativeResponseSetResult, crate::Error>,
+        Output = Result<models::ListTemplateUseAlternativeResponseSetResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -490,7 +490,7 @@ impl UpdateChecklistListTemplateUseAlternativeResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplateUseAlternativeResponseSetResult, crate::Error>,
+        Output = Result<models::ListTemplateUseAlternativeResponseSetResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -665,7 +665,7 @@ impl ListChecklistLists {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChecklistList>, crate::Error>,
+        Output = Result<Vec<models::ChecklistList>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -721,7 +721,7 @@ impl CreateChecklistList {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListDetail, crate::Error>,
+        Output = Result<models::ListDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -765,7 +765,7 @@ impl GetChecklistList {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListDetail, crate::Error>,
+        Output = Result<models::ListDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -864,7 +864,7 @@ impl UpdateChecklistList {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListDetail, crate::Error>,
+        Output = Result<models::ListDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -912,7 +912,7 @@ impl CreateChecklistListComment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListItemComment, crate::Error>,
+        Output = Result<models::ListItemComment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -961,7 +961,7 @@ impl GetChecklistListComment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListItemComment, crate::Error>,
+        Output = Result<models::ListItemComment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1012,7 +1012,7 @@ impl GetChecklistListItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListItemDetail, crate::Error>,
+        Output = Result<models::ListItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1063,7 +1063,7 @@ impl UpdateChecklistListItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListItemDetail, crate::Error>,
+        Output = Result<models::ListItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1122,7 +1122,7 @@ impl CreateChecklistListItemItemAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemAttachment, crate::Error>,
+        Output = Result<models::ItemAttachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1171,7 +1171,7 @@ impl CreateChecklistListSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SectionDetail, crate::Error>,
+        Output = Result<models::SectionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1220,7 +1220,7 @@ impl GetChecklistListSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SectionDetail, crate::Error>,
+        Output = Result<models::SectionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1319,7 +1319,7 @@ impl UpdateChecklistListSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SectionDetail, crate::Error>,
+        Output = Result<models::SectionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1370,7 +1370,7 @@ impl UpdateChecklistListSectionToggleNotApplicable {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SectionDetail, crate::Error>,
+        Output = Result<models::SectionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1421,7 +1421,7 @@ impl UpdateChecklistListSectionToggleNotApplicablePatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SectionDetail, crate::Error>,
+        Output = Result<models::SectionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1468,7 +1468,7 @@ impl ListChecklistListSignatureRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SignatureRequest>, crate::Error>,
+        Output = Result<Vec<models::SignatureRequest>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1518,7 +1518,7 @@ impl CreateChecklistListSignatureRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureRequest, crate::Error>,
+        Output = Result<models::SignatureRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1567,7 +1567,7 @@ impl GetChecklistListSignatureRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureRequest, crate::Error>,
+        Output = Result<models::SignatureRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1631,7 +1631,7 @@ pub struct CreateChecklistListSignatureRequestSignature {
     pub(crate) project_id: i64,
     pub(crate) body: crate::BodyForm<
         models::SignatureRequestSignatureJson,
-        models::SignatureRequestSignature,
+        models::SignatureRequestSignature
     >,
 }
 
@@ -1682,7 +1682,7 @@ impl CreateChecklistListSignatureRequestSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureRequest, crate::Error>,
+        Output = Result<models::SignatureRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1773,7 +1773,7 @@ impl GetChecklistPossibleInspectors {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PossibleInspector, crate::Error>,
+        Output = Result<models::PossibleInspector, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1824,7 +1824,7 @@ impl ListChecklistPotentialPointsOfContact {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PotentialPointsOfContact>, crate::Error>,
+        Output = Result<Vec<models::PotentialPointsOfContact>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1898,14 +1898,14 @@ impl ListCommunicationTags {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CommunicationTag>, crate::Error>,
+        Output = Result<Vec<models::CommunicationTag>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CommunicationTag>, crate::Error>,
+        Output = Result<crate::Page<models::CommunicationTag>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2048,7 +2048,7 @@ impl GetCommunicationThread {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ThreadDetail, crate::Error>,
+        Output = Result<models::ThreadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2091,7 +2091,7 @@ impl GetCommunication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Communication, crate::Error>,
+        Output = Result<models::Communication, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2208,14 +2208,14 @@ impl ListCompanyActionPlansPlanTemplateItemAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateItemAssignee>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateItemAssignee>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateItemAssignee>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateItemAssignee>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2272,7 +2272,7 @@ impl CreateCompanyActionPlansPlanTemplateItemAssignee {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateItemAssignee, crate::Error>,
+        Output = Result<models::PlanTemplateItemAssignee, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2328,7 +2328,7 @@ impl CreateCompanyActionPlansPlanTemplateItemAssigneesBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateItemAssigneeBulkCreateResult>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateItemAssigneeBulkCreateResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2384,7 +2384,7 @@ impl UpdateCompanyActionPlansPlanTemplateItemAssigneesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2431,7 +2431,7 @@ impl GetCompanyActionPlansPlanTemplateItemAssignee {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateItemAssignee, crate::Error>,
+        Output = Result<models::PlanTemplateItemAssignee, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2529,7 +2529,7 @@ impl UpdateCompanyActionPlansPlanTemplateItemAssignee {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateItemAssignee, crate::Error>,
+        Output = Result<models::PlanTemplateItemAssignee, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2646,14 +2646,14 @@ impl ListCompanyActionPlansPlanTemplateItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTemplateItem>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTemplateItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTemplateItem>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2707,7 +2707,7 @@ impl UpdateCompanyActionPlansPlanTemplateItemsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::ActionPlanPlanTemplateItemBulkUpdateResult>>, crate::Error>,
+        Output = Result<Vec<Vec<models::ActionPlanPlanTemplateItemBulkUpdateResult>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2755,7 +2755,7 @@ impl CreateCompanyActionPlansPlanTemplateItemsCreateFromItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplateItem, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplateItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2872,14 +2872,14 @@ impl ListCompanyActionPlansPlanTemplateReferences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTemplateReference>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTemplateReference>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTemplateReference>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateReference>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -2941,7 +2941,7 @@ impl CreateCompanyActionPlansPlanTemplateReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplateReference, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplateReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2997,7 +2997,7 @@ impl CreateCompanyActionPlansPlanTemplateReferencesBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3044,7 +3044,7 @@ impl GetCompanyActionPlansPlanTemplateReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplateReference, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplateReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3137,7 +3137,7 @@ impl CreateCompanyActionPlansPlanTemplateSectionsCreateFromSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateSection, crate::Error>,
+        Output = Result<models::PlanTemplateSection, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3262,14 +3262,14 @@ impl ListCompanyActionPlansPlanTemplateTestRecordRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3326,7 +3326,7 @@ impl CreateCompanyActionPlansPlanTemplateTestRecordRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateTestRecordRequest, crate::Error>,
+        Output = Result<models::PlanTemplateTestRecordRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3382,7 +3382,7 @@ impl CreateCompanyActionPlansPlanTemplateTestRecordRequestsBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateTestRecordRequestBulkCreateResult>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateTestRecordRequestBulkCreateResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3429,7 +3429,7 @@ impl GetCompanyActionPlansPlanTemplateTestRecordRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateTestRecordRequest, crate::Error>,
+        Output = Result<models::PlanTemplateTestRecordRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3575,14 +3575,14 @@ impl ListCompanyActionPlansPlanTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplate>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplate>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplate>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -3636,7 +3636,7 @@ impl CreateCompanyActionPlansPlanTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplate, crate::Error>,
+        Output = Result<models::PlanTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3683,7 +3683,7 @@ impl GetCompanyActionPlansPlanTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplate, crate::Error>,
+        Output = Result<models::PlanTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3778,7 +3778,7 @@ impl UpdateCompanyActionPlansPlanTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplate, crate::Error>,
+        Output = Result<models::PlanTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3971,14 +3971,14 @@ impl ListCompanyActionPlansPlanTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanType>, crate::Error>,
+        Output = Result<Vec<models::PlanType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanType>, crate::Error>,
+        Output = Result<crate::Page<models::PlanType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4269,14 +4269,14 @@ impl ListCompanyActionPlansVerificationMethods {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::VerificationMethod>, crate::Error>,
+        Output = Result<Vec<models::VerificationMethod>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::VerificationMethod>, crate::Error>,
+        Output = Result<crate::Page<models::VerificationMethod>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4330,7 +4330,7 @@ impl CreateCompanyActionPlansVerificationMethod {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VerificationMethod, crate::Error>,
+        Output = Result<models::VerificationMethod, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4377,7 +4377,7 @@ impl GetCompanyActionPlansVerificationMethod {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VerificationMethod, crate::Error>,
+        Output = Result<models::VerificationMethod, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4472,7 +4472,7 @@ impl UpdateCompanyActionPlansVerificationMethod {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VerificationMethod, crate::Error>,
+        Output = Result<models::VerificationMethod, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4517,7 +4517,7 @@ impl ListCompanyChecklistAlternativeResponseSets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AlternativeResponseSet>, crate::Error>,
+        Output = Result<Vec<models::AlternativeResponseSet>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4564,7 +4564,7 @@ impl GetCompanyChecklistAlternativeResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AlternativeResponseSet, crate::Error>,
+        Output = Result<models::AlternativeResponseSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4665,14 +4665,14 @@ impl ListCompanyChecklistItemResponseSets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ResponseSet>, crate::Error>,
+        Output = Result<Vec<models::ResponseSet>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ResponseSet>, crate::Error>,
+        Output = Result<crate::Page<models::ResponseSet>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -4726,7 +4726,7 @@ impl CreateCompanyChecklistItemResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResponseSet, crate::Error>,
+        Output = Result<models::ResponseSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4773,7 +4773,7 @@ impl GetCompanyChecklistItemResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResponseSet, crate::Error>,
+        Output = Result<models::ResponseSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4868,7 +4868,7 @@ impl UpdateCompanyChecklistItemResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResponseSet, crate::Error>,
+        Output = Result<models::ResponseSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4939,7 +4939,7 @@ impl ListCompanyChecklistItemResponseSetResponses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Response>, crate::Error>,
+        Output = Result<Vec<models::Response>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5257,14 +5257,14 @@ impl ListCompanyChecklistListTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListTemplateItem>, crate::Error>,
+        Output = Result<Vec<models::ListTemplateItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListTemplateItem>, crate::Error>,
+        Output = Result<crate::Page<models::ListTemplateItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -5318,7 +5318,7 @@ impl CreateCompanyChecklistListTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplateDetail, crate::Error>,
+        Output = Result<models::ListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5365,7 +5365,7 @@ impl GetCompanyChecklistListTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplateDetail, crate::Error>,
+        Output = Result<models::ListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5460,7 +5460,7 @@ impl UpdateCompanyChecklistListTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplateDetail, crate::Error>,
+        Output = Result<models::ListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5508,7 +5508,7 @@ impl UpdateCompanyChecklistListTemplateRemoveAlternativeResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplateDetail, crate::Error>,
+        Output = Result<models::ListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5559,7 +5559,7 @@ impl UpdateCompanyChecklistListTemplateUseAlternativeResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplateDetail, crate::Error>,
+        Output = Result<models::ListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5607,7 +5607,7 @@ impl ListCompanyChecklistListTemplateSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Section>, crate::Error>,
+        Output = Result<Vec<models::Section>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5724,7 +5724,7 @@ impl ListCompanyChecklistResponses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Response>, crate::Error>,
+        Output = Result<Vec<models::Response>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -5955,7 +5955,7 @@ impl ListCompanyChecklistSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Section>, crate::Error>,
+        Output = Result<Vec<models::Section>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6186,14 +6186,14 @@ impl ListCompanyContributingBehaviors {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+        Output = Result<crate::Page<models::Hazard>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6293,7 +6293,7 @@ impl UpdateCompanyContributingBehaviorsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6524,14 +6524,14 @@ impl ListCompanyContributingConditions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+        Output = Result<crate::Page<models::Hazard>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -6631,7 +6631,7 @@ impl UpdateCompanyContributingConditionsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6821,7 +6821,7 @@ impl CreateCompanyEmailCommunication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EmailCommunication, crate::Error>,
+        Output = Result<models::EmailCommunication, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6886,7 +6886,7 @@ impl GetCompanyEmailCommunicationsEmails {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EmailDetail, crate::Error>,
+        Output = Result<models::EmailDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6941,7 +6941,7 @@ impl CreateCompanyEmailCommunicationEmail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EmailCommunication, crate::Error>,
+        Output = Result<models::EmailCommunication, crate::Error>
     > {
         self.build().send_json()
     }
@@ -6992,7 +6992,7 @@ impl GetCompanyEmailCommunicationEmailDownloadAttachments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DownloadAttachment, crate::Error>,
+        Output = Result<models::DownloadAttachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7039,7 +7039,7 @@ impl GetCompanyEmailCommunication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EmailCommunication, crate::Error>,
+        Output = Result<models::EmailCommunication, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7089,7 +7089,7 @@ impl UpdateCompanyEmailCommunication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EmailCommunication, crate::Error>,
+        Output = Result<models::EmailCommunication, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7220,14 +7220,14 @@ impl ListCompanyFormTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FormTemplate>, crate::Error>,
+        Output = Result<Vec<models::FormTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::FormTemplate>, crate::Error>,
+        Output = Result<crate::Page<models::FormTemplate>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7289,7 +7289,7 @@ impl CreateCompanyFormTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FormTemplate, crate::Error>,
+        Output = Result<models::FormTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7336,7 +7336,7 @@ impl GetCompanyFormTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FormTemplate, crate::Error>,
+        Output = Result<models::FormTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7431,7 +7431,7 @@ impl UpdateCompanyFormTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FormTemplate, crate::Error>,
+        Output = Result<models::FormTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7520,14 +7520,14 @@ impl ListCompanyGpsPositions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::GpsPosition>, crate::Error>,
+        Output = Result<Vec<models::GpsPosition>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::GpsPosition>, crate::Error>,
+        Output = Result<crate::Page<models::GpsPosition>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7581,7 +7581,7 @@ impl CreateCompanyGpsPosition {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GpsPosition, crate::Error>,
+        Output = Result<models::GpsPosition, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7628,7 +7628,7 @@ impl GetCompanyGpsPosition {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GpsPosition, crate::Error>,
+        Output = Result<models::GpsPosition, crate::Error>
     > {
         self.build().send_json()
     }
@@ -7717,14 +7717,14 @@ impl ListCompanyHazards {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+        Output = Result<crate::Page<models::Hazard>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -7820,7 +7820,7 @@ impl UpdateCompanyHazardsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8051,14 +8051,14 @@ impl ListCompanyIncidentsActionTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+        Output = Result<crate::Page<models::Hazard>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8158,7 +8158,7 @@ impl UpdateCompanyIncidentsActionTypesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8341,7 +8341,7 @@ impl ListCompanyIncidentsAffectedBodyParts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IncidentStatus>, crate::Error>,
+        Output = Result<Vec<models::IncidentStatus>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8434,14 +8434,14 @@ impl ListCompanyIncidentsAfflictionTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+        Output = Result<crate::Page<models::Hazard>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8541,7 +8541,7 @@ impl UpdateCompanyIncidentsAfflictionTypesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -8772,14 +8772,14 @@ impl ListCompanyIncidentsBodyParts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BodyPart>, crate::Error>,
+        Output = Result<Vec<models::BodyPart>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::BodyPart>, crate::Error>,
+        Output = Result<crate::Page<models::BodyPart>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8878,14 +8878,14 @@ impl ListCompanyIncidentsEnvironmentalTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+        Output = Result<crate::Page<models::Hazard>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -8936,7 +8936,7 @@ impl ListCompanyIncidentsFilingTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IncidentStatus>, crate::Error>,
+        Output = Result<Vec<models::IncidentStatus>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9037,14 +9037,14 @@ impl ListCompanyIncidentsHarmSources {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+        Output = Result<crate::Page<models::Hazard>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9144,7 +9144,7 @@ impl UpdateCompanyIncidentsHarmSourcesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9367,14 +9367,14 @@ impl ListCompanyIncidentsInjuryFilingTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::InjuryFilingType>, crate::Error>,
+        Output = Result<Vec<models::InjuryFilingType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::InjuryFilingType>, crate::Error>,
+        Output = Result<crate::Page<models::InjuryFilingType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9427,7 +9427,7 @@ impl GetCompanyIncidentsInjuryFilingType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InjuryFilingType, crate::Error>,
+        Output = Result<models::InjuryFilingType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9477,7 +9477,7 @@ impl UpdateCompanyIncidentsInjuryFilingType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InjuryFilingType, crate::Error>,
+        Output = Result<models::InjuryFilingType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9586,14 +9586,14 @@ impl ListCompanyIncidentsSeverityLevels {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SeverityLevel>, crate::Error>,
+        Output = Result<Vec<models::SeverityLevel>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SeverityLevel>, crate::Error>,
+        Output = Result<crate::Page<models::SeverityLevel>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9646,7 +9646,7 @@ impl GetCompanyIncidentsSeverityLevel {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SeverityLevel, crate::Error>,
+        Output = Result<models::SeverityLevel, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9696,7 +9696,7 @@ impl UpdateCompanyIncidentsSeverityLevel {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SeverityLevel, crate::Error>,
+        Output = Result<models::SeverityLevel, crate::Error>
     > {
         self.build().send_json()
     }
@@ -9768,14 +9768,14 @@ impl ListCompanyIncidentsSeverityLevelAlertRecipients {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef>, crate::Error>,
+        Output = Result<Vec<models::UserRef>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -9970,7 +9970,7 @@ impl ListCompanyIncidentsStatuses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IncidentStatus>, crate::Error>,
+        Output = Result<Vec<models::IncidentStatus>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10015,7 +10015,7 @@ impl ListCompanyIncidentsUnitsOfMeasure {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IncidentStatus>, crate::Error>,
+        Output = Result<Vec<models::IncidentStatus>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10108,14 +10108,14 @@ impl ListCompanyIncidentsWorkActivities {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Hazard>, crate::Error>,
+        Output = Result<crate::Page<models::Hazard>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -10215,7 +10215,7 @@ impl UpdateCompanyIncidentsWorkActivitiesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Hazard>, crate::Error>,
+        Output = Result<Vec<models::Hazard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10457,14 +10457,14 @@ impl ListCompanyInspectionTemplateItemReferences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ItemReference>, crate::Error>,
+        Output = Result<Vec<models::ItemReference>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ItemReference>, crate::Error>,
+        Output = Result<crate::Page<models::ItemReference>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -10529,7 +10529,7 @@ impl CreateCompanyInspectionTemplateItemReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemReference, crate::Error>,
+        Output = Result<models::ItemReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10579,7 +10579,7 @@ impl GetCompanyInspectionTemplateItemReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemReference, crate::Error>,
+        Output = Result<models::ItemReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -10691,14 +10691,14 @@ impl ListCompanyInspectionTemplateItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Item>, crate::Error>,
+        Output = Result<Vec<models::Item>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Item>, crate::Error>,
+        Output = Result<crate::Page<models::Item>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -10961,14 +10961,14 @@ impl ListCompanyInspectionTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::InspectionType>, crate::Error>,
+        Output = Result<Vec<models::InspectionType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::InspectionType>, crate::Error>,
+        Output = Result<crate::Page<models::InspectionType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -11022,7 +11022,7 @@ impl CreateCompanyInspectionType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InspectionType, crate::Error>,
+        Output = Result<models::InspectionType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11069,7 +11069,7 @@ impl GetCompanyInspectionType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InspectionType, crate::Error>,
+        Output = Result<models::InspectionType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11164,7 +11164,7 @@ impl UpdateCompanyInspectionType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InspectionType, crate::Error>,
+        Output = Result<models::InspectionType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11357,14 +11357,14 @@ impl ListCompanyManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -11418,7 +11418,7 @@ impl CreateCompanyManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11466,7 +11466,7 @@ impl DeleteCompanyManagedEquipmentBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11514,7 +11514,7 @@ impl UpdateCompanyManagedEquipmentBulkRestore {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11715,14 +11715,14 @@ impl CreateCompanyManagedEquipmentQuery {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -11835,14 +11835,14 @@ impl ListCompanyManagedEquipmentUserPermissions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserPermission>, crate::Error>,
+        Output = Result<Vec<models::UserPermission>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserPermission>, crate::Error>,
+        Output = Result<crate::Page<models::UserPermission>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -11896,7 +11896,7 @@ impl UpdateCompanyManagedEquipmentUserPermissions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::UserPermission, crate::Error>,
+        Output = Result<models::UserPermission, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11943,7 +11943,7 @@ impl GetCompanyManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -11990,7 +11990,7 @@ impl DeleteCompanyManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12040,7 +12040,7 @@ impl UpdateCompanyManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12088,7 +12088,7 @@ impl GetCompanyManagedEquipmentChangeHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeHistoryDetail, crate::Error>,
+        Output = Result<models::ChangeHistoryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12142,7 +12142,7 @@ impl DeleteCompanyManagedEquipmentManagedEquipmentAttachmentsBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentAttachmentBulkDestroyResult>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentAttachmentBulkDestroyResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12193,7 +12193,7 @@ impl UpdateCompanyManagedEquipmentRestore {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12244,7 +12244,7 @@ impl UpdateCompanyManagedEquipmentUpdateDeletedEquipmentSerialNumber {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12294,7 +12294,7 @@ impl DeleteCompanyManagedEquipmentManagedEquipmentAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentAttachmentBulkDestroyResult, crate::Error>,
+        Output = Result<models::ManagedEquipmentAttachmentBulkDestroyResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12355,14 +12355,14 @@ impl ListCompanyManagedEquipmentCategories {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipmentMake>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipmentMake>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12426,7 +12426,7 @@ impl CreateCompanyManagedEquipmentCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+        Output = Result<models::ManagedEquipmentMake, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12473,7 +12473,7 @@ impl GetCompanyManagedEquipmentCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+        Output = Result<models::ManagedEquipmentMake, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12520,7 +12520,7 @@ impl DeleteCompanyManagedEquipmentCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+        Output = Result<models::ManagedEquipmentMake, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12580,7 +12580,7 @@ impl UpdateCompanyManagedEquipmentCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+        Output = Result<models::ManagedEquipmentMake, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12641,14 +12641,14 @@ impl ListCompanyManagedEquipmentLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipmentLog>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipmentLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12709,7 +12709,7 @@ impl CreateCompanyManagedEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12756,7 +12756,7 @@ impl GetCompanyManagedEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12817,14 +12817,14 @@ impl ListCompanyManagedEquipmentMaintenanceLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipmentMaintenanceLog>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipmentMaintenanceLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -12888,7 +12888,7 @@ impl CreateCompanyManagedEquipmentMaintenanceLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12935,7 +12935,7 @@ impl GetCompanyManagedEquipmentMaintenanceLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -12982,7 +12982,7 @@ impl DeleteCompanyManagedEquipmentMaintenanceLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13042,7 +13042,7 @@ impl UpdateCompanyManagedEquipmentMaintenanceLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13090,7 +13090,7 @@ impl ListCompanyManagedEquipmentMaintenanceLogAttachments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Attachment>, crate::Error>,
+        Output = Result<Vec<models::Attachment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13144,7 +13144,7 @@ impl CreateCompanyManagedEquipmentMaintenanceLogAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Attachment, crate::Error>,
+        Output = Result<models::Attachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13198,7 +13198,7 @@ impl DeleteCompanyManagedEquipmentMaintenanceLogAttachmentsBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Attachment>, crate::Error>,
+        Output = Result<Vec<models::Attachment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13248,7 +13248,7 @@ impl GetCompanyManagedEquipmentMaintenanceLogAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Attachment, crate::Error>,
+        Output = Result<models::Attachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13298,7 +13298,7 @@ impl DeleteCompanyManagedEquipmentMaintenanceLogAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Attachment, crate::Error>,
+        Output = Result<models::Attachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13367,14 +13367,14 @@ impl ListCompanyManagedEquipmentMakes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentMake>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipmentMake>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipmentMake>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -13435,7 +13435,7 @@ impl CreateCompanyManagedEquipmentMake {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+        Output = Result<models::ManagedEquipmentMake, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13482,7 +13482,7 @@ impl GetCompanyManagedEquipmentMake {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+        Output = Result<models::ManagedEquipmentMake, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13529,7 +13529,7 @@ impl DeleteCompanyManagedEquipmentMake {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+        Output = Result<models::ManagedEquipmentMake, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13586,7 +13586,7 @@ impl UpdateCompanyManagedEquipmentMake {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMake, crate::Error>,
+        Output = Result<models::ManagedEquipmentMake, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13655,14 +13655,14 @@ impl ListCompanyManagedEquipmentModels {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipmentModel>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipmentModel>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -13726,7 +13726,7 @@ impl CreateCompanyManagedEquipmentModel {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentModel, crate::Error>,
+        Output = Result<models::ManagedEquipmentModel, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13774,7 +13774,7 @@ impl UpdateCompanyManagedEquipmentModelsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentModel>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13821,7 +13821,7 @@ impl GetCompanyManagedEquipmentModel {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentModel, crate::Error>,
+        Output = Result<models::ManagedEquipmentModel, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13868,7 +13868,7 @@ impl DeleteCompanyManagedEquipmentModel {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentModel, crate::Error>,
+        Output = Result<models::ManagedEquipmentModel, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13928,7 +13928,7 @@ impl UpdateCompanyManagedEquipmentModel {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentModel, crate::Error>,
+        Output = Result<models::ManagedEquipmentModel, crate::Error>
     > {
         self.build().send_json()
     }
@@ -13989,14 +13989,14 @@ impl ListCompanyManagedEquipmentTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipmentType>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipmentType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -14057,7 +14057,7 @@ impl CreateCompanyManagedEquipmentType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentType, crate::Error>,
+        Output = Result<models::ManagedEquipmentType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14105,7 +14105,7 @@ impl UpdateCompanyManagedEquipmentTypesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentType>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14152,7 +14152,7 @@ impl GetCompanyManagedEquipmentType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentType, crate::Error>,
+        Output = Result<models::ManagedEquipmentType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14199,7 +14199,7 @@ impl DeleteCompanyManagedEquipmentType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentType, crate::Error>,
+        Output = Result<models::ManagedEquipmentType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14256,7 +14256,7 @@ impl UpdateCompanyManagedEquipmentType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentType, crate::Error>,
+        Output = Result<models::ManagedEquipmentType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14317,14 +14317,14 @@ impl ListCompanyMeetingTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::MeetingTemplate>, crate::Error>,
+        Output = Result<Vec<models::MeetingTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::MeetingTemplate>, crate::Error>,
+        Output = Result<crate::Page<models::MeetingTemplate>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -14377,7 +14377,7 @@ impl GetCompanyMeetingTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingTemplate, crate::Error>,
+        Output = Result<models::MeetingTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14437,7 +14437,7 @@ impl UpdateCompanyObservationTemplatesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyObservationTemplateBulkUpdateResult>, crate::Error>,
+        Output = Result<Vec<models::CompanyObservationTemplateBulkUpdateResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14498,14 +14498,14 @@ impl ListCompanyObservationTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyObservationType>, crate::Error>,
+        Output = Result<Vec<models::CompanyObservationType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CompanyObservationType>, crate::Error>,
+        Output = Result<crate::Page<models::CompanyObservationType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -14615,7 +14615,7 @@ impl GetCompanyProjectEquipmentTimecardEntries {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EquipmentTimecardEntry, crate::Error>,
+        Output = Result<models::EquipmentTimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14721,7 +14721,7 @@ impl GetCompanyProjectEquipmentTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EquipmentTimecardEntry, crate::Error>,
+        Output = Result<models::EquipmentTimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14822,7 +14822,7 @@ impl UpdateCompanyProjectEquipmentTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EquipmentTimecardEntry, crate::Error>,
+        Output = Result<models::EquipmentTimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -14939,14 +14939,14 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateItemAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTemplateItemAssignee>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTemplateItemAssignee>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTemplateItemAssignee>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateItemAssignee>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -14999,7 +14999,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateItemAssignee {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplateItemAssignee, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplateItemAssignee, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15108,14 +15108,14 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateItemItem>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateItemItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateItemItem>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateItemItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15168,7 +15168,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateItemItem, crate::Error>,
+        Output = Result<models::PlanTemplateItemItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15285,14 +15285,14 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateReferences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateReferenceItem2>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateReferenceItem2>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateReferenceItem2>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateReferenceItem2>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15345,7 +15345,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateReferenceItem2, crate::Error>,
+        Output = Result<models::PlanTemplateReferenceItem2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15442,14 +15442,14 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTemplateSection>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTemplateSection>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTemplateSection>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateSection>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15502,7 +15502,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplateSection, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplateSection, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15627,14 +15627,14 @@ impl ListCompanyRecycleBinActionPlansPlanTemplateTestRecordRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTemplateTestRecordRequest>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTemplateTestRecordRequest>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTemplateTestRecordRequest>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateTestRecordRequest>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15687,7 +15687,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateTestRecordRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplateTestRecordRequest, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplateTestRecordRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15808,14 +15808,14 @@ impl ListCompanyRecycleBinActionPlansPlanTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTemplate>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTemplate>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTemplate>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -15868,7 +15868,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplate, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -15975,14 +15975,14 @@ impl ListCompanyRecycleBinChecklistListTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListTemplateItem3>, crate::Error>,
+        Output = Result<Vec<models::ListTemplateItem3>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListTemplateItem3>, crate::Error>,
+        Output = Result<crate::Page<models::ListTemplateItem3>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16035,7 +16035,7 @@ impl GetCompanyRecycleBinChecklistListTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplateDetail, crate::Error>,
+        Output = Result<models::ListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16166,14 +16166,14 @@ impl ListCompanyRecycleBinFormTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FormTemplate>, crate::Error>,
+        Output = Result<Vec<models::FormTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::FormTemplate>, crate::Error>,
+        Output = Result<crate::Page<models::FormTemplate>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16226,7 +16226,7 @@ impl GetCompanyRecycleBinFormTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FormTemplate, crate::Error>,
+        Output = Result<models::FormTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16317,7 +16317,7 @@ impl GetCompanyRoundingConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RoundingConfiguration, crate::Error>,
+        Output = Result<models::RoundingConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16365,7 +16365,7 @@ impl CreateCompanyRoundingConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RoundingConfiguration, crate::Error>,
+        Output = Result<models::RoundingConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16456,7 +16456,7 @@ impl UpdateCompanyRoundingConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RoundingConfiguration, crate::Error>,
+        Output = Result<models::RoundingConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16613,14 +16613,14 @@ impl ListCompanyTimecardEntries {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyTimecardEntry>, crate::Error>,
+        Output = Result<Vec<models::CompanyTimecardEntry>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CompanyTimecardEntry>, crate::Error>,
+        Output = Result<crate::Page<models::CompanyTimecardEntry>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -16674,7 +16674,7 @@ impl CreateCompanyTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyTimecardEntry, crate::Error>,
+        Output = Result<models::CompanyTimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16721,7 +16721,7 @@ impl GetCompanyTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyTimecardEntry, crate::Error>,
+        Output = Result<models::CompanyTimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16768,7 +16768,7 @@ impl DeleteCompanyTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyTimecardEntry, crate::Error>,
+        Output = Result<models::CompanyTimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16818,7 +16818,7 @@ impl UpdateCompanyTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyTimecardEntry, crate::Error>,
+        Output = Result<models::CompanyTimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16866,7 +16866,7 @@ impl ListCompanyTimecardEntryChangeHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimecardEntryChangeHistory>, crate::Error>,
+        Output = Result<Vec<models::TimecardEntryChangeHistory>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16911,7 +16911,7 @@ impl ListCompanyTimecardTimeTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyTimecardTimeType>, crate::Error>,
+        Output = Result<Vec<models::CompanyTimecardTimeType>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -16961,7 +16961,7 @@ impl UpdateCompanyTimecardTimeType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyTimecardTimeType, crate::Error>,
+        Output = Result<models::CompanyTimecardTimeType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17054,14 +17054,14 @@ impl ListCompanyTimesheets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyTimesheet>, crate::Error>,
+        Output = Result<Vec<models::CompanyTimesheet>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CompanyTimesheet>, crate::Error>,
+        Output = Result<crate::Page<models::CompanyTimesheet>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -17122,7 +17122,7 @@ impl CreateCompanyTimesheet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimesheetResult>, crate::Error>,
+        Output = Result<Vec<models::TimesheetResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17177,7 +17177,7 @@ impl UpdateCompanyTimesheets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimesheetResult2, crate::Error>,
+        Output = Result<models::TimesheetResult2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17313,7 +17313,7 @@ impl ListCompanyTimesheetsFiltersApprovalStatus {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17358,7 +17358,7 @@ impl ListCompanyTimesheetsFiltersBillable {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17403,7 +17403,7 @@ impl ListCompanyTimesheetsFiltersCreatedBy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17448,7 +17448,7 @@ impl ListCompanyTimesheetsFiltersCrews {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17493,7 +17493,7 @@ impl ListCompanyTimesheetsFiltersDepartments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17538,7 +17538,7 @@ impl ListCompanyTimesheetsFiltersEmployeeIds {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17583,7 +17583,7 @@ impl ListCompanyTimesheetsFiltersEmployees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17628,7 +17628,7 @@ impl ListCompanyTimesheetsFiltersLocations {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17673,7 +17673,7 @@ impl ListCompanyTimesheetsFiltersOffices {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17718,7 +17718,7 @@ impl ListCompanyTimesheetsFiltersProjects {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17763,7 +17763,7 @@ impl ListCompanyTimesheetsFiltersRegions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17808,7 +17808,7 @@ impl ListCompanyTimesheetsFiltersSubJob {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17853,7 +17853,7 @@ impl ListCompanyTimesheetsFiltersTimeType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17898,7 +17898,7 @@ impl ListCompanyTimesheetsFiltersWbsCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17943,7 +17943,7 @@ impl ListCompanyTimesheetsFiltersWorkClassifications {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -17991,7 +17991,7 @@ impl CreateCompanyTimesheetsSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Signature, crate::Error>,
+        Output = Result<models::Signature, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18038,7 +18038,7 @@ impl GetCompanyTimesheetsSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Signature, crate::Error>,
+        Output = Result<models::Signature, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18085,7 +18085,7 @@ impl DeleteCompanyTimesheetsSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Signature, crate::Error>,
+        Output = Result<models::Signature, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18130,7 +18130,7 @@ impl GetCompanyTimesheetsTimesheetToBudgetConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>,
+        Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18178,7 +18178,7 @@ impl CreateCompanyTimesheetsTimesheetToBudgetConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>,
+        Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18269,7 +18269,7 @@ impl UpdateCompanyTimesheetsTimesheetToBudgetConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>,
+        Output = Result<models::TimesheetToBudgetConfiguration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18370,14 +18370,14 @@ impl ListCoordinationIssueActivities {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CoordinationIssueActivity>, crate::Error>,
+        Output = Result<Vec<models::CoordinationIssueActivity>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CoordinationIssueActivity>, crate::Error>,
+        Output = Result<crate::Page<models::CoordinationIssueActivity>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -18476,14 +18476,14 @@ impl ListCoordinationIssueActivitiesFeed {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Feed>, crate::Error>,
+        Output = Result<Vec<models::Feed>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Feed>, crate::Error>,
+        Output = Result<crate::Page<models::Feed>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -18746,14 +18746,14 @@ impl ListCoordinationIssues {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CoordinationIssue>, crate::Error>,
+        Output = Result<Vec<models::CoordinationIssue>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CoordinationIssue>, crate::Error>,
+        Output = Result<crate::Page<models::CoordinationIssue>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -18802,7 +18802,7 @@ impl CreateCoordinationIssue {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CoordinationIssue, crate::Error>,
+        Output = Result<models::CoordinationIssue, crate::Error>
     > {
         self.build().send_json()
     }
@@ -18860,14 +18860,14 @@ impl ListCoordinationIssuesAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef4>, crate::Error>,
+        Output = Result<Vec<models::UserRef4>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef4>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef4>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -18916,7 +18916,7 @@ impl CreateCoordinationIssuesBulkDelete {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CoordinationIssueBulkDeleteResult, crate::Error>,
+        Output = Result<models::CoordinationIssueBulkDeleteResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19147,7 +19147,7 @@ impl ListCoordinationIssuesFilterOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOption>, crate::Error>,
+        Output = Result<Vec<models::FilterOption>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19205,7 +19205,7 @@ impl ListCoordinationIssuesFilterOptionsAssigneeCompanyId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19263,7 +19263,7 @@ impl ListCoordinationIssuesFilterOptionsAssigneeId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19313,7 +19313,7 @@ impl ListCoordinationIssuesFilterOptionsCoordinationIssueFileId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19371,7 +19371,7 @@ impl ListCoordinationIssuesFilterOptionsCreatedById {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19421,7 +19421,7 @@ impl ListCoordinationIssuesFilterOptionsCreatedFrom {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19479,7 +19479,7 @@ impl ListCoordinationIssuesFilterOptionsLocationId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19537,7 +19537,7 @@ impl ListCoordinationIssuesFilterOptionsStatus {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19595,7 +19595,7 @@ impl ListCoordinationIssuesFilterOptionsWatcherId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -19836,14 +19836,14 @@ impl ListCoordinationIssuesRecycleBin {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CoordinationIssue>, crate::Error>,
+        Output = Result<Vec<models::CoordinationIssue>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CoordinationIssue>, crate::Error>,
+        Output = Result<crate::Page<models::CoordinationIssue>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -19900,7 +19900,7 @@ impl GetCoordinationIssuesRecycleBin {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CoordinationIssue, crate::Error>,
+        Output = Result<models::CoordinationIssue, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20008,14 +20008,14 @@ impl ListCoordinationIssuesStatusCount {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::StatusCount>, crate::Error>,
+        Output = Result<Vec<models::StatusCount>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::StatusCount>, crate::Error>,
+        Output = Result<crate::Page<models::StatusCount>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -20063,7 +20063,7 @@ impl GetCoordinationIssuesStatusTotal {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::StatusTotal, crate::Error>,
+        Output = Result<models::StatusTotal, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20106,7 +20106,7 @@ impl UpdateCoordinationIssuesSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CoordinationIssueSyncResult, crate::Error>,
+        Output = Result<models::CoordinationIssueSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20154,7 +20154,7 @@ impl CreateCoordinationIssueAssignment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AssignmentDetail, crate::Error>,
+        Output = Result<models::AssignmentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20249,7 +20249,7 @@ impl CreateCoordinationIssueProcoreItemAssociation {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProcoreItemAssociation, crate::Error>,
+        Output = Result<models::ProcoreItemAssociation, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20357,7 +20357,7 @@ impl GetCoordinationIssue {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CoordinationIssue, crate::Error>,
+        Output = Result<models::CoordinationIssue, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20442,7 +20442,7 @@ impl UpdateCoordinationIssue {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CoordinationIssue, crate::Error>,
+        Output = Result<models::CoordinationIssue, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20513,14 +20513,14 @@ impl ListCoordinationIssueChangeHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CoordinationIssueChangeHistory>, crate::Error>,
+        Output = Result<Vec<models::CoordinationIssueChangeHistory>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CoordinationIssueChangeHistory>, crate::Error>,
+        Output = Result<crate::Page<models::CoordinationIssueChangeHistory>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -20597,14 +20597,14 @@ impl ListCoordinationIssueStatusChanges {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::StatusChange>, crate::Error>,
+        Output = Result<Vec<models::StatusChange>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::StatusChange>, crate::Error>,
+        Output = Result<crate::Page<models::StatusChange>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -20661,7 +20661,7 @@ impl CreateDocumentMarkupDownloadablePdfsFindOrCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DocumentMarkupDownloadablePdfFindOrCreateResult, crate::Error>,
+        Output = Result<models::DocumentMarkupDownloadablePdfFindOrCreateResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20730,14 +20730,14 @@ impl ListDrawingAreaDrawings {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Drawing>, crate::Error>,
+        Output = Result<Vec<models::Drawing>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Drawing>, crate::Error>,
+        Output = Result<crate::Page<models::Drawing>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -20793,7 +20793,7 @@ impl UpdateDrawingAreaDrawing {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingDetail, crate::Error>,
+        Output = Result<models::DrawingDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -20851,14 +20851,14 @@ impl ListImageCategories {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ImageCategory>, crate::Error>,
+        Output = Result<Vec<models::ImageCategory>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ImageCategory>, crate::Error>,
+        Output = Result<crate::Page<models::ImageCategory>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -20909,7 +20909,7 @@ impl CreateImageCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ImageCategoryDetail, crate::Error>,
+        Output = Result<models::ImageCategoryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21000,7 +21000,7 @@ impl GetImageCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ImageCategoryDetail, crate::Error>,
+        Output = Result<models::ImageCategoryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21087,7 +21087,7 @@ impl UpdateImageCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ImageCategoryDetail, crate::Error>,
+        Output = Result<models::ImageCategoryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21281,14 +21281,14 @@ impl ListImages {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Image>, crate::Error>,
+        Output = Result<Vec<models::Image>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Image>, crate::Error>,
+        Output = Result<crate::Page<models::Image>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -21529,7 +21529,7 @@ impl CreateMeetingAttendeeRecord {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingAttendeeRecord, crate::Error>,
+        Output = Result<models::MeetingAttendeeRecord, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21620,7 +21620,7 @@ impl UpdateMeetingAttendeeRecord {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingAttendeeRecord, crate::Error>,
+        Output = Result<models::MeetingAttendeeRecord, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21680,14 +21680,14 @@ impl ListMeetingCategories {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::MeetingCategory>, crate::Error>,
+        Output = Result<Vec<models::MeetingCategory>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::MeetingCategory>, crate::Error>,
+        Output = Result<crate::Page<models::MeetingCategory>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -21736,7 +21736,7 @@ impl CreateMeetingCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingCategoryDetail, crate::Error>,
+        Output = Result<models::MeetingCategoryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21780,7 +21780,7 @@ impl UpdateMeetingCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingCategoryDetail, crate::Error>,
+        Output = Result<models::MeetingCategoryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21824,7 +21824,7 @@ impl CreateMeetingTopic {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingTopic, crate::Error>,
+        Output = Result<models::MeetingTopic, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21869,7 +21869,7 @@ impl ListMeetingTopicsParentMinutes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ParentMinute>, crate::Error>,
+        Output = Result<Vec<models::ParentMinute>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21914,7 +21914,7 @@ impl UpdateMeetingTopic {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingTopic, crate::Error>,
+        Output = Result<models::MeetingTopic, crate::Error>
     > {
         self.build().send_json()
     }
@@ -21989,14 +21989,14 @@ impl ListMeetings {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Meeting>, crate::Error>,
+        Output = Result<Vec<models::Meeting>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Meeting>, crate::Error>,
+        Output = Result<crate::Page<models::Meeting>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -22046,7 +22046,7 @@ impl CreateMeeting {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingDetail, crate::Error>,
+        Output = Result<models::MeetingDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22105,7 +22105,7 @@ impl GetMeetingsEcrionPdfGenerationData {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EcrionPdfGenerationData, crate::Error>,
+        Output = Result<models::EcrionPdfGenerationData, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22149,7 +22149,7 @@ impl GetMeeting {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingDetail, crate::Error>,
+        Output = Result<models::MeetingDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22236,7 +22236,7 @@ impl UpdateMeeting {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingDetail, crate::Error>,
+        Output = Result<models::MeetingDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22294,14 +22294,14 @@ impl ListObservationsAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Assignee>, crate::Error>,
+        Output = Result<Vec<models::Assignee>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Assignee>, crate::Error>,
+        Output = Result<crate::Page<models::Assignee>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -22365,14 +22365,14 @@ impl ListObservationsCategoryConfigurableFieldSets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CategoryConfigurableFieldSet>, crate::Error>,
+        Output = Result<Vec<models::CategoryConfigurableFieldSet>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CategoryConfigurableFieldSet>, crate::Error>,
+        Output = Result<crate::Page<models::CategoryConfigurableFieldSet>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -22436,14 +22436,14 @@ impl ListObservationsDefaultDistribution {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef>, crate::Error>,
+        Output = Result<Vec<models::UserRef>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -22627,14 +22627,14 @@ impl ListObservationsItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ObservationItem>, crate::Error>,
+        Output = Result<Vec<models::ObservationItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ObservationItem>, crate::Error>,
+        Output = Result<crate::Page<models::ObservationItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -22706,7 +22706,7 @@ impl CreateObservationsItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemDetail, crate::Error>,
+        Output = Result<models::ItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22748,7 +22748,7 @@ impl GetObservationsItemsNextAvailableNumber {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::NextAvailableNumberDetail, crate::Error>,
+        Output = Result<models::NextAvailableNumberDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22791,7 +22791,7 @@ impl CreateObservationsItemsSendUnsent {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ObservationItem>, crate::Error>,
+        Output = Result<Vec<models::ObservationItem>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22834,7 +22834,7 @@ impl GetObservationsItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemDetail, crate::Error>,
+        Output = Result<models::ItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -22889,7 +22889,7 @@ impl UpdateObservationsItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemDetail, crate::Error>,
+        Output = Result<models::ItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23041,14 +23041,14 @@ impl ListObservationsItemResponseLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ResponseLog>, crate::Error>,
+        Output = Result<Vec<models::ResponseLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ResponseLog>, crate::Error>,
+        Output = Result<crate::Page<models::ResponseLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -23125,7 +23125,7 @@ impl CreateObservationsItemResponseLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResponseLog, crate::Error>,
+        Output = Result<models::ResponseLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23191,14 +23191,14 @@ impl ListObservationsPotentialDistributionMembers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef>, crate::Error>,
+        Output = Result<Vec<models::UserRef>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -23264,14 +23264,14 @@ impl ListObservationsTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Type>, crate::Error>,
+        Output = Result<Vec<models::Type>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Type>, crate::Error>,
+        Output = Result<crate::Page<models::Type>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -23370,7 +23370,7 @@ impl CreateProjectEmailCommunication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EmailCommunication, crate::Error>,
+        Output = Result<models::EmailCommunication, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23488,7 +23488,7 @@ impl CreateProjectEmailCommunicationEmail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EmailCommunication, crate::Error>,
+        Output = Result<models::EmailCommunication, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23539,7 +23539,7 @@ impl GetProjectEmailCommunicationEmailDownloadAttachments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DownloadAttachment, crate::Error>,
+        Output = Result<models::DownloadAttachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23589,7 +23589,7 @@ impl GetProjectEmailCommunicationExport {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ExportDetail, crate::Error>,
+        Output = Result<models::ExportDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23636,7 +23636,7 @@ impl GetProjectEmailCommunication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EmailCommunication, crate::Error>,
+        Output = Result<models::EmailCommunication, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23686,7 +23686,7 @@ impl UpdateProjectEmailCommunication {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EmailCommunication, crate::Error>,
+        Output = Result<models::EmailCommunication, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23803,14 +23803,14 @@ impl ListProjectAccidentLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AccidentLog>, crate::Error>,
+        Output = Result<Vec<models::AccidentLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::AccidentLog>, crate::Error>,
+        Output = Result<crate::Page<models::AccidentLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -23875,7 +23875,7 @@ impl CreateProjectAccidentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AccidentLog, crate::Error>,
+        Output = Result<models::AccidentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -23922,7 +23922,7 @@ impl GetProjectAccidentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AccidentLog, crate::Error>,
+        Output = Result<models::AccidentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24028,7 +24028,7 @@ impl UpdateProjectAccidentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AccidentLog, crate::Error>,
+        Output = Result<models::AccidentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24113,14 +24113,14 @@ impl ListProjectActionPlansParties {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Party>, crate::Error>,
+        Output = Result<Vec<models::Party>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Party>, crate::Error>,
+        Output = Result<crate::Page<models::Party>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -24211,14 +24211,14 @@ impl ListProjectActionPlansPlanApprovers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanApprover>, crate::Error>,
+        Output = Result<Vec<models::PlanApprover>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanApprover>, crate::Error>,
+        Output = Result<crate::Page<models::PlanApprover>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -24272,7 +24272,7 @@ impl GetProjectActionPlansPlanApproverSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureDetail, crate::Error>,
+        Output = Result<models::SignatureDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24288,7 +24288,7 @@ pub struct CreateProjectActionPlansPlanApproverSignature {
     pub(crate) plan_approver_id: i64,
     pub(crate) body: crate::BodyForm<
         models::PlanApproverSignatureJson,
-        models::PlanApproverSignature,
+        models::PlanApproverSignature
     >,
 }
 
@@ -24342,7 +24342,7 @@ impl CreateProjectActionPlansPlanApproverSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureDetail, crate::Error>,
+        Output = Result<models::SignatureDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24497,14 +24497,14 @@ impl ListProjectActionPlansPlanItemAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanItemAssignee>, crate::Error>,
+        Output = Result<Vec<models::PlanItemAssignee>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanItemAssignee>, crate::Error>,
+        Output = Result<crate::Page<models::PlanItemAssignee>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -24558,7 +24558,7 @@ impl CreateProjectActionPlansPlanItemAssignee {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanItemAssignee, crate::Error>,
+        Output = Result<models::PlanItemAssignee, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24614,7 +24614,7 @@ impl CreateProjectActionPlansPlanItemAssigneesBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24670,7 +24670,7 @@ impl UpdateProjectActionPlansPlanItemAssigneesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24717,7 +24717,7 @@ impl GetProjectActionPlansPlanItemAssignee {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanItemAssignee, crate::Error>,
+        Output = Result<models::PlanItemAssignee, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24812,7 +24812,7 @@ impl UpdateProjectActionPlansPlanItemAssignee {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanItemAssignee, crate::Error>,
+        Output = Result<models::PlanItemAssignee, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24860,7 +24860,7 @@ impl GetProjectActionPlansPlanItemAssigneeSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureDetail, crate::Error>,
+        Output = Result<models::SignatureDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -24876,7 +24876,7 @@ pub struct CreateProjectActionPlansPlanItemAssigneeSignature {
     pub(crate) plan_item_assignee_id: i64,
     pub(crate) body: crate::BodyForm<
         models::PlanApproverSignatureJson,
-        models::PlanApproverSignature,
+        models::PlanApproverSignature
     >,
 }
 
@@ -24930,7 +24930,7 @@ impl CreateProjectActionPlansPlanItemAssigneeSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureDetail, crate::Error>,
+        Output = Result<models::SignatureDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25280,14 +25280,14 @@ impl ListProjectActionPlansPlanItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanItem>, crate::Error>,
+        Output = Result<Vec<models::PlanItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanItem>, crate::Error>,
+        Output = Result<crate::Page<models::PlanItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -25387,7 +25387,7 @@ impl UpdateProjectActionPlansPlanItemsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanItem>, crate::Error>,
+        Output = Result<Vec<models::PlanItem>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25712,14 +25712,14 @@ impl ListProjectActionPlansPlanReceivers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanApprover>, crate::Error>,
+        Output = Result<Vec<models::PlanApprover>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanApprover>, crate::Error>,
+        Output = Result<crate::Page<models::PlanApprover>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -25773,7 +25773,7 @@ impl GetProjectActionPlansPlanReceiverSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureDetail, crate::Error>,
+        Output = Result<models::SignatureDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25789,7 +25789,7 @@ pub struct CreateProjectActionPlansPlanReceiverSignature {
     pub(crate) plan_receiver_id: i64,
     pub(crate) body: crate::BodyForm<
         models::PlanApproverSignatureJson,
-        models::PlanApproverSignature,
+        models::PlanApproverSignature
     >,
 }
 
@@ -25843,7 +25843,7 @@ impl CreateProjectActionPlansPlanReceiverSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureDetail, crate::Error>,
+        Output = Result<models::SignatureDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -25998,14 +25998,14 @@ impl ListProjectActionPlansPlanReferences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanReference>, crate::Error>,
+        Output = Result<Vec<models::PlanReference>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanReference>, crate::Error>,
+        Output = Result<crate::Page<models::PlanReference>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -26026,7 +26026,7 @@ pub struct CreateProjectActionPlansPlanReference {
     pub(crate) project_id: i64,
     pub(crate) body: crate::BodyForm<
         models::PlanReferenceBulkCreatePlanReference,
-        models::NewPlanReference,
+        models::NewPlanReference
     >,
 }
 
@@ -26078,7 +26078,7 @@ impl CreateProjectActionPlansPlanReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanReference, crate::Error>,
+        Output = Result<models::PlanReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26134,7 +26134,7 @@ impl CreateProjectActionPlansPlanReferencesBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26181,7 +26181,7 @@ impl GetProjectActionPlansPlanReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanReference, crate::Error>,
+        Output = Result<models::PlanReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26327,7 +26327,7 @@ impl GetProjectActionPlansPlanSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanSection, crate::Error>,
+        Output = Result<models::ActionPlanPlanSection, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26383,7 +26383,7 @@ impl CreateProjectActionPlansPlanSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanSectionDetail, crate::Error>,
+        Output = Result<models::PlanSectionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26439,7 +26439,7 @@ impl CreateProjectActionPlansPlanSectionsCreateFromSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanSectionDetail, crate::Error>,
+        Output = Result<models::PlanSectionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26494,7 +26494,7 @@ impl GetProjectActionPlansPlanSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanSectionDetail, crate::Error>,
+        Output = Result<models::PlanSectionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26597,7 +26597,7 @@ impl UpdateProjectActionPlansPlanSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanSectionDetail, crate::Error>,
+        Output = Result<models::PlanSectionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26732,14 +26732,14 @@ impl ListProjectActionPlansPlanTemplateApprovers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateApprover>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateApprover>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -26793,7 +26793,7 @@ impl CreateProjectActionPlansPlanTemplateApprover {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateApprover, crate::Error>,
+        Output = Result<models::PlanTemplateApprover, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26841,7 +26841,7 @@ impl CreateProjectActionPlansPlanTemplateApproversBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -26934,7 +26934,7 @@ impl GetProjectActionPlansPlanTemplateApprover {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateApprover, crate::Error>,
+        Output = Result<models::PlanTemplateApprover, crate::Error>
     > {
         self.build().send_json()
     }
@@ -27096,14 +27096,14 @@ impl ListProjectActionPlansPlanTemplateItemAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateItemAssigneeItem>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateItemAssigneeItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateItemAssigneeItem>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateItemAssigneeItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -27165,7 +27165,7 @@ impl CreateProjectActionPlansPlanTemplateItemAssigneesBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateItemAssigneeBulkCreateResult>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateItemAssigneeBulkCreateResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -27221,7 +27221,7 @@ impl UpdateProjectActionPlansPlanTemplateItemAssigneesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateItemAssigneeBulkUpdateResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -27338,14 +27338,14 @@ impl ListProjectActionPlansPlanTemplateItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateItem>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateItem>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -27407,7 +27407,7 @@ impl UpdateProjectActionPlansPlanTemplateItemsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::PlanTemplateItemBulkUpdateResult>>, crate::Error>,
+        Output = Result<Vec<Vec<models::PlanTemplateItemBulkUpdateResult>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -27455,7 +27455,7 @@ impl CreateProjectActionPlansPlanTemplateItemsCreateFromItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateItem, crate::Error>,
+        Output = Result<models::PlanTemplateItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -27544,14 +27544,14 @@ impl ListProjectActionPlansPlanTemplateReceivers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateApprover>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateApprover>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -27605,7 +27605,7 @@ impl CreateProjectActionPlansPlanTemplateReceiver {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateApprover, crate::Error>,
+        Output = Result<models::PlanTemplateApprover, crate::Error>
     > {
         self.build().send_json()
     }
@@ -27653,7 +27653,7 @@ impl CreateProjectActionPlansPlanTemplateReceiversBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateApprover>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -27746,7 +27746,7 @@ impl GetProjectActionPlansPlanTemplateReceiver {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateApprover, crate::Error>,
+        Output = Result<models::PlanTemplateApprover, crate::Error>
     > {
         self.build().send_json()
     }
@@ -27908,14 +27908,14 @@ impl ListProjectActionPlansPlanTemplateReferences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateReference>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateReference>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateReference>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateReference>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -27936,7 +27936,7 @@ pub struct CreateProjectActionPlansPlanTemplateReference {
     pub(crate) project_id: i64,
     pub(crate) body: crate::BodyForm<
         models::NewPlanTemplateReferenceJson,
-        models::NewPlanTemplateReference,
+        models::NewPlanTemplateReference
     >,
 }
 
@@ -27988,7 +27988,7 @@ impl CreateProjectActionPlansPlanTemplateReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateReference, crate::Error>,
+        Output = Result<models::PlanTemplateReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -28051,7 +28051,7 @@ impl CreateProjectActionPlansPlanTemplateReferencesBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -28098,7 +28098,7 @@ impl GetProjectActionPlansPlanTemplateReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateReference, crate::Error>,
+        Output = Result<models::PlanTemplateReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -28248,14 +28248,14 @@ impl ListProjectActionPlansPlanTemplateSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateSection>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateSection>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateSection>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateSection>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -28309,7 +28309,7 @@ impl CreateProjectActionPlansPlanTemplateSectionsCreateFromSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateSection, crate::Error>,
+        Output = Result<models::PlanTemplateSection, crate::Error>
     > {
         self.build().send_json()
     }
@@ -28434,14 +28434,14 @@ impl ListProjectActionPlansPlanTemplateTestRecordRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateTestRecordRequest>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateTestRecordRequest>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -28503,7 +28503,7 @@ impl CreateProjectActionPlansPlanTemplateTestRecordRequestsBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -28619,14 +28619,14 @@ impl ListProjectActionPlansPlanTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateItem2>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateItem2>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateItem2>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateItem2>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -28749,14 +28749,14 @@ impl ListProjectActionPlansPlanTestRecordRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTestRecordRequest>, crate::Error>,
+        Output = Result<Vec<models::PlanTestRecordRequest>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTestRecordRequest>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTestRecordRequest>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -28810,7 +28810,7 @@ impl CreateProjectActionPlansPlanTestRecordRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTestRecordRequest, crate::Error>,
+        Output = Result<models::PlanTestRecordRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -28866,7 +28866,7 @@ impl CreateProjectActionPlansPlanTestRecordRequestsBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>,
+        Output = Result<Vec<Vec<models::CorrespondenceTypeItemDetail>>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -28913,7 +28913,7 @@ impl GetProjectActionPlansPlanTestRecordRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTestRecordRequest, crate::Error>,
+        Output = Result<models::PlanTestRecordRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -29087,14 +29087,14 @@ impl ListProjectActionPlansPlanTestRecords {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTestRecord>, crate::Error>,
+        Output = Result<Vec<models::PlanTestRecord>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTestRecord>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTestRecord>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -29164,7 +29164,7 @@ impl CreateProjectActionPlansPlanTestRecord {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTestRecord, crate::Error>,
+        Output = Result<models::PlanTestRecord, crate::Error>
     > {
         self.build().send_json()
     }
@@ -29211,7 +29211,7 @@ impl GetProjectActionPlansPlanTestRecord {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTestRecord, crate::Error>,
+        Output = Result<models::PlanTestRecord, crate::Error>
     > {
         self.build().send_json()
     }
@@ -29393,14 +29393,14 @@ impl ListProjectActionPlansPlans {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Plan>, crate::Error>,
+        Output = Result<Vec<models::Plan>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Plan>, crate::Error>,
+        Output = Result<crate::Page<models::Plan>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -29852,14 +29852,14 @@ impl ListProjectActualProductionQuantities {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActualProductionQuantity>, crate::Error>,
+        Output = Result<Vec<models::ActualProductionQuantity>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActualProductionQuantity>, crate::Error>,
+        Output = Result<crate::Page<models::ActualProductionQuantity>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -29923,7 +29923,7 @@ impl CreateProjectActualProductionQuantity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActualProductionQuantity, crate::Error>,
+        Output = Result<models::ActualProductionQuantity, crate::Error>
     > {
         self.build().send_json()
     }
@@ -29978,7 +29978,7 @@ impl CreateProjectActualProductionQuantitiesBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>,
+        Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -30033,7 +30033,7 @@ impl DeleteProjectActualProductionQuantitiesBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>,
+        Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -30088,7 +30088,7 @@ impl UpdateProjectActualProductionQuantitiesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>,
+        Output = Result<models::ActualProductionQuantityBulkCreateResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -30210,7 +30210,7 @@ impl ListProjectActualProductionQuantitiesIds {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<i64>, crate::Error>,
+        Output = Result<crate::Page<i64>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -30276,7 +30276,7 @@ impl GetProjectActualProductionQuantity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActualProductionQuantity, crate::Error>,
+        Output = Result<models::ActualProductionQuantity, crate::Error>
     > {
         self.build().send_json()
     }
@@ -30323,7 +30323,7 @@ impl DeleteProjectActualProductionQuantity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActualProductionQuantity, crate::Error>,
+        Output = Result<models::ActualProductionQuantity, crate::Error>
     > {
         self.build().send_json()
     }
@@ -30383,7 +30383,7 @@ impl UpdateProjectActualProductionQuantity {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActualProductionQuantity, crate::Error>,
+        Output = Result<models::ActualProductionQuantity, crate::Error>
     > {
         self.build().send_json()
     }
@@ -30444,14 +30444,14 @@ impl ListProjectAvailablePunchItemManagers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef>, crate::Error>,
+        Output = Result<Vec<models::UserRef>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -30562,14 +30562,14 @@ impl ListProjectCallLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CallLog>, crate::Error>,
+        Output = Result<Vec<models::CallLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CallLog>, crate::Error>,
+        Output = Result<crate::Page<models::CallLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -30825,7 +30825,7 @@ impl GetProjectChecklistItemItemResponse {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemResponse, crate::Error>,
+        Output = Result<models::ItemResponse, crate::Error>
     > {
         self.build().send_json()
     }
@@ -30876,7 +30876,7 @@ impl CreateProjectChecklistItemItemResponse {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemResponse, crate::Error>,
+        Output = Result<models::ItemResponse, crate::Error>
     > {
         self.build().send_json()
     }
@@ -31007,14 +31007,14 @@ impl ListProjectChecklistListItemAttachments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListItemAttachment>, crate::Error>,
+        Output = Result<Vec<models::ListItemAttachment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListItemAttachment>, crate::Error>,
+        Output = Result<crate::Page<models::ListItemAttachment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -31068,7 +31068,7 @@ impl CreateProjectChecklistListItemAttachmentsBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListItemAttachment>, crate::Error>,
+        Output = Result<Vec<models::ListItemAttachment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -31206,14 +31206,14 @@ impl ListProjectChecklistListItemComments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListItemComment>, crate::Error>,
+        Output = Result<Vec<models::ListItemComment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListItemComment>, crate::Error>,
+        Output = Result<crate::Page<models::ListItemComment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -31320,14 +31320,14 @@ impl ListProjectChecklistListItemObservations {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListItemObservation>, crate::Error>,
+        Output = Result<Vec<models::ListItemObservation>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListItemObservation>, crate::Error>,
+        Output = Result<crate::Page<models::ListItemObservation>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -31449,14 +31449,14 @@ impl ListProjectChecklistListItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListItem>, crate::Error>,
+        Output = Result<Vec<models::ListItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListItem>, crate::Error>,
+        Output = Result<crate::Page<models::ListItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -31555,14 +31555,14 @@ impl ListProjectChecklistListSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListSection>, crate::Error>,
+        Output = Result<Vec<models::ListSection>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListSection>, crate::Error>,
+        Output = Result<crate::Page<models::ListSection>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -31677,14 +31677,14 @@ impl ListProjectChecklistListTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChecklistListTemplate>, crate::Error>,
+        Output = Result<Vec<models::ChecklistListTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChecklistListTemplate>, crate::Error>,
+        Output = Result<crate::Page<models::ChecklistListTemplate>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -31738,7 +31738,7 @@ impl CreateProjectChecklistListTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
+        Output = Result<models::ChecklistListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -31831,7 +31831,7 @@ impl GetProjectChecklistListTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
+        Output = Result<models::ChecklistListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -31926,7 +31926,7 @@ impl UpdateProjectChecklistListTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
+        Output = Result<models::ChecklistListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -31974,7 +31974,7 @@ impl UpdateProjectChecklistListTemplateRemoveAlternativeResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChecklistListTemplateDetail, crate::Error>,
+        Output = Result<models::ChecklistListTemplateDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32025,7 +32025,7 @@ impl UpdateProjectChecklistListTemplateUseAlternativeResponseSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChecklistListTemplateUseAlternativeResponseSetResult, crate::Error>,
+        Output = Result<models::ChecklistListTemplateUseAlternativeResponseSetResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32262,14 +32262,14 @@ impl ListProjectChecklistLists {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::List>, crate::Error>,
+        Output = Result<Vec<models::List>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::List>, crate::Error>,
+        Output = Result<crate::Page<models::List>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -32378,7 +32378,7 @@ impl ListProjectChecklistListsFilterOptionsClosedByContacts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32423,7 +32423,7 @@ impl ListProjectChecklistListsFilterOptionsEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32468,7 +32468,7 @@ impl ListProjectChecklistListsFilterOptionsInspectors {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32513,7 +32513,7 @@ impl ListProjectChecklistListsFilterOptionsListTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32558,7 +32558,7 @@ impl ListProjectChecklistListsFilterOptionsLocations {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32603,7 +32603,7 @@ impl ListProjectChecklistListsFilterOptionsPointsOfContact {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32648,7 +32648,7 @@ impl ListProjectChecklistListsFilterOptionsResponsibleContractors {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32693,7 +32693,7 @@ impl ListProjectChecklistListsFilterOptionsSpecSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32738,7 +32738,7 @@ impl ListProjectChecklistListsFilterOptionsStatuses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32783,7 +32783,7 @@ impl ListProjectChecklistListsFilterOptionsTrades {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -32828,7 +32828,7 @@ impl ListProjectChecklistListsFilterOptionsTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -33077,14 +33077,14 @@ impl ListProjectChecklistListsGroupedIndex {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::GroupedIndex>, crate::Error>,
+        Output = Result<Vec<models::GroupedIndex>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::GroupedIndex>, crate::Error>,
+        Output = Result<crate::Page<models::GroupedIndex>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -33354,7 +33354,7 @@ impl CreateProjectChecklistListAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListAttachment, crate::Error>,
+        Output = Result<models::ListAttachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -33567,14 +33567,14 @@ impl ListProjectChecklistSchedules {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Schedule>, crate::Error>,
+        Output = Result<Vec<models::Schedule>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Schedule>, crate::Error>,
+        Output = Result<crate::Page<models::Schedule>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -33681,7 +33681,7 @@ impl GetProjectChecklistSchedulesCalculateFirstInspectionCreatedAt {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CalculateFirstInspectionCreatedAt, crate::Error>,
+        Output = Result<models::CalculateFirstInspectionCreatedAt, crate::Error>
     > {
         self.build().send_json()
     }
@@ -33729,7 +33729,7 @@ impl GetProjectChecklistSchedulesCalculateTotalInspectionsCount {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CalculateTotalInspectionsCount, crate::Error>,
+        Output = Result<models::CalculateTotalInspectionsCount, crate::Error>
     > {
         self.build().send_json()
     }
@@ -33774,7 +33774,7 @@ impl ListProjectChecklistSchedulesFilterOptionsAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -33819,7 +33819,7 @@ impl ListProjectChecklistSchedulesFilterOptionsEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -33864,7 +33864,7 @@ impl ListProjectChecklistSchedulesFilterOptionsInspectionTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -33909,7 +33909,7 @@ impl ListProjectChecklistSchedulesFilterOptionsLocations {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -33954,7 +33954,7 @@ impl ListProjectChecklistSchedulesFilterOptionsTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOptionType>, crate::Error>,
+        Output = Result<Vec<models::FilterOptionType>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -34163,14 +34163,14 @@ impl ListProjectChecklistScheduleAttachments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ScheduleAttachment>, crate::Error>,
+        Output = Result<Vec<models::ScheduleAttachment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ScheduleAttachment>, crate::Error>,
+        Output = Result<crate::Page<models::ScheduleAttachment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -34235,7 +34235,7 @@ impl CreateProjectChecklistScheduleAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ScheduleAttachment, crate::Error>,
+        Output = Result<models::ScheduleAttachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -34347,14 +34347,14 @@ impl ListProjectChecklistScheduleChangeHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ScheduleChangeHistory>, crate::Error>,
+        Output = Result<Vec<models::ScheduleChangeHistory>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ScheduleChangeHistory>, crate::Error>,
+        Output = Result<crate::Page<models::ScheduleChangeHistory>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -34477,14 +34477,14 @@ impl ListProjectDailyConstructionReportLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DailyConstructionReportLog>, crate::Error>,
+        Output = Result<Vec<models::DailyConstructionReportLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DailyConstructionReportLog>, crate::Error>,
+        Output = Result<crate::Page<models::DailyConstructionReportLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -34506,7 +34506,7 @@ pub struct CreateProjectDailyConstructionReportLog {
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: crate::BodyForm<
         models::NewDailyConstructionReportLogJson,
-        models::NewDailyConstructionReportLog,
+        models::NewDailyConstructionReportLog
     >,
 }
 
@@ -34564,7 +34564,7 @@ impl CreateProjectDailyConstructionReportLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DailyConstructionReportLog, crate::Error>,
+        Output = Result<models::DailyConstructionReportLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -34609,7 +34609,7 @@ impl ListProjectDailyConstructionReportLogsVendorOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -34656,7 +34656,7 @@ impl GetProjectDailyConstructionReportLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DailyConstructionReportLog, crate::Error>,
+        Output = Result<models::DailyConstructionReportLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -34718,7 +34718,7 @@ pub struct UpdateProjectDailyConstructionReportLog {
     pub(crate) run_configurable_validations: Option<bool>,
     pub(crate) body: crate::BodyForm<
         models::NewDailyConstructionReportLogJson,
-        models::DailyConstructionReportLogUpdate,
+        models::DailyConstructionReportLogUpdate
     >,
 }
 
@@ -34777,7 +34777,7 @@ impl UpdateProjectDailyConstructionReportLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DailyConstructionReportLog, crate::Error>,
+        Output = Result<models::DailyConstructionReportLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -34983,14 +34983,14 @@ impl ListProjectDailyLogHeadersIndex {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Index>, crate::Error>,
+        Output = Result<Vec<models::Index>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Index>, crate::Error>,
+        Output = Result<crate::Page<models::Index>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -35044,7 +35044,7 @@ impl UpdateProjectDailyLogsBulkUpdatesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::BulkUpdateBulkUpdateResult>, crate::Error>,
+        Output = Result<Vec<models::BulkUpdateBulkUpdateResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -35180,7 +35180,7 @@ impl ListProjectDailyLogsCount {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Count>, crate::Error>,
+        Output = Result<Vec<models::Count>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -35249,14 +35249,14 @@ impl ListProjectDailyLogsDelayLogTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DelayLogType>, crate::Error>,
+        Output = Result<Vec<models::DelayLogType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DelayLogType>, crate::Error>,
+        Output = Result<crate::Page<models::DelayLogType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -35310,7 +35310,7 @@ impl CreateProjectDailyLogsDelayLogType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DelayLogType, crate::Error>,
+        Output = Result<models::DelayLogType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -35360,7 +35360,7 @@ impl UpdateProjectDailyLogsDelayLogType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DelayLogType, crate::Error>,
+        Output = Result<models::DelayLogType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -35405,7 +35405,7 @@ impl GetProjectDailyLogsWeatherConditions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WeatherCondition, crate::Error>,
+        Output = Result<models::WeatherCondition, crate::Error>
     > {
         self.build().send_json()
     }
@@ -35518,14 +35518,14 @@ impl ListProjectDelayLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DelayLog>, crate::Error>,
+        Output = Result<Vec<models::DelayLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DelayLog>, crate::Error>,
+        Output = Result<crate::Page<models::DelayLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -35880,14 +35880,14 @@ impl ListProjectDeliveryLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DeliveryLog>, crate::Error>,
+        Output = Result<Vec<models::DeliveryLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DeliveryLog>, crate::Error>,
+        Output = Result<crate::Page<models::DeliveryLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -35952,7 +35952,7 @@ impl CreateProjectDeliveryLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DeliveryLog, crate::Error>,
+        Output = Result<models::DeliveryLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -35999,7 +35999,7 @@ impl GetProjectDeliveryLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DeliveryLog, crate::Error>,
+        Output = Result<models::DeliveryLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36105,7 +36105,7 @@ impl UpdateProjectDeliveryLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DeliveryLog, crate::Error>,
+        Output = Result<models::DeliveryLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36166,14 +36166,14 @@ impl ListProjectDrawingAreas {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingArea>, crate::Error>,
+        Output = Result<Vec<models::DrawingArea>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DrawingArea>, crate::Error>,
+        Output = Result<crate::Page<models::DrawingArea>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -36227,7 +36227,7 @@ impl CreateProjectDrawingArea {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingAreaDetail, crate::Error>,
+        Output = Result<models::DrawingAreaDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36274,7 +36274,7 @@ impl DeleteProjectDrawingArea {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDrawingArea, crate::Error>,
+        Output = Result<models::ProjectDrawingArea, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36324,7 +36324,7 @@ impl UpdateProjectDrawingArea {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingAreaDetail, crate::Error>,
+        Output = Result<models::DrawingAreaDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36369,7 +36369,7 @@ impl ListProjectDrawingDisciplines {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingDiscipline>, crate::Error>,
+        Output = Result<Vec<models::DrawingDiscipline>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36419,7 +36419,7 @@ impl UpdateProjectDrawingDiscipline {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingDisciplineDetail, crate::Error>,
+        Output = Result<models::DrawingDisciplineDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36476,7 +36476,7 @@ impl UpdateProjectDrawingDisciplinePatch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingDisciplineDetail, crate::Error>,
+        Output = Result<models::DrawingDisciplineDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36578,7 +36578,7 @@ impl ListProjectDrawingRevisionTerms {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>,
+        Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36747,14 +36747,14 @@ impl ListProjectDrawingRevisions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingRevision>, crate::Error>,
+        Output = Result<Vec<models::DrawingRevision>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DrawingRevision>, crate::Error>,
+        Output = Result<crate::Page<models::DrawingRevision>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -36808,7 +36808,7 @@ impl GetProjectDrawingRevisionDrawingTiles {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingTile, crate::Error>,
+        Output = Result<models::DrawingTile, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36855,7 +36855,7 @@ impl GetProjectDrawingRevision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingRevision, crate::Error>,
+        Output = Result<models::DrawingRevision, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36905,7 +36905,7 @@ impl UpdateProjectDrawingRevision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingRevisionDetail, crate::Error>,
+        Output = Result<models::DrawingRevisionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -36998,14 +36998,14 @@ impl ListProjectDrawingSets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingSet>, crate::Error>,
+        Output = Result<Vec<models::DrawingSet>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DrawingSet>, crate::Error>,
+        Output = Result<crate::Page<models::DrawingSet>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -37059,7 +37059,7 @@ impl CreateProjectDrawingSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingSet, crate::Error>,
+        Output = Result<models::DrawingSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -37154,7 +37154,7 @@ impl UpdateProjectDrawingSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingSet, crate::Error>,
+        Output = Result<models::DrawingSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -37215,14 +37215,14 @@ impl ListProjectDrawingUploads {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingUpload>, crate::Error>,
+        Output = Result<Vec<models::DrawingUpload>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DrawingUpload>, crate::Error>,
+        Output = Result<crate::Page<models::DrawingUpload>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -37284,7 +37284,7 @@ impl CreateProjectDrawingUpload {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingUpload, crate::Error>,
+        Output = Result<models::DrawingUpload, crate::Error>
     > {
         self.build().send_json()
     }
@@ -37446,14 +37446,14 @@ impl ListProjectDumpsterLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DumpsterLog>, crate::Error>,
+        Output = Result<Vec<models::DumpsterLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DumpsterLog>, crate::Error>,
+        Output = Result<crate::Page<models::DumpsterLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -37518,7 +37518,7 @@ impl CreateProjectDumpsterLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DumpsterLog, crate::Error>,
+        Output = Result<models::DumpsterLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -37565,7 +37565,7 @@ impl GetProjectDumpsterLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DumpsterLog, crate::Error>,
+        Output = Result<models::DumpsterLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -37671,7 +37671,7 @@ impl UpdateProjectDumpsterLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DumpsterLog, crate::Error>,
+        Output = Result<models::DumpsterLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -37776,14 +37776,14 @@ impl ListProjectEquipmentLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::EquipmentLog>, crate::Error>,
+        Output = Result<Vec<models::EquipmentLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::EquipmentLog>, crate::Error>,
+        Output = Result<crate::Page<models::EquipmentLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -37863,7 +37863,7 @@ impl CreateProjectEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EquipmentLog, crate::Error>,
+        Output = Result<models::EquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -37910,7 +37910,7 @@ impl GetProjectEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EquipmentLog, crate::Error>,
+        Output = Result<models::EquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -38031,7 +38031,7 @@ impl UpdateProjectEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EquipmentLog, crate::Error>,
+        Output = Result<models::EquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -38116,14 +38116,14 @@ impl ListProjectFormTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FormTemplate>, crate::Error>,
+        Output = Result<Vec<models::FormTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::FormTemplate>, crate::Error>,
+        Output = Result<crate::Page<models::FormTemplate>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -38176,7 +38176,7 @@ impl GetProjectFormTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FormTemplate, crate::Error>,
+        Output = Result<models::FormTemplate, crate::Error>
     > {
         self.build().send_json()
     }
@@ -38297,14 +38297,14 @@ impl ListProjectForms {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Form>, crate::Error>,
+        Output = Result<Vec<models::Form>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Form>, crate::Error>,
+        Output = Result<crate::Page<models::Form>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -38731,14 +38731,14 @@ impl ListProjectIncidents {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Incident>, crate::Error>,
+        Output = Result<Vec<models::Incident>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Incident>, crate::Error>,
+        Output = Result<crate::Page<models::Incident>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -38800,7 +38800,7 @@ impl CreateProjectIncident {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::IncidentDetail, crate::Error>,
+        Output = Result<models::IncidentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -38901,14 +38901,14 @@ impl ListProjectIncidentsActions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Action>, crate::Error>,
+        Output = Result<Vec<models::Action>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Action>, crate::Error>,
+        Output = Result<crate::Page<models::Action>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -39034,7 +39034,7 @@ impl CreateProjectIncidentsActionAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttachmentDetail, crate::Error>,
+        Output = Result<models::AttachmentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -39349,14 +39349,14 @@ impl ListProjectIncidentsAlerts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Alert>, crate::Error>,
+        Output = Result<Vec<models::Alert>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Alert>, crate::Error>,
+        Output = Result<crate::Page<models::Alert>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -39452,7 +39452,7 @@ impl GetProjectIncidentsConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Configuration, crate::Error>,
+        Output = Result<models::Configuration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -39500,7 +39500,7 @@ impl UpdateProjectIncidentsConfiguration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Configuration, crate::Error>,
+        Output = Result<models::Configuration, crate::Error>
     > {
         self.build().send_json()
     }
@@ -39597,14 +39597,14 @@ impl ListProjectIncidentsEnvironmentals {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Environmental>, crate::Error>,
+        Output = Result<Vec<models::Environmental>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Environmental>, crate::Error>,
+        Output = Result<crate::Page<models::Environmental>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -39658,7 +39658,7 @@ impl CreateProjectIncidentsEnvironmental {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Environmental, crate::Error>,
+        Output = Result<models::Environmental, crate::Error>
     > {
         self.build().send_json()
     }
@@ -39703,7 +39703,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsAffectedCompanies {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -39748,7 +39748,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsEnvironmentalTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -39793,7 +39793,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -39838,7 +39838,7 @@ impl ListProjectIncidentsEnvironmentalsFilterOptionsWorkActivities {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -39893,7 +39893,7 @@ impl GetProjectIncidentsEnvironmental {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Environmental, crate::Error>,
+        Output = Result<models::Environmental, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40004,7 +40004,7 @@ impl UpdateProjectIncidentsEnvironmental {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Environmental, crate::Error>,
+        Output = Result<models::Environmental, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40049,7 +40049,7 @@ impl ListProjectIncidentsFilterOptionsContributingBehaviors {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40094,7 +40094,7 @@ impl ListProjectIncidentsFilterOptionsContributingConditions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40139,7 +40139,7 @@ impl ListProjectIncidentsFilterOptionsHazards {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40184,7 +40184,7 @@ impl ListProjectIncidentsFilterOptionsLocations {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40229,7 +40229,7 @@ impl ListProjectIncidentsFilterOptionsStatuses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40442,14 +40442,14 @@ impl ListProjectIncidentsInjuries {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Injury>, crate::Error>,
+        Output = Result<Vec<models::Injury>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Injury>, crate::Error>,
+        Output = Result<crate::Page<models::Injury>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -40558,7 +40558,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedBodyParts {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40603,7 +40603,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedCompanies {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40648,7 +40648,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedParties {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40693,7 +40693,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAffectedPersons {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40738,7 +40738,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsAfflictionTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40783,7 +40783,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsFilingTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40828,7 +40828,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsHarmSources {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40873,7 +40873,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -40918,7 +40918,7 @@ impl ListProjectIncidentsInjuriesFilterOptionsWorkActivities {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -41257,14 +41257,14 @@ impl ListProjectIncidentsNearMisses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::NearMiss>, crate::Error>,
+        Output = Result<Vec<models::NearMiss>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::NearMiss>, crate::Error>,
+        Output = Result<crate::Page<models::NearMiss>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -41361,7 +41361,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedCompanies {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -41406,7 +41406,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedParties {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -41451,7 +41451,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsAffectedPersons {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -41496,7 +41496,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsHarmSources {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -41541,7 +41541,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -41586,7 +41586,7 @@ impl ListProjectIncidentsNearMissesFilterOptionsWorkActivities {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -41845,14 +41845,14 @@ impl ListProjectIncidentsPropertyDamages {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PropertyDamage>, crate::Error>,
+        Output = Result<Vec<models::PropertyDamage>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PropertyDamage>, crate::Error>,
+        Output = Result<crate::Page<models::PropertyDamage>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -41906,7 +41906,7 @@ impl CreateProjectIncidentsPropertyDamage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PropertyDamage, crate::Error>,
+        Output = Result<models::PropertyDamage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -41951,7 +41951,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsAffectedCompanies {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -41996,7 +41996,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42041,7 +42041,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsResponsibleCompanies {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42086,7 +42086,7 @@ impl ListProjectIncidentsPropertyDamagesFilterOptionsWorkActivities {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42141,7 +42141,7 @@ impl GetProjectIncidentsPropertyDamage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PropertyDamage, crate::Error>,
+        Output = Result<models::PropertyDamage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42252,7 +42252,7 @@ impl UpdateProjectIncidentsPropertyDamage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PropertyDamage, crate::Error>,
+        Output = Result<models::PropertyDamage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42365,14 +42365,14 @@ impl ListProjectIncidentsWitnessStatements {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WitnessStatement>, crate::Error>,
+        Output = Result<Vec<models::WitnessStatement>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WitnessStatement>, crate::Error>,
+        Output = Result<crate::Page<models::WitnessStatement>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -42426,7 +42426,7 @@ impl CreateProjectIncidentsWitnessStatement {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WitnessStatement, crate::Error>,
+        Output = Result<models::WitnessStatement, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42481,7 +42481,7 @@ impl GetProjectIncidentsWitnessStatement {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WitnessStatement, crate::Error>,
+        Output = Result<models::WitnessStatement, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42592,7 +42592,7 @@ impl UpdateProjectIncidentsWitnessStatement {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WitnessStatement, crate::Error>,
+        Output = Result<models::WitnessStatement, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42654,7 +42654,7 @@ impl CreateProjectIncidentsWitnessStatementAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttachmentDetail, crate::Error>,
+        Output = Result<models::AttachmentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42701,7 +42701,7 @@ impl GetProjectIncident {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::IncidentDetail, crate::Error>,
+        Output = Result<models::IncidentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42808,7 +42808,7 @@ impl UpdateProjectIncident {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::IncidentDetail, crate::Error>,
+        Output = Result<models::IncidentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42882,7 +42882,7 @@ impl CreateProjectIncidentAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AttachmentDetail, crate::Error>,
+        Output = Result<models::AttachmentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -42999,14 +42999,14 @@ impl ListProjectInspectionLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::InspectionLog>, crate::Error>,
+        Output = Result<Vec<models::InspectionLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::InspectionLog>, crate::Error>,
+        Output = Result<crate::Page<models::InspectionLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -43071,7 +43071,7 @@ impl CreateProjectInspectionLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InspectionLog, crate::Error>,
+        Output = Result<models::InspectionLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -43118,7 +43118,7 @@ impl GetProjectInspectionLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InspectionLog, crate::Error>,
+        Output = Result<models::InspectionLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -43224,7 +43224,7 @@ impl UpdateProjectInspectionLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InspectionLog, crate::Error>,
+        Output = Result<models::InspectionLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -43328,14 +43328,14 @@ impl ListProjectInspectionTemplateItemReferences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ItemReference>, crate::Error>,
+        Output = Result<Vec<models::ItemReference>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ItemReference>, crate::Error>,
+        Output = Result<crate::Page<models::ItemReference>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -43400,7 +43400,7 @@ impl CreateProjectInspectionTemplateItemReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemReference, crate::Error>,
+        Output = Result<models::ItemReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -43450,7 +43450,7 @@ impl GetProjectInspectionTemplateItemReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemReference, crate::Error>,
+        Output = Result<models::ItemReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -43546,7 +43546,7 @@ impl CreateProjectInspectionComment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListItemComment, crate::Error>,
+        Output = Result<models::ListItemComment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -43698,14 +43698,14 @@ impl ListProjectInspectionItemReferences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ItemReference>, crate::Error>,
+        Output = Result<Vec<models::ItemReference>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ItemReference>, crate::Error>,
+        Output = Result<crate::Page<models::ItemReference>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -43772,14 +43772,14 @@ impl ListProjectInstructionTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::InstructionType>, crate::Error>,
+        Output = Result<Vec<models::InstructionType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::InstructionType>, crate::Error>,
+        Output = Result<crate::Page<models::InstructionType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -43833,7 +43833,7 @@ impl CreateProjectInstructionType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstructionType, crate::Error>,
+        Output = Result<models::InstructionType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -43880,7 +43880,7 @@ impl GetProjectInstructionType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstructionType, crate::Error>,
+        Output = Result<models::InstructionType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -43975,7 +43975,7 @@ impl UpdateProjectInstructionType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::InstructionType, crate::Error>,
+        Output = Result<models::InstructionType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -44036,14 +44036,14 @@ impl ListProjectInstructions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Instruction>, crate::Error>,
+        Output = Result<Vec<models::Instruction>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Instruction>, crate::Error>,
+        Output = Result<crate::Page<models::Instruction>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -44097,7 +44097,7 @@ impl CreateProjectInstruction {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Instruction, crate::Error>,
+        Output = Result<models::Instruction, crate::Error>
     > {
         self.build().send_json()
     }
@@ -44144,7 +44144,7 @@ impl GetProjectInstruction {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Instruction, crate::Error>,
+        Output = Result<models::Instruction, crate::Error>
     > {
         self.build().send_json()
     }
@@ -44247,7 +44247,7 @@ impl UpdateProjectInstruction {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Instruction, crate::Error>,
+        Output = Result<models::Instruction, crate::Error>
     > {
         self.build().send_json()
     }
@@ -44484,14 +44484,14 @@ impl ListProjectManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -44545,7 +44545,7 @@ impl CreateProjectManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -44619,7 +44619,7 @@ impl ListProjectManagedEquipmentIds {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<i64>, crate::Error>,
+        Output = Result<crate::Page<i64>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -44870,14 +44870,14 @@ impl CreateProjectManagedEquipmentSearch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipment>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -44930,7 +44930,7 @@ impl GetProjectManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -44977,7 +44977,7 @@ impl DeleteProjectManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45027,7 +45027,7 @@ impl UpdateProjectManagedEquipment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45078,7 +45078,7 @@ impl UpdateProjectManagedEquipmentRestore {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipment, crate::Error>,
+        Output = Result<models::ManagedEquipment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45139,14 +45139,14 @@ impl ListProjectManagedEquipmentLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipmentLog>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipmentLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -45207,7 +45207,7 @@ impl CreateProjectManagedEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45254,7 +45254,7 @@ impl GetProjectManagedEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45301,7 +45301,7 @@ impl DeleteProjectManagedEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45358,7 +45358,7 @@ impl UpdateProjectManagedEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45419,14 +45419,14 @@ impl ListProjectManagedEquipmentMaintenanceLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error>,
+        Output = Result<Vec<models::ManagedEquipmentMaintenanceLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManagedEquipmentMaintenanceLog>, crate::Error>,
+        Output = Result<crate::Page<models::ManagedEquipmentMaintenanceLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -45490,7 +45490,7 @@ impl CreateProjectManagedEquipmentMaintenanceLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45537,7 +45537,7 @@ impl GetProjectManagedEquipmentMaintenanceLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45584,7 +45584,7 @@ impl DeleteProjectManagedEquipmentMaintenanceLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45644,7 +45644,7 @@ impl UpdateProjectManagedEquipmentMaintenanceLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>,
+        Output = Result<models::ManagedEquipmentMaintenanceLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45785,14 +45785,14 @@ impl ListProjectManpowerLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ManpowerLog>, crate::Error>,
+        Output = Result<Vec<models::ManpowerLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ManpowerLog>, crate::Error>,
+        Output = Result<crate::Page<models::ManpowerLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -45869,7 +45869,7 @@ impl CreateProjectManpowerLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManpowerLog, crate::Error>,
+        Output = Result<models::ManpowerLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -45930,14 +45930,14 @@ impl ListProjectManpowerLogsContactOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -46016,7 +46016,7 @@ impl GetProjectManpowerLogsDailyTotals {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DailyTotal, crate::Error>,
+        Output = Result<models::DailyTotal, crate::Error>
     > {
         self.build().send_json()
     }
@@ -46077,14 +46077,14 @@ impl ListProjectManpowerLogsVendorOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -46137,7 +46137,7 @@ impl GetProjectManpowerLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManpowerLog, crate::Error>,
+        Output = Result<models::ManpowerLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -46255,7 +46255,7 @@ impl UpdateProjectManpowerLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ManpowerLog, crate::Error>,
+        Output = Result<models::ManpowerLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -46312,14 +46312,14 @@ impl ListProjectMaterials {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Material>, crate::Error>,
+        Output = Result<Vec<models::Material>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Material>, crate::Error>,
+        Output = Result<crate::Page<models::Material>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -46415,7 +46415,7 @@ impl CreateProjectMaterialsBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Material>, crate::Error>,
+        Output = Result<Vec<models::Material>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -46466,7 +46466,7 @@ impl DeleteProjectMaterialsBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Material>, crate::Error>,
+        Output = Result<Vec<models::Material>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -46514,7 +46514,7 @@ impl UpdateProjectMaterialsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Material>, crate::Error>,
+        Output = Result<Vec<models::Material>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -46773,14 +46773,14 @@ impl ListProjectNotesLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::NotesLog>, crate::Error>,
+        Output = Result<Vec<models::NotesLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::NotesLog>, crate::Error>,
+        Output = Result<crate::Page<models::NotesLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -47072,7 +47072,7 @@ impl UpdateProjectObservationTemplatesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ObservationTemplateBulkUpdateResult>, crate::Error>,
+        Output = Result<Vec<models::ObservationTemplateBulkUpdateResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -47141,14 +47141,14 @@ impl ListProjectObservationTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ObservationType>, crate::Error>,
+        Output = Result<Vec<models::ObservationType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ObservationType>, crate::Error>,
+        Output = Result<crate::Page<models::ObservationType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -47202,7 +47202,7 @@ impl CreateProjectObservationType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ObservationType, crate::Error>,
+        Output = Result<models::ObservationType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -47297,7 +47297,7 @@ impl UpdateProjectObservationType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ObservationType, crate::Error>,
+        Output = Result<models::ObservationType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -47350,7 +47350,7 @@ impl ListProjectObservationsItemsStatuses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ItemStatus>, crate::Error>,
+        Output = Result<Vec<models::ItemStatus>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -47472,14 +47472,14 @@ impl ListProjectObservationsResponseLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ResponseLog>, crate::Error>,
+        Output = Result<Vec<models::ResponseLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ResponseLog>, crate::Error>,
+        Output = Result<crate::Page<models::ResponseLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -47578,7 +47578,7 @@ impl ListProjectPlanRevisionLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanRevisionLog>, crate::Error>,
+        Output = Result<Vec<models::PlanRevisionLog>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -47637,7 +47637,7 @@ impl CreateProjectPlanRevisionLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanRevisionLog, crate::Error>,
+        Output = Result<models::PlanRevisionLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -47684,7 +47684,7 @@ impl GetProjectPlanRevisionLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanRevisionLog, crate::Error>,
+        Output = Result<models::PlanRevisionLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -47790,7 +47790,7 @@ impl UpdateProjectPlanRevisionLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanRevisionLog, crate::Error>,
+        Output = Result<models::PlanRevisionLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -47899,14 +47899,14 @@ impl ListProjectProductivityLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProductivityLog>, crate::Error>,
+        Output = Result<Vec<models::ProductivityLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProductivityLog>, crate::Error>,
+        Output = Result<crate::Page<models::ProductivityLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -47960,7 +47960,7 @@ impl CreateProjectProductivityLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProductivityLog, crate::Error>,
+        Output = Result<models::ProductivityLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -48007,7 +48007,7 @@ impl GetProjectProductivityLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProductivityLog, crate::Error>,
+        Output = Result<models::ProductivityLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -48102,7 +48102,7 @@ impl UpdateProjectProductivityLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProductivityLog, crate::Error>,
+        Output = Result<models::ProductivityLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -48149,7 +48149,7 @@ impl GetProjectPunchItemAssignment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemAssignment, crate::Error>,
+        Output = Result<models::PunchItemAssignment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -48165,7 +48165,7 @@ pub struct UpdateProjectPunchItemAssignment {
     pub(crate) project_id: i64,
     pub(crate) body: crate::BodyForm<
         models::PunchItemAssignmentUpdateJson,
-        models::PunchItemAssignmentUpdate,
+        models::PunchItemAssignmentUpdate
     >,
 }
 
@@ -48213,7 +48213,7 @@ impl UpdateProjectPunchItemAssignment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemAssignment, crate::Error>,
+        Output = Result<models::PunchItemAssignment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -48298,14 +48298,14 @@ impl ListProjectPunchItemTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PunchItemTemplate>, crate::Error>,
+        Output = Result<Vec<models::PunchItemTemplate>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PunchItemTemplate>, crate::Error>,
+        Output = Result<crate::Page<models::PunchItemTemplate>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -48415,14 +48415,14 @@ impl ListProjectPunchListAvailableFinalApprovers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef>, crate::Error>,
+        Output = Result<Vec<models::UserRef>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -48532,14 +48532,14 @@ impl ListProjectPunchListAssigneeOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef>, crate::Error>,
+        Output = Result<Vec<models::UserRef>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -48614,14 +48614,14 @@ impl ListProjectPunchListReadUserOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef3>, crate::Error>,
+        Output = Result<Vec<models::UserRef3>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -48744,14 +48744,14 @@ impl ListProjectQuantityLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::QuantityLog>, crate::Error>,
+        Output = Result<Vec<models::QuantityLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::QuantityLog>, crate::Error>,
+        Output = Result<crate::Page<models::QuantityLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -48816,7 +48816,7 @@ impl CreateProjectQuantityLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::QuantityLog, crate::Error>,
+        Output = Result<models::QuantityLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -48863,7 +48863,7 @@ impl GetProjectQuantityLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::QuantityLog, crate::Error>,
+        Output = Result<models::QuantityLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -48969,7 +48969,7 @@ impl UpdateProjectQuantityLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::QuantityLog, crate::Error>,
+        Output = Result<models::QuantityLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -49078,14 +49078,14 @@ impl ListProjectRecycleBinActionPlansPlanItemAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanItemAssignee>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanItemAssignee>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanItemAssignee>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanItemAssignee>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -49138,7 +49138,7 @@ impl GetProjectRecycleBinActionPlansPlanItemAssignee {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanItemAssignee, crate::Error>,
+        Output = Result<models::ActionPlanPlanItemAssignee, crate::Error>
     > {
         self.build().send_json()
     }
@@ -49251,14 +49251,14 @@ impl ListProjectRecycleBinActionPlansPlanItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanItem>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanItem>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -49311,7 +49311,7 @@ impl GetProjectRecycleBinActionPlansPlanItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanItem, crate::Error>,
+        Output = Result<models::ActionPlanPlanItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -49420,14 +49420,14 @@ impl ListProjectRecycleBinActionPlansPlanReferences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanReference>, crate::Error>,
+        Output = Result<Vec<models::PlanReference>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanReference>, crate::Error>,
+        Output = Result<crate::Page<models::PlanReference>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -49480,7 +49480,7 @@ impl GetProjectRecycleBinActionPlansPlanReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanReference, crate::Error>,
+        Output = Result<models::PlanReference, crate::Error>
     > {
         self.build().send_json()
     }
@@ -49573,14 +49573,14 @@ impl ListProjectRecycleBinActionPlansPlanSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanSection>, crate::Error>,
+        Output = Result<Vec<models::PlanSection>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanSection>, crate::Error>,
+        Output = Result<crate::Page<models::PlanSection>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -49633,7 +49633,7 @@ impl GetProjectRecycleBinActionPlansPlanSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanSection, crate::Error>,
+        Output = Result<models::PlanSection, crate::Error>
     > {
         self.build().send_json()
     }
@@ -49722,14 +49722,14 @@ impl ListProjectRecycleBinActionPlansPlanTemplateApprovers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTemplateApprover>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateApprover>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -49782,7 +49782,7 @@ impl GetProjectRecycleBinActionPlansPlanTemplateApprover {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplateApprover, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplateApprover, crate::Error>
     > {
         self.build().send_json()
     }
@@ -49871,14 +49871,14 @@ impl ListProjectRecycleBinActionPlansPlanTemplateReceivers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTemplateApprover>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTemplateApprover>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateApprover>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -49931,7 +49931,7 @@ impl GetProjectRecycleBinActionPlansPlanTemplateReceiver {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplateApprover, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplateApprover, crate::Error>
     > {
         self.build().send_json()
     }
@@ -50048,14 +50048,14 @@ impl ListProjectRecycleBinActionPlansPlanTemplateReferences {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateReferenceItem>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateReferenceItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateReferenceItem>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateReferenceItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -50108,7 +50108,7 @@ impl GetProjectRecycleBinActionPlansPlanTemplateReference {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateReferenceItem, crate::Error>,
+        Output = Result<models::PlanTemplateReferenceItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -50225,14 +50225,14 @@ impl ListProjectRecycleBinActionPlansPlanTestRecordRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTestRecordRequest>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTestRecordRequest>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTestRecordRequest>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTestRecordRequest>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -50285,7 +50285,7 @@ impl GetProjectRecycleBinActionPlansPlanTestRecordRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTestRecordRequest, crate::Error>,
+        Output = Result<models::ActionPlanPlanTestRecordRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -50414,14 +50414,14 @@ impl ListProjectRecycleBinActionPlansPlanTestRecords {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTestRecord>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTestRecord>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTestRecord>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTestRecord>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -50474,7 +50474,7 @@ impl GetProjectRecycleBinActionPlansPlanTestRecord {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTestRecord, crate::Error>,
+        Output = Result<models::ActionPlanPlanTestRecord, crate::Error>
     > {
         self.build().send_json()
     }
@@ -50615,14 +50615,14 @@ impl ListProjectRecycleBinActionPlansPlans {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlan>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlan>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlan>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlan>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -50675,7 +50675,7 @@ impl GetProjectRecycleBinActionPlansPlan {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlan, crate::Error>,
+        Output = Result<models::ActionPlanPlan, crate::Error>
     > {
         self.build().send_json()
     }
@@ -50806,14 +50806,14 @@ impl ListProjectRecycleBinChecklistListItemAttachments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListItemAttachment>, crate::Error>,
+        Output = Result<Vec<models::ListItemAttachment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListItemAttachment>, crate::Error>,
+        Output = Result<crate::Page<models::ListItemAttachment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -50912,14 +50912,14 @@ impl ListProjectRecycleBinChecklistListItemComments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListItemComment>, crate::Error>,
+        Output = Result<Vec<models::ListItemComment>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListItemComment>, crate::Error>,
+        Output = Result<crate::Page<models::ListItemComment>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -50986,14 +50986,14 @@ impl ListProjectRecycleBinChecklistListTemplates {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListTemplateItem2>, crate::Error>,
+        Output = Result<Vec<models::ListTemplateItem2>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListTemplateItem2>, crate::Error>,
+        Output = Result<crate::Page<models::ListTemplateItem2>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -51062,7 +51062,7 @@ impl GetProjectRecycleBinChecklistListTemplate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChecklistListTemplateDetail2, crate::Error>,
+        Output = Result<models::ChecklistListTemplateDetail2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -51345,14 +51345,14 @@ impl ListProjectRecycleBinChecklistLists {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::List>, crate::Error>,
+        Output = Result<Vec<models::List>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::List>, crate::Error>,
+        Output = Result<crate::Page<models::List>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -51607,14 +51607,14 @@ impl ListProjectRecycleBinChecklistListsGroupedIndex {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::GroupedIndex>, crate::Error>,
+        Output = Result<Vec<models::GroupedIndex>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::GroupedIndex>, crate::Error>,
+        Output = Result<crate::Page<models::GroupedIndex>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -51796,14 +51796,14 @@ impl ListProjectRecycleBinForms {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Form>, crate::Error>,
+        Output = Result<Vec<models::Form>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Form>, crate::Error>,
+        Output = Result<crate::Page<models::Form>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -52077,14 +52077,14 @@ impl ListProjectRecycleBinIncidents {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Incident>, crate::Error>,
+        Output = Result<Vec<models::Incident>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Incident>, crate::Error>,
+        Output = Result<crate::Page<models::Incident>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -52191,14 +52191,14 @@ impl ListProjectRecycleBinIncidentsActions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Action>, crate::Error>,
+        Output = Result<Vec<models::Action>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Action>, crate::Error>,
+        Output = Result<crate::Page<models::Action>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -52408,14 +52408,14 @@ impl ListProjectRecycleBinIncidentsEnvironmentals {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Environmental>, crate::Error>,
+        Output = Result<Vec<models::Environmental>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Environmental>, crate::Error>,
+        Output = Result<crate::Page<models::Environmental>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -52476,7 +52476,7 @@ impl GetProjectRecycleBinIncidentsEnvironmental {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Environmental, crate::Error>,
+        Output = Result<models::Environmental, crate::Error>
     > {
         self.build().send_json()
     }
@@ -52735,14 +52735,14 @@ impl ListProjectRecycleBinIncidentsInjuries {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Injury>, crate::Error>,
+        Output = Result<Vec<models::Injury>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Injury>, crate::Error>,
+        Output = Result<crate::Page<models::Injury>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -53020,14 +53020,14 @@ impl ListProjectRecycleBinIncidentsNearMisses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::NearMiss>, crate::Error>,
+        Output = Result<Vec<models::NearMiss>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::NearMiss>, crate::Error>,
+        Output = Result<crate::Page<models::NearMiss>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -53237,14 +53237,14 @@ impl ListProjectRecycleBinIncidentsPropertyDamages {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PropertyDamage>, crate::Error>,
+        Output = Result<Vec<models::PropertyDamage>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PropertyDamage>, crate::Error>,
+        Output = Result<crate::Page<models::PropertyDamage>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -53305,7 +53305,7 @@ impl GetProjectRecycleBinIncidentsPropertyDamage {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PropertyDamage, crate::Error>,
+        Output = Result<models::PropertyDamage, crate::Error>
     > {
         self.build().send_json()
     }
@@ -53472,14 +53472,14 @@ impl ListProjectRecycleBinIncidentsWitnessStatements {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WitnessStatement>, crate::Error>,
+        Output = Result<Vec<models::WitnessStatement>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WitnessStatement>, crate::Error>,
+        Output = Result<crate::Page<models::WitnessStatement>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -53540,7 +53540,7 @@ impl GetProjectRecycleBinIncidentsWitnessStatement {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WitnessStatement, crate::Error>,
+        Output = Result<models::WitnessStatement, crate::Error>
     > {
         self.build().send_json()
     }
@@ -53641,7 +53641,7 @@ impl GetProjectRecycleBinIncident {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::IncidentDetail, crate::Error>,
+        Output = Result<models::IncidentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -53812,7 +53812,7 @@ impl ListProjectRecycleBinObservationsItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ObservationItem>, crate::Error>,
+        Output = Result<Vec<models::ObservationItem>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -53859,7 +53859,7 @@ impl GetProjectRecycleBinObservationsItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemDetail, crate::Error>,
+        Output = Result<models::ItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -53907,7 +53907,7 @@ impl UpdateProjectRecycleBinObservationsItemRestore {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ItemDetail, crate::Error>,
+        Output = Result<models::ItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54121,7 +54121,7 @@ impl ListProjectRfis {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Rfi>, crate::Error>,
+        Output = Result<crate::Page<models::Rfi>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -54199,7 +54199,7 @@ impl CreateProjectRfi {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RfiDetail, crate::Error>,
+        Output = Result<models::RfiDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54314,14 +54314,14 @@ impl ListProjectRfisDefaultDistribution {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef3>, crate::Error>,
+        Output = Result<Vec<models::UserRef3>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef3>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef3>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -54446,7 +54446,7 @@ impl GetProjectRfisFilterOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::FilterOptionDetail, crate::Error>,
+        Output = Result<models::FilterOptionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54491,7 +54491,7 @@ impl ListProjectRfisFilterOptionsAssignedId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54536,7 +54536,7 @@ impl ListProjectRfisFilterOptionsBallInCourtId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54581,7 +54581,7 @@ impl ListProjectRfisFilterOptionsCostCodeId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54626,7 +54626,7 @@ impl ListProjectRfisFilterOptionsLocationId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54671,7 +54671,7 @@ impl ListProjectRfisFilterOptionsPrefixStageId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54716,7 +54716,7 @@ impl ListProjectRfisFilterOptionsPriority {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54761,7 +54761,7 @@ impl ListProjectRfisFilterOptionsReceivedFromLoginInformationId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54806,7 +54806,7 @@ impl ListProjectRfisFilterOptionsResponsibleContractorId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54851,7 +54851,7 @@ impl ListProjectRfisFilterOptionsRfiManagerId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54896,7 +54896,7 @@ impl ListProjectRfisFilterOptionsStatus {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -54941,7 +54941,7 @@ impl ListProjectRfisFilterOptionsSubJobId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -55002,14 +55002,14 @@ impl ListProjectRfisPotentialAssignees {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef2>, crate::Error>,
+        Output = Result<Vec<models::UserRef2>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef2>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef2>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -55076,14 +55076,14 @@ impl ListProjectRfisPotentialRfiManagers {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef2>, crate::Error>,
+        Output = Result<Vec<models::UserRef2>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef2>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef2>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -55163,7 +55163,7 @@ impl ListProjectRfisRecycleBin {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Rfi>, crate::Error>,
+        Output = Result<crate::Page<models::Rfi>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -55216,7 +55216,7 @@ impl GetProjectRfi {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RfiDetail, crate::Error>,
+        Output = Result<models::RfiDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -55294,7 +55294,7 @@ impl UpdateProjectRfi {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RfiDetail, crate::Error>,
+        Output = Result<models::RfiDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -55396,7 +55396,7 @@ impl UpdateProjectRfiAdvanceBallInCourt {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -55444,7 +55444,7 @@ impl ListProjectRfiAdvancedExports {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AdvancedExport>, crate::Error>,
+        Output = Result<Vec<models::AdvancedExport>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -55497,7 +55497,7 @@ impl CreateProjectRfiAdvancedExport {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::AdvancedExportDetail, crate::Error>,
+        Output = Result<models::AdvancedExportDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -55548,7 +55548,7 @@ impl UpdateProjectRfiForwardForReview {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -55704,14 +55704,14 @@ impl ListProjectRfiReplies {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Reply>, crate::Error>,
+        Output = Result<Vec<models::Reply>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Reply>, crate::Error>,
+        Output = Result<crate::Page<models::Reply>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -56022,14 +56022,14 @@ impl ListProjectSafetyViolationLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SafetyViolationLog>, crate::Error>,
+        Output = Result<Vec<models::SafetyViolationLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SafetyViolationLog>, crate::Error>,
+        Output = Result<crate::Page<models::SafetyViolationLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -56050,7 +56050,7 @@ pub struct CreateProjectSafetyViolationLog {
     pub(crate) project_id: i64,
     pub(crate) body: crate::BodyForm<
         models::NewSafetyViolationLogJson,
-        models::NewSafetyViolationLog,
+        models::NewSafetyViolationLog
     >,
 }
 
@@ -56097,7 +56097,7 @@ impl CreateProjectSafetyViolationLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SafetyViolationLog, crate::Error>,
+        Output = Result<models::SafetyViolationLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56144,7 +56144,7 @@ impl GetProjectSafetyViolationLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SafetyViolationLog, crate::Error>,
+        Output = Result<models::SafetyViolationLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56205,7 +56205,7 @@ pub struct UpdateProjectSafetyViolationLog {
     pub(crate) id: i64,
     pub(crate) body: crate::BodyForm<
         models::NewSafetyViolationLogJson,
-        models::SafetyViolationLogUpdate,
+        models::SafetyViolationLogUpdate
     >,
 }
 
@@ -56253,7 +56253,7 @@ impl UpdateProjectSafetyViolationLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SafetyViolationLog, crate::Error>,
+        Output = Result<models::SafetyViolationLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56294,7 +56294,7 @@ impl GetProjectSchedule {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ScheduleDetail, crate::Error>,
+        Output = Result<models::ScheduleDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56338,7 +56338,7 @@ impl UpdateProjectSchedule {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ScheduleDetail, crate::Error>,
+        Output = Result<models::ScheduleDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56463,14 +56463,14 @@ impl ListProjectScheduleCalendarItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CalendarItem>, crate::Error>,
+        Output = Result<Vec<models::CalendarItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CalendarItem>, crate::Error>,
+        Output = Result<crate::Page<models::CalendarItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -56524,7 +56524,7 @@ impl CreateProjectScheduleCalendarItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CalendarItem, crate::Error>,
+        Output = Result<models::CalendarItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56572,7 +56572,7 @@ impl UpdateProjectScheduleCalendarItemsSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CalendarItemSyncResult, crate::Error>,
+        Output = Result<models::CalendarItemSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56619,7 +56619,7 @@ impl GetProjectScheduleCalendarItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CalendarItem, crate::Error>,
+        Output = Result<models::CalendarItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56714,7 +56714,7 @@ impl UpdateProjectScheduleCalendarItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CalendarItem, crate::Error>,
+        Output = Result<models::CalendarItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56759,7 +56759,7 @@ impl GetProjectScheduleImportsProcessingStatus {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProcessingStatus, crate::Error>,
+        Output = Result<models::ProcessingStatus, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56807,7 +56807,7 @@ impl CreateProjectScheduleLookaheadTask {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LookaheadTask, crate::Error>,
+        Output = Result<models::LookaheadTask, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56902,7 +56902,7 @@ impl UpdateProjectScheduleLookaheadTask {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LookaheadTask, crate::Error>,
+        Output = Result<models::LookaheadTask, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56947,7 +56947,7 @@ impl ListProjectScheduleLookaheads {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Lookahead>, crate::Error>,
+        Output = Result<Vec<models::Lookahead>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -56995,7 +56995,7 @@ impl CreateProjectScheduleLookahead {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Lookahead, crate::Error>,
+        Output = Result<models::Lookahead, crate::Error>
     > {
         self.build().send_json()
     }
@@ -57042,7 +57042,7 @@ impl GetProjectScheduleLookahead {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LookaheadDetail, crate::Error>,
+        Output = Result<models::LookaheadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -57236,7 +57236,7 @@ impl ListProjectSpecificationSectionTerms {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SpecificationSectionTerm>, crate::Error>,
+        Output = Result<Vec<models::SpecificationSectionTerm>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -57297,14 +57297,14 @@ impl ListProjectSpecificationSets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SpecificationSet>, crate::Error>,
+        Output = Result<Vec<models::SpecificationSet>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SpecificationSet>, crate::Error>,
+        Output = Result<crate::Page<models::SpecificationSet>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -57358,7 +57358,7 @@ impl CreateProjectSpecificationSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationSet, crate::Error>,
+        Output = Result<models::SpecificationSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -57405,7 +57405,7 @@ impl GetProjectSpecificationSet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationSet, crate::Error>,
+        Output = Result<models::SpecificationSet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -57486,14 +57486,14 @@ impl ListProjectSpecificationUploads {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SpecificationUpload>, crate::Error>,
+        Output = Result<Vec<models::SpecificationUpload>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SpecificationUpload>, crate::Error>,
+        Output = Result<crate::Page<models::SpecificationUpload>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -57547,7 +57547,7 @@ impl CreateProjectSpecificationUpload {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SpecificationUpload>, crate::Error>,
+        Output = Result<Vec<models::SpecificationUpload>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -57605,7 +57605,7 @@ impl UpdateProjectSubmittalLogCloseAndDistribute {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalLogCloseAndDistributeResult, crate::Error>,
+        Output = Result<models::SubmittalLogCloseAndDistributeResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -57682,14 +57682,14 @@ impl ListProjectSubmittalPackages {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubmittalPackage>, crate::Error>,
+        Output = Result<Vec<models::SubmittalPackage>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SubmittalPackage>, crate::Error>,
+        Output = Result<crate::Page<models::SubmittalPackage>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -57756,14 +57756,14 @@ impl ListProjectSubmittalResponses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubmittalResponse>, crate::Error>,
+        Output = Result<Vec<models::SubmittalResponse>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SubmittalResponse>, crate::Error>,
+        Output = Result<crate::Page<models::SubmittalResponse>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -57824,7 +57824,7 @@ impl CreateProjectSubmittalResponse {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalResponse, crate::Error>,
+        Output = Result<models::SubmittalResponse, crate::Error>
     > {
         self.build().send_json()
     }
@@ -58152,14 +58152,14 @@ impl ListProjectSubmittals {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Submittal>, crate::Error>,
+        Output = Result<Vec<models::Submittal>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+        Output = Result<crate::Page<models::Submittal>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -58217,7 +58217,7 @@ impl CreateProjectSubmittal {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalDetail, crate::Error>,
+        Output = Result<models::SubmittalDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -58262,7 +58262,7 @@ impl ListProjectSubmittalsFilterOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::FilterOption>, crate::Error>,
+        Output = Result<Vec<models::FilterOption>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -58323,14 +58323,14 @@ impl ListProjectSubmittalsFilterOptionsApproverId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -58397,14 +58397,14 @@ impl ListProjectSubmittalsFilterOptionsAttachments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Private>, crate::Error>,
+        Output = Result<Vec<models::Private>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Private>, crate::Error>,
+        Output = Result<crate::Page<models::Private>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -58471,14 +58471,14 @@ impl ListProjectSubmittalsFilterOptionsBallInCourtCompanyId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -58545,14 +58545,14 @@ impl ListProjectSubmittalsFilterOptionsBallInCourtId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -58619,14 +58619,14 @@ impl ListProjectSubmittalsFilterOptionsBufferTime {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -58693,14 +58693,14 @@ impl ListProjectSubmittalsFilterOptionsCostCodeId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -58751,7 +58751,7 @@ impl ListProjectSubmittalsFilterOptionsCreatedById {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -58812,14 +58812,14 @@ impl ListProjectSubmittalsFilterOptionsCreatedVia {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Status>, crate::Error>,
+        Output = Result<crate::Page<models::Status>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -58886,14 +58886,14 @@ impl ListProjectSubmittalsFilterOptionsCurrentRevision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Private>, crate::Error>,
+        Output = Result<Vec<models::Private>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Private>, crate::Error>,
+        Output = Result<crate::Page<models::Private>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -58960,14 +58960,14 @@ impl ListProjectSubmittalsFilterOptionsDesignTeamReviewTime {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59034,14 +59034,14 @@ impl ListProjectSubmittalsFilterOptionsDivision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Status>, crate::Error>,
+        Output = Result<crate::Page<models::Status>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59108,14 +59108,14 @@ impl ListProjectSubmittalsFilterOptionsForRecordOnly {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Private>, crate::Error>,
+        Output = Result<Vec<models::Private>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Private>, crate::Error>,
+        Output = Result<crate::Page<models::Private>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59182,14 +59182,14 @@ impl ListProjectSubmittalsFilterOptionsInternalReviewTime {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59256,14 +59256,14 @@ impl ListProjectSubmittalsFilterOptionsIsRejected {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Private>, crate::Error>,
+        Output = Result<Vec<models::Private>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Private>, crate::Error>,
+        Output = Result<crate::Page<models::Private>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59330,14 +59330,14 @@ impl ListProjectSubmittalsFilterOptionsLeadTime {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::LeadTime>, crate::Error>,
+        Output = Result<Vec<models::LeadTime>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::LeadTime>, crate::Error>,
+        Output = Result<crate::Page<models::LeadTime>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59388,7 +59388,7 @@ impl ListProjectSubmittalsFilterOptionsLocationId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -59449,14 +59449,14 @@ impl ListProjectSubmittalsFilterOptionsNumber {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Status>, crate::Error>,
+        Output = Result<crate::Page<models::Status>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59523,14 +59523,14 @@ impl ListProjectSubmittalsFilterOptionsPrepareTime {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59597,14 +59597,14 @@ impl ListProjectSubmittalsFilterOptionsPrivate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Private>, crate::Error>,
+        Output = Result<Vec<models::Private>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Private>, crate::Error>,
+        Output = Result<crate::Page<models::Private>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59671,14 +59671,14 @@ impl ListProjectSubmittalsFilterOptionsReceivedFromId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59745,14 +59745,14 @@ impl ListProjectSubmittalsFilterOptionsResponseId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59819,14 +59819,14 @@ impl ListProjectSubmittalsFilterOptionsResponsibleContractorId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59893,14 +59893,14 @@ impl ListProjectSubmittalsFilterOptionsRevision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Status>, crate::Error>,
+        Output = Result<crate::Page<models::Status>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -59967,14 +59967,14 @@ impl ListProjectSubmittalsFilterOptionsSpecificationAreaId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -60041,14 +60041,14 @@ impl ListProjectSubmittalsFilterOptionsSpecificationSectionId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -60115,14 +60115,14 @@ impl ListProjectSubmittalsFilterOptionsStatusId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -60189,14 +60189,14 @@ impl ListProjectSubmittalsFilterOptionsSubJobId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -60263,14 +60263,14 @@ impl ListProjectSubmittalsFilterOptionsSubmittalManagerId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -60321,7 +60321,7 @@ impl ListProjectSubmittalsFilterOptionsSubmittalPackageId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -60382,14 +60382,14 @@ impl ListProjectSubmittalsFilterOptionsSubmittalWorkflowTemplateId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -60456,14 +60456,14 @@ impl ListProjectSubmittalsFilterOptionsTaskId {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WatcherId>, crate::Error>,
+        Output = Result<Vec<models::WatcherId>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WatcherId>, crate::Error>,
+        Output = Result<crate::Page<models::WatcherId>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -60530,14 +60530,14 @@ impl ListProjectSubmittalsFilterOptionsType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Status>, crate::Error>,
+        Output = Result<Vec<models::Status>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Status>, crate::Error>,
+        Output = Result<crate::Page<models::Status>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -60604,14 +60604,14 @@ impl ListProjectSubmittalsFilterOptionsUnpackaged {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Private>, crate::Error>,
+        Output = Result<Vec<models::Private>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Private>, crate::Error>,
+        Output = Result<crate::Page<models::Private>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -60662,7 +60662,7 @@ impl GetProjectSubmittalsNextAvailableNumber {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::NextAvailableNumber, crate::Error>,
+        Output = Result<models::NextAvailableNumber, crate::Error>
     > {
         self.build().send_json()
     }
@@ -60709,7 +60709,7 @@ impl GetProjectSubmittalsNextAvailableNumber2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::NextAvailableNumber, crate::Error>,
+        Output = Result<models::NextAvailableNumber, crate::Error>
     > {
         self.build().send_json()
     }
@@ -60942,14 +60942,14 @@ impl ListProjectSubmittalsRecycleBin {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Submittal>, crate::Error>,
+        Output = Result<Vec<models::Submittal>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+        Output = Result<crate::Page<models::Submittal>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -61002,7 +61002,7 @@ impl GetProjectSubmittal {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalDetail, crate::Error>,
+        Output = Result<models::SubmittalDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61076,7 +61076,7 @@ impl UpdateProjectSubmittal {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalDetail, crate::Error>,
+        Output = Result<models::SubmittalDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61140,14 +61140,14 @@ impl ListProjectSubmittalRevisions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Submittal>, crate::Error>,
+        Output = Result<Vec<models::Submittal>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+        Output = Result<crate::Page<models::Submittal>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -61201,7 +61201,7 @@ impl GetProjectSubmittalWorkflowData {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkflowData, crate::Error>,
+        Output = Result<models::WorkflowData, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61290,14 +61290,14 @@ impl ListProjectTaskCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TaskCode>, crate::Error>,
+        Output = Result<Vec<models::TaskCode>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TaskCode>, crate::Error>,
+        Output = Result<crate::Page<models::TaskCode>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -61364,14 +61364,14 @@ impl ListProjectTimeAndMaterialEntries {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TimeAndMaterialEntry>, crate::Error>,
+        Output = Result<crate::Page<models::TimeAndMaterialEntry>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -61437,7 +61437,7 @@ impl CreateProjectTimeAndMaterialEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61497,7 +61497,7 @@ impl UpdateProjectTimeAndMaterialEntriesBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61558,14 +61558,14 @@ impl ListProjectTimeAndMaterialEntriesConfigurableFieldSets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>,
+        Output = Result<Vec<models::ProjectConfigurableFieldSet>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectConfigurableFieldSet>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -61670,7 +61670,7 @@ impl CreateProjectTimeAndMaterialEntriesSearch {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEntry>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61731,14 +61731,14 @@ impl ListProjectTimeAndMaterialEntriesSignatures {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TimeAndMaterialEntrySignature>, crate::Error>,
+        Output = Result<crate::Page<models::TimeAndMaterialEntrySignature>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -61792,7 +61792,7 @@ impl CreateProjectTimeAndMaterialEntriesSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61840,7 +61840,7 @@ impl DeleteProjectTimeAndMaterialEntriesSignaturesBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEntrySignature>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61887,7 +61887,7 @@ impl GetProjectTimeAndMaterialEntriesSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61934,7 +61934,7 @@ impl DeleteProjectTimeAndMaterialEntriesSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntrySignature, crate::Error>
     > {
         self.build().send_json()
     }
@@ -61981,7 +61981,7 @@ impl GetProjectTimeAndMaterialEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62028,7 +62028,7 @@ impl DeleteProjectTimeAndMaterialEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62090,7 +62090,7 @@ impl UpdateProjectTimeAndMaterialEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62230,7 +62230,7 @@ impl UpdateProjectTimeAndMaterialEntryRestore {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntry, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62275,7 +62275,7 @@ impl ListProjectTimeAndMaterialEntryAttachments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62323,7 +62323,7 @@ impl CreateProjectTimeAndMaterialEntryAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62374,7 +62374,7 @@ impl DeleteProjectTimeAndMaterialEntryAttachmentsBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEntryAttachment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62421,7 +62421,7 @@ impl GetProjectTimeAndMaterialEntryAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62468,7 +62468,7 @@ impl DeleteProjectTimeAndMaterialEntryAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>,
+        Output = Result<models::TimeAndMaterialEntryAttachment, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62529,14 +62529,14 @@ impl ListProjectTimeAndMaterialEquipmentLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+        Output = Result<crate::Page<models::TimeAndMaterialEquipmentLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -62605,7 +62605,7 @@ impl CreateProjectTimeAndMaterialEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
+        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62653,7 +62653,7 @@ impl CreateProjectTimeAndMaterialEquipmentLogsBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62704,7 +62704,7 @@ impl DeleteProjectTimeAndMaterialEquipmentLogsBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62752,7 +62752,7 @@ impl UpdateProjectTimeAndMaterialEquipmentLogsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialEquipmentLog>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62799,7 +62799,7 @@ impl GetProjectTimeAndMaterialEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
+        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62846,7 +62846,7 @@ impl DeleteProjectTimeAndMaterialEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
+        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62911,7 +62911,7 @@ impl UpdateProjectTimeAndMaterialEquipmentLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>,
+        Output = Result<models::TimeAndMaterialEquipmentLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -62956,7 +62956,7 @@ impl GetProjectTimeAndMaterialNotifications {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialNotification, crate::Error>,
+        Output = Result<models::TimeAndMaterialNotification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63019,7 +63019,7 @@ impl CreateProjectTimeAndMaterialNotification {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialNotification, crate::Error>,
+        Output = Result<models::TimeAndMaterialNotification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63064,7 +63064,7 @@ impl DeleteProjectTimeAndMaterialNotifications {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialNotification, crate::Error>,
+        Output = Result<models::TimeAndMaterialNotification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63127,7 +63127,7 @@ impl UpdateProjectTimeAndMaterialNotifications {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialNotification, crate::Error>,
+        Output = Result<models::TimeAndMaterialNotification, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63188,14 +63188,14 @@ impl ListProjectTimeAndMaterialTimecards {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TimeAndMaterialTimecard>, crate::Error>,
+        Output = Result<crate::Page<models::TimeAndMaterialTimecard>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -63261,7 +63261,7 @@ impl CreateProjectTimeAndMaterialTimecard {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialTimecard, crate::Error>,
+        Output = Result<models::TimeAndMaterialTimecard, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63309,7 +63309,7 @@ impl CreateProjectTimeAndMaterialTimecardsBulkCreate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63360,7 +63360,7 @@ impl DeleteProjectTimeAndMaterialTimecardsBulkDestroy {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63408,7 +63408,7 @@ impl UpdateProjectTimeAndMaterialTimecardsBulkUpdate {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>,
+        Output = Result<Vec<models::TimeAndMaterialTimecard>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63455,7 +63455,7 @@ impl GetProjectTimeAndMaterialTimecard {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialTimecard, crate::Error>,
+        Output = Result<models::TimeAndMaterialTimecard, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63502,7 +63502,7 @@ impl DeleteProjectTimeAndMaterialTimecard {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialTimecard, crate::Error>,
+        Output = Result<models::TimeAndMaterialTimecard, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63564,7 +63564,7 @@ impl UpdateProjectTimeAndMaterialTimecard {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeAndMaterialTimecard, crate::Error>,
+        Output = Result<models::TimeAndMaterialTimecard, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63673,14 +63673,14 @@ impl ListProjectTimecardEntries {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimecardEntry>, crate::Error>,
+        Output = Result<Vec<models::TimecardEntry>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TimecardEntry>, crate::Error>,
+        Output = Result<crate::Page<models::TimecardEntry>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -63734,7 +63734,7 @@ impl CreateProjectTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntry, crate::Error>,
+        Output = Result<models::TimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63781,7 +63781,7 @@ impl GetProjectTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntry, crate::Error>,
+        Output = Result<models::TimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63876,7 +63876,7 @@ impl UpdateProjectTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntry, crate::Error>,
+        Output = Result<models::TimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63924,7 +63924,7 @@ impl UpdateProjectTimecardEntryRemoveSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntry, crate::Error>,
+        Output = Result<models::TimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -63975,7 +63975,7 @@ impl UpdateProjectTimecardEntrySign {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntry, crate::Error>,
+        Output = Result<models::TimecardEntry, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64056,14 +64056,14 @@ impl ListProjectTimesheets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Timesheet>, crate::Error>,
+        Output = Result<Vec<models::Timesheet>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Timesheet>, crate::Error>,
+        Output = Result<crate::Page<models::Timesheet>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -64120,7 +64120,7 @@ impl CreateProjectTimesheet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimesheetDetail, crate::Error>,
+        Output = Result<models::TimesheetDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64164,7 +64164,7 @@ impl DeleteProjectTimesheets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Timesheet, crate::Error>,
+        Output = Result<models::Timesheet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64215,7 +64215,7 @@ impl UpdateProjectTimesheets {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Timesheet, crate::Error>,
+        Output = Result<models::Timesheet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64270,7 +64270,7 @@ impl ListProjectTimesheetsChangeHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimesheetChangeHistory>, crate::Error>,
+        Output = Result<Vec<models::TimesheetChangeHistory>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64318,7 +64318,7 @@ impl CreateProjectTimesheetsChangeHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimesheetChangeHistory>, crate::Error>,
+        Output = Result<Vec<models::TimesheetChangeHistory>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64422,14 +64422,14 @@ impl ListProjectTimesheetsPotentialTimesheetCreators {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName>, crate::Error>,
+        Output = Result<Vec<models::IdName>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::IdName>, crate::Error>,
+        Output = Result<crate::Page<models::IdName>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -64555,14 +64555,14 @@ impl ListProjectTimesheetsScopedCostCodes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CostCode>, crate::Error>,
+        Output = Result<Vec<models::CostCode>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CostCode>, crate::Error>,
+        Output = Result<crate::Page<models::CostCode>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -64629,14 +64629,14 @@ impl ListProjectTimesheetsSignatures {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Signature>, crate::Error>,
+        Output = Result<Vec<models::Signature>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Signature>, crate::Error>,
+        Output = Result<crate::Page<models::Signature>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -64690,7 +64690,7 @@ impl CreateProjectTimesheetsSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Signature, crate::Error>,
+        Output = Result<models::Signature, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64737,7 +64737,7 @@ impl GetProjectTimesheetsSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Signature, crate::Error>,
+        Output = Result<models::Signature, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64784,7 +64784,7 @@ impl DeleteProjectTimesheetsSignature {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Signature, crate::Error>,
+        Output = Result<models::Signature, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64839,7 +64839,7 @@ impl UpdateProjectTimesheetsUpdateApproval {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Timesheet, crate::Error>,
+        Output = Result<models::Timesheet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64886,7 +64886,7 @@ impl GetProjectTimesheet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Timesheet, crate::Error>,
+        Output = Result<models::Timesheet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64933,7 +64933,7 @@ impl DeleteProjectTimesheet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Timesheet, crate::Error>,
+        Output = Result<models::Timesheet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -64990,7 +64990,7 @@ impl UpdateProjectTimesheet {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Timesheet, crate::Error>,
+        Output = Result<models::Timesheet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -65099,14 +65099,14 @@ impl ListProjectVisitorLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::VisitorLog>, crate::Error>,
+        Output = Result<Vec<models::VisitorLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::VisitorLog>, crate::Error>,
+        Output = Result<crate::Page<models::VisitorLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -65172,7 +65172,7 @@ impl CreateProjectVisitorLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VisitorLog, crate::Error>,
+        Output = Result<models::VisitorLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -65219,7 +65219,7 @@ impl GetProjectVisitorLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VisitorLog, crate::Error>,
+        Output = Result<models::VisitorLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -65326,7 +65326,7 @@ impl UpdateProjectVisitorLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::VisitorLog, crate::Error>,
+        Output = Result<models::VisitorLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -65439,14 +65439,14 @@ impl ListProjectWasteLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WasteLog>, crate::Error>,
+        Output = Result<Vec<models::WasteLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WasteLog>, crate::Error>,
+        Output = Result<crate::Page<models::WasteLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -65752,14 +65752,14 @@ impl ListProjectWeatherLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WeatherLog>, crate::Error>,
+        Output = Result<Vec<models::WeatherLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WeatherLog>, crate::Error>,
+        Output = Result<crate::Page<models::WeatherLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -65828,7 +65828,7 @@ impl CreateProjectWeatherLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WeatherLog, crate::Error>,
+        Output = Result<models::WeatherLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -65874,7 +65874,7 @@ impl GetProjectWeatherLogsConditions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Condition, crate::Error>,
+        Output = Result<models::Condition, crate::Error>
     > {
         self.build().send_json()
     }
@@ -65930,7 +65930,7 @@ impl GetProjectWeatherLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WeatherLog, crate::Error>,
+        Output = Result<models::WeatherLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -66041,7 +66041,7 @@ impl UpdateProjectWeatherLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WeatherLog, crate::Error>,
+        Output = Result<models::WeatherLog, crate::Error>
     > {
         self.build().send_json()
     }
@@ -66146,14 +66146,14 @@ impl ListProjectWorkLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WorkLog>, crate::Error>,
+        Output = Result<Vec<models::WorkLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WorkLog>, crate::Error>,
+        Output = Result<crate::Page<models::WorkLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -66435,14 +66435,14 @@ impl ListPunchItemTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PunchItemType>, crate::Error>,
+        Output = Result<Vec<models::PunchItemType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PunchItemType>, crate::Error>,
+        Output = Result<crate::Page<models::PunchItemType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -66491,7 +66491,7 @@ impl CreatePunchItemType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemType, crate::Error>,
+        Output = Result<models::PunchItemType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -66534,7 +66534,7 @@ impl GetPunchItemType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemType, crate::Error>,
+        Output = Result<models::PunchItemType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -66619,7 +66619,7 @@ impl UpdatePunchItemType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemType, crate::Error>,
+        Output = Result<models::PunchItemType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -66789,14 +66789,14 @@ impl ListPunchItems {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PunchItem>, crate::Error>,
+        Output = Result<Vec<models::PunchItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PunchItem>, crate::Error>,
+        Output = Result<crate::Page<models::PunchItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -66868,7 +66868,7 @@ impl CreatePunchItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemDetail, crate::Error>,
+        Output = Result<models::PunchItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -66930,7 +66930,7 @@ impl CreatePunchItemsAddPunchItemAttachment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::IdNameUrlFilename, crate::Error>,
+        Output = Result<models::IdNameUrlFilename, crate::Error>
     > {
         self.build().send_json()
     }
@@ -66972,7 +66972,7 @@ impl GetPunchItemsRecycleBin {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItem, crate::Error>,
+        Output = Result<models::PunchItem, crate::Error>
     > {
         self.build().send_json()
     }
@@ -67017,7 +67017,7 @@ impl CreatePunchItemsSendAllUnsent {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -67109,7 +67109,7 @@ impl GetPunchItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemDetail, crate::Error>,
+        Output = Result<models::PunchItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -67217,7 +67217,7 @@ impl UpdatePunchItem {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemDetail, crate::Error>,
+        Output = Result<models::PunchItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -67263,7 +67263,7 @@ impl CreatePunchItemComment {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CommentDetail, crate::Error>,
+        Output = Result<models::CommentDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -67307,7 +67307,7 @@ impl CreatePunchItemSendEmail {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -67365,14 +67365,14 @@ impl ListPunchListDefaultDistribution {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::UserRef>, crate::Error>,
+        Output = Result<Vec<models::UserRef>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::UserRef>, crate::Error>,
+        Output = Result<crate::Page<models::UserRef>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -67453,7 +67453,7 @@ impl GetRequestedChanges {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RequestedChange, crate::Error>,
+        Output = Result<models::RequestedChange, crate::Error>
     > {
         self.build().send_json()
     }
@@ -67501,7 +67501,7 @@ impl CreateRequestedChange {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RequestedChangeV1_1, crate::Error>,
+        Output = Result<models::RequestedChangeV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -67547,7 +67547,7 @@ impl UpdateRequestedChangesReview {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::RequestedChangeReviewResult>, crate::Error>,
+        Output = Result<Vec<models::RequestedChangeReviewResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -67605,14 +67605,14 @@ impl ListResources {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Resource>, crate::Error>,
+        Output = Result<Vec<models::Resource>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Resource>, crate::Error>,
+        Output = Result<crate::Page<models::Resource>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -67841,14 +67841,14 @@ impl ListScheduleIntegration {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ScheduleIntegration>, crate::Error>,
+        Output = Result<Vec<models::ScheduleIntegration>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ScheduleIntegration>, crate::Error>,
+        Output = Result<crate::Page<models::ScheduleIntegration>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -67869,7 +67869,7 @@ pub struct UpdateScheduleIntegration {
     pub(crate) project_id: i64,
     pub(crate) body: crate::BodyForm<
         models::ScheduleIntegrationUpdate,
-        models::ScheduleIntegrationUpdateForm,
+        models::ScheduleIntegrationUpdateForm
     >,
 }
 
@@ -67931,7 +67931,7 @@ pub struct UpdateScheduleIntegrationPatch {
     pub(crate) project_id: i64,
     pub(crate) body: crate::BodyForm<
         models::ScheduleIntegrationUpdate,
-        models::ScheduleIntegrationUpdateForm,
+        models::ScheduleIntegrationUpdateForm
     >,
 }
 
@@ -68062,7 +68062,7 @@ impl GetScheduleType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ScheduleType, crate::Error>,
+        Output = Result<models::ScheduleType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -68106,7 +68106,7 @@ impl UpdateScheduleType {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ScheduleType, crate::Error>,
+        Output = Result<models::ScheduleType, crate::Error>
     > {
         self.build().send_json()
     }
@@ -68164,14 +68164,14 @@ impl ListSpecificationSectionDivisions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SpecificationSectionDivision>, crate::Error>,
+        Output = Result<Vec<models::SpecificationSectionDivision>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SpecificationSectionDivision>, crate::Error>,
+        Output = Result<crate::Page<models::SpecificationSectionDivision>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -68238,7 +68238,7 @@ impl CreateSpecificationSectionDivision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationSectionDivision, crate::Error>,
+        Output = Result<models::SpecificationSectionDivision, crate::Error>
     > {
         self.build().send_json()
     }
@@ -68310,14 +68310,14 @@ impl ListSpecificationSectionRevisions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SpecificationSectionRevision>, crate::Error>,
+        Output = Result<Vec<models::SpecificationSectionRevision>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SpecificationSectionRevision>, crate::Error>,
+        Output = Result<crate::Page<models::SpecificationSectionRevision>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -68366,7 +68366,7 @@ impl GetSpecificationSectionRevision {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationSectionRevisionDetail, crate::Error>,
+        Output = Result<models::SpecificationSectionRevisionDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -68424,7 +68424,7 @@ impl ListSpecificationSections {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SpecificationSection>, crate::Error>,
+        Output = Result<Vec<models::SpecificationSection>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -68476,7 +68476,7 @@ impl CreateSpecificationSection {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationSection, crate::Error>,
+        Output = Result<models::SpecificationSection, crate::Error>
     > {
         self.build().send_json()
     }
@@ -68532,7 +68532,7 @@ impl UpdateSubmittalApprover {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubmittalApprover>, crate::Error>,
+        Output = Result<Vec<models::SubmittalApprover>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -68590,7 +68590,7 @@ impl ListSubmittalAssociatedAttachments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubmittalAssociatedAttachment>, crate::Error>,
+        Output = Result<Vec<models::SubmittalAssociatedAttachment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -68829,14 +68829,14 @@ impl ListSubmittalLogs {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubmittalLog>, crate::Error>,
+        Output = Result<Vec<models::SubmittalLog>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SubmittalLog>, crate::Error>,
+        Output = Result<crate::Page<models::SubmittalLog>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -68886,7 +68886,7 @@ impl GetSubmittalLog {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalLogDetail, crate::Error>,
+        Output = Result<models::SubmittalLogDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -68944,14 +68944,14 @@ impl ListSubmittalResponses {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubmittalResponse>, crate::Error>,
+        Output = Result<Vec<models::SubmittalResponse>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SubmittalResponse>, crate::Error>,
+        Output = Result<crate::Page<models::SubmittalResponse>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -69047,14 +69047,14 @@ impl ListTasks {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Task>, crate::Error>,
+        Output = Result<Vec<models::Task>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Task>, crate::Error>,
+        Output = Result<crate::Page<models::Task>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -69146,7 +69146,7 @@ impl UpdateTasksSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TaskSyncResult, crate::Error>,
+        Output = Result<models::TaskSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -69344,14 +69344,14 @@ impl ListTimecardEntries {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimecardEntryItem>, crate::Error>,
+        Output = Result<Vec<models::TimecardEntryItem>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TimecardEntryItem>, crate::Error>,
+        Output = Result<crate::Page<models::TimecardEntryItem>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -69400,7 +69400,7 @@ impl CreateTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntryDetail, crate::Error>,
+        Output = Result<models::TimecardEntryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -69443,7 +69443,7 @@ impl GetTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntryDetail, crate::Error>,
+        Output = Result<models::TimecardEntryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -69528,7 +69528,7 @@ impl UpdateTimecardEntry {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntryDetail, crate::Error>,
+        Output = Result<models::TimecardEntryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -69586,14 +69586,14 @@ impl ListTimecardTimeTypes {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TimecardTimeType>, crate::Error>,
+        Output = Result<Vec<models::TimecardTimeType>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::TimecardTimeType>, crate::Error>,
+        Output = Result<crate::Page<models::TimecardTimeType>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -69687,7 +69687,7 @@ impl UpdateTodosSync {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TodoSyncResult, crate::Error>,
+        Output = Result<models::TodoSyncResult, crate::Error>
     > {
         self.build().send_json()
     }
@@ -69915,14 +69915,14 @@ impl ListCompanyActionPlansPlanTemplatesV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PlanTemplateV1_1>, crate::Error>,
+        Output = Result<Vec<models::PlanTemplateV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PlanTemplateV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::PlanTemplateV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -69976,7 +69976,7 @@ impl CreateCompanyActionPlansPlanTemplateV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateV1_1, crate::Error>,
+        Output = Result<models::PlanTemplateV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -70023,7 +70023,7 @@ impl GetCompanyActionPlansPlanTemplateV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateV1_1, crate::Error>,
+        Output = Result<models::PlanTemplateV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -70118,7 +70118,7 @@ impl UpdateCompanyActionPlansPlanTemplateV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PlanTemplateV1_1, crate::Error>,
+        Output = Result<models::PlanTemplateV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -70331,14 +70331,14 @@ impl ListCompanyRecycleBinActionPlansPlanTemplatesV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ActionPlanPlanTemplateV1_1>, crate::Error>,
+        Output = Result<Vec<models::ActionPlanPlanTemplateV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ActionPlanPlanTemplateV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::ActionPlanPlanTemplateV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -70391,7 +70391,7 @@ impl GetCompanyRecycleBinActionPlansPlanTemplateV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActionPlanPlanTemplateV1_1, crate::Error>,
+        Output = Result<models::ActionPlanPlanTemplateV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -70546,14 +70546,14 @@ impl ListDrawingAreaDrawingsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Drawing>, crate::Error>,
+        Output = Result<Vec<models::Drawing>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Drawing>, crate::Error>,
+        Output = Result<crate::Page<models::Drawing>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -70607,7 +70607,7 @@ impl CreateDrawingAreaDrawingV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingDetail, crate::Error>,
+        Output = Result<models::DrawingDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -70657,7 +70657,7 @@ impl UpdateDrawingAreaDrawingV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingDetail, crate::Error>,
+        Output = Result<models::DrawingDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -70750,14 +70750,14 @@ impl ListProjectChecklistListItemsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListItemV1_1>, crate::Error>,
+        Output = Result<Vec<models::ListItemV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListItemV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::ListItemV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -70880,14 +70880,14 @@ impl ListProjectChecklistListTemplatesV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListTemplateV1_1>, crate::Error>,
+        Output = Result<Vec<models::ListTemplateV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListTemplateV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::ListTemplateV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -70940,7 +70940,7 @@ impl GetProjectChecklistListTemplateV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ListTemplateDetailV1_1, crate::Error>,
+        Output = Result<models::ListTemplateDetailV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -71216,14 +71216,14 @@ impl ListProjectChecklistUsersV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ChecklistUserV1_1>, crate::Error>,
+        Output = Result<Vec<models::ChecklistUserV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChecklistUserV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::ChecklistUserV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -71346,14 +71346,14 @@ impl ListProjectDailyLogsCountsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Count>, crate::Error>,
+        Output = Result<Vec<models::Count>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Count>, crate::Error>,
+        Output = Result<crate::Page<models::Count>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -71476,14 +71476,14 @@ impl ListProjectDailyLogsWeatherLogsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WeatherLogV1_1>, crate::Error>,
+        Output = Result<Vec<models::WeatherLogV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WeatherLogV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::WeatherLogV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -71563,7 +71563,7 @@ impl CreateProjectDailyLogsWeatherLogV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WeatherLogV1_1, crate::Error>,
+        Output = Result<models::WeatherLogV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -71610,7 +71610,7 @@ impl GetProjectDailyLogsWeatherLogV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WeatherLogV1_1, crate::Error>,
+        Output = Result<models::WeatherLogV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -71731,7 +71731,7 @@ impl UpdateProjectDailyLogsWeatherLogV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WeatherLogV1_1, crate::Error>,
+        Output = Result<models::WeatherLogV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -71808,14 +71808,14 @@ impl ListProjectDrawingAreasV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingAreaV1_1>, crate::Error>,
+        Output = Result<Vec<models::DrawingAreaV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DrawingAreaV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::DrawingAreaV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -71869,7 +71869,7 @@ impl CreateProjectDrawingAreaV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingAreaDetail, crate::Error>,
+        Output = Result<models::DrawingAreaDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -71916,7 +71916,7 @@ impl DeleteProjectDrawingAreaV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectDrawingArea, crate::Error>,
+        Output = Result<models::ProjectDrawingArea, crate::Error>
     > {
         self.build().send_json()
     }
@@ -71966,7 +71966,7 @@ impl UpdateProjectDrawingAreaV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingAreaDetail, crate::Error>,
+        Output = Result<models::DrawingAreaDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72043,14 +72043,14 @@ impl ListProjectDrawingDisciplinesV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingDiscipline>, crate::Error>,
+        Output = Result<Vec<models::DrawingDiscipline>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DrawingDiscipline>, crate::Error>,
+        Output = Result<crate::Page<models::DrawingDiscipline>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -72113,7 +72113,7 @@ impl UpdateProjectDrawingDisciplineV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingDisciplineDetail, crate::Error>,
+        Output = Result<models::DrawingDisciplineDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72166,7 +72166,7 @@ impl ListProjectDrawingRevisionTermsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>,
+        Output = Result<Vec<models::DrawingRevisionTerm>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72235,14 +72235,14 @@ impl ListProjectDrawingUploadsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::DrawingUploadV1_1>, crate::Error>,
+        Output = Result<Vec<models::DrawingUploadV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DrawingUploadV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::DrawingUploadV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -72304,7 +72304,7 @@ impl CreateProjectDrawingUploadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingUpload, crate::Error>,
+        Output = Result<models::DrawingUpload, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72359,7 +72359,7 @@ impl GetProjectDrawingUploadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DrawingUploadV1_1, crate::Error>,
+        Output = Result<models::DrawingUploadV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72541,14 +72541,14 @@ impl ListProjectFormsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Form>, crate::Error>,
+        Output = Result<Vec<models::Form>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Form>, crate::Error>,
+        Output = Result<crate::Page<models::Form>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -72602,7 +72602,7 @@ impl CreateProjectMeetingTopicV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingTopicV1_1, crate::Error>,
+        Output = Result<models::MeetingTopicV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72652,7 +72652,7 @@ impl UpdateProjectMeetingTopicV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingTopicV1_1, crate::Error>,
+        Output = Result<models::MeetingTopicV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72702,7 +72702,7 @@ impl ListProjectMeetingTopicParentMinutesV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ParentMinuteV1_1>, crate::Error>,
+        Output = Result<Vec<models::ParentMinuteV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72791,7 +72791,7 @@ impl GetProjectMeetingsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingDetailV1_1, crate::Error>,
+        Output = Result<models::MeetingDetailV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72835,7 +72835,7 @@ impl CreateProjectMeetingV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingV1_1, crate::Error>,
+        Output = Result<models::MeetingV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -72968,7 +72968,7 @@ impl GetProjectMeetingsEcrionPdfGenerationDataV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EcrionPdfGenerationData, crate::Error>,
+        Output = Result<models::EcrionPdfGenerationData, crate::Error>
     > {
         self.build().send_json()
     }
@@ -73015,7 +73015,7 @@ impl GetProjectMeetingV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingV1_1, crate::Error>,
+        Output = Result<models::MeetingV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -73110,7 +73110,7 @@ impl UpdateProjectMeetingV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::MeetingV1_1, crate::Error>,
+        Output = Result<models::MeetingV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -73165,7 +73165,7 @@ impl CreateProjectProjectTimecardEntryV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntryDetail, crate::Error>,
+        Output = Result<models::TimecardEntryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -73220,7 +73220,7 @@ impl CreateProjectProjectTimecardEntriesBulkCreateV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ProjectTimecardEntryBulkCreateResultV1_1, crate::Error>,
+        Output = Result<models::ProjectTimecardEntryBulkCreateResultV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -73277,7 +73277,7 @@ impl UpdateProjectProjectTimecardEntryV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimecardEntryDetail, crate::Error>,
+        Output = Result<models::TimecardEntryDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -73332,7 +73332,7 @@ impl CreateProjectProjectTimesheetTimecardEntriesDraftCreateV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Timesheet, crate::Error>,
+        Output = Result<models::Timesheet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -73432,7 +73432,7 @@ impl UpdateProjectProjectTimesheetTimecardEntryV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Timesheet, crate::Error>,
+        Output = Result<models::Timesheet, crate::Error>
     > {
         self.build().send_json()
     }
@@ -73525,14 +73525,14 @@ impl ListProjectRecycleBinChecklistListSectionsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ListSection>, crate::Error>,
+        Output = Result<Vec<models::ListSection>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ListSection>, crate::Error>,
+        Output = Result<crate::Page<models::ListSection>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -73731,14 +73731,14 @@ impl ListProjectRecycleBinIncidentsActionsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Action>, crate::Error>,
+        Output = Result<Vec<models::Action>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Action>, crate::Error>,
+        Output = Result<crate::Page<models::Action>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -73964,14 +73964,14 @@ impl ListProjectRecycleBinIncidentsWitnessStatementsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::WitnessStatement>, crate::Error>,
+        Output = Result<Vec<models::WitnessStatement>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::WitnessStatement>, crate::Error>,
+        Output = Result<crate::Page<models::WitnessStatement>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -74032,7 +74032,7 @@ impl GetProjectRecycleBinIncidentsWitnessStatementV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WitnessStatement, crate::Error>,
+        Output = Result<models::WitnessStatement, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74193,7 +74193,7 @@ impl UpdateProjectRfiAdvanceBallInCourtV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74244,7 +74244,7 @@ impl UpdateProjectRfiForwardForReviewV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74289,7 +74289,7 @@ impl ListProjectScheduleLookaheadsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Lookahead>, crate::Error>,
+        Output = Result<Vec<models::Lookahead>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74337,7 +74337,7 @@ impl CreateProjectScheduleLookaheadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Lookahead, crate::Error>,
+        Output = Result<models::Lookahead, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74384,7 +74384,7 @@ impl GetProjectScheduleLookaheadV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::LookaheadDetail, crate::Error>,
+        Output = Result<models::LookaheadDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74506,14 +74506,14 @@ impl ListProjectScheduleRequestedChangesV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::RequestedChangeV1_1>, crate::Error>,
+        Output = Result<Vec<models::RequestedChangeV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::RequestedChangeV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::RequestedChangeV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -74567,7 +74567,7 @@ impl UpdateProjectScheduleRequestedChangesReviewV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::RequestedChangeReviewResult>, crate::Error>,
+        Output = Result<Vec<models::RequestedChangeReviewResult>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74614,7 +74614,7 @@ impl GetProjectScheduleResourceAssignmentV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceAssignmentV1_1, crate::Error>,
+        Output = Result<models::ResourceAssignmentV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74683,14 +74683,14 @@ impl ListProjectScheduleResourcesV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ResourceV1_1>, crate::Error>,
+        Output = Result<Vec<models::ResourceV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ResourceV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::ResourceV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -74744,7 +74744,7 @@ impl CreateProjectScheduleResourceV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceV1_1, crate::Error>,
+        Output = Result<models::ResourceV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74791,7 +74791,7 @@ impl GetProjectScheduleResourceV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceV1_1, crate::Error>,
+        Output = Result<models::ResourceV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74886,7 +74886,7 @@ impl UpdateProjectScheduleResourceV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceV1_1, crate::Error>,
+        Output = Result<models::ResourceV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74937,7 +74937,7 @@ impl CreateProjectScheduleTaskRequestedChangeV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::RequestedChangeV1_1, crate::Error>,
+        Output = Result<models::RequestedChangeV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -74994,7 +74994,7 @@ impl ListProjectSpecificationSectionTermsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SpecificationSectionTerm>, crate::Error>,
+        Output = Result<Vec<models::SpecificationSectionTerm>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -75271,14 +75271,14 @@ impl ListProjectSubmittalsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::SubmittalV1_1>, crate::Error>,
+        Output = Result<Vec<models::SubmittalV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::SubmittalV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::SubmittalV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -75352,7 +75352,7 @@ impl CreateProjectSubmittalV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalDetail, crate::Error>,
+        Output = Result<models::SubmittalDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -75413,14 +75413,14 @@ impl ListProjectSubmittalsAttachmentsWithMarkupV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AttachmentsWithMarkupV1_1>, crate::Error>,
+        Output = Result<Vec<models::AttachmentsWithMarkupV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::AttachmentsWithMarkupV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::AttachmentsWithMarkupV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -75471,7 +75471,7 @@ impl GetProjectSubmittalsCheckNumberV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CheckNumberV1_1, crate::Error>,
+        Output = Result<models::CheckNumberV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -75516,7 +75516,7 @@ impl GetProjectSubmittalsNextAvailableNumberV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::NextAvailableNumber, crate::Error>,
+        Output = Result<models::NextAvailableNumber, crate::Error>
     > {
         self.build().send_json()
     }
@@ -75563,7 +75563,7 @@ impl GetProjectSubmittalsNextAvailableNumberV112 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::NextAvailableNumber, crate::Error>,
+        Output = Result<models::NextAvailableNumber, crate::Error>
     > {
         self.build().send_json()
     }
@@ -75796,14 +75796,14 @@ impl ListProjectSubmittalsRecycleBinV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Submittal>, crate::Error>,
+        Output = Result<Vec<models::Submittal>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+        Output = Result<crate::Page<models::Submittal>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -75856,7 +75856,7 @@ impl GetProjectSubmittalV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalDetail, crate::Error>,
+        Output = Result<models::SubmittalDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -75975,7 +75975,7 @@ impl UpdateProjectSubmittalV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalDetail, crate::Error>,
+        Output = Result<models::SubmittalDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76085,14 +76085,14 @@ impl ListProjectSubmittalRevisionsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Submittal>, crate::Error>,
+        Output = Result<Vec<models::Submittal>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Submittal>, crate::Error>,
+        Output = Result<crate::Page<models::Submittal>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -76146,7 +76146,7 @@ impl GetProjectSubmittalWorkflowDataV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::WorkflowData, crate::Error>,
+        Output = Result<models::WorkflowData, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76316,14 +76316,14 @@ impl ListPunchItemsV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PunchItemV1_1>, crate::Error>,
+        Output = Result<Vec<models::PunchItemV1_1>, crate::Error>
     > {
         self.build().send_json()
     }
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PunchItemV1_1>, crate::Error>,
+        Output = Result<crate::Page<models::PunchItemV1_1>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -76395,7 +76395,7 @@ impl CreatePunchItemV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemDetail, crate::Error>,
+        Output = Result<models::PunchItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76457,7 +76457,7 @@ impl CreatePunchItemsAddPunchItemAttachmentV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::IdNameUrlFilename, crate::Error>,
+        Output = Result<models::IdNameUrlFilename, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76499,7 +76499,7 @@ impl GetPunchItemsRecycleBinV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemV1_1, crate::Error>,
+        Output = Result<models::PunchItemV1_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76544,7 +76544,7 @@ impl CreatePunchItemsSendAllUnsentV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76636,7 +76636,7 @@ impl GetPunchItemV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemDetail, crate::Error>,
+        Output = Result<models::PunchItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76744,7 +76744,7 @@ impl UpdatePunchItemV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PunchItemDetail, crate::Error>,
+        Output = Result<models::PunchItemDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76788,7 +76788,7 @@ impl CreatePunchItemSendEmailV11 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error>,
+        Output = Result<serde_json::Value, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76836,7 +76836,7 @@ impl GetCompanyInspectionTemplateItemEvidenceConfigurationV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EvidenceConfigurationV2, crate::Error>,
+        Output = Result<models::EvidenceConfigurationV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76894,7 +76894,7 @@ impl UpdateCompanyInspectionTemplateItemEvidenceConfigurationV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EvidenceConfigurationV2, crate::Error>,
+        Output = Result<models::EvidenceConfigurationV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76969,7 +76969,7 @@ impl ListCompanyProjectActionPlansPlanChangeHistoryEventsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ChangeHistoryEventListV2, crate::Error>,
+        Output = Result<models::ChangeHistoryEventListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -76978,7 +76978,7 @@ impl ListCompanyProjectActionPlansPlanChangeHistoryEventsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ChangeHistoryEventV2>, crate::Error>,
+        Output = Result<crate::Page<models::ChangeHistoryEventV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -77059,7 +77059,7 @@ impl ListCompanyProjectInspectionItemEvidenceConfigurationV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EvidenceConfigurationListV2, crate::Error>,
+        Output = Result<models::EvidenceConfigurationListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77068,7 +77068,7 @@ impl ListCompanyProjectInspectionItemEvidenceConfigurationV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::InspectionItemEvidenceConfigurationV2>, crate::Error>,
+        Output = Result<crate::Page<models::InspectionItemEvidenceConfigurationV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -77149,7 +77149,7 @@ impl ListCompanyProjectInspectionItemSignatureRequestsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureRequestListV2, crate::Error>,
+        Output = Result<models::SignatureRequestListV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77158,7 +77158,7 @@ impl ListCompanyProjectInspectionItemSignatureRequestsV2 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::InspectionItemSignatureRequestV2>, crate::Error>,
+        Output = Result<crate::Page<models::InspectionItemSignatureRequestV2>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -77225,7 +77225,7 @@ impl CreateCompanyProjectInspectionItemSignatureRequestV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureRequestV2, crate::Error>,
+        Output = Result<models::SignatureRequestV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77286,7 +77286,7 @@ impl CreateCompanyProjectInspectionItemSignatureRequestsFindOrCreateV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureRequestV2, crate::Error>,
+        Output = Result<models::SignatureRequestV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77339,7 +77339,7 @@ impl GetCompanyProjectInspectionItemSignatureRequestV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureRequestV2, crate::Error>,
+        Output = Result<models::SignatureRequestV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77407,7 +77407,7 @@ pub struct CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
     pub(crate) item_id: String,
     pub(crate) id: String,
     pub(crate) body: Option<
-        crate::BodyForm<models::SignatureRequestSignatureV2, models::NewAttachment>,
+        crate::BodyForm<models::SignatureRequestSignatureV2, models::NewAttachment>
     >,
 }
 
@@ -77473,7 +77473,7 @@ impl CreateCompanyProjectInspectionItemSignatureRequestSignatureV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SignatureRequestSignatureResultV2, crate::Error>,
+        Output = Result<models::SignatureRequestSignatureResultV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77576,7 +77576,7 @@ impl GetCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EvidenceConfigurationDetailV2, crate::Error>,
+        Output = Result<models::EvidenceConfigurationDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77637,7 +77637,7 @@ impl UpdateCompanyProjectInspectionTemplateItemEvidenceConfigurationV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::EvidenceConfigurationDetailV2, crate::Error>,
+        Output = Result<models::EvidenceConfigurationDetailV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77688,7 +77688,7 @@ impl GetCompanyProjectInspectionActiveReinspectionV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActiveReinspectionV2, crate::Error>,
+        Output = Result<models::ActiveReinspectionV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77749,7 +77749,7 @@ impl CreateCompanyProjectInspectionReinspectionV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ActiveReinspectionV2, crate::Error>,
+        Output = Result<models::ActiveReinspectionV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -77848,7 +77848,7 @@ impl GetCompanyProjectSpecificationConfigurationV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationConfigurationV2, crate::Error>,
+        Output = Result<models::SpecificationConfigurationV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -78164,7 +78164,7 @@ impl GetCompanyProjectSubmittalsV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SubmittalV2, crate::Error>,
+        Output = Result<models::SubmittalV2, crate::Error>
     > {
         self.build().send_json()
     }
@@ -78228,7 +78228,7 @@ impl ListCompanyProjectSpecificationAreasV21 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationAreaListV2_1, crate::Error>,
+        Output = Result<models::SpecificationAreaListV2_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -78237,7 +78237,7 @@ impl ListCompanyProjectSpecificationAreasV21 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::ProjectSpecificationAreaV2_1>, crate::Error>,
+        Output = Result<crate::Page<models::ProjectSpecificationAreaV2_1>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -78294,7 +78294,7 @@ impl CreateCompanyProjectSpecificationAreaV21 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationAreaV2_1, crate::Error>,
+        Output = Result<models::SpecificationAreaV2_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -78347,7 +78347,7 @@ impl UpdateCompanyProjectSpecificationAreaV21 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationAreaV2_1, crate::Error>,
+        Output = Result<models::SpecificationAreaV2_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -78449,7 +78449,7 @@ impl GetCompanyProjectSpecificationConfigurationV21 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationConfigurationV2_1, crate::Error>,
+        Output = Result<models::SpecificationConfigurationV2_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -78503,7 +78503,7 @@ impl UpdateCompanyProjectSpecificationConfigurationV21 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::SpecificationConfigurationV2_1, crate::Error>,
+        Output = Result<models::SpecificationConfigurationV2_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -78567,7 +78567,7 @@ impl ListCompanyProjectSpecificationConfigurationDistributionGroupsV21 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::DistributionGroupListV2_1, crate::Error>,
+        Output = Result<models::DistributionGroupListV2_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -78576,7 +78576,7 @@ impl ListCompanyProjectSpecificationConfigurationDistributionGroupsV21 {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::DistributionGroupV2_1>, crate::Error>,
+        Output = Result<crate::Page<models::DistributionGroupV2_1>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -78646,7 +78646,7 @@ impl ListCompanyProjectSpecificationConfigurationPotentialDistributionMembersV21
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::PotentialDistributionMemberListV2_1, crate::Error>,
+        Output = Result<models::PotentialDistributionMemberListV2_1, crate::Error>
     > {
         self.build().send_json()
     }
@@ -78655,7 +78655,7 @@ impl ListCompanyProjectSpecificationConfigurationPotentialDistributionMembersV21
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::PotentialDistributionMemberV2_1>, crate::Error>,
+        Output = Result<crate::Page<models::PotentialDistributionMemberV2_1>, crate::Error>
     > {
         self.build().send_data_page()
     }

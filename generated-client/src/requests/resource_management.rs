@@ -102,7 +102,7 @@ impl ListWorkforcePlanningV2CompanyAssignments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Assignment>, crate::Error>,
+        Output = Result<Vec<models::Assignment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -155,7 +155,7 @@ impl ListWorkforcePlanningV2CompanyAssignmentsCurrent {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Assignment>, crate::Error>,
+        Output = Result<Vec<models::Assignment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -200,7 +200,7 @@ impl ListWorkforcePlanningV2CompanyGroups {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Group>, crate::Error>,
+        Output = Result<Vec<models::Group>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -255,7 +255,7 @@ impl CreateWorkforcePlanningV2CompanyGroup {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -402,7 +402,7 @@ impl DeleteWorkforcePlanningV2CompanyGroup {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -462,7 +462,7 @@ impl ListWorkforcePlanningV2CompanyGroupAssignments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Assignment>, crate::Error>,
+        Output = Result<Vec<models::Assignment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -610,7 +610,7 @@ impl ListWorkforcePlanningV2CompanyGroupGroupsPeople {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyPerson>, crate::Error>,
+        Output = Result<Vec<models::CompanyPerson>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -658,7 +658,7 @@ impl ListWorkforcePlanningV2CompanyGroupJobTitles {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyJobTitle>, crate::Error>,
+        Output = Result<Vec<models::CompanyJobTitle>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -790,7 +790,7 @@ impl ListWorkforcePlanningV2CompanyGroupProjects {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Project>, crate::Error>,
+        Output = Result<Vec<models::Project>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -918,7 +918,7 @@ impl ListWorkforcePlanningV2CompanyGroupReportsLookAhead {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::LookAhead>, crate::Error>,
+        Output = Result<Vec<models::LookAhead>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -998,7 +998,7 @@ impl ListWorkforcePlanningV2CompanyGroupReportsTagAction {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TagAction>, crate::Error>,
+        Output = Result<Vec<models::TagAction>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1054,7 +1054,7 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceRequestList, crate::Error>,
+        Output = Result<models::ResourceRequestList, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1063,7 +1063,7 @@ impl ListWorkforcePlanningV2CompanyGroupResourceRequests {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
+        Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -1160,7 +1160,7 @@ impl ListWorkforcePlanningV2CompanyJobTitles {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyJobTitle>, crate::Error>,
+        Output = Result<Vec<models::CompanyJobTitle>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1215,7 +1215,7 @@ impl CreateWorkforcePlanningV2CompanyJobTitle {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1262,7 +1262,7 @@ impl GetWorkforcePlanningV2CompanyJobTitle {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyJobTitle, crate::Error>,
+        Output = Result<models::CompanyJobTitle, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1319,7 +1319,7 @@ impl CreateWorkforcePlanningV2CompanyJobTitle2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyJobTitle, crate::Error>,
+        Output = Result<models::CompanyJobTitle, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1366,7 +1366,7 @@ impl DeleteWorkforcePlanningV2CompanyJobTitle {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1623,7 +1623,7 @@ impl ListWorkforcePlanningV2CompanyPeople {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::CompanyPerson>, crate::Error>,
+        Output = Result<Vec<models::CompanyPerson>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1678,7 +1678,7 @@ impl CreateWorkforcePlanningV2CompanyPerson {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1725,7 +1725,7 @@ impl GetWorkforcePlanningV2CompanyPerson {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyPerson, crate::Error>,
+        Output = Result<models::CompanyPerson, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1782,7 +1782,7 @@ impl CreateWorkforcePlanningV2CompanyPerson2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CompanyPerson, crate::Error>,
+        Output = Result<models::CompanyPerson, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1829,7 +1829,7 @@ impl DeleteWorkforcePlanningV2CompanyPerson {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -1881,7 +1881,7 @@ impl ListWorkforcePlanningV2CompanyPersonAssignments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::PersonAssignment>, crate::Error>,
+        Output = Result<Vec<models::PersonAssignment>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2105,7 +2105,7 @@ impl ListWorkforcePlanningV2CompanyPersonReportsAssignmentHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AssignmentHistory>, crate::Error>,
+        Output = Result<Vec<models::AssignmentHistory>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2163,7 +2163,7 @@ impl CreateWorkforcePlanningV2CompanyPersonTag {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2213,7 +2213,7 @@ impl DeleteWorkforcePlanningV2CompanyPersonTag {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2279,7 +2279,7 @@ impl ListWorkforcePlanningV2CompanyPersonTimeOff {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeOffList, crate::Error>,
+        Output = Result<models::TimeOffList, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2433,7 +2433,7 @@ impl DeleteWorkforcePlanningV2CompanyPersonTimeOff {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::TimeOffDetail, crate::Error>,
+        Output = Result<models::TimeOffDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2549,7 +2549,7 @@ impl CreateWorkforcePlanningV2CompanyPersonUser {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2597,7 +2597,7 @@ impl DeleteWorkforcePlanningV2CompanyPersonUser {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2642,7 +2642,7 @@ impl ListWorkforcePlanningV2CompanyPermissionLevelOptions {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::IdName2>, crate::Error>,
+        Output = Result<Vec<models::IdName2>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2723,7 +2723,7 @@ impl ListWorkforcePlanningV2CompanyProjects {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::Project>, crate::Error>,
+        Output = Result<Vec<models::Project>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2778,7 +2778,7 @@ impl CreateWorkforcePlanningV2CompanyProject {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::GroupDetail>, crate::Error>,
+        Output = Result<Vec<models::GroupDetail>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2925,7 +2925,7 @@ impl DeleteWorkforcePlanningV2CompanyProject {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -2977,7 +2977,7 @@ impl ListWorkforcePlanningV2CompanyProjectAssignments {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AssignmentItem>, crate::Error>,
+        Output = Result<Vec<models::AssignmentItem>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3035,7 +3035,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3143,7 +3143,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3204,7 +3204,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3267,7 +3267,7 @@ impl CreateWorkforcePlanningV2CompanyProjectCategorySubcategory2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3320,7 +3320,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectCategorySubcategory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3448,7 +3448,7 @@ impl ListWorkforcePlanningV2CompanyProjectReportsAssignmentHistory {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::AssignmentHistory>, crate::Error>,
+        Output = Result<Vec<models::AssignmentHistory>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3504,7 +3504,7 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceRequestList, crate::Error>,
+        Output = Result<models::ResourceRequestList, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3513,7 +3513,7 @@ impl ListWorkforcePlanningV2CompanyProjectResourceRequests {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
+        Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -3577,7 +3577,7 @@ impl CreateWorkforcePlanningV2CompanyProjectResourceRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceRequest, crate::Error>,
+        Output = Result<models::ResourceRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3635,7 +3635,7 @@ impl CreateWorkforcePlanningV2CompanyProjectRole {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3685,7 +3685,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectRole {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3743,7 +3743,7 @@ impl CreateWorkforcePlanningV2CompanyProjectTag {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3793,7 +3793,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectTag {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3851,7 +3851,7 @@ impl CreateWorkforcePlanningV2CompanyProjectWageOverride {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3901,7 +3901,7 @@ impl DeleteWorkforcePlanningV2CompanyProjectWageOverride {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3954,7 +3954,7 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceRequestList, crate::Error>,
+        Output = Result<models::ResourceRequestList, crate::Error>
     > {
         self.build().send_json()
     }
@@ -3963,7 +3963,7 @@ impl ListWorkforcePlanningV2CompanyResourceRequests {
     /// `{"data": [...]}`) with the envelope's other members and the pagination
     /// headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>,
+        Output = Result<crate::Page<models::CompanyResourceRequest>, crate::Error>
     > {
         self.build().send_data_page()
     }
@@ -4026,7 +4026,7 @@ impl CreateWorkforcePlanningV2CompanyResourceRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ResourceRequest, crate::Error>,
+        Output = Result<models::ResourceRequest, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4073,7 +4073,7 @@ impl DeleteWorkforcePlanningV2CompanyResourceRequest {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::GroupDetail, crate::Error>,
+        Output = Result<models::GroupDetail, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4171,7 +4171,7 @@ impl CreateWorkforcePlanningV2CompanyTag {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::GroupDetail>, crate::Error>,
+        Output = Result<Vec<models::GroupDetail>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4318,7 +4318,7 @@ impl DeleteWorkforcePlanningV2CompanyTag {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::GroupDetail>, crate::Error>,
+        Output = Result<Vec<models::GroupDetail>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4376,7 +4376,7 @@ impl CreateWorkforcePlanningV2CompanyTagGroup {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TagGroup>, crate::Error>,
+        Output = Result<Vec<models::TagGroup>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -4428,7 +4428,7 @@ impl DeleteWorkforcePlanningV2CompanyTagGroup {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::TagGroup>, crate::Error>,
+        Output = Result<Vec<models::TagGroup>, crate::Error>
     > {
         self.build().send_json()
     }

@@ -30,7 +30,7 @@ mod self_members;
 mod templated_properties;
 mod type_arrays;
 mod unsupported_keywords;
-mod walk;
+pub(crate) mod walk;
 
 pub(crate) use templated_properties::is_templated;
 

@@ -11,6 +11,7 @@
 //!
 //! A keyword whose value is `null` counts as absent, as it does for the `Option` fields there.
 
+use crate::fixups::walk::lookup;
 use serde_json::{Map, Value};
 
 /// A schema object.
@@ -110,15 +111,6 @@ fn bit(key: &str) -> u32 {
 /// The keyword `k` of `s`, `None` when absent or `null`.
 pub fn get<'v>(s: &'v Schema, k: &str) -> Option<&'v Value> {
     lookup(s, k).filter(|v| !v.is_null())
-}
-
-/// `s.get(k)`. A schema has a handful of keywords: comparing them is quicker than hashing the
-/// key (the map's hasher is SipHash), and this runs several times for every schema.
-fn lookup<'v>(s: &'v Schema, k: &str) -> Option<&'v Value> {
-    if s.len() > 12 {
-        return s.get(k);
-    }
-    s.iter().find(|(key, _)| *key == k).map(|(_, v)| v)
 }
 
 /// A string keyword.

@@ -111,15 +111,17 @@ impl<'de> Visitor<'de> for TailVisitor {
 }
 
 /// A comma near the middle of `text` that looks like it separates two members of `paths`: it
-/// is followed by (whitespace and) a key starting with `/`. Whether it really does is settled
-/// by parsing the halves.
+/// follows the end of an object (a path item) and is followed by a key starting with `/`,
+/// whitespace aside. Whether it really does is settled by parsing the halves; the `}` before it
+/// rules out the one cut both halves would accept though the file is invalid (`{ ,"/a": ..`).
 fn cut(text: &[u8]) -> Option<usize> {
     let mid = text.len() / 2;
     let mut at = mid;
     while at < text.len() {
         let comma = at + text[at..].iter().position(|&b| b == b',')?;
         let next = comma + 1 + text[comma + 1..].iter().position(|b| !is_ws(*b))?;
-        if text[next..].starts_with(b"\"/") {
+        let before = text[..comma].iter().rposition(|b| !is_ws(*b));
+        if text[next..].starts_with(b"\"/") && before.is_some_and(|b| text[b] == b'}') {
             return Some(comma);
         }
         at = comma + 1;
@@ -186,6 +188,15 @@ mod tests {
             doc(&items(40).replacen("}},", "}} ", 30), ""),
             r#"{"info":{}}"#.to_string(),
         ] {
+            assert!(parse(odd.as_bytes()).is_none(), "{odd}");
+        }
+        // Invalid files the halves would each accept: an empty member before the cut.
+        let padding = "x".repeat(200);
+        for odd in [
+            format!(r#"{{"a":"{padding}","paths":{{ ,"/a":{{}}}}}}"#),
+            format!(r#"{{"a":"{padding}","paths":{{"/z":{{}},,"/a":{{}}}}}}"#),
+        ] {
+            assert!(serde_json::from_str::<Value>(&odd).is_err(), "{odd}");
             assert!(parse(odd.as_bytes()).is_none(), "{odd}");
         }
     }

@@ -207,7 +207,7 @@ impl GetObservation {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::Observation, crate::Error>,
+        Output = Result<models::Observation, crate::Error>
     > {
         self.build().send_json()
     }

@@ -113,7 +113,7 @@ impl GetCompanyCustomFields {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::CustomField, crate::Error>,
+        Output = Result<models::CustomField, crate::Error>
     > {
         self.build().send_json()
     }

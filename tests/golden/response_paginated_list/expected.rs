@@ -138,7 +138,7 @@ impl ListProjectRfis {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Rfi>, crate::Error>,
+        Output = Result<crate::Page<models::Rfi>, crate::Error>
     > {
         self.build().send_page()
     }

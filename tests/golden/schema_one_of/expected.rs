@@ -183,7 +183,7 @@ impl GetValue {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ValueDetail, crate::Error>,
+        Output = Result<models::ValueDetail, crate::Error>
     > {
         self.build().send_json()
     }

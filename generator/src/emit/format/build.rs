@@ -65,7 +65,7 @@ impl Builder<'_> {
         let kind = self.item_keyword(&toks[i..]);
         let takes_body = matches!(
             kind,
-            Some("struct" | "enum" | "union" | "impl" | "trait" | "mod" | "fn")
+            Some("struct" | "enum" | "impl" | "trait" | "mod" | "fn")
         );
         // `const X: T = S { .. };` has no body; `-> impl Future<Output = T> {` has one.
         let mut seen_eq = false;
@@ -85,7 +85,7 @@ impl Builder<'_> {
                         self.push(Cmd::Str(" "));
                     }
                     match kind {
-                        Some("struct" | "enum" | "union") => self.list_broken(body),
+                        Some("struct" | "enum") => self.list_broken(body),
                         Some("fn") => self.block(body),
                         _ => self.item_block(body),
                     }
@@ -98,16 +98,31 @@ impl Builder<'_> {
         toks.len()
     }
 
-    /// The keyword that says what an item is (`fn`, `struct`, `use`, ...), if any.
+    /// The keyword that says what an item is (`fn`, `struct`, `use`, ...), if any, looked for
+    /// before the first group (but `pub(crate)`'s) or `;`; `const fn` is a `fn`.
     fn item_keyword(&self, toks: &[Tok]) -> Option<&'static str> {
         const ITEMS: &[&str] = &[
-            "fn", "struct", "enum", "union", "impl", "trait", "mod", "use", "const", "static",
-            "type", "extern",
+            "fn", "struct", "enum", "impl", "trait", "mod", "use", "const", "static", "type",
+            "extern",
         ];
-        toks.iter().find_map(|t| match t {
-            Tok::Keyword(s) => ITEMS.iter().copied().find(|k| *k == s.of(self.text)),
-            _ => None,
-        })
+        let mut found = None;
+        for (k, t) in toks.iter().enumerate() {
+            let after_pub = k > 0 && toks[k - 1].is_keyword(self.text, "pub");
+            match t {
+                Tok::Group(..) if after_pub => continue,
+                Tok::Group(..) => break,
+                t if t.is_op(self.text, ";") => break,
+                Tok::Keyword(s) => match ITEMS.iter().copied().find(|k| *k == s.of(self.text)) {
+                    Some("fn") => return Some("fn"),
+                    Some(k @ ("const" | "extern")) if found.is_none() => found = Some(k),
+                    Some(k) if found.is_none() => return Some(k),
+                    _ => {}
+                },
+                _ if found.is_some() => break,
+                _ => {}
+            }
+        }
+        found
     }
 
     /// Attributes from `toks[i..]` (outer `#[..]` and inner `#![..]`), one per line; returns the
@@ -133,12 +148,14 @@ impl Builder<'_> {
         if let [Tok::Word(name), eq, Tok::Lit(lit)] = body {
             if name.of(self.text) == "doc" && eq.is_op(self.text, "=") {
                 // Most docs need no unescaping: their text is printed where it lies.
-                if let Some(value) = plain_string(*lit, self.text) {
+                if let Some(value) =
+                    plain_string(*lit, self.text).filter(|v| comment_safe(v.of(self.text)))
+                {
                     self.push(Cmd::Str(if inner { "//!" } else { "///" }));
                     return self.span(value);
                 }
                 if let Some(doc) = unescape(lit.of(self.text)) {
-                    if !doc.contains(['\n', '\r']) {
+                    if !doc.contains(['\n', '\r']) && comment_safe(&doc) {
                         let mark = if inner { "//!" } else { "///" };
                         self.owned(&format!("{mark}{doc}"));
                         return;
@@ -211,10 +228,12 @@ impl Builder<'_> {
             }
             if block_like && t.is_brace() {
                 let next = toks.get(j + 1);
+                // `else`, a method call, or the `=` after an `if let S { .. }` pattern.
                 let continues = next.is_some_and(|n| {
                     n.is_keyword(self.text, "else")
                         || n.is_op(self.text, ".")
                         || n.is_op(self.text, "?")
+                        || n.is_op(self.text, "=")
                 });
                 if !continues {
                     let end = j + 1 + usize::from(next.is_some_and(|n| n.is_op(self.text, ";")));
@@ -287,8 +306,9 @@ impl Builder<'_> {
         out
     }
 
-    /// A bracketed list on one line if it fits, else one element per line.
-    fn list(&mut self, open: &'static str, close: &'static str, inner: &[Tok]) {
+    /// A bracketed list on one line if it fits, else one element per line. `after_callee`: the
+    /// group follows a name or a closing bracket (a call, a macro, an index).
+    fn list(&mut self, open: &'static str, close: &'static str, inner: &[Tok], after_callee: bool) {
         let elems = self.split_commas(inner);
         if elems.is_empty() {
             self.push(Cmd::Str(open));
@@ -309,14 +329,36 @@ impl Builder<'_> {
             }
             self.seq(e);
         }
-        let rest = elems
-            .last()
-            .is_some_and(|e| e.first().is_some_and(|t| t.is_op(self.text, "..")));
-        self.push(Cmd::CommaIf(!rest && !self.in_attr, keep_comma));
+        let trailing = self.trailing_comma(open, &elems, inner, after_callee);
+        self.push(Cmd::CommaIf(trailing, keep_comma));
         self.push(Cmd::DedentIfBroken);
         self.push(Cmd::Soft);
         self.push(Cmd::Str(close));
         self.push(Cmd::End);
+    }
+
+    /// Whether a broken list may end in a comma without changing what it means: never in an
+    /// attribute, after `..rest`, in `[x; n]` or an index; a lone element only as an argument
+    /// (`(x,)` would make a tuple of a parenthesised expression, `[T,]` is no slice type).
+    fn trailing_comma(
+        &self,
+        open: &str,
+        elems: &[&[Tok]],
+        inner: &[Tok],
+        after_callee: bool,
+    ) -> bool {
+        let rest = elems
+            .last()
+            .is_some_and(|e| e.first().is_some_and(|t| t.is_op(self.text, "..")));
+        let repeat = inner.iter().any(|t| t.is_op(self.text, ";"));
+        if self.in_attr || rest || repeat {
+            return false;
+        }
+        match open {
+            "(" => after_callee || elems.len() > 1,
+            "[" => !after_callee && elems.len() > 1,
+            _ => true,
+        }
     }
 
     /// `{ a, b }` one element per line (struct fields, enum variants, struct literals).
@@ -375,7 +417,10 @@ impl Builder<'_> {
                 Tok::Word(s) | Tok::Lit(s) => {
                     self.space_if(spaced_before_word(prev));
                     self.span(*s);
-                    prev = Prev::Word;
+                    // A lifetime is spaced from what follows (`&'static [T]`), like a keyword.
+                    let t = s.of(self.text);
+                    let lifetime = t.starts_with('\'') && !t.ends_with('\'');
+                    prev = if lifetime { Prev::Keyword } else { Prev::Word };
                 }
                 Tok::Keyword(s) => {
                     self.space_if(spaced_before_word(prev));
@@ -405,7 +450,7 @@ impl Builder<'_> {
                 }
                 Tok::GenericClose(s) => {
                     if generics > 0 {
-                        self.push(Cmd::CommaIf(true, false));
+                        // No trailing comma: `<T as Trait,>` would not parse.
                         self.push(Cmd::DedentIfBroken);
                         self.push(Cmd::Soft);
                         self.span(*s);
@@ -427,6 +472,14 @@ impl Builder<'_> {
                     prev = next_prev;
                     i += skip;
                 }
+                // `if let S { a } = x {`: braces before `=` are a pattern's, not the block.
+                Tok::Group(Delimiter::Brace, inner)
+                    if toks.get(i + 1).is_some_and(|t| t.is_op(self.text, "=")) =>
+                {
+                    self.push(Cmd::Str(" "));
+                    self.struct_literal(inner);
+                    prev = Prev::Close;
+                }
                 Tok::Group(Delimiter::Brace, inner) => {
                     self.brace(inner, prev, pending);
                     pending = Pending::None;
@@ -445,7 +498,11 @@ impl Builder<'_> {
                         self.push(Cmd::Str(close));
                     } else {
                         self.space_if(matches!(prev, Prev::Keyword | Prev::Op | Prev::Comma));
-                        self.list(open, close, inner);
+                        let callee = matches!(
+                            prev,
+                            Prev::Word | Prev::Close | Prev::GenericClose | Prev::Bang
+                        );
+                        self.list(open, close, inner, callee);
                     }
                     prev = Prev::Close;
                 }
@@ -471,7 +528,7 @@ impl Builder<'_> {
                 self.block(inner);
             }
             // `use a::{b, c}`.
-            (_, Prev::Path) => self.list("{", "}", inner),
+            (_, Prev::Path) => self.list("{", "}", inner, false),
             (_, Prev::Word | Prev::GenericClose) => {
                 self.push(Cmd::Str(" "));
                 self.struct_literal(inner);
@@ -519,6 +576,12 @@ impl Builder<'_> {
                 self.space_if(spaced);
                 self.span(s);
                 (Prev::Path, 0)
+            }
+            // `T: ?Sized`.
+            "?" if matches!(prev, Prev::Comma | Prev::Op | Prev::Open) => {
+                self.space_if(prev == Prev::Comma);
+                self.span(s);
+                (Prev::Prefix, 0)
             }
             "?" => {
                 self.span(s);
@@ -614,6 +677,16 @@ fn spaced_before_word(prev: Prev) -> bool {
             | Prev::Op
             | Prev::Comma
     )
+}
+
+/// Whether doc text can follow `///` and stay the same doc: `////` is a plain comment, and
+/// rustc rejects bidirectional-override characters in comments (in the attribute they are
+/// escaped).
+fn comment_safe(doc: &str) -> bool {
+    !doc.starts_with('/')
+        && !doc
+            .chars()
+            .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
 }
 
 /// The span of a string literal's value when it is the literal's text unchanged: a `"..."` or

@@ -102,7 +102,6 @@ fn is_keyword(word: &str) -> bool {
             | "use"
             | "where"
             | "while"
-            | "union"
     )
 }
 

@@ -58,9 +58,14 @@ fn push(tokens: TokenStream, out: &mut Vec<String>) {
                     Delimiter::Brace => ("{", "}"),
                     Delimiter::None => ("", ""),
                 };
-                out.push(open.into());
+                // An invisible group prints as its tokens alone.
+                if !open.is_empty() {
+                    out.push(open.into());
+                }
                 push(g.stream(), out);
-                out.push(close.into());
+                if !close.is_empty() {
+                    out.push(close.into());
+                }
             }
             TokenTree::Punct(p) => out.push(p.as_char().to_string()),
             // `///x` reads back as a plain string literal, however the doc was written.

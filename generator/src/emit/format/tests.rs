@@ -62,7 +62,7 @@ fn a_long_signature_breaks_its_generics_and_a_short_one_stays() {
         },
         "impl ListProjects {
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<Vec<models::ProjectWithAVeryLongName>, crate::Error>,
+        Output = Result<Vec<models::ProjectWithAVeryLongName>, crate::Error>
     > {
         self.build().send_json()
     }
@@ -156,6 +156,9 @@ fn items_of_every_kind() {
             pub struct Long { pub(crate) specification_configuration: models::SpecificationConfigurationSpecificationConfigurationV2_1 }
             fn g() -> Empty { Empty {} }
             fn h() -> One { One { a } }
+            pub const fn k() -> u8 { 1 }
+            fn q<T: ?Sized>(union: &T) -> (u8) { let a = (union); if let S { a } = x { a } else { b } }
+            fn shapes() -> &'static [crate::lenient::Shape] { &[crate::lenient::Shape::Other(<std::collections::BTreeMap<String, Vec<ProjectItemWithAVeryLongNameIndeed>> as crate::lenient::FromJson>::accepts)] }
             fn r#type(r#in: &'static str, b: &mut [u8; 4]) -> <Vec<u8> as IntoIterator>::Item { Vec::<u8>::new() }
         },
         r#"use super::{a, b as c};
@@ -186,6 +189,29 @@ fn g() -> Empty {
 }
 fn h() -> One {
     One { a }
+}
+pub const fn k() -> u8 {
+    1
+}
+fn q<T: ?Sized>(union: &T) -> (u8) {
+    let a = (union);
+    if let S { a } = x {
+        a
+    } else {
+        b
+    }
+}
+fn shapes() -> &'static [crate::lenient::Shape] {
+    &[
+        crate::lenient::Shape::Other(
+            <
+                std::collections::BTreeMap<
+                    String,
+                    Vec<ProjectItemWithAVeryLongNameIndeed>
+                > as crate::lenient::FromJson
+            >::accepts,
+        )
+    ]
 }
 fn r#type(r#in: &'static str, b: &mut [u8; 4]) -> <Vec<u8> as IntoIterator>::Item {
     Vec::<u8>::new()

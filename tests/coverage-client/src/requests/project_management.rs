@@ -135,7 +135,7 @@ impl ListProjectRfis {
 
     /// Sends the request for one page and returns it with its pagination headers.
     pub fn send_page(self) -> impl std::future::Future<
-        Output = Result<crate::Page<models::Rfi>, crate::Error>,
+        Output = Result<crate::Page<models::Rfi>, crate::Error>
     > {
         self.build().send_page()
     }
@@ -283,7 +283,7 @@ impl GetCompanyScheduleV2 {
 
     /// Sends the request.
     pub fn send(self) -> impl std::future::Future<
-        Output = Result<models::ScheduleV2, crate::Error>,
+        Output = Result<models::ScheduleV2, crate::Error>
     > {
         self.build().send_json()
     }
