@@ -103,10 +103,23 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
             ),
         }
     };
-    files.extend(crate::par::map(&jobs, |(_, job)| render_job(job)));
+    // The ledger is worked out beside the files (it is serial work the threads would wait for);
+    // where no thread can be started, after them.
+    let ledger_of = || crate::ir::Ledger::of(api, settings.ledger.as_ref());
+    let (rendered, ledger) = std::thread::scope(|scope| {
+        let beside = std::thread::Builder::new().spawn_scoped(scope, ledger_of);
+        let rendered = crate::par::map(&jobs, |(_, job)| render_job(job));
+        let ledger = match beside {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            Err(_) => ledger_of(),
+        };
+        (rendered, ledger)
+    });
+    files.extend(rendered);
 
     let used: Vec<&Category> = modules.values().map(|(c, _)| *c).collect();
-    let ledger = crate::ir::Ledger::of(api, settings.ledger.as_ref());
     let features: Vec<Category> = ledger
         .features
         .iter()
@@ -236,10 +249,10 @@ fn needs_blank(prev: &str, line: &str) -> bool {
 pub(crate) fn ident(s: &str) -> proc_macro2::Ident {
     use proc_macro2::{Ident, Span};
     let span = Span::call_site();
-    if ["self", "Self", "super", "crate", "_"].contains(&s) {
+    if matches!(s, "self" | "Self" | "super" | "crate" | "_") {
         return Ident::new(&format!("{s}_"), span);
     }
-    if RUST_KEYWORDS.contains(&s) {
+    if is_rust_keyword(s) {
         return Ident::new_raw(s, span);
     }
     if is_plain_ident(s) {
@@ -268,14 +281,60 @@ pub(crate) fn ident(s: &str) -> proc_macro2::Ident {
     Ident::new(&out, span)
 }
 
-/// Strict, reserved and edition-2018+ keywords: valid only as raw identifiers.
-const RUST_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
-    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
-    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof",
-    "unsized", "virtual", "yield", "gen",
-];
+/// Strict, reserved and edition-2018+ keywords: valid only as raw identifiers. A `match`, not
+/// a list: every identifier of the generated crate is checked.
+fn is_rust_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "try"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "gen"
+    )
+}
 
 /// True when `s` lexes as exactly one non-keyword identifier (`proc_macro2::Ident::new` accepts
 /// it and Rust reads it as a name). ASCII names are checked directly; others go through the
@@ -289,7 +348,7 @@ fn is_plain_ident(s: &str) -> bool {
         return (first.is_ascii_alphabetic() || first == '_')
             && s != "_"
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !RUST_KEYWORDS.contains(&s);
+            && !is_rust_keyword(s);
     }
     let Ok(tokens) = s.parse::<TokenStream>() else {
         return false;

@@ -125,7 +125,9 @@ struct Lexer<'a> {
 impl Lexer<'_> {
     fn stream(&mut self, tokens: TokenStream, out: &mut Vec<Tok>) {
         self.generic_depth.push(0);
-        let mut iter = tokens.into_iter().peekable();
+        let iter = tokens.into_iter();
+        out.reserve(iter.size_hint().0);
+        let mut iter = iter.peekable();
         while let Some(tree) = iter.next() {
             match tree {
                 TokenTree::Ident(i) => {
@@ -179,21 +181,28 @@ impl Lexer<'_> {
                 return;
             }
         }
-        let mut op = String::from(c);
+        // Operators are at most three ASCII characters; joined without allocating.
+        let mut buf = [0u8; 4];
+        let mut len = c.encode_utf8(&mut buf).len();
         let mut joint = first.spacing() == Spacing::Joint;
-        while joint {
+        while joint && len < 3 {
             let Some(TokenTree::Punct(next)) = iter.peek() else {
                 break;
             };
-            let candidate = format!("{op}{}", next.as_char());
-            if !OPERATORS.iter().any(|o| o.starts_with(&candidate)) {
+            let Ok(b) = u8::try_from(next.as_char()) else {
+                break;
+            };
+            buf[len] = b;
+            let candidate = std::str::from_utf8(&buf[..=len]).unwrap_or("");
+            if !OPERATORS.iter().any(|o| o.starts_with(candidate)) {
                 break;
             }
             joint = next.spacing() == Spacing::Joint;
-            op = candidate;
+            len += 1;
             iter.next();
         }
-        match op.as_str() {
+        let op = std::str::from_utf8(&buf[..len]).unwrap_or("");
+        match op {
             "<" if self.opens_generic(out) => self.open_generic(out),
             ">" | ">>" if self.depth() > 0 => {
                 for _ in 0..op.len() {
@@ -208,8 +217,12 @@ impl Lexer<'_> {
                 }
             }
             _ => {
-                let span = self.write(format_args!("{op}"));
-                out.push(Tok::Op(span));
+                let at = self.text.len();
+                self.text.push_str(op);
+                out.push(Tok::Op(Span {
+                    at: at as u32,
+                    len: op.len() as u32,
+                }));
             }
         }
     }
