@@ -283,7 +283,7 @@ pub(crate) fn ident(s: &str) -> proc_macro2::Ident {
 
 /// Strict, reserved and edition-2018+ keywords: valid only as raw identifiers. A `match`, not
 /// a list: every identifier of the generated crate is checked.
-fn is_rust_keyword(s: &str) -> bool {
+pub(crate) fn is_rust_keyword(s: &str) -> bool {
     matches!(
         s,
         "as" | "async"

@@ -172,18 +172,22 @@ impl Builder<'_> {
 
     /// `{ items }`, always broken.
     fn item_block(&mut self, body: &[Tok]) {
-        if body.is_empty() {
-            return self.push(Cmd::Str("{}"));
-        }
-        self.push(Cmd::Str("{"));
-        self.push(Cmd::Indent);
-        self.push(Cmd::Hard);
-        self.items(body);
-        self.close_block();
+        self.braced(body, Self::item);
     }
 
     /// `{ statements }`, always broken.
     fn block(&mut self, body: &[Tok]) {
+        self.braced(body, Self::statement);
+    }
+
+    /// `{ pattern => body, ... }`.
+    fn arms(&mut self, body: &[Tok]) {
+        self.braced(body, Self::arm);
+    }
+
+    /// `{`, then each element on a line of its own, indented, then `}`; `one` prints the element
+    /// starting at an index and returns where the next starts. `{}` when empty.
+    fn braced(&mut self, body: &[Tok], one: fn(&mut Self, &[Tok], usize) -> usize) {
         if body.is_empty() {
             return self.push(Cmd::Str("{}"));
         }
@@ -192,7 +196,7 @@ impl Builder<'_> {
         let mut i = 0;
         while i < body.len() {
             self.push(Cmd::Hard);
-            i = self.statement(body, i);
+            i = one(self, body, i);
         }
         self.close_block();
     }
@@ -246,38 +250,26 @@ impl Builder<'_> {
         toks.len()
     }
 
-    /// `{ pattern => body, ... }`.
-    fn arms(&mut self, body: &[Tok]) {
-        if body.is_empty() {
-            return self.push(Cmd::Str("{}"));
+    /// One `match` arm from `body[start..]` (`pattern => body,`); returns where the next begins.
+    fn arm(&mut self, body: &[Tok], start: usize) -> usize {
+        let i = self.attrs(body, start);
+        let Some(arrow) = (i..body.len()).find(|&k| body[k].is_op(self.text, "=>")) else {
+            self.seq(&body[i..]);
+            return body.len();
+        };
+        self.seq(&body[i..arrow]);
+        self.push(Cmd::Str(" => "));
+        let start = arrow + 1;
+        // A block body ends the arm, as in Rust; its comma is optional.
+        if let Some(Tok::Group(Delimiter::Brace, block)) = body.get(start) {
+            self.block(block);
+            let comma = body.get(start + 1).is_some_and(|t| t.is_op(self.text, ","));
+            return start + 1 + usize::from(comma);
         }
-        self.push(Cmd::Str("{"));
-        self.push(Cmd::Indent);
-        let mut i = 0;
-        while i < body.len() {
-            self.push(Cmd::Hard);
-            i = self.attrs(body, i);
-            let Some(arrow) = (i..body.len()).find(|&k| body[k].is_op(self.text, "=>")) else {
-                self.seq(&body[i..]);
-                break;
-            };
-            self.seq(&body[i..arrow]);
-            let start = arrow + 1;
-            // A block body ends the arm, as in Rust; its comma is optional.
-            if let Some(Tok::Group(Delimiter::Brace, block)) = body.get(start) {
-                let comma = body.get(start + 1).is_some_and(|t| t.is_op(self.text, ","));
-                self.push(Cmd::Str(" => "));
-                self.block(block);
-                i = start + 1 + usize::from(comma);
-                continue;
-            }
-            let end = self.next_comma(body, start).unwrap_or(body.len());
-            self.push(Cmd::Str(" => "));
-            self.seq(&body[start..end]);
-            self.push(Cmd::Str(","));
-            i = end + 1;
-        }
-        self.close_block();
+        let end = self.next_comma(body, start).unwrap_or(body.len());
+        self.seq(&body[start..end]);
+        self.push(Cmd::Str(","));
+        end + 1
     }
 
     /// The index of the next `,` at the top level of `toks[from..]`, generics included.
@@ -431,13 +423,13 @@ impl Builder<'_> {
                     } else {
                         Prev::Keyword
                     };
-                    match kw {
+                    pending = match kw {
                         "if" | "while" | "for" | "loop" | "unsafe" | "else" | "async" => {
-                            pending = Pending::Block
+                            Pending::Block
                         }
-                        "match" => pending = Pending::Arms,
-                        _ => {}
-                    }
+                        "match" => Pending::Arms,
+                        _ => pending,
+                    };
                 }
                 Tok::GenericOpen(s) => {
                     self.space_if(matches!(prev, Prev::Op | Prev::Comma));
@@ -448,17 +440,17 @@ impl Builder<'_> {
                     generics += 1;
                     prev = Prev::Open;
                 }
+                // No trailing comma before it: `<T as Trait,>` would not parse.
+                Tok::GenericClose(s) if generics > 0 => {
+                    self.push(Cmd::DedentIfBroken);
+                    self.push(Cmd::Soft);
+                    self.span(*s);
+                    self.push(Cmd::End);
+                    generics -= 1;
+                    prev = Prev::GenericClose;
+                }
                 Tok::GenericClose(s) => {
-                    if generics > 0 {
-                        // No trailing comma: `<T as Trait,>` would not parse.
-                        self.push(Cmd::DedentIfBroken);
-                        self.push(Cmd::Soft);
-                        self.span(*s);
-                        self.push(Cmd::End);
-                        generics -= 1;
-                    } else {
-                        self.span(*s);
-                    }
+                    self.span(*s);
                     prev = Prev::GenericClose;
                 }
                 Tok::Op(s) => {
@@ -486,24 +478,8 @@ impl Builder<'_> {
                     prev = Prev::Close;
                 }
                 Tok::Group(delim, inner) => {
-                    let (open, close) = match delim {
-                        Delimiter::Bracket => ("[", "]"),
-                        _ => ("(", ")"),
-                    };
-                    // `#[..]` and `pub(crate)` never break.
                     let after_hash = i > 0 && toks[i - 1].is_op(self.text, "#");
-                    if after_hash || prev == Prev::Pub {
-                        self.push(Cmd::Str(open));
-                        self.seq(inner);
-                        self.push(Cmd::Str(close));
-                    } else {
-                        self.space_if(matches!(prev, Prev::Keyword | Prev::Op | Prev::Comma));
-                        let callee = matches!(
-                            prev,
-                            Prev::Word | Prev::Close | Prev::GenericClose | Prev::Bang
-                        );
-                        self.list(open, close, inner, callee);
-                    }
+                    self.parens(*delim, inner, prev, after_hash);
                     prev = Prev::Close;
                 }
             }
@@ -514,6 +490,26 @@ impl Builder<'_> {
             self.push(Cmd::DedentIfBroken);
             self.push(Cmd::End);
         }
+    }
+
+    /// A `(..)` or `[..]` group: an argument list, tuple, array or index, broken when it does
+    /// not fit; an attribute's `[..]` and `pub(crate)` never break.
+    fn parens(&mut self, delim: Delimiter, inner: &[Tok], prev: Prev, after_hash: bool) {
+        let (open, close) = match delim {
+            Delimiter::Bracket => ("[", "]"),
+            _ => ("(", ")"),
+        };
+        if after_hash || prev == Prev::Pub {
+            self.push(Cmd::Str(open));
+            self.seq(inner);
+            return self.push(Cmd::Str(close));
+        }
+        self.space_if(matches!(prev, Prev::Keyword | Prev::Op | Prev::Comma));
+        let callee = matches!(
+            prev,
+            Prev::Word | Prev::Close | Prev::GenericClose | Prev::Bang
+        );
+        self.list(open, close, inner, callee);
     }
 
     /// A `{` group in an expression: arms, a block, a use tree or a struct literal.

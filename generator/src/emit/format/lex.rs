@@ -65,44 +65,11 @@ const OPERATORS: &[&str] = &[
     "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>", "..",
 ];
 
-/// Keywords that the layout or the spacing looks at. Other keywords (`pub`, `struct`, ...) are
-/// in it too: a name is never followed by a `(` with a space, a keyword often is. `self`,
-/// `Self`, `crate` and `super` read like names and are not here.
+/// Keywords decide layout (`fn`, `match`, `if`) and spacing (a name is never followed by a
+/// `(` with a space, a keyword often is). `self`, `Self`, `crate` and `super` read like names;
+/// contextual keywords (`union`) are names unless they start an item.
 fn is_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "as" | "async"
-            | "await"
-            | "break"
-            | "const"
-            | "continue"
-            | "dyn"
-            | "else"
-            | "enum"
-            | "extern"
-            | "fn"
-            | "for"
-            | "if"
-            | "impl"
-            | "in"
-            | "let"
-            | "loop"
-            | "match"
-            | "mod"
-            | "move"
-            | "mut"
-            | "pub"
-            | "ref"
-            | "return"
-            | "static"
-            | "struct"
-            | "trait"
-            | "type"
-            | "unsafe"
-            | "use"
-            | "where"
-            | "while"
-    )
+    crate::emit::is_rust_keyword(word)
 }
 
 /// Lexes `tokens`, appending their text to `text`.
