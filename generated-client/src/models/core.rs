@@ -767,6 +767,8 @@ pub struct FileFormWithData {
 #[allow(deprecated)]
 impl FileFormWithData {
     /// A value with the required `data`; set the others with the setters.
+    ///
+    /// To upload the files themselves, use [`new_with_files`](Self::new_with_files).
     pub fn new(data: impl Into<String>) -> Self {
         FileFormWithData {
             parent_id: None,

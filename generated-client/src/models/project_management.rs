@@ -37025,6 +37025,8 @@ pub struct NewForm {
 #[allow(deprecated)]
 impl NewForm {
     /// A value with the required `name`, `description`, `form_template_id`, `fillable_pdf`; set the others with the setters.
+    ///
+    /// To upload the files themselves, use [`new_with_files`](Self::new_with_files).
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,

@@ -100,6 +100,11 @@ pub(super) fn push(f: &Field) -> TokenStream {
     }
 }
 
+/// Whether the type gets a `new_with_files` (a required field has a file twin).
+pub(super) fn has_new_with_files(fields: &[Field]) -> bool {
+    fields.iter().any(replaced)
+}
+
 /// A required field `new_with_files` takes through its twin.
 fn replaced(f: &Field) -> bool {
     f.required && f.file_twin.is_some()
@@ -126,7 +131,7 @@ pub(super) fn new_with_files(
     extra: Option<&TokenStream>,
     name: &proc_macro2::Ident,
 ) -> TokenStream {
-    if !fields.iter().any(replaced) {
+    if !has_new_with_files(fields) {
         return TokenStream::new();
     }
     let mut args = Vec::new();

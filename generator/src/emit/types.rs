@@ -454,6 +454,13 @@ fn constructor(
             arg_docs.join(", ")
         )
     };
+    // `new` takes a file field as text, which uploads nothing: say where the file goes.
+    let files_doc = if file_twins::has_new_with_files(fields) {
+        let line = " To upload the files themselves, use [`new_with_files`](Self::new_with_files).";
+        quote!(#[doc = ""] #[doc = #line])
+    } else {
+        TokenStream::new()
+    };
     let allow = if fields.iter().any(is_deprecated) {
         quote!(#[allow(deprecated)])
     } else {
@@ -474,6 +481,7 @@ fn constructor(
         #allow
         impl #name {
             #[doc = #new_doc]
+            #files_doc
             #lints
             pub fn new(#(#args),*) -> Self {
                 #name { #(#inits)* #extra }

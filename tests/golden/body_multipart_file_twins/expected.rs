@@ -91,6 +91,8 @@ pub struct NewFile {
 #[allow(deprecated)]
 impl NewFile {
     /// A value with the required `data`; set the others with the setters.
+    ///
+    /// To upload the files themselves, use [`new_with_files`](Self::new_with_files).
     pub fn new(data: impl Into<String>) -> Self {
         NewFile {
             name: None,
