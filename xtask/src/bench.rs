@@ -46,9 +46,28 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
+/// Minimum, median and maximum of some runs' figures.
+pub(crate) struct Spread {
+    pub min: f64,
+    pub median: f64,
+    pub max: f64,
+}
+
+impl Spread {
+    /// `None` for no figures (a benchmark refuses `--runs 0` before it gets here).
+    pub(crate) fn of(mut v: Vec<f64>) -> Option<Spread> {
+        v.sort_by(f64::total_cmp);
+        Some(Spread {
+            min: *v.first()?,
+            median: v[v.len() / 2],
+            max: *v.last()?,
+        })
+    }
+}
+
+/// The median of `v`, NaN for none.
+fn median(v: Vec<f64>) -> f64 {
+    Spread::of(v).map_or(f64::NAN, |s| s.median)
 }
 
 /// Times `diff OLD NEW`: loading (load + fixups + IR of both) and the diff itself, apart.
@@ -104,6 +123,9 @@ pub(crate) fn write_grown(
 
 /// Runs the benchmark.
 pub fn bench(args: &BenchArgs) -> Result<()> {
+    if args.runs == 0 {
+        anyhow::bail!("--runs must be at least 1");
+    }
     if args.diff {
         return bench_diff(args);
     }
@@ -171,14 +193,14 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             }
             times.push(start.elapsed().as_secs_f64());
         }
-        times.sort_by(|a, b| a.total_cmp(b));
-        let median = times[times.len() / 2];
+        let runs = times.len();
+        let Some(t) = Spread::of(times) else { continue };
         println!(
-            "| {} | {} | {median:.2} | {:.2} | {:.2} | {:.0} |",
+            "| {} | {runs} | {:.2} | {:.2} | {:.2} | {:.0} |",
             spec.file_name().unwrap_or_default().to_string_lossy(),
-            times.len(),
-            times[0],
-            times[times.len() - 1],
+            t.median,
+            t.min,
+            t.max,
             peak_rss_mb().unwrap_or(f64::NAN)
         );
     }

@@ -5,6 +5,7 @@
 //! see the headroom the issue-11 budget asks for. Figures go into BENCHMARKS.md.
 
 use crate::bench::BenchArgs;
+use crate::bench::Spread;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
@@ -50,11 +51,10 @@ pub fn bench_compile(args: &BenchArgs) -> Result<()> {
             let target = tempfile::tempdir()?;
             runs.push(cold_check(&krate, target.path(), flags, incremental)?);
         }
-        let mut walls: Vec<f64> = runs.iter().map(|r| r.wall.as_secs_f64()).collect();
-        walls.sort_by(f64::total_cmp);
-        let mut rss: Vec<f64> = runs.iter().filter_map(|r| r.peak_rss_mb).collect();
-        rss.sort_by(f64::total_cmp);
-        let median_rss = rss.get(rss.len() / 2).copied();
+        let walls = Spread::of(runs.iter().map(|r| r.wall.as_secs_f64()).collect());
+        let Some(walls) = walls else { continue };
+        let median_rss = Spread::of(runs.iter().filter_map(|r| r.peak_rss_mb).collect());
+        let median_rss = median_rss.map(|s| s.median);
         if let (Some(budget), Some(mb)) = (args.max_rss_mb, median_rss) {
             if mb > budget {
                 bail!("{label}: peak RSS {mb:.0} MB is over the budget of {budget:.0} MB");
@@ -63,9 +63,9 @@ pub fn bench_compile(args: &BenchArgs) -> Result<()> {
         println!(
             "| {label} | {} | {:.1} | {:.1} | {:.1} | {} |",
             runs.len(),
-            walls[walls.len() / 2],
-            walls[0],
-            walls[walls.len() - 1],
+            walls.median,
+            walls.min,
+            walls.max,
             median_rss.map_or("n/a".to_string(), |m| format!("{m:.0}"))
         );
     }

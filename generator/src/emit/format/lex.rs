@@ -175,21 +175,17 @@ impl Lexer<'_> {
                 for _ in 0..op.len() {
                     if self.depth() > 0 {
                         *self.generic_depth.last_mut().expect("pushed per stream") -= 1;
-                        let span = self.write(format_args!(">"));
+                        let span = self.write_str(">");
                         out.push(Tok::GenericClose(span));
                     } else {
-                        let span = self.write(format_args!(">"));
+                        let span = self.write_str(">");
                         out.push(Tok::Op(span));
                     }
                 }
             }
             _ => {
-                let at = self.text.len();
-                self.text.push_str(op);
-                out.push(Tok::Op(Span {
-                    at: at as u32,
-                    len: op.len() as u32,
-                }));
+                let span = self.write_str(op);
+                out.push(Tok::Op(span));
             }
         }
     }
@@ -200,7 +196,7 @@ impl Lexer<'_> {
 
     fn open_generic(&mut self, out: &mut Vec<Tok>) {
         *self.generic_depth.last_mut().expect("pushed per stream") += 1;
-        let span = self.write(format_args!("<"));
+        let span = self.write_str("<");
         out.push(Tok::GenericOpen(span));
     }
 
@@ -219,6 +215,16 @@ impl Lexer<'_> {
             }
             Some(Tok::Op(s)) => !matches!(s.of(self.text), "?"),
             Some(Tok::GenericClose(_)) | Some(Tok::Lit(_)) | Some(Tok::Group(..)) => false,
+        }
+    }
+
+    /// Appends fixed text (no formatting machinery on the per-token path).
+    fn write_str(&mut self, t: &str) -> Span {
+        let at = self.text.len();
+        self.text.push_str(t);
+        Span {
+            at: at as u32,
+            len: t.len() as u32,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 static VERIFY: AtomicBool = AtomicBool::new(false);
 
@@ -11,9 +12,12 @@ pub fn verify_formatting(on: bool) {
     VERIFY.store(on, Ordering::Relaxed);
 }
 
-/// Whether to check: turned on by [`verify_formatting`] or `PROCORE_VERIFY_FORMAT=1`.
+/// Whether to check: turned on by [`verify_formatting`] or `PROCORE_VERIFY_FORMAT=1` (read once:
+/// this is asked for every chunk of every file).
 pub(super) fn verifying() -> bool {
-    VERIFY.load(Ordering::Relaxed) || std::env::var_os("PROCORE_VERIFY_FORMAT").is_some()
+    static FROM_ENV: OnceLock<bool> = OnceLock::new();
+    VERIFY.load(Ordering::Relaxed)
+        || *FROM_ENV.get_or_init(|| std::env::var_os("PROCORE_VERIFY_FORMAT").is_some())
 }
 
 /// Panics when `text` does not lex to the tokens `before` (from [`flat`]). Only reached when
