@@ -2,8 +2,8 @@
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //! [`load`] (JSON/YAML into a value) -> [`fixups`] (repair known quirks) -> [`ir`] (operations
-//! and named types) -> [`emit`] (Rust source via `quote`, formatted from the tokens). [`Generator`] runs
-//! it; [`inventory`] and [`diff`] read the IR.
+//! and named types) -> [`emit`] (Rust source built as tokens, formatted from them).
+//! [`Generator`] runs it; [`inventory`] and [`diff`] read the IR.
 //!
 //! ```no_run
 //! use procore_generator::{Generator, Settings};

@@ -8,14 +8,14 @@
 //! `.json(..)`).
 
 use super::ident;
+use super::toks::rs;
+use super::toks::Toks;
 use super::types::Ctx;
 use crate::ir::build::alt_setter;
 use crate::ir::{BodyKind, Direction, Operation, RequestBody};
-use proc_macro2::TokenStream;
-use quote::quote;
 
 /// The Rust type of one body form.
-fn form_type(ctx: &Ctx, b: &RequestBody) -> TokenStream {
+fn form_type(ctx: &Ctx, b: &RequestBody) -> Toks {
     let dir = match b.kind {
         BodyKind::Multipart => Direction::Form,
         _ => Direction::Request,
@@ -33,21 +33,21 @@ fn forms(op: &Operation) -> Option<(&RequestBody, &RequestBody)> {
 }
 
 /// The builder's body field type: `crate::BodyForm<Json, Form>`.
-pub(crate) fn field_type(ctx: &Ctx, op: &Operation) -> Option<TokenStream> {
+pub(crate) fn field_type(ctx: &Ctx, op: &Operation) -> Option<Toks> {
     let (json, form) = forms(op)?;
     let (j, f) = (form_type(ctx, json), form_type(ctx, form));
-    Some(quote!(crate::BodyForm<#j, #f>))
+    Some(rs!(crate::BodyForm<#j, #f>))
 }
 
 /// `value` as the builder's body field holds it: wrapped in the `BodyForm` variant of `b` when
 /// the operation has an alternative.
-pub(crate) fn hold(op: &Operation, b: &RequestBody, value: TokenStream) -> TokenStream {
+pub(crate) fn hold(op: &Operation, b: &RequestBody, value: Toks) -> Toks {
     if op.alternative.is_none() {
         return value;
     }
     match b.kind {
-        BodyKind::Multipart => quote!(crate::BodyForm::Multipart(#value)),
-        _ => quote!(crate::BodyForm::Json(#value)),
+        BodyKind::Multipart => rs!(crate::BodyForm::Multipart(#value)),
+        _ => rs!(crate::BodyForm::Json(#value)),
     }
 }
 
@@ -93,20 +93,20 @@ pub(crate) fn primary_doc(op: &Operation) -> Vec<String> {
 pub(crate) fn sibling_method(
     ctx: &Ctx,
     op: &Operation,
-    args: &[TokenStream],
-    inits: &[TokenStream],
-    attrs: &TokenStream,
-) -> TokenStream {
+    args: &[Toks],
+    inits: &[Toks],
+    attrs: &Toks,
+) -> Toks {
     let (Some(alt), Some(name)) = (&op.alternative, sibling_name(op)) else {
-        return TokenStream::new();
+        return Toks::new();
     };
     if !alt.required {
-        return TokenStream::new();
+        return Toks::new();
     }
     let fn_name = ident(&name);
     let builder = ident(&op.builder);
     let t = form_type(ctx, alt);
-    let held = hold(op, alt, quote!(body));
+    let held = hold(op, alt, rs!(body));
     // The method's last argument and init are the body's; the rest are the parameters.
     let n = args.len().saturating_sub(1);
     let (args, inits) = (&args[..n], &inits[..inits.len().saturating_sub(1)]);
@@ -128,7 +128,7 @@ pub(crate) fn sibling_method(
             describe(op.body.as_ref().unwrap_or(alt))
         ),
     ];
-    quote! {
+    rs! {
         #(#[doc = #doc])*
         #attrs
         pub fn #fn_name(&self, #(#args,)* body: #t) -> crate::requests::#builder {
@@ -139,19 +139,19 @@ pub(crate) fn sibling_method(
 
 /// The body setters of an optional body with an alternative: `.body(..)` for the form the
 /// operation always sent and one named for the other form (`.multipart(..)`, `.json(..)`).
-pub(crate) fn setters(ctx: &Ctx, op: &Operation) -> TokenStream {
+pub(crate) fn setters(ctx: &Ctx, op: &Operation) -> Toks {
     let (Some(body), Some(alt)) = (&op.body, &op.alternative) else {
-        return TokenStream::new();
+        return Toks::new();
     };
     if body.required {
-        return TokenStream::new();
+        return Toks::new();
     }
-    let (t, held) = (form_type(ctx, body), hold(op, body, quote!(value)));
+    let (t, held) = (form_type(ctx, body), hold(op, body, rs!(value)));
     let name = ident(alt_setter(alt.kind));
-    let (alt_t, alt_held) = (form_type(ctx, alt), hold(op, alt, quote!(value)));
+    let (alt_t, alt_held) = (form_type(ctx, alt), hold(op, alt, rs!(value)));
     let doc = format!(" Sets the request body, sent {}.", describe(body));
     let alt_doc = format!(" Sets the request body, sent {}.", describe(alt));
-    quote! {
+    rs! {
         #[doc = #doc]
         pub fn body(mut self, value: #t) -> Self { self.body = Some(#held); self }
         #[doc = #alt_doc]
@@ -160,26 +160,26 @@ pub(crate) fn setters(ctx: &Ctx, op: &Operation) -> TokenStream {
 }
 
 /// The statements of `build()` that set the body from the `BodyForm` field `body`.
-pub(crate) fn send_body(op: &Operation) -> Option<TokenStream> {
+pub(crate) fn send_body(op: &Operation) -> Option<Toks> {
     let (json, form) = forms(op)?;
     let ct = &json.content_type;
     let json_call = match &json.wrapper {
-        Some(key) => quote!(request.json(&crate::Wrapped::new(#key, &body), #ct)),
-        None => quote!(request.json(&body, #ct)),
+        Some(key) => rs!(request.json(&crate::Wrapped::new(#key, &body), #ct)),
+        None => rs!(request.json(&body, #ct)),
     };
     let form_call = match &form.wrapper {
-        Some(key) => quote!(request.multipart(crate::WrappedForm::new(#key, body))),
-        None => quote!(request.multipart(body)),
+        Some(key) => rs!(request.multipart(crate::WrappedForm::new(#key, body))),
+        None => rs!(request.multipart(body)),
     };
-    let choose = quote! {
+    let choose = rs! {
         match body {
             crate::BodyForm::Json(body) => #json_call,
             crate::BodyForm::Multipart(body) => #form_call,
         }
     };
     Some(if json.required {
-        quote!(let body = self.body; #choose)
+        rs!(let body = self.body; #choose)
     } else {
-        quote!(if let Some(body) = self.body { #choose })
+        rs!(if let Some(body) = self.body { #choose })
     })
 }

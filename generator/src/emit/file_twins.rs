@@ -5,14 +5,14 @@
 //! also gets `new_with_files`, which takes the file in the text's place.
 
 use super::ident;
+use super::toks::rs;
+use super::toks::Toks;
 use super::types::Ctx;
 use crate::ir::file_twins::{is_text, twin_type};
 use crate::ir::{Direction, Field, TypeRef};
-use proc_macro2::TokenStream;
-use quote::quote;
 
 /// The Rust type of `f`'s twin.
-fn rust_type(ctx: &Ctx, f: &Field) -> TokenStream {
+fn rust_type(ctx: &Ctx, f: &Field) -> Toks {
     let ty = twin_type(&f.ty).unwrap_or(TypeRef::Binary);
     ctx.rust_type(&ty, Direction::Form)
 }
@@ -44,9 +44,9 @@ pub(super) fn note(f: &Field) -> Option<String> {
 }
 
 /// The twin's field declaration, after its field's.
-pub(super) fn decl(ctx: &Ctx, f: &Field) -> TokenStream {
+pub(super) fn decl(ctx: &Ctx, f: &Field) -> Toks {
     let Some(twin) = &f.file_twin else {
-        return TokenStream::new();
+        return Toks::new();
     };
     let (i, t) = (ident(twin), rust_type(ctx, f));
     let doc = format!(
@@ -55,22 +55,22 @@ pub(super) fn decl(ctx: &Ctx, f: &Field) -> TokenStream {
         as_files(f),
         f.ident
     );
-    quote!(#[doc = #doc] pub #i: Option<#t>,)
+    rs!(#[doc = #doc] pub #i: Option<#t>,)
 }
 
 /// The twin's initial value in `new`: unset.
-pub(super) fn init(f: &Field) -> TokenStream {
+pub(super) fn init(f: &Field) -> Toks {
     let Some(twin) = &f.file_twin else {
-        return TokenStream::new();
+        return Toks::new();
     };
     let i = ident(twin);
-    quote!(#i: None,)
+    rs!(#i: None,)
 }
 
 /// The twin's setter.
-pub(super) fn setter(ctx: &Ctx, f: &Field) -> TokenStream {
+pub(super) fn setter(ctx: &Ctx, f: &Field) -> Toks {
     let Some(twin) = &f.file_twin else {
-        return TokenStream::new();
+        return Toks::new();
     };
     let (i, t) = (ident(twin), rust_type(ctx, f));
     let doc = format!(
@@ -79,20 +79,20 @@ pub(super) fn setter(ctx: &Ctx, f: &Field) -> TokenStream {
         as_files(f),
         f.ident
     );
-    quote! {
+    rs! {
         #[doc = #doc]
         pub fn #i(mut self, value: #t) -> Self { self.#i = Some(value); self }
     }
 }
 
 /// The `append_to` statement for `f`: the twin when it is set, else the field.
-pub(super) fn push(f: &Field) -> TokenStream {
+pub(super) fn push(f: &Field) -> Toks {
     let (i, wire) = (ident(&f.ident), &f.name);
     let Some(twin) = &f.file_twin else {
-        return quote!(form.field(name, #wire, self.#i););
+        return rs!(form.field(name, #wire, self.#i););
     };
     let t = ident(twin);
-    quote! {
+    rs! {
         match self.#t {
             Some(parts) => form.field(name, #wire, parts),
             None => form.field(name, #wire, self.#i),
@@ -113,11 +113,11 @@ fn replaced(f: &Field) -> bool {
 /// What `new_with_files` leaves in a replaced field `i`: nothing for text (it is not sent while
 /// the twin is set); the same files for a field Procore has since typed as files, which the
 /// ledger kept a twin for.
-fn left_behind(f: &Field, i: &proc_macro2::Ident) -> TokenStream {
+fn left_behind(f: &Field, i: &super::toks::Ident) -> Toks {
     match (is_text(&f.ty), f.nullable) {
-        (true, _) => quote!(Default::default()),
-        (false, true) => quote!(Some(#i.clone())),
-        (false, false) => quote!(#i.clone()),
+        (true, _) => rs!(Default::default()),
+        (false, true) => rs!(Some(#i.clone())),
+        (false, false) => rs!(#i.clone()),
     }
 }
 
@@ -127,12 +127,12 @@ fn left_behind(f: &Field, i: &proc_macro2::Ident) -> TokenStream {
 pub(super) fn new_with_files(
     ctx: &Ctx,
     fields: &[Field],
-    slots: &[(Option<TokenStream>, TokenStream)],
-    extra: Option<&TokenStream>,
-    name: &proc_macro2::Ident,
-) -> TokenStream {
+    slots: &[(Option<Toks>, Toks)],
+    extra: Option<&Toks>,
+    name: &super::toks::Ident,
+) -> Toks {
     if !has_new_with_files(fields) {
-        return TokenStream::new();
+        return Toks::new();
     }
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -141,14 +141,14 @@ pub(super) fn new_with_files(
         if !replaced(f) {
             args.extend(arg.clone());
             let twin = self::init(f);
-            inits.push(quote!(#init #twin));
+            inits.push(rs!(#init #twin));
             continue;
         }
         let (i, t) = (ident(&f.ident), rust_type(ctx, f));
         let twin_name = f.file_twin.as_deref().unwrap_or_default();
         let (twin, left) = (ident(twin_name), left_behind(f, &i));
-        args.push(quote!(#i: #t));
-        inits.push(quote!(#i: #left, #twin: Some(#i),));
+        args.push(rs!(#i: #t));
+        inits.push(rs!(#i: #left, #twin: Some(#i),));
         taken.push(format!(
             "`{}` as {} (set as `{twin_name}`, sent in its place)",
             f.ident,
@@ -156,8 +156,8 @@ pub(super) fn new_with_files(
         ));
     }
     let doc = format!(" Like `new`, but takes {}.", taken.join(", "));
-    let lints = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    quote! {
+    let lints = (args.len() > 7).then(|| rs!(#[allow(clippy::too_many_arguments)]));
+    rs! {
         #[doc = #doc]
         #lints
         pub fn new_with_files(#(#args),*) -> Self {

@@ -1,11 +1,11 @@
 //! Which items go into which generated file, and the `mod.rs` files that re-export them flat.
 
 use super::operations;
+use super::toks::rs;
 use super::types::{self, Ctx, Mode};
 use super::{ident, ModuleWriter};
 use crate::ir::{Api, Category, Operation, TypeId};
 use crate::Settings;
-use quote::quote;
 use std::collections::BTreeMap;
 
 /// `src/api/<module>.rs`: the category's `Client` methods, in one `impl` block.
@@ -29,7 +29,7 @@ pub(crate) fn methods_file(
     );
     let mut w = ModuleWriter::new(&doc);
     w.push(ctx.uses());
-    w.push(quote! {
+    w.push(rs! {
         impl crate::Client {
             #(#methods)*
         }
@@ -83,14 +83,14 @@ pub(crate) fn mod_files(
         let items = categories.iter().map(|c| {
             let m = ident(&c.module);
             let f = &c.feature;
-            let export = reexport.then(|| quote!(#[cfg(feature = #f)] pub use self::#m::*;));
-            quote! {
+            let export = reexport.then(|| rs!(#[cfg(feature = #f)] pub use self::#m::*;));
+            rs! {
                 #[cfg(feature = #f)]
                 mod #m;
                 #export
             }
         });
-        quote!(#(#items)*)
+        rs!(#(#items)*)
     };
     let mut files = BTreeMap::new();
     files.insert(
@@ -111,8 +111,8 @@ pub(crate) fn mod_files(
     let models = model_files.iter().map(|file| {
         let m = ident(file);
         let feature = file.replace('_', "-");
-        let gate = (*file != "shared").then(|| quote!(#[cfg(feature = #feature)]));
-        quote! {
+        let gate = (*file != "shared").then(|| rs!(#[cfg(feature = #feature)]));
+        rs! {
             #gate
             mod #m;
             #gate
@@ -124,7 +124,7 @@ pub(crate) fn mod_files(
         super::render(
             "Every type the API sends or returns, whatever its category. Response types read \
              leniently; request types are built with `new` and setters.",
-            quote!(#(#models)*),
+            rs!(#(#models)*),
         ),
     );
     files

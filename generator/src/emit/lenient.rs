@@ -10,10 +10,10 @@
 //! the struct's own fields.
 
 use super::ident;
+use super::toks::rs;
+use super::toks::Toks;
 use super::types::{doc_attr, Ctx};
 use crate::ir::{Direction, EnumValue, Field, TypeDef, TypeKind, TypeRef};
-use proc_macro2::TokenStream;
-use quote::quote;
 
 /// The ident of a response struct's `Extra` field (see the module docs).
 pub(crate) fn extra_ident(fields: &[Field]) -> String {
@@ -36,17 +36,17 @@ pub(crate) fn extra_ident(fields: &[Field]) -> String {
 
 /// `#[allow(deprecated)]` when the impls read or build deprecated fields: that is not a use the
 /// user should be warned about.
-fn allow_deprecated(fields: &[Field]) -> TokenStream {
+fn allow_deprecated(fields: &[Field]) -> Toks {
     if fields.iter().any(|f| f.deprecated) {
-        quote!(#[allow(deprecated)])
+        rs!(#[allow(deprecated)])
     } else {
-        TokenStream::new()
+        Toks::new()
     }
 }
 
 /// `impl Deserialize` through the runtime's one generic helper.
-fn deserialize_impl(name: &proc_macro2::Ident, gate: &TokenStream) -> TokenStream {
-    quote! {
+fn deserialize_impl(name: &super::toks::Ident, gate: &Toks) -> Toks {
+    rs! {
         #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -62,8 +62,8 @@ pub(crate) fn response_struct(
     def: &TypeDef,
     fields: &[Field],
     additional: Option<&TypeRef>,
-    gate: &TokenStream,
-) -> TokenStream {
+    gate: &Toks,
+) -> Toks {
     let name = ident(&def.name);
     let extra = ident(&extra_ident(fields));
     let allow = allow_deprecated(fields);
@@ -71,18 +71,18 @@ pub(crate) fn response_struct(
         let i = ident(&f.ident);
         let mut t = ctx.rust_type(&f.ty, Direction::Response);
         if f.boxed {
-            t = quote!(Box<#t>);
+            t = rs!(Box<#t>);
         }
         let doc = doc_attr(f.doc.as_deref());
         let deprecated = if f.deprecated {
-            quote!(#[deprecated(note = "deprecated in Procore's spec")])
+            rs!(#[deprecated(note = "deprecated in Procore's spec")])
         } else {
-            TokenStream::new()
+            Toks::new()
         };
-        quote!(#doc #deprecated pub #i: Option<#t>,)
+        rs!(#doc #deprecated pub #i: Option<#t>,)
     });
     let additional_decl = additional.map(|_| {
-        quote! {
+        rs! {
             /// Keys the spec does not name (`additionalProperties`).
             pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
         }
@@ -90,15 +90,15 @@ pub(crate) fn response_struct(
     let takes = fields.iter().map(|f| {
         let i = ident(&f.ident);
         let wire = &f.name;
-        quote!(#i: o.take(#wire),)
+        rs!(#i: o.take(#wire),)
     });
     let mut_o = if fields.is_empty() {
-        TokenStream::new()
+        Toks::new()
     } else {
-        quote!(mut)
+        rs!(mut)
     };
     let build = if additional.is_some() {
-        quote! {
+        rs! {
             let mut t = Self {
                 #(#takes)*
                 additional_properties: Default::default(),
@@ -108,21 +108,21 @@ pub(crate) fn response_struct(
             Ok(t)
         }
     } else {
-        quote!(Ok(Self { #(#takes)* #extra: o.finish() }))
+        rs!(Ok(Self { #(#takes)* #extra: o.finish() }))
     };
     let puts = fields.iter().map(|f| {
         let i = ident(&f.ident);
         let wire = &f.name;
-        quote!(w.put(#wire, &self.#i);)
+        rs!(w.put(#wire, &self.#i);)
     });
-    let put_all = additional.map(|_| quote!(w.put_all(&self.additional_properties);));
+    let put_all = additional.map(|_| rs!(w.put_all(&self.additional_properties);));
     let mut_w = if fields.is_empty() && additional.is_none() {
-        TokenStream::new()
+        Toks::new()
     } else {
-        quote!(mut)
+        rs!(mut)
     };
     let de = deserialize_impl(&name, gate);
-    quote! {
+    rs! {
         #[derive(Debug, Clone, Default, PartialEq)]
         #allow
         pub struct #name {
@@ -155,22 +155,18 @@ pub(crate) fn response_struct(
 }
 
 /// A response enum: known values, `Unknown(String)` for the rest, `as_str`, and the impls.
-pub(crate) fn response_enum(
-    def: &TypeDef,
-    values: &[EnumValue],
-    gate: &TokenStream,
-) -> TokenStream {
+pub(crate) fn response_enum(def: &TypeDef, values: &[EnumValue], gate: &Toks) -> Toks {
     let name = ident(&def.name);
     let variants = values.iter().map(|v| ident(&v.ident));
     let wires = values.iter().map(|v| &v.value);
     let matched = values.iter().map(|v| {
         let i = ident(&v.ident);
         let wire = &v.value;
-        quote!(#wire => Self::#i,)
+        rs!(#wire => Self::#i,)
     });
     let de = deserialize_impl(&name, gate);
     let variants2 = variants.clone();
-    quote! {
+    rs! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants,)*
@@ -212,21 +208,22 @@ pub(crate) fn response_enum(
 }
 
 /// How `lenient::pick` recognises a union variant of type `ty`.
-fn shape(ctx: &Ctx, ty: &TypeRef) -> TokenStream {
-    let other = |t: TokenStream| quote!(crate::lenient::Shape::Other(<#t as crate::lenient::FromJson>::accepts));
+fn shape(ctx: &Ctx, ty: &TypeRef) -> Toks {
+    let other =
+        |t: Toks| rs!(crate::lenient::Shape::Other(<#t as crate::lenient::FromJson>::accepts));
     match ty {
-        TypeRef::String | TypeRef::Binary => quote!(crate::lenient::Shape::String),
-        TypeRef::Integer => quote!(crate::lenient::Shape::Integer),
-        TypeRef::Number => quote!(crate::lenient::Shape::Number),
-        TypeRef::Boolean => quote!(crate::lenient::Shape::Boolean),
+        TypeRef::String | TypeRef::Binary => rs!(crate::lenient::Shape::String),
+        TypeRef::Integer => rs!(crate::lenient::Shape::Integer),
+        TypeRef::Number => rs!(crate::lenient::Shape::Number),
+        TypeRef::Boolean => rs!(crate::lenient::Shape::Boolean),
         TypeRef::Named(id) => match &ctx.api.types.get(*id).kind {
             TypeKind::Struct { fields, .. } => {
                 let names = fields.iter().map(|f| &f.name);
-                quote!(crate::lenient::Shape::Object(&[#(#names),*]))
+                rs!(crate::lenient::Shape::Object(&[#(#names),*]))
             }
             TypeKind::Enum { values } => {
                 let names = values.iter().map(|v| &v.value);
-                quote!(crate::lenient::Shape::Enum(&[#(#names),*]))
+                rs!(crate::lenient::Shape::Enum(&[#(#names),*]))
             }
             TypeKind::Union { .. } => other(ctx.rust_type(ty, Direction::Response)),
         },
@@ -242,21 +239,21 @@ pub(crate) fn response_union(
     ctx: &Ctx,
     def: &TypeDef,
     variants: &[crate::ir::Variant],
-    vs: Vec<TokenStream>,
-    gate: &TokenStream,
-) -> TokenStream {
+    vs: Vec<Toks>,
+    gate: &Toks,
+) -> Toks {
     let name = ident(&def.name);
     let shapes = variants.iter().map(|v| shape(ctx, &v.ty));
     let arms = variants.iter().enumerate().map(|(n, v)| {
         let i = ident(&v.ident);
-        quote!(Some(#n) => crate::lenient::variant(v, Self::#i, Self::Other),)
+        rs!(Some(#n) => crate::lenient::variant(v, Self::#i, Self::Other),)
     });
     let writes = variants.iter().map(|v| {
         let i = ident(&v.ident);
-        quote!(Self::#i(x) => serde::Serialize::serialize(x, s),)
+        rs!(Self::#i(x) => serde::Serialize::serialize(x, s),)
     });
     let de = deserialize_impl(&name, gate);
-    quote! {
+    rs! {
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #(#vs)*

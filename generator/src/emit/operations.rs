@@ -7,20 +7,20 @@
 //! (`{"rfi": {...}}`) is taken unwrapped (`models::NewRfi`) and wrapped on the way out.
 
 use super::ident;
+use super::toks::rs;
+use super::toks::Toks;
 use super::types::Ctx;
 use crate::ir::{
     BodyKind, Direction, Operation, Param, ParamLocation, QueryStyle, Success, TypeRef,
 };
 use crate::Settings;
 use heck::ToKebabCase;
-use proc_macro2::TokenStream;
-use quote::quote;
 
 /// What the method and the builder of one operation share.
 struct Parts {
-    builder: proc_macro2::Ident,
-    args: Vec<TokenStream>,
-    inits: Vec<TokenStream>,
+    builder: super::toks::Ident,
+    args: Vec<Toks>,
+    inits: Vec<Toks>,
 }
 
 fn parts(ctx: &Ctx, op: &Operation) -> Parts {
@@ -28,37 +28,37 @@ fn parts(ctx: &Ctx, op: &Operation) -> Parts {
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
     let mut args = Vec::new();
     let mut inits = vec![
-        quote!(client: self.clone(),),
-        quote!(options: crate::RequestOptions::default(),),
+        rs!(client: self.clone(),),
+        rs!(options: crate::RequestOptions::default(),),
     ];
     for p in op.params.iter().filter(|p| p.required) {
         let i = ident(&p.ident);
         let t = param_type(ctx, p);
         if matches!(p.ty, TypeRef::String) {
-            args.push(quote!(#i: impl Into<String>));
-            inits.push(quote!(#i: #i.into(),));
+            args.push(rs!(#i: impl Into<String>));
+            inits.push(rs!(#i: #i.into(),));
         } else {
-            args.push(quote!(#i: #t));
-            inits.push(quote!(#i,));
+            args.push(rs!(#i: #t));
+            inits.push(rs!(#i,));
         }
     }
     for p in op.params.iter().filter(|p| !p.required) {
         let i = ident(&p.ident);
-        inits.push(quote!(#i: None,));
+        inits.push(rs!(#i: None,));
     }
     if let Some(b) = &op.body {
         if body_required {
             let t = body_type(ctx, b.kind, &b.ty);
-            args.push(quote!(body: #t));
+            args.push(rs!(body: #t));
             inits.push(match op.alternative {
                 Some(_) => {
-                    let held = super::alternative::hold(op, b, quote!(body));
-                    quote!(body: #held,)
+                    let held = super::alternative::hold(op, b, rs!(body));
+                    rs!(body: #held,)
                 }
-                None => quote!(body,),
+                None => rs!(body,),
             });
         } else {
-            inits.push(quote!(body: None,));
+            inits.push(rs!(body: None,));
         }
     }
     Parts {
@@ -69,7 +69,7 @@ fn parts(ctx: &Ctx, op: &Operation) -> Parts {
 }
 
 /// The `Client` method of one operation (inside the category's `impl Client`).
-pub(crate) fn method_item(ctx: &Ctx, op: &Operation, settings: &Settings) -> TokenStream {
+pub(crate) fn method_item(ctx: &Ctx, op: &Operation, settings: &Settings) -> Toks {
     let Parts {
         builder,
         args,
@@ -80,13 +80,13 @@ pub(crate) fn method_item(ctx: &Ctx, op: &Operation, settings: &Settings) -> Tok
     doc.extend(super::alternative::primary_doc(op));
     let deprecated = deprecated_attr(op);
     let too_many = if args.len() > 6 {
-        quote!(#[allow(clippy::too_many_arguments)])
+        rs!(#[allow(clippy::too_many_arguments)])
     } else {
-        TokenStream::new()
+        Toks::new()
     };
-    let attrs = quote!(#deprecated #too_many);
+    let attrs = rs!(#deprecated #too_many);
     let sibling = super::alternative::sibling_method(ctx, op, &args, &inits, &attrs);
-    quote! {
+    rs! {
         #(#[doc = #doc])*
         #attrs
         pub fn #fn_name(&self, #(#args),*) -> crate::requests::#builder {
@@ -97,7 +97,7 @@ pub(crate) fn method_item(ctx: &Ctx, op: &Operation, settings: &Settings) -> Tok
 }
 
 /// The request builder of one operation: its struct and impl.
-pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
+pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> Toks {
     let builder = ident(&op.builder);
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
@@ -105,26 +105,26 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
 
     // Builder fields: crate-visible, since `Client` methods in another module fill them.
     let mut fields = vec![
-        quote!(pub(crate) client: crate::Client,),
-        quote!(pub(crate) options: crate::RequestOptions,),
+        rs!(pub(crate) client: crate::Client,),
+        rs!(pub(crate) options: crate::RequestOptions,),
     ];
     for p in &required {
         let i = ident(&p.ident);
         let t = param_type(ctx, p);
-        fields.push(quote!(pub(crate) #i: #t,));
+        fields.push(rs!(pub(crate) #i: #t,));
     }
     for p in &optional {
         let i = ident(&p.ident);
         let t = param_type(ctx, p);
-        fields.push(quote!(pub(crate) #i: Option<#t>,));
+        fields.push(rs!(pub(crate) #i: Option<#t>,));
     }
     let body_ty = op.body.as_ref().map(|b| body_type(ctx, b.kind, &b.ty));
     let field_ty = super::alternative::field_type(ctx, op).or_else(|| body_ty.clone());
     if let Some(t) = &field_ty {
         fields.push(if body_required {
-            quote!(pub(crate) body: #t,)
+            rs!(pub(crate) body: #t,)
         } else {
-            quote!(pub(crate) body: Option<#t>,)
+            rs!(pub(crate) body: Option<#t>,)
         });
     }
     // A body with an alternative form has its setters there (`.body(..)` and the other form's).
@@ -137,16 +137,16 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
     let (ret, send_call) = match &op.success {
         Success::Json(t) => {
             let t = ctx.rust_type(t, Direction::Response);
-            (t, quote!(self.build().send_json()))
+            (t, rs!(self.build().send_json()))
         }
-        Success::Bytes => (quote!(crate::Bytes), quote!(self.build().send_bytes())),
-        Success::Empty => (quote!(()), quote!(self.build().send_empty())),
+        Success::Bytes => (rs!(crate::Bytes), rs!(self.build().send_bytes())),
+        Success::Empty => (rs!(()), rs!(self.build().send_empty())),
     };
     let paging = match (&op.success, op.is_paginated(), op.data_item(&ctx.api.types)) {
         (_, false, Some(item)) if op.has_query("page") => {
             let item = ctx.rust_type(item, Direction::Response);
-            let page = future_of(quote!(crate::Page<#item>));
-            quote! {
+            let page = future_of(rs!(crate::Page<#item>));
+            rs! {
                 /// Sends the request for one page and returns its items (unwrapped from
                 /// `{"data": [...]}`) with the envelope's other members and the pagination
                 /// headers.
@@ -162,8 +162,8 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
         }
         (Success::Json(TypeRef::Array(item)), true, _) => {
             let item = ctx.rust_type(item, Direction::Response);
-            let page = future_of(quote!(crate::Page<#item>));
-            quote! {
+            let page = future_of(rs!(crate::Page<#item>));
+            rs! {
                 /// Sends the request for one page and returns it with its pagination headers.
                 pub fn send_page(self) -> #page {
                     self.build().send_page()
@@ -175,11 +175,11 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
                 }
             }
         }
-        _ => TokenStream::new(),
+        _ => Toks::new(),
     };
     let sent = future_of(ret);
     let file_part = if op.can_send_multipart() {
-        quote! {
+        rs! {
             /// Adds a file part under `name` (a Rails-style name such as
             /// `file_version[data]`) to the multipart body, beside the body's own fields: for a
             /// file the spec does not type as one. Read from disk when the request is sent.
@@ -189,18 +189,18 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
             }
         }
     } else {
-        TokenStream::new()
+        Toks::new()
     };
     let builder_doc = format!(
         " Request builder for [`Client::{}`](crate::Client::{}).",
         op.fn_name, op.fn_name
     );
     let allow = if op.deprecation.is_some() || op.params.iter().any(|p| p.deprecated) {
-        quote!(#[allow(deprecated)])
+        rs!(#[allow(deprecated)])
     } else {
-        TokenStream::new()
+        Toks::new()
     };
-    quote! {
+    rs! {
         #[doc = #builder_doc]
         #[derive(Debug)]
         #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -237,15 +237,11 @@ pub(crate) fn builder_items(ctx: &Ctx, op: &Operation) -> TokenStream {
 /// difference (`.send().await`; switching between the two is not a breaking change), but the
 /// compiler then builds no state machine of its own for each of the 2,800 methods, which cut
 /// the all-features check's memory by a tenth (BENCHMARKS.md, issue 11).
-fn future_of(output: TokenStream) -> TokenStream {
-    quote!(impl std::future::Future<Output = Result<#output, crate::Error>>)
+fn future_of(output: Toks) -> Toks {
+    rs!(impl std::future::Future<Output = Result<#output, crate::Error>>)
 }
 
-fn setters(
-    ctx: &Ctx,
-    optional: &[&Param],
-    optional_body: Option<&TokenStream>,
-) -> Vec<TokenStream> {
+fn setters(ctx: &Ctx, optional: &[&Param], optional_body: Option<&Toks>) -> Vec<Toks> {
     let mut setters = Vec::new();
     for p in optional {
         let i = ident(&p.ident);
@@ -257,18 +253,18 @@ fn setters(
             location_word(p.location)
         );
         let deprecated = if p.deprecated {
-            quote!(#[deprecated(note = "deprecated in Procore's spec")])
+            rs!(#[deprecated(note = "deprecated in Procore's spec")])
         } else {
-            TokenStream::new()
+            Toks::new()
         };
         if matches!(p.ty, TypeRef::String) {
-            setters.push(quote! {
+            setters.push(rs! {
                 #[doc = #doc]
                 #deprecated
                 pub fn #i(mut self, value: impl Into<String>) -> Self { self.#i = Some(value.into()); self }
             });
         } else {
-            setters.push(quote! {
+            setters.push(rs! {
                 #[doc = #doc]
                 #deprecated
                 pub fn #i(mut self, value: #t) -> Self { self.#i = Some(value); self }
@@ -276,7 +272,7 @@ fn setters(
         }
     }
     if let Some(t) = optional_body {
-        setters.push(quote! {
+        setters.push(rs! {
             /// Sets the request body.
             pub fn body(mut self, value: #t) -> Self { self.body = Some(value); self }
         });
@@ -285,22 +281,22 @@ fn setters(
 }
 
 /// The body of `build()`: the request with its path, query, headers and body.
-fn request_build(op: &Operation, body_required: bool) -> TokenStream {
+fn request_build(op: &Operation, body_required: bool) -> Toks {
     let method = ident(op.method.as_str());
     let template = &op.path;
     let mut build = Vec::new();
     for p in &op.params {
         let i = ident(&p.ident);
         let wire = &p.name;
-        let value = quote!(&self.#i);
+        let value = rs!(&self.#i);
         match p.location {
             ParamLocation::Path => {}
             ParamLocation::Query => {
                 let style = style_tokens(p.style);
-                build.push(quote!(request.query(#wire, #value, #style);));
+                build.push(rs!(request.query(#wire, #value, #style);));
             }
-            ParamLocation::Header => build.push(quote!(request.header(#wire, #value);)),
-            ParamLocation::Cookie => build.push(quote!(request.cookie(#wire, #value);)),
+            ParamLocation::Header => build.push(rs!(request.header(#wire, #value);)),
+            ParamLocation::Cookie => build.push(rs!(request.cookie(#wire, #value);)),
         }
     }
     if let Some(choose) = super::alternative::send_body(op) {
@@ -308,27 +304,27 @@ fn request_build(op: &Operation, body_required: bool) -> TokenStream {
     } else if let Some(b) = &op.body {
         let ct = &b.content_type;
         let value = match &b.wrapper {
-            Some(key) => quote!(&crate::Wrapped::new(#key, &body)),
-            None => quote!(&body),
+            Some(key) => rs!(&crate::Wrapped::new(#key, &body)),
+            None => rs!(&body),
         };
         let call = match b.kind {
-            BodyKind::Json | BodyKind::MergePatch => quote!(request.json(#value, #ct);),
-            BodyKind::Form => quote!(request.form_urlencoded(&body);),
+            BodyKind::Json | BodyKind::MergePatch => rs!(request.json(#value, #ct);),
+            BodyKind::Form => rs!(request.form_urlencoded(&body);),
             BodyKind::Multipart => match &b.wrapper {
-                Some(key) => quote!(request.multipart(crate::WrappedForm::new(#key, body));),
-                None => quote!(request.multipart(body);),
+                Some(key) => rs!(request.multipart(crate::WrappedForm::new(#key, body));),
+                None => rs!(request.multipart(body);),
             },
-            BodyKind::Bytes => quote!(request.bytes(body, #ct);),
+            BodyKind::Bytes => rs!(request.bytes(body, #ct);),
         };
         build.push(if body_required {
-            quote!(let body = self.body; #call)
+            rs!(let body = self.body; #call)
         } else {
-            quote!(if let Some(body) = self.body { #call })
+            rs!(if let Some(body) = self.body { #call })
         });
     }
     let path = path_expr(op);
-    let start = quote!(self.client.request(reqwest::Method::#method, #template, #path));
-    quote! {
+    let start = rs!(self.client.request(reqwest::Method::#method, #template, #path));
+    rs! {
         let mut request = #start;
         #(#build)*
         request.options(self.options);
@@ -378,7 +374,7 @@ fn method_doc(op: &Operation, settings: &Settings) -> Vec<String> {
     doc
 }
 
-fn deprecated_attr(op: &Operation) -> TokenStream {
+fn deprecated_attr(op: &Operation) -> Toks {
     match &op.deprecation {
         Some(d) => {
             let note = d
@@ -386,21 +382,21 @@ fn deprecated_attr(op: &Operation) -> TokenStream {
                 .clone()
                 .unwrap_or_else(|| "deprecated in Procore's spec".into());
             match &d.since {
-                Some(since) => quote!(#[deprecated(since = #since, note = #note)]),
-                None => quote!(#[deprecated(note = #note)]),
+                Some(since) => rs!(#[deprecated(since = #since, note = #note)]),
+                None => rs!(#[deprecated(note = #note)]),
             }
         }
-        None => TokenStream::new(),
+        None => Toks::new(),
     }
 }
 
-fn param_type(ctx: &Ctx, p: &Param) -> TokenStream {
+fn param_type(ctx: &Ctx, p: &Param) -> Toks {
     ctx.rust_type(&p.ty, Direction::Request)
 }
 
-fn body_type(ctx: &Ctx, kind: BodyKind, ty: &TypeRef) -> TokenStream {
+fn body_type(ctx: &Ctx, kind: BodyKind, ty: &TypeRef) -> Toks {
     match kind {
-        BodyKind::Bytes => quote!(crate::Bytes),
+        BodyKind::Bytes => rs!(crate::Bytes),
         BodyKind::Multipart => ctx.rust_type(ty, Direction::Form),
         _ => ctx.rust_type(ty, Direction::Request),
     }
@@ -415,21 +411,21 @@ fn location_word(l: ParamLocation) -> &'static str {
     }
 }
 
-fn style_tokens(s: QueryStyle) -> TokenStream {
+fn style_tokens(s: QueryStyle) -> Toks {
     match s {
-        QueryStyle::Repeat => quote!(crate::QueryStyle::Repeat),
-        QueryStyle::Csv => quote!(crate::QueryStyle::Csv),
-        QueryStyle::Space => quote!(crate::QueryStyle::Space),
-        QueryStyle::Pipe => quote!(crate::QueryStyle::Pipe),
-        QueryStyle::Deep => quote!(crate::QueryStyle::Deep),
+        QueryStyle::Repeat => rs!(crate::QueryStyle::Repeat),
+        QueryStyle::Csv => rs!(crate::QueryStyle::Csv),
+        QueryStyle::Space => rs!(crate::QueryStyle::Space),
+        QueryStyle::Pipe => rs!(crate::QueryStyle::Pipe),
+        QueryStyle::Deep => rs!(crate::QueryStyle::Deep),
     }
 }
 
 /// The expression that builds the path: the template's text with each path parameter
 /// encoded in its place (`["/rest/v1.0/projects/", &crate::path_segment(&self.id)].concat()`).
 /// Plain expressions, not `format!`, so the formatter lays them out like hand-written code.
-fn path_expr(op: &Operation) -> TokenStream {
-    let mut parts: Vec<TokenStream> = Vec::new();
+fn path_expr(op: &Operation) -> Toks {
+    let mut parts: Vec<Toks> = Vec::new();
     let mut literal = String::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
@@ -446,10 +442,10 @@ fn path_expr(op: &Operation) -> TokenStream {
             Some(p) => {
                 if !literal.is_empty() {
                     let l = std::mem::take(&mut literal);
-                    parts.push(quote!(#l));
+                    parts.push(rs!(#l));
                 }
                 let i = ident(&p.ident);
-                parts.push(quote!(&crate::path_segment(&self.#i)));
+                parts.push(rs!(&crate::path_segment(&self.#i)));
             }
             None => literal.push_str(&rest[open..open + close + 1]),
         }
@@ -457,12 +453,12 @@ fn path_expr(op: &Operation) -> TokenStream {
     }
     literal.push_str(rest);
     if parts.is_empty() {
-        return quote!(String::from(#literal));
+        return rs!(String::from(#literal));
     }
     if !literal.is_empty() {
-        parts.push(quote!(#literal));
+        parts.push(rs!(#literal));
     }
-    quote!([#(#parts),*].concat())
+    rs!([#(#parts),*].concat())
 }
 
 /// Link to the operation in Procore's API reference.

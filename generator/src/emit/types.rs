@@ -11,9 +11,9 @@
 
 use super::file_twins;
 use super::ident;
+use super::toks::rs;
+use super::toks::Toks;
 use crate::ir::{Api, Direction, Field, Scope, TypeDef, TypeId, TypeKind, TypeRef};
-use proc_macro2::TokenStream;
-use quote::quote;
 
 /// Which kind of file code is emitted into, for writing type paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,35 +46,35 @@ impl<'a> Ctx<'a> {
     }
 
     /// The `use` the file needs for the type paths written so far.
-    pub fn uses(&self) -> TokenStream {
+    pub fn uses(&self) -> Toks {
         match (self.used_models.get(), self.mode) {
-            (false, _) => TokenStream::new(),
-            (true, Mode::Models) => quote!(
+            (false, _) => Toks::new(),
+            (true, Mode::Models) => rs!(
                 use super::*;
             ),
-            (true, Mode::Outside) => quote!(
+            (true, Mode::Outside) => rs!(
                 use crate::models;
             ),
         }
     }
 
     /// The Rust type for `ty` as seen from this scope.
-    pub fn rust_type(&self, ty: &TypeRef, dir: Direction) -> TokenStream {
+    pub fn rust_type(&self, ty: &TypeRef, dir: Direction) -> Toks {
         match ty {
-            TypeRef::String => quote!(String),
-            TypeRef::Integer => quote!(i64),
-            TypeRef::Number => quote!(f64),
-            TypeRef::Boolean => quote!(bool),
-            TypeRef::Any => quote!(serde_json::Value),
-            TypeRef::Binary if dir == Direction::Form => quote!(crate::FilePart),
-            TypeRef::Binary => quote!(String),
+            TypeRef::String => rs!(String),
+            TypeRef::Integer => rs!(i64),
+            TypeRef::Number => rs!(f64),
+            TypeRef::Boolean => rs!(bool),
+            TypeRef::Any => rs!(serde_json::Value),
+            TypeRef::Binary if dir == Direction::Form => rs!(crate::FilePart),
+            TypeRef::Binary => rs!(String),
             TypeRef::Array(t) => {
                 let t = self.rust_type(t, dir);
-                quote!(Vec<#t>)
+                rs!(Vec<#t>)
             }
             TypeRef::Map(t) => {
                 let t = self.rust_type(t, dir);
-                quote!(std::collections::BTreeMap<String, #t>)
+                rs!(std::collections::BTreeMap<String, #t>)
             }
             TypeRef::Named(id) => {
                 let def = self.api.types.get(*id);
@@ -83,8 +83,8 @@ impl<'a> Ctx<'a> {
                     self.used_models.set(true);
                 }
                 match self.mode {
-                    Mode::Models => quote!(#name),
-                    Mode::Outside => quote!(models::#name),
+                    Mode::Models => rs!(#name),
+                    Mode::Outside => rs!(models::#name),
                 }
             }
         }
@@ -120,33 +120,33 @@ pub(crate) fn model_file(def: &TypeDef) -> String {
     }
 }
 
-pub(super) fn doc_attr(doc: Option<&str>) -> TokenStream {
+pub(super) fn doc_attr(doc: Option<&str>) -> Toks {
     match doc {
         Some(d) => {
             // One attribute per line: the formatter prints them as `///` lines.
             let lines = super::doc::spec_text(d);
             let lines = lines.lines().map(|l| format!(" {l}"));
-            quote!(#(#[doc = #lines])*)
+            rs!(#(#[doc = #lines])*)
         }
-        None => TokenStream::new(),
+        None => Toks::new(),
     }
 }
 
 /// The cfg gate of a shared type.
-fn gate(def: &TypeDef) -> TokenStream {
+fn gate(def: &TypeDef) -> Toks {
     if def.scope != Scope::Shared {
-        return TokenStream::new();
+        return Toks::new();
     }
     if def.features.len() == 1 {
         let f = def.features.iter().next();
-        return quote!(#[cfg(feature = #f)]);
+        return rs!(#[cfg(feature = #f)]);
     }
     let features = def.features.iter();
-    quote!(#[cfg(any(#(feature = #features),*))])
+    rs!(#[cfg(any(#(feature = #features),*))])
 }
 
 /// The declaration of one named type, plus its aliases.
-pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
+pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> Toks {
     let def = ctx.api.types.get(id);
     let name = ident(&def.name);
     let doc = doc_attr(def.doc.as_deref());
@@ -159,15 +159,13 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
             let variants = values.iter().map(|v| ident(&v.ident));
             let write = enum_serialize(&name, values);
             match def.direction {
-                Direction::Response => {
-                    super::lenient::response_enum(def, values, &TokenStream::new())
-                }
-                Direction::Request => quote! {
+                Direction::Response => super::lenient::response_enum(def, values, &Toks::new()),
+                Direction::Request => rs! {
                     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
                     pub enum #name { #(#variants,)* }
                     #write
                 },
-                Direction::Form => quote! {
+                Direction::Form => rs! {
                     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
                     pub enum #name { #(#variants,)* }
                     #write
@@ -186,26 +184,22 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
                 // Struct variants are boxed: they are large, and unions hold them rarely.
                 let is_struct = matches!(&v.ty, TypeRef::Named(id) if matches!(ctx.api.types.get(*id).kind, TypeKind::Struct { .. }));
                 if v.boxed || is_struct {
-                    quote!(#i(Box<#t>),)
+                    rs!(#i(Box<#t>),)
                 } else {
-                    quote!(#i(#t),)
+                    rs!(#i(#t),)
                 }
             });
             match def.direction {
-                Direction::Response => super::lenient::response_union(
-                    ctx,
-                    def,
-                    variants,
-                    vs.collect(),
-                    &TokenStream::new(),
-                ),
+                Direction::Response => {
+                    super::lenient::response_union(ctx, def, variants, vs.collect(), &Toks::new())
+                }
                 Direction::Request => {
                     // Untagged: each variant writes itself.
                     let arms = variants.iter().map(|v| {
                         let i = ident(&v.ident);
-                        quote!(Self::#i(v) => serde::Serialize::serialize(v, s),)
+                        rs!(Self::#i(v) => serde::Serialize::serialize(v, s),)
                     });
-                    quote! {
+                    rs! {
                         #[derive(Debug, Clone, PartialEq)]
                         pub enum #name { #(#vs)* }
                         impl serde::Serialize for #name {
@@ -218,9 +212,9 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
                 Direction::Form => {
                     let arms = variants.iter().map(|v| {
                         let i = ident(&v.ident);
-                        quote!(Self::#i(v) => crate::multipart::ToMultipart::append_to(v, name, form),)
+                        rs!(Self::#i(v) => crate::multipart::ToMultipart::append_to(v, name, form),)
                     });
-                    quote! {
+                    rs! {
                         #[derive(Debug)]
                         pub enum #name { #(#vs)* }
                         impl crate::multipart::ToMultipart for #name {
@@ -239,10 +233,10 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
             " Former name of [`{}`]: two types the spec now gives one shape.",
             def.name
         );
-        quote!(#[doc = #note] #gate pub type #a = #name;)
+        rs!(#[doc = #note] #gate pub type #a = #name;)
     });
     let body = gate_items(&gate, body);
-    quote! {
+    rs! {
         #doc
         #[non_exhaustive]
         #body
@@ -252,35 +246,35 @@ pub(crate) fn type_item(ctx: &Ctx, id: TypeId) -> TokenStream {
 
 /// The body of a request struct's `serialize`: required fields always, optional ones when set,
 /// then `additional_properties`.
-fn serialize_body(fields: &[Field], additional: bool) -> TokenStream {
-    let mut writes: Vec<TokenStream> = fields
+fn serialize_body(fields: &[Field], additional: bool) -> Toks {
+    let mut writes: Vec<Toks> = fields
         .iter()
         .map(|f| {
             let (i, wire) = (ident(&f.ident), &f.name);
             if f.required {
-                quote!(w.field(#wire, &self.#i);)
+                rs!(w.field(#wire, &self.#i);)
             } else {
-                quote!(w.optional(#wire, &self.#i);)
+                rs!(w.optional(#wire, &self.#i);)
             }
         })
         .collect();
     if additional {
-        writes.push(quote!(w.entries(&self.additional_properties);));
+        writes.push(rs!(w.entries(&self.additional_properties);));
     }
     if writes.is_empty() {
-        return quote!(crate::serialize::FieldWriter::new(s)?.end());
+        return rs!(crate::serialize::FieldWriter::new(s)?.end());
     }
-    quote!(let mut w = crate::serialize::FieldWriter::new(s)?; #(#writes)* w.end())
+    rs!(let mut w = crate::serialize::FieldWriter::new(s)?; #(#writes)* w.end())
 }
 
 /// `Serialize` for a request enum: each value as its wire string.
-fn enum_serialize(name: &proc_macro2::Ident, values: &[crate::ir::EnumValue]) -> TokenStream {
+fn enum_serialize(name: &super::toks::Ident, values: &[crate::ir::EnumValue]) -> Toks {
     let arms = values.iter().map(|v| {
         let i = ident(&v.ident);
         let wire = &v.value;
-        quote!(Self::#i => #wire,)
+        rs!(Self::#i => #wire,)
     });
-    quote! {
+    rs! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(match self { #(#arms)* })
@@ -291,38 +285,35 @@ fn enum_serialize(name: &proc_macro2::Ident, values: &[crate::ir::EnumValue]) ->
 
 /// Puts `gate` (a `#[cfg(...)]`, or nothing) on every item of `body`: the type and its `impl`
 /// blocks. Items end at a top-level `{...}` or `;`, which is all the emitter writes.
-fn gate_items(gate: &TokenStream, body: TokenStream) -> TokenStream {
-    use proc_macro2::{Delimiter, TokenTree};
+fn gate_items(gate: &Toks, body: Toks) -> Toks {
+    use super::toks::Tk;
+    use proc_macro2::Delimiter;
     if gate.is_empty() {
         return body;
     }
-    let mut out = TokenStream::new();
+    let mut out = Toks::new();
+    let mut depth = 0usize;
     let mut at_start = true;
-    for tt in body {
+    for (t, text) in body.iter() {
         if at_start {
-            out.extend(gate.clone());
+            out.append(gate);
         }
-        let ends = match &tt {
-            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
-            TokenTree::Punct(p) => p.as_char() == ';',
-            _ => false,
-        };
-        out.extend(std::iter::once(tt));
-        at_start = ends;
+        match t {
+            Tk::Open(_) => depth += 1,
+            Tk::Close(_) => depth -= 1,
+            _ => {}
+        }
+        out.push_copy(t, text);
+        at_start = depth == 0 && matches!(t, Tk::Close(Delimiter::Brace) | Tk::Punct(";"));
     }
     out
 }
 
-fn struct_item(
-    ctx: &Ctx,
-    id: TypeId,
-    fields: &[Field],
-    additional: Option<&TypeRef>,
-) -> TokenStream {
+fn struct_item(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&TypeRef>) -> Toks {
     let def = ctx.api.types.get(id);
     if def.direction == Direction::Response {
         // `type_item` gates every item it gets.
-        return super::lenient::response_struct(ctx, def, fields, additional, &TokenStream::new());
+        return super::lenient::response_struct(ctx, def, fields, additional, &Toks::new());
     }
     let name = ident(&def.name);
     let dir = def.direction;
@@ -331,24 +322,24 @@ fn struct_item(
         let i = ident(&f.ident);
         let mut t = ctx.rust_type(&f.ty, dir);
         if f.boxed {
-            t = quote!(Box<#t>);
+            t = rs!(Box<#t>);
         }
         let doc = doc_attr(f.doc.as_deref());
         let deprecated = deprecation(f);
         // Optional fields are `Option`s, and left out of the body when `None`
         // (`serialize_body`); a nullable one wraps another `Option` for an explicit `null`.
         let ty = match (dir, f.required, f.nullable) {
-            (Direction::Response, _, _) | (_, true, true) => quote!(Option<#t>),
+            (Direction::Response, _, _) | (_, true, true) => rs!(Option<#t>),
             (_, true, false) => t,
-            (_, false, false) => quote!(Option<#t>),
-            (_, false, true) => quote!(Option<Option<#t>>),
+            (_, false, false) => rs!(Option<#t>),
+            (_, false, true) => rs!(Option<Option<#t>>),
         };
-        decls.push(quote!(#doc #deprecated pub #i: #ty,));
+        decls.push(rs!(#doc #deprecated pub #i: #ty,));
         decls.push(file_twins::decl(ctx, f));
     }
     if let Some(a) = additional {
         let t = ctx.rust_type(a, dir);
-        decls.push(quote! {
+        decls.push(rs! {
             /// Keys the spec does not name (`additionalProperties`).
             pub additional_properties: std::collections::BTreeMap<String, #t>,
         });
@@ -357,22 +348,22 @@ fn struct_item(
     // Derives and impls read deprecated fields; that is not a use the user should be warned
     // about.
     let allow = if any_deprecated {
-        quote!(#[allow(deprecated)])
+        rs!(#[allow(deprecated)])
     } else {
-        TokenStream::new()
+        Toks::new()
     };
     match dir {
         // Handed to `lenient` above.
-        Direction::Response => TokenStream::new(),
+        Direction::Response => Toks::new(),
         Direction::Request => {
             let default = if ctx.has_default(&TypeRef::Named(id), &mut Vec::new()) {
-                quote!(Default,)
+                rs!(Default,)
             } else {
-                TokenStream::new()
+                Toks::new()
             };
             let builder = constructor(ctx, id, fields, additional);
             let body = serialize_body(fields, additional.is_some());
-            quote! {
+            rs! {
                 #[derive(Debug, Clone, #default PartialEq)]
                 #allow
                 pub struct #name { #(#decls)* }
@@ -388,17 +379,17 @@ fn struct_item(
         Direction::Form => {
             let pushes = fields.iter().map(file_twins::push);
             let extra = additional.map(|_| {
-                quote!(for (k, v) in self.additional_properties {
+                rs!(for (k, v) in self.additional_properties {
                     form.field(name, &k, v);
                 })
             });
             let allow_fn = if any_deprecated {
-                quote!(#[allow(deprecated)])
+                rs!(#[allow(deprecated)])
             } else {
-                TokenStream::new()
+                Toks::new()
             };
             let builder = constructor(ctx, id, fields, additional);
-            quote! {
+            rs! {
                 #[derive(Debug)]
                 #allow
                 pub struct #name { #(#decls)* }
@@ -418,12 +409,7 @@ fn struct_item(
 /// `new` with the required fields, and a setter per optional field: request types are
 /// `#[non_exhaustive]`, so this is how users build them, and a field Procore adds later is one
 /// more setter rather than a broken struct literal.
-fn constructor(
-    ctx: &Ctx,
-    id: TypeId,
-    fields: &[Field],
-    additional: Option<&TypeRef>,
-) -> TokenStream {
+fn constructor(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&TypeRef>) -> Toks {
     let def = ctx.api.types.get(id);
     let dir = def.direction;
     let mut slots = Vec::with_capacity(fields.len());
@@ -433,13 +419,12 @@ fn constructor(
             slots.push(required_param(ctx, dir, f));
         } else {
             let i = ident(&f.ident);
-            slots.push((None, quote!(#i: None,)));
+            slots.push((None, rs!(#i: None,)));
             setters.push(setter(ctx, dir, f));
         }
         setters.push(file_twins::setter(ctx, f));
     }
-    let extra =
-        additional.map(|_| quote!(additional_properties: std::collections::BTreeMap::new(),));
+    let extra = additional.map(|_| rs!(additional_properties: std::collections::BTreeMap::new(),));
     let name = ident(&def.name);
     let arg_docs: Vec<String> = fields
         .iter()
@@ -457,27 +442,27 @@ fn constructor(
     // `new` takes a file field as text, which uploads nothing: say where the file goes.
     let files_doc = if file_twins::has_new_with_files(fields) {
         let line = " To upload the files themselves, use [`new_with_files`](Self::new_with_files).";
-        quote!(#[doc = ""] #[doc = #line])
+        rs!(#[doc = ""] #[doc = #line])
     } else {
-        TokenStream::new()
+        Toks::new()
     };
     let allow = if fields.iter().any(is_deprecated) {
-        quote!(#[allow(deprecated)])
+        rs!(#[allow(deprecated)])
     } else {
-        TokenStream::new()
+        Toks::new()
     };
     let lints = match arg_docs.len() {
-        0 => quote!(#[allow(clippy::new_without_default)]),
-        1..=7 => TokenStream::new(),
-        _ => quote!(#[allow(clippy::too_many_arguments)]),
+        0 => rs!(#[allow(clippy::new_without_default)]),
+        1..=7 => Toks::new(),
+        _ => rs!(#[allow(clippy::too_many_arguments)]),
     };
     let with_files = file_twins::new_with_files(ctx, fields, &slots, extra.as_ref(), &name);
     let args = slots.iter().filter_map(|(arg, _)| arg.as_ref());
     let inits = fields.iter().zip(&slots).map(|(f, (_, init))| {
         let twin = file_twins::init(f);
-        quote!(#init #twin)
+        rs!(#init #twin)
     });
-    quote! {
+    rs! {
         #allow
         impl #name {
             #[doc = #new_doc]
@@ -493,10 +478,10 @@ fn constructor(
 }
 
 /// The Rust type of a field, boxed where it breaks a cycle.
-fn field_type(ctx: &Ctx, dir: Direction, f: &Field) -> TokenStream {
+fn field_type(ctx: &Ctx, dir: Direction, f: &Field) -> Toks {
     let t = ctx.rust_type(&f.ty, dir);
     if f.boxed {
-        quote!(Box<#t>)
+        rs!(Box<#t>)
     } else {
         t
     }
@@ -508,18 +493,18 @@ fn is_string(f: &Field) -> bool {
 }
 
 /// `new`'s argument and initialiser for a required field.
-fn required_param(ctx: &Ctx, dir: Direction, f: &Field) -> (Option<TokenStream>, TokenStream) {
+fn required_param(ctx: &Ctx, dir: Direction, f: &Field) -> (Option<Toks>, Toks) {
     let (i, t) = (ident(&f.ident), field_type(ctx, dir, f));
     let (arg, init) = match (f.nullable, is_string(f)) {
-        (true, _) => (quote!(#i: Option<#t>), quote!(#i,)),
-        (false, true) => (quote!(#i: impl Into<String>), quote!(#i: #i.into(),)),
-        (false, false) => (quote!(#i: #t), quote!(#i,)),
+        (true, _) => (rs!(#i: Option<#t>), rs!(#i,)),
+        (false, true) => (rs!(#i: impl Into<String>), rs!(#i: #i.into(),)),
+        (false, false) => (rs!(#i: #t), rs!(#i,)),
     };
     (Some(arg), init)
 }
 
 /// The setter of an optional field.
-fn setter(ctx: &Ctx, dir: Direction, f: &Field) -> TokenStream {
+fn setter(ctx: &Ctx, dir: Direction, f: &Field) -> Toks {
     let (i, t) = (ident(&f.ident), field_type(ctx, dir, f));
     let setter = if f.ident == "new" {
         ident("set_new")
@@ -534,18 +519,18 @@ fn setter(ctx: &Ctx, dir: Direction, f: &Field) -> TokenStream {
     let doc = format!(" Sets `{}`{null}.", f.name);
     let deprecated = deprecation(f);
     if f.nullable {
-        return quote! {
+        return rs! {
             #[doc = #doc]
             #deprecated
             pub fn #setter(mut self, value: Option<#t>) -> Self { self.#i = Some(value); self }
         };
     }
     let (value_ty, convert) = if is_string(f) {
-        (quote!(impl Into<String>), quote!(value.into()))
+        (rs!(impl Into<String>), rs!(value.into()))
     } else {
-        (t, quote!(value))
+        (t, rs!(value))
     };
-    quote! {
+    rs! {
         #[doc = #doc]
         #deprecated
         pub fn #setter(mut self, value: #value_ty) -> Self { self.#i = Some(#convert); self }
@@ -560,10 +545,10 @@ fn is_deprecated(f: &Field) -> bool {
 
 /// The `#[deprecated]` of a field and its setter: the twin's note (the field works, but does not
 /// do what its description says), else the spec's flag.
-fn deprecation(f: &Field) -> TokenStream {
+fn deprecation(f: &Field) -> Toks {
     match file_twins::note(f) {
-        Some(note) => quote!(#[deprecated(note = #note)]),
-        None if f.deprecated => quote!(#[deprecated(note = "deprecated in Procore's spec")]),
-        None => TokenStream::new(),
+        Some(note) => rs!(#[deprecated(note = #note)]),
+        None if f.deprecated => rs!(#[deprecated(note = "deprecated in Procore's spec")]),
+        None => Toks::new(),
     }
 }

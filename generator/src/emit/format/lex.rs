@@ -1,9 +1,10 @@
-//! Token streams to [`Tok`] trees: punctuation joined into operators (`->`, `::`, `=>`), `<` and
-//! `>` told apart as generic brackets or comparisons, and every token's text written once into
-//! the shared text buffer that the layout then points into.
+//! Token streams to [`Tok`] trees: `<` and `>` told apart as generic brackets or comparisons
+//! (`>>` split where it closes two), and every token's text written once into the shared text
+//! buffer that the layout then points into. Operators arrive whole from `rs!`; streams parsed
+//! by `proc_macro2` (tests) are joined the same way by [`from_proc_macro2`].
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
-use std::fmt::Write;
+use crate::emit::toks::{Tk, Toks};
+use proc_macro2::Delimiter;
 
 /// A span of the text buffer.
 #[derive(Clone, Copy, Debug)]
@@ -59,12 +60,6 @@ impl Tok {
     }
 }
 
-/// Operators of more than one character, longest first within each prefix.
-const OPERATORS: &[&str] = &[
-    "<<=", ">>=", "...", "..=", "::", "->", "=>", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=",
-    "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>", "..",
-];
-
 /// Keywords decide layout (`fn`, `match`, `if`) and spacing (a name is never followed by a
 /// `(` with a space, a keyword often is). `self`, `Self`, `crate` and `super` read like names;
 /// contextual keywords (`union`) are names unless they start an item.
@@ -72,14 +67,14 @@ fn is_keyword(word: &str) -> bool {
     crate::emit::is_rust_keyword(word)
 }
 
-/// Lexes `tokens`, appending their text to `text`.
-pub(super) fn lex(tokens: TokenStream, text: &mut String) -> Vec<Tok> {
+/// Lexes `toks`, appending their text to `text`.
+pub(super) fn lex(toks: &Toks, text: &mut String) -> Vec<Tok> {
     let mut lexer = Lexer {
         text,
         generic_depth: Vec::new(),
     };
     let mut out = Vec::new();
-    lexer.stream(tokens, &mut out);
+    lexer.stream(&mut toks.iter(), &mut out);
     out
 }
 
@@ -90,85 +85,41 @@ struct Lexer<'a> {
 }
 
 impl Lexer<'_> {
-    fn stream(&mut self, tokens: TokenStream, out: &mut Vec<Tok>) {
+    /// Tokens up to the end of the current group (or of the stream).
+    fn stream<'s>(&mut self, src: &mut impl Iterator<Item = (Tk, &'s str)>, out: &mut Vec<Tok>) {
         self.generic_depth.push(0);
-        let iter = tokens.into_iter();
-        out.reserve(iter.size_hint().0);
-        let mut iter = iter.peekable();
-        while let Some(tree) = iter.next() {
-            match tree {
-                TokenTree::Ident(i) => {
-                    let span = self.write(format_args!("{i}"));
-                    let word = span.of(self.text);
+        while let Some((t, word)) = src.next() {
+            match t {
+                Tk::Ident(_) => {
+                    let span = self.write_str(word);
                     out.push(if is_keyword(word) {
                         Tok::Keyword(span)
                     } else {
                         Tok::Word(span)
                     });
                 }
-                TokenTree::Literal(l) => {
-                    let span = self.write(format_args!("{l}"));
+                Tk::Lit(_) => {
+                    let span = self.write_str(word);
                     out.push(Tok::Lit(span));
                 }
-                TokenTree::Group(g) => {
-                    let delim = g.delimiter();
-                    let inner = g.stream();
-                    // Dropping the group first leaves `inner` the only owner of its tokens, so
-                    // iterating them moves rather than clones.
-                    drop(g);
+                Tk::Open(delim) => {
                     let mut children = Vec::new();
-                    self.stream(inner, &mut children);
+                    self.stream(src, &mut children);
                     if delim == Delimiter::None {
                         out.extend(children);
                     } else {
                         out.push(Tok::Group(delim, children));
                     }
                 }
-                TokenTree::Punct(p) => self.punct(p, &mut iter, out),
+                Tk::Close(_) => break,
+                Tk::Punct(op) => self.punct(op, out),
             }
         }
         self.generic_depth.pop();
     }
 
-    fn punct(
-        &mut self,
-        first: proc_macro2::Punct,
-        iter: &mut std::iter::Peekable<proc_macro2::token_stream::IntoIter>,
-        out: &mut Vec<Tok>,
-    ) {
-        let c = first.as_char();
-        // A lifetime: the quote and the name are one token.
-        if c == '\'' {
-            if let Some(TokenTree::Ident(_)) = iter.peek() {
-                let Some(TokenTree::Ident(name)) = iter.next() else {
-                    return;
-                };
-                let span = self.write(format_args!("'{name}"));
-                out.push(Tok::Lit(span));
-                return;
-            }
-        }
-        // Operators are at most three ASCII characters; joined without allocating.
-        let mut buf = [0u8; 4];
-        let mut len = c.encode_utf8(&mut buf).len();
-        let mut joint = first.spacing() == Spacing::Joint;
-        while joint && len < 3 {
-            let Some(TokenTree::Punct(next)) = iter.peek() else {
-                break;
-            };
-            let Ok(b) = u8::try_from(next.as_char()) else {
-                break;
-            };
-            buf[len] = b;
-            let candidate = std::str::from_utf8(&buf[..=len]).unwrap_or("");
-            if !OPERATORS.iter().any(|o| o.starts_with(candidate)) {
-                break;
-            }
-            joint = next.spacing() == Spacing::Joint;
-            len += 1;
-            iter.next();
-        }
-        let op = std::str::from_utf8(&buf[..len]).unwrap_or("");
+    /// An operator (whole: `rs!` and [`Toks`] keep them joined).
+    fn punct(&mut self, op: &str, out: &mut Vec<Tok>) {
         match op {
             "<" if self.opens_generic(out) => self.open_generic(out),
             ">" | ">>" if self.depth() > 0 => {
@@ -227,15 +178,6 @@ impl Lexer<'_> {
             len: t.len() as u32,
         }
     }
-
-    fn write(&mut self, args: std::fmt::Arguments) -> Span {
-        let at = self.text.len();
-        let _ = self.text.write_fmt(args);
-        Span {
-            at: at as u32,
-            len: (self.text.len() - at) as u32,
-        }
-    }
 }
 
 fn is_primitive(w: &str) -> bool {
@@ -259,3 +201,64 @@ fn is_primitive(w: &str) -> bool {
             | "str"
     )
 }
+
+/// A `proc_macro2` stream as [`Toks`], punctuation joined into operators where the source had
+/// it joint (`::`, `->`) as `rs!` has it: for tests that format parsed Rust (the runtime's
+/// sources) or random token trees.
+#[cfg(test)]
+pub(super) fn from_proc_macro2(tokens: proc_macro2::TokenStream) -> Toks {
+    let mut out = Toks::new();
+    push_proc_macro2(tokens, &mut out);
+    out
+}
+
+#[cfg(test)]
+fn push_proc_macro2(tokens: proc_macro2::TokenStream, out: &mut Toks) {
+    use proc_macro2::{Spacing, TokenTree};
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tree) = iter.next() {
+        match tree {
+            TokenTree::Ident(i) => out.owned_ident(&i.to_string()),
+            TokenTree::Literal(l) => out.owned_lit(|t| t.push_str(&l.to_string())),
+            TokenTree::Group(g) => {
+                out.open(g.delimiter());
+                push_proc_macro2(g.stream(), out);
+                out.close(g.delimiter());
+            }
+            TokenTree::Punct(p) => {
+                // A lifetime: the quote and the name are one token.
+                if p.as_char() == '\'' {
+                    if let Some(TokenTree::Ident(name)) = iter.peek() {
+                        let lifetime = format!("'{name}");
+                        iter.next();
+                        out.owned_lit(|t| t.push_str(&lifetime));
+                        continue;
+                    }
+                }
+                let mut op = p.as_char().to_string();
+                let mut joint = p.spacing() == Spacing::Joint;
+                while joint && op.len() < 3 {
+                    let Some(TokenTree::Punct(next)) = iter.peek() else {
+                        break;
+                    };
+                    let candidate = format!("{op}{}", next.as_char());
+                    if !OPERATORS.iter().any(|o| o.starts_with(&candidate)) {
+                        break;
+                    }
+                    joint = next.spacing() == Spacing::Joint;
+                    op = candidate;
+                    iter.next();
+                }
+                // Test-only: a few leaked bytes per operator.
+                out.punct(Box::leak(op.into_boxed_str()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+/// Operators of more than one character, longest first within each prefix.
+const OPERATORS: &[&str] = &[
+    "<<=", ">>=", "...", "..=", "::", "->", "=>", "==", "!=", "<=", ">=", "&&", "||", "+=", "-=",
+    "*=", "/=", "%=", "^=", "&=", "|=", "<<", ">>", "..",
+];

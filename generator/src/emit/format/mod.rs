@@ -3,10 +3,10 @@
 //! Parsing 14 MB of generated tokens into a `syn` tree so that `prettyplease` could print it was
 //! over half of all generation time. The emitter only writes a small part of Rust (items, blocks
 //! of statements, calls, struct literals, `match`, closures, generics), so this printer reads the
-//! token trees directly: [`lex`] joins punctuation and tells generic brackets from comparisons,
+//! tokens directly: [`lex`] makes trees of them and tells generic brackets from comparisons,
 //! [`build`] turns items, statements and lists into layout commands, and [`render`] fits them
 //! into 100 columns. The result reads like rustfmt's output and is checked to mean the same
-//! tokens (see the tests, and the whole-crate test in `tests/tests/format.rs`).
+//! tokens (see the tests, and the pinned-spec test in `tests/tests/generate.rs`).
 
 mod build;
 mod lex;
@@ -14,8 +14,10 @@ mod render;
 mod same_tokens;
 
 pub use same_tokens::verify_formatting;
+#[cfg(test)]
+pub(crate) use same_tokens::{flat, flat_toks};
 
-use proc_macro2::TokenStream;
+use super::toks::Toks;
 
 /// Line width, as rustfmt's default.
 const WIDTH: usize = 100;
@@ -31,8 +33,8 @@ pub(crate) struct Formatter {
 impl Formatter {
     /// Appends `tokens` (a sequence of items) to `out`, formatted, each item starting on its
     /// own line; no blank lines (`super::space_items` adds those).
-    pub(crate) fn items(&mut self, tokens: TokenStream, out: &mut String) {
-        let before = same_tokens::verifying().then(|| same_tokens::flat(tokens.clone()));
+    pub(crate) fn items(&mut self, tokens: &Toks, out: &mut String) {
+        let before = same_tokens::verifying().then(|| same_tokens::flat_toks(tokens));
         let start = out.len();
         self.text.clear();
         self.cmds.clear();

@@ -1,6 +1,7 @@
 //! A check that formatted text means the tokens it was printed from: spacing aside, lexing the
 //! text must give the same token trees. Tests turn it on for whole generated crates.
 
+use crate::emit::toks::{Tk, Toks};
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
@@ -39,9 +40,45 @@ pub(super) fn assert_same(before: &[String], text: &str) {
 
 /// Token texts in order, groups as their delimiters; spacing and trailing commas (which the
 /// printer adds to lists it breaks) ignored.
-pub(super) fn flat(tokens: TokenStream) -> Vec<String> {
+pub(crate) fn flat(tokens: TokenStream) -> Vec<String> {
     let mut out = Vec::new();
     push(tokens, &mut out);
+    without_trailing_commas(out)
+}
+
+/// [`flat`] for the emitter's tokens: operators and lifetimes split into characters as
+/// `proc_macro2` lexes them.
+pub(crate) fn flat_toks(toks: &Toks) -> Vec<String> {
+    let mut out = Vec::new();
+    for (t, text) in toks.iter() {
+        match t {
+            Tk::Ident(_) => out.push(text.to_owned()),
+            Tk::Lit(_) => {
+                if text.starts_with('\'') && !text.ends_with('\'') {
+                    out.push("'".into());
+                    out.push(text[1..].to_owned());
+                } else {
+                    out.push(literal(text));
+                }
+            }
+            Tk::Punct(p) => out.extend(p.chars().map(String::from)),
+            Tk::Open(d) | Tk::Close(d) => {
+                let (open, close) = delimiters(d);
+                let s = if matches!(t, Tk::Open(_)) {
+                    open
+                } else {
+                    close
+                };
+                if !s.is_empty() {
+                    out.push(s.into());
+                }
+            }
+        }
+    }
+    without_trailing_commas(out)
+}
+
+fn without_trailing_commas(out: Vec<String>) -> Vec<String> {
     let closes = |t: Option<&String>| matches!(t.map(String::as_str), Some(")" | "]" | "}" | ">"));
     let keep: Vec<bool> = (0..out.len())
         .map(|k| !(out[k] == "," && closes(out.get(k + 1))))
@@ -56,12 +93,7 @@ fn push(tokens: TokenStream, out: &mut Vec<String>) {
     for t in tokens {
         match t {
             TokenTree::Group(g) => {
-                let (open, close) = match g.delimiter() {
-                    Delimiter::Parenthesis => ("(", ")"),
-                    Delimiter::Bracket => ("[", "]"),
-                    Delimiter::Brace => ("{", "}"),
-                    Delimiter::None => ("", ""),
-                };
+                let (open, close) = delimiters(g.delimiter());
                 // An invisible group prints as its tokens alone.
                 if !open.is_empty() {
                     out.push(open.into());
@@ -73,14 +105,25 @@ fn push(tokens: TokenStream, out: &mut Vec<String>) {
             }
             TokenTree::Punct(p) => out.push(p.as_char().to_string()),
             // `///x` reads back as a plain string literal, however the doc was written.
-            TokenTree::Literal(l) => {
-                let text = l.to_string();
-                out.push(match super::build::unescape(&text) {
-                    Some(value) => format!("{value:?}"),
-                    None => text,
-                });
-            }
+            TokenTree::Literal(l) => out.push(literal(&l.to_string())),
             other => out.push(other.to_string()),
         }
+    }
+}
+
+fn delimiters(d: Delimiter) -> (&'static str, &'static str) {
+    match d {
+        Delimiter::Parenthesis => ("(", ")"),
+        Delimiter::Bracket => ("[", "]"),
+        Delimiter::Brace => ("{", "}"),
+        Delimiter::None => ("", ""),
+    }
+}
+
+/// A literal's text; a string literal as its value, however it was written.
+fn literal(text: &str) -> String {
+    match super::build::unescape(text) {
+        Some(value) => format!("{value:?}"),
+        None => text.to_owned(),
     }
 }

@@ -3,7 +3,8 @@ use quote::quote;
 
 fn format(tokens: TokenStream) -> String {
     let mut out = String::new();
-    super::Formatter::default().items(tokens, &mut out);
+    let toks = super::lex::from_proc_macro2(tokens);
+    super::Formatter::default().items(&toks, &mut out);
     out
 }
 
