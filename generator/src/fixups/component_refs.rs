@@ -68,17 +68,18 @@ fn ref_sites(doc: &Value, round: Round) -> Vec<(String, String)> {
         }
     };
     for (path, item) in paths {
-        let item_ptr = format!("/paths/{}", escape_token(path));
+        // Spelled only for a reference found.
+        let item_ptr = || format!("/paths/{}", escape_token(path));
         if round == Round::Operations {
             for (i, p) in list(item, "parameters") {
-                check(&|| format!("{item_ptr}/parameters/{i}"), p);
+                check(&|| format!("{}/parameters/{i}", item_ptr()), p);
             }
         }
         for m in METHODS {
             let Some(op) = item.get(*m).filter(|o| o.is_object()) else {
                 continue;
             };
-            let op_ptr = format!("{item_ptr}/{m}");
+            let op_ptr = || format!("{}/{m}", item_ptr());
             let responses = op.get("responses").and_then(Value::as_object);
             if round == Round::Headers {
                 for (code, r) in responses.into_iter().flatten() {
@@ -88,7 +89,8 @@ fn ref_sites(doc: &Value, round: Round) -> Vec<(String, String)> {
                     for (h, v) in headers {
                         let ptr = || {
                             format!(
-                                "{op_ptr}/responses/{}/headers/{}",
+                                "{}/responses/{}/headers/{}",
+                                op_ptr(),
                                 escape_token(code),
                                 escape_token(h)
                             )
@@ -99,13 +101,16 @@ fn ref_sites(doc: &Value, round: Round) -> Vec<(String, String)> {
                 continue;
             }
             for (i, p) in list(op, "parameters") {
-                check(&|| format!("{op_ptr}/parameters/{i}"), p);
+                check(&|| format!("{}/parameters/{i}", op_ptr()), p);
             }
             if let Some(b) = op.get("requestBody") {
-                check(&|| format!("{op_ptr}/requestBody"), b);
+                check(&|| format!("{}/requestBody", op_ptr()), b);
             }
             for (code, r) in responses.into_iter().flatten() {
-                check(&|| format!("{op_ptr}/responses/{}", escape_token(code)), r);
+                check(
+                    &|| format!("{}/responses/{}", op_ptr(), escape_token(code)),
+                    r,
+                );
             }
         }
     }

@@ -21,7 +21,7 @@ pub(super) const FIXUP: Fixup = Fixup {
 pub(crate) const MAX_DEPTH: usize = 48;
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    if depth(doc) <= MAX_DEPTH {
+    if document_depth(doc) <= MAX_DEPTH {
         return;
     }
     // (value, its depth, its pointer)
@@ -62,6 +62,28 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
 }
 
 /// Levels below `v` (a scalar or empty container is 0), with an explicit stack.
+/// [`depth`] of a whole document, its path items measured on every core (a document has
+/// millions of values; this check is all the fixup does to a normal one).
+fn document_depth(doc: &Value) -> usize {
+    let Value::Object(top) = doc else {
+        return depth(doc);
+    };
+    let below = top.iter().map(|(k, v)| match (k.as_str(), v) {
+        ("paths", Value::Object(items)) if !items.is_empty() => {
+            let items: Vec<&Value> = items.values().collect();
+            1 + crate::par::map(&items, |v| depth(v))
+                .into_iter()
+                .max()
+                .unwrap_or(0)
+        }
+        _ => depth(v),
+    });
+    match below.max() {
+        Some(d) => d + 1,
+        None => 0,
+    }
+}
+
 pub(crate) fn depth(v: &Value) -> usize {
     // Only containers with members go on the stack: a member is one level below its
     // container whatever it is, and most members are scalars.
@@ -99,6 +121,21 @@ mod tests {
             v = json!({"items": v});
         }
         v
+    }
+
+    #[test]
+    fn the_document_depth_is_the_depth() {
+        for doc in [
+            json!({}),
+            json!([]),
+            json!(1),
+            json!({"paths": {}}),
+            json!({"paths": {"/a": {}}}),
+            json!({"paths": {"/a": {"get": nested(5)}, "/b": 1}, "x": nested(9)}),
+            json!({"paths": {"/a": {"get": nested(12)}}, "x": nested(3), "y": []}),
+        ] {
+            assert_eq!(document_depth(&doc), depth(&doc), "{doc}");
+        }
     }
 
     #[test]

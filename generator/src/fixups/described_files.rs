@@ -14,19 +14,19 @@
 //! string field a file twin instead (`ir::file_twins`), which adds to the type rather than
 //! retyping it.
 
-use super::{walk::each_operation, Fixup, Pass};
+use super::{Fixup, Pass};
 use crate::diag::{escape_token, Diagnostics};
 use crate::ir::body::DESCRIBED_FILE;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "described-files",
     about: "types multipart string fields described as files as files",
-    pass: Pass::Document(apply),
+    pass: Pass::Operation(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_operation(doc, &mut |ptr, _, _, op| {
+fn visit(ptr: &str, _: &str, _: &str, op: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    {
         let Some(content) = op
             .get_mut("requestBody")
             .and_then(|b| b.get_mut("content"))
@@ -54,7 +54,7 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
                 "described as a multipart file: `format: binary`",
             );
         }
-    });
+    }
 }
 
 /// True when some field already has `format: binary` (from the spec or `multipart-files`), not

@@ -2,47 +2,51 @@
 //! operation. Rust cannot have two arguments of one name, and a server reads the parameter once,
 //! so the first declaration is kept and the rest dropped.
 
-use super::{walk::each_operation, Fixup, Pass};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::Value;
-use std::collections::HashSet;
+use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "duplicate-parameters",
     about: "drops repeated declarations of one parameter (same name and location) in an operation",
-    pass: Pass::Document(apply),
+    pass: Pass::Operation(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_operation(doc, &mut |ptr, _, _, op| {
-        let Some(Value::Array(params)) = op.get_mut("parameters") else {
-            return;
-        };
-        let mut seen = HashSet::new();
-        let mut index = 0;
-        params.retain(|p| {
-            let key = (
-                p.get("name").and_then(Value::as_str).map(str::to_owned),
-                p.get("in").and_then(Value::as_str).map(str::to_owned),
-            );
-            let here = index;
-            index += 1;
+fn visit(ptr: &str, _: &str, _: &str, op: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    let Some(Value::Array(params)) = op.get_mut("parameters") else {
+        return;
+    };
+    // An operation has a handful of parameters: comparing with the earlier ones beats hashing.
+    let repeats: Vec<usize> = (0..params.len())
+        .filter(|&i| {
+            let k = key(&params[i]);
             // `$ref` parameters have no name here; they are never treated as duplicates.
-            if key.0.is_none() || seen.insert(key.clone()) {
-                return true;
-            }
-            diags.note(
-                "fixup:duplicate-parameters",
-                format!("{ptr}/parameters/{here}"),
-                format!(
-                    "parameter `{}` in {} declared again; kept the first",
-                    key.0.unwrap_or_default(),
-                    key.1.unwrap_or_default()
-                ),
-            );
-            false
-        });
-    });
+            k.0.is_some() && params[..i].iter().any(|p| key(p) == k)
+        })
+        .collect();
+    for &i in &repeats {
+        let (name, place) = key(&params[i]);
+        diags.note(
+            "fixup:duplicate-parameters",
+            format!("{ptr}/parameters/{i}"),
+            format!(
+                "parameter `{}` in {} declared again; kept the first",
+                name.unwrap_or_default(),
+                place.unwrap_or_default()
+            ),
+        );
+    }
+    for &i in repeats.iter().rev() {
+        params.remove(i);
+    }
+}
+
+/// A parameter's `name` and `in`.
+fn key(p: &Value) -> (Option<&str>, Option<&str>) {
+    (
+        p.get("name").and_then(Value::as_str),
+        p.get("in").and_then(Value::as_str),
+    )
 }
 
 #[cfg(test)]

@@ -54,6 +54,10 @@ pub enum Pass {
     /// walked twice instead of a dozen times; this is sound because each looks only at the
     /// schema it is given (and subschemas it creates are still visited by all of them).
     Schema(fn(&str, &mut Map<String, Value>, &mut Diagnostics)),
+    /// One operation object at a time: `(pointer, path, method, operation)`. Consecutive
+    /// operation passes share one walk over the path items, on every core; each looks only at
+    /// the operation it is given.
+    Operation(fn(&str, &str, &str, &mut Map<String, Value>, &mut Diagnostics)),
 }
 
 impl Fixup {
@@ -62,6 +66,9 @@ impl Fixup {
         match self.pass {
             Pass::Document(f) => f(doc, diags),
             Pass::Schema(f) => walk::each_schema(doc, &mut |ptr, s| f(ptr, s, diags)),
+            Pass::Operation(f) => walk::each_operation(doc, &mut |ptr, path, method, op| {
+                f(ptr, path, method, op, diags)
+            }),
         }
     }
 }
@@ -101,33 +108,61 @@ pub const ALL: &[Fixup] = &[
     schema_shape::FIXUP,
 ];
 
-/// Runs every fixup in order, consecutive schema passes in one walk.
+/// Runs every fixup in order; consecutive schema passes share one walk, and so do consecutive
+/// operation passes.
 pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
     let mut rest = ALL;
     while let Some(first) = rest.first() {
-        let fused = rest
+        let run = rest
             .iter()
-            .take_while(|f| matches!(f.pass, Pass::Schema(_)))
+            .take_while(|f| same_walk(f.pass, first.pass))
             .count();
-        if fused == 0 {
-            first.apply(doc, diags);
-            rest = &rest[1..];
-            continue;
+        match first.pass {
+            Pass::Document(f) => f(doc, diags),
+            Pass::Schema(_) => {
+                let visitors: Vec<_> = rest[..run]
+                    .iter()
+                    .filter_map(|f| match f.pass {
+                        Pass::Schema(v) => Some(v),
+                        _ => None,
+                    })
+                    .collect();
+                walk::each_schema_par(
+                    doc,
+                    &|ptr, s, diags| visitors.iter().for_each(|v| v(ptr, s, diags)),
+                    diags,
+                );
+            }
+            Pass::Operation(_) => {
+                let visitors: Vec<_> = rest[..run]
+                    .iter()
+                    .filter_map(|f| match f.pass {
+                        Pass::Operation(v) => Some(v),
+                        _ => None,
+                    })
+                    .collect();
+                walk::each_operation_par(
+                    doc,
+                    &|ptr, path, method, op, diags| {
+                        visitors
+                            .iter()
+                            .for_each(|v| v(ptr, path, method, op, diags))
+                    },
+                    diags,
+                );
+            }
         }
-        let visitors: Vec<_> = rest[..fused]
-            .iter()
-            .filter_map(|f| match f.pass {
-                Pass::Schema(v) => Some(v),
-                Pass::Document(_) => None,
-            })
-            .collect();
-        walk::each_schema_par(
-            doc,
-            &|ptr, s, diags| visitors.iter().for_each(|v| v(ptr, s, diags)),
-            diags,
-        );
-        rest = &rest[fused..];
+        rest = &rest[run.max(1)..];
     }
+}
+
+/// Whether two passes can share a walk: schema with schema, operation with operation; a
+/// document pass runs alone.
+fn same_walk(a: Pass, b: Pass) -> bool {
+    matches!(
+        (a, b),
+        (Pass::Schema(_), Pass::Schema(_)) | (Pass::Operation(_), Pass::Operation(_))
+    )
 }
 
 /// The HTTP methods an OpenAPI path item may hold, in the order operations are listed.
@@ -152,4 +187,50 @@ pub(crate) fn run(f: &Fixup, doc: &mut Value) -> Diagnostics {
         again
     );
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Sorted, for comparing diagnostics whose order a shared walk changes (by place rather
+    /// than by fixup).
+    fn sorted(d: &Diagnostics) -> Vec<String> {
+        let mut v: Vec<String> = d.iter().map(|x| format!("{x:?}")).collect();
+        v.sort();
+        v
+    }
+
+    /// Shared, parallel walks repair exactly what the fixups do one by one, in order.
+    #[test]
+    fn shared_walks_repair_as_the_fixups_one_by_one() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        let mut docs = vec![json!({"paths": {
+            "/a/{id}/{other}": {
+                "get": {"parameters": [
+                    {"name": "q", "in": "query"}, {"name": "q", "in": "query"},
+                    {"name": "id", "in": "path"}
+                ], "responses": {"200": {}}},
+                "post": {"requestBody": {"content": {"multipart/form-data": {"schema": {
+                    "type": "object",
+                    "properties": {"attachments": {"type": "array", "items": {"type": "string"}}}
+                }}}}, "responses": {}}
+            },
+            "/b": {"put": {"operationId": "x"}, "patch": {"operationId": "x"}}
+        }})];
+        for name in ["feature-coverage.yaml", "feature-coverage-3.1.yaml"] {
+            docs.push(crate::load::load_path(&dir.join(name)).expect("fixture").doc);
+        }
+        for mut doc in docs {
+            let mut one_by_one = doc.clone();
+            let mut d1 = Diagnostics::default();
+            ALL.iter().for_each(|f| f.apply(&mut one_by_one, &mut d1));
+            let mut d2 = Diagnostics::default();
+            apply_all(&mut doc, &mut d2);
+            assert_eq!(doc, one_by_one);
+            assert_eq!(sorted(&d2), sorted(&d1));
+            assert!(d2.iter().count() > 3, "{d2:?}");
+        }
+    }
 }

@@ -4,18 +4,18 @@
 //! body, an array named `attachments` (or `*_attachments`) of untyped-format strings is therefore
 //! an array of files (`format: binary`), so the generated form takes `FilePart`s.
 
-use super::{walk::each_operation, Fixup, Pass};
+use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "multipart-files",
     about: "marks `attachments` string arrays of multipart bodies as files",
-    pass: Pass::Document(apply),
+    pass: Pass::Operation(visit),
 };
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    each_operation(doc, &mut |ptr, _, _, op| {
+fn visit(ptr: &str, _: &str, _: &str, op: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    {
         let Some(schema) = op
             .get_mut("requestBody")
             .and_then(|b| b.get_mut("content"))
@@ -49,7 +49,7 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
                 }
             }
         }
-    });
+    }
 }
 
 #[cfg(test)]

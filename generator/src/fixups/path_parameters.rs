@@ -7,9 +7,9 @@
 //! template that nobody declared, and marks declared path parameters required, since a path
 //! parameter always is.
 
-use super::{walk::each_operation, Fixup, Pass, METHODS};
+use super::{Fixup, Pass, METHODS};
 use crate::diag::{escape_token, Diagnostics};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 pub(super) const PATH_LEVEL: Fixup = Fixup {
     name: "path-level-parameters",
@@ -20,7 +20,7 @@ pub(super) const PATH_LEVEL: Fixup = Fixup {
 pub(super) const UNDECLARED: Fixup = Fixup {
     name: "undeclared-path-parameters",
     about: "declares `{name}` path template variables that no parameter declares; marks path parameters required",
-    pass: Pass::Document(apply_undeclared),
+    pass: Pass::Operation(visit_undeclared),
 };
 
 fn key(p: &Value) -> (Option<&str>, Option<&str>) {
@@ -74,8 +74,14 @@ fn apply_path_level(doc: &mut Value, diags: &mut Diagnostics) {
     }
 }
 
-fn apply_undeclared(doc: &mut Value, diags: &mut Diagnostics) {
-    each_operation(doc, &mut |ptr, path, _, op| {
+fn visit_undeclared(
+    ptr: &str,
+    path: &str,
+    _: &str,
+    op: &mut Map<String, Value>,
+    diags: &mut Diagnostics,
+) {
+    {
         let vars: Vec<&str> = path
             .split('{')
             .skip(1)
@@ -106,7 +112,7 @@ fn apply_undeclared(doc: &mut Value, diags: &mut Diagnostics) {
                 params.push(json!({"name": v, "in": "path", "required": true, "schema": {"type": "string"}}));
             }
         }
-    });
+    }
 }
 
 #[cfg(test)]

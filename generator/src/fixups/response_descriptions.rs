@@ -12,7 +12,8 @@ pub(super) const FIXUP: Fixup = Fixup {
     pass: Pass::Document(apply),
 };
 
-fn fill(responses: &mut Value, at: &str, diags: &mut Diagnostics) {
+/// `at` spells the pointer of `responses`, only when something is filled.
+fn fill(responses: &mut Value, at: &dyn Fn() -> String, diags: &mut Diagnostics) {
     let Some(responses) = responses.as_object_mut() else {
         return;
     };
@@ -26,7 +27,7 @@ fn fill(responses: &mut Value, at: &str, diags: &mut Diagnostics) {
         r.insert("description".into(), Value::String(String::new()));
         diags.note(
             "fixup:response-descriptions",
-            format!("{at}/{}", escape_token(code)),
+            format!("{}/{}", at(), escape_token(code)),
             "response without `description` read with an empty one",
         );
     }
@@ -37,17 +38,14 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
         for (path, item) in paths {
             for m in METHODS {
                 if let Some(rs) = item.get_mut(*m).and_then(|op| op.get_mut("responses")) {
-                    fill(
-                        rs,
-                        &format!("/paths/{}/{m}/responses", escape_token(path)),
-                        diags,
-                    );
+                    let at = || format!("/paths/{}/{m}/responses", escape_token(path));
+                    fill(rs, &at, diags);
                 }
             }
         }
     }
     if let Some(rs) = doc.pointer_mut("/components/responses") {
-        fill(rs, "/components/responses", diags);
+        fill(rs, &|| "/components/responses".into(), diags);
     }
 }
 

@@ -168,12 +168,45 @@ pub(crate) fn each_operation(doc: &mut Value, f: &mut OperationVisitor) {
         return;
     };
     for (path, item) in paths.iter_mut() {
-        let Value::Object(item) = item else { continue };
-        for m in super::METHODS {
-            if let Some(Value::Object(op)) = item.get_mut(*m) {
-                let ptr = format!("/paths/{}/{m}", escape_token(path));
-                f(&ptr, path, m, op);
-            }
+        operations_of(path, item, f);
+    }
+}
+
+/// A visitor of operations that records into the diagnostics it is given.
+pub(crate) type OperationPassVisitor<'a> =
+    dyn Fn(&str, &str, &str, &mut Map<String, Value>, &mut Diagnostics) + Sync + 'a;
+
+/// [`each_operation`] on both cores, as [`each_schema_par`]: path items in parallel, each with
+/// diagnostics of its own, appended in document order.
+pub(crate) fn each_operation_par(
+    doc: &mut Value,
+    f: &OperationPassVisitor<'_>,
+    diags: &mut Diagnostics,
+) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    // Each item is taken by exactly one worker; the lock only lends it out.
+    let items: Vec<Mutex<(&String, &mut Value)>> = paths.iter_mut().map(Mutex::new).collect();
+    let found = crate::par::map(&items, |item| {
+        let mut local = Diagnostics::default();
+        let mut guard = item.lock().unwrap_or_else(|e| e.into_inner());
+        let (path, item) = &mut *guard;
+        operations_of(path, item, &mut |ptr, path, m, op| {
+            f(ptr, path, m, op, &mut local)
+        });
+        local
+    });
+    found.into_iter().for_each(|d| diags.extend(d));
+}
+
+/// Calls `f` on each operation of the path item `item` at `path`.
+fn operations_of(path: &str, item: &mut Value, f: &mut OperationVisitor) {
+    let Value::Object(item) = item else { return };
+    for m in super::METHODS {
+        if let Some(Value::Object(op)) = item.get_mut(*m) {
+            let ptr = format!("/paths/{}/{m}", escape_token(path));
+            f(&ptr, path, m, op);
         }
     }
 }
