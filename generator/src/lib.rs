@@ -150,6 +150,14 @@ pub enum GenerateError {
     },
 }
 
+/// Frees `value` on a thread of its own: the document is millions of small allocations, tens
+/// of milliseconds to free, that need not hold anything up (a process that exits first never
+/// pays them). Where no thread can be started, the refused closure, and `value` with it, is
+/// dropped here instead of panicking.
+pub fn free_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 /// Runs the pipeline.
 #[derive(Debug, Clone)]
 pub struct Generator {
@@ -165,10 +173,7 @@ impl Generator {
     /// Fixes up the document and builds the IR, without emitting code.
     pub fn build_ir(&self, mut spec: load::LoadedSpec) -> (ir::Api, Diagnostics, usize) {
         let built = self.build_ir_in_place(&mut spec);
-        // Freeing the document (millions of small allocations, tens of milliseconds) need not
-        // hold up the emitter. Where no thread can be started, the refused closure, and the
-        // document with it, is dropped here instead of panicking.
-        let _ = std::thread::Builder::new().spawn(move || drop(spec));
+        free_in_background(spec);
         built
     }
 
@@ -189,15 +194,19 @@ impl Generator {
     }
 
     /// Generates the crate's files from a loaded spec.
-    pub fn generate(&self, spec: load::LoadedSpec) -> Result<Output, GenerateError> {
-        let (api, diagnostics, in_spec) = self.build_ir(spec);
+    pub fn generate(&self, mut spec: load::LoadedSpec) -> Result<Output, GenerateError> {
+        let (api, diagnostics, in_spec) = self.build_ir_in_place(&mut spec);
         if self.settings.strict && diagnostics.has_errors() {
+            free_in_background(spec);
             return Err(GenerateError::Strict {
                 skipped: diagnostics.count(diag::Severity::Error),
                 diagnostics,
             });
         }
         let files = emit::emit(&api, &self.settings);
+        // Freed after the emitter, not beside it: the emitter already keeps every core busy,
+        // while a caller writing the files (or exiting) leaves one idle.
+        free_in_background(spec);
         let report = report::Report::new(in_spec, &api, &diagnostics);
         Ok(Output {
             files,

@@ -179,7 +179,9 @@ pub fn run_generator_with(
     for r in &out.report.renames {
         eprintln!("  renamed: {r}");
     }
-    Ok(out.files)
+    let procore_generator::Output { files, api, .. } = out;
+    procore_generator::free_in_background(api);
+    Ok(files)
 }
 
 /// `generate`: writes every target, or with `--from`/`--out` one crate.

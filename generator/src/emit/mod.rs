@@ -153,7 +153,6 @@ fn render(doc: &str, items: Toks) -> String {
 struct ModuleWriter {
     out: String,
     formatter: format::Formatter,
-    pending: Toks,
     pending_items: usize,
 }
 
@@ -174,18 +173,13 @@ impl ModuleWriter {
         ModuleWriter {
             out,
             formatter: format::Formatter::default(),
-            pending: Toks::new(),
             pending_items: 0,
         }
     }
 
     /// Adds items (one type, or one operation's builder and method).
     fn push(&mut self, items: Toks) {
-        if self.pending.is_empty() {
-            self.pending = items;
-        } else {
-            self.pending.append(&items);
-        }
+        self.formatter.push(&items);
         self.pending_items += 1;
         if self.pending_items >= CHUNK {
             self.flush();
@@ -193,9 +187,8 @@ impl ModuleWriter {
     }
 
     fn flush(&mut self) {
-        let tokens = std::mem::take(&mut self.pending);
         self.pending_items = 0;
-        self.formatter.items(&tokens, &mut self.out);
+        self.formatter.flush(&mut self.out);
     }
 
     fn finish(mut self) -> String {

@@ -11,21 +11,27 @@
 use proc_macro2::Delimiter;
 use std::fmt;
 
-/// A token's text: written in the emitter's source, or made at run time (a span of
-/// [`Toks::text`]).
+/// A token as stored: 16 bytes. Text written in the emitter's source is a thin pointer to a
+/// promoted `&'static str` (`&"fn"`), text made at run time a span of [`Toks::text`] within the
+/// token's segment.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Text {
-    Static(&'static str),
-    Owned { at: u32, len: u32 },
+enum Raw {
+    Ident(&'static &'static str),
+    OwnedIdent { at: u32, len: u32 },
+    Lit(&'static &'static str),
+    OwnedLit { at: u32, len: u32 },
+    Punct(&'static &'static str),
+    Open(Delimiter),
+    Close(Delimiter),
 }
 
-/// One flat token.
-#[derive(Clone, Copy, Debug)]
+/// What a token is, as [`Toks::iter`] gives it (with its text beside).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tk {
     /// An identifier or keyword (`r#type` included).
-    Ident(Text),
+    Ident,
     /// A literal, or a lifetime (`'de`).
-    Lit(Text),
+    Lit,
     /// Punctuation, whole (`::`, `->`, `>>`).
     Punct(&'static str),
     Open(Delimiter),
@@ -40,7 +46,7 @@ pub(crate) enum Tk {
 /// several levels deep (a field in a struct in a file chunk), so this is most of the saving.
 #[derive(Clone, Default, Debug)]
 pub(crate) struct Toks {
-    toks: Vec<Tk>,
+    toks: Vec<Raw>,
     text: String,
     /// (first token, text offset) of each segment after the first, which starts at (0, 0).
     segments: Vec<(u32, u32)>,
@@ -55,7 +61,7 @@ impl Toks {
         self.toks.is_empty()
     }
 
-    /// The tokens, each with its text (empty for punctuation and delimiters).
+    /// The tokens, each with its text (empty for delimiters).
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Tk, &str)> + '_ {
         let mut next_segment = 0;
         let mut base = 0;
@@ -67,61 +73,59 @@ impl Toks {
                 base = at as usize;
                 next_segment += 1;
             }
-            let text = match t {
-                Tk::Ident(x) | Tk::Lit(x) => match x {
-                    Text::Static(s) => s,
-                    Text::Owned { at, len } => {
-                        &self.text[base + at as usize..base + (at + len) as usize]
-                    }
-                },
-                Tk::Punct(p) => p,
-                Tk::Open(_) | Tk::Close(_) => "",
-            };
-            (t, text)
+            let owned = |at: u32, len: u32| &self.text[base + at as usize..][..len as usize];
+            match t {
+                Raw::Ident(s) => (Tk::Ident, *s),
+                Raw::OwnedIdent { at, len } => (Tk::Ident, owned(at, len)),
+                Raw::Lit(s) => (Tk::Lit, *s),
+                Raw::OwnedLit { at, len } => (Tk::Lit, owned(at, len)),
+                Raw::Punct(p) => (Tk::Punct(p), *p),
+                Raw::Open(d) => (Tk::Open(d), ""),
+                Raw::Close(d) => (Tk::Close(d), ""),
+            }
         })
     }
 
-    pub(crate) fn ident(&mut self, s: &'static str) {
-        self.toks.push(Tk::Ident(Text::Static(s)));
+    /// An identifier written in the emitter (`rs!` passes `&stringify!(..)`).
+    pub(crate) fn ident(&mut self, s: &'static &'static str) {
+        self.toks.push(Raw::Ident(s));
     }
 
-    pub(crate) fn lit(&mut self, s: &'static str) {
-        self.toks.push(Tk::Lit(Text::Static(s)));
+    /// A literal or lifetime written in the emitter.
+    pub(crate) fn lit(&mut self, s: &'static &'static str) {
+        self.toks.push(Raw::Lit(s));
     }
 
-    pub(crate) fn punct(&mut self, s: &'static str) {
-        self.toks.push(Tk::Punct(s));
+    pub(crate) fn punct(&mut self, s: &'static &'static str) {
+        self.toks.push(Raw::Punct(s));
     }
 
     pub(crate) fn open(&mut self, d: Delimiter) {
-        self.toks.push(Tk::Open(d));
+        self.toks.push(Raw::Open(d));
     }
 
     pub(crate) fn close(&mut self, d: Delimiter) {
-        self.toks.push(Tk::Close(d));
+        self.toks.push(Raw::Close(d));
     }
 
     /// An identifier made at run time (already valid: see [`super::ident`]).
     pub(crate) fn owned_ident(&mut self, s: &str) {
-        let t = self.owned(|text| text.push_str(s));
-        self.toks.push(Tk::Ident(t));
+        let (at, len) = self.owned(|text| text.push_str(s));
+        self.toks.push(Raw::OwnedIdent { at, len });
     }
 
     /// A literal made at run time, written by `write` into the text buffer.
     pub(crate) fn owned_lit(&mut self, write: impl FnOnce(&mut String)) {
-        let t = self.owned(write);
-        self.toks.push(Tk::Lit(t));
+        let (at, len) = self.owned(write);
+        self.toks.push(Raw::OwnedLit { at, len });
     }
 
     /// Text written by `write`, as a span of the last segment.
-    fn owned(&mut self, write: impl FnOnce(&mut String)) -> Text {
+    fn owned(&mut self, write: impl FnOnce(&mut String)) -> (u32, u32) {
         let start = self.text.len();
         write(&mut self.text);
         let base = self.segments.last().map_or(0, |&(_, at)| at as usize);
-        Text::Owned {
-            at: (start - base) as u32,
-            len: (self.text.len() - start) as u32,
-        }
+        ((start - base) as u32, (self.text.len() - start) as u32)
     }
 
     /// Appends `other`'s tokens.
@@ -140,13 +144,28 @@ impl Toks {
         self.toks.extend_from_slice(&other.toks);
     }
 
-    /// Appends a token read from another stream by [`Toks::iter`].
+    /// Appends a token read from another stream by [`Toks::iter`], with its text.
     pub(crate) fn push_copy(&mut self, t: Tk, text: &str) {
         match t {
-            Tk::Ident(Text::Owned { .. }) => self.owned_ident(text),
-            Tk::Lit(Text::Owned { .. }) => self.owned_lit(|out| out.push_str(text)),
-            t => self.toks.push(t),
+            Tk::Ident => self.owned_ident(text),
+            Tk::Lit => self.owned_lit(|out| out.push_str(text)),
+            Tk::Punct(_) => self.toks.push(Raw::Punct(punct_ref(text))),
+            Tk::Open(d) => self.open(d),
+            Tk::Close(d) => self.close(d),
         }
+    }
+}
+
+/// A `&'static &'static str` for punctuation copied from another stream: the punctuation the
+/// emitter writes, else (a stream built by hand, in tests) the text leaked.
+fn punct_ref(p: &str) -> &'static &'static str {
+    const KNOWN: &[&str] = &[
+        ";", ",", ":", "::", ".", "#", "!", "=", "==", "=>", "->", "&", "*", "?", "<", ">", "'",
+        "..", "-", "+", "|", "@",
+    ];
+    match KNOWN.iter().find(|k| **k == p) {
+        Some(k) => k,
+        None => Box::leak(Box::new(&*Box::leak(p.to_owned().into_boxed_str()))),
     }
 }
 
@@ -221,7 +240,7 @@ impl ToToks for String {
 
 impl ToToks for bool {
     fn to_toks(&self, s: &mut Toks) {
-        s.ident(if *self { "true" } else { "false" });
+        s.ident(if *self { &"true" } else { &"false" });
     }
 }
 
@@ -380,28 +399,28 @@ macro_rules! rs_each {
     };
     // A minus is punctuation (`literal` would take `-1` whole, `quote!` never does).
     ($s:ident; - $($rest:tt)*) => {
-        $s.punct("-");
+        $s.punct(&"-");
         $crate::emit::toks::rs_each!($s; $($rest)*);
     };
     // `_` is an identifier to `proc_macro2` and to the formatter.
     ($s:ident; _ $($rest:tt)*) => {
-        $s.ident("_");
+        $s.ident(&"_");
         $crate::emit::toks::rs_each!($s; $($rest)*);
     };
     ($s:ident; $i:ident $($rest:tt)*) => {
-        $s.ident(stringify!($i));
+        $s.ident(&stringify!($i));
         $crate::emit::toks::rs_each!($s; $($rest)*);
     };
     ($s:ident; $l:lifetime $($rest:tt)*) => {
-        $s.lit(stringify!($l));
+        $s.lit(&stringify!($l));
         $crate::emit::toks::rs_each!($s; $($rest)*);
     };
     ($s:ident; $l:literal $($rest:tt)*) => {
-        $s.lit(stringify!($l));
+        $s.lit(&stringify!($l));
         $crate::emit::toks::rs_each!($s; $($rest)*);
     };
     ($s:ident; $p:tt $($rest:tt)*) => {
-        $s.punct(stringify!($p));
+        $s.punct(&stringify!($p));
         $crate::emit::toks::rs_each!($s; $($rest)*);
     };
 }
@@ -421,7 +440,7 @@ macro_rules! rs_rep {
             $crate::emit::toks::rs_vars!(next has_iter; $($inner)*);
             $(
                 if !_first {
-                    $s.punct(stringify!($sep));
+                    $s.punct(&stringify!($sep));
                 }
             )?
             _first = false;

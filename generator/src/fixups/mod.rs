@@ -220,7 +220,11 @@ mod tests {
             "/b": {"put": {"operationId": "x"}, "patch": {"operationId": "x"}}
         }})];
         for name in ["feature-coverage.yaml", "feature-coverage-3.1.yaml"] {
-            docs.push(crate::load::load_path(&dir.join(name)).expect("fixture").doc);
+            docs.push(
+                crate::load::load_path(&dir.join(name))
+                    .expect("fixture")
+                    .doc,
+            );
         }
         for mut doc in docs {
             let mut one_by_one = doc.clone();

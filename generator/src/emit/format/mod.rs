@@ -28,28 +28,49 @@ const WIDTH: usize = 100;
 pub(crate) struct Formatter {
     text: String,
     cmds: Vec<render::Cmd>,
+    /// The items pushed since the last flush, lexed.
+    toks: Vec<lex::Tok>,
+    /// Their tokens as [`same_tokens::flat_toks`] reads them, when verifying.
+    before: Vec<String>,
 }
 
 impl Formatter {
     /// Appends `tokens` (a sequence of items) to `out`, formatted, each item starting on its
     /// own line; no blank lines (`super::space_items` adds those).
+    #[cfg(test)]
     pub(crate) fn items(&mut self, tokens: &Toks, out: &mut String) {
-        let before = same_tokens::verifying().then(|| same_tokens::flat_toks(tokens));
+        self.push(tokens);
+        self.flush(out);
+    }
+
+    /// Adds items to those the next [`Formatter::flush`] prints. They are lexed now, so the
+    /// caller's stream can go (and no stream of the whole chunk is ever built): lexing items
+    /// one after another gives the trees lexing them joined would.
+    pub(crate) fn push(&mut self, tokens: &Toks) {
+        if same_tokens::verifying() {
+            self.before.extend(same_tokens::flat_toks(tokens));
+        }
+        lex::lex(tokens, &mut self.text, &mut self.toks);
+    }
+
+    /// Prints the items pushed since the last flush, appending them to `out`.
+    pub(crate) fn flush(&mut self, out: &mut String) {
         let start = out.len();
-        self.text.clear();
         self.cmds.clear();
-        let toks = lex::lex(tokens, &mut self.text);
         let mut b = build::Builder {
             text: &mut self.text,
             cmds: std::mem::take(&mut self.cmds),
             in_attr: false,
         };
-        b.items(&toks);
+        b.items(&self.toks);
         self.cmds = b.cmds;
         render::render(&self.cmds, &self.text, WIDTH, out);
-        if let Some(before) = before {
-            same_tokens::assert_same(&before, &out[start..]);
+        if same_tokens::verifying() {
+            same_tokens::assert_same(&self.before, &out[start..]);
+            self.before.clear();
         }
+        self.toks.clear();
+        self.text.clear();
     }
 }
 

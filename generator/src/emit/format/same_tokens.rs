@@ -52,8 +52,8 @@ pub(crate) fn flat_toks(toks: &Toks) -> Vec<String> {
     let mut out = Vec::new();
     for (t, text) in toks.iter() {
         match t {
-            Tk::Ident(_) => out.push(text.to_owned()),
-            Tk::Lit(_) => {
+            Tk::Ident => out.push(text.to_owned()),
+            Tk::Lit => {
                 if text.starts_with('\'') && !text.ends_with('\'') {
                     out.push("'".into());
                     out.push(text[1..].to_owned());

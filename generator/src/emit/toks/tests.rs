@@ -168,5 +168,11 @@ fn appended_streams_keep_their_text() {
         copy.push_copy(t, text);
     }
     assert_eq!(copy.iter().map(|(_, t)| t).collect::<Vec<_>>(), want);
-    assert!(matches!(copy.iter().next(), Some((Tk::Ident(_), "start"))));
+    assert!(matches!(copy.iter().next(), Some((Tk::Ident, "start"))));
+}
+
+/// Appending copies tokens: they stay two words.
+#[test]
+fn a_token_is_sixteen_bytes() {
+    assert_eq!(std::mem::size_of::<super::Raw>(), 16);
 }
