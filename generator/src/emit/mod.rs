@@ -218,6 +218,11 @@ fn space_items(text: &str) -> String {
 }
 
 fn needs_blank(prev: &str, line: &str) -> bool {
+    // Only a line that closes a block or ends an item can be followed by a blank one: checked
+    // first, as nearly no line is either.
+    if !matches!(prev.as_bytes().last(), Some(b'}' | b';')) {
+        return false;
+    }
     let indent = |l: &str| l.len() - l.trim_start().len();
     let (pi, li) = (indent(prev), indent(line));
     let trimmed = line.trim_start();
