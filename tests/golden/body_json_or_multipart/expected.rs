@@ -316,5 +316,5 @@ impl CreateProjectNote {
     }
 }
 // ==== diagnostics and renames ====
-// note[fixup:multipart-files] #/paths/~1rest~1v1.0~1projects~1{project_id}~1notes/post/requestBody/content/multipart~1form-data/schema/properties/attachments/items: multipart attachments are files: `format: binary`
 // note[fixup:described-files] #/paths/~1rest~1v1.0~1projects~1{project_id}~1files/post/requestBody/content/multipart~1form-data/schema/properties/file/properties/data: described as a multipart file: `format: binary`
+// note[fixup:multipart-files] #/paths/~1rest~1v1.0~1projects~1{project_id}~1notes/post/requestBody/content/multipart~1form-data/schema/properties/attachments/items: multipart attachments are files: `format: binary`
