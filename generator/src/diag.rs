@@ -129,7 +129,8 @@ pub fn escape_token(token: &str) -> String {
 /// needs escaping (this runs for every key of the spec in each fixup walk).
 pub fn push_token(ptr: &mut String, token: &str) {
     ptr.push('/');
-    if token.contains(['~', '/']) {
+    // Bytes, not chars: `~` and `/` are ASCII, and a byte scan is several times faster.
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         ptr.push_str(&escape_token(token));
     } else {
         ptr.push_str(token);
