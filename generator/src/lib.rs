@@ -13,6 +13,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+// The emitter's `rs!` munches one token per step (see `emit::toks`).
+#![recursion_limit = "512"]
+
 pub mod churn;
 pub mod diag;
 pub mod diff;
@@ -150,6 +153,7 @@ pub enum GenerateError {
     },
 }
 
+#[doc(hidden)]
 /// Frees `value` on a thread of its own: the document is millions of small allocations, tens
 /// of milliseconds to free, that need not hold anything up (a process that exits first never
 /// pays them). Where no thread can be started, the refused closure, and `value` with it, is

@@ -337,8 +337,9 @@ pub(crate) fn is_rust_keyword(s: &str) -> bool {
     )
 }
 
-/// True when `s` lexes as exactly one non-keyword identifier (Rust reads it as a name). ASCII names are checked directly; others go through the
-/// lexer, which knows Unicode's identifier classes.
+/// True when `s` lexes as exactly one non-keyword identifier (Rust reads it as a name). ASCII
+/// names are checked directly; others go through the lexer, which knows Unicode's identifier
+/// classes.
 fn is_plain_ident(s: &str) -> bool {
     let mut chars = s.chars();
     let Some(first) = chars.next() else {

@@ -144,28 +144,29 @@ impl Toks {
         self.toks.extend_from_slice(&other.toks);
     }
 
-    /// Appends a token read from another stream by [`Toks::iter`], with its text.
-    pub(crate) fn push_copy(&mut self, t: Tk, text: &str) {
-        match t {
-            Tk::Ident => self.owned_ident(text),
-            Tk::Lit => self.owned_lit(|out| out.push_str(text)),
-            Tk::Punct(_) => self.toks.push(Raw::Punct(punct_ref(text))),
-            Tk::Open(d) => self.open(d),
-            Tk::Close(d) => self.close(d),
+    /// This stream with `gate` (say `#[cfg(..)]`) put before each of its items. Items end at
+    /// a top-level `{...}` or `;`, which is all the emitter writes.
+    pub(crate) fn gated_items(&self, gate: &Toks) -> Toks {
+        let mut out = Toks::new();
+        let mut depth = 0usize;
+        let mut at_start = true;
+        for ((t, text), &raw) in self.iter().zip(&self.toks) {
+            if at_start {
+                out.append(gate);
+            }
+            match raw {
+                Raw::OwnedIdent { .. } => out.owned_ident(text),
+                Raw::OwnedLit { .. } => out.owned_lit(|o| o.push_str(text)),
+                raw => out.toks.push(raw),
+            }
+            match t {
+                Tk::Open(_) => depth += 1,
+                Tk::Close(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            at_start = depth == 0 && matches!(t, Tk::Close(Delimiter::Brace) | Tk::Punct(";"));
         }
-    }
-}
-
-/// A `&'static &'static str` for punctuation copied from another stream: the punctuation the
-/// emitter writes, else (a stream built by hand, in tests) the text leaked.
-fn punct_ref(p: &str) -> &'static &'static str {
-    const KNOWN: &[&str] = &[
-        ";", ",", ":", "::", ".", "#", "!", "=", "==", "=>", "->", "&", "*", "?", "<", ">", "'",
-        "..", "-", "+", "|", "@",
-    ];
-    match KNOWN.iter().find(|k| **k == p) {
-        Some(k) => k,
-        None => Box::leak(Box::new(&*Box::leak(p.to_owned().into_boxed_str()))),
+        out
     }
 }
 
@@ -244,7 +245,7 @@ impl ToToks for bool {
     }
 }
 
-macro_rules! suffixed {
+macro_rules! unsigned {
     ($($t:ty),*) => {$(
         impl ToToks for $t {
             fn to_toks(&self, s: &mut Toks) {
@@ -256,7 +257,25 @@ macro_rules! suffixed {
         }
     )*};
 }
-suffixed!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
+unsigned!(u8, u16, u32, u64, usize);
+
+// A negative number is a `-` and a literal, as `proc_macro2` makes it.
+macro_rules! signed {
+    ($($t:ty),*) => {$(
+        impl ToToks for $t {
+            fn to_toks(&self, s: &mut Toks) {
+                if *self < 0 {
+                    s.punct(&"-");
+                }
+                s.owned_lit(|out| {
+                    use std::fmt::Write;
+                    let _ = write!(out, "{}{}", self.unsigned_abs(), stringify!($t));
+                });
+            }
+        }
+    )*};
+}
+signed!(i8, i16, i32, i64, isize);
 
 impl<T: ToToks + ?Sized> ToToks for &T {
     fn to_toks(&self, s: &mut Toks) {
@@ -310,8 +329,9 @@ pub(crate) fn escape_str(s: &str, out: &mut String) {
 
 /// The repetition machinery of [`rs!`]: every variable inside `#(...)*` is iterated (an
 /// iterator as it is, a collection by reference), in step, until the first ends. Unlike
-/// `quote`, a variable may appear only once in a repetition and may not be a single value
-/// (both fail to compile); a repetition without variables fails to compile too.
+/// `quote`, a variable may not be a single value (that fails to compile), and should appear
+/// only once in a repetition (a second use usually fails to compile, but where the items have
+/// a `next` of their own it would call it); a repetition without variables fails to compile.
 pub(crate) mod rep {
     /// Marks a repetition that has a variable.
     pub(crate) struct HasIter;
@@ -353,6 +373,9 @@ pub(crate) mod rep {
 
 /// Builds [`Toks`] from Rust tokens, with `quote!`'s interpolation: `#x` appends `x`
 /// ([`ToToks`]), `#(...)*` and `#(...),*` repeat for each item of the variables inside.
+///
+/// The macros munch one token per step, so a block nests about as deep as it is long: the
+/// crate raises `recursion_limit` for that (a block of 400 tokens compiles; see the tests).
 macro_rules! rs {
     () => {
         $crate::emit::toks::Toks::new()

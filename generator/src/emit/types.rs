@@ -286,27 +286,10 @@ fn enum_serialize(name: &super::toks::Ident, values: &[crate::ir::EnumValue]) ->
 /// Puts `gate` (a `#[cfg(...)]`, or nothing) on every item of `body`: the type and its `impl`
 /// blocks. Items end at a top-level `{...}` or `;`, which is all the emitter writes.
 fn gate_items(gate: &Toks, body: Toks) -> Toks {
-    use super::toks::Tk;
-    use proc_macro2::Delimiter;
     if gate.is_empty() {
         return body;
     }
-    let mut out = Toks::new();
-    let mut depth = 0usize;
-    let mut at_start = true;
-    for (t, text) in body.iter() {
-        if at_start {
-            out.append(gate);
-        }
-        match t {
-            Tk::Open(_) => depth += 1,
-            Tk::Close(_) => depth -= 1,
-            _ => {}
-        }
-        out.push_copy(t, text);
-        at_start = depth == 0 && matches!(t, Tk::Close(Delimiter::Brace) | Tk::Punct(";"));
-    }
-    out
+    body.gated_items(gate)
 }
 
 fn struct_item(ctx: &Ctx, id: TypeId, fields: &[Field], additional: Option<&TypeRef>) -> Toks {

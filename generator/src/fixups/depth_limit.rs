@@ -61,7 +61,6 @@ fn apply(doc: &mut Value, diags: &mut Diagnostics) {
     }
 }
 
-/// Levels below `v` (a scalar or empty container is 0), with an explicit stack.
 /// [`depth`] of a whole document, its path items measured on every core (a document has
 /// millions of values; this check is all the fixup does to a normal one).
 fn document_depth(doc: &Value) -> usize {
@@ -84,6 +83,7 @@ fn document_depth(doc: &Value) -> usize {
     }
 }
 
+/// Levels below `v` (a scalar or empty container is 0), with an explicit stack.
 pub(crate) fn depth(v: &Value) -> usize {
     // Only containers with members go on the stack: a member is one level below its
     // container whatever it is, and most members are scalars.

@@ -16,15 +16,18 @@ fn visit(ptr: &str, _: &str, _: &str, op: &mut Map<String, Value>, diags: &mut D
     let Some(Value::Array(params)) = op.get_mut("parameters") else {
         return;
     };
-    // An operation has a handful of parameters: comparing with the earlier ones beats hashing.
-    let repeats: Vec<usize> = (0..params.len())
-        .filter(|&i| {
-            let k = key(&params[i]);
-            // `$ref` parameters have no name here; they are never treated as duplicates.
-            k.0.is_some() && params[..i].iter().any(|p| key(p) == k)
+    // Named parameters seen, by name and location; `$ref` parameters have no name here and
+    // are never treated as duplicates.
+    let mut seen = std::collections::HashSet::new();
+    let repeats: Vec<bool> = params
+        .iter()
+        .map(|p| {
+            let k = key(p);
+            k.0.is_some() && !seen.insert(k)
         })
         .collect();
-    for &i in &repeats {
+    drop(seen);
+    for (i, _) in repeats.iter().enumerate().filter(|(_, r)| **r) {
         let (name, place) = key(&params[i]);
         diags.note(
             "fixup:duplicate-parameters",
@@ -36,9 +39,8 @@ fn visit(ptr: &str, _: &str, _: &str, op: &mut Map<String, Value>, diags: &mut D
             ),
         );
     }
-    for &i in repeats.iter().rev() {
-        params.remove(i);
-    }
+    let mut repeat = repeats.into_iter();
+    params.retain(|_| !repeat.next().unwrap_or(false));
 }
 
 /// A parameter's `name` and `in`.

@@ -30,8 +30,10 @@ pub(crate) struct Formatter {
     cmds: Vec<render::Cmd>,
     /// The items pushed since the last flush, lexed.
     toks: Vec<lex::Tok>,
-    /// Their tokens as [`same_tokens::flat_toks`] reads them, when verifying.
-    before: Vec<String>,
+    /// Their tokens as [`same_tokens::flat_toks`] reads them, when verifying: decided once per
+    /// chunk, at its first item, so that the switch turned on or off between a push and its
+    /// flush (tests do, in parallel) neither checks a half-recorded chunk nor records forever.
+    before: Option<Vec<String>>,
 }
 
 impl Formatter {
@@ -47,8 +49,11 @@ impl Formatter {
     /// caller's stream can go (and no stream of the whole chunk is ever built): lexing items
     /// one after another gives the trees lexing them joined would.
     pub(crate) fn push(&mut self, tokens: &Toks) {
-        if same_tokens::verifying() {
-            self.before.extend(same_tokens::flat_toks(tokens));
+        if self.toks.is_empty() && self.before.is_none() && same_tokens::verifying() {
+            self.before = Some(Vec::new());
+        }
+        if let Some(before) = &mut self.before {
+            before.extend(same_tokens::flat_toks(tokens));
         }
         lex::lex(tokens, &mut self.text, &mut self.toks);
     }
@@ -65,9 +70,8 @@ impl Formatter {
         b.items(&self.toks);
         self.cmds = b.cmds;
         render::render(&self.cmds, &self.text, WIDTH, out);
-        if same_tokens::verifying() {
-            same_tokens::assert_same(&self.before, &out[start..]);
-            self.before.clear();
+        if let Some(before) = self.before.take() {
+            same_tokens::assert_same(&before, &out[start..]);
         }
         self.toks.clear();
         self.text.clear();

@@ -319,3 +319,21 @@ fn arbitrary_token_sequences_never_panic() {
         let _ = format(tokens);
     }
 }
+
+/// Verification switched on between an item's push and the chunk's flush checks nothing half
+/// recorded (tests switch it while others format in parallel).
+#[test]
+fn verification_switched_on_mid_chunk_waits_for_the_next_chunk() {
+    let mut f = super::Formatter::default();
+    let item = super::lex::from_proc_macro2(quote!(
+        fn a() {}
+    ));
+    f.push(&item);
+    super::verify_formatting(true);
+    let mut out = String::new();
+    f.flush(&mut out);
+    f.push(&item);
+    f.flush(&mut out);
+    super::verify_formatting(false);
+    assert_eq!(out, "fn a() {}\nfn a() {}\n");
+}

@@ -54,6 +54,59 @@ fn interpolation_matches_quote() {
 }
 
 #[test]
+fn numbers_match_quote() {
+    let (a, b, c, d) = (-5i64, i64::MIN, 7u32, -1i8);
+    same(rs!(f(#a, #b, #c, #d)), quote!(f(#a, #b, #c, #d)));
+}
+
+/// A long block (the macros munch a token per step) compiles under the crate's raised
+/// recursion limit.
+#[test]
+fn long_blocks_match_quote() {
+    macro_rules! long {
+        ($m:ident) => {
+            $m! {
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+                a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j a b c d e f g h i j
+            }
+        };
+    }
+    let ours = long!(rs);
+    assert_eq!(ours.iter().count(), 400);
+    same(ours, long!(quote));
+}
+
+/// A gate goes before every item, whatever text its tokens own.
+#[test]
+fn gated_items_put_the_gate_before_each_item() {
+    let name = super::super::ident("Thing");
+    let text = "docs";
+    let feature = "core";
+    let gate = rs!(#[cfg(feature = #feature)]);
+    let body = rs! {
+        #[doc = #text] pub struct #name { a: Option<Option<u8>> }
+        impl #name { fn f() {} }
+        type X = #name;
+    };
+    same(
+        body.gated_items(&gate),
+        quote! {
+            #[cfg(feature = "core")] #[doc = "docs"] pub struct Thing { a: Option<Option<u8>> }
+            #[cfg(feature = "core")] impl Thing { fn f() {} }
+            #[cfg(feature = "core")] type X = Thing;
+        },
+    );
+}
+
+#[test]
 fn repetitions_match_quote() {
     let names = vec!["a", "b", "c"];
     let values = [1u32, 2, 3, 4];
@@ -162,11 +215,8 @@ fn appended_streams_keep_their_text() {
     want.extend(once);
     assert_eq!(texts, want);
 
-    // A copy token by token reads the same.
-    let mut copy = Toks::new();
-    for (t, text) in top.iter() {
-        copy.push_copy(t, text);
-    }
+    // A copy token by token (gated, with an empty gate) reads the same.
+    let copy = top.gated_items(&Toks::new());
     assert_eq!(copy.iter().map(|(_, t)| t).collect::<Vec<_>>(), want);
     assert!(matches!(copy.iter().next(), Some((Tk::Ident, "start"))));
 }
