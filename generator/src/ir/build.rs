@@ -164,14 +164,24 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     // method; only builders can collide with builders.
     let mut builders: Vec<String> = parsed.iter().map(|p| type_name(&p.fn_name)).collect();
     dedupe(&mut builders);
-    let mut conv = SchemaConverter::new(doc, opts.full_docs);
-    if let Some(ledger) = &opts.ledger {
-        conv.keep_twins(ledger.twins.clone());
-    }
+    let jobs: Vec<(&Parsed, String, Category)> = parsed
+        .iter()
+        .zip(builders)
+        .map(|(p, builder)| (p, builder, placement(p, opts)))
+        .collect();
+    let twins = opts
+        .ledger
+        .as_ref()
+        .map(|l| l.twins.clone())
+        .unwrap_or_default();
+    let (mut conv, results) =
+        super::replay::convert_all(doc, opts.full_docs, &twins, &jobs, |conv, job| {
+            let (p, builder, category) = job;
+            operation(conv, doc, p, builder.clone(), category.clone())
+        });
     let mut operations = Vec::with_capacity(parsed.len());
-    for (p, builder) in parsed.iter().zip(builders) {
-        let category = placement(p, opts);
-        match operation(&mut conv, doc, p, builder, category) {
+    for ((p, _, _), result) in jobs.iter().zip(results) {
+        match result {
             Ok(op) => operations.push(op),
             Err(e) => diags.error(
                 "ir",

@@ -11,6 +11,7 @@ use super::error::IrError;
 use super::file_twins;
 use super::naming::{dedupe, snake_ident, variant_name};
 use super::raw::{self, Additional, Kind, Schema};
+use super::replay::{self, Event};
 use super::site::{Role, Root, Site, Via};
 use super::types::{
     Constraints, Direction, EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
@@ -141,14 +142,23 @@ pub struct SchemaConverter<'a> {
     /// Operations and components that sites hang from.
     pub roots: Vec<Root>,
     full_docs: bool,
-    dedup: HashMap<(Direction, String), TypeId>,
-    components: HashMap<(String, Direction), Result<TypeRef, IrError>>,
+    /// Identical shapes -> the one type they share.
+    pub(super) dedup: HashMap<(Direction, String), TypeId>,
+    /// Component schemas converted so far (or being converted), by name and direction.
+    pub(super) components: HashMap<ComponentKey, Result<TypeRef, IrError>>,
     depth: usize,
     /// Field site key -> the file twin the ledger named there (see `ir::file_twins`).
     kept_twins: HashMap<String, String>,
     /// Every file twin given: the pointer of its field and its name, for the notes.
     pub twins_made: Vec<(String, String)>,
+    /// When converting a chunk of operations on a worker thread: what changed, in order, for
+    /// `ir::replay` to repeat on the one converter of the build. Such a converter shares no
+    /// shapes (every named shape gets a type of its own; the replay deduplicates).
+    pub(super) log: Option<Vec<Event>>,
 }
+
+/// A component schema's name and the direction it is converted for.
+pub(super) type ComponentKey = (String, Direction);
 
 /// Nesting of schemas (inline and through `$ref`s) converted at once; deeper is an error. In a
 /// debug build a level can take 30 KB of stack; 40 levels stay well inside a 2 MB thread, and
@@ -206,6 +216,22 @@ impl<'a> SchemaConverter<'a> {
             depth: 0,
             kept_twins: HashMap::new(),
             twins_made: Vec::new(),
+            log: None,
+        }
+    }
+
+    /// A converter for a worker thread: it records what it does (see [`SchemaConverter::log`]).
+    pub(super) fn recording(doc: &'a Value, full_docs: bool) -> Self {
+        SchemaConverter {
+            log: Some(Vec::new()),
+            ..SchemaConverter::new(doc, full_docs)
+        }
+    }
+
+    /// Logs an event when recording; `event` is only built then.
+    fn record(&mut self, event: impl FnOnce() -> Event) {
+        if let Some(log) = &mut self.log {
+            log.push(event());
         }
     }
 
@@ -222,7 +248,9 @@ impl<'a> SchemaConverter<'a> {
     /// Adds a root; its index is what [`Pos::root`] takes.
     pub fn add_root(&mut self, root: Root) -> usize {
         self.roots.push(root);
-        self.roots.len() - 1
+        let idx = self.roots.len() - 1;
+        self.record(|| Event::Root(idx));
+        idx
     }
 
     /// Converts a schema or reference, as found in the document. The caller has checked that
@@ -276,15 +304,42 @@ impl<'a> SchemaConverter<'a> {
         let key = (name.to_string(), pos.dir);
         if let Some(done) = self.components.get(&key) {
             let done = done.clone();
+            self.record(|| Event::Hit {
+                key: key.clone(),
+                out: done.clone(),
+            });
             if let Ok(TypeRef::Named(id)) = &done {
                 self.record_site(pos, *id);
             }
             return done;
         }
+        let open = self.log.as_ref().map(|log| log.len());
+        self.record(|| Event::Component {
+            key: key.clone(),
+            at: site_at(pos, None),
+            close: 0,
+            out: Ok(TypeRef::Any),
+        });
+        let out = self.component(name, key, reference, pos);
+        if let (Some(log), Some(open)) = (&mut self.log, open) {
+            replay::close(log, open, &out);
+        }
+        out
+    }
+
+    /// Converts a component schema met for the first time (in this direction), from the
+    /// reference at `pos`.
+    fn component(
+        &mut self,
+        name: &str,
+        key: ComponentKey,
+        reference: &str,
+        pos: &Pos,
+    ) -> Result<TypeRef, IrError> {
         let schema = match self.resolve(reference, pos) {
             Ok(s) => s,
             Err(e) => {
-                self.components.insert(key, Err(e.clone()));
+                self.memo(key, Err(e.clone()));
                 return Err(e);
             }
         };
@@ -308,15 +363,16 @@ impl<'a> SchemaConverter<'a> {
         if !named_shape(schema) {
             // An array or map that contains itself (`items: {$ref: self}`) has no finite Rust
             // type without a name to box; its inner occurrence reads as any JSON value.
-            self.components.insert(key.clone(), Ok(TypeRef::Any));
+            self.memo(key.clone(), Ok(TypeRef::Any));
             let out = self.schema(schema, &cpos);
-            self.components.insert(key, out.clone());
+            self.memo(key, out.clone());
             return out;
         }
         // Reserve the id first, so that a component that refers to itself finds it.
         let id = self.push(TypeDef::placeholder(pos.dir, cpos.ptr.clone()));
         self.space.defs[id.0].component = true;
-        self.components.insert(key.clone(), Ok(TypeRef::Named(id)));
+        self.record(|| Event::Placeholder(id));
+        self.memo(key.clone(), Ok(TypeRef::Named(id)));
         let site = self.record_site(&cpos, id);
         let inner = Pos {
             parent: Some(site),
@@ -331,11 +387,23 @@ impl<'a> SchemaConverter<'a> {
                 def.doc = doc;
                 TypeRef::Named(id)
             });
-        self.components.insert(key, result.clone());
+        if result.is_ok() {
+            self.record(|| Event::Fill(id));
+        }
+        self.memo(key, result.clone());
         if result.is_ok() {
             self.record_site(pos, id);
         }
         result
+    }
+
+    /// Remembers what a component converts to (for now, while it is being converted).
+    fn memo(&mut self, key: ComponentKey, value: Result<TypeRef, IrError>) {
+        self.record(|| Event::Memo {
+            key: key.clone(),
+            value: value.clone(),
+        });
+        self.components.insert(key, value);
     }
 
     fn push(&mut self, def: TypeDef) -> TypeId {
@@ -347,20 +415,13 @@ impl<'a> SchemaConverter<'a> {
     fn record_site(&mut self, pos: &Pos, id: TypeId) -> usize {
         let idx = self.push_site(pos, Some(id));
         self.space.defs[id.0].sites.push(idx);
+        self.record(|| Event::Site(idx));
         idx
     }
 
     /// Adds the site at `pos` (its type, when already known); returns its index.
     fn push_site(&mut self, pos: &Pos, ty: Option<TypeId>) -> usize {
-        self.sites.push(Site {
-            key: pos.key.clone(),
-            parent: pos.parent,
-            via: pos.via.clone(),
-            root: pos.root,
-            role: pos.role.clone(),
-            depth: pos.depth,
-            ty,
-        });
+        self.sites.push(site_at(pos, ty));
         self.sites.len() - 1
     }
 
@@ -464,12 +525,23 @@ impl<'a> SchemaConverter<'a> {
     fn named(&mut self, s: Shape<'a>, pos: &Pos) -> Result<TypeRef, IrError> {
         // The site is numbered before its children's, so they can point at it.
         let site = self.push_site(pos, None);
+        self.record(|| Event::Open(site));
         let inner = Pos {
             parent: Some(site),
             depth: pos.depth.saturating_add(1),
             ..pos.clone()
         };
         let (kind, doc) = self.named_kind(s, &inner)?;
+        if self.log.is_some() {
+            // Recording: the replay deduplicates, against every type of the build.
+            let mut def = TypeDef::placeholder(pos.dir, pos.ptr.clone());
+            def.kind = kind;
+            def.doc = doc;
+            let def = self.push(def);
+            self.record(|| Event::Named { site, def });
+            self.sites[site].ty = Some(def);
+            return Ok(TypeRef::Named(def));
+        }
         let key = (pos.dir, shape_key(&kind));
         let id = match self.dedup.get(&key) {
             Some(&id) => id,
@@ -619,6 +691,8 @@ impl<'a> SchemaConverter<'a> {
             if let Some(twin) = &f.file_twin {
                 let ptr = format!("{}/properties/{}", pos.ptr, escape_token(&f.name));
                 self.twins_made.push((ptr, twin.clone()));
+                let made = self.twins_made.len() - 1;
+                self.record(|| Event::Twin(made));
             }
         }
     }
@@ -682,6 +756,19 @@ impl<'a> SchemaConverter<'a> {
             additional,
         };
         Ok(Merged::Object(s, parts))
+    }
+}
+
+/// The site of a use at `pos`, of type `ty` when already known.
+fn site_at(pos: &Pos, ty: Option<TypeId>) -> Site {
+    Site {
+        key: pos.key.clone(),
+        parent: pos.parent,
+        via: pos.via.clone(),
+        root: pos.root,
+        role: pos.role.clone(),
+        depth: pos.depth,
+        ty,
     }
 }
 

@@ -1,0 +1,412 @@
+//! Pass 2 of `ir::build` on every core: operations converted in chunks, then replayed in order.
+//!
+//! The serial pass converts operation after operation with one [`SchemaConverter`], whose state
+//! (type ids, sites, roots, the shared shapes, the components converted so far) makes the
+//! output; the output must not depend on the number of cores. So each worker converts a
+//! contiguous chunk of operations with a converter of its own that logs every change it makes
+//! ([`Event`]), and the build's converter then repeats those logs, chunk after chunk, operation
+//! after operation: it makes the same types, sites and roots in the same order as the serial
+//! pass, renumbered, and deduplicates shapes against everything made before.
+//!
+//! A worker does not know which components earlier chunks converted. It converts each one it
+//! meets first; the replay skips such a conversion when the build already has the component
+//! (the serial pass only records a site there), and reads the worker's ids of it from the
+//! build's. Where the worker's view could have led elsewhere than the serial pass (a component
+//! converted, or found half-done, in another context: a self-containing array, a nesting limit),
+//! the results disagree and the replay gives up: the whole pass then runs serially.
+
+use super::error::IrError;
+use super::schema::{ComponentKey, SchemaConverter};
+use super::site::{Root, Site};
+use super::types::{Direction, TypeDef, TypeId, TypeKind, TypeRef};
+use super::{Operation, Success};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// One change a recording converter made to its state, in the order made. Indices are the
+/// worker's (into its types, sites, roots and twins).
+#[derive(Debug)]
+pub(super) enum Event {
+    /// A root was added.
+    Root(usize),
+    /// A site was recorded with its type (the type lists it).
+    Site(usize),
+    /// A site was opened for a named shape, its type not yet known.
+    Open(usize),
+    /// A named shape was converted at a site opened before, as a type of its own.
+    Named { site: usize, def: TypeId },
+    /// A component was met for the first time: the events up to `close` convert it, from the
+    /// reference at `at`, to `out`.
+    Component {
+        key: ComponentKey,
+        at: Site,
+        close: usize,
+        out: Result<TypeRef, IrError>,
+    },
+    /// The end of a [`Event::Component`].
+    Close,
+    /// The type of a component was reserved (as a placeholder).
+    Placeholder(TypeId),
+    /// A component's placeholder got its shape and doc.
+    Fill(TypeId),
+    /// What a component converts to was remembered.
+    Memo {
+        key: ComponentKey,
+        value: Result<TypeRef, IrError>,
+    },
+    /// A component converted before was met again: `out` is what the worker remembered.
+    Hit {
+        key: ComponentKey,
+        out: Result<TypeRef, IrError>,
+    },
+    /// A file twin was given.
+    Twin(usize),
+}
+
+/// Ends the [`Event::Component`] logged at `open`: its conversion gave `out`.
+pub(super) fn close(log: &mut Vec<Event>, open: usize, out: &Result<TypeRef, IrError>) {
+    let end = log.len();
+    log.push(Event::Close);
+    if let Event::Component { close, out: o, .. } = &mut log[open] {
+        *close = end;
+        *o = out.clone();
+    }
+}
+
+/// Converts every item (an operation) with `convert`, in chunks on every core, and returns the
+/// converter and results the serial loop `items.iter().map(|i| convert(&mut conv, i))` would.
+/// `twins` are the file twins the ledger named.
+pub(super) fn convert_all<'a, T: Sync>(
+    doc: &'a Value,
+    full_docs: bool,
+    twins: &HashMap<String, String>,
+    items: &[T],
+    convert: impl Fn(&mut SchemaConverter<'a>, &T) -> Result<Operation, IrError> + Sync,
+) -> (SchemaConverter<'a>, Vec<Result<Operation, IrError>>) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads > 1 && items.len() >= 2 * MIN_CHUNK {
+        let size = items.len().div_ceil(threads.min(items.len() / MIN_CHUNK));
+        let chunks: Vec<&[T]> = items.chunks(size).collect();
+        let done = crate::par::map(&chunks, |chunk| {
+            let mut conv = SchemaConverter::recording(doc, full_docs);
+            conv.keep_twins(twins.clone());
+            let mut ops = Vec::with_capacity(chunk.len());
+            for item in *chunk {
+                let out = convert(&mut conv, item);
+                ops.push((conv.log.as_ref().map_or(0, Vec::len), out));
+            }
+            Worker::new(conv, ops)
+        });
+        let mut conv = SchemaConverter::new(doc, full_docs);
+        conv.keep_twins(twins.clone());
+        // Diverged: the serial pass below decides.
+        if let Ok(out) = replay_all(&mut conv, done) {
+            return (conv, out);
+        }
+    }
+    let mut conv = SchemaConverter::new(doc, full_docs);
+    conv.keep_twins(twins.clone());
+    let out = items.iter().map(|i| convert(&mut conv, i)).collect();
+    (conv, out)
+}
+
+/// Fewer operations than this per chunk are not worth a thread.
+const MIN_CHUNK: usize = 64;
+
+/// The replay met a worker's record the serial pass would not have made.
+#[derive(Debug)]
+struct Diverged;
+
+/// What a worker made of its chunk, taken apart as the replay consumes it.
+struct Worker {
+    events: Vec<Event>,
+    defs: Vec<TypeDef>,
+    sites: Vec<Option<Site>>,
+    roots: Vec<Option<Root>>,
+    twins: Vec<(String, String)>,
+    /// Each operation's result, and where its events end.
+    ops: Vec<(usize, Result<Operation, IrError>)>,
+}
+
+impl Worker {
+    fn new(conv: SchemaConverter, ops: Vec<(usize, Result<Operation, IrError>)>) -> Worker {
+        Worker {
+            events: conv.log.unwrap_or_default(),
+            defs: conv.space.defs,
+            sites: conv.sites.into_iter().map(Some).collect(),
+            roots: conv.roots.into_iter().map(Some).collect(),
+            twins: conv.twins_made,
+            ops,
+        }
+    }
+
+    /// The worker's type `id`, taken out (each is replayed once).
+    fn take_def(&mut self, id: TypeId) -> TypeDef {
+        let empty = TypeDef::placeholder(Direction::Response, String::new());
+        std::mem::replace(&mut self.defs[id.0], empty)
+    }
+}
+
+/// Replays every worker's chunk, in order, into `into`; the operations' results, in order.
+fn replay_all(
+    into: &mut SchemaConverter,
+    workers: Vec<Worker>,
+) -> Result<Vec<Result<Operation, IrError>>, Diverged> {
+    let mut out = Vec::new();
+    for mut w in workers {
+        let mut ids = Ids::for_worker(&w);
+        let ops = std::mem::take(&mut w.ops);
+        let mut start = 0;
+        for (end, op) in ops {
+            replay(into, &mut w, &mut ids, start..end)?;
+            start = end;
+            out.push(match op {
+                Ok(mut op) => ids.operation(&mut op).map(|()| Ok(op))?,
+                Err(e) => Err(e),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A worker's ids -> the build's, as far as replayed (or read from the build's components).
+struct Ids {
+    types: Vec<Option<TypeId>>,
+    sites: Vec<Option<usize>>,
+    roots: Vec<Option<usize>>,
+}
+
+impl Ids {
+    fn for_worker(w: &Worker) -> Ids {
+        Ids {
+            types: vec![None; w.defs.len()],
+            sites: vec![None; w.sites.len()],
+            roots: vec![None; w.roots.len()],
+        }
+    }
+
+    fn ty(&self, id: TypeId) -> Result<TypeId, Diverged> {
+        self.types[id.0].ok_or(Diverged)
+    }
+
+    /// Rewrites the worker's ids in `t` to the build's.
+    fn remap(&self, t: &mut TypeRef) -> Result<(), Diverged> {
+        match t {
+            TypeRef::Named(id) => *id = self.ty(*id)?,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => self.remap(inner)?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn remap_result(&self, r: &mut Result<TypeRef, IrError>) -> Result<(), Diverged> {
+        match r {
+            Ok(t) => self.remap(t),
+            Err(_) => Ok(()),
+        }
+    }
+
+    fn remap_kind(&self, kind: &mut TypeKind) -> Result<(), Diverged> {
+        match kind {
+            TypeKind::Struct { fields, additional } => {
+                for f in fields {
+                    self.remap(&mut f.ty)?;
+                }
+                if let Some(t) = additional {
+                    self.remap(t)?;
+                }
+            }
+            TypeKind::Union { variants } => {
+                for v in variants {
+                    self.remap(&mut v.ty)?;
+                }
+            }
+            TypeKind::Enum { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Rewrites the worker's ids in an operation's parameters, bodies and responses.
+    fn operation(&self, op: &mut Operation) -> Result<(), Diverged> {
+        for p in &mut op.params {
+            self.remap(&mut p.ty)?;
+        }
+        for b in [&mut op.body, &mut op.alternative].into_iter().flatten() {
+            self.remap(&mut b.ty)?;
+        }
+        for r in &mut op.responses {
+            if let Some(t) = &mut r.ty {
+                self.remap(t)?;
+            }
+        }
+        if let Success::Json(t) = &mut op.success {
+            self.remap(t)?;
+        }
+        Ok(())
+    }
+
+    /// Checks that what the worker got for a component (`worker`) is what the build has
+    /// (`build`), learning the build's ids of the worker's types on the way.
+    fn agree(
+        &mut self,
+        worker: &Result<TypeRef, IrError>,
+        build: &Result<TypeRef, IrError>,
+    ) -> Result<(), Diverged> {
+        match (worker, build) {
+            (Ok(w), Ok(b)) => self.agree_ref(w, b),
+            (Err(w), Err(b)) if w == b => Ok(()),
+            _ => Err(Diverged),
+        }
+    }
+
+    fn agree_ref(&mut self, worker: &TypeRef, build: &TypeRef) -> Result<(), Diverged> {
+        match (worker, build) {
+            (TypeRef::Named(w), TypeRef::Named(b)) => match self.types[w.0] {
+                None => {
+                    self.types[w.0] = Some(*b);
+                    Ok(())
+                }
+                Some(known) if known == *b => Ok(()),
+                Some(_) => Err(Diverged),
+            },
+            (TypeRef::Array(w), TypeRef::Array(b)) | (TypeRef::Map(w), TypeRef::Map(b)) => {
+                self.agree_ref(w, b)
+            }
+            _ if worker == build => Ok(()),
+            _ => Err(Diverged),
+        }
+    }
+
+    /// Adds the worker's site `s` to the build, of type `ty`; returns its index there.
+    fn add_site(
+        &self,
+        into: &mut SchemaConverter,
+        mut s: Site,
+        ty: Option<TypeId>,
+    ) -> Result<usize, Diverged> {
+        s.parent = match s.parent {
+            Some(p) => Some(self.sites[p].ok_or(Diverged)?),
+            None => None,
+        };
+        s.root = self.roots[s.root].ok_or(Diverged)?;
+        s.ty = ty;
+        into.sites.push(s);
+        let idx = into.sites.len() - 1;
+        if let Some(id) = ty {
+            into.space.defs[id.0].sites.push(idx);
+        }
+        Ok(idx)
+    }
+}
+
+/// Repeats the worker's `events` (one operation's) on `into`, as the serial pass would have
+/// made them.
+fn replay(
+    into: &mut SchemaConverter,
+    w: &mut Worker,
+    ids: &mut Ids,
+    events: Range<usize>,
+) -> Result<(), Diverged> {
+    let mut i = events.start;
+    while i < events.end {
+        match &mut w.events[i] {
+            Event::Root(r) => {
+                let root = w.roots[*r].take().ok_or(Diverged)?;
+                ids.roots[*r] = Some(into.add_root(root));
+            }
+            Event::Site(s) => {
+                let site = w.sites[*s].take().ok_or(Diverged)?;
+                let ty = ids.ty(site.ty.ok_or(Diverged)?)?;
+                ids.sites[*s] = Some(ids.add_site(into, site, Some(ty))?);
+            }
+            Event::Open(s) => {
+                let site = w.sites[*s].take().ok_or(Diverged)?;
+                ids.sites[*s] = Some(ids.add_site(into, site, None)?);
+            }
+            &mut Event::Named { site, def } => {
+                let site = ids.sites[site].ok_or(Diverged)?;
+                let id = share(into, ids, w.take_def(def))?;
+                ids.types[def.0] = Some(id);
+                into.sites[site].ty = Some(id);
+                into.space.defs[id.0].sites.push(site);
+            }
+            Event::Component {
+                key,
+                at,
+                close,
+                out,
+            } => {
+                if let Some(done) = into.components.get(key) {
+                    // Converted before this chunk: the serial pass only records the use.
+                    ids.agree(out, done)?;
+                    if let Ok(TypeRef::Named(id)) = done {
+                        let id = *id;
+                        ids.add_site(into, std::mem::replace(at, empty_site()), Some(id))?;
+                    }
+                    i = *close + 1;
+                    continue;
+                }
+            }
+            Event::Close => {}
+            &mut Event::Placeholder(t) => {
+                let local = &mut w.defs[t.0];
+                let mut def =
+                    TypeDef::placeholder(local.direction, std::mem::take(&mut local.pointer));
+                def.component = true;
+                into.space.defs.push(def);
+                ids.types[t.0] = Some(TypeId(into.space.defs.len() - 1));
+            }
+            &mut Event::Fill(t) => {
+                let mut local = w.take_def(t);
+                ids.remap_kind(&mut local.kind)?;
+                let def = &mut into.space.defs[ids.ty(t)?.0];
+                def.kind = local.kind;
+                def.doc = local.doc;
+            }
+            Event::Memo { key, value } => {
+                ids.remap_result(value)?;
+                let key = (std::mem::take(&mut key.0), key.1);
+                into.components
+                    .insert(key, std::mem::replace(value, Ok(TypeRef::Any)));
+            }
+            Event::Hit { key, out } => {
+                let done = into.components.get(key).ok_or(Diverged)?;
+                ids.agree(out, done)?;
+            }
+            Event::Twin(t) => into.twins_made.push(std::mem::take(&mut w.twins[*t])),
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// The build's type for a named shape the worker made: an identical one made before, or
+/// `def` added.
+fn share(into: &mut SchemaConverter, ids: &Ids, mut def: TypeDef) -> Result<TypeId, Diverged> {
+    ids.remap_kind(&mut def.kind)?;
+    let key = (def.direction, super::schema::shape_key(&def.kind));
+    if let Some(&id) = into.dedup.get(&key) {
+        return Ok(id);
+    }
+    let mut fresh = TypeDef::placeholder(def.direction, def.pointer);
+    fresh.kind = def.kind;
+    fresh.doc = def.doc;
+    into.space.defs.push(fresh);
+    let id = TypeId(into.space.defs.len() - 1);
+    into.dedup.insert(key, id);
+    Ok(id)
+}
+
+/// A stand-in for a site taken out of the log.
+fn empty_site() -> Site {
+    Site {
+        key: String::new(),
+        parent: None,
+        via: super::site::Via::Root,
+        root: 0,
+        role: super::site::Role::Body,
+        depth: 0,
+        ty: None,
+    }
+}
