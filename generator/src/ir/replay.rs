@@ -16,7 +16,7 @@
 //! the results disagree and the replay gives up: the whole pass then runs serially.
 
 use super::error::IrError;
-use super::schema::{ComponentKey, SchemaConverter};
+use super::schema::{ComponentKey, KeyTemplate, SchemaConverter};
 use super::site::{Root, Site};
 use super::types::{Direction, TypeDef, TypeId, TypeKind, TypeRef};
 use super::{Operation, Success};
@@ -34,8 +34,13 @@ pub(super) enum Event {
     Site(usize),
     /// A site was opened for a named shape, its type not yet known.
     Open(usize),
-    /// A named shape was converted at a site opened before, as a type of its own.
-    Named { site: usize, def: TypeId },
+    /// A named shape was converted at a site opened before, as a type of its own (`key` is its
+    /// shape key, in the worker's ids).
+    Named {
+        site: usize,
+        def: TypeId,
+        key: KeyTemplate,
+    },
     /// A component was met for the first time: the events up to `close` convert it, from the
     /// reference at `at`, to `out`.
     Component {
@@ -74,9 +79,12 @@ pub(super) fn close(log: &mut Vec<Event>, open: usize, out: &Result<TypeRef, IrE
     }
 }
 
-/// Converts every item (an operation) with `convert`, in chunks on every core, and returns the
-/// converter and results the serial loop `items.iter().map(|i| convert(&mut conv, i))` would.
-/// `twins` are the file twins the ledger named.
+/// Converts every item (an operation) with `convert`, on every core, and returns the converter
+/// and results the serial loop `items.iter().map(|i| convert(&mut conv, i))` would. `twins` are
+/// the file twins the ledger named.
+///
+/// The calling thread converts the first items itself, as the serial loop does; meanwhile the
+/// other cores record the rest, in one chunk each, which the calling thread then replays.
 pub(super) fn convert_all<'a, T: Sync>(
     doc: &'a Value,
     full_docs: bool,
@@ -84,35 +92,69 @@ pub(super) fn convert_all<'a, T: Sync>(
     items: &[T],
     convert: impl Fn(&mut SchemaConverter<'a>, &T) -> Result<Operation, IrError> + Sync,
 ) -> (SchemaConverter<'a>, Vec<Result<Operation, IrError>>) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads > 1 && items.len() >= 2 * MIN_CHUNK {
-        let size = items.len().div_ceil(threads.min(items.len() / MIN_CHUNK));
-        let chunks: Vec<&[T]> = items.chunks(size).collect();
-        let done = crate::par::map(&chunks, |chunk| {
-            let mut conv = SchemaConverter::recording(doc, full_docs);
-            conv.keep_twins(twins.clone());
-            let mut ops = Vec::with_capacity(chunk.len());
-            for item in *chunk {
-                let out = convert(&mut conv, item);
-                ops.push((conv.log.as_ref().map_or(0, Vec::len), out));
-            }
-            Worker::new(conv, ops)
-        });
+    let converter = || {
         let mut conv = SchemaConverter::new(doc, full_docs);
         conv.keep_twins(twins.clone());
-        // Diverged: the serial pass below decides.
-        if let Ok(out) = replay_all(&mut conv, done) {
+        conv
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads > 1 && items.len() >= MIN_PARALLEL {
+        let (head, tail) = items.split_at(head_len(items.len(), threads));
+        let convert = &convert;
+        let mut conv = converter();
+        let replayed = std::thread::scope(|scope| {
+            let workers: Vec<_> = tail
+                .chunks(tail.len().div_ceil(threads - 1))
+                .map(|chunk| scope.spawn(move || record(doc, full_docs, twins, chunk, convert)))
+                .collect();
+            let mut out: Vec<_> = head.iter().map(|i| convert(&mut conv, i)).collect();
+            for worker in workers {
+                // A worker panics only on a generator bug: surface it.
+                let worker = worker
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                replay_chunk(&mut conv, worker, &mut out)?;
+            }
+            Ok::<_, Diverged>(out)
+        });
+        // Diverged: the serial loop below decides.
+        if let Ok(out) = replayed {
             return (conv, out);
         }
     }
-    let mut conv = SchemaConverter::new(doc, full_docs);
-    conv.keep_twins(twins.clone());
+    let mut conv = converter();
     let out = items.iter().map(|i| convert(&mut conv, i)).collect();
     (conv, out)
 }
 
-/// Fewer operations than this per chunk are not worth a thread.
-const MIN_CHUNK: usize = 64;
+/// Fewer operations than this are converted serially: threads would not pay.
+const MIN_PARALLEL: usize = 128;
+
+/// How many of `len` operations the calling thread converts itself, so that it finishes about
+/// when the `threads - 1` workers recording the rest do: a worker spends about 7/5 of the
+/// serial time per operation (recording, and converting again the components an earlier
+/// chunk converted).
+fn head_len(len: usize, threads: usize) -> usize {
+    len * 7 / (7 + 5 * (threads - 1))
+}
+
+/// Converts `chunk` with a recording converter: what a worker thread does.
+fn record<'a, T>(
+    doc: &'a Value,
+    full_docs: bool,
+    twins: &HashMap<String, String>,
+    chunk: &[T],
+    convert: &impl Fn(&mut SchemaConverter<'a>, &T) -> Result<Operation, IrError>,
+) -> Worker {
+    let mut conv = SchemaConverter::recording(doc, full_docs);
+    conv.keep_twins(twins.clone());
+    let mut ops = Vec::with_capacity(chunk.len());
+    for item in chunk {
+        let out = convert(&mut conv, item);
+        ops.push((conv.log.as_ref().map_or(0, Vec::len), out));
+    }
+    Worker::new(conv, ops)
+}
 
 /// The replay met a worker's record the serial pass would not have made.
 #[derive(Debug)]
@@ -148,26 +190,24 @@ impl Worker {
     }
 }
 
-/// Replays every worker's chunk, in order, into `into`; the operations' results, in order.
-fn replay_all(
+/// Replays a worker's chunk into `into`, appending its operations' results to `out`.
+fn replay_chunk(
     into: &mut SchemaConverter,
-    workers: Vec<Worker>,
-) -> Result<Vec<Result<Operation, IrError>>, Diverged> {
-    let mut out = Vec::new();
-    for mut w in workers {
-        let mut ids = Ids::for_worker(&w);
-        let ops = std::mem::take(&mut w.ops);
-        let mut start = 0;
-        for (end, op) in ops {
-            replay(into, &mut w, &mut ids, start..end)?;
-            start = end;
-            out.push(match op {
-                Ok(mut op) => ids.operation(&mut op).map(|()| Ok(op))?,
-                Err(e) => Err(e),
-            });
-        }
+    mut w: Worker,
+    out: &mut Vec<Result<Operation, IrError>>,
+) -> Result<(), Diverged> {
+    let mut ids = Ids::for_worker(&w);
+    let ops = std::mem::take(&mut w.ops);
+    let mut start = 0;
+    for (end, op) in ops {
+        replay(into, &mut w, &mut ids, start..end)?;
+        start = end;
+        out.push(match op {
+            Ok(mut op) => ids.operation(&mut op).map(|()| Ok(op))?,
+            Err(e) => Err(e),
+        });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A worker's ids -> the build's, as far as replayed (or read from the build's components).
@@ -324,9 +364,10 @@ fn replay(
                 let site = w.sites[*s].take().ok_or(Diverged)?;
                 ids.sites[*s] = Some(ids.add_site(into, site, None)?);
             }
-            &mut Event::Named { site, def } => {
-                let site = ids.sites[site].ok_or(Diverged)?;
-                let id = share(into, ids, w.take_def(def))?;
+            Event::Named { site, def, key } => {
+                let (site, def) = (ids.sites[*site].ok_or(Diverged)?, *def);
+                let key = key.fill(|id| ids.types[id.0]).ok_or(Diverged)?;
+                let id = share(into, ids, w.take_def(def), key)?;
                 ids.types[def.0] = Some(id);
                 into.sites[site].ty = Some(id);
                 into.space.defs[id.0].sites.push(site);
@@ -381,14 +422,19 @@ fn replay(
     Ok(())
 }
 
-/// The build's type for a named shape the worker made: an identical one made before, or
-/// `def` added.
-fn share(into: &mut SchemaConverter, ids: &Ids, mut def: TypeDef) -> Result<TypeId, Diverged> {
-    ids.remap_kind(&mut def.kind)?;
-    let key = (def.direction, super::schema::shape_key(&def.kind));
+/// The build's type for a named shape the worker made (`def`, whose shape key in the build's
+/// ids is `key`): an identical one made before, or `def` added.
+fn share(
+    into: &mut SchemaConverter,
+    ids: &Ids,
+    mut def: TypeDef,
+    key: String,
+) -> Result<TypeId, Diverged> {
+    let key = (def.direction, key);
     if let Some(&id) = into.dedup.get(&key) {
         return Ok(id);
     }
+    ids.remap_kind(&mut def.kind)?;
     let mut fresh = TypeDef::placeholder(def.direction, def.pointer);
     fresh.kind = def.kind;
     fresh.doc = def.doc;

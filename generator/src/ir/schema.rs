@@ -533,12 +533,14 @@ impl<'a> SchemaConverter<'a> {
         };
         let (kind, doc) = self.named_kind(s, &inner)?;
         if self.log.is_some() {
-            // Recording: the replay deduplicates, against every type of the build.
+            // Recording: the replay deduplicates, against every type of the build; the key is
+            // written here, on the worker's core.
+            let key = KeyTemplate::of(&kind);
             let mut def = TypeDef::placeholder(pos.dir, pos.ptr.clone());
             def.kind = kind;
             def.doc = doc;
             let def = self.push(def);
-            self.record(|| Event::Named { site, def });
+            self.record(|| Event::Named { site, def, key });
             self.sites[site].ty = Some(def);
             return Ok(TypeRef::Named(def));
         }
@@ -831,45 +833,142 @@ pub(crate) fn enum_kind(values: Vec<String>) -> TypeKind {
 /// part of it: they never change the Rust type, but two positions that differ only in them keep
 /// a type each, so the diff reads every position's own constraints from its type.
 pub(crate) fn shape_key(kind: &TypeKind) -> String {
-    use std::fmt::Write;
-    let mut k = String::new();
-    match kind {
-        TypeKind::Struct { fields, additional } => {
-            k.push('S');
-            for f in fields {
-                let _ = write!(
-                    k,
-                    "|{}:{:?}:{}{}{}",
-                    f.name,
-                    f.ty,
-                    u8::from(f.required),
-                    u8::from(f.nullable),
-                    u8::from(f.deprecated)
-                );
-                if let Some(c) = &f.constraints {
-                    let _ = write!(k, ":{c:?}");
+    let mut key = KeyWriter::default();
+    key.kind(kind);
+    key.text
+}
+
+/// A [`shape_key`] with the type ids it mentions left out: its text, and where each id goes.
+/// A worker thread writes it with its own ids; the replay fills in the build's (see
+/// `ir::replay`), which gives the key the serial pass writes.
+#[derive(Debug)]
+pub(super) struct KeyTemplate {
+    text: String,
+    /// Byte offsets into `text` (ascending) and the ids written there.
+    holes: Vec<(usize, TypeId)>,
+}
+
+impl KeyTemplate {
+    pub(super) fn of(kind: &TypeKind) -> KeyTemplate {
+        let mut key = KeyWriter {
+            holes: Some(Vec::new()),
+            ..KeyWriter::default()
+        };
+        key.kind(kind);
+        KeyTemplate {
+            text: key.text,
+            holes: key.holes.unwrap_or_default(),
+        }
+    }
+
+    /// The key, each id mapped by `id`; `None` when `id` has no mapping for one.
+    pub(super) fn fill(&self, id: impl Fn(TypeId) -> Option<TypeId>) -> Option<String> {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(self.text.len() + 6 * self.holes.len());
+        let mut at = 0;
+        for &(offset, local) in &self.holes {
+            out.push_str(&self.text[at..offset]);
+            let _ = write!(out, "{}", id(local)?.0);
+            at = offset;
+        }
+        out.push_str(&self.text[at..]);
+        Some(out)
+    }
+}
+
+/// Writes shape keys. Type references are spelled as their `Debug` form (the form keys have
+/// always had), written out by hand so that ids can be left out (`holes`).
+#[derive(Default)]
+struct KeyWriter {
+    text: String,
+    /// When set, ids are not written but recorded here with their offset.
+    holes: Option<Vec<(usize, TypeId)>>,
+}
+
+impl KeyWriter {
+    fn kind(&mut self, kind: &TypeKind) {
+        use std::fmt::Write;
+        match kind {
+            TypeKind::Struct { fields, additional } => {
+                self.text.push('S');
+                for f in fields {
+                    let _ = write!(self.text, "|{}:", f.name);
+                    self.ty(&f.ty);
+                    let _ = write!(
+                        self.text,
+                        ":{}{}{}",
+                        u8::from(f.required),
+                        u8::from(f.nullable),
+                        u8::from(f.deprecated)
+                    );
+                    if let Some(c) = &f.constraints {
+                        let _ = write!(self.text, ":{c:?}");
+                    }
+                    if let Some(t) = &f.file_twin {
+                        let _ = write!(self.text, ":+{t}");
+                    }
                 }
-                if let Some(t) = &f.file_twin {
-                    let _ = write!(k, ":+{t}");
+                self.text.push_str("|+");
+                match additional {
+                    None => self.text.push_str("None"),
+                    Some(t) => {
+                        self.text.push_str("Some(");
+                        self.ty(t);
+                        self.text.push(')');
+                    }
                 }
             }
-            let _ = write!(k, "|+{additional:?}");
-        }
-        TypeKind::Enum { values } => {
-            k.push('E');
-            for v in values {
-                k.push('|');
-                k.push_str(&v.value);
+            TypeKind::Enum { values } => {
+                self.text.push('E');
+                for v in values {
+                    self.text.push('|');
+                    self.text.push_str(&v.value);
+                }
             }
-        }
-        TypeKind::Union { variants } => {
-            k.push('U');
-            for v in variants {
-                let _ = write!(k, "|{:?}", v.ty);
+            TypeKind::Union { variants } => {
+                self.text.push('U');
+                for v in variants {
+                    self.text.push('|');
+                    self.ty(&v.ty);
+                }
             }
         }
     }
-    k
+
+    /// `t` as `{:?}` writes it.
+    fn ty(&mut self, t: &TypeRef) {
+        use std::fmt::Write;
+        let word = match t {
+            TypeRef::String => "String",
+            TypeRef::Integer => "Integer",
+            TypeRef::Number => "Number",
+            TypeRef::Boolean => "Boolean",
+            TypeRef::Binary => "Binary",
+            TypeRef::Any => "Any",
+            TypeRef::Named(id) => {
+                self.text.push_str("Named(TypeId(");
+                match &mut self.holes {
+                    Some(holes) => holes.push((self.text.len(), *id)),
+                    None => {
+                        let _ = write!(self.text, "{}", id.0);
+                    }
+                }
+                self.text.push_str("))");
+                return;
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) => {
+                self.text.push_str(if matches!(t, TypeRef::Array(_)) {
+                    "Array("
+                } else {
+                    "Map("
+                });
+                self.ty(inner);
+                self.text.push(')');
+                return;
+            }
+        };
+        self.text.push_str(word);
+    }
 }
 
 /// The first line of a description (at most 160 characters), or all of it with `full`.
@@ -888,4 +987,141 @@ pub fn short_doc(text: Option<&str>, full: bool) -> Option<String> {
     let cut: String = line.chars().take(157).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
     Some(format!("{cut}..."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key as it was first written, with `{:?}`: the hand-written spelling must not drift.
+    fn debug_key(kind: &TypeKind) -> String {
+        use std::fmt::Write;
+        let mut k = String::new();
+        match kind {
+            TypeKind::Struct { fields, additional } => {
+                k.push('S');
+                for f in fields {
+                    let _ = write!(
+                        k,
+                        "|{}:{:?}:{}{}{}",
+                        f.name,
+                        f.ty,
+                        u8::from(f.required),
+                        u8::from(f.nullable),
+                        u8::from(f.deprecated)
+                    );
+                    if let Some(c) = &f.constraints {
+                        let _ = write!(k, ":{c:?}");
+                    }
+                    if let Some(t) = &f.file_twin {
+                        let _ = write!(k, ":+{t}");
+                    }
+                }
+                let _ = write!(k, "|+{additional:?}");
+            }
+            TypeKind::Enum { values } => {
+                k.push('E');
+                for v in values {
+                    k.push('|');
+                    k.push_str(&v.value);
+                }
+            }
+            TypeKind::Union { variants } => {
+                k.push('U');
+                for v in variants {
+                    let _ = write!(k, "|{:?}", v.ty);
+                }
+            }
+        }
+        k
+    }
+
+    fn kinds() -> Vec<TypeKind> {
+        let named = |i| TypeRef::Named(TypeId(i));
+        let refs = vec![
+            TypeRef::String,
+            TypeRef::Integer,
+            TypeRef::Number,
+            TypeRef::Boolean,
+            TypeRef::Binary,
+            TypeRef::Any,
+            named(7),
+            TypeRef::Array(Box::new(named(12))),
+            TypeRef::Map(Box::new(TypeRef::Array(Box::new(named(0))))),
+            TypeRef::Map(Box::new(TypeRef::Any)),
+        ];
+        let mut fields: Vec<Field> = refs
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Field::optional(&format!("f{i}"), t.clone()))
+            .collect();
+        fields[1].required = true;
+        fields[2].nullable = true;
+        fields[3].deprecated = true;
+        fields[4].file_twin = Some("f4_part".into());
+        fields[5].constraints = Constraints::of(
+            serde_json::json!({"maxLength": 3, "minimum": 1.5})
+                .as_object()
+                .expect("an object"),
+        );
+        let mut out = vec![enum_kind(vec!["a".into(), "Unknown".into()])];
+        for additional in [None, Some(TypeRef::Any), Some(named(3))] {
+            out.push(TypeKind::Struct {
+                fields: fields.clone(),
+                additional,
+            });
+        }
+        out.push(TypeKind::Union {
+            variants: refs
+                .into_iter()
+                .map(|ty| Variant {
+                    ident: String::new(),
+                    ty,
+                    boxed: false,
+                })
+                .collect(),
+        });
+        out
+    }
+
+    #[test]
+    fn shape_keys_spell_type_refs_as_debug_does() {
+        for kind in kinds() {
+            assert_eq!(shape_key(&kind), debug_key(&kind));
+        }
+    }
+
+    #[test]
+    fn a_filled_template_is_the_key_of_the_renumbered_kind() {
+        let renumber = |id: TypeId| TypeId(id.0 * 37 + 1000);
+        for kind in kinds() {
+            let template = KeyTemplate::of(&kind);
+            let mut renumbered = kind.clone();
+            if let TypeKind::Struct { fields, additional } = &mut renumbered {
+                fields
+                    .iter_mut()
+                    .for_each(|f| renumber_ref(&mut f.ty, renumber));
+                additional
+                    .iter_mut()
+                    .for_each(|t| renumber_ref(t, renumber));
+            }
+            if let TypeKind::Union { variants } = &mut renumbered {
+                variants
+                    .iter_mut()
+                    .for_each(|v| renumber_ref(&mut v.ty, renumber));
+            }
+            let filled = template.fill(|id| Some(renumber(id)));
+            assert_eq!(filled, Some(shape_key(&renumbered)));
+            let unmapped = template.holes.is_empty() || template.fill(|_| None).is_none();
+            assert!(unmapped, "an id without a mapping fails the fill");
+        }
+    }
+
+    fn renumber_ref(t: &mut TypeRef, f: impl Fn(TypeId) -> TypeId + Copy) {
+        match t {
+            TypeRef::Named(id) => *id = f(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => renumber_ref(inner, f),
+            _ => {}
+        }
+    }
 }
