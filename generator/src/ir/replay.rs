@@ -97,14 +97,13 @@ pub(super) fn convert_all<'a, T: Sync>(
         conv.keep_twins(twins.clone());
         conv
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads > 1 && items.len() >= MIN_PARALLEL {
-        let (head, tail) = items.split_at(head_len(items.len(), threads));
+    if let Some((head, chunk)) = split(items.len()) {
+        let (head, tail) = items.split_at(head.min(items.len()));
         let convert = &convert;
         let mut conv = converter();
         let replayed = std::thread::scope(|scope| {
             let workers: Vec<_> = tail
-                .chunks(tail.len().div_ceil(threads - 1))
+                .chunks(chunk.max(1))
                 .map(|chunk| scope.spawn(move || record(doc, full_docs, twins, chunk, convert)))
                 .collect();
             let mut out: Vec<_> = head.iter().map(|i| convert(&mut conv, i)).collect();
@@ -121,6 +120,8 @@ pub(super) fn convert_all<'a, T: Sync>(
         if let Ok(out) = replayed {
             return (conv, out);
         }
+        #[cfg(test)]
+        tests::DIVERGED.set(tests::DIVERGED.get() + 1);
     }
     let mut conv = converter();
     let out = items.iter().map(|i| convert(&mut conv, i)).collect();
@@ -130,12 +131,21 @@ pub(super) fn convert_all<'a, T: Sync>(
 /// Fewer operations than this are converted serially: threads would not pay.
 const MIN_PARALLEL: usize = 128;
 
-/// How many of `len` operations the calling thread converts itself, so that it finishes about
-/// when the `threads - 1` workers recording the rest do: a worker spends about 7/5 of the
-/// serial time per operation (recording, and converting again the components an earlier
-/// chunk converted).
-fn head_len(len: usize, threads: usize) -> usize {
-    len * 7 / (7 + 5 * (threads - 1))
+/// How many of `len` operations the calling thread converts itself, and how many each worker
+/// records; `None` to convert them all serially. The calling thread should finish about when the
+/// workers do: a worker spends about 7/5 of the serial time per operation (recording, and
+/// converting again the components an earlier chunk converted).
+fn split(len: usize) -> Option<(usize, usize)> {
+    #[cfg(test)]
+    if let Some(forced) = tests::SPLIT.get() {
+        return Some(forced);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || len < MIN_PARALLEL {
+        return None;
+    }
+    let head = len * 7 / (7 + 5 * (threads - 1));
+    Some((head, (len - head).div_ceil(threads - 1)))
 }
 
 /// Converts `chunk` with a recording converter: what a worker thread does.
@@ -454,5 +464,115 @@ fn empty_site() -> Site {
         role: super::site::Role::Body,
         depth: 0,
         ty: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{load, Generator, Settings};
+    use serde_json::json;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Forces the split (operations converted by the calling thread, per worker).
+        pub(super) static SPLIT: Cell<Option<(usize, usize)>> = const { Cell::new(None) };
+        /// Replays that diverged (and fell back to the serial loop).
+        pub(super) static DIVERGED: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// The IR and diagnostics of a spec, as text, built with `split`.
+    fn ir(name: &str, bytes: &[u8], split: Option<(usize, usize)>) -> String {
+        SPLIT.set(split);
+        let spec = load::load_bytes(name, bytes).expect("the spec loads");
+        let (api, diags, _) = Generator::new(Settings::default()).build_ir(spec);
+        SPLIT.set(None);
+        format!("{api:#?}\n{diags:#?}")
+    }
+
+    /// Every way of cutting the operations: head sizes and chunk sizes.
+    const SPLITS: [(usize, usize); 6] = [(0, 1), (1, 1), (0, 2), (2, 3), (1, 100), (100, 1)];
+
+    /// Replays `bytes` with every split; true when none diverged.
+    fn replays_as_serial(name: &str, bytes: &[u8]) -> bool {
+        let serial = ir(name, bytes, None);
+        let before = DIVERGED.get();
+        for split in SPLITS {
+            assert!(
+                ir(name, bytes, Some(split)) == serial,
+                "{name}, split {split:?}"
+            );
+        }
+        DIVERGED.get() == before
+    }
+
+    #[test]
+    fn fixtures_replay_to_the_serial_ir() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        for (name, must_replay) in [
+            ("feature-coverage.yaml", true),
+            ("feature-coverage-3.1.yaml", true),
+            ("robust/hostile.yaml", false),
+            ("robust/openapi-3.1.yaml", false),
+        ] {
+            let bytes = std::fs::read(root.join(name)).expect("the fixture exists");
+            let replayed = replays_as_serial(name, &bytes);
+            assert!(replayed || !must_replay, "{name}: the replay diverged");
+        }
+    }
+
+    /// A response of `GET /<path>` whose schema is `schema`.
+    fn get(schema: serde_json::Value) -> serde_json::Value {
+        json!({"get": {"responses": {"200": {"description": "ok", "content": {
+            "application/json": {"schema": schema}}}}}})
+    }
+
+    fn component(name: &str) -> serde_json::Value {
+        json!({"$ref": format!("#/components/schemas/{name}")})
+    }
+
+    /// Components that refer to themselves and to each other, met first in different places
+    /// by different chunks, plus one that is missing.
+    #[test]
+    fn cycles_replay_to_the_serial_ir() {
+        let paths: serde_json::Map<String, serde_json::Value> = [
+            get(json!({"type": "object", "properties": {"a": component("Tree")}})),
+            get(component("Pair")),
+            get(json!({"type": "array", "items": component("Left")})),
+            get(component("Tree")),
+            get(json!({"type": "object", "properties": {
+                "s": component("Selves"), "w": component("Wrapper")}})),
+            get(component("Right")),
+            get(json!({"type": "object", "properties": {"m": component("Missing")}})),
+            get(component("Wrapper")),
+            get(json!({"oneOf": [component("Pair")]})),
+            get(
+                json!({"allOf": [component("Tree"), {"type": "object", "properties": {
+                "extra": {"type": "string"}}}]}),
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| (format!("/things{i}"), item))
+        .collect();
+        let doc = json!({
+            "openapi": "3.0.0",
+            "info": {"title": "t", "version": "1.0"},
+            "paths": paths,
+            "components": {"schemas": {
+                "Tree": {"type": "object", "properties": {
+                    "children": {"type": "array", "items": component("Tree")},
+                    "pair": component("Pair")}},
+                "Pair": {"type": "object", "properties": {
+                    "left": component("Left"), "right": component("Right")}},
+                "Left": {"type": "object", "properties": {"right": component("Right"),
+                    "kind": {"type": "string", "enum": ["a", "b"]}}},
+                "Right": {"type": "object", "properties": {"left": component("Left"),
+                    "kind": {"type": "string", "enum": ["a", "b"]}}},
+                "Selves": {"type": "array", "items": component("Selves")},
+                "Wrapper": {"type": "object", "properties": {"of": component("Selves")}},
+            }},
+        });
+        let bytes = serde_json::to_vec(&doc).expect("serializes");
+        assert!(replays_as_serial("cycles.json", &bytes), "diverged");
     }
 }
