@@ -2,11 +2,13 @@
 //!
 //! The serial pass converts operation after operation with one [`SchemaConverter`], whose state
 //! (type ids, sites, roots, the shared shapes, the components converted so far) makes the
-//! output; the output must not depend on the number of cores. So each worker converts a
-//! contiguous chunk of operations with a converter of its own that logs every change it makes
-//! ([`Event`]), and the build's converter then repeats those logs, chunk after chunk, operation
+//! output; the output must not depend on the number of cores. So the calling thread converts
+//! the first operations itself, as the serial pass does, while each other core converts a
+//! contiguous chunk of the rest with a converter of its own that logs every change it makes
+//! ([`Event`]). The build's converter then repeats those logs, chunk after chunk, operation
 //! after operation: it makes the same types, sites and roots in the same order as the serial
-//! pass, renumbered, and deduplicates shapes against everything made before.
+//! pass, renumbered, and deduplicates shapes against everything made before (a worker shares
+//! no shapes; it writes each one's key, the costly part, for the replay to complete).
 //!
 //! A worker does not know which components earlier chunks converted. It converts each one it
 //! meets first; the replay skips such a conversion when the build already has the component
