@@ -25,6 +25,7 @@ use super::{Operation, Success};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One change a recording converter made to its state, in the order made. Indices are the
 /// worker's (into its types, sites, roots and twins).
@@ -86,7 +87,10 @@ pub(super) fn close(log: &mut Vec<Event>, open: usize, out: &Result<TypeRef, IrE
 /// the file twins the ledger named.
 ///
 /// The calling thread converts the first items itself, as the serial loop does; meanwhile the
-/// other cores record the rest, in one chunk each, which the calling thread then replays.
+/// other cores record the rest, in one chunk each, which the calling thread then replays. When
+/// the calling thread is done with its share, the workers stop after the operation at hand, and
+/// the calling thread converts what they did not reach itself: a busy machine, where a worker
+/// gets little of a core, is then not slower than the serial loop by much.
 pub(super) fn convert_all<'a, T: Sync>(
     doc: &'a Value,
     full_docs: bool,
@@ -99,22 +103,33 @@ pub(super) fn convert_all<'a, T: Sync>(
         conv.keep_twins(twins.clone());
         conv
     };
-    if let Some((head, chunk)) = split(items.len()) {
-        let (head, tail) = items.split_at(head.min(items.len()));
+    if let Some(split) = split(items.len()) {
+        let (head, tail) = items.split_at(split.head.min(items.len()));
         let convert = &convert;
+        let stop = AtomicBool::new(false);
         let mut conv = converter();
         let replayed = std::thread::scope(|scope| {
             let workers: Vec<_> = tail
-                .chunks(chunk.max(1))
-                .map(|chunk| scope.spawn(move || record(doc, full_docs, twins, chunk, convert)))
+                .chunks(split.chunk.max(1))
+                .map(|chunk| {
+                    let chunk = &chunk[..split.quota.min(chunk.len())];
+                    let stop = &stop;
+                    scope.spawn(move || record(doc, full_docs, twins, chunk, convert, stop))
+                })
                 .collect();
             let mut out: Vec<_> = head.iter().map(|i| convert(&mut conv, i)).collect();
-            for worker in workers {
+            if split.stop {
+                stop.store(true, Ordering::Relaxed);
+            }
+            for (chunk, worker) in tail.chunks(split.chunk.max(1)).zip(workers) {
                 // A worker panics only on a generator bug: surface it.
                 let worker = worker
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                // What the worker did not reach, the calling thread converts.
+                let done = worker.ops.len();
                 replay_chunk(&mut conv, worker, &mut out)?;
+                out.extend(chunk[done..].iter().map(|i| convert(&mut conv, i)));
             }
             Ok::<_, Diverged>(out)
         });
@@ -133,36 +148,64 @@ pub(super) fn convert_all<'a, T: Sync>(
 /// Fewer operations than this are converted serially: threads would not pay.
 const MIN_PARALLEL: usize = 128;
 
-/// How many of `len` operations the calling thread converts itself, and how many each worker
-/// records; `None` to convert them all serially. The calling thread should finish about when the
+/// How pass 2 is cut between threads.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    /// Operations the calling thread converts first.
+    head: usize,
+    /// Operations of each worker's chunk (the rest, cut in one chunk per worker).
+    chunk: usize,
+    /// At most this many of its chunk a worker records (tests record fewer).
+    quota: usize,
+    /// Stop the workers when the calling thread is done with the head (tests don't, so that
+    /// what is recorded does not depend on timing).
+    stop: bool,
+}
+
+/// How `len` operations are cut between threads; `None` to convert them all serially. The calling thread should finish about when the
 /// workers do: a worker spends about 13/7 of the calling thread's time per operation (it records,
 /// and converts again the components the operations before its chunk converted; on 2 cores the
 /// calling thread takes 65%).
-fn split(len: usize) -> Option<(usize, usize)> {
+fn split(len: usize) -> Option<Split> {
     #[cfg(test)]
-    if let Some(forced) = tests::SPLIT.get() {
-        return Some(forced);
+    if let Some((head, chunk, quota)) = tests::SPLIT.get() {
+        return Some(Split {
+            head,
+            chunk,
+            quota,
+            stop: false,
+        });
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || len < MIN_PARALLEL {
         return None;
     }
     let head = len * 13 / (13 + 7 * (threads - 1));
-    Some((head, (len - head).div_ceil(threads - 1)))
+    let chunk = (len - head).div_ceil(threads - 1);
+    Some(Split {
+        head,
+        chunk,
+        quota: chunk,
+        stop: true,
+    })
 }
 
-/// Converts `chunk` with a recording converter: what a worker thread does.
+/// Converts `chunk` with a recording converter, until `stop`: what a worker thread does.
 fn record<'a, T>(
     doc: &'a Value,
     full_docs: bool,
     twins: &HashMap<String, String>,
     chunk: &[T],
     convert: &impl Fn(&mut SchemaConverter<'a>, &T) -> Result<Operation, IrError>,
+    stop: &AtomicBool,
 ) -> Worker {
     let mut conv = SchemaConverter::recording(doc, full_docs);
     conv.keep_twins(twins.clone());
     let mut ops = Vec::with_capacity(chunk.len());
     for item in chunk {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
         let out = convert(&mut conv, item);
         ops.push((conv.log.as_ref().map_or(0, Vec::len), out));
     }
@@ -477,14 +520,15 @@ mod tests {
     use std::cell::Cell;
 
     thread_local! {
-        /// Forces the split (operations converted by the calling thread, per worker).
-        pub(super) static SPLIT: Cell<Option<(usize, usize)>> = const { Cell::new(None) };
+        /// Forces the split: operations converted by the calling thread first, per worker
+        /// chunk, and recorded of each chunk (the calling thread converts the rest of it).
+        pub(super) static SPLIT: Cell<Option<(usize, usize, usize)>> = const { Cell::new(None) };
         /// Replays that diverged (and fell back to the serial loop).
         pub(super) static DIVERGED: Cell<usize> = const { Cell::new(0) };
     }
 
     /// The IR and diagnostics of a spec, as text, built with `split`.
-    fn ir(name: &str, bytes: &[u8], split: Option<(usize, usize)>) -> String {
+    fn ir(name: &str, bytes: &[u8], split: Option<(usize, usize, usize)>) -> String {
         SPLIT.set(split);
         let spec = load::load_bytes(name, bytes).expect("the spec loads");
         let (api, diags, _) = Generator::new(Settings::default()).build_ir(spec);
@@ -492,8 +536,17 @@ mod tests {
         format!("{api:#?}\n{diags:#?}")
     }
 
-    /// Every way of cutting the operations: head sizes and chunk sizes.
-    const SPLITS: [(usize, usize); 6] = [(0, 1), (1, 1), (0, 2), (2, 3), (1, 100), (100, 1)];
+    /// Ways of cutting the operations: head, chunk and recorded sizes.
+    const SPLITS: [(usize, usize, usize); 8] = [
+        (0, 1, 1),
+        (1, 1, 1),
+        (0, 2, 2),
+        (2, 3, 3),
+        (1, 100, 100),
+        (100, 1, 1),
+        (0, 3, 1),
+        (1, 4, 0),
+    ];
 
     /// Replays `bytes` with every split; true when none diverged.
     fn replays_as_serial(name: &str, bytes: &[u8]) -> bool {
