@@ -4,9 +4,9 @@
 //! at a time, so a broken one is reported by pointer and skipped) and settles method names (the
 //! ledger's first); the second places each operation in its feature (the ledger's, unless
 //! re-homing) and converts parameters, bodies and responses into unnamed types, recording their
-//! sites. Then split shapes the ledger named once are merged back (`ir::merge`), every type is
-//! named (`naming::types`), overrides applied, recursive references boxed and each type's
-//! features recorded.
+//! sites (on every core, with the serial result: see `ir::replay`). Then split shapes the
+//! ledger named once are merged back (`ir::merge`), every type is named (`naming::types`),
+//! overrides applied, recursive references boxed and each type's features recorded.
 
 use super::category::Category;
 use super::deprecation;
@@ -161,17 +161,28 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     settle_fn_names(&mut parsed, &mut renames);
 
     // Pass 2: convert. Builders live in their own module (`requests`), named after their
-    // method; only builders can collide with builders.
+    // method; only builders can collide with builders. Each operation is converted as if one
+    // after the other (`replay::convert_all`); its error is reported here, in order.
     let mut builders: Vec<String> = parsed.iter().map(|p| type_name(&p.fn_name)).collect();
     dedupe(&mut builders);
-    let mut conv = SchemaConverter::new(doc, opts.full_docs);
-    if let Some(ledger) = &opts.ledger {
-        conv.keep_twins(ledger.twins.clone());
-    }
+    let jobs: Vec<(&Parsed, String, Category)> = parsed
+        .iter()
+        .zip(builders)
+        .map(|(p, builder)| (p, builder, placement(p, opts)))
+        .collect();
+    let twins = opts
+        .ledger
+        .as_ref()
+        .map(|l| l.twins.clone())
+        .unwrap_or_default();
+    let (mut conv, results) =
+        super::replay::convert_all(doc, opts.full_docs, &twins, &jobs, |conv, job| {
+            let (p, builder, category) = job;
+            operation(conv, doc, p, builder.clone(), category.clone())
+        });
     let mut operations = Vec::with_capacity(parsed.len());
-    for (p, builder) in parsed.iter().zip(builders) {
-        let category = placement(p, opts);
-        match operation(&mut conv, doc, p, builder, category) {
+    for ((p, _, _), result) in jobs.iter().zip(results) {
+        match result {
             Ok(op) => operations.push(op),
             Err(e) => diags.error(
                 "ir",

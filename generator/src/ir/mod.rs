@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod merge;
 pub mod naming;
 pub mod raw;
+mod replay;
 pub mod schema;
 pub mod site;
 mod skeleton;

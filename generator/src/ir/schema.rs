@@ -11,6 +11,7 @@ use super::error::IrError;
 use super::file_twins;
 use super::naming::{dedupe, snake_ident, variant_name};
 use super::raw::{self, Additional, Kind, Schema};
+use super::replay::{self, Event};
 use super::site::{Role, Root, Site, Via};
 use super::types::{
     Constraints, Direction, EnumValue, Field, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace,
@@ -141,14 +142,23 @@ pub struct SchemaConverter<'a> {
     /// Operations and components that sites hang from.
     pub roots: Vec<Root>,
     full_docs: bool,
-    dedup: HashMap<(Direction, String), TypeId>,
-    components: HashMap<(String, Direction), Result<TypeRef, IrError>>,
+    /// Identical shapes -> the one type they share.
+    pub(super) dedup: HashMap<(Direction, String), TypeId>,
+    /// Component schemas converted so far (or being converted), by name and direction.
+    pub(super) components: HashMap<ComponentKey, Result<TypeRef, IrError>>,
     depth: usize,
     /// Field site key -> the file twin the ledger named there (see `ir::file_twins`).
     kept_twins: HashMap<String, String>,
     /// Every file twin given: the pointer of its field and its name, for the notes.
     pub twins_made: Vec<(String, String)>,
+    /// When converting a chunk of operations on a worker thread: what changed, in order, for
+    /// `ir::replay` to repeat on the one converter of the build. Such a converter shares no
+    /// shapes (every named shape gets a type of its own; the replay deduplicates).
+    pub(super) log: Option<Vec<Event>>,
 }
+
+/// A component schema's name and the direction it is converted for.
+pub(super) type ComponentKey = (String, Direction);
 
 /// Nesting of schemas (inline and through `$ref`s) converted at once; deeper is an error. In a
 /// debug build a level can take 30 KB of stack; 40 levels stay well inside a 2 MB thread, and
@@ -206,6 +216,22 @@ impl<'a> SchemaConverter<'a> {
             depth: 0,
             kept_twins: HashMap::new(),
             twins_made: Vec::new(),
+            log: None,
+        }
+    }
+
+    /// A converter for a worker thread: it records what it does (see [`SchemaConverter::log`]).
+    pub(super) fn recording(doc: &'a Value, full_docs: bool) -> Self {
+        SchemaConverter {
+            log: Some(Vec::new()),
+            ..SchemaConverter::new(doc, full_docs)
+        }
+    }
+
+    /// Logs an event when recording; `event` is only built then.
+    fn record(&mut self, event: impl FnOnce() -> Event) {
+        if let Some(log) = &mut self.log {
+            log.push(event());
         }
     }
 
@@ -222,7 +248,9 @@ impl<'a> SchemaConverter<'a> {
     /// Adds a root; its index is what [`Pos::root`] takes.
     pub fn add_root(&mut self, root: Root) -> usize {
         self.roots.push(root);
-        self.roots.len() - 1
+        let idx = self.roots.len() - 1;
+        self.record(|| Event::Root(idx));
+        idx
     }
 
     /// Converts a schema or reference, as found in the document. The caller has checked that
@@ -276,15 +304,42 @@ impl<'a> SchemaConverter<'a> {
         let key = (name.to_string(), pos.dir);
         if let Some(done) = self.components.get(&key) {
             let done = done.clone();
+            self.record(|| Event::Hit {
+                key: key.clone(),
+                out: done.clone(),
+            });
             if let Ok(TypeRef::Named(id)) = &done {
                 self.record_site(pos, *id);
             }
             return done;
         }
+        let open = self.log.as_ref().map(|log| log.len());
+        self.record(|| Event::Component {
+            key: key.clone(),
+            at: site_at(pos, None),
+            close: 0,
+            out: Ok(TypeRef::Any),
+        });
+        let out = self.component(name, key, reference, pos);
+        if let (Some(log), Some(open)) = (&mut self.log, open) {
+            replay::close(log, open, &out);
+        }
+        out
+    }
+
+    /// Converts a component schema met for the first time (in this direction), from the
+    /// reference at `pos`.
+    fn component(
+        &mut self,
+        name: &str,
+        key: ComponentKey,
+        reference: &str,
+        pos: &Pos,
+    ) -> Result<TypeRef, IrError> {
         let schema = match self.resolve(reference, pos) {
             Ok(s) => s,
             Err(e) => {
-                self.components.insert(key, Err(e.clone()));
+                self.memo(key, Err(e.clone()));
                 return Err(e);
             }
         };
@@ -308,15 +363,16 @@ impl<'a> SchemaConverter<'a> {
         if !named_shape(schema) {
             // An array or map that contains itself (`items: {$ref: self}`) has no finite Rust
             // type without a name to box; its inner occurrence reads as any JSON value.
-            self.components.insert(key.clone(), Ok(TypeRef::Any));
+            self.memo(key.clone(), Ok(TypeRef::Any));
             let out = self.schema(schema, &cpos);
-            self.components.insert(key, out.clone());
+            self.memo(key, out.clone());
             return out;
         }
         // Reserve the id first, so that a component that refers to itself finds it.
         let id = self.push(TypeDef::placeholder(pos.dir, cpos.ptr.clone()));
         self.space.defs[id.0].component = true;
-        self.components.insert(key.clone(), Ok(TypeRef::Named(id)));
+        self.record(|| Event::Placeholder(id));
+        self.memo(key.clone(), Ok(TypeRef::Named(id)));
         let site = self.record_site(&cpos, id);
         let inner = Pos {
             parent: Some(site),
@@ -331,11 +387,23 @@ impl<'a> SchemaConverter<'a> {
                 def.doc = doc;
                 TypeRef::Named(id)
             });
-        self.components.insert(key, result.clone());
+        if result.is_ok() {
+            self.record(|| Event::Fill(id));
+        }
+        self.memo(key, result.clone());
         if result.is_ok() {
             self.record_site(pos, id);
         }
         result
+    }
+
+    /// Remembers what a component converts to (for now, while it is being converted).
+    fn memo(&mut self, key: ComponentKey, value: Result<TypeRef, IrError>) {
+        self.record(|| Event::Memo {
+            key: key.clone(),
+            value: value.clone(),
+        });
+        self.components.insert(key, value);
     }
 
     fn push(&mut self, def: TypeDef) -> TypeId {
@@ -347,20 +415,13 @@ impl<'a> SchemaConverter<'a> {
     fn record_site(&mut self, pos: &Pos, id: TypeId) -> usize {
         let idx = self.push_site(pos, Some(id));
         self.space.defs[id.0].sites.push(idx);
+        self.record(|| Event::Site(idx));
         idx
     }
 
     /// Adds the site at `pos` (its type, when already known); returns its index.
     fn push_site(&mut self, pos: &Pos, ty: Option<TypeId>) -> usize {
-        self.sites.push(Site {
-            key: pos.key.clone(),
-            parent: pos.parent,
-            via: pos.via.clone(),
-            root: pos.root,
-            role: pos.role.clone(),
-            depth: pos.depth,
-            ty,
-        });
+        self.sites.push(site_at(pos, ty));
         self.sites.len() - 1
     }
 
@@ -464,12 +525,25 @@ impl<'a> SchemaConverter<'a> {
     fn named(&mut self, s: Shape<'a>, pos: &Pos) -> Result<TypeRef, IrError> {
         // The site is numbered before its children's, so they can point at it.
         let site = self.push_site(pos, None);
+        self.record(|| Event::Open(site));
         let inner = Pos {
             parent: Some(site),
             depth: pos.depth.saturating_add(1),
             ..pos.clone()
         };
         let (kind, doc) = self.named_kind(s, &inner)?;
+        if self.log.is_some() {
+            // Recording: the replay deduplicates, against every type of the build; the key is
+            // written here, on the worker's core.
+            let key = KeyTemplate::of(&kind);
+            let mut def = TypeDef::placeholder(pos.dir, pos.ptr.clone());
+            def.kind = kind;
+            def.doc = doc;
+            let def = self.push(def);
+            self.record(|| Event::Named { site, def, key });
+            self.sites[site].ty = Some(def);
+            return Ok(TypeRef::Named(def));
+        }
         let key = (pos.dir, shape_key(&kind));
         let id = match self.dedup.get(&key) {
             Some(&id) => id,
@@ -619,6 +693,8 @@ impl<'a> SchemaConverter<'a> {
             if let Some(twin) = &f.file_twin {
                 let ptr = format!("{}/properties/{}", pos.ptr, escape_token(&f.name));
                 self.twins_made.push((ptr, twin.clone()));
+                let made = self.twins_made.len() - 1;
+                self.record(|| Event::Twin(made));
             }
         }
     }
@@ -685,6 +761,19 @@ impl<'a> SchemaConverter<'a> {
     }
 }
 
+/// The site of a use at `pos`, of type `ty` when already known.
+fn site_at(pos: &Pos, ty: Option<TypeId>) -> Site {
+    Site {
+        key: pos.key.clone(),
+        parent: pos.parent,
+        via: pos.via.clone(),
+        root: pos.root,
+        role: pos.role.clone(),
+        depth: pos.depth,
+        ty,
+    }
+}
+
 /// The non-null values of a string schema's `enum`.
 fn enum_strings(s: &Schema) -> impl Iterator<Item = &str> {
     raw::list(s, "enum").iter().filter_map(Value::as_str)
@@ -744,45 +833,142 @@ pub(crate) fn enum_kind(values: Vec<String>) -> TypeKind {
 /// part of it: they never change the Rust type, but two positions that differ only in them keep
 /// a type each, so the diff reads every position's own constraints from its type.
 pub(crate) fn shape_key(kind: &TypeKind) -> String {
-    use std::fmt::Write;
-    let mut k = String::new();
-    match kind {
-        TypeKind::Struct { fields, additional } => {
-            k.push('S');
-            for f in fields {
-                let _ = write!(
-                    k,
-                    "|{}:{:?}:{}{}{}",
-                    f.name,
-                    f.ty,
-                    u8::from(f.required),
-                    u8::from(f.nullable),
-                    u8::from(f.deprecated)
-                );
-                if let Some(c) = &f.constraints {
-                    let _ = write!(k, ":{c:?}");
+    let mut key = KeyWriter::default();
+    key.kind(kind);
+    key.text
+}
+
+/// A [`shape_key`] with the type ids it mentions left out: its text, and where each id goes.
+/// A worker thread writes it with its own ids; the replay fills in the build's (see
+/// `ir::replay`), which gives the key the serial pass writes.
+#[derive(Debug)]
+pub(super) struct KeyTemplate {
+    text: String,
+    /// Byte offsets into `text` (ascending) and the ids written there.
+    holes: Vec<(usize, TypeId)>,
+}
+
+impl KeyTemplate {
+    pub(super) fn of(kind: &TypeKind) -> KeyTemplate {
+        let mut key = KeyWriter {
+            holes: Some(Vec::new()),
+            ..KeyWriter::default()
+        };
+        key.kind(kind);
+        KeyTemplate {
+            text: key.text,
+            holes: key.holes.unwrap_or_default(),
+        }
+    }
+
+    /// The key, each id mapped by `id`; `None` when `id` has no mapping for one.
+    pub(super) fn fill(&self, id: impl Fn(TypeId) -> Option<TypeId>) -> Option<String> {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(self.text.len() + 6 * self.holes.len());
+        let mut at = 0;
+        for &(offset, local) in &self.holes {
+            out.push_str(&self.text[at..offset]);
+            let _ = write!(out, "{}", id(local)?.0);
+            at = offset;
+        }
+        out.push_str(&self.text[at..]);
+        Some(out)
+    }
+}
+
+/// Writes shape keys. Type references are spelled as their `Debug` form (the form keys have
+/// always had), written out by hand so that ids can be left out (`holes`).
+#[derive(Default)]
+struct KeyWriter {
+    text: String,
+    /// When set, ids are not written but recorded here with their offset.
+    holes: Option<Vec<(usize, TypeId)>>,
+}
+
+impl KeyWriter {
+    fn kind(&mut self, kind: &TypeKind) {
+        use std::fmt::Write;
+        match kind {
+            TypeKind::Struct { fields, additional } => {
+                self.text.push('S');
+                for f in fields {
+                    let _ = write!(self.text, "|{}:", f.name);
+                    self.ty(&f.ty);
+                    let _ = write!(
+                        self.text,
+                        ":{}{}{}",
+                        u8::from(f.required),
+                        u8::from(f.nullable),
+                        u8::from(f.deprecated)
+                    );
+                    if let Some(c) = &f.constraints {
+                        let _ = write!(self.text, ":{c:?}");
+                    }
+                    if let Some(t) = &f.file_twin {
+                        let _ = write!(self.text, ":+{t}");
+                    }
                 }
-                if let Some(t) = &f.file_twin {
-                    let _ = write!(k, ":+{t}");
+                self.text.push_str("|+");
+                match additional {
+                    None => self.text.push_str("None"),
+                    Some(t) => {
+                        self.text.push_str("Some(");
+                        self.ty(t);
+                        self.text.push(')');
+                    }
                 }
             }
-            let _ = write!(k, "|+{additional:?}");
-        }
-        TypeKind::Enum { values } => {
-            k.push('E');
-            for v in values {
-                k.push('|');
-                k.push_str(&v.value);
+            TypeKind::Enum { values } => {
+                self.text.push('E');
+                for v in values {
+                    self.text.push('|');
+                    self.text.push_str(&v.value);
+                }
             }
-        }
-        TypeKind::Union { variants } => {
-            k.push('U');
-            for v in variants {
-                let _ = write!(k, "|{:?}", v.ty);
+            TypeKind::Union { variants } => {
+                self.text.push('U');
+                for v in variants {
+                    self.text.push('|');
+                    self.ty(&v.ty);
+                }
             }
         }
     }
-    k
+
+    /// `t` as `{:?}` writes it.
+    fn ty(&mut self, t: &TypeRef) {
+        use std::fmt::Write;
+        let word = match t {
+            TypeRef::String => "String",
+            TypeRef::Integer => "Integer",
+            TypeRef::Number => "Number",
+            TypeRef::Boolean => "Boolean",
+            TypeRef::Binary => "Binary",
+            TypeRef::Any => "Any",
+            TypeRef::Named(id) => {
+                self.text.push_str("Named(TypeId(");
+                match &mut self.holes {
+                    Some(holes) => holes.push((self.text.len(), *id)),
+                    None => {
+                        let _ = write!(self.text, "{}", id.0);
+                    }
+                }
+                self.text.push_str("))");
+                return;
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) => {
+                self.text.push_str(if matches!(t, TypeRef::Array(_)) {
+                    "Array("
+                } else {
+                    "Map("
+                });
+                self.ty(inner);
+                self.text.push(')');
+                return;
+            }
+        };
+        self.text.push_str(word);
+    }
 }
 
 /// The first line of a description (at most 160 characters), or all of it with `full`.
@@ -801,4 +987,141 @@ pub fn short_doc(text: Option<&str>, full: bool) -> Option<String> {
     let cut: String = line.chars().take(157).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
     Some(format!("{cut}..."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key as it was first written, with `{:?}`: the hand-written spelling must not drift.
+    fn debug_key(kind: &TypeKind) -> String {
+        use std::fmt::Write;
+        let mut k = String::new();
+        match kind {
+            TypeKind::Struct { fields, additional } => {
+                k.push('S');
+                for f in fields {
+                    let _ = write!(
+                        k,
+                        "|{}:{:?}:{}{}{}",
+                        f.name,
+                        f.ty,
+                        u8::from(f.required),
+                        u8::from(f.nullable),
+                        u8::from(f.deprecated)
+                    );
+                    if let Some(c) = &f.constraints {
+                        let _ = write!(k, ":{c:?}");
+                    }
+                    if let Some(t) = &f.file_twin {
+                        let _ = write!(k, ":+{t}");
+                    }
+                }
+                let _ = write!(k, "|+{additional:?}");
+            }
+            TypeKind::Enum { values } => {
+                k.push('E');
+                for v in values {
+                    k.push('|');
+                    k.push_str(&v.value);
+                }
+            }
+            TypeKind::Union { variants } => {
+                k.push('U');
+                for v in variants {
+                    let _ = write!(k, "|{:?}", v.ty);
+                }
+            }
+        }
+        k
+    }
+
+    fn kinds() -> Vec<TypeKind> {
+        let named = |i| TypeRef::Named(TypeId(i));
+        let refs = vec![
+            TypeRef::String,
+            TypeRef::Integer,
+            TypeRef::Number,
+            TypeRef::Boolean,
+            TypeRef::Binary,
+            TypeRef::Any,
+            named(7),
+            TypeRef::Array(Box::new(named(12))),
+            TypeRef::Map(Box::new(TypeRef::Array(Box::new(named(0))))),
+            TypeRef::Map(Box::new(TypeRef::Any)),
+        ];
+        let mut fields: Vec<Field> = refs
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Field::optional(&format!("f{i}"), t.clone()))
+            .collect();
+        fields[1].required = true;
+        fields[2].nullable = true;
+        fields[3].deprecated = true;
+        fields[4].file_twin = Some("f4_part".into());
+        fields[5].constraints = Constraints::of(
+            serde_json::json!({"maxLength": 3, "minimum": 1.5})
+                .as_object()
+                .expect("an object"),
+        );
+        let mut out = vec![enum_kind(vec!["a".into(), "Unknown".into()])];
+        for additional in [None, Some(TypeRef::Any), Some(named(3))] {
+            out.push(TypeKind::Struct {
+                fields: fields.clone(),
+                additional,
+            });
+        }
+        out.push(TypeKind::Union {
+            variants: refs
+                .into_iter()
+                .map(|ty| Variant {
+                    ident: String::new(),
+                    ty,
+                    boxed: false,
+                })
+                .collect(),
+        });
+        out
+    }
+
+    #[test]
+    fn shape_keys_spell_type_refs_as_debug_does() {
+        for kind in kinds() {
+            assert_eq!(shape_key(&kind), debug_key(&kind));
+        }
+    }
+
+    #[test]
+    fn a_filled_template_is_the_key_of_the_renumbered_kind() {
+        let renumber = |id: TypeId| TypeId(id.0 * 37 + 1000);
+        for kind in kinds() {
+            let template = KeyTemplate::of(&kind);
+            let mut renumbered = kind.clone();
+            if let TypeKind::Struct { fields, additional } = &mut renumbered {
+                fields
+                    .iter_mut()
+                    .for_each(|f| renumber_ref(&mut f.ty, renumber));
+                additional
+                    .iter_mut()
+                    .for_each(|t| renumber_ref(t, renumber));
+            }
+            if let TypeKind::Union { variants } = &mut renumbered {
+                variants
+                    .iter_mut()
+                    .for_each(|v| renumber_ref(&mut v.ty, renumber));
+            }
+            let filled = template.fill(|id| Some(renumber(id)));
+            assert_eq!(filled, Some(shape_key(&renumbered)));
+            let unmapped = template.holes.is_empty() || template.fill(|_| None).is_none();
+            assert!(unmapped, "an id without a mapping fails the fill");
+        }
+    }
+
+    fn renumber_ref(t: &mut TypeRef, f: impl Fn(TypeId) -> TypeId + Copy) {
+        match t {
+            TypeRef::Named(id) => *id = f(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => renumber_ref(inner, f),
+            _ => {}
+        }
+    }
 }
