@@ -6,34 +6,27 @@ fn same(ours: Toks, theirs: proc_macro2::TokenStream) {
     assert_eq!(flat_toks(&ours), flat(theirs));
 }
 
+/// The same tokens through `rs!` and `quote!`.
+macro_rules! both {
+    ($($tt:tt)*) => {
+        same(rs! { $($tt)* }, quote! { $($tt)* })
+    };
+}
+
 #[test]
 fn plain_tokens_match_quote() {
-    same(
-        rs! {
-            #[derive(Debug, Clone)]
-            pub struct A<'de, T: ?Sized> { pub x: Vec<Vec<u8>>, _y: &'static str }
-            impl<T> B for A<'_, T> where T: Clone {
-                fn f(&self, _: u8) -> Result<Self, ()> {
-                    let v = -1i64; let w = 1.5; let z = b'x';
-                    match self { Self::X { .. } => {} _ => return Err(()) }
-                    a::<u8>() && !b || c >= d; x..=y; x += 1;
-                    |a, b| a == b; || async move {}
-                }
+    both! {
+        #[derive(Debug, Clone)]
+        pub struct A<'de, T: ?Sized> { pub x: Vec<Vec<u8>>, _y: &'static str }
+        impl<T> B for A<'_, T> where T: Clone {
+            fn f(&self, _: u8) -> Result<Self, ()> {
+                let v = -1i64; let w = 1.5; let z = b'x';
+                match self { Self::X { .. } => {} _ => return Err(()) }
+                a::<u8>() && !b || c >= d; x..=y; x += 1;
+                |a, b| a == b; || async move {}
             }
-        },
-        quote! {
-            #[derive(Debug, Clone)]
-            pub struct A<'de, T: ?Sized> { pub x: Vec<Vec<u8>>, _y: &'static str }
-            impl<T> B for A<'_, T> where T: Clone {
-                fn f(&self, _: u8) -> Result<Self, ()> {
-                    let v = -1i64; let w = 1.5; let z = b'x';
-                    match self { Self::X { .. } => {} _ => return Err(()) }
-                    a::<u8>() && !b || c >= d; x..=y; x += 1;
-                    |a, b| a == b; || async move {}
-                }
-            }
-        },
-    );
+        }
+    };
 }
 
 #[test]
