@@ -117,40 +117,31 @@ pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
             .iter()
             .take_while(|f| same_walk(f.pass, first.pass))
             .count();
+        let shared = &rest[..run];
         match first.pass {
             Pass::Document(f) => f(doc, diags),
-            Pass::Schema(_) => {
-                let visitors: Vec<_> = rest[..run]
-                    .iter()
-                    .filter_map(|f| match f.pass {
-                        Pass::Schema(v) => Some(v),
-                        _ => None,
-                    })
-                    .collect();
-                walk::each_schema_par(
-                    doc,
-                    &|ptr, s, diags| visitors.iter().for_each(|v| v(ptr, s, diags)),
-                    diags,
-                );
-            }
-            Pass::Operation(_) => {
-                let visitors: Vec<_> = rest[..run]
-                    .iter()
-                    .filter_map(|f| match f.pass {
-                        Pass::Operation(v) => Some(v),
-                        _ => None,
-                    })
-                    .collect();
-                walk::each_operation_par(
-                    doc,
-                    &|ptr, path, method, op, diags| {
-                        visitors
-                            .iter()
-                            .for_each(|v| v(ptr, path, method, op, diags))
-                    },
-                    diags,
-                );
-            }
+            Pass::Schema(_) => walk::each_schema_par(
+                doc,
+                &|ptr, s, diags| {
+                    for f in shared {
+                        if let Pass::Schema(v) = f.pass {
+                            v(ptr, s, diags);
+                        }
+                    }
+                },
+                diags,
+            ),
+            Pass::Operation(_) => walk::each_operation_par(
+                doc,
+                &|ptr, path, method, op, diags| {
+                    for f in shared {
+                        if let Pass::Operation(v) = f.pass {
+                            v(ptr, path, method, op, diags);
+                        }
+                    }
+                },
+                diags,
+            ),
         }
         rest = &rest[run.max(1)..];
     }

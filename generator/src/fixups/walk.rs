@@ -31,17 +31,10 @@ pub(crate) type SchemaVisitor<'a> =
 /// sees another's.
 pub(crate) fn each_schema_par(doc: &mut Value, f: &SchemaVisitor<'_>, diags: &mut Diagnostics) {
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        // Each item is taken by exactly one worker; the lock only lends it out.
-        let items: Vec<Mutex<(&String, &mut Value)>> = paths.iter_mut().map(Mutex::new).collect();
-        let found = crate::par::map(&items, |item| {
-            let mut local = Diagnostics::default();
-            let mut guard = item.lock().unwrap_or_else(|e| e.into_inner());
-            let (key, child) = &mut *guard;
+        each_path_item_par(paths, diags, &|key, item, local| {
             let mut ptr = String::from("/paths");
-            find_in_entry(key, child, &mut ptr, &mut |p, s| f(p, s, &mut local));
-            local
+            find_in_entry(key, item, &mut ptr, &mut |p, s| f(p, s, local));
         });
-        found.into_iter().for_each(|d| diags.extend(d));
     } else if let Some(paths) = doc.get_mut("paths") {
         find_schemas(paths, &mut String::from("/paths"), &mut |p, s| {
             f(p, s, diags)
@@ -186,15 +179,28 @@ pub(crate) fn each_operation_par(
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
     };
+    each_path_item_par(paths, diags, &|path, item, local| {
+        operations_of(path, item, &mut |ptr, path, m, op| {
+            f(ptr, path, m, op, local)
+        });
+    });
+}
+
+/// Calls `f(path, item, diagnostics)` on each member of `paths` on every core, each with
+/// diagnostics of its own, appended to `diags` in document order: the result is the serial
+/// walk's, as long as `f` looks at nothing beyond the item it is given.
+fn each_path_item_par(
+    paths: &mut Map<String, Value>,
+    diags: &mut Diagnostics,
+    f: &(dyn Fn(&str, &mut Value, &mut Diagnostics) + Sync),
+) {
     // Each item is taken by exactly one worker; the lock only lends it out.
     let items: Vec<Mutex<(&String, &mut Value)>> = paths.iter_mut().map(Mutex::new).collect();
     let found = crate::par::map(&items, |item| {
         let mut local = Diagnostics::default();
         let mut guard = item.lock().unwrap_or_else(|e| e.into_inner());
         let (path, item) = &mut *guard;
-        operations_of(path, item, &mut |ptr, path, m, op| {
-            f(ptr, path, m, op, &mut local)
-        });
+        f(path, item, &mut local);
         local
     });
     found.into_iter().for_each(|d| diags.extend(d));
