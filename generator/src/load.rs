@@ -12,6 +12,7 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+mod nesting;
 mod parallel;
 
 /// A spec document that passed the load checks.
@@ -21,6 +22,9 @@ pub struct LoadedSpec {
     pub origin: String,
     /// The document itself.
     pub doc: Value,
+    /// The text's deepest nesting of objects and arrays, when the loader measured it (JSON): never
+    /// less than the document's depth, so `depth-limit` need not walk a shallow document.
+    pub nesting: Option<usize>,
 }
 
 /// Why a file could not be loaded. Each message names the file and the fix.
@@ -78,31 +82,38 @@ pub fn load_bytes(origin: &str, bytes: &[u8]) -> Result<LoadedSpec, LoadError> {
             origin: origin.to_string(),
         });
     };
-    let doc: Value = if text[first] == b'{' {
+    let (doc, nesting): (Value, _) = if text[first] == b'{' {
         // The parallel parse declines anything unusual; the serial one then words the error.
-        parallel::parse(text)
-            .map_or_else(|| serde_json::from_slice(text), Ok)
-            .map_err(|e| LoadError::Syntax {
-                origin: origin.to_string(),
-                format: "JSON",
-                detail: too_deep(e.to_string()),
-            })?
+        let (doc, nesting) = match parallel::parse(text) {
+            Some(parsed) => parsed,
+            None => (
+                serde_json::from_slice(text).map_err(|e| LoadError::Syntax {
+                    origin: origin.to_string(),
+                    format: "JSON",
+                    detail: too_deep(e.to_string()),
+                })?,
+                nesting::nesting(text),
+            ),
+        };
+        (doc, Some(nesting))
     } else {
         let s = std::str::from_utf8(text).map_err(|e| LoadError::Syntax {
             origin: origin.to_string(),
             format: "YAML",
             detail: format!("not UTF-8: {e}"),
         })?;
-        serde_yaml::from_str(s).map_err(|e| LoadError::Syntax {
+        let doc = serde_yaml::from_str(s).map_err(|e| LoadError::Syntax {
             origin: origin.to_string(),
             format: "YAML",
             detail: too_deep(e.to_string()),
-        })?
+        })?;
+        (doc, None)
     };
     check_openapi(origin, &doc)?;
     Ok(LoadedSpec {
         origin: origin.to_string(),
         doc,
+        nesting,
     })
 }
 

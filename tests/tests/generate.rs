@@ -252,3 +252,40 @@ fn readme_example_is_the_crate_doctest() {
          the visible lines of that doctest into README"
     );
 }
+
+#[test]
+fn the_stand_ins_are_read_directly_as_serde_reads_them() {
+    // The typed parse reads operations straight from the document where it can
+    // (`ir::direct`); where it does, its answer must be serde's. On the pin it must read
+    // nearly everything, or the generator is slow again without a test saying so (2024-10's
+    // response headers, for one, are left to serde).
+    let stand_ins = ["procore-2024-10.json", "procore-2026-04.json"];
+    let pin = pinned_spec();
+    let specs = pin.iter().cloned().chain(
+        stand_ins
+            .iter()
+            .filter_map(|n| procore_tests::shared_spec(n)),
+    );
+    for path in specs {
+        let mut spec = load::load_path(&path).expect("spec loads");
+        let mut diags = procore_generator::diag::Diagnostics::default();
+        procore_generator::fixups::apply_all(&mut spec.doc, &mut diags);
+        let audit = procore_generator::ir::direct::audit(&spec.doc);
+        eprintln!("{}: {audit:?}", path.display());
+        let shown = &audit.differ[..audit.differ.len().min(10)];
+        assert!(
+            shown.is_empty(),
+            "{}: read differently at {shown:?}",
+            path.display()
+        );
+        if Some(&path) == pin.as_ref() {
+            assert!(
+                audit.direct * 100 >= audit.read * 99,
+                "{}: {} of {} values left to serde",
+                path.display(),
+                audit.read - audit.direct,
+                audit.read
+            );
+        }
+    }
+}

@@ -104,10 +104,14 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
             ),
         }
     };
-    // The ledger is worked out beside the files (it is serial work the threads would wait for);
-    // where no thread can be started, after them.
-    let ledger_of = || crate::ir::Ledger::of(api, settings.ledger.as_ref());
-    let (rendered, ledger) = std::thread::scope(|scope| {
+    // The ledger is worked out and written beside the files (it is serial work the threads
+    // would wait for); where no thread can be started, after them.
+    let ledger_of = || {
+        let ledger = crate::ir::Ledger::of(api, settings.ledger.as_ref());
+        let text = ledger.render();
+        (ledger, text)
+    };
+    let (rendered, (ledger, ledger_text)) = std::thread::scope(|scope| {
         let beside = std::thread::Builder::new().spawn_scoped(scope, ledger_of);
         let rendered = crate::par::map(&jobs, |(_, job)| render_job(job));
         let ledger = match beside {
@@ -136,7 +140,7 @@ pub fn emit(api: &Api, settings: &Settings) -> BTreeMap<String, String> {
         "Cargo.toml".into(),
         crate_files::cargo_toml(settings, &features),
     );
-    files.insert(crate::ir::ledger::FILE.into(), ledger.render());
+    files.insert(crate::ir::ledger::FILE.into(), ledger_text);
     files
 }
 

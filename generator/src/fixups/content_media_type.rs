@@ -18,8 +18,8 @@ fn visit(ptr: &str, s: &mut Map<String, Value>, diags: &mut Diagnostics) {
     if !string || has(s, "format") {
         return;
     }
-    let encoding = s.get("contentEncoding").and_then(Value::as_str);
-    let format = match (encoding, s.contains_key("contentMediaType")) {
+    let encoding = lookup(s, "contentEncoding").and_then(Value::as_str);
+    let format = match (encoding, has(s, "contentMediaType")) {
         (Some(e), _) if e.eq_ignore_ascii_case("base64") => "byte",
         (None, true) => "binary",
         _ => return,

@@ -2,7 +2,7 @@
 //! operation. Rust cannot have two arguments of one name, and a server reads the parameter once,
 //! so the first declaration is kept and the rest dropped.
 
-use super::{Fixup, Pass};
+use super::{walk, Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{Map, Value};
 
@@ -46,8 +46,8 @@ fn visit(ptr: &str, _: &str, _: &str, op: &mut Map<String, Value>, diags: &mut D
 /// A parameter's `name` and `in`.
 fn key(p: &Value) -> (Option<&str>, Option<&str>) {
     (
-        p.get("name").and_then(Value::as_str),
-        p.get("in").and_then(Value::as_str),
+        walk::key(p, "name").and_then(Value::as_str),
+        walk::key(p, "in").and_then(Value::as_str),
     )
 }
 

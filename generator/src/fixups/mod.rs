@@ -111,8 +111,26 @@ pub const ALL: &[Fixup] = &[
 /// Runs every fixup in order; consecutive schema passes share one walk, and so do consecutive
 /// operation passes.
 pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
+    apply_all_known(doc, Known::default(), diags);
+}
+
+/// What the loader learned of a document while reading it, that spares a fixup its walk.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Known {
+    /// An upper bound of the document's depth (see `load::LoadedSpec::nesting`).
+    pub nesting: Option<usize>,
+}
+
+/// [`apply_all`] on a document the loader has just read, with what it `known` of it.
+pub fn apply_all_known(doc: &mut Value, known: Known, diags: &mut Diagnostics) {
+    let shallow = known.nesting.is_some_and(|n| n <= depth_limit::MAX_DEPTH);
     let mut rest = ALL;
     while let Some(first) = rest.first() {
+        // `depth-limit` would walk the whole document to find nothing to cut.
+        if shallow && first.name == depth_limit::FIXUP.name {
+            rest = &rest[1..];
+            continue;
+        }
         let run = rest
             .iter()
             .take_while(|f| same_walk(f.pass, first.pass))

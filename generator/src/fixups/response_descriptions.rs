@@ -2,7 +2,7 @@
 //! complete (status, content, headers). oasdiff and most tools read it anyway, so instead of
 //! skipping the whole operation an empty description is supplied, with a note.
 
-use super::{Fixup, Pass, METHODS};
+use super::{walk, Fixup, Pass};
 use crate::diag::{escape_token, Diagnostics};
 use serde_json::Value;
 
@@ -21,7 +21,7 @@ fn fill(responses: &mut Value, at: &dyn Fn() -> String, diags: &mut Diagnostics)
         let Some(r) = r.as_object_mut() else {
             continue;
         };
-        if r.contains_key("$ref") || r.contains_key("description") {
+        if walk::has(r, "$ref") || walk::has(r, "description") {
             continue;
         }
         r.insert("description".into(), Value::String(String::new()));
@@ -34,16 +34,17 @@ fn fill(responses: &mut Value, at: &dyn Fn() -> String, diags: &mut Diagnostics)
 }
 
 fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for (path, item) in paths {
-            for m in METHODS {
-                if let Some(rs) = item.get_mut(*m).and_then(|op| op.get_mut("responses")) {
-                    let at = || format!("/paths/{}/{m}/responses", escape_token(path));
-                    fill(rs, &at, diags);
-                }
+    // On every core, diagnostics in document order (the walk is shared with no other fixup:
+    // a document pass, for the components below).
+    walk::each_operation_par(
+        doc,
+        &|ptr, _, _, op, diags| {
+            if let Some(rs) = op.get_mut("responses") {
+                fill(rs, &|| format!("{ptr}/responses"), diags);
             }
-        }
-    }
+        },
+        diags,
+    );
     if let Some(rs) = doc.pointer_mut("/components/responses") {
         fill(rs, &|| "/components/responses".into(), diags);
     }

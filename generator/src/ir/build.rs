@@ -118,11 +118,15 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     // Pass 1: parse and name. The typed parse leaves the schemas out (they are read in place,
     // see `ir::skeleton`), and runs on every core.
     let found = operation_objects(doc, diags);
-    let typed = crate::par::map(&found, |(_, _, _, raw, _)| {
-        skeleton::parse::<openapiv3::Operation>(raw, Part::Operation)
+    // What each operation returns and the name it would get go with the parse: per operation
+    // and pure, they would otherwise be serial work between two parallel ones.
+    let typed = crate::par::map(&found, |(_, path, method, raw, _)| {
+        let returns = Returns::of(raw);
+        let op = skeleton::parse::<openapiv3::Operation>(raw, Part::Operation);
+        (op, returns, operation_fn_name(*method, path, returns))
     });
     let mut parsed = Vec::new();
-    for ((ptr, path, method, raw, raw_obj), op) in found.into_iter().zip(typed) {
+    for ((ptr, path, method, raw, raw_obj), (op, returns, named)) in found.into_iter().zip(typed) {
         let op = match op {
             Ok(op) => op,
             Err(e) => {
@@ -131,7 +135,6 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
                 continue;
             }
         };
-        let returns = Returns::of(raw);
         let overridden = op
             .operation_id
             .as_deref()
@@ -143,9 +146,7 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
             .and_then(|l| l.ops.get(&key))
             .map(|(name, _)| name.clone());
         let fixed = overridden.is_some() || frozen.is_some();
-        let fn_name = overridden
-            .or(frozen)
-            .unwrap_or_else(|| operation_fn_name(method, path, returns));
+        let fn_name = overridden.or(frozen).unwrap_or(named);
         parsed.push(Parsed {
             ptr,
             path: path.clone(),
@@ -643,7 +644,7 @@ fn is_json(ct: &str) -> bool {
 
 /// Reads what a local `$ref` found at `at` points to (a `part`; its schemas are left in place,
 /// see `ir::skeleton`), and returns it with the value its markers lead into.
-fn resolve<'a, T: DeserializeOwned>(
+fn resolve<'a, T: DeserializeOwned + super::direct::Direct>(
     doc: &'a Value,
     reference: &str,
     at: &str,

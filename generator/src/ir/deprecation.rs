@@ -3,6 +3,7 @@
 //! or description ("(Deprecated) List ...", "This endpoint is deprecated", even an
 //! `x-deprecated-at: 1644250224` pasted into the description).
 
+use crate::fixups::walk::lookup;
 use serde_json::{Map, Value};
 
 /// Why and since when an operation is deprecated.
@@ -20,18 +21,18 @@ pub struct Deprecation {
 
 /// Reads an operation's deprecation from its raw JSON object.
 pub fn of_operation(op: &Map<String, Value>) -> Option<Deprecation> {
-    let flagged = op
-        .get("deprecated")
+    let flagged = lookup(op, "deprecated")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let summary = op.get("summary").and_then(Value::as_str).unwrap_or("");
-    let description = op.get("description").and_then(Value::as_str).unwrap_or("");
+    let summary = lookup(op, "summary").and_then(Value::as_str).unwrap_or("");
+    let description = lookup(op, "description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let note = notice(summary).or_else(|| notice(description));
-    let since = op
-        .get("x-deprecated-at")
+    let since = lookup(op, "x-deprecated-at")
         .and_then(date_of)
         .or_else(|| epoch_in_text(description).and_then(|e| date_of(&Value::from(e))));
-    let sunset = op.get("x-sunset").and_then(date_of);
+    let sunset = lookup(op, "x-sunset").and_then(date_of);
     if !flagged && note.is_none() && since.is_none() && sunset.is_none() {
         return None;
     }

@@ -15,6 +15,8 @@ pub mod body;
 pub mod build;
 pub mod category;
 pub mod deprecation;
+#[doc(hidden)]
+pub mod direct;
 pub mod error;
 pub mod file_twins;
 pub mod ledger;

@@ -8,6 +8,7 @@
 //! parse, or the rest does not, the whole is parsed as it is, so the error is the one the typed
 //! parse has always reported.
 
+use super::direct::Direct;
 use super::error::IrError;
 use super::raw;
 use crate::diag::escape_token;
@@ -31,9 +32,20 @@ pub(super) enum Part {
 /// Starts a marker's `$ref`: the JSON pointer of the schema follows.
 const MARK: char = '\0';
 
-/// Parses `value` as `T` (a `part`), its schemas swapped for markers. The error, when there is
-/// one, is that of parsing `value` whole.
-pub(super) fn parse<T: DeserializeOwned>(
+/// Parses `value` as `T` (a `part`), its schemas swapped for markers: read directly where
+/// [`Direct`] can, else by serde. The error, when there is one, is that of parsing `value` whole.
+pub(super) fn parse<T: DeserializeOwned + Direct>(
+    value: &Value,
+    part: Part,
+) -> Result<T, serde_json::Error> {
+    match T::direct(value, "") {
+        Some(t) => Ok(t),
+        None => parse_serde(value, part),
+    }
+}
+
+/// [`parse`] by serde alone.
+pub(super) fn parse_serde<T: DeserializeOwned>(
     value: &Value,
     part: Part,
 ) -> Result<T, serde_json::Error> {
@@ -78,7 +90,7 @@ fn at_pointer<'a>(mut v: &'a Value, ptr: &str) -> Option<&'a Value> {
             token.into()
         };
         v = match v {
-            Value::Object(m) => m.get(&*token)?,
+            Value::Object(m) => crate::fixups::walk::lookup(m, &token)?,
             Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
             _ => return None,
         };
@@ -163,11 +175,16 @@ fn media_type<'v>(value: &'v Value, ptr: &str, schemas: &mut Vec<&'v Value>) -> 
     Value::Object(m.iter().map(|kv| swap(kv, schemas)).collect())
 }
 
+/// The reference of the marker for the schema at `ptr`.
+pub(super) fn marker_ref(ptr: &str) -> String {
+    format!("{MARK}{ptr}")
+}
+
 /// The marker for the schema `v` at `ptr`.
 fn marker<'v>(v: &'v Value, ptr: &str, schemas: &mut Vec<&'v Value>) -> Value {
     schemas.push(v);
     let mut m = Map::new();
-    m.insert("$ref".into(), Value::String(format!("{MARK}{ptr}")));
+    m.insert("$ref".into(), Value::String(marker_ref(ptr)));
     Value::Object(m)
 }
 

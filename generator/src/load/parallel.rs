@@ -10,8 +10,9 @@
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
-/// `text` (a JSON object) as a value, or `None` to leave it to the serial parse.
-pub(super) fn parse(text: &[u8]) -> Option<Value> {
+/// `text` (a JSON object) as a value with its [`nesting`](super::nesting::nesting), or `None`
+/// to leave it to the serial parse.
+pub(super) fn parse(text: &[u8]) -> Option<(Value, usize)> {
     let cut = cut(text)?;
     // The first half, closed: the object being cut (`paths`) and the document.
     let mut head = Vec::with_capacity(cut + 2);
@@ -21,12 +22,16 @@ pub(super) fn parse(text: &[u8]) -> Option<Value> {
     let mut tail = Vec::with_capacity(text.len() - cut + 4);
     tail.extend_from_slice(b"{\"\":{");
     tail.extend_from_slice(&text[cut + 1..]);
-    let (head, tail) = std::thread::scope(|s| {
-        let tail = s.spawn(|| serde_json::from_slice::<Tail>(&tail).ok());
-        let head = serde_json::from_slice::<Entries>(&head).ok();
-        (head, tail.join().ok().flatten())
+    // Each half is scanned where it is parsed; the tail's opening stands for the two objects
+    // it is inside, so its nesting counts from the document's top.
+    let half = |text: &[u8]| super::nesting::nesting(text);
+    let ((head, head_nesting), tail) = std::thread::scope(|s| {
+        let tail = s.spawn(|| (serde_json::from_slice::<Tail>(&tail).ok(), half(&tail)));
+        let head = (serde_json::from_slice::<Entries>(&head).ok(), half(&head));
+        (head, tail.join().ok())
     });
-    join(head?, tail?)
+    let (tail, tail_nesting) = tail?;
+    Some((join(head?, tail?)?, head_nesting.max(tail_nesting)))
 }
 
 /// Puts the halves together as serde_json would have read the whole (a repeated key keeps its
@@ -149,7 +154,12 @@ mod tests {
 
     fn same_as_serial(text: &str) {
         let serial: Value = serde_json::from_str(text).unwrap();
-        let ours = parse(text.as_bytes()).expect(text);
+        let (ours, nesting) = parse(text.as_bytes()).expect(text);
+        assert_eq!(
+            nesting,
+            super::super::nesting::nesting(text.as_bytes()),
+            "{text}"
+        );
         assert_eq!(ours, serial, "{text}");
         // Key order too.
         assert_eq!(ours.to_string(), serial.to_string(), "{text}");

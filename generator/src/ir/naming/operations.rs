@@ -21,6 +21,7 @@
 //! settled in `ir::build` (see `settle_fn_names`).
 
 use super::{resource_version, singular, snake_ident, type_name};
+use crate::fixups::walk::key;
 use crate::ir::Method;
 
 /// What a `GET` returns, as far as its 2xx JSON schema tells.
@@ -37,34 +38,33 @@ pub enum Returns {
 impl Returns {
     /// Reads the first 2xx JSON response schema of a raw operation.
     pub fn of(op: &serde_json::Value) -> Returns {
-        let schema = op
-            .get("responses")
+        let schema = key(op, "responses")
             .and_then(|r| r.as_object())
             .and_then(|r| {
                 r.iter()
                     .filter(|(code, _)| code.starts_with('2'))
-                    .find_map(|(_, resp)| resp.get("content"))
+                    .find_map(|(_, resp)| key(resp, "content"))
             })
             .and_then(|c| c.as_object())
             .and_then(|c| {
                 c.iter()
                     .find(|(ct, _)| ct.contains("json"))
-                    .and_then(|(_, m)| m.get("schema"))
+                    .and_then(|(_, m)| key(m, "schema"))
             });
         let Some(schema) = schema else {
             return Returns::Unknown;
         };
         let is_array = |s: &serde_json::Value| {
-            s.get("type").and_then(|t| t.as_str()) == Some("array") || s.get("items").is_some()
+            key(s, "type").and_then(|t| t.as_str()) == Some("array") || key(s, "items").is_some()
         };
         if is_array(schema) {
             return Returns::Array;
         }
-        let data = schema.get("properties").and_then(|p| p.get("data"));
+        let data = key(schema, "properties").and_then(|p| key(p, "data"));
         if data.is_some_and(is_array) {
             return Returns::Array;
         }
-        if schema.get("$ref").is_some() && schema.as_object().is_some_and(|o| o.len() == 1) {
+        if key(schema, "$ref").is_some() && schema.as_object().is_some_and(|o| o.len() == 1) {
             // A component: could be either; let the path decide.
             return Returns::Unknown;
         }
