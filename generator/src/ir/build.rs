@@ -164,12 +164,16 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
     // Pass 2: convert. Builders live in their own module (`requests`), named after their
     // method; only builders can collide with builders. Each operation is converted as if one
     // after the other (`replay::convert_all`); its error is reported here, in order.
-    let mut builders: Vec<String> = parsed.iter().map(|p| type_name(&p.fn_name)).collect();
+    let (mut builders, categories): (Vec<String>, Vec<Category>) =
+        crate::par::map(&parsed, |p| (type_name(&p.fn_name), placement(p, opts)))
+            .into_iter()
+            .unzip();
     dedupe(&mut builders);
     let jobs: Vec<(&Parsed, String, Category)> = parsed
         .iter()
         .zip(builders)
-        .map(|(p, builder)| (p, builder, placement(p, opts)))
+        .zip(categories)
+        .map(|((p, builder), category)| (p, builder, category))
         .collect();
     let twins = opts
         .ledger
@@ -197,6 +201,14 @@ pub fn build(doc: &Value, opts: &BuildOptions, diags: &mut Diagnostics) -> Api {
             ),
         }
     }
+    // The typed operations are done with: a few thousand nested values, freed beside the
+    // serial work that follows instead of at its end.
+    drop(jobs);
+    let typed: Vec<openapiv3::Operation> = parsed
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.op))
+        .collect();
+    crate::free_in_background(typed);
     super::body::drop_colliding(&mut operations, diags);
     for (ptr, twin) in std::mem::take(&mut conv.twins_made) {
         diags.note(

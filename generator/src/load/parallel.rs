@@ -14,24 +14,34 @@ use serde_json::{Map, Value};
 /// to leave it to the serial parse.
 pub(super) fn parse(text: &[u8]) -> Option<(Value, usize)> {
     let cut = cut(text)?;
-    // The first half, closed: the object being cut (`paths`) and the document.
-    let mut head = Vec::with_capacity(cut + 2);
-    head.extend_from_slice(&text[..cut]);
-    head.extend_from_slice(b"}}");
-    // The second half, opened with a stand-in for the key of the object being cut.
-    let mut tail = Vec::with_capacity(text.len() - cut + 4);
-    tail.extend_from_slice(b"{\"\":{");
-    tail.extend_from_slice(&text[cut + 1..]);
-    // Each half is scanned where it is parsed; the tail's opening stands for the two objects
-    // it is inside, so its nesting counts from the document's top.
-    let half = |text: &[u8]| super::nesting::nesting(text);
-    let ((head, head_nesting), tail) = std::thread::scope(|s| {
-        let tail = s.spawn(|| (serde_json::from_slice::<Tail>(&tail).ok(), half(&tail)));
-        let head = (serde_json::from_slice::<Entries>(&head).ok(), half(&head));
-        (head, tail.join().ok())
+    // Each half is copied, scanned and parsed on its own core. The first is closed (the object
+    // being cut, `paths`, and the document); the second is opened with a stand-in for the key
+    // of the object being cut, so its nesting counts from the document's top.
+    let head =
+        || half(&[&text[..cut], b"}}"]).and_then(|(h, n)| Some((parse_as::<Entries>(&h)?, n)));
+    let tail = || {
+        half(&[b"{\"\":{", &text[cut + 1..]]).and_then(|(t, n)| Some((parse_as::<Tail>(&t)?, n)))
+    };
+    let (head, tail) = std::thread::scope(|s| {
+        let tail = s.spawn(tail);
+        (head(), tail.join().ok().flatten())
     });
-    let (tail, tail_nesting) = tail?;
-    Some((join(head?, tail?)?, head_nesting.max(tail_nesting)))
+    let ((head, head_nesting), (tail, tail_nesting)) = (head?, tail?);
+    Some((join(head, tail)?, head_nesting.max(tail_nesting)))
+}
+
+/// `parts` joined, as text, with its nesting; `None` if it is not UTF-8. Checked once here, the
+/// parse need not check each string (`from_str` does not).
+fn half(parts: &[&[u8]]) -> Option<(String, usize)> {
+    let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| bytes.extend_from_slice(p));
+    let nesting = super::nesting::nesting(&bytes);
+    Some((String::from_utf8(bytes).ok()?, nesting))
+}
+
+/// `text` as a `T`, or `None` (the serial parse then words the error).
+fn parse_as<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
 }
 
 /// Puts the halves together as serde_json would have read the whole (a repeated key keeps its
@@ -209,6 +219,16 @@ mod tests {
             assert!(serde_json::from_str::<Value>(&odd).is_err(), "{odd}");
             assert!(parse(odd.as_bytes()).is_none(), "{odd}");
         }
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_left_to_the_serial_parse() {
+        let mut text = doc(&items(40), "").into_bytes();
+        // Inside a key of the second half.
+        let at = text.windows(3).rposition(|w| w == b"get").unwrap();
+        text[at] = 0xff;
+        assert!(serde_json::from_slice::<Value>(&text).is_err());
+        assert!(parse(&text).is_none());
     }
 
     #[test]

@@ -115,23 +115,48 @@ const GENERIC: &[&str] = &[
     "rows",
 ];
 
+/// The site a type is named after: the shallowest, then by role, by version (`v1.0` first),
+/// and by key. `usize::MAX` for a type without sites (never named from one).
+fn best_site(of: &[usize], sites: &[Site], roots: &[Root]) -> usize {
+    let rank = |s: &usize| {
+        let site = &sites[*s];
+        (
+            site.depth,
+            site.role.rank(),
+            roots[site.root].version_rank(),
+            site.key.len(),
+            &site.key,
+        )
+    };
+    of.iter()
+        .min_by(|a, b| rank(a).cmp(&rank(b)))
+        .copied()
+        .unwrap_or(usize::MAX)
+}
+
 /// Everything naming reads.
 pub struct Namer<'a> {
     space: &'a mut TypeSpace,
     sites: &'a [Site],
     roots: &'a [Root],
     taken: HashSet<String>,
+    /// Each type's best site ([`best_site`]), worked out once, on every core (a type shared
+    /// by hundreds of operations has as many sites to rank).
+    best: Vec<usize>,
 }
 
 impl<'a> Namer<'a> {
     /// A namer over a built type space.
     pub fn new(space: &'a mut TypeSpace, sites: &'a [Site], roots: &'a [Root]) -> Self {
         let taken = RESERVED.iter().map(|s| s.to_string()).collect();
+        let ids: Vec<usize> = (0..space.defs.len()).collect();
+        let best = crate::par::map(&ids, |&i| best_site(&space.defs[i].sites, sites, roots));
         Namer {
             space,
             sites,
             roots,
             taken,
+            best,
         }
     }
 
@@ -201,27 +226,7 @@ impl<'a> Namer<'a> {
     }
 
     fn best_site(&self, id: TypeId) -> usize {
-        let def = self.space.get(id);
-        *def.sites
-            .iter()
-            .min_by(|&&a, &&b| {
-                let (sa, sb) = (&self.sites[a], &self.sites[b]);
-                (
-                    sa.depth,
-                    sa.role.rank(),
-                    self.roots[sa.root].version_rank(),
-                    sa.key.len(),
-                    &sa.key,
-                )
-                    .cmp(&(
-                        sb.depth,
-                        sb.role.rank(),
-                        self.roots[sb.root].version_rank(),
-                        sb.key.len(),
-                        &sb.key,
-                    ))
-            })
-            .expect("types in the order have sites")
+        self.best[id.0]
     }
 
     /// The ledger's name for a type: the one most of its sites had, if it is still free.
