@@ -153,10 +153,14 @@ fn render(doc: &str, items: Toks) -> String {
 
 /// Writes a module file a chunk of items at a time, so that the tokens and layout of a whole
 /// 1,000-operation module never exist at once (peak memory), while the text is the same as
-/// formatting the file whole (the formatter puts nothing between top-level items).
+/// formatting the file whole (the formatter puts nothing between top-level items). Blank lines
+/// go between items as each chunk is copied in ([`Spacer`]), while its text is still in cache.
 struct ModuleWriter {
     out: String,
     formatter: format::Formatter,
+    /// The chunk being formatted, before it is spaced into `out`.
+    chunk: String,
+    spacer: Spacer,
     pending_items: usize,
 }
 
@@ -165,18 +169,22 @@ const CHUNK: usize = 64;
 
 impl ModuleWriter {
     fn new(doc: &str) -> Self {
-        let mut out = String::with_capacity(1 << 20);
-        out.push_str(PREAMBLE);
-        out.push('\n');
+        let mut head = String::from(PREAMBLE);
+        head.push('\n');
         for line in doc.lines() {
-            out.push_str("//! ");
-            out.push_str(line);
-            out.push('\n');
+            head.push_str("//! ");
+            head.push_str(line);
+            head.push('\n');
         }
-        out.push('\n');
+        head.push('\n');
+        let mut out = String::with_capacity(1 << 20);
+        let mut spacer = Spacer::default();
+        spacer.push(&mut out, &head);
         ModuleWriter {
             out,
             formatter: format::Formatter::default(),
+            chunk: String::new(),
+            spacer,
             pending_items: 0,
         }
     }
@@ -192,33 +200,45 @@ impl ModuleWriter {
 
     fn flush(&mut self) {
         self.pending_items = 0;
-        self.formatter.flush(&mut self.out);
+        self.chunk.clear();
+        self.formatter.flush(&mut self.chunk);
+        self.spacer.push(&mut self.out, &self.chunk);
     }
 
     fn finish(mut self) -> String {
         self.flush();
-        let text = space_items(&self.out);
-        format::assert_parses(&text);
-        text
+        format::assert_parses(&self.out);
+        self.out
     }
 }
 
-/// Puts a blank line between items and between the methods of an impl, as a person would
-/// (the formatter leaves none); `use` and `mod` lines stay together.
-fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut prev: Option<&str> = None;
-    for line in text.lines() {
-        if let Some(p) = prev {
-            if needs_blank(p, line) {
-                out.push('\n');
+/// Copies text line by line, adding a blank line where [`needs_blank`] says; text may come in
+/// pieces that end at line ends, spaced as if it came whole.
+#[derive(Default)]
+struct Spacer {
+    /// The last line copied.
+    last: Option<String>,
+}
+
+impl Spacer {
+    fn push(&mut self, out: &mut String, text: &str) {
+        let mut prev = self.last.as_deref();
+        let mut tail = None;
+        for line in text.lines() {
+            if let Some(p) = prev {
+                if needs_blank(p, line) {
+                    out.push('\n');
+                }
             }
+            out.push_str(line);
+            out.push('\n');
+            prev = Some(line);
+            tail = Some(line);
         }
-        out.push_str(line);
-        out.push('\n');
-        prev = Some(line);
+        if let Some(line) = tail {
+            self.last = Some(line.to_string());
+        }
     }
-    out
 }
 
 fn needs_blank(prev: &str, line: &str) -> bool {

@@ -38,7 +38,7 @@ pub(crate) struct Formatter {
 
 impl Formatter {
     /// Appends `tokens` (a sequence of items) to `out`, formatted, each item starting on its
-    /// own line; no blank lines (`super::space_items` adds those).
+    /// own line; no blank lines (`super::Spacer` adds those).
     #[cfg(test)]
     pub(crate) fn items(&mut self, tokens: &Toks, out: &mut String) {
         self.push(tokens);
