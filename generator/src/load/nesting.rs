@@ -25,12 +25,15 @@ pub(crate) fn nesting(text: &[u8]) -> usize {
 }
 
 /// The index of the quote closing the string whose contents start at `i` (or the end).
+/// Strings are most of the text: `memchr2` jumps to the next quote or backslash.
 fn string_end(text: &[u8], mut i: usize) -> usize {
-    while let Some(&b) = text.get(i) {
-        match b {
-            b'"' => return i,
-            b'\\' => i += 2,
-            _ => i += 1,
+    while let Some(at) = text
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+    {
+        match text[i + at] {
+            b'"' => return i + at,
+            _ => i += at + 2,
         }
     }
     text.len()
