@@ -45,7 +45,8 @@ fn words(s: &str) -> String {
 pub fn snake_ident(s: &str) -> String {
     // Most names (`created_at`) are snake case already: nothing to split or lower.
     let plain = s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !s.ends_with('_')
         && !s.contains("__");
     let mut id = if plain {
@@ -67,7 +68,7 @@ pub fn snake_ident(s: &str) -> String {
 
 /// An upper-camel-case Rust type name (`custom fields` -> `CustomFields`).
 pub fn type_name(s: &str) -> String {
-    let mut id = words(s).to_upper_camel_case();
+    let mut id = camel(s);
     if id.is_empty() {
         id = "Value".into();
     }
@@ -78,6 +79,28 @@ pub fn type_name(s: &str) -> String {
         id.push('_');
     }
     id
+}
+
+/// `words(s)` in upper camel case, as heck spells it. Most names (`created_at`, `line_2`) are
+/// lowercase words already: each is capitalised without heck's word splitting.
+fn camel(s: &str) -> String {
+    let plain = s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !s.ends_with('_')
+        && !s.contains("__");
+    if !plain {
+        return words(s).to_upper_camel_case();
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split('_') {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    out
 }
 
 /// A variant name for an enum value: `""` -> `Empty`, `Microsoft Project 2010` ->
@@ -224,12 +247,65 @@ mod tests {
             "abc",
             "zz_top",
             "match",
+            "line_2",
+            "address1",
+            "a1b",
+            "v2_api",
+            "x_1_y",
+            "a_1",
+            "ab12cd",
+            "a_b2c",
+            "a9",
+            "x_10_20",
+            "in2",
         ] {
             let mut slow = words(name).to_snake_case();
             if KEYWORDS.contains(&slow.as_str()) {
                 slow.push('_');
             }
             assert_eq!(snake_ident(name), slow, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_short_plain_name_takes_the_short_way_to_the_same_names() {
+        // Every name of up to 4 characters over `a`, `b`, `0`, `1` and `_`, and 20,000 longer
+        // ones over the whole alphabet, as heck would spell them.
+        let slow = |name: &str| {
+            let mut slow = words(name).to_snake_case();
+            if KEYWORDS.contains(&slow.as_str()) {
+                slow.push('_');
+            }
+            slow
+        };
+        let mut names: Vec<String> = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = names
+                .iter()
+                .flat_map(|n| ["a", "b", "0", "1", "_"].map(|c| format!("{n}{c}")))
+                .collect();
+            names.extend(longer);
+        }
+        let alphabet = b"abcdefghijklmnopqrstuvwxyz0123456789_";
+        let mut seed = 7u64;
+        for _ in 0..20_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = 1 + (seed >> 60) as usize;
+            let name: String = (0..len)
+                .map(|i| {
+                    alphabet[((seed >> (i * 5 % 58)) % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            names.push(name);
+        }
+        for name in names
+            .iter()
+            .filter(|n| n.starts_with(|c: char| c.is_ascii_lowercase()))
+        {
+            assert_eq!(snake_ident(name), slow(name), "{name}");
+            assert_eq!(camel(name), words(name).to_upper_camel_case(), "{name}");
         }
     }
 
