@@ -25,7 +25,8 @@ pub mod inventory;
 pub mod ir;
 pub mod load;
 pub mod overrides;
-mod par;
+#[doc(hidden)]
+pub mod par;
 pub mod report;
 pub mod stability;
 

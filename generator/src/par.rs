@@ -1,6 +1,6 @@
-//! Order-preserving parallel map on scoped threads, for the two stages that dominate a run
-//! (parsing operations, rendering files). No thread pool dependency: two call sites, each a
-//! few thousand independent items.
+//! Order-preserving parallel map on scoped threads, for the per-item work of every stage
+//! (path items, operations, types, files) and for `xtask` writing the crate's files. No thread
+//! pool dependency: each call has a few dozen to a few thousand independent items.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -211,26 +211,13 @@ pub fn generate(args: &GenArgs, out: Option<&Path>) -> Result<()> {
 pub fn write_crate(dir: &Path, files: &BTreeMap<String, String>) -> Result<()> {
     // On every core: each file is read back, compared and maybe written, 14 MB in all.
     let files_list: Vec<(&String, &String)> = files.iter().collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let changed: usize = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                let mine = files_list.iter().skip(t).step_by(threads);
-                scope.spawn(move || -> Result<usize> {
-                    let mut changed = 0;
-                    for (rel, text) in mine {
-                        changed +=
-                            usize::from(fsx::write_if_changed(&dir.join(rel), text.as_bytes())?);
-                    }
-                    Ok(changed)
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .sum::<Result<usize>>()
-    })?;
+    let written = procore_generator::par::map(&files_list, |(rel, text)| {
+        fsx::write_if_changed(&dir.join(rel), text.as_bytes())
+    });
+    let mut changed = 0;
+    for w in written {
+        changed += usize::from(w?);
+    }
     let mut removed = 0;
     for stale in stale_files(dir, files)? {
         std::fs::remove_file(dir.join(&stale))

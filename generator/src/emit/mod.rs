@@ -223,7 +223,6 @@ struct Spacer {
 impl Spacer {
     fn push(&mut self, out: &mut String, text: &str) {
         let mut prev = self.last.as_deref();
-        let mut tail = None;
         for line in text.lines() {
             if let Some(p) = prev {
                 if needs_blank(p, line) {
@@ -233,10 +232,11 @@ impl Spacer {
             out.push_str(line);
             out.push('\n');
             prev = Some(line);
-            tail = Some(line);
         }
-        if let Some(line) = tail {
-            self.last = Some(line.to_string());
+        // Text with lines leaves its last one in `prev`.
+        if !text.is_empty() {
+            let last = prev.map(str::to_string);
+            self.last = last;
         }
     }
 }

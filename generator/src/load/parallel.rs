@@ -17,11 +17,8 @@ pub(super) fn parse(text: &[u8]) -> Option<(Value, usize)> {
     // Each half is copied, scanned and parsed on its own core. The first is closed (the object
     // being cut, `paths`, and the document); the second is opened with a stand-in for the key
     // of the object being cut, so its nesting counts from the document's top.
-    let head =
-        || half(&[&text[..cut], b"}}"]).and_then(|(h, n)| Some((parse_as::<Entries>(&h)?, n)));
-    let tail = || {
-        half(&[b"{\"\":{", &text[cut + 1..]]).and_then(|(t, n)| Some((parse_as::<Tail>(&t)?, n)))
-    };
+    let head = || half::<Entries>(&[&text[..cut], b"}}"]);
+    let tail = || half::<Tail>(&[b"{\"\":{", &text[cut + 1..]]);
     let (head, tail) = std::thread::scope(|s| {
         let tail = s.spawn(tail);
         (head(), tail.join().ok().flatten())
@@ -30,18 +27,15 @@ pub(super) fn parse(text: &[u8]) -> Option<(Value, usize)> {
     Some((join(head, tail)?, head_nesting.max(tail_nesting)))
 }
 
-/// `parts` joined, as text, with its nesting; `None` if it is not UTF-8. Checked once here, the
+/// `parts` joined and parsed as a `T`, with their nesting; `None` if they are not UTF-8 or
+/// do not parse (the serial parse then words the error). UTF-8 is checked once here, so the
 /// parse need not check each string (`from_str` does not).
-fn half(parts: &[&[u8]]) -> Option<(String, usize)> {
+fn half<T: serde::de::DeserializeOwned>(parts: &[&[u8]]) -> Option<(T, usize)> {
     let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
     parts.iter().for_each(|p| bytes.extend_from_slice(p));
     let nesting = super::nesting::nesting(&bytes);
-    Some((String::from_utf8(bytes).ok()?, nesting))
-}
-
-/// `text` as a `T`, or `None` (the serial parse then words the error).
-fn parse_as<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_str(text).ok()
+    let text = String::from_utf8(bytes).ok()?;
+    Some((serde_json::from_str(&text).ok()?, nesting))
 }
 
 /// Puts the halves together as serde_json would have read the whole (a repeated key keeps its

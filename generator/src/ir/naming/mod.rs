@@ -44,12 +44,7 @@ fn words(s: &str) -> String {
 /// `filters[trade_id][]` -> `filters_trade_id`, `2fa` -> `_2fa`, `` -> `value`).
 pub fn snake_ident(s: &str) -> String {
     // Most names (`created_at`) are snake case already: nothing to split or lower.
-    let plain = s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && !s.ends_with('_')
-        && !s.contains("__");
-    let mut id = if plain {
+    let mut id = if is_plain(s) {
         s.to_string()
     } else {
         words(s).to_snake_case()
@@ -81,15 +76,20 @@ pub fn type_name(s: &str) -> String {
     id
 }
 
-/// `words(s)` in upper camel case, as heck spells it. Most names (`created_at`, `line_2`) are
-/// lowercase words already: each is capitalised without heck's word splitting.
-fn camel(s: &str) -> String {
-    let plain = s.starts_with(|c: char| c.is_ascii_lowercase())
+/// Lowercase words (digits allowed) joined by single underscores, starting with a letter: a
+/// name `words` leaves as it is, and whose snake and camel case need no word splitting.
+fn is_plain(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && !s.ends_with('_')
-        && !s.contains("__");
-    if !plain {
+        && !s.contains("__")
+}
+
+/// `words(s)` in upper camel case, as heck spells it. Most names (`created_at`, `line_2`) are
+/// lowercase words already: each is capitalised without heck's word splitting.
+fn camel(s: &str) -> String {
+    if !is_plain(s) {
         return words(s).to_upper_camel_case();
     }
     let mut out = String::with_capacity(s.len());
