@@ -3,6 +3,11 @@
 //! and the peak RSS of the largest process (rustc on the generated crate). With `--grow N` the
 //! crate is first generated from the pinned spec with N% more operations (`churn::grow`), to
 //! see the headroom the issue-11 budget asks for. Figures go into BENCHMARKS.md.
+//!
+//! Each run also checks a peer: an empty crate with the same dependencies, cold, in the same
+//! run (peer, then each feature set). Most of a cold `core` check is those dependencies, and
+//! this machine's speed moves by a fifth from one half hour to the next, so the peer shows the
+//! machine's state, and each run's difference is the generated crate's own share.
 
 use crate::bench::BenchArgs;
 use crate::bench::Spread;
@@ -25,6 +30,8 @@ pub fn bench_compile(args: &BenchArgs) -> Result<()> {
     let work = tempfile::tempdir()?;
     let krate = work.path().join("procore");
     let ops = prepare_crate(&krate, args.grow)?;
+    let peer = work.path().join("deps-only");
+    prepare_peer(&krate, &peer)?;
     let incremental = if args.incremental { "1" } else { "0" };
     println!(
         "Generated crate: {ops} operations{}; {}.",
@@ -38,38 +45,97 @@ pub fn bench_compile(args: &BenchArgs) -> Result<()> {
             "not incremental, as a dependency is built"
         }
     );
-    println!("| features | runs | median wall (s) | min | max | median peak RSS (MB) |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "| crate | runs | median wall (s) | min | max | median peak RSS (MB) | own share: median of (run - peer run) (s) |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     let sets: &[(&str, &[&str])] = if args.core_only {
         &[("core", &[])]
     } else {
         &[("core", &[]), ("all", &["--all-features"])]
     };
-    for &(label, flags) in sets {
-        let mut runs = Vec::new();
-        for _ in 0..args.runs {
-            let target = tempfile::tempdir()?;
-            runs.push(cold_check(&krate, target.path(), flags, incremental)?);
+    // Interleaved: run i of every set follows run i of the peer.
+    let mut peer_runs = Vec::new();
+    let mut set_runs: Vec<Vec<Run>> = sets.iter().map(|_| Vec::new()).collect();
+    for _ in 0..args.runs {
+        peer_runs.push(cold_check(
+            &peer,
+            tempfile::tempdir()?.path(),
+            &[],
+            incremental,
+        )?);
+        for (&(_, flags), runs) in sets.iter().zip(&mut set_runs) {
+            runs.push(cold_check(
+                &krate,
+                tempfile::tempdir()?.path(),
+                flags,
+                incremental,
+            )?);
         }
-        let walls = Spread::of(runs.iter().map(|r| r.wall.as_secs_f64()).collect());
-        let Some(walls) = walls else { continue };
+    }
+    print_row("peer: its dependencies alone", &peer_runs, None);
+    for (&(label, _), runs) in sets.iter().zip(&set_runs) {
         let median_rss = Spread::of(runs.iter().filter_map(|r| r.peak_rss_mb).collect());
-        let median_rss = median_rss.map(|s| s.median);
-        if let (Some(budget), Some(mb)) = (args.max_rss_mb, median_rss) {
+        if let (Some(budget), Some(mb)) = (args.max_rss_mb, median_rss.map(|s| s.median)) {
             if mb > budget {
                 bail!("{label}: peak RSS {mb:.0} MB is over the budget of {budget:.0} MB");
             }
         }
-        println!(
-            "| {label} | {} | {:.1} | {:.1} | {:.1} | {} |",
-            runs.len(),
-            walls.median,
-            walls.min,
-            walls.max,
-            median_rss.map_or("n/a".to_string(), |m| format!("{m:.0}"))
-        );
+        print_row(label, runs, Some(&peer_runs));
     }
     Ok(())
+}
+
+/// Prints one table row: wall spread, median peak RSS and, beside a peer, the median of the
+/// per-run differences.
+fn print_row(label: &str, runs: &[Run], peer: Option<&[Run]>) {
+    let secs = |r: &Run| r.wall.as_secs_f64();
+    let Some(walls) = Spread::of(runs.iter().map(secs).collect()) else {
+        return;
+    };
+    let rss = Spread::of(runs.iter().filter_map(|r| r.peak_rss_mb).collect());
+    let own =
+        peer.and_then(|p| Spread::of(runs.iter().zip(p).map(|(r, p)| secs(r) - secs(p)).collect()));
+    println!(
+        "| {label} | {} | {:.1} | {:.1} | {:.1} | {} | {} |",
+        runs.len(),
+        walls.median,
+        walls.min,
+        walls.max,
+        rss.map_or("n/a".to_string(), |s| format!("{:.0}", s.median)),
+        own.map_or("".to_string(), |s| format!("{:.1}", s.median)),
+    );
+}
+
+/// Writes the peer into `dir`: a library with no code and the `[dependencies]` of the crate in
+/// `krate`, locked as it is.
+fn prepare_peer(krate: &Path, dir: &Path) -> Result<()> {
+    let manifest = std::fs::read_to_string(krate.join("Cargo.toml"))?;
+    let deps = dependencies_section(&manifest).with_context(|| {
+        format!(
+            "no [dependencies] in {}",
+            krate.join("Cargo.toml").display()
+        )
+    })?;
+    std::fs::create_dir_all(dir.join("src"))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"deps-only\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n{deps}"
+        ),
+    )?;
+    std::fs::write(dir.join("src/lib.rs"), "")?;
+    std::fs::copy(krate.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    Ok(())
+}
+
+/// The `[dependencies]` table of a manifest, header included, up to the next table.
+fn dependencies_section(manifest: &str) -> Option<&str> {
+    let start = manifest.find("\n[dependencies]\n")? + 1;
+    let len = manifest[start + 1..]
+        .find("\n[")
+        .map_or(manifest.len() - start, |i| i + 2);
+    Some(&manifest[start..start + len])
 }
 
 /// Writes the crate to measure into `dir`: generated from the pin with the committed ledger
@@ -155,7 +221,22 @@ fn run_measured(cmd: &mut Command) -> Result<(bool, Option<f64>)> {
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
-    use super::run_measured;
+    use super::{dependencies_section, run_measured};
+
+    #[test]
+    fn the_peer_takes_the_dependencies_table_and_nothing_else() {
+        let manifest = "[package]\nname = \"x\"\n\n[dependencies]\na = \"1\"\nb = { version = \"2\" }\n\n[dev-dependencies]\nc = \"3\"\n";
+        assert_eq!(
+            dependencies_section(manifest),
+            Some("[dependencies]\na = \"1\"\nb = { version = \"2\" }\n\n")
+        );
+        let last = "[package]\n[dependencies]\na = \"1\"\n";
+        assert_eq!(
+            dependencies_section(last),
+            Some("[dependencies]\na = \"1\"\n")
+        );
+        assert_eq!(dependencies_section("[package]\n"), None);
+    }
     use std::process::Command;
 
     #[test]
