@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 mod nesting;
 mod parallel;
+mod value;
 
 /// A spec document that passed the load checks.
 #[derive(Debug, Clone)]
@@ -87,7 +88,7 @@ pub fn load_bytes(origin: &str, bytes: &[u8]) -> Result<LoadedSpec, LoadError> {
         let (doc, nesting) = match parallel::parse(text) {
             Some(parsed) => parsed,
             None => (
-                serde_json::from_slice(text).map_err(|e| LoadError::Syntax {
+                value::from_slice(text).map_err(|e| LoadError::Syntax {
                     origin: origin.to_string(),
                     format: "JSON",
                     detail: too_deep(e.to_string()),

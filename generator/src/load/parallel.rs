@@ -7,6 +7,7 @@
 //! message (with its line and column) is serde_json's own on the whole file. Each half is parsed
 //! at the depth it has in the file, so the nesting limit is met at the same place.
 
+use super::value::{Seed, Stack};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -77,9 +78,10 @@ impl<'de> Visitor<'de> for EntriesVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+        let mut stack = Stack::default();
         let mut entries = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            entries.push(entry);
+        while let Some(key) = map.next_key::<String>()? {
+            entries.push((key, map.next_value_seed(Seed(&mut stack))?));
         }
         Ok(Entries(entries))
     }
@@ -108,12 +110,16 @@ impl<'de> Visitor<'de> for TailVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tail, A::Error> {
-        let Some((_, members)) = map.next_entry::<String, Map<String, Value>>()? else {
+        let mut stack = Stack::default();
+        if map.next_key::<String>()?.is_none() {
             return Err(serde::de::Error::custom("no members"));
+        }
+        let Value::Object(members) = map.next_value_seed(Seed(&mut stack))? else {
+            return Err(serde::de::Error::custom("the object cut is not an object"));
         };
         let mut rest = Vec::new();
-        while let Some(entry) = map.next_entry()? {
-            rest.push(entry);
+        while let Some(key) = map.next_key::<String>()? {
+            rest.push((key, map.next_value_seed(Seed(&mut stack))?));
         }
         Ok(Tail { members, rest })
     }
