@@ -187,10 +187,7 @@ impl Generator {
     pub fn build_ir_in_place(&self, spec: &mut load::LoadedSpec) -> (ir::Api, Diagnostics, usize) {
         let mut diags = Diagnostics::default();
         let in_spec = report::count_operations(&spec.doc);
-        let known = fixups::Known {
-            nesting: spec.nesting,
-        };
-        fixups::apply_all_known(&mut spec.doc, known, &mut diags);
+        fixups::apply_all_loaded(spec, &mut diags);
         let opts = ir::build::BuildOptions {
             full_docs: self.settings.docs == Docs::Full,
             overrides: self.settings.overrides.clone(),

@@ -157,14 +157,13 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     if std::env::var_os("PROCORE_BENCH_STAGES").is_some() {
         for spec in &specs {
             let t = Instant::now();
-            let loaded = load::load_path(spec)?;
+            let mut loaded = load::load_path(spec)?;
             let t_load = t.elapsed();
-            let (mut doc, nesting) = (loaded.doc, loaded.nesting);
             let mut diags = procore_generator::diag::Diagnostics::default();
             let t = Instant::now();
-            let known = procore_generator::fixups::Known { nesting };
-            procore_generator::fixups::apply_all_known(&mut doc, known, &mut diags);
+            procore_generator::fixups::apply_all_loaded(&mut loaded, &mut diags);
             let t_fixups = t.elapsed();
+            let doc = loaded.doc;
             let t = Instant::now();
             let options = procore_generator::ir::build::BuildOptions::default();
             let api = procore_generator::ir::build::build(&doc, &options, &mut diags);

@@ -7,21 +7,22 @@
 //! 27 levels) down to an empty one of the same kind, so a schema reads as "any
 //! JSON value" below the cut, and warns with the pointer. It walks with an explicit stack.
 
-use super::{Fixup, Pass};
+use super::{Fixup, Known, Pass};
 use crate::diag::{push_token, Diagnostics};
 use serde_json::Value;
 
 pub(super) const FIXUP: Fixup = Fixup {
     name: "depth-limit",
     about: "empties containers nested deeper than 48 levels (the stages after it recurse)",
-    pass: Pass::Document(apply),
+    pass: Pass::Informed(apply),
 };
 
 /// The deepest level (the document is level 0) whose containers may have members.
 pub(crate) const MAX_DEPTH: usize = 48;
 
-fn apply(doc: &mut Value, diags: &mut Diagnostics) {
-    if document_depth(doc) <= MAX_DEPTH {
+fn apply(doc: &mut Value, known: Known, diags: &mut Diagnostics) {
+    // The loader's count of the text's nesting spares the walk that would find nothing to cut.
+    if known.nesting.is_some_and(|n| n <= MAX_DEPTH) || document_depth(doc) <= MAX_DEPTH {
         return;
     }
     // (value, its depth, its pointer)
@@ -156,5 +157,38 @@ mod tests {
         let expected = format!("/a/0{}", "/items".repeat(MAX_DEPTH - 2));
         assert_eq!(d[0].pointer, expected);
         assert_eq!(doc.pointer(&expected), Some(&json!({})));
+    }
+
+    #[test]
+    fn the_loader_s_bound_spares_the_walk_and_only_a_shallow_one_does() {
+        let deep = json!({"a": [nested(100)]});
+        // A bound within the limit is believed (the loader counts every bracket, so it never
+        // understates): nothing is walked, nothing cut.
+        let mut doc = deep.clone();
+        let mut diags = Diagnostics::default();
+        apply(
+            &mut doc,
+            Known {
+                nesting: Some(MAX_DEPTH),
+            },
+            &mut diags,
+        );
+        assert_eq!(doc, deep);
+        // A deeper bound, or none, and the walk cuts.
+        for nesting in [Some(MAX_DEPTH + 1), None] {
+            let mut doc = deep.clone();
+            let mut diags = Diagnostics::default();
+            apply(&mut doc, Known { nesting }, &mut diags);
+            assert_eq!(depth(&doc), MAX_DEPTH, "{nesting:?}");
+            assert_eq!(diags.iter().count(), 1);
+        }
+        // From the loader: the text's own count, so a deep file is still cut.
+        let text = serde_json::to_vec(&json!({"openapi": "3.0.0", "info": {"title": "t",
+            "version": "1"}, "paths": {}, "x": nested(60)}))
+        .unwrap();
+        let mut spec = crate::load::load_bytes("deep.json", &text).expect("loads");
+        let mut diags = Diagnostics::default();
+        super::super::apply_all_loaded(&mut spec, &mut diags);
+        assert_eq!(depth(&spec.doc), MAX_DEPTH);
     }
 }

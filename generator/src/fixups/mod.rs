@@ -49,6 +49,9 @@ pub struct Fixup {
 pub enum Pass {
     /// The whole document at once.
     Document(fn(&mut Value, &mut Diagnostics)),
+    /// The whole document at once, with what the loader learned of it ([`Known`]; nothing when
+    /// the fixup runs alone).
+    Informed(fn(&mut Value, Known, &mut Diagnostics)),
     /// One schema object at a time, with its JSON pointer, before the walk enters its
     /// subschemas. Consecutive schema passes share one walk, so a spec of 100,000 schemas is
     /// walked twice instead of a dozen times; this is sound because each looks only at the
@@ -65,6 +68,7 @@ impl Fixup {
     pub fn apply(&self, doc: &mut Value, diags: &mut Diagnostics) {
         match self.pass {
             Pass::Document(f) => f(doc, diags),
+            Pass::Informed(f) => f(doc, Known::default(), diags),
             Pass::Schema(f) => walk::each_schema(doc, &mut |ptr, s| f(ptr, s, diags)),
             Pass::Operation(f) => walk::each_operation(doc, &mut |ptr, path, method, op| {
                 f(ptr, path, method, op, diags)
@@ -114,6 +118,14 @@ pub fn apply_all(doc: &mut Value, diags: &mut Diagnostics) {
     apply_all_known(doc, Known::default(), diags);
 }
 
+/// [`apply_all`] on a document the loader has just read, telling the fixups what it learned.
+pub fn apply_all_loaded(spec: &mut crate::load::LoadedSpec, diags: &mut Diagnostics) {
+    let known = Known {
+        nesting: spec.nesting,
+    };
+    apply_all_known(&mut spec.doc, known, diags);
+}
+
 /// What the loader learned of a document while reading it, that spares a fixup its walk.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Known {
@@ -121,16 +133,9 @@ pub struct Known {
     pub nesting: Option<usize>,
 }
 
-/// [`apply_all`] on a document the loader has just read, with what it `known` of it.
-pub fn apply_all_known(doc: &mut Value, known: Known, diags: &mut Diagnostics) {
-    let shallow = known.nesting.is_some_and(|n| n <= depth_limit::MAX_DEPTH);
+fn apply_all_known(doc: &mut Value, known: Known, diags: &mut Diagnostics) {
     let mut rest = ALL;
     while let Some(first) = rest.first() {
-        // `depth-limit` would walk the whole document to find nothing to cut.
-        if shallow && first.name == depth_limit::FIXUP.name {
-            rest = &rest[1..];
-            continue;
-        }
         let run = rest
             .iter()
             .take_while(|f| same_walk(f.pass, first.pass))
@@ -138,6 +143,7 @@ pub fn apply_all_known(doc: &mut Value, known: Known, diags: &mut Diagnostics) {
         let shared = &rest[..run];
         match first.pass {
             Pass::Document(f) => f(doc, diags),
+            Pass::Informed(f) => f(doc, known, diags),
             Pass::Schema(_) => walk::each_schema_par(
                 doc,
                 &|ptr, s, diags| {
@@ -166,7 +172,7 @@ pub fn apply_all_known(doc: &mut Value, known: Known, diags: &mut Diagnostics) {
 }
 
 /// Whether two passes can share a walk: schema with schema, operation with operation; a
-/// document pass runs alone.
+/// document pass (informed or not) runs alone.
 fn same_walk(a: Pass, b: Pass) -> bool {
     matches!(
         (a, b),
