@@ -23,6 +23,7 @@ pub mod emit;
 pub mod fixups;
 pub mod inventory;
 pub mod ir;
+mod json;
 pub mod load;
 pub mod overrides;
 #[doc(hidden)]

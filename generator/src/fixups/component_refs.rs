@@ -8,9 +8,9 @@
 //! A reference that cannot be followed (external, dangling, or a cycle) is left in place; the IR
 //! reports it with its pointer and skips the operation.
 
-use super::walk::key;
 use super::{Fixup, Pass, METHODS};
 use crate::diag::{escape_token, Diagnostics};
+use crate::json::key;
 use serde_json::Value;
 
 pub(super) const FIXUP: Fixup = Fixup {

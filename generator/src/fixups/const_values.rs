@@ -1,8 +1,8 @@
 //! OpenAPI 3.1 `const: v` is a one-value `enum: [v]` in the 3.0 model.
 
-use super::walk::has;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::has;
 use serde_json::{json, Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

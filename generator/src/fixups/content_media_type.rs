@@ -2,9 +2,9 @@
 //! `contentEncoding`) where 3.0 writes `format: binary` (`format: byte`). A string schema with
 //! one of them and no `format` gets the 3.0 format, so multipart file parts stay files.
 
-use super::walk::{has, lookup};
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::{has, lookup};
 use serde_json::{json, Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

@@ -2,7 +2,7 @@
 //! operation. Rust cannot have two arguments of one name, and a server reads the parameter once,
 //! so the first declaration is kept and the rest dropped.
 
-use super::{walk, Fixup, Pass};
+use super::{parameter_key, Fixup, Pass};
 use crate::diag::Diagnostics;
 use serde_json::{Map, Value};
 
@@ -22,13 +22,13 @@ fn visit(ptr: &str, _: &str, _: &str, op: &mut Map<String, Value>, diags: &mut D
     let repeats: Vec<bool> = params
         .iter()
         .map(|p| {
-            let k = key(p);
+            let k = parameter_key(p);
             k.0.is_some() && !seen.insert(k)
         })
         .collect();
     drop(seen);
     for (i, _) in repeats.iter().enumerate().filter(|(_, r)| **r) {
-        let (name, place) = key(&params[i]);
+        let (name, place) = parameter_key(&params[i]);
         diags.note(
             "fixup:duplicate-parameters",
             format!("{ptr}/parameters/{i}"),
@@ -41,14 +41,6 @@ fn visit(ptr: &str, _: &str, _: &str, op: &mut Map<String, Value>, diags: &mut D
     }
     let mut repeat = repeats.into_iter();
     params.retain(|_| !repeat.next().unwrap_or(false));
-}
-
-/// A parameter's `name` and `in`.
-fn key(p: &Value) -> (Option<&str>, Option<&str>) {
-    (
-        walk::key(p, "name").and_then(Value::as_str),
-        walk::key(p, "in").and_then(Value::as_str),
-    )
 }
 
 #[cfg(test)]

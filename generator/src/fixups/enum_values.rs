@@ -4,9 +4,9 @@
 //! Rust identifiers (`""`, `Microsoft Project 2010`) are legal and are named later, by
 //! [`crate::ir::naming::variant_name`].
 
-use super::walk::{has, lookup};
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::{has, lookup};
 use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

@@ -3,9 +3,9 @@
 //! the 3.0 model wants a boolean fails the whole schema. The number becomes the bound (or is
 //! dropped when a `minimum`/`maximum` beside it is already stricter).
 
-use super::walk::lookup;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::lookup;
 use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

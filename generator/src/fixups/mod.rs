@@ -180,6 +180,14 @@ fn same_walk(a: Pass, b: Pass) -> bool {
     )
 }
 
+/// A parameter's identity: its `name` and `in` (`None` for a `$ref`, which has neither here).
+pub(crate) fn parameter_key(p: &Value) -> (Option<&str>, Option<&str>) {
+    (
+        crate::json::key(p, "name").and_then(Value::as_str),
+        crate::json::key(p, "in").and_then(Value::as_str),
+    )
+}
+
 /// The HTTP methods an OpenAPI path item may hold, in the order operations are listed.
 pub(crate) const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",

@@ -1,9 +1,9 @@
 //! `default: null` on a schema that is not `nullable` contradicts itself (validators reject it;
 //! Procore's file has several). The default carries no information, so it is removed.
 
-use super::walk::lookup;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::lookup;
 use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

@@ -7,7 +7,7 @@
 //! template that nobody declared, and marks declared path parameters required, since a path
 //! parameter always is.
 
-use super::{Fixup, Pass, METHODS};
+use super::{parameter_key, Fixup, Pass, METHODS};
 use crate::diag::{escape_token, Diagnostics};
 use serde_json::{json, Map, Value};
 
@@ -22,13 +22,6 @@ pub(super) const UNDECLARED: Fixup = Fixup {
     about: "declares `{name}` path template variables that no parameter declares; marks path parameters required",
     pass: Pass::Operation(visit_undeclared),
 };
-
-fn key(p: &Value) -> (Option<&str>, Option<&str>) {
-    (
-        p.get("name").and_then(Value::as_str),
-        p.get("in").and_then(Value::as_str),
-    )
-}
 
 fn apply_path_level(doc: &mut Value, diags: &mut Diagnostics) {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
@@ -60,9 +53,9 @@ fn apply_path_level(doc: &mut Value, diags: &mut Diagnostics) {
             // operation's declaration where it has one; the operation's others follow.
             let mut merged: Vec<Value> = Vec::with_capacity(shared.len() + params.len());
             for s in &shared {
-                let own = params
-                    .iter()
-                    .position(|p| key(p) == key(s) && key(p).0.is_some());
+                let own = params.iter().position(|p| {
+                    parameter_key(p) == parameter_key(s) && parameter_key(p).0.is_some()
+                });
                 merged.push(match own {
                     Some(i) => params.remove(i),
                     None => s.clone(),
@@ -102,7 +95,9 @@ fn visit_undeclared(
             }
         }
         for v in vars {
-            let declared = params.iter().any(|p| key(p) == (Some(v), Some("path")));
+            let declared = params
+                .iter()
+                .any(|p| parameter_key(p) == (Some(v), Some("path")));
             if !declared {
                 diags.note(
                     "fixup:undeclared-path-parameters",

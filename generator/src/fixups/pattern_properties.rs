@@ -2,9 +2,9 @@
 //! by ids. It becomes `additionalProperties` (the value schema when there is one pattern, any
 //! value otherwise), which is what a Rust map of the same data needs.
 
-use super::walk::has;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::has;
 use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

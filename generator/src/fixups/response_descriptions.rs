@@ -21,7 +21,7 @@ fn fill(responses: &mut Value, at: &dyn Fn() -> String, diags: &mut Diagnostics)
         let Some(r) = r.as_object_mut() else {
             continue;
         };
-        if walk::has(r, "$ref") || walk::has(r, "description") {
+        if crate::json::has(r, "$ref") || crate::json::has(r, "description") {
             continue;
         }
         r.insert("description".into(), Value::String(String::new()));

@@ -2,9 +2,9 @@
 //! `example`. The first becomes `example` (unless there is one) and the array goes. Media type
 //! and parameter `examples` (a map, in both versions) are not schemas and are not touched.
 
-use super::walk::lookup;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::lookup;
 use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

@@ -10,9 +10,9 @@
 //! the first variant that fits parses, and the cost stays linear. It runs last, after every
 //! fixup that repairs a keyword instead of dropping it.
 
-use super::walk::{has, lookup};
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::{has, lookup};
 use serde_json::{json, Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

@@ -3,9 +3,9 @@
 //! only known at run time, so such properties are removed from `properties` (and `required`) and
 //! the object gains `additionalProperties`, which the emitted struct keeps in a map.
 
-use super::walk::lookup;
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::lookup;
 use serde_json::{Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

@@ -3,9 +3,9 @@
 //! the `null` is removed and `nullable` set. A type array of several other types becomes a
 //! `oneOf` of one schema per type (with a warning: keywords of the types stay on the parent).
 
-use super::walk::{has, lookup};
 use super::{Fixup, Pass};
 use crate::diag::Diagnostics;
+use crate::json::{has, lookup};
 use serde_json::{json, Map, Value};
 
 pub(super) const FIXUP: Fixup = Fixup {

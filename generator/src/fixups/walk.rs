@@ -137,34 +137,6 @@ fn schema(v: &mut Value, ptr: &mut String, f: &mut dyn FnMut(&str, &mut Map<Stri
     }
 }
 
-/// `s.get(k)` for a schema object. The schema passes look a dozen keywords up in each of the
-/// spec's schemas: comparing a schema's handful of keys beats hashing `k` (the map's hasher is
-/// SipHash), and most lookups find nothing.
-pub(crate) fn lookup<'a>(s: &'a Map<String, Value>, k: &str) -> Option<&'a Value> {
-    if s.len() > 12 {
-        return s.get(k);
-    }
-    s.iter().find(|(key, _)| *key == k).map(|(_, v)| v)
-}
-
-/// `s.get_mut(k)`, as [`lookup`].
-pub(crate) fn lookup_mut<'a>(s: &'a mut Map<String, Value>, k: &str) -> Option<&'a mut Value> {
-    if s.len() > 12 {
-        return s.get_mut(k);
-    }
-    s.iter_mut().find(|(key, _)| *key == k).map(|(_, v)| v)
-}
-
-/// `v.get(k)`, as [`lookup`]: the member `k` of `v` if it is an object.
-pub(crate) fn key<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
-    v.as_object().and_then(|m| lookup(m, k))
-}
-
-/// `s.contains_key(k)`, as [`lookup`].
-pub(crate) fn has(s: &Map<String, Value>, k: &str) -> bool {
-    lookup(s, k).is_some()
-}
-
 /// A visitor of operations: `(pointer, path, method, operation)`.
 pub(crate) type OperationVisitor<'a> = dyn FnMut(&str, &str, &str, &mut Map<String, Value>) + 'a;
 
@@ -223,7 +195,7 @@ fn each_path_item_par(
 fn operations_of(path: &str, item: &mut Value, f: &mut OperationVisitor) {
     let Value::Object(item) = item else { return };
     for m in super::METHODS {
-        if let Some(Value::Object(op)) = lookup_mut(item, m) {
+        if let Some(Value::Object(op)) = crate::json::lookup_mut(item, m) {
             let ptr = format!("/paths/{}/{m}", escape_token(path));
             f(&ptr, path, m, op);
         }

@@ -3,7 +3,7 @@
 //! or description ("(Deprecated) List ...", "This endpoint is deprecated", even an
 //! `x-deprecated-at: 1644250224` pasted into the description).
 
-use crate::fixups::walk::lookup;
+use crate::json::lookup;
 use serde_json::{Map, Value};
 
 /// Why and since when an operation is deprecated.

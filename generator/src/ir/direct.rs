@@ -8,7 +8,8 @@
 //! Procore's file uses; on anything else (a key it does not know, a value of another type, a
 //! `null`, a schema the typed parse would refuse) it answers `None` and the serde parse decides,
 //! so its answer, when it gives one, is always the one that parse gives
-//! (`direct_read_is_the_typed_parse` checks it on every operation of the pinned spec).
+//! ([`audit`] compares the two reads: the test `the_stand_ins_are_read_directly_as_serde_reads_them`
+//! on every operation and component of the stand-ins, and `xtask fuzz` on every mutant).
 //!
 //! Schemas are left out as [`skeleton`](super::skeleton) leaves them: a marker reference naming
 //! the schema's place, checked with [`raw::valid`].

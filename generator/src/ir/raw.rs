@@ -11,7 +11,7 @@
 //!
 //! A keyword whose value is `null` counts as absent, as it does for the `Option` fields there.
 
-use crate::fixups::walk::lookup;
+use crate::json::lookup;
 use serde_json::{Map, Value};
 
 /// A schema object.

@@ -90,7 +90,7 @@ fn at_pointer<'a>(mut v: &'a Value, ptr: &str) -> Option<&'a Value> {
             token.into()
         };
         v = match v {
-            Value::Object(m) => crate::fixups::walk::lookup(m, &token)?,
+            Value::Object(m) => crate::json::lookup(m, &token)?,
             Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
             _ => return None,
         };

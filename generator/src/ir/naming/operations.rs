@@ -21,8 +21,8 @@
 //! settled in `ir::build` (see `settle_fn_names`).
 
 use super::{resource_version, singular, snake_ident, type_name};
-use crate::fixups::walk::key;
 use crate::ir::Method;
+use crate::json::key;
 
 /// What a `GET` returns, as far as its 2xx JSON schema tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
