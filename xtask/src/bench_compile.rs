@@ -75,25 +75,22 @@ pub fn bench_compile(args: &BenchArgs) -> Result<()> {
     }
     print_row("peer: its dependencies alone", &peer_runs, None);
     for (&(label, _), runs) in sets.iter().zip(&set_runs) {
-        let median_rss = Spread::of(runs.iter().filter_map(|r| r.peak_rss_mb).collect());
-        if let (Some(budget), Some(mb)) = (args.max_rss_mb, median_rss.map(|s| s.median)) {
+        let median_rss = print_row(label, runs, Some(&peer_runs));
+        if let (Some(budget), Some(mb)) = (args.max_rss_mb, median_rss) {
             if mb > budget {
                 bail!("{label}: peak RSS {mb:.0} MB is over the budget of {budget:.0} MB");
             }
         }
-        print_row(label, runs, Some(&peer_runs));
     }
     Ok(())
 }
 
 /// Prints one table row: wall spread, median peak RSS and, beside a peer, the median of the
-/// per-run differences.
-fn print_row(label: &str, runs: &[Run], peer: Option<&[Run]>) {
+/// per-run differences. Returns the median peak RSS.
+fn print_row(label: &str, runs: &[Run], peer: Option<&[Run]>) -> Option<f64> {
     let secs = |r: &Run| r.wall.as_secs_f64();
-    let Some(walls) = Spread::of(runs.iter().map(secs).collect()) else {
-        return;
-    };
-    let rss = Spread::of(runs.iter().filter_map(|r| r.peak_rss_mb).collect());
+    let walls = Spread::of(runs.iter().map(secs).collect())?;
+    let rss = Spread::of(runs.iter().filter_map(|r| r.peak_rss_mb).collect()).map(|s| s.median);
     let own =
         peer.and_then(|p| Spread::of(runs.iter().zip(p).map(|(r, p)| secs(r) - secs(p)).collect()));
     println!(
@@ -102,9 +99,10 @@ fn print_row(label: &str, runs: &[Run], peer: Option<&[Run]>) {
         walls.median,
         walls.min,
         walls.max,
-        rss.map_or("n/a".to_string(), |s| format!("{:.0}", s.median)),
+        rss.map_or("n/a".to_string(), |mb| format!("{mb:.0}")),
         own.map_or("".to_string(), |s| format!("{:.1}", s.median)),
     );
+    rss
 }
 
 /// Writes the peer into `dir`: a library with no code and the `[dependencies]` of the crate in
